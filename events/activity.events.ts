@@ -1,0 +1,58 @@
+import type { DomainEvent } from './metadata';
+
+/** Số đối tượng thụ hưởng by catalogue category code (poor, near-poor, newly-escaped, ethnic-minority...). */
+export type Beneficiaries = Readonly<Record<string, number>>;
+
+/** A physical target or output: a catalogue indicator and a quantity (decimal string: hectares can be fractional). */
+export interface Quantity {
+  readonly indicator: string;
+  readonly quantity: string;
+}
+
+/** Đăng ký hoạt động / dự án: a model, production-support project, work, course... that money can be allocated to. */
+export type ActivityRegistered = DomainEvent<'ActivityRegistered', {
+  readonly activityId: string;
+  readonly name: string;
+  readonly programme: string;
+  readonly component: string;
+  readonly kind: string;
+  /** Unit that runs the activity (district or commune code). */
+  readonly unit: string;
+  /** Communes where it takes place (unit codes). */
+  readonly communes: readonly string[];
+  /** Chủ đầu tư, when the activity is an investment project. */
+  readonly investor?: string;
+  readonly beneficiaries: Beneficiaries;
+  readonly targets: readonly Quantity[];
+}>;
+
+/**
+ * Điều chỉnh phân loại: the activity changes kind (e.g. value-chain → community production support) and
+ * possibly component, from the decision's effective date. Its money, households and hectares stay with it.
+ */
+export type ActivityReclassified = DomainEvent<'ActivityReclassified', {
+  readonly activityId: string;
+  readonly reclassificationId: string;
+  readonly fromKind: string;
+  readonly toKind: string;
+  readonly fromComponent: string;
+  readonly toComponent: string;
+  readonly reason: string;
+}>;
+
+/** Kết quả đầu ra: physical results achieved by the activity, cumulative additions. */
+export type OutputsRecorded = DomainEvent<'OutputsRecorded', {
+  readonly activityId: string;
+  readonly outputs: readonly Quantity[];
+  readonly beneficiaries?: Beneficiaries;
+  /** True when this record closes the activity (nghiệm thu hoàn thành). */
+  readonly completed: boolean;
+}>;
+
+export type ActivityEvent = ActivityRegistered | ActivityReclassified | OutputsRecorded;
+
+export const ACTIVITY_EVENT_TYPES: readonly ActivityEvent['type'][] = [
+  'ActivityRegistered',
+  'ActivityReclassified',
+  'OutputsRecorded',
+];

@@ -1,0 +1,62 @@
+import { plainToInstance, Transform } from 'class-transformer';
+import { IsIn, IsInt, IsOptional, IsString, Max, Min, MinLength, validateSync } from 'class-validator';
+import { join } from 'node:path';
+
+/**
+ * The ledger's configuration, declared once and validated at boot. Only infrastructure reads it;
+ * nothing else touches process.env.
+ */
+export class LedgerConfig {
+  /** LEDGER_STORE: which event store adapter to use. */
+  @IsIn(['sqlite', 'kurrentdb'])
+  store: 'sqlite' | 'kurrentdb' = 'sqlite';
+
+  /** LEDGER_DATA_DIR: folder for the database files and the signing key. */
+  @IsString()
+  @MinLength(1)
+  dataDir = './data';
+
+  /** LEDGER_DB_FILE: the SQLite event store file (default DATA_DIR/ledger.db). */
+  @IsString()
+  @MinLength(1)
+  dbFile: string;
+
+  /** KURRENTDB_URL: connection string, e.g. kurrentdb://localhost:2113?tls=false. Required when store=kurrentdb. */
+  @IsOptional()
+  @IsString()
+  kurrentdbUrl?: string;
+
+  /** PORT / HOST of the HTTP API. */
+  @Transform(({ value }) => (value === undefined ? value : Number(value)))
+  @IsInt()
+  @Min(0)
+  @Max(65535)
+  port = 3000;
+
+  @IsString()
+  host = '0.0.0.0';
+}
+
+/** Builds and validates the configuration from an environment (process.env by default). Throws listing every bad variable. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Partial<LedgerConfig> = {}): LedgerConfig {
+  const dataDir = overrides.dataDir ?? env.LEDGER_DATA_DIR ?? './data';
+  const raw: Record<string, unknown> = {
+    store: env.LEDGER_STORE ?? 'sqlite',
+    dataDir,
+    dbFile: env.LEDGER_DB_FILE ?? join(dataDir, 'ledger.db'),
+    kurrentdbUrl: env.KURRENTDB_URL || undefined,
+    port: env.PORT ?? 3000,
+    host: env.HOST ?? '0.0.0.0',
+    ...overrides,
+  };
+  const config = plainToInstance(LedgerConfig, raw);
+  const errors = validateSync(config, { forbidUnknownValues: true });
+  if (config.store === 'kurrentdb' && !config.kurrentdbUrl) {
+    throw new Error('configuration: LEDGER_STORE=kurrentdb needs KURRENTDB_URL (e.g. kurrentdb://localhost:2113?tls=false)');
+  }
+  if (errors.length > 0) {
+    const lines = errors.map((e) => `${e.property}: ${Object.values(e.constraints ?? {}).join('; ')}`);
+    throw new Error(`configuration is invalid:\n  ${lines.join('\n  ')}`);
+  }
+  return config;
+}

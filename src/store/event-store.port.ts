@@ -1,0 +1,104 @@
+import type { Observable } from 'rxjs';
+import type { EventToAppend, RecordedEvent } from '../../events';
+
+/**
+ * What the caller knows about a stream before appending to it.
+ * A number is the revision of the stream's last event (0-based); 'no_stream' means it must not exist yet.
+ */
+export type ExpectedRevision = number | 'no_stream' | 'any' | 'stream_exists';
+
+export interface StreamAppend {
+  readonly stream: string;
+  readonly expectedRevision: ExpectedRevision;
+  readonly events: readonly EventToAppend[];
+}
+
+/**
+ * Claimed by an append when the command carried an Idempotency-Key. The claim is stored atomically with
+ * the events; a second claim of the same key fails with IdempotencyKeyTaken and stores nothing.
+ */
+export interface IdempotencyClaim {
+  readonly key: string;
+  /** Hash of the command's canonical body: the same key with a different body is refused. */
+  readonly fingerprint: string;
+}
+
+export interface AppendedEvent {
+  readonly eventId: string;
+  readonly stream: string;
+  readonly revision: number;
+  readonly position: number;
+}
+
+export interface AppendResult {
+  /** Global position of the last appended event. */
+  readonly position: number;
+  readonly events: readonly AppendedEvent[];
+}
+
+export interface IdempotencyRecord {
+  readonly key: string;
+  readonly fingerprint: string;
+  readonly result: AppendResult;
+}
+
+export interface ReadOptions {
+  /** Maximum number of events to return (default: all). */
+  readonly maxCount?: number;
+}
+
+export interface SubscribeOptions {
+  /** Deliver events strictly after this global position (0 = from the beginning). */
+  readonly after: number;
+}
+
+/**
+ * The event store port. Two adapters implement it (SQLite, KurrentDB) and pass one contract suite
+ * (test/store/event-store.contract.ts).
+ */
+export interface EventStore {
+  /**
+   * Appends to one or more streams atomically: either every stream's expected revision holds and all
+   * events are stored, or WrongExpectedRevision is thrown and nothing is.
+   */
+  append(appends: readonly StreamAppend[], options?: { idempotency?: IdempotencyClaim }): Promise<AppendResult>;
+
+  /** Events of one stream from a revision (inclusive), in order. Empty for a stream that does not exist. */
+  readStream(stream: string, fromRevision?: number, options?: ReadOptions): Promise<RecordedEvent[]>;
+
+  /** Events of the global log strictly after a position, in order. */
+  readAll(after: number, options?: ReadOptions): Promise<RecordedEvent[]>;
+
+  /** Catch-up subscription: every event after the position, then live events, in global order, without gaps. */
+  subscribeToAll(options: SubscribeOptions): Observable<RecordedEvent>;
+
+  /** The result of the first append that claimed this idempotency key, if any. */
+  findIdempotency(key: string): Promise<IdempotencyRecord | null>;
+
+  /** Global position of the last event in the log (0 when empty). */
+  headPosition(): Promise<number>;
+
+  close(): Promise<void>;
+}
+
+export const EVENT_STORE = Symbol('EventStore');
+
+/** A stream's actual revision did not match what the caller expected. Nothing was written. */
+export class WrongExpectedRevision extends Error {
+  constructor(
+    readonly stream: string,
+    readonly expected: ExpectedRevision,
+    readonly actual: number | 'no_stream',
+  ) {
+    super(`stream ${stream}: expected revision ${String(expected)}, actual ${String(actual)}`);
+    this.name = 'WrongExpectedRevision';
+  }
+}
+
+/** The idempotency key was claimed by an earlier append. Nothing was written. */
+export class IdempotencyKeyTaken extends Error {
+  constructor(readonly key: string) {
+    super(`idempotency key ${key} was already used`);
+    this.name = 'IdempotencyKeyTaken';
+  }
+}

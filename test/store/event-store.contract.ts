@@ -1,0 +1,228 @@
+import { firstValueFrom } from 'rxjs';
+import { filter, take, toArray } from 'rxjs/operators';
+import { randomUUID } from 'node:crypto';
+import {
+  EventStore,
+  IdempotencyKeyTaken,
+  WrongExpectedRevision,
+} from '../../src/store/event-store.port';
+import { testEvent, uniqueStream } from '../support/events';
+
+const ev = (n: number) => testEvent('TestHappened', { n }, randomUUID());
+
+/**
+ * The behaviour every EventStore adapter must have. Streams get unique names so the suite can run
+ * against a long-lived server whose log is never emptied.
+ */
+export function eventStoreContract(makeStore: () => Promise<EventStore>): void {
+  let store: EventStore;
+
+  beforeAll(async () => {
+    store = await makeStore();
+  });
+  afterAll(async () => {
+    await store?.close();
+  });
+
+  describe('appending to one stream', () => {
+    it('creates the stream with revisions from 0 and returns the global position of the last event', async () => {
+      const s = uniqueStream('line');
+      const r = await store.append([{ stream: s, expectedRevision: 'no_stream', events: [ev(1), ev(2)] }]);
+      expect(r.events.map((e) => e.revision)).toEqual([0, 1]);
+      expect(r.position).toBe(r.events[1].position);
+      expect(r.events[1].position).toBeGreaterThan(r.events[0].position);
+      const read = await store.readStream(s);
+      expect(read.map((e) => [e.revision, (e.data as { n: number }).n])).toEqual([[0, 1], [1, 2]]);
+      expect(read[1].position).toBe(r.position);
+    });
+
+    it('keeps type, version, data and metadata exactly', async () => {
+      const s = uniqueStream('line');
+      const e = testEvent('PlanAssigned', { amount: '1550440000.25', nested: { list: ['a', 'đồng'] } }, randomUUID());
+      await store.append([{ stream: s, expectedRevision: 'no_stream', events: [e] }]);
+      const [read] = await store.readStream(s);
+      expect(read.type).toBe('PlanAssigned');
+      expect(read.version).toBe(1);
+      expect(read.data).toEqual(e.data);
+      expect(read.metadata).toEqual(e.metadata);
+      expect(read.stream).toBe(s);
+    });
+
+    it('appends when the expected revision matches', async () => {
+      const s = uniqueStream('line');
+      await store.append([{ stream: s, expectedRevision: 'no_stream', events: [ev(1)] }]);
+      const r = await store.append([{ stream: s, expectedRevision: 0, events: [ev(2)] }]);
+      expect(r.events[0].revision).toBe(1);
+    });
+
+    describe('when the expected revision does not match', () => {
+      it('throws WrongExpectedRevision and writes nothing', async () => {
+        const s = uniqueStream('line');
+        await store.append([{ stream: s, expectedRevision: 'no_stream', events: [ev(1), ev(2)] }]);
+        const head = await store.headPosition();
+        await expect(store.append([{ stream: s, expectedRevision: 0, events: [ev(3)] }])).rejects.toBeInstanceOf(
+          WrongExpectedRevision,
+        );
+        await expect(store.append([{ stream: s, expectedRevision: 'no_stream', events: [ev(3)] }])).rejects.toBeInstanceOf(
+          WrongExpectedRevision,
+        );
+        expect(await store.readStream(s)).toHaveLength(2);
+        expect(await store.headPosition()).toBe(head);
+      });
+
+      it('refuses stream_exists on a stream that does not exist', async () => {
+        const s = uniqueStream('line');
+        await expect(store.append([{ stream: s, expectedRevision: 'stream_exists', events: [ev(1)] }])).rejects.toBeInstanceOf(
+          WrongExpectedRevision,
+        );
+        expect(await store.readStream(s)).toEqual([]);
+      });
+    });
+
+    it('lets exactly one of two concurrent appends with the same expected revision win', async () => {
+      const s = uniqueStream('line');
+      await store.append([{ stream: s, expectedRevision: 'no_stream', events: [ev(1)] }]);
+      const outcomes = await Promise.allSettled([
+        store.append([{ stream: s, expectedRevision: 0, events: [ev(2)] }]),
+        store.append([{ stream: s, expectedRevision: 0, events: [ev(3)] }]),
+      ]);
+      expect(outcomes.filter((o) => o.status === 'fulfilled')).toHaveLength(1);
+      const rejected = outcomes.find((o) => o.status === 'rejected') as PromiseRejectedResult;
+      expect(rejected.reason).toBeInstanceOf(WrongExpectedRevision);
+      expect(await store.readStream(s)).toHaveLength(2);
+    });
+  });
+
+  describe('appending to several streams at once', () => {
+    it('stores all events when every expected revision holds', async () => {
+      const a = uniqueStream('line');
+      const b = uniqueStream('line');
+      await store.append([{ stream: a, expectedRevision: 'no_stream', events: [ev(1)] }]);
+      const r = await store.append([
+        { stream: a, expectedRevision: 0, events: [ev(2)] },
+        { stream: b, expectedRevision: 'no_stream', events: [ev(3), ev(4)] },
+      ]);
+      expect(r.events.map((e) => [e.stream, e.revision])).toEqual([
+        [a, 1],
+        [b, 0],
+        [b, 1],
+      ]);
+      expect(await store.readStream(a)).toHaveLength(2);
+      expect(await store.readStream(b)).toHaveLength(2);
+    });
+
+    it('stores nothing in any stream when one expected revision fails', async () => {
+      const a = uniqueStream('line');
+      const b = uniqueStream('line');
+      await store.append([{ stream: b, expectedRevision: 'no_stream', events: [ev(1)] }]);
+      const head = await store.headPosition();
+      await expect(
+        store.append([
+          { stream: a, expectedRevision: 'no_stream', events: [ev(2)] },
+          { stream: b, expectedRevision: 5, events: [ev(3)] },
+        ]),
+      ).rejects.toBeInstanceOf(WrongExpectedRevision);
+      expect(await store.readStream(a)).toEqual([]);
+      expect(await store.readStream(b)).toHaveLength(1);
+      expect(await store.headPosition()).toBe(head);
+    });
+  });
+
+  describe('reading', () => {
+    it('reads a stream forward from a revision, with a maximum count', async () => {
+      const s = uniqueStream('line');
+      await store.append([{ stream: s, expectedRevision: 'no_stream', events: [ev(0), ev(1), ev(2), ev(3)] }]);
+      const from2 = await store.readStream(s, 2);
+      expect(from2.map((e) => e.revision)).toEqual([2, 3]);
+      const two = await store.readStream(s, 1, { maxCount: 2 });
+      expect(two.map((e) => e.revision)).toEqual([1, 2]);
+    });
+
+    it('reads the global log forward from a position, in order of appending', async () => {
+      const before = await store.headPosition();
+      const a = uniqueStream('line');
+      const b = uniqueStream('line');
+      await store.append([{ stream: a, expectedRevision: 'any', events: [ev(10)] }]);
+      await store.append([{ stream: b, expectedRevision: 'any', events: [ev(11)] }]);
+      await store.append([{ stream: a, expectedRevision: 'any', events: [ev(12)] }]);
+      const all = (await store.readAll(before)).filter((e) => e.stream === a || e.stream === b);
+      expect(all.map((e) => (e.data as { n: number }).n)).toEqual([10, 11, 12]);
+      const positions = all.map((e) => e.position);
+      expect([...positions].sort((x, y) => x - y)).toEqual(positions);
+      expect(all.every((e) => e.position > before)).toBe(true);
+      const afterFirst = (await store.readAll(all[0].position)).filter((e) => e.stream === a || e.stream === b);
+      expect(afterFirst.map((e) => (e.data as { n: number }).n)).toEqual([11, 12]);
+      expect(await store.headPosition()).toBe(all[2].position);
+    });
+  });
+
+  describe('catch-up subscription', () => {
+    it('delivers past events after the position, then live ones, in order', async () => {
+      const s = uniqueStream('sub');
+      const start = await store.headPosition();
+      await store.append([{ stream: s, expectedRevision: 'no_stream', events: [ev(1), ev(2)] }]);
+      const received = firstValueFrom(
+        store.subscribeToAll({ after: start }).pipe(
+          // other suites may append concurrently to a shared server: look only at this stream
+          filter((e) => e.stream === s),
+          take(4),
+          toArray(),
+        ),
+      );
+      await new Promise((r) => setTimeout(r, 50));
+      await store.append([{ stream: s, expectedRevision: 1, events: [ev(3)] }]);
+      await store.append([{ stream: s, expectedRevision: 2, events: [ev(4)] }]);
+      const events = await received;
+      expect(events.map((e) => (e.data as { n: number }).n)).toEqual([1, 2, 3, 4]);
+      expect(events.map((e) => e.revision)).toEqual([0, 1, 2, 3]);
+    });
+  });
+
+  describe('idempotency claims', () => {
+    it('records the first result and refuses a second claim of the key, writing nothing', async () => {
+      const key = `key-${randomUUID()}`;
+      const s = uniqueStream('line');
+      const first = await store.append([{ stream: s, expectedRevision: 'no_stream', events: [ev(1), ev(2)] }], {
+        idempotency: { key, fingerprint: 'f1' },
+      });
+      const found = await store.findIdempotency(key);
+      expect(found).toEqual({ key, fingerprint: 'f1', result: first });
+      const head = await store.headPosition();
+      await expect(
+        store.append([{ stream: uniqueStream('line'), expectedRevision: 'no_stream', events: [ev(3)] }], {
+          idempotency: { key, fingerprint: 'f1' },
+        }),
+      ).rejects.toBeInstanceOf(IdempotencyKeyTaken);
+      expect(await store.headPosition()).toBe(head);
+    });
+
+    it('knows nothing of an unused key', async () => {
+      expect(await store.findIdempotency(`never-${randomUUID()}`)).toBeNull();
+    });
+
+    it('does not keep the claim of an append that failed', async () => {
+      const key = `key-${randomUUID()}`;
+      const s = uniqueStream('line');
+      await expect(
+        store.append([{ stream: s, expectedRevision: 3, events: [ev(1)] }], { idempotency: { key, fingerprint: 'f' } }),
+      ).rejects.toBeInstanceOf(WrongExpectedRevision);
+      expect(await store.findIdempotency(key)).toBeNull();
+    });
+  });
+
+  describe('malformed appends', () => {
+    it('refuses an empty append, an empty stream and a duplicate stream before writing', async () => {
+      const head = await store.headPosition();
+      await expect(store.append([])).rejects.toThrow(TypeError);
+      const s = uniqueStream('line');
+      await expect(store.append([{ stream: s, expectedRevision: 'any', events: [] }])).rejects.toThrow(/no events/);
+      await expect(
+        store.append([
+          { stream: s, expectedRevision: 'any', events: [ev(1)] },
+          { stream: s, expectedRevision: 'any', events: [ev(2)] },
+        ]),
+      ).rejects.toThrow(/twice/);
+      expect(await store.headPosition()).toBe(head);
+    });
+  });
+}
