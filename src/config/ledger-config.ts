@@ -26,6 +26,27 @@ export class LedgerConfig {
   @IsString()
   kurrentdbUrl?: string;
 
+  /** LEDGER_READ_MODEL_FILE: SQLite file of the projections' read models (default DATA_DIR/read-models.db). */
+  @IsString()
+  @MinLength(1)
+  readModelFile: string;
+
+  /** LEDGER_AUDIT_FILE: SQLite file of the Merkle log and signed tree heads (default DATA_DIR/audit.db). */
+  @IsString()
+  @MinLength(1)
+  auditFile: string;
+
+  /** LEDGER_SIGNING_KEY_FILE: Ed25519 private key (PEM) that signs tree heads; generated on first start if absent. */
+  @IsString()
+  @MinLength(1)
+  signingKeyFile: string;
+
+  /** LEDGER_TREE_HEAD_INTERVAL_SECONDS: how often a new signed tree head is produced when the log grew. */
+  @Transform(({ value }) => (value === undefined ? value : Number(value)))
+  @IsInt()
+  @Min(1)
+  treeHeadIntervalSeconds = 60;
+
   /** PORT / HOST of the HTTP API. */
   @Transform(({ value }) => (value === undefined ? value : Number(value)))
   @IsInt()
@@ -45,6 +66,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     dataDir,
     dbFile: env.LEDGER_DB_FILE ?? join(dataDir, 'ledger.db'),
     kurrentdbUrl: env.KURRENTDB_URL || undefined,
+    readModelFile: env.LEDGER_READ_MODEL_FILE ?? join(dataDir, 'read-models.db'),
+    auditFile: env.LEDGER_AUDIT_FILE ?? join(dataDir, 'audit.db'),
+    signingKeyFile: env.LEDGER_SIGNING_KEY_FILE ?? join(dataDir, 'signing-key.pem'),
+    treeHeadIntervalSeconds: env.LEDGER_TREE_HEAD_INTERVAL_SECONDS ?? 60,
     port: env.PORT ?? 3000,
     host: env.HOST ?? '0.0.0.0',
     ...overrides,

@@ -1,0 +1,25 @@
+#!/usr/bin/env node
+import 'reflect-metadata';
+import { Command } from 'commander';
+import { registerServeCommand } from './serve.command';
+
+/**
+ * `ledger`: the command-line entry point. Each feature adds its own sub-commands through a
+ * register*Commands(program) function, so this file only lists them.
+ */
+export function buildProgram(): Command {
+  const program = new Command('ledger')
+    .description('Event-sourced ledger of the National Target Programme for Sustainable Poverty Reduction')
+    .showHelpAfterError();
+  registerServeCommand(program);
+  return program;
+}
+
+if (require.main === module) {
+  buildProgram()
+    .parseAsync(process.argv)
+    .catch((error: unknown) => {
+      console.error(error instanceof Error ? error.message : error);
+      process.exit(1);
+    });
+}

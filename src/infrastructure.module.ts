@@ -1,0 +1,23 @@
+import { DynamicModule, Global, Module } from '@nestjs/common';
+import { LedgerConfig } from './config/ledger-config';
+import { EVENT_STORE, EventStore } from './store/event-store.port';
+
+/**
+ * Provides what every feature module may inject: the validated LedgerConfig (by its class) and the
+ * EventStore (by the EVENT_STORE token). The store is opened before Nest starts, so the same
+ * instance serves the HTTP API, the projections and the audit log.
+ */
+@Global()
+@Module({})
+export class InfrastructureModule {
+  static with(config: LedgerConfig, store: EventStore): DynamicModule {
+    return {
+      module: InfrastructureModule,
+      providers: [
+        { provide: LedgerConfig, useValue: config },
+        { provide: EVENT_STORE, useValue: store },
+      ],
+      exports: [LedgerConfig, EVENT_STORE],
+    };
+  }
+}

@@ -1,0 +1,61 @@
+import Decimal from 'decimal.js';
+import type { Money } from '../../events';
+
+/** Money arithmetic never rounds: 40 significant digits hold any đồng amount with its 2 decimal places. */
+export const D = Decimal.clone({ precision: 40, rounding: Decimal.ROUND_HALF_UP, toExpNeg: -40, toExpPos: 40 });
+export type D = Decimal;
+
+/** Positive exact đồng: digits, an optional "." and at most 2 decimal places; no sign, exponent or separators. */
+export const AMOUNT_PATTERN = /^(0|[1-9][0-9]*)(\.[0-9]{1,2})?$/;
+
+export const ZERO = new D(0);
+
+/** Why a string is not an acceptable amount, or null when it is. */
+export function amountProblem(value: unknown): string | null {
+  if (typeof value !== 'string') {
+    return 'must be a decimal string of đồng such as "620000000" or "1550440.50" (a JSON number would lose exactness)';
+  }
+  if (!AMOUNT_PATTERN.test(value)) {
+    return `"${value}" is not an exact amount of đồng: use digits with at most 2 decimal places after a ".", no exponent, sign or thousands separators`;
+  }
+  if (new D(value).lte(0)) return 'must be greater than 0';
+  return null;
+}
+
+/** Parses an amount already validated at the edge; throws if it is not one. */
+export function money(value: string): D {
+  const problem = amountProblem(value);
+  if (problem) throw new RangeError(`amount ${problem}`);
+  return new D(value);
+}
+
+/** Canonical decimal string: no exponent, no trailing zeros ("1550440.5"). */
+export function toMoney(d: D): Money {
+  return d.toFixed();
+}
+
+export function sum(values: Iterable<Money>): D {
+  let total = ZERO;
+  for (const v of values) total = total.plus(v);
+  return total;
+}
+
+/**
+ * Vietnamese display form: "." between thousands, "," before decimals, then " đ":
+ * 380000000 → "380.000.000 đ", 1550440.5 → "1.550.440,50 đ".
+ */
+export function formatVnd(value: D | Money): string {
+  const d = new D(value);
+  const negative = d.isNegative() && !d.isZero();
+  const fixed = d.abs().toFixed(d.decimalPlaces() > 0 ? 2 : 0);
+  const [int, frac] = fixed.split('.');
+  const grouped = int.replace(/\B(?=(\d{3})+(?!\d))/g, '.');
+  return `${negative ? '-' : ''}${grouped}${frac ? `,${frac}` : ''} đ`;
+}
+
+/** A rate as a decimal fraction string with 6 places (0.172218), from exact values; null when the base is 0. */
+export function rate(part: D | Money, whole: D | Money): string | null {
+  const w = new D(whole);
+  if (w.isZero()) return null;
+  return new D(part).div(w).toDecimalPlaces(6, Decimal.ROUND_HALF_UP).toFixed(6);
+}
