@@ -1,0 +1,43 @@
+import type { DomainEvent, RecordedEvent } from '../../events';
+import type { EventStore } from '../store/event-store.port';
+
+export interface Folded<S> {
+  readonly state: S;
+  /** Revision of the last event folded; -1 for a stream that does not exist. */
+  readonly revision: number;
+}
+
+export interface Fold<S, E extends DomainEvent> {
+  readonly initial: () => S;
+  readonly evolve: (state: S, event: E) => S;
+}
+
+/**
+ * Current state of streams, folded from their events and kept in memory. Events never change, so a
+ * cached state at revision r only needs the events after r: a command on a long fund line reads a
+ * handful of new events instead of its whole history. Bounded, least recently used first out.
+ */
+export class AggregateCache {
+  private readonly entries = new Map<string, Folded<unknown>>();
+
+  constructor(
+    private readonly store: EventStore,
+    private readonly capacity = 20_000,
+  ) {}
+
+  async load<S, E extends DomainEvent>(stream: string, fold: Fold<S, E>): Promise<Folded<S>> {
+    const cached = this.entries.get(stream) as Folded<S> | undefined;
+    let state = cached?.state ?? fold.initial();
+    let revision = cached?.revision ?? -1;
+    const fresh: RecordedEvent[] = await this.store.readStream(stream, revision + 1);
+    for (const e of fresh) {
+      state = fold.evolve(state, e as unknown as E);
+      revision = e.revision;
+    }
+    const folded = { state, revision };
+    this.entries.delete(stream);
+    this.entries.set(stream, folded);
+    if (this.entries.size > this.capacity) this.entries.delete(this.entries.keys().next().value as string);
+    return folded;
+  }
+}

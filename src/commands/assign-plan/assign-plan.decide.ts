@@ -1,0 +1,39 @@
+import type { FundLineKey, Money, PlanAssigned } from '../../../events';
+import type { Catalogue } from '../../catalogue/catalogue';
+import { fundLineStream } from '../../fund-line/fund-line.key';
+import type { FundLineState } from '../../fund-line/fund-line.state';
+import { InvalidCommand } from '../../shared/errors';
+import type { Basis, StreamEvents } from '../command';
+import { checkLineKey, event, requireDecision } from '../rules';
+
+/** Giao kế hoạch vốn: a decision assigns an amount to a unit's fund line. */
+export interface AssignPlan {
+  readonly line: FundLineKey;
+  readonly amount: Money;
+  readonly note?: string;
+  readonly basis: Basis;
+}
+
+export function decideAssignPlan(cmd: AssignPlan, _line: FundLineState, catalogue: Catalogue): StreamEvents[] {
+  requireDecision(cmd.basis.legalBasis, 'assigning a plan');
+  const line = checkLineKey(catalogue, cmd.line, 'line');
+  if (line.originYear !== line.budgetYear) {
+    throw InvalidCommand.field(
+      'line.originYear',
+      `a plan is assigned for its own year (${line.budgetYear}); money of ${line.originYear} arrives by carry-over`,
+    );
+  }
+  const programme = catalogue.programmes.get(line.programme);
+  if (programme && (line.budgetYear < programme.firstYear || line.budgetYear > programme.lastYear)) {
+    throw InvalidCommand.field(
+      'line.budgetYear',
+      `${line.budgetYear} is outside programme ${line.programme} (${programme.firstYear}-${programme.lastYear})`,
+    );
+  }
+  return [
+    {
+      stream: fundLineStream(line),
+      events: [event<PlanAssigned>('PlanAssigned', { line, amount: cmd.amount, ...(cmd.note ? { note: cmd.note } : {}) })],
+    },
+  ];
+}

@@ -1,0 +1,137 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { createHash, randomUUID } from 'node:crypto';
+import type { DomainEvent, EventToAppend } from '../../events';
+import {
+  AppendResult,
+  EVENT_STORE,
+  EventStore,
+  IdempotencyKeyTaken,
+  IdempotencyRecord,
+  WrongExpectedRevision,
+} from '../store/event-store.port';
+import { CommandRefused } from '../shared/errors';
+import { stableStringify } from '../shared/stable-json';
+import { AggregateCache, Fold, Folded } from './aggregate-cache';
+import type { Basis, CommandContext, StreamEvents } from './command';
+
+/** A stream the command reads, and how to fold it. */
+export interface Load<S = unknown> {
+  readonly stream: string;
+  readonly fold: Fold<S, DomainEvent>;
+}
+
+type States<L extends readonly Load[]> = { readonly [K in keyof L]: L[K] extends Load<infer S> ? Folded<S> : never };
+
+export interface CommandSpec<L extends readonly Load[]> {
+  /** Command name recorded in each event's metadata, e.g. "AllocateFunds". */
+  readonly name: string;
+  readonly basis: Basis;
+  /** The command as the client sent it: its fingerprint guards idempotency keys. */
+  readonly body: unknown;
+  /** The stream an If-Match revision refers to. */
+  readonly primaryStream: string;
+  readonly loads: L;
+  /** Pure: the events to append, or a throw (CommandRefused, InvalidCommand). */
+  readonly decide: (states: States<L>) => readonly StreamEvents[];
+}
+
+export interface CommandResult {
+  /** Global position of the command's last event: pass it as minPosition to read your own writes. */
+  readonly position: number;
+  readonly events: readonly { eventId: string; stream: string; revision: number; position: number }[];
+  /** Revision of each written stream after the command: the If-Match value for the next command. */
+  readonly revisions: Readonly<Record<string, number>>;
+  /** True when this is the stored result of an earlier command with the same Idempotency-Key. */
+  readonly replayed: boolean;
+}
+
+const MAX_ATTEMPTS = 8;
+
+/**
+ * The one loop every command goes through: read streams → fold → decide → append with the expected
+ * revisions, atomically. A revision conflict the client did not pin (no If-Match) is retried on fresh
+ * state; one it pinned is returned as WrongExpectedRevision (HTTP 412).
+ */
+@Injectable()
+export class CommandRunner {
+  private readonly cache: AggregateCache;
+
+  constructor(@Inject(EVENT_STORE) private readonly store: EventStore) {
+    this.cache = new AggregateCache(store);
+  }
+
+  async run<L extends readonly Load[]>(ctx: CommandContext, spec: CommandSpec<L>): Promise<CommandResult> {
+    const fingerprint = createHash('sha256').update(stableStringify({ command: spec.name, body: spec.body })).digest('hex');
+    if (ctx.idempotencyKey) {
+      const prior = await this.store.findIdempotency(ctx.idempotencyKey);
+      if (prior) return replay(prior, fingerprint);
+    }
+    for (let attempt = 1; ; attempt++) {
+      const states = (await Promise.all(spec.loads.map((l) => this.cache.load(l.stream, l.fold)))) as unknown as States<L>;
+      const revisionOf = new Map(spec.loads.map((l, i) => [l.stream, (states[i] as Folded<unknown>).revision]));
+      const primary = revisionOf.get(spec.primaryStream) ?? -1;
+      if (ctx.expectedRevision !== undefined && ctx.expectedRevision !== primary) {
+        throw new WrongExpectedRevision(spec.primaryStream, ctx.expectedRevision, primary < 0 ? 'no_stream' : primary);
+      }
+      const decided = spec.decide(states);
+      const appends = decided.map((d) => {
+        const revision = revisionOf.get(d.stream);
+        if (revision === undefined) throw new Error(`${spec.name}: decided events for ${d.stream}, which it did not read`);
+        return {
+          stream: d.stream,
+          expectedRevision: revision < 0 ? ('no_stream' as const) : revision,
+          events: d.events.map((e) => withMetadata(e, spec.name, spec.basis, ctx)),
+        };
+      });
+      try {
+        const result = await this.store.append(appends, {
+          idempotency: ctx.idempotencyKey ? { key: ctx.idempotencyKey, fingerprint } : undefined,
+        });
+        return toResult(result, false);
+      } catch (error) {
+        if (error instanceof WrongExpectedRevision && ctx.expectedRevision === undefined && attempt < MAX_ATTEMPTS) continue;
+        if (error instanceof IdempotencyKeyTaken && ctx.idempotencyKey) {
+          const prior = await this.store.findIdempotency(ctx.idempotencyKey);
+          if (prior) return replay(prior, fingerprint);
+        }
+        throw error;
+      }
+    }
+  }
+}
+
+function withMetadata(e: DomainEvent, command: string, basis: Basis, ctx: CommandContext): EventToAppend {
+  return {
+    type: e.type,
+    version: e.version,
+    data: e.data,
+    metadata: {
+      eventId: randomUUID(),
+      actor: ctx.actor,
+      recordedAt: ctx.now,
+      effectiveDate: basis.effectiveDate,
+      legalBasis: basis.legalBasis,
+      correlationId: ctx.correlationId,
+      causationId: ctx.commandId,
+      ...(ctx.idempotencyKey ? { idempotencyKey: ctx.idempotencyKey } : {}),
+      command,
+    },
+  };
+}
+
+function replay(prior: IdempotencyRecord, fingerprint: string): CommandResult {
+  if (prior.fingerprint !== fingerprint) {
+    throw new CommandRefused(
+      'IDEMPOTENCY_KEY_REUSED',
+      `Idempotency-Key "${prior.key}" was already used for a different command; use a new key for a new command`,
+      { key: prior.key },
+    );
+  }
+  return toResult(prior.result, true);
+}
+
+function toResult(result: AppendResult, replayed: boolean): CommandResult {
+  const revisions: Record<string, number> = {};
+  for (const e of result.events) revisions[e.stream] = e.revision;
+  return { position: result.position, events: result.events, revisions, replayed };
+}

@@ -1,0 +1,93 @@
+import type { ActivityReclassified, FundLineKey, Money } from '../../../events';
+import type { ActivityState } from '../../activity/activity.state';
+import type { Catalogue } from '../../catalogue/catalogue';
+import { activityStream, fundLineLabel, fundLineStream } from '../../fund-line/fund-line.key';
+import type { FundLineState } from '../../fund-line/fund-line.state';
+import { CommandRefused, InvalidCommand } from '../../shared/errors';
+import type { Basis, StreamEvents } from '../command';
+import { decideMove } from '../adjust/adjust.decide';
+import { event, requireActivity, requireDecision } from '../rules';
+
+/** Moves part of the activity's allocation from one of its lines to a line of its new component. */
+export interface ReclassificationMove {
+  readonly from: FundLineKey;
+  readonly to: FundLineKey;
+  readonly amount: Money;
+}
+
+/**
+ * Điều chỉnh phân loại: the activity changes kind (and possibly component) from the decision's date,
+ * e.g. value-chain → community production support. Its households, hectares and money stay with it;
+ * `moves` optionally carry its allocation to lines of the new component.
+ */
+export interface ReclassifyActivity {
+  readonly activityId: string;
+  readonly reclassificationId: string;
+  readonly toKind: string;
+  readonly toComponent?: string;
+  readonly reason: string;
+  readonly moves: readonly ReclassificationMove[];
+  readonly basis: Basis;
+}
+
+export function decideReclassifyActivity(
+  cmd: ReclassifyActivity,
+  activity: ActivityState,
+  lines: ReadonlyMap<string, FundLineState>,
+  catalogue: Catalogue,
+): StreamEvents[] {
+  requireDecision(cmd.basis.legalBasis, 'reclassifying an activity');
+  requireActivity(activity, cmd.activityId);
+  const toComponent = cmd.toComponent ?? activity.component;
+  catalogue.requireComponent('toComponent', toComponent);
+  const kind = catalogue.requireActivityKind('toKind', cmd.toKind);
+  if (!kind.components.includes(toComponent)) {
+    throw InvalidCommand.field(
+      'toKind',
+      `activity kind ${cmd.toKind} does not belong to component ${toComponent}; it belongs to ${kind.components.join(', ')}`,
+    );
+  }
+  if (cmd.toKind === activity.kind && toComponent === activity.component) {
+    throw new CommandRefused('NOTHING_TO_RECLASSIFY', `activity ${cmd.activityId} is already ${activity.kind} under ${activity.component}`, {
+      activityId: cmd.activityId,
+    });
+  }
+  // The moves see the activity as it will be after the reclassification: its new component.
+  const reclassified: ActivityState = { ...activity, kind: cmd.toKind, component: toComponent };
+  const byStream = new Map<string, StreamEvents['events'][number][]>();
+  const add = (stream: string, events: StreamEvents['events']) => byStream.set(stream, [...(byStream.get(stream) ?? []), ...events]);
+  add(activityStream(cmd.activityId), [
+    event<ActivityReclassified>('ActivityReclassified', {
+      activityId: cmd.activityId,
+      reclassificationId: cmd.reclassificationId,
+      fromKind: activity.kind,
+      toKind: cmd.toKind,
+      fromComponent: activity.component,
+      toComponent,
+      reason: cmd.reason,
+    }),
+  ]);
+  cmd.moves.forEach((m, i) => {
+    if (m.from.component !== activity.component) {
+      throw InvalidCommand.field(`moves[${i}].from`, `line ${fundLineLabel(m.from)} is not ${activity.component} money of this activity`);
+    }
+    const decided = decideMove(
+      {
+        adjustmentId: cmd.reclassificationId,
+        from: { line: m.from, activityId: cmd.activityId },
+        to: { line: m.to, activityId: cmd.activityId },
+        amount: m.amount,
+        reason: cmd.reason,
+      },
+      {
+        fromLine: lines.get(fundLineStream(m.from)) as FundLineState,
+        toLine: lines.get(fundLineStream(m.to)) as FundLineState,
+        fromActivity: activity,
+        toActivity: reclassified,
+      },
+      catalogue,
+    );
+    decided.forEach((d) => add(d.stream, d.events));
+  });
+  return [...byStream].map(([stream, events]) => ({ stream, events }));
+}
