@@ -114,32 +114,32 @@ export class Catalogue {
   }
 
   requireProgramme(field: string, code: string): void {
-    require(field, 'programme', code, this.programmes);
+    requireEntry(field, 'programme', code, this.programmes);
   }
   requireComponent(field: string, code: string): ComponentEntry {
-    return require(field, 'component', code, this.components);
+    return requireEntry(field, 'component', code, this.components);
   }
   requireSource(field: string, code: string): Named {
-    return require(field, 'source', code, this.sources);
+    return requireEntry(field, 'source', code, this.sources);
   }
   requireCapitalType(field: string, code: string): Named {
-    return require(field, 'capital type', code, this.capitalTypes);
+    return requireEntry(field, 'capital type', code, this.capitalTypes);
   }
   requireActivityKind(field: string, code: string): ActivityKindEntry {
-    return require(field, 'activity kind', code, this.activityKinds);
+    return requireEntry(field, 'activity kind', code, this.activityKinds);
   }
   requireBeneficiaryCategory(field: string, code: string): Named {
-    return require(field, 'beneficiary category', code, this.beneficiaryCategories);
+    return requireEntry(field, 'beneficiary category', code, this.beneficiaryCategories);
   }
   requireIndicator(field: string, code: string): IndicatorEntry {
-    return require(field, 'indicator', code, this.indicators);
+    return requireEntry(field, 'indicator', code, this.indicators);
   }
   requireUnit(field: string, code: string): UnitEntry {
-    return require(field, 'administrative unit', code, this.units);
+    return requireEntry(field, 'administrative unit', code, this.units);
   }
 }
 
-function require<T>(field: string, what: string, code: string, entries: Map<string, T>): T {
+function requireEntry<T>(field: string, what: string, code: string, entries: Map<string, T>): T {
   const found = entries.get(code);
   if (found) return found;
   const valid = [...entries.keys()];

@@ -15,7 +15,8 @@ import { AggregateCache, Fold, Folded } from './aggregate-cache';
 import type { Basis, CommandContext, StreamEvents } from './command';
 
 /** A stream the command reads, and how to fold it. */
-export interface Load<S = unknown> {
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- a Load of any state: the decider is typed by the tuple
+export interface Load<S = any> {
   readonly stream: string;
   readonly fold: Fold<S, DomainEvent>;
 }

@@ -1,0 +1,149 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { IsInt, IsNotEmpty, IsOptional, IsString, Matches, Max, MaxLength, Min, ValidateNested } from 'class-validator';
+import type { DecisionBasis, DocumentBasis, FundLineKey, VoucherBasis } from '../../../events';
+import { IsCalendarDate } from '../validators';
+
+const YEAR = { minimum: 2000, maximum: 2100 };
+
+/** Identifiers chosen by clients (activity codes, disbursement ids...). */
+export const ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,99}$/;
+export const IsLedgerId = () =>
+  Matches(ID_PATTERN, {
+    message: ({ property }) => `${property} must be 1-100 characters of letters, digits, ".", "_", ":" or "-", starting with a letter or digit`,
+  });
+
+export class FundLineKeyDto implements FundLineKey {
+  @ApiProperty({ example: 'GNBV-2021-2025' })
+  @IsString()
+  @IsNotEmpty()
+  programme: string;
+
+  @ApiProperty({ example: 'DA5', description: 'project or sub-project code from the catalogue' })
+  @IsString()
+  @IsNotEmpty()
+  component: string;
+
+  @ApiPropertyOptional({ example: 'DTBD', description: 'content item under the component' })
+  @IsOptional()
+  @IsString()
+  @IsNotEmpty()
+  content?: string;
+
+  @ApiProperty({ example: 2024, ...YEAR })
+  @IsInt()
+  @Min(YEAR.minimum)
+  @Max(YEAR.maximum)
+  budgetYear: number;
+
+  @ApiProperty({ example: 2024, description: 'year the money originates from; differs from budgetYear for carried-over money', ...YEAR })
+  @IsInt()
+  @Min(YEAR.minimum)
+  @Max(YEAR.maximum)
+  originYear: number;
+
+  @ApiProperty({ example: 'NSTW' })
+  @IsString()
+  @IsNotEmpty()
+  source: string;
+
+  @ApiProperty({ example: 'SN', description: 'DTPT (development investment) or SN (recurrent)' })
+  @IsString()
+  @IsNotEmpty()
+  capitalType: string;
+
+  @ApiProperty({ example: '184', description: 'official code of the administrative unit' })
+  @IsString()
+  @IsNotEmpty()
+  unit: string;
+}
+
+export class DecisionDto implements Omit<DecisionBasis, 'kind'> {
+  @ApiProperty({ example: '4888/QĐ-UBND' })
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(100)
+  number: string;
+
+  @ApiProperty({ example: '2023-12-22' })
+  @IsCalendarDate()
+  date: string;
+
+  @ApiProperty({ example: 'UBND huyện Văn Quan' })
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(200)
+  issuer: string;
+}
+
+export class VoucherDto implements Omit<VoucherBasis, 'kind'> {
+  @ApiProperty({ example: 'UNC-2024-000123' })
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(100)
+  number: string;
+
+  @ApiProperty({ example: '2024-06-20' })
+  @IsCalendarDate()
+  date: string;
+
+  @ApiProperty({ example: 'KBNN Văn Quan' })
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(200)
+  treasury: string;
+}
+
+export class DocumentDto implements Omit<DocumentBasis, 'kind'> {
+  @ApiProperty({ example: 'Biên bản nghiệm thu hoàn thành' })
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(300)
+  title: string;
+
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsString()
+  @MaxLength(100)
+  number?: string;
+
+  @ApiProperty({ example: '2024-09-30' })
+  @IsCalendarDate()
+  date: string;
+
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsString()
+  @MaxLength(200)
+  issuer?: string;
+}
+
+/** Fields every command body may carry besides its own. */
+export abstract class CommandBodyDto {
+  @ApiPropertyOptional({ example: '2024-01-15', description: 'valid time: the date the decision or voucher takes effect; defaults to its date' })
+  @IsOptional()
+  @IsCalendarDate()
+  effectiveDate?: string;
+
+  @ApiPropertyOptional({ description: "revision of the command's primary stream the client saw (alternative to the If-Match header)" })
+  @IsOptional()
+  @IsInt()
+  @Min(-1)
+  expectedRevision?: number;
+}
+
+/** A command whose legal basis is a decision (số, ngày, cơ quan ban hành). */
+export abstract class DecisionCommandDto extends CommandBodyDto {
+  @ApiProperty({ type: DecisionDto })
+  @ValidateNested()
+  @Type(() => DecisionDto)
+  decision: DecisionDto;
+}
+
+/** A command whose legal basis is a State Treasury voucher. */
+export abstract class VoucherCommandDto extends CommandBodyDto {
+  @ApiProperty({ type: VoucherDto })
+  @ValidateNested()
+  @Type(() => VoucherDto)
+  voucher: VoucherDto;
+}

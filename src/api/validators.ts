@@ -1,0 +1,47 @@
+import { registerDecorator, ValidationOptions } from 'class-validator';
+import { amountProblem } from '../money/money';
+
+/** A positive exact amount of đồng as a decimal string: at most 2 decimal places, no exponent, no float. */
+export function IsAmount(options?: ValidationOptions): PropertyDecorator {
+  return (target, propertyName) =>
+    registerDecorator({
+      name: 'isAmount',
+      target: target.constructor,
+      propertyName: propertyName as string,
+      options,
+      validator: {
+        validate: (value: unknown) => amountProblem(value) === null,
+        defaultMessage: (args) => `${args?.property} ${amountProblem(args?.value)}`,
+      },
+    });
+}
+
+const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
+
+/** Why a value is not a real calendar date YYYY-MM-DD, or null when it is. */
+export function calendarDateProblem(value: unknown): string | null {
+  if (typeof value !== 'string') return 'must be a calendar date YYYY-MM-DD';
+  const m = DATE.exec(value);
+  if (!m) return `"${value}" is not a calendar date YYYY-MM-DD`;
+  const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  const date = new Date(Date.UTC(y, mo - 1, d));
+  if (date.getUTCFullYear() !== y || date.getUTCMonth() !== mo - 1 || date.getUTCDate() !== d) {
+    return `"${value}" is not a real date (no such day in the calendar)`;
+  }
+  return null;
+}
+
+/** A real calendar date: 2024-02-29 passes, 2023-02-29 and 2024-13-01 do not. */
+export function IsCalendarDate(options?: ValidationOptions): PropertyDecorator {
+  return (target, propertyName) =>
+    registerDecorator({
+      name: 'isCalendarDate',
+      target: target.constructor,
+      propertyName: propertyName as string,
+      options,
+      validator: {
+        validate: (value: unknown) => calendarDateProblem(value) === null,
+        defaultMessage: (args) => `${args?.property} ${calendarDateProblem(args?.value)}`,
+      },
+    });
+}

@@ -1,0 +1,68 @@
+import 'reflect-metadata';
+import { Logger } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { AppModule } from './app.module';
+import { LedgerExceptionFilter } from './api/ledger-exception.filter';
+import { ledgerValidationPipe } from './api/validation';
+import { LedgerConfig, loadConfig } from './config/ledger-config';
+import { createEventStore } from './store/create-event-store';
+import type { EventStore } from './store/event-store.port';
+
+export interface LedgerApp {
+  readonly app: NestFastifyApplication;
+  readonly store: EventStore;
+  readonly url: string;
+  close(): Promise<void>;
+}
+
+/** Builds the HTTP application on an opened store: the API, validation, error mapping and OpenAPI at /docs. */
+export async function createApp(config: LedgerConfig, store: EventStore, options: { logger?: boolean } = {}) {
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule.with(config, store), new FastifyAdapter({ bodyLimit: 50 * 1024 * 1024 }), {
+    logger: options.logger === false ? false : ['error', 'warn', 'log'],
+  });
+  app.useGlobalPipes(ledgerValidationPipe());
+  app.useGlobalFilters(new LedgerExceptionFilter());
+  app.enableShutdownHooks();
+  const document = SwaggerModule.createDocument(
+    app,
+    new DocumentBuilder()
+      .setTitle('GNBV fund ledger')
+      .setDescription(
+        'Event-sourced ledger of the National Target Programme for Sustainable Poverty Reduction: every allocation, adjustment and disbursement is an immutable event with its legal basis and author.',
+      )
+      .setVersion('0.1.0')
+      .build(),
+  );
+  SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });
+  return app;
+}
+
+/** Opens the configured store and starts listening. */
+export async function startLedger(config: LedgerConfig = loadConfig(), options: { logger?: boolean } = {}): Promise<LedgerApp> {
+  const store = await createEventStore(config);
+  const app = await createApp(config, store, options);
+  await app.listen(config.port, config.host);
+  const address = app.getHttpServer().address();
+  const port = typeof address === 'object' && address ? address.port : config.port;
+  const url = `http://127.0.0.1:${port}`;
+  return {
+    app,
+    store,
+    url,
+    close: async () => {
+      await app.close();
+      await store.close();
+    },
+  };
+}
+
+if (require.main === module) {
+  startLedger()
+    .then(({ url, store }) => new Logger('Ledger').log(`listening on ${url} (store: ${store.constructor.name}); OpenAPI at ${url}/docs`))
+    .catch((error: unknown) => {
+      console.error(error instanceof Error ? error.message : error);
+      process.exit(1);
+    });
+}
