@@ -63,11 +63,12 @@ export class CommandRunner {
 
   async run<L extends readonly Load[]>(ctx: CommandContext, spec: CommandSpec<L>): Promise<CommandResult> {
     const fingerprint = createHash('sha256').update(stableStringify({ command: spec.name, body: spec.body })).digest('hex');
-    if (ctx.idempotencyKey) {
-      const prior = await this.store.findIdempotency(ctx.idempotencyKey);
-      if (prior) return replay(prior, fingerprint);
-    }
     for (let attempt = 1; ; attempt++) {
+      // Checked on every attempt: a concurrent twin with the same key may have committed meanwhile.
+      if (ctx.idempotencyKey) {
+        const prior = await this.store.findIdempotency(ctx.idempotencyKey);
+        if (prior) return replay(prior, fingerprint);
+      }
       const states = (await Promise.all(spec.loads.map((l) => this.cache.load(l.stream, l.fold)))) as unknown as States<L>;
       const revisionOf = new Map(spec.loads.map((l, i) => [l.stream, (states[i] as Folded<unknown>).revision]));
       const primary = revisionOf.get(spec.primaryStream) ?? -1;

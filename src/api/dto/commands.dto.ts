@@ -4,6 +4,7 @@ import {
   ArrayMaxSize,
   IsArray,
   IsBoolean,
+  IsDefined,
   IsIn,
   IsInt,
   IsNotEmpty,
@@ -41,6 +42,7 @@ export class QuantityDto {
 
 export class AssignPlanDto extends DecisionCommandDto {
   @ApiProperty({ type: FundLineKeyDto })
+  @IsDefined()
   @ValidateNested()
   @Type(() => FundLineKeyDto)
   line: FundLineKeyDto;
@@ -116,6 +118,7 @@ export class RegisterActivityDto extends DecisionCommandDto {
 
 export class AllocateFundsDto extends DecisionCommandDto {
   @ApiProperty({ type: FundLineKeyDto })
+  @IsDefined()
   @ValidateNested()
   @Type(() => FundLineKeyDto)
   line: FundLineKeyDto;
@@ -131,6 +134,7 @@ export class AllocateFundsDto extends DecisionCommandDto {
 
 export class DisburseDto extends VoucherCommandDto {
   @ApiProperty({ type: FundLineKeyDto })
+  @IsDefined()
   @ValidateNested()
   @Type(() => FundLineKeyDto)
   line: FundLineKeyDto;
@@ -151,6 +155,7 @@ export class DisburseDto extends VoucherCommandDto {
 
 export class ReverseDisbursementDto extends VoucherCommandDto {
   @ApiProperty({ type: FundLineKeyDto })
+  @IsDefined()
   @ValidateNested()
   @Type(() => FundLineKeyDto)
   line: FundLineKeyDto;
@@ -168,6 +173,7 @@ export class ReverseDisbursementDto extends VoucherCommandDto {
 
 export class ReturnFundsDto extends DecisionCommandDto {
   @ApiProperty({ type: FundLineKeyDto })
+  @IsDefined()
   @ValidateNested()
   @Type(() => FundLineKeyDto)
   line: FundLineKeyDto;
@@ -199,6 +205,7 @@ export class ReturnFundsDto extends DecisionCommandDto {
 
 export class CarryOverDto extends DecisionCommandDto {
   @ApiProperty({ type: FundLineKeyDto, description: 'the line of year N; the money lands on year N+1 with the same origin year' })
+  @IsDefined()
   @ValidateNested()
   @Type(() => FundLineKeyDto)
   from: FundLineKeyDto;
@@ -224,6 +231,7 @@ export class CarryOverDto extends DecisionCommandDto {
 
 export class MoveEndDto {
   @ApiProperty({ type: FundLineKeyDto })
+  @IsDefined()
   @ValidateNested()
   @Type(() => FundLineKeyDto)
   line: FundLineKeyDto;
@@ -246,18 +254,21 @@ export class AdjustDto extends DecisionCommandDto {
 
   @ApiPropertyOptional({ type: FundLineKeyDto, description: 'the line to increase or decrease (kind increase/decrease)' })
   @ValidateIf((o: AdjustDto) => o.kind !== 'move')
+  @IsDefined()
   @ValidateNested()
   @Type(() => FundLineKeyDto)
   line?: FundLineKeyDto;
 
   @ApiPropertyOptional({ type: MoveEndDto, description: 'where the money comes from (kind move)' })
   @ValidateIf((o: AdjustDto) => o.kind === 'move')
+  @IsDefined()
   @ValidateNested()
   @Type(() => MoveEndDto)
   from?: MoveEndDto;
 
   @ApiPropertyOptional({ type: MoveEndDto, description: 'where the money goes (kind move)' })
   @ValidateIf((o: AdjustDto) => o.kind === 'move')
+  @IsDefined()
   @ValidateNested()
   @Type(() => MoveEndDto)
   to?: MoveEndDto;
@@ -275,11 +286,13 @@ export class AdjustDto extends DecisionCommandDto {
 
 export class ReclassificationMoveDto {
   @ApiProperty({ type: FundLineKeyDto })
+  @IsDefined()
   @ValidateNested()
   @Type(() => FundLineKeyDto)
   from: FundLineKeyDto;
 
   @ApiProperty({ type: FundLineKeyDto })
+  @IsDefined()
   @ValidateNested()
   @Type(() => FundLineKeyDto)
   to: FundLineKeyDto;
@@ -324,12 +337,14 @@ export class ReclassifyActivityDto extends DecisionCommandDto {
 export class RecordOutputsDto extends CommandBodyDto {
   @ApiPropertyOptional({ type: DecisionDto })
   @ValidateIf((o: RecordOutputsDto) => o.document === undefined)
+  @IsDefined({ message: 'decision or document is required as the basis of the outputs' })
   @ValidateNested()
   @Type(() => DecisionDto)
   decision?: DecisionDto;
 
   @ApiPropertyOptional({ type: DocumentDto, description: 'acceptance minutes or report, when there is no decision' })
   @ValidateIf((o: RecordOutputsDto) => o.decision === undefined)
+  @IsDefined({ message: 'decision or document is required as the basis of the outputs' })
   @ValidateNested()
   @Type(() => DocumentDto)
   document?: DocumentDto;

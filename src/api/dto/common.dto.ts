@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsInt, IsNotEmpty, IsOptional, IsString, Matches, Max, MaxLength, Min, ValidateNested } from 'class-validator';
+import { IsDefined, IsInt, IsNotEmpty, IsOptional, IsString, Matches, Max, MaxLength, Min, ValidateNested } from 'class-validator';
 import type { DecisionBasis, DocumentBasis, FundLineKey, VoucherBasis } from '../../../events';
 import { IsCalendarDate } from '../validators';
 
@@ -135,6 +135,7 @@ export abstract class CommandBodyDto {
 /** A command whose legal basis is a decision (số, ngày, cơ quan ban hành). */
 export abstract class DecisionCommandDto extends CommandBodyDto {
   @ApiProperty({ type: DecisionDto })
+  @IsDefined({ message: 'decision is required: its number, date and issuing body' })
   @ValidateNested()
   @Type(() => DecisionDto)
   decision: DecisionDto;
@@ -143,6 +144,7 @@ export abstract class DecisionCommandDto extends CommandBodyDto {
 /** A command whose legal basis is a State Treasury voucher. */
 export abstract class VoucherCommandDto extends CommandBodyDto {
   @ApiProperty({ type: VoucherDto })
+  @IsDefined({ message: 'voucher is required: the State Treasury voucher number, date and treasury' })
   @ValidateNested()
   @Type(() => VoucherDto)
   voucher: VoucherDto;

@@ -81,10 +81,12 @@ export function decideMove(
     readonly to: MoveEnd;
     readonly amount: Money;
     readonly reason: string;
+    readonly basis: Basis;
   },
   states: MoveStates,
   catalogue: Catalogue,
 ): StreamEvents[] {
+  requireDecision(cmd.basis.legalBasis, 'an adjustment');
   const from = checkLineKey(catalogue, cmd.from.line, 'from.line');
   const to = checkLineKey(catalogue, cmd.to.line, 'to.line');
   const sameLine = fundLineStream(from) === fundLineStream(to);

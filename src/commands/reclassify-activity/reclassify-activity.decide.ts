@@ -1,8 +1,8 @@
-import type { ActivityReclassified, FundLineKey, Money } from '../../../events';
+import type { ActivityReclassified, FundLineEvent, FundLineKey, Money } from '../../../events';
 import type { ActivityState } from '../../activity/activity.state';
 import type { Catalogue } from '../../catalogue/catalogue';
 import { activityStream, fundLineLabel, fundLineStream } from '../../fund-line/fund-line.key';
-import type { FundLineState } from '../../fund-line/fund-line.state';
+import { FundLineState, evolveFundLine } from '../../fund-line/fund-line.state';
 import { CommandRefused, InvalidCommand } from '../../shared/errors';
 import type { Basis, StreamEvents } from '../command';
 import { decideMove } from '../adjust/adjust.decide';
@@ -56,6 +56,9 @@ export function decideReclassifyActivity(
   const reclassified: ActivityState = { ...activity, kind: cmd.toKind, component: toComponent };
   const byStream = new Map<string, StreamEvents['events'][number][]>();
   const add = (stream: string, events: StreamEvents['events']) => byStream.set(stream, [...(byStream.get(stream) ?? []), ...events]);
+  // Each move sees the lines as the earlier moves of this command left them, so that together they
+  // cannot take more than the activity has.
+  const working = new Map(lines);
   add(activityStream(cmd.activityId), [
     event<ActivityReclassified>('ActivityReclassified', {
       activityId: cmd.activityId,
@@ -78,16 +81,20 @@ export function decideReclassifyActivity(
         to: { line: m.to, activityId: cmd.activityId },
         amount: m.amount,
         reason: cmd.reason,
+        basis: cmd.basis,
       },
       {
-        fromLine: lines.get(fundLineStream(m.from)) as FundLineState,
-        toLine: lines.get(fundLineStream(m.to)) as FundLineState,
+        fromLine: working.get(fundLineStream(m.from)) as FundLineState,
+        toLine: working.get(fundLineStream(m.to)) as FundLineState,
         fromActivity: activity,
         toActivity: reclassified,
       },
       catalogue,
     );
-    decided.forEach((d) => add(d.stream, d.events));
+    decided.forEach((d) => {
+      add(d.stream, d.events);
+      working.set(d.stream, (d.events as FundLineEvent[]).reduce(evolveFundLine, working.get(d.stream) as FundLineState));
+    });
   });
   return [...byStream].map(([stream, events]) => ({ stream, events }));
 }
