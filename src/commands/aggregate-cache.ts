@@ -10,6 +10,8 @@ export interface Folded<S> {
 export interface Fold<S, E extends DomainEvent> {
   readonly initial: () => S;
   readonly evolve: (state: S, event: E) => S;
+  /** Optional faster fold for a state nobody else holds: may update the old state's collections in place. */
+  readonly evolveOwned?: (state: S, event: E) => S;
 }
 
 /**
@@ -30,11 +32,18 @@ export class AggregateCache {
     let state = cached?.state ?? fold.initial();
     let revision = cached?.revision ?? -1;
     const fresh: RecordedEvent[] = await this.store.readStream(stream, revision + 1);
+    if (fresh.length === 0 && cached) return this.touch(stream, cached);
+    // Deciders only read the cached state. A command still holding the older state when it is folded in
+    // place read a stream that has since grown: its append fails on the expected revision and retries.
+    const evolve = fold.evolveOwned ?? fold.evolve;
     for (const e of fresh) {
-      state = fold.evolve(state, e as unknown as E);
+      state = evolve(state, e as unknown as E);
       revision = e.revision;
     }
-    const folded = { state, revision };
+    return this.touch(stream, { state, revision });
+  }
+
+  private touch<S>(stream: string, folded: Folded<S>): Folded<S> {
     this.entries.delete(stream);
     this.entries.set(stream, folded);
     if (this.entries.size > this.capacity) this.entries.delete(this.entries.keys().next().value as string);

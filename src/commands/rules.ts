@@ -3,7 +3,7 @@ import type { Fold } from './aggregate-cache';
 import { ActivityState, evolveActivity, initialActivityState } from '../activity/activity.state';
 import type { Catalogue } from '../catalogue/catalogue';
 import { activityStream, canonicalFundLineKey, fundLineLabel, fundLineStream } from '../fund-line/fund-line.key';
-import { FundLineState, evolveFundLine, initialFundLineState } from '../fund-line/fund-line.state';
+import { FundLineState, evolveFundLine, evolveFundLineOwned, initialFundLineState } from '../fund-line/fund-line.state';
 import { D, formatVnd } from '../money/money';
 import { CommandRefused, FieldProblem, InvalidCommand } from '../shared/errors';
 import type { Load } from './command-runner';
@@ -11,6 +11,7 @@ import type { Load } from './command-runner';
 export const fundLineFold: Fold<FundLineState, DomainEvent> = {
   initial: initialFundLineState,
   evolve: evolveFundLine as Fold<FundLineState, DomainEvent>['evolve'],
+  evolveOwned: evolveFundLineOwned as Fold<FundLineState, DomainEvent>['evolve'],
 };
 export const activityFold: Fold<ActivityState, DomainEvent> = {
   initial: initialActivityState,

@@ -67,9 +67,18 @@ export const undisbursed = (s: FundLineState, activityId: string): D => {
   return a.allocated.minus(a.disbursed);
 };
 
-function withActivity(s: FundLineState, activityId: string, change: Partial<Record<keyof ActivityMoney, D>>): Map<string, ActivityMoney> {
+/**
+ * Collections are copied before a change unless the caller owns the state (see evolveFundLineOwned): a
+ * line may hold tens of thousands of disbursements, and copying them on every event of a long stream
+ * would make folding quadratic.
+ */
+type Own = <T extends Map<unknown, unknown> | Set<unknown>>(collection: T) => T;
+const copy: Own = (c) => (c instanceof Map ? new Map(c) : new Set(c)) as typeof c;
+const inPlace: Own = (c) => c;
+
+function withActivity(s: FundLineState, activityId: string, change: Partial<Record<keyof ActivityMoney, D>>, own: Own): Map<string, ActivityMoney> {
   const current = activityMoney(s, activityId);
-  const next = new Map(s.activities);
+  const next = own(s.activities as Map<string, ActivityMoney>);
   next.set(activityId, {
     allocated: current.allocated.plus(change.allocated ?? ZERO),
     disbursed: current.disbursed.plus(change.disbursed ?? ZERO),
@@ -78,12 +87,26 @@ function withActivity(s: FundLineState, activityId: string, change: Partial<Reco
 }
 
 /** Moves an activity's allocation on this line by `delta` (negative to release), keeping the line total in step. */
-function allocate(s: FundLineState, activityId: string | undefined, delta: D): Partial<FundLineState> {
+function allocateTo(s: FundLineState, activityId: string | undefined, delta: D, own: Own): Partial<FundLineState> {
   if (!activityId) return {};
-  return { allocated: s.allocated.plus(delta), activities: withActivity(s, activityId, { allocated: delta }) };
+  return { allocated: s.allocated.plus(delta), activities: withActivity(s, activityId, { allocated: delta }, own) };
 }
 
+/** Pure: the given state is left as it was. */
 export function evolveFundLine(s: FundLineState, event: FundLineEvent): FundLineState {
+  return apply(s, event, copy);
+}
+
+/**
+ * The same fold for a caller that owns the state and will never read the old one again (the aggregate
+ * cache): collections are updated in place instead of copied.
+ */
+export function evolveFundLineOwned(s: FundLineState, event: FundLineEvent): FundLineState {
+  return apply(s, event, inPlace);
+}
+
+function apply(s: FundLineState, event: FundLineEvent, own: Own): FundLineState {
+  const allocate = (activityId: string | undefined, delta: D) => allocateTo(s, activityId, delta, own);
   const key = s.key ?? event.data.line;
   const amount = new D(event.data.amount);
   switch (event.type) {
@@ -94,36 +117,36 @@ export function evolveFundLine(s: FundLineState, event: FundLineEvent): FundLine
         ? { ...s, key, increased: s.increased.plus(amount) }
         : { ...s, key, decreased: s.decreased.plus(amount) };
     case 'FundsAllocated':
-      return { ...s, key, ...allocate(s, event.data.activityId, amount) };
+      return { ...s, key, ...allocate(event.data.activityId, amount) };
     case 'FundsMovedOut':
-      return { ...s, key, movedOut: s.movedOut.plus(amount), ...allocate(s, event.data.fromActivityId, amount.neg()) };
+      return { ...s, key, movedOut: s.movedOut.plus(amount), ...allocate(event.data.fromActivityId, amount.neg()) };
     case 'FundsMovedIn':
-      return { ...s, key, movedIn: s.movedIn.plus(amount), ...allocate(s, event.data.toActivityId, amount) };
+      return { ...s, key, movedIn: s.movedIn.plus(amount), ...allocate(event.data.toActivityId, amount) };
     case 'CarriedOver':
-      return { ...s, key, carriedOut: s.carriedOut.plus(amount), ...allocate(s, event.data.activityId, amount.neg()) };
+      return { ...s, key, carriedOut: s.carriedOut.plus(amount), ...allocate(event.data.activityId, amount.neg()) };
     case 'CarriedIn':
-      return { ...s, key, carriedIn: s.carriedIn.plus(amount), ...allocate(s, event.data.activityId, amount) };
+      return { ...s, key, carriedIn: s.carriedIn.plus(amount), ...allocate(event.data.activityId, amount) };
     case 'FundsReturned':
-      return { ...s, key, returned: s.returned.plus(amount), ...allocate(s, event.data.activityId, amount.neg()) };
+      return { ...s, key, returned: s.returned.plus(amount), ...allocate(event.data.activityId, amount.neg()) };
     case 'Disbursed': {
-      const disbursements = new Map(s.disbursements);
+      const disbursements = own(s.disbursements as Map<string, OpenDisbursement>);
       disbursements.set(event.data.disbursementId, { activityId: event.data.activityId, amount });
       return {
         ...s,
         key,
         disbursed: s.disbursed.plus(amount),
-        activities: withActivity(s, event.data.activityId, { disbursed: amount }),
+        activities: withActivity(s, event.data.activityId, { disbursed: amount }, own),
         disbursements,
       };
     }
     case 'DisbursementReversed': {
-      const reversed = new Set(s.reversed);
+      const reversed = own(s.reversed as Set<string>);
       reversed.add(event.data.disbursementId);
       return {
         ...s,
         key,
         disbursed: s.disbursed.minus(amount),
-        activities: withActivity(s, event.data.activityId, { disbursed: amount.neg() }),
+        activities: withActivity(s, event.data.activityId, { disbursed: amount.neg() }, own),
         reversed,
       };
     }

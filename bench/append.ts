@@ -1,0 +1,192 @@
+/**
+ * npm run bench:append [-- --events 100000 --seconds 10]
+ * Prints, in one run: raw better-sqlite3 inserts of the same rows (the ceiling), store-level batched
+ * appends through SqliteEventStore, and end-to-end HTTP commands with 1 and 16 concurrent clients on the
+ * durable store (WAL, synchronous=FULL). Figures only; nothing here asserts a time.
+ */
+import Database from 'better-sqlite3';
+import { fork } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { EventToAppend } from '../events';
+import { SqliteEventStore, SQLITE_SCHEMA } from '../src/store/sqlite/sqlite-event-store';
+import { fmt, jsonClient, percentile } from './support';
+
+const arg = (name: string, fallback: number) => {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 ? Number(process.argv[i + 1]) : fallback;
+};
+const EVENTS = arg('events', 100_000);
+const BATCH = arg('batch', 100);
+const SECONDS = arg('seconds', 10);
+const dir = mkdtempSync(join(tmpdir(), 'ledger-bench-'));
+
+const LINE = { programme: 'GNBV-2021-2025', component: 'DA5', budgetYear: 2024, originYear: 2024, source: 'NSTW', capitalType: 'SN', unit: '184' };
+
+function disbursedEvent(i: number): EventToAppend {
+  const id = randomUUID();
+  return {
+    type: 'Disbursed',
+    version: 1,
+    data: { line: LINE, activityId: `A-${i % 1000}`, disbursementId: id, amount: '1550440.5' },
+    metadata: {
+      eventId: id,
+      actor: { id: 'bench', role: 'officer' },
+      recordedAt: new Date().toISOString(),
+      effectiveDate: '2024-06-20',
+      legalBasis: { kind: 'voucher', number: `UNC-${i}`, date: '2024-06-20', treasury: 'KBNN Văn Quan' },
+      correlationId: id,
+      causationId: id,
+      command: 'Disburse',
+    },
+  };
+}
+
+function raw(events: EventToAppend[]): number {
+  const db = new Database(join(dir, 'raw.db'));
+  db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = FULL');
+  db.exec(SQLITE_SCHEMA);
+  const insert = db.prepare('INSERT INTO events (stream, revision, event_id, type, version, data, metadata) VALUES (?, ?, ?, ?, ?, ?, ?)');
+  const tx = db.transaction((batch: EventToAppend[], offset: number) => {
+    batch.forEach((e, j) =>
+      insert.run(`stream-${offset + j}`, 0, e.metadata.eventId, e.type, e.version, JSON.stringify(e.data), JSON.stringify(e.metadata)),
+    );
+  });
+  const t0 = process.hrtime.bigint();
+  for (let i = 0; i < events.length; i += BATCH) tx(events.slice(i, i + BATCH), i);
+  const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
+  db.close();
+  return events.length / seconds;
+}
+
+async function storeLevel(events: EventToAppend[]): Promise<number> {
+  const store = new SqliteEventStore({ file: join(dir, 'store.db') });
+  const t0 = process.hrtime.bigint();
+  for (let i = 0; i < events.length; i += BATCH) {
+    // BATCH concurrent appends, one per stream, as concurrent commands would issue them: one group commit.
+    await Promise.all(
+      events.slice(i, i + BATCH).map((e, j) => store.append([{ stream: `stream-${i + j}`, expectedRevision: 'no_stream', events: [e] }])),
+    );
+  }
+  const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
+  await store.close();
+  return events.length / seconds;
+}
+
+const OFFICER = { 'x-actor': 'bench', 'x-role': 'officer' };
+const DECISION = { number: '4888/QĐ-UBND', date: '2023-12-22', issuer: 'UBND huyện Văn Quan' };
+const VOUCHER = { number: 'UNC-1', date: '2024-06-20', treasury: 'KBNN Văn Quan' };
+const COMPONENTS = ['DA1.TDA1', 'DA1.TDA2', 'DA2', 'DA3.TDA1', 'DA3.TDA2', 'DA4.TDA1', 'DA5', 'DA6.TDA1', 'DA7.TDA2'];
+const KIND: Record<string, string> = {
+  'DA1.TDA1': 'infrastructure-work',
+  'DA1.TDA2': 'maintenance',
+  DA2: 'poverty-reduction-model',
+  'DA3.TDA1': 'community-production',
+  'DA3.TDA2': 'nutrition-support',
+  'DA4.TDA1': 'training-course',
+  DA5: 'housing-support',
+  'DA6.TDA1': 'information-dissemination',
+  'DA7.TDA2': 'monitoring-evaluation',
+};
+
+async function startServer(): Promise<{ url: string; stop: () => void }> {
+  const dataDir = join(dir, 'http');
+  const child = fork(join(__dirname, '..', 'src', 'main.js'), [], {
+    env: { ...process.env, LEDGER_DATA_DIR: dataDir, PORT: '0', HOST: '127.0.0.1', LEDGER_DEMO: '0' },
+    stdio: ['ignore', 'pipe', 'inherit', 'ipc'],
+  });
+  const url = await new Promise<string>((resolve, reject) => {
+    let out = '';
+    child.stdout!.on('data', (c: Buffer) => {
+      out += c.toString();
+      const m = /listening on (http:\/\/[\d.]+:\d+)/.exec(out);
+      if (m) resolve(m[1]);
+    });
+    child.on('exit', (code) => reject(new Error(`server exited with ${code}: ${out}`)));
+  });
+  return { url, stop: () => child.kill('SIGTERM') };
+}
+
+interface Target {
+  line: typeof LINE;
+  activityId: string;
+}
+
+async function http(): Promise<Array<[number, { rate: number; p50: number; p99: number; errors: number }]>> {
+  const server = await startServer();
+  const client = jsonClient(server.url, 16);
+  // 90 lines × 1 activity each, allocated generously: the load spreads like a district's real work.
+  const targets: Target[] = [];
+  for (const component of COMPONENTS) {
+    for (const source of ['NSTW', 'NSDP-TINH', 'NSDP-HUYEN', 'NSDP-XA', 'HUY-DONG']) {
+      for (const capitalType of ['DTPT', 'SN']) {
+        const line = { ...LINE, component, source, capitalType };
+        const activityId = `B-${component}-${source}-${capitalType}`;
+        const ok = [
+          await client.post('/commands/assign-plan', { line, amount: '1000000000000', decision: DECISION }, OFFICER),
+          await client.post(
+            '/commands/register-activity',
+            { activityId, name: activityId, programme: LINE.programme, component, kind: KIND[component], unit: '184', decision: DECISION },
+            OFFICER,
+          ),
+          await client.post('/commands/allocate', { line, activityId, amount: '1000000000000', decision: DECISION }, OFFICER),
+        ];
+        if (ok.some((r) => r.status !== 201)) throw new Error(`setup failed: ${ok.map((r) => r.body).join(' | ')}`);
+        targets.push({ line, activityId });
+      }
+    }
+  }
+  const results: Array<[number, { rate: number; p50: number; p99: number; errors: number }]> = [];
+  for (const clients of [1, 16]) {
+    const latencies: number[] = [];
+    let errors = 0;
+    let n = 0;
+    const end = Date.now() + SECONDS * 1000;
+    const t0 = process.hrtime.bigint();
+    await Promise.all(
+      Array.from({ length: clients }, async (_, c) => {
+        while (Date.now() < end) {
+          const target = targets[(n++ * 7 + c) % targets.length];
+          const start = process.hrtime.bigint();
+          const res = await client.post(
+            '/commands/disburse',
+            { line: target.line, activityId: target.activityId, amount: '1550440.5', voucher: VOUCHER },
+            OFFICER,
+          );
+          latencies.push(Number(process.hrtime.bigint() - start) / 1e6);
+          if (res.status !== 201) errors++;
+        }
+      }),
+    );
+    const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
+    latencies.sort((a, b) => a - b);
+    results.push([clients, { rate: latencies.length / seconds, p50: percentile(latencies, 50), p99: percentile(latencies, 99), errors }]);
+  }
+  client.close();
+  server.stop();
+  return results;
+}
+
+async function main() {
+  console.log(`bench:append — ${fmt(EVENTS)} events, batches of ${BATCH}, WAL + synchronous=FULL, in ${dir}`);
+  const events = Array.from({ length: EVENTS }, (_, i) => disbursedEvent(i));
+  const rawRate = raw(events);
+  console.log(`raw better-sqlite3 inserts (ceiling):   ${fmt(rawRate)} events/s`);
+  const storeRate = await storeLevel(events.map((e) => ({ ...e, metadata: { ...e.metadata, eventId: randomUUID() } })));
+  console.log(`store-level batched appends:            ${fmt(storeRate)} events/s  (${fmt((storeRate / rawRate) * 100, 1)} % of raw; target ≥ 50 %)`);
+  for (const [clients, r] of await http()) {
+    console.log(
+      `HTTP disburse, ${String(clients).padStart(2)} client(s), ${SECONDS}s:       ${fmt(r.rate)} commands/s  p50 ${fmt(r.p50, 2)} ms  p99 ${fmt(r.p99, 2)} ms  errors ${r.errors}`,
+    );
+  }
+  console.log('targets: HTTP ≥ 2,000 commands/s with 16 clients, p99 ≤ 50 ms');
+  rmSync(dir, { recursive: true, force: true });
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});
