@@ -1,5 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
+import { AuditModule } from './audit/audit.module';
 import { CommandsModule } from './commands/commands.module';
 import type { LedgerConfig } from './config/ledger-config';
 import { HealthController } from './api/health.controller';
@@ -12,7 +13,7 @@ export class AppModule {
   static with(config: LedgerConfig, store: EventStore): DynamicModule {
     return {
       module: AppModule,
-      imports: [InfrastructureModule.with(config, store), CqrsModule.forRoot(), CommandsModule],
+      imports: [InfrastructureModule.with(config, store), CqrsModule.forRoot(), CommandsModule, AuditModule],
       controllers: [HealthController],
     };
   }

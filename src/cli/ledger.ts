@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import 'reflect-metadata';
 import { Command } from 'commander';
+import { registerAuditCommands } from '../audit/audit.commands';
 import { registerServeCommand } from './serve.command';
 
 /**
@@ -12,6 +13,7 @@ export function buildProgram(): Command {
     .description('Event-sourced ledger of the National Target Programme for Sustainable Poverty Reduction')
     .showHelpAfterError();
   registerServeCommand(program);
+  registerAuditCommands(program);
   return program;
 }
 

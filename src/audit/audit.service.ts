@@ -1,0 +1,65 @@
+import {
+  Inject,
+  Injectable,
+  Logger,
+  OnApplicationBootstrap,
+  OnApplicationShutdown,
+  ServiceUnavailableException,
+} from '@nestjs/common';
+import { LedgerConfig } from '../config/ledger-config';
+import { EVENT_STORE, EventStore } from '../store/event-store.port';
+import { Audit } from './audit';
+import { MerkleLog } from './merkle-log';
+import { loadSigningKey } from './signing-key';
+
+/**
+ * Runs the audit log inside the application: from bootstrap it follows the event store into the Merkle log
+ * and signs a tree head every config.treeHeadIntervalSeconds when the log grew; on shutdown it stops.
+ */
+@Injectable()
+export class AuditService implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger('Audit');
+  private audit?: Audit;
+  private timer?: NodeJS.Timeout;
+
+  constructor(
+    private readonly config: LedgerConfig,
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    const { key, generated } = loadSigningKey(this.config);
+    const log = MerkleLog.open(this.config.auditFile, this.store);
+    this.audit = new Audit(this.store, log, key);
+    this.logger.log(
+      `${generated ? 'generated a new signing key in' : 'signing with the key of'} ${this.config.signingKeyFile}; ` +
+        `Ed25519 public key ${key.publicKeyBase64} (${key.fingerprint}), also at GET /audit/public-key`,
+    );
+    log.follow((error) =>
+      this.logger.error(`the Merkle log stopped following the event store: ${error instanceof Error ? error.message : String(error)}`),
+    );
+    this.timer = setInterval(() => this.produceTreeHeadIfGrown(), this.config.treeHeadIntervalSeconds * 1000);
+    this.timer.unref();
+  }
+
+  onApplicationShutdown(): void {
+    clearInterval(this.timer);
+    this.audit?.log.close();
+    this.audit = undefined;
+  }
+
+  /** The running audit log; refuses while the application is not (yet, or any more) running. */
+  get(): Audit {
+    if (!this.audit) throw new ServiceUnavailableException('the audit log is not running');
+    return this.audit;
+  }
+
+  private produceTreeHeadIfGrown(): void {
+    try {
+      const head = this.audit?.produceTreeHeadIfGrown();
+      if (head) this.logger.log(`signed tree head: ${head.treeSize} events, root ${head.rootHash}`);
+    } catch (error) {
+      this.logger.error(`could not sign a tree head: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  }
+}

@@ -1,0 +1,135 @@
+import type { EventStore } from '../store/event-store.port';
+import { BundleQuery, NothingSelected, selectEvents } from './bundle-selection';
+import { LogIntegrityError, MerkleLog } from './merkle-log';
+import { SigningKey } from './signing-key';
+import { AuditBundle, BUNDLE_FORMAT, bundleMessage, eventLeafHash, SignedTreeHead, UnsignedAuditBundle } from './verifier/formats';
+
+export interface PublicKeyInfo {
+  readonly algorithm: 'Ed25519';
+  /** The 32 raw bytes, base64. */
+  readonly ed25519: string;
+  readonly pem: string;
+  readonly fingerprint: string;
+}
+
+export interface InclusionProof {
+  readonly eventId: string;
+  readonly leafIndex: number;
+  readonly leafHash: string;
+  readonly treeSize: number;
+  readonly rootHash: string;
+  /** Audit path, lowercase hex, leaf level first. */
+  readonly proof: readonly string[];
+  /** The signed head of that size, when there is one. */
+  readonly treeHead?: SignedTreeHead;
+}
+
+export interface ConsistencyProof {
+  readonly firstSize: number;
+  readonly secondSize: number;
+  readonly firstRootHash: string;
+  readonly secondRootHash: string;
+  readonly proof: readonly string[];
+}
+
+/** A request names something the log does not have. */
+export class AuditNotFound extends Error {
+  override readonly name = 'AuditNotFound';
+}
+
+const hex = (b: Buffer) => b.toString('hex');
+
+/** What the audit endpoints and commands do, over one store, one Merkle log and one signing key. */
+export class Audit {
+  constructor(
+    readonly store: EventStore,
+    readonly log: MerkleLog,
+    readonly key: SigningKey,
+  ) {}
+
+  publicKey(): PublicKeyInfo {
+    return { algorithm: 'Ed25519', ed25519: this.key.publicKeyBase64, pem: this.key.publicKeyPem, fingerprint: this.key.fingerprint };
+  }
+
+  /** Signs and keeps a tree head over the whole log as it is now. */
+  produceTreeHead(now = new Date()): SignedTreeHead {
+    const treeSize = this.log.size();
+    const head = this.key.signTreeHead({ treeSize, rootHash: hex(this.log.rootHash(treeSize)), timestamp: now.toISOString() });
+    this.log.addTreeHead(head);
+    return head;
+  }
+
+  /** A new head only if the log grew since the last one; returns it, or undefined. */
+  produceTreeHeadIfGrown(now = new Date()): SignedTreeHead | undefined {
+    const latest = this.log.latestTreeHead();
+    return this.log.size() > (latest?.treeSize ?? 0) ? this.produceTreeHead(now) : undefined;
+  }
+
+  /** The latest signed head if it covers `size` leaves, else a new one. */
+  headCovering(size: number): SignedTreeHead {
+    const latest = this.log.latestTreeHead();
+    return latest && latest.treeSize >= size ? latest : this.produceTreeHead();
+  }
+
+  /** Against the tree of `treeSize` leaves, or by default against a signed head that covers the event. */
+  inclusionProof(eventId: string, treeSize?: number): InclusionProof {
+    const leaf = this.log.leafOf(eventId);
+    if (!leaf) throw new AuditNotFound(`event ${eventId} is not in the log`);
+    const head = treeSize === undefined ? this.headCovering(leaf.leafIndex + 1) : this.log.treeHeadOfSize(treeSize);
+    const size = head?.treeSize ?? (treeSize as number);
+    if (leaf.leafIndex >= size) throw new RangeError(`event ${eventId} is leaf ${leaf.leafIndex}, not in a tree of ${size} leaves`);
+    return {
+      eventId,
+      leafIndex: leaf.leafIndex,
+      leafHash: hex(leaf.leafHash),
+      treeSize: size,
+      rootHash: hex(this.log.rootHash(size)),
+      proof: this.log.inclusionProof(leaf.leafIndex, size).map(hex),
+      ...(head ? { treeHead: head } : {}),
+    };
+  }
+
+  /** That the tree of `second` leaves (default: the latest signed head) extends the tree of `first` leaves. */
+  consistencyProof(first: number, second?: number): ConsistencyProof {
+    const secondSize = second ?? this.log.latestTreeHead()?.treeSize ?? this.log.size();
+    if (first > secondSize) throw new RangeError(`the first tree (${first}) must not be larger than the second (${secondSize})`);
+    return {
+      firstSize: first,
+      secondSize,
+      firstRootHash: hex(this.log.rootHash(first)),
+      secondRootHash: hex(this.log.rootHash(secondSize)),
+      proof: this.log.consistencyProof(first, secondSize).map(hex),
+    };
+  }
+
+  /**
+   * The selected events with their inclusion proofs in one signed tree head, signed as a whole. Logs the store's
+   * newest events first, so that a bundle never leaves out an event just recorded.
+   */
+  async exportBundle(query: BundleQuery, now = new Date()): Promise<AuditBundle> {
+    await this.log.catchUp();
+    const { selection, events } = await selectEvents(this.store, query);
+    if (events.length === 0) throw new NothingSelected(`no event matches ${JSON.stringify(selection)}`);
+    const entries = events.map((event) => {
+      const leaf = this.log.leafOf(event.metadata.eventId);
+      if (!leaf || !leaf.leafHash.equals(eventLeafHash(event))) {
+        throw new LogIntegrityError(`event ${event.metadata.eventId} no longer matches the Merkle log: run \`ledger verify\``);
+      }
+      return { leafIndex: leaf.leafIndex, event };
+    });
+    const head = this.headCovering(entries.reduce((size, e) => Math.max(size, e.leafIndex + 1), 0));
+    const unsigned: UnsignedAuditBundle = {
+      format: BUNDLE_FORMAT,
+      selection,
+      exportedAt: now.toISOString(),
+      publicKey: { ed25519: this.key.publicKeyBase64, pem: this.key.publicKeyPem },
+      treeHead: head,
+      events: entries.map(({ leafIndex, event }) => ({
+        leafIndex,
+        event,
+        inclusionProof: this.log.inclusionProof(leafIndex, head.treeSize).map(hex),
+      })),
+    };
+    return { ...unsigned, signature: this.key.sign(bundleMessage(unsigned)) };
+  }
+}

@@ -1,0 +1,191 @@
+import type { KeyObject } from 'node:crypto';
+import { performance } from 'node:perf_hooks';
+import type { RecordedEvent } from '../../events';
+import type { EventStore } from '../store/event-store.port';
+import { MerkleFrontier } from './merkle';
+import { LeafRecord, MerkleLog } from './merkle-log';
+import { eventLeafHash, SignedTreeHead, treeHeadMessage, verifySignature } from './verifier/formats';
+
+const PAGE = 1000;
+
+/**
+ * How the store departs from the log at the first leaf that does not match:
+ *  modified  the event is where it was, with other content (or can no longer be read)
+ *  inserted  an event the log never recorded stands where a logged one should be
+ *  missing   the logged event is gone from the store
+ *  reordered the logged event is still in the store, at a later place
+ */
+export type MismatchKind = 'modified' | 'inserted' | 'missing' | 'reordered';
+
+export interface Mismatch {
+  readonly kind: MismatchKind;
+  readonly leafIndex: number;
+  /** The event the log recorded at this leaf. */
+  readonly expected: { readonly eventId: string; readonly position: number };
+  /** What the store holds at that place now; absent when the store ends before it. */
+  readonly found?: { readonly eventId: string; readonly position: number; readonly stream: string; readonly revision: number };
+  readonly message: string;
+}
+
+export interface LogVerification {
+  readonly ok: boolean;
+  /** Events read from the store. */
+  readonly events: number;
+  readonly logSize: number;
+  /** Events after the log's last leaf: not yet logged, so not yet protected. */
+  readonly unlogged: number;
+  readonly firstMismatch?: Mismatch;
+  /** Set when the store failed to read an event (e.g. its stored JSON was damaged); verification stopped there. */
+  readonly unreadable?: string;
+  readonly treeHeadsChecked: number;
+  /** Signed tree heads the store's events no longer hash to, or whose signature fails. */
+  readonly treeHeadProblems: readonly string[];
+  /** Whether signatures were checked (they are not when no signing key is configured). */
+  readonly signaturesChecked: boolean;
+  readonly seconds: number;
+  readonly eventsPerSecond: number;
+}
+
+/**
+ * Recomputes every leaf from the events in the store, compares each with the leaf the log recorded, and rebuilds
+ * the tree to check the root of every signed tree head. Reads only: it never adds leaves.
+ */
+export async function verifyLog(store: EventStore, log: MerkleLog, publicKey: KeyObject | null): Promise<LogVerification> {
+  const started = performance.now();
+  const logSize = log.size();
+  const heads = log.treeHeadsBySize();
+  const treeHeadProblems: string[] = [];
+  const frontier = new MerkleFrontier();
+  let nextHead = 0;
+  const checkHeadsAtFrontier = () => {
+    for (; nextHead < heads.length && heads[nextHead].treeSize === frontier.size; nextHead++) {
+      const head = heads[nextHead];
+      if (frontier.root().toString('hex') !== head.rootHash) {
+        treeHeadProblems.push(`${describeHead(head)}: the events no longer hash to its root`);
+      }
+      if (publicKey && !verifySignature(treeHeadMessage(head), head.signature, publicKey)) {
+        treeHeadProblems.push(`${describeHead(head)}: its signature does not verify with the ledger's key`);
+      }
+    }
+  };
+
+  let first: Omit<Mismatch, 'kind' | 'message'> | undefined;
+  let kind: MismatchKind | undefined;
+  let unreadable: string | undefined;
+  let index = 0;
+  let position = 0;
+  checkHeadsAtFrontier();
+  for (let pageSize = PAGE; ; ) {
+    let page: RecordedEvent[];
+    try {
+      page = await store.readAll(position, { maxCount: pageSize });
+    } catch (error) {
+      // An event whose stored JSON was damaged cannot be read at all: go one event at a time to find it.
+      if (pageSize > 1) {
+        pageSize = 1;
+        continue;
+      }
+      const reason = error instanceof Error ? error.message : String(error);
+      unreadable = `the store cannot read the event after position ${position}: ${reason}`;
+      break;
+    }
+    if (page.length === 0) break;
+    const leaves = first ? [] : log.leaves(index, page.length);
+    for (const [i, event] of page.entries()) {
+      const hash = eventLeafHash(event);
+      const eventId = eventIdOf(event);
+      const leaf: LeafRecord | undefined = leaves[i];
+      if (!first && leaf && (leaf.eventId !== eventId || !leaf.leafHash.equals(hash))) {
+        first = { leafIndex: index, expected: { eventId: leaf.eventId, position: leaf.position }, found: placeOf(event) };
+        if (leaf.eventId === eventId) kind = 'modified';
+        else if (!log.leafOf(eventId)) kind = 'inserted';
+      } else if (first && !kind && eventId === first.expected.eventId) {
+        kind = 'reordered';
+      }
+      frontier.push(hash);
+      index += 1;
+      checkHeadsAtFrontier();
+    }
+    position = page[page.length - 1].position;
+  }
+
+  if (!first && index < logSize) {
+    const leaf = log.leaf(index) as LeafRecord;
+    first = { leafIndex: index, expected: { eventId: leaf.eventId, position: leaf.position } };
+    if (unreadable) kind = 'modified';
+  }
+  if (!unreadable) {
+    for (const head of heads.slice(nextHead)) treeHeadProblems.push(`${describeHead(head)}: the store holds only ${index} events`);
+  }
+  const latest = log.latestTreeHead();
+  if (latest && !storedTreeMatches(log, latest)) {
+    // Proofs are built from the stored subtree hashes: if those were altered, every proof served would fail.
+    treeHeadProblems.push(`${describeHead(latest)}: the audit file's stored tree no longer hashes to its root`);
+  }
+
+  const seconds = (performance.now() - started) / 1000;
+  const firstMismatch = first && describeMismatch({ ...first, kind: kind ?? 'missing' }, unreadable);
+  return {
+    ok: !firstMismatch && !unreadable && treeHeadProblems.length === 0,
+    events: index,
+    logSize,
+    unlogged: Math.max(0, index - logSize),
+    firstMismatch,
+    unreadable,
+    treeHeadsChecked: heads.length,
+    treeHeadProblems,
+    signaturesChecked: publicKey !== null,
+    seconds,
+    eventsPerSecond: seconds > 0 ? Math.round(index / seconds) : 0,
+  };
+}
+
+function storedTreeMatches(log: MerkleLog, head: SignedTreeHead): boolean {
+  try {
+    return log.rootHash(head.treeSize).toString('hex') === head.rootHash;
+  } catch {
+    return false;
+  }
+}
+
+/** Tampering may have left the metadata without an id, or not an object at all. */
+function eventIdOf(e: RecordedEvent): string {
+  return String((e.metadata as { eventId?: unknown } | null)?.eventId);
+}
+
+function placeOf(e: RecordedEvent): NonNullable<Mismatch['found']> {
+  return { eventId: eventIdOf(e), position: e.position, stream: e.stream, revision: e.revision };
+}
+
+function describeMismatch(m: Omit<Mismatch, 'message'>, unreadable?: string): Mismatch {
+  const expected = `event ${m.expected.eventId} (leaf ${m.leafIndex}, position ${m.expected.position})`;
+  const found = m.found && `event ${m.found.eventId} (position ${m.found.position}, ${m.found.stream}@${m.found.revision})`;
+  const message = {
+    modified: () =>
+      unreadable && !found
+        ? `${expected} was modified: ${unreadable}`
+        : `${expected} was modified: its content no longer matches its leaf hash`,
+    inserted: () => `${found} was inserted: the log never recorded it, and it stands where ${expected} should be`,
+    missing: () => `${expected} was deleted: the store no longer holds it${found ? `; ${found} stands in its place` : ''}`,
+    reordered: () => `${expected} was moved: ${found} stands in its place and it comes later`,
+  }[m.kind]();
+  return { ...m, message };
+}
+
+function describeHead(head: SignedTreeHead): string {
+  return `tree head of ${head.treeSize} events signed ${head.timestamp}`;
+}
+
+export function formatLogVerification(result: LogVerification): string {
+  const lines = [
+    `checked ${result.events} events against ${result.logSize} leaves and ${result.treeHeadsChecked} signed tree heads ` +
+      `in ${result.seconds.toFixed(2)} s (${result.eventsPerSecond} events/s)`,
+  ];
+  if (!result.signaturesChecked) lines.push('no signing key is configured: tree head signatures were not checked');
+  if (result.unlogged > 0) lines.push(`${result.unlogged} events after the last leaf are not logged yet (run \`ledger tree-head\`)`);
+  if (result.firstMismatch) lines.push(`TAMPERED: ${result.firstMismatch.message}`);
+  else if (result.unreadable) lines.push(`TAMPERED: ${result.unreadable}`);
+  for (const problem of result.treeHeadProblems) lines.push(`TAMPERED: ${problem}`);
+  if (result.ok) lines.push('OK: every logged event matches its leaf, and every signed tree head matches the events.');
+  return lines.join('\n');
+}

@@ -1,0 +1,155 @@
+import Database from 'better-sqlite3';
+import { rmSync, writeFileSync } from 'node:fs';
+import type { LedgerConfig } from '../../src/config/ledger-config';
+import { runTreeHead, runVerify } from '../../src/audit/audit.commands';
+import { eventLeafHash } from '../../src/audit/verifier/formats';
+import { SigningKey } from '../../src/audit/signing-key';
+import { formatLogVerification } from '../../src/audit/verify-log';
+import { testEvent } from '../support/events';
+import { configWithHistory, eventId, LINE_A, STREAM_A } from './fixtures';
+
+describe('ledger verify: tampering with the SQLite file is found and named', () => {
+  let config: LedgerConfig;
+
+  beforeEach(async () => {
+    config = await configWithHistory();
+    await runTreeHead(config);
+  });
+  afterEach(() => rmSync(config.dataDir, { recursive: true, force: true }));
+
+  /** Edits a file behind the ledger's back, as anyone with write access to the disk could. */
+  function tamper(file: string, edit: (db: Database.Database) => void): void {
+    const db = new Database(file);
+    try {
+      edit(db);
+    } finally {
+      db.close();
+    }
+  }
+
+  it('passes the untouched history and reports events/s', async () => {
+    const result = await runVerify(config);
+    expect(result).toMatchObject({ ok: true, events: 10, logSize: 10, unlogged: 0, treeHeadsChecked: 1, signaturesChecked: true });
+    expect(result.treeHeadProblems).toEqual([]);
+    expect(formatLogVerification(result)).toMatch(/checked 10 events .* \(\d+ events\/s\)\nOK/);
+  });
+
+  it('names the event one byte of whose data was edited', async () => {
+    tamper(config.dbFile, (db) => {
+      const edit = db.prepare(`UPDATE events SET data = replace(data, '"150000000"', '"150000001"') WHERE position = 4`).run();
+      expect(edit.changes).toBe(1);
+    });
+    const result = await runVerify(config);
+    expect(result.ok).toBe(false);
+    expect(result.firstMismatch).toMatchObject({ kind: 'modified', leafIndex: 3, expected: { eventId: eventId(4), position: 4 } });
+    expect(result.firstMismatch?.message).toContain(eventId(4));
+    expect(result.treeHeadProblems).toEqual([expect.stringContaining('no longer hash to its root')]);
+  });
+
+  it('names the event whose stored JSON was damaged so that it no longer reads', async () => {
+    tamper(config.dbFile, (db) => db.exec(`UPDATE events SET metadata = '[' || substr(metadata, 2) WHERE position = 6`));
+    const result = await runVerify(config);
+    expect(result.ok).toBe(false);
+    expect(result.firstMismatch).toMatchObject({ kind: 'modified', leafIndex: 5, expected: { eventId: eventId(6) } });
+    expect(result.firstMismatch?.message).toMatch(/cannot read the event after position 5/);
+  });
+
+  it('names a deleted event', async () => {
+    tamper(config.dbFile, (db) => db.exec('DELETE FROM events WHERE position = 5'));
+    const result = await runVerify(config);
+    expect(result.firstMismatch).toMatchObject({
+      kind: 'missing',
+      leafIndex: 4,
+      expected: { eventId: eventId(5) },
+      found: { eventId: eventId(6) },
+    });
+  });
+
+  it('names an event deleted from the end of the log', async () => {
+    tamper(config.dbFile, (db) => db.exec('DELETE FROM events WHERE position = 10'));
+    const result = await runVerify(config);
+    expect(result.firstMismatch).toMatchObject({ kind: 'missing', leafIndex: 9, expected: { eventId: eventId(10) } });
+    expect(result.firstMismatch?.found).toBeUndefined();
+    expect(result.treeHeadProblems).toEqual([expect.stringContaining('the store holds only 9 events')]);
+  });
+
+  it('names the first of two swapped events', async () => {
+    tamper(config.dbFile, (db) =>
+      db.exec(`
+        UPDATE events SET position = -1 WHERE position = 3;
+        UPDATE events SET position = 3 WHERE position = 9;
+        UPDATE events SET position = 9 WHERE position = -1;`),
+    );
+    const result = await runVerify(config);
+    expect(result.firstMismatch).toMatchObject({
+      kind: 'reordered',
+      leafIndex: 2,
+      expected: { eventId: eventId(3) },
+      found: { eventId: eventId(9) },
+    });
+  });
+
+  it('names an event inserted in the middle by shifting the positions after it', async () => {
+    const forged = testEvent('Disbursed', { line: LINE_A, activityId: 'act-1', disbursementId: 'd-x', amount: '99000000' }, eventId(99));
+    tamper(config.dbFile, (db) => {
+      // Two steps, because SQLite checks the primary key row by row while shifting.
+      db.exec('UPDATE events SET position = -position WHERE position >= 5; UPDATE events SET position = 1 - position WHERE position < 0');
+      db.prepare('INSERT INTO events VALUES (5, ?, 99, ?, ?, 1, ?, ?)').run(
+        STREAM_A,
+        eventId(99),
+        forged.type,
+        JSON.stringify(forged.data),
+        JSON.stringify(forged.metadata),
+      );
+    });
+    const result = await runVerify(config);
+    expect(result.firstMismatch).toMatchObject({
+      kind: 'inserted',
+      leafIndex: 4,
+      expected: { eventId: eventId(5) },
+      found: { eventId: eventId(99), position: 5 },
+    });
+  });
+
+  it('catches an event rewritten together with its leaf hash: the signed tree head no longer matches', async () => {
+    let newLeaf: Buffer | undefined;
+    tamper(config.dbFile, (db) => {
+      db.exec(`UPDATE events SET data = replace(data, '"150000000"', '"150000001"') WHERE position = 4`);
+      const row = db.prepare('SELECT type, version, stream, revision, data, metadata FROM events WHERE position = 4').get() as {
+        type: string;
+        version: number;
+        stream: string;
+        revision: number;
+        data: string;
+        metadata: string;
+      };
+      newLeaf = eventLeafHash({ ...row, data: JSON.parse(row.data), metadata: JSON.parse(row.metadata) });
+    });
+    tamper(config.auditFile, (db) => db.prepare('UPDATE leaves SET leaf_hash = ? WHERE leaf_index = 3').run(newLeaf));
+
+    const result = await runVerify(config);
+    expect(result.ok).toBe(false);
+    expect(result.firstMismatch).toBeUndefined();
+    expect(result.treeHeadProblems).toEqual([expect.stringMatching(/tree head of 10 events .*: the events no longer hash to its root/)]);
+  });
+
+  it('refuses tree heads the configured key, or the key the auditor names, did not sign', async () => {
+    const other = SigningKey.generate();
+    expect((await runVerify(config, other.publicKeyPem)).treeHeadProblems).toEqual([expect.stringContaining('signature does not verify')]);
+    writeFileSync(config.signingKeyFile, other.privateKeyPem());
+    const result = await runVerify(config);
+    expect(result.ok).toBe(false);
+    expect(result.treeHeadProblems).toEqual([expect.stringContaining('signature does not verify')]);
+  });
+
+  it('reports events recorded after the last leaf as not yet logged, without logging them', async () => {
+    tamper(config.dbFile, (db) =>
+      db
+        .prepare('INSERT INTO events SELECT 11, stream, 99, ?, type, version, data, metadata FROM events WHERE position = 10')
+        .run(eventId(11)),
+    );
+    const result = await runVerify(config);
+    expect(result).toMatchObject({ ok: true, events: 11, logSize: 10, unlogged: 1 });
+    expect((await runVerify(config)).logSize).toBe(10);
+  });
+});
