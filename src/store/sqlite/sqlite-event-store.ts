@@ -1,12 +1,12 @@
 import Database from 'better-sqlite3';
 import { EventEmitter } from 'node:events';
 import { mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { dirname, join } from 'node:path';
+import { Worker } from 'node:worker_threads';
 import { Observable } from 'rxjs';
 import type { EventToAppend, RecordedEvent } from '../../../events';
 import {
   AppendResult,
-  AppendedEvent,
   EventStore,
   ExpectedRevision,
   IdempotencyClaim,
@@ -18,6 +18,7 @@ import {
   WrongExpectedRevision,
 } from '../event-store.port';
 import { validateAppends } from '../validate-appends';
+import { configureWriter, createWriter } from './sqlite-writer';
 
 export interface SqliteEventStoreOptions {
   /** Path of the database file; ':memory:' for a throw-away store. */
@@ -64,78 +65,81 @@ interface PendingAppend {
   readonly reject: (e: unknown) => void;
 }
 
+type Refusal =
+  | { kind: 'wrong-revision'; stream: string; expected: ExpectedRevision; actual: number | 'no_stream' }
+  | { kind: 'idempotency-key-taken'; key: string }
+  | { kind: 'error'; message: string; code?: string };
+type Outcome = { ok: AppendResult } | { refused: Refusal };
+type Batch = Array<Pick<PendingAppend, 'appends' | 'idempotency'>>;
+
 const PAGE = 1000;
 
 /**
  * The embedded event store: one SQLite file in WAL mode with synchronous=FULL, so an acknowledged append
- * survives a power cut. Appends that arrive in the same turn of the event loop are committed together in
- * one transaction (group commit), each inside its own savepoint so that one refused append does not
- * affect the others.
+ * survives a power cut. Appends that arrive while a commit is under way are committed together in the
+ * next transaction (group commit), each inside its own savepoint so that one refused append does not
+ * affect the others. The writing connection lives in a worker thread (sqlite-writer.js): the fsync of
+ * a commit does not stall the event loop, which meanwhile decides the next commands. Reads use this
+ * thread's own connection and see every acknowledged append.
  */
 export class SqliteEventStore implements EventStore {
   readonly db: Database.Database;
   private readonly appended = new EventEmitter();
   private queue: PendingAppend[] = [];
+  private inFlight: PendingAppend[] | null = null;
   private flushScheduled = false;
   private closed = false;
+  private failure: Error | null = null;
   private readonly pollIntervalMs: number;
+  private readonly worker: Worker | null;
+  private readonly commitInThread: ((batch: Batch) => Outcome[]) | null;
+  private drained: (() => void) | null = null;
 
   private readonly stmt: {
-    insert: Database.Statement;
-    streamRevision: Database.Statement;
     readStream: Database.Statement;
     readAll: Database.Statement;
     head: Database.Statement;
-    claim: Database.Statement;
     findClaim: Database.Statement;
     range: Database.Statement;
   };
-  private readonly appendOne: (p: PendingAppend) => AppendResult;
-  private readonly commitBatch: (batch: PendingAppend[]) => Array<{ ok: AppendResult } | { error: unknown }>;
 
   constructor(options: SqliteEventStoreOptions) {
-    if (options.file !== ':memory:') mkdirSync(dirname(options.file), { recursive: true });
+    const inMemory = options.file === ':memory:';
+    if (!inMemory) mkdirSync(dirname(options.file), { recursive: true });
     this.db = new Database(options.file);
-    this.db.pragma('journal_mode = WAL');
-    this.db.pragma('synchronous = FULL');
-    this.db.pragma('busy_timeout = 5000');
+    configureWriter(this.db);
     this.db.exec(SQLITE_SCHEMA);
     this.pollIntervalMs = options.pollIntervalMs ?? 200;
     this.appended.setMaxListeners(0);
 
     this.stmt = {
-      insert: this.db.prepare(
-        'INSERT INTO events (stream, revision, event_id, type, version, data, metadata) VALUES (?, ?, ?, ?, ?, ?, ?)',
-      ),
-      streamRevision: this.db.prepare('SELECT max(revision) AS r FROM events WHERE stream = ?').pluck(),
-      readStream: this.db.prepare(
-        'SELECT * FROM events WHERE stream = ? AND revision >= ? ORDER BY revision LIMIT ?',
-      ),
+      readStream: this.db.prepare('SELECT * FROM events WHERE stream = ? AND revision >= ? ORDER BY revision LIMIT ?'),
       readAll: this.db.prepare('SELECT * FROM events WHERE position > ? ORDER BY position LIMIT ?'),
       head: this.db.prepare('SELECT coalesce(max(position), 0) FROM events').pluck(),
-      claim: this.db.prepare(
-        'INSERT INTO idempotency (key, fingerprint, first_position, last_position) VALUES (?, ?, ?, ?)',
-      ),
       findClaim: this.db.prepare('SELECT * FROM idempotency WHERE key = ?'),
       range: this.db.prepare(
         'SELECT event_id, stream, revision, position FROM events WHERE position BETWEEN ? AND ? ORDER BY position',
       ),
     };
 
-    this.appendOne = this.db.transaction((p: PendingAppend) => this.write(p));
-    this.commitBatch = this.db.transaction((batch: PendingAppend[]) =>
-      batch.map((p) => {
-        try {
-          return { ok: this.appendOne(p) };
-        } catch (error) {
-          return { error };
-        }
-      }),
+    // An in-memory database cannot be shared with a worker: it is written on this thread.
+    this.commitInThread = inMemory ? createWriter(this.db) : null;
+    this.worker = inMemory
+      ? null
+      : new Worker(join(__dirname, 'sqlite-writer.js'), { workerData: { role: 'ledger-sqlite-writer', file: options.file } });
+    this.worker?.unref();
+    this.worker?.on('message', (m: { id: number; outcomes?: Outcome[]; failed?: { message: string } }) =>
+      this.settle(m.outcomes ?? new Error(`event store commit failed: ${m.failed?.message}`)),
     );
+    this.worker?.on('error', (error) => this.fail(error));
+    this.worker?.on('exit', (code) => {
+      if (!this.closed) this.fail(new Error(`event store writer stopped (exit code ${code})`));
+    });
   }
 
   append(appends: readonly StreamAppend[], options?: { idempotency?: IdempotencyClaim }): Promise<AppendResult> {
     if (this.closed) return Promise.reject(new Error('event store is closed'));
+    if (this.failure) return Promise.reject(this.failure);
     try {
       validateAppends(appends);
     } catch (error) {
@@ -143,67 +147,65 @@ export class SqliteEventStore implements EventStore {
     }
     return new Promise((resolve, reject) => {
       this.queue.push({ appends, idempotency: options?.idempotency, resolve, reject });
-      if (!this.flushScheduled) {
-        this.flushScheduled = true;
-        setImmediate(() => this.flush());
-      }
+      this.scheduleFlush();
+    });
+  }
+
+  /** Appends of the same turn of the event loop join one batch; a batch waits while another commits. */
+  private scheduleFlush(): void {
+    if (this.flushScheduled || this.inFlight) return;
+    this.flushScheduled = true;
+    setImmediate(() => {
+      this.flushScheduled = false;
+      this.flush();
     });
   }
 
   private flush(): void {
-    const batch = this.queue;
+    if (this.inFlight || this.queue.length === 0) return;
+    const batch = (this.inFlight = this.queue);
     this.queue = [];
-    this.flushScheduled = false;
-    let outcomes: Array<{ ok: AppendResult } | { error: unknown }>;
-    try {
-      outcomes = this.commitBatch(batch);
-    } catch (error) {
-      for (const p of batch) p.reject(error);
+    const plain: Batch = batch.map((p) => ({ appends: p.appends, idempotency: p.idempotency }));
+    if (this.commitInThread) {
+      let outcomes: Outcome[] | Error;
+      try {
+        outcomes = this.commitInThread(plain);
+      } catch (error) {
+        outcomes = error as Error;
+      }
+      this.settle(outcomes);
       return;
     }
+    this.worker!.ref();
+    this.worker!.postMessage({ id: 0, batch: plain });
+  }
+
+  private settle(outcomes: Outcome[] | Error): void {
+    const batch = this.inFlight ?? [];
+    this.inFlight = null;
+    this.worker?.unref();
     let wrote = false;
-    outcomes.forEach((o, i) => {
+    batch.forEach((p, i) => {
+      if (outcomes instanceof Error) return p.reject(outcomes);
+      const o = outcomes[i];
       if ('ok' in o) {
         wrote = true;
-        batch[i].resolve(o.ok);
+        p.resolve(o.ok);
       } else {
-        batch[i].reject(o.error);
+        p.reject(toError(o.refused));
       }
     });
     if (wrote) this.appended.emit('appended');
+    if (this.queue.length > 0) this.flush();
+    else this.drained?.();
   }
 
-  /** Runs inside a savepoint: any throw undoes this append only. */
-  private write(p: PendingAppend): AppendResult {
-    const events: AppendedEvent[] = [];
-    for (const a of p.appends) {
-      const current = this.stmt.streamRevision.get(a.stream) as number | null;
-      checkExpected(a.stream, a.expectedRevision, current);
-      let revision = current ?? -1;
-      for (const e of a.events) {
-        revision += 1;
-        const info = this.stmt.insert.run(
-          a.stream,
-          revision,
-          e.metadata.eventId,
-          e.type,
-          e.version,
-          JSON.stringify(e.data),
-          JSON.stringify(e.metadata),
-        );
-        events.push({ eventId: e.metadata.eventId, stream: a.stream, revision, position: Number(info.lastInsertRowid) });
-      }
-    }
-    const result: AppendResult = { position: events[events.length - 1].position, events };
-    if (p.idempotency) {
-      try {
-        this.stmt.claim.run(p.idempotency.key, p.idempotency.fingerprint, events[0].position, result.position);
-      } catch (error) {
-        if (isConstraint(error)) throw new IdempotencyKeyTaken(p.idempotency.key);
-        throw error;
-      }
-    }
-    return result;
+  private fail(error: Error): void {
+    this.failure = error;
+    for (const p of [...(this.inFlight ?? []), ...this.queue]) p.reject(error);
+    this.inFlight = null;
+    this.queue = [];
+    this.drained?.();
   }
 
   async readStream(stream: string, fromRevision = 0, options?: ReadOptions): Promise<RecordedEvent[]> {
@@ -302,26 +304,35 @@ export class SqliteEventStore implements EventStore {
 
   async close(): Promise<void> {
     if (this.closed) return;
-    // Let appends already queued settle before the file closes.
-    if (this.queue.length > 0) this.flush();
+    // Appends already accepted are committed before the file closes.
+    if (this.inFlight || this.queue.length > 0) {
+      await new Promise<void>((resolve) => {
+        this.drained = resolve;
+        this.flush();
+      });
+    }
     this.closed = true;
+    if (this.worker) {
+      const exited = new Promise((resolve) => this.worker!.once('exit', resolve));
+      this.worker.ref();
+      this.worker.postMessage({ close: true });
+      await exited;
+    }
     this.appended.emit('appended');
     this.db.close();
   }
+
 }
 
-function checkExpected(stream: string, expected: ExpectedRevision, current: number | null): void {
-  const actual = current === null ? 'no_stream' : current;
-  const ok =
-    expected === 'any' ||
-    (expected === 'no_stream' && current === null) ||
-    (expected === 'stream_exists' && current !== null) ||
-    (typeof expected === 'number' && current === expected);
-  if (!ok) throw new WrongExpectedRevision(stream, expected, actual);
-}
-
-function isConstraint(error: unknown): boolean {
-  return typeof error === 'object' && error !== null && String((error as { code?: string }).code).startsWith('SQLITE_CONSTRAINT');
+function toError(refusal: Refusal): Error {
+  switch (refusal.kind) {
+    case 'wrong-revision':
+      return new WrongExpectedRevision(refusal.stream, refusal.expected, refusal.actual);
+    case 'idempotency-key-taken':
+      return new IdempotencyKeyTaken(refusal.key);
+    case 'error':
+      return Object.assign(new Error(refusal.message), { code: refusal.code });
+  }
 }
 
 function toRecorded(r: EventRow): RecordedEvent {
