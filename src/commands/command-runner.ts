@@ -21,7 +21,7 @@ export interface Load<S = any> {
   readonly fold: Fold<S, DomainEvent>;
 }
 
-type States<L extends readonly Load[]> = { readonly [K in keyof L]: L[K] extends Load<infer S> ? Folded<S> : never };
+export type States<L extends readonly Load[]> = { readonly [K in keyof L]: L[K] extends Load<infer S> ? Folded<S> : never };
 
 export interface CommandSpec<L extends readonly Load[]> {
   /** Command name recorded in each event's metadata, e.g. "AllocateFunds". */

@@ -1,5 +1,6 @@
 import Decimal from 'decimal.js';
 import type { Money } from '../../events';
+import { InvalidCommand } from '../shared/errors';
 
 /** Money arithmetic never rounds: 40 significant digits hold any đồng amount with its 2 decimal places. */
 export const D = Decimal.clone({ precision: 40, rounding: Decimal.ROUND_HALF_UP, toExpNeg: -40, toExpPos: 40 });
@@ -22,10 +23,10 @@ export function amountProblem(value: unknown): string | null {
   return null;
 }
 
-/** Parses an amount already validated at the edge; throws if it is not one. */
-export function money(value: string): D {
+/** Parses an amount; a malformed one is an invalid command naming the field (deciders check what the edge checked). */
+export function money(value: string, field = 'amount'): D {
   const problem = amountProblem(value);
-  if (problem) throw new RangeError(`amount ${problem}`);
+  if (problem) throw InvalidCommand.field(field, problem);
   return new D(value);
 }
 

@@ -43,7 +43,8 @@ export function decideResize(
   requireDecision(cmd.basis.legalBasis, 'an adjustment');
   const key = checkLineKey(catalogue, cmd.line, 'line');
   requireLine(line, key);
-  if (cmd.kind === 'decrease') requireTakeable(line, key, money(cmd.amount), undefined, undefined);
+  const amount = money(cmd.amount);
+  if (cmd.kind === 'decrease') requireTakeable(line, key, amount, undefined, undefined);
   return [
     {
       stream: fundLineStream(key),

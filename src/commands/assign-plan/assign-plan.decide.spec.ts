@@ -16,6 +16,12 @@ const spec = deciderSpec((cmd: AssignPlan, given) => decideAssignPlan(cmd, given
 const assign = (overrides: Partial<AssignPlan> = {}): AssignPlan => ({ line: LINE, amount: '8036000000', basis: DECISION, ...overrides });
 
 describe('AssignPlan (giao kế hoạch vốn)', () => {
+  describe('when the amount is not exact đồng (a path that skipped the HTTP validation, e.g. an import)', () => {
+    it.each(['1e9', '-5', '0', '10.001', '1.550,44'])('refuses %s naming the amount field', (amount) => {
+      spec.given([]).when(assign({ amount })).thenThrows(InvalidCommand, 'amount');
+    });
+  });
+
   describe('when a decision assigns a plan to a line that has none', () => {
     it('records PlanAssigned on the line stream', () => {
       spec
@@ -112,7 +118,13 @@ describe('AssignPlan (giao kế hoạch vốn)', () => {
       spec
         .given([])
         .when(assign({ line: lineKey({ unit: '999' }) }))
-        .thenThrows(InvalidCommand, 'line.unit', 'unknown administrative unit "999"; valid: 20, 184, 84, 849, 08, 076');
+        .thenThrows(
+          InvalidCommand,
+          'line.unit',
+          'unknown administrative unit "999"; valid: 20, 184, 84, 849, 08, 076, ' +
+            // the communes of Văn Quan, from the catalogue extension units-184-van-quan.json
+            '06253, 06256, 06268, 06274, 06277, 06280, 06283, 06286, 06292, 06295, 06298, 06301, 06307, 06313, 06316, 06319, 06322',
+        );
     });
 
     it('refuses an unknown programme', () => {

@@ -2,6 +2,7 @@ import type { FundLineKey, Money, PlanAssigned } from '../../../events';
 import type { Catalogue } from '../../catalogue/catalogue';
 import { fundLineStream } from '../../fund-line/fund-line.key';
 import type { FundLineState } from '../../fund-line/fund-line.state';
+import { money } from '../../money/money';
 import { InvalidCommand } from '../../shared/errors';
 import type { Basis, StreamEvents } from '../command';
 import { checkLineKey, event, requireDecision } from '../rules';
@@ -16,6 +17,7 @@ export interface AssignPlan {
 
 export function decideAssignPlan(cmd: AssignPlan, _line: FundLineState, catalogue: Catalogue): StreamEvents[] {
   requireDecision(cmd.basis.legalBasis, 'assigning a plan');
+  money(cmd.amount);
   const line = checkLineKey(catalogue, cmd.line, 'line');
   if (line.originYear !== line.budgetYear) {
     throw InvalidCommand.field(
