@@ -5,6 +5,7 @@ import { CommandsModule } from './commands/commands.module';
 import type { LedgerConfig } from './config/ledger-config';
 import { HealthController } from './api/health.controller';
 import { InfrastructureModule } from './infrastructure.module';
+import { JournalModule } from './journal/journal.module';
 import type { EventStore } from './store/event-store.port';
 
 /** Wires the features; decides nothing. */
@@ -13,7 +14,7 @@ export class AppModule {
   static with(config: LedgerConfig, store: EventStore): DynamicModule {
     return {
       module: AppModule,
-      imports: [InfrastructureModule.with(config, store), CqrsModule.forRoot(), CommandsModule, AuditModule],
+      imports: [InfrastructureModule.with(config, store), CqrsModule.forRoot(), CommandsModule, AuditModule, JournalModule],
       controllers: [HealthController],
     };
   }

@@ -7,6 +7,7 @@ import { AppModule } from './app.module';
 import { LedgerExceptionFilter } from './api/ledger-exception.filter';
 import { ledgerValidationPipe } from './api/validation';
 import { LedgerConfig, loadConfig } from './config/ledger-config';
+import { loadDemoData } from './journal/demo';
 import { createEventStore } from './store/create-event-store';
 import type { EventStore } from './store/event-store.port';
 
@@ -39,9 +40,19 @@ export async function createApp(config: LedgerConfig, store: EventStore, options
   return app;
 }
 
-/** Opens the configured store and starts listening. */
-export async function startLedger(config: LedgerConfig = loadConfig(), options: { logger?: boolean } = {}): Promise<LedgerApp> {
+/**
+ * Opens the configured store and starts listening. With `demo`, an empty embedded store first receives
+ * the demo journals (demo/*.yaml): a newcomer sees real district figures at once. Idempotent;
+ * LEDGER_DEMO=0 turns it off.
+ */
+export async function startLedger(
+  config: LedgerConfig = loadConfig(),
+  options: { logger?: boolean; demo?: boolean } = {},
+): Promise<LedgerApp> {
   const store = await createEventStore(config);
+  if (options.demo && config.demo && config.store === 'sqlite') {
+    await loadDemoData(store, { log: (line) => new Logger('Demo').log(line) });
+  }
   const app = await createApp(config, store, options);
   await app.listen(config.port, config.host);
   const address = app.getHttpServer().address();
@@ -59,7 +70,7 @@ export async function startLedger(config: LedgerConfig = loadConfig(), options: 
 }
 
 if (require.main === module) {
-  startLedger()
+  startLedger(loadConfig(), { demo: true })
     .then(({ url, store }) => new Logger('Ledger').log(`listening on ${url} (store: ${store.constructor.name}); OpenAPI at ${url}/docs`))
     .catch((error: unknown) => {
       console.error(error instanceof Error ? error.message : error);

@@ -5,7 +5,7 @@ import type { Actor } from '../../events';
 export const WRITER_ROLES = ['officer', 'accountant', 'admin', 'importer'] as const;
 export const READER_ROLES = ['auditor', 'inspector', 'viewer'] as const;
 const ROLES: readonly string[] = [...WRITER_ROLES, ...READER_ROLES];
-const ACTOR_ID = /^[\p{L}\p{N}._@:-]{1,100}$/u;
+export const ACTOR_ID = /^[\p{L}\p{N}._@:-]{1,100}$/u;
 
 /**
  * Who is calling. Today the actor comes from the X-Actor and X-Role headers; real authentication will

@@ -2,8 +2,8 @@ import { Body, Controller, Headers, HttpCode, Post, Req, UseGuards } from '@nest
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiHeader, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { randomUUID } from 'node:crypto';
-import type { Actor, Beneficiaries, LegalBasis } from '../../events';
-import type { Basis, CommandContext } from '../commands/command';
+import type { Actor } from '../../events';
+import type { CommandContext } from '../commands/command';
 import type { CommandResult } from '../commands/command-runner';
 import {
   AdjustCommand,
@@ -20,7 +20,19 @@ import {
 import type { LedgerCommand } from '../commands/ledger-command';
 import { InvalidCommand } from '../shared/errors';
 import { ActorGuard } from './actor.guard';
-import type { CommandBodyDto, DecisionDto, DocumentDto, VoucherDto } from './dto/common.dto';
+import type { CommandBodyDto } from './dto/common.dto';
+import {
+  adjustInput,
+  allocateFundsInput,
+  assignPlanInput,
+  carryOverInput,
+  disburseInput,
+  reclassifyActivityInput,
+  recordOutputsInput,
+  registerActivityInput,
+  returnFundsInput,
+  reverseDisbursementInput,
+} from './command-inputs';
 import {
   AdjustDto,
   AllocateFundsDto,
@@ -39,31 +51,6 @@ type CommandHeaders = Record<string, string | undefined>;
 type CommandClass<I> = new (ctx: CommandContext, input: I, body: unknown) => LedgerCommand<I>;
 
 const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,200}$/;
-
-const decisionBasis = (d: DecisionDto): LegalBasis => ({ kind: 'decision', number: d.number, date: d.date, issuer: d.issuer });
-const voucherBasis = (v: VoucherDto): LegalBasis => ({ kind: 'voucher', number: v.number, date: v.date, treasury: v.treasury });
-const documentBasis = (d: DocumentDto): LegalBasis => ({
-  kind: 'document',
-  title: d.title,
-  date: d.date,
-  ...(d.number ? { number: d.number } : {}),
-  ...(d.issuer ? { issuer: d.issuer } : {}),
-});
-const basis = (legalBasis: LegalBasis, dto: CommandBodyDto): Basis => ({
-  legalBasis,
-  effectiveDate: dto.effectiveDate ?? legalBasis.date,
-});
-
-function beneficiaries(value: Record<string, unknown> | undefined, field: string): Beneficiaries {
-  const out: Record<string, number> = {};
-  for (const [category, n] of Object.entries(value ?? {})) {
-    if (!Number.isSafeInteger(n) || (n as number) < 0) {
-      throw InvalidCommand.field(`${field}.${category}`, 'must be a whole number of beneficiaries, 0 or more');
-    }
-    out[category] = n as number;
-  }
-  return out;
-}
 
 const ACTOR_HEADERS = [
   ApiHeader({ name: 'X-Actor', required: true, description: 'who records the command' }),
@@ -110,136 +97,63 @@ export class CommandsController {
   @Post('assign-plan')
   @Command('Giao kế hoạch vốn: assign a plan to a fund line')
   assignPlan(@Req() req: Req, @Headers() h: CommandHeaders, @Body() dto: AssignPlanDto) {
-    return this.send(AssignPlanCommand, req, h, dto, {
-      line: dto.line,
-      amount: dto.amount,
-      note: dto.note,
-      basis: basis(decisionBasis(dto.decision), dto),
-    });
+    return this.send(AssignPlanCommand, req, h, dto, assignPlanInput(dto));
   }
 
   @Post('register-activity')
   @Command('Register an activity (model, project, work, course) with its kind, component, communes, beneficiaries and targets')
   registerActivity(@Req() req: Req, @Headers() h: CommandHeaders, @Body() dto: RegisterActivityDto) {
-    return this.send(RegisterActivityCommand, req, h, dto, {
-      activityId: dto.activityId ?? randomUUID(),
-      name: dto.name,
-      programme: dto.programme,
-      component: dto.component,
-      kind: dto.kind,
-      unit: dto.unit,
-      communes: dto.communes ?? [],
-      ...(dto.investor ? { investor: dto.investor } : {}),
-      beneficiaries: beneficiaries(dto.beneficiaries, 'beneficiaries'),
-      targets: (dto.targets ?? []).map((t) => ({ indicator: t.indicator, quantity: t.quantity })),
-      basis: basis(decisionBasis(dto.decision), dto),
-    });
+    return this.send(RegisterActivityCommand, req, h, dto, registerActivityInput(dto));
   }
 
   @Post('allocate')
   @Command('Phân bổ chi tiết: allocate part of a line to an activity')
   allocate(@Req() req: Req, @Headers() h: CommandHeaders, @Body() dto: AllocateFundsDto) {
-    return this.send(AllocateFundsCommand, req, h, dto, {
-      line: dto.line,
-      activityId: dto.activityId,
-      amount: dto.amount,
-      basis: basis(decisionBasis(dto.decision), dto),
-    });
+    return this.send(AllocateFundsCommand, req, h, dto, allocateFundsInput(dto));
   }
 
   @Post('disburse')
   @Command("Giải ngân: disburse against an activity's allocation, by treasury voucher")
   disburse(@Req() req: Req, @Headers() h: CommandHeaders, @Body() dto: DisburseDto) {
-    return this.send(DisburseCommand, req, h, dto, {
-      line: dto.line,
-      activityId: dto.activityId,
-      disbursementId: dto.disbursementId ?? randomUUID(),
-      amount: dto.amount,
-      basis: basis(voucherBasis(dto.voucher), dto),
-    });
+    return this.send(DisburseCommand, req, h, dto, disburseInput(dto));
   }
 
   @Post('reverse-disbursement')
   @Command('Reverse a whole disbursement by a correcting event')
   reverseDisbursement(@Req() req: Req, @Headers() h: CommandHeaders, @Body() dto: ReverseDisbursementDto) {
-    return this.send(ReverseDisbursementCommand, req, h, dto, {
-      line: dto.line,
-      disbursementId: dto.disbursementId,
-      reason: dto.reason,
-      basis: basis(voucherBasis(dto.voucher), dto),
-    });
+    return this.send(ReverseDisbursementCommand, req, h, dto, reverseDisbursementInput(dto));
   }
 
   @Post('return-funds')
   @Command('Nộp trả / hủy dự toán: return or cancel unspent money')
   returnFunds(@Req() req: Req, @Headers() h: CommandHeaders, @Body() dto: ReturnFundsDto) {
-    return this.send(ReturnFundsCommand, req, h, dto, {
-      line: dto.line,
-      returnId: dto.returnId ?? randomUUID(),
-      mode: dto.mode,
-      amount: dto.amount,
-      activityId: dto.activityId,
-      reason: dto.reason,
-      basis: basis(decisionBasis(dto.decision), dto),
-    });
+    return this.send(ReturnFundsCommand, req, h, dto, returnFundsInput(dto));
   }
 
   @Post('carry-over')
   @Command('Chuyển nguồn: carry unspent money into the next budget year, keeping its origin year')
   carryOver(@Req() req: Req, @Headers() h: CommandHeaders, @Body() dto: CarryOverDto) {
-    return this.send(CarryOverCommand, req, h, dto, {
-      from: dto.from,
-      carryOverId: dto.carryOverId ?? randomUUID(),
-      amount: dto.amount,
-      activityId: dto.activityId,
-      deadline: dto.deadline,
-      basis: basis(decisionBasis(dto.decision), dto),
-    });
+    return this.send(CarryOverCommand, req, h, dto, carryOverInput(dto));
   }
 
   @Post('adjust')
   @Command('Điều chỉnh: increase or decrease a line, or move money between lines or activities')
   adjust(@Req() req: Req, @Headers() h: CommandHeaders, @Body() dto: AdjustDto) {
-    const common = {
-      adjustmentId: dto.adjustmentId ?? randomUUID(),
-      amount: dto.amount,
-      reason: dto.reason,
-      basis: basis(decisionBasis(dto.decision), dto),
-    };
-    if (dto.kind === 'move') {
-      const end = (e: NonNullable<AdjustDto['from']>) => ({ line: e.line, ...(e.activityId ? { activityId: e.activityId } : {}) });
-      return this.send(AdjustCommand, req, h, dto, { kind: 'move', from: end(dto.from!), to: end(dto.to!), ...common });
-    }
-    return this.send(AdjustCommand, req, h, dto, { kind: dto.kind, line: dto.line!, ...common });
+    return this.send(AdjustCommand, req, h, dto, adjustInput(dto));
   }
 
   @Post('activities/:activityId/reclassify')
   @Command('Điều chỉnh phân loại: change an activity\'s kind (e.g. value-chain → community production), optionally moving its money')
   reclassify(@Req() req: Req, @Headers() h: CommandHeaders, @Body() dto: ReclassifyActivityDto) {
     const activityId = (req as unknown as { params: { activityId: string } }).params.activityId;
-    return this.send(ReclassifyActivityCommand, req, h, dto, {
-      activityId,
-      reclassificationId: dto.reclassificationId ?? randomUUID(),
-      toKind: dto.toKind,
-      ...(dto.toComponent ? { toComponent: dto.toComponent } : {}),
-      reason: dto.reason,
-      moves: (dto.moves ?? []).map((m) => ({ from: m.from, to: m.to, amount: m.amount })),
-      basis: basis(decisionBasis(dto.decision), dto),
-    }, { activityId, ...dto });
+    return this.send(ReclassifyActivityCommand, req, h, dto, reclassifyActivityInput(activityId, dto), { activityId, ...dto });
   }
 
   @Post('activities/:activityId/outputs')
   @Command('Kết quả đầu ra: record outputs of an activity (houses, households, hectares, trainees...)')
   recordOutputs(@Req() req: Req, @Headers() h: CommandHeaders, @Body() dto: RecordOutputsDto) {
     const activityId = (req as unknown as { params: { activityId: string } }).params.activityId;
-    const legalBasis = dto.decision ? decisionBasis(dto.decision) : documentBasis(dto.document!);
-    return this.send(RecordOutputsCommand, req, h, dto, {
-      activityId,
-      outputs: dto.outputs.map((o) => ({ indicator: o.indicator, quantity: o.quantity })),
-      ...(dto.beneficiaries ? { beneficiaries: beneficiaries(dto.beneficiaries, 'beneficiaries') } : {}),
-      completed: dto.completed ?? false,
-      basis: basis(legalBasis, dto),
-    }, { activityId, ...dto });
+    return this.send(RecordOutputsCommand, req, h, dto, recordOutputsInput(activityId, dto), { activityId, ...dto });
   }
 }
 

@@ -38,7 +38,11 @@ export interface CatalogueData {
   readonly units: readonly UnitEntry[];
 }
 
-export const DEFAULT_CATALOGUE_FILES = [join(__dirname, 'data', 'gnbv-2021-2025.json')];
+export const DEFAULT_CATALOGUE_FILES = [
+  join(__dirname, 'data', 'gnbv-2021-2025.json'),
+  // Extension: the 17 communes of Văn Quan (184) with their official codes, for the demo journal.
+  join(__dirname, 'data', 'units-184-van-quan.json'),
+];
 
 function index<T extends { code: string }>(what: string, entries: readonly T[]): Map<string, T> {
   const map = new Map<string, T>();

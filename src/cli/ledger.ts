@@ -2,6 +2,7 @@
 import 'reflect-metadata';
 import { Command } from 'commander';
 import { registerAuditCommands } from '../audit/audit.commands';
+import { registerJournalCommands } from '../journal/journal.commands';
 import { registerServeCommand } from './serve.command';
 
 /**
@@ -14,6 +15,7 @@ export function buildProgram(): Command {
     .showHelpAfterError();
   registerServeCommand(program);
   registerAuditCommands(program);
+  registerJournalCommands(program);
   return program;
 }
 

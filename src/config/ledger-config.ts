@@ -1,5 +1,5 @@
 import { plainToInstance, Transform } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, IsString, Max, Min, MinLength, validateSync } from 'class-validator';
+import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Max, Min, MinLength, validateSync } from 'class-validator';
 import { join } from 'node:path';
 
 /**
@@ -47,6 +47,14 @@ export class LedgerConfig {
   @Min(1)
   treeHeadIntervalSeconds = 60;
 
+  /**
+   * LEDGER_DEMO: at `npm start`, load the demo journals (demo/*.yaml: Văn Quan 2024, Trà Cú 2021-2025) into an
+   * empty embedded store, so a newcomer sees real figures at once. "0" or "false" disables it.
+   */
+  @Transform(({ value }) => (typeof value === 'string' ? !['0', 'false', 'no', 'off', ''].includes(value.toLowerCase()) : value))
+  @IsBoolean()
+  demo = true;
+
   /** PORT / HOST of the HTTP API. */
   @Transform(({ value }) => (value === undefined ? value : Number(value)))
   @IsInt()
@@ -70,6 +78,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     auditFile: env.LEDGER_AUDIT_FILE ?? join(dataDir, 'audit.db'),
     signingKeyFile: env.LEDGER_SIGNING_KEY_FILE ?? join(dataDir, 'signing-key.pem'),
     treeHeadIntervalSeconds: env.LEDGER_TREE_HEAD_INTERVAL_SECONDS ?? 60,
+    demo: env.LEDGER_DEMO ?? true,
     port: env.PORT ?? 3000,
     host: env.HOST ?? '0.0.0.0',
     ...overrides,

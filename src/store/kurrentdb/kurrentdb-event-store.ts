@@ -117,9 +117,10 @@ export class KurrentDbEventStore implements EventStore {
     return pending;
   }
 
-  private async appendNow(appends: readonly StreamAppend[], claim: IdempotencyClaim | undefined): Promise<AppendResult> {
+  private async appendNow(given: readonly StreamAppend[], claim: IdempotencyClaim | undefined): Promise<AppendResult> {
     this.assertOpen();
-    validateAppends(appends);
+    validateAppends(given);
+    const appends = mergeRepeatedStreams(given);
     validateForKurrent(appends);
 
     let lastRevision: (stream: string) => number;
@@ -406,6 +407,38 @@ export class KurrentDbEventStore implements EventStore {
   private assertOpen(): void {
     if (this.closed) throw new Error('event store is closed');
   }
+}
+
+/**
+ * KurrentDB's multi-stream append takes each stream once. Consecutive entries of one stream (as a journal
+ * import produces for two disbursements on one line) are merged into one, after checking that their expected
+ * revisions chain. A stream that comes back after other streams cannot be written in one atomic append while
+ * keeping the global order the caller asked for: refused, with the reason. (The SQLite store accepts it.)
+ */
+export function mergeRepeatedStreams(appends: readonly StreamAppend[]): StreamAppend[] {
+  const merged: StreamAppend[] = [];
+  const done = new Set<string>();
+  for (const a of appends) {
+    const last = merged[merged.length - 1];
+    if (last && last.stream === a.stream) {
+      const start = last.expectedRevision === 'no_stream' ? -1 : last.expectedRevision;
+      if (typeof start !== 'number' || a.expectedRevision !== start + last.events.length) {
+        throw new TypeError(
+          `append: stream ${a.stream}: expected revision ${String(a.expectedRevision)} does not follow the ${last.events.length} event(s) of its previous entry (from ${String(last.expectedRevision)})`,
+        );
+      }
+      merged[merged.length - 1] = { ...last, events: [...last.events, ...a.events] };
+      continue;
+    }
+    if (done.has(a.stream)) {
+      throw new TypeError(
+        `append: stream ${a.stream} appears again after other streams; the KurrentDB adapter writes each stream once per atomic append (only consecutive entries of a stream are merged)`,
+      );
+    }
+    done.add(a.stream);
+    merged.push(a);
+  }
+  return merged;
 }
 
 /** Checks on top of validateAppends for names that KurrentDB or this adapter reserve. */

@@ -1,0 +1,59 @@
+import { Body, Controller, Get, HttpCode, Post, Query, Req, Res, UseGuards } from '@nestjs/common';
+import { ApiBody, ApiConsumes, ApiHeader, ApiOperation, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
+import type { FastifyReply } from 'fastify';
+import type { Actor } from '../../events';
+import { ActorGuard } from '../api/actor.guard';
+import { InvalidCommand } from '../shared/errors';
+import { JournalRejected } from './journal.importer';
+import { JournalService } from './journal.service';
+
+@ApiTags('journal')
+@Controller()
+export class JournalController {
+  constructor(private readonly journal: JournalService) {}
+
+  @Post('journal/import')
+  @UseGuards(ActorGuard)
+  @HttpCode(201)
+  @ApiOperation({
+    summary:
+      'Import a journal (YAML or JSON; see demo/README.md): every entry is validated first, then all of it is stored in one atomic append, or nothing. The same journal again stores nothing.',
+  })
+  @ApiConsumes('application/yaml', 'text/yaml', 'text/plain', 'application/json')
+  @ApiBody({ description: 'the journal: YAML text, or a JSON journal object', schema: { type: 'string' } })
+  @ApiQuery({ name: 'dryRun', required: false, description: 'true: validate every entry and store nothing' })
+  @ApiHeader({ name: 'X-Actor', required: true })
+  @ApiHeader({ name: 'X-Role', required: true, description: 'importer (or another writer role)' })
+  @ApiResponse({ status: 201, description: 'imported: events and their positions' })
+  @ApiResponse({ status: 200, description: 'already imported (nothing stored), or valid (dry run)' })
+  @ApiResponse({ status: 400, description: 'rejected: every problem, each with its entry (index, id, line) and field; nothing stored' })
+  async import(
+    @Req() req: { actor: Actor },
+    @Body() body: unknown,
+    @Query('dryRun') dryRun: string | undefined,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ) {
+    if (body === undefined || body === null || body === '') {
+      throw InvalidCommand.field('body', 'send the journal as YAML (Content-Type: application/yaml) or as a JSON object');
+    }
+    const outcome = await this.journal.import(body, {
+      actor: req.actor,
+      now: new Date().toISOString(),
+      dryRun: dryRun === 'true' || dryRun === '1',
+    });
+    if (outcome.status === 'rejected') throw new JournalRejected(outcome.problems);
+    if (outcome.status !== 'imported') void reply.status(200);
+    return outcome;
+  }
+
+  @Get('reconciliation')
+  @ApiOperation({
+    summary:
+      'Đối chiếu: every stated figure that does not hold against the ledger, every stated total that is not the sum of its parts, every stated rate that does not match its amounts, every disbursement beyond allocation, each with its document and section',
+  })
+  @ApiQuery({ name: 'document', required: false, description: 'only the figures of this document id' })
+  @ApiQuery({ name: 'unit', required: false, description: 'only figures about this unit (and the units under it)' })
+  reconciliation(@Query('document') document?: string, @Query('unit') unit?: string) {
+    return this.journal.reconcile({ ...(document ? { document } : {}), ...(unit ? { unit } : {}) });
+  }
+}

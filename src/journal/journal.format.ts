@@ -1,0 +1,89 @@
+import { createHash } from 'node:crypto';
+import { LineCounter, parseDocument, isMap, isSeq } from 'yaml';
+import { stableStringify } from '../shared/stable-json';
+
+/**
+ * The journal file: a human-readable YAML (or JSON) record of what decisions did, what was disbursed, and
+ * what documents state. demo/README.md describes the format with an example; demo/*.yaml are real ones.
+ *
+ *   journal: 1                    # format version
+ *   id: van-quan-2024             # the journal's id
+ *   defaults: { programme: GNBV-2021-2025, unit: "184", year: 2024 }
+ *   documents: { <id>: { title, issuer, number?, date, asOf?, note? } }
+ *   decisions: { <key>: { number, date, issuer, title? } }
+ *   vouchers:  { <key>: { number, date, treasury, note? } }
+ *   entries:   [ { id, <kind>: {...}, note? } ... ]
+ *
+ * Entry kinds: plan, activity, allocate, disburse, reverseDisbursement, return, carryOver, adjust, reclassify,
+ * outputs (each the body of the same HTTP command, with Vietnamese amounts and references to the decisions,
+ * vouchers and documents above) and figure (what a document states: an assertion).
+ */
+
+export const JOURNAL_FORMAT_VERSION = 1;
+
+export const ENTRY_KINDS = [
+  'plan',
+  'activity',
+  'allocate',
+  'disburse',
+  'reverseDisbursement',
+  'return',
+  'carryOver',
+  'adjust',
+  'reclassify',
+  'outputs',
+  'figure',
+] as const;
+export type EntryKind = (typeof ENTRY_KINDS)[number];
+
+/** One problem of a journal, with where it is: the entry (index, id, line in the file) and the field. */
+export interface JournalProblem {
+  /** Index of the entry in `entries` (0-based); absent for a problem of the journal's header. */
+  readonly entry?: number;
+  readonly id?: string;
+  /** Line of the file where the entry (or the problem) is, when the journal came as text. */
+  readonly line?: number;
+  readonly field: string;
+  readonly problem: string;
+  /** Machine code of a business rule that refused the entry, e.g. INSUFFICIENT_UNALLOCATED. */
+  readonly code?: string;
+}
+
+/** The journal as read from its text: plain data, the line of each entry, and its identity. */
+export interface JournalText {
+  readonly value: unknown;
+  /** Line (1-based) of each entry, by index. */
+  readonly entryLines: readonly number[];
+  /** SHA-256 of the canonical content: the same journal, however formatted or commented, has the same digest. */
+  readonly digest: string;
+  readonly problems: readonly JournalProblem[];
+}
+
+/** Hash of the canonical JSON of the journal's content. */
+export function journalDigest(value: unknown): string {
+  return createHash('sha256').update(stableStringify(value)).digest('hex');
+}
+
+/** Reads YAML or JSON text (JSON is YAML). Syntax errors come back as problems with their line. */
+export function readJournalText(text: string): JournalText {
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true, version: '1.2' });
+  const problems: JournalProblem[] = doc.errors.map((e) => ({
+    line: e.linePos?.[0]?.line ?? lineCounter.linePos(e.pos[0]).line,
+    field: '(file)',
+    problem: e.message.split('\n')[0],
+  }));
+  if (problems.length > 0) return { value: null, entryLines: [], digest: '', problems };
+  const entryLines: number[] = [];
+  if (isMap(doc.contents)) {
+    const entries = doc.contents.get('entries', true);
+    if (isSeq(entries)) {
+      for (const item of entries.items) {
+        const range = (item as { range?: [number, number, number] }).range;
+        entryLines.push(range ? lineCounter.linePos(range[0]).line : 0);
+      }
+    }
+  }
+  const value = doc.toJS({ maxAliasCount: 100 }) as unknown;
+  return { value, entryLines, digest: journalDigest(value), problems: [] };
+}

@@ -1,0 +1,280 @@
+import { randomUUID } from 'node:crypto';
+import type { Actor, DomainEvent, EventToAppend } from '../../events';
+import type { Catalogue } from '../catalogue/catalogue';
+import type { Fold } from '../commands/aggregate-cache';
+import { CommandRefused, InvalidCommand } from '../shared/errors';
+import {
+  AppendResult,
+  EventStore,
+  IdempotencyKeyTaken,
+  IdempotencyRecord,
+  StreamAppend,
+  WrongExpectedRevision,
+} from '../store/event-store.port';
+import type { FiguresState } from './figure/figure.state';
+import { ASSERTION_STREAM_PREFIX } from './figure/figure.state';
+import { CompiledEntry, compileJournal } from './journal.compile';
+import { JournalProblem, JournalText, journalDigest, readJournalText } from './journal.format';
+
+export interface ImportProgress {
+  readonly phase: 'deciding' | 'storing';
+  readonly done: number;
+  readonly total: number;
+}
+
+export interface ImportOptions {
+  /** Who records the events: from the CLI (--actor/--role) or the HTTP actor headers. */
+  readonly actor: Actor;
+  /** Transaction time of the import (ISO instant); the clock is read at the edge. */
+  readonly now: string;
+  /** Validate every entry, store nothing. */
+  readonly dryRun?: boolean;
+  readonly onProgress?: (progress: ImportProgress) => void;
+}
+
+interface Summary {
+  readonly journal: string;
+  /** SHA-256 of the journal's canonical content: its identity for idempotency. */
+  readonly digest: string;
+  readonly entries: number;
+}
+
+export type ImportOutcome =
+  | (Summary & { readonly status: 'imported'; readonly events: number; readonly firstPosition: number; readonly lastPosition: number })
+  | (Summary & { readonly status: 'already-imported'; readonly events: number; readonly firstPosition: number; readonly lastPosition: number })
+  | (Summary & { readonly status: 'valid'; readonly events: number })
+  | (Summary & { readonly status: 'rejected'; readonly problems: readonly JournalProblem[] });
+
+/** The idempotency key of a journal: importing the same content again finds it and stores nothing. */
+export const journalKey = (digest: string): string => `journal:${digest}`;
+
+/** A journal that cannot be imported (HTTP 400): every problem, each with its entry. Nothing was stored. */
+export class JournalRejected extends InvalidCommand {
+  constructor(readonly journalProblems: readonly JournalProblem[]) {
+    super(journalProblems.map((p) => ({ field: problemPlace(p), problem: p.code ? `${p.code}: ${p.problem}` : p.problem })));
+    this.name = 'JournalRejected';
+  }
+}
+
+/** "entries[12] alloc-da5 (line 130) allocate.amount" */
+export function problemPlace(p: JournalProblem): string {
+  const where =
+    p.entry === undefined
+      ? p.line
+        ? `line ${p.line}`
+        : ''
+      : `entries[${p.entry}]${p.id ? ` ${p.id}` : ''}${p.line ? ` (line ${p.line})` : ''}`;
+  return [where, p.field].filter((x) => x).join(' ');
+}
+
+const MAX_ATTEMPTS = 3;
+
+interface Cursor {
+  readonly fold: Fold<unknown, DomainEvent>;
+  state: unknown;
+  /** Revision of the stream after the store's events and the entries decided so far (-1: no stream). */
+  revision: number;
+}
+
+/**
+ * Decides every entry in order against states held in memory (each stream starts from what the store has,
+ * then folds the events of the entries before it) and collects every problem. Entries are decided by the
+ * same specs as the HTTP commands.
+ */
+class Session {
+  private readonly cursors = new Map<string, Cursor>();
+  readonly appends: StreamAppend[] = [];
+  events = 0;
+
+  constructor(
+    private readonly store: EventStore,
+    private readonly metadata: (entry: CompiledEntry) => Omit<EventToAppend['metadata'], 'eventId'>,
+  ) {}
+
+  async decide(entry: CompiledEntry): Promise<void> {
+    const { spec } = entry;
+    for (const load of spec.loads) {
+      if (this.cursors.has(load.stream)) continue;
+      const fold = load.fold as Fold<unknown, DomainEvent>;
+      let state = fold.initial();
+      let revision = -1;
+      for (const e of await this.store.readStream(load.stream)) {
+        state = fold.evolve(state, e);
+        revision = e.revision;
+      }
+      this.cursors.set(load.stream, { fold, state, revision });
+    }
+    const cursors = spec.loads.map((l) => this.cursors.get(l.stream) as Cursor);
+    const decided = spec.decide(cursors.map((c) => ({ state: c.state, revision: c.revision })));
+    for (const d of decided) {
+      if (!this.cursors.has(d.stream)) throw new Error(`${spec.name}: decided events for ${d.stream}, which it did not read`);
+    }
+    const metadata = this.metadata(entry);
+    for (const d of decided) {
+      const cursor = this.cursors.get(d.stream) as Cursor;
+      const events: EventToAppend[] = d.events.map((e) => ({
+        type: e.type,
+        version: e.version,
+        data: e.data,
+        metadata: { eventId: randomUUID(), ...metadata },
+      }));
+      const last = this.appends[this.appends.length - 1];
+      if (last && last.stream === d.stream) {
+        // Consecutive entries of one stream: one entry of the append, its expected revision still exact.
+        this.appends[this.appends.length - 1] = { ...last, events: [...last.events, ...events] };
+      } else {
+        this.appends.push({ stream: d.stream, expectedRevision: cursor.revision < 0 ? 'no_stream' : cursor.revision, events });
+      }
+      cursor.state = d.events.reduce((s, e) => cursor.fold.evolve(s, e), cursor.state);
+      cursor.revision += d.events.length;
+      this.events += events.length;
+    }
+  }
+
+  /** Ids of the figures each document has stated, in the store and in this journal so far. */
+  figureIds(): Map<string, Set<string>> {
+    const byDocument = new Map<string, Set<string>>();
+    for (const [stream, cursor] of this.cursors) {
+      if (!stream.startsWith(ASSERTION_STREAM_PREFIX)) continue;
+      for (const [id, figure] of (cursor.state as FiguresState).figures) {
+        const set = byDocument.get(figure.document.id) ?? new Set<string>();
+        set.add(id);
+        byDocument.set(figure.document.id, set);
+      }
+    }
+    return byDocument;
+  }
+}
+
+/**
+ * Imports a journal: validates the whole file first (every entry decided in order, every problem listed with
+ * its entry), then stores all of it in one atomic append with one idempotency claim keyed by the hash of the
+ * journal's content, or nothing at all.
+ */
+export class JournalImporter {
+  constructor(
+    private readonly store: EventStore,
+    private readonly catalogue: Catalogue,
+  ) {}
+
+  /** A journal as YAML or JSON text. */
+  importText(text: string, options: ImportOptions): Promise<ImportOutcome> {
+    return this.run(readJournalText(text), options);
+  }
+
+  /** A journal already parsed (a JSON body). */
+  importValue(value: unknown, options: ImportOptions): Promise<ImportOutcome> {
+    return this.run({ value, entryLines: [], digest: journalDigest(value), problems: [] }, options);
+  }
+
+  private async run(read: JournalText, options: ImportOptions): Promise<ImportOutcome> {
+    const journalId = journalIdOf(read.value);
+    const entryCount = entriesOf(read.value);
+    const summary = { journal: journalId, digest: read.digest, entries: entryCount };
+    if (read.problems.length > 0) return { ...summary, status: 'rejected', problems: read.problems };
+    const key = journalKey(read.digest);
+    const prior = await this.store.findIdempotency(key);
+    if (prior) return already(summary, prior.result);
+
+    const compiled = compileJournal(read.value, this.catalogue, read.entryLines);
+    const correlationId = `journal:${journalId}:${read.digest.slice(0, 16)}`;
+    for (let attempt = 1; ; attempt++) {
+      const session = new Session(this.store, (entry) => ({
+        actor: options.actor,
+        recordedAt: options.now,
+        effectiveDate: entry.spec.basis.effectiveDate,
+        legalBasis: entry.spec.basis.legalBasis,
+        correlationId,
+        causationId: `${journalId}#${entry.id}`,
+        idempotencyKey: key,
+        command: entry.spec.name,
+      }));
+      const problems: JournalProblem[] = [...compiled.problems];
+      if (compiled.entryCount === 0 && compiled.problems.length === 0) problems.push({ field: 'entries', problem: 'is empty: nothing to import' });
+      let done = 0;
+      for (const entry of compiled.entries) {
+        try {
+          await session.decide(entry);
+        } catch (error) {
+          problems.push(...entryProblems(entry, error));
+        }
+        options.onProgress?.({ phase: 'deciding', done: ++done, total: compiled.entries.length });
+      }
+      problems.push(...unresolvedReferences(compiled.entries, session.figureIds()));
+      if (problems.length > 0) {
+        return { ...summary, status: 'rejected', problems: problems.sort((a, b) => (a.entry ?? -1) - (b.entry ?? -1)) };
+      }
+      if (options.dryRun) return { ...summary, status: 'valid', events: session.events };
+      options.onProgress?.({ phase: 'storing', done: 0, total: session.events });
+      try {
+        const result = await this.store.append(session.appends, { idempotency: { key, fingerprint: read.digest } });
+        options.onProgress?.({ phase: 'storing', done: session.events, total: session.events });
+        return {
+          ...summary,
+          status: 'imported',
+          events: result.events.length,
+          firstPosition: result.events[0].position,
+          lastPosition: result.position,
+        };
+      } catch (error) {
+        if (error instanceof IdempotencyKeyTaken) {
+          const record = (await this.store.findIdempotency(key)) as IdempotencyRecord;
+          return already(summary, record.result);
+        }
+        // Someone wrote to a stream of the journal meanwhile: decide everything again on fresh state.
+        if (error instanceof WrongExpectedRevision && attempt < MAX_ATTEMPTS) continue;
+        throw error;
+      }
+    }
+  }
+}
+
+function already(summary: Summary, result: AppendResult): ImportOutcome {
+  return {
+    ...summary,
+    status: 'already-imported',
+    events: result.events.length,
+    firstPosition: result.events[0]?.position ?? result.position,
+    lastPosition: result.position,
+  };
+}
+
+function entryProblems(entry: CompiledEntry, error: unknown): JournalProblem[] {
+  const at = { entry: entry.index, id: entry.id, ...(entry.line ? { line: entry.line } : {}) };
+  if (error instanceof InvalidCommand) {
+    return error.problems.map((p) => ({ ...at, field: `${entry.kind}.${p.field}`, problem: p.problem }));
+  }
+  if (error instanceof CommandRefused) return [{ ...at, field: entry.kind, problem: error.reason, code: error.code }];
+  throw error;
+}
+
+/** Parts and rate bases must be figures of the same document: in this journal or already stored. */
+function unresolvedReferences(entries: readonly CompiledEntry[], known: Map<string, Set<string>>): JournalProblem[] {
+  const problems: JournalProblem[] = [];
+  for (const entry of entries) {
+    if (!entry.figure) continue;
+    const ids = known.get(entry.figure.document) ?? new Set<string>();
+    for (const ref of entry.figure.refs) {
+      if (!ids.has(ref.id)) {
+        problems.push({
+          entry: entry.index,
+          id: entry.id,
+          ...(entry.line ? { line: entry.line } : {}),
+          field: `figure.${ref.field}`,
+          problem: `"${ref.id}" is not a figure of document ${entry.figure.document} (in this journal or already recorded)`,
+        });
+      }
+    }
+  }
+  return problems;
+}
+
+function journalIdOf(value: unknown): string {
+  const id = typeof value === 'object' && value !== null ? (value as { id?: unknown }).id : undefined;
+  return typeof id === 'string' ? id : '';
+}
+
+function entriesOf(value: unknown): number {
+  const entries = typeof value === 'object' && value !== null ? (value as { entries?: unknown }).entries : undefined;
+  return Array.isArray(entries) ? entries.length : 0;
+}

@@ -1,0 +1,119 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parse } from 'yaml';
+import { TestLedger, startTestLedger } from '../support/app';
+import { DA5_MONEY, journal } from './support';
+
+const IMPORTER = { 'x-actor': 'can-bo-nhap', 'x-role': 'importer' };
+const YAML = { ...IMPORTER, 'content-type': 'application/yaml' };
+
+const FIGURES = `
+  - id: f-da5-plan
+    figure: { document: BC-6T, section: A.IV.5, measure: plan, scope: { component: DA5 }, amount: 8.036 triệu đồng }
+  - id: f-da5-disbursed
+    figure: { document: BC-6T, section: A.IV.5, quote: "kinh phí giải ngân là 620 triệu đồng = 7,7% KH", measure: disbursed, scope: { component: DA5 }, amount: 620 triệu đồng, rate: { percent: "7,9 %", of: f-da5-plan } }
+`;
+
+describe('HTTP: POST /journal/import and GET /reconciliation', () => {
+  let ledger: TestLedger;
+  beforeEach(async () => {
+    ledger = await startTestLedger();
+  });
+  afterEach(async () => {
+    await ledger.close();
+  });
+
+  describe('importing a journal', () => {
+    it('stores a YAML journal (201) and stores nothing when it comes again (200)', async () => {
+      const text = journal(DA5_MONEY + FIGURES);
+      const first = await ledger.post('/journal/import', text, YAML);
+      expect(first).toMatchObject({ status: 201, body: { status: 'imported', journal: 'test-journal', entries: 7, events: 7, firstPosition: 1, lastPosition: 7 } });
+      const digest = ledger.logDigest();
+      const again = await ledger.post('/journal/import', text, YAML);
+      expect(again).toMatchObject({ status: 200, body: { status: 'already-imported', firstPosition: 1, lastPosition: 7 } });
+      expect(ledger.logDigest()).toBe(digest);
+    });
+
+    it('takes the same journal as a JSON object, and knows it is the same', async () => {
+      const text = journal(DA5_MONEY);
+      expect((await ledger.post('/journal/import', parse(text) as object, IMPORTER)).status).toBe(201);
+      expect((await ledger.post('/journal/import', text, { ...IMPORTER, 'content-type': 'text/plain' })).body.status).toBe('already-imported');
+    });
+
+    it('refuses a journal with problems (400), listing each with its entry, and stores nothing', async () => {
+      const digest = ledger.logDigest();
+      const broken = journal(`
+  - id: plan-da5
+    plan: { line: { component: DA5, source: NSTW, capitalType: SN }, amount: 8.036 triệu đồng, decision: QD-4888 }
+  - id: plan-da2
+    plan: { line: { component: DA2, source: NSTW, capitalType: SN }, amount: 4.649, decision: QD-4888 }
+  - id: VQ-DA5-2024-01
+    activity: { name: Hỗ trợ nhà ở 2024, component: DA5, kind: housing-support, decision: QD-832 }
+  - id: alloc-too-much
+    allocate: { line: { component: DA5, source: NSTW, capitalType: SN }, activityId: VQ-DA5-2024-01, amount: 9.000 triệu đồng, decision: QD-832 }
+`);
+      const res = await ledger.post('/journal/import', broken, YAML);
+      expect(res.status).toBe(400);
+      expect(res.body).toMatchObject({
+        error: 'INVALID_COMMAND',
+        problems: [
+          { field: 'entries[1] plan-da2 (line 19) plan.amount', problem: expect.stringMatching(/4.649 is a bare number/) },
+          {
+            field: 'entries[3] alloc-too-much (line 23) allocate',
+            problem: 'INSUFFICIENT_UNALLOCATED: line DA5/NSTW/SN/2024@184 has 8.036.000.000 đ not yet allocated; 9.000.000.000 đ requested',
+          },
+        ],
+      });
+      expect(ledger.logDigest()).toBe(digest);
+    });
+
+    it('validates without storing on ?dryRun=true', async () => {
+      const digest = ledger.logDigest();
+      const res = await ledger.post('/journal/import?dryRun=true', journal(DA5_MONEY), YAML);
+      expect(res).toMatchObject({ status: 200, body: { status: 'valid', entries: 5, events: 5 } });
+      expect(ledger.logDigest()).toBe(digest);
+    });
+
+    it('records the actor from the headers, and refuses readers and anonymous callers', async () => {
+      expect((await ledger.post('/journal/import', journal(DA5_MONEY), { 'content-type': 'application/yaml' })).status).toBe(401);
+      expect((await ledger.post('/journal/import', journal(DA5_MONEY), { ...YAML, 'x-role': 'auditor' })).status).toBe(403);
+      await ledger.post('/journal/import', journal(DA5_MONEY), YAML);
+      const [first] = await ledger.store.readAll(0, { maxCount: 1 });
+      expect(first.metadata.actor).toEqual({ id: 'can-bo-nhap', role: 'importer' });
+    });
+  });
+
+  describe('reconciliation', () => {
+    it('lists what does not hold, with the document and section of each', async () => {
+      await ledger.post('/journal/import', journal(DA5_MONEY + FIGURES), YAML);
+      const res = await ledger.get('/reconciliation');
+      expect(res.status).toBe(200);
+      expect(res.body).toMatchObject({
+        position: 7,
+        assertions: 2,
+        findings: [
+          {
+            kind: 'rate-mismatch',
+            severity: 'error',
+            document: { id: 'BC-6T', title: 'Báo cáo kết quả 6 tháng đầu năm 2024' },
+            section: 'A.IV.5',
+            assertionId: 'f-da5-disbursed',
+            stated: '7.9',
+            ledger: '7.7',
+          },
+        ],
+        counts: { 'rate-mismatch': 1, 'assertion-mismatch': 0 },
+      });
+      expect((await ledger.get('/reconciliation?document=OTHER')).body.findings).toEqual([]);
+    });
+
+    it('shows what the demo journals state and the ledger holds', async () => {
+      for (const file of ['van-quan-2024.yaml', 'tra-cu-2021-2025.yaml']) {
+        const text = readFileSync(join(__dirname, '..', '..', 'demo', file), 'utf8');
+        expect((await ledger.post('/journal/import', text, YAML)).status).toBe(201);
+      }
+      const res = await ledger.get('/reconciliation?unit=849');
+      expect(res.body.findings.map((f: { assertionId: string }) => f.assertionId)).toEqual(['t-total', 't-total', 't-huy-dong']);
+    });
+  });
+});
