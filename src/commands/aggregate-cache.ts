@@ -43,6 +43,28 @@ export class AggregateCache {
     return this.touch(stream, { state, revision });
   }
 
+  /**
+   * Folds events a command has just queued for appending, before they are committed, so that the next
+   * command on the stream decides on them (and joins the same group commit). If the append fails, the
+   * caller forgets the stream: a command that decided on the speculation then fails on its expected
+   * revision and retries on what the store holds.
+   */
+  speculate<S, E extends DomainEvent>(stream: string, fold: Fold<S, E>, events: readonly E[]): void {
+    const cached = this.entries.get(stream) as Folded<S> | undefined;
+    let state = cached?.state ?? fold.initial();
+    let revision = cached?.revision ?? -1;
+    const evolve = fold.evolveOwned ?? fold.evolve;
+    for (const e of events) {
+      state = evolve(state, e);
+      revision += 1;
+    }
+    this.touch(stream, { state, revision });
+  }
+
+  forget(streams: readonly string[]): void {
+    for (const s of streams) this.entries.delete(s);
+  }
+
   private touch<S>(stream: string, folded: Folded<S>): Folded<S> {
     this.entries.delete(stream);
     this.entries.set(stream, folded);

@@ -12,6 +12,7 @@ import {
 import { CommandRefused } from '../shared/errors';
 import { stableStringify } from '../shared/stable-json';
 import { AggregateCache, Fold, Folded } from './aggregate-cache';
+import { StreamLocks } from './stream-locks';
 import type { Basis, CommandContext, StreamEvents } from './command';
 
 /** A stream the command reads, and how to fold it. */
@@ -50,47 +51,37 @@ const MAX_ATTEMPTS = 8;
 
 /**
  * The one loop every command goes through: read streams → fold → decide → append with the expected
- * revisions, atomically. A revision conflict the client did not pin (no If-Match) is retried on fresh
- * state; one it pinned is returned as WrongExpectedRevision (HTTP 412).
+ * revisions, atomically. Commands touching the same streams queue in this process (StreamLocks); a
+ * revision conflict that still happens (another process wrote) is retried on fresh state unless the
+ * client pinned the revision (If-Match), which is returned as WrongExpectedRevision (HTTP 412).
  */
 @Injectable()
 export class CommandRunner {
   private readonly cache: AggregateCache;
+  private readonly locks = new StreamLocks();
 
   constructor(@Inject(EVENT_STORE) private readonly store: EventStore) {
     this.cache = new AggregateCache(store);
   }
 
   async run<L extends readonly Load[]>(ctx: CommandContext, spec: CommandSpec<L>): Promise<CommandResult> {
+    if (!ctx.idempotencyKey) return this.attempt(ctx, spec, '');
     const fingerprint = createHash('sha256').update(stableStringify({ command: spec.name, body: spec.body })).digest('hex');
+    // Twins with one key wait for each other's commit: the second then finds the first's claim.
+    return this.locks.run([`idempotency:${ctx.idempotencyKey}`], () => this.attempt(ctx, spec, fingerprint));
+  }
+
+  private async attempt<L extends readonly Load[]>(ctx: CommandContext, spec: CommandSpec<L>, fingerprint: string): Promise<CommandResult> {
+    const streams = spec.loads.map((l) => l.stream);
     for (let attempt = 1; ; attempt++) {
-      // Checked on every attempt: a concurrent twin with the same key may have committed meanwhile.
-      if (ctx.idempotencyKey) {
-        const prior = await this.store.findIdempotency(ctx.idempotencyKey);
-        if (prior) return replay(prior, fingerprint);
-      }
-      const states = (await Promise.all(spec.loads.map((l) => this.cache.load(l.stream, l.fold)))) as unknown as States<L>;
-      const revisionOf = new Map(spec.loads.map((l, i) => [l.stream, (states[i] as Folded<unknown>).revision]));
-      const primary = revisionOf.get(spec.primaryStream) ?? -1;
-      if (ctx.expectedRevision !== undefined && ctx.expectedRevision !== primary) {
-        throw new WrongExpectedRevision(spec.primaryStream, ctx.expectedRevision, primary < 0 ? 'no_stream' : primary);
-      }
-      const decided = spec.decide(states);
-      const appends = decided.map((d) => {
-        const revision = revisionOf.get(d.stream);
-        if (revision === undefined) throw new Error(`${spec.name}: decided events for ${d.stream}, which it did not read`);
-        return {
-          stream: d.stream,
-          expectedRevision: revision < 0 ? ('no_stream' as const) : revision,
-          events: d.events.map((e) => withMetadata(e, spec.name, spec.basis, ctx)),
-        };
-      });
+      // The streams are held from reading to queueing the append, not until the commit: the next command
+      // on them decides on the queued events (see AggregateCache.speculate) and joins the same commit.
+      const step = await this.locks.run(streams, () => this.decideAndQueue(ctx, spec, fingerprint));
+      if ('replayed' in step) return step.replayed;
       try {
-        const result = await this.store.append(appends, {
-          idempotency: ctx.idempotencyKey ? { key: ctx.idempotencyKey, fingerprint } : undefined,
-        });
-        return toResult(result, false);
+        return toResult(await step.committed, false);
       } catch (error) {
+        this.cache.forget(streams);
         if (error instanceof WrongExpectedRevision && ctx.expectedRevision === undefined && attempt < MAX_ATTEMPTS) continue;
         if (error instanceof IdempotencyKeyTaken && ctx.idempotencyKey) {
           const prior = await this.store.findIdempotency(ctx.idempotencyKey);
@@ -99,6 +90,42 @@ export class CommandRunner {
         throw error;
       }
     }
+  }
+
+  private async decideAndQueue<L extends readonly Load[]>(
+    ctx: CommandContext,
+    spec: CommandSpec<L>,
+    fingerprint: string,
+  ): Promise<{ replayed: CommandResult } | { committed: Promise<AppendResult> }> {
+    if (ctx.idempotencyKey) {
+      const prior = await this.store.findIdempotency(ctx.idempotencyKey);
+      if (prior) return { replayed: replay(prior, fingerprint) };
+    }
+    const states = (await Promise.all(spec.loads.map((l) => this.cache.load(l.stream, l.fold)))) as unknown as States<L>;
+    const revisionOf = new Map(spec.loads.map((l, i) => [l.stream, (states[i] as Folded<unknown>).revision]));
+    const primary = revisionOf.get(spec.primaryStream) ?? -1;
+    if (ctx.expectedRevision !== undefined && ctx.expectedRevision !== primary) {
+      throw new WrongExpectedRevision(spec.primaryStream, ctx.expectedRevision, primary < 0 ? 'no_stream' : primary);
+    }
+    const decided = spec.decide(states);
+    const appends = decided.map((d) => {
+      const revision = revisionOf.get(d.stream);
+      if (revision === undefined) throw new Error(`${spec.name}: decided events for ${d.stream}, which it did not read`);
+      return {
+        stream: d.stream,
+        expectedRevision: revision < 0 ? ('no_stream' as const) : revision,
+        events: d.events.map((e) => withMetadata(e, spec.name, spec.basis, ctx)),
+      };
+    });
+    const committed = this.store.append(appends, {
+      idempotency: ctx.idempotencyKey ? { key: ctx.idempotencyKey, fingerprint } : undefined,
+    });
+    committed.catch(() => undefined); // awaited by attempt() as soon as the streams are released
+    for (const d of decided) {
+      const load = spec.loads.find((l) => l.stream === d.stream) as Load;
+      this.cache.speculate(d.stream, load.fold, d.events);
+    }
+    return { committed };
   }
 }
 
