@@ -1,3 +1,4 @@
+import { applyDecorators } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
@@ -6,13 +7,11 @@ import {
   IsBoolean,
   IsDefined,
   IsIn,
-  IsInt,
   IsNotEmpty,
   IsObject,
   IsOptional,
   IsString,
   MaxLength,
-  Min,
   ValidateIf,
   ValidateNested,
 } from 'class-validator';
@@ -27,7 +26,21 @@ import {
   VoucherCommandDto,
 } from './common.dto';
 
-const AMOUNT = { example: '620000000', description: 'exact đồng as a decimal string, at most 2 decimal places' };
+/** A required fund line, validated field by field. */
+const LineField = (description?: string) =>
+  applyDecorators(
+    ApiProperty({ type: FundLineKeyDto, ...(description ? { description } : {}) }),
+    IsDefined(),
+    ValidateNested(),
+    Type(() => FundLineKeyDto),
+  );
+
+/** A required amount of exact đồng. */
+const AmountField = () =>
+  applyDecorators(ApiProperty({ example: '620000000', description: 'exact đồng as a decimal string, at most 2 decimal places' }), IsAmount());
+
+/** Why the decision did it, in the decision's own words. */
+const ReasonField = (doc: { example?: string } = {}) => applyDecorators(ApiProperty(doc), IsString(), IsNotEmpty(), MaxLength(1000));
 
 export class QuantityDto {
   @ApiProperty({ example: 'houses-new' })
@@ -41,14 +54,10 @@ export class QuantityDto {
 }
 
 export class AssignPlanDto extends DecisionCommandDto {
-  @ApiProperty({ type: FundLineKeyDto })
-  @IsDefined()
-  @ValidateNested()
-  @Type(() => FundLineKeyDto)
+  @LineField()
   line: FundLineKeyDto;
 
-  @ApiProperty(AMOUNT)
-  @IsAmount()
+  @AmountField()
   amount: string;
 
   @ApiPropertyOptional()
@@ -117,26 +126,19 @@ export class RegisterActivityDto extends DecisionCommandDto {
 }
 
 export class AllocateFundsDto extends DecisionCommandDto {
-  @ApiProperty({ type: FundLineKeyDto })
-  @IsDefined()
-  @ValidateNested()
-  @Type(() => FundLineKeyDto)
+  @LineField()
   line: FundLineKeyDto;
 
   @ApiProperty({ example: 'VQ-2024-DA5-NHA-O' })
   @IsLedgerId()
   activityId: string;
 
-  @ApiProperty(AMOUNT)
-  @IsAmount()
+  @AmountField()
   amount: string;
 }
 
 export class DisburseDto extends VoucherCommandDto {
-  @ApiProperty({ type: FundLineKeyDto })
-  @IsDefined()
-  @ValidateNested()
-  @Type(() => FundLineKeyDto)
+  @LineField()
   line: FundLineKeyDto;
 
   @ApiProperty({ example: 'VQ-2024-DA5-NHA-O' })
@@ -148,34 +150,24 @@ export class DisburseDto extends VoucherCommandDto {
   @IsLedgerId()
   disbursementId?: string;
 
-  @ApiProperty(AMOUNT)
-  @IsAmount()
+  @AmountField()
   amount: string;
 }
 
 export class ReverseDisbursementDto extends VoucherCommandDto {
-  @ApiProperty({ type: FundLineKeyDto })
-  @IsDefined()
-  @ValidateNested()
-  @Type(() => FundLineKeyDto)
+  @LineField()
   line: FundLineKeyDto;
 
   @ApiProperty()
   @IsLedgerId()
   disbursementId: string;
 
-  @ApiProperty({ example: 'Chứng từ chi sai mục lục, thu hồi' })
-  @IsString()
-  @IsNotEmpty()
-  @MaxLength(1000)
+  @ReasonField({ example: 'Chứng từ chi sai mục lục, thu hồi' })
   reason: string;
 }
 
 export class ReturnFundsDto extends DecisionCommandDto {
-  @ApiProperty({ type: FundLineKeyDto })
-  @IsDefined()
-  @ValidateNested()
-  @Type(() => FundLineKeyDto)
+  @LineField()
   line: FundLineKeyDto;
 
   @ApiPropertyOptional()
@@ -187,8 +179,7 @@ export class ReturnFundsDto extends DecisionCommandDto {
   @IsIn(['returned', 'cancelled'])
   mode: 'returned' | 'cancelled';
 
-  @ApiProperty(AMOUNT)
-  @IsAmount()
+  @AmountField()
   amount: string;
 
   @ApiPropertyOptional({ description: "take the money from this activity's undisbursed allocation" })
@@ -196,18 +187,12 @@ export class ReturnFundsDto extends DecisionCommandDto {
   @IsLedgerId()
   activityId?: string;
 
-  @ApiProperty()
-  @IsString()
-  @IsNotEmpty()
-  @MaxLength(1000)
+  @ReasonField()
   reason: string;
 }
 
 export class CarryOverDto extends DecisionCommandDto {
-  @ApiProperty({ type: FundLineKeyDto, description: 'the line of year N; the money lands on year N+1 with the same origin year' })
-  @IsDefined()
-  @ValidateNested()
-  @Type(() => FundLineKeyDto)
+  @LineField('the line of year N; the money lands on year N+1 with the same origin year')
   from: FundLineKeyDto;
 
   @ApiPropertyOptional()
@@ -215,8 +200,7 @@ export class CarryOverDto extends DecisionCommandDto {
   @IsLedgerId()
   carryOverId?: string;
 
-  @ApiProperty(AMOUNT)
-  @IsAmount()
+  @AmountField()
   amount: string;
 
   @ApiPropertyOptional({ description: "carry this activity's undisbursed allocation along" })
@@ -230,10 +214,7 @@ export class CarryOverDto extends DecisionCommandDto {
 }
 
 export class MoveEndDto {
-  @ApiProperty({ type: FundLineKeyDto })
-  @IsDefined()
-  @ValidateNested()
-  @Type(() => FundLineKeyDto)
+  @LineField()
   line: FundLineKeyDto;
 
   @ApiPropertyOptional()
@@ -273,32 +254,21 @@ export class AdjustDto extends DecisionCommandDto {
   @Type(() => MoveEndDto)
   to?: MoveEndDto;
 
-  @ApiProperty(AMOUNT)
-  @IsAmount()
+  @AmountField()
   amount: string;
 
-  @ApiProperty()
-  @IsString()
-  @IsNotEmpty()
-  @MaxLength(1000)
+  @ReasonField()
   reason: string;
 }
 
 export class ReclassificationMoveDto {
-  @ApiProperty({ type: FundLineKeyDto })
-  @IsDefined()
-  @ValidateNested()
-  @Type(() => FundLineKeyDto)
+  @LineField()
   from: FundLineKeyDto;
 
-  @ApiProperty({ type: FundLineKeyDto })
-  @IsDefined()
-  @ValidateNested()
-  @Type(() => FundLineKeyDto)
+  @LineField()
   to: FundLineKeyDto;
 
-  @ApiProperty(AMOUNT)
-  @IsAmount()
+  @AmountField()
   amount: string;
 }
 
@@ -319,10 +289,7 @@ export class ReclassifyActivityDto extends DecisionCommandDto {
   @IsNotEmpty()
   toComponent?: string;
 
-  @ApiProperty()
-  @IsString()
-  @IsNotEmpty()
-  @MaxLength(1000)
+  @ReasonField()
   reason: string;
 
   @ApiPropertyOptional({ type: [ReclassificationMoveDto] })
