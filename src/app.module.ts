@@ -6,6 +6,7 @@ import type { LedgerConfig } from './config/ledger-config';
 import { HealthController } from './api/health.controller';
 import { InfrastructureModule } from './infrastructure.module';
 import { JournalModule } from './journal/journal.module';
+import { ProjectionsModule } from './projections/projections.module';
 import type { EventStore } from './store/event-store.port';
 
 /** Wires the features; decides nothing. */
@@ -14,7 +15,7 @@ export class AppModule {
   static with(config: LedgerConfig, store: EventStore): DynamicModule {
     return {
       module: AppModule,
-      imports: [InfrastructureModule.with(config, store), CqrsModule.forRoot(), CommandsModule, AuditModule, JournalModule],
+      imports: [InfrastructureModule.with(config, store), CqrsModule.forRoot(), CommandsModule, ProjectionsModule, AuditModule, JournalModule],
       controllers: [HealthController],
     };
   }

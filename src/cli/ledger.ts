@@ -3,6 +3,7 @@ import 'reflect-metadata';
 import { Command } from 'commander';
 import { registerAuditCommands } from '../audit/audit.commands';
 import { registerJournalCommands } from '../journal/journal.commands';
+import { registerProjectionCommands } from '../projections/projections.commands';
 import { registerServeCommand } from './serve.command';
 
 /**
@@ -16,6 +17,7 @@ export function buildProgram(): Command {
   registerServeCommand(program);
   registerAuditCommands(program);
   registerJournalCommands(program);
+  registerProjectionCommands(program);
   return program;
 }
 

@@ -1,0 +1,225 @@
+/**
+ * npm run bench:rebuild [-- <events>] — default 1 000 000 events.
+ *
+ * 1. Generates (once, cached in .bench/) a synthetic log shaped like the programme, in a child process so
+ *    its memory does not count below.
+ * 2. Raw ordered read + JSON.parse of the whole log: the ceiling for any projection.
+ * 3. Full projection rebuild from position 0 into a fresh read-model file (events/s, ratio to the ceiling).
+ * 4. p50/p99 of the main queries on the result (the query layer, without HTTP).
+ * 5. Peak RSS of this process.
+ *
+ * Options: --dir <folder> (default .bench), --seed <n>, --iterations <n> (per query, default 300), --generate (child mode).
+ */
+import Database from 'better-sqlite3';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { catalogueContext } from '../projections/context';
+import { ReadModelDb, tablesOf } from '../src/projections/read-model-db';
+import { ReadModelQueries } from '../src/projections/read-model-queries';
+import { rebuildReadModels } from '../src/projections/rebuild';
+import { SqliteEventStore } from '../src/store/sqlite/sqlite-event-store';
+import { SyntheticShape, shapeFor, syntheticCatalogue, writeSyntheticLog } from './synthetic-log';
+
+const GENERATOR_VERSION = 2;
+
+function args() {
+  const argv = process.argv.slice(2);
+  const valued = new Set(['--dir', '--seed', '--iterations']);
+  const flags = new Map<string, string>();
+  const positional: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    if (valued.has(argv[i])) flags.set(argv[i], argv[++i]);
+    else if (!argv[i].startsWith('--')) positional.push(argv[i]);
+  }
+  return {
+    events: Number(positional[0] ?? 1_000_000),
+    dir: resolve(flags.get('--dir') ?? '.bench'),
+    seed: Number(flags.get('--seed') ?? 20240630),
+    iterations: Number(flags.get('--iterations') ?? 300),
+    generate: argv.includes('--generate'),
+  };
+}
+
+const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(0)} MB`;
+const rate = (n: number, ms: number) => Math.round(n / (ms / 1000));
+const fmt = (n: number) => n.toLocaleString('en-US');
+
+function logFile(dir: string, shape: SyntheticShape): string {
+  return join(dir, `log-v${GENERATOR_VERSION}-${shape.events}-s${shape.seed}.db`);
+}
+
+function generate(file: string, shape: SyntheticShape): void {
+  rmSync(file, { force: true });
+  rmSync(`${file}-wal`, { force: true });
+  rmSync(`${file}-shm`, { force: true });
+  const store = new SqliteEventStore({ file: `${file}.partial` });
+  store.db.pragma('synchronous = OFF');
+  const started = performance.now();
+  const total = writeSyntheticLog(store.db, shape, (n) => {
+    if (n % 1_000_000 < 50_000) process.stderr.write(`  generated ${fmt(n)} events\n`);
+  });
+  store.db.exec('CREATE TABLE bench_done (events INTEGER)');
+  store.db.prepare('INSERT INTO bench_done VALUES (?)').run(total);
+  store.db.pragma('wal_checkpoint(TRUNCATE)');
+  store.db.close();
+  renameSync(`${file}.partial`, file);
+  for (const suffix of ['-wal', '-shm']) rmSync(`${file}.partial${suffix}`, { force: true });
+  console.log(`generated ${fmt(total)} events in ${((performance.now() - started) / 1000).toFixed(1)} s (${rate(total, performance.now() - started)} events/s)`);
+}
+
+function percentile(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
+}
+
+async function main() {
+  const a = args();
+  const shape = shapeFor(a.events, a.seed);
+  mkdirSync(a.dir, { recursive: true });
+  const file = logFile(a.dir, shape);
+  if (a.generate) {
+    generate(file, shape);
+    process.exit(0);
+  }
+  if (!existsSync(file)) {
+    console.log(`generating a synthetic log of ${fmt(a.events)} events (${shape.districts} districts, ${shape.years.join('-')}) into ${file}`);
+    execFileSync(process.execPath, [__filename, String(a.events), '--dir', a.dir, '--seed', String(a.seed), '--generate'], { stdio: 'inherit' });
+  }
+  const catalogue = syntheticCatalogue(shape);
+  const ctx = catalogueContext(catalogue);
+  console.log(`log: ${file} (${mb(statSync(file).size)})`);
+
+  // 1. The ceiling: raw ordered read + JSON.parse, best of two passes (the first also warms the OS cache).
+  let rawRate = 0;
+  for (let pass = 1; pass <= 2; pass++) {
+    const db = new Database(file, { readonly: true });
+    const started = performance.now();
+    let n = 0;
+    let check = 0;
+    for (const row of db.prepare('SELECT position, stream, revision, type, version, data, metadata FROM events ORDER BY position').raw(true).iterate() as IterableIterator<
+      [number, string, number, string, number, string, string]
+    >) {
+      const data = JSON.parse(row[5]) as Record<string, unknown>;
+      const metadata = JSON.parse(row[6]) as Record<string, unknown>;
+      if (data && metadata) check += 1;
+      n += 1;
+    }
+    const ms = performance.now() - started;
+    db.close();
+    rawRate = Math.max(rawRate, rate(n, ms));
+    console.log(`raw read + JSON.parse (pass ${pass}): ${fmt(n)} events in ${(ms / 1000).toFixed(2)} s = ${fmt(rate(n, ms))} events/s  (rss ${mb(process.memoryUsage().rss)}, ${check === n ? 'ok' : 'bad'})`);
+  }
+
+  // 2. Full rebuild into a fresh read-model file.
+  const rmFile = join(a.dir, `read-models-${shape.events}.db`);
+  for (const f of readdirSync(a.dir)) if (f.startsWith(`read-models-${shape.events}.db`)) rmSync(join(a.dir, f), { force: true });
+  const store = new SqliteEventStore({ file });
+  const readModels = ReadModelDb.open(rmFile);
+  const result = await rebuildReadModels(store, readModels, ctx);
+  const rebuildRate = rate(result.events, result.milliseconds);
+  console.log(
+    `full projection rebuild: ${fmt(result.events)} events in ${(result.milliseconds / 1000).toFixed(2)} s = ${fmt(rebuildRate)} events/s  = ${(rebuildRate / rawRate).toFixed(2)} × raw (target ≥ 0.33)  (rss ${mb(process.memoryUsage().rss)}, read models ${mb(statSync(readModels.generationFile(result.generation)).size)})`,
+  );
+
+  // 3. Queries on the result.
+  const queries = new ReadModelQueries(readModels, catalogue, ctx);
+  let seed = a.seed;
+  const rnd = () => {
+    seed = (seed * 1103515245 + 12345) & 0x7fffffff;
+    return seed / 0x7fffffff;
+  };
+  const g = result.generation;
+  const db = readModels.db;
+  const pickRow = <T>(sql: string): (() => T) => {
+    const rows = db.prepare(sql).all() as T[];
+    if (rows.length === 0) throw new Error(`no rows for ${sql}`);
+    return () => rows[Math.floor(rnd() * rows.length)];
+  };
+  const t = tablesOf(g);
+  const province = pickRow<{ province: string }>(`SELECT DISTINCT province FROM ${t.balance_province} WHERE province <> ''`);
+  const district = pickRow<{ district: string }>(`SELECT DISTINCT district FROM ${t.balance_district} WHERE district <> ''`);
+  const stream = pickRow<{ stream: string }>(`SELECT stream FROM ${t.lines} WHERE line_id % 7 = 0`);
+  const decision = pickRow<{ number: string; issuer: string; date: string }>(`SELECT number, issuer, date FROM ${t.decisions} WHERE decision_id % 3 = 0`);
+  const years = shape.years;
+  const year = () => years[Math.floor(rnd() * years.length)];
+  const subProjects = ['DA1.TDA1', 'DA2', 'DA3.TDA1', 'DA4.TDA1', 'DA5', 'DA7.TDA1'];
+  const sub = () => subProjects[Math.floor(rnd() * subProjects.length)];
+
+  const cases: Array<{ name: string; run: () => unknown; iterations?: number; main?: boolean }> = [
+    { name: 'balances: country by province', run: () => queries.balances({ groupBy: ['province'] }) },
+    { name: 'balances: province by district', run: () => queries.balances({ unit: province().province, groupBy: ['district'] }) },
+    { name: 'balances: district by sub-project, year', run: () => queries.balances({ unit: district().district, budgetYear: year(), groupBy: ['subProject'] }) },
+    { name: 'balances: country by project×year×source', run: () => queries.balances({ groupBy: ['project', 'budgetYear', 'source'] }) },
+    { name: 'balances: lines of a district, page 1', run: () => queries.balances({ unit: district().district }) },
+    {
+      name: 'balances as of / known at: district',
+      run: () => {
+        const y = year();
+        return queries.balances({ unit: district().district, groupBy: ['subProject'], asOf: `${y}-06-30`, knownAt: `${y}-07-15` });
+      },
+    },
+    {
+      name: 'balances as of / known at: province',
+      run: () => {
+        const y = year();
+        return queries.balances({ unit: province().province, groupBy: ['district'], asOf: `${y}-06-30`, knownAt: `${y}-07-15` });
+      },
+    },
+    { name: 'fund-line history, page 1', run: () => queries.history(stream().stream, {}) },
+    { name: 'fund-line history as of', run: () => queries.history(stream().stream, { asOf: `${year()}-06-30` }) },
+    { name: 'progress: sub-project in a district', run: () => queries.progress({ component: sub(), unit: district().district }) },
+    { name: 'progress: all of a province', run: () => queries.progress({ unit: province().province }) },
+    { name: 'progress: country, one project', run: () => queries.progress({ component: 'DA3' }) },
+    { name: 'progress as of: sub-project in a district', run: () => queries.progress({ component: sub(), unit: district().district, asOf: `${year()}-06-30` }) },
+    { name: 'decisions of an issuer', run: () => queries.decisions({ issuer: `UBND huyện ${district().district}` }) },
+    {
+      name: 'decision trail, page 1',
+      run: () => {
+        const d = decision();
+        return queries.trail({ number: d.number, issuer: d.issuer, date: d.date });
+      },
+    },
+    { name: 'adjustments: province, one year', run: () => {
+      const y = year();
+      return queries.adjustments({ unit: province().province, from: `${y}-01-01`, to: `${y}-12-31` });
+    } },
+    { name: 'adjustments: country, reclassifications', run: () => queries.adjustments({ kind: ['reclassification'] }) },
+    {
+      name: '(heavy) balances as of: whole country by province',
+      iterations: 10,
+      main: false,
+      run: () => queries.balances({ groupBy: ['province'], asOf: '2024-06-30', knownAt: '2024-07-15' }),
+    },
+  ];
+
+  console.log(`\nqueries (${a.iterations} runs each after warm-up; query layer without HTTP):`);
+  console.log(`${'query'.padEnd(46)} ${'p50 ms'.padStart(8)} ${'p99 ms'.padStart(8)} ${'max ms'.padStart(8)}`);
+  let worstMain = 0;
+  for (const c of cases) {
+    const n = c.iterations ?? a.iterations;
+    for (let i = 0; i < Math.min(20, n); i++) c.run();
+    const times: number[] = [];
+    for (let i = 0; i < n; i++) {
+      const t = performance.now();
+      const out = c.run();
+      times.push(performance.now() - t);
+      if (out === undefined) throw new Error('no answer');
+    }
+    times.sort((x, y) => x - y);
+    const p99 = percentile(times, 99);
+    if (c.main !== false) worstMain = Math.max(worstMain, p99);
+    console.log(`${c.name.padEnd(46)} ${percentile(times, 50).toFixed(2).padStart(8)} ${p99.toFixed(2).padStart(8)} ${times[times.length - 1].toFixed(2).padStart(8)}`);
+  }
+  const peak = process.resourceUsage().maxRSS * 1024;
+  console.log(`\npeak RSS: ${mb(peak)} (this process: raw read, rebuild, queries; generation ran in a child process)`);
+  console.log(
+    `targets: rebuild ≥ 1/3 raw: ${rebuildRate * 3 >= rawRate ? 'met' : 'NOT met'} (${(rebuildRate / rawRate).toFixed(2)}); main queries p99 ≤ 20 ms: ${worstMain <= 20 ? 'met' : 'NOT met'} (worst ${worstMain.toFixed(2)} ms)`,
+  );
+  readModels.close();
+  await store.close();
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});

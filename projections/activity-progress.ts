@@ -1,0 +1,320 @@
+import type { ActivityEvent, RecordedLedgerEvent } from '../events';
+import { ACTIVITY_EVENT_TYPES, FUND_LINE_EVENT_TYPES } from '../events';
+import type { Cents } from './cents';
+import type { ProjectionContext } from './context';
+import { addDecimalText } from './exact-decimal';
+import type { RecordedActivityEvent, RecordedFundLineEvent, RecordedLedger } from './recorded';
+import { dateToInt } from './context';
+import { MeasureDelta, activityOfFundLineEvent, fundLineDelta } from './fund-line-balance';
+
+/**
+ * Tiến độ thực hiện: what each activity is (kind, component, unit), what it has received and paid out on
+ * every line, its beneficiaries and its outputs against its targets.
+ *
+ * Valid time: a classification, a beneficiary count or a completion is in force from its effective date.
+ * When two facts set the same thing, the one with the later effective date wins (ties: the later in the
+ * log). That makes the fold independent of the order facts are applied in, so the same evolve answers
+ * "now" (all facts, in log order) and "as of a date, as known at a time" (a filtered subset): after a
+ * reclassification, counts and sums per kind move from the decision's effective date.
+ */
+export const ACTIVITY_PROGRESS_HANDLES: readonly RecordedLedgerEvent['type'][] = [...ACTIVITY_EVENT_TYPES, ...FUND_LINE_EVENT_TYPES];
+
+/** When a fact takes effect: [effective date as yyyymmdd, log position]. Later wins. */
+export type Stamp = readonly [number, number];
+const later = (a: Stamp, b: Stamp): boolean => a[0] > b[0] || (a[0] === b[0] && a[1] > b[1]);
+const NEVER: Stamp = [0, 0];
+
+/** An activity event reduced to what the fold needs, as read back from the log or the read model. */
+export interface ActivityEventFact {
+  readonly fact: 'event';
+  readonly position: number;
+  readonly effectiveDate: string;
+  readonly type: ActivityEvent['type'];
+  readonly data: ActivityEvent['data'];
+}
+
+/** What a fund-line event did to one activity's money (cents). */
+export interface ActivityMoneyFact {
+  readonly fact: 'money';
+  readonly position: number;
+  readonly effectiveDate: string;
+  readonly activityId: string;
+  readonly allocated: Cents;
+  readonly disbursed: Cents;
+}
+
+export type ActivityFact = ActivityEventFact | ActivityMoneyFact;
+
+/** The activity a recorded event concerns and what it did to it, or null. */
+export function activityFact(event: RecordedLedger): { activityId: string; fact: ActivityFact } | null {
+  if ((ACTIVITY_EVENT_TYPES as readonly string[]).includes(event.type)) {
+    const e = event as RecordedActivityEvent;
+    return {
+      activityId: e.data.activityId,
+      fact: { fact: 'event', position: e.position, effectiveDate: e.metadata.effectiveDate, type: e.type, data: e.data },
+    };
+  }
+  const e = event as RecordedFundLineEvent;
+  const activityId = activityOfFundLineEvent(e);
+  if (!activityId) return null;
+  return { activityId, fact: moneyFact(e.position, e.metadata.effectiveDate, activityId, fundLineDelta(e)) };
+}
+
+/** The activity's share of a fund-line event's change: the line's allocated and disbursed move with the activity's. */
+export function moneyFact(position: number, effectiveDate: string, activityId: string, delta: MeasureDelta): ActivityMoneyFact {
+  return { fact: 'money', position, effectiveDate, activityId, allocated: delta.allocated ?? 0n, disbursed: delta.disbursed ?? 0n };
+}
+
+export type ActivityProgressStatus = 'registered' | 'allocated' | 'disbursing' | 'completed';
+export const ACTIVITY_PROGRESS_STATUSES: readonly ActivityProgressStatus[] = ['registered', 'allocated', 'disbursing', 'completed'];
+
+/** What an activity is and has achieved: changes only with its own events (registration, reclassification, outputs). */
+export interface ActivityInfo {
+  /** False while only money facts are known (never the case for events the command side produces). */
+  readonly registered: boolean;
+  readonly name: string;
+  readonly programme: string;
+  readonly component: string;
+  readonly kind: string;
+  /** The classification in force and when it took effect. */
+  readonly classifiedAt: Stamp;
+  readonly unit: string;
+  readonly communes: readonly string[];
+  readonly investor?: string;
+  readonly registeredOn: string;
+  /** Beneficiaries by category, each with the stamp of the fact that set it. */
+  readonly beneficiaries: Readonly<Record<string, { readonly n: number; readonly at: Stamp }>>;
+  /** Targets and cumulative outputs per indicator, exact decimal strings. */
+  readonly targets: Readonly<Record<string, string>>;
+  readonly outputs: Readonly<Record<string, string>>;
+  /** Effective date of completion (nghiệm thu hoàn thành), when completed. */
+  readonly completedOn: string | null;
+}
+
+/** One activity's progress document: what it is, and its money across all lines (changes with every allocation and voucher). */
+export interface ActivityProgress {
+  readonly activityId: string;
+  readonly info: ActivityInfo;
+  readonly allocated: Cents;
+  readonly disbursed: Cents;
+  readonly lastPosition: number;
+}
+
+const UNREGISTERED: ActivityInfo = Object.freeze({
+  registered: false,
+  name: '',
+  programme: '',
+  component: '',
+  kind: '',
+  classifiedAt: NEVER,
+  unit: '',
+  communes: [],
+  registeredOn: '',
+  beneficiaries: {},
+  targets: {},
+  outputs: {},
+  completedOn: null,
+});
+
+export const initialActivityProgress = (activityId: string): ActivityProgress => ({ activityId, info: UNREGISTERED, allocated: 0n, disbursed: 0n, lastPosition: 0 });
+
+function addQuantities(into: Readonly<Record<string, string>>, items: readonly { indicator: string; quantity: string }[]): Record<string, string> {
+  const out: Record<string, string> = { ...into };
+  for (const q of items) out[q.indicator] = addDecimalText(out[q.indicator], q.quantity);
+  return out;
+}
+
+function setBeneficiaries(info: ActivityInfo, counts: Readonly<Record<string, number>> | undefined, at: Stamp): ActivityInfo['beneficiaries'] {
+  if (!counts || Object.keys(counts).length === 0) return info.beneficiaries;
+  const out = { ...info.beneficiaries };
+  for (const [category, n] of Object.entries(counts)) {
+    const current = out[category];
+    if (!current || later(at, current.at)) out[category] = { n, at };
+  }
+  return out;
+}
+
+export function evolveActivityProgress(doc: ActivityProgress, f: ActivityFact): ActivityProgress {
+  const lastPosition = doc.lastPosition > f.position ? doc.lastPosition : f.position;
+  if (f.fact === 'money') {
+    return { activityId: doc.activityId, info: doc.info, allocated: doc.allocated + f.allocated, disbursed: doc.disbursed + f.disbursed, lastPosition };
+  }
+  const at: Stamp = [dateToInt(f.effectiveDate), f.position];
+  const info = doc.info;
+  switch (f.type) {
+    case 'ActivityRegistered': {
+      const d = f.data as Extract<ActivityEvent, { type: 'ActivityRegistered' }>['data'];
+      const classified = later(at, info.classifiedAt);
+      return {
+        ...doc,
+        info: {
+          ...info,
+          registered: true,
+          name: d.name,
+          programme: d.programme,
+          component: classified ? d.component : info.component,
+          kind: classified ? d.kind : info.kind,
+          classifiedAt: classified ? at : info.classifiedAt,
+          unit: d.unit,
+          communes: d.communes,
+          ...(d.investor ? { investor: d.investor } : {}),
+          registeredOn: f.effectiveDate,
+          beneficiaries: setBeneficiaries(info, d.beneficiaries, at),
+          targets: addQuantities(info.targets, d.targets),
+        },
+        lastPosition,
+      };
+    }
+    case 'ActivityReclassified': {
+      const d = f.data as Extract<ActivityEvent, { type: 'ActivityReclassified' }>['data'];
+      if (!later(at, info.classifiedAt)) return { ...doc, lastPosition };
+      return { ...doc, info: { ...info, kind: d.toKind, component: d.toComponent, classifiedAt: at }, lastPosition };
+    }
+    case 'OutputsRecorded': {
+      const d = f.data as Extract<ActivityEvent, { type: 'OutputsRecorded' }>['data'];
+      const completedOn =
+        d.completed && (info.completedOn === null || f.effectiveDate < info.completedOn) ? f.effectiveDate : info.completedOn;
+      return {
+        ...doc,
+        info: {
+          ...info,
+          outputs: d.outputs.length > 0 ? addQuantities(info.outputs, d.outputs) : info.outputs,
+          beneficiaries: setBeneficiaries(info, d.beneficiaries, at),
+          completedOn,
+        },
+        lastPosition,
+      };
+    }
+  }
+}
+
+/** Trạng thái: completed once accepted; otherwise by money: paying out, allocated, or only registered. */
+export function activityStatus(doc: ActivityProgress): ActivityProgressStatus {
+  if (doc.info.completedOn !== null) return 'completed';
+  if (doc.disbursed > 0n) return 'disbursing';
+  if (doc.allocated > 0n) return 'allocated';
+  return 'registered';
+}
+
+export function beneficiaryCounts(doc: ActivityProgress): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const [category, { n }] of Object.entries(doc.info.beneficiaries)) out[category] = n;
+  return out;
+}
+
+/** Sums of activities: what a group (component × kind × unit) holds. */
+export interface ProgressTotals {
+  readonly activities: number;
+  readonly byStatus: Readonly<Record<ActivityProgressStatus, number>>;
+  readonly allocated: Cents;
+  readonly disbursed: Cents;
+  readonly beneficiaries: Readonly<Record<string, number>>;
+  readonly targets: Readonly<Record<string, string>>;
+  readonly outputs: Readonly<Record<string, string>>;
+}
+
+export const EMPTY_PROGRESS: ProgressTotals = Object.freeze({
+  activities: 0,
+  byStatus: Object.freeze({ registered: 0, allocated: 0, disbursing: 0, completed: 0 }),
+  allocated: 0n,
+  disbursed: 0n,
+  beneficiaries: Object.freeze({}),
+  targets: Object.freeze({}),
+  outputs: Object.freeze({}),
+});
+
+/** Where an activity counts: its component and kind, at its unit, district and province. */
+export interface ProgressGroupKey {
+  readonly programme: string;
+  readonly component: string;
+  readonly kind: string;
+  readonly unit: string;
+  readonly district: string;
+  readonly province: string;
+  readonly subProject: string;
+  readonly project: string;
+}
+
+export function progressGroupOf(doc: ActivityProgress, ctx: ProjectionContext): ProgressGroupKey | null {
+  const i = doc.info;
+  if (!i.registered) return null;
+  const { district, province } = ctx.unitPlace(i.unit);
+  const { subProject, project } = ctx.componentPlace(i.component);
+  return { programme: i.programme, component: i.component, kind: i.kind, unit: i.unit, district, province, subProject, project };
+}
+
+function mergeCounts(a: Readonly<Record<string, number>>, b: Readonly<Record<string, number>>, sign: 1 | -1): Record<string, number> {
+  const out: Record<string, number> = { ...a };
+  for (const [k, n] of Object.entries(b)) {
+    const v = (out[k] ?? 0) + sign * n;
+    if (v === 0) delete out[k];
+    else out[k] = v;
+  }
+  return out;
+}
+
+function mergeQuantities(a: Readonly<Record<string, string>>, b: Readonly<Record<string, string>>, sign: 1 | -1): Record<string, string> {
+  const out: Record<string, string> = { ...a };
+  for (const [k, q] of Object.entries(b)) {
+    const v = addDecimalText(out[k], q, sign);
+    if (v === '0') delete out[k];
+    else out[k] = v;
+  }
+  return out;
+}
+
+/** Adds (sign 1) or removes (sign −1) one activity's whole contribution to a group's totals. */
+export function applyToTotals(t: ProgressTotals, doc: ActivityProgress, sign: 1 | -1): ProgressTotals {
+  const status = activityStatus(doc);
+  return {
+    activities: t.activities + sign,
+    byStatus: { ...t.byStatus, [status]: t.byStatus[status] + sign },
+    allocated: sign === 1 ? t.allocated + doc.allocated : t.allocated - doc.allocated,
+    disbursed: sign === 1 ? t.disbursed + doc.disbursed : t.disbursed - doc.disbursed,
+    beneficiaries: mergeCounts(t.beneficiaries, beneficiaryCounts(doc), sign),
+    targets: mergeQuantities(t.targets, doc.info.targets, sign),
+    outputs: mergeQuantities(t.outputs, doc.info.outputs, sign),
+  };
+}
+
+/**
+ * Moves an activity's contribution within one group from its previous document to its new one. Maps the
+ * two documents share by reference are unchanged and skipped, which keeps the frequent money facts cheap.
+ */
+export function replaceInTotals(t: ProgressTotals, previous: ActivityProgress, doc: ActivityProgress): ProgressTotals {
+  const before = activityStatus(previous);
+  const after = activityStatus(doc);
+  const byStatus = before === after ? t.byStatus : { ...t.byStatus, [before]: t.byStatus[before] - 1, [after]: t.byStatus[after] + 1 };
+  const p = previous.info;
+  const n = doc.info;
+  const sameBeneficiaries = p.beneficiaries === n.beneficiaries;
+  return {
+    activities: t.activities,
+    byStatus,
+    allocated: t.allocated - previous.allocated + doc.allocated,
+    disbursed: t.disbursed - previous.disbursed + doc.disbursed,
+    beneficiaries: sameBeneficiaries
+      ? t.beneficiaries
+      : mergeCounts(mergeCounts(t.beneficiaries, beneficiaryCounts(previous), -1), beneficiaryCounts(doc), 1),
+    targets: p.targets === n.targets ? t.targets : mergeQuantities(mergeQuantities(t.targets, p.targets, -1), n.targets, 1),
+    outputs: p.outputs === n.outputs ? t.outputs : mergeQuantities(mergeQuantities(t.outputs, p.outputs, -1), n.outputs, 1),
+  };
+}
+
+/** Sums totals (for roll-ups at query time). */
+export function addTotals(a: ProgressTotals, b: ProgressTotals): ProgressTotals {
+  return {
+    activities: a.activities + b.activities,
+    byStatus: {
+      registered: a.byStatus.registered + b.byStatus.registered,
+      allocated: a.byStatus.allocated + b.byStatus.allocated,
+      disbursing: a.byStatus.disbursing + b.byStatus.disbursing,
+      completed: a.byStatus.completed + b.byStatus.completed,
+    },
+    allocated: a.allocated + b.allocated,
+    disbursed: a.disbursed + b.disbursed,
+    beneficiaries: mergeCounts(a.beneficiaries, b.beneficiaries, 1),
+    targets: mergeQuantities(a.targets, b.targets, 1),
+    outputs: mergeQuantities(a.outputs, b.outputs, 1),
+  };
+}

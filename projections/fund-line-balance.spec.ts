@@ -1,0 +1,116 @@
+import fc from 'fast-check';
+import type { FundLineEvent } from '../events';
+import { evolveFundLine, initialFundLineState, available, funds, plan, unallocated } from '../src/fund-line/fund-line.state';
+import { toMoney } from '../src/money/money';
+import {
+  decision,
+  disbursed,
+  disbursementReversed,
+  fundsAllocated,
+  fundsMoved,
+  fundsReturned,
+  line,
+  planAdjusted,
+  planAssigned,
+  recorded,
+  voucher,
+  carriedOver,
+} from '../test/support/ledger-events';
+import { fundLineStream } from '../src/fund-line/fund-line.key';
+import { FundLineBalance, ZERO_MEASURES, balanceFigures, evolveFundLineBalance } from './fund-line-balance';
+import type { RecordedFundLineEvent } from './recorded';
+
+const L = line();
+const QD = decision('4888/QĐ-UBND', '2023-12-22');
+
+function fold(events: ReturnType<typeof recorded>, stream = fundLineStream(L)): FundLineBalance | null {
+  return events.filter((e) => e.stream === stream).reduce<FundLineBalance | null>((doc, e) => evolveFundLineBalance(doc, e as RecordedFundLineEvent), null);
+}
+
+describe('fund-line balance', () => {
+  describe('when a plan is assigned, part allocated and part disbursed', () => {
+    const events = recorded(
+      planAssigned(L, '98801000000', { basis: QD }),
+      fundsAllocated(L, 'mo-hinh-1', '89801000000', { basis: decision('5489/QĐ-UBND', '2023-12-31') }),
+      disbursed(L, 'mo-hinh-1', 'gn-1', '17015000000', { basis: voucher('UNC-001', '2024-06-20') }),
+    );
+    const figures = balanceFigures((fold(events) as FundLineBalance).measures);
+
+    it('reports what is not yet allocated, as Văn Quan did for 2024', () => {
+      expect(figures.plan).toBe('98801000000');
+      expect(figures.allocated).toBe('89801000000');
+      expect(figures.unallocated).toBe('9000000000');
+    });
+
+    it('reports disbursement and its rate against the plan and the allocation from exact values', () => {
+      expect(figures.disbursed).toBe('17015000000');
+      expect(figures.available).toBe('81786000000');
+      expect(figures.disbursementRateOfPlan).toBe('0.172215');
+      expect(figures.disbursementRateOfAllocation).toBe('0.189475');
+    });
+  });
+
+  describe('when a disbursement is reversed', () => {
+    it('counts it no more, and keeps both events', () => {
+      const events = recorded(
+        planAssigned(L, '1000.50', { basis: QD }),
+        fundsAllocated(L, 'a', '1000.50', { basis: QD }),
+        disbursed(L, 'a', 'gn-1', '400.25', { basis: voucher('UNC-1', '2024-03-01') }),
+        disbursementReversed(L, 'a', 'gn-1', '400.25', { basis: voucher('UNC-1-TH', '2024-03-05') }),
+      );
+      const doc = fold(events) as FundLineBalance;
+      expect(doc.eventCount).toBe(4);
+      expect(balanceFigures(doc.measures).disbursed).toBe('0');
+      expect(balanceFigures(doc.measures).available).toBe('1000.5');
+    });
+  });
+
+  describe('when the plan is zero', () => {
+    it('has no disbursement rate rather than a division by zero', () => {
+      const doc = fold(recorded(planAssigned(L, '5', { basis: QD }), planAdjusted(L, 'dc-1', 'decrease', '5', { basis: QD }))) as FundLineBalance;
+      expect(balanceFigures(doc.measures).disbursementRateOfPlan).toBeNull();
+    });
+  });
+
+  describe('against the ledger’s own fold (evolveFundLine)', () => {
+    const other = line({ unit: '849' });
+    const amount = fc
+      .tuple(fc.bigInt({ min: 1n, max: 10n ** 13n }), fc.integer({ min: 0, max: 99 }))
+      .map(([w, c]) => (c === 0 ? w.toString() : `${w}.${String(c).padStart(2, '0').replace(/0$/, '')}`));
+    const basis = { basis: QD };
+    const step = fc.oneof(
+      amount.map((a) => planAssigned(L, a, basis)),
+      amount.map((a) => fundsAllocated(L, 'act-1', a, basis)),
+      fc.tuple(amount, fc.boolean()).map(([a, up]) => planAdjusted(L, 'dc', up ? 'increase' : 'decrease', a, basis)),
+      amount.map((a) => disbursed(L, 'act-1', 'gn', a, basis)),
+      amount.map((a) => disbursementReversed(L, 'act-1', 'gn', a, basis)),
+      fc.tuple(amount, fc.boolean()).map(([a, withActivity]) => fundsReturned(L, 'r', a, basis, withActivity ? 'act-1' : undefined)),
+      fc.tuple(amount, fc.boolean()).map(([a, withActivity]) => fundsMoved(L, other, 'mv', a, basis, withActivity ? { fromActivityId: 'act-1' } : {})),
+      fc.tuple(amount, fc.boolean()).map(([a, withActivity]) => fundsMoved(other, L, 'mv', a, basis, withActivity ? { toActivityId: 'act-1' } : {})),
+      fc.tuple(amount, fc.boolean()).map(([a, withActivity]) => carriedOver(L, line({ budgetYear: 2025 }), 'cn', a, basis, withActivity ? 'act-1' : undefined)),
+      fc.tuple(amount, fc.boolean()).map(([a, withActivity]) => carriedOver(line({ budgetYear: 2023, originYear: 2023 }), L, 'cn', a, basis, withActivity ? 'act-1' : undefined)),
+    );
+    const seed = Number(process.env.FC_SEED ?? Date.now() % 2 ** 31);
+
+    it(`gives the same figures for any history (seed ${seed})`, () => {
+      fc.assert(
+        fc.property(fc.array(step, { maxLength: 40 }), (steps) => {
+          const events = recorded(...steps);
+          const mine = events.filter((e) => e.stream === fundLineStream(L));
+          const state = mine.reduce((s, e) => evolveFundLine(s, e as unknown as FundLineEvent), initialFundLineState());
+          const doc = mine.reduce<FundLineBalance | null>((d, e) => evolveFundLineBalance(d, e as RecordedFundLineEvent), null);
+          const f = balanceFigures(doc?.measures ?? ZERO_MEASURES);
+          expect([f.plan, f.funds, f.allocated, f.unallocated, f.disbursed, f.available]).toEqual([
+            toMoney(plan(state)),
+            toMoney(funds(state)),
+            toMoney(state.allocated),
+            toMoney(unallocated(state)),
+            toMoney(state.disbursed),
+            toMoney(available(state)),
+          ]);
+        }),
+        { seed, numRuns: 300 },
+      );
+    });
+  });
+});

@@ -1,0 +1,200 @@
+import type { FundLineEvent, FundLineKey } from '../events';
+import { FUND_LINE_EVENT_TYPES } from '../events';
+import { FundLineState, available, funds, initialFundLineState, plan, unallocated } from '../src/fund-line/fund-line.state';
+import { rate, toMoney } from '../src/money/money';
+import { Cents, centsToDecimal, toCents } from './cents';
+import type { RecordedFundLineEvent } from './recorded';
+
+/**
+ * Số dư dòng vốn: the balances of a fund line, and of any sum of lines (a district, a sub-project, a year...).
+ * The stored measures are the raw counters of FundLineState; every derived figure (plan, funds,
+ * unallocated, available) comes from the definitions in src/fund-line/fund-line.state.ts, so the read
+ * model and the deciders can never disagree on what "available" means.
+ */
+export const FUND_LINE_BALANCE_HANDLES: readonly FundLineEvent['type'][] = FUND_LINE_EVENT_TYPES;
+
+export const MEASURES = [
+  'assigned',
+  'increased',
+  'decreased',
+  'movedIn',
+  'movedOut',
+  'carriedIn',
+  'carriedOut',
+  'returned',
+  'allocated',
+  'disbursed',
+] as const;
+export type Measure = (typeof MEASURES)[number];
+export type Measures = { readonly [K in Measure]: Cents };
+export type MeasureDelta = { readonly [K in Measure]?: Cents };
+
+export const ZERO_MEASURES: Measures = Object.freeze({
+  assigned: 0n,
+  increased: 0n,
+  decreased: 0n,
+  movedIn: 0n,
+  movedOut: 0n,
+  carriedIn: 0n,
+  carriedOut: 0n,
+  returned: 0n,
+  allocated: 0n,
+  disbursed: 0n,
+});
+
+/**
+ * The change one event makes to its line's counters, in cents. Mirrors evolveFundLine case by case
+ * (a property test folds random histories both ways and compares).
+ */
+export function fundLineDelta(event: FundLineEvent): MeasureDelta {
+  const a = toCents(event.data.amount);
+  switch (event.type) {
+    case 'PlanAssigned':
+      return { assigned: a };
+    case 'PlanAdjusted':
+      return event.data.direction === 'increase' ? { increased: a } : { decreased: a };
+    case 'FundsAllocated':
+      return event.data.activityId ? { allocated: a } : {};
+    case 'FundsMovedOut':
+      return event.data.fromActivityId ? { movedOut: a, allocated: -a } : { movedOut: a };
+    case 'FundsMovedIn':
+      return event.data.toActivityId ? { movedIn: a, allocated: a } : { movedIn: a };
+    case 'CarriedOver':
+      return event.data.activityId ? { carriedOut: a, allocated: -a } : { carriedOut: a };
+    case 'CarriedIn':
+      return event.data.activityId ? { carriedIn: a, allocated: a } : { carriedIn: a };
+    case 'FundsReturned':
+      return event.data.activityId ? { returned: a, allocated: -a } : { returned: a };
+    case 'Disbursed':
+      return { disbursed: a };
+    case 'DisbursementReversed':
+      return { disbursed: -a };
+  }
+}
+
+/** The activity whose allocation or disbursement on the line the event changes, if any. */
+export function activityOfFundLineEvent(event: FundLineEvent): string | undefined {
+  switch (event.type) {
+    case 'FundsMovedOut':
+      return event.data.fromActivityId || undefined;
+    case 'FundsMovedIn':
+      return event.data.toActivityId || undefined;
+    case 'PlanAssigned':
+    case 'PlanAdjusted':
+      return undefined;
+    default:
+      return event.data.activityId || undefined;
+  }
+}
+
+export function addMeasures(m: Measures, d: MeasureDelta): Measures {
+  return {
+    assigned: d.assigned === undefined ? m.assigned : m.assigned + d.assigned,
+    increased: d.increased === undefined ? m.increased : m.increased + d.increased,
+    decreased: d.decreased === undefined ? m.decreased : m.decreased + d.decreased,
+    movedIn: d.movedIn === undefined ? m.movedIn : m.movedIn + d.movedIn,
+    movedOut: d.movedOut === undefined ? m.movedOut : m.movedOut + d.movedOut,
+    carriedIn: d.carriedIn === undefined ? m.carriedIn : m.carriedIn + d.carriedIn,
+    carriedOut: d.carriedOut === undefined ? m.carriedOut : m.carriedOut + d.carriedOut,
+    returned: d.returned === undefined ? m.returned : m.returned + d.returned,
+    allocated: d.allocated === undefined ? m.allocated : m.allocated + d.allocated,
+    disbursed: d.disbursed === undefined ? m.disbursed : m.disbursed + d.disbursed,
+  };
+}
+
+/** The document of one line (or of a sum of lines): its counters, how many events made them, and the last one. */
+export interface FundLineBalance {
+  readonly stream: string;
+  readonly key: FundLineKey;
+  readonly measures: Measures;
+  readonly eventCount: number;
+  readonly lastPosition: number;
+}
+
+/** `delta` may be passed when the caller already computed fundLineDelta(event). */
+export function evolveFundLineBalance(
+  doc: FundLineBalance | null,
+  event: RecordedFundLineEvent,
+  delta: MeasureDelta = fundLineDelta(event),
+): FundLineBalance {
+  return {
+    stream: doc?.stream ?? event.stream,
+    key: doc?.key ?? event.data.line,
+    measures: addMeasures(doc?.measures ?? ZERO_MEASURES, delta),
+    eventCount: (doc?.eventCount ?? 0) + 1,
+    lastPosition: event.position,
+  };
+}
+
+/** The figures users read, all exact decimal strings of đồng; rates are fractions with 6 places (0.172218 = 17.22%), null when the base is 0. */
+export interface BalanceFigures {
+  /** Giao kế hoạch: sum of PlanAssigned. */
+  readonly assigned: string;
+  readonly increased: string;
+  readonly decreased: string;
+  readonly movedIn: string;
+  readonly movedOut: string;
+  /** Kế hoạch vốn: assigned + increased − decreased + movedIn − movedOut. */
+  readonly plan: string;
+  /** Vốn chuyển nguồn sang (from earlier years). */
+  readonly carriedIn: string;
+  /** Chuyển nguồn đi (to the next year). */
+  readonly carriedOut: string;
+  /** Nộp trả / hủy dự toán. */
+  readonly returned: string;
+  /** Money the line can use: plan + carriedIn − carriedOut − returned. */
+  readonly funds: string;
+  /** Đã phân bổ chi tiết. */
+  readonly allocated: string;
+  /** Chưa phân bổ: funds − allocated. */
+  readonly unallocated: string;
+  /** Đã giải ngân, net of reversals. */
+  readonly disbursed: string;
+  /** Chưa giải ngân: funds − disbursed. */
+  readonly available: string;
+  /** Tỷ lệ giải ngân so với kế hoạch: disbursed / plan. */
+  readonly disbursementRateOfPlan: string | null;
+  /** disbursed / (plan + carriedIn): against all money the year received. */
+  readonly disbursementRateOfFunds: string | null;
+  /** disbursed / allocated. */
+  readonly disbursementRateOfAllocation: string | null;
+}
+
+const BASE_STATE: FundLineState = initialFundLineState();
+
+/** Builds the figures from exact counters with the ledger's own definitions. */
+export function balanceFigures(m: Measures): BalanceFigures {
+  const s: FundLineState = {
+    ...BASE_STATE,
+    assigned: centsToDecimal(m.assigned),
+    increased: centsToDecimal(m.increased),
+    decreased: centsToDecimal(m.decreased),
+    movedIn: centsToDecimal(m.movedIn),
+    movedOut: centsToDecimal(m.movedOut),
+    carriedIn: centsToDecimal(m.carriedIn),
+    carriedOut: centsToDecimal(m.carriedOut),
+    returned: centsToDecimal(m.returned),
+    allocated: centsToDecimal(m.allocated),
+    disbursed: centsToDecimal(m.disbursed),
+  };
+  const p = plan(s);
+  return {
+    assigned: toMoney(s.assigned),
+    increased: toMoney(s.increased),
+    decreased: toMoney(s.decreased),
+    movedIn: toMoney(s.movedIn),
+    movedOut: toMoney(s.movedOut),
+    plan: toMoney(p),
+    carriedIn: toMoney(s.carriedIn),
+    carriedOut: toMoney(s.carriedOut),
+    returned: toMoney(s.returned),
+    funds: toMoney(funds(s)),
+    allocated: toMoney(s.allocated),
+    unallocated: toMoney(unallocated(s)),
+    disbursed: toMoney(s.disbursed),
+    available: toMoney(available(s)),
+    disbursementRateOfPlan: rate(s.disbursed, p),
+    disbursementRateOfFunds: rate(s.disbursed, p.plus(s.carriedIn)),
+    disbursementRateOfAllocation: rate(s.disbursed, s.allocated),
+  };
+}

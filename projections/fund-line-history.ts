@@ -1,0 +1,138 @@
+import type { Actor, FundLineEvent, LegalBasis } from '../events';
+import { FUND_LINE_EVENT_TYPES } from '../events';
+import { fundLineLabel, fundLineStream } from '../src/fund-line/fund-line.key';
+import type { Cents } from './cents';
+import { toCents } from './cents';
+import type { RecordedFundLineEvent } from './recorded';
+import { MeasureDelta, Measures, ZERO_MEASURES, activityOfFundLineEvent, addMeasures, fundLineDelta } from './fund-line-balance';
+
+/**
+ * Sổ chi tiết dòng vốn: the events of one line in order, each with what it changed, the decision or
+ * voucher behind it, who recorded it and when, and the running balance after it.
+ */
+export const FUND_LINE_HISTORY_HANDLES: readonly FundLineEvent['type'][] = FUND_LINE_EVENT_TYPES;
+
+export interface HistoryEntry {
+  readonly position: number;
+  readonly stream: string;
+  readonly type: FundLineEvent['type'];
+  /** Valid time (YYYY-MM-DD). */
+  readonly effectiveDate: string;
+  /** Transaction time (ISO instant). */
+  readonly recordedAt: string;
+  readonly actor: Actor;
+  readonly command: string;
+  readonly legalBasis: LegalBasis;
+  readonly amount: Cents;
+  readonly activityId?: string;
+  /** The event's own id: disbursementId, adjustmentId, carryOverId or returnId. */
+  readonly reference?: string;
+  /** The other line of a move or carry-over (its stream). */
+  readonly counterpart?: string;
+  /** Reason, note, deadline, direction, mode, the other side's activity: whatever the event adds. */
+  readonly details?: Readonly<Record<string, string>>;
+  readonly delta: MeasureDelta;
+}
+
+export function historyEntry(event: RecordedFundLineEvent): HistoryEntry {
+  const d = event.data;
+  let reference: string | undefined;
+  let counterpart: string | undefined;
+  const details: Record<string, string> = {};
+  let hasDetails = true;
+  switch (event.type) {
+    case 'PlanAssigned':
+      if (event.data.note) details.note = event.data.note;
+      else hasDetails = false;
+      break;
+    case 'FundsAllocated':
+      hasDetails = false;
+      break;
+    case 'PlanAdjusted':
+      reference = event.data.adjustmentId;
+      details.direction = event.data.direction;
+      details.reason = event.data.reason;
+      break;
+    case 'FundsMovedOut':
+      reference = event.data.adjustmentId;
+      counterpart = fundLineStream(event.data.toLine);
+      details.toLine = fundLineLabel(event.data.toLine);
+      if (event.data.toActivityId) details.toActivityId = event.data.toActivityId;
+      details.reason = event.data.reason;
+      break;
+    case 'FundsMovedIn':
+      reference = event.data.adjustmentId;
+      counterpart = fundLineStream(event.data.fromLine);
+      details.fromLine = fundLineLabel(event.data.fromLine);
+      if (event.data.fromActivityId) details.fromActivityId = event.data.fromActivityId;
+      details.reason = event.data.reason;
+      break;
+    case 'CarriedOver':
+      reference = event.data.carryOverId;
+      counterpart = fundLineStream(event.data.toLine);
+      details.toLine = fundLineLabel(event.data.toLine);
+      details.deadline = event.data.deadline;
+      break;
+    case 'CarriedIn':
+      reference = event.data.carryOverId;
+      counterpart = fundLineStream(event.data.fromLine);
+      details.fromLine = fundLineLabel(event.data.fromLine);
+      details.deadline = event.data.deadline;
+      break;
+    case 'Disbursed':
+      reference = event.data.disbursementId;
+      hasDetails = false;
+      break;
+    case 'DisbursementReversed':
+      reference = event.data.disbursementId;
+      details.reason = event.data.reason;
+      break;
+    case 'FundsReturned':
+      reference = event.data.returnId;
+      details.mode = event.data.mode;
+      details.reason = event.data.reason;
+      break;
+  }
+  const m = event.metadata;
+  // Absent optional fields stay undefined (no spreads: this runs for every event of a rebuild).
+  return {
+    position: event.position,
+    stream: event.stream,
+    type: event.type,
+    effectiveDate: m.effectiveDate,
+    recordedAt: m.recordedAt,
+    actor: m.actor,
+    command: m.command,
+    legalBasis: m.legalBasis,
+    amount: toCents(d.amount),
+    activityId: activityOfFundLineEvent(event),
+    reference,
+    counterpart,
+    details: hasDetails ? details : undefined,
+    delta: fundLineDelta(event),
+  };
+}
+
+/** The history document: the counters after the entries folded so far. */
+export interface RunningBalance {
+  readonly measures: Measures;
+  readonly entries: number;
+}
+
+export const initialRunningBalance = (start: Measures = ZERO_MEASURES): RunningBalance => ({ measures: start, entries: 0 });
+
+export function evolveRunningBalance(doc: RunningBalance, entry: Pick<HistoryEntry, 'delta'>): RunningBalance {
+  return { measures: addMeasures(doc.measures, entry.delta), entries: doc.entries + 1 };
+}
+
+/** Each entry with the counters after it, folding in the order given (log order, or valid-time order). */
+export function withRunningBalances<E extends Pick<HistoryEntry, 'delta'>>(
+  entries: readonly E[],
+  start: Measures = ZERO_MEASURES,
+): Array<E & { readonly after: Measures }> {
+  let doc = initialRunningBalance(start);
+  return entries.map((e) => {
+    doc = evolveRunningBalance(doc, e);
+    return { ...e, after: doc.measures };
+  });
+}

@@ -1,0 +1,195 @@
+import { EventEmitter } from 'node:events';
+import type { Subscription } from 'rxjs';
+import type { RecordedEvent } from '../../events';
+import type { ProjectionContext } from '../../projections/context';
+import type { EventStore } from '../store/event-store.port';
+import { GenerationChanged, ProjectionEngine } from './projection-engine';
+import { READ_MODEL_SCHEMA_VERSION, ReadModelDb } from './read-model-db';
+
+export interface ProjectionRunnerOptions {
+  /** Events applied per transaction (default 2000). */
+  readonly batchSize?: number;
+  /** Wait before resubscribing after a failed batch (default 1000 ms). */
+  readonly retryDelayMs?: number;
+  /** Test hook, called inside each batch transaction after each event: throw to simulate a crash. */
+  readonly afterEvent?: (event: RecordedEvent) => void;
+  readonly log?: (message: string) => void;
+}
+
+/** What the live read model must be built with: schema version and catalogue trees. */
+export function readModelFingerprint(ctx: ProjectionContext): string {
+  return `schema ${READ_MODEL_SCHEMA_VERSION}; catalogue ${ctx.fingerprint}`;
+}
+
+/**
+ * The checkpointed catch-up subscription that keeps the read models up to date: it subscribes to the
+ * global log after the stored checkpoint and applies events in batches, each batch committed with its
+ * checkpoint. On a failed batch nothing of it is kept; the runner resubscribes from the checkpoint. When
+ * another process makes a new generation live (`ledger projections rebuild`), it switches to it.
+ */
+export class ProjectionRunner {
+  private engine: ProjectionEngine | null = null;
+  private subscription: Subscription | null = null;
+  private buffer: RecordedEvent[] = [];
+  private flushScheduled = false;
+  private retryTimer: NodeJS.Timeout | undefined;
+  private running = false;
+  private readonly positions = new EventEmitter();
+  private readonly batchSize: number;
+  private lastError: unknown = null;
+
+  constructor(
+    private readonly store: EventStore,
+    readonly readModels: ReadModelDb,
+    private readonly ctx: ProjectionContext,
+    private readonly options: ProjectionRunnerOptions = {},
+  ) {
+    this.batchSize = options.batchSize ?? 2000;
+    this.positions.setMaxListeners(0);
+  }
+
+  /** Position of the last event applied and committed (the read models reflect the log up to here). */
+  get position(): number {
+    return this.engine?.position ?? 0;
+  }
+
+  get generation(): number | null {
+    return this.engine?.generation ?? null;
+  }
+
+  /** The last batch failure, until a batch succeeds again. */
+  get error(): unknown {
+    return this.lastError;
+  }
+
+  /** Opens (or creates) the live generation and starts following the log from its checkpoint. */
+  start(): void {
+    if (this.running) return;
+    this.running = true;
+    this.openLiveGeneration();
+    this.subscribe();
+  }
+
+  async stop(): Promise<void> {
+    this.running = false;
+    clearTimeout(this.retryTimer);
+    this.subscription?.unsubscribe();
+    this.subscription = null;
+    if (this.buffer.length > 0 && this.engine) {
+      try {
+        this.flush();
+      } catch {
+        // Not committed: applied again from the checkpoint on the next start.
+      }
+    }
+    this.buffer = [];
+  }
+
+  /** Resolves true once the read models reflect at least `position`, false after `timeoutMs`. */
+  waitFor(position: number, timeoutMs: number): Promise<boolean> {
+    if (this.position >= position) return Promise.resolve(true);
+    return new Promise((resolve) => {
+      const onPosition = (p: number) => {
+        if (p >= position) done(true);
+      };
+      const timer = setTimeout(() => done(false), timeoutMs);
+      const done = (ok: boolean) => {
+        clearTimeout(timer);
+        this.positions.off('position', onPosition);
+        resolve(ok);
+      };
+      this.positions.on('position', onPosition);
+    });
+  }
+
+  /** Resolves when the read models reflect the head of the log as it is now (tests, CLI). */
+  async catchUp(timeoutMs = 60_000): Promise<number> {
+    const head = await this.store.headPosition();
+    if (!(await this.waitFor(head, timeoutMs))) {
+      throw new Error(`read models did not reach position ${head} within ${timeoutMs} ms (at ${this.position})`, { cause: this.lastError });
+    }
+    return this.position;
+  }
+
+  private openLiveGeneration(): void {
+    const rm = this.readModels;
+    const fingerprint = readModelFingerprint(this.ctx);
+    let generation = rm.liveGeneration();
+    if (generation === null || rm.liveFingerprint() !== fingerprint || !rm.generations().includes(generation)) {
+      // First start, or the code or catalogue changed: a fresh generation, filled from position 0.
+      const next = Math.max(0, ...rm.generations()) + 1;
+      if (generation !== null) this.options.log?.(`read models: generation ${generation} was built differently; building generation ${next} from position 0`);
+      rm.createGeneration(next, { indexes: true });
+      rm.activate(next, fingerprint);
+      generation = next;
+    }
+    this.engine = new ProjectionEngine(rm, generation, this.ctx, { checkGeneration: true, afterEvent: this.options.afterEvent });
+    rm.detachOthers(generation);
+    this.positions.emit('position', this.engine.position);
+  }
+
+  private subscribe(): void {
+    if (!this.running || !this.engine) return;
+    this.subscription?.unsubscribe();
+    this.buffer = [];
+    this.subscription = this.store.subscribeToAll({ after: this.engine.position }).subscribe({
+      next: (e) => {
+        this.buffer.push(e);
+        // The SQLite store delivers its catch-up synchronously: apply full batches as they come.
+        if (this.buffer.length >= this.batchSize) this.flushSafely();
+        else this.scheduleFlush();
+      },
+      error: (error: unknown) => this.fail(error),
+      complete: () => {
+        this.flushSafely();
+      },
+    });
+  }
+
+  private scheduleFlush(): void {
+    if (this.flushScheduled) return;
+    this.flushScheduled = true;
+    setImmediate(() => {
+      this.flushScheduled = false;
+      this.flushSafely();
+    });
+  }
+
+  private flush(): void {
+    const batch = this.buffer;
+    this.buffer = [];
+    if (batch.length === 0 || !this.engine) return;
+    const position = this.engine.apply(batch);
+    this.lastError = null;
+    this.positions.emit('position', position);
+  }
+
+  private flushSafely(): void {
+    if (!this.running) return;
+    try {
+      this.flush();
+    } catch (error) {
+      this.fail(error);
+    }
+  }
+
+  private fail(error: unknown): void {
+    this.subscription?.unsubscribe();
+    this.subscription = null;
+    this.buffer = [];
+    if (!this.running) return;
+    if (error instanceof GenerationChanged) {
+      this.options.log?.(`read models: ${error.message}; following the new live generation`);
+      this.openLiveGeneration();
+      this.subscribe();
+      return;
+    }
+    this.lastError = error;
+    this.options.log?.(
+      `read models: batch after position ${this.position} failed (${error instanceof Error ? error.message : String(error)}); nothing of it was kept, retrying`,
+    );
+    clearTimeout(this.retryTimer);
+    this.retryTimer = setTimeout(() => this.subscribe(), this.options.retryDelayMs ?? 1000);
+    this.retryTimer.unref();
+  }
+}

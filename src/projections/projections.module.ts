@@ -1,0 +1,68 @@
+import { Inject, Injectable, Logger, Module, OnApplicationBootstrap, OnApplicationShutdown, OnModuleDestroy } from '@nestjs/common';
+import { catalogueContext, ProjectionContext } from '../../projections/context';
+import { Catalogue } from '../catalogue/catalogue';
+import { LedgerConfig } from '../config/ledger-config';
+import { EVENT_STORE, EventStore } from '../store/event-store.port';
+import { ProjectionRunner } from './projection-runner';
+import { ReadModelDb } from './read-model-db';
+import { ReadModelQueries } from './read-model-queries';
+import { ReadModelFreshness, ReadModelsController } from './read-models.controller';
+
+export const PROJECTION_CONTEXT = Symbol('ProjectionContext');
+export const PROJECTION_CATALOGUE = Symbol('ProjectionCatalogue');
+
+/** Starts the runner once the application is up, stops it before the store closes, then closes the file. */
+@Injectable()
+export class ProjectionsLifecycle implements OnApplicationBootstrap, OnModuleDestroy, OnApplicationShutdown {
+  constructor(
+    @Inject(ProjectionRunner) private readonly runner: ProjectionRunner,
+    @Inject(ReadModelDb) private readonly readModels: ReadModelDb,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    this.runner.start();
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    await this.runner.stop();
+  }
+
+  onApplicationShutdown(): void {
+    this.readModels.close();
+  }
+}
+
+/**
+ * Read models and their queries: balances, progress, decision trail, fund-line history, adjustments.
+ * Uses the global LedgerConfig (readModelFile) and EVENT_STORE; the catalogue is the one provided
+ * globally under the Catalogue class if any, else the default file.
+ */
+@Module({
+  controllers: [ReadModelsController],
+  providers: [
+    {
+      provide: PROJECTION_CATALOGUE,
+      useFactory: (catalogue?: Catalogue) => catalogue ?? Catalogue.load(),
+      inject: [{ token: Catalogue, optional: true }],
+    },
+    { provide: PROJECTION_CONTEXT, useFactory: (catalogue: Catalogue) => catalogueContext(catalogue), inject: [PROJECTION_CATALOGUE] },
+    { provide: ReadModelDb, useFactory: (config: LedgerConfig) => ReadModelDb.open(config.readModelFile), inject: [LedgerConfig] },
+    {
+      provide: ProjectionRunner,
+      useFactory: (store: EventStore, readModels: ReadModelDb, ctx: ProjectionContext) => {
+        const logger = new Logger('Projections');
+        return new ProjectionRunner(store, readModels, ctx, { log: (m) => logger.warn(m) });
+      },
+      inject: [EVENT_STORE, ReadModelDb, PROJECTION_CONTEXT],
+    },
+    {
+      provide: ReadModelQueries,
+      useFactory: (readModels: ReadModelDb, catalogue: Catalogue, ctx: ProjectionContext) => new ReadModelQueries(readModels, catalogue, ctx),
+      inject: [ReadModelDb, PROJECTION_CATALOGUE, PROJECTION_CONTEXT],
+    },
+    ReadModelFreshness,
+    ProjectionsLifecycle,
+  ],
+  exports: [ProjectionRunner, ReadModelQueries, ReadModelFreshness],
+})
+export class ProjectionsModule {}

@@ -1,0 +1,252 @@
+import { ApiPropertyOptional } from '@nestjs/swagger';
+import { Transform } from 'class-transformer';
+import { IsIn, IsInt, IsOptional, IsString, Max, Min, MinLength, registerDecorator, ValidationOptions } from 'class-validator';
+import { ADJUSTMENT_KINDS, AdjustmentKind } from '../../projections/decision-trail';
+import { IsCalendarDate, calendarDateProblem } from '../api/validators';
+import { GROUP_DIMENSIONS, GroupDimension, MAX_PAGE_SIZE } from './read-model-queries';
+
+/** Query strings arrive as text: "12" becomes 12, anything else stays as sent so the validator names it. */
+const toInt = ({ value }: { value: unknown }) => (typeof value === 'string' && /^-?\d+$/.test(value) ? Number(value) : value);
+/** "a,b" or repeated parameters become a list. */
+const toList = ({ value }: { value: unknown }) =>
+  (Array.isArray(value) ? value : [value]).flatMap((v) => String(v).split(',')).map((v) => v.trim()).filter((v) => v.length > 0);
+
+const INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/;
+
+/** A calendar date (YYYY-MM-DD) or an ISO instant with its offset (2024-07-15T10:00:00Z). */
+function IsDateOrInstant(options?: ValidationOptions): PropertyDecorator {
+  return (target, propertyName) =>
+    registerDecorator({
+      name: 'isDateOrInstant',
+      target: target.constructor,
+      propertyName: propertyName as string,
+      options,
+      validator: {
+        validate: (value: unknown) =>
+          typeof value === 'string' &&
+          (calendarDateProblem(value) === null || (INSTANT.test(value) && calendarDateProblem(value.slice(0, 10)) === null && !Number.isNaN(Date.parse(value)))),
+        defaultMessage: (args) =>
+          `${args?.property} must be a real calendar date YYYY-MM-DD (end of that day, Vietnam time) or an ISO instant such as 2024-07-15T10:00:00Z; got "${String(args?.value)}"`,
+      },
+    });
+}
+
+export class FreshnessQuery {
+  @ApiPropertyOptional({
+    description:
+      'Read your own writes: the position a command returned. The answer waits (up to 2 s) until the read model reflects it, or fails with 503.',
+    example: 1234,
+  })
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  minPosition?: number;
+}
+
+export class PagingQuery extends FreshnessQuery {
+  @ApiPropertyOptional({ description: 'Page number, from 1', default: 1 })
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  page?: number;
+
+  @ApiPropertyOptional({ description: `Rows per page (at most ${MAX_PAGE_SIZE})`, default: 50 })
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(MAX_PAGE_SIZE)
+  pageSize?: number;
+}
+
+export class TimeSliceQuery extends PagingQuery {
+  @ApiPropertyOptional({
+    description: 'Valid time: count only what took effect on or before this day (YYYY-MM-DD). Default: everything recorded, whatever its effective date.',
+    example: '2024-06-30',
+  })
+  @IsOptional()
+  @IsCalendarDate()
+  asOf?: string;
+
+  @ApiPropertyOptional({
+    description:
+      'Transaction time: count only what had been recorded by then. A date means the end of that day in Vietnam (UTC+7); an ISO instant is exact. Default: now.',
+    example: '2024-07-15',
+  })
+  @IsOptional()
+  @IsDateOrInstant()
+  knownAt?: string;
+}
+
+export class BalancesQueryDto extends TimeSliceQuery {
+  @ApiPropertyOptional({ example: 'GNBV-2021-2025' })
+  @IsOptional()
+  @IsString()
+  @MinLength(1)
+  programme?: string;
+
+  @ApiPropertyOptional({ description: 'Project (DA1), sub-project (DA1.TDA1) or content item (DA1.TDA1.HT): that component and everything under it', example: 'DA3.TDA1' })
+  @IsOptional()
+  @IsString()
+  @MinLength(1)
+  component?: string;
+
+  @ApiPropertyOptional({ description: 'Province, district or commune code: that unit and everything under it', example: '184' })
+  @IsOptional()
+  @IsString()
+  @MinLength(1)
+  unit?: string;
+
+  @ApiPropertyOptional({ example: 'NSTW' })
+  @IsOptional()
+  @IsString()
+  @MinLength(1)
+  source?: string;
+
+  @ApiPropertyOptional({ description: 'DTPT or SN', example: 'SN' })
+  @IsOptional()
+  @IsString()
+  @MinLength(1)
+  capitalType?: string;
+
+  @ApiPropertyOptional({ example: 2024 })
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(2000)
+  @Max(2100)
+  budgetYear?: number;
+
+  @ApiPropertyOptional({ description: 'Năm nguồn: the year carried-over money comes from', example: 2023 })
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(2000)
+  @Max(2100)
+  originYear?: number;
+
+  @ApiPropertyOptional({
+    description: `Roll up by one or more dimensions, comma-separated (${GROUP_DIMENSIONS.join(', ')}). Without it, one row per fund line.`,
+    example: 'district,subProject',
+    type: String,
+  })
+  @IsOptional()
+  @Transform(toList)
+  @IsIn(GROUP_DIMENSIONS, { each: true, message: `groupBy must list dimensions among: ${GROUP_DIMENSIONS.join(', ')}` })
+  groupBy?: GroupDimension[];
+}
+
+export class HistoryQueryDto extends TimeSliceQuery {
+  @ApiPropertyOptional({
+    description: 'recorded: in log order (default); effective: by effective date, then log order. The running balance follows the order shown.',
+    enum: ['recorded', 'effective'],
+  })
+  @IsOptional()
+  @IsIn(['recorded', 'effective'])
+  order?: 'recorded' | 'effective';
+}
+
+export class ProgressQueryDto extends FreshnessQuery {
+  @ApiPropertyOptional({ example: 'GNBV-2021-2025' })
+  @IsOptional()
+  @IsString()
+  @MinLength(1)
+  programme?: string;
+
+  @ApiPropertyOptional({ description: 'Sub-project (DA3.TDA1), or a project for all its sub-projects', example: 'DA3.TDA1' })
+  @IsOptional()
+  @IsString()
+  @MinLength(1)
+  component?: string;
+
+  @ApiPropertyOptional({ description: 'Province, district or commune code', example: '184' })
+  @IsOptional()
+  @IsString()
+  @MinLength(1)
+  unit?: string;
+
+  @ApiPropertyOptional({ description: 'Valid time (YYYY-MM-DD): classifications, money and outputs in force on that day', example: '2024-06-30' })
+  @IsOptional()
+  @IsCalendarDate()
+  asOf?: string;
+
+  @ApiPropertyOptional({ description: 'Transaction time: what had been recorded by then (date = end of day, Vietnam time; or an ISO instant)' })
+  @IsOptional()
+  @IsDateOrInstant()
+  knownAt?: string;
+}
+
+export class DecisionsQueryDto extends PagingQuery {
+  @ApiPropertyOptional({ description: 'Số quyết định', example: '4888/QĐ-UBND' })
+  @IsOptional()
+  @IsString()
+  @MinLength(1)
+  number?: string;
+
+  @ApiPropertyOptional({ description: 'Cơ quan ban hành', example: 'UBND huyện Văn Quan' })
+  @IsOptional()
+  @IsString()
+  @MinLength(1)
+  issuer?: string;
+
+  @ApiPropertyOptional({ description: 'Signed on or after (YYYY-MM-DD)' })
+  @IsOptional()
+  @IsCalendarDate()
+  from?: string;
+
+  @ApiPropertyOptional({ description: 'Signed on or before (YYYY-MM-DD)' })
+  @IsOptional()
+  @IsCalendarDate()
+  to?: string;
+}
+
+export class TrailQueryDto extends PagingQuery {
+  @ApiPropertyOptional({ description: 'Số quyết định', example: '4888/QĐ-UBND' })
+  @IsOptional()
+  @IsString()
+  @MinLength(1)
+  number?: string;
+
+  @ApiPropertyOptional({ description: 'Cơ quan ban hành', example: 'UBND huyện Văn Quan' })
+  @IsOptional()
+  @IsString()
+  @MinLength(1)
+  issuer?: string;
+
+  @ApiPropertyOptional({ description: 'Ngày ký (YYYY-MM-DD)', example: '2023-12-22' })
+  @IsOptional()
+  @IsCalendarDate()
+  date?: string;
+}
+
+export class AdjustmentsQueryDto extends PagingQuery {
+  @ApiPropertyOptional({ description: 'Effective on or after (YYYY-MM-DD)', example: '2024-01-01' })
+  @IsOptional()
+  @IsCalendarDate()
+  from?: string;
+
+  @ApiPropertyOptional({ description: 'Effective on or before (YYYY-MM-DD)', example: '2024-12-31' })
+  @IsOptional()
+  @IsCalendarDate()
+  to?: string;
+
+  @ApiPropertyOptional({ description: 'Province, district or commune code: that unit and everything under it' })
+  @IsOptional()
+  @IsString()
+  @MinLength(1)
+  unit?: string;
+
+  @ApiPropertyOptional({ description: 'Project or sub-project: changes on it or moving money to or from it' })
+  @IsOptional()
+  @IsString()
+  @MinLength(1)
+  component?: string;
+
+  @ApiPropertyOptional({ description: `Kinds of change, comma-separated: ${ADJUSTMENT_KINDS.join(', ')}`, type: String })
+  @IsOptional()
+  @Transform(toList)
+  @IsIn(ADJUSTMENT_KINDS, { each: true, message: `kind must list kinds among: ${ADJUSTMENT_KINDS.join(', ')}` })
+  kind?: AdjustmentKind[];
+}

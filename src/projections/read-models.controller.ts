@@ -1,0 +1,142 @@
+import {
+  BadRequestException,
+  Controller,
+  Get,
+  Inject,
+  Injectable,
+  NotFoundException,
+  Param,
+  Query,
+  ServiceUnavailableException,
+  UsePipes,
+  ValidationPipe,
+} from '@nestjs/common';
+import { ApiOkResponse, ApiOperation, ApiParam, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
+import { InvalidCommand } from '../shared/errors';
+import { EVENT_STORE, EventStore } from '../store/event-store.port';
+import { ProjectionRunner } from './projection-runner';
+import {
+  AdjustmentsQueryDto,
+  BalancesQueryDto,
+  DecisionsQueryDto,
+  FreshnessQuery,
+  HistoryQueryDto,
+  ProgressQueryDto,
+  TrailQueryDto,
+} from './query.dto';
+import { NotInReadModel, ReadModelQueries, ReadModelUnavailable } from './read-model-queries';
+
+/** How long a request with minPosition waits for the read model to catch up before answering 503. */
+export const FRESHNESS_WAIT_MS = 2000;
+
+/** Waits for the read model to reflect a position the client saw in a command's response. */
+@Injectable()
+export class ReadModelFreshness {
+  constructor(@Inject(ProjectionRunner) private readonly runner: ProjectionRunner) {}
+
+  async require(minPosition: number | undefined): Promise<void> {
+    if (minPosition === undefined) return;
+    if (await this.runner.waitFor(minPosition, FRESHNESS_WAIT_MS)) return;
+    throw new ServiceUnavailableException(
+      `the read model is at position ${this.runner.position}, behind the requested minPosition ${minPosition}; retry in a moment`,
+    );
+  }
+}
+
+function answer<T>(fn: () => T): T {
+  try {
+    return fn();
+  } catch (error) {
+    if (error instanceof InvalidCommand) throw new BadRequestException({ statusCode: 400, error: 'Bad Request', message: error.message, problems: error.problems });
+    if (error instanceof NotInReadModel) throw new NotFoundException(error.message);
+    if (error instanceof ReadModelUnavailable) throw new ServiceUnavailableException(error.message);
+    throw error;
+  }
+}
+
+const FRESH = 'Every answer carries `position`: the global log position the read model reflects.';
+
+@ApiTags('read models')
+@ApiServiceUnavailableResponse({ description: 'minPosition was not reached within 2 s, or the read models are not built yet' })
+@UsePipes(new ValidationPipe({ transform: true, whitelist: true, forbidNonWhitelisted: true }))
+@Controller()
+export class ReadModelsController {
+  constructor(
+    @Inject(ReadModelQueries) private readonly queries: ReadModelQueries,
+    @Inject(ReadModelFreshness) private readonly freshness: ReadModelFreshness,
+    @Inject(ProjectionRunner) private readonly runner: ProjectionRunner,
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+  ) {}
+
+  @Get('balances')
+  @ApiOperation({
+    summary: 'Balances of fund lines, or rolled up by unit, component, source, capital type or year',
+    description: `Assigned, plan, carried in (by origin year) / out, returned, allocated, not yet allocated, disbursed, available, and disbursement rates, as exact decimal strings of đồng. With asOf/knownAt: the balance on a day, as recorded by a time. ${FRESH}`,
+  })
+  @ApiOkResponse({ description: '{ position, total, rows, page, pageSize, totalRows }' })
+  async balances(@Query() q: BalancesQueryDto) {
+    await this.freshness.require(q.minPosition);
+    return answer(() => this.queries.balances(q));
+  }
+
+  @Get('fund-lines/:stream/history')
+  @ApiOperation({
+    summary: 'History of one fund line: its events in order, the running balance after each, the decision or voucher behind it',
+    description: FRESH,
+  })
+  @ApiParam({ name: 'stream', example: 'fundline-GNBV-2021-2025:DA5:2024:2024:NSTW:SN:184' })
+  async history(@Param('stream') stream: string, @Query() q: HistoryQueryDto) {
+    await this.freshness.require(q.minPosition);
+    return answer(() => this.queries.history(stream, q));
+  }
+
+  @Get('progress')
+  @ApiOperation({
+    summary: 'Progress per sub-project: money, activities by kind and status, beneficiaries, outputs against targets',
+    description: `After a reclassification, counts and sums per kind move from the decision's effective date (ask with asOf). ${FRESH}`,
+  })
+  async progress(@Query() q: ProgressQueryDto) {
+    await this.freshness.require(q.minPosition);
+    return answer(() => this.queries.progress(q));
+  }
+
+  @Get('decisions')
+  @ApiOperation({ summary: 'Decisions the ledger has recorded events under, newest first', description: FRESH })
+  async decisions(@Query() q: DecisionsQueryDto) {
+    await this.freshness.require(q.minPosition);
+    return answer(() => this.queries.decisions(q));
+  }
+
+  @Get('decisions/trail')
+  @ApiOperation({
+    summary: 'Decision trail: every event a decision caused, before → after for each line and activity, who recorded it and when',
+    description: FRESH,
+  })
+  async trail(@Query() q: TrailQueryDto) {
+    await this.freshness.require(q.minPosition);
+    return answer(() => this.queries.trail(q));
+  }
+
+  @Get('adjustments')
+  @ApiOperation({
+    summary: 'Adjustments and corrections, filterable by period (effective date), unit, component and kind of change',
+    description: `Each row says how many days after taking effect it was recorded and what the activity had disbursed before (reclassification after payments). ${FRESH}`,
+  })
+  async adjustments(@Query() q: AdjustmentsQueryDto) {
+    await this.freshness.require(q.minPosition);
+    return answer(() => this.queries.adjustments(q));
+  }
+
+  @Get('read-models/status')
+  @ApiOperation({
+    summary: 'How fresh the read models are: their position and generation, the head of the log, and the last failed batch if any',
+    description: FRESH,
+  })
+  async status(@Query() q: FreshnessQuery) {
+    await this.freshness.require(q.minPosition);
+    const head = await this.store.headPosition();
+    const status = answer(() => this.queries.status());
+    const error = this.runner.error;
+    return { ...status, head, behind: Math.max(0, head - status.position), lastError: error ? (error instanceof Error ? error.message : String(error)) : null };
+  }
+}

@@ -1,0 +1,226 @@
+import Database from 'better-sqlite3';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { ProjectionContext } from '../../projections/context';
+import type { RecordedEvent } from '../../events';
+import type { EventStore } from '../store/event-store.port';
+import { SqliteEventStore } from '../store/sqlite/sqlite-event-store';
+import { ProjectionEngine } from './projection-engine';
+import { readModelFingerprint } from './projection-runner';
+import { ReadModelDb, TABLES, schemaOf, tableName } from './read-model-db';
+
+export interface RebuildOptions {
+  /** Events applied per transaction when streaming from the SQLite store (default 250 000). */
+  readonly batchSize?: number;
+  /** Events read per page (and transaction) from another store (default 20 000). */
+  readonly pageSize?: number;
+  /** Stop at this position instead of the head of the log. */
+  readonly upTo?: number;
+  readonly onProgress?: (position: number, events: number) => void;
+  /** Make the new generation live when done (default true). */
+  readonly activate?: boolean;
+}
+
+export interface RebuildResult {
+  readonly generation: number;
+  readonly position: number;
+  readonly events: number;
+  readonly milliseconds: number;
+}
+
+async function fill(store: EventStore, engine: ProjectionEngine, options: Required<Pick<RebuildOptions, 'batchSize' | 'pageSize'>> & RebuildOptions, upTo: number) {
+  if (store instanceof SqliteEventStore) {
+    // The embedded store: one ordered scan in a single read snapshot, streamed into large transactions so
+    // that events are not held in memory and each document is written once per transaction. Synchronous,
+    // so nothing else uses the store's connection while it iterates.
+    const rows = store.db
+      .prepare('SELECT position, stream, revision, type, version, data, metadata FROM events WHERE position > ? AND position <= ? ORDER BY position')
+      .raw(true)
+      .iterate(engine.position, upTo) as IterableIterator<[number, string, number, string, number, string, string]>;
+    let exhausted = false;
+    const take = (n: number): Iterable<RecordedEvent> => ({
+      *[Symbol.iterator]() {
+        for (let i = 0; i < n; i++) {
+          const next = rows.next();
+          if (next.done) {
+            exhausted = true;
+            return;
+          }
+          const r = next.value;
+          yield { position: r[0], stream: r[1], revision: r[2], type: r[3], version: r[4], data: JSON.parse(r[5]), metadata: JSON.parse(r[6]) };
+        }
+      },
+    });
+    while (!exhausted) {
+      engine.apply(take(options.batchSize));
+      options.onProgress?.(engine.position, engine.eventCount);
+    }
+    return;
+  }
+  for (;;) {
+    if (engine.position >= upTo) return;
+    const page = await store.readAll(engine.position, { maxCount: options.pageSize });
+    if (page.length === 0) return;
+    const last = page[page.length - 1].position;
+    engine.apply(last > upTo ? page.filter((e) => e.position <= upTo) : page);
+    options.onProgress?.(engine.position, engine.eventCount);
+  }
+}
+
+/**
+ * Rebuilds every read model from position 0 into a fresh generation of tables, while the live one keeps
+ * answering; then makes the new one live and drops the old one in one transaction. A server running on
+ * the same file notices at its next batch and follows the new generation from its checkpoint.
+ */
+export async function rebuildReadModels(
+  store: EventStore,
+  readModels: ReadModelDb,
+  ctx: ProjectionContext,
+  options: RebuildOptions = {},
+): Promise<RebuildResult> {
+  const started = performance.now();
+  const live = readModels.liveGeneration();
+  // An earlier rebuild that did not finish left its tables: they are not live, drop them.
+  for (const g of readModels.generations()) if (g !== live) readModels.dropGeneration(g);
+  const generation = Math.max(0, live ?? 0, ...readModels.generations()) + 1;
+  readModels.createGeneration(generation, { indexes: false, bulk: true });
+  // Large caches: a rebuild writes each document once per transaction and reads it back only when evicted.
+  const engine = new ProjectionEngine(readModels, generation, ctx, { checkGeneration: false, cacheSize: 1_000_000 });
+  const upTo = options.upTo ?? Number.MAX_SAFE_INTEGER;
+  const fillOptions = { ...options, batchSize: options.batchSize ?? 250_000, pageSize: options.pageSize ?? 20_000 };
+  await fill(store, engine, fillOptions, upTo);
+  readModels.createIndexes(generation);
+  readModels.finishBulk(generation);
+  // Events appended while the indexes were built.
+  await fill(store, engine, fillOptions, upTo);
+  if (options.activate ?? true) readModels.activate(generation, readModelFingerprint(ctx));
+  return { generation, position: engine.position, events: engine.eventCount, milliseconds: performance.now() - started };
+}
+
+export interface Difference {
+  readonly table: string;
+  readonly key: string;
+  readonly live: Record<string, unknown> | null;
+  readonly rebuilt: Record<string, unknown> | null;
+}
+
+export interface VerifyResult {
+  readonly position: number;
+  readonly generation: number;
+  readonly rowsCompared: number;
+  readonly differences: readonly Difference[];
+  /** Differences found in all (only the first `maxDifferences` are listed). */
+  readonly differenceCount: number;
+}
+
+/**
+ * Rebuilds the read models from position 0 into a scratch file, up to exactly the position the live ones
+ * reflect, and compares every table row by row. The live file is read inside one read transaction, so a
+ * server writing to it meanwhile does not disturb the comparison.
+ */
+export async function verifyReadModels(
+  store: EventStore,
+  liveFile: string,
+  ctx: ProjectionContext,
+  options: { readonly maxDifferences?: number; readonly batchSize?: number; readonly scratchDir?: string } = {},
+): Promise<VerifyResult> {
+  const live = new Database(liveFile, { fileMustExist: true });
+  const dir = mkdtempSync(join(options.scratchDir ?? tmpdir(), 'ledger-verify-'));
+  const scratch = ReadModelDb.open(join(dir, 'scratch.db'));
+  try {
+    const generationRow = live.prepare("SELECT value FROM read_model_meta WHERE key = 'generation'").pluck().get() as string | undefined;
+    if (generationRow === undefined) throw new Error(`${liveFile} has no live read model yet: start the server or run "ledger projections rebuild"`);
+    const generation = Number(generationRow);
+    live.prepare(`ATTACH DATABASE ? AS ${schemaOf(generation)}`).run(`${liveFile}.g${generation}`);
+    live.exec('BEGIN');
+    const fingerprint = live.prepare("SELECT value FROM read_model_meta WHERE key = 'fingerprint'").pluck().get() as string;
+    if (fingerprint !== readModelFingerprint(ctx)) {
+      throw new Error(`the live read model was built with "${fingerprint}", this code builds "${readModelFingerprint(ctx)}": rebuild it first`);
+    }
+    const position = (live.prepare(`SELECT position FROM ${tableName('checkpoint', generation)} WHERE id = 1`).pluck().get() as number) ?? 0;
+    await rebuildReadModels(store, scratch, ctx, { upTo: position, batchSize: options.batchSize, pageSize: options.batchSize, activate: true });
+
+    const max = options.maxDifferences ?? 20;
+    const differences: Difference[] = [];
+    let differenceCount = 0;
+    let rowsCompared = 0;
+    for (const [logical, t] of Object.entries(TABLES)) {
+      const order = t.key;
+      const a = live.prepare(`SELECT * FROM ${tableName(logical, generation)} ORDER BY ${order}`).safeIntegers(true).iterate() as IterableIterator<Record<string, unknown>>;
+      const b = scratch.db.prepare(`SELECT * FROM ${tableName(logical, 1)} ORDER BY ${order}`).safeIntegers(true).iterate() as IterableIterator<Record<string, unknown>>;
+      const keyOf = (r: Record<string, unknown>) => order.split(', ').map((k) => String(r[k])).join('/');
+      let ra = a.next();
+      let rb = b.next();
+      const note = (d: Difference) => {
+        differenceCount += 1;
+        if (differences.length < max) differences.push(d);
+      };
+      while (!ra.done || !rb.done) {
+        rowsCompared += 1;
+        if (ra.done) {
+          note({ table: logical, key: keyOf(rb.value), live: null, rebuilt: rb.value });
+          rb = b.next();
+          continue;
+        }
+        if (rb.done) {
+          note({ table: logical, key: keyOf(ra.value), live: ra.value, rebuilt: null });
+          ra = a.next();
+          continue;
+        }
+        const ka = keyOf(ra.value);
+        const kb = keyOf(rb.value);
+        if (ka === kb) {
+          const changed = Object.keys({ ...ra.value, ...rb.value }).filter((c) => !same(ra.value[c], rb.value[c]));
+          if (changed.length > 0) {
+            note({
+              table: logical,
+              key: ka,
+              live: Object.fromEntries(changed.map((c) => [c, ra.value[c]])),
+              rebuilt: Object.fromEntries(changed.map((c) => [c, rb.value[c]])),
+            });
+          }
+          ra = a.next();
+          rb = b.next();
+        } else if (compareKeys(ra.value, rb.value, order) < 0) {
+          note({ table: logical, key: ka, live: ra.value, rebuilt: null });
+          ra = a.next();
+        } else {
+          note({ table: logical, key: kb, live: null, rebuilt: rb.value });
+          rb = b.next();
+        }
+      }
+    }
+    return { position, generation, rowsCompared, differences, differenceCount };
+  } finally {
+    if (live.inTransaction) live.exec('ROLLBACK');
+    live.close();
+    scratch.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+function same(a: unknown, b: unknown): boolean {
+  return a === b || (Buffer.isBuffer(a) && Buffer.isBuffer(b) && a.equals(b));
+}
+
+/** Compares two rows by the key columns, the way SQLite's ORDER BY does for integers and text. */
+function compareKeys(a: Record<string, unknown>, b: Record<string, unknown>, order: string): number {
+  for (const k of order.split(', ')) {
+    const x = a[k];
+    const y = b[k];
+    if (x === y) continue;
+    if (typeof x === 'bigint' && typeof y === 'bigint') return x < y ? -1 : 1;
+    return Buffer.compare(Buffer.from(String(x)), Buffer.from(String(y)));
+  }
+  return 0;
+}
+
+/** A difference as one line of text: table, key, then column: live → rebuilt. */
+export function formatDifference(d: Difference): string {
+  const show = (v: unknown) => JSON.stringify(v, (_k, x: unknown) => (typeof x === 'bigint' ? x.toString() : x));
+  if (d.live === null) return `${d.table} ${d.key}: missing from live (rebuilt has it: ${show(d.rebuilt)})`;
+  if (d.rebuilt === null) return `${d.table} ${d.key}: only in live (${show(d.live)})`;
+  const cols = Object.keys(d.live).map((c) => `${c}: live ${show(d.live?.[c])} ≠ rebuilt ${show(d.rebuilt?.[c])}`);
+  return `${d.table} ${d.key}: ${cols.join('; ')}`;
+}

@@ -1,0 +1,40 @@
+import { catalogueContext, ProjectionContext } from '../../projections/context';
+import { Catalogue } from '../catalogue/catalogue';
+import type { EventStore } from '../store/event-store.port';
+import { ProjectionRunner, ProjectionRunnerOptions } from './projection-runner';
+import { ReadModelDb } from './read-model-db';
+import { ReadModelQueries } from './read-model-queries';
+
+export interface OpenProjections {
+  readonly readModels: ReadModelDb;
+  readonly context: ProjectionContext;
+  readonly catalogue: Catalogue;
+  readonly runner: ProjectionRunner;
+  readonly queries: ReadModelQueries;
+  /** Stops the runner and closes the read-model file (not the event store). */
+  close(): Promise<void>;
+}
+
+/** Opens the read models outside Nest (CLI, benchmark, tests). The runner is not started: call runner.start(). */
+export function openProjections(
+  store: EventStore,
+  readModelFile: string,
+  catalogue: Catalogue = Catalogue.load(),
+  options: ProjectionRunnerOptions = {},
+): OpenProjections {
+  const context = catalogueContext(catalogue);
+  const readModels = ReadModelDb.open(readModelFile);
+  const runner = new ProjectionRunner(store, readModels, context, options);
+  const queries = new ReadModelQueries(readModels, catalogue, context);
+  return {
+    readModels,
+    context,
+    catalogue,
+    runner,
+    queries,
+    async close() {
+      await runner.stop();
+      readModels.close();
+    },
+  };
+}

@@ -1,0 +1,68 @@
+import { Command } from 'commander';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { registerProjectionCommands } from '../../src/projections/projections.commands';
+import { ReadModelDb, tableName } from '../../src/projections/read-model-db';
+import { SqliteEventStore } from '../../src/store/sqlite/sqlite-event-store';
+import { appendAll, decision, disbursed, fundsAllocated, line, planAssigned, voucher } from '../support/ledger-events';
+
+describe('ledger projections (CLI)', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'ledger-cli-'));
+  const saved = process.env.LEDGER_DATA_DIR;
+  let out: string[] = [];
+  const log = jest.spyOn(console, 'log').mockImplementation((...args: unknown[]) => void out.push(args.join(' ')));
+  const err = jest.spyOn(process.stderr, 'write').mockImplementation(() => true);
+
+  beforeAll(async () => {
+    process.env.LEDGER_DATA_DIR = dir;
+    const store = new SqliteEventStore({ file: join(dir, 'ledger.db') });
+    const L = line();
+    await appendAll(
+      store,
+      planAssigned(L, '1000', { basis: decision('4888/QĐ-UBND', '2023-12-22') }),
+      fundsAllocated(L, 'a-1', '600', { basis: decision('5489/QĐ-UBND', '2023-12-31') }),
+      disbursed(L, 'a-1', 'gn-1', '250.5', { basis: voucher('UNC-1', '2024-03-04') }),
+    );
+    await store.close();
+  });
+
+  afterAll(() => {
+    process.env.LEDGER_DATA_DIR = saved;
+    log.mockRestore();
+    err.mockRestore();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  const run = async (...args: string[]) => {
+    out = [];
+    process.exitCode = undefined;
+    const program = new Command('ledger').exitOverride();
+    registerProjectionCommands(program);
+    await program.parseAsync(['node', 'ledger', 'projections', ...args]);
+    return out.join('\n');
+  };
+
+  it('rebuilds from position 0 and makes the new generation live', async () => {
+    expect(await run('rebuild')).toMatch(/^rebuilt generation 1: 3 events up to position 3 in .* s \(\d+ events\/s\); it is now live$/);
+    expect(await run('rebuild')).toMatch(/^rebuilt generation 2: 3 events/);
+    expect(await run('status')).toBe('generation 2: position 3 (3 events); log head 3; behind by 0');
+  });
+
+  it('verifies the live read models against a rebuild and prints no difference', async () => {
+    expect(await run('verify')).toMatch(/^read models verified at position 3 \(generation 2\): \d+ rows, no difference$/);
+    expect(process.exitCode).toBeUndefined();
+  });
+
+  it('prints each difference and fails when the live read models were altered', async () => {
+    const rm = ReadModelDb.open(join(dir, 'read-models.db'));
+    rm.attach(2);
+    rm.db.prepare(`UPDATE ${tableName('lines', 2)} SET allocated = allocated + 1`).run();
+    rm.close();
+    const printed = await run('verify');
+    expect(printed).toContain('lines 1: allocated: live "60001" ≠ rebuilt "60000"');
+    expect(printed).toContain('1 difference(s) at position 3');
+    expect(process.exitCode).toBe(1);
+    process.exitCode = undefined;
+  });
+});

@@ -1,0 +1,133 @@
+import { Module } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadConfig } from '../../src/config/ledger-config';
+import { fundLineStream } from '../../src/fund-line/fund-line.key';
+import { InfrastructureModule } from '../../src/infrastructure.module';
+import { ProjectionRunner } from '../../src/projections/projection-runner';
+import { ProjectionsModule } from '../../src/projections/projections.module';
+import { SqliteEventStore } from '../../src/store/sqlite/sqlite-event-store';
+import {
+  activityReclassified,
+  activityRegistered,
+  appendAll,
+  decision,
+  disbursed,
+  fundsAllocated,
+  line,
+  planAssigned,
+  voucher,
+} from '../support/ledger-events';
+
+describe('read-model HTTP API', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'ledger-e2e-'));
+  const config = loadConfig({ LEDGER_DATA_DIR: dir });
+  const store = new SqliteEventStore({ file: config.dbFile, pollIntervalMs: 20 });
+  const L = line();
+  let app: NestFastifyApplication;
+  let head = 0;
+
+  const get = async (url: string) => {
+    const res = await app.getHttpAdapter().getInstance().inject({ method: 'GET', url });
+    return { status: res.statusCode, body: res.json() as Record<string, unknown> & { message?: unknown } };
+  };
+
+  beforeAll(async () => {
+    head = await appendAll(
+      store,
+      planAssigned(L, '98801000000', { basis: decision('4888/QĐ-UBND', '2023-12-22') }),
+      activityRegistered({ activityId: 'chuoi-1', kind: 'value-chain-production' }, { basis: decision('120/QĐ-UBND', '2024-02-01') }),
+      fundsAllocated(L, 'chuoi-1', '89801000000', { basis: decision('5489/QĐ-UBND', '2023-12-31') }),
+      disbursed(L, 'chuoi-1', 'gn-1', '17015000000', { basis: voucher('UNC-1', '2024-06-20') }),
+      activityReclassified('chuoi-1', 'pl-1', { kind: 'value-chain-production', component: 'DA3.TDA1' }, { kind: 'community-production', component: 'DA3.TDA1' }, {
+        basis: decision('300/QĐ-UBND', '2024-07-15'),
+      }),
+    );
+    // @nestjs/testing is not a dependency: the same wiring, booted directly.
+    @Module({ imports: [InfrastructureModule.with(config, store), ProjectionsModule] })
+    class ReadModelsTestModule {}
+    app = await NestFactory.create<NestFastifyApplication>(ReadModelsTestModule, new FastifyAdapter(), { logger: false });
+    await app.init();
+    await app.getHttpAdapter().getInstance().ready();
+    await app.get(ProjectionRunner).catchUp();
+  });
+
+  afterAll(async () => {
+    await app.close();
+    await store.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('answers balances with exact decimal strings and the position they reflect', async () => {
+    const res = await get('/balances?groupBy=province,subProject');
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({
+      position: head,
+      rows: [{ group: { province: '20', subProject: 'DA3.TDA1' }, plan: '98801000000', unallocated: '9000000000', disbursementRateOfPlan: '0.172215' }],
+    });
+  });
+
+  it('answers for a date as known at a time', async () => {
+    const res = await get('/balances?asOf=2024-06-19&knownAt=2024-07-01');
+    expect(res.body).toMatchObject({ asOf: '2024-06-19', knownAt: '2024-07-01', total: { disbursed: '0' } });
+  });
+
+  it('refuses a date that is not in the calendar, naming the field', async () => {
+    const res = await get('/balances?asOf=2024-02-30');
+    expect(res.status).toBe(400);
+    expect(JSON.stringify(res.body.message)).toContain('asOf');
+  });
+
+  it('refuses an unknown grouping, page size or filter, naming the field', async () => {
+    expect(JSON.stringify((await get('/balances?groupBy=ward')).body.message)).toContain('groupBy');
+    expect(JSON.stringify((await get('/balances?pageSize=5000')).body.message)).toContain('pageSize');
+    const unit = await get('/balances?unit=99999');
+    expect(unit.status).toBe(400);
+    expect(JSON.stringify(unit.body)).toContain('unit');
+    expect((await get('/balances?colour=red')).status).toBe(400);
+  });
+
+  it('waits for minPosition, then says how fresh the read model is', async () => {
+    expect((await get(`/balances?minPosition=${head}`)).status).toBe(200);
+    const res = await get(`/balances?minPosition=${head + 100}`);
+    expect(res.status).toBe(503);
+    expect(String(res.body.message)).toContain(`the read model is at position ${head}`);
+  });
+
+  it('serves a fund line’s history, and 404 for a line it does not know', async () => {
+    const res = await get(`/fund-lines/${encodeURIComponent(fundLineStream(L))}/history`);
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ totalEntries: 3, entries: [{ type: 'PlanAssigned' }, { type: 'FundsAllocated' }, { type: 'Disbursed', balanceAfter: { available: '81786000000' } }] });
+    expect((await get('/fund-lines/fundline-nothing/history')).status).toBe(404);
+  });
+
+  it('serves progress, decisions, a decision trail and adjustments', async () => {
+    const progress = await get('/progress?component=DA3.TDA1&unit=184&asOf=2024-07-14');
+    expect(progress.body).toMatchObject({ components: [{ byKind: [{ kind: 'value-chain-production', activities: 1 }] }] });
+    const decisions = await get('/decisions?from=2024-01-01');
+    expect((decisions.body.rows as Array<{ number: string }>).map((d) => d.number)).toEqual(['300/QĐ-UBND', '120/QĐ-UBND']);
+    const trail = await get(`/decisions/trail?number=${encodeURIComponent('5489/QĐ-UBND')}`);
+    expect(trail.body).toMatchObject({ totalEvents: 1, events: [{ type: 'FundsAllocated', line: { before: { allocated: '0' }, after: { allocated: '89801000000' } } }] });
+    const adjustments = await get('/adjustments?kind=reclassification&from=2024-07-01');
+    expect(adjustments.body).toMatchObject({ totalRows: 1, rows: [{ fromKind: 'value-chain-production', activityDisbursedBefore: '17015000000' }] });
+    expect((await get('/adjustments?kind=rename')).status).toBe(400);
+    expect((await get('/decisions/trail')).status).toBe(400);
+  });
+
+  it('says how fresh the read models are', async () => {
+    expect((await get('/read-models/status')).body).toMatchObject({ position: head, head, behind: 0, generation: 1, events: head, lastError: null });
+  });
+
+  it('is described in the OpenAPI document with its filters', () => {
+    const doc = SwaggerModule.createDocument(app, new DocumentBuilder().setTitle('ledger').build());
+    for (const path of ['/balances', '/fund-lines/{stream}/history', '/progress', '/decisions', '/decisions/trail', '/adjustments', '/read-models/status']) {
+      expect(doc.paths[path]?.get).toBeDefined();
+    }
+    const params = (doc.paths['/balances'].get?.parameters ?? []).map((p) => ('name' in p ? p.name : ''));
+    expect(params).toEqual(expect.arrayContaining(['groupBy', 'asOf', 'knownAt', 'unit', 'component', 'minPosition', 'page', 'pageSize']));
+  });
+});

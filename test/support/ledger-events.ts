@@ -1,0 +1,235 @@
+import type {
+  Actor,
+  DecisionBasis,
+  DomainEvent,
+  EventToAppend,
+  FundLineKey,
+  LegalBasis,
+  LedgerEvent,
+  Quantity,
+  RecordedEvent,
+  VoucherBasis,
+} from '../../events';
+import { activityStream, fundLineStream } from '../../src/fund-line/fund-line.key';
+import type { EventStore, StreamAppend } from '../../src/store/event-store.port';
+
+/**
+ * Well-formed ledger events with fixed ids and amounts, appended straight to a store: the projections'
+ * tests do not depend on the command handlers. Each factory returns the streams to append to, in order.
+ */
+
+export const PROGRAMME = 'GNBV-2021-2025';
+/** Văn Quan (Lạng Sơn): district 184 of province 20 in the catalogue. */
+export const VAN_QUAN = '184';
+export const LANG_SON = '20';
+export const TRA_CU = '849';
+
+export function line(overrides: Partial<FundLineKey> = {}): FundLineKey {
+  return {
+    programme: PROGRAMME,
+    component: 'DA3.TDA1',
+    budgetYear: 2024,
+    originYear: 2024,
+    source: 'NSTW',
+    capitalType: 'SN',
+    unit: VAN_QUAN,
+    ...overrides,
+  };
+}
+
+export function decision(number: string, date: string, issuer = 'UBND huyện Văn Quan'): DecisionBasis {
+  return { kind: 'decision', number, date, issuer };
+}
+
+export function voucher(number: string, date: string, treasury = 'KBNN Văn Quan'): VoucherBasis {
+  return { kind: 'voucher', number, date, treasury };
+}
+
+export interface Meta {
+  /** Valid time, default the basis' date. */
+  readonly effectiveDate?: string;
+  /** Transaction time, default the effective date at 09:00 Vietnam time. */
+  readonly recordedAt?: string;
+  readonly basis: LegalBasis;
+  readonly actor?: Actor;
+  readonly command?: string;
+}
+
+export const OFFICER: Actor = { id: 'can-bo-ldtbxh', role: 'district-officer' };
+
+let counter = 0;
+
+/** Restarts the fixed event ids (call in beforeEach when a test compares ids). */
+export function resetIds(): void {
+  counter = 0;
+}
+
+function withMeta(e: DomainEvent, meta: Meta): EventToAppend {
+  counter += 1;
+  const id = `00000000-0000-4000-9000-${String(counter).padStart(12, '0')}`;
+  const effectiveDate = meta.effectiveDate ?? meta.basis.date;
+  return {
+    type: e.type,
+    version: 1,
+    data: e.data,
+    metadata: {
+      eventId: id,
+      actor: meta.actor ?? OFFICER,
+      recordedAt: meta.recordedAt ?? `${effectiveDate}T02:00:00.000Z`,
+      effectiveDate,
+      legalBasis: meta.basis,
+      correlationId: id,
+      causationId: id,
+      command: meta.command ?? e.type,
+    },
+  };
+}
+
+/** One atomic append: one or more streams, each with its events. */
+export type Append = ReadonlyArray<{ readonly stream: string; readonly events: readonly EventToAppend[] }>;
+
+const on = (stream: string, e: DomainEvent, meta: Meta): Append => [{ stream, events: [withMeta(e, meta)] }];
+const ev = <E extends LedgerEvent>(type: E['type'], data: E['data']): DomainEvent => ({ type, version: 1, data });
+
+export const planAssigned = (key: FundLineKey, amount: string, meta: Meta): Append =>
+  on(fundLineStream(key), ev('PlanAssigned', { line: key, amount }), meta);
+
+export const fundsAllocated = (key: FundLineKey, activityId: string, amount: string, meta: Meta): Append =>
+  on(fundLineStream(key), ev('FundsAllocated', { line: key, activityId, amount }), meta);
+
+export const planAdjusted = (key: FundLineKey, adjustmentId: string, direction: 'increase' | 'decrease', amount: string, meta: Meta): Append =>
+  on(fundLineStream(key), ev('PlanAdjusted', { line: key, adjustmentId, direction, amount, reason: `điều chỉnh ${direction}` }), meta);
+
+export const disbursed = (key: FundLineKey, activityId: string, disbursementId: string, amount: string, meta: Meta): Append =>
+  on(fundLineStream(key), ev('Disbursed', { line: key, activityId, disbursementId, amount }), meta);
+
+export const disbursementReversed = (key: FundLineKey, activityId: string, disbursementId: string, amount: string, meta: Meta): Append =>
+  on(fundLineStream(key), ev('DisbursementReversed', { line: key, activityId, disbursementId, amount, reason: 'chứng từ sai' }), meta);
+
+export const fundsReturned = (key: FundLineKey, returnId: string, amount: string, meta: Meta, activityId?: string): Append =>
+  on(
+    fundLineStream(key),
+    ev('FundsReturned', { line: key, returnId, mode: 'returned', amount, ...(activityId ? { activityId } : {}), reason: 'không sử dụng hết' }),
+    meta,
+  );
+
+export function fundsMoved(
+  from: FundLineKey,
+  to: FundLineKey,
+  adjustmentId: string,
+  amount: string,
+  meta: Meta,
+  activities: { fromActivityId?: string; toActivityId?: string } = {},
+): Append {
+  const reason = 'điều chỉnh vốn giữa các dòng';
+  return [
+    {
+      stream: fundLineStream(from),
+      events: [withMeta(ev('FundsMovedOut', { line: from, adjustmentId, amount, toLine: to, reason, ...activities }), meta)],
+    },
+    {
+      stream: fundLineStream(to),
+      events: [withMeta(ev('FundsMovedIn', { line: to, adjustmentId, amount, fromLine: from, reason, ...activities }), meta)],
+    },
+  ];
+}
+
+export function carriedOver(from: FundLineKey, to: FundLineKey, carryOverId: string, amount: string, meta: Meta, activityId?: string): Append {
+  const deadline = `${to.budgetYear}-12-31`;
+  const a = activityId ? { activityId } : {};
+  return [
+    { stream: fundLineStream(from), events: [withMeta(ev('CarriedOver', { line: from, carryOverId, amount, toLine: to, deadline, ...a }), meta)] },
+    { stream: fundLineStream(to), events: [withMeta(ev('CarriedIn', { line: to, carryOverId, amount, fromLine: from, deadline, ...a }), meta)] },
+  ];
+}
+
+export interface ActivitySpec {
+  readonly activityId: string;
+  readonly kind: string;
+  readonly component?: string;
+  readonly unit?: string;
+  readonly name?: string;
+  readonly beneficiaries?: Readonly<Record<string, number>>;
+  readonly targets?: readonly Quantity[];
+}
+
+export const activityRegistered = (a: ActivitySpec, meta: Meta): Append =>
+  on(
+    activityStream(a.activityId),
+    ev('ActivityRegistered', {
+      activityId: a.activityId,
+      name: a.name ?? `Hoạt động ${a.activityId}`,
+      programme: PROGRAMME,
+      component: a.component ?? 'DA3.TDA1',
+      kind: a.kind,
+      unit: a.unit ?? VAN_QUAN,
+      communes: [],
+      beneficiaries: a.beneficiaries ?? {},
+      targets: a.targets ?? [],
+    }),
+    meta,
+  );
+
+export const activityReclassified = (
+  activityId: string,
+  reclassificationId: string,
+  from: { kind: string; component: string },
+  to: { kind: string; component: string },
+  meta: Meta,
+): Append =>
+  on(
+    activityStream(activityId),
+    ev('ActivityReclassified', {
+      activityId,
+      reclassificationId,
+      fromKind: from.kind,
+      toKind: to.kind,
+      fromComponent: from.component,
+      toComponent: to.component,
+      reason: 'điều chỉnh phân loại mô hình',
+    }),
+    meta,
+  );
+
+export const outputsRecorded = (
+  activityId: string,
+  outputs: readonly Quantity[],
+  meta: Meta,
+  options: { beneficiaries?: Readonly<Record<string, number>>; completed?: boolean } = {},
+): Append =>
+  on(
+    activityStream(activityId),
+    ev('OutputsRecorded', {
+      activityId,
+      outputs,
+      ...(options.beneficiaries ? { beneficiaries: options.beneficiaries } : {}),
+      completed: options.completed ?? false,
+    }),
+    meta,
+  );
+
+/** Appends each group atomically, in order; returns the position of the last event. */
+export async function appendAll(store: EventStore, ...appends: Append[]): Promise<number> {
+  let position = 0;
+  for (const a of appends) {
+    const streams: StreamAppend[] = a.map((s) => ({ stream: s.stream, expectedRevision: 'any', events: s.events }));
+    position = (await store.append(streams)).position;
+  }
+  return position;
+}
+
+/** The same events as recorded, with positions from 1: for unit tests of the pure folds. */
+export function recorded(...appends: Append[]): RecordedEvent[] {
+  const out: RecordedEvent[] = [];
+  const revisions = new Map<string, number>();
+  for (const a of appends) {
+    for (const s of a) {
+      for (const e of s.events) {
+        const revision = (revisions.get(s.stream) ?? -1) + 1;
+        revisions.set(s.stream, revision);
+        out.push({ ...e, stream: s.stream, revision, position: out.length + 1 });
+      }
+    }
+  }
+  return out;
+}
