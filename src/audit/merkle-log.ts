@@ -64,6 +64,8 @@ export class LogIntegrityError extends Error {
   override readonly name = 'LogIntegrityError';
 }
 
+/** How long live events are gathered before they are logged. */
+const GATHER_MS = 20;
 const PAGE = 1000;
 
 /** The global log, page by page, strictly after a position. */
@@ -237,7 +239,8 @@ export class MerkleLog {
         const waiting = pending.push(event);
         // A long backlog is delivered in one synchronous burst: log it a page at a time, not all in memory.
         if (waiting >= PAGE) flush();
-        else if (waiting === 1) setImmediate(flush);
+        // Live events are gathered briefly: one audit transaction per group of commits, not per commit.
+        else if (waiting === 1) setTimeout(flush, GATHER_MS);
       },
       error: (error: unknown) => {
         this.following = undefined;

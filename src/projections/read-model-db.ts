@@ -3,7 +3,7 @@ import { mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { basename, dirname } from 'node:path';
 
 /** Bumped whenever a table or a fold changes shape: a read model built by other code is rebuilt, never reused. */
-export const READ_MODEL_SCHEMA_VERSION = 4;
+export const READ_MODEL_SCHEMA_VERSION = 5;
 
 const MEASURE_COLUMNS = `
   assigned     INTEGER NOT NULL,
@@ -79,6 +79,7 @@ const KEY = ['programme', 'component', 'content', 'budget_year', 'origin_year', 
 export const ROLLUP_GRAINS: readonly RollupGrain[] = [
   { table: 'balance_country', identity: [...KEY], derived: ['sub_project', 'project'] },
   { table: 'balance_province_year', identity: ['programme', 'province', 'budget_year', 'origin_year'], derived: [] },
+  { table: 'balance_district_year', identity: ['programme', 'district', 'province', 'budget_year', 'origin_year'], derived: [] },
   { table: 'balance_province', identity: [...KEY, 'province'], derived: ['sub_project', 'project'] },
   { table: 'balance_district', identity: [...KEY, 'district', 'province'], derived: ['sub_project', 'project'] },
 ];
@@ -268,6 +269,8 @@ const INDEXES: ReadonlyArray<readonly [table: string, name: string, definition: 
   ['balance_district', 'province', '(province)'],
   ['balance_province', 'province', '(province)'],
   ['balance_province_year', 'province', '(province)'],
+  ['balance_district_year', 'province', '(province)'],
+  ['balance_district_year', 'district', '(district)'],
   // Covering: a line's history, its balance up to a position, and its balance as of a date are read from the index alone.
   ['entries', 'line', '(line_id, position, eff, rec, m1, d1, m2, d2)'],
   ['entries', 'decision', '(decision_id) WHERE decision_id IS NOT NULL'],
@@ -391,6 +394,7 @@ export class ReadModelDb {
     if (options.bulk) {
       this.db.pragma(`${schema}.journal_mode = OFF`);
       this.db.pragma(`${schema}.synchronous = OFF`);
+      this.db.pragma(`${schema}.cache_size = -262144`);
     } else {
       this.db.pragma(`${schema}.journal_mode = WAL`);
       this.db.pragma(`${schema}.synchronous = NORMAL`);
@@ -407,6 +411,7 @@ export class ReadModelDb {
     const schema = schemaOf(generation);
     this.db.pragma(`${schema}.journal_mode = WAL`);
     this.db.pragma(`${schema}.synchronous = NORMAL`);
+    this.db.pragma(`${schema}.cache_size = -65536`);
   }
 
   createIndexes(generation: number): void {

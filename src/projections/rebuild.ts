@@ -85,8 +85,8 @@ export async function rebuildReadModels(
   for (const g of readModels.generations()) if (g !== live) readModels.dropGeneration(g);
   const generation = Math.max(0, live ?? 0, ...readModels.generations()) + 1;
   readModels.createGeneration(generation, { indexes: false, bulk: true });
-  // Large caches: a rebuild writes each document once per transaction and reads it back only when evicted.
-  const engine = new ProjectionEngine(readModels, generation, ctx, { checkGeneration: false, cacheSize: 1_000_000 });
+  // Larger caches than a live runner's: a rebuild reads a document back from the file only when evicted.
+  const engine = new ProjectionEngine(readModels, generation, ctx, { checkGeneration: false, cacheSize: 300_000 });
   const upTo = options.upTo ?? Number.MAX_SAFE_INTEGER;
   const fillOptions = { ...options, batchSize: options.batchSize ?? 250_000, pageSize: options.pageSize ?? 20_000 };
   await fill(store, engine, fillOptions, upTo);
