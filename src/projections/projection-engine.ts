@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import type { FundLineKey, RecordedEvent } from '../../events';
+import type { EventMetadata, FundLineKey, RecordedEvent } from '../../events';
 import { ACTIVITY_EVENT_TYPES, FUND_LINE_EVENT_TYPES } from '../../events';
 import {
   ACTIVITY_PROGRESS_STATUSES,
@@ -416,7 +416,6 @@ export class ProjectionEngine {
       this.touchedLines.push(line);
     }
     line.doc = evolveFundLineBalance(line.doc, e, delta);
-    const basis = m.legalBasis;
     const [m1, d1, m2, d2] = deltaColumns(delta);
     this.s.insertEntry.run(
       e.position,
@@ -430,14 +429,7 @@ export class ProjectionEngine {
       entry.reference ?? null,
       entry.counterpart ?? null,
       entry.details ? JSON.stringify(entry.details) : null,
-      m.actor.id,
-      m.actor.role,
-      m.command,
-      basis.kind,
-      basis.number ?? null,
-      basis.date,
-      basisIssuer(basis),
-      decisionId,
+      ...provenance(m, decisionId),
       m1,
       d1,
       m2,
@@ -459,7 +451,6 @@ export class ProjectionEngine {
     const holder = this.activity(id);
     const before = holder.doc;
     this.evolveActivity(id, holder, { fact: 'event', position: e.position, effectiveDate: m.effectiveDate, type: e.type, data: e.data });
-    const basis = m.legalBasis;
     this.s.insertActivityEntry.run(
       e.position,
       id,
@@ -468,14 +459,7 @@ export class ProjectionEngine {
       m.recordedAt,
       e.type,
       JSON.stringify(e.data),
-      m.actor.id,
-      m.actor.role,
-      m.command,
-      basis.kind,
-      basis.number ?? null,
-      basis.date,
-      basisIssuer(basis),
-      decisionId,
+      ...provenance(m, decisionId),
     );
     if (e.type === 'ActivityRegistered') this.s.insertActivityComponent.run(e.data.component, id);
     if (e.type === 'ActivityReclassified') {
@@ -800,3 +784,9 @@ export class ProjectionEngine {
 }
 
 export type { ProjectionContext };
+
+/** Who recorded an event and on what legal basis: the columns every entry table ends its provenance with. */
+function provenance(m: EventMetadata, decisionId: number | null) {
+  const basis = m.legalBasis;
+  return [m.actor.id, m.actor.role, m.command, basis.kind, basis.number ?? null, basis.date, basisIssuer(basis), decisionId] as const;
+}

@@ -178,7 +178,8 @@ export class ProgressQueryDto extends FreshnessQuery {
   knownAt?: string;
 }
 
-export class DecisionsQueryDto extends PagingQuery {
+/** A decision named by its number and/or issuing body. */
+abstract class DecisionQuery extends PagingQuery {
   @ApiPropertyOptional({ description: 'Số quyết định', example: '4888/QĐ-UBND' })
   @IsOptional()
   @IsString()
@@ -190,7 +191,9 @@ export class DecisionsQueryDto extends PagingQuery {
   @IsString()
   @MinLength(1)
   issuer?: string;
+}
 
+export class DecisionsQueryDto extends DecisionQuery {
   @ApiPropertyOptional({ description: 'Signed on or after (YYYY-MM-DD)' })
   @IsOptional()
   @IsCalendarDate()
@@ -202,19 +205,7 @@ export class DecisionsQueryDto extends PagingQuery {
   to?: string;
 }
 
-export class TrailQueryDto extends PagingQuery {
-  @ApiPropertyOptional({ description: 'Số quyết định', example: '4888/QĐ-UBND' })
-  @IsOptional()
-  @IsString()
-  @MinLength(1)
-  number?: string;
-
-  @ApiPropertyOptional({ description: 'Cơ quan ban hành', example: 'UBND huyện Văn Quan' })
-  @IsOptional()
-  @IsString()
-  @MinLength(1)
-  issuer?: string;
-
+export class TrailQueryDto extends DecisionQuery {
   @ApiPropertyOptional({ description: 'Ngày ký (YYYY-MM-DD)', example: '2023-12-22' })
   @IsOptional()
   @IsCalendarDate()

@@ -412,20 +412,7 @@ export class ReadModelQueries {
           const m = measuresFromRow(r);
           const key = lineKeyOf(r);
           return {
-            group: {
-              programme: key.programme,
-              component: key.component,
-              content: key.content ?? '',
-              budgetYear: key.budgetYear,
-              originYear: key.originYear,
-              source: key.source,
-              capitalType: key.capitalType,
-              unit: key.unit,
-              district: str(r.district),
-              province: str(r.province),
-            },
-            stream: str(r.stream),
-            label: fundLineLabel(key),
+            ...lineIdentity(r),
             lines: 1,
             events: num(r.event_count),
             ...balanceFigures(m),
@@ -540,22 +527,8 @@ export class ReadModelQueries {
       rows: pageRows.map((a) => {
         const figures = { lines: a.lines, events: a.events, ...balanceFigures(a.measures), carriedInByOriginYear: byOrigin(a.origins) };
         const r = lineInfo.get(num(a.first.line_id)) as Row;
-        const key = lineKeyOf(r);
         return {
-          group: {
-            programme: key.programme,
-            component: key.component,
-            content: key.content ?? '',
-            budgetYear: key.budgetYear,
-            originYear: key.originYear,
-            source: key.source,
-            capitalType: key.capitalType,
-            unit: key.unit,
-            district: str(r.district),
-            province: str(r.province),
-          },
-          stream: str(r.stream),
-          label: fundLineLabel(key),
+          ...lineIdentity(r),
           ...figures,
         };
       }),
@@ -1041,5 +1014,26 @@ function decisionSummary(r: Row) {
     firstEffectiveDate: str(r.first_effective_date),
     lastEffectiveDate: str(r.last_effective_date),
     byType: JSON.parse(str(r.by_type)) as Record<string, number>,
+  };
+}
+
+/** How a balance row of one fund line names it: its dimensions as a group, its stream and its label. */
+function lineIdentity(r: Row) {
+  const key = lineKeyOf(r);
+  return {
+    group: {
+      programme: key.programme,
+      component: key.component,
+      content: key.content ?? '',
+      budgetYear: key.budgetYear,
+      originYear: key.originYear,
+      source: key.source,
+      capitalType: key.capitalType,
+      unit: key.unit,
+      district: str(r.district),
+      province: str(r.province),
+    },
+    stream: str(r.stream),
+    label: fundLineLabel(key),
   };
 }
