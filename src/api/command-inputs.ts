@@ -12,7 +12,7 @@ import type { Adjust } from '../commands/adjust/adjust.decide';
 import type { ReclassifyActivity } from '../commands/reclassify-activity/reclassify-activity.decide';
 import type { RecordOutputs } from '../commands/record-outputs/record-outputs.decide';
 import { InvalidCommand } from '../shared/errors';
-import type { CommandBodyDto, DecisionDto, DocumentDto, VoucherDto } from './dto/common.dto';
+import type { CommandBodyDto, DecisionDto, DocumentDto, VoucherDto } from '../commands/shared/common.dto';
 import type {
   AdjustDto,
   AllocateFundsDto,

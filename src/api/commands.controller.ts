@@ -19,8 +19,8 @@ import {
 } from '../commands/handlers';
 import type { LedgerCommand } from '../commands/ledger-command';
 import { InvalidCommand } from '../shared/errors';
-import { ActorGuard } from './actor.guard';
-import type { CommandBodyDto } from './dto/common.dto';
+import { ActorGuard } from '../actor/actor.guard';
+import type { CommandBodyDto } from '../commands/shared/common.dto';
 import {
   adjustInput,
   allocateFundsInput,

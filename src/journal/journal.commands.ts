@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { readFileSync } from 'node:fs';
-import { ACTOR_ID, WRITER_ROLES } from '../api/actor.guard';
+import { ACTOR_ID, WRITER_ROLES } from '../actor/actor.guard';
 import { Catalogue } from '../catalogue/catalogue';
 import { LedgerConfig, loadConfig } from '../config/ledger-config';
 import { formatVnd } from '../money/money';

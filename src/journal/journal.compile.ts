@@ -1,5 +1,3 @@
-import { plainToInstance } from 'class-transformer';
-import { validateSync } from 'class-validator';
 import type { FigureDocument, FigureMeasure, FigureScope, StatedRate } from '../../events';
 import {
   adjustInput,
@@ -13,7 +11,6 @@ import {
   returnFundsInput,
   reverseDisbursementInput,
 } from '../api/command-inputs';
-import { ID_PATTERN } from '../api/dto/common.dto';
 import {
   AdjustDto,
   AllocateFundsDto,
@@ -26,7 +23,8 @@ import {
   ReturnFundsDto,
   ReverseDisbursementDto,
 } from '../api/dto/commands.dto';
-import { toProblems } from '../api/validation';
+import { ID_PATTERN } from '../shared/validation/validators';
+import { validateBody } from '../shared/validation/problems';
 import type { Catalogue } from '../catalogue/catalogue';
 import {
   DecisionSpec,
@@ -428,13 +426,12 @@ function quantities(v: unknown, field: string, p: Problems): { indicator: string
 
 /** Validates a body with the HTTP command's DTO class, exactly as the API's validation pipe does. */
 function dto<T extends object>(cls: new () => T, body: Obj, p: Problems): T | undefined {
-  const instance = plainToInstance(cls, body);
-  const errors = validateSync(instance, { whitelist: true, forbidNonWhitelisted: true, forbidUnknownValues: true });
-  if (errors.length > 0) {
-    for (const fp of toProblems(errors)) if (!p.has(fp.field)) p.add(fp.field, fp.problem);
+  const validated = validateBody(cls, body);
+  if ('problems' in validated) {
+    for (const fp of validated.problems) if (!p.has(fp.field)) p.add(fp.field, fp.problem);
     return undefined;
   }
-  return instance;
+  return validated.value;
 }
 
 function withoutUndefined(o: Obj): Obj {

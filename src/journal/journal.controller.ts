@@ -2,7 +2,7 @@ import { Body, Controller, Get, HttpCode, Post, Query, Req, Res, UseGuards } fro
 import { ApiBody, ApiConsumes, ApiHeader, ApiOperation, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import type { Actor } from '../../events';
-import { ActorGuard } from '../api/actor.guard';
+import { ActorGuard } from '../actor/actor.guard';
 import { InvalidCommand } from '../shared/errors';
 import { JournalRejected } from './journal.importer';
 import { JournalService } from './journal.service';

@@ -2,7 +2,7 @@ import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsString, Max, Min, MinLength, registerDecorator, ValidationOptions } from 'class-validator';
 import { ADJUSTMENT_KINDS, AdjustmentKind } from '../../projections/decision-trail';
-import { IsCalendarDate, calendarDateProblem } from '../api/validators';
+import { IsCalendarDate, calendarDateProblem } from '../shared/validation/validators';
 import { GROUP_DIMENSIONS, GroupDimension, MAX_PAGE_SIZE } from './read-model-queries';
 
 /** Query strings arrive as text: "12" becomes 12, anything else stays as sent so the validator names it. */

@@ -15,16 +15,8 @@ import {
   ValidateIf,
   ValidateNested,
 } from 'class-validator';
-import { IsAmount, IsCalendarDate } from '../validators';
-import {
-  CommandBodyDto,
-  DecisionCommandDto,
-  DecisionDto,
-  DocumentDto,
-  FundLineKeyDto,
-  IsLedgerId,
-  VoucherCommandDto,
-} from './common.dto';
+import { CommandBodyDto, DecisionCommandDto, DecisionDto, DocumentDto, FundLineKeyDto, VoucherCommandDto } from '../../commands/shared/common.dto';
+import { IsAmount, IsCalendarDate, IsLedgerId } from '../../shared/validation/validators';
 
 /** A required fund line, validated field by field. */
 const LineField = (description?: string) =>

@@ -1,17 +1,10 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsDefined, IsInt, IsNotEmpty, IsOptional, IsString, Matches, Max, MaxLength, Min, ValidateNested } from 'class-validator';
+import { IsDefined, IsInt, IsNotEmpty, IsOptional, IsString, Max, MaxLength, Min, ValidateNested } from 'class-validator';
 import type { DecisionBasis, DocumentBasis, FundLineKey, VoucherBasis } from '../../../events';
-import { IsCalendarDate } from '../validators';
+import { IsCalendarDate } from '../../shared/validation/validators';
 
 const YEAR = { minimum: 2000, maximum: 2100 };
-
-/** Identifiers chosen by clients (activity codes, disbursement ids...). */
-export const ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,99}$/;
-export const IsLedgerId = () =>
-  Matches(ID_PATTERN, {
-    message: ({ property }) => `${property} must be 1-100 characters of letters, digits, ".", "_", ":" or "-", starting with a letter or digit`,
-  });
 
 export class FundLineKeyDto implements FundLineKey {
   @ApiProperty({ example: 'GNBV-2021-2025' })

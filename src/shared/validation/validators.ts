@@ -1,5 +1,12 @@
-import { registerDecorator, ValidationOptions } from 'class-validator';
-import { amountProblem } from '../money/money';
+import { Matches, registerDecorator, ValidationOptions } from 'class-validator';
+import { amountProblem } from '../../money/money';
+
+/** Identifiers chosen by clients (activity codes, disbursement ids, journal and document ids...). */
+export const ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,99}$/;
+export const IsLedgerId = () =>
+  Matches(ID_PATTERN, {
+    message: ({ property }) => `${property} must be 1-100 characters of letters, digits, ".", "_", ":" or "-", starting with a letter or digit`,
+  });
 
 /** A positive exact amount of đồng as a decimal string: at most 2 decimal places, no exponent, no float. */
 export function IsAmount(options?: ValidationOptions): PropertyDecorator {
