@@ -1,9 +1,8 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
 import { AuditModule } from './audit/audit.module';
-import { CommandsModule } from './commands/commands.module';
 import type { LedgerConfig } from './config/ledger-config';
-import { HealthController } from './api/health.controller';
+import { ApiModule } from './api/api.module';
 import { InfrastructureModule } from './infrastructure.module';
 import { JournalModule } from './journal/journal.module';
 import { ProjectionsModule } from './projections/projections.module';
@@ -15,8 +14,7 @@ export class AppModule {
   static with(config: LedgerConfig, store: EventStore): DynamicModule {
     return {
       module: AppModule,
-      imports: [InfrastructureModule.with(config, store), CqrsModule.forRoot(), CommandsModule, ProjectionsModule, AuditModule, JournalModule],
-      controllers: [HealthController],
+      imports: [InfrastructureModule.with(config, store), CqrsModule.forRoot(), ApiModule, ProjectionsModule, AuditModule, JournalModule],
     };
   }
 }

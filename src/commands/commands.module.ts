@@ -1,15 +1,13 @@
 import { Module } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
-import { CommandsController } from '../api/commands.controller';
 import { Catalogue } from '../catalogue/catalogue';
-import { CatalogueController } from '../catalogue/catalogue.controller';
 import { CommandRunner } from './command-runner';
-import { COMMAND_HANDLERS } from './handlers';
+import { RunCommandHandler } from './run-command';
 
+/** The write side: the catalogue, the command loop and the one CQRS handler. Routes live in src/api. */
 @Module({
   imports: [CqrsModule],
-  controllers: [CommandsController, CatalogueController],
-  providers: [{ provide: Catalogue, useFactory: () => Catalogue.load() }, CommandRunner, ...COMMAND_HANDLERS],
+  providers: [{ provide: Catalogue, useFactory: () => Catalogue.load() }, CommandRunner, RunCommandHandler],
   exports: [Catalogue, CommandRunner],
 })
 export class CommandsModule {}

@@ -1,57 +1,22 @@
-import type { FigureDocument, FigureMeasure, FigureScope, StatedRate } from '../../events';
-import {
-  adjustInput,
-  allocateFundsInput,
-  assignPlanInput,
-  carryOverInput,
-  disburseInput,
-  reclassifyActivityInput,
-  recordOutputsInput,
-  registerActivityInput,
-  returnFundsInput,
-  reverseDisbursementInput,
-} from '../api/command-inputs';
-import {
-  AdjustDto,
-  AllocateFundsDto,
-  AssignPlanDto,
-  CarryOverDto,
-  DisburseDto,
-  ReclassifyActivityDto,
-  RecordOutputsDto,
-  RegisterActivityDto,
-  ReturnFundsDto,
-  ReverseDisbursementDto,
-} from '../api/dto/commands.dto';
-import { ID_PATTERN } from '../shared/validation/validators';
-import { validateBody } from '../shared/validation/problems';
 import type { Catalogue } from '../catalogue/catalogue';
+import type { DecisionSpec } from '../commands/decision-spec';
+import { COMMANDS } from '../commands/registry';
 import {
-  DecisionSpec,
-  adjustSpec,
-  allocateFundsSpec,
-  assignPlanSpec,
-  carryOverSpec,
-  disburseSpec,
-  reclassifyActivitySpec,
-  recordOutputsSpec,
-  registerActivitySpec,
-  returnFundsSpec,
-  reverseDisbursementSpec,
-} from '../commands/command-specs';
+  type CommandSlice,
+  type JournalDocument,
+  type JournalReader,
+  isMapping as isObj,
+  isRequestCommand,
+  specOf,
+  withoutUndefined,
+} from '../commands/slice';
 import { FieldProblem, InvalidCommand } from '../shared/errors';
-import { StateFigure, stateFigureSpec } from './figure/state-figure.decide';
-import { ENTRY_KINDS, EntryKind, JOURNAL_FORMAT_VERSION, JournalProblem } from './journal.format';
+import { validateBody } from '../shared/validation/problems';
+import { ID_PATTERN } from '../shared/validation/validators';
+import { JOURNAL_FORMAT_VERSION, JournalProblem } from './journal.format';
 import { parseAmount, parseDate, parsePercent, parseQuantity } from './vietnamese-numbers';
 
 type Obj = Record<string, unknown>;
-
-/** A document the journal's figures come from. */
-export interface JournalDocument extends FigureDocument {
-  readonly date: string;
-  readonly asOf?: string;
-  readonly note?: string;
-}
 
 export interface JournalHeader {
   readonly id: string;
@@ -65,7 +30,8 @@ export interface CompiledEntry {
   readonly index: number;
   readonly id: string;
   readonly line?: number;
-  readonly kind: EntryKind;
+  /** The entry kind: the `journal.kind` of its command's slice. */
+  readonly kind: string;
   readonly spec: DecisionSpec;
   /** For a figure: its document and the ids it refers to (parts, rate base), checked across the file. */
   readonly figure?: { readonly document: string; readonly refs: readonly { field: string; id: string }[] };
@@ -78,7 +44,10 @@ export interface CompiledJournal {
   readonly problems: readonly JournalProblem[];
 }
 
-const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
+/** Entry kinds, one per command of the registry (src/commands/registry.ts), in its order. */
+const SLICE_OF_KIND = new Map<string, CommandSlice>(COMMANDS.map((c) => [c.journal.kind, c]));
+export const ENTRY_KINDS: readonly string[] = [...SLICE_OF_KIND.keys()];
+
 const HEADER_KEYS = ['journal', 'id', 'title', 'description', 'defaults', 'documents', 'decisions', 'vouchers', 'entries'];
 
 /** Problems of one place (the header or one entry), with field paths relative to it. */
@@ -346,7 +315,7 @@ function compileEntry(raw: unknown, index: number, ctx: Context, p: Problems): O
   if (typeof id !== 'string') return null;
   const scoped = new ScopedProblems(p, kind);
   try {
-    const result = compileBody(kind, body, id, ctx, scoped);
+    const result = compileBody(SLICE_OF_KIND.get(kind) as CommandSlice, body, new EntryReader(id, ctx, scoped), ctx.catalogue, scoped);
     if (!result || !p.empty) return null;
     return { id, kind, ...result };
   } catch (error) {
@@ -375,56 +344,128 @@ class ScopedProblems extends Problems {
   }
 }
 
-/** A fund line with the journal's defaults: programme, unit, and `year` for budgetYear (and originYear). */
-function line(v: unknown, field: string, ctx: Context, p: Problems): Obj | undefined {
-  if (!isObj(v)) {
-    p.add(field, 'must be a fund line { component, year, source, capitalType, ... }');
+/** Reads an entry's body for its command's journal form; problems go to the entry, under its kind. */
+class EntryReader implements JournalReader {
+  constructor(
+    readonly entryId: string,
+    private readonly ctx: Context,
+    private readonly p: Problems,
+  ) {}
+
+  get defaults(): Context['defaults'] {
+    return this.ctx.defaults;
+  }
+  get catalogue(): Catalogue {
+    return this.ctx.catalogue;
+  }
+  get clean(): boolean {
+    return this.p.empty;
+  }
+  problem(field: string, problem: string): void {
+    this.p.add(field, problem);
+  }
+  unknownKeys(obj: Obj, allowed: readonly string[], field: string): void {
+    unknownKeys(obj, allowed, field, this.p);
+  }
+  text(obj: Obj, key: string, field: string, required: boolean): string | undefined {
+    return str(obj, key, field, this.p, required);
+  }
+  date(obj: Obj, key: string, field: string, required: boolean): string | undefined {
+    return date(obj, key, field, this.p, required);
+  }
+  unit(v: unknown, field: string): string | undefined {
+    return unitCode(v, field, this.p);
+  }
+
+  line(v: unknown, field: string): Obj | undefined {
+    if (!isObj(v)) {
+      this.p.add(field, 'must be a fund line { component, year, source, capitalType, ... }');
+      return undefined;
+    }
+    const { year, ...rest } = v;
+    const budgetYear = rest.budgetYear ?? year ?? this.defaults.year;
+    const out: Obj = {
+      programme: this.defaults.programme,
+      unit: this.defaults.unit,
+      ...rest,
+      budgetYear,
+      originYear: rest.originYear ?? budgetYear,
+    };
+    if (rest.unit !== undefined) out.unit = this.unit(rest.unit, `${field}.unit`);
+    return out;
+  }
+
+  amount(v: unknown, field: string): string | undefined {
+    return this.statedAmount(v, field)?.dong;
+  }
+
+  statedAmount(v: unknown, field: string): { dong: string; resolution: string } | undefined {
+    if (v === undefined) return undefined;
+    const parsed = parseAmount(v);
+    if (typeof parsed === 'string') {
+      this.p.add(field, parsed);
+      return undefined;
+    }
+    return parsed;
+  }
+
+  quantity(v: unknown, field: string): string | undefined {
+    if (v === undefined) return undefined;
+    const parsed = parseQuantity(v);
+    if (typeof parsed === 'string') return parsed;
+    this.p.add(field, parsed.problem);
     return undefined;
   }
-  const { year, ...rest } = v;
-  const budgetYear = rest.budgetYear ?? year ?? ctx.defaults.year;
-  const out: Obj = {
-    programme: ctx.defaults.programme,
-    unit: ctx.defaults.unit,
-    ...rest,
-    budgetYear,
-    originYear: rest.originYear ?? budgetYear,
-  };
-  if (rest.unit !== undefined) out.unit = unitCode(rest.unit, `${field}.unit`, p);
-  return out;
-}
 
-function amount(v: unknown, field: string, p: Problems): string | undefined {
-  if (v === undefined) return undefined;
-  const parsed = parseAmount(v);
-  if (typeof parsed === 'string') {
-    p.add(field, parsed);
-    return undefined;
+  /** Reports a missing percentage too: a rate without one says nothing. */
+  percent(v: unknown, field: string): { percent: string; decimals: number } | undefined {
+    const parsed = parsePercent(v);
+    if (typeof parsed === 'string') {
+      this.p.add(field, parsed);
+      return undefined;
+    }
+    return parsed;
   }
-  return parsed.dong;
+
+  quantities(v: unknown, field: string): { indicator: string; quantity: string }[] | undefined {
+    if (v === undefined) return undefined;
+    const pairs: [string, unknown][] = isObj(v)
+      ? Object.entries(v)
+      : Array.isArray(v)
+        ? v.map((x, i) => (isObj(x) ? [String(x.indicator), x.quantity] : [`[${i}]`, undefined]))
+        : [];
+    if (!isObj(v) && !Array.isArray(v)) this.p.add(field, 'must be { indicator: quantity } or a list of { indicator, quantity }');
+    return pairs.map(([indicator, q]) => {
+      const parsed = parseQuantity(q);
+      if (typeof parsed !== 'string') this.p.add(`${field}.${indicator}`, parsed.problem);
+      return { indicator, quantity: typeof parsed === 'string' ? parsed : '' };
+    });
+  }
+
+  activityId(v: unknown): string | undefined {
+    if (typeof v !== 'string' || !ID_PATTERN.test(v)) {
+      this.p.add('activityId', 'is required: the id of a registered activity');
+      return undefined;
+    }
+    return v;
+  }
+
+  decision(v: unknown): Obj | undefined {
+    return this.ctx.refs.decision(v, 'decision', this.p);
+  }
+  voucher(v: unknown): Obj | undefined {
+    return this.ctx.refs.voucher(v, 'voucher', this.p);
+  }
+  document(v: unknown, field: string): JournalDocument | undefined {
+    return this.ctx.refs.document(v, field, this.p);
+  }
+
+  request(body: Obj, fields: Obj): Obj {
+    return withoutUndefined({ ...body, ...fields, effectiveDate: this.date(body, 'effectiveDate', 'effectiveDate', false) });
+  }
 }
 
-function optionalDate(body: Obj, key: string, p: Problems): string | undefined {
-  return date(body, key, key, p, false);
-}
-
-/** Targets or outputs as a mapping { indicator: quantity } or a list [{ indicator, quantity }]. */
-function quantities(v: unknown, field: string, p: Problems): { indicator: string; quantity: string }[] | undefined {
-  if (v === undefined) return undefined;
-  const pairs: [string, unknown][] = isObj(v)
-    ? Object.entries(v)
-    : Array.isArray(v)
-      ? v.map((x, i) => (isObj(x) ? [String(x.indicator), x.quantity] : [`[${i}]`, undefined]))
-      : [];
-  if (!isObj(v) && !Array.isArray(v)) p.add(field, 'must be { indicator: quantity } or a list of { indicator, quantity }');
-  return pairs.map(([indicator, q]) => {
-    const parsed = parseQuantity(q);
-    if (typeof parsed !== 'string') p.add(`${field}.${indicator}`, parsed.problem);
-    return { indicator, quantity: typeof parsed === 'string' ? parsed : '' };
-  });
-}
-
-/** Validates a body with the HTTP command's DTO class, exactly as the API's validation pipe does. */
+/** Validates a body with the command's DTO class, exactly as the API's validation pipe does. */
 function dto<T extends object>(cls: new () => T, body: Obj, p: Problems): T | undefined {
   const validated = validateBody(cls, body);
   if ('problems' in validated) {
@@ -434,261 +475,18 @@ function dto<T extends object>(cls: new () => T, body: Obj, p: Problems): T | un
   return validated.value;
 }
 
-function withoutUndefined(o: Obj): Obj {
-  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined));
-}
-
-function compileBody(
-  kind: EntryKind,
-  body: Obj,
-  entryId: string,
-  ctx: Context,
-  p: Problems,
-): Pick<CompiledEntry, 'spec' | 'figure'> | null {
-  const { catalogue, refs } = ctx;
-  const common = (o: Obj): Obj => withoutUndefined({ ...body, ...o, effectiveDate: optionalDate(body, 'effectiveDate', p) });
-  const decision = () => refs.decision(body.decision, 'decision', p);
-  const voucher = () => refs.voucher(body.voucher, 'voucher', p);
-  const newId = () => entryId;
-  switch (kind) {
-    case 'plan': {
-      const d = dto(AssignPlanDto, common({ line: line(body.line, 'line', ctx, p), amount: amount(body.amount, 'amount', p), decision: decision() }), p);
-      return d && p.empty ? { spec: assignPlanSpec(assignPlanInput(d), catalogue) } : null;
-    }
-    case 'activity': {
-      const d = dto(
-        RegisterActivityDto,
-        common({
-          activityId: body.activityId ?? entryId,
-          programme: body.programme ?? ctx.defaults.programme,
-          unit: body.unit === undefined ? ctx.defaults.unit : unitCode(body.unit, 'unit', p),
-          targets: quantities(body.targets, 'targets', p),
-          decision: decision(),
-        }),
-        p,
-      );
-      return d && p.empty ? { spec: registerActivitySpec(registerActivityInput(d, newId), catalogue) } : null;
-    }
-    case 'allocate': {
-      const d = dto(AllocateFundsDto, common({ line: line(body.line, 'line', ctx, p), amount: amount(body.amount, 'amount', p), decision: decision() }), p);
-      return d && p.empty ? { spec: allocateFundsSpec(allocateFundsInput(d), catalogue) } : null;
-    }
-    case 'disburse': {
-      const d = dto(
-        DisburseDto,
-        common({ line: line(body.line, 'line', ctx, p), amount: amount(body.amount, 'amount', p), voucher: voucher(), disbursementId: body.disbursementId ?? entryId }),
-        p,
-      );
-      return d && p.empty ? { spec: disburseSpec(disburseInput(d, newId), catalogue) } : null;
-    }
-    case 'reverseDisbursement': {
-      const d = dto(ReverseDisbursementDto, common({ line: line(body.line, 'line', ctx, p), voucher: voucher() }), p);
-      return d && p.empty ? { spec: reverseDisbursementSpec(reverseDisbursementInput(d), catalogue) } : null;
-    }
-    case 'return': {
-      const d = dto(
-        ReturnFundsDto,
-        common({ line: line(body.line, 'line', ctx, p), amount: amount(body.amount, 'amount', p), decision: decision(), returnId: body.returnId ?? entryId }),
-        p,
-      );
-      return d && p.empty ? { spec: returnFundsSpec(returnFundsInput(d, newId), catalogue) } : null;
-    }
-    case 'carryOver': {
-      const deadline = date(body, 'deadline', 'deadline', p, true);
-      const d = dto(
-        CarryOverDto,
-        common({
-          from: line(body.from, 'from', ctx, p),
-          amount: amount(body.amount, 'amount', p),
-          decision: decision(),
-          deadline,
-          carryOverId: body.carryOverId ?? entryId,
-        }),
-        p,
-      );
-      return d && p.empty ? { spec: carryOverSpec(carryOverInput(d, newId), catalogue) } : null;
-    }
-    case 'adjust': {
-      const end = (v: unknown, f: string) =>
-        v === undefined ? undefined : isObj(v) ? { ...v, line: line(v.line, `${f}.line`, ctx, p) } : (p.add(f, 'must be { line, activityId? }'), undefined);
-      const d = dto(
-        AdjustDto,
-        common({
-          line: body.line === undefined ? undefined : line(body.line, 'line', ctx, p),
-          from: end(body.from, 'from'),
-          to: end(body.to, 'to'),
-          amount: amount(body.amount, 'amount', p),
-          decision: decision(),
-          adjustmentId: body.adjustmentId ?? entryId,
-        }),
-        p,
-      );
-      return d && p.empty ? { spec: adjustSpec(adjustInput(d, newId), catalogue) } : null;
-    }
-    case 'reclassify': {
-      const { activityId, ...rest } = body;
-      const moves = Array.isArray(rest.moves)
-        ? rest.moves.map((m, i) =>
-            isObj(m)
-              ? { ...m, from: line(m.from, `moves[${i}].from`, ctx, p), to: line(m.to, `moves[${i}].to`, ctx, p), amount: amount(m.amount, `moves[${i}].amount`, p) }
-              : m,
-          )
-        : rest.moves;
-      const id = activityIdOf(activityId, p);
-      const d = dto(
-        ReclassifyActivityDto,
-        withoutUndefined({ ...rest, moves, decision: decision(), reclassificationId: rest.reclassificationId ?? entryId, effectiveDate: optionalDate(body, 'effectiveDate', p) }),
-        p,
-      );
-      return d && id && p.empty ? { spec: reclassifyActivitySpec(reclassifyActivityInput(id, d, newId), catalogue) } : null;
-    }
-    case 'outputs': {
-      const { activityId, ...rest } = body;
-      const id = activityIdOf(activityId, p);
-      const doc = rest.document === undefined ? undefined : refs.document(rest.document, 'document', p);
-      const d = dto(
-        RecordOutputsDto,
-        withoutUndefined({
-          ...rest,
-          outputs: quantities(rest.outputs, 'outputs', p) ?? [],
-          decision: rest.decision === undefined ? undefined : decision(),
-          document: doc ? withoutUndefined({ title: doc.title, number: doc.number, date: doc.date, issuer: doc.issuer }) : undefined,
-          effectiveDate: optionalDate(body, 'effectiveDate', p),
-        }),
-        p,
-      );
-      return d && id && p.empty ? { spec: recordOutputsSpec(recordOutputsInput(id, d), catalogue) } : null;
-    }
-    case 'figure':
-      return compileFigure(body, entryId, ctx, p);
+/**
+ * An entry's body through its command's slice. A request command's body becomes the HTTP body (its DTO,
+ * validated as the API validates it) and then its input, as if POSTed; ids default to the entry's id.
+ */
+function compileBody(slice: CommandSlice, body: Obj, j: EntryReader, catalogue: Catalogue, p: Problems): Pick<CompiledEntry, 'spec' | 'figure'> | null {
+  if (!isRequestCommand(slice)) {
+    const compiled = slice.journal.toInput(body, j);
+    return compiled ? { spec: specOf(slice, compiled.input, catalogue), ...(compiled.figure ? { figure: compiled.figure } : {}) } : null;
   }
-}
-
-function activityIdOf(v: unknown, p: Problems): string | undefined {
-  if (typeof v !== 'string' || !ID_PATTERN.test(v)) {
-    p.add('activityId', 'is required: the id of a registered activity');
-    return undefined;
-  }
-  return v;
-}
-
-const FIGURE_KEYS = ['document', 'section', 'quote', 'measure', 'scope', 'category', 'asOf', 'amount', 'indicator', 'quantity', 'rate', 'sumOf', 'note'];
-const SCOPE_KEYS = ['programme', 'unit', 'component', 'content', 'year', 'budgetYear', 'originYear', 'source', 'sources', 'capitalType', 'activityId'];
-
-/** "NSDP" (or "NSĐP"): every local-budget source of the catalogue, as documents say "ngân sách địa phương". */
-function sources(v: unknown, catalogue: Catalogue, p: Problems): string[] | undefined {
-  if (v === undefined) return undefined;
-  const list = Array.isArray(v) ? v : [v];
-  const out: string[] = [];
-  for (const s of list) {
-    if (typeof s !== 'string') {
-      p.add('scope.source', 'must be a source code or a list of them');
-      continue;
-    }
-    if (s === 'NSDP' || s === 'NSĐP') out.push(...[...catalogue.sources.keys()].filter((c) => c.startsWith('NSDP-')));
-    else out.push(s);
-  }
-  return [...new Set(out)];
-}
-
-function compileFigure(body: Obj, entryId: string, ctx: Context, p: Problems): Pick<CompiledEntry, 'spec' | 'figure'> | null {
-  unknownKeys(body, FIGURE_KEYS, '', p);
-  const doc = ctx.refs.document(body.document, 'document', p);
-  const section = str(body, 'section', 'section', p, true);
-  const quote = str(body, 'quote', 'quote', p, false);
-  const note = str(body, 'note', 'note', p, false);
-  const category = str(body, 'category', 'category', p, false);
-  const measure = str(body, 'measure', 'measure', p, true) as FigureMeasure | undefined;
-  const asOf = date(body, 'asOf', 'asOf', p, false) ?? doc?.asOf ?? doc?.date;
-
-  const rawScope = body.scope === undefined ? {} : body.scope;
-  if (!isObj(rawScope)) p.add('scope', 'must be { component, year, source, capitalType, ... }');
-  const s = isObj(rawScope) ? rawScope : {};
-  unknownKeys(s, SCOPE_KEYS, 'scope', p);
-  const year = s.budgetYear ?? s.year ?? ctx.defaults.year;
-  for (const [k, v] of [['year', year], ['originYear', s.originYear]] as const) {
-    if (v !== undefined && v !== null && !Number.isInteger(v)) p.add(`scope.${k}`, 'must be a year such as 2024');
-  }
-  const unit = s.unit === undefined ? ctx.defaults.unit : unitCode(s.unit, 'scope.unit', p);
-  const programme = (s.programme as string | undefined) ?? ctx.defaults.programme;
-  if (!unit) p.add('scope.unit', 'is required (or set defaults.unit)');
-  if (!programme) p.add('scope.programme', 'is required (or set defaults.programme)');
-  const srcs = sources(s.sources ?? s.source, ctx.catalogue, p);
-  const component = s.component === 'programme' ? undefined : (s.component as string | undefined);
-  const scope: FigureScope = withoutUndefined({
-    programme,
-    unit,
-    component,
-    content: s.content,
-    // year: null states a figure of the whole period (a 2021-2025 plan)
-    budgetYear: year === null ? undefined : year,
-    originYear: s.originYear,
-    sources: srcs,
-    capitalType: s.capitalType,
-    activityId: s.activityId,
-  }) as unknown as FigureScope;
-
-  let amountDong: string | undefined;
-  let resolution: string | undefined;
-  if (body.amount !== undefined) {
-    const parsed = parseAmount(body.amount);
-    if (typeof parsed === 'string') p.add('amount', parsed);
-    else [amountDong, resolution] = [parsed.dong, parsed.resolution];
-  }
-  let quantity: string | undefined;
-  if (body.quantity !== undefined) {
-    const q = parseQuantity(body.quantity);
-    if (typeof q === 'string') quantity = q;
-    else p.add('quantity', q.problem);
-  }
-  const indicator = str(body, 'indicator', 'indicator', p, false);
-
-  let rate: StatedRate | undefined;
-  const refs: { field: string; id: string }[] = [];
-  if (body.rate !== undefined) {
-    const r = isObj(body.rate) ? body.rate : { percent: body.rate };
-    if (isObj(body.rate)) unknownKeys(body.rate, ['percent', 'of'], 'rate', p);
-    const parsed = parsePercent(r.percent);
-    if (typeof parsed === 'string') p.add('rate.percent', parsed);
-    else {
-      const of = r.of === undefined ? undefined : String(r.of);
-      rate = { ...parsed, ...(of !== undefined ? { of } : {}) };
-      if (of !== undefined) refs.push({ field: 'rate.of', id: of });
-    }
-  }
-  let parts: string[][] | undefined;
-  if (body.sumOf !== undefined) {
-    const v = body.sumOf;
-    const lists = Array.isArray(v) && v.every((x) => Array.isArray(x)) ? (v as unknown[][]) : Array.isArray(v) ? [v] : null;
-    if (!lists || lists.some((l) => l.some((x) => typeof x !== 'string'))) {
-      p.add('sumOf', 'must list the ids of the figures this one is the sum of ([a, b]), or several such lists ([[a, b], [c, d]])');
-    } else {
-      parts = lists as string[][];
-      parts.forEach((l, i) => l.forEach((id) => refs.push({ field: `sumOf[${i}]`, id })));
-    }
-  }
-  if (!doc || !section || !measure || !asOf || !p.empty) return null;
-  const document: FigureDocument = withoutUndefined({ id: doc.id, title: doc.title, issuer: doc.issuer, number: doc.number }) as unknown as FigureDocument;
-  const input: StateFigure = withoutUndefined({
-    assertionId: entryId,
-    document,
-    section,
-    quote,
-    measure,
-    scope,
-    category,
-    asOf,
-    amount: amountDong,
-    resolution,
-    indicator,
-    quantity,
-    rate,
-    parts,
-    note,
-    basis: {
-      legalBasis: withoutUndefined({ kind: 'document', title: doc.title, number: doc.number, date: doc.date, issuer: doc.issuer }),
-      effectiveDate: doc.date,
-    },
-  }) as unknown as StateFigure;
-  return { spec: stateFigureSpec(input, ctx.catalogue), figure: { document: doc.id, refs } };
+  const request = slice.journal.toRequest(body, j);
+  const d = dto(slice.dto, request.body, p);
+  if (!d || !p.empty) return null;
+  const params = (request.params ?? {}) as Readonly<Record<string, string>>;
+  return { spec: specOf(slice, slice.toInput(d, { params, newId: () => j.entryId }), catalogue) };
 }

@@ -14,27 +14,13 @@ import { stableStringify } from '../shared/stable-json';
  *   vouchers:  { <key>: { number, date, treasury, note? } }
  *   entries:   [ { id, <kind>: {...}, note? } ... ]
  *
- * Entry kinds: plan, activity, allocate, disburse, reverseDisbursement, return, carryOver, adjust, reclassify,
- * outputs (each the body of the same HTTP command, with Vietnamese amounts and references to the decisions,
- * vouchers and documents above) and figure (what a document states: an assertion).
+ * Entry kinds: one per command of the registry (src/commands/registry.ts), each command's `journal.kind`:
+ * plan, activity, allocate, disburse, reverseDisbursement, return, carryOver, adjust, reclassify, outputs
+ * (each the body of the same HTTP command, with Vietnamese amounts and references to the decisions, vouchers
+ * and documents above) and figure (what a document states: an assertion).
  */
 
 export const JOURNAL_FORMAT_VERSION = 1;
-
-export const ENTRY_KINDS = [
-  'plan',
-  'activity',
-  'allocate',
-  'disburse',
-  'reverseDisbursement',
-  'return',
-  'carryOver',
-  'adjust',
-  'reclassify',
-  'outputs',
-  'figure',
-] as const;
-export type EntryKind = (typeof ENTRY_KINDS)[number];
 
 /** One problem of a journal, with where it is: the entry (index, id, line in the file) and the field. */
 export interface JournalProblem {

@@ -11,8 +11,8 @@ import {
   StreamAppend,
   WrongExpectedRevision,
 } from '../store/event-store.port';
-import type { FiguresState } from './figure/figure.state';
-import { ASSERTION_STREAM_PREFIX } from './figure/figure.state';
+import type { FiguresState } from '../commands/state-figure/figure.state';
+import { ASSERTION_STREAM_PREFIX } from '../commands/state-figure/figure.state';
 import { CompiledEntry, compileJournal } from './journal.compile';
 import { JournalProblem, JournalText, journalDigest, readJournalText } from './journal.format';
 

@@ -22,7 +22,7 @@ import {
 } from '../fund-line/fund-line.state';
 import { D, ZERO, formatVnd } from '../money/money';
 import { stableStringify } from '../shared/stable-json';
-import { LEDGER_MEASURES } from './figure/state-figure.decide';
+import { LEDGER_MEASURES } from '../commands/state-figure/state-figure.decide';
 
 /**
  * Đối chiếu: what the documents state against what the ledger holds, and against themselves. A pure

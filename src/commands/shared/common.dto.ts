@@ -1,8 +1,11 @@
+import { applyDecorators } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsDefined, IsInt, IsNotEmpty, IsOptional, IsString, Max, MaxLength, Min, ValidateNested } from 'class-validator';
 import type { DecisionBasis, DocumentBasis, FundLineKey, VoucherBasis } from '../../../events';
-import { IsCalendarDate } from '../../shared/validation/validators';
+import { IsAmount, IsCalendarDate } from '../../shared/validation/validators';
+
+/** The pieces command bodies share: fund lines, quantities, legal bases and the fields every body may carry. */
 
 const YEAR = { minimum: 2000, maximum: 2100 };
 
@@ -141,4 +144,31 @@ export abstract class VoucherCommandDto extends CommandBodyDto {
   @ValidateNested()
   @Type(() => VoucherDto)
   voucher: VoucherDto;
+}
+
+/** A required fund line, validated field by field. */
+export const LineField = (description?: string) =>
+  applyDecorators(
+    ApiProperty({ type: FundLineKeyDto, ...(description ? { description } : {}) }),
+    IsDefined(),
+    ValidateNested(),
+    Type(() => FundLineKeyDto),
+  );
+
+/** A required amount of exact đồng. */
+export const AmountField = () =>
+  applyDecorators(ApiProperty({ example: '620000000', description: 'exact đồng as a decimal string, at most 2 decimal places' }), IsAmount());
+
+/** Why the decision did it, in the decision's own words. */
+export const ReasonField = (doc: { example?: string } = {}) => applyDecorators(ApiProperty(doc), IsString(), IsNotEmpty(), MaxLength(1000));
+
+export class QuantityDto {
+  @ApiProperty({ example: 'houses-new' })
+  @IsString()
+  @IsNotEmpty()
+  indicator: string;
+
+  @ApiProperty({ example: '101' })
+  @IsAmount()
+  quantity: string;
 }

@@ -1,5 +1,5 @@
 import type { DomainEvent, FigureStated } from '../../../events';
-import type { Fold } from '../../commands/aggregate-cache';
+import type { Fold } from '../aggregate-cache';
 
 /** The figures one document has stated so far, by assertion id. */
 export interface FiguresState {

@@ -1,10 +1,10 @@
 import type { FigureDocument, FigureMeasure, FigureScope, FigureStated, Money, StatedRate } from '../../../events';
 import type { Catalogue } from '../../catalogue/catalogue';
-import type { Basis, StreamEvents } from '../../commands/command';
-import type { DecisionSpec } from '../../commands/command-specs';
-import { event } from '../../commands/rules';
+import type { Basis, StreamEvents } from '../command';
+import { event } from '../rules';
 import { CommandRefused, FieldProblem, InvalidCommand } from '../../shared/errors';
-import { FiguresState, assertionStream, figuresFold } from './figure.state';
+import { ID_PATTERN } from '../../shared/validation/validators';
+import { FiguresState, assertionStream } from './figure.state';
 
 /** Measures compared with the ledger's fund-line balances. */
 export const LEDGER_MEASURES = ['plan', 'funds', 'allocated', 'unallocated', 'disbursed', 'available', 'carriedIn', 'carriedOut', 'returned'] as const;
@@ -14,7 +14,6 @@ export const FIGURE_MEASURES: readonly FigureMeasure[] = [...LEDGER_MEASURES, ..
 
 const MONEY = /^(0|[1-9][0-9]*)(\.[0-9]{1,2})?$/;
 const QUANTITY = /^(0|[1-9][0-9]*)(\.[0-9]+)?$/;
-const DOCUMENT_ID = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,99}$/;
 
 /** Ghi nhận số liệu: record what a document states, with where it states it. */
 export interface StateFigure {
@@ -85,7 +84,7 @@ export function decideStateFigure(cmd: StateFigure, state: FiguresState, catalog
     throw InvalidCommand.field('document', `a stated figure cites the document that states it, not a ${cmd.basis.legalBasis.kind}`);
   }
   const problems: FieldProblem[] = [];
-  if (!DOCUMENT_ID.test(cmd.document.id)) {
+  if (!ID_PATTERN.test(cmd.document.id)) {
     problems.push({ field: 'document.id', problem: 'must be 1-100 letters, digits, ".", "_", ":" or "-"' });
   }
   if (cmd.category !== undefined && !cmd.category.trim()) problems.push({ field: 'category', problem: 'must be text' });
@@ -152,15 +151,4 @@ export function decideStateFigure(cmd: StateFigure, state: FiguresState, catalog
   const { basis: _basis, ...data } = cmd;
   const clean = Object.fromEntries(Object.entries(data).filter(([, v]) => v !== undefined)) as FigureStated['data'];
   return [{ stream: assertionStream(cmd.scope.unit, cmd.document.id), events: [event<FigureStated>('FigureStated', clean)] }];
-}
-
-export function stateFigureSpec(input: StateFigure, catalogue: Catalogue): DecisionSpec {
-  const stream = assertionStream(input.scope.unit, input.document.id);
-  return {
-    name: 'StateFigure',
-    basis: input.basis,
-    primaryStream: stream,
-    loads: [{ stream, fold: figuresFold }],
-    decide: ([figures]) => decideStateFigure(input, figures.state as FiguresState, catalogue),
-  };
 }

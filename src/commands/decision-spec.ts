@@ -1,0 +1,42 @@
+import type { Folded } from './aggregate-cache';
+import type { Basis, StreamEvents } from './command';
+import type { Load, States } from './command-runner';
+
+/**
+ * What a command reads and how it decides, apart from where the states come from. The HTTP handler runs
+ * it through the CommandRunner (store → fold → decide → append); the journal importer runs the same spec
+ * against states folded in memory, so both paths share one set of rules.
+ */
+export interface DecisionSpec {
+  /** Command name recorded in each event's metadata, e.g. "AllocateFunds". */
+  readonly name: string;
+  readonly basis: Basis;
+  /** The stream an If-Match revision refers to. */
+  readonly primaryStream: string;
+  readonly loads: readonly Load[];
+  /** Pure: the events to append, or a throw (CommandRefused, InvalidCommand). States come in the order of `loads`. */
+  readonly decide: (states: readonly Folded<unknown>[]) => readonly StreamEvents[];
+}
+
+/** A spec before the command's name is put on it: what a command slice's `spec` returns. */
+export type Decision = Omit<DecisionSpec, 'name'>;
+
+/** Types a decision by its loads, then forgets the tuple so that the decisions of every command fit one list. */
+export function decision<L extends readonly Load[]>(s: {
+  basis: Basis;
+  primaryStream: string;
+  loads: L;
+  decide: (states: States<L>) => readonly StreamEvents[];
+}): Decision {
+  return s as unknown as Decision;
+}
+
+/** Loads that may repeat a stream (a move within one line): each stream is read once. */
+export function distinct(loads: Load[]): Load[] {
+  return [...new Map(loads.map((l) => [l.stream, l])).values()];
+}
+
+/** The state folded from `stream`, found by its place among `loads`. */
+export function stateOf<S>(loads: readonly Load[], states: readonly { state: unknown }[], stream: string): S {
+  return states[loads.findIndex((l) => l.stream === stream)]?.state as S;
+}

@@ -1,0 +1,49 @@
+import { activityStream } from '../../fund-line/fund-line.key';
+import { decision } from '../decision-spec';
+import { loadActivity } from '../rules';
+import { basis, beneficiaries, decisionBasis } from '../shared/to-input';
+import type { RequestCommand } from '../slice';
+import { RegisterActivity, decideRegisterActivity } from './register-activity.decide';
+import { RegisterActivityDto } from './register-activity.dto';
+
+/** Register an activity: a model, project, work or course, with what it aims at. */
+export const registerActivityCommand: RequestCommand<RegisterActivityDto, RegisterActivity> = {
+  name: 'RegisterActivity',
+  route: {
+    path: 'register-activity',
+    summary: 'Register an activity (model, project, work, course) with its kind, component, communes, beneficiaries and targets',
+  },
+  dto: RegisterActivityDto,
+  toInput: (dto, { newId }) => ({
+    activityId: dto.activityId ?? newId(),
+    name: dto.name,
+    programme: dto.programme,
+    component: dto.component,
+    kind: dto.kind,
+    unit: dto.unit,
+    communes: dto.communes ?? [],
+    ...(dto.investor ? { investor: dto.investor } : {}),
+    beneficiaries: beneficiaries(dto.beneficiaries, 'beneficiaries'),
+    targets: (dto.targets ?? []).map((t) => ({ indicator: t.indicator, quantity: t.quantity })),
+    basis: basis(decisionBasis(dto.decision), dto),
+  }),
+  spec: (input, catalogue) =>
+    decision({
+      basis: input.basis,
+      primaryStream: activityStream(input.activityId),
+      loads: [loadActivity(input.activityId)] as const,
+      decide: ([activity]) => decideRegisterActivity(input, activity.state, catalogue),
+    }),
+  journal: {
+    kind: 'activity',
+    toRequest: (body, j) => ({
+      body: j.request(body, {
+        activityId: body.activityId ?? j.entryId,
+        programme: body.programme ?? j.defaults.programme,
+        unit: body.unit === undefined ? j.defaults.unit : j.unit(body.unit, 'unit'),
+        targets: j.quantities(body.targets, 'targets'),
+        decision: j.decision(body.decision),
+      }),
+    }),
+  },
+};

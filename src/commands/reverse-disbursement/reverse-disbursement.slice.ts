@@ -1,0 +1,31 @@
+import { fundLineStream } from '../../fund-line/fund-line.key';
+import { decision } from '../decision-spec';
+import { loadLine } from '../rules';
+import { basis, voucherBasis } from '../shared/to-input';
+import type { RequestCommand } from '../slice';
+import { ReverseDisbursement, decideReverseDisbursement } from './reverse-disbursement.decide';
+import { ReverseDisbursementDto } from './reverse-disbursement.dto';
+
+/** Reverse one whole disbursement by a correcting event. */
+export const reverseDisbursementCommand: RequestCommand<ReverseDisbursementDto, ReverseDisbursement> = {
+  name: 'ReverseDisbursement',
+  route: { path: 'reverse-disbursement', summary: 'Reverse a whole disbursement by a correcting event' },
+  dto: ReverseDisbursementDto,
+  toInput: (dto) => ({
+    line: dto.line,
+    disbursementId: dto.disbursementId,
+    reason: dto.reason,
+    basis: basis(voucherBasis(dto.voucher), dto),
+  }),
+  spec: (input, catalogue) =>
+    decision({
+      basis: input.basis,
+      primaryStream: fundLineStream(input.line),
+      loads: [loadLine(input.line)] as const,
+      decide: ([line]) => decideReverseDisbursement(input, line.state, catalogue),
+    }),
+  journal: {
+    kind: 'reverseDisbursement',
+    toRequest: (body, j) => ({ body: j.request(body, { line: j.line(body.line, 'line'), voucher: j.voucher(body.voucher) }) }),
+  },
+};
