@@ -1,6 +1,11 @@
+import type { FundLineKey } from '../../events';
+import type { ActivityState } from '../activity/activity.state';
+import { activityStream, fundLineStream } from '../fund-line/fund-line.key';
+import type { FundLineState } from '../fund-line/fund-line.state';
 import type { Folded } from './aggregate-cache';
 import type { Basis, StreamEvents } from './command';
 import type { Load, States } from './command-runner';
+import { loadActivity, loadLine } from './rules';
 
 /**
  * What a command reads and how it decides, apart from where the states come from. The HTTP handler runs
@@ -39,4 +44,36 @@ export function distinct(loads: Load[]): Load[] {
 /** The state folded from `stream`, found by its place among `loads`. */
 export function stateOf<S>(loads: readonly Load[], states: readonly { state: unknown }[], stream: string): S {
   return states[loads.findIndex((l) => l.stream === stream)]?.state as S;
+}
+
+type Decide<A extends unknown[]> = (...states: A) => readonly StreamEvents[];
+
+/** A command on one fund line (its primary stream), deciding on the line's state. */
+export function onLine(input: { line: FundLineKey; basis: Basis }, decide: Decide<[FundLineState]>): Decision {
+  return decision({
+    basis: input.basis,
+    primaryStream: fundLineStream(input.line),
+    loads: [loadLine(input.line)] as const,
+    decide: ([line]) => decide(line.state),
+  });
+}
+
+/** A command on one activity (its primary stream), deciding on the activity's state. */
+export function onActivity(input: { activityId: string; basis: Basis }, decide: Decide<[ActivityState]>): Decision {
+  return decision({
+    basis: input.basis,
+    primaryStream: activityStream(input.activityId),
+    loads: [loadActivity(input.activityId)] as const,
+    decide: ([activity]) => decide(activity.state),
+  });
+}
+
+/** A command on a fund line (its primary stream) for an activity, deciding on both. */
+export function onLineForActivity(input: { line: FundLineKey; activityId: string; basis: Basis }, decide: Decide<[FundLineState, ActivityState]>): Decision {
+  return decision({
+    basis: input.basis,
+    primaryStream: fundLineStream(input.line),
+    loads: [loadLine(input.line), loadActivity(input.activityId)] as const,
+    decide: ([line, activity]) => decide(line.state, activity.state),
+  });
 }

@@ -1,6 +1,4 @@
-import { fundLineStream } from '../../fund-line/fund-line.key';
-import { decision } from '../decision-spec';
-import { loadActivity, loadLine } from '../rules';
+import { onLineForActivity } from '../decision-spec';
 import { basis, decisionBasis } from '../shared/to-input';
 import type { RequestCommand } from '../slice';
 import { AllocateFunds, decideAllocateFunds } from './allocate-funds.decide';
@@ -17,13 +15,7 @@ export const allocateFundsCommand: RequestCommand<AllocateFundsDto, AllocateFund
     amount: dto.amount,
     basis: basis(decisionBasis(dto.decision), dto),
   }),
-  spec: (input, catalogue) =>
-    decision({
-      basis: input.basis,
-      primaryStream: fundLineStream(input.line),
-      loads: [loadLine(input.line), loadActivity(input.activityId)] as const,
-      decide: ([line, activity]) => decideAllocateFunds(input, line.state, activity.state, catalogue),
-    }),
+  spec: (input, catalogue) => onLineForActivity(input, (line, activity) => decideAllocateFunds(input, line, activity, catalogue)),
   journal: {
     kind: 'allocate',
     toRequest: (body, j) => ({

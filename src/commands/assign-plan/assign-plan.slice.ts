@@ -1,6 +1,4 @@
-import { fundLineStream } from '../../fund-line/fund-line.key';
-import { decision } from '../decision-spec';
-import { loadLine } from '../rules';
+import { onLine } from '../decision-spec';
 import { basis, decisionBasis } from '../shared/to-input';
 import type { RequestCommand } from '../slice';
 import { AssignPlan, decideAssignPlan } from './assign-plan.decide';
@@ -17,13 +15,7 @@ export const assignPlanCommand: RequestCommand<AssignPlanDto, AssignPlan> = {
     note: dto.note,
     basis: basis(decisionBasis(dto.decision), dto),
   }),
-  spec: (input, catalogue) =>
-    decision({
-      basis: input.basis,
-      primaryStream: fundLineStream(input.line),
-      loads: [loadLine(input.line)] as const,
-      decide: ([line]) => decideAssignPlan(input, line.state, catalogue),
-    }),
+  spec: (input, catalogue) => onLine(input, (line) => decideAssignPlan(input, line, catalogue)),
   journal: {
     kind: 'plan',
     toRequest: (body, j) => ({

@@ -1,6 +1,4 @@
-import { fundLineStream } from '../../fund-line/fund-line.key';
-import { decision } from '../decision-spec';
-import { loadActivity, loadLine } from '../rules';
+import { onLineForActivity } from '../decision-spec';
 import { basis, voucherBasis } from '../shared/to-input';
 import type { RequestCommand } from '../slice';
 import { Disburse, decideDisburse } from './disburse.decide';
@@ -18,13 +16,7 @@ export const disburseCommand: RequestCommand<DisburseDto, Disburse> = {
     amount: dto.amount,
     basis: basis(voucherBasis(dto.voucher), dto),
   }),
-  spec: (input, catalogue) =>
-    decision({
-      basis: input.basis,
-      primaryStream: fundLineStream(input.line),
-      loads: [loadLine(input.line), loadActivity(input.activityId)] as const,
-      decide: ([line, activity]) => decideDisburse(input, line.state, activity.state, catalogue),
-    }),
+  spec: (input, catalogue) => onLineForActivity(input, (line, activity) => decideDisburse(input, line, activity, catalogue)),
   journal: {
     kind: 'disburse',
     toRequest: (body, j) => ({

@@ -1,6 +1,4 @@
-import { activityStream } from '../../fund-line/fund-line.key';
-import { decision } from '../decision-spec';
-import { loadActivity } from '../rules';
+import { onActivity } from '../decision-spec';
 import { basis, beneficiaries, decisionBasis, documentBasis } from '../shared/to-input';
 import { type RequestCommand, withoutUndefined } from '../slice';
 import { RecordOutputs, decideRecordOutputs } from './record-outputs.decide';
@@ -21,13 +19,7 @@ export const recordOutputsCommand: RequestCommand<RecordOutputsDto, RecordOutput
     completed: dto.completed ?? false,
     basis: basis(dto.decision ? decisionBasis(dto.decision) : documentBasis(dto.document!), dto),
   }),
-  spec: (input, catalogue) =>
-    decision({
-      basis: input.basis,
-      primaryStream: activityStream(input.activityId),
-      loads: [loadActivity(input.activityId)] as const,
-      decide: ([activity]) => decideRecordOutputs(input, activity.state, catalogue),
-    }),
+  spec: (input, catalogue) => onActivity(input, (activity) => decideRecordOutputs(input, activity, catalogue)),
   journal: {
     kind: 'outputs',
     toRequest: (body, j) => {

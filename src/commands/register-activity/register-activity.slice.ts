@@ -1,6 +1,4 @@
-import { activityStream } from '../../fund-line/fund-line.key';
-import { decision } from '../decision-spec';
-import { loadActivity } from '../rules';
+import { onActivity } from '../decision-spec';
 import { basis, beneficiaries, decisionBasis } from '../shared/to-input';
 import type { RequestCommand } from '../slice';
 import { RegisterActivity, decideRegisterActivity } from './register-activity.decide';
@@ -27,13 +25,7 @@ export const registerActivityCommand: RequestCommand<RegisterActivityDto, Regist
     targets: (dto.targets ?? []).map((t) => ({ indicator: t.indicator, quantity: t.quantity })),
     basis: basis(decisionBasis(dto.decision), dto),
   }),
-  spec: (input, catalogue) =>
-    decision({
-      basis: input.basis,
-      primaryStream: activityStream(input.activityId),
-      loads: [loadActivity(input.activityId)] as const,
-      decide: ([activity]) => decideRegisterActivity(input, activity.state, catalogue),
-    }),
+  spec: (input, catalogue) => onActivity(input, (activity) => decideRegisterActivity(input, activity, catalogue)),
   journal: {
     kind: 'activity',
     toRequest: (body, j) => ({

@@ -1,6 +1,4 @@
-import { fundLineStream } from '../../fund-line/fund-line.key';
-import { decision } from '../decision-spec';
-import { loadLine } from '../rules';
+import { onLine } from '../decision-spec';
 import { basis, voucherBasis } from '../shared/to-input';
 import type { RequestCommand } from '../slice';
 import { ReverseDisbursement, decideReverseDisbursement } from './reverse-disbursement.decide';
@@ -17,13 +15,7 @@ export const reverseDisbursementCommand: RequestCommand<ReverseDisbursementDto, 
     reason: dto.reason,
     basis: basis(voucherBasis(dto.voucher), dto),
   }),
-  spec: (input, catalogue) =>
-    decision({
-      basis: input.basis,
-      primaryStream: fundLineStream(input.line),
-      loads: [loadLine(input.line)] as const,
-      decide: ([line]) => decideReverseDisbursement(input, line.state, catalogue),
-    }),
+  spec: (input, catalogue) => onLine(input, (line) => decideReverseDisbursement(input, line, catalogue)),
   journal: {
     kind: 'reverseDisbursement',
     toRequest: (body, j) => ({ body: j.request(body, { line: j.line(body.line, 'line'), voucher: j.voucher(body.voucher) }) }),

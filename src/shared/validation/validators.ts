@@ -8,21 +8,6 @@ export const IsLedgerId = () =>
     message: ({ property }) => `${property} must be 1-100 characters of letters, digits, ".", "_", ":" or "-", starting with a letter or digit`,
   });
 
-/** A positive exact amount of đồng as a decimal string: at most 2 decimal places, no exponent, no float. */
-export function IsAmount(options?: ValidationOptions): PropertyDecorator {
-  return (target, propertyName) =>
-    registerDecorator({
-      name: 'isAmount',
-      target: target.constructor,
-      propertyName: propertyName as string,
-      options,
-      validator: {
-        validate: (value: unknown) => amountProblem(value) === null,
-        defaultMessage: (args) => `${args?.property} ${amountProblem(args?.value)}`,
-      },
-    });
-}
-
 const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 
 /** Why a value is not a real calendar date YYYY-MM-DD, or null when it is. */
@@ -38,17 +23,24 @@ export function calendarDateProblem(value: unknown): string | null {
   return null;
 }
 
-/** A real calendar date: 2024-02-29 passes, 2023-02-29 and 2024-13-01 do not. */
-export function IsCalendarDate(options?: ValidationOptions): PropertyDecorator {
-  return (target, propertyName) =>
-    registerDecorator({
-      name: 'isCalendarDate',
-      target: target.constructor,
-      propertyName: propertyName as string,
-      options,
-      validator: {
-        validate: (value: unknown) => calendarDateProblem(value) === null,
-        defaultMessage: (args) => `${args?.property} ${calendarDateProblem(args?.value)}`,
-      },
-    });
+/** A class-validator decorator from a function saying why a value is wrong (null when it is right). */
+function checkedBy(name: string, problem: (value: unknown) => string | null) {
+  return (options?: ValidationOptions): PropertyDecorator =>
+    (target, propertyName) =>
+      registerDecorator({
+        name,
+        target: target.constructor,
+        propertyName: propertyName as string,
+        options,
+        validator: {
+          validate: (value: unknown) => problem(value) === null,
+          defaultMessage: (args) => `${args?.property} ${problem(args?.value)}`,
+        },
+      });
 }
+
+/** A positive exact amount of đồng as a decimal string: at most 2 decimal places, no exponent, no float. */
+export const IsAmount = checkedBy('isAmount', amountProblem);
+
+/** A real calendar date: 2024-02-29 passes, 2023-02-29 and 2024-13-01 do not. */
+export const IsCalendarDate = checkedBy('isCalendarDate', calendarDateProblem);
