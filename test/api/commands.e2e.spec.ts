@@ -1,3 +1,5 @@
+import { COMMANDS } from '../../src/commands/registry';
+import { isRequestCommand } from '../../src/commands/slice';
 import { OFFICER, startTestLedger, TestLedger } from '../support/app';
 
 const LINE = {
@@ -25,6 +27,8 @@ const ACTIVITY = {
   ],
   decision: { number: '693/QĐ-UBND', date: '2024-03-05', issuer: 'UBND huyện Văn Quan' },
 };
+
+const ROUTED = COMMANDS.filter(isRequestCommand);
 
 describe('commands over HTTP', () => {
   let ledger: TestLedger;
@@ -230,6 +234,39 @@ describe('commands over HTTP', () => {
         ]),
       );
       expect((await ledger.get('/docs')).status).toBe(200);
+    });
+
+    it('documents each command of the registry: summary, body schema, path parameters, headers and answers', async () => {
+      const { body: doc } = await ledger.get('/docs-json');
+      for (const command of ROUTED) {
+        const op = doc.paths[`/commands/${command.route.path.replace(/:(\w+)/g, '{$1}')}`]?.post;
+        expect(op).toBeDefined();
+        expect(op.summary).toBe(command.route.summary);
+        expect(op.requestBody.content['application/json'].schema).toEqual({ $ref: `#/components/schemas/${command.dto.name}` });
+        expect(doc.components.schemas[command.dto.name]).toBeDefined();
+        expect(Object.keys(op.responses)).toEqual(['201', '400', '409', '412', '422']);
+        const pathParams = [...command.route.path.matchAll(/:(\w+)/g)].map((m) => `path:${m[1]}`);
+        expect(op.parameters.map((p: { in: string; name: string }) => `${p.in}:${p.name}`)).toEqual([
+          ...pathParams,
+          'header:X-Actor',
+          'header:X-Role',
+          'header:Idempotency-Key',
+          'header:If-Match',
+        ]);
+      }
+    });
+  });
+
+  describe('the routes derived from the command registry', () => {
+    it.each(ROUTED.map((c) => [c.name, c] as const))('%s validates its body with its own DTO, storing nothing', async (_name, command) => {
+      const before = ledger.logDigest();
+      const res = await ledger.post(`/commands/${command.route.path.replace(':activityId', ACTIVITY.activityId)}`, { amout: '1' });
+      expect(res.status).toBe(400);
+      expect(res.body.error).toBe('INVALID_COMMAND');
+      expect(res.body.problems).toContainEqual({ field: 'amout', problem: 'property amout should not exist' });
+      // the DTO's own required fields are named too: the pipe validated this route's class, not a bare object
+      expect(res.body.problems.some((p: { field: string }) => p.field !== 'amout')).toBe(true);
+      expect(ledger.logDigest()).toBe(before);
     });
   });
 });
