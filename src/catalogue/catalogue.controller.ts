@@ -8,6 +8,7 @@ import { Catalogue } from './catalogue';
 import { REFORM_DATE, THREE_LEVEL_END, UNIT_LEVELS, UnitLevel } from './units/unit-lists';
 
 const MAX_UNITS_PAGE = 500;
+/** Query strings arrive as text: "12" becomes 12, anything else stays as sent so the validator names it. */
 const toInt = ({ value }: { value: unknown }) => (typeof value === 'string' && /^-?\d+$/.test(value) ? Number(value) : value);
 
 export class UnitsQueryDto {

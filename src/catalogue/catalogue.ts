@@ -225,28 +225,22 @@ export class Catalogue {
     return requireEntry(field, 'programme', code, this.programmes);
   }
   requireComponent(field: string, code: string, programme?: string): ComponentEntry {
-    const lists = this.lists(programme);
-    return requireEntry(field, 'component', code, lists.components);
+    return requireEntry(field, 'component', code, this.lists(programme).components);
   }
   requireSource(field: string, code: string, programme?: string): Named {
-    const lists = this.lists(programme);
-    return requireEntry(field, 'source', code, lists.sources);
+    return requireEntry(field, 'source', code, this.lists(programme).sources);
   }
   requireCapitalType(field: string, code: string, programme?: string): Named {
-    const lists = this.lists(programme);
-    return requireEntry(field, 'capital type', code, lists.capitalTypes);
+    return requireEntry(field, 'capital type', code, this.lists(programme).capitalTypes);
   }
   requireActivityKind(field: string, code: string, programme?: string): ActivityKindEntry {
-    const lists = this.lists(programme);
-    return requireEntry(field, 'activity kind', code, lists.activityKinds);
+    return requireEntry(field, 'activity kind', code, this.lists(programme).activityKinds);
   }
   requireBeneficiaryCategory(field: string, code: string, programme?: string): Named {
-    const lists = this.lists(programme);
-    return requireEntry(field, 'beneficiary category', code, lists.beneficiaryCategories);
+    return requireEntry(field, 'beneficiary category', code, this.lists(programme).beneficiaryCategories);
   }
   requireIndicator(field: string, code: string, programme?: string): IndicatorEntry {
-    const lists = this.lists(programme);
-    return requireEntry(field, 'indicator', code, lists.indicators);
+    return requireEntry(field, 'indicator', code, this.lists(programme).indicators);
   }
 
   /**

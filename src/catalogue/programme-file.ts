@@ -1,3 +1,4 @@
+import { applyDecorators } from '@nestjs/common';
 import { plainToInstance, Type } from 'class-transformer';
 import {
   ArrayMinSize,
@@ -24,6 +25,10 @@ import type { FieldProblem } from '../shared/errors';
  * documents that make it law and the days it is valid, then its lists. Units are not here: all programmes
  * share the unit registry.
  */
+
+/** A list of objects of one class, each checked (at least `min` of them). */
+const ListOf = (type: () => new () => object, min = 0) =>
+  applyDecorators(IsArray(), ...(min > 0 ? [ArrayMinSize(min)] : []), ValidateNested({ each: true }), Type(type));
 
 const CODE = /^[A-Za-z0-9][A-Za-z0-9._-]{0,49}$/;
 const CODE_MESSAGE = (args: { property: string }) => `${args.property} must be a code of 1-50 letters, digits, ".", "_" or "-"`;
@@ -87,9 +92,7 @@ class ComponentDto extends NamedDto {
   parent?: string;
 
   @IsOptional()
-  @IsArray()
-  @ValidateNested({ each: true })
-  @Type(() => NamedDto)
+  @ListOf(() => NamedDto)
   contents?: NamedDto[];
 }
 
@@ -122,37 +125,22 @@ export class ProgrammeFileDto {
   @Type(() => ProgrammeDto)
   programme: ProgrammeDto;
 
-  @IsArray()
-  @ArrayMinSize(1)
-  @ValidateNested({ each: true })
-  @Type(() => ComponentDto)
+  @ListOf(() => ComponentDto, 1)
   components: ComponentDto[];
 
-  @IsArray()
-  @ArrayMinSize(1)
-  @ValidateNested({ each: true })
-  @Type(() => NamedDto)
+  @ListOf(() => NamedDto, 1)
   sources: NamedDto[];
 
-  @IsArray()
-  @ArrayMinSize(1)
-  @ValidateNested({ each: true })
-  @Type(() => NamedDto)
+  @ListOf(() => NamedDto, 1)
   capitalTypes: NamedDto[];
 
-  @IsArray()
-  @ValidateNested({ each: true })
-  @Type(() => ActivityKindDto)
+  @ListOf(() => ActivityKindDto)
   activityKinds: ActivityKindDto[];
 
-  @IsArray()
-  @ValidateNested({ each: true })
-  @Type(() => NamedDto)
+  @ListOf(() => NamedDto)
   beneficiaryCategories: NamedDto[];
 
-  @IsArray()
-  @ValidateNested({ each: true })
-  @Type(() => IndicatorDto)
+  @ListOf(() => IndicatorDto)
   indicators: IndicatorDto[];
 }
 
