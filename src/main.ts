@@ -80,7 +80,9 @@ export async function startLedger(
 }
 
 if (require.main === module) {
-  startLedger(loadConfig(), { demo: true })
+  // loadConfig inside the chain: a bad variable is printed as its message, like any other start failure.
+  Promise.resolve()
+    .then(() => startLedger(loadConfig(), { demo: true }))
     .then(({ url, store }) => new Logger('Ledger').log(`listening on ${url} (store: ${store.constructor.name}); OpenAPI at ${url}/docs`))
     .catch((error: unknown) => {
       console.error(error instanceof Error ? error.message : error);

@@ -4,6 +4,7 @@ import {
   ArrayMinSize,
   Equals,
   IsArray,
+  IsDefined,
   IsIn,
   IsInt,
   IsNotEmpty,
@@ -121,6 +122,7 @@ export class ProgrammeFileDto {
   @IsString()
   description?: string;
 
+  @IsDefined({ message: 'programme is required: { code, nameVi, legalBasis, validFrom, validTo }' })
   @ValidateNested()
   @Type(() => ProgrammeDto)
   programme: ProgrammeDto;
