@@ -1,6 +1,7 @@
 import type Database from 'better-sqlite3';
 import type { EventToAppend, FundLineKey, LegalBasis, LedgerEvent } from '../events';
-import { Catalogue, CatalogueData, UnitEntry } from '../src/catalogue/catalogue';
+import { Catalogue } from '../src/catalogue/catalogue';
+import type { UnitInput } from '../src/catalogue/units/unit-registry';
 import { activityStream, fundLineStream } from '../src/fund-line/fund-line.key';
 
 /**
@@ -31,8 +32,8 @@ export function shapeFor(events: number, seed = 20240630): SyntheticShape {
 }
 
 /** Provinces, districts and communes of the synthetic country, as catalogue units. */
-export function syntheticUnits(shape: SyntheticShape): UnitEntry[] {
-  const units: UnitEntry[] = [];
+export function syntheticUnits(shape: SyntheticShape): UnitInput[] {
+  const units: UnitInput[] = [];
   const perProvince = Math.ceil(shape.districts / PROVINCES);
   let d = 0;
   for (let p = 1; p <= PROVINCES; p++) {
@@ -50,8 +51,7 @@ export function syntheticUnits(shape: SyntheticShape): UnitEntry[] {
 }
 
 export function syntheticCatalogue(shape: SyntheticShape, base: Catalogue = Catalogue.load()): Catalogue {
-  const data: CatalogueData = { ...base.data, units: [...base.data.units, ...syntheticUnits(shape)] };
-  return new Catalogue(data);
+  return base.withUnits(syntheticUnits(shape));
 }
 
 /** mulberry32: a small deterministic PRNG. */

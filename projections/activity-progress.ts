@@ -239,7 +239,7 @@ export function progressGroupOf(doc: ActivityProgress, ctx: ProjectionContext): 
   const i = doc.info;
   if (!i.registered) return null;
   const { district, province } = ctx.unitPlace(i.unit);
-  const { subProject, project } = ctx.componentPlace(i.component);
+  const { subProject, project } = ctx.componentPlace(i.component, i.programme);
   return { programme: i.programme, component: i.component, kind: i.kind, unit: i.unit, district, province, subProject, project };
 }
 

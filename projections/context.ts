@@ -19,8 +19,15 @@ export interface ComponentPlace {
  * another read model (the runner starts a fresh generation when the trees change).
  */
 export interface ProjectionContext {
-  unitPlace(unit: string): UnitPlace;
-  componentPlace(component: string): ComponentPlace;
+  /**
+   * Where a unit sits. A code can name two units in two periods (a commune of 1/7/2025 often keeps the
+   * code of an old one): with a budget year, its place in its first period in force that year (a line of
+   * 2025 on such a code is placed under the old district: 2025 plans were assigned before the reform);
+   * without one, its place in its first period.
+   */
+  unitPlace(unit: string, budgetYear?: number): UnitPlace;
+  /** Where a component sits in its programme's tree (all programmes together if not given). */
+  componentPlace(component: string, programme?: string): ComponentPlace;
   /** Identifies the trees: same fingerprint, same read model. */
   readonly fingerprint: string;
 }
@@ -43,8 +50,8 @@ export interface LineDimensions {
 }
 
 export function lineDimensions(key: FundLineKey, ctx: ProjectionContext): LineDimensions {
-  const { district, province } = ctx.unitPlace(key.unit);
-  const { subProject, project } = ctx.componentPlace(key.component);
+  const { district, province } = ctx.unitPlace(key.unit, key.budgetYear);
+  const { subProject, project } = ctx.componentPlace(key.component, key.programme);
   return {
     programme: key.programme,
     component: key.component,
@@ -64,34 +71,33 @@ export function lineDimensions(key: FundLineKey, ctx: ProjectionContext): LineDi
 export function catalogueContext(catalogue: Catalogue): ProjectionContext {
   const units = new Map<string, UnitPlace>();
   const components = new Map<string, ComponentPlace>();
-  const unitPlace = (unit: string): UnitPlace => {
-    let place = units.get(unit);
+  const unitPlace = (unit: string, budgetYear?: number): UnitPlace => {
+    const key = budgetYear === undefined ? unit : `${unit}@${budgetYear}`;
+    let place = units.get(key);
     if (!place) {
-      let district = '';
-      let province = '';
-      for (const code of [unit, ...catalogue.unitAncestors(unit)]) {
-        const level = catalogue.units.get(code)?.level;
-        if (level === 'district' && !district) district = code;
-        if (level === 'province' && !province) province = code;
-      }
-      place = { district, province };
-      units.set(unit, place);
+      place = catalogue.units.place(unit, budgetYear);
+      units.set(key, place);
     }
     return place;
   };
-  const componentPlace = (component: string): ComponentPlace => {
-    let place = components.get(component);
+  const componentPlace = (component: string, programme?: string): ComponentPlace => {
+    const key = programme === undefined ? component : `${programme}/${component}`;
+    let place = components.get(key);
     if (!place) {
-      const chain = [component, ...catalogue.componentAncestors(component)];
-      const subProject = chain.find((c) => catalogue.components.get(c)?.level === 'sub-project') ?? component;
+      const lists = catalogue.lists(programme);
+      const chain = [component, ...lists.componentAncestors(component)];
+      const subProject = chain.find((c) => lists.components.get(c)?.level === 'sub-project') ?? component;
       place = { subProject, project: chain[chain.length - 1] };
-      components.set(component, place);
+      components.set(key, place);
     }
     return place;
   };
+  // The unit trees (14k+ versions) are fingerprinted once by the registry; the component trees per programme.
   const trees = {
-    units: [...catalogue.units.values()].map((u) => [u.code, u.level, u.parent ?? '']).sort(),
-    components: [...catalogue.components.values()].map((c) => [c.code, c.level, c.parent ?? '']).sort(),
+    units: catalogue.units.fingerprint,
+    components: [...catalogue.programmes.keys()].flatMap((p) =>
+      [...catalogue.lists(p).components.values()].map((c) => [p, c.code, c.level, c.parent ?? '']),
+    ),
   };
   return { unitPlace, componentPlace, fingerprint: fnv1a(JSON.stringify(trees)) };
 }

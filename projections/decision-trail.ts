@@ -221,7 +221,7 @@ export function adjustmentOf(event: RecordedLedger, ctx: ProjectionContext, acti
     kind,
     reference,
     unit: line.unit,
-    ...ctx.unitPlace(line.unit),
+    ...ctx.unitPlace(line.unit, line.budgetYear),
     component: line.component,
     otherComponent,
     stream: event.stream,

@@ -22,6 +22,8 @@ export interface LedgerApp {
 export async function createApp(config: LedgerConfig, store: EventStore, options: { logger?: boolean } = {}) {
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.with(config, store), new FastifyAdapter({ bodyLimit: 50 * 1024 * 1024 }), {
     logger: options.logger === false ? false : ['error', 'warn', 'log'],
+    // A module that cannot start (e.g. a bad catalogue file) rejects here with its message, instead of exiting.
+    abortOnError: false,
   });
   app.useGlobalPipes(ledgerValidationPipe());
   app.useGlobalFilters(new LedgerExceptionFilter());
@@ -50,11 +52,19 @@ export async function startLedger(
   options: { logger?: boolean; demo?: boolean } = {},
 ): Promise<LedgerApp> {
   const store = await createEventStore(config);
-  if (options.demo && config.demo && config.store === 'sqlite') {
-    await loadDemoData(store, { log: (line) => new Logger('Demo').log(line) });
+  let started: NestFastifyApplication | undefined;
+  try {
+    if (options.demo && config.demo && config.store === 'sqlite') {
+      await loadDemoData(store, { log: (line) => new Logger('Demo').log(line) });
+    }
+    started = await createApp(config, store, options);
+    await started.listen(config.port, config.host);
+  } catch (error) {
+    await started?.close();
+    await store.close();
+    throw error;
   }
-  const app = await createApp(config, store, options);
-  await app.listen(config.port, config.host);
+  const app = started;
   const address = app.getHttpServer().address();
   const port = typeof address === 'object' && address ? address.port : config.port;
   const url = `http://127.0.0.1:${port}`;
@@ -70,7 +80,9 @@ export async function startLedger(
 }
 
 if (require.main === module) {
-  startLedger(loadConfig(), { demo: true })
+  // loadConfig inside the chain: a bad variable is printed as its message, like any other start failure.
+  Promise.resolve()
+    .then(() => startLedger(loadConfig(), { demo: true }))
     .then(({ url, store }) => new Logger('Ledger').log(`listening on ${url} (store: ${store.constructor.name}); OpenAPI at ${url}/docs`))
     .catch((error: unknown) => {
       console.error(error instanceof Error ? error.message : error);

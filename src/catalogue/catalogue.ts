@@ -1,6 +1,13 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { InvalidCommand } from '../shared/errors';
+import { BUILT_IN_CATALOGUE_DIR } from './built-in';
+import { ProgrammeFile, readProgrammeFile } from './programme-file';
+import { UnitLevel, UnitVersion } from './units/unit-lists';
+import { unitProblem } from './units/unit-problem';
+import { UnitInput, UnitRegistry, UnitWhen } from './units/unit-registry';
+
+export { BUILT_IN_CATALOGUE_DIR };
 
 export interface Named {
   readonly code: string;
@@ -18,135 +25,263 @@ export interface ActivityKindEntry extends Named {
 export interface IndicatorEntry extends Named {
   readonly unit: string;
 }
-export interface UnitEntry {
-  readonly code: string;
-  readonly level: 'province' | 'district' | 'commune';
-  readonly parent?: string;
-  readonly nameVi: string;
-  /** A unit abolished on this date hands its lines to `successor` (e.g. districts from 2025-07-01). */
-  readonly endedOn?: string;
-  readonly successor?: string;
+export interface LegalBasisEntry {
+  readonly number: string;
+  readonly date: string;
+  readonly issuer: string;
+  readonly title?: string;
 }
-export interface CatalogueData {
-  readonly programme: Named & { readonly firstYear: number; readonly lastYear: number };
-  readonly components: readonly ComponentEntry[];
-  readonly sources: readonly Named[];
-  readonly capitalTypes: readonly Named[];
-  readonly activityKinds: readonly ActivityKindEntry[];
-  readonly beneficiaryCategories: readonly Named[];
-  readonly indicators: readonly IndicatorEntry[];
-  readonly units: readonly UnitEntry[];
-}
-
-export const DEFAULT_CATALOGUE_FILES = [
-  join(__dirname, 'data', 'gnbv-2021-2025.json'),
-  // Extension: the 17 communes of Văn Quan (184) with their official codes, for the demo journal.
-  join(__dirname, 'data', 'units-184-van-quan.json'),
-];
-
-function index<T extends { code: string }>(what: string, entries: readonly T[]): Map<string, T> {
-  const map = new Map<string, T>();
-  for (const e of entries) {
-    if (map.has(e.code)) throw new Error(`catalogue: ${what} ${e.code} is listed twice`);
-    map.set(e.code, e);
-  }
-  return map;
+/** A programme as its catalogue file declares it: the documents that make it law and the days it is valid. */
+export interface ProgrammeEntry extends Named {
+  readonly legalBasis: readonly LegalBasisEntry[];
+  readonly validFrom: string;
+  readonly validTo: string;
+  /** Budget years a plan may be assigned for: the years of validFrom to validTo. */
+  readonly firstYear: number;
+  readonly lastYear: number;
+  /** Version of the catalogue file, and where it was read from. */
+  readonly version: number;
+  readonly file: string;
 }
 
-/**
- * The programme structure as data: components, sources, capital types, activity kinds, beneficiary
- * categories, indicators and administrative units. A later programme (2026-2035) is another file.
- */
-export class Catalogue {
-  readonly programmes: Map<string, CatalogueData['programme']>;
-  readonly components: Map<string, ComponentEntry>;
-  readonly sources: Map<string, Named>;
-  readonly capitalTypes: Map<string, Named>;
-  readonly activityKinds: Map<string, ActivityKindEntry>;
-  readonly beneficiaryCategories: Map<string, Named>;
-  readonly indicators: Map<string, IndicatorEntry>;
-  readonly units: Map<string, UnitEntry>;
 
-  constructor(readonly data: CatalogueData) {
-    this.programmes = index('programme', [data.programme]);
-    this.components = index('component', data.components);
-    this.sources = index('source', data.sources);
-    this.capitalTypes = index('capital type', data.capitalTypes);
-    this.activityKinds = index('activity kind', data.activityKinds);
-    this.beneficiaryCategories = index('beneficiary category', data.beneficiaryCategories);
-    this.indicators = index('indicator', data.indicators);
-    this.units = index('unit', data.units);
-    for (const c of data.components) {
-      if (c.parent && !this.components.has(c.parent)) throw new Error(`catalogue: component ${c.code} has unknown parent ${c.parent}`);
-    }
-    for (const k of data.activityKinds) {
-      for (const c of k.components) {
-        if (!this.components.has(c)) throw new Error(`catalogue: activity kind ${k.code} names unknown component ${c}`);
-      }
-    }
-    for (const u of data.units) {
-      if (u.parent && !this.units.has(u.parent)) throw new Error(`catalogue: unit ${u.code} has unknown parent ${u.parent}`);
-      if (u.successor && !this.units.has(u.successor)) throw new Error(`catalogue: unit ${u.code} has unknown successor ${u.successor}`);
-    }
-  }
+function index<T extends { code: string }>(entries: readonly T[]): Map<string, T> {
+  return new Map(entries.map((e) => [e.code, e]));
+}
 
-  static load(files: readonly string[] = DEFAULT_CATALOGUE_FILES): Catalogue {
-    const parts = files.map((f) => JSON.parse(readFileSync(f, 'utf8')) as CatalogueData & { extends?: boolean });
-    const [base, ...extensions] = parts;
-    // Extension files (e.g. the communes of a district) add units only.
-    const units = [...base.units, ...extensions.flatMap((e) => e.units ?? [])];
-    return new Catalogue({ ...base, units });
+/** The lists of one programme (or of all of them together): components, sources, capital types, kinds, categories, indicators. */
+export class CatalogueLists {
+  constructor(
+    readonly components: ReadonlyMap<string, ComponentEntry>,
+    readonly sources: ReadonlyMap<string, Named>,
+    readonly capitalTypes: ReadonlyMap<string, Named>,
+    readonly activityKinds: ReadonlyMap<string, ActivityKindEntry>,
+    readonly beneficiaryCategories: ReadonlyMap<string, Named>,
+    readonly indicators: ReadonlyMap<string, IndicatorEntry>,
+  ) {}
+
+  /** Sub-components of a component. */
+  childrenOf(code: string): ComponentEntry[] {
+    return [...this.components.values()].filter((c) => c.parent === code);
   }
 
   /** Components a fund line can be held on: those without sub-components. */
   isLeafComponent(code: string): boolean {
-    return ![...this.components.values()].some((c) => c.parent === code);
+    return this.childrenOf(code).length === 0;
   }
 
   /** Ancestors of a component, nearest first ("DA3.TDA1" → ["DA3"]). */
   componentAncestors(code: string): string[] {
     const out: string[] = [];
-    for (let c = this.components.get(code)?.parent; c; c = this.components.get(c)?.parent) out.push(c);
+    for (let c = this.components.get(code)?.parent; c && !out.includes(c); c = this.components.get(c)?.parent) out.push(c);
     return out;
-  }
-
-  /** Ancestors of a unit, nearest first (commune → district → province). */
-  unitAncestors(code: string): string[] {
-    const out: string[] = [];
-    for (let u = this.units.get(code)?.parent; u; u = this.units.get(u)?.parent) out.push(u);
-    return out;
-  }
-
-  requireProgramme(field: string, code: string): void {
-    requireEntry(field, 'programme', code, this.programmes);
-  }
-  requireComponent(field: string, code: string): ComponentEntry {
-    return requireEntry(field, 'component', code, this.components);
-  }
-  requireSource(field: string, code: string): Named {
-    return requireEntry(field, 'source', code, this.sources);
-  }
-  requireCapitalType(field: string, code: string): Named {
-    return requireEntry(field, 'capital type', code, this.capitalTypes);
-  }
-  requireActivityKind(field: string, code: string): ActivityKindEntry {
-    return requireEntry(field, 'activity kind', code, this.activityKinds);
-  }
-  requireBeneficiaryCategory(field: string, code: string): Named {
-    return requireEntry(field, 'beneficiary category', code, this.beneficiaryCategories);
-  }
-  requireIndicator(field: string, code: string): IndicatorEntry {
-    return requireEntry(field, 'indicator', code, this.indicators);
-  }
-  requireUnit(field: string, code: string): UnitEntry {
-    return requireEntry(field, 'administrative unit', code, this.units);
   }
 }
 
-function requireEntry<T>(field: string, what: string, code: string, entries: Map<string, T>): T {
+/** One programme's catalogue file, checked and indexed. */
+export class ProgrammeCatalogue extends CatalogueLists {
+  readonly programme: ProgrammeEntry;
+
+  constructor(
+    readonly file: ProgrammeFile,
+    path: string,
+  ) {
+    super(
+      index<ComponentEntry>(file.components),
+      index<Named>(file.sources),
+      index<Named>(file.capitalTypes),
+      index<ActivityKindEntry>(file.activityKinds),
+      index<Named>(file.beneficiaryCategories),
+      index<IndicatorEntry>(file.indicators),
+    );
+    const p = file.programme;
+    this.programme = {
+      code: p.code,
+      nameVi: p.nameVi,
+      ...(p.nameEn !== undefined ? { nameEn: p.nameEn } : {}),
+      legalBasis: p.legalBasis,
+      validFrom: p.validFrom,
+      validTo: p.validTo,
+      firstYear: Number(p.validFrom.slice(0, 4)),
+      lastYear: Number(p.validTo.slice(0, 4)),
+      version: file.version,
+      file: path,
+    };
+  }
+}
+
+/** Merges the lists of several programmes: the first programme (earliest validity) wins a code they share. */
+function union(programmes: readonly ProgrammeCatalogue[]): CatalogueLists {
+  const merge = <T>(pick: (p: ProgrammeCatalogue) => ReadonlyMap<string, T>): Map<string, T> => {
+    const out = new Map<string, T>();
+    for (const p of programmes) for (const [code, e] of pick(p)) if (!out.has(code)) out.set(code, e);
+    return out;
+  };
+  return new CatalogueLists(
+    merge((p) => p.components),
+    merge((p) => p.sources),
+    merge((p) => p.capitalTypes),
+    merge((p) => p.activityKinds),
+    merge((p) => p.beneficiaryCategories),
+    merge((p) => p.indicators),
+  );
+}
+
+/**
+ * What the ledger knows besides the events: the programmes, each from its catalogue file (components,
+ * sources, capital types, activity kinds, beneficiary categories, indicators, legal basis, validity), and
+ * the administrative units of the whole country with their periods, shared by every programme.
+ *
+ * Lookups that take a `programme` use that programme's lists; without one (or with an unknown one) they
+ * use all programmes together, the earliest programme winning a code two of them share.
+ */
+export class Catalogue {
+  readonly programmes: ReadonlyMap<string, ProgrammeEntry>;
+  private readonly byProgramme: ReadonlyMap<string, ProgrammeCatalogue>;
+  private readonly all: CatalogueLists;
+  private readonly unitProblems = new Map<string, string>();
+
+  constructor(
+    programmes: readonly ProgrammeCatalogue[],
+    readonly units: UnitRegistry = UnitRegistry.builtIn(),
+  ) {
+    const ordered = [...programmes].sort((a, b) => a.programme.validFrom.localeCompare(b.programme.validFrom) || a.programme.code.localeCompare(b.programme.code));
+    const byProgramme = new Map<string, ProgrammeCatalogue>();
+    for (const p of ordered) {
+      const other = byProgramme.get(p.programme.code);
+      if (other) {
+        throw new Error(
+          `catalogue: programme ${p.programme.code} is in both ${other.programme.file} and ${p.programme.file}; keep one catalogue version per programme in the folder`,
+        );
+      }
+      byProgramme.set(p.programme.code, p);
+    }
+    this.byProgramme = byProgramme;
+    this.programmes = new Map(ordered.map((p) => [p.programme.code, p.programme]));
+    this.all = union(ordered);
+  }
+
+  /**
+   * Every `*.json` programme catalogue of a folder (LEDGER_CATALOGUE_DIR; the built-in catalogues by
+   * default), each checked: a bad file throws naming the file and its bad fields, so the ledger does not start.
+   */
+  static load(dir: string = BUILT_IN_CATALOGUE_DIR, units: UnitRegistry = UnitRegistry.builtIn()): Catalogue {
+    let names: string[];
+    try {
+      names = readdirSync(dir).filter((f) => f.endsWith('.json')).sort();
+    } catch (error) {
+      throw new Error(`catalogue folder ${dir} cannot be read: ${(error as Error).message}`);
+    }
+    if (names.length === 0) throw new Error(`catalogue folder ${dir} has no programme catalogue (*.json)`);
+    return new Catalogue(
+      names.map((name) => new ProgrammeCatalogue(readProgrammeFile(join(dir, name)), join(dir, name))),
+      units,
+    );
+  }
+
+  /** The same programmes with more units (hand-made extensions, e.g. a synthetic country for benchmarks). */
+  withUnits(extra: readonly UnitInput[]): Catalogue {
+    return new Catalogue([...this.byProgramme.values()], this.units.withUnits(extra));
+  }
+
+  /** One programme's catalogue. */
+  programme(code: string): ProgrammeCatalogue | undefined {
+    return this.byProgramme.get(code);
+  }
+
+  /** The lists of a programme, or of all programmes when it is not given or not known. */
+  lists(programme?: string): CatalogueLists {
+    return (programme === undefined ? undefined : this.byProgramme.get(programme)) ?? this.all;
+  }
+
+  get components(): ReadonlyMap<string, ComponentEntry> {
+    return this.all.components;
+  }
+  get sources(): ReadonlyMap<string, Named> {
+    return this.all.sources;
+  }
+  get capitalTypes(): ReadonlyMap<string, Named> {
+    return this.all.capitalTypes;
+  }
+  get activityKinds(): ReadonlyMap<string, ActivityKindEntry> {
+    return this.all.activityKinds;
+  }
+  get beneficiaryCategories(): ReadonlyMap<string, Named> {
+    return this.all.beneficiaryCategories;
+  }
+  get indicators(): ReadonlyMap<string, IndicatorEntry> {
+    return this.all.indicators;
+  }
+
+  isLeafComponent(code: string, programme?: string): boolean {
+    return this.lists(programme).isLeafComponent(code);
+  }
+
+  componentAncestors(code: string, programme?: string): string[] {
+    return this.lists(programme).componentAncestors(code);
+  }
+
+  requireProgramme(field: string, code: string): ProgrammeEntry {
+    return requireEntry(field, 'programme', code, this.programmes);
+  }
+  requireComponent(field: string, code: string, programme?: string): ComponentEntry {
+    return requireEntry(field, 'component', code, this.lists(programme).components);
+  }
+  requireSource(field: string, code: string, programme?: string): Named {
+    return requireEntry(field, 'source', code, this.lists(programme).sources);
+  }
+  requireCapitalType(field: string, code: string, programme?: string): Named {
+    return requireEntry(field, 'capital type', code, this.lists(programme).capitalTypes);
+  }
+  requireActivityKind(field: string, code: string, programme?: string): ActivityKindEntry {
+    return requireEntry(field, 'activity kind', code, this.lists(programme).activityKinds);
+  }
+  requireBeneficiaryCategory(field: string, code: string, programme?: string): Named {
+    return requireEntry(field, 'beneficiary category', code, this.lists(programme).beneficiaryCategories);
+  }
+  requireIndicator(field: string, code: string, programme?: string): IndicatorEntry {
+    return requireEntry(field, 'indicator', code, this.lists(programme).indicators);
+  }
+
+  /**
+   * The unit a code names at `when`: a budget year (valid if the unit existed on any day of it) or a day.
+   * Otherwise refused with the code, why (unknown, or when it existed) and at most five nearest units.
+   */
+  requireUnit(field: string, code: string, when: UnitWhen): UnitVersion {
+    const found = this.units.during(code, when)[0];
+    if (found) return found;
+    // A journal may repeat one bad code in many entries: its suggestions are looked for once.
+    const key = `${code}|${when}`;
+    let problem = this.unitProblems.get(key);
+    if (problem === undefined) {
+      if (this.unitProblems.size >= MAX_CACHED_PROBLEMS) this.unitProblems.clear();
+      problem = unitProblem(this.units, code, when) as string;
+      this.unitProblems.set(key, problem);
+    }
+    throw InvalidCommand.field(field, problem);
+  }
+
+  /** A code known in any period (query filters over history), with its level. */
+  requireUnitCode(field: string, code: string): UnitLevel {
+    const level = this.units.levelOf(code);
+    if (level !== undefined) return level;
+    const near = this.units.nearest(code).map((v) => this.units.label(v));
+    throw InvalidCommand.field(field, `unknown administrative unit "${code}"${near.length > 0 ? `; nearest: ${near.join(', ')}` : ''}`);
+  }
+
+  /** Codes above a unit, nearest first: at `when` (a year or a day), or over all its periods. */
+  unitAncestors(code: string, when?: UnitWhen): string[] {
+    return this.units.ancestors(code, when);
+  }
+}
+
+const SHORT_LIST = 40;
+const MAX_CACHED_PROBLEMS = 10_000;
+
+function requireEntry<T>(field: string, what: string, code: string, entries: ReadonlyMap<string, T>): T {
   const found = entries.get(code);
   if (found) return found;
   const valid = [...entries.keys()];
-  const list = valid.length > 40 ? `${valid.slice(0, 40).join(', ')} … (${valid.length} in all; GET /catalogue lists them)` : valid.join(', ');
+  const list = valid.length > SHORT_LIST ? `${valid.slice(0, SHORT_LIST).join(', ')} … (${valid.length} in all; GET /catalogue lists them)` : valid.join(', ');
   throw InvalidCommand.field(field, `unknown ${what} "${code}"; valid: ${list}`);
 }

@@ -21,7 +21,10 @@ export const activityFold: Fold<ActivityState, DomainEvent> = {
 export const loadLine = (key: FundLineKey): Load<FundLineState> => ({ stream: fundLineStream(key), fold: fundLineFold });
 export const loadActivity = (id: string): Load<ActivityState> => ({ stream: activityStream(id), fold: activityFold });
 
-/** Checks every dimension of a fund line against the catalogue; lists all problems at once. */
+/**
+ * Checks every dimension of a fund line against its programme's catalogue, and its unit against the budget
+ * year (the unit must have existed on some day of that year); lists all problems at once.
+ */
 export function checkLineKey(catalogue: Catalogue, key: FundLineKey, field: string): FundLineKey {
   const problems: FieldProblem[] = [];
   const attempt = (f: string, check: () => void) => {
@@ -34,9 +37,9 @@ export function checkLineKey(catalogue: Catalogue, key: FundLineKey, field: stri
   };
   attempt(`${field}.programme`, () => catalogue.requireProgramme(`${field}.programme`, key.programme));
   attempt(`${field}.component`, () => {
-    const component = catalogue.requireComponent(`${field}.component`, key.component);
-    if (!catalogue.isLeafComponent(key.component)) {
-      const children = [...catalogue.components.values()].filter((c) => c.parent === key.component).map((c) => c.code);
+    const component = catalogue.requireComponent(`${field}.component`, key.component, key.programme);
+    if (!catalogue.isLeafComponent(key.component, key.programme)) {
+      const children = catalogue.lists(key.programme).childrenOf(key.component).map((c) => c.code);
       throw InvalidCommand.field(
         `${field}.component`,
         `"${key.component}" has sub-projects; money is held on one of them: ${children.join(', ')}`,
@@ -54,9 +57,9 @@ export function checkLineKey(catalogue: Catalogue, key: FundLineKey, field: stri
       }
     }
   });
-  attempt(`${field}.source`, () => catalogue.requireSource(`${field}.source`, key.source));
-  attempt(`${field}.capitalType`, () => catalogue.requireCapitalType(`${field}.capitalType`, key.capitalType));
-  attempt(`${field}.unit`, () => catalogue.requireUnit(`${field}.unit`, key.unit));
+  attempt(`${field}.source`, () => catalogue.requireSource(`${field}.source`, key.source, key.programme));
+  attempt(`${field}.capitalType`, () => catalogue.requireCapitalType(`${field}.capitalType`, key.capitalType, key.programme));
+  attempt(`${field}.unit`, () => catalogue.requireUnit(`${field}.unit`, key.unit, key.budgetYear));
   if (key.originYear > key.budgetYear) {
     problems.push({ field: `${field}.originYear`, problem: `origin year ${key.originYear} is after budget year ${key.budgetYear}` });
   }
@@ -120,7 +123,7 @@ export function requireActivityFitsLine(catalogue: Catalogue, activity: Activity
       { activityId: activity.activityId, activityComponent: activity.component, lineComponent: key.component },
     );
   }
-  if (activity.unit !== key.unit && !catalogue.unitAncestors(activity.unit).includes(key.unit)) {
+  if (activity.unit !== key.unit && !catalogue.unitAncestors(activity.unit, key.budgetYear).includes(key.unit)) {
     throw new CommandRefused(
       'ACTIVITY_UNIT_MISMATCH',
       `activity ${activity.activityId} is run by unit ${activity.unit}, which is not unit ${key.unit} of line ${fundLineLabel(key)} nor under it`,

@@ -1,6 +1,8 @@
 import { plainToInstance, Transform } from 'class-transformer';
-import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Max, Min, MinLength, validateSync } from 'class-validator';
+import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Max, Min, MinLength, ValidationError, validateSync } from 'class-validator';
+import { statSync } from 'node:fs';
 import { join } from 'node:path';
+import { BUILT_IN_CATALOGUE_DIR } from '../catalogue/built-in';
 
 /**
  * The ledger's configuration, declared once and validated at boot. Only infrastructure reads it;
@@ -55,6 +57,15 @@ export class LedgerConfig {
   @IsBoolean()
   demo = true;
 
+  /**
+   * LEDGER_CATALOGUE_DIR: the folder of programme catalogues, one `*.json` file per programme, each checked at
+   * start (a bad file stops the ledger, naming the file and the field). Default: the built-in catalogues
+   * (src/catalogue/data/programmes). To add a programme, copy that folder and put the new file beside them.
+   */
+  @IsString()
+  @MinLength(1)
+  catalogueDir: string = BUILT_IN_CATALOGUE_DIR;
+
   /** PORT / HOST of the HTTP API. */
   @Transform(({ value }) => (value === undefined ? value : Number(value)))
   @IsInt()
@@ -79,6 +90,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     signingKeyFile: env.LEDGER_SIGNING_KEY_FILE ?? join(dataDir, 'signing-key.pem'),
     treeHeadIntervalSeconds: env.LEDGER_TREE_HEAD_INTERVAL_SECONDS ?? 60,
     demo: env.LEDGER_DEMO ?? true,
+    catalogueDir: env.LEDGER_CATALOGUE_DIR || BUILT_IN_CATALOGUE_DIR,
     port: env.PORT ?? 3000,
     host: env.HOST ?? '0.0.0.0',
     ...overrides,
@@ -88,9 +100,22 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
   if (config.store === 'kurrentdb' && !config.kurrentdbUrl) {
     throw new Error('configuration: LEDGER_STORE=kurrentdb needs KURRENTDB_URL (e.g. kurrentdb://localhost:2113?tls=false)');
   }
+  const folderProblem = errors.some((e) => e.property === 'catalogueDir') ? null : notAFolder(config.catalogueDir);
+  if (folderProblem) {
+    errors.push(Object.assign(new ValidationError(), { property: 'catalogueDir', constraints: { folder: `LEDGER_CATALOGUE_DIR ${folderProblem}` } }));
+  }
   if (errors.length > 0) {
     const lines = errors.map((e) => `${e.property}: ${Object.values(e.constraints ?? {}).join('; ')}`);
     throw new Error(`configuration is invalid:\n  ${lines.join('\n  ')}`);
   }
   return config;
+}
+
+/** Why a path is not a readable folder, or null. */
+function notAFolder(path: string): string | null {
+  try {
+    return statSync(path).isDirectory() ? null : `"${path}" is a file, not a folder`;
+  } catch {
+    return `"${path}" does not exist`;
+  }
 }

@@ -36,7 +36,7 @@ export async function runImport(
   }
   const texts = files.map((file) => ({ file, text: readFileSync(file, 'utf8') }));
   return withStore(config, async (store) => {
-    const importer = new JournalImporter(store, Catalogue.load());
+    const importer = new JournalImporter(store, Catalogue.load(config.catalogueDir));
     const runs: ImportRun[] = [];
     for (const { file, text } of texts) {
       const outcome = await importer.importText(text, {
@@ -53,7 +53,7 @@ export async function runImport(
 
 /** `ledger check`: the reconciliation of the whole log. */
 export function runCheck(config: LedgerConfig, filter: ReconcileFilter = {}): Promise<ReconciliationReport> {
-  return withStore(config, (store) => reconcileStore(store, Catalogue.load(), filter));
+  return withStore(config, (store) => reconcileStore(store, Catalogue.load(config.catalogueDir), filter));
 }
 
 export function formatOutcome(run: ImportRun): string {

@@ -13,6 +13,7 @@ import {
 } from '../store/event-store.port';
 import type { FiguresState } from '../commands/state-figure/figure.state';
 import { ASSERTION_STREAM_PREFIX } from '../commands/state-figure/figure.state';
+import { groupUnitProblems } from './group-unit-problems';
 import { CompiledEntry, compileJournal } from './journal.compile';
 import { JournalProblem, JournalText, journalDigest, readJournalText } from './journal.format';
 
@@ -202,7 +203,7 @@ export class JournalImporter {
       }
       problems.push(...unresolvedReferences(compiled.entries, session.figureIds()));
       if (problems.length > 0) {
-        return { ...summary, status: 'rejected', problems: problems.sort((a, b) => (a.entry ?? -1) - (b.entry ?? -1)) };
+        return { ...summary, status: 'rejected', problems: groupUnitProblems(problems).sort((a, b) => (a.entry ?? -1) - (b.entry ?? -1)) };
       }
       if (options.dryRun) return { ...summary, status: 'valid', events: session.events };
       options.onProgress?.({ phase: 'storing', done: 0, total: session.events });

@@ -25,7 +25,7 @@ export function registerProjectionCommands(program: Command): void {
       const store = await createEventStore(config);
       const readModels = ReadModelDb.open(config.readModelFile);
       try {
-        const ctx = catalogueContext(Catalogue.load());
+        const ctx = catalogueContext(Catalogue.load(config.catalogueDir));
         let last = 0;
         const result = await rebuildReadModels(store, readModels, ctx, {
           batchSize: opts.batch,
@@ -54,7 +54,7 @@ export function registerProjectionCommands(program: Command): void {
       const config = loadConfig();
       const store = await createEventStore(config);
       try {
-        const result = await verifyReadModels(store, config.readModelFile, catalogueContext(Catalogue.load()), { maxDifferences: opts.maxDifferences });
+        const result = await verifyReadModels(store, config.readModelFile, catalogueContext(Catalogue.load(config.catalogueDir)), { maxDifferences: opts.maxDifferences });
         if (result.differenceCount === 0) {
           console.log(`read models verified at position ${result.position} (generation ${result.generation}): ${result.rowsCompared} rows, no difference`);
           return;

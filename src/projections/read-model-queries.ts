@@ -271,9 +271,8 @@ export class ReadModelQueries {
   // ---------------------------------------------------------------- filters
 
   private unitLevel(unit: string, field = 'unit'): Level {
-    const u = this.catalogue.units.get(unit);
-    if (!u) throw InvalidCommand.field(field, `unknown administrative unit "${unit}"`);
-    return u.level === 'province' ? 'province' : u.level === 'district' ? 'district' : 'unit';
+    const level = this.catalogue.requireUnitCode(field, unit);
+    return level === 'province' ? 'province' : level === 'district' ? 'district' : 'unit';
   }
 
   /** The components a code stands for: a project and its sub-projects, or one component. */

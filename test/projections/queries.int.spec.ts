@@ -26,15 +26,10 @@ import { Harness, harness } from '../support/projections';
 
 /** The catalogue with two communes of Văn Quan. */
 function catalogueWithCommunes(): Catalogue {
-  const base = Catalogue.load();
-  return new Catalogue({
-    ...base.data,
-    units: [
-      ...base.data.units,
-      { code: '18401', level: 'commune', parent: VAN_QUAN, nameVi: 'Xã Tri Lễ' },
-      { code: '18402', level: 'commune', parent: VAN_QUAN, nameVi: 'Xã Hữu Lễ' },
-    ],
-  });
+  return Catalogue.load().withUnits([
+    { code: '18401', level: 'commune', parent: VAN_QUAN, nameVi: 'Xã Tri Lễ' },
+    { code: '18402', level: 'commune', parent: VAN_QUAN, nameVi: 'Xã Hữu Lễ' },
+  ]);
 }
 
 const VQ = (number: string, date: string) => decision(number, date, 'UBND huyện Văn Quan');

@@ -30,7 +30,7 @@ describe('on a synthetic log shaped like the programme', () => {
       expect(end.rows.map(({ events: _e, ...r }) => r)).toEqual(now.rows.map(({ events: _e, ...r }) => r));
       expect(end.total).toEqual(now.total);
     }
-    const province = catalogue.units.get('S01') ? 'S01' : 'S02';
+    const province = catalogue.units.has('S01') ? 'S01' : 'S02';
     const now = h.queries.progress({ unit: province });
     const end = h.queries.progress({ unit: province, asOf: '2100-01-01' });
     expect({ ...end, asOf: null }).toEqual(now);

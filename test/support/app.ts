@@ -20,10 +20,13 @@ export interface TestLedger {
 
 export const OFFICER = { 'x-actor': 'can-bo-lan', 'x-role': 'officer' };
 
-/** The real application on a real SQLite file in a temp folder, driven through Fastify's inject. */
-export async function startTestLedger(): Promise<TestLedger> {
+/**
+ * The real application on a real SQLite file in a temp folder, driven through Fastify's inject. `env`: more
+ * configuration variables, as `npm start` would read them (e.g. LEDGER_CATALOGUE_DIR).
+ */
+export async function startTestLedger(env: NodeJS.ProcessEnv = {}): Promise<TestLedger> {
   const dir = mkdtempSync(join(tmpdir(), 'ledger-e2e-'));
-  const config = loadConfig({ LEDGER_DATA_DIR: dir, PORT: '0' });
+  const config = loadConfig({ LEDGER_DATA_DIR: dir, PORT: '0', ...env });
   const store = new SqliteEventStore({ file: config.dbFile });
   const app = await createApp(config, store, { logger: false });
   await app.init();

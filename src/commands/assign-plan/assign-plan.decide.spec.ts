@@ -9,6 +9,7 @@ import {
   lineKey,
   planAssigned,
 } from '../../../test/support/fixtures';
+import { fundLineStream } from '../../fund-line/fund-line.key';
 import { AssignPlan, decideAssignPlan } from './assign-plan.decide';
 
 const spec = deciderSpec((cmd: AssignPlan, given) => decideAssignPlan(cmd, given.line(cmd.line), catalogue));
@@ -114,17 +115,25 @@ describe('AssignPlan (giao kế hoạch vốn)', () => {
         .thenThrows(InvalidCommand, 'line.capitalType', 'unknown capital type "ĐTPT"; valid: DTPT, SN');
     });
 
-    it('refuses an unknown unit and lists the valid ones', () => {
+    it('refuses an unknown unit and names at most five units of the budget year near it, not every valid code', () => {
       spec
         .given([])
-        .when(assign({ line: lineKey({ unit: '999' }) }))
+        .when(assign({ line: lineKey({ unit: '76' }) }))
         .thenThrows(
           InvalidCommand,
           'line.unit',
-          'unknown administrative unit "999"; valid: 20, 184, 84, 849, 08, 076, ' +
-            // the communes of Văn Quan, from the catalogue extension units-184-van-quan.json
-            '06253, 06256, 06268, 06274, 06277, 06280, 06283, 06286, 06292, 06295, 06298, 06301, 06307, 06313, 06316, 06319, 06322',
+          // "76" lost the leading zero of district 076; then the provinces whose codes are one keystroke away
+          'unknown administrative unit "76"; nearest in 2024: 076 Huyện Sơn Dương (Tỉnh Tuyên Quang), 75 Tỉnh Đồng Nai, ' +
+            '77 Tỉnh Bà Rịa - Vũng Tàu, 74 Tỉnh Bình Dương, 79 Thành phố Hồ Chí Minh',
         );
+    });
+
+    it('accepts a plan of 2025 for a district abolished on 1/7/2025: it existed on days of that year', () => {
+      const line = lineKey({ unit: '849', budgetYear: 2025, originYear: 2025 });
+      spec
+        .given([])
+        .when(assign({ line }))
+        .then([{ stream: fundLineStream(line), events: [{ type: 'PlanAssigned', version: 1, data: { line, amount: '8036000000' } }] }]);
     });
 
     it('refuses an unknown programme', () => {

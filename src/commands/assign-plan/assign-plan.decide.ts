@@ -18,18 +18,19 @@ export interface AssignPlan {
 export function decideAssignPlan(cmd: AssignPlan, _line: FundLineState, catalogue: Catalogue): StreamEvents[] {
   requireDecision(cmd.basis.legalBasis, 'assigning a plan');
   money(cmd.amount);
+  // First the programme's validity: a year outside it is the problem, whatever the units of that year.
+  const programme = catalogue.programmes.get(cmd.line.programme);
+  if (programme && (cmd.line.budgetYear < programme.firstYear || cmd.line.budgetYear > programme.lastYear)) {
+    throw InvalidCommand.field(
+      'line.budgetYear',
+      `${cmd.line.budgetYear} is outside programme ${cmd.line.programme} (${programme.firstYear}-${programme.lastYear})`,
+    );
+  }
   const line = checkLineKey(catalogue, cmd.line, 'line');
   if (line.originYear !== line.budgetYear) {
     throw InvalidCommand.field(
       'line.originYear',
       `a plan is assigned for its own year (${line.budgetYear}); money of ${line.originYear} arrives by carry-over`,
-    );
-  }
-  const programme = catalogue.programmes.get(line.programme);
-  if (programme && (line.budgetYear < programme.firstYear || line.budgetYear > programme.lastYear)) {
-    throw InvalidCommand.field(
-      'line.budgetYear',
-      `${line.budgetYear} is outside programme ${line.programme} (${programme.firstYear}-${programme.lastYear})`,
     );
   }
   return [

@@ -217,6 +217,16 @@ describe('CarryOver (chuyển nguồn)', () => {
     });
   });
 
+  describe("when the line's unit no longer exists in the next year", () => {
+    it('refuses to carry 2025 money of a district abolished on 1/7/2025 into 2026, naming the units that took it over', () => {
+      const line2025 = lineKey({ budgetYear: 2025, originYear: 2025 });
+      spec
+        .given([planAssigned('2000000000', line2025)])
+        .when(carryOver('500000000', { from: line2025, deadline: '2026-12-31', basis: { ...CARRY_DECISION, effectiveDate: '2025-12-20' } }))
+        .thenThrows(InvalidCommand, 'from.unit', /^administrative unit "184" \(Huyện Văn Quan\) did not exist in 2026: .* it went into \(2025-07-01\): 06253 Xã Văn Quan/);
+    });
+  });
+
   describe('when the deadline does not fall in the next year', () => {
     it('refuses a deadline before the next budget year', () => {
       spec

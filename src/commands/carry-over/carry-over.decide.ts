@@ -34,6 +34,9 @@ export function decideCarryOver(
   requireDecision(cmd.basis.legalBasis, 'carrying money over');
   const source = checkLineKey(catalogue, cmd.from, 'from');
   const target = carryOverTarget(source);
+  // The receiving line is of the next year: its unit must exist in that year (a district abolished on
+  // 1/7/2025 hands its money to the units that took it over; it does not carry it into 2026).
+  catalogue.requireUnit('from.unit', target.unit, target.budgetYear);
   requireLine(from, source);
   if (cmd.deadline <= cmd.basis.effectiveDate || cmd.deadline < `${target.budgetYear}-01-01`) {
     throw InvalidCommand.field(

@@ -39,8 +39,8 @@ export function decideReclassifyActivity(
   requireDecision(cmd.basis.legalBasis, 'reclassifying an activity');
   requireActivity(activity, cmd.activityId);
   const toComponent = cmd.toComponent ?? activity.component;
-  catalogue.requireComponent('toComponent', toComponent);
-  const kind = catalogue.requireActivityKind('toKind', cmd.toKind);
+  catalogue.requireComponent('toComponent', toComponent, activity.programme);
+  const kind = catalogue.requireActivityKind('toKind', cmd.toKind, activity.programme);
   if (!kind.components.includes(toComponent)) {
     throw InvalidCommand.field(
       'toKind',

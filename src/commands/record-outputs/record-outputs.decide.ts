@@ -20,8 +20,9 @@ export function decideRecordOutputs(cmd: RecordOutputs, activity: ActivityState,
     throw InvalidCommand.field('legalBasis', 'outputs are recorded on a decision or a document (acceptance minutes, report), not a voucher');
   }
   requireActivity(activity, cmd.activityId);
-  cmd.outputs.forEach((o, i) => catalogue.requireIndicator(`outputs[${i}].indicator`, o.indicator));
-  Object.keys(cmd.beneficiaries ?? {}).forEach((c) => catalogue.requireBeneficiaryCategory(`beneficiaries.${c}`, c));
+  const programme = activity.programme;
+  cmd.outputs.forEach((o, i) => catalogue.requireIndicator(`outputs[${i}].indicator`, o.indicator, programme));
+  Object.keys(cmd.beneficiaries ?? {}).forEach((c) => catalogue.requireBeneficiaryCategory(`beneficiaries.${c}`, c, programme));
   if (activity.status === 'completed') {
     throw new CommandRefused('ACTIVITY_COMPLETED', `activity ${cmd.activityId} was completed; outputs after completion need a correcting decision`, {
       activityId: cmd.activityId,

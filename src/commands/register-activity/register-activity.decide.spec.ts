@@ -123,12 +123,44 @@ describe('RegisterActivity (đăng ký hoạt động)', () => {
       spec.given([]).when(register({ programme: 'GNBV' })).thenThrows(InvalidCommand, 'programme', 'unknown programme "GNBV"; valid: GNBV-2021-2025');
     });
 
-    it('refuses an unknown unit', () => {
-      spec.given([]).when(register({ unit: '185' })).thenThrows(InvalidCommand, 'unit', /^unknown administrative unit "185"; valid: 20, 184/);
+    it('refuses an unknown unit, naming the nearest units of the decision day instead of every valid code', () => {
+      spec
+        .given([])
+        .when(register({ unit: '1840' }))
+        .thenThrows(InvalidCommand, 'unit', /^unknown administrative unit "1840"; nearest on 2023-12-22: [^;]*$/);
     });
 
     it('refuses an unknown commune, naming its position', () => {
-      spec.given([]).when(register({ communes: ['184', '06190'] })).thenThrows(InvalidCommand, 'communes[1]', /unknown administrative unit "06190"/);
+      spec.given([]).when(register({ communes: ['184', '06299'] })).thenThrows(InvalidCommand, 'communes[1]', /^unknown administrative unit "06299"; nearest on 2023-12-22: 06298 Xã Bình Phúc \(Huyện Văn Quan\)/);
+    });
+  });
+
+  describe('when a unit did not exist on the day the decision took effect', () => {
+    const on = (effectiveDate: string): RegisterActivity['basis'] => ({ ...DECISION, effectiveDate });
+
+    it('accepts a commune merged at the end of 2024 for a decision of mid-2024', () => {
+      spec
+        .given([])
+        .when(register({ communes: ['06295', '06301'], basis: on('2024-06-30') }))
+        .then([{ stream: 'activity-VQ-DA5-2024-01', events: [activityRegistered(HOUSING, { communes: ['06295', '06301'] })] }]);
+    });
+
+    it('refuses it for a decision of 2025, saying when it existed', () => {
+      spec
+        .given([])
+        .when(register({ communes: ['06295'], basis: on('2025-03-01') }))
+        .thenThrows(
+          InvalidCommand,
+          'communes[0]',
+          /^administrative unit "06295" \(Xã Đồng Giáp\) did not exist on 2025-03-01: it existed from before 2021-02-01 to 2024-12-31; nearest on 2025-03-01: /,
+        );
+    });
+
+    it('refuses a district after the reform and names the units that took it over', () => {
+      spec
+        .given([])
+        .when(register({ basis: on('2026-02-01') }))
+        .thenThrows(InvalidCommand, 'unit', /^administrative unit "184" \(Huyện Văn Quan\) did not exist on 2026-02-01: .* it went into \(2025-07-01\): 06253 Xã Văn Quan/);
     });
 
     it('refuses an unknown beneficiary category and lists the valid ones', () => {

@@ -24,18 +24,19 @@ export interface RegisterActivity {
 export function decideRegisterActivity(cmd: RegisterActivity, state: ActivityState, catalogue: Catalogue): StreamEvents[] {
   requireDecision(cmd.basis.legalBasis, 'registering an activity');
   catalogue.requireProgramme('programme', cmd.programme);
-  catalogue.requireComponent('component', cmd.component);
-  const kind = catalogue.requireActivityKind('kind', cmd.kind);
+  catalogue.requireComponent('component', cmd.component, cmd.programme);
+  const kind = catalogue.requireActivityKind('kind', cmd.kind, cmd.programme);
   if (!kind.components.includes(cmd.component)) {
     throw InvalidCommand.field(
       'kind',
       `activity kind ${cmd.kind} does not belong to component ${cmd.component}; it belongs to ${kind.components.join(', ')}`,
     );
   }
-  catalogue.requireUnit('unit', cmd.unit);
-  cmd.communes.forEach((c, i) => catalogue.requireUnit(`communes[${i}]`, c));
-  Object.keys(cmd.beneficiaries).forEach((c) => catalogue.requireBeneficiaryCategory(`beneficiaries.${c}`, c));
-  cmd.targets.forEach((t, i) => catalogue.requireIndicator(`targets[${i}].indicator`, t.indicator));
+  // Units as they were on the day the decision took effect.
+  catalogue.requireUnit('unit', cmd.unit, cmd.basis.effectiveDate);
+  cmd.communes.forEach((c, i) => catalogue.requireUnit(`communes[${i}]`, c, cmd.basis.effectiveDate));
+  Object.keys(cmd.beneficiaries).forEach((c) => catalogue.requireBeneficiaryCategory(`beneficiaries.${c}`, c, cmd.programme));
+  cmd.targets.forEach((t, i) => catalogue.requireIndicator(`targets[${i}].indicator`, t.indicator, cmd.programme));
   if (state.activityId !== null) {
     throw new CommandRefused('ACTIVITY_EXISTS', `activity ${cmd.activityId} is already registered ("${state.name}")`, {
       activityId: cmd.activityId,

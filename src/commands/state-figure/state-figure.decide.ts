@@ -38,7 +38,7 @@ export interface StateFigure {
 export const isMoneyMeasure = (m: FigureMeasure): boolean =>
   (LEDGER_MEASURES as readonly string[]).includes(m) || (STATED_ONLY_MEASURES as readonly string[]).includes(m);
 
-function checkScope(catalogue: Catalogue, scope: FigureScope, problems: FieldProblem[]): void {
+function checkScope(catalogue: Catalogue, scope: FigureScope, asOf: string, problems: FieldProblem[]): void {
   const attempt = (check: () => void) => {
     try {
       check();
@@ -48,10 +48,11 @@ function checkScope(catalogue: Catalogue, scope: FigureScope, problems: FieldPro
     }
   };
   attempt(() => catalogue.requireProgramme('scope.programme', scope.programme));
-  attempt(() => catalogue.requireUnit('scope.unit', scope.unit));
+  // The unit must have existed in the year the figure is about: its budget year, else the year of asOf.
+  attempt(() => catalogue.requireUnit('scope.unit', scope.unit, scope.budgetYear ?? Number(asOf.slice(0, 4))));
   if (scope.component !== undefined) {
     attempt(() => {
-      const component = catalogue.requireComponent('scope.component', scope.component as string);
+      const component = catalogue.requireComponent('scope.component', scope.component as string, scope.programme);
       if (scope.content !== undefined && !(component.contents ?? []).some((c) => c.code === scope.content)) {
         throw InvalidCommand.field('scope.content', `component ${scope.component} has no content item "${scope.content}"`);
       }
@@ -59,9 +60,9 @@ function checkScope(catalogue: Catalogue, scope: FigureScope, problems: FieldPro
   } else if (scope.content !== undefined) {
     problems.push({ field: 'scope.content', problem: 'a content item needs its component' });
   }
-  (scope.sources ?? []).forEach((s, i) => attempt(() => catalogue.requireSource(`scope.sources[${i}]`, s)));
+  (scope.sources ?? []).forEach((s, i) => attempt(() => catalogue.requireSource(`scope.sources[${i}]`, s, scope.programme)));
   if (scope.sources !== undefined && scope.sources.length === 0) problems.push({ field: 'scope.sources', problem: 'names no source' });
-  if (scope.capitalType !== undefined) attempt(() => catalogue.requireCapitalType('scope.capitalType', scope.capitalType as string));
+  if (scope.capitalType !== undefined) attempt(() => catalogue.requireCapitalType('scope.capitalType', scope.capitalType as string, scope.programme));
   const programme = catalogue.programmes.get(scope.programme);
   for (const f of ['budgetYear', 'originYear'] as const) {
     const year = scope[f];
@@ -92,7 +93,7 @@ export function decideStateFigure(cmd: StateFigure, state: FiguresState, catalog
   if (!FIGURE_MEASURES.includes(cmd.measure)) {
     problems.push({ field: 'measure', problem: `unknown measure "${cmd.measure}"; valid: ${FIGURE_MEASURES.join(', ')}` });
   }
-  checkScope(catalogue, cmd.scope, problems);
+  checkScope(catalogue, cmd.scope, cmd.asOf, problems);
   const money = isMoneyMeasure(cmd.measure);
   const hasQuantity = cmd.indicator !== undefined || cmd.quantity !== undefined;
   if (cmd.amount !== undefined && !MONEY.test(cmd.amount)) {
@@ -120,7 +121,7 @@ export function decideStateFigure(cmd: StateFigure, state: FiguresState, catalog
       problems.push({ field: 'quantity', problem: 'a quantity needs its indicator, and an indicator its quantity' });
     } else {
       try {
-        catalogue.requireIndicator('indicator', cmd.indicator);
+        catalogue.requireIndicator('indicator', cmd.indicator, cmd.scope.programme);
       } catch (error) {
         if (error instanceof InvalidCommand) problems.push(...error.problems);
         else throw error;
