@@ -8,8 +8,6 @@ import {
   Param,
   Query,
   ServiceUnavailableException,
-  UsePipes,
-  ValidationPipe,
 } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiParam, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
 import { InvalidCommand } from '../shared/errors';
@@ -58,7 +56,6 @@ const FRESH = 'Every answer carries `position`: the global log position the read
 
 @ApiTags('read models')
 @ApiServiceUnavailableResponse({ description: 'minPosition was not reached within 2 s, or the read models are not built yet' })
-@UsePipes(new ValidationPipe({ transform: true, whitelist: true, forbidNonWhitelisted: true }))
 @Controller()
 export class ReadModelsController {
   constructor(
