@@ -1,5 +1,5 @@
-import { ValidationError, ValidationPipe } from '@nestjs/common';
-import { FieldProblem, InvalidCommand } from '../shared/errors';
+import { ArgumentMetadata, ValidationError, ValidationPipe } from '@nestjs/common';
+import { FieldProblem, InvalidCommand, InvalidRequest } from '../shared/errors';
 
 /** Flattens class-validator's tree into "line.budgetYear: must not be less than 2000" problems. */
 export function toProblems(errors: readonly ValidationError[], prefix = ''): FieldProblem[] {
@@ -13,12 +13,30 @@ export function toProblems(errors: readonly ValidationError[], prefix = ''): Fie
   });
 }
 
-/** Whitelisting pipe: unknown fields are refused (a typo must not silently drop a figure). */
-export const ledgerValidationPipe = () =>
-  new ValidationPipe({
-    transform: true,
-    whitelist: true,
-    forbidNonWhitelisted: true,
-    forbidUnknownValues: true,
-    exceptionFactory: (errors) => new InvalidCommand(toProblems(errors)),
-  });
+/**
+ * Whitelisting pipe: unknown fields are refused (a typo must not silently drop a figure). A bad body is a
+ * malformed command (INVALID_COMMAND: the only validated bodies are commands); a bad query string, an
+ * INVALID_REQUEST.
+ */
+export class LedgerValidationPipe extends ValidationPipe {
+  constructor() {
+    super({
+      transform: true,
+      whitelist: true,
+      forbidNonWhitelisted: true,
+      forbidUnknownValues: true,
+      exceptionFactory: (errors) => new InvalidRequest(toProblems(errors)),
+    });
+  }
+
+  override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
+    try {
+      return await super.transform(value, metadata);
+    } catch (error) {
+      if (metadata.type === 'body' && error instanceof InvalidRequest) throw new InvalidCommand(error.problems);
+      throw error;
+    }
+  }
+}
+
+export const ledgerValidationPipe = () => new LedgerValidationPipe();
