@@ -59,6 +59,7 @@ export async function startTestLedger(options: TestLedgerOptions = {}): Promise<
     throw new Error('the test ledger runs on the embedded SQLite store');
   }
   const store = ledger.store;
+  if (options.demo) await readModelsAt(ledger.url, await store.headPosition());
 
   const request: TestLedger['request'] = async (method, path, { body, headers = {} } = {}) => {
     const json = body !== undefined && typeof body !== 'string' && !Buffer.isBuffer(body);
@@ -96,4 +97,16 @@ export async function startTestLedger(options: TestLedgerOptions = {}): Promise<
       rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * npm start serves at once while the read models still fold the demo in the background: wait, through the API as
+ * a client would (minPosition), until they reflect the whole log, so that every test sees the same figures.
+ */
+async function readModelsAt(url: string, position: number): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    const res = await fetch(`${url}/read-models/status?minPosition=${position}`);
+    if (res.status === 200) return;
+    if (attempt >= 15) throw new Error(`the read models did not reach position ${position}: ${res.status} ${await res.text()}`);
+  }
 }
