@@ -4,6 +4,7 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { AppModule } from './app.module';
+import { parseJsonBodies } from './api/json-body';
 import { LedgerExceptionFilter } from './api/ledger-exception.filter';
 import { ledgerValidationPipe } from './api/validation';
 import { LedgerConfig, loadConfig } from './config/ledger-config';
@@ -18,13 +19,14 @@ export interface LedgerApp {
   close(): Promise<void>;
 }
 
-/** Builds the HTTP application on an opened store: the API, validation, error mapping and OpenAPI at /docs. */
+/** Builds the HTTP application on an opened store: the API, JSON bodies, validation, error mapping and OpenAPI at /docs. */
 export async function createApp(config: LedgerConfig, store: EventStore, options: { logger?: boolean } = {}) {
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.with(config, store), new FastifyAdapter({ bodyLimit: 50 * 1024 * 1024 }), {
     logger: options.logger === false ? false : ['error', 'warn', 'log'],
     // A module that cannot start (e.g. a bad catalogue file) rejects here with its message, instead of exiting.
     abortOnError: false,
   });
+  parseJsonBodies(app);
   app.useGlobalPipes(ledgerValidationPipe());
   app.useGlobalFilters(new LedgerExceptionFilter());
   app.enableShutdownHooks();
@@ -52,28 +54,29 @@ export async function startLedger(
   options: { logger?: boolean; demo?: boolean } = {},
 ): Promise<LedgerApp> {
   const store = await createEventStore(config);
-  let started: NestFastifyApplication | undefined;
+  let app: NestFastifyApplication | undefined;
   try {
     if (options.demo && config.demo && config.store === 'sqlite') {
       await loadDemoData(store, { log: (line) => new Logger('Demo').log(line) });
     }
-    started = await createApp(config, store, options);
-    await started.listen(config.port, config.host);
+    app = await createApp(config, store, options);
+    await app.listen(config.port, config.host);
   } catch (error) {
-    await started?.close();
+    // A ledger that cannot start leaves nothing open behind it (the port, the database files).
+    await app?.close().catch(() => undefined);
     await store.close();
     throw error;
   }
-  const app = started;
   const address = app.getHttpServer().address();
   const port = typeof address === 'object' && address ? address.port : config.port;
   const url = `http://127.0.0.1:${port}`;
+  const started = app;
   return {
-    app,
+    app: started,
     store,
     url,
     close: async () => {
-      await app.close();
+      await started.close();
       await store.close();
     },
   };

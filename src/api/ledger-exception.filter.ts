@@ -1,26 +1,65 @@
-import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
+import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
+import { AuditNotFound, AuditUnavailable } from '../audit/audit';
+import { NothingSelected } from '../audit/bundle-selection';
+import { LogIntegrityError } from '../audit/merkle-log';
+import { JournalRejected } from '../journal/journal.importer';
+import { NotInReadModel, ReadModelUnavailable } from '../projections/read-model-queries';
+import { ReadModelBehind } from '../projections/read-models.controller';
+import { CommandRefused, FieldProblem, InvalidRequest } from '../shared/errors';
 import { IdempotencyKeyTaken, WrongExpectedRevision } from '../store/event-store.port';
-import { CommandRefused, InvalidCommand } from '../shared/errors';
+import { MalformedJson } from './json-body';
 
-/** The one place where ledger errors become HTTP responses. */
+/**
+ * The body of every error answer, from every route: a stable machine code, a sentence a person can read, every bad
+ * field for malformed input, and the facts behind a refusal. Never a stack trace or a file path.
+ */
+export interface ErrorBody {
+  readonly error: string;
+  readonly message: string;
+  readonly problems?: readonly (FieldProblem & { readonly code?: string })[];
+  readonly details?: Readonly<Record<string, unknown>>;
+}
+
+/** Codes of the HTTP errors raised by Nest and Fastify themselves (unknown route, actor guard, body limits...). */
+const HTTP_CODES: Readonly<Record<number, string>> = {
+  [HttpStatus.BAD_REQUEST]: 'BAD_REQUEST',
+  [HttpStatus.UNAUTHORIZED]: 'UNAUTHENTICATED',
+  [HttpStatus.FORBIDDEN]: 'FORBIDDEN',
+  [HttpStatus.NOT_FOUND]: 'NOT_FOUND',
+  [HttpStatus.METHOD_NOT_ALLOWED]: 'METHOD_NOT_ALLOWED',
+  [HttpStatus.NOT_ACCEPTABLE]: 'NOT_ACCEPTABLE',
+  [HttpStatus.REQUEST_TIMEOUT]: 'REQUEST_TIMEOUT',
+  [HttpStatus.PAYLOAD_TOO_LARGE]: 'PAYLOAD_TOO_LARGE',
+  [HttpStatus.UNSUPPORTED_MEDIA_TYPE]: 'UNSUPPORTED_MEDIA_TYPE',
+  [HttpStatus.TOO_MANY_REQUESTS]: 'TOO_MANY_REQUESTS',
+  [HttpStatus.SERVICE_UNAVAILABLE]: 'UNAVAILABLE',
+};
+
+type Answer = readonly [status: number, body: ErrorBody];
+
+/** The one place where errors become HTTP answers: every route, one shape, the same code for the same cause. */
 @Catch()
 export class LedgerExceptionFilter implements ExceptionFilter {
   private readonly logger = new Logger('HTTP');
 
   catch(error: unknown, host: ArgumentsHost): void {
     const reply = host.switchToHttp().getResponse<FastifyReply>();
-    const [status, body] = this.toResponse(error);
+    const [status, body] = this.toAnswer(error);
     void reply.status(status).send(body);
   }
 
-  private toResponse(error: unknown): [number, Record<string, unknown>] {
-    if (error instanceof InvalidCommand) {
-      return [400, { error: 'INVALID_COMMAND', message: error.message, problems: error.problems }];
+  toAnswer(error: unknown): Answer {
+    // Malformed input: 400, every bad field.
+    if (error instanceof InvalidRequest) return [400, { error: error.code, message: error.message, problems: error.problems }];
+    if (error instanceof MalformedJson) return [400, { error: 'MALFORMED_JSON', message: error.message }];
+    if (error instanceof JournalRejected) {
+      const details = error.journal ? { details: { journal: error.journal } } : {};
+      return [error.refused ? 409 : 400, { error: error.code, message: error.message, problems: error.problems, ...details }];
     }
+    // Business refusals and concurrency: 409, 412, 422.
     if (error instanceof CommandRefused) {
-      const status = error.code === 'IDEMPOTENCY_KEY_REUSED' ? 422 : 409;
-      return [status, { error: error.code, message: error.reason, details: error.details }];
+      return [error.code === 'IDEMPOTENCY_KEY_REUSED' ? 422 : 409, { error: error.code, message: error.reason, details: error.details }];
     }
     if (error instanceof WrongExpectedRevision) {
       return [
@@ -32,15 +71,36 @@ export class LedgerExceptionFilter implements ExceptionFilter {
         },
       ];
     }
-    if (error instanceof IdempotencyKeyTaken) {
-      return [409, { error: 'IDEMPOTENCY_KEY_IN_USE', message: error.message }];
+    if (error instanceof IdempotencyKeyTaken) return [409, { error: 'IDEMPOTENCY_KEY_IN_USE', message: error.message }];
+    // What was asked for is not there: 404.
+    if (error instanceof NotInReadModel || error instanceof AuditNotFound || error instanceof NothingSelected) {
+      return [404, { error: 'NOT_FOUND', message: error.message }];
     }
-    if (error instanceof HttpException) {
-      const response = error.getResponse();
-      const body = typeof response === 'string' ? { message: response } : (response as Record<string, unknown>);
-      return [error.getStatus(), { error: body.error ?? error.name, ...body }];
+    // Not ready: 503, retry later.
+    if (error instanceof ReadModelBehind) {
+      return [503, { error: 'READ_MODEL_BEHIND', message: error.message, details: { position: error.position, minPosition: error.minPosition } }];
     }
+    if (error instanceof ReadModelUnavailable) return [503, { error: 'READ_MODEL_UNAVAILABLE', message: error.message }];
+    if (error instanceof AuditUnavailable) return [503, { error: 'AUDIT_UNAVAILABLE', message: error.message }];
+    if (error instanceof LogIntegrityError) {
+      this.logger.error(error.message);
+      return [500, { error: 'LOG_INTEGRITY', message: error.message }];
+    }
+    if (error instanceof HttpException) return this.fromHttpException(error);
     this.logger.error(error instanceof Error ? (error.stack ?? error.message) : String(error));
     return [500, { error: 'INTERNAL', message: 'the ledger failed to process the request; nothing was recorded by it' }];
+  }
+
+  /** Nest's and Fastify's own errors: their status kept, their message as one sentence, a stable code. */
+  private fromHttpException(error: HttpException): Answer {
+    const status = error.getStatus();
+    if (status === 500) {
+      this.logger.error(error.stack ?? error.message);
+      return [500, { error: 'INTERNAL', message: 'the ledger failed to process the request; nothing was recorded by it' }];
+    }
+    const response = error.getResponse();
+    const raw = typeof response === 'string' ? response : (response as { message?: unknown }).message;
+    const message = Array.isArray(raw) ? raw.map(String).join('; ') : typeof raw === 'string' ? raw : error.message;
+    return [status, { error: HTTP_CODES[status] ?? `HTTP_${status}`, message }];
   }
 }

@@ -1,17 +1,9 @@
-import {
-  BadRequestException,
-  Controller,
-  Get,
-  InternalServerErrorException,
-  NotFoundException,
-  Post,
-  Query,
-} from '@nestjs/common';
+import { Controller, Get, Post, Query } from '@nestjs/common';
 import { ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { InvalidRequest } from '../shared/errors';
 import { AuditNotFound } from './audit';
 import { AuditService } from './audit.service';
-import { NothingSelected, parseBundleQuery } from './bundle-selection';
-import { LogIntegrityError } from './merkle-log';
+import { parseBundleQuery } from './bundle-selection';
 
 @ApiTags('audit')
 @Controller('audit')
@@ -39,7 +31,7 @@ export class AuditController {
   @ApiOperation({ summary: 'The latest signed tree head' })
   latestTreeHead() {
     const head = this.audit.get().log.latestTreeHead();
-    if (!head) throw new NotFoundException('no tree head has been signed yet');
+    if (!head) throw new AuditNotFound('no tree head has been signed yet');
     return head;
   }
 
@@ -54,8 +46,8 @@ export class AuditController {
   @ApiQuery({ name: 'eventId', required: true, type: String })
   @ApiQuery({ name: 'treeSize', required: false, type: Number, description: 'default: a signed tree head that covers the event' })
   inclusionProof(@Query('eventId') eventId?: string, @Query('treeSize') treeSize?: string) {
-    if (!eventId) throw new BadRequestException('eventId is required');
-    return http(() => this.audit.get().inclusionProof(eventId, count(treeSize, 'treeSize')));
+    if (!eventId) throw InvalidRequest.field('eventId', 'is required');
+    return this.audit.get().inclusionProof(eventId, count(treeSize, 'treeSize'));
   }
 
   @Get('proofs/consistency')
@@ -64,8 +56,8 @@ export class AuditController {
   @ApiQuery({ name: 'second', required: false, type: Number, description: 'default: the latest signed tree head' })
   consistencyProof(@Query('first') first?: string, @Query('second') second?: string) {
     const firstSize = count(first, 'first');
-    if (firstSize === undefined) throw new BadRequestException('first is required');
-    return http(() => this.audit.get().consistencyProof(firstSize, count(second, 'second')));
+    if (firstSize === undefined) throw InvalidRequest.field('first', 'is required');
+    return this.audit.get().consistencyProof(firstSize, count(second, 'second'));
   }
 
   @Get('bundles')
@@ -85,26 +77,14 @@ export class AuditController {
     @Query('issuer') issuer?: string,
     @Query('date') date?: string,
   ) {
-    return http(() => this.audit.get().exportBundle(parseBundleQuery({ line, activity, decision, issuer, date })));
+    return this.audit.get().exportBundle(parseBundleQuery({ line, activity, decision, issuer, date }));
   }
 }
 
 function count(value: string | undefined, name: string): number | undefined {
   if (value === undefined || value === '') return undefined;
   if (!/^\d+$/.test(value) || !Number.isSafeInteger(Number(value))) {
-    throw new BadRequestException(`${name} must be a whole number, not "${value}"`);
+    throw InvalidRequest.field(name, `must be a whole number, not "${value}"`);
   }
   return Number(value);
-}
-
-/** Audit errors as HTTP answers. */
-async function http<T>(run: () => T | Promise<T>): Promise<T> {
-  try {
-    return await run();
-  } catch (error) {
-    if (error instanceof AuditNotFound || error instanceof NothingSelected) throw new NotFoundException(error.message);
-    if (error instanceof RangeError) throw new BadRequestException(error.message);
-    if (error instanceof LogIntegrityError) throw new InternalServerErrorException(error.message);
-    throw error;
-  }
 }

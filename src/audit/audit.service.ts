@@ -1,14 +1,7 @@
-import {
-  Inject,
-  Injectable,
-  Logger,
-  OnApplicationBootstrap,
-  OnApplicationShutdown,
-  ServiceUnavailableException,
-} from '@nestjs/common';
+import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { LedgerConfig } from '../config/ledger-config';
 import { EVENT_STORE, EventStore } from '../store/event-store.port';
-import { Audit } from './audit';
+import { Audit, AuditUnavailable } from './audit';
 import { MerkleLog } from './merkle-log';
 import { loadSigningKey } from './signing-key';
 
@@ -50,7 +43,7 @@ export class AuditService implements OnApplicationBootstrap, OnApplicationShutdo
 
   /** The running audit log; refuses while the application is not (yet, or any more) running. */
   get(): Audit {
-    if (!this.audit) throw new ServiceUnavailableException('the audit log is not running');
+    if (!this.audit) throw new AuditUnavailable('the audit log is not running');
     return this.audit;
   }
 

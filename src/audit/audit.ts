@@ -1,3 +1,4 @@
+import { InvalidRequest } from '../shared/errors';
 import type { EventStore } from '../store/event-store.port';
 import { BundleQuery, NothingSelected, selectEvents } from './bundle-selection';
 import { LogIntegrityError, MerkleLog } from './merkle-log';
@@ -32,9 +33,14 @@ export interface ConsistencyProof {
   readonly proof: readonly string[];
 }
 
-/** A request names something the log does not have. */
+/** A request names something the log does not have (HTTP 404). */
 export class AuditNotFound extends Error {
   override readonly name = 'AuditNotFound';
+}
+
+/** The audit log is not running: the application is starting or stopping (HTTP 503, AUDIT_UNAVAILABLE). */
+export class AuditUnavailable extends Error {
+  override readonly name = 'AuditUnavailable';
 }
 
 const hex = (b: Buffer) => b.toString('hex');
@@ -75,9 +81,10 @@ export class Audit {
   inclusionProof(eventId: string, treeSize?: number): InclusionProof {
     const leaf = this.log.leafOf(eventId);
     if (!leaf) throw new AuditNotFound(`event ${eventId} is not in the log`);
+    if (treeSize !== undefined) this.checkTreeSize('treeSize', treeSize);
     const head = treeSize === undefined ? this.headCovering(leaf.leafIndex + 1) : this.log.treeHeadOfSize(treeSize);
     const size = head?.treeSize ?? (treeSize as number);
-    if (leaf.leafIndex >= size) throw new RangeError(`event ${eventId} is leaf ${leaf.leafIndex}, not in a tree of ${size} leaves`);
+    if (leaf.leafIndex >= size) throw InvalidRequest.field('treeSize', `event ${eventId} is leaf ${leaf.leafIndex}, not in a tree of ${size} leaves`);
     return {
       eventId,
       leafIndex: leaf.leafIndex,
@@ -92,7 +99,8 @@ export class Audit {
   /** That the tree of `second` leaves (default: the latest signed head) extends the tree of `first` leaves. */
   consistencyProof(first: number, second?: number): ConsistencyProof {
     const secondSize = second ?? this.log.latestTreeHead()?.treeSize ?? this.log.size();
-    if (first > secondSize) throw new RangeError(`the first tree (${first}) must not be larger than the second (${secondSize})`);
+    if (second !== undefined) this.checkTreeSize('second', second);
+    if (first > secondSize) throw InvalidRequest.field('first', `the first tree (${first}) must not be larger than the second (${secondSize})`);
     return {
       firstSize: first,
       secondSize,
@@ -100,6 +108,14 @@ export class Audit {
       secondRootHash: hex(this.log.rootHash(secondSize)),
       proof: this.log.consistencyProof(first, secondSize).map(hex),
     };
+  }
+
+  /** A tree size a client asked for: the log has had a tree of every size from 0 to its own. */
+  private checkTreeSize(field: string, size: number): void {
+    const current = this.log.size();
+    if (!Number.isSafeInteger(size) || size < 0 || size > current) {
+      throw InvalidRequest.field(field, `tree size ${size} is not between 0 and the log's size, ${current}`);
+    }
   }
 
   /**

@@ -1,5 +1,6 @@
 import type { FundLineKey, RecordedEvent } from '../../events';
 import { activityStream, FUND_LINE_STREAM_PREFIX, fundLineLabel } from '../fund-line/fund-line.key';
+import { InvalidRequest } from '../shared/errors';
 import type { EventStore } from '../store/event-store.port';
 import { readPages } from './merkle-log';
 import type { BundleSelection } from './verifier/formats';
@@ -18,12 +19,14 @@ export interface BundleQueryInput {
   readonly date?: string;
 }
 
-/** Exactly one of line, activity, decision; issuer and date only narrow a decision. Throws RangeError otherwise. */
+/** Exactly one of line, activity, decision; issuer and date only narrow a decision. Throws InvalidRequest otherwise. */
 export function parseBundleQuery(input: BundleQueryInput): BundleQuery {
   const given = (['line', 'activity', 'decision'] as const).filter((name) => input[name] !== undefined && input[name] !== '');
-  if (given.length !== 1) throw new RangeError('give exactly one of line, activity or decision');
+  if (given.length !== 1) {
+    throw InvalidRequest.field('line, activity, decision', given.length === 0 ? 'give one of them' : `give exactly one of them, not ${given.join(' and ')}`);
+  }
   if (given[0] !== 'decision' && (input.issuer !== undefined || input.date !== undefined)) {
-    throw new RangeError('issuer and date narrow a decision only');
+    throw InvalidRequest.field(input.issuer !== undefined ? 'issuer' : 'date', 'issuer and date narrow a decision only');
   }
   if (input.line) return { line: input.line };
   if (input.activity) return { activity: input.activity };
@@ -34,6 +37,7 @@ export function parseBundleQuery(input: BundleQueryInput): BundleQuery {
   };
 }
 
+/** A bundle's selection matches no event (HTTP 404). */
 export class NothingSelected extends Error {
   override readonly name = 'NothingSelected';
 }
@@ -98,7 +102,7 @@ async function selectLineByLabel(store: EventStore, label: string): Promise<{ se
   }
   if (byStream.size > 1) {
     // Labels leave out the programme, so two programmes can share one.
-    throw new RangeError(`"${label}" names ${byStream.size} fund lines; give the stream: ${[...byStream.keys()].join(', ')}`);
+    throw InvalidRequest.field('line', `"${label}" names ${byStream.size} fund lines; give the stream: ${[...byStream.keys()].join(', ')}`);
   }
   const [found] = byStream;
   if (!found) throw new NothingSelected(`no fund line is labelled "${label}"`);

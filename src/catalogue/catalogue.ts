@@ -1,6 +1,6 @@
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { InvalidCommand } from '../shared/errors';
+import { InvalidCommand, InvalidRequest } from '../shared/errors';
 import { BUILT_IN_CATALOGUE_DIR } from './built-in';
 import { ProgrammeFile, readProgrammeFile } from './programme-file';
 import { UnitLevel, UnitVersion } from './units/unit-lists';
@@ -266,7 +266,7 @@ export class Catalogue {
     const level = this.units.levelOf(code);
     if (level !== undefined) return level;
     const near = this.units.nearest(code).map((v) => this.units.label(v));
-    throw InvalidCommand.field(field, `unknown administrative unit "${code}"${near.length > 0 ? `; nearest: ${near.join(', ')}` : ''}`);
+    throw InvalidRequest.field(field, `unknown administrative unit "${code}"${near.length > 0 ? `; nearest: ${near.join(', ')}` : ''}`);
   }
 
   /** Codes above a unit, nearest first: at `when` (a year or a day), or over all its periods. */

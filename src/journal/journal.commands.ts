@@ -6,7 +6,7 @@ import { LedgerConfig, loadConfig } from '../config/ledger-config';
 import { formatVnd } from '../money/money';
 import { createEventStore } from '../store/create-event-store';
 import type { EventStore } from '../store/event-store.port';
-import { ImportOutcome, ImportProgress, JournalImporter, problemPlace } from './journal.importer';
+import { ImportOutcome, ImportProgress, INVALID_JOURNAL, JournalImporter, problemPlace } from './journal.importer';
 import { Finding, ReconcileFilter, ReconciliationReport } from './reconciliation';
 import { reconcileStore } from './journal.service';
 
@@ -67,7 +67,7 @@ export function formatOutcome(run: ImportRun): string {
       return `${run.file}: valid: ${o.entries} entries would be stored as ${o.events} events (dry run, nothing stored)`;
     case 'rejected':
       return [
-        `${run.file}: rejected, nothing stored: ${o.problems.length} problem${o.problems.length === 1 ? '' : 's'}`,
+        `${run.file}: ${o.code === INVALID_JOURNAL ? 'rejected' : 'refused by a business rule'} (${o.code}), nothing stored: ${o.problems.length} problem${o.problems.length === 1 ? '' : 's'}`,
         ...o.problems.map((p) => `  ${problemPlace(p)}: ${p.code ? `${p.code}: ` : ''}${p.problem}`),
       ].join('\n');
   }

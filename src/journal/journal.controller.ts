@@ -3,7 +3,6 @@ import { ApiBody, ApiConsumes, ApiHeader, ApiOperation, ApiQuery, ApiResponse, A
 import type { FastifyReply } from 'fastify';
 import type { Actor } from '../../events';
 import { ActorGuard } from '../actor/actor.guard';
-import { InvalidCommand } from '../shared/errors';
 import { JournalRejected } from './journal.importer';
 import { JournalService } from './journal.service';
 
@@ -26,7 +25,8 @@ export class JournalController {
   @ApiHeader({ name: 'X-Role', required: true, description: 'importer (or another writer role)' })
   @ApiResponse({ status: 201, description: 'imported: events and their positions' })
   @ApiResponse({ status: 200, description: 'already imported (nothing stored), or valid (dry run)' })
-  @ApiResponse({ status: 400, description: 'rejected: every problem, each with its entry (index, id, line) and field; nothing stored' })
+  @ApiResponse({ status: 400, description: 'INVALID_JOURNAL: every problem, each with its entry (index, id, line) and field; nothing stored' })
+  @ApiResponse({ status: 409, description: "refused by a business rule: the first refusal's code (e.g. INSUFFICIENT_UNALLOCATED), every problem with its entry and code; nothing stored" })
   async import(
     @Req() req: { actor: Actor },
     @Body() body: unknown,
@@ -34,14 +34,14 @@ export class JournalController {
     @Res({ passthrough: true }) reply: FastifyReply,
   ) {
     if (body === undefined || body === null || body === '') {
-      throw InvalidCommand.field('body', 'send the journal as YAML (Content-Type: application/yaml) or as a JSON object');
+      throw new JournalRejected([{ field: 'body', problem: 'send the journal as YAML (Content-Type: application/yaml) or as a JSON object' }]);
     }
     const outcome = await this.journal.import(body, {
       actor: req.actor,
       now: new Date().toISOString(),
       dryRun: dryRun === 'true' || dryRun === '1',
     });
-    if (outcome.status === 'rejected') throw new JournalRejected(outcome.problems);
+    if (outcome.status === 'rejected') throw new JournalRejected(outcome.problems, outcome.journal);
     if (outcome.status !== 'imported') void reply.status(200);
     return outcome;
   }

@@ -44,16 +44,46 @@ export type ImportOutcome =
   | (Summary & { readonly status: 'imported'; readonly events: number; readonly firstPosition: number; readonly lastPosition: number })
   | (Summary & { readonly status: 'already-imported'; readonly events: number; readonly firstPosition: number; readonly lastPosition: number })
   | (Summary & { readonly status: 'valid'; readonly events: number })
-  | (Summary & { readonly status: 'rejected'; readonly problems: readonly JournalProblem[] });
+  | (Summary & { readonly status: 'rejected'; readonly code: string; readonly problems: readonly JournalProblem[] });
 
 /** The idempotency key of a journal: importing the same content again finds it and stores nothing. */
 export const journalKey = (digest: string): string => `journal:${digest}`;
 
-/** A journal that cannot be imported (HTTP 400): every problem, each with its entry. Nothing was stored. */
-export class JournalRejected extends InvalidCommand {
-  constructor(readonly journalProblems: readonly JournalProblem[]) {
-    super(journalProblems.map((p) => ({ field: problemPlace(p), problem: p.code ? `${p.code}: ${p.problem}` : p.problem })));
+/** The answer's code for a malformed journal: a field, a syntax error, an unknown code, an empty file. */
+export const INVALID_JOURNAL = 'INVALID_JOURNAL';
+
+/**
+ * Why a journal was not imported, as one code: when every problem is a business rule refusing an entry, the first
+ * refusal's code (e.g. INSUFFICIENT_UNALLOCATED), as the same command over HTTP would answer; else INVALID_JOURNAL.
+ */
+export function rejectionCode(problems: readonly JournalProblem[]): string {
+  return problems.length > 0 && problems.every((p) => p.code) ? (problems[0].code as string) : INVALID_JOURNAL;
+}
+
+/**
+ * A journal that cannot be imported, nothing stored: every problem, each with its entry. Malformed (HTTP 400,
+ * INVALID_JOURNAL) or, when only business rules refused entries, refused (HTTP 409, the first refusal's code).
+ */
+export class JournalRejected extends Error {
+  readonly code: string;
+  /** Only business rules refused it: the journal is well formed. */
+  readonly refused: boolean;
+
+  constructor(
+    readonly journalProblems: readonly JournalProblem[],
+    readonly journal = '',
+  ) {
+    const code = rejectionCode(journalProblems);
+    const count = `${journalProblems.length} problem${journalProblems.length === 1 ? '' : 's'}`;
+    super(`journal${journal ? ` ${journal}` : ''} ${code === INVALID_JOURNAL ? 'is not valid' : 'is refused by a business rule'}, nothing stored: ${count}`);
     this.name = 'JournalRejected';
+    this.code = code;
+    this.refused = code !== INVALID_JOURNAL;
+  }
+
+  /** Each problem as { field, problem } with the code of the rule that refused it, if one did. */
+  get problems(): { field: string; problem: string; code?: string }[] {
+    return this.journalProblems.map((p) => ({ field: problemPlace(p), problem: p.problem, ...(p.code ? { code: p.code } : {}) }));
   }
 }
 
@@ -172,7 +202,7 @@ export class JournalImporter {
     const journalId = journalIdOf(read.value);
     const entryCount = entriesOf(read.value);
     const summary = { journal: journalId, digest: read.digest, entries: entryCount };
-    if (read.problems.length > 0) return { ...summary, status: 'rejected', problems: read.problems };
+    if (read.problems.length > 0) return rejected(summary, read.problems);
     const key = journalKey(read.digest);
     const prior = await this.store.findIdempotency(key);
     if (prior) return already(summary, prior.result);
@@ -203,7 +233,7 @@ export class JournalImporter {
       }
       problems.push(...unresolvedReferences(compiled.entries, session.figureIds()));
       if (problems.length > 0) {
-        return { ...summary, status: 'rejected', problems: groupUnitProblems(problems).sort((a, b) => (a.entry ?? -1) - (b.entry ?? -1)) };
+        return rejected(summary, groupUnitProblems(problems).sort((a, b) => (a.entry ?? -1) - (b.entry ?? -1)));
       }
       if (options.dryRun) return { ...summary, status: 'valid', events: session.events };
       options.onProgress?.({ phase: 'storing', done: 0, total: session.events });
@@ -228,6 +258,10 @@ export class JournalImporter {
       }
     }
   }
+}
+
+function rejected(summary: Summary, problems: readonly JournalProblem[]): ImportOutcome {
+  return { ...summary, status: 'rejected', code: rejectionCode(problems), problems };
 }
 
 function already(summary: Summary, result: AppendResult): ImportOutcome {

@@ -22,7 +22,7 @@ import { withRunningBalances } from '../../projections/fund-line-history';
 import type { Catalogue } from '../catalogue/catalogue';
 import { fundLineLabel } from '../fund-line/fund-line.key';
 import { rate } from '../money/money';
-import { InvalidCommand } from '../shared/errors';
+import { InvalidRequest } from '../shared/errors';
 import { GenerationTables, ROLLUP_GRAINS, ReadModelDb, tablesOf } from './read-model-db';
 import { deltaFromRow, measuresFromRow, parseActivity, progressTotalsFromRow, sumMeasuresSql } from './rows';
 
@@ -278,7 +278,7 @@ export class ReadModelQueries {
   /** The components a code stands for: a project and its sub-projects, or one component. */
   private componentSet(code: string, field = 'component'): string[] {
     const c = this.catalogue.components.get(code);
-    if (!c) throw InvalidCommand.field(field, `unknown component "${code}"; use a project (DA1), a sub-project (DA1.TDA1) or component.content (DA1.TDA1.HT)`);
+    if (!c) throw InvalidRequest.field(field, `unknown component "${code}"; use a project (DA1), a sub-project (DA1.TDA1) or component.content (DA1.TDA1.HT)`);
     if (c.level === 'project') return [code, ...[...this.catalogue.components.values()].filter((x) => this.catalogue.componentAncestors(x.code).includes(code)).map((x) => x.code)];
     return [code];
   }
@@ -302,7 +302,7 @@ export class ReadModelQueries {
       w.params.push(parent.code, code.slice(dot + 1));
       return;
     }
-    throw InvalidCommand.field('component', `unknown component "${code}"; use a project (DA1), a sub-project (DA1.TDA1) or component.content (DA1.TDA1.HT)`);
+    throw InvalidRequest.field('component', `unknown component "${code}"; use a project (DA1), a sub-project (DA1.TDA1) or component.content (DA1.TDA1.HT)`);
   }
 
   private balanceWhere(f: BalanceFilter, alias: string): Where {
@@ -366,7 +366,7 @@ export class ReadModelQueries {
     let rec = Number.MAX_SAFE_INTEGER;
     if (q.knownAt !== undefined) {
       rec = /^\d{4}-\d{2}-\d{2}$/.test(q.knownAt) ? Date.parse(`${q.knownAt}T23:59:59.999+07:00`) : Date.parse(q.knownAt);
-      if (Number.isNaN(rec)) throw InvalidCommand.field('knownAt', `"${q.knownAt}" is not a date YYYY-MM-DD or an ISO instant`);
+      if (Number.isNaN(rec)) throw InvalidRequest.field('knownAt', `"${q.knownAt}" is not a date YYYY-MM-DD or an ISO instant`);
     }
     return { eff: q.asOf !== undefined ? dateToInt(q.asOf) : 99991231, rec, asOf: q.asOf ?? null, knownAt: q.knownAt ?? null };
   }
@@ -785,14 +785,14 @@ export class ReadModelQueries {
   /** Every event a decision caused, with before → after for each line and activity, who recorded it and when. */
   trail(q: Paging & { readonly number?: string; readonly issuer?: string; readonly date?: string }) {
     if (q.number === undefined && q.issuer === undefined && q.date === undefined) {
-      throw InvalidCommand.field('number', 'give at least one of number, issuer, date to find the decision');
+      throw InvalidRequest.field('number', 'give at least one of number, issuer, date to find the decision');
     }
     const { page, pageSize, offset } = this.paging(q);
     return this.read((t) => {
       const w = decisionWhere({ number: q.number, issuer: q.issuer, from: q.date, to: q.date });
       const decisions = this.stmt(`SELECT * FROM ${t.decisions} WHERE ${w.sql.join(' AND ')} ORDER BY date, number, issuer LIMIT 101`).all(...w.params) as Row[];
       if (decisions.length === 0) throw new NotInReadModel(`no decision matches ${JSON.stringify({ number: q.number, issuer: q.issuer, date: q.date })}`);
-      if (decisions.length > 100) throw InvalidCommand.field('number', 'more than 100 decisions match: narrow with number, issuer and date');
+      if (decisions.length > 100) throw InvalidRequest.field('number', 'more than 100 decisions match: narrow with number, issuer and date');
       const ids = JSON.stringify(decisions.map((d) => num(d.decision_id)));
       const byId = new Map(decisions.map((d) => [num(d.decision_id), d]));
       const union = `SELECT position, 'line' AS src FROM ${t.entries} WHERE decision_id IS NOT NULL AND decision_id IN (SELECT value FROM json_each(?))

@@ -1,18 +1,5 @@
-import {
-  BadRequestException,
-  Controller,
-  Get,
-  Inject,
-  Injectable,
-  NotFoundException,
-  Param,
-  Query,
-  ServiceUnavailableException,
-  UsePipes,
-  ValidationPipe,
-} from '@nestjs/common';
+import { Controller, Get, Inject, Injectable, Param, Query } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiParam, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
-import { InvalidCommand } from '../shared/errors';
 import { EVENT_STORE, EventStore } from '../store/event-store.port';
 import { ProjectionRunner } from './projection-runner';
 import {
@@ -24,10 +11,21 @@ import {
   ProgressQueryDto,
   TrailQueryDto,
 } from './query.dto';
-import { NotInReadModel, ReadModelQueries, ReadModelUnavailable } from './read-model-queries';
+import { ReadModelQueries } from './read-model-queries';
 
 /** How long a request with minPosition waits for the read model to catch up before answering 503. */
 export const FRESHNESS_WAIT_MS = 2000;
+
+/** The read model did not reach the position a client asked for in time (HTTP 503, READ_MODEL_BEHIND). */
+export class ReadModelBehind extends Error {
+  constructor(
+    readonly position: number,
+    readonly minPosition: number,
+  ) {
+    super(`the read model is at position ${position}, behind the requested minPosition ${minPosition}; retry in a moment`);
+    this.name = 'ReadModelBehind';
+  }
+}
 
 /** Waits for the read model to reflect a position the client saw in a command's response. */
 @Injectable()
@@ -37,20 +35,7 @@ export class ReadModelFreshness {
   async require(minPosition: number | undefined): Promise<void> {
     if (minPosition === undefined) return;
     if (await this.runner.waitFor(minPosition, FRESHNESS_WAIT_MS)) return;
-    throw new ServiceUnavailableException(
-      `the read model is at position ${this.runner.position}, behind the requested minPosition ${minPosition}; retry in a moment`,
-    );
-  }
-}
-
-function answer<T>(fn: () => T): T {
-  try {
-    return fn();
-  } catch (error) {
-    if (error instanceof InvalidCommand) throw new BadRequestException({ statusCode: 400, error: 'Bad Request', message: error.message, problems: error.problems });
-    if (error instanceof NotInReadModel) throw new NotFoundException(error.message);
-    if (error instanceof ReadModelUnavailable) throw new ServiceUnavailableException(error.message);
-    throw error;
+    throw new ReadModelBehind(this.runner.position, minPosition);
   }
 }
 
@@ -58,7 +43,6 @@ const FRESH = 'Every answer carries `position`: the global log position the read
 
 @ApiTags('read models')
 @ApiServiceUnavailableResponse({ description: 'minPosition was not reached within 2 s, or the read models are not built yet' })
-@UsePipes(new ValidationPipe({ transform: true, whitelist: true, forbidNonWhitelisted: true }))
 @Controller()
 export class ReadModelsController {
   constructor(
@@ -76,7 +60,7 @@ export class ReadModelsController {
   @ApiOkResponse({ description: '{ position, total, rows, page, pageSize, totalRows }' })
   async balances(@Query() q: BalancesQueryDto) {
     await this.freshness.require(q.minPosition);
-    return answer(() => this.queries.balances(q));
+    return this.queries.balances(q);
   }
 
   @Get('fund-lines/:stream/history')
@@ -87,7 +71,7 @@ export class ReadModelsController {
   @ApiParam({ name: 'stream', example: 'fundline-GNBV-2021-2025:DA5:2024:2024:NSTW:SN:184' })
   async history(@Param('stream') stream: string, @Query() q: HistoryQueryDto) {
     await this.freshness.require(q.minPosition);
-    return answer(() => this.queries.history(stream, q));
+    return this.queries.history(stream, q);
   }
 
   @Get('progress')
@@ -97,14 +81,14 @@ export class ReadModelsController {
   })
   async progress(@Query() q: ProgressQueryDto) {
     await this.freshness.require(q.minPosition);
-    return answer(() => this.queries.progress(q));
+    return this.queries.progress(q);
   }
 
   @Get('decisions')
   @ApiOperation({ summary: 'Decisions the ledger has recorded events under, newest first', description: FRESH })
   async decisions(@Query() q: DecisionsQueryDto) {
     await this.freshness.require(q.minPosition);
-    return answer(() => this.queries.decisions(q));
+    return this.queries.decisions(q);
   }
 
   @Get('decisions/trail')
@@ -114,7 +98,7 @@ export class ReadModelsController {
   })
   async trail(@Query() q: TrailQueryDto) {
     await this.freshness.require(q.minPosition);
-    return answer(() => this.queries.trail(q));
+    return this.queries.trail(q);
   }
 
   @Get('adjustments')
@@ -124,7 +108,7 @@ export class ReadModelsController {
   })
   async adjustments(@Query() q: AdjustmentsQueryDto) {
     await this.freshness.require(q.minPosition);
-    return answer(() => this.queries.adjustments(q));
+    return this.queries.adjustments(q);
   }
 
   @Get('read-models/status')
@@ -135,7 +119,7 @@ export class ReadModelsController {
   async status(@Query() q: FreshnessQuery) {
     await this.freshness.require(q.minPosition);
     const head = await this.store.headPosition();
-    const status = answer(() => this.queries.status());
+    const status = this.queries.status();
     const error = this.runner.error;
     return { ...status, head, behind: Math.max(0, head - status.position), lastError: error ? (error instanceof Error ? error.message : String(error)) : null };
   }

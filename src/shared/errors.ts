@@ -1,19 +1,30 @@
-/** One bad field of a command: where it is and what is wrong with it. */
+/** One bad field of a request: where it is and what is wrong with it. */
 export interface FieldProblem {
   readonly field: string;
   readonly problem: string;
 }
 
-/** The command is malformed (HTTP 400). Lists every bad field. Nothing is stored. */
-export class InvalidCommand extends Error {
+/**
+ * The request is malformed (HTTP 400, INVALID_REQUEST): a query parameter, a header or a body the ledger cannot
+ * read. Lists every bad field and why. Nothing is stored.
+ */
+export class InvalidRequest extends Error {
+  /** The machine code of the answer; subclasses name what was malformed. */
+  readonly code: string = 'INVALID_REQUEST';
+
   constructor(readonly problems: readonly FieldProblem[]) {
     super(problems.map((p) => `${p.field}: ${p.problem}`).join('; '));
-    this.name = 'InvalidCommand';
+    this.name = new.target.name;
   }
 
-  static field(field: string, problem: string): InvalidCommand {
-    return new InvalidCommand([{ field, problem }]);
+  static field<T extends InvalidRequest>(this: new (problems: readonly FieldProblem[]) => T, field: string, problem: string): T {
+    return new this([{ field, problem }]);
   }
+}
+
+/** A command is malformed (HTTP 400, INVALID_COMMAND). Lists every bad field. Nothing is stored. */
+export class InvalidCommand extends InvalidRequest {
+  override readonly code = 'INVALID_COMMAND';
 }
 
 /**

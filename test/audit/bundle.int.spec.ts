@@ -8,6 +8,7 @@ import { verifyConsistency } from '../../src/audit/verifier/merkle';
 import { verifyBundle } from '../../src/audit/verifier/verify-bundle';
 import type { LedgerConfig } from '../../src/config/ledger-config';
 import { fundLineLabel } from '../../src/fund-line/fund-line.key';
+import { InvalidRequest } from '../../src/shared/errors';
 import { SqliteEventStore } from '../../src/store/sqlite/sqlite-event-store';
 import { testEvent } from '../support/events';
 import { configWithHistory, eventId, LINE_A, LINE_B, STREAM_A, STREAM_B } from './fixtures';
@@ -55,9 +56,9 @@ describe('audit bundles', () => {
 
     it('accepts exactly one of line, activity, decision', () => {
       expect(parseBundleQuery({ decision: '4888/QĐ-UBND', date: '2023-12-22' })).toEqual({ decision: '4888/QĐ-UBND', date: '2023-12-22' });
-      expect(() => parseBundleQuery({})).toThrow(RangeError);
-      expect(() => parseBundleQuery({ line: STREAM_A, activity: 'act-1' })).toThrow(RangeError);
-      expect(() => parseBundleQuery({ line: STREAM_A, issuer: 'UBND huyện Văn Quan' })).toThrow(RangeError);
+      expect(() => parseBundleQuery({})).toThrow(InvalidRequest);
+      expect(() => parseBundleQuery({ line: STREAM_A, activity: 'act-1' })).toThrow(InvalidRequest);
+      expect(() => parseBundleQuery({ line: STREAM_A, issuer: 'UBND huyện Văn Quan' })).toThrow(InvalidRequest);
     });
   });
 

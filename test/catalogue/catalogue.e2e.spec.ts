@@ -37,7 +37,7 @@ describe('programme catalogues as files (LEDGER_CATALOGUE_DIR)', () => {
     beforeAll(async () => {
       const dir = catalogueFolder(NTP_FIXTURE);
       folders.push(dir);
-      ledger = await startTestLedger({ LEDGER_CATALOGUE_DIR: dir });
+      ledger = await startTestLedger({ env: { LEDGER_CATALOGUE_DIR: dir } });
     });
     afterAll(() => ledger.close());
 
@@ -84,7 +84,7 @@ describe('programme catalogues as files (LEDGER_CATALOGUE_DIR)', () => {
     it('refuses a plan of that programme, naming the programmes it knows, and stores nothing', async () => {
       const dir = catalogueFolder();
       folders.push(dir);
-      const ledger = await startTestLedger({ LEDGER_CATALOGUE_DIR: dir });
+      const ledger = await startTestLedger({ env: { LEDGER_CATALOGUE_DIR: dir } });
       try {
         const digest = ledger.logDigest();
         const res = await ledger.post('/commands/assign-plan', { line: NTP_LINE, amount: '1500000000', decision: DECISION });

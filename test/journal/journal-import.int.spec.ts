@@ -149,7 +149,8 @@ describe('importing a journal', () => {
 
     it('lists every problem with its entry, its id, its line and the field', async () => {
       const outcome = await importText(t, journal(BROKEN));
-      expect(outcome.status).toBe('rejected');
+      // Malformed entries among them: the journal is invalid, whatever business rules also refused.
+      expect(outcome).toMatchObject({ status: 'rejected', code: 'INVALID_JOURNAL' });
       const problems = outcome.status === 'rejected' ? outcome.problems : [];
       expect(problems.map((p) => [p.entry, p.id, p.field])).toEqual([
         [1, 'plan-da2', 'plan.amount'],
@@ -189,7 +190,7 @@ describe('importing a journal', () => {
         'second',
       );
       const outcome = await importText(t, over);
-      expect(outcome).toMatchObject({ status: 'rejected', problems: [{ entry: 1, id: 'gn-too-much', code: 'INSUFFICIENT_ALLOCATION' }] });
+      expect(outcome).toMatchObject({ status: 'rejected', code: 'INSUFFICIENT_ALLOCATION', problems: [{ entry: 1, id: 'gn-too-much', code: 'INSUFFICIENT_ALLOCATION' }] });
       expect(t.digest()).toBe(before);
     });
 

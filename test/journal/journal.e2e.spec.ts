@@ -54,17 +54,53 @@ describe('HTTP: POST /journal/import and GET /reconciliation', () => {
 `);
       const res = await ledger.post('/journal/import', broken, YAML);
       expect(res.status).toBe(400);
-      expect(res.body).toMatchObject({
-        error: 'INVALID_COMMAND',
+      expect(res.body).toEqual({
+        error: 'INVALID_JOURNAL',
+        message: 'journal test-journal is not valid, nothing stored: 2 problems',
         problems: [
           { field: 'entries[1] plan-da2 (line 19) plan.amount', problem: expect.stringMatching(/4.649 is a bare number/) },
           {
             field: 'entries[3] alloc-too-much (line 23) allocate',
-            problem: 'INSUFFICIENT_UNALLOCATED: line DA5/NSTW/SN/2024@184 has 8.036.000.000 đ not yet allocated; 9.000.000.000 đ requested',
+            problem: 'line DA5/NSTW/SN/2024@184 has 8.036.000.000 đ not yet allocated; 9.000.000.000 đ requested',
+            code: 'INSUFFICIENT_UNALLOCATED',
           },
         ],
+        details: { journal: 'test-journal' },
       });
       expect(ledger.logDigest()).toBe(digest);
+    });
+
+    it("refuses a well-formed journal that a business rule refuses with 409 and the rule's code, as the same command over HTTP", async () => {
+      const tooMuch = journal(`
+  - id: plan-da5
+    plan: { line: { component: DA5, source: NSTW, capitalType: SN }, amount: 8.036 triệu đồng, decision: QD-4888 }
+  - id: VQ-DA5-2024-01
+    activity: { name: Hỗ trợ nhà ở 2024, component: DA5, kind: housing-support, decision: QD-832 }
+  - id: alloc-too-much
+    allocate: { line: { component: DA5, source: NSTW, capitalType: SN }, activityId: VQ-DA5-2024-01, amount: 9.000 triệu đồng, decision: QD-832 }
+`);
+      const digest = ledger.logDigest();
+      const imported = await ledger.post('/journal/import', tooMuch, YAML);
+      expect(imported).toMatchObject({
+        status: 409,
+        body: {
+          error: 'INSUFFICIENT_UNALLOCATED',
+          message: 'journal test-journal is refused by a business rule, nothing stored: 1 problem',
+          problems: [{ field: 'entries[2] alloc-too-much (line 21) allocate', code: 'INSUFFICIENT_UNALLOCATED' }],
+        },
+      });
+      expect(ledger.logDigest()).toBe(digest);
+
+      // The same allocation as a command, on the same ledger: the same status and code.
+      const line = { programme: 'GNBV-2021-2025', component: 'DA5', budgetYear: 2024, originYear: 2024, source: 'NSTW', capitalType: 'SN', unit: '184' };
+      const decision = { number: '832/QĐ-UBND', date: '2024-03-14', issuer: 'UBND huyện Văn Quan' };
+      expect((await ledger.post('/commands/assign-plan', { line, amount: '8036000000', decision })).status).toBe(201);
+      expect(
+        (await ledger.post('/commands/register-activity', { activityId: 'VQ-DA5-2024-01', name: 'Hỗ trợ nhà ở 2024', programme: 'GNBV-2021-2025', component: 'DA5', kind: 'housing-support', unit: '184', decision })).status,
+      ).toBe(201);
+      const command = await ledger.post('/commands/allocate', { line, activityId: 'VQ-DA5-2024-01', amount: '9000000000', decision });
+      expect(command).toMatchObject({ status: 409, body: { error: 'INSUFFICIENT_UNALLOCATED' } });
+      expect(command.body.message).toBe(imported.body.problems[0].problem);
     });
 
     it('validates without storing on ?dryRun=true', async () => {

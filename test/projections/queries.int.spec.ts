@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Catalogue } from '../../src/catalogue/catalogue';
 import { fundLineStream } from '../../src/fund-line/fund-line.key';
-import { InvalidCommand } from '../../src/shared/errors';
+import { InvalidRequest } from '../../src/shared/errors';
 import {
   activityReclassified,
   activityRegistered,
@@ -199,11 +199,11 @@ describe('read-model queries', () => {
     });
 
     it('names the field of a filter it does not know', () => {
-      expect(() => h.queries.balances({ unit: '99999' })).toThrow(InvalidCommand);
+      expect(() => h.queries.balances({ unit: '99999' })).toThrow(InvalidRequest);
       try {
         h.queries.balances({ component: 'DA9' });
       } catch (error) {
-        expect((error as InvalidCommand).problems[0].field).toBe('component');
+        expect((error as InvalidRequest).problems[0].field).toBe('component');
       }
     });
   });

@@ -2,16 +2,16 @@ import { randomUUID } from 'node:crypto';
 import { KurrentDbEventStore } from '../../src/store/kurrentdb/kurrentdb-event-store';
 import { eventStoreContract } from './event-store.contract';
 import { testEvent, uniqueStream } from '../support/events';
+import { describeWhen } from '../support/skip';
 
 /*
  * These tests need a real KurrentDB node (docker compose up -d, then KURRENTDB_URL=kurrentdb://localhost:2113?tls=false).
  * There is no in-process KurrentDB and a fake would only test the fake, so without KURRENTDB_URL the suite is
- * skipped, and says so in its title rather than passing silently.
+ * skipped, and `npm test` prints why rather than passing silently.
  */
 const url = process.env.KURRENTDB_URL;
-const describeIfServer = url ? describe : describe.skip;
 
-describeIfServer(url ? 'KurrentDB event store' : 'KurrentDB event store (skipped: KURRENTDB_URL is not set)', () => {
+describeWhen(url, 'KURRENTDB_URL is not set (docker compose up -d, then KURRENTDB_URL=kurrentdb://localhost:2113?tls=false)', 'KurrentDB event store', () => {
   describe('contract', () => {
     eventStoreContract(() => KurrentDbEventStore.connect(url as string), { interleavedStreams: false });
   });

@@ -1,63 +1,28 @@
-import { DynamicModule, Module } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
-import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
-import { rmSync } from 'node:fs';
-import { ledgerValidationPipe } from '../../src/api/validation';
-import { AuditModule } from '../../src/audit/audit.module';
 import { AuditService } from '../../src/audit/audit.service';
 import { verifyConsistency, verifyInclusion } from '../../src/audit/verifier/merkle';
 import { SignedTreeHead, treeHeadMessage, verifySignature } from '../../src/audit/verifier/formats';
 import { parsePublicKey, verifyBundle } from '../../src/audit/verifier/verify-bundle';
-import type { LedgerConfig } from '../../src/config/ledger-config';
-import { InfrastructureModule } from '../../src/infrastructure.module';
-import type { EventStore } from '../../src/store/event-store.port';
-import { SqliteEventStore } from '../../src/store/sqlite/sqlite-event-store';
-import { eventId, STREAM_A, tempConfig, writeHistory } from './fixtures';
-
-@Module({})
-class AuditTestApp {
-  static with(config: LedgerConfig, store: EventStore): DynamicModule {
-    return { module: AuditTestApp, imports: [InfrastructureModule.with(config, store), AuditModule] };
-  }
-}
-
-async function start(config: LedgerConfig, store: EventStore): Promise<NestFastifyApplication> {
-  const app = await NestFactory.create<NestFastifyApplication>(AuditTestApp.with(config, store), new FastifyAdapter(), { logger: false });
-  app.useGlobalPipes(ledgerValidationPipe());
-  await app.init();
-  await app.getHttpAdapter().getInstance().ready();
-  return app;
-}
+import { startTestLedger, TestLedger } from '../support/app';
+import { eventId, STREAM_A, writeHistory } from './fixtures';
 
 const hash = (hex: string) => Buffer.from(hex, 'hex');
 
 describe('audit HTTP API', () => {
-  const config = tempConfig();
-  let store: SqliteEventStore;
-  let app: NestFastifyApplication;
-  const call = async (method: 'GET' | 'POST', url: string) => {
-    const response = await app.getHttpAdapter().getInstance().inject({ method, url });
-    return { status: response.statusCode, body: response.json() };
-  };
+  let ledger: TestLedger;
+  const call = async (method: 'GET' | 'POST', url: string) => ledger.request(method, url);
 
   beforeAll(async () => {
-    store = new SqliteEventStore({ file: config.dbFile, pollIntervalMs: 10 });
-    app = await start(config, store);
-    await writeHistory(store);
-    // The module follows the store on its own: wait until it has logged all ten events, then sign a head.
-    const { log } = app.get(AuditService).get();
+    ledger = await startTestLedger();
+    await writeHistory(ledger.store);
+    // The audit module follows the store on its own: wait until it has logged all ten events, then sign a head.
+    const { log } = ledger.app.get(AuditService).get();
     for (let tries = 0; log.size() < 10; tries++) {
       if (tries > 500) throw new Error('the audit log did not follow the store');
       await new Promise((resolve) => setTimeout(resolve, 10));
     }
     expect((await call('POST', '/audit/tree-heads')).status).toBe(201);
   });
-  afterAll(async () => {
-    await app.close();
-    await store.close();
-    rmSync(config.dataDir, { recursive: true, force: true });
-  });
+  afterAll(() => ledger.close());
 
   it('serves the public key that signs the tree heads', async () => {
     const { status, body } = await call('GET', '/audit/public-key');
@@ -120,8 +85,8 @@ describe('audit HTTP API', () => {
     expect(await status('/audit/tree-heads?limit=many')).toBe(400);
   });
 
-  it('documents the endpoints in the OpenAPI document under the audit tag', () => {
-    const document = SwaggerModule.createDocument(app, new DocumentBuilder().build());
+  it('documents the endpoints in the OpenAPI document under the audit tag', async () => {
+    const document = (await call('GET', '/docs-json')).body as { paths: Record<string, { get?: { tags?: string[]; parameters?: Array<{ name: string }> } }> };
     const paths = Object.keys(document.paths).filter((p) => p.startsWith('/audit'));
     expect(paths.sort()).toEqual([
       '/audit/bundles',
@@ -133,27 +98,22 @@ describe('audit HTTP API', () => {
     ]);
     const bundles = document.paths['/audit/bundles'].get;
     expect(bundles?.tags).toEqual(['audit']);
-    expect(bundles?.parameters?.map((p) => ('name' in p ? p.name : ''))).toEqual(['line', 'activity', 'decision', 'issuer', 'date']);
+    expect(bundles?.parameters?.map((p) => p.name)).toEqual(['line', 'activity', 'decision', 'issuer', 'date']);
   });
 
   it('signs a tree head on its own every interval when the log grew', async () => {
-    const other = tempConfig();
-    other.treeHeadIntervalSeconds = 1;
-    const otherStore = new SqliteEventStore({ file: other.dbFile, pollIntervalMs: 10 });
-    const otherApp = await start(other, otherStore);
+    const other = await startTestLedger({ env: { LEDGER_TREE_HEAD_INTERVAL_SECONDS: '1' } });
     try {
-      await writeHistory(otherStore);
+      await writeHistory(other.store);
       const started = Date.now();
-      let latest = await otherApp.getHttpAdapter().getInstance().inject({ method: 'GET', url: '/audit/tree-heads/latest' });
-      while (latest.statusCode === 404 && Date.now() - started < 5000) {
+      let latest = await other.get('/audit/tree-heads/latest');
+      while (latest.status === 404 && Date.now() - started < 5000) {
         await new Promise((resolve) => setTimeout(resolve, 100));
-        latest = await otherApp.getHttpAdapter().getInstance().inject({ method: 'GET', url: '/audit/tree-heads/latest' });
+        latest = await other.get('/audit/tree-heads/latest');
       }
-      expect(latest.json()).toMatchObject({ treeSize: 10 });
+      expect(latest.body).toMatchObject({ treeSize: 10 });
     } finally {
-      await otherApp.close();
-      await otherStore.close();
-      rmSync(other.dataDir, { recursive: true, force: true });
+      await other.close();
     }
   });
 });

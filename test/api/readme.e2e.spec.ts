@@ -1,0 +1,234 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parsePublicKey, verifyBundle } from '../../src/audit/verifier/verify-bundle';
+import { startTestLedger, TestLedger, TestResponse } from '../support/app';
+
+/**
+ * A newcomer follows the README: `npm start` (the demo journals loaded into an empty store), then every GET
+ * route it documents, called the way it shows them, over real HTTP. The figures are the demo's: Văn Quan's
+ * 2024 six-month report (NSTW plan 98.801 triệu đồng) and Trà Cú's 2021-2025 plan.
+ */
+const README = readFileSync(join(__dirname, '..', '..', 'README.md'), 'utf8');
+
+/** Every `GET /route` the README names, without its query string, {params} as written. */
+function documentedGetRoutes(): string[] {
+  const routes = new Set<string>();
+  for (const m of README.matchAll(/`GET (\/[^`?\s]*)/g)) routes.add(m[1]);
+  for (const m of README.matchAll(/<http:\/\/localhost:3000(\/[^>]*)>/g)) routes.add(m[1]);
+  return [...routes].sort();
+}
+
+/** Every GET the README's examples send with curl, as curl sends it (`-G --data-urlencode` folded into the query). */
+function curlGetExamples(): string[] {
+  const examples: string[] = [];
+  for (const line of README.split('\n')) {
+    const m = /curl -s(G?) '?localhost:3000(\/[^'\s|)]*)'?(?: --data-urlencode '([^=]+)=([^']*)')?/.exec(line);
+    if (!m || line.includes(' -d ')) continue;
+    examples.push(m[3] ? `${m[2]}?${m[3]}=${encodeURIComponent(m[4])}` : m[2]);
+  }
+  return examples;
+}
+
+const DEMO_HEAD = 293;
+const VAN_QUAN_2024_NSTW_PLAN = '98801000000';
+const DA5_STREAM = 'fundline-GNBV-2021-2025:DA5:2024:2024:NSTW:SN:184';
+
+describe('the README, as a new user follows it', () => {
+  let ledger: TestLedger;
+  const called = new Set<string>();
+  const get = async (path: string): Promise<TestResponse> => {
+    const res = await ledger.get(path);
+    called.add(path.split('?')[0]);
+    expect({ path, status: res.status }).toEqual({ path, status: 200 });
+    return res;
+  };
+
+  beforeAll(async () => {
+    ledger = await startTestLedger({ demo: true });
+  });
+  afterAll(() => ledger.close());
+
+  describe('on the demo data npm start loads', () => {
+    it('answers the README’s own query examples with Văn Quan’s figures', async () => {
+      const examples = curlGetExamples();
+      expect(examples).toEqual([
+        '/catalogue/units?parent=184&date=2024-06-30',
+        '/catalogue/units?code=06298',
+        '/balances?budgetYear=2024&groupBy=subProject',
+        '/balances?groupBy=district&asOf=2024-06-30',
+        '/decisions/trail?number=832%2FQ%C4%90-UBND',
+        '/audit/public-key',
+      ]);
+      const [communes, binhPhuc, bySubProject, byDistrict, trail, key] = await Promise.all(examples.map(get));
+
+      // "Văn Quan's 17 communes in 2024"; "Xã Bình Phúc until 30/6/2025, then Xã Yên Phúc"
+      expect(communes.body).toMatchObject({ total: 17, units: expect.arrayContaining([expect.objectContaining({ code: '06253', nameVi: 'Thị trấn Văn Quan' })]) });
+      expect(binhPhuc.body.units).toMatchObject([
+        { code: '06298', nameVi: 'Xã Bình Phúc', parent: '184', to: '2025-06-30' },
+        { code: '06298', nameVi: 'Xã Yên Phúc', parent: '20', from: '2025-07-01' },
+      ]);
+
+      expect(bySubProject.body).toMatchObject({
+        position: DEMO_HEAD,
+        groupBy: ['subProject'],
+        // The report's own figures: 98.801 plan; 89.465 allocated in the ledger (the report says 89.801); 17.015,74 disbursed.
+        total: { plan: VAN_QUAN_2024_NSTW_PLAN, allocated: '89465000000', disbursed: '17015740000' },
+      });
+      const subProjects = Object.fromEntries(bySubProject.body.rows.map((r: { group: { subProject: string }; plan: string }) => [r.group.subProject, r.plan]));
+      expect(subProjects).toMatchObject({ 'DA1.TDA1': '65536000000', 'DA3.TDA1': '2483000000', DA5: '8036000000' });
+
+      expect(byDistrict.body).toMatchObject({
+        asOf: '2024-06-30',
+        rows: [{ group: { district: '184' }, plan: VAN_QUAN_2024_NSTW_PLAN, disbursed: '17015740000', disbursementRateOfPlan: '0.172222' }],
+      });
+
+      expect(trail.body).toMatchObject({
+        decisions: [{ number: '832/QĐ-UBND', issuer: 'UBND huyện Văn Quan', date: '2024-03-14', byType: { ActivityRegistered: 12, FundsAllocated: 13 } }],
+        totalEvents: 25,
+      });
+      expect(trail.body.events.find((e: { type: string; line?: { label: string } }) => e.type === 'FundsAllocated' && e.line?.label === 'DA5/NSTW/SN/2024@184')).toMatchObject({
+        amount: '7700000000',
+        recordedBy: { id: 'demo-loader', role: 'importer' },
+      });
+
+      expect(key.body).toMatchObject({ algorithm: 'Ed25519', pem: expect.stringMatching(/^-----BEGIN PUBLIC KEY-----/) });
+    });
+
+    it('answers every other route of the query table', async () => {
+      const balances = await get('/balances');
+      expect(balances.body).toMatchObject({ position: DEMO_HEAD, totalRows: 13, total: { plan: VAN_QUAN_2024_NSTW_PLAN } });
+      expect((await get('/balances?component=DA5')).body).toMatchObject({ totalRows: 1, rows: [{ stream: DA5_STREAM, plan: '8036000000', disbursed: '620000000' }] });
+
+      const progress = await get('/progress');
+      expect(progress.body.components.find((c: { component: string }) => c.component === 'DA1.TDA1')).toMatchObject({ money: { plan: '65536000000', disbursed: '14090000000' } });
+
+      const history = await get(`/fund-lines/${encodeURIComponent(DA5_STREAM)}/history`);
+      expect(history.body.entries.map((e: { type: string }) => e.type)).toEqual(['PlanAssigned', 'FundsAllocated', 'Disbursed']);
+      expect(history.body.entries[2]).toMatchObject({ balanceAfter: { plan: '8036000000', allocated: '7700000000', disbursed: '620000000' } });
+
+      const decisions = await get('/decisions');
+      expect(decisions.body.rows.map((d: { number: string }) => d.number)).toEqual(['832/QĐ-UBND', '693/QĐ-UBND', '4888/QĐ-UBND']);
+
+      // The demo records no adjustment; the walk-through below adds one.
+      expect((await get('/adjustments')).body).toMatchObject({ position: DEMO_HEAD, totalRows: 0, rows: [] });
+
+      expect((await get('/read-models/status')).body).toEqual({ position: DEMO_HEAD, generation: 1, events: DEMO_HEAD, head: DEMO_HEAD, behind: 0, lastError: null });
+    });
+
+    it('reconciles the demo as the README prints it', async () => {
+      const { body } = await get('/reconciliation');
+      // "Reconciliation of the log up to position 293: 245 stated figures, 229 checks, 206 hold; 21 findings"
+      expect(body).toMatchObject({ position: DEMO_HEAD, assertions: 245, checks: 229, holding: 206 });
+      expect(body.findings.filter((f: { severity: string }) => f.severity === 'error')).toHaveLength(21);
+      expect(body.findings).toContainEqual(
+        expect.objectContaining({ kind: 'assertion-mismatch', section: 'A.II.1', stated: '89801000000', ledger: '89465000000', difference: '336000000' }),
+      );
+    });
+
+    it('serves the catalogue, health and the OpenAPI document', async () => {
+      const catalogue = await get('/catalogue');
+      expect(catalogue.body.programmes[0].programme).toMatchObject({ code: 'GNBV-2021-2025', legalBasis: [{ number: '90/QĐ-TTg' }], validFrom: '2021-01-01', validTo: '2025-12-31' });
+      expect(JSON.stringify(catalogue.body)).toContain('Hỗ trợ nhà ở cho hộ nghèo');
+      expect((await get('/health')).body).toEqual({ status: 'ok', store: 'sqlite', position: DEMO_HEAD });
+      expect((await get('/docs')).headers.get('content-type')).toMatch(/text\/html/);
+      const openApi = await get('/docs-json');
+      for (const route of documentedGetRoutes().filter((r) => !r.startsWith('/docs'))) {
+        expect({ route, get: Boolean(openApi.body.paths[route]?.get) }).toEqual({ route, get: true });
+      }
+    });
+
+    it('hands an auditor a bundle, proofs and signed tree heads', async () => {
+      const trustedKey = parsePublicKey((await get('/audit/public-key')).body.ed25519);
+      const bundle = await get(`/audit/bundles?decision=${encodeURIComponent('4888/QĐ-UBND')}`);
+      expect(bundle.body.events).toHaveLength(13);
+      expect(verifyBundle(bundle.body, { trustedKey })).toMatchObject({ ok: true, verifiedEvents: 13 });
+
+      const heads = await get('/audit/tree-heads');
+      expect(heads.body).toMatchObject({ total: 1, items: [{ treeSize: DEMO_HEAD }] });
+      expect((await get('/audit/tree-heads/latest')).body).toMatchObject({ treeSize: DEMO_HEAD });
+      const eventId = bundle.body.events[0].event.metadata.eventId as string;
+      expect((await get(`/audit/proofs/inclusion?eventId=${eventId}`)).body).toMatchObject({ eventId, treeSize: DEMO_HEAD });
+      expect((await get('/audit/proofs/consistency?first=238')).body).toMatchObject({ firstSize: 238, secondSize: DEMO_HEAD });
+    });
+  });
+
+  describe('the curl walk-through, on the demo', () => {
+    const L = { programme: 'GNBV-2021-2025', component: 'DA3.TDA1', budgetYear: 2024, originYear: 2024, source: 'NSTW', capitalType: 'SN', unit: '184' };
+    const D = { number: '4888/QĐ-UBND', date: '2023-12-22', issuer: 'UBND huyện Văn Quan' };
+    const H = { 'X-Actor': 'can-bo-lan', 'X-Role': 'officer' };
+
+    it('records steps 1-4 and 6, refuses step 5 with the README’s answer, and the queries show it', async () => {
+      const steps = [
+        await ledger.post('/commands/assign-plan', { line: L, amount: '2483000000', decision: D }, H),
+        await ledger.post(
+          '/commands/register-activity',
+          {
+            activityId: 'VQ-2024-SX-01',
+            name: 'Dự án chăn nuôi liên kết chuỗi giá trị xã Tân Đoàn',
+            programme: 'GNBV-2021-2025',
+            component: 'DA3.TDA1',
+            kind: 'value-chain-production',
+            unit: '184',
+            beneficiaries: { poor: 25, 'near-poor': 10 },
+            targets: [{ indicator: 'households-supported', quantity: '35' }],
+            decision: D,
+          },
+          H,
+        ),
+        await ledger.post('/commands/allocate', { line: L, activityId: 'VQ-2024-SX-01', amount: '380000000', decision: { number: '832/QĐ-UBND', date: '2024-03-14', issuer: 'UBND huyện Văn Quan' } }, H),
+        await ledger.post(
+          '/commands/disburse',
+          { line: L, activityId: 'VQ-2024-SX-01', amount: '300000000', voucher: { number: 'UNC-0457', date: '2024-06-20', treasury: 'KBNN Văn Quan' } },
+          { ...H, 'Idempotency-Key': 'vq-unc-2024-0457' },
+        ),
+      ];
+      expect(steps.map((s) => [s.status, s.body.position])).toEqual([
+        [201, DEMO_HEAD + 1],
+        [201, DEMO_HEAD + 2],
+        [201, DEMO_HEAD + 3],
+        [201, DEMO_HEAD + 4],
+      ]);
+
+      const before = ledger.logDigest();
+      const refused = await ledger.post(
+        '/commands/disburse',
+        { line: L, activityId: 'VQ-2024-SX-01', amount: '620000000', voucher: { number: 'UNC-0458', date: '2024-06-21', treasury: 'KBNN Văn Quan' } },
+        H,
+      );
+      expect(refused).toMatchObject({
+        status: 409,
+        body: {
+          error: 'INSUFFICIENT_ALLOCATION',
+          message: 'activity VQ-2024-SX-01 on line DA3.TDA1/NSTW/SN/2024@184 has 80.000.000 đ allocated and not yet disbursed; 620.000.000 đ requested',
+        },
+      });
+      expect(ledger.logDigest()).toBe(before);
+
+      const reclassified = await ledger.post(
+        '/commands/activities/VQ-2024-SX-01/reclassify',
+        {
+          toKind: 'community-production',
+          reason: 'Không đủ điều kiện liên kết chuỗi giá trị',
+          effectiveDate: '2024-08-01',
+          decision: { number: '2150/QĐ-UBND', date: '2024-07-25', issuer: 'UBND huyện Văn Quan' },
+        },
+        H,
+      );
+      expect(reclassified.status).toBe(201);
+
+      const position = reclassified.body.position as number;
+      expect((await get(`/balances?component=DA3.TDA1&minPosition=${position}`)).body).toMatchObject({
+        rows: [{ plan: '4966000000', allocated: '2863000000', disbursed: '300000000' }],
+      });
+      expect((await get(`/adjustments?minPosition=${position}`)).body).toMatchObject({
+        totalRows: 1,
+        rows: [{ kind: 'reclassification', activityId: 'VQ-2024-SX-01', fromKind: 'value-chain-production', toKind: 'community-production', activityDisbursedBefore: '300000000' }],
+      });
+    });
+  });
+
+  it('has called every GET route the README documents', () => {
+    const routes = documentedGetRoutes().map((r) => r.replace('{stream}', encodeURIComponent(DA5_STREAM)));
+    expect(routes.filter((r) => !called.has(r))).toEqual([]);
+  });
+});
