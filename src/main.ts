@@ -41,16 +41,17 @@ export async function createApp(config: LedgerConfig, store: EventStore, options
 }
 
 /**
- * Opens the configured store and starts listening. With `demo`, an empty embedded store first receives
- * the demo journals (demo/*.yaml): a newcomer sees real district figures at once. Idempotent;
- * LEDGER_DEMO=0 turns it off.
+ * Opens the configured store and starts listening. With `demo`, an empty SQLite or PostgreSQL store first
+ * receives the demo journals (demo/*.yaml): a newcomer sees real district figures at once. Idempotent;
+ * LEDGER_DEMO=0 turns it off. Not on KurrentDB: its multi-stream append cannot take a stream that comes
+ * back after another in one append, which the journals' order needs.
  */
 export async function startLedger(
   config: LedgerConfig = loadConfig(),
   options: { logger?: boolean; demo?: boolean } = {},
 ): Promise<LedgerApp> {
   const store = await createEventStore(config);
-  if (options.demo && config.demo && config.store === 'sqlite') {
+  if (options.demo && config.demo && config.store !== 'kurrentdb') {
     await loadDemoData(store, { log: (line) => new Logger('Demo').log(line) });
   }
   const app = await createApp(config, store, options);

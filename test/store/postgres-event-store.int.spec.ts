@@ -1,4 +1,3 @@
-import { Client } from 'pg';
 import { firstValueFrom } from 'rxjs';
 import { filter, take, toArray } from 'rxjs/operators';
 import type { RecordedEvent } from '../../events';
@@ -6,7 +5,7 @@ import { IdempotencyKeyTaken, StreamAppend, WrongExpectedRevision } from '../../
 import { PostgresEventStore, PostgresEventStoreOptions } from '../../src/store/postgres/postgres-event-store';
 import { eventStoreContract } from './event-store.contract';
 import { testEvent, uniqueStream } from '../support/events';
-import { createTestSchema, postgres, postgresSuiteTitle } from '../support/postgres';
+import { createTestSchema, postgres, postgresSuiteTitle, sql as runSql } from '../support/postgres';
 
 /*
  * These suites need a PostgreSQL server: DATABASE_URL (`export DATABASE_URL="$(.ci/postgres)"`). Each run works in
@@ -19,15 +18,7 @@ describeIfServer(postgresSuiteTitle('PostgreSQL event store'), () => {
   let schema: string;
   let drop: () => Promise<void>;
   const open = (options: Partial<PostgresEventStoreOptions> = {}) => PostgresEventStore.connect({ connectionString: url, schema, ...options });
-  const sql = async <T extends object>(text: string, values: unknown[] = []): Promise<T[]> => {
-    const client = new Client({ connectionString: url });
-    await client.connect();
-    try {
-      return (await client.query<T>(text, values)).rows;
-    } finally {
-      await client.end();
-    }
-  };
+  const sql = <T extends object>(text: string, values: unknown[] = []) => runSql<T>(url, text, values);
 
   beforeAll(async () => {
     ({ schema, drop } = await createTestSchema(url));

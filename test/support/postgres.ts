@@ -47,16 +47,33 @@ function probe(): PostgresForTests {
 
 /** A fresh, uniquely named schema for one suite, dropped with everything in it by `drop`. */
 export async function createTestSchema(url: string, prefix = 'ledger_test'): Promise<{ schema: string; drop: () => Promise<void> }> {
-  const schema = `${prefix}_${process.pid}_${randomBytes(4).toString('hex')}`;
-  const sql = async (text: string) => {
-    const client = new Client({ connectionString: url });
-    await client.connect();
-    try {
-      await client.query(text);
-    } finally {
-      await client.end();
-    }
-  };
-  await sql(`CREATE SCHEMA "${schema}"`);
-  return { schema, drop: () => sql(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`) };
+  const schema = uniqueName(prefix);
+  await sql(url, `CREATE SCHEMA "${schema}"`);
+  return { schema, drop: async () => void (await sql(url, `DROP SCHEMA IF EXISTS "${schema}" CASCADE`)) };
+}
+
+/**
+ * A fresh, uniquely named database on the same server, for what runs on DATABASE_URL as given (the ledger's
+ * tables in the public schema): its connection string, and `drop`. The role needs CREATEDB (.ci/postgres grants it).
+ */
+export async function createTestDatabase(url: string, prefix = 'ledger_test'): Promise<{ url: string; drop: () => Promise<void> }> {
+  const name = uniqueName(prefix);
+  await sql(url, `CREATE DATABASE "${name}"`);
+  const fresh = url.replace(/^(postgres(?:ql)?:\/\/[^/?]*)(\/[^?]*)?/, `$1/${name}`);
+  return { url: fresh, drop: async () => void (await sql(url, `DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`)) };
+}
+
+/** Runs one statement on its own connection and returns the rows. */
+export async function sql<T extends object = Record<string, unknown>>(url: string, text: string, values: unknown[] = []): Promise<T[]> {
+  const client = new Client({ connectionString: url });
+  await client.connect();
+  try {
+    return (await client.query<T>(text, values)).rows;
+  } finally {
+    await client.end();
+  }
+}
+
+function uniqueName(prefix: string): string {
+  return `${prefix}_${process.pid}_${randomBytes(4).toString('hex')}`;
 }
