@@ -14,6 +14,7 @@ import type {
 } from '../event-store.port';
 import { validateAppends } from '../validate-appends';
 import { PendingWrite, placeBatch } from './place-batch';
+import { redact } from './connection';
 import { channelOf, quoteIdent, schemaLockKey, schemaSql, statements } from './postgres-schema';
 
 export interface PostgresEventStoreOptions {
@@ -118,7 +119,8 @@ export class PostgresEventStore implements EventStore {
     client.on('error', lost);
     client.on('end', lost);
     client.on('notification', (n) => {
-      if (n.channel === this.channel) this.appended.emit('appended');
+      // The payload is the head after the commit: a subscription already there need not read.
+      if (n.channel === this.channel) this.appended.emit('appended', Number(n.payload) || undefined);
     });
     this.listener = client;
     try {
@@ -180,16 +182,16 @@ export class PostgresEventStore implements EventStore {
       for (const p of batch) await this.commit([p]);
       return;
     }
-    let wrote = false;
+    let head = 0;
     placements.forEach((placement, i) => {
       if ('ok' in placement) {
-        wrote = true;
+        head = placement.ok.position;
         batch[i].resolve(placement.ok);
       } else {
         batch[i].reject(placement.refused);
       }
     });
-    if (wrote) this.appended.emit('appended');
+    if (head > 0) this.appended.emit('appended', head);
   }
 
   private writeBatch(batch: readonly Pending[]) {
@@ -268,7 +270,8 @@ export class PostgresEventStore implements EventStore {
       let position = options.after;
       let stopped = false;
       let running = false;
-      let again = false;
+      /** The highest head announced since the last read began (Infinity: unknown, read anyway). */
+      let announced = 0;
       let timer: NodeJS.Timeout | undefined;
 
       const stop = (end: () => void) => {
@@ -278,16 +281,12 @@ export class PostgresEventStore implements EventStore {
       };
 
       const pump = async () => {
-        if (stopped) return;
-        if (running) {
-          again = true;
-          return;
-        }
+        if (stopped || running) return;
         running = true;
         clearTimeout(timer);
         try {
           do {
-            again = false;
+            announced = 0;
             for (;;) {
               if (this.closed) return stop(() => subscriber.complete());
               const page = await this.readAll(position, { maxCount: PAGE });
@@ -302,7 +301,7 @@ export class PostgresEventStore implements EventStore {
               }
               if (page.length < PAGE) break;
             }
-          } while (again && !stopped);
+          } while (announced > position && !stopped);
         } catch (error) {
           if (this.closed) stop(() => subscriber.complete());
           else stop(() => subscriber.error(error));
@@ -315,7 +314,11 @@ export class PostgresEventStore implements EventStore {
         }
       };
 
-      const onAppended = () => void pump();
+      // A commit of this process and its NOTIFY announce the same head: one read serves both.
+      const onAppended = (head = Number.POSITIVE_INFINITY) => {
+        announced = Math.max(announced, head);
+        if (announced > position) void pump();
+      };
       this.appended.on('appended', onAppended);
       void pump();
       return () => {
@@ -375,9 +378,4 @@ function toRecorded(r: Row): RecordedEvent {
 function messageOf(error: unknown): string {
   if (error instanceof AggregateError) return error.errors.map(messageOf).join('; ');
   return error instanceof Error ? error.message || error.constructor.name : String(error);
-}
-
-/** A connection string without its password. */
-export function redact(connectionString: string): string {
-  return connectionString.replace(/\/\/([^@/:]*):[^@/]*@/, '//$1:***@');
 }
