@@ -3,9 +3,11 @@ import { filter, take, toArray } from 'rxjs/operators';
 import type { RecordedEvent } from '../../events';
 import { IdempotencyKeyTaken, StreamAppend, WrongExpectedRevision } from '../../src/store/event-store.port';
 import { PostgresEventStore, PostgresEventStoreOptions } from '../../src/store/postgres/postgres-event-store';
+import { channelOf } from '../../src/store/postgres/postgres-schema';
 import { eventStoreContract } from './event-store.contract';
 import { testEvent, uniqueStream } from '../support/events';
-import { createTestSchema, postgres, postgresSuiteTitle, sql as runSql } from '../support/postgres';
+import { runStatement } from '../../src/store/postgres/connection';
+import { createTestSchema, postgres, postgresSuiteTitle } from '../support/postgres';
 
 /*
  * These suites need a PostgreSQL server: DATABASE_URL (`export DATABASE_URL="$(.ci/postgres)"`). Each run works in
@@ -18,7 +20,7 @@ describeIfServer(postgresSuiteTitle('PostgreSQL event store'), () => {
   let schema: string;
   let drop: () => Promise<void>;
   const open = (options: Partial<PostgresEventStoreOptions> = {}) => PostgresEventStore.connect({ connectionString: url, schema, ...options });
-  const sql = <T extends object>(text: string, values: unknown[] = []) => runSql<T>(url, text, values);
+  const sql = <T extends object>(text: string, values: unknown[] = []) => runStatement<T>(url, text, values);
 
   beforeAll(async () => {
     ({ schema, drop } = await createTestSchema(url));
@@ -188,6 +190,25 @@ describeIfServer(postgresSuiteTitle('PostgreSQL event store'), () => {
       await new Promise((r) => setTimeout(r, 50));
       await writer.append([{ stream: s, expectedRevision: 'no_stream', events: [testEvent()] }]);
       await new Promise((r) => setTimeout(r, 50));
+      await writer.append([{ stream: s, expectedRevision: 0, events: [testEvent()] }]);
+      expect((await received).map((e) => e.revision)).toEqual([0, 1]);
+    });
+    it('listen again when the listening connection is cut, and catch up with what was committed meanwhile', async () => {
+      const reader = await open({ pollIntervalMs: 3_600_000 });
+      const writer = await open();
+      stores = [reader, writer];
+      const s = uniqueStream('relisten');
+      const received = firstValueFrom(
+        reader.subscribeToAll({ after: await reader.headPosition() }).pipe(filter((e) => e.stream === s), take(2), toArray()),
+      );
+      await new Promise((r) => setTimeout(r, 50));
+      const cut = await sql<{ cut: boolean }>(
+        `SELECT pg_terminate_backend(pid) AS cut FROM pg_stat_activity
+          WHERE datname = current_database() AND application_name = 'gnbv-ledger-listen' AND query = $1`,
+        [`LISTEN "${channelOf(schema)}"`],
+      );
+      expect(cut.length).toBeGreaterThanOrEqual(2);
+      await writer.append([{ stream: s, expectedRevision: 'no_stream', events: [testEvent()] }]);
       await writer.append([{ stream: s, expectedRevision: 0, events: [testEvent()] }]);
       expect((await received).map((e) => e.revision)).toEqual([0, 1]);
     });

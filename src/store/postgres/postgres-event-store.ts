@@ -162,14 +162,17 @@ export class PostgresEventStore implements EventStore {
 
   /** Commits what is queued, batch after batch, until the queue is empty. */
   private async writeQueued(): Promise<void> {
-    // Appends made in the same turn of the event loop join the first batch.
-    await new Promise((resolve) => setImmediate(resolve));
-    while (this.queue.length > 0) {
-      const batch = this.queue;
-      this.queue = [];
-      await this.commit(batch);
+    try {
+      // Appends made in the same turn of the event loop join the first batch.
+      await new Promise((resolve) => setImmediate(resolve));
+      while (this.queue.length > 0) {
+        const batch = this.queue;
+        this.queue = [];
+        await this.commit(batch);
+      }
+    } finally {
+      this.writing = null;
     }
-    this.writing = null;
   }
 
   private async commit(batch: readonly Pending[]): Promise<void> {
