@@ -1,7 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { Client } from 'pg';
-import { redact } from '../../src/store/postgres/postgres-event-store';
+import { redact, runStatement as sql, withDatabase } from '../../src/store/postgres/connection';
 
 /**
  * The PostgreSQL server of the tests: DATABASE_URL, probed once per suite file. Without it (or when it does not
@@ -59,19 +58,7 @@ export async function createTestSchema(url: string, prefix = 'ledger_test'): Pro
 export async function createTestDatabase(url: string, prefix = 'ledger_test'): Promise<{ url: string; drop: () => Promise<void> }> {
   const name = uniqueName(prefix);
   await sql(url, `CREATE DATABASE "${name}"`);
-  const fresh = url.replace(/^(postgres(?:ql)?:\/\/[^/?]*)(\/[^?]*)?/, `$1/${name}`);
-  return { url: fresh, drop: async () => void (await sql(url, `DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`)) };
-}
-
-/** Runs one statement on its own connection and returns the rows. */
-export async function sql<T extends object = Record<string, unknown>>(url: string, text: string, values: unknown[] = []): Promise<T[]> {
-  const client = new Client({ connectionString: url });
-  await client.connect();
-  try {
-    return (await client.query<T>(text, values)).rows;
-  } finally {
-    await client.end();
-  }
+  return { url: withDatabase(url, name), drop: async () => void (await sql(url, `DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`)) };
 }
 
 function uniqueName(prefix: string): string {
