@@ -16,10 +16,13 @@ export interface PostgresForTests {
 
 export const postgres: PostgresForTests = probe();
 
-/** The title of a PostgreSQL suite: its name, or its name and why it is skipped. Prints the reason once. */
+/**
+ * The title of a PostgreSQL suite: its name, or its name and why it is skipped. Prints the reason to stderr:
+ * Jest shows neither the console output nor the titles of a file whose tests are all skipped.
+ */
 export function postgresSuiteTitle(name: string): string {
   if (postgres.url) return name;
-  console.warn(`${name}: skipped, ${postgres.skipReason}`);
+  process.stderr.write(`${name}: skipped, ${postgres.skipReason}\n`);
   return `${name} (skipped: ${postgres.skipReason})`;
 }
 
