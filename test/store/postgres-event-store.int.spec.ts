@@ -125,6 +125,35 @@ describeIfServer(postgresSuiteTitle('PostgreSQL event store'), () => {
       expect(await store.headPosition()).toBe(head + 2);
     });
 
+    it("delivers its own commits to a subscription that is caught up without reading them back, as a read would", async () => {
+      const own = await open({ pollIntervalMs: 3_600_000 });
+      try {
+        const s = uniqueStream('own');
+        const start = await own.headPosition();
+        const got: RecordedEvent[] = [];
+        let caughtUp: () => void = () => undefined;
+        const marker = new Promise<void>((resolve) => (caughtUp = resolve));
+        const subscription = own.subscribeToAll({ after: start }).subscribe((e) => {
+          got.push(e);
+          if (e.stream === s) caughtUp();
+        });
+        // Once the first event is delivered, the subscription has nothing left to read.
+        await own.append([{ stream: s, expectedRevision: 'no_stream', events: [testEvent()] }]);
+        await marker;
+        const reads = jest.spyOn(own, 'readAll');
+        await own.append([{ stream: s, expectedRevision: 0, events: [testEvent('PlanAssigned', { amount: '1550440000.25', n: 0.1 })] }]);
+        await own.append([{ stream: s, expectedRevision: 1, events: [testEvent(), testEvent()] }]);
+        await new Promise((r) => setTimeout(r, 100)); // the NOTIFY of both commits arrives, and changes nothing
+        expect(reads).not.toHaveBeenCalled();
+        reads.mockRestore();
+        subscription.unsubscribe();
+        expect(got).toEqual(await own.readAll(start));
+        expect(got.map((e) => e.revision)).toEqual([0, 1, 2, 3]);
+      } finally {
+        await own.close();
+      }
+    });
+
     it('completes live subscriptions when it closes', async () => {
       const other = await open();
       const done = firstValueFrom(other.subscribeToAll({ after: await other.headPosition() }).pipe(toArray()));

@@ -1,6 +1,6 @@
 import { EventEmitter } from 'node:events';
 import { Client, Pool } from 'pg';
-import type { PoolClient } from 'pg';
+import type { PoolClient, QueryResult } from 'pg';
 import { Observable } from 'rxjs';
 import type { RecordedEvent } from '../../../events';
 import type {
@@ -13,7 +13,7 @@ import type {
   SubscribeOptions,
 } from '../event-store.port';
 import { validateAppends } from '../validate-appends';
-import { PendingWrite, placeBatch } from './place-batch';
+import { EventRow, PendingWrite, PlacedBatch, placeBatch } from './place-batch';
 import { redact } from './connection';
 import { channelOf, quoteIdent, schemaLockKey, schemaSql, statements } from './postgres-schema';
 
@@ -60,7 +60,8 @@ const RELISTEN_DELAY_MS = 1000;
  * under the lock, places every append (placeBatch) and writes them with one INSERT. A refused append leaves no
  * trace in the batch; if the batch fails as a whole (say a duplicate event id), each append is retried alone
  * so that only the faulty one fails. Committed appends are announced with NOTIFY in the same transaction;
- * live subscriptions wake on the notification (from any process) and read the log from where they are.
+ * live subscriptions wake on the notification (from any process) and read the log from where they are, or
+ * take this process's commits as they were written when they are right before them.
  */
 export class PostgresEventStore implements EventStore {
   private readonly pool: Pool;
@@ -72,6 +73,8 @@ export class PostgresEventStore implements EventStore {
   private writing: Promise<void> | null = null;
   private listener: Client | null = null;
   private relistenTimer: NodeJS.Timeout | undefined;
+  /** Head of this process's batch between its COMMIT being sent and answered (0: none). */
+  private committingHead = 0;
   private closed = false;
 
   private constructor(private readonly options: PostgresEventStoreOptions) {
@@ -119,8 +122,12 @@ export class PostgresEventStore implements EventStore {
     client.on('error', lost);
     client.on('end', lost);
     client.on('notification', (n) => {
-      // The payload is the head after the commit: a subscription already there need not read.
-      if (n.channel === this.channel) this.appended.emit('appended', Number(n.payload) || undefined);
+      if (n.channel !== this.channel) return;
+      // The payload is the head after the commit: a subscription already there need not read. The notification
+      // of this process's own commit can overtake the answer to its COMMIT: that answer announces the events.
+      const head = Number(n.payload) || undefined;
+      if (head !== undefined && head <= this.committingHead) return;
+      this.appended.emit('appended', head);
     });
     this.listener = client;
     try {
@@ -176,43 +183,45 @@ export class PostgresEventStore implements EventStore {
   }
 
   private async commit(batch: readonly Pending[]): Promise<void> {
-    let placements: Awaited<ReturnType<PostgresEventStore['writeBatch']>>;
+    let placed: PlacedBatch;
     try {
-      placements = await this.writeBatch(batch);
+      placed = await this.writeBatch(batch);
     } catch (error) {
+      if (this.committingHead > 0) {
+        // The COMMIT was sent and its answer lost: the events may be stored, so subscriptions read.
+        this.committingHead = 0;
+        this.appended.emit('appended');
+      }
       if (batch.length === 1) return batch[0].reject(error);
       // Something in the batch broke the transaction: each append alone, so that only the faulty one fails.
       for (const p of batch) await this.commit([p]);
       return;
     }
-    let head = 0;
-    placements.forEach((placement, i) => {
-      if ('ok' in placement) {
-        head = placement.ok.position;
-        batch[i].resolve(placement.ok);
-      } else {
-        batch[i].reject(placement.refused);
-      }
+    placed.placements.forEach((placement, i) => {
+      if ('ok' in placement) batch[i].resolve(placement.ok);
+      else batch[i].reject(placement.refused);
     });
-    if (head > 0) this.appended.emit('appended', head);
+    this.committingHead = 0;
+    if (placed.events.length > 0) this.appended.emit('appended', placed.head, placed.events);
   }
 
-  private writeBatch(batch: readonly Pending[]) {
-    return this.transaction(async (client) => {
+  private async writeBatch(batch: readonly Pending[]): Promise<PlacedBatch> {
+    const client = await this.pool.connect();
+    try {
       // The lock that orders commits: held from here to COMMIT; whoever comes next waits.
-      const head = Number((await client.query<{ position: string }>(this.sql.lockHead)).rows[0].position);
+      const [, locked] = (await client.query(this.sql.beginAndLockHead)) as unknown as [QueryResult, QueryResult<{ position: string }>];
       const streams = [...new Set(batch.flatMap((p) => p.appends.map((a) => a.stream)))];
       const keys = batch.flatMap((p) => (p.idempotency ? [p.idempotency.key] : []));
-      const revisions = await client.query<{ stream: string; revision: number }>(this.sql.revisions, [streams]);
-      const claimed = keys.length > 0 ? (await client.query<{ key: string }>(this.sql.claimed, [keys])).rows : [];
+      const state = await client.query<{ name: string; revision: number | null }>(this.sql.state, [streams, keys]);
       const placed = placeBatch(batch, {
-        head,
-        revisions: new Map(revisions.rows.map((r) => [r.stream, r.revision])),
-        claimed: new Set(claimed.map((r) => r.key)),
+        head: Number(locked.rows[0].position),
+        revisions: new Map(state.rows.flatMap((r) => (r.revision === null ? [] : [[r.name, r.revision] as const]))),
+        claimed: new Set(state.rows.flatMap((r) => (r.revision === null ? [r.name] : []))),
       });
       if (placed.events.length > 0) {
         const e = placed.events;
-        await client.query(this.sql.insertEvents, [
+        const c = placed.claims;
+        await client.query(this.sql.write, [
           e.map((r) => r.position),
           e.map((r) => r.stream),
           e.map((r) => r.revision),
@@ -221,22 +230,23 @@ export class PostgresEventStore implements EventStore {
           e.map((r) => r.version),
           e.map((r) => r.data),
           e.map((r) => r.metadata),
+          c.map((r) => r.key),
+          c.map((r) => r.fingerprint),
+          c.map((r) => r.firstPosition),
+          c.map((r) => r.lastPosition),
+          placed.head,
+          // Delivered at commit, to every listening connection of the database.
+          this.channel,
         ]);
-        const c = placed.claims;
-        if (c.length > 0) {
-          await client.query(this.sql.insertClaims, [
-            c.map((r) => r.key),
-            c.map((r) => r.fingerprint),
-            c.map((r) => r.firstPosition),
-            c.map((r) => r.lastPosition),
-          ]);
-        }
-        await client.query(this.sql.setHead, [placed.head]);
-        // Delivered at commit, to every listening connection of the database.
-        await client.query(this.sql.notify, [this.channel, String(placed.head)]);
       }
-      return placed.placements;
-    });
+      if (placed.events.length > 0) this.committingHead = placed.head;
+      await client.query('COMMIT');
+      client.release();
+      return placed;
+    } catch (error) {
+      await rollback(client);
+      throw error;
+    }
   }
 
   private async transaction<T>(work: (client: PoolClient) => Promise<T>): Promise<T> {
@@ -248,12 +258,7 @@ export class PostgresEventStore implements EventStore {
       client.release();
       return result;
     } catch (error) {
-      // A connection whose rollback fails is broken: release(error) closes it instead of returning it to the pool.
-      const broken = await client.query('ROLLBACK').then(
-        () => undefined,
-        (e: unknown) => e as Error,
-      );
-      client.release(broken);
+      await rollback(client);
       throw error;
     }
   }
@@ -317,10 +322,21 @@ export class PostgresEventStore implements EventStore {
         }
       };
 
-      // A commit of this process and its NOTIFY announce the same head: one read serves both.
-      const onAppended = (head = Number.POSITIVE_INFINITY) => {
+      // A commit of this process and its NOTIFY announce the same head: one read serves both. A subscription
+      // right before this process's commit takes its events as committed, without reading them back: nothing
+      // can come between (positions follow commit order), and they are parsed from the very JSON text stored.
+      const onAppended = (head = Number.POSITIVE_INFINITY, committed?: readonly EventRow[]) => {
+        if (head <= position || stopped) return;
+        if (!running && committed?.[0]?.position === position + 1) {
+          for (const row of committed) {
+            if (stopped) return;
+            position = row.position;
+            subscriber.next(fromRow(row));
+          }
+          return;
+        }
         announced = Math.max(announced, head);
-        if (announced > position) void pump();
+        void pump();
       };
       this.appended.on('appended', onAppended);
       void pump();
@@ -364,6 +380,27 @@ export class PostgresEventStore implements EventStore {
     await listener?.end().catch(() => undefined);
     await this.pool.end();
   }
+}
+
+/** Rolls back and returns the connection; one whose rollback fails is broken, and release(error) closes it. */
+async function rollback(client: PoolClient): Promise<void> {
+  const broken = await client.query('ROLLBACK').then(
+    () => undefined,
+    (e: unknown) => e as Error,
+  );
+  client.release(broken);
+}
+
+function fromRow(r: EventRow): RecordedEvent {
+  return {
+    stream: r.stream,
+    revision: r.revision,
+    position: r.position,
+    type: r.type,
+    version: r.version,
+    data: JSON.parse(r.data),
+    metadata: JSON.parse(r.metadata),
+  };
 }
 
 function toRecorded(r: Row): RecordedEvent {

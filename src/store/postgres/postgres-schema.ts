@@ -41,25 +41,40 @@ CREATE TABLE IF NOT EXISTS ${s}.idempotency (
 `;
 }
 
-/** The statements of the adapter, with the schema's tables named. */
+/**
+ * The statements of the adapter, with the schema's tables named. An append is four round trips: BEGIN with the
+ * head lock, the state it needs, one statement writing everything, COMMIT. The state is read in a statement
+ * of its own, after the lock is held: a statement's snapshot is taken when it starts, so one started before
+ * the previous holder committed would not see that holder's events.
+ */
 export function statements(schema: string) {
   const s = quoteIdent(schema);
   const columns = 'position, stream, revision, event_id, type, version, data, metadata';
   return {
-    lockHead: `SELECT position FROM ${s}.log_head FOR UPDATE`,
+    /** Simple-protocol text (no parameters), so that BEGIN and the lock travel together. */
+    beginAndLockHead: `BEGIN; SELECT position FROM ${s}.log_head FOR UPDATE`,
     head: `SELECT position FROM ${s}.log_head`,
-    setHead: `UPDATE ${s}.log_head SET position = $1`,
-    /** Last revision of each named stream that exists: one index probe per stream. */
-    revisions: `SELECT n.stream, r.revision
-                  FROM unnest($1::text[]) AS n(stream)
-                  CROSS JOIN LATERAL (SELECT max(revision) AS revision FROM ${s}.events e WHERE e.stream = n.stream) r
-                 WHERE r.revision IS NOT NULL`,
-    claimed: `SELECT key FROM ${s}.idempotency WHERE key = ANY($1::text[])`,
-    insertEvents: `INSERT INTO ${s}.events (${columns})
-                   SELECT * FROM unnest($1::bigint[], $2::text[], $3::integer[], $4::text[], $5::text[], $6::integer[], $7::json[], $8::json[])`,
-    insertClaims: `INSERT INTO ${s}.idempotency (key, fingerprint, first_position, last_position)
-                   SELECT * FROM unnest($1::text[], $2::text[], $3::bigint[], $4::bigint[])`,
-    notify: `SELECT pg_notify($1, $2)`,
+    /**
+     * The last revision of each named stream that exists (one index probe per stream), and the named
+     * idempotency keys already claimed: rows (stream, revision) and (key, null).
+     */
+    state: `SELECT n.stream AS name, r.revision
+              FROM unnest($1::text[]) AS n(stream)
+              CROSS JOIN LATERAL (SELECT max(revision) AS revision FROM ${s}.events e WHERE e.stream = n.stream) r
+             WHERE r.revision IS NOT NULL
+            UNION ALL
+            SELECT key, NULL FROM ${s}.idempotency WHERE key = ANY($2::text[])`,
+    /** Events, claims, the new head and the notification, in one statement. */
+    write: `WITH events AS (
+              INSERT INTO ${s}.events (${columns})
+              SELECT * FROM unnest($1::bigint[], $2::text[], $3::integer[], $4::text[], $5::text[], $6::integer[], $7::json[], $8::json[])
+            ), claims AS (
+              INSERT INTO ${s}.idempotency (key, fingerprint, first_position, last_position)
+              SELECT * FROM unnest($9::text[], $10::text[], $11::bigint[], $12::bigint[])
+            ), head AS (
+              UPDATE ${s}.log_head SET position = $13
+            )
+            SELECT pg_notify($14, $13::text)`,
     readStream: `SELECT ${columns} FROM ${s}.events WHERE stream = $1 AND revision >= $2 ORDER BY revision LIMIT $3`,
     readAll: `SELECT ${columns} FROM ${s}.events WHERE position > $1 ORDER BY position LIMIT $2`,
     findClaim: `SELECT key, fingerprint, first_position, last_position FROM ${s}.idempotency WHERE key = $1`,
