@@ -7,6 +7,7 @@ import {
   StreamAppend,
   WrongExpectedRevision,
 } from '../event-store.port';
+import type { StoredEvent } from '../stored-event';
 
 /** One caller's append, waiting for the next batch. */
 export interface PendingWrite {
@@ -25,15 +26,9 @@ export interface LogState {
 }
 
 /** A row of the events table. Data and metadata are the JSON text to store, byte for byte. */
-export interface EventRow {
+export interface EventRow extends StoredEvent {
   readonly position: number;
-  readonly stream: string;
-  readonly revision: number;
   readonly eventId: string;
-  readonly type: string;
-  readonly version: number;
-  readonly data: string;
-  readonly metadata: string;
 }
 
 export interface ClaimRow {

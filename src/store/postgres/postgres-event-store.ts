@@ -12,6 +12,7 @@ import type {
   StreamAppend,
   SubscribeOptions,
 } from '../event-store.port';
+import { StoredEvent, toRecordedEvent } from '../stored-event';
 import { validateAppends } from '../validate-appends';
 import { EventRow, PendingWrite, PlacedBatch, placeBatch } from './place-batch';
 import { redact } from './connection';
@@ -34,17 +35,6 @@ export interface PostgresEventStoreOptions {
 interface Pending extends PendingWrite {
   readonly resolve: (result: AppendResult) => void;
   readonly reject: (error: unknown) => void;
-}
-
-interface Row {
-  position: string;
-  stream: string;
-  revision: number;
-  event_id: string;
-  type: string;
-  version: number;
-  data: unknown;
-  metadata: RecordedEvent['metadata'];
 }
 
 const PAGE = 1000;
@@ -264,13 +254,13 @@ export class PostgresEventStore implements EventStore {
   }
 
   async readStream(stream: string, fromRevision = 0, options?: ReadOptions): Promise<RecordedEvent[]> {
-    const rows = await this.pool.query<Row>(this.sql.readStream, [stream, fromRevision, options?.maxCount ?? null]);
-    return rows.rows.map(toRecorded);
+    const rows = await this.pool.query<StoredEvent>(this.sql.readStream, [stream, fromRevision, options?.maxCount ?? null]);
+    return rows.rows.map(toRecordedEvent);
   }
 
   async readAll(after: number, options?: ReadOptions): Promise<RecordedEvent[]> {
-    const rows = await this.pool.query<Row>(this.sql.readAll, [after, options?.maxCount ?? null]);
-    return rows.rows.map(toRecorded);
+    const rows = await this.pool.query<StoredEvent>(this.sql.readAll, [after, options?.maxCount ?? null]);
+    return rows.rows.map(toRecordedEvent);
   }
 
   subscribeToAll(options: SubscribeOptions): Observable<RecordedEvent> {
@@ -331,7 +321,7 @@ export class PostgresEventStore implements EventStore {
           for (const row of committed) {
             if (stopped) return;
             position = row.position;
-            subscriber.next(fromRow(row));
+            subscriber.next(toRecordedEvent(row));
           }
           return;
         }
@@ -389,30 +379,6 @@ async function rollback(client: PoolClient): Promise<void> {
     (e: unknown) => e as Error,
   );
   client.release(broken);
-}
-
-function fromRow(r: EventRow): RecordedEvent {
-  return {
-    stream: r.stream,
-    revision: r.revision,
-    position: r.position,
-    type: r.type,
-    version: r.version,
-    data: JSON.parse(r.data),
-    metadata: JSON.parse(r.metadata),
-  };
-}
-
-function toRecorded(r: Row): RecordedEvent {
-  return {
-    stream: r.stream,
-    revision: r.revision,
-    position: Number(r.position),
-    type: r.type,
-    version: r.version,
-    data: r.data,
-    metadata: r.metadata,
-  };
 }
 
 function messageOf(error: unknown): string {

@@ -50,6 +50,7 @@ CREATE TABLE IF NOT EXISTS ${s}.idempotency (
 export function statements(schema: string) {
   const s = quoteIdent(schema);
   const columns = 'position, stream, revision, event_id, type, version, data, metadata';
+  const read = 'position, stream, revision, type, version, data::text AS data, metadata::text AS metadata';
   return {
     /** Simple-protocol text (no parameters), so that BEGIN and the lock travel together. */
     beginAndLockHead: `BEGIN; SELECT position FROM ${s}.log_head FOR UPDATE`,
@@ -75,8 +76,9 @@ export function statements(schema: string) {
               UPDATE ${s}.log_head SET position = $13
             )
             SELECT pg_notify($14, $13::text)`,
-    readStream: `SELECT ${columns} FROM ${s}.events WHERE stream = $1 AND revision >= $2 ORDER BY revision LIMIT $3`,
-    readAll: `SELECT ${columns} FROM ${s}.events WHERE position > $1 ORDER BY position LIMIT $2`,
+    // data and metadata as their stored text, parsed by the adapter as the events it has just written are.
+    readStream: `SELECT ${read} FROM ${s}.events WHERE stream = $1 AND revision >= $2 ORDER BY revision LIMIT $3`,
+    readAll: `SELECT ${read} FROM ${s}.events WHERE position > $1 ORDER BY position LIMIT $2`,
     findClaim: `SELECT key, fingerprint, first_position, last_position FROM ${s}.idempotency WHERE key = $1`,
     range: `SELECT event_id, stream, revision, position FROM ${s}.events WHERE position BETWEEN $1 AND $2 ORDER BY position`,
   } as const;
