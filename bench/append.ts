@@ -1,26 +1,34 @@
 /**
- * npm run bench:append [-- --events 100000 --seconds 10]
- * Prints, in one run: raw better-sqlite3 inserts of the same rows (the ceiling), store-level batched
- * appends through SqliteEventStore, and end-to-end HTTP commands with 1 and 16 concurrent clients on the
- * durable store (WAL, synchronous=FULL). Figures only; nothing here asserts a time.
+ * npm run bench:append [-- --events 100000 --seconds 10] [--store postgres]
+ * Prints, in one run: raw inserts of the same rows (the ceiling), store-level batched appends through the
+ * adapter, and end-to-end HTTP commands with 1 and 16 concurrent clients on the durable store: SQLite (WAL,
+ * synchronous=FULL), and with `--store postgres` PostgreSQL beside it (DATABASE_URL; a scratch database is
+ * created on that server and dropped afterwards). Figures only; nothing here asserts a time.
  */
 import Database from 'better-sqlite3';
 import { fork } from 'node:child_process';
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Client } from 'pg';
 import type { EventToAppend } from '../events';
+import type { EventStore } from '../src/store/event-store.port';
+import { PostgresEventStore } from '../src/store/postgres/postgres-event-store';
+import { runStatement, withDatabase } from '../src/store/postgres/connection';
+import { schemaSql } from '../src/store/postgres/postgres-schema';
 import { SqliteEventStore, SQLITE_SCHEMA } from '../src/store/sqlite/sqlite-event-store';
 import { fmt, jsonClient, percentile } from './support';
 
-const arg = (name: string, fallback: number) => {
+const option = (name: string) => {
   const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 ? Number(process.argv[i + 1]) : fallback;
+  return i >= 0 ? process.argv[i + 1] : undefined;
 };
+const arg = (name: string, fallback: number) => Number(option(name) ?? fallback);
 const EVENTS = arg('events', 100_000);
 const BATCH = arg('batch', 100);
 const SECONDS = arg('seconds', 10);
+const STORES = option('store') === 'postgres' ? (['sqlite', 'postgres'] as const) : (['sqlite'] as const);
 const dir = mkdtempSync(join(tmpdir(), 'ledger-bench-'));
 
 const LINE = { programme: 'GNBV-2021-2025', component: 'DA5', budgetYear: 2024, originYear: 2024, source: 'NSTW', capitalType: 'SN', unit: '184' };
@@ -44,7 +52,7 @@ function disbursedEvent(i: number): EventToAppend {
   };
 }
 
-function raw(events: EventToAppend[]): number {
+function rawSqlite(events: EventToAppend[]): number {
   const db = new Database(join(dir, 'raw.db'));
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = FULL');
@@ -62,8 +70,38 @@ function raw(events: EventToAppend[]): number {
   return events.length / seconds;
 }
 
-async function storeLevel(events: EventToAppend[]): Promise<number> {
-  const store = new SqliteEventStore({ file: join(dir, 'store.db') });
+/** The same rows into the adapter's table, one multi-row INSERT and COMMIT per batch, without the head lock. */
+async function rawPostgres(url: string, events: EventToAppend[]): Promise<number> {
+  const client = new Client({ connectionString: url });
+  await client.connect();
+  await client.query(schemaSql('bench_raw'));
+  const t0 = process.hrtime.bigint();
+  for (let i = 0; i < events.length; i += BATCH) {
+    const batch = events.slice(i, i + BATCH);
+    await client.query('BEGIN');
+    await client.query(
+      `INSERT INTO bench_raw.events (position, stream, revision, event_id, type, version, data, metadata)
+       SELECT * FROM unnest($1::bigint[], $2::text[], $3::integer[], $4::text[], $5::text[], $6::integer[], $7::json[], $8::json[])`,
+      [
+        batch.map((_, j) => i + j + 1),
+        batch.map((_, j) => `stream-${i + j}`),
+        batch.map(() => 0),
+        batch.map((e) => e.metadata.eventId),
+        batch.map((e) => e.type),
+        batch.map((e) => e.version),
+        batch.map((e) => JSON.stringify(e.data)),
+        batch.map((e) => JSON.stringify(e.metadata)),
+      ],
+    );
+    await client.query('COMMIT');
+  }
+  const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
+  await client.query('DROP SCHEMA bench_raw CASCADE');
+  await client.end();
+  return events.length / seconds;
+}
+
+async function storeLevel(store: EventStore, events: EventToAppend[]): Promise<number> {
   const t0 = process.hrtime.bigint();
   for (let i = 0; i < events.length; i += BATCH) {
     // BATCH concurrent appends, one per stream, as concurrent commands would issue them: one group commit.
@@ -92,10 +130,9 @@ const KIND: Record<string, string> = {
   'DA7.TDA2': 'monitoring-evaluation',
 };
 
-async function startServer(): Promise<{ url: string; stop: () => void }> {
-  const dataDir = join(dir, 'http');
+async function startServer(env: Record<string, string>): Promise<{ url: string; stop: () => void }> {
   const child = fork(join(__dirname, '..', 'src', 'main.js'), [], {
-    env: { ...process.env, LEDGER_DATA_DIR: dataDir, PORT: '0', HOST: '127.0.0.1', LEDGER_DEMO: '0' },
+    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', LEDGER_DEMO: '0', ...env },
     stdio: ['ignore', 'pipe', 'inherit', 'ipc'],
   });
   const url = await new Promise<string>((resolve, reject) => {
@@ -115,8 +152,10 @@ interface Target {
   activityId: string;
 }
 
-async function http(): Promise<Array<[number, { rate: number; p50: number; p99: number; errors: number }]>> {
-  const server = await startServer();
+type HttpFigures = { rate: number; p50: number; p99: number; errors: number };
+
+async function httpCommands(env: Record<string, string>): Promise<Array<[number, HttpFigures]>> {
+  const server = await startServer(env);
   const client = jsonClient(server.url, 16);
   // 90 lines × 1 activity each, allocated generously: the load spreads like a district's real work.
   const targets: Target[] = [];
@@ -139,7 +178,7 @@ async function http(): Promise<Array<[number, { rate: number; p50: number; p99: 
       }
     }
   }
-  const results: Array<[number, { rate: number; p50: number; p99: number; errors: number }]> = [];
+  const results: Array<[number, HttpFigures]> = [];
   for (const clients of [1, 16]) {
     const latencies: number[] = [];
     let errors = 0;
@@ -170,19 +209,62 @@ async function http(): Promise<Array<[number, { rate: number; p50: number; p99: 
   return results;
 }
 
-async function main() {
-  console.log(`bench:append — ${fmt(EVENTS)} events, batches of ${BATCH}, WAL + synchronous=FULL, in ${dir}`);
-  const events = Array.from({ length: EVENTS }, (_, i) => disbursedEvent(i));
-  const rawRate = raw(events);
-  console.log(`raw better-sqlite3 inserts (ceiling):   ${fmt(rawRate)} events/s`);
-  const storeRate = await storeLevel(events.map((e) => ({ ...e, metadata: { ...e.metadata, eventId: randomUUID() } })));
-  console.log(`store-level batched appends:            ${fmt(storeRate)} events/s  (${fmt((storeRate / rawRate) * 100, 1)} % of raw; target ≥ 50 %)`);
-  for (const [clients, r] of await http()) {
-    console.log(
-      `HTTP disburse, ${String(clients).padStart(2)} client(s), ${SECONDS}s:       ${fmt(r.rate)} commands/s  p50 ${fmt(r.p50, 2)} ms  p99 ${fmt(r.p99, 2)} ms  errors ${r.errors}`,
-    );
+interface Figures {
+  readonly label: string;
+  readonly raw: number;
+  readonly store: number;
+  readonly http: Array<[number, HttpFigures]>;
+}
+
+async function sqliteFigures(events: EventToAppend[]): Promise<Figures> {
+  const raw = rawSqlite(events);
+  const store = await storeLevel(new SqliteEventStore({ file: join(dir, 'store.db') }), freshIds(events));
+  const http = await httpCommands({ LEDGER_STORE: 'sqlite', LEDGER_DATA_DIR: join(dir, 'http-sqlite') });
+  return { label: 'SQLite (WAL, synchronous=FULL)', raw, store, http };
+}
+
+async function postgresFigures(events: EventToAppend[]): Promise<Figures> {
+  const url = process.env.DATABASE_URL;
+  if (!url) throw new Error('--store postgres needs DATABASE_URL (e.g. export DATABASE_URL="$(.ci/postgres)")');
+  const admin = (text: string) => runStatement<Record<string, string>>(url, text);
+  const [settings] = await admin(`SELECT current_setting('server_version') AS version, current_setting('synchronous_commit') AS sync, current_setting('fsync') AS fsync`);
+  const name = `ledger_bench_${process.pid}_${randomBytes(3).toString('hex')}`;
+  await admin(`CREATE DATABASE ${name}`);
+  const scratch = withDatabase(url, name);
+  try {
+    const raw = await rawPostgres(scratch, events);
+    const store = await storeLevel(await PostgresEventStore.connect({ connectionString: scratch, schema: 'bench_store' }), freshIds(events));
+    const http = await httpCommands({ LEDGER_STORE: 'postgres', DATABASE_URL: scratch, LEDGER_DATA_DIR: join(dir, 'http-postgres') });
+    return { label: `PostgreSQL ${settings.version.split(" ")[0]} (synchronous_commit=${settings.sync}, fsync=${settings.fsync})`, raw, store, http };
+  } finally {
+    await admin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
   }
-  console.log('targets: HTTP ≥ 2,000 commands/s with 16 clients, p99 ≤ 50 ms');
+}
+
+const freshIds = (events: EventToAppend[]) => events.map((e) => ({ ...e, metadata: { ...e.metadata, eventId: randomUUID() } }));
+
+async function main() {
+  console.log(`bench:append — ${fmt(EVENTS)} events, batches of ${BATCH}, HTTP for ${SECONDS} s per client count, scratch files in ${dir}`);
+  const events = Array.from({ length: EVENTS }, (_, i) => disbursedEvent(i));
+  const columns: Figures[] = [];
+  for (const store of STORES) columns.push(store === 'sqlite' ? await sqliteFigures(events) : await postgresFigures(events));
+
+  const rows: Array<[string, (f: Figures) => string]> = [
+    ['raw inserts, same rows (ceiling)', (f) => `${fmt(f.raw)} events/s`],
+    ['store-level batched appends', (f) => `${fmt(f.store)} events/s (${fmt((f.store / f.raw) * 100, 1)} % of raw)`],
+    ...[0, 1].map((i): [string, (f: Figures) => string] => [
+      `HTTP disburse, ${String(columns[0].http[i][0]).padStart(2)} client(s)`,
+      (f) => {
+        const r = f.http[i][1];
+        return `${fmt(r.rate)} cmd/s, p50 ${fmt(r.p50, 2)} ms, p99 ${fmt(r.p99, 2)} ms, errors ${r.errors}`;
+      },
+    ]),
+  ];
+  const width = 34;
+  const cell = Math.max(...columns.map((c) => c.label.length), ...rows.flatMap(([, f]) => columns.map((c) => f(c).length))) + 3;
+  console.log(''.padEnd(width) + columns.map((c) => c.label.padEnd(cell)).join(''));
+  for (const [name, f] of rows) console.log(name.padEnd(width) + columns.map((c) => f(c).padEnd(cell)).join(''));
+  console.log('targets: store-level ≥ 50 % of raw; HTTP ≥ 2,000 commands/s with 16 clients, p99 ≤ 50 ms');
   rmSync(dir, { recursive: true, force: true });
 }
 

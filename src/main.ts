@@ -45,9 +45,10 @@ export async function createApp(config: LedgerConfig, store: EventStore, options
 }
 
 /**
- * Opens the configured store and starts listening. With `demo`, an empty embedded store first receives
- * the demo journals (demo/*.yaml): a newcomer sees real district figures at once. Idempotent;
- * LEDGER_DEMO=0 turns it off.
+ * Opens the configured store and starts listening. With `demo`, an empty SQLite or PostgreSQL store first
+ * receives the demo journals (demo/*.yaml): a newcomer sees real district figures at once. Idempotent;
+ * LEDGER_DEMO=0 turns it off. Not on KurrentDB: its multi-stream append cannot take a stream that comes
+ * back after another in one append, which the journals' order needs.
  */
 export async function startLedger(
   config: LedgerConfig = loadConfig(),
@@ -56,7 +57,7 @@ export async function startLedger(
   const store = await createEventStore(config);
   let app: NestFastifyApplication | undefined;
   try {
-    if (options.demo && config.demo && config.store === 'sqlite') {
+    if (options.demo && config.demo && config.store !== 'kurrentdb') {
       await loadDemoData(store, { log: (line) => new Logger('Demo').log(line) });
     }
     app = await createApp(config, store, options);

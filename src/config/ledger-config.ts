@@ -1,5 +1,5 @@
 import { plainToInstance, Transform } from 'class-transformer';
-import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Max, Min, MinLength, ValidationError, validateSync } from 'class-validator';
+import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, MinLength, ValidateIf, ValidationError, validateSync } from 'class-validator';
 import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import { BUILT_IN_CATALOGUE_DIR } from '../catalogue/built-in';
@@ -10,8 +10,8 @@ import { BUILT_IN_CATALOGUE_DIR } from '../catalogue/built-in';
  */
 export class LedgerConfig {
   /** LEDGER_STORE: which event store adapter to use. */
-  @IsIn(['sqlite', 'kurrentdb'])
-  store: 'sqlite' | 'kurrentdb' = 'sqlite';
+  @IsIn(['sqlite', 'postgres', 'kurrentdb'])
+  store: 'sqlite' | 'postgres' | 'kurrentdb' = 'sqlite';
 
   /** LEDGER_DATA_DIR: folder for the database files and the signing key. */
   @IsString()
@@ -27,6 +27,17 @@ export class LedgerConfig {
   @IsOptional()
   @IsString()
   kurrentdbUrl?: string;
+
+  /**
+   * DATABASE_URL: PostgreSQL connection string, e.g. postgresql:///ledger?host=/var/run/postgresql. Required when
+   * store=postgres, and only then read (a DATABASE_URL meant for another program does not stop a SQLite ledger).
+   */
+  @ValidateIf((config: LedgerConfig) => config.store === 'postgres')
+  @IsString()
+  @Matches(/^postgres(ql)?:\/\/\S*$/, {
+    message: 'DATABASE_URL must be a postgresql:// connection string, e.g. postgresql:///ledger?host=/var/run/postgresql',
+  })
+  databaseUrl?: string;
 
   /** LEDGER_READ_MODEL_FILE: SQLite file of the projections' read models (default DATA_DIR/read-models.db). */
   @IsString()
@@ -51,7 +62,7 @@ export class LedgerConfig {
 
   /**
    * LEDGER_DEMO: at `npm start`, load the demo journals (demo/*.yaml: Văn Quan 2024, Trà Cú 2021-2025) into an
-   * empty embedded store, so a newcomer sees real figures at once. "0" or "false" disables it.
+   * empty SQLite or PostgreSQL store, so a newcomer sees real figures at once. "0" or "false" disables it.
    */
   @Transform(({ value }) => (typeof value === 'string' ? !['0', 'false', 'no', 'off', ''].includes(value.toLowerCase()) : value))
   @IsBoolean()
@@ -85,6 +96,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     dataDir,
     dbFile: env.LEDGER_DB_FILE ?? join(dataDir, 'ledger.db'),
     kurrentdbUrl: env.KURRENTDB_URL || undefined,
+    databaseUrl: env.DATABASE_URL || undefined,
     readModelFile: env.LEDGER_READ_MODEL_FILE ?? join(dataDir, 'read-models.db'),
     auditFile: env.LEDGER_AUDIT_FILE ?? join(dataDir, 'audit.db'),
     signingKeyFile: env.LEDGER_SIGNING_KEY_FILE ?? join(dataDir, 'signing-key.pem'),
@@ -99,6 +111,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
   const errors = validateSync(config, { forbidUnknownValues: true });
   if (config.store === 'kurrentdb' && !config.kurrentdbUrl) {
     throw new Error('configuration: LEDGER_STORE=kurrentdb needs KURRENTDB_URL (e.g. kurrentdb://localhost:2113?tls=false)');
+  }
+  if (config.store === 'postgres' && !config.databaseUrl) {
+    throw new Error('configuration: LEDGER_STORE=postgres needs DATABASE_URL (e.g. postgresql:///ledger?host=/var/run/postgresql)');
   }
   const folderProblem = errors.some((e) => e.property === 'catalogueDir') ? null : notAFolder(config.catalogueDir);
   if (folderProblem) {

@@ -17,6 +17,7 @@ import {
   SubscribeOptions,
   WrongExpectedRevision,
 } from '../event-store.port';
+import { toRecordedEvent } from '../stored-event';
 import { validateAppends } from '../validate-appends';
 import { configureWriter, createWriter } from './sqlite-writer';
 
@@ -215,7 +216,7 @@ export class SqliteEventStore implements EventStore {
   /** Synchronous read, for callers that already run on the store's thread (projections, verification). */
   readStreamSync(stream: string, fromRevision = 0, options?: ReadOptions): RecordedEvent[] {
     const rows = this.stmt.readStream.all(stream, fromRevision, options?.maxCount ?? -1) as EventRow[];
-    return rows.map(toRecorded);
+    return rows.map(toRecordedEvent);
   }
 
   async readAll(after: number, options?: ReadOptions): Promise<RecordedEvent[]> {
@@ -224,7 +225,7 @@ export class SqliteEventStore implements EventStore {
 
   readAllSync(after: number, options?: ReadOptions): RecordedEvent[] {
     const rows = this.stmt.readAll.all(after, options?.maxCount ?? -1) as EventRow[];
-    return rows.map(toRecorded);
+    return rows.map(toRecordedEvent);
   }
 
   subscribeToAll(options: SubscribeOptions): Observable<RecordedEvent> {
@@ -333,18 +334,6 @@ function toError(refusal: Refusal): Error {
     case 'error':
       return Object.assign(new Error(refusal.message), { code: refusal.code });
   }
-}
-
-function toRecorded(r: EventRow): RecordedEvent {
-  return {
-    stream: r.stream,
-    revision: r.revision,
-    position: r.position,
-    type: r.type,
-    version: r.version,
-    data: JSON.parse(r.data),
-    metadata: JSON.parse(r.metadata),
-  };
 }
 
 export type { EventToAppend };

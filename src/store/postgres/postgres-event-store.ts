@@ -1,0 +1,387 @@
+import { EventEmitter } from 'node:events';
+import { Client, Pool } from 'pg';
+import type { PoolClient, QueryResult } from 'pg';
+import { Observable } from 'rxjs';
+import type { RecordedEvent } from '../../../events';
+import type {
+  AppendResult,
+  EventStore,
+  IdempotencyClaim,
+  IdempotencyRecord,
+  ReadOptions,
+  StreamAppend,
+  SubscribeOptions,
+} from '../event-store.port';
+import { StoredEvent, toRecordedEvent } from '../stored-event';
+import { validateAppends } from '../validate-appends';
+import { EventRow, PendingWrite, PlacedBatch, placeBatch } from './place-batch';
+import { redact } from './connection';
+import { channelOf, quoteIdent, schemaLockKey, schemaSql, statements } from './postgres-schema';
+
+export interface PostgresEventStoreOptions {
+  /** e.g. postgresql:///ledger?host=/var/run/postgresql or postgresql://user:password@host:5432/ledger */
+  readonly connectionString: string;
+  /** Schema of the tables (default "public"); created if absent. */
+  readonly schema?: string;
+  /** Connections for reads and the writer (default 4). */
+  readonly poolSize?: number;
+  /**
+   * How often a live subscription reads the log without having been notified (ms, default 1000): only a safety
+   * net, for a notification lost while the listening connection was down.
+   */
+  readonly pollIntervalMs?: number;
+}
+
+interface Pending extends PendingWrite {
+  readonly resolve: (result: AppendResult) => void;
+  readonly reject: (error: unknown) => void;
+}
+
+const PAGE = 1000;
+const RELISTEN_DELAY_MS = 1000;
+
+/**
+ * The PostgreSQL event store. Positions are dense (1, 2, 3...) and follow commit order: every append
+ * transaction first locks the single row of log_head, so committers take turns and a reader never sees a
+ * position before all the positions below it (README, "the gap problem").
+ *
+ * Appends from this process are committed in batches (group commit): while one transaction commits, the next
+ * appends queue up and share the next transaction, which reads the streams' revisions and the claimed keys
+ * under the lock, places every append (placeBatch) and writes them with one INSERT. A refused append leaves no
+ * trace in the batch; if the batch fails as a whole (say a duplicate event id), each append is retried alone
+ * so that only the faulty one fails. Committed appends are announced with NOTIFY in the same transaction;
+ * live subscriptions wake on the notification (from any process) and read the log from where they are, or
+ * take this process's commits as they were written when they are right before them.
+ */
+export class PostgresEventStore implements EventStore {
+  private readonly pool: Pool;
+  private readonly sql: ReturnType<typeof statements>;
+  private readonly channel: string;
+  private readonly pollIntervalMs: number;
+  private readonly appended = new EventEmitter();
+  private queue: Pending[] = [];
+  private writing: Promise<void> | null = null;
+  private listener: Client | null = null;
+  private relistenTimer: NodeJS.Timeout | undefined;
+  /** Head of this process's batch between its COMMIT being sent and answered (0: none). */
+  private committingHead = 0;
+  private closed = false;
+
+  private constructor(private readonly options: PostgresEventStoreOptions) {
+    const schema = options.schema ?? 'public';
+    if (schema.length === 0 || Buffer.byteLength(schema) > 63) throw new TypeError(`PostgreSQL schema name "${schema}" must have 1 to 63 bytes`);
+    this.sql = statements(schema);
+    this.channel = channelOf(schema);
+    this.pollIntervalMs = options.pollIntervalMs ?? 1000;
+    this.appended.setMaxListeners(0);
+    this.pool = new Pool({ connectionString: options.connectionString, max: options.poolSize ?? 4, application_name: 'gnbv-ledger' });
+    // An idle connection that breaks is dropped by the pool; without a listener the error would end the process.
+    this.pool.on('error', () => undefined);
+  }
+
+  /** Connects, creates the tables if needed and starts listening, so that a wrong URL or a stopped server fails here. */
+  static async connect(options: PostgresEventStoreOptions): Promise<PostgresEventStore> {
+    const store = new PostgresEventStore(options);
+    try {
+      await store.createSchema();
+      await store.listen();
+    } catch (error) {
+      await store.close();
+      throw new Error(`cannot open the PostgreSQL event store at ${redact(options.connectionString)}: ${messageOf(error)}`, { cause: error });
+    }
+    return store;
+  }
+
+  private async createSchema(): Promise<void> {
+    const schema = this.options.schema ?? 'public';
+    await this.transaction(async (client) => {
+      await client.query('SELECT pg_advisory_xact_lock($1::bigint)', [schemaLockKey(schema)]);
+      await client.query(schemaSql(schema));
+    });
+  }
+
+  /** A dedicated connection for LISTEN; if it breaks it is reopened, and meanwhile subscriptions poll. */
+  private async listen(): Promise<void> {
+    const client = new Client({ connectionString: this.options.connectionString, application_name: 'gnbv-ledger-listen' });
+    const lost = () => {
+      if (this.listener !== client) return;
+      this.listener = null;
+      client.end().catch(() => undefined);
+      this.scheduleRelisten();
+    };
+    client.on('error', lost);
+    client.on('end', lost);
+    client.on('notification', (n) => {
+      if (n.channel !== this.channel) return;
+      // The payload is the head after the commit: a subscription already there need not read. The notification
+      // of this process's own commit can overtake the answer to its COMMIT: that answer announces the events.
+      const head = Number(n.payload) || undefined;
+      if (head !== undefined && head <= this.committingHead) return;
+      this.appended.emit('appended', head);
+    });
+    this.listener = client;
+    try {
+      await client.connect();
+      await client.query(`LISTEN ${quoteIdent(this.channel)}`);
+    } catch (error) {
+      if (this.listener === client) this.listener = null;
+      client.end().catch(() => undefined);
+      throw error;
+    }
+  }
+
+  private scheduleRelisten(): void {
+    if (this.closed || this.relistenTimer) return;
+    this.relistenTimer = setTimeout(() => {
+      this.relistenTimer = undefined;
+      if (this.closed) return;
+      // Once listening again, a read catches up with whatever was committed meanwhile.
+      this.listen().then(
+        () => this.appended.emit('appended'),
+        () => this.scheduleRelisten(),
+      );
+    }, RELISTEN_DELAY_MS);
+    this.relistenTimer.unref();
+  }
+
+  append(appends: readonly StreamAppend[], options?: { idempotency?: IdempotencyClaim }): Promise<AppendResult> {
+    if (this.closed) return Promise.reject(new Error('event store is closed'));
+    try {
+      validateAppends(appends);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    return new Promise((resolve, reject) => {
+      this.queue.push({ appends, idempotency: options?.idempotency, resolve, reject });
+      if (!this.writing) this.writing = this.writeQueued();
+    });
+  }
+
+  /** Commits what is queued, batch after batch, until the queue is empty. */
+  private async writeQueued(): Promise<void> {
+    try {
+      // Appends made in the same turn of the event loop join the first batch.
+      await new Promise((resolve) => setImmediate(resolve));
+      while (this.queue.length > 0) {
+        const batch = this.queue;
+        this.queue = [];
+        await this.commit(batch);
+      }
+    } finally {
+      this.writing = null;
+    }
+  }
+
+  private async commit(batch: readonly Pending[]): Promise<void> {
+    let placed: PlacedBatch;
+    try {
+      placed = await this.writeBatch(batch);
+    } catch (error) {
+      if (this.committingHead > 0) {
+        // The COMMIT was sent and its answer lost: the events may be stored, so subscriptions read.
+        this.committingHead = 0;
+        this.appended.emit('appended');
+      }
+      if (batch.length === 1) return batch[0].reject(error);
+      // Something in the batch broke the transaction: each append alone, so that only the faulty one fails.
+      for (const p of batch) await this.commit([p]);
+      return;
+    }
+    placed.placements.forEach((placement, i) => {
+      if ('ok' in placement) batch[i].resolve(placement.ok);
+      else batch[i].reject(placement.refused);
+    });
+    this.committingHead = 0;
+    if (placed.events.length > 0) this.appended.emit('appended', placed.head, placed.events);
+  }
+
+  private async writeBatch(batch: readonly Pending[]): Promise<PlacedBatch> {
+    const client = await this.pool.connect();
+    try {
+      // The lock that orders commits: held from here to COMMIT; whoever comes next waits.
+      const [, locked] = (await client.query(this.sql.beginAndLockHead)) as unknown as [QueryResult, QueryResult<{ position: string }>];
+      const streams = [...new Set(batch.flatMap((p) => p.appends.map((a) => a.stream)))];
+      const keys = batch.flatMap((p) => (p.idempotency ? [p.idempotency.key] : []));
+      const state = await client.query<{ name: string; revision: number | null }>(this.sql.state, [streams, keys]);
+      const placed = placeBatch(batch, {
+        head: Number(locked.rows[0].position),
+        revisions: new Map(state.rows.flatMap((r) => (r.revision === null ? [] : [[r.name, r.revision] as const]))),
+        claimed: new Set(state.rows.flatMap((r) => (r.revision === null ? [r.name] : []))),
+      });
+      if (placed.events.length > 0) {
+        const e = placed.events;
+        const c = placed.claims;
+        await client.query(this.sql.write, [
+          e.map((r) => r.position),
+          e.map((r) => r.stream),
+          e.map((r) => r.revision),
+          e.map((r) => r.eventId),
+          e.map((r) => r.type),
+          e.map((r) => r.version),
+          e.map((r) => r.data),
+          e.map((r) => r.metadata),
+          c.map((r) => r.key),
+          c.map((r) => r.fingerprint),
+          c.map((r) => r.firstPosition),
+          c.map((r) => r.lastPosition),
+          placed.head,
+          // Delivered at commit, to every listening connection of the database.
+          this.channel,
+        ]);
+      }
+      if (placed.events.length > 0) this.committingHead = placed.head;
+      await client.query('COMMIT');
+      client.release();
+      return placed;
+    } catch (error) {
+      await rollback(client);
+      throw error;
+    }
+  }
+
+  private async transaction<T>(work: (client: PoolClient) => Promise<T>): Promise<T> {
+    const client = await this.pool.connect();
+    try {
+      await client.query('BEGIN');
+      const result = await work(client);
+      await client.query('COMMIT');
+      client.release();
+      return result;
+    } catch (error) {
+      await rollback(client);
+      throw error;
+    }
+  }
+
+  async readStream(stream: string, fromRevision = 0, options?: ReadOptions): Promise<RecordedEvent[]> {
+    const rows = await this.pool.query<StoredEvent>(this.sql.readStream, [stream, fromRevision, options?.maxCount ?? null]);
+    return rows.rows.map(toRecordedEvent);
+  }
+
+  async readAll(after: number, options?: ReadOptions): Promise<RecordedEvent[]> {
+    const rows = await this.pool.query<StoredEvent>(this.sql.readAll, [after, options?.maxCount ?? null]);
+    return rows.rows.map(toRecordedEvent);
+  }
+
+  subscribeToAll(options: SubscribeOptions): Observable<RecordedEvent> {
+    return new Observable<RecordedEvent>((subscriber) => {
+      let position = options.after;
+      let stopped = false;
+      let running = false;
+      /** The highest head announced since the last read began (Infinity: unknown, read anyway). */
+      let announced = 0;
+      let timer: NodeJS.Timeout | undefined;
+
+      const stop = (end: () => void) => {
+        if (stopped) return;
+        stopped = true;
+        end();
+      };
+
+      const pump = async () => {
+        if (stopped || running) return;
+        running = true;
+        clearTimeout(timer);
+        try {
+          do {
+            announced = 0;
+            for (;;) {
+              if (this.closed) return stop(() => subscriber.complete());
+              const page = await this.readAll(position, { maxCount: PAGE });
+              for (const e of page) {
+                if (stopped) return;
+                // Positions are dense: a hole would mean an event was lost, never a reason to skip silently.
+                if (e.position !== position + 1) {
+                  throw new Error(`event store: position ${position + 1} is missing from the log (read ${e.position} after ${position})`);
+                }
+                position = e.position;
+                subscriber.next(e);
+              }
+              if (page.length < PAGE) break;
+            }
+          } while (announced > position && !stopped);
+        } catch (error) {
+          if (this.closed) stop(() => subscriber.complete());
+          else stop(() => subscriber.error(error));
+        } finally {
+          running = false;
+        }
+        if (!stopped) {
+          timer = setTimeout(pump, this.pollIntervalMs);
+          timer.unref();
+        }
+      };
+
+      // A commit of this process and its NOTIFY announce the same head: one read serves both. A subscription
+      // right before this process's commit takes its events as committed, without reading them back: nothing
+      // can come between (positions follow commit order), and they are parsed from the very JSON text stored.
+      const onAppended = (head = Number.POSITIVE_INFINITY, committed?: readonly EventRow[]) => {
+        if (head <= position || stopped) return;
+        if (!running && committed?.[0]?.position === position + 1) {
+          for (const row of committed) {
+            if (stopped) return;
+            position = row.position;
+            subscriber.next(toRecordedEvent(row));
+          }
+          return;
+        }
+        announced = Math.max(announced, head);
+        void pump();
+      };
+      this.appended.on('appended', onAppended);
+      void pump();
+      return () => {
+        stopped = true;
+        clearTimeout(timer);
+        this.appended.off('appended', onAppended);
+      };
+    });
+  }
+
+  async findIdempotency(key: string): Promise<IdempotencyRecord | null> {
+    const claim = await this.pool.query<{ key: string; fingerprint: string; first_position: string; last_position: string }>(
+      this.sql.findClaim,
+      [key],
+    );
+    const row = claim.rows[0];
+    if (!row) return null;
+    const range = await this.pool.query<{ event_id: string; stream: string; revision: number; position: string }>(this.sql.range, [
+      row.first_position,
+      row.last_position,
+    ]);
+    const events = range.rows.map((r) => ({ eventId: r.event_id, stream: r.stream, revision: r.revision, position: Number(r.position) }));
+    return { key: row.key, fingerprint: row.fingerprint, result: { position: Number(row.last_position), events } };
+  }
+
+  async headPosition(): Promise<number> {
+    const head = await this.pool.query<{ position: string }>(this.sql.head);
+    return Number(head.rows[0].position);
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    // Appends already accepted are committed before the connections close.
+    while (this.writing) await this.writing;
+    this.closed = true;
+    clearTimeout(this.relistenTimer);
+    this.appended.emit('appended');
+    const listener = this.listener;
+    this.listener = null;
+    await listener?.end().catch(() => undefined);
+    await this.pool.end();
+  }
+}
+
+/** Rolls back and returns the connection; one whose rollback fails is broken, and release(error) closes it. */
+async function rollback(client: PoolClient): Promise<void> {
+  const broken = await client.query('ROLLBACK').then(
+    () => undefined,
+    (e: unknown) => e as Error,
+  );
+  client.release(broken);
+}
+
+function messageOf(error: unknown): string {
+  if (error instanceof AggregateError) return error.errors.map(messageOf).join('; ');
+  return error instanceof Error ? error.message || error.constructor.name : String(error);
+}

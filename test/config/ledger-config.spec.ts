@@ -1,0 +1,27 @@
+import { loadConfig } from '../../src/config/ledger-config';
+
+describe('configuration: the PostgreSQL store', () => {
+  it('takes LEDGER_STORE=postgres with its DATABASE_URL', () => {
+    const config = loadConfig({ LEDGER_STORE: 'postgres', DATABASE_URL: 'postgresql:///ledger?host=/var/run/postgresql' });
+    expect(config.store).toBe('postgres');
+    expect(config.databaseUrl).toBe('postgresql:///ledger?host=/var/run/postgresql');
+  });
+
+  it('refuses LEDGER_STORE=postgres without DATABASE_URL, naming it', () => {
+    expect(() => loadConfig({ LEDGER_STORE: 'postgres' })).toThrow('LEDGER_STORE=postgres needs DATABASE_URL');
+  });
+
+  it('refuses a DATABASE_URL that is not a postgresql:// connection string', () => {
+    expect(() => loadConfig({ LEDGER_STORE: 'postgres', DATABASE_URL: 'mysql://localhost/ledger' })).toThrow(
+      /databaseUrl: DATABASE_URL must be a postgresql:\/\/ connection string/,
+    );
+  });
+
+  it('ignores a DATABASE_URL meant for another program when the store is SQLite', () => {
+    expect(loadConfig({ DATABASE_URL: 'mysql://localhost/other' }).store).toBe('sqlite');
+  });
+
+  it('names the stores it knows when LEDGER_STORE is unknown', () => {
+    expect(() => loadConfig({ LEDGER_STORE: 'pg' })).toThrow(/store: store must be one of the following values: sqlite, postgres, kurrentdb/);
+  });
+});

@@ -1,0 +1,88 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadConfig } from '../../src/config/ledger-config';
+import { formatOutcome, runCheck, runImport } from '../../src/journal/journal.commands';
+import { LedgerApp, startLedger } from '../../src/main';
+import { PostgresEventStore } from '../../src/store/postgres/postgres-event-store';
+import { createTestDatabase, postgres, describeWithPostgres } from '../support/postgres';
+
+/*
+ * The ledger as `npm start` and `ledger import` run it, with LEDGER_STORE=postgres, each test on a fresh database.
+ * Needs DATABASE_URL (see test/support/postgres.ts); skipped with the reason otherwise.
+ */
+const DEMO = join(__dirname, '..', '..', 'demo');
+
+describeWithPostgres('The ledger on PostgreSQL', () => {
+  let dirs: string[] = [];
+  let cleanups: Array<() => Promise<void>> = [];
+  const freshConfig = async (store: 'postgres' | 'sqlite') => {
+    const dir = mkdtempSync(join(tmpdir(), `ledger-${store}-`));
+    dirs.push(dir);
+    const db = store === 'postgres' ? await createTestDatabase(postgres.url as string) : undefined;
+    if (db) cleanups.push(db.drop);
+    return loadConfig({ LEDGER_STORE: store, DATABASE_URL: db?.url, LEDGER_DATA_DIR: dir, PORT: '0', HOST: '127.0.0.1' });
+  };
+  afterEach(async () => {
+    for (const drop of cleanups) await drop();
+    for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
+    cleanups = [];
+    dirs = [];
+  });
+
+  it('imports the demo journals with `ledger import`, once, and reconciles them with `ledger check`', async () => {
+    const config = await freshConfig('postgres');
+    const files = [join(DEMO, 'van-quan-2024.yaml'), join(DEMO, 'tra-cu-2021-2025.yaml')];
+    const first = await runImport(config, files, { actor: 'can-bo-nhap', role: 'importer' });
+    expect(first.map(formatOutcome)).toEqual([
+      `${files[0]}: imported 238 entries as 238 events (positions 1-238)`,
+      `${files[1]}: imported 55 entries as 55 events (positions 239-293)`,
+    ]);
+    const again = await runImport(config, files, { actor: 'can-bo-nhap', role: 'importer' });
+    expect(again.map(formatOutcome)).toEqual([
+      `${files[0]}: already imported at positions 1-238 (238 events); nothing stored`,
+      `${files[1]}: already imported at positions 239-293 (55 events); nothing stored`,
+    ]);
+    const report = await runCheck(config);
+    expect(report.position).toBe(293);
+  });
+
+  describe('started as `npm start` does', () => {
+    const started: LedgerApp[] = [];
+    afterEach(async () => {
+      while (started.length > 0) await started.pop()?.close();
+    });
+    const start = async (config: ReturnType<typeof loadConfig>) => {
+      const ledger = await startLedger(config, { demo: true, logger: false });
+      started.push(ledger);
+      return ledger;
+    };
+    const get = async (ledger: LedgerApp, path: string) => {
+      const res = await fetch(`${ledger.url}${path}`);
+      return { status: res.status, body: (await res.json()) as Record<string, unknown> };
+    };
+
+    it('loads the demo into an empty database and serves the same balances as on SQLite', async () => {
+      const onPostgres = await start(await freshConfig('postgres'));
+      const onSqlite = await start(await freshConfig('sqlite'));
+      expect(onPostgres.store).toBeInstanceOf(PostgresEventStore);
+      expect(await onPostgres.store.headPosition()).toBe(293);
+      expect(await onPostgres.store.headPosition()).toBe(await onSqlite.store.headPosition());
+      for (const path of ['/balances?groupBy=district&minPosition=293', '/balances?budgetYear=2024&groupBy=subProject&minPosition=293', '/progress?minPosition=293']) {
+        const [pg, lite] = [await get(onPostgres, path), await get(onSqlite, path)];
+        expect(pg.status).toBe(200);
+        expect(pg.body).toEqual(lite.body);
+      }
+      const health = await get(onPostgres, '/health');
+      expect(health.body).toMatchObject({ status: 'ok', store: 'postgres', position: 293 });
+    });
+
+    it('leaves a database that already holds events alone', async () => {
+      const config = await freshConfig('postgres');
+      await (await start(config)).close();
+      started.pop();
+      const again = await start(config);
+      expect(await again.store.headPosition()).toBe(293);
+    });
+  });
+});
