@@ -38,13 +38,16 @@ export class NothingSelected extends Error {
   override readonly name = 'NothingSelected';
 }
 
-/** The recorded events a query selects, in global order. A line is its stream name or its label, e.g. "DA5/NSTW/SN/2024@183". */
+/**
+ * The recorded events a query selects, in global order, as stored (a bundle proves each event's leaf, which was
+ * hashed from the event as appended). A line is its stream name or its label, e.g. "DA5/NSTW/SN/2024@183".
+ */
 export async function selectEvents(
   store: EventStore,
   query: BundleQuery,
 ): Promise<{ selection: BundleSelection; events: RecordedEvent[] }> {
   if ('line' in query && query.line.startsWith(FUND_LINE_STREAM_PREFIX)) {
-    return { selection: { kind: 'line', stream: query.line }, events: await store.readStream(query.line) };
+    return { selection: { kind: 'line', stream: query.line }, events: await store.readStream(query.line, 0, { asStored: true }) };
   }
   if ('line' in query) return selectLineByLabel(store, query.line);
   const selection: BundleSelection =

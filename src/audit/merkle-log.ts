@@ -68,10 +68,13 @@ export class LogIntegrityError extends Error {
 const GATHER_MS = 20;
 const PAGE = 1000;
 
-/** The global log, page by page, strictly after a position. */
+/**
+ * The global log as stored, page by page, strictly after a position. As stored: a leaf commits to the event as it
+ * was appended (type, version, data...), so the audit never reads upcast events.
+ */
 export async function* readPages(store: EventStore, after = 0, pageSize = PAGE): AsyncGenerator<RecordedEvent[]> {
   for (let position = after; ; ) {
-    const page = await store.readAll(position, { maxCount: pageSize });
+    const page = await store.readAll(position, { maxCount: pageSize, asStored: true });
     if (page.length === 0) return;
     yield page;
     if (page.length < pageSize) return;
@@ -234,7 +237,8 @@ export class MerkleLog {
         onError(error);
       }
     };
-    this.following = this.store.subscribeToAll({ after: this.checkpoint() }).subscribe({
+    // As stored: the leaf hashes the event as appended, not as upcast (see readPages).
+    this.following = this.store.subscribeToAll({ after: this.checkpoint(), asStored: true }).subscribe({
       next: (event) => {
         const waiting = pending.push(event);
         // A long backlog is delivered in one synchronous burst: log it a page at a time, not all in memory.

@@ -78,7 +78,8 @@ export async function verifyLog(store: EventStore, log: MerkleLog, publicKey: Ke
   for (let pageSize = PAGE; ; ) {
     let page: RecordedEvent[];
     try {
-      page = await store.readAll(position, { maxCount: pageSize });
+      // As stored: the leaves were hashed from the events as appended, before any upcasting.
+      page = await store.readAll(position, { maxCount: pageSize, asStored: true });
     } catch (error) {
       // An event whose stored JSON was damaged cannot be read at all: go one event at a time to find it.
       if (pageSize > 1) {

@@ -42,19 +42,29 @@ export interface IdempotencyRecord {
   readonly result: AppendResult;
 }
 
-export interface ReadOptions {
+/**
+ * Every read path upcasts: events come back at their type's current schema version (events/upcasting.ts).
+ * `asStored` reads them exactly as they were appended instead; the audit does, because a Merkle leaf is the hash
+ * of the stored event and an upcast one would no longer match it.
+ */
+export interface AsStoredOption {
+  readonly asStored?: boolean;
+}
+
+export interface ReadOptions extends AsStoredOption {
   /** Maximum number of events to return (default: all). */
   readonly maxCount?: number;
 }
 
-export interface SubscribeOptions {
+export interface SubscribeOptions extends AsStoredOption {
   /** Deliver events strictly after this global position (0 = from the beginning). */
   readonly after: number;
 }
 
 /**
- * The event store port. Two adapters implement it (SQLite, KurrentDB) and pass one contract suite
- * (test/store/event-store.contract.ts).
+ * The event store port: the only way to the log. Two adapters implement it (SQLite, KurrentDB) and pass one
+ * contract suite (test/store/event-store.contract.ts). Reads upcast each event to its current version unless
+ * asked for it as stored (AsStoredOption).
  */
 export interface EventStore {
   /**

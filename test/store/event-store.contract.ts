@@ -1,6 +1,7 @@
 import { firstValueFrom } from 'rxjs';
 import { filter, take, toArray } from 'rxjs/operators';
 import { randomUUID } from 'node:crypto';
+import { Upcasters } from '../../events';
 import {
   EventStore,
   IdempotencyKeyTaken,
@@ -19,11 +20,16 @@ export interface ContractOptions {
   readonly interleavedStreams?: boolean;
 }
 
+/** What the suite may ask of a store besides the default: another upcaster registry. */
+export interface StoreOptions {
+  readonly upcasters?: Upcasters;
+}
+
 /**
  * The behaviour every EventStore adapter must have. Streams get unique names so the suite can run
- * against a long-lived server whose log is never emptied.
+ * against a long-lived server whose log is never emptied. `makeStore` opens the same log each time.
  */
-export function eventStoreContract(makeStore: () => Promise<EventStore>, options: ContractOptions = {}): void {
+export function eventStoreContract(makeStore: (options?: StoreOptions) => Promise<EventStore>, options: ContractOptions = {}): void {
   const interleavedStreams = options.interleavedStreams ?? true;
   let store: EventStore;
 
@@ -252,6 +258,43 @@ export function eventStoreContract(makeStore: () => Promise<EventStore>, options
       const events = await received;
       expect(events.map((e) => (e.data as { n: number }).n)).toEqual([1, 2, 3, 4]);
       expect(events.map((e) => e.revision)).toEqual([0, 1, 2, 3]);
+    });
+  });
+
+  describe('when an event was stored at an older schema version', () => {
+    // A test type whose amount became a decimal string at version 2; this store was appended to at version 1.
+    const upcasters = new Upcasters({ TestAmountChanged: 2 }, [
+      { type: 'TestAmountChanged', from: 1, up: (data) => ({ amount: String((data as { amount: number }).amount) }) },
+    ]);
+    let reader: EventStore;
+    let s: string;
+    let before: number;
+    beforeAll(async () => {
+      reader = await makeStore({ upcasters });
+      before = await store.headPosition();
+      s = uniqueStream('shape');
+      await store.append([{ stream: s, expectedRevision: 'no_stream', events: [testEvent('TestAmountChanged', { amount: 1500 }, randomUUID()), ev(2)] }]);
+    });
+    afterAll(async () => {
+      await reader?.close();
+    });
+    const shapes = (events: readonly { stream: string; type: string; version: number; data: unknown }[]) =>
+      events.filter((e) => e.stream === s).map((e) => [e.type, e.version, e.data]);
+    const UPCAST = [['TestAmountChanged', 2, { amount: '1500' }], ['TestHappened', 1, { n: 2 }]];
+    const STORED = [['TestAmountChanged', 1, { amount: 1500 }], ['TestHappened', 1, { n: 2 }]];
+    const subscribed = (asStored?: boolean) =>
+      firstValueFrom(reader.subscribeToAll({ after: before, asStored }).pipe(filter((e) => e.stream === s), take(2), toArray()));
+
+    it('reads it back upcast to the current version on every read path', async () => {
+      expect(shapes(await reader.readStream(s))).toEqual(UPCAST);
+      expect(shapes(await reader.readAll(before))).toEqual(UPCAST);
+      expect(shapes(await subscribed())).toEqual(UPCAST);
+    });
+
+    it('reads it back exactly as stored when asked (the audit hashes it so)', async () => {
+      expect(shapes(await reader.readStream(s, 0, { asStored: true }))).toEqual(STORED);
+      expect(shapes(await reader.readAll(before, { asStored: true }))).toEqual(STORED);
+      expect(shapes(await subscribed(true))).toEqual(STORED);
     });
   });
 

@@ -13,7 +13,7 @@ const describeIfServer = url ? describe : describe.skip;
 
 describeIfServer(url ? 'KurrentDB event store' : 'KurrentDB event store (skipped: KURRENTDB_URL is not set)', () => {
   describe('contract', () => {
-    eventStoreContract(() => KurrentDbEventStore.connect(url as string), { interleavedStreams: false });
+    eventStoreContract((options) => KurrentDbEventStore.connect(url as string, options), { interleavedStreams: false });
   });
 
   describe('on KurrentDB', () => {

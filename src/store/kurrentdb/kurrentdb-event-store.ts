@@ -25,10 +25,12 @@ import type {
 } from '@kurrent/kurrentdb-client';
 import { createHash, randomUUID } from 'node:crypto';
 import { Observable } from 'rxjs';
-import type { EventMetadata, EventToAppend, RecordedEvent } from '../../../events';
+import type { EventMetadata, EventToAppend, RecordedEvent, Upcasters } from '../../../events';
+import { LEDGER_UPCASTERS } from '../../../events';
 import {
   AppendResult,
   AppendedEvent,
+  AsStoredOption,
   EventStore,
   ExpectedRevision,
   IdempotencyClaim,
@@ -95,11 +97,17 @@ export class KurrentDbEventStore implements EventStore {
   /** Completes each live subscription, for close(). */
   private readonly live = new Set<() => void>();
 
-  private constructor(private readonly client: KurrentDBClient) {}
+  private constructor(
+    private readonly client: KurrentDBClient,
+    private readonly upcasters: Upcasters,
+  ) {}
 
-  /** Connects and reads the head of the log once, so that a wrong URL or a stopped server fails here. */
-  static async connect(connectionString: string): Promise<KurrentDbEventStore> {
-    const store = new KurrentDbEventStore(KurrentDBClient.connectionString(connectionString));
+  /**
+   * Connects and reads the head of the log once, so that a wrong URL or a stopped server fails here.
+   * `upcasters`: how events stored at older schema versions are read back (default: the ledger's).
+   */
+  static async connect(connectionString: string, options: { upcasters?: Upcasters } = {}): Promise<KurrentDbEventStore> {
+    const store = new KurrentDbEventStore(KurrentDBClient.connectionString(connectionString), options.upcasters ?? LEDGER_UPCASTERS);
     try {
       await store.headPosition();
     } catch (error) {
@@ -233,7 +241,13 @@ export class KurrentDbEventStore implements EventStore {
     this.assertOpen();
     if (options?.maxCount !== undefined && options.maxCount <= 0) return [];
     const records = await this.readRecords(stream, BigInt(fromRevision), options?.maxCount);
-    return records.map(toRecordedEvent);
+    return records.map((r) => this.toEvent(r, options));
+  }
+
+  /** A record as the port returns it: upcast to its type's current version unless asked for as stored. */
+  private toEvent(record: KurrentRecord, options: AsStoredOption | undefined): RecordedEvent {
+    const event = toRecordedEvent(record);
+    return options?.asStored ? event : this.upcasters.upcast(event);
   }
 
   private async readRecords(stream: string, from: bigint, maxCount?: number, requiresLeader = false): Promise<KurrentRecord[]> {
@@ -266,7 +280,7 @@ export class KurrentDbEventStore implements EventStore {
         if (position <= cursor) continue;
         last = Math.max(last, position);
         if (!isLedgerRecord(record)) continue;
-        events.push(toRecordedEvent(record));
+        events.push(this.toEvent(record, options));
         if (events.length >= limit) break;
       }
       if (page.length < wanted || last === cursor) break;
@@ -336,7 +350,7 @@ export class KurrentDbEventStore implements EventStore {
         if (!active || !record || !isLedgerRecord(record)) return;
         let event: RecordedEvent;
         try {
-          event = toRecordedEvent(record);
+          event = this.toEvent(record, options);
         } catch (error) {
           fail(error);
           return;

@@ -4,9 +4,11 @@ import { mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { Observable } from 'rxjs';
-import type { EventToAppend, RecordedEvent } from '../../../events';
+import type { EventToAppend, RecordedEvent, Upcasters } from '../../../events';
+import { LEDGER_UPCASTERS } from '../../../events';
 import {
   AppendResult,
+  AsStoredOption,
   EventStore,
   ExpectedRevision,
   IdempotencyClaim,
@@ -25,6 +27,8 @@ export interface SqliteEventStoreOptions {
   readonly file: string;
   /** How often a live subscription looks for events appended by another process (ms). */
   readonly pollIntervalMs?: number;
+  /** How events stored at older schema versions are read back (default: the ledger's, LEDGER_UPCASTERS). */
+  readonly upcasters?: Upcasters;
 }
 
 export const SQLITE_SCHEMA = `
@@ -91,6 +95,7 @@ export class SqliteEventStore implements EventStore {
   private closed = false;
   private failure: Error | null = null;
   private readonly pollIntervalMs: number;
+  private readonly upcasters: Upcasters;
   private readonly worker: Worker | null;
   private readonly commitInThread: ((batch: Batch) => Outcome[]) | null;
   private drained: (() => void) | null = null;
@@ -110,6 +115,7 @@ export class SqliteEventStore implements EventStore {
     configureWriter(this.db);
     this.db.exec(SQLITE_SCHEMA);
     this.pollIntervalMs = options.pollIntervalMs ?? 200;
+    this.upcasters = options.upcasters ?? LEDGER_UPCASTERS;
     this.appended.setMaxListeners(0);
 
     this.stmt = {
@@ -215,7 +221,7 @@ export class SqliteEventStore implements EventStore {
   /** Synchronous read, for callers that already run on the store's thread (projections, verification). */
   readStreamSync(stream: string, fromRevision = 0, options?: ReadOptions): RecordedEvent[] {
     const rows = this.stmt.readStream.all(stream, fromRevision, options?.maxCount ?? -1) as EventRow[];
-    return rows.map(toRecorded);
+    return this.readBack(rows, options);
   }
 
   async readAll(after: number, options?: ReadOptions): Promise<RecordedEvent[]> {
@@ -224,7 +230,12 @@ export class SqliteEventStore implements EventStore {
 
   readAllSync(after: number, options?: ReadOptions): RecordedEvent[] {
     const rows = this.stmt.readAll.all(after, options?.maxCount ?? -1) as EventRow[];
-    return rows.map(toRecorded);
+    return this.readBack(rows, options);
+  }
+
+  private readBack(rows: EventRow[], options: AsStoredOption | undefined): RecordedEvent[] {
+    const events = rows.map(toRecorded);
+    return options?.asStored ? events : this.upcasters.upcastAll(events);
   }
 
   subscribeToAll(options: SubscribeOptions): Observable<RecordedEvent> {
@@ -251,7 +262,7 @@ export class SqliteEventStore implements EventStore {
                 stopped = true;
                 return;
               }
-              const page = this.readAllSync(position, { maxCount: PAGE });
+              const page = this.readAllSync(position, { maxCount: PAGE, asStored: options.asStored });
               for (const e of page) {
                 if (stopped) return;
                 position = e.position;
