@@ -1,7 +1,6 @@
 import type { FundLineKey, RecordedEvent } from '../../events';
 import { activityStream, FUND_LINE_STREAM_PREFIX, fundLineLabel } from '../fund-line/fund-line.key';
 import type { EventStore } from '../store/event-store.port';
-import { readPages } from './merkle-log';
 import type { BundleSelection } from './verifier/formats';
 
 /** What an auditor asks a bundle for, as typed on the command line or in the query string. */
@@ -61,7 +60,7 @@ export async function selectEvents(
         };
   const matches = 'activity' in query ? concernsActivity(query.activity) : underDecision(query);
   const events: RecordedEvent[] = [];
-  for await (const page of readPages(store)) events.push(...page.filter(matches));
+  for await (const page of store.streamAll(0, { asStored: true })) events.push(...page.filter(matches));
   return { selection, events };
 }
 
@@ -90,7 +89,7 @@ export function underDecision(query: { decision: string; issuer?: string; date?:
 
 async function selectLineByLabel(store: EventStore, label: string): Promise<{ selection: BundleSelection; events: RecordedEvent[] }> {
   const byStream = new Map<string, RecordedEvent[]>();
-  for await (const page of readPages(store)) {
+  for await (const page of store.streamAll(0, { asStored: true })) {
     for (const e of page) {
       const line = (e.data as { line?: FundLineKey }).line;
       if (!e.stream.startsWith(FUND_LINE_STREAM_PREFIX) || !line || fundLineLabel(line) !== label) continue;

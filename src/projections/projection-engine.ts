@@ -327,6 +327,7 @@ export class ProjectionEngine {
   apply(events: Iterable<RecordedEvent>): number {
     if (Array.isArray(events) && events.length === 0) return this.position_;
     try {
+      this.rm.assertFree();
       this.runBatch(events);
     } catch (error) {
       // This generation's tables may be gone: nothing to reload, the runner opens the live one.
@@ -335,6 +336,45 @@ export class ProjectionEngine {
     }
     this.afterCommit();
     return this.position_;
+  }
+
+  /**
+   * Applies a stream of pages in transactions of about `batchSize` events (whole pages), each committed with its
+   * checkpoint. A transaction stays open while the next page is read, so the connection is held for the whole
+   * stream: a rebuild fills a generation nobody reads, on a connection of its own (ReadModelDb.hold refuses other
+   * transactions on it meanwhile). On any error the open batch is rolled back and the engine reloads.
+   */
+  async applyStream(pages: AsyncIterable<readonly RecordedEvent[]>, batchSize: number, onCommit?: () => void): Promise<void> {
+    const release = this.rm.hold('a rebuild streaming the log');
+    let open = false;
+    let inBatch = 0;
+    const commit = () => {
+      this.finishBatch();
+      this.rm.db.exec('COMMIT');
+      open = false;
+      inBatch = 0;
+      this.afterCommit();
+      onCommit?.();
+    };
+    try {
+      for await (const page of pages) {
+        if (!open) {
+          this.rm.db.exec('BEGIN');
+          open = true;
+          this.startBatch();
+        }
+        this.addEvents(page);
+        inBatch += page.length;
+        if (inBatch >= batchSize) commit();
+      }
+      if (open) commit();
+    } catch (error) {
+      if (this.rm.db.inTransaction) this.rm.db.exec('ROLLBACK');
+      this.reload();
+      throw error;
+    } finally {
+      release();
+    }
   }
 
   private afterCommit(): void {

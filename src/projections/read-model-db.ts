@@ -318,6 +318,7 @@ export class ReadModelDb {
   private readonly getMeta: Database.Statement;
   private readonly setMeta: Database.Statement;
   private readonly attached = new Set<number>();
+  private heldBy: string | null = null;
 
   private constructor(readonly file: string) {
     if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
@@ -333,6 +334,30 @@ export class ReadModelDb {
 
   static open(file: string): ReadModelDb {
     return new ReadModelDb(file);
+  }
+
+  /**
+   * Holds the connection for one user whose transaction stays open across awaits (a rebuild streaming the log):
+   * until the returned release is called, every other transaction on it is refused, where better-sqlite3 would
+   * silently nest it inside the open one. Returns the release.
+   */
+  hold(holder: string): () => void {
+    this.assertFree();
+    this.heldBy = holder;
+    return () => {
+      this.heldBy = null;
+    };
+  }
+
+  /** Throws while the connection is held (see hold). */
+  assertFree(): void {
+    if (this.heldBy !== null) throw new Error(`the read-model connection is held by ${this.heldBy}; use a connection of its own`);
+  }
+
+  /** Runs fn in one transaction on this connection, unless it is held. */
+  transaction<T>(fn: () => T): T {
+    this.assertFree();
+    return this.db.transaction(fn)();
   }
 
   /** The file of a generation. */
@@ -399,11 +424,11 @@ export class ReadModelDb {
       this.db.pragma(`${schema}.journal_mode = WAL`);
       this.db.pragma(`${schema}.synchronous = NORMAL`);
     }
-    this.db.transaction(() => {
+    this.transaction(() => {
       for (const [logical, t] of Object.entries(TABLES)) this.db.exec(`CREATE TABLE ${tableName(logical, generation)} ${t.columns}`);
       this.db.prepare(`INSERT INTO ${tableName('checkpoint', generation)} (id, position, events) VALUES (1, 0, 0)`).run();
       if (options.indexes) this.createIndexes(generation);
-    })();
+    });
   }
 
   /** A bulk-loaded generation becomes an ordinary one: write-ahead log, synced at checkpoints. */
@@ -423,10 +448,10 @@ export class ReadModelDb {
   /** Makes a generation live (one update of the meta row), then deletes every other generation. */
   activate(generation: number, fingerprint: string): void {
     this.attach(generation);
-    this.db.transaction(() => {
+    this.transaction(() => {
       this.setMeta.run('generation', String(generation));
       this.setMeta.run('fingerprint', fingerprint);
-    })();
+    });
     for (const g of this.generations()) if (g !== generation) this.dropGeneration(g);
     this.detachOthers(generation);
   }

@@ -236,12 +236,12 @@ export class ReadModelQueries {
         this.rm.detachOthers(this.generation);
       }
       try {
-        return this.rm.db.transaction(() => {
+        return this.rm.transaction(() => {
           if (Number(this.liveGeneration.get()) !== this.generation) throw new GenerationMoved();
           const t = this.t as GenerationTables;
           const position = num(this.stmt(`SELECT position FROM ${t.checkpoint} WHERE id = 1`).pluck().get());
           return { position, ...fn(t, position) };
-        })();
+        });
       } catch (error) {
         // A rebuild made another generation live between the two looks: answer from that one.
         if (error instanceof GenerationMoved && attempt < 3) continue;

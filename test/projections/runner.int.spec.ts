@@ -129,6 +129,53 @@ describe('projection runner', () => {
     });
   });
 
+  describe('when a rebuild streams the log into a generation', () => {
+    it('commits whole batches with their checkpoint, and keeps nothing of a batch the stream broke off', async () => {
+      const h = harness(dir, { start: false });
+      await tenEvents(h.store);
+      const all = await h.store.readAll(0);
+      h.readModels.createGeneration(1, { indexes: true });
+      const engine = new ProjectionEngine(h.readModels, 1, h.context, { checkGeneration: false });
+      async function* brokenOff() {
+        yield all.slice(0, 3);
+        yield all.slice(3, 6);
+        yield all.slice(6, 8);
+        throw new Error('the store went away');
+      }
+      await expect(engine.applyStream(brokenOff(), 5)).rejects.toThrow('the store went away');
+      // [1..6] was one batch (5 events or more), [7, 8] was open when the stream failed.
+      expect(engine.position).toBe(6);
+      expect(h.readModels.checkpoint(1).position).toBe(6);
+      expect(h.readModels.db.prepare(`SELECT max(position) FROM ${tableName('entries', 1)}`).pluck().get()).toBe(6);
+      await engine.applyStream(h.store.streamAll(engine.position), 5);
+      expect(engine.position).toBe(10);
+      expect(h.readModels.db.prepare(`SELECT count(*) FROM ${tableName('entries', 1)}`).pluck().get()).toBe(9);
+      await h.closeAll();
+    });
+
+    it('holds its connection: another transaction on it is refused until the stream ends', async () => {
+      const h = harness(dir, { start: false });
+      await tenEvents(h.store);
+      h.readModels.createGeneration(1, { indexes: true });
+      const engine = new ProjectionEngine(h.readModels, 1, h.context, { checkGeneration: false });
+      const refusals: string[] = [];
+      async function* watched() {
+        for await (const page of h.store.streamAll(0, { pageSize: 4 })) {
+          try {
+            h.readModels.transaction(() => 1);
+          } catch (error) {
+            refusals.push((error as Error).message);
+          }
+          yield page;
+        }
+      }
+      await engine.applyStream(watched(), 100);
+      expect(refusals).toEqual(Array(3).fill('the read-model connection is held by a rebuild streaming the log; use a connection of its own'));
+      expect(h.readModels.transaction(() => 1)).toBe(1);
+      await h.closeAll();
+    });
+  });
+
   describe('when the read models are rebuilt while a server follows the log', () => {
     it('swaps the new generation in, and the runner follows it from the rebuilt checkpoint', async () => {
       const h = harness(dir);

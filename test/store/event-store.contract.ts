@@ -1,7 +1,7 @@
 import { firstValueFrom } from 'rxjs';
 import { filter, take, toArray } from 'rxjs/operators';
 import { randomUUID } from 'node:crypto';
-import { Upcasters } from '../../events';
+import { RecordedEvent, Upcasters } from '../../events';
 import {
   EventStore,
   IdempotencyKeyTaken,
@@ -239,6 +239,65 @@ export function eventStoreContract(makeStore: (options?: StoreOptions) => Promis
     });
   });
 
+  describe('streaming the global log', () => {
+    async function collect(pages: AsyncIterable<RecordedEvent[]>): Promise<RecordedEvent[][]> {
+      const out: RecordedEvent[][] = [];
+      for await (const page of pages) out.push(page);
+      return out;
+    }
+
+    it('delivers every event after a position in order, a page at a time', async () => {
+      const before = await store.headPosition();
+      const a = uniqueStream('line');
+      const b = uniqueStream('line');
+      await store.append([{ stream: a, expectedRevision: 'no_stream', events: [ev(1), ev(2)] }]);
+      await store.append([{ stream: b, expectedRevision: 'no_stream', events: [ev(3)] }]);
+      await store.append([{ stream: a, expectedRevision: 1, events: [ev(4), ev(5)] }]);
+      const pages = await collect(store.streamAll(before, { pageSize: 2 }));
+      expect(pages.length).toBeGreaterThanOrEqual(3);
+      expect(pages.every((p) => p.length >= 1 && p.length <= 2)).toBe(true);
+      const all = pages.flat();
+      expect(all.filter((e) => e.stream === a || e.stream === b).map((e) => (e.data as { n: number }).n)).toEqual([1, 2, 3, 4, 5]);
+      const positions = all.map((e) => e.position);
+      expect(positions[0]).toBeGreaterThan(before);
+      expect([...positions].sort((x, y) => x - y)).toEqual(positions);
+      expect(new Set(positions).size).toBe(positions.length);
+      expect(positions).toEqual((await store.readAll(before)).map((e) => e.position).slice(0, positions.length));
+    });
+
+    it('stops after upTo, and is empty after the end', async () => {
+      const before = await store.headPosition();
+      const s = uniqueStream('line');
+      const r = await store.append([{ stream: s, expectedRevision: 'no_stream', events: [ev(1), ev(2), ev(3)] }]);
+      const upTo = r.events[1].position;
+      const mine = (await collect(store.streamAll(before, { upTo, pageSize: 2 }))).flat();
+      expect(mine.filter((e) => e.stream === s).map((e) => e.revision)).toEqual([0, 1]);
+      expect(mine.every((e) => e.position <= upTo)).toBe(true);
+      expect(await collect(store.streamAll(upTo, { upTo }))).toEqual([]);
+      expect((await collect(store.streamAll(r.position))).flat().filter((e) => e.stream === s)).toEqual([]);
+    });
+
+    it('reads each page when the one before was taken: appends meanwhile are included', async () => {
+      const before = await store.headPosition();
+      const s = uniqueStream('line');
+      await store.append([{ stream: s, expectedRevision: 'no_stream', events: [ev(1), ev(2)] }]);
+      const seen: RecordedEvent[] = [];
+      let appended = false;
+      for await (const page of store.streamAll(before, { pageSize: 1 })) {
+        seen.push(...page);
+        if (!appended) {
+          appended = true;
+          await store.append([{ stream: s, expectedRevision: 1, events: [ev(3)] }]);
+        }
+      }
+      expect(seen.filter((e) => e.stream === s).map((e) => (e.data as { n: number }).n)).toEqual([1, 2, 3]);
+    });
+
+    it('refuses a page size that is not a positive whole number', async () => {
+      await expect(collect(store.streamAll(0, { pageSize: 0 }))).rejects.toThrow(RangeError);
+    });
+  });
+
   describe('catch-up subscription', () => {
     it('delivers past events after the position, then live ones, in order', async () => {
       const s = uniqueStream('sub');
@@ -285,16 +344,24 @@ export function eventStoreContract(makeStore: (options?: StoreOptions) => Promis
     const subscribed = (asStored?: boolean) =>
       firstValueFrom(reader.subscribeToAll({ after: before, asStored }).pipe(filter((e) => e.stream === s), take(2), toArray()));
 
+    const streamed = async (asStored?: boolean) => {
+      const events: RecordedEvent[] = [];
+      for await (const page of reader.streamAll(before, { asStored })) events.push(...page);
+      return events;
+    };
+
     it('reads it back upcast to the current version on every read path', async () => {
       expect(shapes(await reader.readStream(s))).toEqual(UPCAST);
       expect(shapes(await reader.readAll(before))).toEqual(UPCAST);
       expect(shapes(await subscribed())).toEqual(UPCAST);
+      expect(shapes(await streamed())).toEqual(UPCAST);
     });
 
     it('reads it back exactly as stored when asked (the audit hashes it so)', async () => {
       expect(shapes(await reader.readStream(s, 0, { asStored: true }))).toEqual(STORED);
       expect(shapes(await reader.readAll(before, { asStored: true }))).toEqual(STORED);
       expect(shapes(await subscribed(true))).toEqual(STORED);
+      expect(shapes(await streamed(true))).toEqual(STORED);
     });
   });
 

@@ -37,10 +37,12 @@ import {
   IdempotencyKeyTaken,
   IdempotencyRecord,
   ReadOptions,
+  StreamAllOptions,
   StreamAppend,
   SubscribeOptions,
   WrongExpectedRevision,
 } from '../event-store.port';
+import { pagesOfTheLog } from '../stream-all';
 import { validateAppends } from '../validate-appends';
 
 /** Stream of the claim of one idempotency key: this prefix + sha256 hex of the key. Hidden from readAll. */
@@ -288,6 +290,10 @@ export class KurrentDbEventStore implements EventStore {
       from = toReadPosition(cursor);
     }
     return events;
+  }
+
+  streamAll(after: number, options: StreamAllOptions = {}): AsyncIterable<RecordedEvent[]> {
+    return pagesOfTheLog((position, maxCount) => this.readAll(position, { maxCount, asStored: options.asStored }), after, options);
   }
 
   async headPosition(): Promise<number> {

@@ -15,10 +15,12 @@ import {
   IdempotencyKeyTaken,
   IdempotencyRecord,
   ReadOptions,
+  StreamAllOptions,
   StreamAppend,
   SubscribeOptions,
   WrongExpectedRevision,
 } from '../event-store.port';
+import { pagesOfTheLog } from '../stream-all';
 import { validateAppends } from '../validate-appends';
 import { configureWriter, createWriter } from './sqlite-writer';
 
@@ -50,6 +52,10 @@ CREATE TABLE IF NOT EXISTS idempotency (
   last_position  INTEGER NOT NULL
 ) WITHOUT ROWID;
 `;
+
+/** The columns of an event as read back, as a raw row (arrays are cheaper than objects on a whole-log read). */
+const EVENT_COLUMNS = 'position, stream, revision, type, version, data, metadata';
+type StoredRow = [position: number, stream: string, revision: number, type: string, version: number, data: string, metadata: string];
 
 interface EventRow {
   position: number;
@@ -119,8 +125,8 @@ export class SqliteEventStore implements EventStore {
     this.appended.setMaxListeners(0);
 
     this.stmt = {
-      readStream: this.db.prepare('SELECT * FROM events WHERE stream = ? AND revision >= ? ORDER BY revision LIMIT ?'),
-      readAll: this.db.prepare('SELECT * FROM events WHERE position > ? ORDER BY position LIMIT ?'),
+      readStream: this.db.prepare(`SELECT ${EVENT_COLUMNS} FROM events WHERE stream = ? AND revision >= ? ORDER BY revision LIMIT ?`).raw(true),
+      readAll: this.db.prepare(`SELECT ${EVENT_COLUMNS} FROM events WHERE position > ? ORDER BY position LIMIT ?`).raw(true),
       head: this.db.prepare('SELECT coalesce(max(position), 0) FROM events').pluck(),
       findClaim: this.db.prepare('SELECT * FROM idempotency WHERE key = ?'),
       range: this.db.prepare(
@@ -215,12 +221,7 @@ export class SqliteEventStore implements EventStore {
   }
 
   async readStream(stream: string, fromRevision = 0, options?: ReadOptions): Promise<RecordedEvent[]> {
-    return this.readStreamSync(stream, fromRevision, options);
-  }
-
-  /** Synchronous read, for callers that already run on the store's thread (projections, verification). */
-  readStreamSync(stream: string, fromRevision = 0, options?: ReadOptions): RecordedEvent[] {
-    const rows = this.stmt.readStream.all(stream, fromRevision, options?.maxCount ?? -1) as EventRow[];
+    const rows = this.stmt.readStream.all(stream, fromRevision, options?.maxCount ?? -1) as StoredRow[];
     return this.readBack(rows, options);
   }
 
@@ -228,12 +229,17 @@ export class SqliteEventStore implements EventStore {
     return this.readAllSync(after, options);
   }
 
-  readAllSync(after: number, options?: ReadOptions): RecordedEvent[] {
-    const rows = this.stmt.readAll.all(after, options?.maxCount ?? -1) as EventRow[];
+  private readAllSync(after: number, options?: ReadOptions): RecordedEvent[] {
+    const rows = this.stmt.readAll.all(after, options?.maxCount ?? -1) as StoredRow[];
     return this.readBack(rows, options);
   }
 
-  private readBack(rows: EventRow[], options: AsStoredOption | undefined): RecordedEvent[] {
+  streamAll(after: number, options: StreamAllOptions = {}): AsyncIterable<RecordedEvent[]> {
+    // Each page is one finished statement: no cursor stays open on this connection while the caller works.
+    return pagesOfTheLog((position, maxCount) => this.readAllSync(position, { maxCount, asStored: options.asStored }), after, options);
+  }
+
+  private readBack(rows: StoredRow[], options: AsStoredOption | undefined): RecordedEvent[] {
     const events = rows.map(toRecorded);
     return options?.asStored ? events : this.upcasters.upcastAll(events);
   }
@@ -346,16 +352,8 @@ function toError(refusal: Refusal): Error {
   }
 }
 
-function toRecorded(r: EventRow): RecordedEvent {
-  return {
-    stream: r.stream,
-    revision: r.revision,
-    position: r.position,
-    type: r.type,
-    version: r.version,
-    data: JSON.parse(r.data),
-    metadata: JSON.parse(r.metadata),
-  };
+function toRecorded(r: StoredRow): RecordedEvent {
+  return { stream: r[1], revision: r[2], position: r[0], type: r[3], version: r[4], data: JSON.parse(r[5]), metadata: JSON.parse(r[6]) };
 }
 
 export type { EventToAppend };
