@@ -58,6 +58,12 @@ export const LINE_PLACES = Object.keys(FUND_LINE_PLACES) as readonly LinePlace[]
 export const LINE_DIMENSIONS: readonly LineDimension[] = [...KEY_DIMENSIONS, ...LINE_PLACES];
 
 export const dimensionKind = (d: LineDimension): DimensionKind => SPECS[d].kind;
+/** The read-model column that holds a dimension: its name in snake_case (budgetYear → budget_year). */
+export const dimensionColumn = (d: LineDimension): string => d.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
+
+/** The places derived from one key dimension, in order: placesOf('unit') is ['district', 'province']. */
+export const placesOf = <D extends KeyDimension>(d: D): PlacesOf<D>[] => LINE_PLACES.filter((p) => FUND_LINE_PLACES[p].of === d) as PlacesOf<D>[];
+
 /** The dimension a sub-code is named inside of (content → component), if any. */
 export const withinOf = (d: LineDimension): KeyDimension | undefined => SPECS[d].within;
 

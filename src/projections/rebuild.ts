@@ -2,7 +2,7 @@ import Database from 'better-sqlite3';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { ProjectionContext } from '../../projections/context';
+import type { ProjectionContext } from '../../projections/shared/context';
 import type { EventStore } from '../store/event-store.port';
 import { ProjectionEngine } from './projection-engine';
 import { readModelFingerprint } from './projection-runner';
