@@ -38,7 +38,7 @@ class GenerationMoved extends Error {}
  * belong to the same moment. Follows the live generation when a rebuild swaps another one in.
  */
 class LiveReader implements Reader {
-  generation: number | null = null;
+  private generation_: number | null = null;
   private readonly statements = new Map<string, Database.Statement>();
   private readonly liveGeneration: Database.Statement;
 
@@ -46,21 +46,26 @@ class LiveReader implements Reader {
     this.liveGeneration = rm.db.prepare("SELECT value FROM read_model_meta WHERE key = 'generation'").pluck();
   }
 
+  /** The generation the last question was answered from. */
+  get generation(): number | null {
+    return this.generation_;
+  }
+
   read<T>(fn: (tx: ReadTx, position: number) => T): T & Freshness {
     for (let attempt = 1; ; attempt++) {
       // Attaching a generation's file cannot happen inside a transaction: follow the live one first.
       const live = this.liveGeneration.get() as string | undefined;
       if (live === undefined) throw new ReadModelUnavailable('the read models have not been built yet; they are being built from the log');
-      if (Number(live) !== this.generation) {
+      if (Number(live) !== this.generation_) {
         this.rm.attach(Number(live));
-        this.generation = Number(live);
+        this.generation_ = Number(live);
         this.statements.clear();
-        this.rm.detachOthers(this.generation);
+        this.rm.detachOthers(this.generation_);
       }
       try {
         return this.rm.transaction(() => {
-          if (Number(this.liveGeneration.get()) !== this.generation) throw new GenerationMoved();
-          const generation = this.generation as number;
+          if (Number(this.liveGeneration.get()) !== this.generation_) throw new GenerationMoved();
+          const generation = this.generation_ as number;
           const tx: ReadTx = { schema: schemaOf(generation), stmt: (sql) => this.stmt(sql) };
           const position = Number(this.stmt(`SELECT position FROM ${tableName('checkpoint', generation)} WHERE id = 1`).pluck().get());
           return { position, ...fn(tx, position) };
