@@ -5,7 +5,7 @@
  *   npm run bench:units
  */
 import { performance } from 'node:perf_hooks';
-import { catalogueContext } from '../projections/context';
+import { catalogueContext } from '../projections/shared/context';
 import { Catalogue } from '../src/catalogue/catalogue';
 import { readUnitLists } from '../src/catalogue/units/unit-lists';
 import { unitProblem } from '../src/catalogue/units/unit-problem';

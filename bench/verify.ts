@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { EventToAppend, FundLineKey } from '../events';
 import { Audit } from '../src/audit/audit';
-import { MerkleLog, readPages } from '../src/audit/merkle-log';
+import { MerkleLog } from '../src/audit/merkle-log';
 import { SigningKey } from '../src/audit/signing-key';
 import { eventLeafHash } from '../src/audit/verifier/formats';
 import { verifyInclusion } from '../src/audit/verifier/merkle';
@@ -79,7 +79,7 @@ async function main(): Promise<void> {
     const head = audit.produceTreeHead();
 
     let hashingMs = 0;
-    for await (const page of readPages(store)) {
+    for await (const page of store.streamAll(0, { asStored: true })) {
       const started = performance.now();
       for (const event of page) eventLeafHash(event);
       hashingMs += performance.now() - started;

@@ -1,18 +1,30 @@
+import { ADJUSTMENTS } from './adjustments';
+import { BALANCES } from './balances';
+import { DECISION_TRAIL } from './decision-trail';
+import { HISTORY } from './history';
+import { PROGRESS } from './progress';
+import type { ReadModel } from './read-model';
+
 /**
- * What the ledger shows: pure folds over the log, each with the event types it handles. The SQLite
- * plumbing that feeds them (checkpointed subscription, tables, rebuild, queries) is in src/projections/.
+ * What the ledger shows: one folder per read model, each holding the event types it handles, its pure fold
+ * (*.fold.ts, with its spec), its tables (*.tables.ts), the projector that writes them in the engine's batches
+ * (*.projector.ts) and its queries (*.queries.ts). shared/ holds what several use (money in cents, the
+ * catalogue's trees, time slices, filters, provenance columns). The engine that feeds them (batches and their
+ * checkpoint, generations, rebuild, verify) is src/projections/; it knows the read models only through this list.
  *
- *  fund-line-balance   evolveFundLineBalance: counters per line (and sums of lines); balanceFigures derives
- *                      plan, funds, unallocated, available with src/fund-line/fund-line.state.ts
- *  fund-line-history   historyEntry + evolveRunningBalance: each event of a line and the balance after it
- *  activity-progress   activityFact + evolveActivityProgress: kind, status, money, beneficiaries, outputs;
- *                      valid-time aware (later effective date wins), so the same fold answers "as of"
- *  decision-trail      evolveDecision: what each decision caused; adjustmentOf: the adjustments list
+ * Dependencies run one way: a read model uses only those above it here (checked when the engine starts).
+ *  balances        each line's counters now and their roll-ups
+ *  history         each fund-line event with its change; a line's history; balances as of a date / as known at a time   (uses balances)
+ *  progress        activities and their sums per sub-project and kind, now and as of a date   (uses balances, history)
+ *  adjustments     adjustments and corrections inspectors filter   (uses progress)
+ *  decision-trail  decisions and everything each caused   (uses balances, history, progress)
+ *
+ * Adding a read model: its folder, and one line below.
  */
-export * from './fund-line-balance';
-export * from './fund-line-history';
-export * from './activity-progress';
-export * from './decision-trail';
-export * from './context';
-export * from './cents';
-export type * from './recorded';
+export const READ_MODELS: readonly ReadModel[] = [BALANCES, HISTORY, PROGRESS, ADJUSTMENTS, DECISION_TRAIL];
+
+/**
+ * Bumped when a fold changes what it writes without a table changing shape (table changes are noticed on their
+ * own): a read model built by other code is rebuilt, never reused.
+ */
+export const READ_MODEL_SCHEMA_VERSION = 6;

@@ -2,7 +2,6 @@ import type { FundLineKey, RecordedEvent } from '../../events';
 import { activityStream, FUND_LINE_STREAM_PREFIX, fundLineLabel } from '../fund-line/fund-line.key';
 import { InvalidRequest } from '../shared/errors';
 import type { EventStore } from '../store/event-store.port';
-import { readPages } from './merkle-log';
 import type { BundleSelection } from './verifier/formats';
 
 /** What an auditor asks a bundle for, as typed on the command line or in the query string. */
@@ -42,13 +41,16 @@ export class NothingSelected extends Error {
   override readonly name = 'NothingSelected';
 }
 
-/** The recorded events a query selects, in global order. A line is its stream name or its label, e.g. "DA5/NSTW/SN/2024@183". */
+/**
+ * The recorded events a query selects, in global order, as stored (a bundle proves each event's leaf, which was
+ * hashed from the event as appended). A line is its stream name or its label, e.g. "DA5/NSTW/SN/2024@183".
+ */
 export async function selectEvents(
   store: EventStore,
   query: BundleQuery,
 ): Promise<{ selection: BundleSelection; events: RecordedEvent[] }> {
   if ('line' in query && query.line.startsWith(FUND_LINE_STREAM_PREFIX)) {
-    return { selection: { kind: 'line', stream: query.line }, events: await store.readStream(query.line) };
+    return { selection: { kind: 'line', stream: query.line }, events: await store.readStream(query.line, 0, { asStored: true }) };
   }
   if ('line' in query) return selectLineByLabel(store, query.line);
   const selection: BundleSelection =
@@ -62,7 +64,7 @@ export async function selectEvents(
         };
   const matches = 'activity' in query ? concernsActivity(query.activity) : underDecision(query);
   const events: RecordedEvent[] = [];
-  for await (const page of readPages(store)) events.push(...page.filter(matches));
+  for await (const page of store.streamAll(0, { asStored: true })) events.push(...page.filter(matches));
   return { selection, events };
 }
 
@@ -91,7 +93,7 @@ export function underDecision(query: { decision: string; issuer?: string; date?:
 
 async function selectLineByLabel(store: EventStore, label: string): Promise<{ selection: BundleSelection; events: RecordedEvent[] }> {
   const byStream = new Map<string, RecordedEvent[]>();
-  for await (const page of readPages(store)) {
+  for await (const page of store.streamAll(0, { asStored: true })) {
     for (const e of page) {
       const line = (e.data as { line?: FundLineKey }).line;
       if (!e.stream.startsWith(FUND_LINE_STREAM_PREFIX) || !line || fundLineLabel(line) !== label) continue;

@@ -68,17 +68,6 @@ export class LogIntegrityError extends Error {
 const GATHER_MS = 20;
 const PAGE = 1000;
 
-/** The global log, page by page, strictly after a position. */
-export async function* readPages(store: EventStore, after = 0, pageSize = PAGE): AsyncGenerator<RecordedEvent[]> {
-  for (let position = after; ; ) {
-    const page = await store.readAll(position, { maxCount: pageSize });
-    if (page.length === 0) return;
-    yield page;
-    if (page.length < pageSize) return;
-    position = page[page.length - 1].position;
-  }
-}
-
 /**
  * The RFC 6962 Merkle tree over the global event log, kept in its own SQLite file (config.auditFile).
  *
@@ -212,7 +201,8 @@ export class MerkleLog {
   /** Reads every event after the checkpoint and logs it. Returns how many leaves were added. */
   async catchUp(): Promise<number> {
     let added = 0;
-    for await (const page of readPages(this.store, this.checkpoint())) added += this.append(page);
+    // As stored: a leaf commits to the event as it was appended (type, version, data...), never as upcast.
+    for await (const page of this.store.streamAll(this.checkpoint(), { pageSize: PAGE, asStored: true })) added += this.append(page);
     return added;
   }
 
@@ -234,7 +224,8 @@ export class MerkleLog {
         onError(error);
       }
     };
-    this.following = this.store.subscribeToAll({ after: this.checkpoint() }).subscribe({
+    // As stored, as in catchUp.
+    this.following = this.store.subscribeToAll({ after: this.checkpoint(), asStored: true }).subscribe({
       next: (event) => {
         const waiting = pending.push(event);
         // A long backlog is delivered in one synchronous burst: log it a page at a time, not all in memory.

@@ -75,21 +75,26 @@ export async function verifyLog(store: EventStore, log: MerkleLog, publicKey: Ke
   let index = 0;
   let position = 0;
   checkHeadsAtFrontier();
-  for (let pageSize = PAGE; ; ) {
-    let page: RecordedEvent[];
+  // As stored: the leaves were hashed from the events as appended, before any upcasting.
+  let pages = store.streamAll(position, { pageSize: PAGE, asStored: true })[Symbol.asyncIterator]();
+  let onePerPage = false;
+  for (;;) {
+    let next: IteratorResult<RecordedEvent[]>;
     try {
-      page = await store.readAll(position, { maxCount: pageSize });
+      next = await pages.next();
     } catch (error) {
-      // An event whose stored JSON was damaged cannot be read at all: go one event at a time to find it.
-      if (pageSize > 1) {
-        pageSize = 1;
+      // An event whose stored JSON was damaged cannot be read at all: go on one event at a time to find it.
+      if (!onePerPage) {
+        onePerPage = true;
+        pages = store.streamAll(position, { pageSize: 1, asStored: true })[Symbol.asyncIterator]();
         continue;
       }
       const reason = error instanceof Error ? error.message : String(error);
       unreadable = `the store cannot read the event after position ${position}: ${reason}`;
       break;
     }
-    if (page.length === 0) break;
+    if (next.done) break;
+    const page = next.value;
     const leaves = first ? [] : log.leaves(index, page.length);
     for (const [i, event] of page.entries()) {
       const hash = eventLeafHash(event);

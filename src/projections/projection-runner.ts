@@ -1,10 +1,10 @@
 import { EventEmitter } from 'node:events';
 import type { Subscription } from 'rxjs';
 import type { RecordedEvent } from '../../events';
-import type { ProjectionContext } from '../../projections/context';
+import type { ProjectionContext } from '../../projections/shared/context';
 import type { EventStore } from '../store/event-store.port';
 import { GenerationChanged, ProjectionEngine } from './projection-engine';
-import { READ_MODEL_SCHEMA_VERSION, ReadModelDb } from './read-model-db';
+import { READ_MODEL_SHAPE, ReadModelDb } from './read-model-db';
 
 export interface ProjectionRunnerOptions {
   /** Events applied per transaction (default 2000). */
@@ -18,9 +18,9 @@ export interface ProjectionRunnerOptions {
   readonly log?: (message: string) => void;
 }
 
-/** What the live read model must be built with: schema version and catalogue trees. */
+/** What the live read model must be built with: folds and tables (READ_MODEL_SHAPE) and catalogue trees. */
 export function readModelFingerprint(ctx: ProjectionContext): string {
-  return `schema ${READ_MODEL_SCHEMA_VERSION}; catalogue ${ctx.fingerprint}`;
+  return `schema ${READ_MODEL_SHAPE}; catalogue ${ctx.fingerprint}`;
 }
 
 /**

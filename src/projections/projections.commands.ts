@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { catalogueContext } from '../../projections/context';
+import { catalogueContext } from '../../projections/shared/context';
 import { Catalogue } from '../catalogue/catalogue';
 import { loadConfig } from '../config/ledger-config';
 import { createEventStore } from '../store/create-event-store';

@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger, Module, OnApplicationBootstrap, OnApplicationShutdown, OnModuleDestroy } from '@nestjs/common';
-import { catalogueContext, ProjectionContext } from '../../projections/context';
+import { catalogueContext, ProjectionContext } from '../../projections/shared/context';
 import { Catalogue } from '../catalogue/catalogue';
 import { LedgerConfig } from '../config/ledger-config';
 import { EVENT_STORE, EventStore } from '../store/event-store.port';

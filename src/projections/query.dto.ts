@@ -1,7 +1,7 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsString, Max, Min, MinLength, registerDecorator, ValidationOptions } from 'class-validator';
-import { ADJUSTMENT_KINDS, AdjustmentKind } from '../../projections/decision-trail';
+import { ADJUSTMENT_KINDS, AdjustmentKind } from '../../projections/adjustments/adjustments.fold';
 import { IsCalendarDate, calendarDateProblem } from '../shared/validation/validators';
 import { GROUP_DIMENSIONS, GroupDimension, MAX_PAGE_SIZE } from './read-model-queries';
 

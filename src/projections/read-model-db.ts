@@ -1,294 +1,30 @@
 import Database from 'better-sqlite3';
 import { mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { basename, dirname } from 'node:path';
-
-/** Bumped whenever a table or a fold changes shape: a read model built by other code is rebuilt, never reused. */
-export const READ_MODEL_SCHEMA_VERSION = 5;
-
-const MEASURE_COLUMNS = `
-  assigned     INTEGER NOT NULL,
-  increased    INTEGER NOT NULL,
-  decreased    INTEGER NOT NULL,
-  moved_in     INTEGER NOT NULL,
-  moved_out    INTEGER NOT NULL,
-  carried_in   INTEGER NOT NULL,
-  carried_out  INTEGER NOT NULL,
-  returned     INTEGER NOT NULL,
-  allocated    INTEGER NOT NULL,
-  disbursed    INTEGER NOT NULL`;
+import { READ_MODELS, READ_MODEL_SCHEMA_VERSION } from '../../projections';
+import type { IndexSpec, TableSpec } from '../../projections/read-model';
+import { fnv1a } from '../../projections/shared/context';
 
 /**
- * What an event changed, as at most two (measure, amount) pairs: an event moves one or two counters
- * (a move out of an activity: movedOut and allocated). Measure codes are indexes into MEASURES.
+ * Every read-model table by logical name, and its primary key (the order verify compares rows in): the engine's
+ * checkpoint, then the tables of each read model in the registry. Physical tables carry the generation: g3.lines.
  */
-const DELTA_COLUMNS = `
-  m1 INTEGER,
-  d1 INTEGER,
-  m2 INTEGER,
-  d2 INTEGER`;
-
-const BASIS_COLUMNS = `
-  basis_kind   TEXT NOT NULL,
-  basis_number TEXT,
-  basis_date   TEXT NOT NULL,
-  basis_issuer TEXT,
-  decision_id  INTEGER`;
-
-/** Measure columns in the order of MEASURES (projections/fund-line-balance.ts). */
-export const MEASURE_COLUMN_NAMES = [
-  'assigned',
-  'increased',
-  'decreased',
-  'moved_in',
-  'moved_out',
-  'carried_in',
-  'carried_out',
-  'returned',
-  'allocated',
-  'disbursed',
-] as const;
-
-/**
- * Balances summed over lines, at coarser grains: each names the dimensions it keeps (its identity) and
- * those that follow from them (a component's project, a district's province). A query reads the smallest
- * grain that has every column it filters or groups on; the grains are listed smallest first.
- */
-export interface RollupGrain {
-  readonly table: string;
-  readonly identity: readonly LineColumn[];
-  readonly derived: readonly LineColumn[];
-}
-
-export type LineColumn =
-  | 'programme'
-  | 'component'
-  | 'content'
-  | 'budget_year'
-  | 'origin_year'
-  | 'source'
-  | 'capital_type'
-  | 'unit'
-  | 'district'
-  | 'province'
-  | 'sub_project'
-  | 'project';
-
-const INTEGER_COLUMNS: ReadonlySet<LineColumn> = new Set(['budget_year', 'origin_year']);
-const KEY = ['programme', 'component', 'content', 'budget_year', 'origin_year', 'source', 'capital_type'] as const;
-
-export const ROLLUP_GRAINS: readonly RollupGrain[] = [
-  { table: 'balance_country', identity: [...KEY], derived: ['sub_project', 'project'] },
-  { table: 'balance_province_year', identity: ['programme', 'province', 'budget_year', 'origin_year'], derived: [] },
-  { table: 'balance_district_year', identity: ['programme', 'district', 'province', 'budget_year', 'origin_year'], derived: [] },
-  { table: 'balance_province', identity: [...KEY, 'province'], derived: ['sub_project', 'project'] },
-  { table: 'balance_district', identity: [...KEY, 'district', 'province'], derived: ['sub_project', 'project'] },
-];
-
-/** Every dimension column of the lines table. */
-export const LINE_COLUMNS: readonly LineColumn[] = [...KEY, 'unit', 'district', 'province', 'sub_project', 'project'];
-
-function rollupColumns(g: RollupGrain): string {
-  const dims = [...g.identity, ...g.derived].map((c) => `${c} ${INTEGER_COLUMNS.has(c) ? 'INTEGER' : 'TEXT'} NOT NULL`).join(',\n  ');
-  return `(\n  key TEXT PRIMARY KEY,\n  ${dims},\n  ${MEASURE_COLUMNS.trim()},\n  event_count INTEGER NOT NULL,\n  line_count INTEGER NOT NULL\n) WITHOUT ROWID`;
-}
-
-const progressTable = (grainColumns: string) => `(
-  key          TEXT PRIMARY KEY,
-  programme    TEXT NOT NULL,
-  component    TEXT NOT NULL,
-  kind         TEXT NOT NULL,
-  ${grainColumns},
-  sub_project  TEXT NOT NULL,
-  project      TEXT NOT NULL,
-  activities   INTEGER NOT NULL,
-  n_registered INTEGER NOT NULL,
-  n_allocated  INTEGER NOT NULL,
-  n_disbursing INTEGER NOT NULL,
-  n_completed  INTEGER NOT NULL,
-  allocated    INTEGER NOT NULL,
-  disbursed    INTEGER NOT NULL,
-  beneficiaries TEXT NOT NULL,
-  targets      TEXT NOT NULL,
-  outputs      TEXT NOT NULL
-) WITHOUT ROWID`;
-
-/**
- * Every read-model table, by logical name, and its primary key (the order verify compares rows in).
- * Physical tables carry the generation: lines_g3.
- */
-export const TABLES: Readonly<Record<string, { readonly columns: string; readonly key: string }>> = {
+export const TABLES: Readonly<Record<string, TableSpec>> = {
   checkpoint: {
     columns: `(id INTEGER PRIMARY KEY CHECK (id = 1), position INTEGER NOT NULL, events INTEGER NOT NULL)`,
     key: 'id',
   },
-  lines: {
-    columns: `(
-      line_id      INTEGER PRIMARY KEY,
-      stream       TEXT NOT NULL UNIQUE,
-      programme    TEXT NOT NULL,
-      component    TEXT NOT NULL,
-      content      TEXT NOT NULL,
-      budget_year  INTEGER NOT NULL,
-      origin_year  INTEGER NOT NULL,
-      source       TEXT NOT NULL,
-      capital_type TEXT NOT NULL,
-      unit         TEXT NOT NULL,
-      district     TEXT NOT NULL,
-      province     TEXT NOT NULL,
-      sub_project  TEXT NOT NULL,
-      project      TEXT NOT NULL,
-      ${MEASURE_COLUMNS},
-      event_count   INTEGER NOT NULL,
-      last_position INTEGER NOT NULL
-    )`,
-    key: 'line_id',
-  },
-  ...Object.fromEntries(ROLLUP_GRAINS.map((g) => [g.table, { columns: rollupColumns(g), key: 'key' }])),
-  entries: {
-    columns: `(
-      position     INTEGER PRIMARY KEY,
-      line_id      INTEGER NOT NULL,
-      eff          INTEGER NOT NULL,
-      rec          INTEGER NOT NULL,
-      recorded_at  TEXT NOT NULL,
-      type         TEXT NOT NULL,
-      amount       INTEGER NOT NULL,
-      activity_id  TEXT,
-      reference    TEXT,
-      counterpart  TEXT,
-      details      TEXT,
-      actor        TEXT NOT NULL,
-      actor_role   TEXT NOT NULL,
-      command      TEXT NOT NULL,
-      ${BASIS_COLUMNS},
-      ${DELTA_COLUMNS}
-    )`,
-    key: 'position',
-  },
-  activities: {
-    columns: `(
-      activity_id   TEXT PRIMARY KEY,
-      registered    INTEGER NOT NULL,
-      programme     TEXT NOT NULL,
-      component     TEXT NOT NULL,
-      kind          TEXT NOT NULL,
-      unit          TEXT NOT NULL,
-      district      TEXT NOT NULL,
-      province      TEXT NOT NULL,
-      status        TEXT NOT NULL,
-      allocated     INTEGER NOT NULL,
-      disbursed     INTEGER NOT NULL,
-      last_position INTEGER NOT NULL,
-      doc           TEXT NOT NULL
-    ) WITHOUT ROWID`,
-    key: 'activity_id',
-  },
-  activity_entries: {
-    columns: `(
-      position     INTEGER PRIMARY KEY,
-      activity_id  TEXT NOT NULL,
-      eff          INTEGER NOT NULL,
-      rec          INTEGER NOT NULL,
-      recorded_at  TEXT NOT NULL,
-      type         TEXT NOT NULL,
-      data         TEXT NOT NULL,
-      actor        TEXT NOT NULL,
-      actor_role   TEXT NOT NULL,
-      command      TEXT NOT NULL,
-      ${BASIS_COLUMNS}
-    )`,
-    key: 'position',
-  },
-  activity_components: {
-    columns: `(component TEXT NOT NULL, activity_id TEXT NOT NULL, PRIMARY KEY (component, activity_id)) WITHOUT ROWID`,
-    key: 'component, activity_id',
-  },
-  progress_district: {
-    columns: progressTable('district TEXT NOT NULL, province TEXT NOT NULL'),
-    key: 'key',
-  },
-  progress_province: {
-    columns: progressTable('province TEXT NOT NULL'),
-    key: 'key',
-  },
-  decisions: {
-    columns: `(
-      decision_id   INTEGER PRIMARY KEY,
-      number        TEXT NOT NULL,
-      issuer        TEXT NOT NULL,
-      date          TEXT NOT NULL,
-      event_count   INTEGER NOT NULL,
-      first_position INTEGER NOT NULL,
-      last_position  INTEGER NOT NULL,
-      first_recorded_at TEXT NOT NULL,
-      last_recorded_at  TEXT NOT NULL,
-      first_effective_date TEXT NOT NULL,
-      last_effective_date  TEXT NOT NULL,
-      by_type       TEXT NOT NULL,
-      UNIQUE (number, issuer, date)
-    )`,
-    key: 'decision_id',
-  },
-  adjustments: {
-    columns: `(
-      position     INTEGER PRIMARY KEY,
-      kind         TEXT NOT NULL,
-      reference    TEXT NOT NULL,
-      eff          INTEGER NOT NULL,
-      rec          INTEGER NOT NULL,
-      recorded_at  TEXT NOT NULL,
-      actor        TEXT NOT NULL,
-      actor_role   TEXT NOT NULL,
-      decision_id  INTEGER,
-      unit         TEXT NOT NULL,
-      district     TEXT NOT NULL,
-      province     TEXT NOT NULL,
-      component    TEXT NOT NULL,
-      other_component TEXT NOT NULL,
-      stream       TEXT,
-      activity_id  TEXT,
-      amount       INTEGER,
-      from_kind    TEXT,
-      to_kind      TEXT,
-      counterpart  TEXT,
-      reason       TEXT NOT NULL,
-      recorded_days_after_effect INTEGER NOT NULL,
-      activity_disbursed_before  INTEGER
-    )`,
-    key: 'position',
-  },
+  ...Object.assign({}, ...READ_MODELS.map((m) => m.tables.specs)),
 };
 
 /** Secondary indexes: created with a live generation, or after the bulk load of a rebuild (faster). */
-const INDEXES: ReadonlyArray<readonly [table: string, name: string, definition: string]> = [
-  ['lines', 'unit', '(unit)'],
-  ['lines', 'district', '(district)'],
-  ['lines', 'province', '(province)'],
-  ['lines', 'component', '(component)'],
-  ['balance_district', 'district', '(district)'],
-  ['balance_district', 'province', '(province)'],
-  ['balance_province', 'province', '(province)'],
-  ['balance_province_year', 'province', '(province)'],
-  ['balance_district_year', 'province', '(province)'],
-  ['balance_district_year', 'district', '(district)'],
-  // Covering: a line's history, its balance up to a position, and its balance as of a date are read from the index alone.
-  ['entries', 'line', '(line_id, position, eff, rec, m1, d1, m2, d2)'],
-  ['entries', 'decision', '(decision_id) WHERE decision_id IS NOT NULL'],
-  ['entries', 'activity', '(activity_id, position, eff, rec, m1, d1, m2, d2) WHERE activity_id IS NOT NULL'],
-  ['activities', 'unit', '(unit)'],
-  ['activities', 'district', '(district)'],
-  ['activities', 'province', '(province)'],
-  ['activity_entries', 'activity', '(activity_id, position)'],
-  ['activity_entries', 'decision', '(decision_id) WHERE decision_id IS NOT NULL'],
-  ['progress_district', 'district', '(district)'],
-  ['decisions', 'date', '(date, number)'],
-  ['decisions', 'issuer', '(issuer, date)'],
-  ['adjustments', 'eff', '(eff, position)'],
-  ['adjustments', 'kind', '(kind, eff)'],
-  ['adjustments', 'unit', '(unit, eff)'],
-  ['adjustments', 'district', '(district, eff)'],
-  ['adjustments', 'province', '(province, eff)'],
-];
+const INDEXES: readonly IndexSpec[] = READ_MODELS.flatMap((m) => m.tables.indexes);
+
+/**
+ * What the live read model must have been built with to be reused: the fold version and the shape of every
+ * table and index (a read model added, or a column changed, is noticed without a version bump).
+ */
+export const READ_MODEL_SHAPE = `${READ_MODEL_SCHEMA_VERSION}.${fnv1a(JSON.stringify([TABLES, INDEXES]))}`;
 
 /** Schema name of a generation's file once attached to the read-model connection. */
 export const schemaOf = (generation: number): string => `g${generation}`;
@@ -318,6 +54,7 @@ export class ReadModelDb {
   private readonly getMeta: Database.Statement;
   private readonly setMeta: Database.Statement;
   private readonly attached = new Set<number>();
+  private heldBy: string | null = null;
 
   private constructor(readonly file: string) {
     if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
@@ -333,6 +70,30 @@ export class ReadModelDb {
 
   static open(file: string): ReadModelDb {
     return new ReadModelDb(file);
+  }
+
+  /**
+   * Holds the connection for one user whose transaction stays open across awaits (a rebuild streaming the log):
+   * until the returned release is called, every other transaction on it is refused, where better-sqlite3 would
+   * silently nest it inside the open one. Returns the release.
+   */
+  hold(holder: string): () => void {
+    this.assertFree();
+    this.heldBy = holder;
+    return () => {
+      this.heldBy = null;
+    };
+  }
+
+  /** Throws while the connection is held (see hold). */
+  assertFree(): void {
+    if (this.heldBy !== null) throw new Error(`the read-model connection is held by ${this.heldBy}; use a connection of its own`);
+  }
+
+  /** Runs fn in one transaction on this connection, unless it is held. */
+  transaction<T>(fn: () => T): T {
+    this.assertFree();
+    return this.db.transaction(fn)();
   }
 
   /** The file of a generation. */
@@ -399,11 +160,11 @@ export class ReadModelDb {
       this.db.pragma(`${schema}.journal_mode = WAL`);
       this.db.pragma(`${schema}.synchronous = NORMAL`);
     }
-    this.db.transaction(() => {
+    this.transaction(() => {
       for (const [logical, t] of Object.entries(TABLES)) this.db.exec(`CREATE TABLE ${tableName(logical, generation)} ${t.columns}`);
       this.db.prepare(`INSERT INTO ${tableName('checkpoint', generation)} (id, position, events) VALUES (1, 0, 0)`).run();
       if (options.indexes) this.createIndexes(generation);
-    })();
+    });
   }
 
   /** A bulk-loaded generation becomes an ordinary one: write-ahead log, synced at checkpoints. */
@@ -415,7 +176,7 @@ export class ReadModelDb {
   }
 
   createIndexes(generation: number): void {
-    for (const [table, name, definition] of INDEXES) {
+    for (const { table, name, definition } of INDEXES) {
       this.db.exec(`CREATE INDEX IF NOT EXISTS ${schemaOf(generation)}.${table}_${name} ON ${table} ${definition}`);
     }
   }
@@ -423,10 +184,10 @@ export class ReadModelDb {
   /** Makes a generation live (one update of the meta row), then deletes every other generation. */
   activate(generation: number, fingerprint: string): void {
     this.attach(generation);
-    this.db.transaction(() => {
+    this.transaction(() => {
       this.setMeta.run('generation', String(generation));
       this.setMeta.run('fingerprint', fingerprint);
-    })();
+    });
     for (const g of this.generations()) if (g !== generation) this.dropGeneration(g);
     this.detachOthers(generation);
   }

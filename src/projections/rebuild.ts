@@ -2,18 +2,19 @@ import Database from 'better-sqlite3';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { ProjectionContext } from '../../projections/context';
-import type { RecordedEvent } from '../../events';
+import type { ProjectionContext } from '../../projections/shared/context';
 import type { EventStore } from '../store/event-store.port';
-import { SqliteEventStore } from '../store/sqlite/sqlite-event-store';
 import { ProjectionEngine } from './projection-engine';
 import { readModelFingerprint } from './projection-runner';
 import { ReadModelDb, TABLES, schemaOf, tableName } from './read-model-db';
 
 export interface RebuildOptions {
-  /** Events applied per transaction when streaming from the SQLite store (default 250 000). */
+  /** Events applied per transaction (default 250 000): large transactions write each document once per many events. */
   readonly batchSize?: number;
-  /** Events read per page (and transaction) from another store (default 20 000). */
+  /**
+   * Events read from the store per page (default: the store's, 1 000). Larger pages do not read faster and
+   * cost more: events that outlive a young-generation collection are expensive to collect.
+   */
   readonly pageSize?: number;
   /** Stop at this position instead of the head of the log. */
   readonly upTo?: number;
@@ -29,43 +30,11 @@ export interface RebuildResult {
   readonly milliseconds: number;
 }
 
-async function fill(store: EventStore, engine: ProjectionEngine, options: Required<Pick<RebuildOptions, 'batchSize' | 'pageSize'>> & RebuildOptions, upTo: number) {
-  if (store instanceof SqliteEventStore) {
-    // The embedded store: one ordered scan in a single read snapshot, streamed into large transactions so
-    // that events are not held in memory and each document is written once per transaction. Synchronous,
-    // so nothing else uses the store's connection while it iterates.
-    const rows = store.db
-      .prepare('SELECT position, stream, revision, type, version, data, metadata FROM events WHERE position > ? AND position <= ? ORDER BY position')
-      .raw(true)
-      .iterate(engine.position, upTo) as IterableIterator<[number, string, number, string, number, string, string]>;
-    let exhausted = false;
-    const take = (n: number): Iterable<RecordedEvent> => ({
-      *[Symbol.iterator]() {
-        for (let i = 0; i < n; i++) {
-          const next = rows.next();
-          if (next.done) {
-            exhausted = true;
-            return;
-          }
-          const r = next.value;
-          yield { position: r[0], stream: r[1], revision: r[2], type: r[3], version: r[4], data: JSON.parse(r[5]), metadata: JSON.parse(r[6]) };
-        }
-      },
-    });
-    while (!exhausted) {
-      engine.apply(take(options.batchSize));
-      options.onProgress?.(engine.position, engine.eventCount);
-    }
-    return;
-  }
-  for (;;) {
-    if (engine.position >= upTo) return;
-    const page = await store.readAll(engine.position, { maxCount: options.pageSize });
-    if (page.length === 0) return;
-    const last = page[page.length - 1].position;
-    engine.apply(last > upTo ? page.filter((e) => e.position <= upTo) : page);
-    options.onProgress?.(engine.position, engine.eventCount);
-  }
+/** Streams the log after the engine's checkpoint through the store port, in large transactions. */
+async function fill(store: EventStore, engine: ProjectionEngine, options: RebuildOptions, upTo: number): Promise<void> {
+  if (engine.position >= upTo) return;
+  const pages = store.streamAll(engine.position, { upTo, pageSize: options.pageSize });
+  await engine.applyStream(pages, options.batchSize ?? 250_000, () => options.onProgress?.(engine.position, engine.eventCount));
 }
 
 /**
@@ -88,12 +57,11 @@ export async function rebuildReadModels(
   // Larger caches than a live runner's: a rebuild reads a document back from the file only when evicted.
   const engine = new ProjectionEngine(readModels, generation, ctx, { checkGeneration: false, cacheSize: 300_000 });
   const upTo = options.upTo ?? Number.MAX_SAFE_INTEGER;
-  const fillOptions = { ...options, batchSize: options.batchSize ?? 250_000, pageSize: options.pageSize ?? 20_000 };
-  await fill(store, engine, fillOptions, upTo);
+  await fill(store, engine, options, upTo);
   readModels.createIndexes(generation);
   readModels.finishBulk(generation);
   // Events appended while the indexes were built.
-  await fill(store, engine, fillOptions, upTo);
+  await fill(store, engine, options, upTo);
   if (options.activate ?? true) readModels.activate(generation, readModelFingerprint(ctx));
   return { generation, position: engine.position, events: engine.eventCount, milliseconds: performance.now() - started };
 }
@@ -139,7 +107,7 @@ export async function verifyReadModels(
       throw new Error(`the live read model was built with "${fingerprint}", this code builds "${readModelFingerprint(ctx)}": rebuild it first`);
     }
     const position = (live.prepare(`SELECT position FROM ${tableName('checkpoint', generation)} WHERE id = 1`).pluck().get() as number) ?? 0;
-    await rebuildReadModels(store, scratch, ctx, { upTo: position, batchSize: options.batchSize, pageSize: options.batchSize, activate: true });
+    await rebuildReadModels(store, scratch, ctx, { upTo: position, batchSize: options.batchSize, activate: true });
 
     const max = options.maxDifferences ?? 20;
     const differences: Difference[] = [];

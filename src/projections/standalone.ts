@@ -1,4 +1,4 @@
-import { catalogueContext, ProjectionContext } from '../../projections/context';
+import { catalogueContext, ProjectionContext } from '../../projections/shared/context';
 import { Catalogue } from '../catalogue/catalogue';
 import type { EventStore } from '../store/event-store.port';
 import { ProjectionRunner, ProjectionRunnerOptions } from './projection-runner';

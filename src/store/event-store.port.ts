@@ -42,19 +42,36 @@ export interface IdempotencyRecord {
   readonly result: AppendResult;
 }
 
-export interface ReadOptions {
+/**
+ * Every read path upcasts: events come back at their type's current schema version (events/upcasting.ts).
+ * `asStored` reads them exactly as they were appended instead; the audit does, because a Merkle leaf is the hash
+ * of the stored event and an upcast one would no longer match it.
+ */
+export interface AsStoredOption {
+  readonly asStored?: boolean;
+}
+
+export interface ReadOptions extends AsStoredOption {
   /** Maximum number of events to return (default: all). */
   readonly maxCount?: number;
 }
 
-export interface SubscribeOptions {
+export interface StreamAllOptions extends AsStoredOption {
+  /** Stop after this global position (inclusive). Default: go on to the end of the log. */
+  readonly upTo?: number;
+  /** Events per page, each page one read of the store (default 1000). */
+  readonly pageSize?: number;
+}
+
+export interface SubscribeOptions extends AsStoredOption {
   /** Deliver events strictly after this global position (0 = from the beginning). */
   readonly after: number;
 }
 
 /**
- * The event store port. Two adapters implement it (SQLite, KurrentDB) and pass one contract suite
- * (test/store/event-store.contract.ts).
+ * The event store port: the only way to the log. Two adapters implement it (SQLite, KurrentDB) and pass one
+ * contract suite (test/store/event-store.contract.ts). Reads upcast each event to its current version unless
+ * asked for it as stored (AsStoredOption).
  */
 export interface EventStore {
   /**
@@ -68,6 +85,15 @@ export interface EventStore {
 
   /** Events of the global log strictly after a position, in order. */
   readAll(after: number, options?: ReadOptions): Promise<RecordedEvent[]>;
+
+  /**
+   * The global log strictly after a position, in order, page by page. A page is read when the one before has
+   * been taken, so memory stays bounded whatever the size of the log, and nothing of the store is held open
+   * between pages (appends and other reads go on). Ends after `upTo`, or at the end of the log: events
+   * appended while it runs are included until a page comes back short. For rebuilds, verification and
+   * the audit's catch-up: anything that reads the whole log.
+   */
+  streamAll(after: number, options?: StreamAllOptions): AsyncIterable<RecordedEvent[]>;
 
   /** Catch-up subscription: every event after the position, then live events, in global order, without gaps. */
   subscribeToAll(options: SubscribeOptions): Observable<RecordedEvent>;

@@ -2,6 +2,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { RecordedEvent } from '../../events';
+import { READ_MODELS } from '../../projections';
+import { BALANCES } from '../../projections/balances';
+import type { RecordedFundLineEvent } from '../../projections/shared/recorded';
+import { Projector, ReadModel, Tables } from '../../projections/read-model';
 import { ProjectionEngine } from '../../src/projections/projection-engine';
 import { ReadModelDb, tableName } from '../../src/projections/read-model-db';
 import { rebuildReadModels, verifyReadModels, formatDifference } from '../../src/projections/rebuild';
@@ -125,6 +129,88 @@ describe('projection runner', () => {
       expect(engine.position).toBe(10);
       expect(h.readModels.db.prepare(`SELECT count(*) FROM ${tableName('entries', 1)}`).pluck().get()).toBe(9);
       expect(h.readModels.db.prepare(`SELECT events FROM ${tableName('checkpoint', 1)}`).pluck().get()).toBe(10);
+      await h.closeAll();
+    });
+  });
+
+  describe('a read model added to the registry', () => {
+    it('is handed the events of the types it handles, after the models it uses, and flushed with each batch', async () => {
+      const h = harness(dir, { start: false });
+      await tenEvents(h.store);
+      const seen: string[] = [];
+      // A model that only watches disbursements, reading what the balances (applied before it) made of each.
+      const WATCHER: ReadModel<Projector, null> = {
+        name: 'watcher',
+        handles: ['Disbursed'],
+        uses: [BALANCES],
+        tables: new Tables({}),
+        projector: (_host, earlier) => {
+          const balances = earlier(BALANCES);
+          return {
+            apply: (e) => seen.push(`${e.position} ${e.type} line ${balances.lineIdOf(e as RecordedFundLineEvent)} disbursed ${balances.deltaOf(e as RecordedFundLineEvent).disbursed}`),
+            flush: () => seen.push('flush'),
+            committed: () => undefined,
+            reload: () => undefined,
+          };
+        },
+        queries: () => null,
+      };
+      h.readModels.createGeneration(1, { indexes: true });
+      const engine = new ProjectionEngine(h.readModels, 1, h.context, { checkGeneration: false }, [...READ_MODELS, WATCHER]);
+      const all = await h.store.readAll(0);
+      engine.apply(all.slice(0, 5));
+      engine.apply(all.slice(5));
+      expect(seen).toEqual(['4 Disbursed line 1 disbursed 100000', '5 Disbursed line 1 disbursed 200000', 'flush', ...[6, 7, 8, 9, 10].map((p) => `${p} Disbursed line 1 disbursed ${(p - 3) * 100000}`), 'flush']);
+      expect(() => new ProjectionEngine(h.readModels, 1, h.context, { checkGeneration: false }, [WATCHER, ...READ_MODELS])).toThrow(
+        'read model watcher uses balances, which must come before it in READ_MODELS',
+      );
+      await h.closeAll();
+    });
+  });
+
+  describe('when a rebuild streams the log into a generation', () => {
+    it('commits whole batches with their checkpoint, and keeps nothing of a batch the stream broke off', async () => {
+      const h = harness(dir, { start: false });
+      await tenEvents(h.store);
+      const all = await h.store.readAll(0);
+      h.readModels.createGeneration(1, { indexes: true });
+      const engine = new ProjectionEngine(h.readModels, 1, h.context, { checkGeneration: false });
+      async function* brokenOff() {
+        yield all.slice(0, 3);
+        yield all.slice(3, 6);
+        yield all.slice(6, 8);
+        throw new Error('the store went away');
+      }
+      await expect(engine.applyStream(brokenOff(), 5)).rejects.toThrow('the store went away');
+      // [1..6] was one batch (5 events or more), [7, 8] was open when the stream failed.
+      expect(engine.position).toBe(6);
+      expect(h.readModels.checkpoint(1).position).toBe(6);
+      expect(h.readModels.db.prepare(`SELECT max(position) FROM ${tableName('entries', 1)}`).pluck().get()).toBe(6);
+      await engine.applyStream(h.store.streamAll(engine.position), 5);
+      expect(engine.position).toBe(10);
+      expect(h.readModels.db.prepare(`SELECT count(*) FROM ${tableName('entries', 1)}`).pluck().get()).toBe(9);
+      await h.closeAll();
+    });
+
+    it('holds its connection: another transaction on it is refused until the stream ends', async () => {
+      const h = harness(dir, { start: false });
+      await tenEvents(h.store);
+      h.readModels.createGeneration(1, { indexes: true });
+      const engine = new ProjectionEngine(h.readModels, 1, h.context, { checkGeneration: false });
+      const refusals: string[] = [];
+      async function* watched() {
+        for await (const page of h.store.streamAll(0, { pageSize: 4 })) {
+          try {
+            h.readModels.transaction(() => 1);
+          } catch (error) {
+            refusals.push((error as Error).message);
+          }
+          yield page;
+        }
+      }
+      await engine.applyStream(watched(), 100);
+      expect(refusals).toEqual(Array(3).fill('the read-model connection is held by a rebuild streaming the log; use a connection of its own'));
+      expect(h.readModels.transaction(() => 1)).toBe(1);
       await h.closeAll();
     });
   });

@@ -1,6 +1,7 @@
 import { firstValueFrom } from 'rxjs';
 import { filter, take, toArray } from 'rxjs/operators';
 import { randomUUID } from 'node:crypto';
+import { RecordedEvent, Upcasters } from '../../events';
 import {
   EventStore,
   IdempotencyKeyTaken,
@@ -19,11 +20,16 @@ export interface ContractOptions {
   readonly interleavedStreams?: boolean;
 }
 
+/** What the suite may ask of a store besides the default: another upcaster registry. */
+export interface StoreOptions {
+  readonly upcasters?: Upcasters;
+}
+
 /**
  * The behaviour every EventStore adapter must have. Streams get unique names so the suite can run
- * against a long-lived server whose log is never emptied.
+ * against a long-lived server whose log is never emptied. `makeStore` opens the same log each time.
  */
-export function eventStoreContract(makeStore: () => Promise<EventStore>, options: ContractOptions = {}): void {
+export function eventStoreContract(makeStore: (options?: StoreOptions) => Promise<EventStore>, options: ContractOptions = {}): void {
   const interleavedStreams = options.interleavedStreams ?? true;
   let store: EventStore;
 
@@ -233,6 +239,65 @@ export function eventStoreContract(makeStore: () => Promise<EventStore>, options
     });
   });
 
+  describe('streaming the global log', () => {
+    async function collect(pages: AsyncIterable<RecordedEvent[]>): Promise<RecordedEvent[][]> {
+      const out: RecordedEvent[][] = [];
+      for await (const page of pages) out.push(page);
+      return out;
+    }
+
+    it('delivers every event after a position in order, a page at a time', async () => {
+      const before = await store.headPosition();
+      const a = uniqueStream('line');
+      const b = uniqueStream('line');
+      await store.append([{ stream: a, expectedRevision: 'no_stream', events: [ev(1), ev(2)] }]);
+      await store.append([{ stream: b, expectedRevision: 'no_stream', events: [ev(3)] }]);
+      await store.append([{ stream: a, expectedRevision: 1, events: [ev(4), ev(5)] }]);
+      const pages = await collect(store.streamAll(before, { pageSize: 2 }));
+      expect(pages.length).toBeGreaterThanOrEqual(3);
+      expect(pages.every((p) => p.length >= 1 && p.length <= 2)).toBe(true);
+      const all = pages.flat();
+      expect(all.filter((e) => e.stream === a || e.stream === b).map((e) => (e.data as { n: number }).n)).toEqual([1, 2, 3, 4, 5]);
+      const positions = all.map((e) => e.position);
+      expect(positions[0]).toBeGreaterThan(before);
+      expect([...positions].sort((x, y) => x - y)).toEqual(positions);
+      expect(new Set(positions).size).toBe(positions.length);
+      expect(positions).toEqual((await store.readAll(before)).map((e) => e.position).slice(0, positions.length));
+    });
+
+    it('stops after upTo, and is empty after the end', async () => {
+      const before = await store.headPosition();
+      const s = uniqueStream('line');
+      const r = await store.append([{ stream: s, expectedRevision: 'no_stream', events: [ev(1), ev(2), ev(3)] }]);
+      const upTo = r.events[1].position;
+      const mine = (await collect(store.streamAll(before, { upTo, pageSize: 2 }))).flat();
+      expect(mine.filter((e) => e.stream === s).map((e) => e.revision)).toEqual([0, 1]);
+      expect(mine.every((e) => e.position <= upTo)).toBe(true);
+      expect(await collect(store.streamAll(upTo, { upTo }))).toEqual([]);
+      expect((await collect(store.streamAll(r.position))).flat().filter((e) => e.stream === s)).toEqual([]);
+    });
+
+    it('reads each page when the one before was taken: appends meanwhile are included', async () => {
+      const before = await store.headPosition();
+      const s = uniqueStream('line');
+      await store.append([{ stream: s, expectedRevision: 'no_stream', events: [ev(1), ev(2)] }]);
+      const seen: RecordedEvent[] = [];
+      let appended = false;
+      for await (const page of store.streamAll(before, { pageSize: 1 })) {
+        seen.push(...page);
+        if (!appended) {
+          appended = true;
+          await store.append([{ stream: s, expectedRevision: 1, events: [ev(3)] }]);
+        }
+      }
+      expect(seen.filter((e) => e.stream === s).map((e) => (e.data as { n: number }).n)).toEqual([1, 2, 3]);
+    });
+
+    it('refuses a page size that is not a positive whole number', async () => {
+      await expect(collect(store.streamAll(0, { pageSize: 0 }))).rejects.toThrow(RangeError);
+    });
+  });
+
   describe('catch-up subscription', () => {
     it('delivers past events after the position, then live ones, in order', async () => {
       const s = uniqueStream('sub');
@@ -252,6 +317,51 @@ export function eventStoreContract(makeStore: () => Promise<EventStore>, options
       const events = await received;
       expect(events.map((e) => (e.data as { n: number }).n)).toEqual([1, 2, 3, 4]);
       expect(events.map((e) => e.revision)).toEqual([0, 1, 2, 3]);
+    });
+  });
+
+  describe('when an event was stored at an older schema version', () => {
+    // A test type whose amount became a decimal string at version 2; this store was appended to at version 1.
+    const upcasters = new Upcasters({ TestAmountChanged: 2 }, [
+      { type: 'TestAmountChanged', from: 1, up: (data) => ({ amount: String((data as { amount: number }).amount) }) },
+    ]);
+    let reader: EventStore;
+    let s: string;
+    let before: number;
+    beforeAll(async () => {
+      reader = await makeStore({ upcasters });
+      before = await store.headPosition();
+      s = uniqueStream('shape');
+      await store.append([{ stream: s, expectedRevision: 'no_stream', events: [testEvent('TestAmountChanged', { amount: 1500 }, randomUUID()), ev(2)] }]);
+    });
+    afterAll(async () => {
+      await reader?.close();
+    });
+    const shapes = (events: readonly { stream: string; type: string; version: number; data: unknown }[]) =>
+      events.filter((e) => e.stream === s).map((e) => [e.type, e.version, e.data]);
+    const UPCAST = [['TestAmountChanged', 2, { amount: '1500' }], ['TestHappened', 1, { n: 2 }]];
+    const STORED = [['TestAmountChanged', 1, { amount: 1500 }], ['TestHappened', 1, { n: 2 }]];
+    const subscribed = (asStored?: boolean) =>
+      firstValueFrom(reader.subscribeToAll({ after: before, asStored }).pipe(filter((e) => e.stream === s), take(2), toArray()));
+
+    const streamed = async (asStored?: boolean) => {
+      const events: RecordedEvent[] = [];
+      for await (const page of reader.streamAll(before, { asStored })) events.push(...page);
+      return events;
+    };
+
+    it('reads it back upcast to the current version on every read path', async () => {
+      expect(shapes(await reader.readStream(s))).toEqual(UPCAST);
+      expect(shapes(await reader.readAll(before))).toEqual(UPCAST);
+      expect(shapes(await subscribed())).toEqual(UPCAST);
+      expect(shapes(await streamed())).toEqual(UPCAST);
+    });
+
+    it('reads it back exactly as stored when asked (the audit hashes it so)', async () => {
+      expect(shapes(await reader.readStream(s, 0, { asStored: true }))).toEqual(STORED);
+      expect(shapes(await reader.readAll(before, { asStored: true }))).toEqual(STORED);
+      expect(shapes(await subscribed(true))).toEqual(STORED);
+      expect(shapes(await streamed(true))).toEqual(STORED);
     });
   });
 

@@ -13,7 +13,7 @@ const url = process.env.KURRENTDB_URL;
 
 describeWhen(url, 'KURRENTDB_URL is not set (docker compose up -d, then KURRENTDB_URL=kurrentdb://localhost:2113?tls=false)', 'KurrentDB event store', () => {
   describe('contract', () => {
-    eventStoreContract(() => KurrentDbEventStore.connect(url as string), { interleavedStreams: false });
+    eventStoreContract((options) => KurrentDbEventStore.connect(url as string, options), { interleavedStreams: false });
   });
 
   describe('on KurrentDB', () => {

@@ -28,7 +28,7 @@ describeWithPostgres('PostgreSQL event store', () => {
   });
 
   describe('contract', () => {
-    eventStoreContract(() => open());
+    eventStoreContract((options) => open(options));
   });
 
   describe('on PostgreSQL', () => {

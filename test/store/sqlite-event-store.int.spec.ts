@@ -10,7 +10,7 @@ describe('SQLite event store', () => {
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   describe('contract', () => {
-    eventStoreContract(async () => new SqliteEventStore({ file: join(dir, 'contract.db') }));
+    eventStoreContract(async (options) => new SqliteEventStore({ file: join(dir, 'contract.db'), ...options }));
   });
 
   describe('the database file', () => {

@@ -25,20 +25,24 @@ import type {
 } from '@kurrent/kurrentdb-client';
 import { createHash, randomUUID } from 'node:crypto';
 import { Observable } from 'rxjs';
-import type { EventMetadata, EventToAppend, RecordedEvent } from '../../../events';
+import type { EventMetadata, EventToAppend, RecordedEvent, Upcasters } from '../../../events';
+import { LEDGER_UPCASTERS } from '../../../events';
 import {
   AppendResult,
   AppendedEvent,
+  AsStoredOption,
   EventStore,
   ExpectedRevision,
   IdempotencyClaim,
   IdempotencyKeyTaken,
   IdempotencyRecord,
   ReadOptions,
+  StreamAllOptions,
   StreamAppend,
   SubscribeOptions,
   WrongExpectedRevision,
 } from '../event-store.port';
+import { pagesOfTheLog } from '../stream-all';
 import { validateAppends } from '../validate-appends';
 
 /** Stream of the claim of one idempotency key: this prefix + sha256 hex of the key. Hidden from readAll. */
@@ -95,11 +99,17 @@ export class KurrentDbEventStore implements EventStore {
   /** Completes each live subscription, for close(). */
   private readonly live = new Set<() => void>();
 
-  private constructor(private readonly client: KurrentDBClient) {}
+  private constructor(
+    private readonly client: KurrentDBClient,
+    private readonly upcasters: Upcasters,
+  ) {}
 
-  /** Connects and reads the head of the log once, so that a wrong URL or a stopped server fails here. */
-  static async connect(connectionString: string): Promise<KurrentDbEventStore> {
-    const store = new KurrentDbEventStore(KurrentDBClient.connectionString(connectionString));
+  /**
+   * Connects and reads the head of the log once, so that a wrong URL or a stopped server fails here.
+   * `upcasters`: how events stored at older schema versions are read back (default: the ledger's).
+   */
+  static async connect(connectionString: string, options: { upcasters?: Upcasters } = {}): Promise<KurrentDbEventStore> {
+    const store = new KurrentDbEventStore(KurrentDBClient.connectionString(connectionString), options.upcasters ?? LEDGER_UPCASTERS);
     try {
       await store.headPosition();
     } catch (error) {
@@ -233,7 +243,13 @@ export class KurrentDbEventStore implements EventStore {
     this.assertOpen();
     if (options?.maxCount !== undefined && options.maxCount <= 0) return [];
     const records = await this.readRecords(stream, BigInt(fromRevision), options?.maxCount);
-    return records.map(toRecordedEvent);
+    return records.map((r) => this.toEvent(r, options));
+  }
+
+  /** A record as the port returns it: upcast to its type's current version unless asked for as stored. */
+  private toEvent(record: KurrentRecord, options: AsStoredOption | undefined): RecordedEvent {
+    const event = toRecordedEvent(record);
+    return options?.asStored ? event : this.upcasters.upcast(event);
   }
 
   private async readRecords(stream: string, from: bigint, maxCount?: number, requiresLeader = false): Promise<KurrentRecord[]> {
@@ -266,7 +282,7 @@ export class KurrentDbEventStore implements EventStore {
         if (position <= cursor) continue;
         last = Math.max(last, position);
         if (!isLedgerRecord(record)) continue;
-        events.push(toRecordedEvent(record));
+        events.push(this.toEvent(record, options));
         if (events.length >= limit) break;
       }
       if (page.length < wanted || last === cursor) break;
@@ -274,6 +290,10 @@ export class KurrentDbEventStore implements EventStore {
       from = toReadPosition(cursor);
     }
     return events;
+  }
+
+  streamAll(after: number, options: StreamAllOptions = {}): AsyncIterable<RecordedEvent[]> {
+    return pagesOfTheLog((position, maxCount) => this.readAll(position, { maxCount, asStored: options.asStored }), after, options);
   }
 
   async headPosition(): Promise<number> {
@@ -336,7 +356,7 @@ export class KurrentDbEventStore implements EventStore {
         if (!active || !record || !isLedgerRecord(record)) return;
         let event: RecordedEvent;
         try {
-          event = toRecordedEvent(record);
+          event = this.toEvent(record, options);
         } catch (error) {
           fail(error);
           return;

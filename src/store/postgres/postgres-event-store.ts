@@ -3,16 +3,20 @@ import { Client, Pool } from 'pg';
 import type { PoolClient, QueryResult } from 'pg';
 import { Observable } from 'rxjs';
 import type { RecordedEvent } from '../../../events';
+import { LEDGER_UPCASTERS, Upcasters } from '../../../events';
 import type {
   AppendResult,
   EventStore,
   IdempotencyClaim,
+  AsStoredOption,
   IdempotencyRecord,
   ReadOptions,
+  StreamAllOptions,
   StreamAppend,
   SubscribeOptions,
 } from '../event-store.port';
 import { StoredEvent, toRecordedEvent } from '../stored-event';
+import { pagesOfTheLog } from '../stream-all';
 import { validateAppends } from '../validate-appends';
 import { EventRow, PendingWrite, PlacedBatch, placeBatch } from './place-batch';
 import { redact } from './connection';
@@ -30,6 +34,8 @@ export interface PostgresEventStoreOptions {
    * net, for a notification lost while the listening connection was down.
    */
   readonly pollIntervalMs?: number;
+  /** How events stored at older schema versions are read back (default: the ledger's). */
+  readonly upcasters?: Upcasters;
 }
 
 interface Pending extends PendingWrite {
@@ -66,6 +72,7 @@ export class PostgresEventStore implements EventStore {
   /** Head of this process's batch between its COMMIT being sent and answered (0: none). */
   private committingHead = 0;
   private closed = false;
+  private readonly upcasters: Upcasters;
 
   private constructor(private readonly options: PostgresEventStoreOptions) {
     const schema = options.schema ?? 'public';
@@ -73,6 +80,7 @@ export class PostgresEventStore implements EventStore {
     this.sql = statements(schema);
     this.channel = channelOf(schema);
     this.pollIntervalMs = options.pollIntervalMs ?? 1000;
+    this.upcasters = options.upcasters ?? LEDGER_UPCASTERS;
     this.appended.setMaxListeners(0);
     this.pool = new Pool({ connectionString: options.connectionString, max: options.poolSize ?? 4, application_name: 'gnbv-ledger' });
     // An idle connection that breaks is dropped by the pool; without a listener the error would end the process.
@@ -255,12 +263,21 @@ export class PostgresEventStore implements EventStore {
 
   async readStream(stream: string, fromRevision = 0, options?: ReadOptions): Promise<RecordedEvent[]> {
     const rows = await this.pool.query<StoredEvent>(this.sql.readStream, [stream, fromRevision, options?.maxCount ?? null]);
-    return rows.rows.map(toRecordedEvent);
+    return this.readBack(rows.rows, options);
   }
 
   async readAll(after: number, options?: ReadOptions): Promise<RecordedEvent[]> {
     const rows = await this.pool.query<StoredEvent>(this.sql.readAll, [after, options?.maxCount ?? null]);
-    return rows.rows.map(toRecordedEvent);
+    return this.readBack(rows.rows, options);
+  }
+
+  streamAll(after: number, options: StreamAllOptions = {}): AsyncIterable<RecordedEvent[]> {
+    return pagesOfTheLog((position, maxCount) => this.readAll(position, { maxCount, asStored: options.asStored }), after, options);
+  }
+
+  private readBack(rows: readonly StoredEvent[], options: AsStoredOption | undefined): RecordedEvent[] {
+    const events = rows.map(toRecordedEvent);
+    return options?.asStored ? events : this.upcasters.upcastAll(events);
   }
 
   subscribeToAll(options: SubscribeOptions): Observable<RecordedEvent> {
@@ -287,7 +304,7 @@ export class PostgresEventStore implements EventStore {
             announced = 0;
             for (;;) {
               if (this.closed) return stop(() => subscriber.complete());
-              const page = await this.readAll(position, { maxCount: PAGE });
+              const page = await this.readAll(position, { maxCount: PAGE, asStored: options.asStored });
               for (const e of page) {
                 if (stopped) return;
                 // Positions are dense: a hole would mean an event was lost, never a reason to skip silently.
@@ -321,7 +338,8 @@ export class PostgresEventStore implements EventStore {
           for (const row of committed) {
             if (stopped) return;
             position = row.position;
-            subscriber.next(toRecordedEvent(row));
+            const event = toRecordedEvent(row);
+            subscriber.next(options.asStored ? event : this.upcasters.upcast(event));
           }
           return;
         }

@@ -4,20 +4,23 @@ import { mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { Observable } from 'rxjs';
-import type { EventToAppend, RecordedEvent } from '../../../events';
+import type { EventToAppend, RecordedEvent, Upcasters } from '../../../events';
+import { LEDGER_UPCASTERS } from '../../../events';
 import {
   AppendResult,
+  AsStoredOption,
   EventStore,
   ExpectedRevision,
   IdempotencyClaim,
   IdempotencyKeyTaken,
   IdempotencyRecord,
   ReadOptions,
+  StreamAllOptions,
   StreamAppend,
   SubscribeOptions,
   WrongExpectedRevision,
 } from '../event-store.port';
-import { toRecordedEvent } from '../stored-event';
+import { pagesOfTheLog } from '../stream-all';
 import { validateAppends } from '../validate-appends';
 import { configureWriter, createWriter } from './sqlite-writer';
 
@@ -26,6 +29,8 @@ export interface SqliteEventStoreOptions {
   readonly file: string;
   /** How often a live subscription looks for events appended by another process (ms). */
   readonly pollIntervalMs?: number;
+  /** How events stored at older schema versions are read back (default: the ledger's, LEDGER_UPCASTERS). */
+  readonly upcasters?: Upcasters;
 }
 
 export const SQLITE_SCHEMA = `
@@ -47,6 +52,10 @@ CREATE TABLE IF NOT EXISTS idempotency (
   last_position  INTEGER NOT NULL
 ) WITHOUT ROWID;
 `;
+
+/** The columns of an event as read back, as a raw row (arrays are cheaper than objects on a whole-log read). */
+const EVENT_COLUMNS = 'position, stream, revision, type, version, data, metadata';
+type StoredRow = [position: number, stream: string, revision: number, type: string, version: number, data: string, metadata: string];
 
 interface EventRow {
   position: number;
@@ -92,6 +101,7 @@ export class SqliteEventStore implements EventStore {
   private closed = false;
   private failure: Error | null = null;
   private readonly pollIntervalMs: number;
+  private readonly upcasters: Upcasters;
   private readonly worker: Worker | null;
   private readonly commitInThread: ((batch: Batch) => Outcome[]) | null;
   private drained: (() => void) | null = null;
@@ -111,11 +121,12 @@ export class SqliteEventStore implements EventStore {
     configureWriter(this.db);
     this.db.exec(SQLITE_SCHEMA);
     this.pollIntervalMs = options.pollIntervalMs ?? 200;
+    this.upcasters = options.upcasters ?? LEDGER_UPCASTERS;
     this.appended.setMaxListeners(0);
 
     this.stmt = {
-      readStream: this.db.prepare('SELECT * FROM events WHERE stream = ? AND revision >= ? ORDER BY revision LIMIT ?'),
-      readAll: this.db.prepare('SELECT * FROM events WHERE position > ? ORDER BY position LIMIT ?'),
+      readStream: this.db.prepare(`SELECT ${EVENT_COLUMNS} FROM events WHERE stream = ? AND revision >= ? ORDER BY revision LIMIT ?`).raw(true),
+      readAll: this.db.prepare(`SELECT ${EVENT_COLUMNS} FROM events WHERE position > ? ORDER BY position LIMIT ?`).raw(true),
       head: this.db.prepare('SELECT coalesce(max(position), 0) FROM events').pluck(),
       findClaim: this.db.prepare('SELECT * FROM idempotency WHERE key = ?'),
       range: this.db.prepare(
@@ -210,22 +221,27 @@ export class SqliteEventStore implements EventStore {
   }
 
   async readStream(stream: string, fromRevision = 0, options?: ReadOptions): Promise<RecordedEvent[]> {
-    return this.readStreamSync(stream, fromRevision, options);
-  }
-
-  /** Synchronous read, for callers that already run on the store's thread (projections, verification). */
-  readStreamSync(stream: string, fromRevision = 0, options?: ReadOptions): RecordedEvent[] {
-    const rows = this.stmt.readStream.all(stream, fromRevision, options?.maxCount ?? -1) as EventRow[];
-    return rows.map(toRecordedEvent);
+    const rows = this.stmt.readStream.all(stream, fromRevision, options?.maxCount ?? -1) as StoredRow[];
+    return this.readBack(rows, options);
   }
 
   async readAll(after: number, options?: ReadOptions): Promise<RecordedEvent[]> {
     return this.readAllSync(after, options);
   }
 
-  readAllSync(after: number, options?: ReadOptions): RecordedEvent[] {
-    const rows = this.stmt.readAll.all(after, options?.maxCount ?? -1) as EventRow[];
-    return rows.map(toRecordedEvent);
+  private readAllSync(after: number, options?: ReadOptions): RecordedEvent[] {
+    const rows = this.stmt.readAll.all(after, options?.maxCount ?? -1) as StoredRow[];
+    return this.readBack(rows, options);
+  }
+
+  streamAll(after: number, options: StreamAllOptions = {}): AsyncIterable<RecordedEvent[]> {
+    // Each page is one finished statement: no cursor stays open on this connection while the caller works.
+    return pagesOfTheLog((position, maxCount) => this.readAllSync(position, { maxCount, asStored: options.asStored }), after, options);
+  }
+
+  private readBack(rows: StoredRow[], options: AsStoredOption | undefined): RecordedEvent[] {
+    const events = rows.map(toRecorded);
+    return options?.asStored ? events : this.upcasters.upcastAll(events);
   }
 
   subscribeToAll(options: SubscribeOptions): Observable<RecordedEvent> {
@@ -252,7 +268,7 @@ export class SqliteEventStore implements EventStore {
                 stopped = true;
                 return;
               }
-              const page = this.readAllSync(position, { maxCount: PAGE });
+              const page = this.readAllSync(position, { maxCount: PAGE, asStored: options.asStored });
               for (const e of page) {
                 if (stopped) return;
                 position = e.position;
@@ -334,6 +350,10 @@ function toError(refusal: Refusal): Error {
     case 'error':
       return Object.assign(new Error(refusal.message), { code: refusal.code });
   }
+}
+
+function toRecorded(r: StoredRow): RecordedEvent {
+  return { stream: r[1], revision: r[2], position: r[0], type: r[3], version: r[4], data: JSON.parse(r[5]), metadata: JSON.parse(r[6]) };
 }
 
 export type { EventToAppend };

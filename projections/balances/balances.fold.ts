@@ -1,9 +1,8 @@
-import type { FundLineEvent, FundLineKey } from '../events';
-import { FUND_LINE_EVENT_TYPES } from '../events';
-import { FundLineState, available, funds, initialFundLineState, plan, unallocated } from '../src/fund-line/fund-line.state';
-import { rate, toMoney } from '../src/money/money';
-import { Cents, centsToDecimal, toCents } from './cents';
-import type { RecordedFundLineEvent } from './recorded';
+import type { FundLineEvent, FundLineKey } from '../../events';
+import { FundLineState, available, funds, initialFundLineState, plan, unallocated } from '../../src/fund-line/fund-line.state';
+import { rate, toMoney } from '../../src/money/money';
+import { Cents, centsToDecimal, toCents } from '../shared/cents';
+import type { RecordedFundLineEvent } from '../shared/recorded';
 
 /**
  * Số dư dòng vốn: the balances of a fund line, and of any sum of lines (a district, a sub-project, a year...).
@@ -11,8 +10,6 @@ import type { RecordedFundLineEvent } from './recorded';
  * unallocated, available) comes from the definitions in src/fund-line/fund-line.state.ts, so the read
  * model and the deciders can never disagree on what "available" means.
  */
-export const FUND_LINE_BALANCE_HANDLES: readonly FundLineEvent['type'][] = FUND_LINE_EVENT_TYPES;
-
 export const MEASURES = [
   'assigned',
   'increased',

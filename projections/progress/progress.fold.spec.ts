@@ -1,6 +1,6 @@
 import fc from 'fast-check';
-import { activityFact, activityStatus, applyToTotals, ActivityProgress, EMPTY_PROGRESS, evolveActivityProgress, initialActivityProgress, replaceInTotals } from './activity-progress';
-import type { RecordedLedger } from './recorded';
+import { activityFact, activityStatus, applyToTotals, ActivityProgress, EMPTY_PROGRESS, evolveActivityProgress, initialActivityProgress, replaceInTotals } from './progress.fold';
+import type { RecordedLedger } from '../shared/recorded';
 import {
   activityReclassified,
   activityRegistered,
@@ -11,7 +11,7 @@ import {
   outputsRecorded,
   recorded,
   voucher,
-} from '../test/support/ledger-events';
+} from '../../test/support/ledger-events';
 
 const QD = (n: string, date: string) => decision(n, date);
 const L = line();

@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { D, toMoney } from '../src/money/money';
+import { D, toMoney } from '../../src/money/money';
 import { centsToMoney, toCents } from './cents';
 
 describe('money at rest as integer cents', () => {

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
-import type { FundLineEvent } from '../events';
-import { evolveFundLine, initialFundLineState, available, funds, plan, unallocated } from '../src/fund-line/fund-line.state';
-import { toMoney } from '../src/money/money';
+import type { FundLineEvent } from '../../events';
+import { evolveFundLine, initialFundLineState, available, funds, plan, unallocated } from '../../src/fund-line/fund-line.state';
+import { toMoney } from '../../src/money/money';
 import {
   decision,
   disbursed,
@@ -15,10 +15,10 @@ import {
   recorded,
   voucher,
   carriedOver,
-} from '../test/support/ledger-events';
-import { fundLineStream } from '../src/fund-line/fund-line.key';
-import { FundLineBalance, ZERO_MEASURES, balanceFigures, evolveFundLineBalance } from './fund-line-balance';
-import type { RecordedFundLineEvent } from './recorded';
+} from '../../test/support/ledger-events';
+import { fundLineStream } from '../../src/fund-line/fund-line.key';
+import { FundLineBalance, ZERO_MEASURES, balanceFigures, evolveFundLineBalance } from './balances.fold';
+import type { RecordedFundLineEvent } from '../shared/recorded';
 
 const L = line();
 const QD = decision('4888/QĐ-UBND', '2023-12-22');

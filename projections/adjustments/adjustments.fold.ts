@@ -1,83 +1,17 @@
-import type { DecisionBasis, RecordedEvent, RecordedLedgerEvent } from '../events';
-import { LEDGER_EVENT_TYPES } from '../events';
-import { fundLineStream } from '../src/fund-line/fund-line.key';
-import type { ActivityProgress } from './activity-progress';
-import type { Cents } from './cents';
-import { toCents } from './cents';
-import type { ProjectionContext } from './context';
-import type { RecordedLedger } from './recorded';
+import type { RecordedLedgerEvent } from '../../events';
+import { fundLineStream } from '../../src/fund-line/fund-line.key';
+import type { ActivityProgress } from '../progress/progress.fold';
+import type { Cents } from '../shared/cents';
+import { toCents } from '../shared/cents';
+import type { ProjectionContext } from '../shared/context';
+import { DecisionRef, decisionOf } from '../shared/decision';
+import type { RecordedLedger } from '../shared/recorded';
 
 /**
- * Dấu vết quyết định: every decision (số, cơ quan ban hành, ngày) and what it caused. The events of one
- * decision, with before → after figures, are read from the fund-line and activity entries at query time;
- * this fold keeps the decision's own summary and the list of adjustments inspectors filter.
+ * Điều chỉnh: the list of adjustments inspectors filter — plan increases and decreases, moves between lines or
+ * activities, reclassifications — and the corrections they look at beside them (reversed disbursements,
+ * returned or cancelled money), each with how late it was recorded and what the activity had paid before.
  */
-export const DECISION_TRAIL_HANDLES: readonly RecordedLedgerEvent['type'][] = LEDGER_EVENT_TYPES;
-
-export interface DecisionRef {
-  readonly number: string;
-  readonly issuer: string;
-  readonly date: string;
-}
-
-export function decisionOf(event: RecordedEvent): DecisionRef | null {
-  const b = event.metadata.legalBasis;
-  if (b.kind !== 'decision') return null;
-  return { number: (b as DecisionBasis).number, issuer: b.issuer, date: b.date };
-}
-
-/** One decision's identity as a single string: number, issuer and date all matter ("12/QĐ-UBND" recurs every year). */
-export function decisionKey(d: DecisionRef): string {
-  return `${d.number}\u0000${d.issuer}\u0000${d.date}`;
-}
-
-export interface DecisionSummary extends DecisionRef {
-  readonly eventCount: number;
-  readonly firstPosition: number;
-  readonly lastPosition: number;
-  readonly firstRecordedAt: string;
-  readonly lastRecordedAt: string;
-  /** Effective dates of its events (usually one: the decision's date). */
-  readonly firstEffectiveDate: string;
-  readonly lastEffectiveDate: string;
-  /** Events per type, e.g. { PlanAssigned: 42 }. */
-  readonly byType: Readonly<Record<string, number>>;
-}
-
-export function evolveDecision(doc: DecisionSummary | null, event: RecordedEvent): DecisionSummary {
-  const ref = decisionOf(event);
-  if (!ref) throw new Error(`event at position ${event.position} has no decision as its legal basis`);
-  const m = event.metadata;
-  if (!doc) {
-    return {
-      ...ref,
-      eventCount: 1,
-      firstPosition: event.position,
-      lastPosition: event.position,
-      firstRecordedAt: m.recordedAt,
-      lastRecordedAt: m.recordedAt,
-      firstEffectiveDate: m.effectiveDate,
-      lastEffectiveDate: m.effectiveDate,
-      byType: { [event.type]: 1 },
-    };
-  }
-  const byType: Record<string, number> = {};
-  for (const t in doc.byType) byType[t] = doc.byType[t];
-  byType[event.type] = (byType[event.type] ?? 0) + 1;
-  return {
-    number: doc.number,
-    issuer: doc.issuer,
-    date: doc.date,
-    eventCount: doc.eventCount + 1,
-    firstPosition: doc.firstPosition,
-    lastPosition: event.position,
-    firstRecordedAt: doc.firstRecordedAt,
-    lastRecordedAt: m.recordedAt,
-    firstEffectiveDate: m.effectiveDate < doc.firstEffectiveDate ? m.effectiveDate : doc.firstEffectiveDate,
-    lastEffectiveDate: m.effectiveDate > doc.lastEffectiveDate ? m.effectiveDate : doc.lastEffectiveDate,
-    byType,
-  };
-}
 
 /** Kinds of change in the adjustments list (điều chỉnh, and the corrections inspectors look at beside them). */
 export const ADJUSTMENT_KINDS = [

@@ -1,5 +1,5 @@
-import type { Money } from '../events';
-import { D } from '../src/money/money';
+import type { Money } from '../../events';
+import { D } from '../../src/money/money';
 
 /**
  * Money at rest in the read models: integer cents of đồng (đồng × 100) as a BigInt, exact. SQLite stores

@@ -1,17 +1,14 @@
-import type { Actor, FundLineEvent, LegalBasis } from '../events';
-import { FUND_LINE_EVENT_TYPES } from '../events';
-import { fundLineLabel, fundLineStream } from '../src/fund-line/fund-line.key';
-import type { Cents } from './cents';
-import { toCents } from './cents';
-import type { RecordedFundLineEvent } from './recorded';
-import { MeasureDelta, Measures, ZERO_MEASURES, activityOfFundLineEvent, addMeasures, fundLineDelta } from './fund-line-balance';
+import type { Actor, FundLineEvent, LegalBasis } from '../../events';
+import { fundLineLabel, fundLineStream } from '../../src/fund-line/fund-line.key';
+import { MeasureDelta, Measures, ZERO_MEASURES, activityOfFundLineEvent, addMeasures, fundLineDelta } from '../balances/balances.fold';
+import type { Cents } from '../shared/cents';
+import { toCents } from '../shared/cents';
+import type { RecordedFundLineEvent } from '../shared/recorded';
 
 /**
  * Sổ chi tiết dòng vốn: the events of one line in order, each with what it changed, the decision or
  * voucher behind it, who recorded it and when, and the running balance after it.
  */
-export const FUND_LINE_HISTORY_HANDLES: readonly FundLineEvent['type'][] = FUND_LINE_EVENT_TYPES;
-
 export interface HistoryEntry {
   readonly position: number;
   readonly stream: string;
@@ -34,7 +31,8 @@ export interface HistoryEntry {
   readonly delta: MeasureDelta;
 }
 
-export function historyEntry(event: RecordedFundLineEvent): HistoryEntry {
+/** `delta` may be passed when the caller already computed fundLineDelta(event). */
+export function historyEntry(event: RecordedFundLineEvent, delta: MeasureDelta = fundLineDelta(event)): HistoryEntry {
   const d = event.data;
   let reference: string | undefined;
   let counterpart: string | undefined;
@@ -109,7 +107,7 @@ export function historyEntry(event: RecordedFundLineEvent): HistoryEntry {
     reference,
     counterpart,
     details: hasDetails ? details : undefined,
-    delta: fundLineDelta(event),
+    delta,
   };
 }
 

@@ -1,11 +1,11 @@
-import type { ActivityEvent, RecordedLedgerEvent } from '../events';
-import { ACTIVITY_EVENT_TYPES, FUND_LINE_EVENT_TYPES } from '../events';
-import type { Cents } from './cents';
-import type { ProjectionContext } from './context';
-import { addDecimalText } from './exact-decimal';
-import type { RecordedActivityEvent, RecordedFundLineEvent, RecordedLedger } from './recorded';
-import { dateToInt } from './context';
-import { MeasureDelta, activityOfFundLineEvent, fundLineDelta } from './fund-line-balance';
+import type { ActivityEvent } from '../../events';
+import { ACTIVITY_EVENT_TYPES } from '../../events';
+import { MeasureDelta, activityOfFundLineEvent, fundLineDelta } from '../balances/balances.fold';
+import type { Cents } from '../shared/cents';
+import type { ProjectionContext } from '../shared/context';
+import { dateToInt } from '../shared/context';
+import { addDecimalText } from '../shared/exact-decimal';
+import type { RecordedActivityEvent, RecordedFundLineEvent, RecordedLedger } from '../shared/recorded';
 
 /**
  * Tiến độ thực hiện: what each activity is (kind, component, unit), what it has received and paid out on
@@ -17,8 +17,6 @@ import { MeasureDelta, activityOfFundLineEvent, fundLineDelta } from './fund-lin
  * "now" (all facts, in log order) and "as of a date, as known at a time" (a filtered subset): after a
  * reclassification, counts and sums per kind move from the decision's effective date.
  */
-export const ACTIVITY_PROGRESS_HANDLES: readonly RecordedLedgerEvent['type'][] = [...ACTIVITY_EVENT_TYPES, ...FUND_LINE_EVENT_TYPES];
-
 /** When a fact takes effect: [effective date as yyyymmdd, log position]. Later wins. */
 export type Stamp = readonly [number, number];
 const later = (a: Stamp, b: Stamp): boolean => a[0] > b[0] || (a[0] === b[0] && a[1] > b[1]);

@@ -1,17 +1,14 @@
-import type { FundLineKey } from '../events';
-import type { Catalogue } from '../src/catalogue/catalogue';
+import type { FundLineKey } from '../../events';
+import type { Catalogue } from '../../src/catalogue/catalogue';
+import { KEY_DIMENSIONS, LineDimensions, PlacesOf } from '../../src/fund-line/fund-line.dimensions';
+
+export type { LineDimensions };
 
 /** Where a unit sits in the administrative tree: its district and province ('' when it has none or is unknown). */
-export interface UnitPlace {
-  readonly district: string;
-  readonly province: string;
-}
+export type UnitPlace = { readonly [P in PlacesOf<'unit'>]: string };
 
 /** Where a component sits in the programme tree: its sub-project (itself for a project without sub-projects) and project. */
-export interface ComponentPlace {
-  readonly subProject: string;
-  readonly project: string;
-}
+export type ComponentPlace = { readonly [P in PlacesOf<'component'>]: string };
 
 /**
  * What the folds may know besides the events: the catalogue's trees (commune → district → province,
@@ -32,40 +29,11 @@ export interface ProjectionContext {
   readonly fingerprint: string;
 }
 
-/** Every dimension of a fund line, with its places in both trees: the columns the balances are grouped by. */
-export interface LineDimensions {
-  readonly programme: string;
-  readonly component: string;
-  /** Content item code, '' when the line has none. */
-  readonly content: string;
-  readonly budgetYear: number;
-  readonly originYear: number;
-  readonly source: string;
-  readonly capitalType: string;
-  readonly unit: string;
-  readonly district: string;
-  readonly province: string;
-  readonly subProject: string;
-  readonly project: string;
-}
-
+/** Every dimension of a line (fund-line.dimensions.ts): its key, '' for an absent content, and its places in both trees. */
 export function lineDimensions(key: FundLineKey, ctx: ProjectionContext): LineDimensions {
-  const { district, province } = ctx.unitPlace(key.unit, key.budgetYear);
-  const { subProject, project } = ctx.componentPlace(key.component, key.programme);
-  return {
-    programme: key.programme,
-    component: key.component,
-    content: key.content ?? '',
-    budgetYear: key.budgetYear,
-    originYear: key.originYear,
-    source: key.source,
-    capitalType: key.capitalType,
-    unit: key.unit,
-    district,
-    province,
-    subProject,
-    project,
-  };
+  const dims: Record<string, string | number> = {};
+  for (const d of KEY_DIMENSIONS) dims[d] = key[d] ?? '';
+  return { ...(dims as Omit<LineDimensions, keyof UnitPlace | keyof ComponentPlace>), ...ctx.unitPlace(key.unit, key.budgetYear), ...ctx.componentPlace(key.component, key.programme) };
 }
 
 export function catalogueContext(catalogue: Catalogue): ProjectionContext {
@@ -102,8 +70,8 @@ export function catalogueContext(catalogue: Catalogue): ProjectionContext {
   return { unitPlace, componentPlace, fingerprint: fnv1a(JSON.stringify(trees)) };
 }
 
-/** 64-bit FNV-1a of a string, hex: a cheap identity for the catalogue trees (not a security hash). */
-function fnv1a(text: string): string {
+/** 64-bit FNV-1a of a string, hex: a cheap identity (of the catalogue trees, of the tables' shape), not a security hash. */
+export function fnv1a(text: string): string {
   let h = 0xcbf29ce484222325n;
   for (let i = 0; i < text.length; i++) {
     h ^= BigInt(text.charCodeAt(i));

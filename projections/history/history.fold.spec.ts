@@ -1,7 +1,7 @@
-import { decision, disbursed, fundsAllocated, fundsMoved, line, planAssigned, recorded, voucher } from '../test/support/ledger-events';
-import { balanceFigures } from './fund-line-balance';
-import { historyEntry, withRunningBalances } from './fund-line-history';
-import type { RecordedFundLineEvent } from './recorded';
+import { decision, disbursed, fundsAllocated, fundsMoved, line, planAssigned, recorded, voucher } from '../../test/support/ledger-events';
+import { balanceFigures } from '../balances/balances.fold';
+import { historyEntry, withRunningBalances } from './history.fold';
+import type { RecordedFundLineEvent } from '../shared/recorded';
 
 describe('fund-line history', () => {
   const L = line();
@@ -14,13 +14,13 @@ describe('fund-line history', () => {
   ).filter((e) => e.stream.includes('DA3.TDA1')) as RecordedFundLineEvent[];
 
   it('gives each event its running balance, in the order shown', () => {
-    const rows = withRunningBalances(events.map(historyEntry));
+    const rows = withRunningBalances(events.map((e) => historyEntry(e)));
     expect(rows.map((r) => balanceFigures(r.after).available)).toEqual(['1000000', '1000000', '749999.5', '649999.5']);
     expect(rows.map((r) => balanceFigures(r.after).unallocated)).toEqual(['1000000', '400000', '400000', '300000']);
   });
 
   it('names the decision or voucher behind each event and the other line of a move', () => {
-    const entries = events.map(historyEntry);
+    const entries = events.map((e) => historyEntry(e));
     expect(entries[2]).toMatchObject({ reference: 'gn-1', activityId: 'a-1', legalBasis: { kind: 'voucher', number: 'UNC-12' } });
     expect(entries[3]).toMatchObject({ type: 'FundsMovedOut', reference: 'dc-7', counterpart: expect.stringContaining(':DA2:'), details: { toLine: expect.any(String) } });
   });

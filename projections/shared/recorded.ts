@@ -1,4 +1,4 @@
-import type { ActivityEvent, DomainEvent, FundLineEvent, LedgerEvent, RecordedEvent } from '../events';
+import type { ActivityEvent, DomainEvent, FundLineEvent, LedgerEvent, RecordedEvent } from '../../events';
 
 /**
  * A recorded event as a discriminated union: RecordedEvent<A | B> keeps `type` and `data` apart, so a

@@ -1,0 +1,78 @@
+import { MEASURES, Measure, MeasureDelta } from '../balances/balances.fold';
+import { MEASURE_COLUMNS } from '../balances/balances.tables';
+import { Tables } from '../read-model';
+import { PROVENANCE_COLUMNS, decisionIndex } from '../shared/provenance';
+import { Row, big } from '../shared/sql';
+
+/**
+ * Every fund-line event with what it changed, when it took effect (eff, yyyymmdd) and when it was recorded (rec,
+ * ms): the history of each line, and what the balances as of a date and as known at a time are summed from.
+ * An event moves one or two counters (a move out of an activity: movedOut and allocated), kept as at most two
+ * (measure, amount) pairs m1/d1, m2/d2; measure codes are indexes into MEASURES.
+ */
+export const HISTORY_TABLES = new Tables(
+  {
+    entries: {
+      columns: `(
+  position     INTEGER PRIMARY KEY,
+  line_id      INTEGER NOT NULL,
+  eff          INTEGER NOT NULL,
+  rec          INTEGER NOT NULL,
+  recorded_at  TEXT NOT NULL,
+  type         TEXT NOT NULL,
+  amount       INTEGER NOT NULL,
+  activity_id  TEXT,
+  reference    TEXT,
+  counterpart  TEXT,
+  details      TEXT,${PROVENANCE_COLUMNS},
+  m1 INTEGER,
+  d1 INTEGER,
+  m2 INTEGER,
+  d2 INTEGER
+)`,
+      key: 'position',
+    },
+  },
+  [
+    // Covering: a line's history, its balance up to a position, and its balance as of a date are read from the index alone.
+    { table: 'entries', name: 'line', definition: '(line_id, position, eff, rec, m1, d1, m2, d2)' },
+    decisionIndex('entries'),
+    { table: 'entries', name: 'activity', definition: '(activity_id, position, eff, rec, m1, d1, m2, d2) WHERE activity_id IS NOT NULL' },
+  ],
+);
+
+/** An event's change as the entries' (m1, d1, m2, d2) columns. */
+export function deltaColumns(delta: MeasureDelta): [number | null, bigint | null, number | null, bigint | null] {
+  let m1: number | null = null;
+  let d1: bigint | null = null;
+  let m2: number | null = null;
+  let d2: bigint | null = null;
+  for (let i = 0; i < MEASURES.length; i++) {
+    const v = delta[MEASURES[i]];
+    if (v === undefined) continue;
+    if (m1 === null) {
+      m1 = i;
+      d1 = v;
+    } else if (m2 === null) {
+      m2 = i;
+      d2 = v;
+    } else {
+      throw new Error('an event changes at most two measures');
+    }
+  }
+  return [m1, d1, m2, d2];
+}
+
+/** The change stored in an entries row. */
+export function deltaFromRow(row: Row): Partial<Record<Measure, bigint>> {
+  const out: Partial<Record<Measure, bigint>> = {};
+  if (row.m1 !== null && row.m1 !== undefined) out[MEASURES[Number(row.m1)]] = big(row.d1);
+  if (row.m2 !== null && row.m2 !== undefined) out[MEASURES[Number(row.m2)]] = big(row.d2);
+  return out;
+}
+
+/** SQL select list of the measures summed from entries' (m1, d1, m2, d2) pairs, aliased to the measure column names. */
+export function sumDeltasSql(alias = ''): string {
+  const p = alias ? `${alias}.` : '';
+  return MEASURE_COLUMNS.map((c, i) => `sum(CASE ${p}m1 WHEN ${i} THEN ${p}d1 ELSE 0 END + CASE ${p}m2 WHEN ${i} THEN ${p}d2 ELSE 0 END) AS ${c}`).join(', ');
+}
