@@ -7,9 +7,11 @@ import { GROUP_DIMENSIONS, GroupDimension, MAX_PAGE_SIZE } from './read-model-qu
 
 /** Query strings arrive as text: "12" becomes 12, anything else stays as sent so the validator names it. */
 const toInt = ({ value }: { value: unknown }) => (typeof value === 'string' && /^-?\d+$/.test(value) ? Number(value) : value);
-/** "a,b" or repeated parameters become a list. */
+/** "a,b" or repeated parameters become a list; an absent parameter stays absent (not the list ["undefined"]). */
 const toList = ({ value }: { value: unknown }) =>
-  (Array.isArray(value) ? value : [value]).flatMap((v) => String(v).split(',')).map((v) => v.trim()).filter((v) => v.length > 0);
+  value === undefined || value === null
+    ? value
+    : (Array.isArray(value) ? value : [value]).flatMap((v) => String(v).split(',')).map((v) => v.trim()).filter((v) => v.length > 0);
 
 const INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/;
 
