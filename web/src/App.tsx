@@ -11,7 +11,7 @@ import { ReconciliationPage } from './pages/Reconciliation';
 import { RecordPage } from './pages/Record';
 import { SignInPage } from './pages/SignIn';
 import { href, Link, navigate, useLocation } from './router';
-import { PageId, pagesFor, signOut, useSession } from './session';
+import { currentSession, PageId, pagesFor, signOut, useSession } from './session';
 import { usePreferences, useCatalogue } from './state';
 
 /** Client routes. Their paths must not be API paths: a browser opening /balances gets the API's JSON. */
@@ -39,7 +39,8 @@ export function App() {
 
   // Not signed in: every page but the sign-in page sends you there, and back afterwards.
   useEffect(() => {
-    if (!session && path !== SIGN_IN_PATH) navigate(href(SIGN_IN_PATH, { next: path + window.location.search }), { replace: true });
+    const here = window.location.pathname;
+    if (!currentSession() && here !== SIGN_IN_PATH) navigate(href(SIGN_IN_PATH, { next: here + window.location.search }), { replace: true });
   }, [session, path]);
 
   // After a navigation, move focus to the page so keyboard and screen-reader users start at its heading.

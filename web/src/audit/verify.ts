@@ -12,7 +12,6 @@
  */
 import { BUNDLE_FORMAT, bundleText, eventCanonicalText, inclusionPathSides, LoggedEvent, treeHeadText } from '../../../src/audit/verifier/portable';
 import { sameAmount } from '../format';
-import type { MessageKey, Params } from '../i18n';
 
 /** What a history row shows that its event must back. */
 export interface ShownRow {
@@ -27,10 +26,23 @@ export interface ShownRow {
   readonly reference?: string;
 }
 
-/** A finding, as a dictionary key and its parameters, so it reads in the user's language. */
+/** What can be wrong; each is a phrase of the dictionary (i18n.tsx), so it reads in the user's language. */
+export type VerificationKey =
+  | 'verify.p.keyMalformed'
+  | 'verify.p.keyDiffers'
+  | 'verify.p.headMalformed'
+  | 'verify.p.headSignature'
+  | 'verify.p.bundleSignature'
+  | 'verify.p.eventNotIncluded'
+  | 'verify.p.rowNotInBundle'
+  | 'verify.p.rowMismatch'
+  | 'verify.p.rowUnverified'
+  | 'verify.p.lineMismatch';
+
+/** A finding, as a dictionary key and its parameters. */
 export interface VerificationProblem {
-  readonly key: MessageKey;
-  readonly params?: Params;
+  readonly key: VerificationKey;
+  readonly params?: Readonly<Record<string, string | number>>;
   /** The shown row's position, when the problem is about a row. */
   readonly position?: number;
 }
@@ -53,7 +65,9 @@ export interface VerifyOptions {
   readonly firstRowNumber?: number;
 }
 
-type Subtle = Pick<SubtleCrypto, 'digest' | 'importKey' | 'verify'>;
+/** WebCrypto: the browser's, or Node's in the tests. */
+type Subtle = Pick<typeof globalThis.crypto.subtle, 'digest' | 'importKey' | 'verify'>;
+type Key = Awaited<ReturnType<Subtle['importKey']>>;
 
 const encoder = new TextEncoder();
 /** Bytes backed by a plain ArrayBuffer, as WebCrypto takes them. */
@@ -117,7 +131,7 @@ async function included(subtle: Subtle, event: LoggedEvent, index: number, size:
   return equal(r, root);
 }
 
-async function signatureHolds(subtle: Subtle, key: CryptoKey, signature: unknown, text: string): Promise<boolean> {
+async function signatureHolds(subtle: Subtle, key: Key, signature: unknown, text: string): Promise<boolean> {
   const bytes = decodeBase64(signature, 64);
   if (!bytes) return false;
   try {
@@ -183,7 +197,7 @@ export async function verifyRows(
     const published = decodeBase64(options.publishedKey, 32);
     problems.push({ key: 'verify.p.keyDiffers', params: { bundle: keyFingerprint, published: published ? `sha256:${hex(await sha256(subtle, published))}` : String(options.publishedKey) } });
   }
-  let key: CryptoKey;
+  let key: Key;
   try {
     key = await subtle.importKey('raw', raw, { name: 'Ed25519' }, false, ['verify']);
   } catch {

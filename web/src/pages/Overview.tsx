@@ -112,7 +112,7 @@ export function OverviewPage() {
   return (
     <div>
       <PageHeader title={t('overview.title')} intro={t('overview.intro')} />
-      <form className="filters card" onSubmit={apply} aria-label={t('overview.title')}>
+      <form className="filters card" onSubmit={apply}>
         <UnitSelect value={draft.unit} onChange={(u) => setDraft({ ...draft, unit: u, year: '' })} />
         <Field label={t('common.year')}>
           {(p) => (
