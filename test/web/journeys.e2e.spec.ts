@@ -1,6 +1,5 @@
 import type { Browser, Page } from 'playwright-core';
-import { newPage, openBrowser, signIn } from './support/browser';
-import { DemoLedger, startDemoLedger } from './support/ledger';
+import { DemoLedger, newPage, openBrowser, signIn, startDemoLedger } from './support/browser';
 
 /**
  * The issue's journeys, in headless Chromium (Debian's), against the ledger booted as `npm start` boots it, on the

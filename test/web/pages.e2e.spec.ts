@@ -1,6 +1,5 @@
 import type { Browser, Page } from 'playwright-core';
-import { DESKTOP, newPage, openBrowser, PHONE, signIn } from './support/browser';
-import { DemoLedger, startDemoLedger } from './support/ledger';
+import { DemoLedger, DESKTOP, newPage, openBrowser, PHONE, signIn, startDemoLedger } from './support/browser';
 
 /** The other pages on the demo data, in Chromium: what M&E staff and inspectors read, journals, keyboard and phone use. */
 describe('the pages in the browser', () => {

@@ -1,6 +1,6 @@
 import { verifyRows, Verification } from '../../web/src/audit/verify';
 import type { HistoryResult } from '../../web/src/types';
-import { DemoLedger, startDemoLedger } from './support/ledger';
+import { DemoLedger, startDemoLedger } from '../../bench/web-support';
 
 /**
  * The web app's in-browser check (web/src/audit/verify.ts), run here on Node's WebCrypto against the real ledger's
