@@ -121,6 +121,12 @@ describe('verifying the rows shown against the signed log', () => {
     expect([...v.rows.values()]).toEqual([false, false, false]);
   });
 
+  it('says so plainly when the browser withholds WebCrypto (a plain-HTTP page on a LAN)', async () => {
+    const v = await verifyRows(history.entries, LINE, bundle, { publishedKey }, null);
+    expect(v.ok).toBe(false);
+    expect(v.problems).toEqual([{ key: 'verify.p.noWebCrypto' }]);
+  });
+
   it('fails when the bundle is for another line than the one shown', async () => {
     const other = 'fundline-GNBV-2021-2025:DA5:2024:2024:NSTW:SN:184';
     const b = await get(`/audit/bundles?line=${encodeURIComponent(other)}`);

@@ -37,7 +37,8 @@ export type VerificationKey =
   | 'verify.p.rowNotInBundle'
   | 'verify.p.rowMismatch'
   | 'verify.p.rowUnverified'
-  | 'verify.p.lineMismatch';
+  | 'verify.p.lineMismatch'
+  | 'verify.p.noWebCrypto';
 
 /** A finding, as a dictionary key and its parameters. */
 export interface VerificationProblem {
@@ -174,11 +175,16 @@ export async function verifyRows(
   stream: string,
   bundleInput: unknown,
   options: VerifyOptions = {},
-  subtle: Subtle = globalThis.crypto.subtle,
+  // Browsers give WebCrypto to secure contexts only: pages over HTTPS, or from localhost.
+  subtle: Subtle | null = globalThis.crypto?.subtle ?? null,
 ): Promise<Verification> {
   const problems: VerificationProblem[] = [];
   const rowStatus = new Map<number, boolean>(rows.map((r) => [r.position, false]));
   const fail = (): Verification => ({ ok: false, problems, rows: rowStatus, verifiedEvents: 0 });
+  if (!subtle) {
+    problems.push({ key: 'verify.p.noWebCrypto' });
+    return fail();
+  }
   if (!isRecord(bundleInput) || bundleInput.format !== BUNDLE_FORMAT) {
     problems.push({ key: 'verify.p.headMalformed' });
     return fail();
