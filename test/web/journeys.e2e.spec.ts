@@ -1,5 +1,5 @@
-import type { Browser, Page } from 'playwright-core';
-import { DemoLedger, newPage, openBrowser, signIn, startDemoLedger } from './support/browser';
+import type { Page } from 'playwright-core';
+import { browserSuite, signIn } from './support/browser';
 
 /**
  * The issue's journeys, in headless Chromium (Debian's), against the ledger booted as `npm start` boots it, on the
@@ -9,29 +9,12 @@ const NUTRITION = 'VQ24-DA3.TDA2-DINH-DUONG';
 const HOUSING = 'VQ24-DA5-NHA-O';
 
 describe('journeys in the browser', () => {
-  let demo: DemoLedger;
-  let browser: Browser;
-  const pages: Page[] = [];
-  const open = async (viewport?: { width: number; height: number }) => {
-    const { page, errors } = await newPage(browser, viewport);
-    pages.push(page);
-    return { page, errors };
-  };
-  const head = async () => ((await (await fetch(`${demo.url}/read-models/status`)).json()) as { head: number }).head;
-
-  beforeAll(async () => {
-    [demo, browser] = await Promise.all([startDemoLedger(), openBrowser()]);
-  });
-  afterAll(async () => {
-    await Promise.all(pages.map((p) => p.context().close()));
-    await browser?.close();
-    await demo?.close();
-  });
+  const suite = browserSuite();
 
   describe('signing in', () => {
     it('sends a visitor to the sign-in page, then to the page they asked for, with their id and role shown', async () => {
-      const { page, errors } = await open();
-      await page.goto(`${demo.url}/tien-do`);
+      const { page, errors } = await suite.open();
+      await page.goto(`${suite.url}/tien-do`);
       await page.waitForURL(/\/dang-nhap\?next=%2Ftien-do/);
       await page.getByLabel('Mã người dùng').fill('cán bộ');
       await page.getByRole('button', { name: 'Đăng nhập' }).click();
@@ -40,18 +23,18 @@ describe('journeys in the browser', () => {
       await page.getByLabel('Vai trò').selectOption({ label: 'Cán bộ chuyên trách' });
       await page.getByLabel('Đơn vị công tác').selectOption('184');
       await page.getByRole('button', { name: 'Đăng nhập' }).click();
-      await page.waitForURL(`${demo.url}/tien-do`);
+      await page.waitForURL(`${suite.url}/tien-do`);
       expect(await page.getByTestId('signed-in').innerText()).toBe('Đang làm việc: can-bo-lan (Cán bộ chuyên trách), Huyện Văn Quan');
       expect(await page.getByRole('heading', { level: 1 }).innerText()).toBe('Tiến độ theo tiểu dự án');
       expect(errors).toEqual([]);
     });
 
     it('shows a viewer no recording page, and refuses it by address', async () => {
-      const { page } = await open();
-      await signIn(page, demo.url, 'nguoi-xem', 'viewer');
+      const { page } = await suite.open();
+      await signIn(page, suite.url, 'nguoi-xem', 'viewer');
       const nav = page.getByRole('navigation', { name: 'Trình đơn' });
       expect(await nav.getByRole('link').allInnerTexts()).toEqual(['Tổng quan', 'Tiến độ', 'Đối chiếu']);
-      await page.goto(`${demo.url}/ghi-so`);
+      await page.goto(`${suite.url}/ghi-so`);
       await page.getByText('Vai trò Người xem không mở được trang này.').waitFor();
       expect(await page.locator('form[aria-label="Giải ngân"]').count()).toBe(0);
     });
@@ -59,8 +42,8 @@ describe('journeys in the browser', () => {
 
   describe('the overview', () => {
     it("shows the demo's real figures: Văn Quan 2024 NSTW plan 98.801 triệu đồng", async () => {
-      const { page, errors } = await open();
-      await signIn(page, demo.url, 'can-bo-lan', 'officer');
+      const { page, errors } = await suite.open();
+      await signIn(page, suite.url, 'can-bo-lan', 'officer');
       await page.getByLabel('Nguồn vốn', { exact: true }).selectOption('NSTW');
       await page.getByRole('button', { name: 'Xem' }).click();
       await page.waitForURL(/source=NSTW/);
@@ -84,8 +67,8 @@ describe('journeys in the browser', () => {
     });
 
     it('speaks English on request', async () => {
-      const { page } = await open();
-      await signIn(page, demo.url, 'can-bo-lan', 'officer');
+      const { page } = await suite.open();
+      await signIn(page, suite.url, 'can-bo-lan', 'officer');
       await page.getByRole('button', { name: 'English' }).click();
       await page.getByRole('heading', { name: 'Funds overview' }).waitFor();
       expect(await page.getByRole('columnheader', { name: 'Disbursed / plan' }).count()).toBe(1);
@@ -96,8 +79,8 @@ describe('journeys in the browser', () => {
 
   describe('recording a disbursement through the form', () => {
     it("records it, and the line's history shows it with who recorded it", async () => {
-      const { page, errors } = await open();
-      await signIn(page, demo.url, 'ke-toan-hoa', 'accountant', '/ghi-so?lenh=disburse');
+      const { page, errors } = await suite.open();
+      await signIn(page, suite.url, 'ke-toan-hoa', 'accountant', '/ghi-so?lenh=disburse');
       const form = page.locator('form[aria-label="Giải ngân"]');
       await form.getByLabel('Dòng vốn').selectOption({ label: 'DA3.TDA2/NSTW/SN/2024@184' });
       await form.getByLabel('Mã hoạt động').fill(NUTRITION);
@@ -133,9 +116,9 @@ describe('journeys in the browser', () => {
     });
 
     it('refuses an over-disbursement with the reason, in Vietnamese, and stores nothing', async () => {
-      const { page } = await open();
-      await signIn(page, demo.url, 'ke-toan-hoa', 'accountant', '/ghi-so?lenh=disburse');
-      const before = await head();
+      const { page } = await suite.open();
+      await signIn(page, suite.url, 'ke-toan-hoa', 'accountant', '/ghi-so?lenh=disburse');
+      const before = await suite.head();
       const form = page.locator('form[aria-label="Giải ngân"]');
       // Housing: 7.700 triệu allocated, 620 disbursed by 30/6/2024.
       await form.getByLabel('Dòng vốn').selectOption({ label: 'DA5/NSTW/SN/2024@184' });
@@ -151,18 +134,18 @@ describe('journeys in the browser', () => {
       expect(await outcome.locator('.refusal').innerText()).toBe(
         `Hoạt động ${HOUSING} trên dòng vốn DA5/NSTW/SN/2024@184 chỉ còn 7.080.000.000 đ đã phân bổ chưa giải ngân; yêu cầu 7.080.010.000 đ.`,
       );
-      expect(await head()).toBe(before);
+      expect(await suite.head()).toBe(before);
       // The same amount less a hundredth of a triệu fits exactly.
       await form.getByLabel('Số tiền (triệu đồng)').fill('7.080');
       await form.getByRole('button', { name: 'Ghi sổ' }).click();
       await expectText(outcome, /^Đã ghi sổ/);
-      expect(await head()).toBe(before + 1);
+      expect(await suite.head()).toBe(before + 1);
     });
 
     it("shows the API's validation problems inline at their fields, in Vietnamese", async () => {
-      const { page } = await open();
-      await signIn(page, demo.url, 'ke-toan-hoa', 'accountant', '/ghi-so?lenh=disburse');
-      const before = await head();
+      const { page } = await suite.open();
+      await signIn(page, suite.url, 'ke-toan-hoa', 'accountant', '/ghi-so?lenh=disburse');
+      const before = await suite.head();
       const form = page.locator('form[aria-label="Giải ngân"]');
       await form.getByLabel('Dòng vốn').selectOption({ label: 'DA3.TDA2/NSTW/SN/2024@184' });
       await form.getByLabel('Mã hoạt động').fill(NUTRITION);
@@ -175,7 +158,7 @@ describe('journeys in the browser', () => {
       expect(await date.getAttribute('aria-invalid')).toBe('true');
       expect(await describedBy(page, date)).toContain('"2024-02-30" không phải ngày có thật trên lịch');
       expect(await describedBy(page, form.getByLabel('Số chứng từ'))).toContain('không được để trống');
-      expect(await head()).toBe(before);
+      expect(await suite.head()).toBe(before);
       // An amount the form cannot read exactly is caught before it is sent.
       await form.getByLabel('Số tiền (triệu đồng)').fill('1,5.3');
       await form.getByRole('button', { name: 'Ghi sổ' }).click();
@@ -185,27 +168,27 @@ describe('journeys in the browser', () => {
 
   describe("the auditor's proof check in the browser", () => {
     const openLine = async (page: Page) => {
-      await signIn(page, demo.url, 'kiem-toan-an', 'auditor', '/so-dong-von');
+      await signIn(page, suite.url, 'kiem-toan-an', 'auditor', '/so-dong-von');
       await page.getByLabel('Dòng vốn').selectOption({ label: 'DA6.TDA2/NSTW/SN/2024@184' });
       await page.getByRole('button', { name: 'Xem' }).click();
       await expectCount(page.getByTestId('history-table').locator('tbody tr'), 3);
     };
 
     it('passes on the real rows', async () => {
-      const { page, errors } = await open();
+      const { page, errors } = await suite.open();
       await openLine(page);
       await page.getByRole('button', { name: 'Kiểm tra bằng chứng trong trình duyệt' }).click();
       const verdict = page.getByTestId('verification');
       await expectText(verdict, /✓ ĐÃ KIỂM CHỨNG: 3 dòng đang hiển thị có trong nhật ký đã ký/);
       expect(await verdict.getAttribute('data-ok')).toBe('true');
-      const publicKey = (await (await fetch(`${demo.url}/audit/public-key`)).json()) as { fingerprint: string };
+      const publicKey = (await (await fetch(`${suite.url}/audit/public-key`)).json()) as { fingerprint: string };
       expect(await verdict.innerText()).toContain(`Khóa công khai: ${publicKey.fingerprint}`);
       expect(await page.getByTestId('history-table').locator('tbody tr td:last-child').allInnerTexts()).toEqual(['✓ Đã kiểm chứng', '✓ Đã kiểm chứng', '✓ Đã kiểm chứng']);
       expect(errors).toEqual([]);
     });
 
     it('fails, naming the row, when a history row is changed in transit', async () => {
-      const { page } = await open();
+      const { page } = await suite.open();
       await page.route('**/fund-lines/*/history?**', async (route) => {
         const response = await route.fetch();
         const body = await response.json();
@@ -225,7 +208,7 @@ describe('journeys in the browser', () => {
     });
 
     it('fails, naming the row, when the proof bundle is changed in transit', async () => {
-      const { page } = await open();
+      const { page } = await suite.open();
       await page.route('**/audit/bundles?**', async (route) => {
         const response = await route.fetch();
         const body = await response.json();

@@ -1,30 +1,13 @@
-import type { Browser, Page } from 'playwright-core';
-import { DemoLedger, DESKTOP, newPage, openBrowser, PHONE, signIn, startDemoLedger } from './support/browser';
+import type { Page } from 'playwright-core';
+import { browserSuite, DESKTOP, PHONE, signIn } from './support/browser';
 
 /** The other pages on the demo data, in Chromium: what M&E staff and inspectors read, journals, keyboard and phone use. */
 describe('the pages in the browser', () => {
-  let demo: DemoLedger;
-  let browser: Browser;
-  const pages: Page[] = [];
-  const open = async (viewport = DESKTOP) => {
-    const { page, errors } = await newPage(browser, viewport);
-    pages.push(page);
-    return { page, errors };
-  };
-  const head = async () => ((await (await fetch(`${demo.url}/read-models/status`)).json()) as { head: number }).head;
-
-  beforeAll(async () => {
-    [demo, browser] = await Promise.all([startDemoLedger(), openBrowser()]);
-  });
-  afterAll(async () => {
-    await Promise.all(pages.map((p) => p.context().close()));
-    await browser?.close();
-    await demo?.close();
-  });
+  const suite = browserSuite();
 
   it('shows progress per sub-project: activities by kind and status, outputs against targets', async () => {
-    const { page, errors } = await open();
-    await signIn(page, demo.url, 'can-bo-lan', 'officer', '/tien-do');
+    const { page, errors } = await suite.open();
+    await signIn(page, suite.url, 'can-bo-lan', 'officer', '/tien-do');
     const housing = page.locator('section[data-component="DA5"]');
     await housing.waitFor();
     expect(await housing.getByRole('heading', { level: 2 }).innerText()).toBe('DA5 Hỗ trợ nhà ở cho hộ nghèo, hộ cận nghèo');
@@ -37,8 +20,8 @@ describe('the pages in the browser', () => {
   });
 
   it('lists the reconciliation findings, each with the words of its document', async () => {
-    const { page } = await open();
-    await signIn(page, demo.url, 'can-bo-lan', 'officer', '/doi-soat');
+    const { page } = await suite.open();
+    await signIn(page, suite.url, 'can-bo-lan', 'officer', '/doi-soat');
     await page.getByTestId('recon-summary').waitFor();
     expect(await page.getByTestId('recon-summary').innerText()).toMatch(/^245 số liệu văn bản, 229 phép kiểm tra, 206 khớp, 23 phát hiện/);
     const first = page.locator('li.finding').first();
@@ -49,8 +32,8 @@ describe('the pages in the browser', () => {
   });
 
   it("traces an adjustment recorded by an officer: the inspector sees it by period and in its decision's trail, before → after", async () => {
-    const officer = (await open()).page;
-    await signIn(officer, demo.url, 'can-bo-lan', 'officer', '/ghi-so?lenh=adjust');
+    const officer = (await suite.open()).page;
+    await signIn(officer, suite.url, 'can-bo-lan', 'officer', '/ghi-so?lenh=adjust');
     const form = officer.locator('form[aria-label="Điều chỉnh"]');
     await form.getByLabel('Loại điều chỉnh').selectOption('decrease');
     await form.getByLabel('Dòng vốn').selectOption({ label: 'DA1.TDA2.HT/NSTW/DTPT/2024@184' });
@@ -62,8 +45,8 @@ describe('the pages in the browser', () => {
     await form.getByRole('button', { name: 'Ghi sổ' }).click();
     await officer.getByTestId('command-outcome').and(officer.locator('[data-status="saved"]')).waitFor();
 
-    const { page } = await open();
-    await signIn(page, demo.url, 'thanh-tra-binh', 'inspector', '/dieu-chinh');
+    const { page } = await suite.open();
+    await signIn(page, suite.url, 'thanh-tra-binh', 'inspector', '/dieu-chinh');
     await page.getByLabel('Hiệu lực từ ngày').fill('01/07/2024');
     await page.getByLabel('Đến ngày').fill('31/07/2024');
     await page.getByRole('button', { name: 'Xem' }).click();
@@ -87,9 +70,9 @@ describe('the pages in the browser', () => {
   });
 
   it('checks a journal before storing it, listing every problem with its entry, then imports it once', async () => {
-    const { page } = await open();
-    await signIn(page, demo.url, 'nhap-lieu-mai', 'importer', '/nhap-nhat-ky');
-    const before = await head();
+    const { page } = await suite.open();
+    await signIn(page, suite.url, 'nhap-lieu-mai', 'importer', '/nhap-nhat-ky');
+    const before = await suite.head();
     const journal = (entries: string) => `journal: 1
 id: test-web-upload
 title: Thử nhập từ trình duyệt
@@ -115,22 +98,22 @@ ${entries}`;
     expect(component.slice(0, 4)).toEqual(['3', 'plan-bad-component', '12', 'plan.line.component']);
     expect(component[4]).toContain('mã "DA9" không có trong danh mục');
     expect(await page.getByRole('button', { name: 'Ghi vào sổ' }).isDisabled()).toBe(true);
-    expect(await head()).toBe(before);
+    expect(await suite.head()).toBe(before);
 
     await page.getByLabel('Hoặc dán nội dung').fill(journal(good));
     await page.getByRole('button', { name: 'Kiểm tra (chưa ghi)' }).click();
     await page.getByText('Hợp lệ: 1 mục, sẽ ghi 1 sự kiện. Chưa ghi gì.').waitFor();
-    expect(await head()).toBe(before);
+    expect(await suite.head()).toBe(before);
     await page.getByRole('button', { name: 'Ghi vào sổ' }).click();
     await page.getByText(/^Đã ghi 1 sự kiện/).waitFor();
-    expect(await head()).toBe(before + 1);
+    expect(await suite.head()).toBe(before + 1);
     await page.getByRole('button', { name: 'Kiểm tra (chưa ghi)' }).click();
     await page.getByTestId('journal-outcome').and(page.locator('[data-status="already-imported"], [data-status="valid"]')).waitFor();
   });
 
   it('can be used with the keyboard: a skip link, then every control reachable, with a visible focus', async () => {
-    const { page } = await open();
-    await signIn(page, demo.url, 'can-bo-lan', 'officer');
+    const { page } = await suite.open();
+    await signIn(page, suite.url, 'can-bo-lan', 'officer');
     await page.reload();
     await page.getByTestId('overview-table').waitFor();
     await page.keyboard.press('Tab');
@@ -142,7 +125,7 @@ ${entries}`;
     expect(await page.evaluate('document.activeElement?.labels?.[0]?.textContent')).toBe('Đơn vị');
     // Every form control of every page is labelled.
     for (const path of ['/', '/tien-do', '/ghi-so', '/so-dong-von', '/quyet-dinh', '/dieu-chinh', '/nhap-nhat-ky', '/doi-soat']) {
-      await page.goto(`${demo.url}${path}`);
+      await page.goto(`${suite.url}${path}`);
       await page.locator('main h1').waitFor();
       await page.waitForLoadState('networkidle');
       // (Browser-side code as text: the tests compile without the DOM's types.)
@@ -159,11 +142,11 @@ ${entries}`;
     ['1366×768', DESKTOP],
     ['phone width (390 px)', PHONE],
   ])('fits %s without sideways scrolling of the page', async (_name, viewport) => {
-    const { page } = await open(viewport);
-    await signIn(page, demo.url, 'kiem-toan-an', 'auditor', '/so-dong-von?line=fundline-GNBV-2021-2025%3ADA5%3A2024%3A2024%3ANSTW%3ASN%3A184');
+    const { page } = await suite.open(viewport);
+    await signIn(page, suite.url, 'kiem-toan-an', 'auditor', '/so-dong-von?line=fundline-GNBV-2021-2025%3ADA5%3A2024%3A2024%3ANSTW%3ASN%3A184');
     await page.getByTestId('history-table').waitFor();
     for (const path of ['/', '/so-dong-von?line=fundline-GNBV-2021-2025%3ADA5%3A2024%3A2024%3ANSTW%3ASN%3A184', '/quyet-dinh', '/dieu-chinh', '/doi-soat']) {
-      await page.goto(`${demo.url}${path}`);
+      await page.goto(`${suite.url}${path}`);
       await page.locator('main h1').waitFor();
       await page.waitForLoadState('networkidle');
       const overflow = await page.evaluate('document.documentElement.scrollWidth - window.innerWidth');

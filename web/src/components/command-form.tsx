@@ -3,14 +3,14 @@
  * (the position, or each refusal inline at its field and in Vietnamese), and the fields every command has:
  * amounts typed the Vietnamese way, dates as dd/mm/yyyy, the decision or voucher behind it.
  */
-import { ReactNode, useCallback, useRef, useState } from 'react';
+import { FormEvent, ReactNode, useCallback, useRef, useState } from 'react';
 import { api, ApiError, CommandResult, FieldProblem } from '../api';
 import { formatMoney, parseAmount, parseDate } from '../format';
 import { hasKey, Translate, useI18n } from '../i18n';
 import { href, Link } from '../router';
 import { useMoney } from '../state';
 import type { BalanceRow } from '../types';
-import { Field } from './ui';
+import { Field, TextField } from './ui';
 
 /** A random id without crypto.randomUUID, which browsers withhold from plain-HTTP pages on a LAN. */
 export function randomId(): string {
@@ -197,15 +197,9 @@ export function BasisFields({ kind, value, onChange, errors }: { kind: 'decision
   return (
     <fieldset className="group">
       <legend>{d ? t('common.decision') : t('common.voucher')}</legend>
-      <Field label={d ? t('record.decisionNumber') : t('record.voucherNumber')} error={errors.at(`${kind}.number`)}>
-        {(p) => <input {...p} name={`${kind}.number`} value={value.number} onChange={(e) => onChange({ ...value, number: e.target.value })} />}
-      </Field>
-      <Field label={d ? t('record.decisionDate') : t('record.voucherDate')} help={t('record.dateHelp')} error={errors.at(`${kind}.date`)}>
-        {(p) => <input {...p} name={`${kind}.date`} placeholder="dd/mm/yyyy" inputMode="numeric" value={value.date} onChange={(e) => onChange({ ...value, date: e.target.value })} />}
-      </Field>
-      <Field label={d ? t('record.decisionIssuer') : t('record.voucherTreasury')} error={errors.at(d ? 'decision.issuer' : 'voucher.treasury')}>
-        {(p) => <input {...p} name={d ? 'decision.issuer' : 'voucher.treasury'} value={value.by} onChange={(e) => onChange({ ...value, by: e.target.value })} />}
-      </Field>
+      <TextField label={d ? t('record.decisionNumber') : t('record.voucherNumber')} error={errors.at(`${kind}.number`)} name={`${kind}.number`} value={value.number} onChange={(x) => onChange({ ...value, number: x })} />
+      <TextField label={d ? t('record.decisionDate') : t('record.voucherDate')} help={t('record.dateHelp')} error={errors.at(`${kind}.date`)} name={`${kind}.date`} placeholder="dd/mm/yyyy" inputMode="numeric" value={value.date} onChange={(x) => onChange({ ...value, date: x })} />
+      <TextField label={d ? t('record.decisionIssuer') : t('record.voucherTreasury')} error={errors.at(d ? 'decision.issuer' : 'voucher.treasury')} name={d ? 'decision.issuer' : 'voucher.treasury'} value={value.by} onChange={(x) => onChange({ ...value, by: x })} />
     </fieldset>
   );
 }
@@ -216,12 +210,50 @@ export function readBasis(t: Translate, errors: FieldErrors, kind: 'decision' | 
   return kind === 'decision' ? { number: v.number.trim(), date, issuer: v.by.trim() } : { number: v.number.trim(), date, treasury: v.by.trim() };
 }
 
+/** The basis read from its fields with the effective date, as every command body carries them. */
+export function readBasisAndDate(t: Translate, errors: FieldErrors, kind: 'decision' | 'voucher', basis: BasisValue, effectiveDate: string) {
+  return { [kind]: readBasis(t, errors, kind, basis), effectiveDate: readDate(t, errors, 'effectiveDate', effectiveDate) };
+}
+
+/** The decision or voucher behind a command, then the date it takes effect. */
+export function BasisAndDate({
+  kind,
+  value,
+  onChange,
+  date,
+  onDate,
+  errors,
+}: {
+  kind: 'decision' | 'voucher';
+  value: BasisValue;
+  onChange: (v: BasisValue) => void;
+  date: string;
+  onDate: (v: string) => void;
+  errors: FieldErrors;
+}) {
+  return (
+    <>
+      <BasisFields kind={kind} value={value} onChange={onChange} errors={errors} />
+      <EffectiveDateField value={date} onChange={onDate} errors={errors} />
+    </>
+  );
+}
+
+/** A recording form: its fields, then the ledger's answer and the button. */
+export function CommandForm({ label, onSubmit, outcome, children }: { label: string; onSubmit: (e: FormEvent) => void; outcome: Outcome; children: ReactNode }) {
+  return (
+    <form onSubmit={onSubmit} noValidate className="form-grid" aria-label={label}>
+      {children}
+      <CommandOutcomeView outcome={outcome} />
+      <SubmitRow outcome={outcome} />
+    </form>
+  );
+}
+
 export function EffectiveDateField({ value, onChange, errors }: { value: string; onChange: (v: string) => void; errors: FieldErrors }) {
   const { t } = useI18n();
   return (
-    <Field label={t('record.effectiveDate')} help={t('record.dateHelp')} error={errors.at('effectiveDate')}>
-      {(p) => <input {...p} name="effectiveDate" placeholder="dd/mm/yyyy" inputMode="numeric" value={value} onChange={(e) => onChange(e.target.value)} />}
-    </Field>
+    <TextField label={t('record.effectiveDate')} help={t('record.dateHelp')} error={errors.at('effectiveDate')} name="effectiveDate" placeholder="dd/mm/yyyy" inputMode="numeric" value={value} onChange={(x) => onChange(x)} />
   );
 }
 

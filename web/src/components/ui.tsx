@@ -114,3 +114,111 @@ export function Pager({ page, pageSize, total, onPage }: { page: number; pageSiz
     </nav>
   );
 }
+
+/** A table's column headers; figures are right-aligned. */
+export function Columns({ columns }: { columns: readonly (string | { readonly label: string; readonly num?: boolean; readonly key?: string })[] }) {
+  return (
+    <thead>
+      <tr>
+        {columns.map((c, i) => {
+          const col = typeof c === 'string' ? { label: c } : c;
+          return (
+            <th key={col.key ?? `${i}-${col.label}`} scope="col" className={col.num ? 'num' : undefined}>
+              {col.label}
+            </th>
+          );
+        })}
+      </tr>
+    </thead>
+  );
+}
+
+/** While an answer loads, and when it failed (with a retry). */
+export function LoadState({ loaded }: { loaded: { loading: boolean; error: ApiError | null; reload: () => void } }) {
+  return (
+    <>
+      {loaded.loading && <Loading />}
+      {loaded.error && <LoadError error={loaded.error} onRetry={loaded.reload} />}
+    </>
+  );
+}
+
+/** The button that applies a filter form. */
+export function ShowButton() {
+  const { t } = useI18n();
+  return (
+    <div className="actions">
+      <button type="submit" className="primary">
+        {t('common.show')}
+      </button>
+    </div>
+  );
+}
+
+/** A choice among catalogue entries ("DA5 – Hỗ trợ nhà ở…"), optionally with "all" or "choose" first. */
+export function CatalogueSelect({
+  label,
+  name,
+  value,
+  onChange,
+  options,
+  first,
+  error,
+  showCode = true,
+}: {
+  label: string;
+  name: string;
+  value: string;
+  onChange: (value: string) => void;
+  options: readonly { code: string; nameVi: string; nameEn?: string }[] | undefined;
+  /** The empty choice's text ("Tất cả", "— chọn —"), or none. */
+  first?: string;
+  error?: string;
+  showCode?: boolean;
+}) {
+  const { name: nameOf } = useI18n();
+  return (
+    <Field label={label} error={error}>
+      {(p) => (
+        <select {...p} name={name} value={value} onChange={(e) => onChange(e.target.value)}>
+          {first !== undefined && <option value="">{first}</option>}
+          {options?.map((o) => (
+            <option key={o.code} value={o.code}>
+              {showCode ? `${o.code} – ` : ''}
+              {nameOf(o, o.code)}
+            </option>
+          ))}
+        </select>
+      )}
+    </Field>
+  );
+}
+
+/** A labelled one-line text input. */
+export function TextField({
+  label,
+  name,
+  value,
+  onChange,
+  error,
+  help,
+  wide,
+  placeholder,
+  inputMode,
+}: {
+  label: string;
+  name?: string;
+  value: string;
+  onChange: (value: string) => void;
+  error?: string;
+  help?: string;
+  wide?: boolean;
+  placeholder?: string;
+  inputMode?: 'numeric' | 'decimal' | 'text';
+}) {
+  return (
+    <Field label={label} error={error} help={help} className={wide ? 'wide' : undefined}>
+      {(p) => <input {...p} name={name} placeholder={placeholder} inputMode={inputMode} autoComplete="off" value={value} onChange={(e) => onChange(e.target.value)} />}
+    </Field>
+  );
+}

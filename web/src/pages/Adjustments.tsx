@@ -1,7 +1,7 @@
 /** Inspectors: adjustments by period — what changed, where, from what to what, when it was recorded and by whom. */
 import { FormEvent, useEffect, useState } from 'react';
 import { DateField, DateText, dateTextOf, UnitSelect } from '../components/fields';
-import { BasisText, Field, Loading, LoadError, PageHeader, Pager, TableBox } from '../components/ui';
+import { BasisText, CatalogueSelect, Columns, LoadState, PageHeader, Pager, ShowButton, TableBox } from '../components/ui';
 import { formatDate, formatInstant } from '../format';
 import { useI18n } from '../i18n';
 import { href, Link, useQueryState } from '../router';
@@ -13,7 +13,7 @@ const KINDS = ['plan-increase', 'plan-decrease', 'move-out', 'move-in', 'reclass
 const PAGE_SIZE = 100;
 
 export function AdjustmentsPage() {
-  const { t, tk, name } = useI18n();
+  const { t, tk } = useI18n();
   const session = useSession();
   const catalogue = useCatalogue();
   const { money, unitName } = useMoney();
@@ -41,18 +41,7 @@ export function AdjustmentsPage() {
         <DateField label={t('adjustments.from')} value={draft.from} onChange={(v: DateText) => setDraft({ ...draft, from: v })} name="from" />
         <DateField label={t('adjustments.to')} value={draft.to} onChange={(v: DateText) => setDraft({ ...draft, to: v })} name="to" />
         <UnitSelect value={draft.unit} onChange={(u) => setDraft({ ...draft, unit: u })} />
-        <Field label={t('common.component')}>
-          {(p) => (
-            <select {...p} name="component" value={draft.component} onChange={(e) => setDraft({ ...draft, component: e.target.value })}>
-              <option value="">{t('common.all')}</option>
-              {catalogue?.components.map((c) => (
-                <option key={c.code} value={c.code}>
-                  {c.code} – {name(c, c.code)}
-                </option>
-              ))}
-            </select>
-          )}
-        </Field>
+        <CatalogueSelect label={t('common.component')} name="component" value={draft.component} onChange={(v) => setDraft({ ...draft, component: v })} options={catalogue?.components} first={t('common.all')} />
         <fieldset className="group wide checkboxes">
           <legend>{t('adjustments.kind')}</legend>
           {KINDS.map((k) => (
@@ -68,14 +57,9 @@ export function AdjustmentsPage() {
             </label>
           ))}
         </fieldset>
-        <div className="actions">
-          <button type="submit" className="primary">
-            {t('common.show')}
-          </button>
-        </div>
+        <ShowButton />
       </form>
-      {list.loading && <Loading />}
-      {list.error && <LoadError error={list.error} onRetry={list.reload} />}
+      <LoadState loaded={list} />
       {list.data && (
         <section className="card" aria-labelledby="adjustment-list">
           <h2 id="adjustment-list">{t('adjustments.count', { n: list.data.totalRows })}</h2>
@@ -87,26 +71,7 @@ export function AdjustmentsPage() {
           ) : (
             <TableBox label={t('adjustments.title')}>
               <table className="figures stack" data-testid="adjustments-table">
-                <thead>
-                  <tr>
-                    <th scope="col">{t('common.effectiveDate')}</th>
-                    <th scope="col">{t('adjustments.kind')}</th>
-                    <th scope="col">{t('common.decision')}</th>
-                    <th scope="col">{t('adjustments.where')}</th>
-                    <th scope="col" className="num">
-                      {t('common.amount')}
-                    </th>
-                    <th scope="col">{t('common.reason')}</th>
-                    <th scope="col">{t('common.recordedBy')}</th>
-                    <th scope="col">{t('common.recordedAt')}</th>
-                    <th scope="col" className="num">
-                      {t('adjustments.lag')}
-                    </th>
-                    <th scope="col" className="num">
-                      {t('adjustments.disbursedBefore')}
-                    </th>
-                  </tr>
-                </thead>
+                <Columns columns={[t('common.effectiveDate'), t('adjustments.kind'), t('common.decision'), t('adjustments.where'), { label: t('common.amount'), num: true }, t('common.reason'), t('common.recordedBy'), t('common.recordedAt'), { label: t('adjustments.lag'), num: true }, { label: t('adjustments.disbursedBefore'), num: true }]} />
                 <tbody>
                   {list.data.rows.map((r) => (
                     <tr key={`${r.position}-${r.kind}`}>

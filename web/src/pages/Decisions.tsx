@@ -1,7 +1,7 @@
 /** Inspectors: the decisions recorded, and for one decision its trail — before → after for each line and activity. */
 import { FormEvent, useEffect, useState } from 'react';
 import { DateField, DateText, dateTextOf } from '../components/fields';
-import { BasisText, Field, Loading, LoadError, PageHeader, Pager, TableBox } from '../components/ui';
+import { BasisText, Columns, Field, LoadState, PageHeader, Pager, ShowButton, TableBox } from '../components/ui';
 import { formatDate, formatInstant } from '../format';
 import { useI18n } from '../i18n';
 import { href, Link, useQueryState } from '../router';
@@ -40,31 +40,15 @@ function DecisionList() {
         <Field label={t('decisions.issuer')}>{(p) => <input {...p} name="issuer" value={draft.issuer} onChange={(e) => setDraft({ ...draft, issuer: e.target.value })} />}</Field>
         <DateField label={t('decisions.from')} value={draft.from} onChange={(v: DateText) => setDraft({ ...draft, from: v })} name="from" />
         <DateField label={t('decisions.to')} value={draft.to} onChange={(v: DateText) => setDraft({ ...draft, to: v })} name="to" />
-        <div className="actions">
-          <button type="submit" className="primary">
-            {t('common.show')}
-          </button>
-        </div>
+        <ShowButton />
       </form>
-      {list.loading && <Loading />}
-      {list.error && <LoadError error={list.error} onRetry={list.reload} />}
+      <LoadState loaded={list} />
       {list.data && (
         <section className="card" aria-labelledby="decision-list">
           <h2 id="decision-list">{t('decisions.count', { n: list.data.totalRows })}</h2>
           <TableBox label={t('decisions.title')}>
             <table className="figures stack" data-testid="decisions-table">
-              <thead>
-                <tr>
-                  <th scope="col">{t('decisions.number')}</th>
-                  <th scope="col">{t('decisions.date')}</th>
-                  <th scope="col">{t('decisions.issuer')}</th>
-                  <th scope="col" className="num">
-                    {t('decisions.events')}
-                  </th>
-                  <th scope="col">{t('decisions.byType')}</th>
-                  <th scope="col">{t('decisions.recorded')}</th>
-                </tr>
-              </thead>
+              <Columns columns={[t('decisions.number'), t('decisions.date'), t('decisions.issuer'), { label: t('decisions.events'), num: true }, t('decisions.byType'), t('decisions.recorded')]} />
               <tbody>
                 {list.data.rows.map((d) => (
                   <tr key={`${d.number}|${d.issuer}|${d.date}`}>
@@ -107,8 +91,7 @@ function Trail({ number, issuer, date }: { number: string; issuer: string; date:
       <PageHeader title={t('decisions.trailTitle', { number })}>
         <Link to="/quyet-dinh">← {t('decisions.back')}</Link>
       </PageHeader>
-      {trail.loading && <Loading />}
-      {trail.error && <LoadError error={trail.error} onRetry={trail.reload} />}
+      <LoadState loaded={trail} />
       {trail.data && (
         <>
           {trail.data.decisions.map((d) => (
@@ -155,16 +138,7 @@ function TrailItem({ e }: { e: TrailEvent }) {
           <p>{t('decisions.lineChange', { label: e.line.label })}</p>
           <TableBox label={e.line.label}>
             <table className="figures compact before-after">
-              <thead>
-                <tr>
-                  <th scope="col" />
-                  {changed.map((k) => (
-                    <th key={k} scope="col" className="num">
-                      {t(`measure.${k}`)}
-                    </th>
-                  ))}
-                </tr>
-              </thead>
+              <Columns columns={['', ...changed.map((k) => ({ label: t(`measure.${k}`), num: true, key: k }))]} />
               <tbody>
                 <tr>
                   <th scope="row">{t('common.before')}</th>

@@ -7,7 +7,7 @@ import { FormEvent, useEffect, useMemo, useState } from 'react';
 import { api, ApiError } from '../api';
 import { verifyRows, Verification } from '../audit/verify';
 import { DateField, DateText, dateTextOf, knownAtTextOf } from '../components/fields';
-import { BasisText, Field, Loading, LoadError, PageHeader, Pager, TableBox } from '../components/ui';
+import { BasisText, Columns, Field, LoadState, PageHeader, Pager, ShowButton, TableBox } from '../components/ui';
 import { formatDate, formatInstant, formatMoney } from '../format';
 import { useI18n } from '../i18n';
 import { useQueryState } from '../router';
@@ -138,15 +138,10 @@ export function HistoryPage() {
             </select>
           )}
         </Field>
-        <div className="actions">
-          <button type="submit" className="primary">
-            {t('common.show')}
-          </button>
-        </div>
+        <ShowButton />
       </form>
 
-      {history.loading && <Loading />}
-      {history.error && <LoadError error={history.error} onRetry={history.reload} />}
+      <LoadState loaded={history} />
       {h && (
         <section className="card" aria-labelledby="history-heading">
           <h2 id="history-heading">{h.label}</h2>
@@ -213,32 +208,18 @@ export function HistoryPage() {
 
           <TableBox label={h.label}>
             <table className="figures history stack" data-testid="history-table">
-              <thead>
-                <tr>
-                  <th scope="col">{t('history.no')}</th>
-                  <th scope="col">{t('common.effectiveDate')}</th>
-                  <th scope="col">{t('common.type')}</th>
-                  <th scope="col">{t('common.basis')}</th>
-                  <th scope="col" className="num">
-                    {t('common.amount')}
-                  </th>
-                  <th scope="col" className="num">
-                    {t('measure.plan')}
-                  </th>
-                  <th scope="col" className="num">
-                    {t('measure.allocated')}
-                  </th>
-                  <th scope="col" className="num">
-                    {t('measure.disbursed')}
-                  </th>
-                  <th scope="col" className="num">
-                    {t('measure.available')}
-                  </th>
-                  <th scope="col">{t('common.recordedBy')}</th>
-                  <th scope="col">{t('common.recordedAt')}</th>
-                  {result && <th scope="col">{t('history.verifiedCol')}</th>}
-                </tr>
-              </thead>
+              <Columns
+                columns={[
+                  t('history.no'),
+                  t('common.effectiveDate'),
+                  t('common.type'),
+                  t('common.basis'),
+                  ...(['common.amount', 'measure.plan', 'measure.allocated', 'measure.disbursed', 'measure.available'] as const).map((k) => ({ label: t(k), num: true })),
+                  t('common.recordedBy'),
+                  t('common.recordedAt'),
+                  ...(result ? [t('history.verifiedCol')] : []),
+                ]}
+              />
               <tbody>
                 {h.entries.map((e, i) => {
                   const status = result?.rows.get(e.position);

@@ -2,7 +2,7 @@
 import { ChangeEvent, useState } from 'react';
 import { api, ApiError } from '../api';
 import { problemMessage, refusalText } from '../components/command-form';
-import { Field, PageHeader, TableBox } from '../components/ui';
+import { Columns, Field, PageHeader, TableBox } from '../components/ui';
 import { useI18n } from '../i18n';
 import type { JournalOutcome } from '../types';
 
@@ -108,15 +108,7 @@ export function JournalPage() {
             </div>
             <TableBox label={t('journal.rejected', { n: state.problems.length })}>
               <table className="figures" data-testid="journal-problems">
-                <thead>
-                  <tr>
-                    <th scope="col">{t('journal.entry')}</th>
-                    <th scope="col">{t('journal.entryId')}</th>
-                    <th scope="col">{t('journal.lineNo')}</th>
-                    <th scope="col">{t('journal.field')}</th>
-                    <th scope="col">{t('journal.problem')}</th>
-                  </tr>
-                </thead>
+                <Columns columns={[t('journal.entry'), t('journal.entryId'), t('journal.lineNo'), t('journal.field'), t('journal.problem')]} />
                 <tbody>
                   {state.problems.map((p, i) => (
                     <tr key={i}>

@@ -6,7 +6,7 @@
 import { FormEvent, useEffect, useMemo, useState } from 'react';
 import { MoneyChart } from '../components/chart';
 import { DateField, DateText, dateTextOf, knownAtTextOf, UnitSelect } from '../components/fields';
-import { Field, Loading, LoadError, PageHeader, TableBox } from '../components/ui';
+import { CatalogueSelect, Columns, Field, Loading, LoadError, LoadState, PageHeader, ShowButton, TableBox } from '../components/ui';
 import { chartValue, formatRate } from '../format';
 import { useI18n } from '../i18n';
 import { href, Link, useQueryState } from '../router';
@@ -81,30 +81,22 @@ export function OverviewPage() {
     };
   }, [subProjects.data, moneyUnit, unitName, t]);
 
-  const figureCells = (f: Figures) => (
-    <>
-      <td className="num" data-label={t('measure.plan')}>
-        {money(f.plan)}
+  // The figure columns, shared by the components' table and the lines' table.
+  const columns: readonly { key: string; label: string; value: (f: Figures) => string }[] = [
+    { key: 'plan', label: t('measure.plan'), value: (f) => money(f.plan) },
+    ...carriedHeaders.map((c) => ({ key: `carried-${c.key}`, label: c.label, value: (f: Figures) => money(carried(f, c.key)) })),
+    { key: 'allocated', label: t('measure.allocated'), value: (f) => money(f.allocated) },
+    { key: 'unallocated', label: t('measure.unallocated'), value: (f) => money(f.unallocated) },
+    { key: 'disbursed', label: t('measure.disbursed'), value: (f) => money(f.disbursed) },
+    { key: 'rate', label: t('measure.rate'), value: (f) => formatRate(f.disbursementRateOfPlan) },
+  ];
+  const header = (first: string) => <Columns columns={[first, ...columns.map((c) => ({ key: c.key, label: c.label, num: true }))]} />;
+  const figureCells = (f: Figures) =>
+    columns.map((c) => (
+      <td key={c.key} className="num" data-label={c.label}>
+        {c.value(f)}
       </td>
-      {carriedHeaders.map((c) => (
-        <td key={c.key} className="num" data-label={c.label}>
-          {money(carried(f, c.key))}
-        </td>
-      ))}
-      <td className="num" data-label={t('measure.allocated')}>
-        {money(f.allocated)}
-      </td>
-      <td className="num" data-label={t('measure.unallocated')}>
-        {money(f.unallocated)}
-      </td>
-      <td className="num" data-label={t('measure.disbursed')}>
-        {money(f.disbursed)}
-      </td>
-      <td className="num" data-label={t('measure.rate')}>
-        {formatRate(f.disbursementRateOfPlan)}
-      </td>
-    </>
-  );
+    ));
 
   const subsOf = (project: string): BalanceRow[] => (subProjects.data?.rows ?? []).filter((r) => r.group.project === project && r.group.subProject !== project);
   const loadError = years.error ?? projects.error ?? subProjects.error;
@@ -125,37 +117,11 @@ export function OverviewPage() {
             </select>
           )}
         </Field>
-        <Field label={t('common.source')}>
-          {(p) => (
-            <select {...p} name="source" value={draft.source} onChange={(e) => setDraft({ ...draft, source: e.target.value })}>
-              <option value="">{t('common.all')}</option>
-              {catalogue?.sources.map((s) => (
-                <option key={s.code} value={s.code}>
-                  {s.code} – {name(s, s.code)}
-                </option>
-              ))}
-            </select>
-          )}
-        </Field>
-        <Field label={t('common.capitalType')}>
-          {(p) => (
-            <select {...p} name="capitalType" value={draft.capitalType} onChange={(e) => setDraft({ ...draft, capitalType: e.target.value })}>
-              <option value="">{t('common.all')}</option>
-              {catalogue?.capitalTypes.map((s) => (
-                <option key={s.code} value={s.code}>
-                  {s.code} – {name(s, s.code)}
-                </option>
-              ))}
-            </select>
-          )}
-        </Field>
+        <CatalogueSelect label={t('common.source')} name="source" value={draft.source} onChange={(v) => setDraft({ ...draft, source: v })} options={catalogue?.sources} first={t('common.all')} />
+        <CatalogueSelect label={t('common.capitalType')} name="capitalType" value={draft.capitalType} onChange={(v) => setDraft({ ...draft, capitalType: v })} options={catalogue?.capitalTypes} first={t('common.all')} />
         <DateField label={t('common.asOf')} value={draft.asOf} onChange={(v: DateText) => setDraft({ ...draft, asOf: v })} name="asOf" help={t('common.asOfHelp')} />
         <DateField label={t('common.knownAt')} value={draft.knownAt} onChange={(v: DateText) => setDraft({ ...draft, knownAt: v })} name="knownAt" knownAt help={t('common.knownAtHelp')} />
-        <div className="actions">
-          <button type="submit" className="primary">
-            {t('common.show')}
-          </button>
-        </div>
+        <ShowButton />
       </form>
 
       {loadError && <LoadError error={loadError} onRetry={() => (years.reload(), projects.reload(), subProjects.reload())} />}
@@ -175,31 +141,7 @@ export function OverviewPage() {
             </p>
             <TableBox label={t('overview.table')}>
               <table className="figures stack" data-testid="overview-table">
-                <thead>
-                  <tr>
-                    <th scope="col">{t('common.component')}</th>
-                    <th scope="col" className="num">
-                      {t('measure.plan')}
-                    </th>
-                    {carriedHeaders.map((c) => (
-                      <th key={c.key} scope="col" className="num">
-                        {c.label}
-                      </th>
-                    ))}
-                    <th scope="col" className="num">
-                      {t('measure.allocated')}
-                    </th>
-                    <th scope="col" className="num">
-                      {t('measure.unallocated')}
-                    </th>
-                    <th scope="col" className="num">
-                      {t('measure.disbursed')}
-                    </th>
-                    <th scope="col" className="num">
-                      {t('measure.rate')}
-                    </th>
-                  </tr>
-                </thead>
+                {header(t('common.component'))}
                 <tbody>
                   {projects.data.rows.map((p) => {
                     const code = String(p.group.project);
@@ -257,36 +199,11 @@ export function OverviewPage() {
       {component && (
         <section aria-labelledby="overview-lines" className="card">
           <h2 id="overview-lines">{t('overview.linesOf', { component: `${component} ${componentName(component)}` })}</h2>
-          {lines.loading && <Loading />}
-          {lines.error && <LoadError error={lines.error} onRetry={lines.reload} />}
+          <LoadState loaded={lines} />
           {lines.data && (
             <TableBox label={t('overview.lines')}>
               <table className="figures stack" data-testid="lines-table">
-                <thead>
-                  <tr>
-                    <th scope="col">{t('common.line')}</th>
-                    <th scope="col" className="num">
-                      {t('measure.plan')}
-                    </th>
-                    {carriedHeaders.map((c) => (
-                      <th key={c.key} scope="col" className="num">
-                        {c.label}
-                      </th>
-                    ))}
-                    <th scope="col" className="num">
-                      {t('measure.allocated')}
-                    </th>
-                    <th scope="col" className="num">
-                      {t('measure.unallocated')}
-                    </th>
-                    <th scope="col" className="num">
-                      {t('measure.disbursed')}
-                    </th>
-                    <th scope="col" className="num">
-                      {t('measure.rate')}
-                    </th>
-                  </tr>
-                </thead>
+                {header(t('common.line'))}
                 <tbody>
                   {lines.data.rows.map((l) => (
                     <tr key={l.stream}>

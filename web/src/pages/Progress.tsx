@@ -1,7 +1,7 @@
 /** Progress per sub-project: activities by kind and status, beneficiaries by category, outputs against targets. */
 import { FormEvent, useEffect, useState } from 'react';
 import { DateField, DateText, dateTextOf, UnitSelect } from '../components/fields';
-import { Field, Loading, LoadError, PageHeader, TableBox } from '../components/ui';
+import { CatalogueSelect, Columns, LoadState, PageHeader, ShowButton, TableBox } from '../components/ui';
 import { formatQuantity, formatRate } from '../format';
 import { useI18n } from '../i18n';
 import { useQueryState } from '../router';
@@ -12,7 +12,7 @@ import type { ActivityStatus, ProgressComponent, ProgressResult } from '../types
 const STATUSES: readonly ActivityStatus[] = ['registered', 'allocated', 'disbursing', 'completed'];
 
 export function ProgressPage() {
-  const { t, name } = useI18n();
+  const { t } = useI18n();
   const session = useSession();
   const catalogue = useCatalogue();
   const [query, setQuery] = useQueryState();
@@ -34,27 +34,11 @@ export function ProgressPage() {
       <PageHeader title={t('progress.title')} intro={t('progress.intro')} />
       <form className="filters card" onSubmit={apply}>
         <UnitSelect value={draft.unit} onChange={(u) => setDraft({ ...draft, unit: u })} />
-        <Field label={t('common.component')}>
-          {(p) => (
-            <select {...p} name="component" value={draft.component} onChange={(e) => setDraft({ ...draft, component: e.target.value })}>
-              <option value="">{t('common.all')}</option>
-              {catalogue?.components.map((c) => (
-                <option key={c.code} value={c.code}>
-                  {c.code} – {name(c, c.code)}
-                </option>
-              ))}
-            </select>
-          )}
-        </Field>
+        <CatalogueSelect label={t('common.component')} name="component" value={draft.component} onChange={(v) => setDraft({ ...draft, component: v })} options={catalogue?.components} first={t('common.all')} />
         <DateField label={t('common.asOf')} value={draft.asOf} onChange={(v: DateText) => setDraft({ ...draft, asOf: v })} name="asOf" help={t('common.asOfHelp')} />
-        <div className="actions">
-          <button type="submit" className="primary">
-            {t('common.show')}
-          </button>
-        </div>
+        <ShowButton />
       </form>
-      {progress.loading && <Loading />}
-      {progress.error && <LoadError error={progress.error} onRetry={progress.reload} />}
+      <LoadState loaded={progress} />
       {progress.data && (
         <>
           <p className="meta">{t('common.position', { position: progress.data.position })}</p>
@@ -92,25 +76,15 @@ function SubProject({ c }: { c: ProgressComponent }) {
       ) : (
         <TableBox label={`${c.component} ${t('progress.activities')}`}>
           <table className="figures compact">
-            <thead>
-              <tr>
-                <th scope="col">{t('progress.kind')}</th>
-                <th scope="col" className="num">
-                  {t('progress.count')}
-                </th>
-                {STATUSES.map((s) => (
-                  <th key={s} scope="col" className="num">
-                    {t(`status.${s}`)}
-                  </th>
-                ))}
-                <th scope="col" className="num">
-                  {t('measure.allocated')}
-                </th>
-                <th scope="col" className="num">
-                  {t('measure.disbursed')}
-                </th>
-              </tr>
-            </thead>
+            <Columns
+              columns={[
+                t('progress.kind'),
+                { label: t('progress.count'), num: true },
+                ...STATUSES.map((s) => ({ label: t(`status.${s}`), num: true })),
+                { label: t('measure.allocated'), num: true },
+                { label: t('measure.disbursed'), num: true },
+              ]}
+            />
             <tbody>
               {c.byKind.map((k) => (
                 <tr key={k.kind}>
@@ -137,14 +111,7 @@ function SubProject({ c }: { c: ProgressComponent }) {
         <>
           <TableBox label={`${c.component} ${t('progress.beneficiaries')}`}>
             <table className="figures compact">
-              <thead>
-                <tr>
-                  <th scope="col">{t('progress.category')}</th>
-                  <th scope="col" className="num">
-                    {t('progress.households')}
-                  </th>
-                </tr>
-              </thead>
+              <Columns columns={[t('progress.category'), { label: t('progress.households'), num: true }]} />
               <tbody>
                 {beneficiaries.map(([code, n]) => (
                   <tr key={code}>
@@ -165,18 +132,7 @@ function SubProject({ c }: { c: ProgressComponent }) {
         <>
           <TableBox label={`${c.component} ${t('progress.outputs')}`}>
             <table className="figures compact">
-              <thead>
-                <tr>
-                  <th scope="col">{t('progress.indicator')}</th>
-                  <th scope="col" className="num">
-                    {t('progress.target')}
-                  </th>
-                  <th scope="col" className="num">
-                    {t('progress.achieved')}
-                  </th>
-                  <th scope="col">{t('progress.rateOfTarget')}</th>
-                </tr>
-              </thead>
+              <Columns columns={[t('progress.indicator'), { label: t('progress.target'), num: true }, { label: t('progress.achieved'), num: true }, t('progress.rateOfTarget')]} />
               <tbody>
                 {c.outputs.map((o) => {
                   const pct = o.rateOfTarget === null ? null : Math.min(100, Number(o.rateOfTarget) * 100);

@@ -1,7 +1,7 @@
 /** Reconciliation: every figure the documents state that the ledger contradicts, each with the document's own words. */
 import { FormEvent, useEffect, useMemo, useState } from 'react';
 import { UnitSelect } from '../components/fields';
-import { Field, Loading, LoadError, PageHeader } from '../components/ui';
+import { Field, LoadState, PageHeader, ShowButton } from '../components/ui';
 import { formatDate, formatMoney, formatQuantity } from '../format';
 import { useI18n } from '../i18n';
 import { useQueryState } from '../router';
@@ -56,14 +56,9 @@ export function ReconciliationPage() {
           )}
         </Field>
         {session && <UnitOrAll value={draft.unit} fallback={session.unit} onChange={(u) => setDraft({ ...draft, unit: u })} />}
-        <div className="actions">
-          <button type="submit" className="primary">
-            {t('common.show')}
-          </button>
-        </div>
+        <ShowButton />
       </form>
-      {recon.loading && <Loading />}
-      {recon.error && <LoadError error={recon.error} onRetry={recon.reload} />}
+      <LoadState loaded={recon} />
       {recon.data && (
         <>
           <p className="summary" data-testid="recon-summary">

@@ -1,22 +1,23 @@
 /** Forms of the commands about activities: register one, reclassify it, record its outputs. */
 import { FormEvent, useState } from 'react';
 import {
+  BasisAndDate,
   BasisFields,
   BasisValue,
-  CommandOutcomeView,
+  CommandForm,
   EffectiveDateField,
   emptyBasis,
   FieldErrors,
-  LineSelect,
   lineKeyOf,
+  LineSelect,
   readAmount,
   readBasis,
+  readBasisAndDate,
   readDate,
-  SubmitRow,
   useCommandForm,
 } from '../../components/command-form';
 import { UnitSelect } from '../../components/fields';
-import { Field } from '../../components/ui';
+import { CatalogueSelect, Field, TextField } from '../../components/ui';
 import { useI18n } from '../../i18n';
 import { useCatalogue } from '../../state';
 import { ActivityField, FormProps } from './money-forms';
@@ -42,9 +43,7 @@ function QuantityRows({ legend, rows, onChange, errors, path }: { legend: string
               </select>
             )}
           </Field>
-          <Field label={`${t('record.quantity')} ${i + 1}`} error={errors.at(`${path}[${i}].quantity`)}>
-            {(p) => <input {...p} inputMode="decimal" value={r.quantity} onChange={(e) => onChange(rows.map((x, j) => (j === i ? { ...x, quantity: e.target.value } : x)))} />}
-          </Field>
+          <TextField label={`${t('record.quantity')} ${i + 1}`} error={errors.at(`${path}[${i}].quantity`)} inputMode="decimal" value={r.quantity} onChange={(quantity) => onChange(rows.map((row, j) => (j === i ? { ...row, quantity } : row)))} />
           <button type="button" onClick={() => onChange(rows.filter((_, j) => j !== i))}>
             {t('record.remove')}
           </button>
@@ -82,7 +81,7 @@ const readBeneficiaries = (value: Record<string, string>) => {
 };
 
 export function RegisterActivityForm(props: FormProps) {
-  const { t, name } = useI18n();
+  const { t } = useI18n();
   const catalogue = useCatalogue();
   const { outcome, errors, run } = useCommandForm(props.onSaved);
   const [v, setV] = useState({
@@ -112,59 +111,27 @@ export function RegisterActivityForm(props: FormProps) {
         ...(v.investor.trim() ? { investor: v.investor.trim() } : {}),
         ...readBeneficiaries(v.beneficiaries),
         ...(v.targets.length ? { targets: readQuantities(t, local, 'targets', v.targets) } : {}),
-        decision: readBasis(t, local, 'decision', v.decision),
-        effectiveDate: readDate(t, local, 'effectiveDate', v.effectiveDate),
+        ...readBasisAndDate(t, local, 'decision', v.decision, v.effectiveDate),
       }),
     );
   };
   return (
-    <form onSubmit={submit} noValidate className="form-grid" aria-label={t('record.cmd.register-activity')}>
-      <Field label={t('record.activityId')} help={t('record.activityIdHelp')} error={errors.at('activityId')}>
-        {(p) => <input {...p} name="activityId" value={v.activityId} onChange={(e) => setV({ ...v, activityId: e.target.value })} />}
-      </Field>
-      <Field label={t('record.activityName')} error={errors.at('name')} className="wide">
-        {(p) => <input {...p} name="name" value={v.name} onChange={(e) => setV({ ...v, name: e.target.value })} />}
-      </Field>
-      <Field label={t('common.component')} error={errors.at('component')}>
-        {(p) => (
-          <select {...p} name="component" value={v.component} onChange={(e) => setV({ ...v, component: e.target.value, kind: '' })}>
-            <option value="">{t('record.choose')}</option>
-            {catalogue?.components.map((c) => (
-              <option key={c.code} value={c.code}>
-                {c.code} – {name(c, c.code)}
-              </option>
-            ))}
-          </select>
-        )}
-      </Field>
-      <Field label={t('record.kind')} error={errors.at('kind')}>
-        {(p) => (
-          <select {...p} name="kind" value={v.kind} onChange={(e) => setV({ ...v, kind: e.target.value })}>
-            <option value="">{t('record.choose')}</option>
-            {kinds.map((k) => (
-              <option key={k.code} value={k.code}>
-                {name(k, k.code)}
-              </option>
-            ))}
-          </select>
-        )}
-      </Field>
+    <CommandForm label={t('record.cmd.register-activity')} onSubmit={submit} outcome={outcome}>
+      <TextField label={t('record.activityId')} help={t('record.activityIdHelp')} error={errors.at('activityId')} name="activityId" value={v.activityId} onChange={(x) => setV({ ...v, activityId: x })} />
+      <TextField label={t('record.activityName')} error={errors.at('name')} wide name="name" value={v.name} onChange={(x) => setV({ ...v, name: x })} />
+      <CatalogueSelect label={t('common.component')} name="component" value={v.component} onChange={(x) => setV({ ...v, component: x, kind: '' })} options={catalogue?.components} first={t('record.choose')} error={errors.at('component')} />
+      <CatalogueSelect label={t('record.kind')} name="kind" value={v.kind} onChange={(x) => setV({ ...v, kind: x })} options={kinds} first={t('record.choose')} error={errors.at('kind')} showCode={false} />
       <UnitSelect value={v.unit} onChange={(u) => setV({ ...v, unit: u })} />
-      <Field label={t('record.investor')} error={errors.at('investor')}>
-        {(p) => <input {...p} name="investor" value={v.investor} onChange={(e) => setV({ ...v, investor: e.target.value })} />}
-      </Field>
+      <TextField label={t('record.investor')} error={errors.at('investor')} name="investor" value={v.investor} onChange={(x) => setV({ ...v, investor: x })} />
       <Beneficiaries value={v.beneficiaries} onChange={(b) => setV({ ...v, beneficiaries: b })} errors={errors} />
       <QuantityRows legend={t('record.targets')} rows={v.targets} onChange={(r) => setV({ ...v, targets: r })} errors={errors} path="targets" />
-      <BasisFields kind="decision" value={v.decision} onChange={(x) => setV({ ...v, decision: x })} errors={errors} />
-      <EffectiveDateField value={v.effectiveDate} onChange={(x) => setV({ ...v, effectiveDate: x })} errors={errors} />
-      <CommandOutcomeView outcome={outcome} />
-      <SubmitRow outcome={outcome} />
-    </form>
+      <BasisAndDate kind="decision" value={v.decision} onChange={(x) => setV({ ...v, decision: x })} date={v.effectiveDate} onDate={(x) => setV({ ...v, effectiveDate: x })} errors={errors} />
+    </CommandForm>
   );
 }
 
 export function ReclassifyForm(props: FormProps) {
-  const { t, name } = useI18n();
+  const { t } = useI18n();
   const catalogue = useCatalogue();
   const { moneyUnit, outcome, errors, run } = useCommandForm(props.onSaved);
   const [v, setV] = useState({
@@ -189,50 +156,23 @@ export function ReclassifyForm(props: FormProps) {
         ...(v.toComponent ? { toComponent: v.toComponent } : {}),
         reason: v.reason.trim(),
         ...(v.moves.length ? { moves: v.moves.map((m, i) => ({ from: key(m.from), to: key(m.to), amount: readAmount(t, local, `moves[${i}].amount`, m.amount, moneyUnit) })) } : {}),
-        decision: readBasis(t, local, 'decision', v.decision),
-        effectiveDate: readDate(t, local, 'effectiveDate', v.effectiveDate),
+        ...readBasisAndDate(t, local, 'decision', v.decision, v.effectiveDate),
       }),
     );
   };
   return (
-    <form onSubmit={submit} noValidate className="form-grid" aria-label={t('record.cmd.reclassify')}>
+    <CommandForm label={t('record.cmd.reclassify')} onSubmit={submit} outcome={outcome}>
       <ActivityField label={t('record.activityId')} value={v.activityId} onChange={(x) => setV({ ...v, activityId: x })} options={props.activities} error={errors.at('activityId')} />
-      <Field label={t('record.toKind')} error={errors.at('toKind')}>
-        {(p) => (
-          <select {...p} name="toKind" value={v.toKind} onChange={(e) => setV({ ...v, toKind: e.target.value })}>
-            <option value="">{t('record.choose')}</option>
-            {catalogue?.activityKinds.map((k) => (
-              <option key={k.code} value={k.code}>
-                {name(k, k.code)}
-              </option>
-            ))}
-          </select>
-        )}
-      </Field>
-      <Field label={t('record.toComponent')} error={errors.at('toComponent')}>
-        {(p) => (
-          <select {...p} name="toComponent" value={v.toComponent} onChange={(e) => setV({ ...v, toComponent: e.target.value })}>
-            <option value="">{t('record.sameComponent')}</option>
-            {catalogue?.components.map((c) => (
-              <option key={c.code} value={c.code}>
-                {c.code} – {name(c, c.code)}
-              </option>
-            ))}
-          </select>
-        )}
-      </Field>
-      <Field label={t('record.reason')} error={errors.at('reason')} className="wide">
-        {(p) => <input {...p} name="reason" value={v.reason} onChange={(e) => setV({ ...v, reason: e.target.value })} />}
-      </Field>
+      <CatalogueSelect label={t('record.toKind')} name="toKind" value={v.toKind} onChange={(x) => setV({ ...v, toKind: x })} options={catalogue?.activityKinds} first={t('record.choose')} error={errors.at('toKind')} showCode={false} />
+      <CatalogueSelect label={t('record.toComponent')} name="toComponent" value={v.toComponent} onChange={(x) => setV({ ...v, toComponent: x })} options={catalogue?.components} first={t('record.sameComponent')} error={errors.at('toComponent')} />
+      <TextField label={t('record.reason')} error={errors.at('reason')} wide name="reason" value={v.reason} onChange={(x) => setV({ ...v, reason: x })} />
       <fieldset className="group wide">
         <legend>{t('record.moves')}</legend>
         {v.moves.map((m, i) => (
           <div className="row-fields" key={i}>
             <LineSelect lines={props.lines} value={m.from} label={`${t('record.fromLine')} ${i + 1}`} error={errors.at(`moves[${i}].from`)} onChange={(x) => setV({ ...v, moves: v.moves.map((y, j) => (j === i ? { ...y, from: x } : y)) })} name={`moves-${i}-from`} />
             <LineSelect lines={props.lines} value={m.to} label={`${t('record.toLine')} ${i + 1}`} error={errors.at(`moves[${i}].to`)} onChange={(x) => setV({ ...v, moves: v.moves.map((y, j) => (j === i ? { ...y, to: x } : y)) })} name={`moves-${i}-to`} />
-            <Field label={`${t('common.amount')} ${i + 1}`} error={errors.at(`moves[${i}].amount`)}>
-              {(p) => <input {...p} inputMode="decimal" value={m.amount} onChange={(e) => setV({ ...v, moves: v.moves.map((y, j) => (j === i ? { ...y, amount: e.target.value } : y)) })} />}
-            </Field>
+            <TextField label={`${t('common.amount')} ${i + 1}`} error={errors.at(`moves[${i}].amount`)} inputMode="decimal" value={m.amount} onChange={(x) => setV({ ...v, moves: v.moves.map((y, j) => (j === i ? { ...y, amount: x } : y)) })} />
             <button type="button" onClick={() => setV({ ...v, moves: v.moves.filter((_, j) => j !== i) })}>
               {t('record.remove')}
             </button>
@@ -242,11 +182,8 @@ export function ReclassifyForm(props: FormProps) {
           {t('record.addMove')}
         </button>
       </fieldset>
-      <BasisFields kind="decision" value={v.decision} onChange={(x) => setV({ ...v, decision: x })} errors={errors} />
-      <EffectiveDateField value={v.effectiveDate} onChange={(x) => setV({ ...v, effectiveDate: x })} errors={errors} />
-      <CommandOutcomeView outcome={outcome} />
-      <SubmitRow outcome={outcome} />
-    </form>
+      <BasisAndDate kind="decision" value={v.decision} onChange={(x) => setV({ ...v, decision: x })} date={v.effectiveDate} onDate={(x) => setV({ ...v, effectiveDate: x })} errors={errors} />
+    </CommandForm>
   );
 }
 
@@ -289,7 +226,7 @@ export function OutputsForm(props: FormProps) {
     );
   };
   return (
-    <form onSubmit={submit} noValidate className="form-grid" aria-label={t('record.cmd.outputs')}>
+    <CommandForm label={t('record.cmd.outputs')} onSubmit={submit} outcome={outcome}>
       <ActivityField label={t('record.activityId')} value={v.activityId} onChange={(x) => setV({ ...v, activityId: x })} options={props.activities} error={errors.at('activityId')} />
       <QuantityRows legend={t('record.outputs')} rows={v.outputs} onChange={(r) => setV({ ...v, outputs: r })} errors={errors} path="outputs" />
       <Beneficiaries value={v.beneficiaries} onChange={(b) => setV({ ...v, beneficiaries: b })} errors={errors} />
@@ -311,23 +248,13 @@ export function OutputsForm(props: FormProps) {
       ) : (
         <fieldset className="group">
           <legend>{t('common.document')}</legend>
-          <Field label={t('record.documentTitle')} error={errors.at('document.title')}>
-            {(p) => <input {...p} name="document.title" value={v.document.title} onChange={(e) => setV({ ...v, document: { ...v.document, title: e.target.value } })} />}
-          </Field>
-          <Field label={t('record.documentNumber')} error={errors.at('document.number')}>
-            {(p) => <input {...p} name="document.number" value={v.document.number} onChange={(e) => setV({ ...v, document: { ...v.document, number: e.target.value } })} />}
-          </Field>
-          <Field label={t('record.documentDate')} help={t('record.dateHelp')} error={errors.at('document.date')}>
-            {(p) => <input {...p} name="document.date" placeholder="dd/mm/yyyy" value={v.document.date} onChange={(e) => setV({ ...v, document: { ...v.document, date: e.target.value } })} />}
-          </Field>
-          <Field label={t('record.decisionIssuer')} error={errors.at('document.issuer')}>
-            {(p) => <input {...p} name="document.issuer" value={v.document.issuer} onChange={(e) => setV({ ...v, document: { ...v.document, issuer: e.target.value } })} />}
-          </Field>
+          <TextField label={t('record.documentTitle')} error={errors.at('document.title')} name="document.title" value={v.document.title} onChange={(x) => setV({ ...v, document: { ...v.document, title: x } })} />
+          <TextField label={t('record.documentNumber')} error={errors.at('document.number')} name="document.number" value={v.document.number} onChange={(x) => setV({ ...v, document: { ...v.document, number: x } })} />
+          <TextField label={t('record.documentDate')} help={t('record.dateHelp')} error={errors.at('document.date')} name="document.date" placeholder="dd/mm/yyyy" value={v.document.date} onChange={(x) => setV({ ...v, document: { ...v.document, date: x } })} />
+          <TextField label={t('record.decisionIssuer')} error={errors.at('document.issuer')} name="document.issuer" value={v.document.issuer} onChange={(x) => setV({ ...v, document: { ...v.document, issuer: x } })} />
         </fieldset>
       )}
       <EffectiveDateField value={v.effectiveDate} onChange={(x) => setV({ ...v, effectiveDate: x })} errors={errors} />
-      <CommandOutcomeView outcome={outcome} />
-      <SubmitRow outcome={outcome} />
-    </form>
+    </CommandForm>
   );
 }

@@ -3,21 +3,19 @@ import { FormEvent, useId, useState } from 'react';
 import type { CommandResult } from '../../api';
 import {
   AmountField,
-  BasisFields,
+  BasisAndDate,
   BasisValue,
-  CommandOutcomeView,
-  EffectiveDateField,
+  CommandForm,
   emptyBasis,
-  LineSelect,
   lineKeyOf,
+  LineSelect,
   readAmount,
-  readBasis,
+  readBasisAndDate,
   readDate,
-  SubmitRow,
   useCommandForm,
 } from '../../components/command-form';
 import { UnitSelect } from '../../components/fields';
-import { Field } from '../../components/ui';
+import { CatalogueSelect, Field, TextField } from '../../components/ui';
 import { formatDate } from '../../format';
 import { useI18n } from '../../i18n';
 import { useCatalogue, useMoney } from '../../state';
@@ -75,7 +73,7 @@ export function ActivityField({
 }
 
 export function AssignPlanForm(props: FormProps) {
-  const { t, name } = useI18n();
+  const { t } = useI18n();
   const catalogue = useCatalogue();
   const { moneyUnit, outcome, errors, run } = useCommandForm(props.onSaved);
   const year = new Date().getFullYear();
@@ -112,80 +110,28 @@ export function AssignPlanForm(props: FormProps) {
       },
       amount: readAmount(t, local, 'amount', v.amount, moneyUnit),
       ...(v.note.trim() ? { note: v.note.trim() } : {}),
-      decision: readBasis(t, local, 'decision', v.decision),
-      effectiveDate: readDate(t, local, 'effectiveDate', v.effectiveDate),
+      ...readBasisAndDate(t, local, 'decision', v.decision, v.effectiveDate),
     }));
   };
   return (
-    <form onSubmit={submit} noValidate className="form-grid" aria-label={t('record.cmd.assign-plan')}>
+    <CommandForm label={t('record.cmd.assign-plan')} onSubmit={submit} outcome={outcome}>
       <LineSelect lines={props.lines} value="" onChange={fromLine} label={`${t('common.line')} (${t('record.choose')})`} name="prefill" />
       <fieldset className="group">
         <legend>{t('record.newLine')}</legend>
-        <Field label={t('common.component')} error={errors.at('line.component')}>
-          {(p) => (
-            <select {...p} name="component" value={v.component} onChange={(e) => setValues({ ...v, component: e.target.value, content: '' })}>
-              <option value="">{t('record.choose')}</option>
-              {catalogue?.components.map((c) => (
-                <option key={c.code} value={c.code}>
-                  {c.code} – {name(c, c.code)}
-                </option>
-              ))}
-            </select>
-          )}
-        </Field>
+        <CatalogueSelect label={t('common.component')} name="component" value={v.component} onChange={(x) => setValues({ ...v, component: x, content: '' })} options={catalogue?.components} first={t('record.choose')} error={errors.at('line.component')} />
         {component?.contents && (
-          <Field label={t('record.content')} error={errors.at('line.content')}>
-            {(p) => (
-              <select {...p} name="content" value={v.content} onChange={(e) => set('content', e.target.value)}>
-                <option value="">{t('record.noContent')}</option>
-                {component.contents?.map((c) => (
-                  <option key={c.code} value={c.code}>
-                    {c.code} – {name(c, c.code)}
-                  </option>
-                ))}
-              </select>
-            )}
-          </Field>
+          <CatalogueSelect label={t('record.content')} name="content" value={v.content} onChange={(x) => set('content', x)} options={component.contents} first={t('record.noContent')} error={errors.at('line.content')} />
         )}
-        <Field label={t('common.year')} error={errors.at('line.budgetYear')}>
-          {(p) => <input {...p} name="budgetYear" inputMode="numeric" value={v.budgetYear} onChange={(e) => setValues({ ...v, budgetYear: e.target.value, originYear: e.target.value })} />}
-        </Field>
-        <Field label={t('record.originYear')} error={errors.at('line.originYear')}>
-          {(p) => <input {...p} name="originYear" inputMode="numeric" value={v.originYear} onChange={(e) => set('originYear', e.target.value)} />}
-        </Field>
-        <Field label={t('common.source')} error={errors.at('line.source')}>
-          {(p) => (
-            <select {...p} name="source" value={v.source} onChange={(e) => set('source', e.target.value)}>
-              {catalogue?.sources.map((s) => (
-                <option key={s.code} value={s.code}>
-                  {s.code} – {name(s, s.code)}
-                </option>
-              ))}
-            </select>
-          )}
-        </Field>
-        <Field label={t('common.capitalType')} error={errors.at('line.capitalType')}>
-          {(p) => (
-            <select {...p} name="capitalType" value={v.capitalType} onChange={(e) => set('capitalType', e.target.value)}>
-              {catalogue?.capitalTypes.map((s) => (
-                <option key={s.code} value={s.code}>
-                  {s.code} – {name(s, s.code)}
-                </option>
-              ))}
-            </select>
-          )}
-        </Field>
+        <TextField label={t('common.year')} error={errors.at('line.budgetYear')} name="budgetYear" inputMode="numeric" value={v.budgetYear} onChange={(x) => setValues({ ...v, budgetYear: x, originYear: x })} />
+        <TextField label={t('record.originYear')} error={errors.at('line.originYear')} name="originYear" inputMode="numeric" value={v.originYear} onChange={(x) => set('originYear', x)} />
+        <CatalogueSelect label={t('common.source')} name="source" value={v.source} onChange={(x) => set('source', x)} options={catalogue?.sources} error={errors.at('line.source')} />
+        <CatalogueSelect label={t('common.capitalType')} name="capitalType" value={v.capitalType} onChange={(x) => set('capitalType', x)} options={catalogue?.capitalTypes} error={errors.at('line.capitalType')} />
         <UnitSelect value={v.unit} onChange={(u) => set('unit', u)} />
       </fieldset>
       <AmountField value={v.amount} onChange={(x) => set('amount', x)} error={errors.at('amount')} />
-      <Field label={t('record.note')} error={errors.at('note')}>
-        {(p) => <input {...p} name="note" value={v.note} onChange={(e) => set('note', e.target.value)} />}
-      </Field>
-      <BasisFields kind="decision" value={v.decision} onChange={(x) => set('decision', x)} errors={errors} />
-      <EffectiveDateField value={v.effectiveDate} onChange={(x) => set('effectiveDate', x)} errors={errors} />
-      <CommandOutcomeView outcome={outcome} />
-      <SubmitRow outcome={outcome} />
-    </form>
+      <TextField label={t('record.note')} error={errors.at('note')} name="note" value={v.note} onChange={(x) => set('note', x)} />
+      <BasisAndDate kind="decision" value={v.decision} onChange={(x) => set('decision', x)} date={v.effectiveDate} onDate={(x) => set('effectiveDate', x)} errors={errors} />
+    </CommandForm>
   );
 }
 
@@ -198,20 +144,16 @@ export function AllocateForm(props: FormProps) {
       line: lineKeyOf(props.lines.find((l) => l.stream === v.line)),
       activityId: v.activityId.trim(),
       amount: readAmount(t, local, 'amount', v.amount, moneyUnit),
-      decision: readBasis(t, local, 'decision', v.decision),
-      effectiveDate: readDate(t, local, 'effectiveDate', v.effectiveDate),
+      ...readBasisAndDate(t, local, 'decision', v.decision, v.effectiveDate),
     }));
   };
   return (
-    <form onSubmit={submit} noValidate className="form-grid" aria-label={t('record.cmd.allocate')}>
+    <CommandForm label={t('record.cmd.allocate')} onSubmit={submit} outcome={outcome}>
       <LineSelect lines={props.lines} value={v.line} onChange={(x) => set('line', x)} error={errors.at('line')} />
       <ActivityField label={t('record.activityId')} value={v.activityId} onChange={(x) => set('activityId', x)} options={props.activities} error={errors.at('activityId')} />
       <AmountField value={v.amount} onChange={(x) => set('amount', x)} error={errors.at('amount')} />
-      <BasisFields kind="decision" value={v.decision} onChange={(x) => set('decision', x)} errors={errors} />
-      <EffectiveDateField value={v.effectiveDate} onChange={(x) => set('effectiveDate', x)} errors={errors} />
-      <CommandOutcomeView outcome={outcome} />
-      <SubmitRow outcome={outcome} />
-    </form>
+      <BasisAndDate kind="decision" value={v.decision} onChange={(x) => set('decision', x)} date={v.effectiveDate} onDate={(x) => set('effectiveDate', x)} errors={errors} />
+    </CommandForm>
   );
 }
 
@@ -226,23 +168,17 @@ export function DisburseForm(props: FormProps) {
       activityId: v.activityId.trim(),
       ...(v.disbursementId.trim() ? { disbursementId: v.disbursementId.trim() } : {}),
       amount: readAmount(t, local, 'amount', v.amount, moneyUnit),
-      voucher: readBasis(t, local, 'voucher', v.voucher),
-      effectiveDate: readDate(t, local, 'effectiveDate', v.effectiveDate),
+      ...readBasisAndDate(t, local, 'voucher', v.voucher, v.effectiveDate),
     }));
   };
   return (
-    <form onSubmit={submit} noValidate className="form-grid" aria-label={t('record.cmd.disburse')}>
+    <CommandForm label={t('record.cmd.disburse')} onSubmit={submit} outcome={outcome}>
       <LineSelect lines={props.lines} value={v.line} onChange={(x) => set('line', x)} error={errors.at('line')} />
       <ActivityField label={t('record.activityId')} value={v.activityId} onChange={(x) => set('activityId', x)} options={details.activities} error={errors.at('activityId')} />
-      <Field label={t('record.disbursementId')} help={t('record.disbursementIdHelp')} error={errors.at('disbursementId')}>
-        {(p) => <input {...p} name="disbursementId" value={v.disbursementId} onChange={(e) => set('disbursementId', e.target.value)} />}
-      </Field>
+      <TextField label={t('record.disbursementId')} help={t('record.disbursementIdHelp')} error={errors.at('disbursementId')} name="disbursementId" value={v.disbursementId} onChange={(x) => set('disbursementId', x)} />
       <AmountField value={v.amount} onChange={(x) => set('amount', x)} error={errors.at('amount')} />
-      <BasisFields kind="voucher" value={v.voucher} onChange={(x) => set('voucher', x)} errors={errors} />
-      <EffectiveDateField value={v.effectiveDate} onChange={(x) => set('effectiveDate', x)} errors={errors} />
-      <CommandOutcomeView outcome={outcome} />
-      <SubmitRow outcome={outcome} />
-    </form>
+      <BasisAndDate kind="voucher" value={v.voucher} onChange={(x) => set('voucher', x)} date={v.effectiveDate} onDate={(x) => set('effectiveDate', x)} errors={errors} />
+    </CommandForm>
   );
 }
 
@@ -257,12 +193,11 @@ export function ReverseForm(props: FormProps) {
       line: lineKeyOf(props.lines.find((l) => l.stream === v.line)),
       disbursementId: v.disbursementId,
       reason: v.reason.trim(),
-      voucher: readBasis(t, local, 'voucher', v.voucher),
-      effectiveDate: readDate(t, local, 'effectiveDate', v.effectiveDate),
+      ...readBasisAndDate(t, local, 'voucher', v.voucher, v.effectiveDate),
     }));
   };
   return (
-    <form onSubmit={submit} noValidate className="form-grid" aria-label={t('record.cmd.reverse-disbursement')}>
+    <CommandForm label={t('record.cmd.reverse-disbursement')} onSubmit={submit} outcome={outcome}>
       <LineSelect lines={props.lines} value={v.line} onChange={(x) => set('line', x)} error={errors.at('line')} />
       <Field label={t('record.disbursement')} error={errors.at('disbursementId')} className="wide">
         {(p) => (
@@ -276,14 +211,9 @@ export function ReverseForm(props: FormProps) {
           </select>
         )}
       </Field>
-      <Field label={t('record.reason')} error={errors.at('reason')} className="wide">
-        {(p) => <input {...p} name="reason" value={v.reason} onChange={(e) => set('reason', e.target.value)} />}
-      </Field>
-      <BasisFields kind="voucher" value={v.voucher} onChange={(x) => set('voucher', x)} errors={errors} />
-      <EffectiveDateField value={v.effectiveDate} onChange={(x) => set('effectiveDate', x)} errors={errors} />
-      <CommandOutcomeView outcome={outcome} />
-      <SubmitRow outcome={outcome} />
-    </form>
+      <TextField label={t('record.reason')} error={errors.at('reason')} wide name="reason" value={v.reason} onChange={(x) => set('reason', x)} />
+      <BasisAndDate kind="voucher" value={v.voucher} onChange={(x) => set('voucher', x)} date={v.effectiveDate} onDate={(x) => set('effectiveDate', x)} errors={errors} />
+    </CommandForm>
   );
 }
 
@@ -299,12 +229,11 @@ export function ReturnFundsForm(props: FormProps) {
       amount: readAmount(t, local, 'amount', v.amount, moneyUnit),
       ...(v.activityId.trim() ? { activityId: v.activityId.trim() } : {}),
       reason: v.reason.trim(),
-      decision: readBasis(t, local, 'decision', v.decision),
-      effectiveDate: readDate(t, local, 'effectiveDate', v.effectiveDate),
+      ...readBasisAndDate(t, local, 'decision', v.decision, v.effectiveDate),
     }));
   };
   return (
-    <form onSubmit={submit} noValidate className="form-grid" aria-label={t('record.cmd.return-funds')}>
+    <CommandForm label={t('record.cmd.return-funds')} onSubmit={submit} outcome={outcome}>
       <LineSelect lines={props.lines} value={v.line} onChange={(x) => set('line', x)} error={errors.at('line')} />
       <Field label={t('record.mode')} error={errors.at('mode')}>
         {(p) => (
@@ -316,14 +245,9 @@ export function ReturnFundsForm(props: FormProps) {
       </Field>
       <ActivityField label={t('record.fromActivity')} value={v.activityId} onChange={(x) => set('activityId', x)} options={details.activities} error={errors.at('activityId')} />
       <AmountField value={v.amount} onChange={(x) => set('amount', x)} error={errors.at('amount')} />
-      <Field label={t('record.reason')} error={errors.at('reason')} className="wide">
-        {(p) => <input {...p} name="reason" value={v.reason} onChange={(e) => set('reason', e.target.value)} />}
-      </Field>
-      <BasisFields kind="decision" value={v.decision} onChange={(x) => set('decision', x)} errors={errors} />
-      <EffectiveDateField value={v.effectiveDate} onChange={(x) => set('effectiveDate', x)} errors={errors} />
-      <CommandOutcomeView outcome={outcome} />
-      <SubmitRow outcome={outcome} />
-    </form>
+      <TextField label={t('record.reason')} error={errors.at('reason')} wide name="reason" value={v.reason} onChange={(x) => set('reason', x)} />
+      <BasisAndDate kind="decision" value={v.decision} onChange={(x) => set('decision', x)} date={v.effectiveDate} onDate={(x) => set('effectiveDate', x)} errors={errors} />
+    </CommandForm>
   );
 }
 
@@ -338,23 +262,17 @@ export function CarryOverForm(props: FormProps) {
       amount: readAmount(t, local, 'amount', v.amount, moneyUnit),
       ...(v.activityId.trim() ? { activityId: v.activityId.trim() } : {}),
       deadline: readDate(t, local, 'deadline', v.deadline),
-      decision: readBasis(t, local, 'decision', v.decision),
-      effectiveDate: readDate(t, local, 'effectiveDate', v.effectiveDate),
+      ...readBasisAndDate(t, local, 'decision', v.decision, v.effectiveDate),
     }));
   };
   return (
-    <form onSubmit={submit} noValidate className="form-grid" aria-label={t('record.cmd.carry-over')}>
+    <CommandForm label={t('record.cmd.carry-over')} onSubmit={submit} outcome={outcome}>
       <LineSelect lines={props.lines} value={v.line} onChange={(x) => set('line', x)} error={errors.at('from')} label={t('record.fromLine')} />
       <ActivityField label={t('record.fromActivity')} value={v.activityId} onChange={(x) => set('activityId', x)} options={details.activities} error={errors.at('activityId')} />
       <AmountField value={v.amount} onChange={(x) => set('amount', x)} error={errors.at('amount')} />
-      <Field label={t('record.deadline')} help={t('record.dateHelp')} error={errors.at('deadline')}>
-        {(p) => <input {...p} name="deadline" placeholder="dd/mm/yyyy" inputMode="numeric" value={v.deadline} onChange={(e) => set('deadline', e.target.value)} />}
-      </Field>
-      <BasisFields kind="decision" value={v.decision} onChange={(x) => set('decision', x)} errors={errors} />
-      <EffectiveDateField value={v.effectiveDate} onChange={(x) => set('effectiveDate', x)} errors={errors} />
-      <CommandOutcomeView outcome={outcome} />
-      <SubmitRow outcome={outcome} />
-    </form>
+      <TextField label={t('record.deadline')} help={t('record.dateHelp')} error={errors.at('deadline')} name="deadline" placeholder="dd/mm/yyyy" inputMode="numeric" value={v.deadline} onChange={(x) => set('deadline', x)} />
+      <BasisAndDate kind="decision" value={v.decision} onChange={(x) => set('decision', x)} date={v.effectiveDate} onDate={(x) => set('effectiveDate', x)} errors={errors} />
+    </CommandForm>
   );
 }
 
@@ -386,13 +304,12 @@ export function AdjustForm(props: FormProps) {
         : { line: key(v.line) }),
       amount: readAmount(t, local, 'amount', v.amount, moneyUnit),
       reason: v.reason.trim(),
-      decision: readBasis(t, local, 'decision', v.decision),
-      effectiveDate: readDate(t, local, 'effectiveDate', v.effectiveDate),
+      ...readBasisAndDate(t, local, 'decision', v.decision, v.effectiveDate),
     }));
   };
   const move = v.kind === 'move';
   return (
-    <form onSubmit={submit} noValidate className="form-grid" aria-label={t('record.cmd.adjust')}>
+    <CommandForm label={t('record.cmd.adjust')} onSubmit={submit} outcome={outcome}>
       <Field label={t('record.adjustKind')} error={errors.at('kind')}>
         {(p) => (
           <select {...p} name="kind" value={v.kind} onChange={(e) => set('kind', e.target.value as 'increase' | 'decrease' | 'move')}>
@@ -413,13 +330,8 @@ export function AdjustForm(props: FormProps) {
         </>
       )}
       <AmountField value={v.amount} onChange={(x) => set('amount', x)} error={errors.at('amount')} />
-      <Field label={t('record.reason')} error={errors.at('reason')} className="wide">
-        {(p) => <input {...p} name="reason" value={v.reason} onChange={(e) => set('reason', e.target.value)} />}
-      </Field>
-      <BasisFields kind="decision" value={v.decision} onChange={(x) => set('decision', x)} errors={errors} />
-      <EffectiveDateField value={v.effectiveDate} onChange={(x) => set('effectiveDate', x)} errors={errors} />
-      <CommandOutcomeView outcome={outcome} />
-      <SubmitRow outcome={outcome} />
-    </form>
+      <TextField label={t('record.reason')} error={errors.at('reason')} wide name="reason" value={v.reason} onChange={(x) => set('reason', x)} />
+      <BasisAndDate kind="decision" value={v.decision} onChange={(x) => set('decision', x)} date={v.effectiveDate} onDate={(x) => set('effectiveDate', x)} errors={errors} />
+    </CommandForm>
   );
 }
