@@ -69,6 +69,132 @@ describe('the pages in the browser', () => {
     expect(table.replace(/\s+/g, ' ').trim()).toBe('Kế hoạch vốn Chưa phân bổ Chưa giải ngân Trước 14.279 9.000 12.049 Sau 12.779 7.500 10.549');
   });
 
+  it('records each everyday command through its form: a new line from plan to carry-over, an activity from registration to reclassification', async () => {
+    const { page, errors } = await suite.open();
+    await signIn(page, suite.url, 'can-bo-lan', 'officer', '/ghi-so');
+    const decision = async (form: ReturnType<Page['locator']>, number: string, date: string) => {
+      await form.getByLabel('Số quyết định').fill(number);
+      await form.getByLabel('Ngày quyết định').fill(date);
+      await form.getByLabel('Cơ quan ban hành').fill('UBND huyện Văn Quan');
+    };
+    const voucher = async (form: ReturnType<Page['locator']>, number: string, date: string) => {
+      await form.getByLabel('Số chứng từ').fill(number);
+      await form.getByLabel('Ngày chứng từ').fill(date);
+      await form.getByLabel('Kho bạc').fill('KBNN Văn Quan');
+    };
+    const command = async (label: string) => {
+      await page.getByLabel('Lệnh').selectOption({ label });
+      const form = page.locator(`form[aria-label="${label}"]`);
+      await form.waitFor();
+      return form;
+    };
+    const record = async (form: ReturnType<Page['locator']>) => {
+      const before = await suite.head();
+      await form.getByRole('button', { name: 'Ghi sổ' }).click();
+      const outcome = form.getByTestId('command-outcome');
+      await outcome.waitFor();
+      expect({ outcome: await outcome.innerText() }).toEqual({ outcome: expect.stringMatching(/^Đã ghi sổ: vị trí \d+\./) });
+      expect(await suite.head()).toBeGreaterThan(before);
+    };
+    const LINE = 'DA4.TDA3/NSTW/SN/2024@184';
+    const JOBS = 'VQ24-DA4.TDA3-VIEC-LAM';
+
+    let form = await command('Giao kế hoạch vốn');
+    await form.getByLabel('Dự án / tiểu dự án').selectOption('DA4.TDA3');
+    await form.getByLabel('Năm kế hoạch').fill('2024');
+    await form.getByLabel('Nguồn vốn').selectOption('NSTW');
+    await form.getByLabel('Loại vốn').selectOption('SN');
+    await form.getByLabel('Số tiền (triệu đồng)').fill('200');
+    await decision(form, '3001/QĐ-UBND', '01/08/2024');
+    await record(form);
+
+    form = await command('Đăng ký hoạt động');
+    await form.getByLabel('Mã hoạt động').fill(JOBS);
+    await form.getByLabel('Tên hoạt động').fill('Hỗ trợ việc làm bền vững năm 2024');
+    await form.getByLabel('Dự án / tiểu dự án').selectOption('DA4.TDA3');
+    await form.getByLabel('Loại hoạt động').selectOption('employment-support');
+    await form.getByLabel('Hộ nghèo', { exact: true }).fill('10');
+    await form.getByRole('button', { name: 'Thêm chỉ tiêu' }).click();
+    await form.getByLabel('Chỉ tiêu 1').selectOption('households-supported');
+    await form.getByLabel('Số lượng 1').fill('10');
+    await decision(form, '3002/QĐ-UBND', '02/08/2024');
+    await record(form);
+
+    form = await command('Phân bổ chi tiết');
+    await form.getByLabel('Dòng vốn').selectOption({ label: LINE });
+    await form.getByLabel('Mã hoạt động').fill(JOBS);
+    await form.getByLabel('Số tiền (triệu đồng)').fill('150');
+    await decision(form, '3003/QĐ-UBND', '05/08/2024');
+    await record(form);
+
+    form = await command('Giải ngân');
+    await form.getByLabel('Dòng vốn').selectOption({ label: LINE });
+    await form.getByLabel('Mã hoạt động').fill(JOBS);
+    await form.getByLabel('Mã khoản giải ngân').fill('GN-VL-01');
+    await form.getByLabel('Số tiền (triệu đồng)').fill('50');
+    await voucher(form, 'UNC-0901', '15/08/2024');
+    await record(form);
+
+    form = await command('Thu hồi khoản giải ngân');
+    await form.getByLabel('Dòng vốn').selectOption({ label: LINE });
+    await form.getByLabel('Khoản giải ngân').selectOption('GN-VL-01');
+    await form.getByLabel('Lý do (theo lời văn quyết định)').fill('Chi sai đối tượng, thu hồi');
+    await voucher(form, 'UNC-0902', '20/08/2024');
+    await record(form);
+
+    form = await command('Ghi nhận kết quả');
+    await form.getByLabel('Mã hoạt động').fill(JOBS);
+    await form.getByLabel('Chỉ tiêu 1').selectOption('households-supported');
+    await form.getByLabel('Số lượng 1').fill('4');
+    await form.getByLabel('Tên văn bản (biên bản nghiệm thu, báo cáo)').fill('Biên bản nghiệm thu đợt 1');
+    await form.getByLabel('Ngày văn bản').fill('30/08/2024');
+    await record(form);
+
+    form = await command('Phân loại lại hoạt động');
+    await form.getByLabel('Mã hoạt động').fill(JOBS);
+    await form.getByLabel('Loại hoạt động mới').selectOption({ label: 'Lớp đào tạo, tập huấn' });
+    await form.getByLabel('Lý do (theo lời văn quyết định)').fill('Chuyển sang đào tạo nghề');
+    await decision(form, '3004/QĐ-UBND', '01/09/2024');
+    await record(form);
+
+    form = await command('Nộp trả / hủy dự toán');
+    await form.getByLabel('Dòng vốn').selectOption({ label: LINE });
+    await form.getByLabel('Hình thức').selectOption('returned');
+    await form.getByLabel('Số tiền (triệu đồng)').fill('10');
+    await form.getByLabel('Lý do (theo lời văn quyết định)').fill('Không sử dụng hết');
+    await decision(form, '3005/QĐ-UBND', '15/11/2024');
+    await record(form);
+
+    form = await command('Chuyển nguồn');
+    await form.getByLabel('Từ dòng vốn').selectOption({ label: LINE });
+    await form.getByLabel('Số tiền (triệu đồng)').fill('20');
+    await form.getByLabel('Hạn giải ngân của vốn chuyển nguồn').fill('31/12/2025');
+    await decision(form, '3006/QĐ-UBND', '30/12/2024');
+    await record(form);
+
+    // The line's ledger holds every money command, in order, with its figures.
+    await page.goto(`${suite.url}/so-dong-von?line=${encodeURIComponent('fundline-GNBV-2021-2025:DA4.TDA3:2024:2024:NSTW:SN:184')}`);
+    const rows = page.getByTestId('history-table').locator('tbody tr');
+    await rows.first().waitFor();
+    const types = await rows.locator('td:nth-child(3)').allInnerTexts();
+    expect(types.map((x) => x.split('\n')[0])).toEqual([
+      'Giao kế hoạch vốn',
+      'Phân bổ chi tiết',
+      'Giải ngân',
+      'Thu hồi khoản giải ngân',
+      'Nộp trả / hủy dự toán',
+      'Chuyển nguồn sang năm sau',
+    ]);
+    expect(await page.locator('.balance-line').innerText()).toBe('Số dư: kế hoạch 200 · đã phân bổ 150 · đã giải ngân 0 · chưa giải ngân 170');
+    // The activity counts under its new kind, with its outputs against its target.
+    await page.goto(`${suite.url}/tien-do?component=DA4.TDA3`);
+    const jobs = page.locator('section[data-component="DA4.TDA3"]');
+    await jobs.waitFor();
+    expect(await jobs.locator('table').first().locator('tbody th').allInnerTexts()).toEqual(['Lớp đào tạo, tập huấn']);
+    expect((await jobs.locator('table').nth(2).locator('tbody tr').innerText()).replace(/\s+/g, ' ').trim()).toBe('Hộ được hỗ trợ (hộ) 10 4 40,00 %');
+    expect(errors).toEqual([]);
+  }, 90_000);
+
   it('checks a journal before storing it, listing every problem with its entry, then imports it once', async () => {
     const { page } = await suite.open();
     await signIn(page, suite.url, 'nhap-lieu-mai', 'importer', '/nhap-nhat-ky');
