@@ -10,6 +10,7 @@ import { ledgerValidationPipe } from './api/validation';
 import { LedgerConfig, loadConfig } from './config/ledger-config';
 import { loadDemoData } from './journal/demo';
 import { createEventStore } from './store/create-event-store';
+import { serveWebApp } from './web/serve-web-app';
 import type { EventStore } from './store/event-store.port';
 
 export interface LedgerApp {
@@ -19,7 +20,7 @@ export interface LedgerApp {
   close(): Promise<void>;
 }
 
-/** Builds the HTTP application on an opened store: the API, JSON bodies, validation, error mapping and OpenAPI at /docs. */
+/** Builds the HTTP application on an opened store: the API, JSON bodies, validation, error mapping, OpenAPI at /docs, the web app at /. */
 export async function createApp(config: LedgerConfig, store: EventStore, options: { logger?: boolean } = {}) {
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.with(config, store), new FastifyAdapter({ bodyLimit: 50 * 1024 * 1024 }), {
     logger: options.logger === false ? false : ['error', 'warn', 'log'],
@@ -41,6 +42,7 @@ export async function createApp(config: LedgerConfig, store: EventStore, options
       .build(),
   );
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });
+  await serveWebApp(app, config.webDir);
   return app;
 }
 

@@ -1,7 +1,7 @@
 import { plainToInstance, Transform } from 'class-transformer';
 import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, MinLength, ValidateIf, ValidationError, validateSync } from 'class-validator';
-import { statSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, statSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { BUILT_IN_CATALOGUE_DIR } from '../catalogue/built-in';
 
 /**
@@ -86,6 +86,19 @@ export class LedgerConfig {
 
   @IsString()
   host = '0.0.0.0';
+
+  /** LEDGER_WEB_DIR: the built web app (`npm run build` writes it to dist/web), served at / beside the API. */
+  @IsString()
+  @MinLength(1)
+  webDir: string;
+}
+
+/** The folder of package.json: the same from src/ (tests) and from dist/src/ (npm start). */
+function packageRoot(from: string = __dirname): string {
+  for (let dir = from; ; dir = dirname(dir)) {
+    if (existsSync(join(dir, 'package.json'))) return dir;
+    if (dirname(dir) === dir) return process.cwd();
+  }
 }
 
 /** Builds and validates the configuration from an environment (process.env by default). Throws listing every bad variable. */
@@ -105,6 +118,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     catalogueDir: env.LEDGER_CATALOGUE_DIR || BUILT_IN_CATALOGUE_DIR,
     port: env.PORT ?? 3000,
     host: env.HOST ?? '0.0.0.0',
+    webDir: env.LEDGER_WEB_DIR ?? join(packageRoot(), 'dist', 'web'),
     ...overrides,
   };
   const config = plainToInstance(LedgerConfig, raw);

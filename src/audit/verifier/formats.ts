@@ -1,40 +1,20 @@
 import { createPublicKey, KeyObject, verify } from 'node:crypto';
-import { canonicalJson } from './canonical-json';
 import { leafHash, sha256 } from './merkle';
+import { BUNDLE_FORMAT, bundleText, eventCanonicalText, LoggedEvent, TreeHead, treeHeadText } from './portable';
 
 /**
  * What the ledger hashes and signs, and the audit bundle it hands out. Shared by the ledger and the offline
- * verifier, so both read the same definitions.
+ * verifier, so both read the same definitions; the texts themselves are built in portable.ts.
  */
-
-/**
- * The part of a recorded event its leaf commits to. The global position is left out on purpose: KurrentDB
- * assigns it only at commit, so the event's place in the log is its leaf index instead.
- */
-export interface LoggedEvent {
-  readonly type: string;
-  readonly version: number;
-  readonly stream: string;
-  readonly revision: number;
-  readonly data: unknown;
-  readonly metadata: unknown;
-}
+export { BUNDLE_FORMAT };
+export type { LoggedEvent, TreeHead };
 
 export function eventCanonicalBytes(e: LoggedEvent): Buffer {
-  const { type, version, stream, revision, data, metadata } = e;
-  return Buffer.from(canonicalJson({ type, version, stream, revision, data, metadata }), 'utf8');
+  return Buffer.from(eventCanonicalText(e), 'utf8');
 }
 
 export function eventLeafHash(e: LoggedEvent): Buffer {
   return leafHash(eventCanonicalBytes(e));
-}
-
-export interface TreeHead {
-  readonly treeSize: number;
-  /** MTH of the first treeSize leaves, lowercase hex. */
-  readonly rootHash: string;
-  /** When the ledger signed it (ISO instant, UTC). */
-  readonly timestamp: string;
 }
 
 export interface SignedTreeHead extends TreeHead {
@@ -42,13 +22,10 @@ export interface SignedTreeHead extends TreeHead {
   readonly signature: string;
 }
 
-/** The purpose string keeps a signature over a tree head from ever being taken for one over a bundle, and back. */
+/** The bytes a tree head signature covers (see treeHeadText). */
 export function treeHeadMessage(head: TreeHead): Buffer {
-  const { treeSize, rootHash, timestamp } = head;
-  return Buffer.from(canonicalJson({ purpose: 'gnbv-ledger/tree-head/v1', treeSize, rootHash, timestamp }), 'utf8');
+  return Buffer.from(treeHeadText(head), 'utf8');
 }
-
-export const BUNDLE_FORMAT = 'gnbv-ledger/audit-bundle/v1';
 
 export type BundleSelection =
   | { readonly kind: 'line'; readonly stream: string }
@@ -81,7 +58,7 @@ export interface AuditBundle {
 export type UnsignedAuditBundle = Omit<AuditBundle, 'signature'>;
 
 export function bundleMessage(bundle: UnsignedAuditBundle): Buffer {
-  return Buffer.from(canonicalJson({ purpose: BUNDLE_FORMAT, bundle }), 'utf8');
+  return Buffer.from(bundleText(bundle), 'utf8');
 }
 
 export function publicKeyFromRaw(raw: Buffer): KeyObject {

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { inclusionPathSides } from './portable';
 
 /**
  * RFC 6962 hashing and the RFC 9162 (sections 2.1.3.2 and 2.1.4.2) proof verification algorithms.
@@ -36,25 +37,13 @@ export function verifyInclusion(
   proof: readonly Uint8Array[],
   root: Uint8Array,
 ): boolean {
-  if (!Number.isSafeInteger(index) || !Number.isSafeInteger(size) || index < 0 || index >= size) return false;
-  let fn = index;
-  let sn = size - 1;
+  const sides = inclusionPathSides(index, size, proof.length);
+  if (sides === null) return false;
   let r: Buffer = Buffer.from(leaf);
-  for (const p of proof) {
-    if (sn === 0) return false;
-    if (isOdd(fn) || fn === sn) {
-      r = nodeHash(p, r);
-      while (!isOdd(fn) && fn !== 0) {
-        fn = half(fn);
-        sn = half(sn);
-      }
-    } else {
-      r = nodeHash(r, p);
-    }
-    fn = half(fn);
-    sn = half(sn);
-  }
-  return sn === 0 && r.equals(root);
+  proof.forEach((p, i) => {
+    r = sides[i] === 'left' ? nodeHash(p, r) : nodeHash(r, p);
+  });
+  return r.equals(root);
 }
 
 /**

@@ -1,6 +1,6 @@
 /**
  * Offline verifier of an audit bundle (`ledger verify-bundle FILE`, or `node verify-bundle.js FILE` on its own).
- * It needs Node and the three files beside it: no database, no network, no other ledger code.
+ * It needs Node and the four files beside it: no database, no network, no other ledger code.
  *
  * A bundle that verifies proves that each event it contains, exactly as shown, is the leaf at its index in the
  * ledger's Merkle log of treeHead.treeSize events, that the ledger signed that tree head, and that the ledger

@@ -1,0 +1,89 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { loadConfig } from '../src/config/ledger-config';
+import { LedgerApp, startLedger } from '../src/main';
+
+/** What the browser tests, `npm run screenshots` and `npm run bench:web` share: the demo ledger, signing in, the pages. */
+
+export interface DemoLedger {
+  readonly ledger: LedgerApp;
+  /** http://127.0.0.1:<port>, serving the API and the built web app. */
+  readonly url: string;
+  close(): Promise<void>;
+}
+
+/**
+ * The ledger exactly as `npm start` boots it — startLedger, the demo journals loaded into an empty store, the web
+ * app from dist/web — on a temp folder and a free port, once its read models have caught up with the log.
+ */
+export async function startDemoLedger(env: Record<string, string> = {}): Promise<DemoLedger> {
+  const dir = mkdtempSync(join(tmpdir(), 'ledger-web-'));
+  const ledger = await startLedger(loadConfig({ LEDGER_DATA_DIR: dir, LEDGER_DEMO: '1', PORT: '0', HOST: '127.0.0.1', ...env }), { logger: false, demo: true });
+  await readModelsAtHead(ledger.url);
+  return {
+    ledger,
+    url: ledger.url,
+    close: async () => {
+      await ledger.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Waits until the read models reflect the whole log, as a user opening the app a moment after start would see it. */
+export async function readModelsAtHead(url: string): Promise<void> {
+  const { head } = (await (await fetch(`${url}/read-models/status`)).json()) as { head: number };
+  for (let attempt = 0; attempt < 30; attempt++) {
+    if ((await fetch(`${url}/read-models/status?minPosition=${head}`)).ok) return;
+  }
+  throw new Error(`the read models did not reach position ${head}`);
+}
+
+export const DESKTOP = { width: 1366, height: 768 };
+export const PHONE = { width: 390, height: 844 };
+
+/** A fresh context (its own storage: nobody signed in) at a viewport, in Vietnam's locale and time zone. */
+export async function newPage(browser: Browser, viewport = DESKTOP): Promise<{ context: BrowserContext; page: Page; errors: string[] }> {
+  const context = await browser.newContext({ viewport, locale: 'vi-VN', timezoneId: 'Asia/Ho_Chi_Minh' });
+  const page = await context.newPage();
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  return { context, page, errors };
+}
+
+export const ROLE_NAMES = {
+  officer: 'Cán bộ chuyên trách',
+  accountant: 'Kế toán',
+  admin: 'Quản trị',
+  importer: 'Nhập liệu',
+  auditor: 'Kiểm toán viên',
+  inspector: 'Thanh tra viên',
+  viewer: 'Người xem',
+} as const;
+export type RoleName = keyof typeof ROLE_NAMES;
+
+/** Signs in through the sign-in page, as a user does. */
+export async function signIn(page: Page, url: string, actor: string, role: RoleName, next = '/'): Promise<void> {
+  await page.goto(`${url}/dang-nhap?next=${encodeURIComponent(next)}`);
+  await page.getByLabel('Mã người dùng').fill(actor);
+  await page.getByLabel('Vai trò').selectOption({ label: ROLE_NAMES[role] });
+  await page.getByRole('button', { name: 'Đăng nhập' }).click();
+  await page.getByTestId('signed-in').waitFor();
+}
+
+const line = (stream: string) => `line=${encodeURIComponent(stream)}`;
+
+/** The main pages: who opens them, and what shows that the page's content is there. */
+export const MAIN_PAGES: readonly { readonly name: string; readonly path: string; readonly role: RoleName; readonly ready: string }[] = [
+  { name: 'overview', path: '/?source=NSTW', role: 'officer', ready: '[data-testid="overview-table"] tr[data-component="total"]' },
+  { name: 'progress', path: '/tien-do', role: 'officer', ready: 'section[data-component="DA7.TDA2"]' },
+  { name: 'reconciliation', path: '/doi-soat', role: 'officer', ready: 'li.finding blockquote' },
+  { name: 'record-disbursement', path: '/ghi-so?lenh=disburse', role: 'accountant', ready: 'form[aria-label="Giải ngân"] select[name="line"] option:nth-child(2)' },
+  { name: 'journal', path: '/nhap-nhat-ky', role: 'importer', ready: 'input[type="file"]' },
+  { name: 'line-history', path: `/so-dong-von?${line('fundline-GNBV-2021-2025:DA5:2024:2024:NSTW:SN:184')}`, role: 'auditor', ready: '[data-testid="history-table"] tbody tr' },
+  { name: 'decisions', path: '/quyet-dinh', role: 'inspector', ready: '[data-testid="decisions-table"] tbody tr' },
+  { name: 'decision-trail', path: `/quyet-dinh?so=${encodeURIComponent('832/QĐ-UBND')}&coquan=${encodeURIComponent('UBND huyện Văn Quan')}&ngay=2024-03-14`, role: 'inspector', ready: '[data-testid="trail"] li' },
+  { name: 'adjustments', path: '/dieu-chinh', role: 'inspector', ready: 'section[aria-labelledby="adjustment-list"]' },
+];

@@ -1,0 +1,80 @@
+import { canonicalJson } from './canonical-json';
+
+/**
+ * The parts of the verifier that need no Node: the exact text that is hashed or signed, and on which side of the
+ * running hash each audit-path hash goes. The offline verifier (formats.ts, merkle.ts) and the web app's
+ * in-browser check (web/src/audit/verify.ts, with WebCrypto) both build on this file, so they cannot drift apart.
+ */
+
+/**
+ * The part of a recorded event its leaf commits to. The global position is left out on purpose: KurrentDB
+ * assigns it only at commit, so the event's place in the log is its leaf index instead.
+ */
+export interface LoggedEvent {
+  readonly type: string;
+  readonly version: number;
+  readonly stream: string;
+  readonly revision: number;
+  readonly data: unknown;
+  readonly metadata: unknown;
+}
+
+export interface TreeHead {
+  readonly treeSize: number;
+  /** MTH of the first treeSize leaves, lowercase hex. */
+  readonly rootHash: string;
+  /** When the ledger signed it (ISO instant, UTC). */
+  readonly timestamp: string;
+}
+
+export const TREE_HEAD_PURPOSE = 'gnbv-ledger/tree-head/v1';
+export const BUNDLE_FORMAT = 'gnbv-ledger/audit-bundle/v1';
+
+/** RFC 8785 text of the event's content; its UTF-8 bytes are the Merkle leaf's entry. */
+export function eventCanonicalText(e: LoggedEvent): string {
+  const { type, version, stream, revision, data, metadata } = e;
+  return canonicalJson({ type, version, stream, revision, data, metadata });
+}
+
+/** The text a tree head signature covers. The purpose keeps it from ever being taken for a bundle signature, and back. */
+export function treeHeadText(head: TreeHead): string {
+  const { treeSize, rootHash, timestamp } = head;
+  return canonicalJson({ purpose: TREE_HEAD_PURPOSE, treeSize, rootHash, timestamp });
+}
+
+/** The text a bundle signature covers: the whole bundle but its signature. */
+export function bundleText(unsignedBundle: unknown): string {
+  return canonicalJson({ purpose: BUNDLE_FORMAT, bundle: unsignedBundle });
+}
+
+/** Where an audit-path hash goes when the running hash r absorbs it: H(p ‖ r) ("left") or H(r ‖ p) ("right"). */
+export type PathSide = 'left' | 'right';
+
+/**
+ * RFC 9162 section 2.1.3.2, the walk without the hashing: the side of each of the `proofLength` hashes of the audit
+ * path of leaf `index` in a tree of `size` leaves, or null when no proof of that length can lead to the root.
+ * Indexes are halved with Math.floor, not shifted with >>, so logs beyond 2^31 leaves work.
+ */
+export function inclusionPathSides(index: number, size: number, proofLength: number): PathSide[] | null {
+  if (!Number.isSafeInteger(index) || !Number.isSafeInteger(size) || index < 0 || index >= size) return null;
+  const isOdd = (n: number) => n % 2 === 1;
+  const half = (n: number) => Math.floor(n / 2);
+  let fn = index;
+  let sn = size - 1;
+  const sides: PathSide[] = [];
+  for (let i = 0; i < proofLength; i++) {
+    if (sn === 0) return null;
+    if (isOdd(fn) || fn === sn) {
+      sides.push('left');
+      while (!isOdd(fn) && fn !== 0) {
+        fn = half(fn);
+        sn = half(sn);
+      }
+    } else {
+      sides.push('right');
+    }
+    fn = half(fn);
+    sn = half(sn);
+  }
+  return sn === 0 ? sides : null;
+}

@@ -1,0 +1,255 @@
+import type { Page } from 'playwright-core';
+import { browserSuite, signIn } from './support/browser';
+
+/**
+ * The issue's journeys, in headless Chromium (Debian's), against the ledger booted as `npm start` boots it, on the
+ * demo data, serving the built web app.
+ */
+const NUTRITION = 'VQ24-DA3.TDA2-DINH-DUONG';
+const HOUSING = 'VQ24-DA5-NHA-O';
+
+describe('journeys in the browser', () => {
+  const suite = browserSuite();
+
+  describe('signing in', () => {
+    it('sends a visitor to the sign-in page, then to the page they asked for, with their id and role shown', async () => {
+      const { page, errors } = await suite.open();
+      await page.goto(`${suite.url}/tien-do`);
+      await page.waitForURL(/\/dang-nhap\?next=%2Ftien-do/);
+      await page.getByLabel('Mã người dùng').fill('cán bộ');
+      await page.getByRole('button', { name: 'Đăng nhập' }).click();
+      await expectText(page.getByText('Mã người dùng chỉ gồm 1-100 chữ không dấu'), /chữ không dấu/);
+      await page.getByLabel('Mã người dùng').fill('can-bo-lan');
+      await page.getByLabel('Vai trò').selectOption({ label: 'Cán bộ chuyên trách' });
+      await page.getByLabel('Đơn vị công tác').selectOption('184');
+      await page.getByRole('button', { name: 'Đăng nhập' }).click();
+      await page.waitForURL(`${suite.url}/tien-do`);
+      expect(await page.getByTestId('signed-in').innerText()).toBe('Đang làm việc: can-bo-lan (Cán bộ chuyên trách), Huyện Văn Quan');
+      expect(await page.getByRole('heading', { level: 1 }).innerText()).toBe('Tiến độ theo tiểu dự án');
+      expect(errors).toEqual([]);
+    });
+
+    it('shows a viewer no recording page, and refuses it by address', async () => {
+      const { page } = await suite.open();
+      await signIn(page, suite.url, 'nguoi-xem', 'viewer');
+      const nav = page.getByRole('navigation', { name: 'Trình đơn' });
+      expect(await nav.getByRole('link').allInnerTexts()).toEqual(['Tổng quan', 'Tiến độ', 'Đối chiếu']);
+      await page.goto(`${suite.url}/ghi-so`);
+      await page.getByText('Vai trò Người xem không mở được trang này.').waitFor();
+      expect(await page.locator('form[aria-label="Giải ngân"]').count()).toBe(0);
+    });
+  });
+
+  describe('the overview', () => {
+    it("shows the demo's real figures: Văn Quan 2024 NSTW plan 98.801 triệu đồng", async () => {
+      const { page, errors } = await suite.open();
+      await signIn(page, suite.url, 'can-bo-lan', 'officer');
+      await page.getByLabel('Nguồn vốn', { exact: true }).selectOption('NSTW');
+      await page.getByRole('button', { name: 'Xem' }).click();
+      await page.waitForURL(/source=NSTW/);
+      const table = page.getByTestId('overview-table');
+      await expectText(table.locator('caption, thead'), /Kế hoạch vốn/);
+      expect(await page.getByRole('heading', { name: /Nguồn vốn theo dự án, tiểu dự án/ }).innerText()).toContain('Huyện Văn Quan, 2024, NSTW');
+      const total = await rowFigures(page, 'total');
+      expect(total).toEqual({ plan: '98.801', carried: '0', allocated: '89.465', unallocated: '9.336', disbursed: '17.015,74', rate: '17,22 %' });
+      expect(await rowFigures(page, 'DA5')).toEqual({ plan: '8.036', carried: '0', allocated: '7.700', unallocated: '336', disbursed: '620', rate: '7,72 %' });
+      expect(await rowFigures(page, 'DA1.TDA1')).toMatchObject({ plan: '65.536', disbursed: '14.090', rate: '21,50 %' });
+      // The chart is drawn from the same figures.
+      await page.locator('.chart canvas').waitFor();
+      expect(await page.locator('.chart canvas').getAttribute('aria-label')).toBe('Biểu đồ kế hoạch, phân bổ và giải ngân theo tiểu dự án (triệu đồng)');
+      // The unit the user picks applies everywhere, exactly, and is remembered.
+      await page.getByRole('button', { name: 'đồng', exact: true }).click();
+      expect((await rowFigures(page, 'total')).plan).toBe('98.801.000.000');
+      expect((await rowFigures(page, 'total')).disbursed).toBe('17.015.740.000');
+      await page.reload();
+      expect((await rowFigures(page, 'total')).plan).toBe('98.801.000.000');
+      expect(errors).toEqual([]);
+    });
+
+    it('speaks English on request', async () => {
+      const { page } = await suite.open();
+      await signIn(page, suite.url, 'can-bo-lan', 'officer');
+      await page.getByRole('button', { name: 'English' }).click();
+      await page.getByRole('heading', { name: 'Funds overview' }).waitFor();
+      expect(await page.getByRole('columnheader', { name: 'Disbursed / plan' }).count()).toBe(1);
+      expect(await page.locator('html').getAttribute('lang')).toBe('en');
+      expect((await rowFigures(page, 'total')).plan).toBe('98.801');
+    });
+  });
+
+  describe('recording a disbursement through the form', () => {
+    it("records it, and the line's history shows it with who recorded it", async () => {
+      const { page, errors } = await suite.open();
+      await signIn(page, suite.url, 'ke-toan-hoa', 'accountant', '/ghi-so?lenh=disburse');
+      const form = page.locator('form[aria-label="Giải ngân"]');
+      await form.getByLabel('Dòng vốn').selectOption({ label: 'DA3.TDA2/NSTW/SN/2024@184' });
+      await form.getByLabel('Mã hoạt động').fill(NUTRITION);
+      await form.getByLabel('Mã khoản giải ngân').fill('UNC-2024-0715');
+      await form.getByLabel('Số tiền (triệu đồng)').fill('120,5');
+      await form.getByLabel('Số chứng từ').fill('UNC-0715');
+      await form.getByLabel('Ngày chứng từ').fill('15/07/2024');
+      await form.getByLabel('Kho bạc').fill('KBNN Văn Quan');
+      await form.getByRole('button', { name: 'Ghi sổ' }).click();
+      const outcome = page.getByTestId('command-outcome');
+      await expectText(outcome, /^Đã ghi sổ: vị trí \d+\./);
+      expect(await outcome.getAttribute('data-status')).toBe('saved');
+
+      await outcome.getByRole('link', { name: 'Xem sổ chi tiết dòng vốn' }).click();
+      await page.waitForURL(/\/so-dong-von\?line=/);
+      const rows = page.getByTestId('history-table').locator('tbody tr');
+      await expectCount(rows, 4);
+      const last = rows.nth(3);
+      const cells = await last.locator('td').allInnerTexts();
+      expect(cells[1]).toBe('15/07/2024');
+      expect(cells[2]).toContain('Giải ngân');
+      expect(cells[2]).toContain(`Hoạt động: ${NUTRITION}`);
+      expect(cells[2]).toContain('UNC-2024-0715');
+      expect(cells[3]).toBe('Chứng từ số UNC-0715 ngày 15/07/2024, KBNN Văn Quan');
+      expect(cells[4]).toBe('120,5'); // the amount
+      expect(cells[7]).toBe('179,5'); // disbursed after it: 59 + 120,5
+      expect(cells[9]).toContain('ke-toan-hoa');
+      expect(cells[9]).toContain('Kế toán');
+      // The row just recorded is in the signed log too.
+      await page.getByRole('button', { name: 'Kiểm tra bằng chứng trong trình duyệt' }).click();
+      await expectText(page.getByTestId('verification'), /ĐÃ KIỂM CHỨNG: 4 dòng/);
+      expect(errors).toEqual([]);
+    });
+
+    it('refuses an over-disbursement with the reason, in Vietnamese, and stores nothing', async () => {
+      const { page } = await suite.open();
+      await signIn(page, suite.url, 'ke-toan-hoa', 'accountant', '/ghi-so?lenh=disburse');
+      const before = await suite.head();
+      const form = page.locator('form[aria-label="Giải ngân"]');
+      // Housing: 7.700 triệu allocated, 620 disbursed by 30/6/2024.
+      await form.getByLabel('Dòng vốn').selectOption({ label: 'DA5/NSTW/SN/2024@184' });
+      await form.getByLabel('Mã hoạt động').fill(HOUSING);
+      await form.getByLabel('Số tiền (triệu đồng)').fill('7.080,01');
+      await form.getByLabel('Số chứng từ').fill('UNC-0716');
+      await form.getByLabel('Ngày chứng từ').fill('16/07/2024');
+      await form.getByLabel('Kho bạc').fill('KBNN Văn Quan');
+      await form.getByRole('button', { name: 'Ghi sổ' }).click();
+      const outcome = page.getByTestId('command-outcome');
+      await expectText(outcome, /Sổ cái từ chối, không ghi gì/);
+      expect(await outcome.getAttribute('data-code')).toBe('INSUFFICIENT_ALLOCATION');
+      expect(await outcome.locator('.refusal').innerText()).toBe(
+        `Hoạt động ${HOUSING} trên dòng vốn DA5/NSTW/SN/2024@184 chỉ còn 7.080.000.000 đ đã phân bổ chưa giải ngân; yêu cầu 7.080.010.000 đ.`,
+      );
+      expect(await suite.head()).toBe(before);
+      // The same amount less a hundredth of a triệu fits exactly.
+      await form.getByLabel('Số tiền (triệu đồng)').fill('7.080');
+      await form.getByRole('button', { name: 'Ghi sổ' }).click();
+      await expectText(outcome, /^Đã ghi sổ/);
+      expect(await suite.head()).toBe(before + 1);
+    });
+
+    it("shows the API's validation problems inline at their fields, in Vietnamese", async () => {
+      const { page } = await suite.open();
+      await signIn(page, suite.url, 'ke-toan-hoa', 'accountant', '/ghi-so?lenh=disburse');
+      const before = await suite.head();
+      const form = page.locator('form[aria-label="Giải ngân"]');
+      await form.getByLabel('Dòng vốn').selectOption({ label: 'DA3.TDA2/NSTW/SN/2024@184' });
+      await form.getByLabel('Mã hoạt động').fill(NUTRITION);
+      await form.getByLabel('Số tiền (triệu đồng)').fill('1');
+      await form.getByLabel('Ngày chứng từ').fill('30/02/2024');
+      await form.getByLabel('Kho bạc').fill('KBNN Văn Quan');
+      await form.getByRole('button', { name: 'Ghi sổ' }).click();
+      await expectText(page.getByTestId('command-outcome'), /Sổ cái từ chối vì dữ liệu chưa đúng/);
+      const date = form.getByLabel('Ngày chứng từ');
+      expect(await date.getAttribute('aria-invalid')).toBe('true');
+      expect(await describedBy(page, date)).toContain('"2024-02-30" không phải ngày có thật trên lịch');
+      expect(await describedBy(page, form.getByLabel('Số chứng từ'))).toContain('không được để trống');
+      expect(await suite.head()).toBe(before);
+      // An amount the form cannot read exactly is caught before it is sent.
+      await form.getByLabel('Số tiền (triệu đồng)').fill('1,5.3');
+      await form.getByRole('button', { name: 'Ghi sổ' }).click();
+      expect(await describedBy(page, form.getByLabel('Số tiền (triệu đồng)'))).toContain('Số tiền viết kiểu Việt Nam');
+    });
+  });
+
+  describe("the auditor's proof check in the browser", () => {
+    const openLine = async (page: Page) => {
+      await signIn(page, suite.url, 'kiem-toan-an', 'auditor', '/so-dong-von');
+      await page.getByLabel('Dòng vốn').selectOption({ label: 'DA6.TDA2/NSTW/SN/2024@184' });
+      await page.getByRole('button', { name: 'Xem' }).click();
+      await expectCount(page.getByTestId('history-table').locator('tbody tr'), 3);
+    };
+
+    it('passes on the real rows', async () => {
+      const { page, errors } = await suite.open();
+      await openLine(page);
+      await page.getByRole('button', { name: 'Kiểm tra bằng chứng trong trình duyệt' }).click();
+      const verdict = page.getByTestId('verification');
+      await expectText(verdict, /✓ ĐÃ KIỂM CHỨNG: 3 dòng đang hiển thị có trong nhật ký đã ký/);
+      expect(await verdict.getAttribute('data-ok')).toBe('true');
+      const publicKey = (await (await fetch(`${suite.url}/audit/public-key`)).json()) as { fingerprint: string };
+      expect(await verdict.innerText()).toContain(`Khóa công khai: ${publicKey.fingerprint}`);
+      expect(await page.getByTestId('history-table').locator('tbody tr td:last-child').allInnerTexts()).toEqual(['✓ Đã kiểm chứng', '✓ Đã kiểm chứng', '✓ Đã kiểm chứng']);
+      expect(errors).toEqual([]);
+    });
+
+    it('fails, naming the row, when a history row is changed in transit', async () => {
+      const { page } = await suite.open();
+      await page.route('**/fund-lines/*/history?**', async (route) => {
+        const response = await route.fetch();
+        const body = await response.json();
+        const row = body.entries.find((e: { type: string }) => e.type === 'Disbursed');
+        row.amount = '26740000';
+        await route.fulfill({ response, json: body });
+      });
+      await openLine(page);
+      await page.getByRole('button', { name: 'Kiểm tra bằng chứng trong trình duyệt' }).click();
+      const verdict = page.getByTestId('verification');
+      await expectText(verdict, /✗ KIỂM CHỨNG THẤT BẠI/);
+      expect(await verdict.getAttribute('data-ok')).toBe('false');
+      expect(await verdict.locator('.problems li').allInnerTexts()).toEqual([
+        expect.stringMatching(/^Dòng 3 \(Giải ngân, vị trí \d+\): số tiền hiển thị là "26\.740\.000 đ", sự kiện đã ký ghi "16\.740\.000 đ"$/),
+      ]);
+      expect(await page.locator('tr.row-failed').count()).toBe(1);
+    });
+
+    it('fails, naming the row, when the proof bundle is changed in transit', async () => {
+      const { page } = await suite.open();
+      await page.route('**/audit/bundles?**', async (route) => {
+        const response = await route.fetch();
+        const body = await response.json();
+        const entry = body.events.find((e: { event: { type: string } }) => e.event.type === 'Disbursed');
+        entry.event.metadata.actor.id = 'someone-else';
+        await route.fulfill({ response, json: body });
+      });
+      await openLine(page);
+      await page.getByRole('button', { name: 'Kiểm tra bằng chứng trong trình duyệt' }).click();
+      const verdict = page.getByTestId('verification');
+      await expectText(verdict, /✗ KIỂM CHỨNG THẤT BẠI/);
+      const problems = await verdict.locator('.problems li').allInnerTexts();
+      expect(problems).toContain('Chữ ký Ed25519 của gói không hợp lệ (vị trí, phạm vi hoặc thời điểm xuất đã bị đổi)');
+      expect(problems.some((p) => /^Dòng 3 \(Giải ngân, vị trí \d+\): sự kiện tương ứng không kiểm chứng được$/.test(p))).toBe(true);
+      expect(await page.getByTestId('history-table').locator('tbody tr td:last-child').allInnerTexts()).toEqual(['✗ Không kiểm chứng được', '✗ Không kiểm chứng được', '✗ Không kiểm chứng được']);
+    });
+  });
+});
+
+/** The figures of one overview row, by its component code (or "total"). */
+async function rowFigures(page: Page, component: string) {
+  const row = page.locator(`[data-testid="overview-table"] tr[data-component="${component}"]`);
+  await row.waitFor();
+  const [plan, carried, allocated, unallocated, disbursed, rate] = await row.locator('td').allInnerTexts();
+  return { plan, carried, allocated, unallocated, disbursed, rate };
+}
+
+async function expectText(locator: ReturnType<Page['locator']>, pattern: RegExp) {
+  await locator.first().waitFor();
+  for (let i = 0; i < 50 && !pattern.test(await locator.first().innerText()); i++) await new Promise((r) => setTimeout(r, 100));
+  expect(await locator.first().innerText()).toMatch(pattern);
+}
+
+async function expectCount(locator: ReturnType<Page['locator']>, n: number) {
+  for (let i = 0; i < 50 && (await locator.count()) !== n; i++) await new Promise((r) => setTimeout(r, 100));
+  expect(await locator.count()).toBe(n);
+}
+
+/** The texts a control's aria-describedby points to: its error and its help, as a screen reader reads them. */
+async function describedBy(page: Page, control: ReturnType<Page['locator']>): Promise<string> {
+  const ids = ((await control.getAttribute('aria-describedby')) ?? '').split(' ').filter(Boolean);
+  const texts = await Promise.all(ids.map((id) => page.locator(`[id="${id}"]`).innerText()));
+  return texts.join(' | ');
+}

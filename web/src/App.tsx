@@ -1,0 +1,141 @@
+/** The shell: skip link, header with the user's preferences, navigation by role, and the page. */
+import { ReactNode, useEffect, useRef, useState } from 'react';
+import { useI18n } from './i18n';
+import { AdjustmentsPage } from './pages/Adjustments';
+import { DecisionsPage } from './pages/Decisions';
+import { HistoryPage } from './pages/History';
+import { JournalPage } from './pages/Journal';
+import { OverviewPage } from './pages/Overview';
+import { ProgressPage } from './pages/Progress';
+import { ReconciliationPage } from './pages/Reconciliation';
+import { RecordPage } from './pages/Record';
+import { SignInPage } from './pages/SignIn';
+import { href, Link, navigate, useLocation } from './router';
+import { currentSession, PageId, pagesFor, signOut, useSession } from './session';
+import { usePreferences, useCatalogue } from './state';
+
+/** Client routes. Their paths must not be API paths: a browser opening /balances gets the API's JSON. */
+export const ROUTES: readonly { readonly id: PageId; readonly path: string; readonly render: () => ReactNode }[] = [
+  { id: 'overview', path: '/', render: () => <OverviewPage /> },
+  { id: 'progress', path: '/tien-do', render: () => <ProgressPage /> },
+  { id: 'reconciliation', path: '/doi-soat', render: () => <ReconciliationPage /> },
+  { id: 'record', path: '/ghi-so', render: () => <RecordPage /> },
+  { id: 'journal', path: '/nhap-nhat-ky', render: () => <JournalPage /> },
+  { id: 'history', path: '/so-dong-von', render: () => <HistoryPage /> },
+  { id: 'decisions', path: '/quyet-dinh', render: () => <DecisionsPage /> },
+  { id: 'adjustments', path: '/dieu-chinh', render: () => <AdjustmentsPage /> },
+];
+
+export const SIGN_IN_PATH = '/dang-nhap';
+
+export function App() {
+  const { t, lang, setLang, name } = useI18n();
+  const session = useSession();
+  const catalogue = useCatalogue();
+  const { moneyUnit, setMoneyUnit } = usePreferences();
+  const { path, query } = useLocation();
+  const main = useRef<HTMLElement>(null);
+  const [menuOpen, setMenuOpen] = useState(false);
+
+  // Not signed in: every page but the sign-in page sends you there, and back afterwards.
+  useEffect(() => {
+    const here = window.location.pathname;
+    if (!currentSession() && here !== SIGN_IN_PATH) navigate(href(SIGN_IN_PATH, { next: here + window.location.search }), { replace: true });
+  }, [session, path]);
+
+  // After a navigation, move focus to the page so keyboard and screen-reader users start at its heading.
+  const first = useRef(true);
+  useEffect(() => {
+    setMenuOpen(false);
+    if (first.current) {
+      first.current = false;
+      return;
+    }
+    main.current?.focus();
+  }, [path]);
+
+  const route = ROUTES.find((r) => r.path === path);
+  const allowed = session ? pagesFor(session.role) : [];
+  let page: ReactNode;
+  if (path === SIGN_IN_PATH || !session) {
+    page = <SignInPage next={query.get('next') ?? '/'} />;
+  } else if (!route) {
+    page = <Missing text={t('app.notFound')} />;
+  } else if (!allowed.includes(route.id)) {
+    page = <Missing text={t('app.forbidden', { role: t(`role.${session.role}`) })} />;
+  } else {
+    page = route.render();
+  }
+
+  const unitName = session ? name(catalogue?.units.find((u) => u.code === session.unit), session.unit) : '';
+  return (
+    <>
+      <a className="skip" href="#main">
+        {t('app.skip')}
+      </a>
+      <header className="top">
+        <div className="brand">
+          <Link to="/" className="brand-link">
+            {t('app.name')}
+          </Link>
+        </div>
+        <div className="prefs">
+          <fieldset className="toggle" aria-label={t('pref.moneyUnit')}>
+            <legend className="sr-only">{t('pref.moneyUnit')}</legend>
+            {(['trieu', 'dong'] as const).map((u) => (
+              <button key={u} type="button" aria-pressed={moneyUnit === u} onClick={() => setMoneyUnit(u)}>
+                {t(u === 'trieu' ? 'pref.trieu' : 'pref.dong')}
+              </button>
+            ))}
+          </fieldset>
+          <fieldset className="toggle" aria-label={t('pref.language')}>
+            <legend className="sr-only">{t('pref.language')}</legend>
+            <button type="button" aria-pressed={lang === 'vi'} lang="vi" onClick={() => setLang('vi')}>
+              Tiếng Việt
+            </button>
+            <button type="button" aria-pressed={lang === 'en'} lang="en" onClick={() => setLang('en')}>
+              English
+            </button>
+          </fieldset>
+          {session && (
+            <div className="who">
+              <span data-testid="signed-in">{t('session.signedInAs', { actor: session.actor, role: t(`role.${session.role}`), unit: unitName })}</span>
+              <button type="button" onClick={() => (signOut(), navigate(SIGN_IN_PATH))}>
+                {t('session.signOut')}
+              </button>
+            </div>
+          )}
+        </div>
+      </header>
+      {session && (
+        <nav className="main-nav" aria-label={t('app.menu')}>
+          <button type="button" className="menu-button" aria-expanded={menuOpen} aria-controls="nav-list" onClick={() => setMenuOpen(!menuOpen)}>
+            {t('app.menu')}
+          </button>
+          <ul id="nav-list" className={menuOpen ? 'open' : ''}>
+            {ROUTES.filter((r) => allowed.includes(r.id)).map((r) => (
+              <li key={r.id}>
+                <Link to={r.path} aria-current={r.path === path ? 'page' : undefined}>
+                  {t(`nav.${r.id}`)}
+                </Link>
+              </li>
+            ))}
+          </ul>
+        </nav>
+      )}
+      <main id="main" ref={main} tabIndex={-1}>
+        {page}
+      </main>
+    </>
+  );
+}
+
+function Missing({ text }: { text: string }) {
+  const { t } = useI18n();
+  return (
+    <div className="notice">
+      <p>{text}</p>
+      <Link to="/">{t('app.home')}</Link>
+    </div>
+  );
+}

@@ -1,0 +1,253 @@
+/** Shapes of the ledger's answers, as documented in the README and at /docs. Money: exact decimal strings of đồng. */
+
+export interface Named {
+  readonly code: string;
+  readonly nameVi: string;
+  readonly nameEn?: string;
+}
+
+export interface Catalogue {
+  readonly programme: Named & { readonly firstYear: number; readonly lastYear: number };
+  readonly components: readonly (Named & { readonly level: 'project' | 'sub-project'; readonly parent?: string; readonly contents?: readonly Named[] })[];
+  readonly sources: readonly Named[];
+  readonly capitalTypes: readonly Named[];
+  readonly activityKinds: readonly (Named & { readonly components: readonly string[] })[];
+  readonly beneficiaryCategories: readonly Named[];
+  readonly indicators: readonly (Named & { readonly unit: string })[];
+  readonly units: readonly (Named & { readonly level: 'province' | 'district' | 'commune'; readonly parent?: string })[];
+}
+
+export interface FundLineKey {
+  readonly programme: string;
+  readonly component: string;
+  readonly content?: string;
+  readonly budgetYear: number;
+  readonly originYear: number;
+  readonly source: string;
+  readonly capitalType: string;
+  readonly unit: string;
+}
+
+export interface BalanceFigures {
+  readonly assigned: string;
+  readonly increased: string;
+  readonly decreased: string;
+  readonly movedIn: string;
+  readonly movedOut: string;
+  readonly plan: string;
+  readonly carriedIn: string;
+  readonly carriedOut: string;
+  readonly returned: string;
+  readonly funds: string;
+  readonly allocated: string;
+  readonly unallocated: string;
+  readonly disbursed: string;
+  readonly available: string;
+  readonly disbursementRateOfPlan: string | null;
+  readonly disbursementRateOfFunds: string | null;
+  readonly disbursementRateOfAllocation: string | null;
+}
+
+export type Figures = BalanceFigures & { readonly carriedInByOriginYear: Readonly<Record<string, string>> };
+
+export interface BalanceRow extends Figures {
+  readonly group: Readonly<Record<string, string | number>>;
+  readonly stream?: string;
+  readonly label?: string;
+  readonly lines: number;
+  readonly events: number;
+}
+
+export interface BalancesResult {
+  readonly position: number;
+  readonly asOf: string | null;
+  readonly knownAt: string | null;
+  readonly totalRows: number;
+  readonly total: Figures & { readonly lines: number; readonly events: number };
+  readonly rows: readonly BalanceRow[];
+}
+
+export type Basis =
+  | { readonly kind: 'decision'; readonly number: string; readonly date: string; readonly issuer: string }
+  | { readonly kind: 'voucher'; readonly number: string; readonly date: string; readonly treasury: string }
+  | { readonly kind: 'document'; readonly number?: string; readonly date: string; readonly issuerOrTitle?: string };
+
+export interface Actor {
+  readonly id: string;
+  readonly role: string;
+}
+
+export interface HistoryEntry {
+  readonly position: number;
+  readonly type: string;
+  readonly effectiveDate: string;
+  readonly recordedAt: string;
+  readonly recordedBy: Actor;
+  readonly command: string;
+  readonly basis: Basis;
+  readonly amount: string;
+  readonly activityId?: string;
+  readonly reference?: string;
+  readonly counterpart?: string;
+  readonly details?: Readonly<Record<string, string>>;
+  readonly change: Readonly<Record<string, string>>;
+  readonly balanceAfter: BalanceFigures;
+}
+
+export interface HistoryResult {
+  readonly position: number;
+  readonly stream: string;
+  readonly label: string;
+  readonly line: FundLineKey & { readonly district: string; readonly province: string };
+  readonly asOf: string | null;
+  readonly knownAt: string | null;
+  readonly order: 'recorded' | 'effective';
+  readonly page: number;
+  readonly pageSize: number;
+  readonly totalEntries: number;
+  readonly balance: BalanceFigures;
+  readonly entries: readonly HistoryEntry[];
+}
+
+export type ActivityStatus = 'registered' | 'allocated' | 'disbursing' | 'completed';
+
+export interface ProgressFigures {
+  readonly activities: number;
+  readonly byStatus: Readonly<Record<ActivityStatus, number>>;
+  readonly allocated: string;
+  readonly disbursed: string;
+  readonly disbursementRateOfAllocation: string | null;
+  readonly beneficiaries: Readonly<Record<string, number>>;
+  readonly outputs: readonly { indicator: string; unit: string; target: string | null; achieved: string; rateOfTarget: string | null }[];
+}
+
+export interface ProgressComponent extends ProgressFigures {
+  readonly component: string;
+  readonly name: string;
+  readonly project: string;
+  readonly money: BalanceFigures;
+  readonly byKind: readonly (ProgressFigures & { readonly kind: string; readonly name: string })[];
+}
+
+export interface ProgressResult {
+  readonly position: number;
+  readonly components: readonly ProgressComponent[];
+}
+
+export interface Finding {
+  readonly kind: string;
+  readonly severity: string;
+  readonly document: { readonly id: string; readonly title: string };
+  readonly section: string;
+  readonly assertionId: string;
+  readonly quote?: string;
+  readonly measure?: string;
+  readonly scope?: string;
+  readonly asOf?: string;
+  readonly unit?: string;
+  readonly stated?: string;
+  readonly ledger?: string;
+  readonly difference?: string;
+  readonly parts?: readonly { assertionId: string; stated: string }[];
+  readonly related?: readonly { assertionId: string; section: string; stated: string }[];
+  readonly hint?: string;
+  readonly message: string;
+}
+
+export interface ReconciliationResult {
+  readonly position: number;
+  readonly assertions: number;
+  readonly checks: number;
+  readonly holding: number;
+  readonly counts: Readonly<Record<string, number>>;
+  readonly findings: readonly Finding[];
+}
+
+export interface DecisionRef {
+  readonly number: string;
+  readonly issuer: string;
+  readonly date: string;
+}
+
+export interface DecisionSummary extends DecisionRef {
+  readonly events: number;
+  readonly firstRecordedAt: string;
+  readonly lastRecordedAt: string;
+  readonly firstEffectiveDate: string;
+  readonly lastEffectiveDate: string;
+  readonly byType: Readonly<Record<string, number>>;
+}
+
+export interface Paged<T> {
+  readonly position: number;
+  readonly page: number;
+  readonly pageSize: number;
+  readonly totalRows: number;
+  readonly rows: readonly T[];
+}
+
+export interface ActivityView {
+  readonly kind: string;
+  readonly component: string;
+  readonly status: ActivityStatus;
+  readonly allocated: string;
+  readonly disbursed: string;
+  readonly outputs: Readonly<Record<string, string>>;
+}
+
+export interface TrailEvent {
+  readonly position: number;
+  readonly decision: DecisionRef;
+  readonly type: string;
+  readonly effectiveDate: string;
+  readonly recordedAt: string;
+  readonly recordedBy: Actor;
+  readonly command: string;
+  readonly amount?: string;
+  readonly reference?: string;
+  readonly details?: Readonly<Record<string, string>>;
+  readonly data?: Readonly<Record<string, unknown>>;
+  readonly line?: { readonly stream: string; readonly label: string; readonly change: Readonly<Record<string, string>>; readonly before: BalanceFigures; readonly after: BalanceFigures };
+  readonly activity?: { readonly activityId: string; readonly before: ActivityView | null; readonly after: ActivityView | null };
+}
+
+export interface TrailResult {
+  readonly position: number;
+  readonly decisions: readonly DecisionSummary[];
+  readonly page: number;
+  readonly pageSize: number;
+  readonly totalEvents: number;
+  readonly events: readonly TrailEvent[];
+}
+
+export interface AdjustmentRow {
+  readonly position: number;
+  readonly kind: string;
+  readonly reference: string;
+  readonly effectiveDate: string;
+  readonly recordedAt: string;
+  readonly recordedBy: Actor;
+  readonly decision: DecisionRef | null;
+  readonly unit: string;
+  readonly component: string;
+  readonly otherComponent: string | null;
+  readonly stream: string | null;
+  readonly counterpart: string | null;
+  readonly activityId: string | null;
+  readonly amount: string | null;
+  readonly fromKind: string | null;
+  readonly toKind: string | null;
+  readonly reason: string;
+  readonly recordedDaysAfterEffect: number;
+  readonly activityDisbursedBefore: string | null;
+}
+
+export interface JournalOutcome {
+  readonly status: 'imported' | 'already-imported' | 'valid';
+  readonly journal: string;
+  readonly digest: string;
+  readonly entries: number;
+  readonly events: number;
+  readonly firstPosition?: number;
+  readonly lastPosition?: number;
+}
