@@ -24,6 +24,7 @@ describe('the command registry', () => {
       'reclassify',
       'outputs',
       'figure',
+      'explanation',
     ]);
   });
 
