@@ -49,10 +49,23 @@ export type OutputsRecorded = DomainEvent<'OutputsRecorded', {
   readonly completed: boolean;
 }>;
 
-export type ActivityEvent = ActivityRegistered | ActivityReclassified | OutputsRecorded;
+/**
+ * Chuyển giao hoạt động: the unit running the activity ended, and the decision that hands its money to a successor
+ * hands the activity along (recorded with the FundsTransferredOut/In pair of its money). Its history stays.
+ */
+export type ActivityTransferred = DomainEvent<'ActivityTransferred', {
+  readonly activityId: string;
+  readonly transferId: string;
+  readonly fromUnit: string;
+  readonly toUnit: string;
+  readonly reason: string;
+}>;
+
+export type ActivityEvent = ActivityRegistered | ActivityReclassified | OutputsRecorded | ActivityTransferred;
 
 export const ACTIVITY_EVENT_TYPES: readonly ActivityEvent['type'][] = [
   'ActivityRegistered',
   'ActivityReclassified',
   'OutputsRecorded',
+  'ActivityTransferred',
 ];

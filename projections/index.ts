@@ -27,4 +27,4 @@ export const READ_MODELS: readonly ReadModel[] = [BALANCES, HISTORY, PROGRESS, A
  * Bumped when a fold changes what it writes without a table changing shape (table changes are noticed on their
  * own): a read model built by other code is rebuilt, never reused.
  */
-export const READ_MODEL_SCHEMA_VERSION = 6;
+export const READ_MODEL_SCHEMA_VERSION = 7;

@@ -76,7 +76,9 @@ export interface ActivityInfo {
   readonly kind: string;
   /** The classification in force and when it took effect. */
   readonly classifiedAt: Stamp;
+  /** The unit running it (a transfer to a successor unit changes it) and when that took effect. */
   readonly unit: string;
+  readonly locatedAt: Stamp;
   readonly communes: readonly string[];
   readonly investor?: string;
   readonly registeredOn: string;
@@ -106,6 +108,7 @@ const UNREGISTERED: ActivityInfo = Object.freeze({
   kind: '',
   classifiedAt: NEVER,
   unit: '',
+  locatedAt: NEVER,
   communes: [],
   registeredOn: '',
   beneficiaries: {},
@@ -143,6 +146,7 @@ export function evolveActivityProgress(doc: ActivityProgress, f: ActivityFact): 
     case 'ActivityRegistered': {
       const d = f.data as Extract<ActivityEvent, { type: 'ActivityRegistered' }>['data'];
       const classified = later(at, info.classifiedAt);
+      const located = later(at, info.locatedAt);
       return {
         ...doc,
         info: {
@@ -153,7 +157,8 @@ export function evolveActivityProgress(doc: ActivityProgress, f: ActivityFact): 
           component: classified ? d.component : info.component,
           kind: classified ? d.kind : info.kind,
           classifiedAt: classified ? at : info.classifiedAt,
-          unit: d.unit,
+          unit: located ? d.unit : info.unit,
+          locatedAt: located ? at : info.locatedAt,
           communes: d.communes,
           ...(d.investor ? { investor: d.investor } : {}),
           registeredOn: f.effectiveDate,
@@ -167,6 +172,11 @@ export function evolveActivityProgress(doc: ActivityProgress, f: ActivityFact): 
       const d = f.data as Extract<ActivityEvent, { type: 'ActivityReclassified' }>['data'];
       if (!later(at, info.classifiedAt)) return { ...doc, lastPosition };
       return { ...doc, info: { ...info, kind: d.toKind, component: d.toComponent, classifiedAt: at }, lastPosition };
+    }
+    case 'ActivityTransferred': {
+      const d = f.data as Extract<ActivityEvent, { type: 'ActivityTransferred' }>['data'];
+      if (!later(at, info.locatedAt)) return { ...doc, lastPosition };
+      return { ...doc, info: { ...info, unit: d.toUnit, locatedAt: at }, lastPosition };
     }
     case 'OutputsRecorded': {
       const d = f.data as Extract<ActivityEvent, { type: 'OutputsRecorded' }>['data'];

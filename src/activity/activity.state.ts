@@ -11,6 +11,8 @@ export interface ActivityState {
   readonly component: string;
   readonly kind: string;
   readonly unit: string;
+  /** The successor unit a transfer decision handed it to (the 2025 reform), if one did. */
+  readonly handedTo?: string;
   readonly communes: readonly string[];
   readonly beneficiaries: Beneficiaries;
   readonly targets: readonly Quantity[];
@@ -52,6 +54,8 @@ export function evolveActivity(s: ActivityState, event: ActivityEvent): Activity
     }
     case 'ActivityReclassified':
       return { ...s, kind: event.data.toKind, component: event.data.toComponent };
+    case 'ActivityTransferred':
+      return { ...s, unit: event.data.toUnit, handedTo: event.data.toUnit };
     case 'OutputsRecorded': {
       const outputs: Record<string, string> = { ...s.outputs };
       for (const o of event.data.outputs) outputs[o.indicator] = new D(outputs[o.indicator] ?? 0).plus(o.quantity).toFixed();

@@ -25,6 +25,8 @@ describe('the command registry', () => {
       'outputs',
       'figure',
       'explanation',
+      'openingBalance',
+      'transfer',
     ]);
   });
 

@@ -11,6 +11,8 @@ import { reclassifyActivityCommand } from './reclassify-activity/reclassify-acti
 import { recordOutputsCommand } from './record-outputs/record-outputs.slice';
 import { stateFigureCommand } from './state-figure/state-figure.slice';
 import { explainFindingCommand } from './explain-finding/explain-finding.slice';
+import { openBalanceCommand } from './open-balance/open-balance.slice';
+import { transferToSuccessorCommand } from './transfer-to-successor/transfer-to-successor.slice';
 
 /**
  * Every command of the ledger, one line each. The HTTP routes (src/api/commands.controller.ts), the CQRS
@@ -30,4 +32,6 @@ export const COMMANDS: readonly CommandSlice[] = [
   recordOutputsCommand,
   stateFigureCommand,
   explainFindingCommand,
+  openBalanceCommand,
+  transferToSuccessorCommand,
 ];

@@ -138,6 +138,15 @@ export class BalancesQueryDto extends TimeSliceQuery {
   @Transform(toList)
   @IsIn(GROUP_DIMENSIONS, { each: true, message: `groupBy must list dimensions among: ${GROUP_DIMENSIONS.join(', ')}` })
   groupBy?: GroupDimension[];
+
+  @ApiPropertyOptional({
+    description:
+      "recorded (default): units as each line holds them; today: each unit mapped to today's through the 2025 succession lists (a 2024 commune's money under its commune and province of today; a unit split between several successors stays under its own code, listed in unitsToday.unresolved). The unit filter then names a unit of today.",
+    enum: ['recorded', 'today'],
+  })
+  @IsOptional()
+  @IsIn(['recorded', 'today'])
+  units?: 'recorded' | 'today';
 }
 
 export class HistoryQueryDto extends TimeSliceQuery {

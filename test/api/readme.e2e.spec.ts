@@ -54,12 +54,14 @@ describe('the README, as a new user follows it', () => {
       expect(examples).toEqual([
         '/catalogue/units?parent=184&date=2024-06-30',
         '/catalogue/units?code=06298',
+        '/catalogue/units/succession?code=184',
         '/balances?budgetYear=2024&groupBy=subProject',
         '/balances?groupBy=district&asOf=2024-06-30',
+        '/balances?units=today&groupBy=province',
         '/decisions/trail?number=832%2FQ%C4%90-UBND',
         '/audit/public-key',
       ]);
-      const [communes, binhPhuc, bySubProject, byDistrict, trail, key] = await Promise.all(examples.map(get));
+      const [communes, binhPhuc, succession, bySubProject, byDistrict, byProvinceToday, trail, key] = await Promise.all(examples.map(get));
 
       // "Văn Quan's 17 communes in 2024"; "Xã Bình Phúc until 30/6/2025, then Xã Yên Phúc"
       expect(communes.body).toMatchObject({ total: 17, units: expect.arrayContaining([expect.objectContaining({ code: '06253', nameVi: 'Thị trấn Văn Quan' })]) });
@@ -67,6 +69,16 @@ describe('the README, as a new user follows it', () => {
         { code: '06298', nameVi: 'Xã Bình Phúc', parent: '184', to: '2025-06-30' },
         { code: '06298', nameVi: 'Xã Yên Phúc', parent: '20', from: '2025-07-01' },
       ]);
+
+      // "Huyện Văn Quan's successors, today's province, the legal basis"
+      expect(succession.body).toMatchObject({
+        code: '184',
+        successors: expect.arrayContaining([expect.objectContaining({ code: '06253', nameVi: 'Xã Văn Quan', kind: 'partial' })]),
+        today: { unit: null, province: '20' },
+        legalBasis: expect.arrayContaining([expect.objectContaining({ number: '202/2025/QH15' })]),
+      });
+      // "by today's provinces (Văn Quan's 2024 money under Lạng Sơn)"
+      expect(byProvinceToday.body).toMatchObject({ units: 'today', rows: [{ group: { province: '20' }, plan: VAN_QUAN_2024_NSTW_PLAN }] });
 
       expect(bySubProject.body).toMatchObject({
         position: DEMO_HEAD,
