@@ -40,13 +40,32 @@ export type ActivityReclassified = DomainEvent<'ActivityReclassified', {
   readonly reason: string;
 }>;
 
-/** Kết quả đầu ra: physical results achieved by the activity, cumulative additions. */
+/**
+ * An output quantity, optionally counted for one beneficiary category (v2): "trainees 120", "trainees, women: 60",
+ * "households-supported, poor: 19". A count by category is a part of the indicator's total, recorded beside it;
+ * categories overlap (an ethnic-minority household may be poor), so they are not added up into the total.
+ */
+export interface OutputQuantity extends Quantity {
+  readonly category?: string;
+}
+
+/**
+ * Kết quả đầu ra: physical results achieved by the activity. Each record adds to what was recorded before, per
+ * indicator and category; a record that `corrects` (v2) replaces the totals of the indicators and categories it
+ * names, as of its effective date (later additions still add).
+ */
 export type OutputsRecorded = DomainEvent<'OutputsRecorded', {
   readonly activityId: string;
-  readonly outputs: readonly Quantity[];
+  readonly outputs: readonly OutputQuantity[];
+  /**
+   * The activity's beneficiary profile, households by category, as last stated (each category replaced, as at
+   * registration). Counts that add up are outputs by category.
+   */
   readonly beneficiaries?: Beneficiaries;
   /** True when this record closes the activity (nghiệm thu hoàn thành). */
   readonly completed: boolean;
+  /** v2: the record corrects earlier ones: its quantities are the totals, and why. */
+  readonly corrects?: { readonly reason: string };
 }>;
 
 /**

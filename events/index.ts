@@ -22,6 +22,8 @@ export type RecordedLedgerEvent = RecordedEvent<LedgerEvent>;
 const CHANGED_VERSIONS: Partial<Record<LedgerEventType, number>> = {
   // v2: `partOf` ("trong đó") and `outOf` ("x of y") figures.
   FigureStated: 2,
+  // v2: outputs by beneficiary category; `corrects`.
+  OutputsRecorded: 2,
 };
 
 /** Current schema version of each event type; a change of shape adds a version and an upcaster. */
@@ -40,6 +42,8 @@ export const EVENT_SCHEMA_VERSION: Readonly<Record<LedgerEventType, number>> = O
 export const LEDGER_UPCASTER_STEPS: readonly Upcaster[] = [
   // v1 → v2: a v1 figure had no partOf or outOf.
   { type: 'FigureStated', from: 1, up: (data) => data },
+  // v1 → v2: v1 outputs had no category and no record corrected another: every v1 record adds, as it did.
+  { type: 'OutputsRecorded', from: 1, up: (data) => data },
 ];
 export const LEDGER_UPCASTERS = new Upcasters(EVENT_SCHEMA_VERSION, LEDGER_UPCASTER_STEPS);
 

@@ -5,6 +5,7 @@ import type { Cents } from '../shared/cents';
 import type { ProjectionContext } from '../shared/context';
 import { dateToInt } from '../shared/context';
 import { addDecimalText } from '../shared/exact-decimal';
+import { OutputLog, recordOutputs } from '../../src/activity/output-log';
 import type { RecordedActivityEvent, RecordedFundLineEvent, RecordedLedger } from '../shared/recorded';
 
 /**
@@ -84,9 +85,14 @@ export interface ActivityInfo {
   readonly registeredOn: string;
   /** Beneficiaries by category, each with the stamp of the fact that set it. */
   readonly beneficiaries: Readonly<Record<string, { readonly n: number; readonly at: Stamp }>>;
-  /** Targets and cumulative outputs per indicator, exact decimal strings. */
+  /**
+   * Targets per indicator, and outputs per indicator ("trainees") and per indicator and beneficiary category
+   * ("trainees/women"), exact decimal strings. Outputs are the latest corrected total plus the additions after it
+   * (src/activity/output-log.ts), from `outputLog`.
+   */
   readonly targets: Readonly<Record<string, string>>;
   readonly outputs: Readonly<Record<string, string>>;
+  readonly outputLog: OutputLog;
   /** Effective date of completion (nghiệm thu hoàn thành), when completed. */
   readonly completedOn: string | null;
 }
@@ -114,6 +120,7 @@ const UNREGISTERED: ActivityInfo = Object.freeze({
   beneficiaries: {},
   targets: {},
   outputs: {},
+  outputLog: {},
   completedOn: null,
 });
 
@@ -182,11 +189,13 @@ export function evolveActivityProgress(doc: ActivityProgress, f: ActivityFact): 
       const d = f.data as Extract<ActivityEvent, { type: 'OutputsRecorded' }>['data'];
       const completedOn =
         d.completed && (info.completedOn === null || f.effectiveDate < info.completedOn) ? f.effectiveDate : info.completedOn;
+      const recorded = d.outputs.length > 0 ? recordOutputs(info.outputLog, info.outputs, d.outputs, d.corrects !== undefined, at) : null;
       return {
         ...doc,
         info: {
           ...info,
-          outputs: d.outputs.length > 0 ? addQuantities(info.outputs, d.outputs) : info.outputs,
+          outputs: recorded ? recorded.values : info.outputs,
+          outputLog: recorded ? recorded.log : info.outputLog,
           beneficiaries: setBeneficiaries(info, d.beneficiaries, at),
           completedOn,
         },

@@ -1,6 +1,7 @@
 import type { ActivityEvent } from '../../events';
 import { dimensionColumn } from '../../src/fund-line/fund-line.dimensions';
 import { rate } from '../../src/money/money';
+import { splitOutputKey } from '../../src/activity/output-log';
 import { Measures, ZERO_MEASURES, balanceFigures } from '../balances/balances.fold';
 import type { BalanceQueries } from '../balances/balances.queries';
 import { BALANCE_TABLES, measuresFromRow, sumMeasuresSql } from '../balances/balances.tables';
@@ -171,7 +172,14 @@ export class ProgressQueries {
   }
 
   private progressFigures(p: ProgressTotals) {
-    const indicators = [...new Set([...Object.keys(p.targets), ...Object.keys(p.outputs)])].sort();
+    // Outputs by category are kept as "indicator/category" beside the indicator's total.
+    const byCategory = new Map<string, Record<string, string>>();
+    for (const [key, q] of Object.entries(p.outputs)) {
+      const { indicator, category } = splitOutputKey(key);
+      if (category === undefined) continue;
+      byCategory.set(indicator, { ...(byCategory.get(indicator) ?? {}), [category]: q });
+    }
+    const indicators = [...new Set([...Object.keys(p.targets), ...Object.keys(p.outputs).map((k) => splitOutputKey(k).indicator)])].sort();
     return {
       activities: p.activities,
       byStatus: p.byStatus as Readonly<Record<ActivityProgressStatus, number>>,
@@ -185,6 +193,7 @@ export class ProgressQueries {
         target: p.targets[i] ?? null,
         achieved: p.outputs[i] ?? '0',
         rateOfTarget: p.targets[i] !== undefined ? rate(p.outputs[i] ?? '0', p.targets[i]) : null,
+        byCategory: byCategory.get(i) ?? {},
       })),
     };
   }

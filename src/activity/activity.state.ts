@@ -1,5 +1,5 @@
 import type { ActivityEvent, Beneficiaries, Quantity } from '../../events';
-import { D } from '../money/money';
+import { OutputLog, recordOutputs } from './output-log';
 
 /** Trạng thái: derived from what happened to the activity. Money-driven states come from the projections. */
 export type ActivityStatus = 'registered' | 'completed';
@@ -16,8 +16,14 @@ export interface ActivityState {
   readonly communes: readonly string[];
   readonly beneficiaries: Beneficiaries;
   readonly targets: readonly Quantity[];
-  /** Cumulative outputs per indicator, exact decimal strings. */
+  /**
+   * Outputs per indicator ("trainees") and per indicator and category ("trainees/women"), exact decimal strings:
+   * the additions since the latest corrected total (see output-log.ts).
+   */
   readonly outputs: Readonly<Record<string, string>>;
+  readonly outputLog: OutputLog;
+  /** Records of outputs folded so far (orders them when events come without their place in the log). */
+  readonly outputRecords: number;
   readonly status: ActivityStatus;
 }
 
@@ -32,8 +38,20 @@ export const initialActivityState = (): ActivityState => ({
   beneficiaries: {},
   targets: [],
   outputs: {},
+  outputLog: {},
+  outputRecords: 0,
   status: 'registered',
 });
+
+/**
+ * When an output record takes effect: its effective date and place in the log when the event is read back from the
+ * store (as the command side and the reconciliation fold it), else the order it is folded in.
+ */
+function stampOf(event: ActivityEvent, sequence: number): [number, number] {
+  const recorded = event as ActivityEvent & { metadata?: { effectiveDate?: string }; position?: number };
+  const day = recorded.metadata?.effectiveDate;
+  return day ? [Number(day.replace(/-/g, '')), recorded.position ?? sequence] : [0, sequence];
+}
 
 export function evolveActivity(s: ActivityState, event: ActivityEvent): ActivityState {
   switch (event.type) {
@@ -57,11 +75,17 @@ export function evolveActivity(s: ActivityState, event: ActivityEvent): Activity
     case 'ActivityTransferred':
       return { ...s, unit: event.data.toUnit, handedTo: event.data.toUnit };
     case 'OutputsRecorded': {
-      const outputs: Record<string, string> = { ...s.outputs };
-      for (const o of event.data.outputs) outputs[o.indicator] = new D(outputs[o.indicator] ?? 0).plus(o.quantity).toFixed();
+      const { log, values } = recordOutputs(s.outputLog, s.outputs, event.data.outputs, event.data.corrects !== undefined, stampOf(event, s.outputRecords + 1));
       const beneficiaries: Record<string, number> = { ...s.beneficiaries };
       for (const [category, n] of Object.entries(event.data.beneficiaries ?? {})) beneficiaries[category] = n;
-      return { ...s, outputs, beneficiaries, status: event.data.completed ? 'completed' : s.status };
+      return {
+        ...s,
+        outputs: values,
+        outputLog: log,
+        outputRecords: s.outputRecords + 1,
+        beneficiaries,
+        status: event.data.completed ? 'completed' : s.status,
+      };
     }
   }
 }

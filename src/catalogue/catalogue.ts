@@ -24,6 +24,8 @@ export interface ActivityKindEntry extends Named {
 }
 export interface IndicatorEntry extends Named {
   readonly unit: string;
+  /** Counts beneficiaries: may be recorded per beneficiary category. */
+  readonly byCategory?: boolean;
 }
 export interface LegalBasisEntry {
   readonly number: string;

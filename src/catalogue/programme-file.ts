@@ -4,6 +4,7 @@ import {
   ArrayMinSize,
   Equals,
   IsArray,
+  IsBoolean,
   IsDefined,
   IsIn,
   IsInt,
@@ -108,6 +109,11 @@ class IndicatorDto extends NamedDto {
   @IsString()
   @IsNotEmpty()
   unit: string;
+
+  /** The indicator counts beneficiaries (households, persons): outputs of it may be recorded per beneficiary category. */
+  @IsOptional()
+  @IsBoolean()
+  byCategory?: boolean;
 }
 
 export class ProgrammeFileDto {

@@ -12,6 +12,7 @@ import type {
 } from '../../events';
 import { ACTIVITY_EVENT_TYPES, FUND_LINE_EVENT_TYPES } from '../../events';
 import { ActivityState, evolveActivity, initialActivityState } from '../activity/activity.state';
+import { outputKey } from '../activity/output-log';
 import type { Catalogue } from '../catalogue/catalogue';
 import { fundLineLabel, fundLineStream } from '../fund-line/fund-line.key';
 import {
@@ -294,7 +295,7 @@ export function reconcile(events: readonly RecordedEvent[], catalogue: Catalogue
       const reason = outputNotComparable(f, allActivities(), catalogue);
       if (reason !== null) skip(s, reason);
       else {
-        const ledger = ledgerOutputs(activitiesAsOf(f.asOf), f.indicator, f.scope, catalogue);
+        const ledger = ledgerOutputs(activitiesAsOf(f.asOf), outputKeyOf(f, catalogue), f.scope, catalogue);
         const diff = new D(f.quantity).minus(ledger);
         check(
           diff.isZero()
@@ -610,16 +611,32 @@ export function moneyNotComparable(f: Figure, lines: ReadonlyMap<string, FundLin
   return `the ledger holds no ${what} for ${scopeLabel(rest)}: nothing to compare the figure with`;
 }
 
-/** Why the ledger cannot compare an output figure, or null: a category, or no activity in scope records or targets the indicator. */
+/**
+ * The activities' output an output figure is about: its indicator, or its indicator for a beneficiary category
+ * when the figure's category is one of the catalogue's and the indicator counts beneficiaries ("trainees/women").
+ */
+function outputKeyOf(f: Figure, catalogue: Catalogue): string {
+  const lists = catalogue.lists(f.scope.programme);
+  if (f.category !== undefined && lists.beneficiaryCategories.has(f.category) && lists.indicators.get(f.indicator as string)?.byCategory) {
+    return outputKey(f.indicator as string, f.category);
+  }
+  return f.indicator as string;
+}
+
+/**
+ * Why the ledger cannot compare an output figure, or null: a category that is not a beneficiary category the
+ * activities count by, or no activity in scope records (or, for a total, targets) it.
+ */
 export function outputNotComparable(f: Figure, activities: ReadonlyMap<string, ActivityState>, catalogue: Catalogue): string | null {
-  if (f.category !== undefined) {
+  const key = outputKeyOf(f, catalogue);
+  if (f.category !== undefined && key === f.indicator) {
     return `the ledger's activities do not record ${f.indicator} by "${f.category}": the figure is checked only against the document's own figures`;
   }
   for (const a of activities.values()) {
     if (!activityInScope(a, f.scope, catalogue)) continue;
-    if (a.outputs[f.indicator as string] !== undefined || a.targets.some((t) => t.indicator === f.indicator)) return null;
+    if (a.outputs[key] !== undefined || (key === f.indicator && a.targets.some((t) => t.indicator === f.indicator))) return null;
   }
-  return `no activity of the ledger in ${scopeLabel(f.scope)} records or targets ${f.indicator}: nothing to compare the figure with`;
+  return `no activity of the ledger in ${scopeLabel(f.scope)} records${key === f.indicator ? ' or targets' : ''} ${key}: nothing to compare the figure with`;
 }
 
 const hintOf = (hint: string | undefined) => (hint ? { hint } : {});
@@ -720,8 +737,9 @@ function activityInScope(a: ActivityState, scope: FigureScope, catalogue: Catalo
   );
 }
 
-function ledgerOutputs(activities: ReadonlyMap<string, ActivityState>, indicator: string, scope: FigureScope, catalogue: Catalogue): D {
+/** The sum of one output (an indicator, or "indicator/category") over the activities in scope. */
+function ledgerOutputs(activities: ReadonlyMap<string, ActivityState>, key: string, scope: FigureScope, catalogue: Catalogue): D {
   let total = ZERO;
-  for (const a of activities.values()) if (activityInScope(a, scope, catalogue)) total = total.plus(a.outputs[indicator] ?? 0);
+  for (const a of activities.values()) if (activityInScope(a, scope, catalogue)) total = total.plus(a.outputs[key] ?? 0);
   return total;
 }

@@ -122,6 +122,28 @@ describe('reconciliation', () => {
       expect(report.findings).toMatchObject([{ kind: 'assertion-mismatch', unit: 'căn', stated: '8', ledger: '6', difference: '2' }]);
     });
 
+    it('compares outputs by beneficiary category with what the activities recorded for it, adding records up', async () => {
+      const report = await reconcileWith(
+        `
+  - id: f-poor
+    figure: { ${DOC}, measure: output, category: poor, scope: { component: DA5 }, indicator: households-supported, quantity: 20 }
+  - id: f-women
+    figure: { ${DOC}, measure: output, category: women, scope: { component: DA5 }, indicator: households-supported, quantity: 9 }
+  - id: f-households
+    figure: { ${DOC}, measure: output, scope: { component: DA5 }, indicator: households-supported, quantity: 25 }
+`,
+        {},
+        `
+  - id: out-da5-households
+    outputs: { activityId: VQ-DA5-2024-01, outputs: { households-supported: { total: 20, poor: 15, women: 7 } }, document: BC-6T, effectiveDate: 20/06/2024 }
+  - id: out-da5-households-2
+    outputs: { activityId: VQ-DA5-2024-01, outputs: [{ indicator: households-supported, quantity: 5 }, { indicator: households-supported, category: poor, quantity: 4 }, { indicator: households-supported, category: women, quantity: 2 }], document: BC-6T, effectiveDate: 30/06/2024 }
+`,
+      );
+      expect(report.findings.map((f) => [f.assertionId, f.stated, f.ledger])).toEqual([['f-poor', '20', '19']]);
+      expect(report.notChecked).toEqual([]);
+    });
+
     it('recognises a figure written with the wrong unit', async () => {
       const report = await reconcileWith(`
   - id: f-plan

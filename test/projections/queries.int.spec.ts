@@ -286,6 +286,52 @@ describe('read-model queries', () => {
     });
   });
 
+  describe('outputs by beneficiary category, added up and corrected', () => {
+    let h: Harness;
+    const L = line({ unit: VAN_QUAN, component: 'DA4.TDA1' });
+    const minutes = (date: string) => ({ basis: { kind: 'document' as const, title: 'Biên bản kết thúc lớp', date } });
+    beforeAll(async () => {
+      h = harness(dir);
+      await appendAll(
+        h.store,
+        planAssigned(L, '537000000', { basis: VQ('4888/QĐ-UBND', '2023-12-22') }),
+        activityRegistered(
+          { activityId: 'nghe-1', component: 'DA4.TDA1', kind: 'training-course', targets: [{ indicator: 'trainees', quantity: '150' }] },
+          { basis: VQ('832/QĐ-UBND', '2024-03-14') },
+        ),
+        outputsRecorded('nghe-1', [{ indicator: 'trainees', quantity: '60' }, { indicator: 'trainees', category: 'women', quantity: '35' }, { indicator: 'classes', quantity: '2' }], minutes('2024-05-10')),
+        outputsRecorded('nghe-1', [{ indicator: 'trainees', quantity: '55' }, { indicator: 'trainees', category: 'women', quantity: '30' }, { indicator: 'trainees', category: 'ethnic-minority', quantity: '41' }, { indicator: 'classes', quantity: '2' }], minutes('2024-08-20')),
+        // recorded last, effective 1/6: the first class had 58 trainees, 33 of them women
+        outputsRecorded('nghe-1', [{ indicator: 'trainees', quantity: '58' }, { indicator: 'trainees', category: 'women', quantity: '33' }], minutes('2024-06-01'), {
+          corrects: { reason: 'Danh sách lớp 1 ghi trùng hai học viên' },
+        }),
+      );
+      await h.runner.catchUp();
+    });
+    afterAll(() => h.closeAll());
+
+    const trainees = (q: Parameters<Harness['queries']['progress']>[0]) =>
+      h.queries.progress({ component: 'DA4.TDA1', ...q }).components[0].outputs.find((o) => o.indicator === 'trainees');
+
+    it('adds the records of each indicator and category, a correction replacing what was in force before it', () => {
+      expect(trainees({})).toEqual({
+        indicator: 'trainees',
+        unit: 'người',
+        target: '150',
+        achieved: '113',
+        rateOfTarget: '0.753333',
+        byCategory: { women: '63', 'ethnic-minority': '41' },
+      });
+      expect(h.queries.progress({ component: 'DA4.TDA1' }).components[0].outputs.find((o) => o.indicator === 'classes')).toMatchObject({ achieved: '4' });
+    });
+
+    it('shows each date with what was in force and known then', () => {
+      expect(trainees({ asOf: '2024-05-31' })).toMatchObject({ achieved: '60', byCategory: { women: '35' } });
+      expect(trainees({ asOf: '2024-06-30' })).toMatchObject({ achieved: '58', byCategory: { women: '33' } });
+      expect(trainees({ asOf: '2100-01-01' })).toEqual(trainees({}));
+    });
+  });
+
   describe('decision trail and adjustments', () => {
     let h: Harness;
     const a = line();
