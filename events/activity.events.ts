@@ -80,11 +80,24 @@ export type ActivityTransferred = DomainEvent<'ActivityTransferred', {
   readonly reason: string;
 }>;
 
-export type ActivityEvent = ActivityRegistered | ActivityReclassified | OutputsRecorded | ActivityTransferred;
+/**
+ * Tiến độ công trình: the activity reached a stage of its lifecycle (catalogue data: a work is planned, its
+ * investment procedure done, tendered, under construction, completed, handed over), on the basis's effective date.
+ */
+export type ActivityStageReached = DomainEvent<'ActivityStageReached', {
+  readonly activityId: string;
+  /** The lifecycle's code in the catalogue, e.g. "works". */
+  readonly lifecycle: string;
+  readonly stage: string;
+  readonly note?: string;
+}>;
+
+export type ActivityEvent = ActivityRegistered | ActivityReclassified | OutputsRecorded | ActivityTransferred | ActivityStageReached;
 
 export const ACTIVITY_EVENT_TYPES: readonly ActivityEvent['type'][] = [
   'ActivityRegistered',
   'ActivityReclassified',
   'OutputsRecorded',
   'ActivityTransferred',
+  'ActivityStageReached',
 ];

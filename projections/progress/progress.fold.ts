@@ -95,6 +95,9 @@ export interface ActivityInfo {
   readonly outputLog: OutputLog;
   /** Effective date of completion (nghiệm thu hoàn thành), when completed. */
   readonly completedOn: string | null;
+  /** The lifecycle stage in force (null: none recorded, the lifecycle's first) and when it took effect. */
+  readonly stage: string | null;
+  readonly stagedAt: Stamp;
 }
 
 /** One activity's progress document: what it is, and its money across all lines (changes with every allocation and voucher). */
@@ -122,6 +125,8 @@ const UNREGISTERED: ActivityInfo = Object.freeze({
   outputs: {},
   outputLog: {},
   completedOn: null,
+  stage: null,
+  stagedAt: NEVER,
 });
 
 export const initialActivityProgress = (activityId: string): ActivityProgress => ({ activityId, info: UNREGISTERED, allocated: 0n, disbursed: 0n, lastPosition: 0 });
@@ -180,6 +185,11 @@ export function evolveActivityProgress(doc: ActivityProgress, f: ActivityFact): 
       if (!later(at, info.classifiedAt)) return { ...doc, lastPosition };
       return { ...doc, info: { ...info, kind: d.toKind, component: d.toComponent, classifiedAt: at }, lastPosition };
     }
+    case 'ActivityStageReached': {
+      const d = f.data as Extract<ActivityEvent, { type: 'ActivityStageReached' }>['data'];
+      if (!later(at, info.stagedAt)) return { ...doc, lastPosition };
+      return { ...doc, info: { ...info, stage: d.stage, stagedAt: at }, lastPosition };
+    }
     case 'ActivityTransferred': {
       const d = f.data as Extract<ActivityEvent, { type: 'ActivityTransferred' }>['data'];
       if (!later(at, info.locatedAt)) return { ...doc, lastPosition };
@@ -228,6 +238,8 @@ export interface ProgressTotals {
   readonly beneficiaries: Readonly<Record<string, number>>;
   readonly targets: Readonly<Record<string, string>>;
   readonly outputs: Readonly<Record<string, string>>;
+  /** Activities by the lifecycle stage in force ('' for none recorded: the lifecycle's first stage, if its kind has one). */
+  readonly byStage: Readonly<Record<string, number>>;
 }
 
 export const EMPTY_PROGRESS: ProgressTotals = Object.freeze({
@@ -238,6 +250,7 @@ export const EMPTY_PROGRESS: ProgressTotals = Object.freeze({
   beneficiaries: Object.freeze({}),
   targets: Object.freeze({}),
   outputs: Object.freeze({}),
+  byStage: Object.freeze({}),
 });
 
 /** Where an activity counts: its component and kind, at its unit, district and province. */
@@ -291,6 +304,7 @@ export function applyToTotals(t: ProgressTotals, doc: ActivityProgress, sign: 1 
     beneficiaries: mergeCounts(t.beneficiaries, beneficiaryCounts(doc), sign),
     targets: mergeQuantities(t.targets, doc.info.targets, sign),
     outputs: mergeQuantities(t.outputs, doc.info.outputs, sign),
+    byStage: mergeCounts(t.byStage, { [doc.info.stage ?? '']: 1 }, sign),
   };
 }
 
@@ -315,6 +329,7 @@ export function replaceInTotals(t: ProgressTotals, previous: ActivityProgress, d
       : mergeCounts(mergeCounts(t.beneficiaries, beneficiaryCounts(previous), -1), beneficiaryCounts(doc), 1),
     targets: p.targets === n.targets ? t.targets : mergeQuantities(mergeQuantities(t.targets, p.targets, -1), n.targets, 1),
     outputs: p.outputs === n.outputs ? t.outputs : mergeQuantities(mergeQuantities(t.outputs, p.outputs, -1), n.outputs, 1),
+    byStage: p.stage === n.stage ? t.byStage : mergeCounts(mergeCounts(t.byStage, { [p.stage ?? '']: 1 }, -1), { [n.stage ?? '']: 1 }, 1),
   };
 }
 
@@ -333,5 +348,6 @@ export function addTotals(a: ProgressTotals, b: ProgressTotals): ProgressTotals 
     beneficiaries: mergeCounts(a.beneficiaries, b.beneficiaries, 1),
     targets: mergeQuantities(a.targets, b.targets, 1),
     outputs: mergeQuantities(a.outputs, b.outputs, 1),
+    byStage: mergeCounts(a.byStage, b.byStage, 1),
   };
 }

@@ -144,9 +144,15 @@ export class ProgressQueries {
             project: ctx.componentPlace(code).project,
             money: balanceFigures(money.get(code) ?? ZERO_MEASURES),
             ...this.progressFigures(all),
+            lifecycles: this.lifecycleFigures([...byKind.entries()]),
             byKind: [...byKind.entries()]
               .sort((a, b) => (a[0] < b[0] ? -1 : 1))
-              .map(([kind, totals]) => ({ kind, name: catalogue.activityKinds.get(kind)?.nameVi ?? kind, ...this.progressFigures(totals) })),
+              .map(([kind, totals]) => ({
+                kind,
+                name: catalogue.activityKinds.get(kind)?.nameVi ?? kind,
+                ...this.progressFigures(totals),
+                ...(catalogue.lists().lifecycleOf(kind) ? { lifecycle: this.lifecycleFigures([[kind, totals]])[0] } : {}),
+              })),
           };
         }),
       };
@@ -169,6 +175,37 @@ export class ProgressQueries {
           }
         : null;
     return { activityId, before: view(before), after: view(after) };
+  }
+
+  /**
+   * Activities of the kinds that follow a lifecycle, by the stage in force: "16 of 18 works started, 2 not started".
+   * An activity with no stage recorded is at its lifecycle's first stage.
+   */
+  private lifecycleFigures(byKind: readonly (readonly [string, ProgressTotals])[]) {
+    const lists = this.host.catalogue.lists();
+    const out = new Map<string, { lifecycle: string; name: string; activities: number; byStage: Record<string, number> }>();
+    for (const [kind, totals] of byKind) {
+      const lifecycle = lists.lifecycleOf(kind);
+      if (!lifecycle) continue;
+      const entry = out.get(lifecycle.code) ?? {
+        lifecycle: lifecycle.code,
+        name: lifecycle.nameVi,
+        activities: 0,
+        byStage: Object.fromEntries(lifecycle.stages.map((s) => [s.code, 0])) as Record<string, number>,
+      };
+      entry.activities += totals.activities;
+      for (const [stage, n] of Object.entries(totals.byStage)) {
+        const code = stage === '' ? lifecycle.stages[0].code : stage;
+        entry.byStage[code] = (entry.byStage[code] ?? 0) + n;
+      }
+      out.set(lifecycle.code, entry);
+    }
+    return [...out.values()].map((e) => {
+      const stages = (lists.lifecycles.get(e.lifecycle) as NonNullable<ReturnType<typeof lists.lifecycleOf>>).stages;
+      const count = (flag: 'started' | 'completed') => stages.filter((s) => s[flag]).reduce((n, s) => n + (e.byStage[s.code] ?? 0), 0);
+      const started = count('started');
+      return { ...e, started, notStarted: e.activities - started, completed: count('completed') };
+    });
   }
 
   private progressFigures(p: ProgressTotals) {

@@ -24,6 +24,8 @@ export interface ActivityState {
   readonly outputLog: OutputLog;
   /** Records of outputs folded so far (orders them when events come without their place in the log). */
   readonly outputRecords: number;
+  /** The lifecycle stage last reached (null: none recorded; an activity with a lifecycle starts at its first stage). */
+  readonly stage: string | null;
   readonly status: ActivityStatus;
 }
 
@@ -40,6 +42,7 @@ export const initialActivityState = (): ActivityState => ({
   outputs: {},
   outputLog: {},
   outputRecords: 0,
+  stage: null,
   status: 'registered',
 });
 
@@ -74,6 +77,8 @@ export function evolveActivity(s: ActivityState, event: ActivityEvent): Activity
       return { ...s, kind: event.data.toKind, component: event.data.toComponent };
     case 'ActivityTransferred':
       return { ...s, unit: event.data.toUnit, handedTo: event.data.toUnit };
+    case 'ActivityStageReached':
+      return { ...s, stage: event.data.stage };
     case 'OutputsRecorded': {
       const { log, values } = recordOutputs(s.outputLog, s.outputs, event.data.outputs, event.data.corrects !== undefined, stampOf(event, s.outputRecords + 1));
       const beneficiaries: Record<string, number> = { ...s.beneficiaries };

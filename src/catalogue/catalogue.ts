@@ -22,6 +22,15 @@ export interface ComponentEntry extends Named {
 export interface ActivityKindEntry extends Named {
   readonly components: readonly string[];
 }
+export interface StageEntry extends Named {
+  readonly started?: boolean;
+  readonly completed?: boolean;
+}
+/** The stages, in order, that activities of some kinds go through. */
+export interface LifecycleEntry extends Named {
+  readonly kinds: readonly string[];
+  readonly stages: readonly StageEntry[];
+}
 export interface IndicatorEntry extends Named {
   readonly unit: string;
   /** Counts beneficiaries: may be recorded per beneficiary category. */
@@ -60,7 +69,14 @@ export class CatalogueLists {
     readonly activityKinds: ReadonlyMap<string, ActivityKindEntry>,
     readonly beneficiaryCategories: ReadonlyMap<string, Named>,
     readonly indicators: ReadonlyMap<string, IndicatorEntry>,
+    readonly lifecycles: ReadonlyMap<string, LifecycleEntry> = new Map(),
   ) {}
+
+  /** The lifecycle activities of a kind go through, if any. */
+  lifecycleOf(kind: string): LifecycleEntry | undefined {
+    for (const l of this.lifecycles.values()) if (l.kinds.includes(kind)) return l;
+    return undefined;
+  }
 
   /** Sub-components of a component. */
   childrenOf(code: string): ComponentEntry[] {
@@ -95,6 +111,7 @@ export class ProgrammeCatalogue extends CatalogueLists {
       index<ActivityKindEntry>(file.activityKinds),
       index<Named>(file.beneficiaryCategories),
       index<IndicatorEntry>(file.indicators),
+      index<LifecycleEntry>(file.lifecycles ?? []),
     );
     const p = file.programme;
     this.programme = {
@@ -126,6 +143,7 @@ function union(programmes: readonly ProgrammeCatalogue[]): CatalogueLists {
     merge((p) => p.activityKinds),
     merge((p) => p.beneficiaryCategories),
     merge((p) => p.indicators),
+    merge((p) => p.lifecycles),
   );
 }
 

@@ -105,6 +105,29 @@ class ActivityKindDto extends NamedDto {
   components: string[];
 }
 
+class StageDto extends NamedDto {
+  /** The activity has started once it reaches this stage (counts in "started"). */
+  @IsOptional()
+  @IsBoolean()
+  started?: boolean;
+
+  /** The activity is done once it reaches this stage. */
+  @IsOptional()
+  @IsBoolean()
+  completed?: boolean;
+}
+
+/** The stages an activity of some kinds goes through, in order (a work: planned … handed over). */
+class LifecycleDto extends NamedDto {
+  @IsArray()
+  @ArrayMinSize(1)
+  @IsString({ each: true })
+  kinds: string[];
+
+  @ListOf(() => StageDto, 2)
+  stages: StageDto[];
+}
+
 class IndicatorDto extends NamedDto {
   @IsString()
   @IsNotEmpty()
@@ -144,6 +167,10 @@ export class ProgrammeFileDto {
 
   @ListOf(() => ActivityKindDto)
   activityKinds: ActivityKindDto[];
+
+  @IsOptional()
+  @ListOf(() => LifecycleDto)
+  lifecycles?: LifecycleDto[];
 
   @ListOf(() => NamedDto)
   beneficiaryCategories: NamedDto[];
@@ -218,6 +245,18 @@ function referenceProblems(f: ProgrammeFileDto): FieldProblem[] {
       if (!components.has(c)) problems.push({ field: `activityKinds[${i}].components[${j}]`, problem: `"${c}" is not a component of this file` });
     }),
   );
+  unique(f.lifecycles ?? [], 'lifecycles');
+  const kinds = new Set(f.activityKinds.map((k) => k.code));
+  const kindOwner = new Map<string, number>();
+  (f.lifecycles ?? []).forEach((l, i) => {
+    unique(l.stages, `lifecycles[${i}].stages`);
+    l.kinds.forEach((k, j) => {
+      if (!kinds.has(k)) problems.push({ field: `lifecycles[${i}].kinds[${j}]`, problem: `"${k}" is not an activity kind of this file` });
+      const other = kindOwner.get(k);
+      if (other !== undefined && other !== i) problems.push({ field: `lifecycles[${i}].kinds[${j}]`, problem: `"${k}" already follows lifecycles[${other}]` });
+      kindOwner.set(k, i);
+    });
+  });
   if (f.programme.validFrom > f.programme.validTo) {
     problems.push({ field: 'programme.validTo', problem: `${f.programme.validTo} is before validFrom ${f.programme.validFrom}` });
   }

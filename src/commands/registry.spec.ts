@@ -27,6 +27,7 @@ describe('the command registry', () => {
       'explanation',
       'openingBalance',
       'transfer',
+      'stage',
     ]);
   });
 

@@ -13,6 +13,7 @@ import { stateFigureCommand } from './state-figure/state-figure.slice';
 import { explainFindingCommand } from './explain-finding/explain-finding.slice';
 import { openBalanceCommand } from './open-balance/open-balance.slice';
 import { transferToSuccessorCommand } from './transfer-to-successor/transfer-to-successor.slice';
+import { recordStageCommand } from './record-stage/record-stage.slice';
 
 /**
  * Every command of the ledger, one line each. The HTTP routes (src/api/commands.controller.ts), the CQRS
@@ -34,4 +35,5 @@ export const COMMANDS: readonly CommandSlice[] = [
   explainFindingCommand,
   openBalanceCommand,
   transferToSuccessorCommand,
+  recordStageCommand,
 ];
