@@ -50,6 +50,8 @@ function programmeAndComponents(w: Where, programme: string | undefined, compone
   }
 }
 const END_OF_TIME = 99991231;
+/** Every fact, whatever its dates: the slice a budget year is answered from when no date is asked. */
+const WHOLE_LOG: Slice = { eff: END_OF_TIME, rec: Number.MAX_SAFE_INTEGER, asOf: null, knownAt: null };
 
 /**
  * Tiến độ: per sub-project, its money, its activities by kind and status, beneficiaries and outputs against
@@ -66,16 +68,22 @@ export class ProgressQueries {
     this.filters = new TreeFilters(host.catalogue);
   }
 
-  progress(q: TimeSlice & { readonly programme?: string; readonly component?: string; readonly unit?: string }) {
+  /**
+   * With `budgetYear`: the money of that year's lines (carried-in money of earlier origin included); the activities
+   * that hold money on them or were registered that year, with their money on that year's lines only. An
+   * activity's outputs, beneficiaries and stage are its own, not a year's: bound them with asOf.
+   */
+  progress(q: TimeSlice & { readonly programme?: string; readonly component?: string; readonly unit?: string; readonly budgetYear?: number }) {
     const components = q.component !== undefined ? this.filters.componentSet(q.component) : null;
     const level = q.unit !== undefined ? this.filters.unitLevel(q.unit) : null;
-    const slice = sliceOf(q);
+    // The maintained sums have no year: a year is answered from the facts, as a date is.
+    const slice = sliceOf(q) ?? (q.budgetYear !== undefined ? WHOLE_LOG : null);
     const { catalogue, ctx } = this.host;
     return this.host.reader.read((tx) => {
       const t = { ...BALANCE_TABLES.in(tx.schema), ...HISTORY_TABLES.in(tx.schema), ...PROGRESS_TABLES.in(tx.schema) };
       const componentColumn = dimensionColumn('component');
       // Money of the components' lines.
-      const lw = this.balances.where({ programme: q.programme, unit: q.unit }, slice ? 'l' : '');
+      const lw = this.balances.where({ programme: q.programme, unit: q.unit, budgetYear: q.budgetYear }, slice ? 'l' : '');
       const compIn = components ? `${slice ? 'l.' : ''}${componentColumn} IN (SELECT value FROM json_each(?))` : null;
       const moneyWhere = [...lw.sql, ...(compIn ? [compIn] : [])];
       const moneyParams = [...lw.params, ...(components ? [JSON.stringify(components)] : [])];
@@ -89,7 +97,7 @@ export class ProgressQueries {
           .all(...moneyParams, slice.eff, slice.rec) as Row[];
         for (const r of rows) money.set(str(r.component), measuresFromRow(r));
       } else {
-        const { table } = this.balances.table(tx, { programme: q.programme, unit: q.unit }, ['component']);
+        const { table } = this.balances.table(tx, { programme: q.programme, unit: q.unit, budgetYear: q.budgetYear }, ['component']);
         const rows = tx
           .stmt(`SELECT ${componentColumn} AS component, ${sumMeasuresSql()} FROM ${table} ${moneyWhere.length ? `WHERE ${moneyWhere.join(' AND ')}` : ''} GROUP BY ${componentColumn}`)
           .all(...moneyParams) as Row[];
@@ -134,6 +142,7 @@ export class ProgressQueries {
       return {
         asOf: slice?.asOf ?? null,
         knownAt: slice?.knownAt ?? null,
+        budgetYear: q.budgetYear ?? null,
         scope: { programme: q.programme ?? null, component: q.component ?? null, unit: q.unit ?? null },
         components: codes.map((code) => {
           const byKind = kinds.get(code) ?? new Map<string, ProgressTotals>();
@@ -238,7 +247,7 @@ export class ProgressQueries {
   /** Each candidate activity folded from the facts known at `rec` and in force by `eff`. */
   private activitiesAsOf(
     tx: ReadTx,
-    q: { programme?: string; unit?: string },
+    q: { programme?: string; unit?: string; budgetYear?: number },
     components: string[] | null,
     level: UnitLevel | null,
     slice: Slice,
@@ -264,15 +273,36 @@ export class ProgressQueries {
       .pluck()
       .all(...params) as string[];
     if (ids.length === 0) return [];
-    const docs = this.foldActivities(tx, ids, slice.eff, slice.rec, NEVER);
+    const docs = this.foldActivities(tx, ids, slice.eff, slice.rec, NEVER, q.budgetYear);
+    const ofYear = q.budgetYear === undefined ? null : this.activitiesWithMoneyOf(tx, ids, q.budgetYear, slice);
     return [...docs.values()].filter(
-      (d) => d.info.registered && (components === null || components.includes(d.info.component)) && (q.programme === undefined || d.info.programme === q.programme),
+      (d) =>
+        d.info.registered &&
+        (components === null || components.includes(d.info.component)) &&
+        (q.programme === undefined || d.info.programme === q.programme) &&
+        (ofYear === null || ofYear.has(d.activityId) || d.info.registeredOn.startsWith(`${q.budgetYear}-`)),
     );
   }
 
-  /** Folds activities from their facts: effective by `eff`, recorded by `rec`, at or before log position `upTo`. */
-  private foldActivities(tx: ReadTx, ids: readonly string[], eff: number, rec: number, upTo: number): Map<string, ActivityProgress> {
-    const t = { ...HISTORY_TABLES.in(tx.schema), ...PROGRESS_TABLES.in(tx.schema) };
+  /** The activities that have had money on lines of a budget year, as of the slice. */
+  private activitiesWithMoneyOf(tx: ReadTx, ids: readonly string[], budgetYear: number, slice: Slice): Set<string> {
+    const t = { ...BALANCE_TABLES.in(tx.schema), ...HISTORY_TABLES.in(tx.schema) };
+    const rows = tx
+      .stmt(
+        `SELECT DISTINCT e.activity_id FROM ${t.entries} e JOIN ${t.lines} l ON l.line_id = e.line_id
+         WHERE e.activity_id IN (SELECT value FROM json_each(?)) AND l.${dimensionColumn('budgetYear')} = ? AND e.eff <= ? AND e.rec <= ?`,
+      )
+      .pluck()
+      .all(JSON.stringify(ids), budgetYear, slice.eff, slice.rec) as string[];
+    return new Set(rows);
+  }
+
+  /**
+   * Folds activities from their facts: effective by `eff`, recorded by `rec`, at or before log position `upTo`;
+   * with `budgetYear`, their money on that year's lines only.
+   */
+  private foldActivities(tx: ReadTx, ids: readonly string[], eff: number, rec: number, upTo: number, budgetYear?: number): Map<string, ActivityProgress> {
+    const t = { ...BALANCE_TABLES.in(tx.schema), ...HISTORY_TABLES.in(tx.schema), ...PROGRESS_TABLES.in(tx.schema) };
     const idList = JSON.stringify(ids);
     const events = tx
       .stmt(
@@ -280,12 +310,22 @@ export class ProgressQueries {
          WHERE activity_id IN (SELECT value FROM json_each(?)) AND eff <= ? AND rec <= ? AND position <= ?`,
       )
       .all(idList, eff, rec, upTo) as Row[];
-    const money = tx
-      .stmt(
-        `SELECT position, activity_id, eff, m1, d1, m2, d2 FROM ${t.entries}
-         WHERE activity_id IS NOT NULL AND activity_id IN (SELECT value FROM json_each(?)) AND eff <= ? AND rec <= ? AND position <= ?`,
-      )
-      .all(idList, eff, rec, upTo) as Row[];
+    const money = (
+      budgetYear === undefined
+        ? tx
+            .stmt(
+              `SELECT position, activity_id, eff, m1, d1, m2, d2 FROM ${t.entries}
+               WHERE activity_id IS NOT NULL AND activity_id IN (SELECT value FROM json_each(?)) AND eff <= ? AND rec <= ? AND position <= ?`,
+            )
+            .all(idList, eff, rec, upTo)
+        : tx
+            .stmt(
+              `SELECT e.position, e.activity_id, e.eff, e.m1, e.d1, e.m2, e.d2 FROM ${t.entries} e JOIN ${t.lines} l ON l.line_id = e.line_id
+               WHERE e.activity_id IS NOT NULL AND e.activity_id IN (SELECT value FROM json_each(?)) AND e.eff <= ? AND e.rec <= ? AND e.position <= ?
+                 AND l.${dimensionColumn('budgetYear')} = ?`,
+            )
+            .all(idList, eff, rec, upTo, budgetYear)
+    ) as Row[];
     const facts: ActivityFact[] = [
       ...events.map(
         (r): ActivityFact => ({

@@ -178,6 +178,18 @@ export class ProgressQueryDto extends FreshnessQuery {
   @MinLength(1)
   unit?: string;
 
+  @ApiPropertyOptional({
+    description:
+      "Năm kế hoạch: the money of that year's lines, and the activities holding money on them or registered that year (with their money on that year's lines only)",
+    example: 2024,
+  })
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(2000)
+  @Max(2100)
+  budgetYear?: number;
+
   @ApiPropertyOptional({ description: 'Valid time (YYYY-MM-DD): classifications, money and outputs in force on that day', example: '2024-06-30' })
   @IsOptional()
   @IsCalendarDate()

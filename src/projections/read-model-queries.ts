@@ -126,7 +126,7 @@ export class ReadModelQueries {
     return this.of(HISTORY).history(stream, q);
   }
 
-  progress(q: TimeSlice & { readonly programme?: string; readonly component?: string; readonly unit?: string }) {
+  progress(q: TimeSlice & { readonly programme?: string; readonly component?: string; readonly unit?: string; readonly budgetYear?: number }) {
     return this.of(PROGRESS).progress(q);
   }
 
