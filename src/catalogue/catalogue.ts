@@ -31,6 +31,11 @@ export interface LifecycleEntry extends Named {
   readonly kinds: readonly string[];
   readonly stages: readonly StageEntry[];
 }
+/** An outcome indicator of the results framework: a count of households or a rate (%). */
+export interface OutcomeIndicatorEntry extends Named {
+  readonly kind: 'count' | 'rate';
+  readonly unit: string;
+}
 export interface IndicatorEntry extends Named {
   readonly unit: string;
   /** Counts beneficiaries: may be recorded per beneficiary category. */
@@ -70,6 +75,7 @@ export class CatalogueLists {
     readonly beneficiaryCategories: ReadonlyMap<string, Named>,
     readonly indicators: ReadonlyMap<string, IndicatorEntry>,
     readonly lifecycles: ReadonlyMap<string, LifecycleEntry> = new Map(),
+    readonly outcomeIndicators: ReadonlyMap<string, OutcomeIndicatorEntry> = new Map(),
   ) {}
 
   /** The lifecycle activities of a kind go through, if any. */
@@ -112,6 +118,7 @@ export class ProgrammeCatalogue extends CatalogueLists {
       index<Named>(file.beneficiaryCategories),
       index<IndicatorEntry>(file.indicators),
       index<LifecycleEntry>(file.lifecycles ?? []),
+      index<OutcomeIndicatorEntry>(file.outcomeIndicators ?? []),
     );
     const p = file.programme;
     this.programme = {
@@ -144,6 +151,7 @@ function union(programmes: readonly ProgrammeCatalogue[]): CatalogueLists {
     merge((p) => p.beneficiaryCategories),
     merge((p) => p.indicators),
     merge((p) => p.lifecycles),
+    merge((p) => p.outcomeIndicators),
   );
 }
 
@@ -261,6 +269,9 @@ export class Catalogue {
   }
   requireIndicator(field: string, code: string, programme?: string): IndicatorEntry {
     return requireEntry(field, 'indicator', code, this.lists(programme).indicators);
+  }
+  requireOutcomeIndicator(field: string, code: string, programme?: string): OutcomeIndicatorEntry {
+    return requireEntry(field, 'outcome indicator', code, this.lists(programme).outcomeIndicators);
   }
 
   /**

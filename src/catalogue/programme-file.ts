@@ -128,6 +128,16 @@ class LifecycleDto extends NamedDto {
   stages: StageDto[];
 }
 
+/** An indicator of the results framework, measured per unit and year (the annual poverty review). */
+class OutcomeIndicatorDto extends NamedDto {
+  @IsIn(['count', 'rate'])
+  kind: 'count' | 'rate';
+
+  @IsString()
+  @IsNotEmpty()
+  unit: string;
+}
+
 class IndicatorDto extends NamedDto {
   @IsString()
   @IsNotEmpty()
@@ -177,6 +187,10 @@ export class ProgrammeFileDto {
 
   @ListOf(() => IndicatorDto)
   indicators: IndicatorDto[];
+
+  @IsOptional()
+  @ListOf(() => OutcomeIndicatorDto)
+  outcomeIndicators?: OutcomeIndicatorDto[];
 }
 
 export type ProgrammeFile = ProgrammeFileDto;
@@ -246,6 +260,7 @@ function referenceProblems(f: ProgrammeFileDto): FieldProblem[] {
     }),
   );
   unique(f.lifecycles ?? [], 'lifecycles');
+  unique(f.outcomeIndicators ?? [], 'outcomeIndicators');
   const kinds = new Set(f.activityKinds.map((k) => k.code));
   const kindOwner = new Map<string, number>();
   (f.lifecycles ?? []).forEach((l, i) => {

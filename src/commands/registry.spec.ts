@@ -28,6 +28,8 @@ describe('the command registry', () => {
       'openingBalance',
       'transfer',
       'stage',
+      'outcome',
+      'outcomeTarget',
     ]);
   });
 

@@ -14,6 +14,8 @@ import { explainFindingCommand } from './explain-finding/explain-finding.slice';
 import { openBalanceCommand } from './open-balance/open-balance.slice';
 import { transferToSuccessorCommand } from './transfer-to-successor/transfer-to-successor.slice';
 import { recordStageCommand } from './record-stage/record-stage.slice';
+import { recordOutcomeCommand } from './record-outcome/record-outcome.slice';
+import { setOutcomeTargetCommand } from './set-outcome-target/set-outcome-target.slice';
 
 /**
  * Every command of the ledger, one line each. The HTTP routes (src/api/commands.controller.ts), the CQRS
@@ -36,4 +38,6 @@ export const COMMANDS: readonly CommandSlice[] = [
   openBalanceCommand,
   transferToSuccessorCommand,
   recordStageCommand,
+  recordOutcomeCommand,
+  setOutcomeTargetCommand,
 ];

@@ -264,3 +264,27 @@ export class AdjustmentsQueryDto extends PagingQuery {
   @IsIn(ADJUSTMENT_KINDS, { each: true, message: `kind must list kinds among: ${ADJUSTMENT_KINDS.join(', ')}` })
   kind?: AdjustmentKind[];
 }
+
+export class ResultsQueryDto extends FreshnessQuery {
+  @ApiPropertyOptional({ description: 'Province, district or commune code: that unit and the units under it, each with its own figures', example: '076' })
+  @IsOptional()
+  @IsString()
+  @MinLength(1)
+  unit?: string;
+
+  @ApiPropertyOptional({ example: 'GNBV-2021-2025' })
+  @IsOptional()
+  @IsString()
+  @MinLength(1)
+  programme?: string;
+
+  @ApiPropertyOptional({ description: 'Valid time (YYYY-MM-DD): measurements and targets in force on that day', example: '2024-12-31' })
+  @IsOptional()
+  @IsCalendarDate()
+  asOf?: string;
+
+  @ApiPropertyOptional({ description: 'Transaction time: what had been recorded by then (date = end of day, Vietnam time; or an ISO instant)' })
+  @IsOptional()
+  @IsDateOrInstant()
+  knownAt?: string;
+}

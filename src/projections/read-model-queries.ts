@@ -8,6 +8,8 @@ import { DECISION_TRAIL } from '../../projections/decision-trail';
 import type { DecisionsQuery, TrailQuery } from '../../projections/decision-trail/decision-trail.queries';
 import { HISTORY } from '../../projections/history';
 import { PROGRESS } from '../../projections/progress';
+import { RESULTS } from '../../projections/results';
+import type { ResultsQuery } from '../../projections/results/results.queries';
 import type { Earlier, Freshness, QueryHost, ReadModel, ReadTx, Reader } from '../../projections/read-model';
 import { buildInOrder } from '../../projections/read-model';
 import type { ProjectionContext } from '../../projections/shared/context';
@@ -141,5 +143,10 @@ export class ReadModelQueries {
 
   adjustments(q: AdjustmentsQuery) {
     return this.of(ADJUSTMENTS).adjustments(q);
+  }
+
+  /** Outcome indicators per unit and year, and progress against each target. */
+  results(q: ResultsQuery) {
+    return this.of(RESULTS).results(q);
   }
 }

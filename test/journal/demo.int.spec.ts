@@ -35,7 +35,7 @@ describe('the demo data from the district documents', () => {
     it('stores nothing new when asked to load again: each journal is already imported', async () => {
       const before = t.digest();
       const again = await loadDemoData(t.store, { catalogue, now: NOW, onlyIfEmpty: false });
-      expect(again.map((r) => r.outcome.status)).toEqual(['already-imported', 'already-imported']);
+      expect(again.map((r) => r.outcome.status)).toEqual(['already-imported', 'already-imported', 'already-imported']);
       expect(t.digest()).toBe(before);
     });
   });
@@ -151,6 +151,22 @@ describe('the demo data from the district documents', () => {
     it('finds every project equal to its sources, and no money on the components it does not implement', () => {
       const others = report.findings.filter((f) => f.document?.id === 'TC-KH-GNBV-2021-2025' && !['t-total', 't-huy-dong'].includes(f.assertionId ?? ''));
       expect(others).toEqual([]);
+    });
+  });
+
+  describe('Sơn Dương 2022: a plan with targets, no money', () => {
+    it('states two figures that nothing checks: targets with no total, part or rate to check them against', async () => {
+      const sd = await reconcileStore(t.store, catalogue, { document: 'SD-KH-GNBV-2022' });
+      expect(sd).toMatchObject({ assertions: 2, checks: 0, holding: 0, findings: [], notChecked: [] });
+    });
+
+    it('records the plan\'s targets for the outcome indicators on the district\'s results stream', async () => {
+      const targets = (await t.store.readStream('outcomes-076')).map((e) => [e.type, (e.data as { targetId: string }).targetId, e.metadata.legalBasis.kind]);
+      expect(targets).toEqual([
+        ['OutcomeTargetSet', 'sd-poverty-2021-2025', 'document'],
+        ['OutcomeTargetSet', 'sd-em-poverty-2021-2025', 'document'],
+        ['OutcomeTargetSet', 'sd-poverty-2026-2030', 'document'],
+      ]);
     });
   });
 

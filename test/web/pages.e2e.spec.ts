@@ -23,7 +23,7 @@ describe('the pages in the browser', () => {
     const { page } = await suite.open();
     await signIn(page, suite.url, 'can-bo-lan', 'officer', '/doi-soat');
     await page.getByTestId('recon-summary').waitFor();
-    expect(await page.getByTestId('recon-summary').innerText()).toMatch(/^245 số liệu văn bản, 226 phép kiểm tra, 206 khớp, 20 phát hiện/);
+    expect(await page.getByTestId('recon-summary').innerText()).toMatch(/^247 số liệu văn bản, 226 phép kiểm tra, 206 khớp, 20 phát hiện/);
     const first = page.locator('li.finding').first();
     expect(await first.locator('.finding-head').innerText()).toBe('Sai lệch Số liệu văn bản khác sổ cái · Mục A.II.1 · tính đến 30/06/2024');
     expect(await first.locator('blockquote').innerText()).toBe('“Kết quả phân bổ: đã phân bổ 89.801 triệu đồng”');

@@ -1,0 +1,67 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { IsDefined, IsInt, IsNotEmpty, IsOptional, IsString, Max, MaxLength, Min, ValidateIf, ValidateNested } from 'class-validator';
+import { CommandBodyDto, DecisionDto, DocumentDto, ReasonField } from '../shared/common.dto';
+
+export class OutcomeCorrectionDto {
+  @ReasonField({ example: 'Quyết định điều chỉnh kết quả rà soát' })
+  reason: string;
+}
+
+/** The basis of a results fact: a decision, or a document when there is none. */
+export abstract class DecisionOrDocumentDto extends CommandBodyDto {
+  @ApiPropertyOptional({ type: DecisionDto })
+  @ValidateIf((o: DecisionOrDocumentDto) => o.document === undefined)
+  @IsDefined({ message: 'decision or document is required as the basis' })
+  @ValidateNested()
+  @Type(() => DecisionDto)
+  decision?: DecisionDto;
+
+  @ApiPropertyOptional({ type: DocumentDto })
+  @ValidateIf((o: DecisionOrDocumentDto) => o.decision === undefined)
+  @IsDefined({ message: 'decision or document is required as the basis' })
+  @ValidateNested()
+  @Type(() => DocumentDto)
+  document?: DocumentDto;
+}
+
+export class RecordOutcomeDto extends DecisionOrDocumentDto {
+  @ApiProperty({ example: 'GNBV-2021-2025' })
+  @IsString()
+  @IsNotEmpty()
+  programme: string;
+
+  @ApiProperty({ example: '076' })
+  @IsString()
+  @IsNotEmpty()
+  unit: string;
+
+  @ApiProperty({ example: 'poverty-rate', description: 'an outcome indicator of the catalogue (outcomeIndicators)' })
+  @IsString()
+  @IsNotEmpty()
+  indicator: string;
+
+  @ApiProperty({ example: 2023, description: 'the year the review measures (figures as of its end)' })
+  @IsInt()
+  @Min(2000)
+  @Max(2100)
+  year: number;
+
+  @ApiProperty({ example: '12.35', description: 'households, or a percentage, as a decimal string' })
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(30)
+  value: string;
+
+  @ApiPropertyOptional({ type: OutcomeCorrectionDto, description: 'this measurement corrects the one recorded for the same year' })
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => OutcomeCorrectionDto)
+  corrects?: OutcomeCorrectionDto;
+
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsString()
+  @MaxLength(1000)
+  note?: string;
+}
