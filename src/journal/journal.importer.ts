@@ -87,15 +87,21 @@ export class JournalRejected extends Error {
   }
 }
 
-/** "entries[12] alloc-da5 (line 130) allocate.amount" */
+/** "entries[12] alloc-da5 (line 130, column 27) allocate.amount" */
 export function problemPlace(p: JournalProblem): string {
-  const where =
-    p.entry === undefined
-      ? p.line
-        ? `line ${p.line}`
-        : ''
-      : `entries[${p.entry}]${p.id ? ` ${p.id}` : ''}${p.line ? ` (line ${p.line})` : ''}`;
+  const at = p.line ? `line ${p.line}${p.column ? `, column ${p.column}` : ''}` : '';
+  const where = p.entry === undefined ? at : `entries[${p.entry}]${p.id ? ` ${p.id}` : ''}${at ? ` (${at})` : ''}`;
   return [where, p.field].filter((x) => x).join(' ');
+}
+
+/** Each problem of an entry at the line and column where its field is written, when the journal came as text. */
+function placed(problems: readonly JournalProblem[], read: JournalText): JournalProblem[] {
+  if (!read.locate) return [...problems];
+  return problems.map((p) => {
+    if (p.entry === undefined || p.column !== undefined) return p;
+    const at = read.locate?.(p.entry, p.field);
+    return at ? { ...p, line: at.line, column: at.column } : p;
+  });
 }
 
 const MAX_ATTEMPTS = 3;
@@ -233,7 +239,7 @@ export class JournalImporter {
       }
       problems.push(...unresolvedReferences(compiled.entries, session.figureIds()));
       if (problems.length > 0) {
-        return rejected(summary, groupUnitProblems(problems).sort((a, b) => (a.entry ?? -1) - (b.entry ?? -1)));
+        return rejected(summary, placed(groupUnitProblems(problems), read).sort((a, b) => (a.entry ?? -1) - (b.entry ?? -1)));
       }
       if (options.dryRun) return { ...summary, status: 'valid', events: session.events };
       options.onProgress?.({ phase: 'storing', done: 0, total: session.events });

@@ -35,7 +35,7 @@ describe('CLI: ledger import, ledger check', () => {
     writeFileSync(file, journal(`${DA5_MONEY}  - id: plan-da2\n    plan: { line: { component: DA2, source: NSTW, capitalType: SN }, amount: 4.649 tr, decision: QD-4888 }\n`));
     const [run] = await runImport(loadConfig({ LEDGER_DATA_DIR: dir }), [file], { actor: 'can-bo-nhap', role: 'importer' });
     expect(formatOutcome(run)).toBe(
-      `${file}: rejected (INVALID_JOURNAL), nothing stored: 1 problem\n  entries[5] plan-da2 (line 27) plan.amount: "tr" is not a unit of money; use đồng, nghìn đồng, triệu đồng or tỷ đồng`,
+      `${file}: rejected (INVALID_JOURNAL), nothing stored: 1 problem\n  entries[5] plan-da2 (line 28, column 78) plan.amount: "tr" is not a unit of money; use đồng, nghìn đồng, triệu đồng or tỷ đồng`,
     );
   });
 
@@ -45,7 +45,7 @@ describe('CLI: ledger import, ledger check', () => {
     const [run] = await runImport(loadConfig({ LEDGER_DATA_DIR: dir }), [file], { actor: 'can-bo-nhap', role: 'importer' });
     expect(formatOutcome(run)).toBe(
       `${file}: refused by a business rule (INSUFFICIENT_ALLOCATION), nothing stored: 1 problem\n` +
-        '  entries[5] gn-too-much (line 27) disburse: INSUFFICIENT_ALLOCATION: activity VQ-DA5-2024-01 on line DA5/NSTW/SN/2024@184 has 7.080.000.000 đ allocated and not yet disbursed; 7.081.000.000 đ requested',
+        '  entries[5] gn-too-much (line 28, column 15) disburse: INSUFFICIENT_ALLOCATION: activity VQ-DA5-2024-01 on line DA5/NSTW/SN/2024@184 has 7.080.000.000 đ allocated and not yet disbursed; 7.081.000.000 đ requested',
     );
   });
 
