@@ -67,6 +67,7 @@ export class ResultsQueries {
               targets: u.targets.map((target) => ({
                 ...target,
                 name: indicatorOf(target.indicator)?.nameVi ?? target.indicator,
+                unit: indicatorOf(target.indicator)?.unit ?? '',
                 progress: targetProgress(target, u.measurements.get(target.indicator)),
               })),
             };
