@@ -21,7 +21,8 @@ describe('journeys in the browser', () => {
       await expectText(page.getByText('Mã người dùng chỉ gồm 1-100 chữ không dấu'), /chữ không dấu/);
       await page.getByLabel('Mã người dùng').fill('can-bo-lan');
       await page.getByLabel('Vai trò').selectOption({ label: 'Cán bộ chuyên trách' });
-      await page.getByLabel('Đơn vị công tác').selectOption('184');
+      await page.getByLabel('Đơn vị công tác').fill('van quan');
+      await page.getByRole('option', { name: /^Huyện Văn Quan/ }).click();
       await page.getByRole('button', { name: 'Đăng nhập' }).click();
       await page.waitForURL(`${suite.url}/tien-do`);
       expect(await page.getByTestId('signed-in').innerText()).toBe('Đang làm việc: can-bo-lan (Cán bộ chuyên trách), Huyện Văn Quan');

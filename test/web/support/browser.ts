@@ -17,15 +17,15 @@ export async function openBrowser(): Promise<Browser> {
 }
 
 /**
- * A describe block's ledger and browser: the demo ledger booted as `npm start` boots it, the shared Chromium, a
- * fresh context per page (nobody signed in), all closed after the block.
+ * A describe block's ledger and browser: the demo ledger booted as `npm start` boots it (with `env` added to its
+ * environment), the shared Chromium, a fresh context per page (nobody signed in), all closed after the block.
  */
-export function browserSuite() {
+export function browserSuite(env: Record<string, string> = {}) {
   let demo: DemoLedger | undefined;
   let browser: Browser | undefined;
   const contexts: BrowserContext[] = [];
   beforeAll(async () => {
-    [demo, browser] = await Promise.all([startDemoLedger(), openBrowser()]);
+    [demo, browser] = await Promise.all([startDemoLedger(env), openBrowser()]);
   });
   afterAll(async () => {
     await Promise.all(contexts.map((c) => c.close()));
