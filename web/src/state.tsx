@@ -97,11 +97,6 @@ function useCatalogueState(): CatalogueState {
   return value;
 }
 
-/** Every configured programme, or null while the catalogue loads. */
-export function useProgrammes(): readonly ProgrammeCatalogue[] | null {
-  return useCatalogueState().loaded.data?.programmes ?? null;
-}
-
 /** The chosen programme's catalogue (components, sources, kinds, indicators, validity), or null while it loads. */
 export function useProgrammeCatalogue(): ProgrammeCatalogue | null {
   return useCatalogueState().chosen;

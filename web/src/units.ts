@@ -18,7 +18,7 @@ export type { UnitWhen };
 /** Codes are 2, 3 or 5 digits by level: with the level, a code asks for that unit only, not the codes it starts. */
 const LEVEL_BY_LENGTH: Readonly<Record<number, UnitLevel>> = { 2: 'province', 3: 'district', 5: 'commune' };
 const MAX_PAGE = 500;
-export const SEARCH_PAGE = 20;
+const SEARCH_PAGE = 20;
 const SEARCHES_KEPT = 50;
 /** A failed request is not repeated by every render: only once this long has passed. */
 const RETRY_AFTER_MS = 10_000;

@@ -14,6 +14,11 @@ export function periodText(t: Translate, v: { readonly from: string | null; read
   return '';
 }
 
+/** "184 · Cấp huyện · Tỉnh Lạng Sơn · đến 30/06/2025": what tells two units of one name, or of one code, apart. */
+export function unitDetails(t: Translate, v: UnitVersion, withCode = true): string {
+  return [withCode ? v.code : '', t(`units.level.${v.level}`), v.within.map((w) => w.nameVi).join(', '), periodText(t, v)].filter(Boolean).join(' · ');
+}
+
 /** "Huyện Văn Quan (184)": a unit as options and headings name it; the code alone until it is known. */
 export const unitText = (v: UnitVersion | undefined, code: string) => (v ? `${v.nameVi} (${v.code})` : code);
 

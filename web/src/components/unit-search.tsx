@@ -9,7 +9,7 @@ import { ApiError } from '../api';
 import { useI18n } from '../i18n';
 import type { UnitPage, UnitVersion } from '../types';
 import { unitDirectory } from '../units';
-import { periodText, unitText } from './fields';
+import { unitDetails, unitText } from './fields';
 import { Field } from './ui';
 
 const DEBOUNCE_MS = 200;
@@ -123,9 +123,7 @@ export function UnitSearch({
                   onMouseMove={() => setActive(i)}
                 >
                   <span className="unit-name">{u.nameVi}</span>
-                  <span className="unit-meta">
-                    {[u.code, t(`units.level.${u.level}`), u.within.map((w) => w.nameVi).join(', '), periodText(t, u)].filter(Boolean).join(' · ')}
-                  </span>
+                  <span className="unit-meta">{unitDetails(t, u)}</span>
                 </li>
               ))}
             </ul>
@@ -139,7 +137,7 @@ export function UnitSearch({
           </div>
           {value && (
             <p className="combo-chosen" data-testid="unit-chosen">
-              {t('units.chosen', { unit: [`${value.nameVi} (${value.code})`, t(`units.level.${value.level}`), value.within.map((w) => w.nameVi).join(', '), periodText(t, value)].filter(Boolean).join(' · ') })}
+              {t('units.chosen', { unit: `${unitText(value, value.code)} · ${unitDetails(t, value, false)}` })}
             </p>
           )}
         </div>
