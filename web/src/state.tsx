@@ -71,11 +71,15 @@ interface CatalogueState {
   readonly loaded: Loaded<CatalogueResult>;
   /** The programme the user works on: their choice, else the first configured. */
   readonly chosen: ProgrammeCatalogue | null;
+  /** Its code, known before the catalogue arrives when this browser resolved it before. */
+  readonly code: string | null;
   readonly choose: (code: string) => void;
 }
 
 const CatalogueContext = createContext<CatalogueState | null>(null);
 const PROGRAMME_KEY = 'gnbv.programme';
+/** The programme resolved on the last visit: pages ask for its figures at once, alongside GET /catalogue. */
+const LAST_PROGRAMME_KEY = 'gnbv.programme.last';
 
 /** Loads GET /catalogue once: the configured programmes (the units are looked up apart, see units.ts). */
 export function CatalogueProvider({ children }: { children: ReactNode }) {
@@ -87,7 +91,12 @@ export function CatalogueProvider({ children }: { children: ReactNode }) {
   }, []);
   const programmes = loaded.data?.programmes;
   const chosen = programmes ? (programmes.find((p) => p.programme.code === wanted) ?? programmes[0] ?? null) : null;
-  const value = useMemo(() => ({ loaded, chosen, choose }), [loaded, chosen, choose]);
+  // Until the catalogue answers, the programme of the last visit (a wrong guess is asked again once it has).
+  const code = programmes ? (chosen?.programme.code ?? null) : (wanted ?? localStorage.getItem(LAST_PROGRAMME_KEY));
+  useEffect(() => {
+    if (chosen) localStorage.setItem(LAST_PROGRAMME_KEY, chosen.programme.code);
+  }, [chosen]);
+  const value = useMemo(() => ({ loaded, chosen, code, choose }), [loaded, chosen, code, choose]);
   return <CatalogueContext.Provider value={value}>{children}</CatalogueContext.Provider>;
 }
 
@@ -100,6 +109,11 @@ function useCatalogueState(): CatalogueState {
 /** The chosen programme's catalogue (components, sources, kinds, indicators, validity), or null while it loads. */
 export function useProgrammeCatalogue(): ProgrammeCatalogue | null {
   return useCatalogueState().chosen;
+}
+
+/** The chosen programme's code, for the queries of its figures: known at once on a second visit, else with the catalogue. */
+export function useProgrammeCode(): string | null {
+  return useCatalogueState().code;
 }
 
 /** The programme picker's state: the programmes, the one chosen, and the choice (remembered). */

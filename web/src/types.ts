@@ -1,4 +1,5 @@
 /** Shapes of the ledger's answers, as documented in the README and at /docs. Money: exact decimal strings of đồng. */
+import type { UnitLevel, UnitVersion as UnitPeriod } from '../../src/catalogue/units/unit-period';
 
 export interface Named {
   readonly code: string;
@@ -32,20 +33,13 @@ export interface CatalogueResult {
   readonly units: { readonly versions: number; readonly snapshots: readonly string[] };
 }
 
-export type UnitLevel = 'province' | 'district' | 'commune';
+export type { UnitLevel };
 
 /**
- * One administrative unit over one period (inclusive days; `from: null` = already in the first list of 2021-02-01,
- * `to: null` = in force). A code may name two units in two periods: the date decides.
+ * One administrative unit over one period, as /catalogue/units gives it (src/catalogue/units/unit-period.ts): a code
+ * may name two units in two periods, the date decides.
  */
-export interface UnitVersion {
-  readonly code: string;
-  readonly level: UnitLevel;
-  readonly nameVi: string;
-  readonly type: string;
-  readonly parent?: string;
-  readonly from: string | null;
-  readonly to: string | null;
+export interface UnitVersion extends UnitPeriod {
   /** The units above it (nearest first) on the day asked, else on the last day of its period. */
   readonly within: readonly { readonly code: string; readonly level: UnitLevel; readonly nameVi: string }[];
 }

@@ -11,7 +11,7 @@ import { chartValue, formatRate } from '../format';
 import { useI18n } from '../i18n';
 import { href, Link, useQueryState } from '../router';
 import { useSession } from '../session';
-import { useApi, useMoney, useProgrammeCatalogue } from '../state';
+import { useApi, useMoney, useProgrammeCatalogue, useProgrammeCode } from '../state';
 import type { BalanceRow, BalancesResult, Figures } from '../types';
 import { useUnit } from '../units';
 
@@ -21,7 +21,7 @@ export function OverviewPage() {
   const { t, name } = useI18n();
   const session = useSession();
   const catalogue = useProgrammeCatalogue();
-  const programme = catalogue?.programme.code;
+  const programme = useProgrammeCode() ?? undefined;
   const { money, unit: moneyUnit, unitName } = useMoney();
   const [query, setQuery] = useQueryState();
   const unit = query.get('unit') ?? session?.unit ?? '';
@@ -31,7 +31,7 @@ export function OverviewPage() {
   const knownAt = query.get('knownAt') ?? '';
   const component = query.get('component') ?? '';
 
-  // Nothing is asked before the programme is known: every figure is of the programme chosen.
+  // Every figure is of the programme chosen: nothing is asked before its code is known.
   const years = useApi<BalancesResult>(programme && unit ? '/balances' : null, { programme, unit, groupBy: 'budgetYear' });
   const yearList = useMemo(() => (years.data?.rows ?? []).map((r) => Number(r.group.budgetYear)).sort((a, b) => a - b), [years.data]);
   const thisYear = new Date().getFullYear();

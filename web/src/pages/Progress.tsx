@@ -6,7 +6,7 @@ import { formatQuantity, formatRate } from '../format';
 import { useI18n } from '../i18n';
 import { useQueryState } from '../router';
 import { useSession } from '../session';
-import { useApi, useMoney, useProgrammeCatalogue } from '../state';
+import { useApi, useMoney, useProgrammeCatalogue, useProgrammeCode } from '../state';
 import type { ActivityStatus, ProgressComponent, ProgressResult } from '../types';
 
 const STATUSES: readonly ActivityStatus[] = ['registered', 'allocated', 'disbursing', 'completed'];
@@ -15,7 +15,7 @@ export function ProgressPage() {
   const { t } = useI18n();
   const session = useSession();
   const catalogue = useProgrammeCatalogue();
-  const programme = catalogue?.programme.code;
+  const programme = useProgrammeCode() ?? undefined;
   const [query, setQuery] = useQueryState();
   const unit = query.get('unit') ?? session?.unit ?? '';
   const component = query.get('component') ?? '';

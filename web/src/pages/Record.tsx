@@ -5,7 +5,7 @@ import { Field, Loading, PageHeader } from '../components/ui';
 import { useI18n } from '../i18n';
 import { useQueryState } from '../router';
 import { can, useSession } from '../session';
-import { useProgrammeCatalogue } from '../state';
+import { useProgrammeCatalogue, useProgrammeCode } from '../state';
 import { OutputsForm, ReclassifyForm, RegisterActivityForm } from './record/activity-forms';
 import { useUnitActivities, useUnitLines } from './record/data';
 import { AdjustForm, AllocateForm, AssignPlanForm, CarryOverForm, DisburseForm, FormProps, ReturnFundsForm, ReverseForm } from './record/money-forms';
@@ -32,7 +32,7 @@ export function RecordPage() {
   const command: CommandName = requested in COMMANDS ? (requested as CommandName) : 'disburse';
   const [minPosition, setMinPosition] = useState<number | undefined>(undefined);
   const catalogue = useProgrammeCatalogue();
-  const programme = catalogue?.programme.code;
+  const programme = useProgrammeCode() ?? undefined;
   const unit = session?.unit ?? '';
   const { lines } = useUnitLines(programme, unit, minPosition);
   const activities = useUnitActivities(lines);
