@@ -47,6 +47,18 @@ describe('the pages in the browser', () => {
     expect(errors).toEqual([]);
   });
 
+  it('says so when the catalogue cannot be read, and reads it on retry', async () => {
+    const { page } = await suite.open();
+    await signIn(page, suite.url, 'can-bo-lan', 'officer');
+    await page.route('**/catalogue', (route) => route.fulfill({ status: 503, json: { error: 'READ_MODEL_UNAVAILABLE', message: 'the ledger is starting' } }));
+    await page.reload();
+    await page.getByText('Không tải được: the ledger is starting').waitFor();
+    await page.unroute('**/catalogue');
+    await page.getByRole('button', { name: 'Thử lại' }).click();
+    await expectCount(page.getByLabel('Nguồn vốn', { exact: true }).locator('option'), 7);
+    expect(await page.getByText('Không tải được').count()).toBe(0);
+  });
+
   it('lists the reconciliation findings, each with the words of its document', async () => {
     const { page } = await suite.open();
     await signIn(page, suite.url, 'can-bo-lan', 'officer', '/doi-soat');

@@ -116,10 +116,10 @@ export function useProgrammeCode(): string | null {
   return useCatalogueState().code;
 }
 
-/** The programme picker's state: the programmes, the one chosen, and the choice (remembered). */
-export function useProgrammeChoice(): { programmes: readonly ProgrammeCatalogue[]; chosen: ProgrammeCatalogue | null; choose: (code: string) => void } {
+/** The programme picker's state: the programmes, the one chosen, the choice (remembered), and the catalogue's loading. */
+export function useProgrammeChoice(): { programmes: readonly ProgrammeCatalogue[]; chosen: ProgrammeCatalogue | null; choose: (code: string) => void; loaded: Loaded<CatalogueResult> } {
   const { loaded, chosen, choose } = useCatalogueState();
-  return { programmes: loaded.data?.programmes ?? [], chosen, choose };
+  return { programmes: loaded.data?.programmes ?? [], chosen, choose, loaded };
 }
 
 /** The budget years a programme's plans may take: from its validFrom year to its validTo year. */
