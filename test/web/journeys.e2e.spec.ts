@@ -342,7 +342,11 @@ describe('journeys with two programmes configured (LEDGER_CATALOGUE_DIR: the bui
     await page.goto(`${suite.url}/`);
     expect((await rowFigures(page, 'ND1.1')).plan).toBe('1.500');
     expect(await page.getByRole('heading', { name: /Nguồn vốn theo dự án, tiểu dự án/ }).innerText()).toContain('Tỉnh Lạng Sơn, 2026');
+    await page.getByRole('button', { name: 'Xem' }).click();
+    await page.waitForURL(/year=2026/);
+    // Another programme: the year of the address is the old one's, and is dropped.
     await page.getByLabel('Chương trình').selectOption('GNBV-2021-2025');
+    await page.waitForURL((url) => !url.search.includes('year='));
     expect((await rowFigures(page, 'DA5')).plan).toBe('8.036');
     expect(await page.getByRole('heading', { name: /Nguồn vốn theo dự án, tiểu dự án/ }).innerText()).toContain('Tỉnh Lạng Sơn, 2024');
     expect(errors).toEqual([]);

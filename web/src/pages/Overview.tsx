@@ -3,7 +3,7 @@
  * year, allocated, unallocated, disbursed and the disbursement rate, with a chart. Drill down to the fund lines
  * of a sub-project and on to each line's ledger.
  */
-import { FormEvent, useEffect, useMemo, useState } from 'react';
+import { FormEvent, useEffect, useMemo, useRef, useState } from 'react';
 import { MoneyChart } from '../components/chart';
 import { DateField, DateText, dateTextOf, knownAtTextOf, UnitSelect } from '../components/fields';
 import { CatalogueSelect, Columns, Field, Loading, LoadError, LoadState, PageHeader, ShowButton, TableBox } from '../components/ui';
@@ -37,6 +37,13 @@ export function OverviewPage() {
   const thisYear = new Date().getFullYear();
   const defaultYear = yearList.filter((y) => y <= thisYear).pop() ?? yearList[yearList.length - 1];
   const year = query.get('year') ?? (defaultYear !== undefined ? String(defaultYear) : null);
+
+  // Another programme has other years and components: its overview starts from its own.
+  const shown = useRef(programme);
+  useEffect(() => {
+    if (shown.current && programme && shown.current !== programme) setQuery({ year: null, component: null });
+    shown.current = programme;
+  }, [programme, setQuery]);
 
   const filter = { programme, unit, budgetYear: year ?? undefined, source, capitalType, asOf, knownAt };
   const unitThen = useUnit(unit, year ? Number(year) : undefined);
