@@ -116,6 +116,18 @@ export function useProgrammeCode(): string | null {
   return useCatalogueState().code;
 }
 
+/** Runs `onSwitch` when the programme changes after a first one was known: a page drops what was the old one's. */
+export function useProgrammeSwitch(onSwitch: () => void): void {
+  const code = useCatalogueState().code;
+  const shown = useRef(code);
+  const latest = useRef(onSwitch);
+  latest.current = onSwitch;
+  useEffect(() => {
+    if (shown.current && code && shown.current !== code) latest.current();
+    shown.current = code;
+  }, [code]);
+}
+
 /** The programme picker's state: the programmes, the one chosen, the choice (remembered), and the catalogue's loading. */
 export function useProgrammeChoice(): { programmes: readonly ProgrammeCatalogue[]; chosen: ProgrammeCatalogue | null; choose: (code: string) => void; loaded: Loaded<CatalogueResult> } {
   const { loaded, chosen, choose } = useCatalogueState();

@@ -3,7 +3,7 @@
  * year, allocated, unallocated, disbursed and the disbursement rate, with a chart. Drill down to the fund lines
  * of a sub-project and on to each line's ledger.
  */
-import { FormEvent, useEffect, useMemo, useRef, useState } from 'react';
+import { FormEvent, useEffect, useMemo, useState } from 'react';
 import { MoneyChart } from '../components/chart';
 import { DateField, DateText, dateTextOf, knownAtTextOf, UnitSelect } from '../components/fields';
 import { CatalogueSelect, Columns, Field, Loading, LoadError, LoadState, PageHeader, ShowButton, TableBox } from '../components/ui';
@@ -11,7 +11,7 @@ import { chartValue, formatRate } from '../format';
 import { useI18n } from '../i18n';
 import { href, Link, useQueryState } from '../router';
 import { useSession } from '../session';
-import { useApi, useMoney, useProgrammeCatalogue, useProgrammeCode } from '../state';
+import { useApi, useMoney, useProgrammeCatalogue, useProgrammeCode, useProgrammeSwitch } from '../state';
 import type { BalanceRow, BalancesResult, Figures } from '../types';
 import { useUnit } from '../units';
 
@@ -39,11 +39,7 @@ export function OverviewPage() {
   const year = query.get('year') ?? (defaultYear !== undefined ? String(defaultYear) : null);
 
   // Another programme has other years and components: its overview starts from its own.
-  const shown = useRef(programme);
-  useEffect(() => {
-    if (shown.current && programme && shown.current !== programme) setQuery({ year: null, component: null });
-    shown.current = programme;
-  }, [programme, setQuery]);
+  useProgrammeSwitch(() => setQuery({ year: null, component: null }));
 
   const filter = { programme, unit, budgetYear: year ?? undefined, source, capitalType, asOf, knownAt };
   const unitThen = useUnit(unit, year ? Number(year) : undefined);

@@ -6,7 +6,7 @@ import { formatQuantity, formatRate } from '../format';
 import { useI18n } from '../i18n';
 import { useQueryState } from '../router';
 import { useSession } from '../session';
-import { useApi, useMoney, useProgrammeCatalogue, useProgrammeCode } from '../state';
+import { useApi, useMoney, useProgrammeCatalogue, useProgrammeCode, useProgrammeSwitch } from '../state';
 import type { ActivityStatus, ProgressComponent, ProgressResult } from '../types';
 
 const STATUSES: readonly ActivityStatus[] = ['registered', 'allocated', 'disbursing', 'completed'];
@@ -21,6 +21,7 @@ export function ProgressPage() {
   const component = query.get('component') ?? '';
   const asOf = query.get('asOf') ?? '';
   const progress = useApi<ProgressResult>(programme ? '/progress' : null, { programme, unit, component, asOf });
+  useProgrammeSwitch(() => setQuery({ component: null }));
 
   const [draft, setDraft] = useState({ unit, component, asOf: dateTextOf(asOf) });
   useEffect(() => setDraft({ unit, component, asOf: dateTextOf(asOf) }), [unit, component, asOf]);
