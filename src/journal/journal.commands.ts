@@ -6,7 +6,7 @@ import { LedgerConfig, loadConfig } from '../config/ledger-config';
 import { formatNumberVi, formatVnd } from '../money/money';
 import { createEventStore } from '../store/create-event-store';
 import type { EventStore } from '../store/event-store.port';
-import { ImportOutcome, ImportProgress, INVALID_JOURNAL, JournalImporter, problemPlace } from './journal.importer';
+import { ImportOutcome, ImportProgress, INVALID_JOURNAL, JournalImporter, problemAt } from './journal.importer';
 import { Finding, ReconcileFilter, ReconciliationReport } from './reconciliation';
 import { reconcileStore } from './journal.service';
 
@@ -68,7 +68,7 @@ export function formatOutcome(run: ImportRun): string {
     case 'rejected':
       return [
         `${run.file}: ${o.code === INVALID_JOURNAL ? 'rejected' : 'refused by a business rule'} (${o.code}), nothing stored: ${o.problems.length} problem${o.problems.length === 1 ? '' : 's'}`,
-        ...o.problems.map((p) => `  ${problemPlace(p)}: ${p.code ? `${p.code}: ` : ''}${p.problem}`),
+        ...o.problems.map((p) => `  ${problemAt(p)}: ${p.code ? `${p.code}: ` : ''}${p.problem}`),
       ].join('\n');
   }
 }

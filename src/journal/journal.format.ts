@@ -27,10 +27,10 @@ export interface JournalProblem {
   /** Index of the entry in `entries` (0-based); absent for a problem of the journal's header. */
   readonly entry?: number;
   readonly id?: string;
-  /** Line of the file where the entry (or the problem) is, when the journal came as text. */
+  /** Line of the file where the entry (or, for a syntax error, the problem) is, when the journal came as text. */
   readonly line?: number;
-  /** Column of that line (1-based), when the problem is at a place of the text. */
-  readonly column?: number;
+  /** Where exactly the problem is in the text: the field's value (or key), or the syntax error; 1-based. */
+  readonly at?: { readonly line: number; readonly column: number };
   readonly field: string;
   readonly problem: string;
   /** Machine code of a business rule that refused the entry, e.g. INSUFFICIENT_UNALLOCATED. */
@@ -79,7 +79,7 @@ export function readJournalText(text: string): JournalText {
     const cause = LIKELY_CAUSES[e.code];
     return {
       line: at.line,
-      column: at.col,
+      at: { line: at.line, column: at.col },
       field: '(file)',
       problem: `${e.message.split('\n')[0]}${cause ? `; likely cause: ${cause}` : ''}`,
     };

@@ -236,9 +236,8 @@ export function reconcile(events: readonly RecordedEvent[], catalogue: Catalogue
     checks += 1;
     if (finding) findings.push({ ...finding, ...explainedOf(finding.id) });
   };
-  const about = (s: Stated, kind: FindingKind, facet?: string) => ({
-    id: findingId({ kind, unit: s.figure.scope.unit, document: s.figure.document.id, assertionId: s.figure.assertionId, ...(facet ? { facet } : {}) }),
-    kind,
+  /** Where a figure is stated and what about: what findings and the figures not checked both show. */
+  const statedAt = (s: Stated) => ({
     document: { id: s.figure.document.id, title: s.figure.document.title },
     section: s.figure.section,
     assertionId: s.figure.assertionId,
@@ -247,15 +246,14 @@ export function reconcile(events: readonly RecordedEvent[], catalogue: Catalogue
     scope: scopeLabel(s.figure.scope, s.figure.category),
     asOf: s.figure.asOf,
   });
+  const about = (s: Stated, kind: FindingKind, facet?: string) => ({
+    id: findingId({ kind, unit: s.figure.scope.unit, document: s.figure.document.id, assertionId: s.figure.assertionId, ...(facet ? { facet } : {}) }),
+    kind,
+    ...statedAt(s),
+  });
   const skip = (s: Stated, reason: string) =>
     notChecked.push({
-      document: { id: s.figure.document.id, title: s.figure.document.title },
-      section: s.figure.section,
-      assertionId: s.figure.assertionId,
-      ...(s.figure.quote ? { quote: s.figure.quote } : {}),
-      measure: s.figure.measure,
-      scope: scopeLabel(s.figure.scope, s.figure.category),
-      asOf: s.figure.asOf,
+      ...statedAt(s),
       ...(s.figure.amount !== undefined ? { stated: s.figure.amount } : s.figure.quantity !== undefined ? { stated: s.figure.quantity } : {}),
       reason,
     });

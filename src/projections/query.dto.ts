@@ -159,7 +159,20 @@ export class HistoryQueryDto extends TimeSliceQuery {
   order?: 'recorded' | 'effective';
 }
 
-export class ProgressQueryDto extends FreshnessQuery {
+/** Valid time and transaction time of a question about progress or results (no paging). */
+export abstract class AsOfQuery extends FreshnessQuery {
+  @ApiPropertyOptional({ description: 'Valid time (YYYY-MM-DD): what was in force on that day', example: '2024-06-30' })
+  @IsOptional()
+  @IsCalendarDate()
+  asOf?: string;
+
+  @ApiPropertyOptional({ description: 'Transaction time: what had been recorded by then (date = end of day, Vietnam time; or an ISO instant)' })
+  @IsOptional()
+  @IsDateOrInstant()
+  knownAt?: string;
+}
+
+export class ProgressQueryDto extends AsOfQuery {
   @ApiPropertyOptional({ example: 'GNBV-2021-2025' })
   @IsOptional()
   @IsString()
@@ -189,16 +202,6 @@ export class ProgressQueryDto extends FreshnessQuery {
   @Min(2000)
   @Max(2100)
   budgetYear?: number;
-
-  @ApiPropertyOptional({ description: 'Valid time (YYYY-MM-DD): classifications, money and outputs in force on that day', example: '2024-06-30' })
-  @IsOptional()
-  @IsCalendarDate()
-  asOf?: string;
-
-  @ApiPropertyOptional({ description: 'Transaction time: what had been recorded by then (date = end of day, Vietnam time; or an ISO instant)' })
-  @IsOptional()
-  @IsDateOrInstant()
-  knownAt?: string;
 }
 
 /** A decision named by its number and/or issuing body. */
@@ -265,7 +268,7 @@ export class AdjustmentsQueryDto extends PagingQuery {
   kind?: AdjustmentKind[];
 }
 
-export class ResultsQueryDto extends FreshnessQuery {
+export class ResultsQueryDto extends AsOfQuery {
   @ApiPropertyOptional({ description: 'Province, district or commune code: that unit and the units under it, each with its own figures', example: '076' })
   @IsOptional()
   @IsString()
@@ -277,14 +280,4 @@ export class ResultsQueryDto extends FreshnessQuery {
   @IsString()
   @MinLength(1)
   programme?: string;
-
-  @ApiPropertyOptional({ description: 'Valid time (YYYY-MM-DD): measurements and targets in force on that day', example: '2024-12-31' })
-  @IsOptional()
-  @IsCalendarDate()
-  asOf?: string;
-
-  @ApiPropertyOptional({ description: 'Transaction time: what had been recorded by then (date = end of day, Vietnam time; or an ISO instant)' })
-  @IsOptional()
-  @IsDateOrInstant()
-  knownAt?: string;
 }

@@ -85,9 +85,9 @@ const CASES: Record<string, readonly Case[]> = {
     { what: 'a bundle that selects nothing', path: '/audit/bundles?activity=nobody', status: 404, code: 'NOT_FOUND' },
   ],
   journal: [
-    { what: 'a malformed journal', method: 'POST', path: '/journal/import', body: journal('  - id: plan-da2\n    plan: { line: { component: DA2, source: NSTW, capitalType: SN }, amount: 4.649, decision: QD-4888 }\n'), headers: YAML, status: 400, code: 'INVALID_JOURNAL', field: 'entries[0] plan-da2 (line 17, column 78) plan.amount' },
+    { what: 'a malformed journal', method: 'POST', path: '/journal/import', body: journal('  - id: plan-da2\n    plan: { line: { component: DA2, source: NSTW, capitalType: SN }, amount: 4.649, decision: QD-4888 }\n'), headers: YAML, status: 400, code: 'INVALID_JOURNAL', field: 'entries[0] plan-da2 (line 16) plan.amount' },
     { what: 'an empty body', method: 'POST', path: '/journal/import', body: '', headers: { ...YAML, 'content-type': 'text/plain' }, status: 400, code: 'INVALID_JOURNAL', field: 'body' },
-    { what: 'a business refusal', method: 'POST', path: '/journal/import', body: journal(`  - id: alloc-too-much\n    allocate: { line: { component: DA5, source: NSTW, capitalType: SN }, activityId: ${ACTIVITY.activityId}, amount: 9.000 triệu đồng, decision: QD-832 }\n`), headers: YAML, status: 409, code: 'INSUFFICIENT_UNALLOCATED', field: `entries[0] alloc-too-much (line 17, column 15) allocate` },
+    { what: 'a business refusal', method: 'POST', path: '/journal/import', body: journal(`  - id: alloc-too-much\n    allocate: { line: { component: DA5, source: NSTW, capitalType: SN }, activityId: ${ACTIVITY.activityId}, amount: 9.000 triệu đồng, decision: QD-832 }\n`), headers: YAML, status: 409, code: 'INSUFFICIENT_UNALLOCATED', field: `entries[0] alloc-too-much (line 16) allocate` },
     { what: 'no actor', method: 'POST', path: '/journal/import', body: journal(''), headers: { 'content-type': 'application/yaml' }, status: 401, code: 'UNAUTHENTICATED' },
   ],
   'the application': [

@@ -45,7 +45,7 @@ describe('CLI: ledger import, ledger check', () => {
     const [run] = await runImport(loadConfig({ LEDGER_DATA_DIR: dir }), [file], { actor: 'can-bo-nhap', role: 'importer' });
     expect(formatOutcome(run)).toBe(
       `${file}: refused by a business rule (INSUFFICIENT_ALLOCATION), nothing stored: 1 problem\n` +
-        '  entries[5] gn-too-much (line 28, column 15) disburse: INSUFFICIENT_ALLOCATION: activity VQ-DA5-2024-01 on line DA5/NSTW/SN/2024@184 has 7.080.000.000 đ allocated and not yet disbursed; 7.081.000.000 đ requested',
+        '  entries[5] gn-too-much (line 27) disburse: INSUFFICIENT_ALLOCATION: activity VQ-DA5-2024-01 on line DA5/NSTW/SN/2024@184 has 7.080.000.000 đ allocated and not yet disbursed; 7.081.000.000 đ requested',
     );
   });
 

@@ -58,9 +58,9 @@ describe('HTTP: POST /journal/import and GET /reconciliation', () => {
         error: 'INVALID_JOURNAL',
         message: 'journal test-journal is not valid, nothing stored: 2 problems',
         problems: [
-          { field: 'entries[1] plan-da2 (line 20, column 78) plan.amount', problem: expect.stringMatching(/4.649 is a bare number/) },
+          { field: 'entries[1] plan-da2 (line 19) plan.amount', problem: expect.stringMatching(/4.649 is a bare number/) },
           {
-            field: 'entries[3] alloc-too-much (line 24, column 15) allocate',
+            field: 'entries[3] alloc-too-much (line 23) allocate',
             problem: 'line DA5/NSTW/SN/2024@184 has 8.036.000.000 đ not yet allocated; 9.000.000.000 đ requested',
             code: 'INSUFFICIENT_UNALLOCATED',
           },
@@ -86,7 +86,7 @@ describe('HTTP: POST /journal/import and GET /reconciliation', () => {
         body: {
           error: 'INSUFFICIENT_UNALLOCATED',
           message: 'journal test-journal is refused by a business rule, nothing stored: 1 problem',
-          problems: [{ field: 'entries[2] alloc-too-much (line 22, column 15) allocate', code: 'INSUFFICIENT_UNALLOCATED' }],
+          problems: [{ field: 'entries[2] alloc-too-much (line 21) allocate', code: 'INSUFFICIENT_UNALLOCATED' }],
         },
       });
       expect(ledger.logDigest()).toBe(digest);

@@ -1,10 +1,10 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { IsDefined, IsNotEmpty, IsString, MaxLength, ValidateIf, ValidateNested } from 'class-validator';
-import { CommandBodyDto, DecisionDto, DocumentDto } from '../shared/common.dto';
+import { ApiProperty } from '@nestjs/swagger';
+import { IsNotEmpty, IsString, MaxLength } from 'class-validator';
+import { DecisionOrDocumentCommandDto } from '../shared/common.dto';
 import { MAX_EXPLANATION } from './explain-finding.decide';
 
-export class ExplainFindingDto extends CommandBodyDto {
+/** The basis: a correcting decision, or the document that explains (a report, a letter, minutes). */
+export class ExplainFindingDto extends DecisionOrDocumentCommandDto {
   @ApiProperty({ example: 'assertion-mismatch|184|VQ-KH-GNBV-2025|a-nsdp', description: "the finding's id, as GET /reconciliation gives it" })
   @IsString()
   @IsNotEmpty()
@@ -17,17 +17,4 @@ export class ExplainFindingDto extends CommandBodyDto {
   @MaxLength(MAX_EXPLANATION)
   explanation: string;
 
-  @ApiPropertyOptional({ type: DecisionDto, description: 'a correcting decision' })
-  @ValidateIf((o: ExplainFindingDto) => o.document === undefined)
-  @IsDefined({ message: 'decision or document is required: the correcting decision, or the document that explains' })
-  @ValidateNested()
-  @Type(() => DecisionDto)
-  decision?: DecisionDto;
-
-  @ApiPropertyOptional({ type: DocumentDto, description: 'the document that explains (a report, a letter, minutes)' })
-  @ValidateIf((o: ExplainFindingDto) => o.decision === undefined)
-  @IsDefined({ message: 'decision or document is required: the correcting decision, or the document that explains' })
-  @ValidateNested()
-  @Type(() => DocumentDto)
-  document?: DocumentDto;
 }

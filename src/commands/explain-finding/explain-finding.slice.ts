@@ -1,8 +1,9 @@
 import type { FundLineState } from '../../fund-line/fund-line.state';
 import { decision } from '../decision-spec';
 import { fundLineFold } from '../rules';
-import { basis, decisionBasis, documentBasis } from '../shared/to-input';
-import { type RequestCommand, withoutUndefined } from '../slice';
+import { journalBasis } from '../shared/journal-basis';
+import { decisionOrDocumentBasis } from '../shared/to-input';
+import type { RequestCommand } from '../slice';
 import { assertionStream, figuresFold, FiguresState } from '../state-figure/figure.state';
 import { ExplainFinding, decideExplainFinding, explanationStream, subjectOf } from './explain-finding.decide';
 import { ExplainFindingDto } from './explain-finding.dto';
@@ -18,7 +19,7 @@ export const explainFindingCommand: RequestCommand<ExplainFindingDto, ExplainFin
   toInput: (dto) => ({
     findingId: dto.findingId,
     explanation: dto.explanation,
-    basis: basis(dto.decision ? decisionBasis(dto.decision) : documentBasis(dto.document!), dto),
+    basis: decisionOrDocumentBasis(dto),
   }),
   spec: (input) => {
     const subject = subjectOf(input.findingId);
@@ -42,14 +43,6 @@ export const explainFindingCommand: RequestCommand<ExplainFindingDto, ExplainFin
   },
   journal: {
     kind: 'explanation',
-    toRequest: (body, j) => {
-      const doc = body.document === undefined ? undefined : j.document(body.document, 'document');
-      return {
-        body: j.request(body, {
-          decision: body.decision === undefined ? undefined : j.decision(body.decision),
-          document: doc ? withoutUndefined({ title: doc.title, number: doc.number, date: doc.date, issuer: doc.issuer }) : undefined,
-        }),
-      };
-    },
+    toRequest: (body, j) => ({ body: j.request(body, journalBasis(body, j)) }),
   },
 };

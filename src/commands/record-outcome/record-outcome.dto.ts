@@ -1,31 +1,15 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsDefined, IsInt, IsNotEmpty, IsOptional, IsString, Max, MaxLength, Min, ValidateIf, ValidateNested } from 'class-validator';
-import { CommandBodyDto, DecisionDto, DocumentDto, ReasonField } from '../shared/common.dto';
+import { IsInt, IsNotEmpty, IsOptional, IsString, Max, MaxLength, Min, ValidateNested } from 'class-validator';
+import { DecisionOrDocumentCommandDto, ReasonField } from '../shared/common.dto';
 
 export class OutcomeCorrectionDto {
   @ReasonField({ example: 'Quyết định điều chỉnh kết quả rà soát' })
   reason: string;
 }
 
-/** The basis of a results fact: a decision, or a document when there is none. */
-export abstract class DecisionOrDocumentDto extends CommandBodyDto {
-  @ApiPropertyOptional({ type: DecisionDto })
-  @ValidateIf((o: DecisionOrDocumentDto) => o.document === undefined)
-  @IsDefined({ message: 'decision or document is required as the basis' })
-  @ValidateNested()
-  @Type(() => DecisionDto)
-  decision?: DecisionDto;
-
-  @ApiPropertyOptional({ type: DocumentDto })
-  @ValidateIf((o: DecisionOrDocumentDto) => o.decision === undefined)
-  @IsDefined({ message: 'decision or document is required as the basis' })
-  @ValidateNested()
-  @Type(() => DocumentDto)
-  document?: DocumentDto;
-}
-
-export class RecordOutcomeDto extends DecisionOrDocumentDto {
+/** A fact of a unit's results framework: the programme whose indicators it uses, the unit, and its basis. */
+export abstract class OutcomeSubjectDto extends DecisionOrDocumentCommandDto {
   @ApiProperty({ example: 'GNBV-2021-2025' })
   @IsString()
   @IsNotEmpty()
@@ -35,7 +19,9 @@ export class RecordOutcomeDto extends DecisionOrDocumentDto {
   @IsString()
   @IsNotEmpty()
   unit: string;
+}
 
+export class RecordOutcomeDto extends OutcomeSubjectDto {
   @ApiProperty({ example: 'poverty-rate', description: 'an outcome indicator of the catalogue (outcomeIndicators)' })
   @IsString()
   @IsNotEmpty()

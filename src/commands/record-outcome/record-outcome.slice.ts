@@ -1,17 +1,32 @@
+import type { Basis, StreamEvents } from '../command';
 import { OutcomesState, outcomeStream, outcomesFold } from '../../results/outcomes.state';
-import { decision } from '../decision-spec';
-import { basis, decisionBasis, documentBasis } from '../shared/to-input';
-import { type JournalReader, type JournalBody, type RequestCommand, withoutUndefined } from '../slice';
+import { type Decision, decision } from '../decision-spec';
+import { journalBasis } from '../shared/journal-basis';
+import { decisionOrDocumentBasis } from '../shared/to-input';
+import type { JournalBody, JournalReader, RequestCommand } from '../slice';
 import { RecordOutcome, decideRecordOutcome } from './record-outcome.decide';
 import { RecordOutcomeDto } from './record-outcome.dto';
 
-/** A journal's decision or document, named or written out, as a request's basis fields. */
-export function basisFields(body: JournalBody, j: JournalReader): JournalBody {
-  const doc = body.document === undefined ? undefined : j.document(body.document, 'document');
-  return {
-    decision: body.decision === undefined ? undefined : j.decision(body.decision),
-    document: doc ? withoutUndefined({ title: doc.title, number: doc.number, date: doc.date, issuer: doc.issuer }) : undefined,
-  };
+/** A command on a unit's results stream (its primary stream), deciding on what the stream holds. */
+export function onOutcomes(input: { unit: string; basis: Basis }, decide: (state: OutcomesState) => readonly StreamEvents[]): Decision {
+  const stream = outcomeStream(input.unit);
+  return decision({
+    basis: input.basis,
+    primaryStream: stream,
+    loads: [{ stream, fold: outcomesFold }] as const,
+    decide: ([outcomes]) => decide(outcomes.state as OutcomesState),
+  });
+}
+
+/** A journal entry of the results framework as its request: programme and unit by default, a Vietnamese value, its basis. */
+export function outcomeRequest(body: JournalBody, j: JournalReader, fields: JournalBody = {}): JournalBody {
+  return j.request(body, {
+    programme: body.programme ?? j.defaults.programme,
+    unit: body.unit === undefined ? j.defaults.unit : j.unit(body.unit, 'unit'),
+    value: body.value === undefined ? undefined : j.quantity(body.value, 'value'),
+    ...journalBasis(body, j),
+    ...fields,
+  });
 }
 
 /** Kết quả rà soát hộ nghèo: one outcome indicator of a unit for a year, from the annual poverty review. */
@@ -30,24 +45,11 @@ export const recordOutcomeCommand: RequestCommand<RecordOutcomeDto, RecordOutcom
     value: dto.value,
     ...(dto.corrects ? { corrects: { reason: dto.corrects.reason } } : {}),
     ...(dto.note ? { note: dto.note } : {}),
-    basis: basis(dto.decision ? decisionBasis(dto.decision) : documentBasis(dto.document!), dto),
+    basis: decisionOrDocumentBasis(dto),
   }),
-  spec: (input, catalogue) =>
-    decision({
-      basis: input.basis,
-      primaryStream: outcomeStream(input.unit),
-      loads: [{ stream: outcomeStream(input.unit), fold: outcomesFold }] as const,
-      decide: ([outcomes]) => decideRecordOutcome(input, outcomes.state as OutcomesState, catalogue),
-    }),
+  spec: (input, catalogue) => onOutcomes(input, (outcomes) => decideRecordOutcome(input, outcomes, catalogue)),
   journal: {
     kind: 'outcome',
-    toRequest: (body, j) => ({
-      body: j.request(body, {
-        programme: body.programme ?? j.defaults.programme,
-        unit: body.unit === undefined ? j.defaults.unit : j.unit(body.unit, 'unit'),
-        value: body.value === undefined ? undefined : j.quantity(body.value, 'value'),
-        ...basisFields(body, j),
-      }),
-    }),
+    toRequest: (body, j) => ({ body: outcomeRequest(body, j) }),
   },
 };

@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, IsArray, IsBoolean, IsDefined, IsNotEmpty, IsObject, IsOptional, IsString, ValidateIf, ValidateNested } from 'class-validator';
-import { CommandBodyDto, DecisionDto, DocumentDto, QuantityDto, ReasonField } from '../shared/common.dto';
+import { ArrayMaxSize, IsArray, IsBoolean, IsNotEmpty, IsObject, IsOptional, IsString, ValidateNested } from 'class-validator';
+import { DecisionOrDocumentCommandDto, QuantityDto, ReasonField } from '../shared/common.dto';
 
 /** An output quantity, for the indicator as a whole or for one beneficiary category of it. */
 export class OutputQuantityDto extends QuantityDto {
@@ -18,20 +18,7 @@ export class CorrectionDto {
 }
 
 /** The activity is named by the route: /commands/activities/{activityId}/outputs. */
-export class RecordOutputsDto extends CommandBodyDto {
-  @ApiPropertyOptional({ type: DecisionDto })
-  @ValidateIf((o: RecordOutputsDto) => o.document === undefined)
-  @IsDefined({ message: 'decision or document is required as the basis of the outputs' })
-  @ValidateNested()
-  @Type(() => DecisionDto)
-  decision?: DecisionDto;
-
-  @ApiPropertyOptional({ type: DocumentDto, description: 'acceptance minutes or report, when there is no decision' })
-  @ValidateIf((o: RecordOutputsDto) => o.decision === undefined)
-  @IsDefined({ message: 'decision or document is required as the basis of the outputs' })
-  @ValidateNested()
-  @Type(() => DocumentDto)
-  document?: DocumentDto;
+export class RecordOutputsDto extends DecisionOrDocumentCommandDto {
 
   @ApiProperty({ type: [OutputQuantityDto], description: 'each adds to what was recorded for its indicator (and category), unless the record corrects' })
   @IsArray()

@@ -1,6 +1,7 @@
 import { onActivity } from '../decision-spec';
-import { basis, beneficiaries, decisionBasis, documentBasis } from '../shared/to-input';
-import { type JournalReader, type RequestCommand, isMapping, withoutUndefined } from '../slice';
+import { journalBasis } from '../shared/journal-basis';
+import { beneficiaries, decisionOrDocumentBasis } from '../shared/to-input';
+import { type JournalReader, type RequestCommand, isMapping } from '../slice';
 import { RecordOutputs, decideRecordOutputs } from './record-outputs.decide';
 import { RecordOutputsDto } from './record-outputs.dto';
 
@@ -49,22 +50,16 @@ export const recordOutputsCommand: RequestCommand<RecordOutputsDto, RecordOutput
     ...(dto.beneficiaries ? { beneficiaries: beneficiaries(dto.beneficiaries, 'beneficiaries') } : {}),
     completed: dto.completed ?? false,
     ...(dto.corrects ? { corrects: { reason: dto.corrects.reason } } : {}),
-    basis: basis(dto.decision ? decisionBasis(dto.decision) : documentBasis(dto.document!), dto),
+    basis: decisionOrDocumentBasis(dto),
   }),
   spec: (input, catalogue) => onActivity(input, (activity) => decideRecordOutputs(input, activity, catalogue)),
   journal: {
     kind: 'outputs',
     toRequest: (body, j) => {
       const { activityId, ...rest } = body;
-      const id = j.activityId(activityId);
-      const doc = rest.document === undefined ? undefined : j.document(rest.document, 'document');
       return {
-        params: { activityId: id },
-        body: j.request(rest, {
-          outputs: outputsOf(rest.outputs, j),
-          decision: rest.decision === undefined ? undefined : j.decision(rest.decision),
-          document: doc ? withoutUndefined({ title: doc.title, number: doc.number, date: doc.date, issuer: doc.issuer }) : undefined,
-        }),
+        params: { activityId: j.activityId(activityId) },
+        body: j.request(rest, { outputs: outputsOf(rest.outputs, j), ...journalBasis(rest, j) }),
       };
     },
   },

@@ -1,6 +1,7 @@
 import { onActivity } from '../decision-spec';
-import { basis, decisionBasis, documentBasis } from '../shared/to-input';
-import { type RequestCommand, withoutUndefined } from '../slice';
+import { journalBasis } from '../shared/journal-basis';
+import { decisionOrDocumentBasis } from '../shared/to-input';
+import type { RequestCommand } from '../slice';
 import { RecordStage, decideRecordStage } from './record-stage.decide';
 import { RecordStageDto } from './record-stage.dto';
 
@@ -16,22 +17,14 @@ export const recordStageCommand: RequestCommand<RecordStageDto, RecordStage> = {
     activityId: params.activityId,
     stage: dto.stage,
     ...(dto.note ? { note: dto.note } : {}),
-    basis: basis(dto.decision ? decisionBasis(dto.decision) : documentBasis(dto.document!), dto),
+    basis: decisionOrDocumentBasis(dto),
   }),
   spec: (input, catalogue) => onActivity(input, (activity) => decideRecordStage(input, activity, catalogue)),
   journal: {
     kind: 'stage',
     toRequest: (body, j) => {
       const { activityId, ...rest } = body;
-      const id = j.activityId(activityId);
-      const doc = rest.document === undefined ? undefined : j.document(rest.document, 'document');
-      return {
-        params: { activityId: id },
-        body: j.request(rest, {
-          decision: rest.decision === undefined ? undefined : j.decision(rest.decision),
-          document: doc ? withoutUndefined({ title: doc.title, number: doc.number, date: doc.date, issuer: doc.issuer }) : undefined,
-        }),
-      };
+      return { params: { activityId: j.activityId(activityId) }, body: j.request(rest, journalBasis(rest, j)) };
     },
   },
 };

@@ -1,19 +1,9 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsInt, IsNotEmpty, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
 import { IsLedgerId } from '../../shared/validation/validators';
-import { DecisionOrDocumentDto } from '../record-outcome/record-outcome.dto';
+import { OutcomeSubjectDto } from '../record-outcome/record-outcome.dto';
 
-export class SetOutcomeTargetDto extends DecisionOrDocumentDto {
-  @ApiProperty({ example: 'GNBV-2021-2025' })
-  @IsString()
-  @IsNotEmpty()
-  programme: string;
-
-  @ApiProperty({ example: '076' })
-  @IsString()
-  @IsNotEmpty()
-  unit: string;
-
+export class SetOutcomeTargetDto extends OutcomeSubjectDto {
   @ApiPropertyOptional({ example: 'giam-ngheo-2021-2025' })
   @IsOptional()
   @IsLedgerId()

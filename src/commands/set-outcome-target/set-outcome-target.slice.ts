@@ -1,7 +1,5 @@
-import { OutcomesState, outcomeStream, outcomesFold } from '../../results/outcomes.state';
-import { decision } from '../decision-spec';
-import { basisFields } from '../record-outcome/record-outcome.slice';
-import { basis, decisionBasis, documentBasis } from '../shared/to-input';
+import { onOutcomes, outcomeRequest } from '../record-outcome/record-outcome.slice';
+import { decisionOrDocumentBasis } from '../shared/to-input';
 import type { RequestCommand } from '../slice';
 import { SetOutcomeTarget, decideSetOutcomeTarget } from './set-outcome-target.decide';
 import { SetOutcomeTargetDto } from './set-outcome-target.dto';
@@ -27,25 +25,11 @@ export const setOutcomeTargetCommand: RequestCommand<SetOutcomeTargetDto, SetOut
     toYear: dto.toYear,
     ...(dto.baselineYear !== undefined ? { baselineYear: dto.baselineYear } : {}),
     ...(dto.note ? { note: dto.note } : {}),
-    basis: basis(dto.decision ? decisionBasis(dto.decision) : documentBasis(dto.document!), dto),
+    basis: decisionOrDocumentBasis(dto),
   }),
-  spec: (input, catalogue) =>
-    decision({
-      basis: input.basis,
-      primaryStream: outcomeStream(input.unit),
-      loads: [{ stream: outcomeStream(input.unit), fold: outcomesFold }] as const,
-      decide: ([outcomes]) => decideSetOutcomeTarget(input, outcomes.state as OutcomesState, catalogue),
-    }),
+  spec: (input, catalogue) => onOutcomes(input, (outcomes) => decideSetOutcomeTarget(input, outcomes, catalogue)),
   journal: {
     kind: 'outcomeTarget',
-    toRequest: (body, j) => ({
-      body: j.request(body, {
-        programme: body.programme ?? j.defaults.programme,
-        unit: body.unit === undefined ? j.defaults.unit : j.unit(body.unit, 'unit'),
-        targetId: body.targetId ?? j.entryId,
-        value: body.value === undefined ? undefined : j.quantity(body.value, 'value'),
-        ...basisFields(body, j),
-      }),
-    }),
+    toRequest: (body, j) => ({ body: outcomeRequest(body, j, { targetId: body.targetId ?? j.entryId }) }),
   },
 };
