@@ -4,7 +4,7 @@ import { AuditNotFound, AuditUnavailable } from '../audit/audit';
 import { NothingSelected } from '../audit/bundle-selection';
 import { LogIntegrityError } from '../audit/merkle-log';
 import { JournalRejected } from '../journal/journal.importer';
-import { NotInReadModel, ReadModelUnavailable } from '../projections/read-model-queries';
+import { NotInReadModel, PositionNotReached, ReadModelUnavailable } from '../projections/read-model-queries';
 import { ReadModelBehind } from '../projections/read-models.controller';
 import { CommandRefused, FieldProblem, InvalidRequest } from '../shared/errors';
 import { IdempotencyKeyTaken, WrongExpectedRevision } from '../store/event-store.port';
@@ -79,6 +79,9 @@ export class LedgerExceptionFilter implements ExceptionFilter {
     // Not ready: 503, retry later.
     if (error instanceof ReadModelBehind) {
       return [503, { error: 'READ_MODEL_BEHIND', message: error.message, details: { position: error.position, minPosition: error.minPosition } }];
+    }
+    if (error instanceof PositionNotReached) {
+      return [503, { error: 'READ_MODEL_BEHIND', message: error.message, details: { position: error.position, upToPosition: error.upToPosition } }];
     }
     if (error instanceof ReadModelUnavailable) return [503, { error: 'READ_MODEL_UNAVAILABLE', message: error.message }];
     if (error instanceof AuditUnavailable) return [503, { error: 'AUDIT_UNAVAILABLE', message: error.message }];

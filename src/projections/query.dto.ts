@@ -80,6 +80,17 @@ export class TimeSliceQuery extends PagingQuery {
   @IsOptional()
   @IsDateOrInstant()
   knownAt?: string;
+
+  @ApiPropertyOptional({
+    description:
+      'Transaction time, exact: count only events at or before this log position (a report is recomputed at the position it was made at). Must not be past the read model\'s position (503 READ_MODEL_BEHIND).',
+    example: 293,
+  })
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  upToPosition?: number;
 }
 
 export class BalancesQueryDto extends TimeSliceQuery {
@@ -178,6 +189,17 @@ export class ProgressQueryDto extends FreshnessQuery {
   @IsOptional()
   @IsDateOrInstant()
   knownAt?: string;
+
+  @ApiPropertyOptional({
+    description:
+      'Transaction time, exact: count only events at or before this log position (a report is recomputed at the position it was made at). Must not be past the read model\'s position (503 READ_MODEL_BEHIND).',
+    example: 293,
+  })
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  upToPosition?: number;
 }
 
 /** A decision named by its number and/or issuing body. */

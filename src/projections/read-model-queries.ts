@@ -20,7 +20,7 @@ export type { BalanceFilter, BalanceRow, BalancesQuery, BalancesResult, Figures,
 export type { TrailEvent } from '../../projections/decision-trail/decision-trail.queries';
 export type { ActivityView } from '../../projections/progress/progress.queries';
 export type { Freshness } from '../../projections/read-model';
-export { MAX_PAGE_SIZE, NotInReadModel } from '../../projections/shared/query';
+export { MAX_PAGE_SIZE, NotInReadModel, PositionNotReached } from '../../projections/shared/query';
 export type { Paging, TimeSlice } from '../../projections/shared/query';
 
 /** The read models are not there yet (no generation built): HTTP 503. */

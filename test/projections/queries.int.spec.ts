@@ -74,6 +74,19 @@ describe('read-model queries', () => {
       expect(h.queries.balances({ asOf: '2024-06-30', knownAt: '2024-07-20T03:00:00.000Z' }).total.disbursed).toBe('500000');
     });
 
+    it('counts only the events up to a log position, exactly, whatever their recording times', () => {
+      // gn-2 (position 4) is the late one: up to position 3 it is not there yet, up to 4 it is.
+      expect(h.queries.balances({ asOf: '2024-06-30', upToPosition: 3 })).toMatchObject({ upToPosition: 3, total: { disbursed: '300000' } });
+      expect(h.queries.balances({ asOf: '2024-06-30', upToPosition: 4 }).total.disbursed).toBe('500000');
+      expect(h.queries.balances({ upToPosition: 5 }).total).toEqual(h.queries.balances({}).total);
+      expect(h.queries.history(fundLineStream(L), { upToPosition: 2 }).entries.map((e) => e.position)).toEqual([1, 2]);
+      expect(h.queries.progress({ upToPosition: 3 }).components[0].money.disbursed).toBe('300000');
+    });
+
+    it('refuses a position the read model has not reached', () => {
+      expect(() => h.queries.balances({ upToPosition: 6 })).toThrow('the read model is at position 5, behind upToPosition 6');
+    });
+
     it('shows the line’s history as it was known, with the running balance after each event', () => {
       const history = h.queries.history(fundLineStream(L), { asOf: '2024-06-30', knownAt: '2024-07-15' });
       expect(history.entries.map((e) => [e.type, e.amount, e.balanceAfter.available])).toEqual([
