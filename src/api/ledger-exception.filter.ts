@@ -9,6 +9,8 @@ import { ReadModelBehind } from '../projections/read-models.controller';
 import { CommandRefused, FieldProblem, InvalidRequest } from '../shared/errors';
 import { IdempotencyKeyTaken, WrongExpectedRevision } from '../store/event-store.port';
 import { MalformedJson } from './json-body';
+import { NotAReport } from '../reports/report-files';
+import { OutsideScope } from '../reports/reports.service';
 
 /**
  * The body of every error answer, from every route: a stable machine code, a sentence a person can read, every bad
@@ -53,6 +55,8 @@ export class LedgerExceptionFilter implements ExceptionFilter {
     // Malformed input: 400, every bad field.
     if (error instanceof InvalidRequest) return [400, { error: error.code, message: error.message, problems: error.problems }];
     if (error instanceof MalformedJson) return [400, { error: 'MALFORMED_JSON', message: error.message }];
+    if (error instanceof NotAReport) return [400, { error: 'NOT_A_REPORT', message: error.message }];
+    if (error instanceof OutsideScope) return [403, { error: 'FORBIDDEN', message: error.message }];
     if (error instanceof JournalRejected) {
       const details = error.journal ? { details: { journal: error.journal } } : {};
       return [error.refused ? 409 : 400, { error: error.code, message: error.message, problems: error.problems, ...details }];

@@ -58,6 +58,13 @@ export class AuditService implements OnApplicationBootstrap, OnApplicationShutdo
     return audit.treeHeadCoveringPosition(position);
   }
 
+  /** The tree of the events up to a log position (size and root), after logging what the store holds. */
+  async treeAt(position: number): Promise<ReturnType<Audit['treeAt']>> {
+    const audit = this.get();
+    await audit.log.catchUp();
+    return audit.treeAt(position);
+  }
+
   /** Whether a signed tree head (from a report) is this ledger's and the log still has its root at its size. */
   async checkTreeHead(head: SignedTreeHead): Promise<ReturnType<Audit['checkTreeHead']>> {
     const audit = this.get();

@@ -82,9 +82,15 @@ export class Audit {
    * root), and the latest signed tree head covering it (signed now if none does). Log the store first (catchUp).
    */
   treeHeadCoveringPosition(position: number): { readonly position: number; readonly treeSize: number; readonly rootHash: string; readonly treeHead: SignedTreeHead } {
+    const tree = this.treeAt(position);
+    return { ...tree, treeHead: this.headCovering(tree.treeSize) };
+  }
+
+  /** The tree of the events at or before a log position: its size and root hash. */
+  treeAt(position: number): { readonly position: number; readonly treeSize: number; readonly rootHash: string } {
     if (position > this.log.checkpoint()) throw new AuditUnavailable(`the audit log has not logged position ${position} yet (it is at ${this.log.checkpoint()}): retry`);
     const treeSize = this.log.sizeAtPosition(position);
-    return { position, treeSize, rootHash: hex(this.log.rootHash(treeSize)), treeHead: this.headCovering(treeSize) };
+    return { position, treeSize, rootHash: hex(this.log.rootHash(treeSize)) };
   }
 
   /**

@@ -63,6 +63,6 @@ export class ProjectionsLifecycle implements OnApplicationBootstrap, OnModuleDes
     ReadModelFreshness,
     ProjectionsLifecycle,
   ],
-  exports: [ProjectionRunner, ReadModelQueries, ReadModelFreshness],
+  exports: [ProjectionRunner, ReadModelQueries, ReadModelFreshness, PROJECTION_CATALOGUE, PROJECTION_CONTEXT],
 })
 export class ProjectionsModule {}
