@@ -131,6 +131,25 @@ export function registerReportCommands(program: Command): void {
     });
 
   report
+    .command('iati')
+    .description('IATI 2.03 activity XML of a unit’s programme activities in a budget year (budgets, commitments, disbursements, results)')
+    .requiredOption('--unit <code>', 'unit code')
+    .requiredOption('--year <year>', 'budget year')
+    .option('--programme <code>', 'programme (default: the one running that year)')
+    .option('--as-of <YYYY-MM-DD>', 'figures as of this day (default 31 December)')
+    .option('--known-at <date|instant>', 'count only what had been recorded by then')
+    .option('--position <n>', 'log position to compute at (default: the head of the log)')
+    .option('-o, --out <file>', 'where to write it', undefined)
+    .action(async (o: { unit: string; year: string; programme?: string; asOf?: string; knownAt?: string; position?: string; out?: string }) => {
+      const { params, xml } = await withReports(loadConfig(), (reports) =>
+        reports.iati({ unit: o.unit, budgetYear: o.year, programme: o.programme, asOf: o.asOf, knownAt: o.knownAt, position: o.position }, ALL_UNITS),
+      );
+      const file = o.out ?? `iati-${params.unit}-${params.budgetYear}-vt${params.position}.xml`;
+      writeFileSync(file, xml);
+      console.log(`wrote ${file}: IATI ${params.unit} ${params.budgetYear}, as of ${vnDate(params.asOf)}, log position ${params.position}`);
+    });
+
+  report
     .command('verify <file>')
     .description('recompute every cell of a filed report (XLSX, CSV or JSON) from the log at the report’s position; name each cell that differs')
     .option('--json', 'print the result as JSON')

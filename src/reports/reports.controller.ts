@@ -41,6 +41,27 @@ export class ReportsController {
     return body;
   }
 
+  @Get('iati')
+  @ApiOperation({
+    summary: 'IATI 2.03 activity XML of a unit’s programme activities in a budget year: budgets from plans, commitments from allocations, disbursements, results from outputs against targets',
+    description: 'One iati-activity per component the unit has money on; amounts in VND, exact. Parameters as for /reports/resources (format and amountUnit do not apply). Carries the log position and tree head in a gnbv:provenance element.',
+  })
+  @ApiProduces('application/xml')
+  async iati(@Query() q: ReportQueryDto, @Res({ passthrough: true }) reply: FastifyReply) {
+    const { format, amountUnit, ...request } = q;
+    if (format !== undefined || amountUnit !== undefined) {
+      throw new InvalidRequest([
+        ...(format !== undefined ? [{ field: 'format', problem: 'the IATI export is XML only' }] : []),
+        ...(amountUnit !== undefined ? [{ field: 'amountUnit', problem: 'IATI values are exact VND' }] : []),
+      ]);
+    }
+    const { params, xml } = await this.reports.iati(request, callerScope());
+    void reply
+      .header('content-type', 'application/xml; charset=utf-8')
+      .header('content-disposition', `attachment; filename="iati-${params.unit}-${params.budgetYear}-vt${params.position}.xml"`);
+    return xml;
+  }
+
   @Post('verify')
   @HttpCode(200)
   @ApiOperation({

@@ -7,6 +7,7 @@ import { InvalidRequest } from '../shared/errors';
 import { Provenance, ResourcesDocument } from './layout';
 import { CellDifference, readReportFile } from './report-files';
 import { parseReportRequest, ReportParams, ReportRequest } from './report-params';
+import { IatiExporter } from './iati';
 import { ResourcesReportBuilder } from './resources';
 
 /** What reports need of the audit log, through the audit service (whatever its Merkle log looks like inside). */
@@ -64,12 +65,14 @@ const WAIT_MS = 2000;
  */
 export class ReportService {
   private readonly builder: ResourcesReportBuilder;
+  private readonly iatiExporter: IatiExporter;
 
   constructor(
     private readonly read: ReportReadSide,
     private readonly audit: ReportAudit,
   ) {
     this.builder = new ResourcesReportBuilder(read.queries, read.catalogue, read.ctx);
+    this.iatiExporter = new IatiExporter(read.queries, read.catalogue, read.ctx);
   }
 
   /** Refuses a unit outside the scope: the one place a caller's units are checked. */
@@ -101,6 +104,13 @@ export class ReportService {
     const report = this.builder.build(params);
     const provenance = await this.audit.treeHeadCovering(params.position);
     return { report, provenance, generatedAt: now.toISOString() };
+  }
+
+  /** IATI 2.03 activity XML of the unit's programme activities in the year, at the position, with its provenance. */
+  async iati(request: ReportRequest, scope: UnitScope, now: Date = new Date()): Promise<{ readonly params: ReportParams; readonly xml: string }> {
+    const params = await this.resolve(request, scope);
+    const provenance = await this.audit.treeHeadCovering(params.position);
+    return { params, xml: this.iatiExporter.export(params, provenance, now.toISOString()) };
   }
 
   /**
