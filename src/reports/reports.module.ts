@@ -1,6 +1,7 @@
 import { Inject, Module, OnModuleInit } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import type { ProjectionContext } from '../../projections/shared/context';
+import { acceptBodies } from '../api/body-parsers';
 import { AuditService } from '../audit/audit.service';
 import { AuditModule } from '../audit/audit.module';
 import type { Catalogue } from '../catalogue/catalogue';
@@ -40,14 +41,6 @@ export class ReportsModule implements OnModuleInit {
 
   /** A filed report is POSTed as its bytes. */
   onModuleInit(): void {
-    const instance = this.adapterHost.httpAdapter?.getInstance?.() as
-      | {
-          hasContentTypeParser?: (type: string) => boolean;
-          addContentTypeParser?: (type: string[], opts: { parseAs: 'buffer' }, parser: (req: unknown, body: Buffer, done: (e: Error | null, v?: unknown) => void) => void) => void;
-        }
-      | undefined;
-    if (!instance?.addContentTypeParser) return;
-    const missing = REPORT_UPLOAD_TYPES.filter((t) => !instance.hasContentTypeParser?.(t));
-    if (missing.length > 0) instance.addContentTypeParser(missing, { parseAs: 'buffer' }, (_req, body, done) => done(null, body));
+    acceptBodies(this.adapterHost, REPORT_UPLOAD_TYPES, 'buffer');
   }
 }
