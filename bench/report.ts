@@ -17,7 +17,7 @@ import { join } from 'node:path';
 import { catalogueContext } from '../projections/shared/context';
 import { Audit } from '../src/audit/audit';
 import { MerkleLog } from '../src/audit/merkle-log';
-import { SigningKey } from '../src/audit/signing-key';
+import { loadSigningKey } from '../src/audit/signing-key';
 import { ReadModelDb, tablesOf } from '../src/projections/read-model-db';
 import { ReadModelQueries } from '../src/projections/read-model-queries';
 import { rebuildReadModels } from '../src/projections/rebuild';
@@ -59,7 +59,10 @@ async function main() {
   let started = performance.now();
   const logged = await log.catchUp();
   if (logged > 0) console.log(`Merkle log: ${fmt(logged)} events logged in ${((performance.now() - started) / 1000).toFixed(1)} s`);
-  const audit = new Audit(store, log, SigningKey.generate());
+  // The key is kept beside the Merkle log: heads signed by an earlier run stay this ledger's.
+  const audit = new Audit(store, log, loadSigningKey({ signingKeyFile: join(a.dir, `report-signing-key-${shape.events}.pem`), dataDir: a.dir }).key);
+  // A head over the whole log signed now with this run's key: reports carry the latest head covering their position.
+  audit.produceTreeHead();
   const reports = new ReportService(
     { queries, catalogue, ctx, position: () => position, waitFor: async (p) => p <= position, head: async () => head },
     {
@@ -69,10 +72,14 @@ async function main() {
     },
   );
 
-  // The province and year with the most fund lines.
+  // The year with the most fund lines (a whole year of the log), and its province with the most.
   const lines = tablesOf(readModels.liveGeneration() as number).lines;
   const busiest = readModels.db
-    .prepare(`SELECT province, budget_year AS year, count(*) AS lines, sum(event_count) AS events FROM ${lines} GROUP BY province, budget_year ORDER BY lines DESC, budget_year DESC LIMIT 1`)
+    .prepare(
+      `SELECT province, budget_year AS year, count(*) AS lines, sum(event_count) AS events FROM ${lines}
+       WHERE budget_year = (SELECT budget_year FROM ${lines} GROUP BY budget_year ORDER BY count(*) DESC LIMIT 1)
+       GROUP BY province ORDER BY lines DESC LIMIT 1`,
+    )
     .get() as { province: string; year: number; lines: number; events: number };
   const year = Number(busiest.year);
   const districts = (readModels.db.prepare(`SELECT count(DISTINCT district) AS n FROM ${lines} WHERE province = ? AND budget_year = ?`).get(busiest.province, year) as { n: number }).n;
@@ -96,7 +103,7 @@ async function main() {
     name: 'report verify of that XLSX',
     run: async () => {
       const v = await reports.verify(xlsx, ALL_UNITS);
-      if (!v.ok) throw new Error(`the report does not verify: ${JSON.stringify(v.differences.slice(0, 3))}`);
+      if (!v.ok) throw new Error(`the report does not verify: ${JSON.stringify({ differences: v.differences.slice(0, 3), tree: v.tree, treeHead: v.treeHead })}`);
       return v;
     },
   });
