@@ -145,6 +145,20 @@ describe('GET /catalogue/units', () => {
     expect(res.body.units.map((u: any) => u.code)).toEqual(['06253']);
   });
 
+  it('gives the best matches of a name first, each with the units above it, so a picker can show where it is', async () => {
+    const res = await ledger.get(`/catalogue/units?name=${encodeURIComponent('Văn Quan')}&pageSize=3`);
+    expect(res.body.units.map((u: any) => [u.code, u.nameVi, u.within.map((w: any) => w.nameVi).join(', ')])).toEqual([
+      ['184', 'Huyện Văn Quan', 'Tỉnh Lạng Sơn'],
+      ['06253', 'Thị trấn Văn Quan', 'Huyện Văn Quan, Tỉnh Lạng Sơn'],
+      ['06253', 'Xã Văn Quan', 'Tỉnh Lạng Sơn'],
+    ]);
+    const onDay = await ledger.get('/catalogue/units?code=06298&date=2024-06-30');
+    expect(onDay.body.units[0].within).toEqual([
+      { code: '184', level: 'district', nameVi: 'Huyện Văn Quan' },
+      { code: '20', level: 'province', nameVi: 'Tỉnh Lạng Sơn' },
+    ]);
+  });
+
   it('refuses a bad filter, naming it', async () => {
     const res = await ledger.get('/catalogue/units?level=huyen&date=2024-02-30&pageSize=5000');
     expect(res.status).toBe(400);
