@@ -11,7 +11,7 @@ import { chartValue, formatRate } from '../format';
 import { useI18n } from '../i18n';
 import { href, Link, useQueryState } from '../router';
 import { useSession } from '../session';
-import { useApi, useMoney, useProgrammeCatalogue, useProgrammeCode, useProgrammeSwitch } from '../state';
+import { useApi, useBudgetYears, useMoney, useProgrammeCatalogue, useProgrammeCode, useProgrammeSwitch } from '../state';
 import type { BalanceRow, BalancesResult, Figures } from '../types';
 import { useUnit } from '../units';
 
@@ -32,10 +32,7 @@ export function OverviewPage() {
   const component = query.get('component') ?? '';
 
   // Every figure is of the programme chosen: nothing is asked before its code is known.
-  const years = useApi<BalancesResult>(programme && unit ? '/balances' : null, { programme, unit, groupBy: 'budgetYear' });
-  const yearList = useMemo(() => (years.data?.rows ?? []).map((r) => Number(r.group.budgetYear)).sort((a, b) => a - b), [years.data]);
-  const thisYear = new Date().getFullYear();
-  const defaultYear = yearList.filter((y) => y <= thisYear).pop() ?? yearList[yearList.length - 1];
+  const { loaded: years, years: yearList, defaultYear } = useBudgetYears(programme, unit);
   const year = query.get('year') ?? (defaultYear !== undefined ? String(defaultYear) : null);
 
   // Another programme has other years and components: its overview starts from its own.
