@@ -48,6 +48,13 @@ describe('programme catalogues as files (LEDGER_CATALOGUE_DIR)', () => {
       expect(event).toMatchObject({ type: 'PlanAssigned', data: { line: NTP_LINE, amount: '1500000000' } });
     });
 
+    it("places the new programme's lines in its own tree: the read models use the configured catalogue", async () => {
+      const res = await ledger.get(`/balances?programme=NTP-2026-2035&groupBy=project,subProject&minPosition=${await ledger.store.headPosition()}`);
+      expect(res.status).toBe(200);
+      expect(res.body.rows.map((r: any) => r.group)).toEqual([{ project: 'ND1', subProject: NTP_LINE.component }]);
+      expect((await ledger.get('/balances?programme=NTP-2026-2035&component=ND1')).body.totalRows).toBe(1);
+    });
+
     it("refuses a year outside the programme's validity, a component of another programme, a district abolished in 2025; stores nothing", async () => {
       const digest = ledger.logDigest();
       const year = await ledger.post('/commands/assign-plan', { line: { ...NTP_LINE, budgetYear: 2025, originYear: 2025 }, amount: '1', decision: DECISION });
