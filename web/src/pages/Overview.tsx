@@ -5,8 +5,8 @@
  */
 import { FormEvent, useEffect, useMemo, useState } from 'react';
 import { MoneyChart } from '../components/chart';
-import { DateField, DateText, dateTextOf, knownAtTextOf, UnitSelect } from '../components/fields';
-import { CatalogueSelect, Columns, Field, Loading, LoadError, LoadState, PageHeader, ShowButton, TableBox } from '../components/ui';
+import { DateField, DateText, dateTextOf, knownAtTextOf, UnitYearFields } from '../components/fields';
+import { CatalogueSelect, Columns, Loading, LoadError, LoadState, PageHeader, ShowButton, TableBox } from '../components/ui';
 import { chartValue, formatRate } from '../format';
 import { useI18n } from '../i18n';
 import { href, Link, useQueryState } from '../router';
@@ -109,18 +109,7 @@ export function OverviewPage() {
     <div>
       <PageHeader title={t('overview.title')} intro={t('overview.intro')} />
       <form className="filters card" onSubmit={apply}>
-        <UnitSelect value={draft.unit} onChange={(u) => setDraft({ ...draft, unit: u, year: '' })} when={draft.year ? Number(draft.year) : undefined} />
-        <Field label={t('common.year')}>
-          {(p) => (
-            <select {...p} name="year" value={draft.year} onChange={(e) => setDraft({ ...draft, year: e.target.value })}>
-              {yearList.map((y) => (
-                <option key={y} value={y}>
-                  {y}
-                </option>
-              ))}
-            </select>
-          )}
-        </Field>
+        <UnitYearFields unit={draft.unit} year={draft.year} years={yearList} onChange={(v) => setDraft({ ...draft, ...v })} />
         <CatalogueSelect label={t('common.source')} name="source" value={draft.source} onChange={(v) => setDraft({ ...draft, source: v })} options={catalogue?.sources} first={t('common.all')} />
         <CatalogueSelect label={t('common.capitalType')} name="capitalType" value={draft.capitalType} onChange={(v) => setDraft({ ...draft, capitalType: v })} options={catalogue?.capitalTypes} first={t('common.all')} />
         <DateField label={t('common.asOf')} value={draft.asOf} onChange={(v: DateText) => setDraft({ ...draft, asOf: v })} name="asOf" help={t('common.asOfHelp')} />

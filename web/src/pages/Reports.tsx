@@ -5,7 +5,7 @@
  */
 import { FormEvent, useEffect, useState } from 'react';
 import { api, ApiError, withQuery } from '../api';
-import { DateField, DateText, dateTextOf, knownAtTextOf, UnitSelect } from '../components/fields';
+import { DateField, DateText, dateTextOf, knownAtTextOf, UnitYearFields } from '../components/fields';
 import { Columns, Field, LoadError, LoadState, PageHeader, ShowButton, TableBox } from '../components/ui';
 import { formatInstant, formatRate } from '../format';
 import { useI18n } from '../i18n';
@@ -63,18 +63,7 @@ export function ReportsPage() {
     <div>
       <PageHeader title={t('reports.title')} intro={t('reports.intro')} />
       <form className="filters card" onSubmit={apply}>
-        <UnitSelect value={draft.unit} onChange={(u) => setDraft({ ...draft, unit: u, year: '' })} when={draft.year ? Number(draft.year) : undefined} />
-        <Field label={t('common.year')}>
-          {(p) => (
-            <select {...p} name="year" value={draft.year} onChange={(e) => setDraft({ ...draft, year: e.target.value })}>
-              {yearList.map((y) => (
-                <option key={y} value={y}>
-                  {y}
-                </option>
-              ))}
-            </select>
-          )}
-        </Field>
+        <UnitYearFields unit={draft.unit} year={draft.year} years={yearList} onChange={(v) => setDraft({ ...draft, ...v })} />
         <DateField label={t('reports.from')} value={draft.from} onChange={(v: DateText) => setDraft({ ...draft, from: v })} name="from" help={t('reports.fromHelp')} />
         <DateField label={t('reports.asOf')} value={draft.asOf} onChange={(v: DateText) => setDraft({ ...draft, asOf: v })} name="asOf" help={t('reports.asOfHelp')} />
         <DateField label={t('common.knownAt')} value={draft.knownAt} onChange={(v: DateText) => setDraft({ ...draft, knownAt: v })} name="knownAt" knownAt help={t('common.knownAtHelp')} />
