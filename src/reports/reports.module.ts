@@ -4,10 +4,10 @@ import type { ProjectionContext } from '../../projections/shared/context';
 import { acceptBodies } from '../api/body-parsers';
 import { AuditService } from '../audit/audit.service';
 import { AuditModule } from '../audit/audit.module';
-import type { Catalogue } from '../catalogue/catalogue';
+import { Catalogue } from '../catalogue/catalogue';
 import { ProjectionRunner } from '../projections/projection-runner';
 import { ReadModelQueries } from '../projections/read-model-queries';
-import { PROJECTION_CATALOGUE, PROJECTION_CONTEXT, ProjectionsModule } from '../projections/projections.module';
+import { PROJECTION_CONTEXT, ProjectionsModule } from '../projections/projections.module';
 import { EVENT_STORE, EventStore } from '../store/event-store.port';
 import { REPORT_UPLOAD_TYPES, ReportsController } from './reports.controller';
 import { ReportService } from './reports.service';
@@ -31,7 +31,7 @@ import { ReportService } from './reports.service';
             checkTreeHead: (h) => audit.checkTreeHead(h),
           },
         ),
-      inject: [ReadModelQueries, PROJECTION_CATALOGUE, PROJECTION_CONTEXT, ProjectionRunner, EVENT_STORE, AuditService],
+      inject: [ReadModelQueries, Catalogue, PROJECTION_CONTEXT, ProjectionRunner, EVENT_STORE, AuditService],
     },
   ],
   exports: [ReportService],
