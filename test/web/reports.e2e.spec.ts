@@ -1,5 +1,7 @@
 import ExcelJS from 'exceljs';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
 import { browserSuite, signIn } from './support/browser';
 
 /** The reports page in Chromium on the demo data: the table at a log position, its downloads, the check of a filed copy. */
@@ -27,7 +29,11 @@ describe('the reports page in the browser', () => {
     for (const a of await links.all()) expect(await a.getAttribute('href')).toContain(`asOf=2024-06-30&position=${head}`);
     const [download] = await Promise.all([page.waitForEvent('download'), links.first().click()]);
     expect(download.suggestedFilename()).toBe(`bao-cao-nguon-luc-184-2024-den-2024-06-30-vt${head}.xlsx`);
-    const xlsx = readFileSync(await download.path());
+    // (saveAs: the suite's Chromium may be shared over its WebSocket, where a download has no local path.)
+    const saved = join(mkdtempSync(join(tmpdir(), 'ledger-download-')), download.suggestedFilename());
+    await download.saveAs(saved);
+    const xlsx = readFileSync(saved);
+    rmSync(dirname(saved), { recursive: true, force: true });
     const wb = new ExcelJS.Workbook();
     await wb.xlsx.load(xlsx as unknown as ExcelJS.Buffer);
     expect(wb.getWorksheet('Nguồn lực')?.getCell('E8').value).toBe(98801);
