@@ -43,8 +43,6 @@ interface ComponentActivity {
   firstDate: string | null;
 }
 
-const ISO = (d: string) => d;
-
 /** What an entry of a line's history did to the money IATI reports: the change of allocated and of disbursed. */
 function transactionsOf(entry: { type: string; effectiveDate: string; position: number; activityId?: string; change: Record<string, string>; basis: unknown }): Transaction[] {
   const out: Transaction[] = [];
@@ -83,9 +81,8 @@ export class IatiExporter {
         const a = byComponent.get(component) ?? { component, budget: new D(0), transactions: [], firstDate: null };
         byComponent.set(component, a);
         a.budget = a.budget.plus(line.plan).plus(line.carriedIn);
-        const history = this.queries.history(line.stream as string, { ...slice, pageSize: MAX_PAGE_SIZE });
         for (let p = 1; ; p++) {
-          const h = p === 1 ? history : this.queries.history(line.stream as string, { ...slice, page: p, pageSize: MAX_PAGE_SIZE });
+          const h = this.queries.history(line.stream as string, { ...slice, page: p, pageSize: MAX_PAGE_SIZE });
           for (const e of h.entries) {
             a.transactions.push(...transactionsOf(e));
             if (a.firstDate === null || e.effectiveDate < a.firstDate) a.firstDate = e.effectiveDate;
@@ -118,7 +115,7 @@ export class IatiExporter {
       narrative(act.ele('participating-org', { role: '4', type: '10', ref: orgRef(unit) }), `UBND ${unitName}`);
       act.ele('activity-status', { code: '2' });
       act.ele('activity-date', { type: '1', 'iso-date': `${budgetYear}-01-01` });
-      if (c.firstDate) act.ele('activity-date', { type: '2', 'iso-date': ISO(c.firstDate) });
+      if (c.firstDate) act.ele('activity-date', { type: '2', 'iso-date': c.firstDate });
       act.ele('activity-date', { type: '3', 'iso-date': `${budgetYear}-12-31` });
       act.ele('recipient-country', { code: 'VN', percentage: '100' });
       const budget = act.ele('budget', { type: '1', status: '2' });

@@ -1,5 +1,4 @@
 import type { SignedTreeHead } from '../audit/verifier/formats';
-import { formatPercent, formatVnd } from '../money/money';
 import type { CellQuery } from './cells';
 import { parseCsv, sheetRecords, writeCsv } from './formats/csv';
 import { writeDocx } from './formats/docx';
@@ -313,10 +312,4 @@ export function formatDifference(d: CellDifference): string {
   if (d.query?.get?.length) lines.push(`    truy vấn: ${d.query.get.join(' ; ')}  →  ${d.query.expression}`);
   else if (d.query) lines.push(`    ${d.query.expression}`);
   return lines.join('\n');
-}
-
-/** Money for people: "620.000.000 đ"; a rate: "7,72 %". */
-export function humanValue(kind: string, value: string | null): string {
-  if (value === null) return '—';
-  return kind === 'money' ? formatVnd(value) : kind === 'rate' ? `${formatPercent(value)} %` : value;
 }
