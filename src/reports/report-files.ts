@@ -295,11 +295,15 @@ function readJsonReport(text: string): FiledReport {
 /** Reads a filed report (XLSX, CSV or JSON, told apart by their first bytes). */
 export async function readReportFile(buffer: Buffer): Promise<FiledReport> {
   if (buffer.length >= 4 && buffer.readUInt32LE(0) === 0x04034b50) {
+    // A ZIP's entry names are stored as written: a Word document has word/document.xml.
+    if (buffer.includes('word/document.xml')) {
+      throw new NotAReport('a Word draft holds sentences, not cells: check the XLSX, CSV or JSON of the same report (the draft names its log position)');
+    }
     try {
       return await readXlsxReport(buffer);
     } catch (error) {
       if (error instanceof NotAReport) throw error;
-      throw new NotAReport(`not an XLSX report of this ledger (a Word draft cannot be checked: check its workbook): ${error instanceof Error ? error.message : String(error)}`);
+      throw new NotAReport(`not an XLSX report of this ledger: ${error instanceof Error ? error.message : String(error)}`);
     }
   }
   const text = buffer.toString('utf8');

@@ -373,6 +373,8 @@ describe('reports: Kết quả phân bổ, sử dụng nguồn lực', () => {
       expect(res.status).toBe(400);
       expect(res.body).toEqual({ error: 'NOT_A_REPORT', message: 'not a CSV report of this ledger: it does not start with its parameters' });
       expect((await verify('', 'text/csv')).body).toMatchObject({ error: 'INVALID_REQUEST', problems: [{ field: 'body' }] });
+      const draft = await download(`${VQ_2024_H1}&format=docx`);
+      expect((await verify(draft.body, 'application/octet-stream')).body).toMatchObject({ error: 'NOT_A_REPORT', message: expect.stringMatching(/^a Word draft holds sentences, not cells/) });
       expect(ledger.logDigest()).toBe(digest);
     });
   });
