@@ -4,6 +4,7 @@ import { DECISION_TRAIL } from './decision-trail';
 import { HISTORY } from './history';
 import { PROGRESS } from './progress';
 import { RESULTS } from './results';
+import { STATED_FIGURES } from './stated-figures';
 import type { ReadModel } from './read-model';
 
 /**
@@ -19,11 +20,12 @@ import type { ReadModel } from './read-model';
  *  progress        activities and their sums per sub-project and kind, now and as of a date   (uses balances, history)
  *  adjustments     adjustments and corrections inspectors filter   (uses progress)
  *  decision-trail  decisions and everything each caused   (uses balances, history, progress)
+ *  stated-figures  what documents stated (estimates, proposals, targets), by unit, year and measure
  *  results         outcome indicators per unit and year, and progress against targets
  *
  * Adding a read model: its folder, and one line below.
  */
-export const READ_MODELS: readonly ReadModel[] = [BALANCES, HISTORY, PROGRESS, ADJUSTMENTS, DECISION_TRAIL, RESULTS];
+export const READ_MODELS: readonly ReadModel[] = [BALANCES, HISTORY, PROGRESS, ADJUSTMENTS, DECISION_TRAIL, STATED_FIGURES, RESULTS];
 
 /**
  * Bumped when a fold changes what it writes without a table changing shape (table changes are noticed on their

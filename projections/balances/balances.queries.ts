@@ -4,7 +4,7 @@ import { fundLineLabel } from '../../src/fund-line/fund-line.key';
 import type { Freshness, QueryHost, ReadTx } from '../read-model';
 import { centsToMoney } from '../shared/cents';
 import { TreeFilters } from '../shared/filters';
-import { Paging, Slice, TimeSlice, pagingOf, sliceOf } from '../shared/query';
+import { Paging, Slice, TimeSlice, checkReached, pagingOf, sliceOf } from '../shared/query';
 import { Row, Where, big, num, str } from '../shared/sql';
 import { BalanceFigures, Measures, ZERO_MEASURES, addMeasures, balanceFigures } from './balances.fold';
 import { BALANCE_TABLES, ROLLUP_GRAINS, grainDimensions, keyFromRow, lineGroup, measuresFromRow, sumMeasuresSql } from './balances.tables';
@@ -70,6 +70,7 @@ export interface BalanceRow extends Figures {
 export interface BalancesResult extends Freshness {
   readonly asOf: string | null;
   readonly knownAt: string | null;
+  readonly upToPosition: number | null;
   readonly units: 'recorded' | 'today';
   /** With units=today: the recorded units shown under another, and those kept under their own code (split). */
   readonly unitsToday?: TodaySummary;
@@ -135,19 +136,32 @@ export class BalanceQueries {
         groupBy: groupBy === null ? undefined : [...new Set([...groupBy.filter((d) => !PLACE_DIMENSIONS.includes(d)), 'unit', 'budgetYear'] as GroupDimension[])],
       };
       const innerGroupBy = inner.groupBy === undefined ? null : [...inner.groupBy];
-      return this.host.reader.read((tx) => {
+      return this.host.reader.read((tx, position) => {
+        checkReached(slice, position);
         const all = slice
           ? asOf.balancesAsOf(tx, inner, innerGroupBy, slice, 0, Number.MAX_SAFE_INTEGER)
           : this.balancesNow(tx, inner, innerGroupBy, 0, Number.MAX_SAFE_INTEGER);
         const result = regroupByToday(all.rows, groupBy, today, q.unit, offset, pageSize);
-        return { asOf: slice?.asOf ?? null, knownAt: slice?.knownAt ?? null, units: 'today' as const, unitsToday: today.summary(), groupBy: groupBy ?? [], page, pageSize, ...result };
+        return {
+          asOf: slice?.asOf ?? null,
+          knownAt: slice?.knownAt ?? null,
+          upToPosition: slice?.upToPosition ?? null,
+          units: 'today' as const,
+          unitsToday: today.summary(),
+          groupBy: groupBy ?? [],
+          page,
+          pageSize,
+          ...result,
+        };
       });
     }
-    return this.host.reader.read((tx) => {
+    return this.host.reader.read((tx, position) => {
+      checkReached(slice, position);
       const result = slice ? asOf.balancesAsOf(tx, q, groupBy, slice, offset, pageSize) : this.balancesNow(tx, q, groupBy, offset, pageSize);
       return {
         asOf: slice?.asOf ?? null,
         knownAt: slice?.knownAt ?? null,
+        upToPosition: slice?.upToPosition ?? null,
         units: 'recorded' as const,
         groupBy: groupBy ?? [],
         page,

@@ -10,7 +10,7 @@ import type { QueryHost, ReadTx } from '../read-model';
 import { centsToMoney } from '../shared/cents';
 import { intToDate } from '../shared/context';
 import { TreeFilters, UnitLevel } from '../shared/filters';
-import { Slice, TimeSlice, sliceOf } from '../shared/query';
+import { Slice, TimeSlice, checkReached, sliceOf } from '../shared/query';
 import { Row, Where, big, num, str } from '../shared/sql';
 import {
   ActivityFact,
@@ -51,7 +51,7 @@ function programmeAndComponents(w: Where, programme: string | undefined, compone
 }
 const END_OF_TIME = 99991231;
 /** Every fact, whatever its dates: the slice a budget year is answered from when no date is asked. */
-const WHOLE_LOG: Slice = { eff: END_OF_TIME, rec: Number.MAX_SAFE_INTEGER, asOf: null, knownAt: null };
+const WHOLE_LOG: Slice = { eff: END_OF_TIME, rec: Number.MAX_SAFE_INTEGER, pos: Number.MAX_SAFE_INTEGER, asOf: null, knownAt: null, upToPosition: null };
 
 /**
  * Tiến độ: per sub-project, its money, its activities by kind and status, beneficiaries and outputs against
@@ -79,7 +79,8 @@ export class ProgressQueries {
     // The maintained sums have no year: a year is answered from the facts, as a date is.
     const slice = sliceOf(q) ?? (q.budgetYear !== undefined ? WHOLE_LOG : null);
     const { catalogue, ctx } = this.host;
-    return this.host.reader.read((tx) => {
+    return this.host.reader.read((tx, position) => {
+      checkReached(slice, position);
       const t = { ...BALANCE_TABLES.in(tx.schema), ...HISTORY_TABLES.in(tx.schema), ...PROGRESS_TABLES.in(tx.schema) };
       const componentColumn = dimensionColumn('component');
       // Money of the components' lines.
@@ -92,9 +93,9 @@ export class ProgressQueries {
         const rows = tx
           .stmt(
             `SELECT l.${componentColumn} AS component, ${sumDeltasSql('e')} FROM ${t.entries} e JOIN ${t.lines} l ON l.line_id = e.line_id
-             WHERE ${[...moneyWhere, 'e.eff <= ?', 'e.rec <= ?'].join(' AND ')} GROUP BY l.${componentColumn}`,
+             WHERE ${[...moneyWhere, 'e.eff <= ?', 'e.rec <= ?', 'e.position <= ?'].join(' AND ')} GROUP BY l.${componentColumn}`,
           )
-          .all(...moneyParams, slice.eff, slice.rec) as Row[];
+          .all(...moneyParams, slice.eff, slice.rec, slice.pos) as Row[];
         for (const r of rows) money.set(str(r.component), measuresFromRow(r));
       } else {
         const { table } = this.balances.table(tx, { programme: q.programme, unit: q.unit, budgetYear: q.budgetYear }, ['component']);
@@ -142,6 +143,7 @@ export class ProgressQueries {
       return {
         asOf: slice?.asOf ?? null,
         knownAt: slice?.knownAt ?? null,
+        upToPosition: slice?.upToPosition ?? null,
         budgetYear: q.budgetYear ?? null,
         scope: { programme: q.programme ?? null, component: q.component ?? null, unit: q.unit ?? null },
         components: codes.map((code) => {
@@ -273,7 +275,7 @@ export class ProgressQueries {
       .pluck()
       .all(...params) as string[];
     if (ids.length === 0) return [];
-    const docs = this.foldActivities(tx, ids, slice.eff, slice.rec, NEVER, q.budgetYear);
+    const docs = this.foldActivities(tx, ids, slice.eff, slice.rec, slice.pos, q.budgetYear);
     const ofYear = q.budgetYear === undefined ? null : this.activitiesWithMoneyOf(tx, ids, q.budgetYear, slice);
     return [...docs.values()].filter(
       (d) =>
@@ -290,10 +292,10 @@ export class ProgressQueries {
     const rows = tx
       .stmt(
         `SELECT DISTINCT e.activity_id FROM ${t.entries} e JOIN ${t.lines} l ON l.line_id = e.line_id
-         WHERE e.activity_id IN (SELECT value FROM json_each(?)) AND l.${dimensionColumn('budgetYear')} = ? AND e.eff <= ? AND e.rec <= ?`,
+         WHERE e.activity_id IN (SELECT value FROM json_each(?)) AND l.${dimensionColumn('budgetYear')} = ? AND e.eff <= ? AND e.rec <= ? AND e.position <= ?`,
       )
       .pluck()
-      .all(JSON.stringify(ids), budgetYear, slice.eff, slice.rec) as string[];
+      .all(JSON.stringify(ids), budgetYear, slice.eff, slice.rec, slice.pos) as string[];
     return new Set(rows);
   }
 
