@@ -9,6 +9,7 @@ import {
   FreshnessQuery,
   HistoryQueryDto,
   ProgressQueryDto,
+  ResultsQueryDto,
   TrailQueryDto,
 } from './query.dto';
 import { ReadModelQueries } from './read-model-queries';
@@ -82,6 +83,16 @@ export class ReadModelsController {
   async progress(@Query() q: ProgressQueryDto) {
     await this.freshness.require(q.minPosition);
     return this.queries.progress(q);
+  }
+
+  @Get('results')
+  @ApiOperation({
+    summary: 'Khung kết quả: outcome indicators per unit and year (poverty rate, near-poverty rate, ethnic-minority rates, households escaped, re-fallen, newly poor) and progress against each target',
+    description: `Each measurement with the review that measured it; each target with its baseline, latest measurement, achieved average change (or level) and status: met, not-met, on-track, behind, no-baseline, no-measurement. ${FRESH}`,
+  })
+  async results(@Query() q: ResultsQueryDto) {
+    await this.freshness.require(q.minPosition);
+    return this.queries.results(q);
   }
 
   @Get('decisions')

@@ -7,10 +7,12 @@ import type {
   FundLineKey,
   LegalBasis,
   LedgerEvent,
+  OutputQuantity,
   Quantity,
   RecordedEvent,
   VoucherBasis,
 } from '../../events';
+import { EVENT_SCHEMA_VERSION } from '../../events';
 import { assertionStream } from '../../src/commands/state-figure/figure.state';
 import { activityStream, fundLineStream } from '../../src/fund-line/fund-line.key';
 import type { EventStore, StreamAppend } from '../../src/store/event-store.port';
@@ -91,7 +93,7 @@ function withMeta(e: DomainEvent, meta: Meta): EventToAppend {
 export type Append = ReadonlyArray<{ readonly stream: string; readonly events: readonly EventToAppend[] }>;
 
 const on = (stream: string, e: DomainEvent, meta: Meta): Append => [{ stream, events: [withMeta(e, meta)] }];
-const ev = <E extends LedgerEvent>(type: E['type'], data: E['data']): DomainEvent => ({ type, version: 1, data });
+const ev = <E extends LedgerEvent>(type: E['type'], data: E['data']): DomainEvent => ({ type, version: EVENT_SCHEMA_VERSION[type], data });
 
 export const planAssigned = (key: FundLineKey, amount: string, meta: Meta): Append =>
   on(fundLineStream(key), ev('PlanAssigned', { line: key, amount }), meta);
@@ -195,9 +197,9 @@ export const activityReclassified = (
 
 export const outputsRecorded = (
   activityId: string,
-  outputs: readonly Quantity[],
+  outputs: readonly OutputQuantity[],
   meta: Meta,
-  options: { beneficiaries?: Readonly<Record<string, number>>; completed?: boolean } = {},
+  options: { beneficiaries?: Readonly<Record<string, number>>; completed?: boolean; corrects?: { reason: string } } = {},
 ): Append =>
   on(
     activityStream(activityId),
@@ -206,6 +208,7 @@ export const outputsRecorded = (
       outputs,
       ...(options.beneficiaries ? { beneficiaries: options.beneficiaries } : {}),
       completed: options.completed ?? false,
+      ...(options.corrects ? { corrects: options.corrects } : {}),
     }),
     meta,
   );
