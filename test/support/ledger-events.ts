@@ -3,6 +3,8 @@ import type {
   DecisionBasis,
   DomainEvent,
   EventToAppend,
+  FigureMeasure,
+  FigureScope,
   FundLineKey,
   LegalBasis,
   LedgerEvent,
@@ -53,6 +55,8 @@ export interface Meta {
   readonly basis: LegalBasis;
   readonly actor?: Actor;
   readonly command?: string;
+  /** Default: the event's own id (each event its own recording). Events of one command or import share one. */
+  readonly correlationId?: string;
 }
 
 export const OFFICER: Actor = { id: 'can-bo-ldtbxh', role: 'district-officer' };
@@ -78,7 +82,7 @@ function withMeta(e: DomainEvent, meta: Meta): EventToAppend {
       recordedAt: meta.recordedAt ?? `${effectiveDate}T02:00:00.000Z`,
       effectiveDate,
       legalBasis: meta.basis,
-      correlationId: id,
+      correlationId: meta.correlationId ?? id,
       causationId: id,
       command: meta.command ?? e.type,
     },
@@ -134,8 +138,15 @@ export function fundsMoved(
   ];
 }
 
-export function carriedOver(from: FundLineKey, to: FundLineKey, carryOverId: string, amount: string, meta: Meta, activityId?: string): Append {
-  const deadline = `${to.budgetYear}-12-31`;
+export function carriedOver(
+  from: FundLineKey,
+  to: FundLineKey,
+  carryOverId: string,
+  amount: string,
+  meta: Meta,
+  activityId?: string,
+  deadline = `${to.budgetYear}-12-31`,
+): Append {
   const a = activityId ? { activityId } : {};
   return [
     { stream: fundLineStream(from), events: [withMeta(ev('CarriedOver', { line: from, carryOverId, amount, toLine: to, deadline, ...a }), meta)] },
@@ -207,6 +218,33 @@ export const outputsRecorded = (
     }),
     meta,
   );
+
+/** What a document states (a FigureStated event on the document's assertions stream). */
+export function figureStated(
+  assertionId: string,
+  figure: { measure: FigureMeasure; scope: Omit<FigureScope, 'programme' | 'unit'> & { unit?: string }; asOf: string; amount: string; section?: string },
+  meta: Meta,
+  document: { id: string; title: string } = { id: 'VQ-BC-6T-2024', title: 'Báo cáo 6 tháng đầu năm 2024' },
+): Append {
+  const scope: FigureScope = { programme: PROGRAMME, unit: VAN_QUAN, ...figure.scope };
+  return on(
+    `assertions-${scope.unit}-${document.id}`,
+    ev('FigureStated', {
+      assertionId,
+      document,
+      section: figure.section ?? 'A.II',
+      measure: figure.measure,
+      scope,
+      asOf: figure.asOf,
+      amount: figure.amount,
+    }),
+    meta,
+  );
+}
+
+/** An inspector's review of a red flag. */
+export const redFlagReviewed = (flagId: string, rule: string, note: string, meta: Meta, seen = { evidenceCount: 1, lastEvidencePosition: 0 }): Append =>
+  on(`redflag-${flagId}`, ev('RedFlagReviewed', { flagId, rule, note, ...seen }), meta);
 
 /** Appends each group atomically, in order; returns the position of the last event. */
 export async function appendAll(store: EventStore, ...appends: Append[]): Promise<number> {
