@@ -4,6 +4,7 @@ import { DECISION_TRAIL } from './decision-trail';
 import { HISTORY } from './history';
 import { PROGRESS } from './progress';
 import type { ReadModel } from './read-model';
+import { RED_FLAGS } from './red-flags';
 
 /**
  * What the ledger shows: one folder per read model, each holding the event types it handles, its pure fold
@@ -18,10 +19,11 @@ import type { ReadModel } from './read-model';
  *  progress        activities and their sums per sub-project and kind, now and as of a date   (uses balances, history)
  *  adjustments     adjustments and corrections inspectors filter   (uses progress)
  *  decision-trail  decisions and everything each caused   (uses balances, history, progress)
+ *  red-flags       patterns inspectors look for, with their evidence and reviews   (uses balances, history, progress)
  *
  * Adding a read model: its folder, and one line below.
  */
-export const READ_MODELS: readonly ReadModel[] = [BALANCES, HISTORY, PROGRESS, ADJUSTMENTS, DECISION_TRAIL];
+export const READ_MODELS: readonly ReadModel[] = [BALANCES, HISTORY, PROGRESS, ADJUSTMENTS, DECISION_TRAIL, RED_FLAGS];
 
 /**
  * Bumped when a fold changes what it writes without a table changing shape (table changes are noticed on their
