@@ -139,6 +139,9 @@ export function vietnamDate(instant: string): string {
   return new Date(Date.parse(instant) + VIETNAM_OFFSET_MS).toISOString().slice(0, 10);
 }
 
+/** 2024-06-30 → 30/06/2024: how dates read in a flag's subject. */
+export const dmy = (date: string) => `${date.slice(8, 10)}/${date.slice(5, 7)}/${date.slice(0, 4)}`;
+
 /** Whole days from `from` to `to` (YYYY-MM-DD); positive when `to` is later. */
 export function daysBetween(from: string, to: string): number {
   return Math.round((Date.parse(to) - Date.parse(from)) / DAY_MS);
@@ -196,7 +199,8 @@ interface ActivityDoc {
 /** Accumulating groups (a recording's back-dated events, a decision's early events, a document's late changes). */
 interface GroupDoc {
   count: number;
-  amount: string | null;
+  /** Money of the group's events by event type (cents as text): a plan and a payment are not added together. */
+  byType: Record<string, string>;
   effFrom: string;
   effTo: string;
   last: number;
@@ -269,12 +273,11 @@ interface FigureRef {
 /** A recorded event of one type, its data narrowed. */
 type Rec<T extends RecordedLedger['type']> = Extract<RecordedLedger, { type: T }>;
 
-const sumText = (a: string | null, b: Cents | null): string | null => (b === null ? a : String(BigInt(a ?? '0') + b));
 
 function basisText(b: LegalBasis): string {
-  if (b.kind === 'decision') return `${b.number} (${b.issuer}, ${b.date})`;
-  if (b.kind === 'voucher') return `${b.number} (${b.treasury}, ${b.date})`;
-  return `${b.title}${b.number ? ` ${b.number}` : ''} (${b.date})`;
+  if (b.kind === 'decision') return `${b.number} (${b.issuer}, ${dmy(b.date)})`;
+  if (b.kind === 'voucher') return `${b.number} (${b.treasury}, ${dmy(b.date)})`;
+  return `${b.title}${b.number ? ` ${b.number}` : ''} (${dmy(b.date)})`;
 }
 
 /**
@@ -371,9 +374,11 @@ export class RedFlagFold {
     const docKey = `group|${rule}|${key.join('|')}`;
     const before = this.docs.get<GroupDoc>(docKey);
     const eff = e.metadata.effectiveDate;
+    const byType = { ...(before?.byType ?? {}) };
+    if (amount !== null) byType[e.type] = String(BigInt(byType[e.type] ?? '0') + amount);
     const doc: GroupDoc = {
       count: (before?.count ?? 0) + 1,
-      amount: sumText(before?.amount ?? null, amount),
+      byType,
       effFrom: before && before.effFrom < eff ? before.effFrom : eff,
       effTo: before && before.effTo > eff ? before.effTo : eff,
       last: e.position,
@@ -381,13 +386,15 @@ export class RedFlagFold {
       ...(before?.seen ? { seen: before.seen } : {}),
     };
     this.docs.set(docKey, doc);
+    const types = Object.keys(doc.byType).sort();
     const flag = this.flag(rule, flagId(rule, ...key), subject, where.unit, where.year, {
       effFrom: doc.effFrom,
       effTo: doc.effTo,
-      amount: doc.amount === null ? null : BigInt(doc.amount),
+      // One kind of money: its sum. Several (plans, allocations, payments): none; each is in the facts.
+      amount: types.length === 1 ? BigInt(doc.byType[types[0]]) : null,
       evidenceCount: doc.count + (doc.seen?.length ?? 0),
       lastPosition: doc.last,
-    }, doc.facts);
+    }, { ...doc.facts, events: doc.count, ...(types.length > 0 ? { amountsByType: types.map((t) => `${t} ${centsToMoney(BigInt(doc.byType[t]))}`).join('; ') } : {}) });
     return { doc, flag };
   }
 
@@ -403,10 +410,11 @@ export class RedFlagFold {
       const recordedOn = vietnamDate(m.recordedAt);
       const late = daysBetween(m.effectiveDate, recordedOn);
       if (late > backdated.params.days) {
+        const journal = /^journal:([^:]+):/.exec(m.correlationId);
         const { flag } = this.accumulate(
           'backdated',
           [m.correlationId, where.unit],
-          `ghi sổ ngày ${recordedOn} bởi ${m.actor.id} (${m.command})`,
+          `${journal ? `nhập nhật ký ${journal[1]}` : 'ghi sổ'} ngày ${dmy(recordedOn)} bởi ${m.actor.id}`,
           where,
           e,
           amount,
@@ -414,7 +422,7 @@ export class RedFlagFold {
             correlationId: m.correlationId,
             recordedOn: (doc?.facts.recordedOn as string | undefined) ?? recordedOn,
             actor: m.actor.id,
-            command: m.command,
+            commands: [...new Set([...String(doc?.facts.commands ?? '').split(', ').filter(Boolean), m.command])].sort().join(', '),
             maxDaysLate: Math.max(late, (doc?.facts.maxDaysLate as number | undefined) ?? 0),
             minDaysLate: Math.min(late, (doc?.facts.minDaysLate as number | undefined) ?? late),
             thresholdDays: backdated.params.days,
@@ -883,7 +891,7 @@ export class RedFlagFold {
     this.docs.set(key, doc);
     out.push({
       op: 'put',
-      flag: this.flag('carried-disbursed-after-deadline', id, `giải ngân ${e.data.disbursementId} sau hạn ${deadline}`, e.data.line.unit, e.data.line.budgetYear, {
+      flag: this.flag('carried-disbursed-after-deadline', id, `giải ngân ${e.data.disbursementId} sau hạn ${dmy(deadline)}`, e.data.line.unit, e.data.line.budgetYear, {
         effFrom: eff,
         effTo: eff,
         amount,

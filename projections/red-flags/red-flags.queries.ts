@@ -13,7 +13,7 @@ import { basisOf, recordedBy } from '../shared/provenance';
 import { NotInReadModel, Paging, pagingOf } from '../shared/query';
 import { Row, big, num, str } from '../shared/sql';
 import { robustOutliers } from './peers';
-import { EvidenceRole, daysBetween, flagId } from './red-flags.fold';
+import { EvidenceRole, daysBetween, dmy, flagId } from './red-flags.fold';
 import { RED_FLAG_TABLES } from './red-flags.tables';
 import { RedFlagRules, RuleCode, Text } from './rules';
 
@@ -407,7 +407,7 @@ export class RedFlagQueries {
       out.push({
         id: flagId('carried-unspent-after-deadline', str(c.stream), deadline),
         rule: 'carried-unspent-after-deadline',
-        subject: `vốn chuyển nguồn quá hạn ${deadline}`,
+        subject: `vốn chuyển nguồn quá hạn ${dmy(deadline)}`,
         unit: str(c.unit),
         district: str(c.district),
         province: str(c.province),

@@ -2,6 +2,7 @@ import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsString, Max, Min, MinLength, registerDecorator, ValidationOptions } from 'class-validator';
 import { ADJUSTMENT_KINDS, AdjustmentKind } from '../../projections/adjustments/adjustments.fold';
+import { RULE_CODES, RuleCode } from '../../projections/red-flags/rules';
 import { IsCalendarDate, calendarDateProblem } from '../shared/validation/validators';
 import { GROUP_DIMENSIONS, GroupDimension, MAX_PAGE_SIZE } from './read-model-queries';
 
@@ -242,4 +243,57 @@ export class AdjustmentsQueryDto extends PagingQuery {
   @Transform(toList)
   @IsIn(ADJUSTMENT_KINDS, { each: true, message: `kind must list kinds among: ${ADJUSTMENT_KINDS.join(', ')}` })
   kind?: AdjustmentKind[];
+}
+
+/** "true" / "false" as sent in a query string; anything else stays as sent so the validator names it. */
+const toBoolean = ({ value }: { value: unknown }) => (value === 'true' ? true : value === 'false' ? false : value);
+
+export class RedFlagQueryDto extends FreshnessQuery {
+  @ApiPropertyOptional({
+    description:
+      'The day the rules that depend on time are evaluated for (carried-over money still unspent after its deadline). Default: today in Vietnam.',
+    example: '2025-01-31',
+  })
+  @IsOptional()
+  @IsCalendarDate()
+  asOf?: string;
+}
+
+export class RedFlagsQueryDto extends PagingQuery {
+  @ApiPropertyOptional({ description: 'Province, district or commune code: flags of that unit and everything under it', example: '184' })
+  @IsOptional()
+  @IsString()
+  @MinLength(1)
+  unit?: string;
+
+  @ApiPropertyOptional({ description: 'Flags whose evidence takes effect on or after this day (YYYY-MM-DD)', example: '2024-01-01' })
+  @IsOptional()
+  @IsCalendarDate()
+  from?: string;
+
+  @ApiPropertyOptional({ description: 'Flags whose evidence takes effect on or before this day (YYYY-MM-DD)', example: '2024-12-31' })
+  @IsOptional()
+  @IsCalendarDate()
+  to?: string;
+
+  @ApiPropertyOptional({ description: `Rules, comma-separated: ${RULE_CODES.join(', ')}`, type: String })
+  @IsOptional()
+  @Transform(toList)
+  @IsIn(RULE_CODES, { each: true, message: `rule must list rules among: ${RULE_CODES.join(', ')}` })
+  rule?: RuleCode[];
+
+  @ApiPropertyOptional({ description: 'true: only flags an inspector has reviewed; false: only those not yet reviewed', enum: ['true', 'false'] })
+  @IsOptional()
+  @Transform(toBoolean)
+  @IsIn([true, false], { message: 'reviewed must be true or false' })
+  reviewed?: boolean;
+
+  @ApiPropertyOptional({
+    description:
+      'The day the rules that depend on time are evaluated for (carried-over money still unspent after its deadline). Default: today in Vietnam.',
+    example: '2025-01-31',
+  })
+  @IsOptional()
+  @IsCalendarDate()
+  asOf?: string;
 }
