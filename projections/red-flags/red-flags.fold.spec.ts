@@ -115,16 +115,17 @@ describe('red flags', () => {
   });
 
   describe('backdated', () => {
-    it('raises once per recording and unit, with every event recorded more than 30 days after taking effect', () => {
-      const recording = { recordedAt: '2024-08-20T03:00:00.000Z', correlationId: 'cmd-42' };
+    it('raises once per person, day of recording and unit, with every event recorded more than 30 days after taking effect', () => {
+      const recording = { recordedAt: '2024-08-20T03:00:00.000Z' };
       const flags = given(...funded())
         .when(
           disbursed(L, 'm-1', 'gn-1', '120000000', { basis: voucher('UNC-1', '2024-06-10'), ...recording }),
           disbursed(L, 'm-1', 'gn-2', '80000000', { basis: voucher('UNC-2', '2024-07-01'), ...recording }),
         )
         .then('backdated');
-      expect(flags).toMatchObject([{ evidence: ['4', '5'], effFrom: '2024-06-10', effTo: '2024-07-01', facts: { correlationId: 'cmd-42', recordedOn: '2024-08-20', maxDaysLate: 71, minDaysLate: 50 } }]);
-      expect(flags[0].id).toBe(flagId('backdated', 'cmd-42', '184'));
+      expect(flags).toMatchObject([{ evidence: ['4', '5'], effFrom: '2024-06-10', effTo: '2024-07-01', facts: { actor: 'can-bo-ldtbxh', recordedOn: '2024-08-20', maxDaysLate: 71, minDaysLate: 50, commands: 'Disbursed', journals: null } }]);
+      expect(flags[0].id).toBe(flagId('backdated', 'can-bo-ldtbxh', '2024-08-20', '184'));
+      expect(flags[0].subject).toBe('can-bo-ldtbxh ghi sổ ngày 20/08/2024');
       expect(amountOf(flags[0])).toBe('200000000');
     });
 

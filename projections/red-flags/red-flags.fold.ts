@@ -410,19 +410,20 @@ export class RedFlagFold {
       const recordedOn = vietnamDate(m.recordedAt);
       const late = daysBetween(m.effectiveDate, recordedOn);
       if (late > backdated.params.days) {
-        const journal = /^journal:([^:]+):/.exec(m.correlationId);
+        const journal = /^journal:([^:]+):/.exec(m.correlationId)?.[1];
         const { flag } = this.accumulate(
           'backdated',
-          [m.correlationId, where.unit],
-          `${journal ? `nhập nhật ký ${journal[1]}` : 'ghi sổ'} ngày ${dmy(recordedOn)} bởi ${m.actor.id}`,
+          [m.actor.id, recordedOn, where.unit],
+          `${m.actor.id} ghi sổ ngày ${dmy(recordedOn)}${journal ? ` (nhập nhật ký ${journal})` : ''}`,
           where,
           e,
           amount,
           (doc) => ({
-            correlationId: m.correlationId,
-            recordedOn: (doc?.facts.recordedOn as string | undefined) ?? recordedOn,
             actor: m.actor.id,
-            commands: [...new Set([...String(doc?.facts.commands ?? '').split(', ').filter(Boolean), m.command])].sort().join(', '),
+            actorRole: m.actor.role,
+            recordedOn,
+            commands: addToList(doc?.facts.commands, m.command),
+            journals: journal ? addToList(doc?.facts.journals, journal) : ((doc?.facts.journals as string | undefined) ?? null),
             maxDaysLate: Math.max(late, (doc?.facts.maxDaysLate as number | undefined) ?? 0),
             minDaysLate: Math.min(late, (doc?.facts.minDaysLate as number | undefined) ?? late),
             thresholdDays: backdated.params.days,
@@ -971,23 +972,24 @@ export class RedFlagFold {
     for (const f of matched) byDocument.set(f.doc, [...(byDocument.get(f.doc) ?? []), f]);
     const m = e.metadata;
     for (const [documentId, figures] of byDocument) {
-      const key = ['recorded-after-stated-figure', m.correlationId, documentId, line.unit];
+      const recordedOn = vietnamDate(m.recordedAt);
+      const key = ['recorded-after-stated-figure', m.actor.id, recordedOn, documentId, line.unit];
       const docKey = `group|${key.join('|')}`;
       const seen = new Set(this.docs.get<GroupDoc>(docKey)?.seen ?? []);
       const fresh = figures.filter((f) => !seen.has(f.p));
       const { doc, flag } = this.accumulate(
         'recorded-after-stated-figure',
         key.slice(1),
-        `ghi sổ sau số liệu của ${documentId}`,
+        `${m.actor.id} ghi sổ ngày ${dmy(recordedOn)} sau số liệu của ${documentId}`,
         { unit: line.unit, year: line.budgetYear },
         e as RecordedLedger,
         amount,
         (before) => ({
-          correlationId: m.correlationId,
           documentId,
           documentTitle: figures[0].title,
-          recordedOn: vietnamDate(m.recordedAt),
+          recordedOn,
           actor: m.actor.id,
+          commands: addToList(before?.facts.commands, m.command),
           figures: ((before?.facts.figures as number | undefined) ?? 0) + fresh.length,
         }),
       );
@@ -1040,6 +1042,11 @@ function commonUnit(units: readonly { unit: string; place: UnitPlace }[]): strin
     return v && units.every((u) => f(u) === v) ? v : '';
   };
   return all((u) => u.unit) || all((u) => u.place.district) || all((u) => u.place.province);
+}
+
+/** "a, c" + "b" → "a, b, c": a short list of names kept as text in a flag's facts. */
+function addToList(list: unknown, item: string): string {
+  return [...new Set([...String(list ?? '').split(', ').filter(Boolean), item])].sort().join(', ');
 }
 
 /** Inserts keeping the list in (effective date, position) order. */

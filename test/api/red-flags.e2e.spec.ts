@@ -29,8 +29,8 @@ describe('red flags over HTTP, on the demo data', () => {
       period: { from: '2023-12-22', to: '2024-06-30' },
       amount: null,
       evidenceCount: 48,
-      facts: { actor: 'demo-loader', thresholdDays: 30, events: 48 },
-      subject: expect.stringMatching(/^nhập nhật ký van-quan-2024 ngày \d\d\/\d\d\/\d{4} bởi demo-loader$/),
+      facts: { actor: 'demo-loader', journals: 'van-quan-2024', thresholdDays: 30, events: 48 },
+      subject: expect.stringMatching(/^demo-loader ghi sổ ngày \d\d\/\d\d\/\d{4} \(nhập nhật ký van-quan-2024\)$/),
     });
     expect(backdated.facts.amountsByType).toBe('Disbursed 17015740000; FundsAllocated 89465000000; PlanAssigned 98801000000');
     // The report gives cumulative disbursements per component without vouchers: the journal records each on one

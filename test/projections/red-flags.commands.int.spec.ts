@@ -40,7 +40,7 @@ describe('ledger red-flags (CLI)', () => {
     expect(lines[1]).toBe('By rule: backdated 1, duplicate-voucher 1');
     expect(text).toContain('✗ backdated-');
     expect(text).toContain('Ghi sổ lùi ngày / Back-dated recording');
-    expect(text).toMatch(/ {4}nhập nhật ký van-quan-2024 ngày \d\d\/\d\d\/\d{4} bởi can-bo-nhap\n {4}unit 184 · 22\/12\/2023 – 30\/06\/2024 · 48 evidence events/);
+    expect(text).toMatch(/ {4}can-bo-nhap ghi sổ ngày \d\d\/\d\d\/\d{4} \(nhập nhật ký van-quan-2024\)\n {4}unit 184 · 22\/12\/2023 – 30\/06\/2024 · 48 evidence events/);
     expect(text).toContain('    • #1 PlanAssigned 22/12/2023 59.864.000.000 đ · QĐ 4888/QĐ-UBND (UBND huyện Văn Quan, 22/12/2023)');
     expect(text).toContain('    … 43 more: GET /red-flags/backdated-');
     expect(text).toContain('Một chứng từ cho nhiều khoản giải ngân / One voucher on several disbursements');
