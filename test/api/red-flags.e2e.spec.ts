@@ -1,5 +1,10 @@
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { flagId } from '../../projections/red-flags/red-flags.fold';
-import { RULE_CODES } from '../../projections/red-flags/rules';
+import { BUILT_IN_RULES_FILE, RULE_CODES } from '../../projections/red-flags/rules';
+import { loadConfig } from '../../src/config/ledger-config';
+import { startLedger } from '../../src/main';
 import { OFFICER, startTestLedger, TestLedger } from '../support/app';
 
 const INSPECTOR = { 'x-actor': 'thanh-tra-hoa', 'x-role': 'inspector' };
@@ -144,5 +149,46 @@ describe('red flags over HTTP, on the demo data', () => {
       const stored = ledger.store.db.prepare("SELECT metadata FROM events WHERE position = ?").pluck().get(second.body.position) as string;
       expect(JSON.parse(stored)).toMatchObject({ legalBasis: { kind: 'document', ...minutes }, effectiveDate: '2025-03-04', actor: { id: 'kiem-toan-minh', role: 'auditor' }, command: 'ReviewRedFlag' });
     });
+  });
+});
+
+describe('the rules as a file of their own (LEDGER_RED_FLAG_RULES)', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'ledger-red-flag-rules-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  const rulesWith = (name: string, change: (rules: Array<Record<string, any>>) => void) => {
+    const json = JSON.parse(readFileSync(BUILT_IN_RULES_FILE, 'utf8'));
+    change(json.rules);
+    const file = join(dir, name);
+    writeFileSync(file, JSON.stringify(json, null, 2));
+    return file;
+  };
+
+  it('folds the flags with its thresholds: back-dating turned off, the demo raises only the voucher', async () => {
+    const file = rulesWith('no-backdating.json', (rules) => {
+      rules.find((r) => r.rule === 'backdated')!.enabled = false;
+    });
+    const ledger = await startTestLedger({ demo: true, env: { LEDGER_RED_FLAG_RULES: file } });
+    try {
+      const res = await ledger.get('/red-flags');
+      expect(res.body.rows.map((r: { rule: string }) => r.rule)).toEqual(['duplicate-voucher']);
+      expect(res.body.byRule).not.toHaveProperty('backdated');
+      const rules = await ledger.get('/red-flags/rules');
+      expect(rules.body).toMatchObject({ source: file });
+      expect(rules.body.rules.find((r: { rule: string }) => r.rule === 'backdated')).toMatchObject({ enabled: false });
+    } finally {
+      await ledger.close();
+    }
+  });
+
+  it('stops the ledger at start when the file is bad, naming the file and the field', async () => {
+    const file = rulesWith('bad.json', (rules) => {
+      rules.find((r) => r.rule === 'split-below-threshold')!.params.thresholds[0].amount = '500.000.000';
+    });
+    const data = mkdtempSync(join(dir, 'data-'));
+    const config = loadConfig({ LEDGER_DATA_DIR: data, LEDGER_RED_FLAG_RULES: file, LEDGER_DEMO: '0', PORT: '0', HOST: '127.0.0.1' });
+    await expect(startLedger(config, { logger: false })).rejects.toThrow(
+      `red-flag rules file ${file} is invalid: rules[4].params.thresholds[0].amount: "500.000.000" is not an exact amount of đồng`,
+    );
+    expect(() => loadConfig({ LEDGER_RED_FLAG_RULES: join(dir, 'none.json') })).toThrow(`redFlagRulesFile: LEDGER_RED_FLAG_RULES "${join(dir, 'none.json')}" does not exist`);
   });
 });
