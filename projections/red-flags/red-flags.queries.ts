@@ -13,7 +13,7 @@ import { basisOf, recordedBy } from '../shared/provenance';
 import { NotInReadModel, Paging, pagingOf } from '../shared/query';
 import { Row, big, num, str } from '../shared/sql';
 import { robustOutliers } from './peers';
-import { EvidenceRole, daysBetween, dmy, flagId } from './red-flags.fold';
+import { EvidenceRole, FlagRecord, daysBetween, dmy, flagId } from './red-flags.fold';
 import { RED_FLAG_TABLES } from './red-flags.tables';
 import { RedFlagRules, RuleCode, Text } from './rules';
 
@@ -96,20 +96,11 @@ export interface RedFlagView {
   readonly review: { readonly reviews: number; readonly last: ReviewView; readonly newEvidence: boolean } | null;
 }
 
-/** A flag before its evidence and reviews are read: a stored row, or one computed at query time. */
-interface Header {
-  readonly id: string;
-  readonly rule: RuleCode;
-  readonly subject: string;
-  readonly unit: string;
-  readonly district: string;
-  readonly province: string;
+/** A flag before its evidence and reviews are read: a stored row, or one computed at query time; dates as yyyymmdd. */
+interface Header extends Omit<FlagRecord, 'effFrom' | 'effTo' | 'facts'> {
   readonly effFrom: number;
   readonly effTo: number;
-  readonly amount: Cents | null;
   readonly facts: Record<string, unknown>;
-  readonly evidenceCount: number;
-  readonly lastPosition: number;
   readonly computed: boolean;
   /** Computed flags carry their evidence. */
   readonly evidence?: readonly { position: number; role: EvidenceRole }[];

@@ -1,3 +1,4 @@
+import { applyDecorators } from '@nestjs/common';
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsString, Max, Min, MinLength, registerDecorator, ValidationOptions } from 'class-validator';
@@ -215,7 +216,8 @@ export class TrailQueryDto extends DecisionQuery {
   date?: string;
 }
 
-export class AdjustmentsQueryDto extends PagingQuery {
+/** A period of effective dates and a unit subtree: what inspectors filter adjustments and red flags by. */
+abstract class PeriodAndUnitQuery extends PagingQuery {
   @ApiPropertyOptional({ description: 'Effective on or after (YYYY-MM-DD)', example: '2024-01-01' })
   @IsOptional()
   @IsCalendarDate()
@@ -231,7 +233,9 @@ export class AdjustmentsQueryDto extends PagingQuery {
   @IsString()
   @MinLength(1)
   unit?: string;
+}
 
+export class AdjustmentsQueryDto extends PeriodAndUnitQuery {
   @ApiPropertyOptional({ description: 'Project or sub-project: changes on it or moving money to or from it' })
   @IsOptional()
   @IsString()
@@ -248,34 +252,25 @@ export class AdjustmentsQueryDto extends PagingQuery {
 /** "true" / "false" as sent in a query string; anything else stays as sent so the validator names it. */
 const toBoolean = ({ value }: { value: unknown }) => (value === 'true' ? true : value === 'false' ? false : value);
 
+/** The day the red flags that depend on time are evaluated for. */
+const RedFlagsAsOf = () =>
+  applyDecorators(
+    ApiPropertyOptional({
+      description:
+        'The day the rules that depend on time are evaluated for (carried-over money still unspent after its deadline). Default: today in Vietnam.',
+      example: '2025-01-31',
+    }),
+    IsOptional(),
+    IsCalendarDate(),
+  );
+
 export class RedFlagQueryDto extends FreshnessQuery {
-  @ApiPropertyOptional({
-    description:
-      'The day the rules that depend on time are evaluated for (carried-over money still unspent after its deadline). Default: today in Vietnam.',
-    example: '2025-01-31',
-  })
-  @IsOptional()
-  @IsCalendarDate()
+  @RedFlagsAsOf()
   asOf?: string;
 }
 
-export class RedFlagsQueryDto extends PagingQuery {
-  @ApiPropertyOptional({ description: 'Province, district or commune code: flags of that unit and everything under it', example: '184' })
-  @IsOptional()
-  @IsString()
-  @MinLength(1)
-  unit?: string;
-
-  @ApiPropertyOptional({ description: 'Flags whose evidence takes effect on or after this day (YYYY-MM-DD)', example: '2024-01-01' })
-  @IsOptional()
-  @IsCalendarDate()
-  from?: string;
-
-  @ApiPropertyOptional({ description: 'Flags whose evidence takes effect on or before this day (YYYY-MM-DD)', example: '2024-12-31' })
-  @IsOptional()
-  @IsCalendarDate()
-  to?: string;
-
+/** from / to: the flags whose evidence takes effect (in part) in the period. */
+export class RedFlagsQueryDto extends PeriodAndUnitQuery {
   @ApiPropertyOptional({ description: `Rules, comma-separated: ${RULE_CODES.join(', ')}`, type: String })
   @IsOptional()
   @Transform(toList)
@@ -288,12 +283,6 @@ export class RedFlagsQueryDto extends PagingQuery {
   @IsIn([true, false], { message: 'reviewed must be true or false' })
   reviewed?: boolean;
 
-  @ApiPropertyOptional({
-    description:
-      'The day the rules that depend on time are evaluated for (carried-over money still unspent after its deadline). Default: today in Vietnam.',
-    example: '2025-01-31',
-  })
-  @IsOptional()
-  @IsCalendarDate()
+  @RedFlagsAsOf()
   asOf?: string;
 }
