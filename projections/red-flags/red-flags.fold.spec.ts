@@ -18,7 +18,8 @@ import {
   voucher,
 } from '../../test/support/ledger-events';
 import { catalogueContext } from '../shared/context';
-import { FlagBook, FlagRecord, MemoryDocs, RedFlagFold, flagId } from './red-flags.fold';
+import fc from 'fast-check';
+import { FlagBook, FlagRecord, MemoryDocs, RedFlagFold, dayNumber, flagId, vietnamDate } from './red-flags.fold';
 import type { RuleCode } from './rules';
 
 const ctx = catalogueContext(Catalogue.load());
@@ -335,6 +336,27 @@ describe('red flags', () => {
     it('does not raise for one reclassification', () => {
       expect(given(...funded()).when(activityReclassified('m-1', 'pl-1', FROM, TO, { basis: decision('300/QĐ-UBND', '2024-05-10') })).then('reclassified-repeatedly')).toEqual([]);
     });
+  });
+
+  it('counts days between calendar dates as the calendar does', () => {
+    const seed = Number(process.env.FC_SEED ?? Date.now() % 2 ** 31);
+    console.info(`red-flags.fold.spec: fast-check seed ${seed} (replay with FC_SEED=${seed})`);
+    fc.assert(
+      fc.property(fc.date({ min: new Date('1900-01-01T00:00:00Z'), max: new Date('2199-12-31T00:00:00Z'), noInvalidDate: true }), (d) => {
+        const iso = d.toISOString().slice(0, 10);
+        return dayNumber(iso) === Date.parse(iso) / 86_400_000;
+      }),
+      { seed, numRuns: 1000 },
+    );
+  });
+
+  it('reads the day of recording on Vietnam’s clock (UTC+7)', () => {
+    expect(['2024-06-30T16:59:59.999Z', '2024-06-30T17:00:00.000Z', '2024-12-31T23:00:00.000Z', '2024-06-30T23:30:00+07:00'].map(vietnamDate)).toEqual([
+      '2024-06-30',
+      '2024-07-01',
+      '2025-01-01',
+      '2024-06-30',
+    ]);
   });
 
   describe('the counts behind the reversal-rate rule, and reviews', () => {

@@ -1,12 +1,11 @@
-import { createHash } from 'node:crypto';
 import type { FigureMeasure, FigureScope, FundLineKey, LegalBasis, RecordedEvent } from '../../events';
 import { ACTIVITY_EVENT_TYPES, FUND_LINE_EVENT_TYPES } from '../../events';
 import { ZERO_MEASURES, activityOfFundLineEvent, addMeasures, balanceFigures, fundLineDelta } from '../balances/balances.fold';
 import { Cents, centsToMoney, toCents } from '../shared/cents';
 import type { ProjectionContext, UnitPlace } from '../shared/context';
-import { dateToInt, intToDate } from '../shared/context';
+import { dateToInt, fnv1a, intToDate } from '../shared/context';
 import type { RecordedActivityEvent, RecordedFundLineEvent, RecordedLedger } from '../shared/recorded';
-import type { RuleCode } from './rules';
+import { RULE_CODES, RuleCode, RuleDefinition } from './rules';
 
 /**
  * Cờ đỏ: patterns inspectors look for, found by folding the log. The fold is deterministic: the same events,
@@ -124,79 +123,91 @@ export interface DocStore {
 /** The event types the red flags read: every money and activity event, stated figures, and reviews. */
 export const RED_FLAG_HANDLED_TYPES: readonly string[] = [...FUND_LINE_EVENT_TYPES, ...ACTIVITY_EVENT_TYPES, 'FigureStated', 'RedFlagReviewed'];
 
-/** A flag's id: its rule and a hash of what it is about. */
-export function flagId(rule: RuleCode, ...about: readonly string[]): string {
-  return `${rule}-${createHash('sha256').update(JSON.stringify([rule, ...about])).digest('hex').slice(0, 12)}`;
+/**
+ * A flag's id: its rule and a 64-bit hash (FNV-1a) of what it is about — a voucher, an activity, the log position of
+ * the event it is about (positions never change), a person's day of recording... Not a security hash: an identity.
+ */
+export function flagId(rule: RuleCode, ...about: readonly (string | number)[]): string {
+  return `${rule}-${fnv1a(JSON.stringify([rule, ...about]))}`;
 }
 
-export const FLAG_ID_PATTERN = /^([a-z]+(?:-[a-z]+)*)-([0-9a-f]{12})$/;
+export const FLAG_ID_PATTERN = /^([a-z]+(?:-[a-z]+)*)-([0-9a-f]{16})$/;
 
-const DAY_MS = 86_400_000;
 const VIETNAM_OFFSET_MS = 7 * 3_600_000;
 
-/** The calendar day in Vietnam (UTC+7) of an instant. */
+let lastInstant = '';
+let lastDay = '';
+
+/** The calendar day in Vietnam (UTC+7) of an instant (the events of one append share theirs: the last is kept). */
 export function vietnamDate(instant: string): string {
-  return new Date(Date.parse(instant) + VIETNAM_OFFSET_MS).toISOString().slice(0, 10);
+  if (instant !== lastInstant) {
+    // The ledger records instants in UTC ("…T02:00:00.000Z"): before 17:00 UTC it is the same day in Vietnam.
+    const utc = instant.length >= 20 && instant.endsWith('Z') && instant[10] === 'T' ? Number(instant.slice(11, 13)) : NaN;
+    lastDay = utc < 17 ? instant.slice(0, 10) : new Date(Date.parse(instant) + VIETNAM_OFFSET_MS).toISOString().slice(0, 10);
+    lastInstant = instant;
+  }
+  return lastDay;
 }
 
 /** 2024-06-30 → 30/06/2024: how dates read in a flag's subject. */
 export const dmy = (date: string) => `${date.slice(8, 10)}/${date.slice(5, 7)}/${date.slice(0, 4)}`;
 
+/** Days since 1970-01-01 of a calendar date YYYY-MM-DD (proleptic Gregorian; Howard Hinnant's days_from_civil). */
+export function dayNumber(date: string): number {
+  const y0 = Number(date.slice(0, 4));
+  const m = Number(date.slice(5, 7));
+  const d = Number(date.slice(8, 10));
+  const y = m <= 2 ? y0 - 1 : y0;
+  const era = Math.floor(y / 400);
+  const yoe = y - era * 400;
+  const doy = Math.floor((153 * (m > 2 ? m - 3 : m + 9) + 2) / 5) + d - 1;
+  return era * 146097 + yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy - 719468;
+}
+
 /** Whole days from `from` to `to` (YYYY-MM-DD); positive when `to` is later. */
 export function daysBetween(from: string, to: string): number {
-  return Math.round((Date.parse(to) - Date.parse(from)) / DAY_MS);
+  return dayNumber(to) - dayNumber(from);
 }
 
 /** The money figures a document states that the ledger's lines make (output, target... are not money of a line). */
 const LINE_MEASURES: ReadonlySet<FigureMeasure> = new Set(['plan', 'funds', 'allocated', 'unallocated', 'disbursed', 'available', 'carriedIn', 'carriedOut', 'returned']);
 
 // ───────────────────────────── documents ─────────────────────────────
+// Kept small: a national log has a document per voucher and per activity. Keys are a letter and a bar (a| activity
+// with its money on each line, v| voucher, s| split candidates, c| carried line, g| group, f| figures of a unit,
+// f* units with figures); money is cents as text; events are named by their log position.
 
-/** One allocation-type change or disbursement of an activity on one line. */
-interface PairEntry {
-  readonly p: number;
-  /** Effective date, yyyymmdd. */
-  readonly e: number;
-  /** 'a': the activity's allocation on the line changes by v; 'd': a disbursement of v. */
-  readonly k: 'a' | 'd';
-  /** Cents, as text. */
-  readonly v: string;
-  /** Disbursement id, event id and voucher key of a disbursement; r when it was reversed. */
-  readonly id?: string;
-  readonly x?: string;
-  readonly vk?: string;
-  r?: 1;
-}
+/** One allocation change (k 0: allocated by v) or disbursement (k 1: v paid, its id and voucher hash; r when reversed). */
+type PairEntry = [p: number, e: number, k: 0 | 1, v: string, id?: string, vh?: string, r?: 1];
 
 /** An activity's money on one line, in effective-date order: what the disbursed-without-allocation rule walks. */
 interface PairDoc {
-  readonly stream: string;
-  readonly activityId: string;
-  readonly unit: string;
-  readonly budgetYear: number;
-  readonly entries: PairEntry[];
-  /** Disbursement ids currently flagged. */
-  flagged: string[];
+  readonly u: string;
+  readonly y: number;
+  readonly en: PairEntry[];
+  /** Allocated and disbursed (not reversed) over all entries, and the latest effective date. */
+  ta: string;
+  td: string;
+  le: number;
+  /** Flagged disbursements: position → what the flag said (its evidence and figures), to write only what changed. */
+  fl: Record<string, string>;
 }
 
-interface Reclassification {
-  readonly p: number;
-  readonly e: number;
-  readonly x: string;
-  readonly fromKind: string;
-  readonly toKind: string;
-}
+/** A reclassification: position, effective date, kinds. */
+type Reclassification = [p: number, e: number, fromKind: string, toKind: string];
 
+/** An activity: its unit, its reclassifications, and its money on each line (by stream). One document, one lookup per event. */
 interface ActivityDoc {
-  unit: string;
-  /** Streams of the lines the activity has money on. */
-  readonly lines: string[];
-  readonly reclassifications: Reclassification[];
-  /** Event ids of reclassifications flagged as after disbursement. */
-  after: string[];
+  u: string;
+  readonly r: Reclassification[];
+  /** Positions of the reclassifications flagged as after disbursement. */
+  af: number[];
+  readonly ln: Record<string, PairDoc>;
 }
 
-/** Accumulating groups (a recording's back-dated events, a decision's early events, a document's late changes). */
+const newActivity = (unit: string): ActivityDoc => ({ u: unit, r: [], af: [], ln: {} });
+
+/** Accumulating groups (a person's back-dated day, a decision's early events, a day's changes after a document's figures). */
 interface GroupDoc {
   count: number;
   /** Money of the group's events by event type (cents as text): a plan and a payment are not added together. */
@@ -209,55 +220,35 @@ interface GroupDoc {
   seen?: number[];
 }
 
-interface VoucherMember {
-  readonly p: number;
-  readonly x: string;
-  readonly stream: string;
-  readonly id: string;
-  readonly unit: string;
-  readonly budgetYear: number;
-  readonly v: string;
-  readonly e: string;
-  r?: 1;
-}
+/** A disbursement on a voucher: position, amount, effective date, unit, budget year; r when reversed. */
+type VoucherMember = [p: number, v: string, e: string, unit: string, y: number, r?: 1];
 
 interface VoucherDoc {
-  readonly number: string;
-  readonly treasury: string;
-  readonly members: VoucherMember[];
-  flagged: boolean;
+  readonly m: VoucherMember[];
+  /** Number and treasury, kept once the voucher is flagged (a reversal recomputes the flag). */
+  n?: string;
+  t?: string;
+  f?: 1;
 }
 
-interface SplitMember {
-  readonly p: number;
-  readonly e: number;
-  readonly v: string;
-  readonly x: string;
-  /** Disbursement id (a reversal removes it). */
-  readonly id?: string;
-  readonly stream: string;
-}
+/** A candidate of the split rule: position, effective date, amount. */
+type SplitMember = [p: number, e: number, v: string];
 
 interface SplitDoc {
-  readonly activityId: string;
-  members: SplitMember[];
-  flags: string[];
+  m: SplitMember[];
+  /** Ids of the chains flagged. */
+  f: string[];
 }
 
-interface Tranche {
-  readonly p: number;
-  readonly id: string;
-  readonly activityId?: string;
-  readonly deadline: string;
-  readonly v: string;
-}
+/** A carried tranche: position, carry-over id, activity ('' for unallocated money), deadline, amount. */
+type Tranche = [p: number, id: string, activityId: string, deadline: string, v: string];
 
 interface CarriedDoc {
-  readonly unit: string;
-  readonly budgetYear: number;
-  readonly tranches: Tranche[];
-  /** Disbursement id → its flag id, for disbursements after their deadline. */
-  readonly late: Record<string, string>;
+  readonly u: string;
+  readonly y: number;
+  readonly t: Tranche[];
+  /** Disbursement id → its position, for disbursements after their deadline. */
+  readonly late: Record<string, number>;
 }
 
 interface FigureRef {
@@ -273,22 +264,29 @@ interface FigureRef {
 /** A recorded event of one type, its data narrowed. */
 type Rec<T extends RecordedLedger['type']> = Extract<RecordedLedger, { type: T }>;
 
-
 function basisText(b: LegalBasis): string {
   if (b.kind === 'decision') return `${b.number} (${b.issuer}, ${dmy(b.date)})`;
   if (b.kind === 'voucher') return `${b.number} (${b.treasury}, ${dmy(b.date)})`;
   return `${b.title}${b.number ? ` ${b.number}` : ''} (${dmy(b.date)})`;
 }
 
+const voucherHash = (treasury: string, number: string) => fnv1a(`${treasury}\u0000${number}`);
+const FUND_LINE_TYPES: ReadonlySet<string> = new Set(FUND_LINE_EVENT_TYPES);
+
 /**
  * The red-flag fold: hand it every event of the types in RED_FLAG_HANDLED_TYPES, in log order; each call
  * returns what changed. `ctx` carries the catalogue's trees (a unit's district and province) and the rules.
  */
 export class RedFlagFold {
+  /** Each stored rule's definition when it is enabled, else null: read once. */
+  private readonly on: { readonly [R in RuleCode]: RuleDefinition<R> | null };
+
   constructor(
     private readonly ctx: ProjectionContext,
     private readonly docs: DocStore,
-  ) {}
+  ) {
+    this.on = Object.fromEntries(RULE_CODES.map((r) => [r, ctx.redFlagRules.active(r)])) as { [R in RuleCode]: RuleDefinition<R> | null };
+  }
 
   private get rules() {
     return this.ctx.redFlagRules;
@@ -349,19 +347,20 @@ export class RedFlagFold {
 
   /** The unit an event belongs to and the year its place is read for. */
   private unitOf(e: RecordedLedger): { unit: string; year: number } | null {
-    if ((FUND_LINE_EVENT_TYPES as readonly string[]).includes(e.type)) {
+    if (FUND_LINE_TYPES.has(e.type)) {
       const line = (e as RecordedFundLineEvent).data.line;
       return { unit: line.unit, year: line.budgetYear };
     }
-    if (e.type === 'ActivityRegistered') return { unit: e.data.unit, year: Number(e.metadata.effectiveDate.slice(0, 4)) };
+    const year = Number(e.metadata.effectiveDate.slice(0, 4));
+    if (e.type === 'ActivityRegistered') return { unit: e.data.unit, year };
     if (e.type === 'ActivityReclassified' || e.type === 'OutputsRecorded') {
-      const a = this.docs.get<ActivityDoc>(`activity|${e.data.activityId}`);
-      return a ? { unit: a.unit, year: Number(e.metadata.effectiveDate.slice(0, 4)) } : null;
+      const a = this.docs.get<ActivityDoc>(`a|${e.data.activityId}`);
+      return a ? { unit: a.u, year } : null;
     }
     return null;
   }
 
-  /** Adds an event to an accumulating group; returns the group's flag header and the evidence to add. */
+  /** Adds an event to an accumulating group; returns the group's document and its flag as it is now. */
   private accumulate(
     rule: RuleCode,
     key: readonly string[],
@@ -371,7 +370,7 @@ export class RedFlagFold {
     amount: Cents | null,
     facts: (doc: GroupDoc | undefined) => GroupDoc['facts'],
   ): { doc: GroupDoc; flag: FlagRecord } {
-    const docKey = `group|${rule}|${key.join('|')}`;
+    const docKey = `g|${rule}|${key.join('|')}`;
     const before = this.docs.get<GroupDoc>(docKey);
     const eff = e.metadata.effectiveDate;
     const byType = { ...(before?.byType ?? {}) };
@@ -402,117 +401,117 @@ export class RedFlagFold {
 
   /** Back-dated recording and a decision dated after the event takes effect: rules on the event's own dates. */
   private datesOf(e: RecordedLedger, amount: Cents | null, out: RedFlagChange[]): void {
+    const m = e.metadata;
+    const backdated = this.on['backdated'];
+    const recordedOn = vietnamDate(m.recordedAt);
+    const late = backdated ? daysBetween(m.effectiveDate, recordedOn) : 0;
+    const early = this.on['decision-after-effect'];
+    const b = m.legalBasis;
+    const before = early && b.kind === 'decision' ? daysBetween(m.effectiveDate, b.date) : 0;
+    const isLate = backdated !== null && late > backdated.params.days;
+    const isEarly = early !== null && b.kind === 'decision' && before > early.params.days;
+    if (!isLate && !isEarly) return;
     const where = this.unitOf(e);
     if (!where) return;
-    const m = e.metadata;
-    const backdated = this.rules.active('backdated');
-    if (backdated) {
-      const recordedOn = vietnamDate(m.recordedAt);
-      const late = daysBetween(m.effectiveDate, recordedOn);
-      if (late > backdated.params.days) {
-        const journal = /^journal:([^:]+):/.exec(m.correlationId)?.[1];
-        const { flag } = this.accumulate(
-          'backdated',
-          [m.actor.id, recordedOn, where.unit],
-          `${m.actor.id} ghi sổ ngày ${dmy(recordedOn)}${journal ? ` (nhập nhật ký ${journal})` : ''}`,
-          where,
-          e,
-          amount,
-          (doc) => ({
-            actor: m.actor.id,
-            actorRole: m.actor.role,
-            recordedOn,
-            commands: addToList(doc?.facts.commands, m.command),
-            journals: journal ? addToList(doc?.facts.journals, journal) : ((doc?.facts.journals as string | undefined) ?? null),
-            maxDaysLate: Math.max(late, (doc?.facts.maxDaysLate as number | undefined) ?? 0),
-            minDaysLate: Math.min(late, (doc?.facts.minDaysLate as number | undefined) ?? late),
-            thresholdDays: backdated.params.days,
-          }),
-        );
-        out.push({ op: 'add', flag, evidence: [{ position: e.position, role: 'subject' }] });
-      }
+    if (isLate && backdated) {
+      const journal = /^journal:([^:]+):/.exec(m.correlationId)?.[1];
+      const { flag } = this.accumulate(
+        'backdated',
+        [m.actor.id, recordedOn, where.unit],
+        `${m.actor.id} ghi sổ ngày ${dmy(recordedOn)}${journal ? ` (nhập nhật ký ${journal})` : ''}`,
+        where,
+        e,
+        amount,
+        (doc) => ({
+          actor: m.actor.id,
+          actorRole: m.actor.role,
+          recordedOn,
+          commands: addToList(doc?.facts.commands, m.command),
+          journals: journal ? addToList(doc?.facts.journals, journal) : ((doc?.facts.journals as string | undefined) ?? null),
+          maxDaysLate: Math.max(late, (doc?.facts.maxDaysLate as number | undefined) ?? 0),
+          minDaysLate: Math.min(late, (doc?.facts.minDaysLate as number | undefined) ?? late),
+          thresholdDays: backdated.params.days,
+        }),
+      );
+      out.push({ op: 'add', flag, evidence: [{ position: e.position, role: 'subject' }] });
     }
-    const early = this.rules.active('decision-after-effect');
-    const b = m.legalBasis;
-    if (early && b.kind === 'decision') {
-      const before = daysBetween(m.effectiveDate, b.date);
-      if (before > early.params.days) {
-        const { flag } = this.accumulate(
-          'decision-after-effect',
-          [b.number, b.issuer, b.date, where.unit],
-          `quyết định ${basisText(b)}`,
-          where,
-          e,
-          amount,
-          (doc) => ({
-            decisionNumber: b.number,
-            decisionIssuer: b.issuer,
-            decisionDate: b.date,
-            maxDaysBeforeDecision: Math.max(before, (doc?.facts.maxDaysBeforeDecision as number | undefined) ?? 0),
-            thresholdDays: early.params.days,
-          }),
-        );
-        out.push({ op: 'add', flag, evidence: [{ position: e.position, role: 'subject' }] });
-      }
+    if (isEarly && early && b.kind === 'decision') {
+      const { flag } = this.accumulate(
+        'decision-after-effect',
+        [b.number, b.issuer, b.date, where.unit],
+        `quyết định ${basisText(b)}`,
+        where,
+        e,
+        amount,
+        (doc) => ({
+          decisionNumber: b.number,
+          decisionIssuer: b.issuer,
+          decisionDate: b.date,
+          maxDaysBeforeDecision: Math.max(before, (doc?.facts.maxDaysBeforeDecision as number | undefined) ?? 0),
+          thresholdDays: early.params.days,
+        }),
+      );
+      out.push({ op: 'add', flag, evidence: [{ position: e.position, role: 'subject' }] });
     }
   }
 
   // ───────────────────────────── activity events ─────────────────────────────
 
-  private activityEvent(e: RecordedActivityEvent, out: RedFlagChange[]): void {
-    const key = `activity|${e.data.activityId}`;
+  private activityEvent(e: Rec<'ActivityRegistered' | 'ActivityReclassified' | 'OutputsRecorded'>, out: RedFlagChange[]): void {
+    const key = `a|${e.data.activityId}`;
     if (e.type === 'ActivityRegistered') {
-      const doc = this.docs.get<ActivityDoc>(key) ?? { unit: e.data.unit, lines: [], reclassifications: [], after: [] };
-      doc.unit = e.data.unit;
+      const doc = this.docs.get<ActivityDoc>(key) ?? newActivity(e.data.unit);
+      doc.u = e.data.unit;
       this.docs.set(key, doc);
     }
     this.datesOf(e as RecordedLedger, null, out);
     if (e.type !== 'ActivityReclassified') return;
-    const doc = this.docs.get<ActivityDoc>(key) ?? { unit: '', lines: [], reclassifications: [], after: [] };
+    const doc = this.docs.get<ActivityDoc>(key) ?? newActivity('');
     const m = e.metadata;
-    const r: Reclassification = { p: e.position, e: dateToInt(m.effectiveDate), x: m.eventId, fromKind: e.data.fromKind, toKind: e.data.toKind };
-    doc.reclassifications.push(r);
+    doc.r.push([e.position, dateToInt(m.effectiveDate), e.data.fromKind, e.data.toKind]);
     const year = Number(m.effectiveDate.slice(0, 4));
     const subject = `hoạt động ${e.data.activityId}: ${e.data.fromKind} → ${e.data.toKind}`;
 
-    const yearEnd = this.rules.active('reclassified-at-year-end');
+    const yearEnd = this.on['reclassified-at-year-end'];
     if (yearEnd) {
       const daysToEnd = daysBetween(m.effectiveDate, `${year}-12-31`);
       if (daysToEnd < yearEnd.params.days) {
-        const id = flagId('reclassified-at-year-end', m.eventId);
         out.push({
           op: 'put',
-          flag: this.flag('reclassified-at-year-end', id, subject, doc.unit, year, { effFrom: m.effectiveDate, effTo: m.effectiveDate, amount: null, evidenceCount: 1, lastPosition: e.position }, {
-            activityId: e.data.activityId,
-            fromKind: e.data.fromKind,
-            toKind: e.data.toKind,
-            daysBeforeYearEnd: daysToEnd,
-            thresholdDays: yearEnd.params.days,
-          }),
+          flag: this.flag(
+            'reclassified-at-year-end',
+            flagId('reclassified-at-year-end', e.position),
+            subject,
+            doc.u,
+            year,
+            { effFrom: m.effectiveDate, effTo: m.effectiveDate, amount: null, evidenceCount: 1, lastPosition: e.position },
+            { activityId: e.data.activityId, fromKind: e.data.fromKind, toKind: e.data.toKind, daysBeforeYearEnd: daysToEnd, thresholdDays: yearEnd.params.days },
+          ),
           evidence: [{ position: e.position, role: 'subject' }],
         });
       }
     }
 
-    const repeated = this.rules.active('reclassified-repeatedly');
-    if (repeated && doc.reclassifications.length > repeated.params.maxReclassifications) {
-      const rs = doc.reclassifications;
-      const effs = rs.map((x) => intToDate(x.e)).sort();
+    const repeated = this.on['reclassified-repeatedly'];
+    if (repeated && doc.r.length > repeated.params.maxReclassifications) {
+      const effs = doc.r.map((x) => intToDate(x[1])).sort();
       out.push({
         op: 'put',
-        flag: this.flag('reclassified-repeatedly', flagId('reclassified-repeatedly', e.data.activityId), `hoạt động ${e.data.activityId}`, doc.unit, year, {
-          effFrom: effs[0],
-          effTo: effs[effs.length - 1],
-          amount: null,
-          evidenceCount: rs.length,
-          lastPosition: e.position,
-        }, {
-          activityId: e.data.activityId,
-          reclassifications: rs.length,
-          kinds: [rs[0].fromKind, ...rs.map((x) => x.toKind)].join(' → '),
-          threshold: repeated.params.maxReclassifications,
-        }),
-        evidence: rs.map((x) => ({ position: x.p, role: 'subject' as const })),
+        flag: this.flag(
+          'reclassified-repeatedly',
+          flagId('reclassified-repeatedly', e.data.activityId),
+          `hoạt động ${e.data.activityId}`,
+          doc.u,
+          year,
+          { effFrom: effs[0], effTo: effs[effs.length - 1], amount: null, evidenceCount: doc.r.length, lastPosition: e.position },
+          {
+            activityId: e.data.activityId,
+            reclassifications: doc.r.length,
+            kinds: [doc.r[0][2], ...doc.r.map((x) => x[3])].join(' → '),
+            threshold: repeated.params.maxReclassifications,
+          },
+        ),
+        evidence: doc.r.map((x) => ({ position: x[0], role: 'subject' as const })),
       });
     }
     this.reclassifiedAfterDisbursement(e.data.activityId, doc, out);
@@ -521,46 +520,44 @@ export class RedFlagFold {
 
   /** Every reclassification of the activity that took effect once disbursements had started: flagged, or dropped when no longer so. */
   private reclassifiedAfterDisbursement(activityId: string, doc: ActivityDoc, out: RedFlagChange[]): void {
-    const rule = this.rules.active('reclassified-after-disbursement');
-    if (!rule || doc.reclassifications.length === 0) return;
+    if (!this.on['reclassified-after-disbursement'] || doc.r.length === 0) return;
     const disbursements: PairEntry[] = [];
-    for (const stream of doc.lines) {
-      const pair = this.docs.get<PairDoc>(`pair|${stream}|${activityId}`);
-      if (pair) for (const x of pair.entries) if (x.k === 'd' && !x.r) disbursements.push(x);
-    }
-    const flagged = new Set(doc.after);
-    const now: string[] = [];
-    for (const r of doc.reclassifications) {
-      const before = disbursements.filter((d) => d.e <= r.e).sort((a, b) => a.e - b.e || a.p - b.p);
-      const id = flagId('reclassified-after-disbursement', r.x);
+    for (const pair of Object.values(doc.ln)) for (const x of pair.en) if (x[2] === 1 && !x[6]) disbursements.push(x);
+    const was = new Set(doc.af);
+    const now: number[] = [];
+    for (const [p, e, fromKind, toKind] of doc.r) {
+      const before = disbursements.filter((d) => d[1] <= e).sort((a, b) => a[1] - b[1] || a[0] - b[0]);
+      const id = flagId('reclassified-after-disbursement', p);
       if (before.length === 0) {
-        if (flagged.has(r.x)) out.push({ op: 'drop', id });
+        if (was.has(p)) out.push({ op: 'drop', id });
         continue;
       }
-      now.push(r.x);
-      const paid = before.reduce((s, d) => s + BigInt(d.v), 0n);
-      const eff = intToDate(r.e);
+      now.push(p);
+      const paid = before.reduce((s, d) => s + BigInt(d[3]), 0n);
+      const eff = intToDate(e);
       out.push({
         op: 'put',
-        flag: this.flag('reclassified-after-disbursement', id, `hoạt động ${activityId}: ${r.fromKind} → ${r.toKind}`, doc.unit, Number(eff.slice(0, 4)), {
-          effFrom: intToDate(before[0].e),
-          effTo: eff,
-          amount: paid,
-          evidenceCount: before.length + 1,
-          lastPosition: Math.max(r.p, ...before.map((d) => d.p)),
-        }, {
-          activityId,
-          fromKind: r.fromKind,
-          toKind: r.toKind,
-          reclassifiedOn: eff,
-          firstDisbursementOn: intToDate(before[0].e),
-          disbursedBefore: centsToMoney(paid),
-          disbursements: before.length,
-        }),
-        evidence: [{ position: r.p, role: 'subject' }, ...before.map((d) => ({ position: d.p, role: 'context' as const }))],
+        flag: this.flag(
+          'reclassified-after-disbursement',
+          id,
+          `hoạt động ${activityId}: ${fromKind} → ${toKind}`,
+          doc.u,
+          Number(eff.slice(0, 4)),
+          { effFrom: intToDate(before[0][1]), effTo: eff, amount: paid, evidenceCount: before.length + 1, lastPosition: Math.max(p, ...before.map((d) => d[0])) },
+          {
+            activityId,
+            fromKind,
+            toKind,
+            reclassifiedOn: eff,
+            firstDisbursementOn: intToDate(before[0][1]),
+            disbursedBefore: centsToMoney(paid),
+            disbursements: before.length,
+          },
+        ),
+        evidence: [{ position: p, role: 'subject' }, ...before.map((d) => ({ position: d[0], role: 'context' as const }))],
       });
     }
-    doc.after = now;
+    doc.af = now;
   }
 
   // ───────────────────────────── fund-line events ─────────────────────────────
@@ -570,25 +567,28 @@ export class RedFlagFold {
     this.datesOf(e as RecordedLedger, amount, out);
     this.afterStatedFigure(e, amount, out);
     const activityId = activityOfFundLineEvent(e);
-    const pair = activityId ? this.pairEntry(e, activityId, amount) : null;
+    const activity = activityId ? this.docs.get<ActivityDoc>(`a|${activityId}`) ?? newActivity(e.data.line.unit) : null;
+    const pair = activity ? this.pairEntry(e, activity, amount) : null;
     switch (e.type) {
       case 'Disbursed':
-        this.countFor(e.data.line, { disbursements: 1, reversals: 0, disbursed: amount, reversed: 0n }, out);
+        this.countFor(e.data.line, amount, null, out);
         this.voucherOf(e, amount, out);
         this.splitOf(e, e.data.activityId, 'disbursement', amount, out);
         this.carriedDisbursement(e, amount, out);
         break;
       case 'DisbursementReversed': {
-        this.countFor(e.data.line, { disbursements: 0, reversals: 1, disbursed: 0n, reversed: amount }, out);
-        const original = pair?.entries.find((x) => x.k === 'd' && x.id === e.data.disbursementId);
-        if (original?.vk) this.voucherReversed(original.vk, e.stream, e.data.disbursementId, out);
-        this.splitReversed(e, amount, out);
-        const carried = this.docs.get<CarriedDoc>(`carried|${e.stream}`);
+        this.countFor(e.data.line, null, amount, out);
+        const original = pair?.doc.en.find((x) => x[2] === 1 && x[4] === e.data.disbursementId);
+        if (original) {
+          if (original[5]) this.voucherReversed(original[5], original[0], out);
+          this.splitReversed(e.data.activityId, original[0], amount, out);
+        }
+        const carried = e.data.line.originYear < e.data.line.budgetYear ? this.docs.get<CarriedDoc>(`c|${e.stream}`) : undefined;
         const late = carried?.late[e.data.disbursementId];
-        if (carried && late) {
+        if (carried && late !== undefined) {
           delete carried.late[e.data.disbursementId];
-          this.docs.set(`carried|${e.stream}`, carried);
-          out.push({ op: 'drop', id: late });
+          this.docs.set(`c|${e.stream}`, carried);
+          out.push({ op: 'drop', id: flagId('carried-disbursed-after-deadline', late) });
         }
         break;
       }
@@ -604,114 +604,116 @@ export class RedFlagFold {
       default:
         break;
     }
-    if (pair && activityId) {
-      this.withoutAllocation(pair, out);
-      if (e.type === 'Disbursed' || e.type === 'DisbursementReversed') {
-        const a = this.docs.get<ActivityDoc>(`activity|${activityId}`);
-        if (a && a.reclassifications.length > 0) {
-          this.reclassifiedAfterDisbursement(activityId, a, out);
-          this.docs.set(`activity|${activityId}`, a);
-        }
-      }
+    if (pair && activity && activityId) {
+      if (pair.walk) this.withoutAllocation(e.stream, activityId, pair.doc, out);
+      if (activity.r.length > 0 && (e.type === 'Disbursed' || e.type === 'DisbursementReversed')) this.reclassifiedAfterDisbursement(activityId, activity, out);
+      this.docs.set(`a|${activityId}`, activity);
     }
   }
 
-  private countFor(line: FundLineKey, add: Pick<UnitCount, 'disbursements' | 'reversals' | 'disbursed' | 'reversed'>, out: RedFlagChange[]): void {
-    out.push({ op: 'count', count: { unit: line.unit, budgetYear: line.budgetYear, ...this.place(line.unit, line.budgetYear), ...add } });
+  private countFor(line: FundLineKey, disbursed: Cents | null, reversed: Cents | null, out: RedFlagChange[]): void {
+    const place = this.place(line.unit, line.budgetYear);
+    out.push({
+      op: 'count',
+      count: {
+        unit: line.unit,
+        budgetYear: line.budgetYear,
+        district: place.district,
+        province: place.province,
+        disbursements: disbursed === null ? 0 : 1,
+        reversals: reversed === null ? 0 : 1,
+        disbursed: disbursed ?? 0n,
+        reversed: reversed ?? 0n,
+      },
+    });
   }
 
-  /** Records the event in its (line, activity) timeline; returns the timeline. */
-  private pairEntry(e: RecordedFundLineEvent, activityId: string, amount: Cents): PairDoc {
-    const key = `pair|${e.stream}|${activityId}`;
-    let doc = this.docs.get<PairDoc>(key);
+  /**
+   * Records the event in its (line, activity) timeline. Returns the timeline, and whether the disbursed-without-
+   * allocation rule must walk it: only when something was flagged, the event is back-dated among the pair's
+   * events, or the pair's disbursements exceed its allocation (an event in date order cannot uncover an earlier day).
+   */
+  private pairEntry(e: RecordedFundLineEvent, activity: ActivityDoc, amount: Cents): { doc: PairDoc; walk: boolean } {
+    let doc = activity.ln[e.stream];
     if (!doc) {
-      doc = { stream: e.stream, activityId, unit: e.data.line.unit, budgetYear: e.data.line.budgetYear, entries: [], flagged: [] };
-      const aKey = `activity|${activityId}`;
-      const a = this.docs.get<ActivityDoc>(aKey) ?? { unit: e.data.line.unit, lines: [], reclassifications: [], after: [] };
-      a.lines.push(e.stream);
-      this.docs.set(aKey, a);
+      doc = { u: e.data.line.unit, y: e.data.line.budgetYear, en: [], ta: '0', td: '0', le: 0, fl: {} };
+      activity.ln[e.stream] = doc;
     }
     const eff = dateToInt(e.metadata.effectiveDate);
+    let walk = hasKeys(doc.fl);
     if (e.type === 'Disbursed') {
       const b = e.metadata.legalBasis;
-      insertSorted(doc.entries, {
-        p: e.position,
-        e: eff,
-        k: 'd',
-        v: String(amount),
-        id: e.data.disbursementId,
-        x: e.metadata.eventId,
-        ...(b.kind === 'voucher' ? { vk: voucherKey(b.treasury, b.number) } : {}),
-      });
+      insertSorted(doc.en, [e.position, eff, 1, String(amount), e.data.disbursementId, b.kind === 'voucher' ? voucherHash(b.treasury, b.number) : '']);
+      const td = BigInt(doc.td) + amount;
+      doc.td = String(td);
+      walk ||= eff < doc.le || td > BigInt(doc.ta);
+      doc.le = Math.max(doc.le, eff);
     } else if (e.type === 'DisbursementReversed') {
-      const original = doc.entries.find((x) => x.k === 'd' && x.id === e.data.disbursementId);
-      if (original) original.r = 1;
+      const original = doc.en.find((x) => x[2] === 1 && x[4] === e.data.disbursementId && !x[6]);
+      if (original) {
+        original[6] = 1;
+        doc.td = String(BigInt(doc.td) - BigInt(original[3]));
+      }
     } else {
       const delta = fundLineDelta(e).allocated;
-      if (delta !== undefined && delta !== 0n) insertSorted(doc.entries, { p: e.position, e: eff, k: 'a', v: String(delta) });
+      if (delta !== undefined && delta !== 0n) {
+        insertSorted(doc.en, [e.position, eff, 0, String(delta)]);
+        const ta = BigInt(doc.ta) + delta;
+        doc.ta = String(ta);
+        walk ||= eff < doc.le || BigInt(doc.td) > ta;
+        doc.le = Math.max(doc.le, eff);
+      }
     }
-    this.docs.set(key, doc);
-    return doc;
+    return { doc, walk };
   }
 
   /**
    * Disbursed with no allocation in effect: walking the activity's money on the line by effective date, a day
    * whose disbursements (not reversed) exceed the allocation in effect by the end of that day flags them.
    */
-  private withoutAllocation(pair: PairDoc, out: RedFlagChange[]): void {
-    if (!this.rules.active('disbursed-without-allocation')) return;
-    const was = new Set(pair.flagged);
-    const now: string[] = [];
+  private withoutAllocation(stream: string, activityId: string, pair: PairDoc, out: RedFlagChange[]): void {
+    if (!this.on['disbursed-without-allocation']) return;
+    const now: Record<string, string> = {};
+    const allocations = pair.en.filter((x) => x[2] === 0);
     let allocated = 0n;
     let disbursed = 0n;
-    const entries = pair.entries;
-    for (let i = 0; i < entries.length; ) {
+    const en = pair.en;
+    for (let i = 0; i < en.length; ) {
       let j = i;
-      while (j < entries.length && entries[j].e === entries[i].e) {
-        const x = entries[j];
-        if (x.k === 'a') allocated += BigInt(x.v);
-        else if (!x.r) disbursed += BigInt(x.v);
+      while (j < en.length && en[j][1] === en[i][1]) {
+        const x = en[j];
+        if (x[2] === 0) allocated += BigInt(x[3]);
+        else if (!x[6]) disbursed += BigInt(x[3]);
         j += 1;
       }
       if (disbursed > allocated) {
         for (let k = i; k < j; k++) {
-          const d = entries[k];
-          if (d.k !== 'd' || d.r) continue;
-          now.push(d.id as string);
-          const allocations = entries.filter((x) => x.k === 'a');
-          const eff = intToDate(d.e);
+          const d = en[k];
+          if (d[2] !== 1 || d[6]) continue;
+          const facts = { activityId, disbursementId: d[4] as string, stream, allocatedByThen: centsToMoney(allocated), disbursedByThen: centsToMoney(disbursed), shortfall: centsToMoney(disbursed - allocated) };
+          const signature = JSON.stringify([facts, allocations.map((a) => a[0])]);
+          now[d[0]] = signature;
+          if (pair.fl[d[0]] === signature) continue;
+          const eff = intToDate(d[1]);
           out.push({
             op: 'put',
             flag: this.flag(
               'disbursed-without-allocation',
-              flagId('disbursed-without-allocation', d.x as string),
-              `giải ngân ${d.id} của hoạt động ${pair.activityId}`,
-              pair.unit,
-              pair.budgetYear,
-              { effFrom: eff, effTo: eff, amount: BigInt(d.v), evidenceCount: 1 + allocations.length, lastPosition: Math.max(d.p, ...allocations.map((a) => a.p)) },
-              {
-                activityId: pair.activityId,
-                disbursementId: d.id as string,
-                stream: pair.stream,
-                allocatedByThen: centsToMoney(allocated),
-                disbursedByThen: centsToMoney(disbursed),
-                shortfall: centsToMoney(disbursed - allocated),
-              },
+              flagId('disbursed-without-allocation', d[0]),
+              `giải ngân ${d[4]} của hoạt động ${activityId}`,
+              pair.u,
+              pair.y,
+              { effFrom: eff, effTo: eff, amount: BigInt(d[3]), evidenceCount: 1 + allocations.length, lastPosition: Math.max(d[0], ...allocations.map((a) => a[0])) },
+              facts,
             ),
-            evidence: [{ position: d.p, role: 'subject' }, ...allocations.map((a) => ({ position: a.p, role: 'context' as const }))],
+            evidence: [{ position: d[0], role: 'subject' }, ...allocations.map((a) => ({ position: a[0], role: 'context' as const }))],
           });
         }
       }
       i = j;
     }
-    for (const id of was) {
-      if (!now.includes(id)) {
-        const d = entries.find((x) => x.k === 'd' && x.id === id);
-        if (d) out.push({ op: 'drop', id: flagId('disbursed-without-allocation', d.x as string) });
-      }
-    }
-    pair.flagged = now;
-    this.docs.set(`pair|${pair.stream}|${pair.activityId}`, pair);
+    for (const p of Object.keys(pair.fl)) if (now[p] === undefined) out.push({ op: 'drop', id: flagId('disbursed-without-allocation', Number(p)) });
+    pair.fl = now;
   }
 
   // ── one voucher, several disbursements
@@ -719,144 +721,135 @@ export class RedFlagFold {
   private voucherOf(e: Rec<'Disbursed'>, amount: Cents, out: RedFlagChange[]): void {
     const b = e.metadata.legalBasis;
     if (b.kind !== 'voucher') return;
-    const key = voucherKey(b.treasury, b.number);
-    const doc = this.docs.get<VoucherDoc>(key) ?? { number: b.number, treasury: b.treasury, members: [], flagged: false };
-    doc.members.push({
-      p: e.position,
-      x: e.metadata.eventId,
-      stream: e.stream,
-      id: e.data.disbursementId,
-      unit: e.data.line.unit,
-      budgetYear: e.data.line.budgetYear,
-      v: String(amount),
-      e: e.metadata.effectiveDate,
-    });
+    const key = `v|${voucherHash(b.treasury, b.number)}`;
+    const doc = this.docs.get<VoucherDoc>(key) ?? { m: [] };
+    doc.m.push([e.position, String(amount), e.metadata.effectiveDate, e.data.line.unit, e.data.line.budgetYear]);
+    if (doc.m.filter((x) => !x[5]).length >= 2) {
+      doc.n = b.number;
+      doc.t = b.treasury;
+    }
     this.voucherFlag(key, doc, out);
   }
 
-  private voucherReversed(key: string, stream: string, disbursementId: string, out: RedFlagChange[]): void {
+  private voucherReversed(hash: string, position: number, out: RedFlagChange[]): void {
+    const key = `v|${hash}`;
     const doc = this.docs.get<VoucherDoc>(key);
-    if (!doc) return;
-    const m = doc.members.find((x) => x.stream === stream && x.id === disbursementId);
-    if (!m) return;
-    m.r = 1;
+    const m = doc?.m.find((x) => x[0] === position);
+    if (!doc || !m) return;
+    m[5] = 1;
     this.voucherFlag(key, doc, out);
   }
 
   private voucherFlag(key: string, doc: VoucherDoc, out: RedFlagChange[]): void {
-    const active = doc.members.filter((x) => !x.r);
-    const id = flagId('duplicate-voucher', doc.treasury, doc.number);
-    const flagged = doc.flagged;
-    doc.flagged = this.rules.active('duplicate-voucher') !== null && active.length >= 2;
+    const active = doc.m.filter((x) => !x[5]);
+    const flagged = doc.f === 1;
+    const flag = this.on['duplicate-voucher'] !== null && active.length >= 2 && doc.n !== undefined && doc.t !== undefined;
+    if (flag) doc.f = 1;
+    else delete doc.f;
     this.docs.set(key, doc);
-    if (!doc.flagged) {
-      if (flagged) out.push({ op: 'drop', id });
+    if (!flag || doc.n === undefined || doc.t === undefined) {
+      if (flagged && doc.n !== undefined && doc.t !== undefined) out.push({ op: 'drop', id: flagId('duplicate-voucher', doc.t, doc.n) });
       return;
     }
-    const effs = active.map((x) => x.e).sort();
-    const reversed = doc.members.filter((x) => x.r);
-    const unit = commonUnit(active.map((x) => ({ unit: x.unit, place: this.place(x.unit, x.budgetYear) })));
+    const effs = active.map((x) => x[2]).sort();
+    const reversed = doc.m.filter((x) => x[5]);
+    const unit = commonUnit(active.map((x) => ({ unit: x[3], place: this.place(x[3], x[4]) })));
     out.push({
       op: 'put',
-      flag: this.flag('duplicate-voucher', id, `chứng từ ${doc.number} (${doc.treasury})`, unit, active[0].budgetYear, {
-        effFrom: effs[0],
-        effTo: effs[effs.length - 1],
-        amount: active.reduce((s, x) => s + BigInt(x.v), 0n),
-        evidenceCount: doc.members.length,
-        lastPosition: Math.max(...doc.members.map((x) => x.p)),
-      }, { voucherNumber: doc.number, treasury: doc.treasury, disbursements: active.length, reversed: reversed.length }),
-      evidence: [...active.map((x) => ({ position: x.p, role: 'subject' as const })), ...reversed.map((x) => ({ position: x.p, role: 'context' as const }))],
+      flag: this.flag(
+        'duplicate-voucher',
+        flagId('duplicate-voucher', doc.t, doc.n),
+        `chứng từ ${doc.n} (${doc.t})`,
+        unit,
+        active[0][4],
+        { effFrom: effs[0], effTo: effs[effs.length - 1], amount: active.reduce((s, x) => s + BigInt(x[1]), 0n), evidenceCount: doc.m.length, lastPosition: Math.max(...doc.m.map((x) => x[0])) },
+        { voucherNumber: doc.n, treasury: doc.t, disbursements: active.length, reversed: reversed.length },
+      ),
+      evidence: [...active.map((x) => ({ position: x[0], role: 'subject' as const })), ...reversed.map((x) => ({ position: x[0], role: 'context' as const }))],
     });
   }
 
   // ── several amounts just under a threshold in a short window
 
   private splitOf(e: RecordedFundLineEvent, activityId: string, group: 'allocation' | 'disbursement', amount: Cents, out: RedFlagChange[]): void {
-    const rule = this.rules.active('split-below-threshold');
-    if (!rule) return;
+    if (!this.on['split-below-threshold']) return;
     for (const band of this.rules.bands) {
       if (amount < band.lower || amount >= band.amount) continue;
-      const key = `split|${activityId}|${group}|${band.amount}`;
-      const doc = this.docs.get<SplitDoc>(key) ?? { activityId, members: [], flags: [] };
-      insertSorted(doc.members, {
-        p: e.position,
-        e: dateToInt(e.metadata.effectiveDate),
-        v: String(amount),
-        x: e.metadata.eventId,
-        stream: e.stream,
-        ...(e.type === 'Disbursed' ? { id: e.data.disbursementId } : {}),
-      });
-      this.splitFlags(key, doc, group, band.amount, out);
+      const key = `s|${activityId}|${group}|${band.amount}`;
+      const doc = this.docs.get<SplitDoc>(key) ?? { m: [], f: [] };
+      insertSorted(doc.m, [e.position, dateToInt(e.metadata.effectiveDate), String(amount)]);
+      this.splitFlags(key, activityId, doc, group, band.amount, out);
     }
   }
 
-  private splitReversed(e: Rec<'DisbursementReversed'>, amount: Cents, out: RedFlagChange[]): void {
-    if (!this.rules.active('split-below-threshold')) return;
+  private splitReversed(activityId: string, position: number, amount: Cents, out: RedFlagChange[]): void {
+    if (!this.on['split-below-threshold']) return;
     for (const band of this.rules.bands) {
       if (amount < band.lower || amount >= band.amount) continue;
-      const key = `split|${e.data.activityId}|disbursement|${band.amount}`;
+      const key = `s|${activityId}|disbursement|${band.amount}`;
       const doc = this.docs.get<SplitDoc>(key);
       if (!doc) continue;
-      doc.members = doc.members.filter((m) => !(m.id === e.data.disbursementId && m.stream === e.stream));
-      this.splitFlags(key, doc, 'disbursement', band.amount, out);
+      doc.m = doc.m.filter((m) => m[0] !== position);
+      this.splitFlags(key, activityId, doc, 'disbursement', band.amount, out);
     }
   }
 
   /** Chains of members whose effective dates follow each other within the window; a chain of minCount or more is a flag. */
-  private splitFlags(key: string, doc: SplitDoc, group: 'allocation' | 'disbursement', threshold: Cents, out: RedFlagChange[]): void {
-    const rule = this.rules.active('split-below-threshold');
+  private splitFlags(key: string, activityId: string, doc: SplitDoc, group: 'allocation' | 'disbursement', threshold: Cents, out: RedFlagChange[]): void {
+    const rule = this.on['split-below-threshold'];
     if (!rule) return;
     const { windowDays, minCount } = rule.params;
     const chains: SplitMember[][] = [];
-    for (const m of doc.members) {
+    for (const m of doc.m) {
       const chain = chains[chains.length - 1];
       const prev = chain?.[chain.length - 1];
-      if (prev && daysBetween(intToDate(prev.e), intToDate(m.e)) <= windowDays) chain.push(m);
+      if (prev && daysBetween(intToDate(prev[1]), intToDate(m[1])) <= windowDays) chain.push(m);
       else chains.push([m]);
     }
-    const activity = this.docs.get<ActivityDoc>(`activity|${doc.activityId}`);
-    const now: string[] = [];
+    const unit = this.docs.get<ActivityDoc>(`a|${activityId}`)?.u ?? '';
     const band = this.rules.bands.find((b) => b.amount === threshold);
+    const now: string[] = [];
     for (const chain of chains) {
       if (chain.length < minCount) continue;
-      const first = chain.reduce((a, b) => (b.p < a.p ? b : a));
-      const id = flagId('split-below-threshold', doc.activityId, group, String(threshold), first.x);
+      const first = Math.min(...chain.map((m) => m[0]));
+      const id = flagId('split-below-threshold', activityId, group, String(threshold), first);
       now.push(id);
-      const from = intToDate(chain[0].e);
-      const to = intToDate(chain[chain.length - 1].e);
-      const unit = activity?.unit || (this.docs.get<PairDoc>(`pair|${chain[0].stream}|${doc.activityId}`)?.unit ?? '');
+      const from = intToDate(chain[0][1]);
+      const to = intToDate(chain[chain.length - 1][1]);
       out.push({
         op: 'put',
-        flag: this.flag('split-below-threshold', id, `hoạt động ${doc.activityId}: ${chain.length} khoản ${group === 'allocation' ? 'phân bổ' : 'giải ngân'} sát dưới ${centsToMoney(threshold)} đ`, unit, Number(from.slice(0, 4)), {
-          effFrom: from,
-          effTo: to,
-          amount: chain.reduce((s, m) => s + BigInt(m.v), 0n),
-          evidenceCount: chain.length,
-          lastPosition: Math.max(...chain.map((m) => m.p)),
-        }, {
-          activityId: doc.activityId,
-          kind: group,
-          threshold: centsToMoney(threshold),
-          thresholdLabelVi: band?.label.vi ?? null,
-          thresholdLabelEn: band?.label.en ?? null,
-          count: chain.length,
-          spanDays: daysBetween(from, to),
-        }),
-        evidence: chain.map((m) => ({ position: m.p, role: 'subject' as const })),
+        flag: this.flag(
+          'split-below-threshold',
+          id,
+          `hoạt động ${activityId}: ${chain.length} khoản ${group === 'allocation' ? 'phân bổ' : 'giải ngân'} sát dưới ${centsToMoney(threshold)} đ`,
+          unit,
+          Number(from.slice(0, 4)),
+          { effFrom: from, effTo: to, amount: chain.reduce((s, m) => s + BigInt(m[2]), 0n), evidenceCount: chain.length, lastPosition: Math.max(...chain.map((m) => m[0])) },
+          {
+            activityId,
+            kind: group,
+            threshold: centsToMoney(threshold),
+            thresholdLabelVi: band?.label.vi ?? null,
+            thresholdLabelEn: band?.label.en ?? null,
+            count: chain.length,
+            spanDays: daysBetween(from, to),
+          },
+        ),
+        evidence: chain.map((m) => ({ position: m[0], role: 'subject' as const })),
       });
     }
-    for (const id of doc.flags) if (!now.includes(id)) out.push({ op: 'drop', id });
-    doc.flags = now;
+    for (const id of doc.f) if (!now.includes(id)) out.push({ op: 'drop', id });
+    doc.f = now;
     this.docs.set(key, doc);
   }
 
   // ── carried-over money
 
   private carriedIn(e: Rec<'CarriedIn'>, amount: Cents, out: RedFlagChange[]): void {
-    const key = `carried|${e.stream}`;
+    const key = `c|${e.stream}`;
     const line = e.data.line;
-    const doc = this.docs.get<CarriedDoc>(key) ?? { unit: line.unit, budgetYear: line.budgetYear, tranches: [], late: {} };
-    doc.tranches.push({ p: e.position, id: e.data.carryOverId, ...(e.data.activityId ? { activityId: e.data.activityId } : {}), deadline: e.data.deadline, v: String(amount) });
+    const doc = this.docs.get<CarriedDoc>(key) ?? { u: line.unit, y: line.budgetYear, t: [], late: {} };
+    doc.t.push([e.position, e.data.carryOverId, e.data.activityId ?? '', e.data.deadline, String(amount)]);
     this.docs.set(key, doc);
     out.push({
       op: 'carried',
@@ -865,9 +858,9 @@ export class RedFlagFold {
         unit: line.unit,
         ...this.place(line.unit, line.budgetYear),
         budgetYear: line.budgetYear,
-        deadline: doc.tranches.map((t) => t.deadline).sort()[doc.tranches.length - 1],
-        carried: doc.tranches.reduce((s, t) => s + BigInt(t.v), 0n),
-        positions: doc.tranches.map((t) => t.p),
+        deadline: doc.t.map((t) => t[3]).sort()[doc.t.length - 1],
+        carried: doc.t.reduce((s, t) => s + BigInt(t[4]), 0n),
+        positions: doc.t.map((t) => t[0]),
       },
     });
   }
@@ -877,36 +870,37 @@ export class RedFlagFold {
    * carried with its activity, else those carried unallocated, else all of the line's.
    */
   private carriedDisbursement(e: Rec<'Disbursed'>, amount: Cents, out: RedFlagChange[]): void {
-    if (!this.rules.active('carried-disbursed-after-deadline') || e.data.line.originYear >= e.data.line.budgetYear) return;
-    const key = `carried|${e.stream}`;
+    if (!this.on['carried-disbursed-after-deadline'] || e.data.line.originYear >= e.data.line.budgetYear) return;
+    const key = `c|${e.stream}`;
     const doc = this.docs.get<CarriedDoc>(key);
-    if (!doc || doc.tranches.length === 0) return;
-    const own = doc.tranches.filter((t) => t.activityId === e.data.activityId);
-    const free = doc.tranches.filter((t) => t.activityId === undefined);
-    const applicable = own.length > 0 ? own : free.length > 0 ? free : doc.tranches;
-    const deadline = applicable.map((t) => t.deadline).sort()[applicable.length - 1];
+    if (!doc || doc.t.length === 0) return;
+    const own = doc.t.filter((t) => t[2] === e.data.activityId);
+    const free = doc.t.filter((t) => t[2] === '');
+    const applicable = own.length > 0 ? own : free.length > 0 ? free : doc.t;
+    const deadline = applicable.map((t) => t[3]).sort()[applicable.length - 1];
     const eff = e.metadata.effectiveDate;
     if (eff <= deadline) return;
-    const id = flagId('carried-disbursed-after-deadline', e.metadata.eventId);
-    doc.late[e.data.disbursementId] = id;
+    doc.late[e.data.disbursementId] = e.position;
     this.docs.set(key, doc);
     out.push({
       op: 'put',
-      flag: this.flag('carried-disbursed-after-deadline', id, `giải ngân ${e.data.disbursementId} sau hạn ${dmy(deadline)}`, e.data.line.unit, e.data.line.budgetYear, {
-        effFrom: eff,
-        effTo: eff,
-        amount,
-        evidenceCount: 1 + applicable.length,
-        lastPosition: e.position,
-      }, {
-        activityId: e.data.activityId,
-        disbursementId: e.data.disbursementId,
-        stream: e.stream,
-        originYear: e.data.line.originYear,
-        deadline,
-        daysAfterDeadline: daysBetween(deadline, eff),
-      }),
-      evidence: [{ position: e.position, role: 'subject' }, ...applicable.map((t) => ({ position: t.p, role: 'context' as const }))],
+      flag: this.flag(
+        'carried-disbursed-after-deadline',
+        flagId('carried-disbursed-after-deadline', e.position),
+        `giải ngân ${e.data.disbursementId} sau hạn ${dmy(deadline)}`,
+        e.data.line.unit,
+        e.data.line.budgetYear,
+        { effFrom: eff, effTo: eff, amount, evidenceCount: 1 + applicable.length, lastPosition: e.position },
+        {
+          activityId: e.data.activityId,
+          disbursementId: e.data.disbursementId,
+          stream: e.stream,
+          originYear: e.data.line.originYear,
+          deadline,
+          daysAfterDeadline: daysBetween(deadline, eff),
+        },
+      ),
+      evidence: [{ position: e.position, role: 'subject' }, ...applicable.map((t) => ({ position: t[0], role: 'context' as const }))],
     });
   }
 
@@ -916,10 +910,12 @@ export class RedFlagFold {
     const d = e.data;
     if (!LINE_MEASURES.has(d.measure) || d.amount === undefined) return;
     const figure: FigureRef = { p: e.position, doc: d.document.id, title: d.document.title, measure: d.measure, scope: d.scope, asOf: d.asOf, rec: Date.parse(e.metadata.recordedAt) };
-    const key = `figures|${d.scope.unit}`;
+    const key = `f|${d.scope.unit}`;
     const list = this.docs.get<FigureRef[]>(key) ?? [];
     list.push(figure);
     this.docs.set(key, list);
+    const units = this.docs.get<string[]>('f*') ?? [];
+    if (!units.includes(d.scope.unit)) this.docs.set('f*', [...units, d.scope.unit]);
     out.push({
       op: 'figure',
       figure: {
@@ -944,13 +940,15 @@ export class RedFlagFold {
    * on or after the event takes effect, was recorded before the event, and the event moves that measure.
    */
   private afterStatedFigure(e: RecordedFundLineEvent, amount: Cents, out: RedFlagChange[]): void {
-    if (!this.rules.active('recorded-after-stated-figure')) return;
+    if (!this.on['recorded-after-stated-figure']) return;
+    const withFigures = this.docs.get<string[]>('f*');
+    if (!withFigures) return;
     const line = e.data.line;
     const place = this.place(line.unit, line.budgetYear);
     const candidates: FigureRef[] = [];
     for (const unit of new Set([line.unit, place.district, place.province])) {
-      if (!unit) continue;
-      const list = this.docs.get<FigureRef[]>(`figures|${unit}`);
+      if (!unit || !withFigures.includes(unit)) continue;
+      const list = this.docs.get<FigureRef[]>(`f|${unit}`);
       if (list) candidates.push(...list);
     }
     if (candidates.length === 0) return;
@@ -971,15 +969,15 @@ export class RedFlagFold {
     const byDocument = new Map<string, FigureRef[]>();
     for (const f of matched) byDocument.set(f.doc, [...(byDocument.get(f.doc) ?? []), f]);
     const m = e.metadata;
+    const recordedOn = vietnamDate(m.recordedAt);
     for (const [documentId, figures] of byDocument) {
-      const recordedOn = vietnamDate(m.recordedAt);
-      const key = ['recorded-after-stated-figure', m.actor.id, recordedOn, documentId, line.unit];
-      const docKey = `group|${key.join('|')}`;
+      const key = [m.actor.id, recordedOn, documentId, line.unit];
+      const docKey = `g|recorded-after-stated-figure|${key.join('|')}`;
       const seen = new Set(this.docs.get<GroupDoc>(docKey)?.seen ?? []);
       const fresh = figures.filter((f) => !seen.has(f.p));
       const { doc, flag } = this.accumulate(
         'recorded-after-stated-figure',
-        key.slice(1),
+        key,
         `${m.actor.id} ghi sổ ngày ${dmy(recordedOn)} sau số liệu của ${documentId}`,
         { unit: line.unit, year: line.budgetYear },
         e as RecordedLedger,
@@ -1031,10 +1029,6 @@ function changedFigures(e: RecordedFundLineEvent): Record<string, string> {
   return out;
 }
 
-export function voucherKey(treasury: string, number: string): string {
-  return `voucher|${treasury}|${number}`;
-}
-
 /** The lowest unit above all of them: the unit itself, else their district, else their province, else ''. */
 function commonUnit(units: readonly { unit: string; place: UnitPlace }[]): string {
   const all = (f: (u: { unit: string; place: UnitPlace }) => string) => {
@@ -1044,15 +1038,20 @@ function commonUnit(units: readonly { unit: string; place: UnitPlace }[]): strin
   return all((u) => u.unit) || all((u) => u.place.district) || all((u) => u.place.province);
 }
 
+function hasKeys(o: object): boolean {
+  for (const _ in o) return true;
+  return false;
+}
+
 /** "a, c" + "b" → "a, b, c": a short list of names kept as text in a flag's facts. */
 function addToList(list: unknown, item: string): string {
   return [...new Set([...String(list ?? '').split(', ').filter(Boolean), item])].sort().join(', ');
 }
 
-/** Inserts keeping the list in (effective date, position) order. */
-function insertSorted<T extends { p: number; e: number }>(list: T[], item: T): void {
+/** Inserts keeping the list in (effective date, position) order: entries are [position, effective date, ...]. */
+function insertSorted<T extends [number, number, ...unknown[]]>(list: T[], item: T): void {
   let i = list.length;
-  while (i > 0 && (list[i - 1].e > item.e || (list[i - 1].e === item.e && list[i - 1].p > item.p))) i -= 1;
+  while (i > 0 && (list[i - 1][1] > item[1] || (list[i - 1][1] === item[1] && list[i - 1][0] > item[0]))) i -= 1;
   list.splice(i, 0, item);
 }
 

@@ -4,7 +4,7 @@ import type { Projector, ProjectorHost } from '../read-model';
 import { dateToInt } from '../shared/context';
 import { DocCache } from '../shared/doc-cache';
 import { placeholders } from '../shared/sql';
-import { DocStore, FlagRecord, RedFlagChange, RedFlagFold } from './red-flags.fold';
+import { DocStore, FlagRecord, RedFlagChange, RedFlagFold, UnitCount } from './red-flags.fold';
 import { RED_FLAG_TABLES } from './red-flags.tables';
 
 /** A cached document; null: known to be absent (most lines carry no carried money, most units no figures). */
@@ -86,6 +86,8 @@ type Statements =
 export class RedFlagsProjector implements Projector {
   private readonly docs: StateDocs;
   private readonly fold: RedFlagFold;
+  /** Per unit and budget year, what the batch adds to the counts. */
+  private readonly counts = new Map<string, UnitCount>();
   private readonly s: Record<Statements, Database.Statement>;
 
   constructor(host: ProjectorHost) {
@@ -146,8 +148,16 @@ export class RedFlagsProjector implements Projector {
         this.s.deleteFlag.run(c.id);
         return;
       case 'count': {
+        // Added up over the batch, written at its end.
         const n = c.count;
-        this.s.addCount.run(n.unit, n.budgetYear, n.district, n.province, n.disbursements, n.reversals, n.disbursed, n.reversed);
+        const key = `${n.unit}|${n.budgetYear}`;
+        const held = this.counts.get(key);
+        this.counts.set(
+          key,
+          held
+            ? { ...held, disbursements: held.disbursements + n.disbursements, reversals: held.reversals + n.reversals, disbursed: held.disbursed + n.disbursed, reversed: held.reversed + n.reversed }
+            : n,
+        );
         return;
       }
       case 'carried': {
@@ -187,6 +197,8 @@ export class RedFlagsProjector implements Projector {
 
   flush(): void {
     this.docs.flush();
+    for (const n of this.counts.values()) this.s.addCount.run(n.unit, n.budgetYear, n.district, n.province, n.disbursements, n.reversals, n.disbursed, n.reversed);
+    this.counts.clear();
   }
 
   committed(): void {
@@ -195,5 +207,6 @@ export class RedFlagsProjector implements Projector {
 
   reload(): void {
     this.docs.clear();
+    this.counts.clear();
   }
 }

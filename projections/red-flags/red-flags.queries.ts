@@ -1,18 +1,17 @@
-import { balanceFigures } from '../balances/balances.fold';
-import { BALANCE_TABLES, measuresFromRow } from '../balances/balances.tables';
-import { HISTORY_TABLES, sumDeltasSql } from '../history/history.tables';
+import { figureCoefficients } from '../balances/balances.fold';
+import { BALANCE_TABLES } from '../balances/balances.tables';
+import { HISTORY_TABLES, sumCombinationSql } from '../history/history.tables';
 import { PROGRESS_TABLES } from '../progress/progress.tables';
 import type { QueryHost, ReadTx } from '../read-model';
 import { dimensionColumn } from '../../src/fund-line/fund-line.dimensions';
 import { activityStream } from '../../src/fund-line/fund-line.key';
-import { D } from '../../src/money/money';
-import { Cents, centsToMoney, toCents } from '../shared/cents';
+import { centsToMoney } from '../shared/cents';
 import { dateToInt, intToDate } from '../shared/context';
 import { TreeFilters, UnitLevel } from '../shared/filters';
 import { basisOf, recordedBy } from '../shared/provenance';
 import { NotInReadModel, Paging, pagingOf } from '../shared/query';
 import { Row, big, num, str } from '../shared/sql';
-import { robustOutliers } from './peers';
+import { Outlier, robustOutliers } from './peers';
 import { EvidenceRole, FlagRecord, daysBetween, dmy, flagId } from './red-flags.fold';
 import { RED_FLAG_TABLES } from './red-flags.tables';
 import { RedFlagRules, RuleCode, Text } from './rules';
@@ -129,6 +128,23 @@ class FlagFilter {
     return new FlagFilter(null, this.from, this.to, this.units, this.scope, this.reviewed);
   }
 
+  /** The unit and scope conditions alone, on a table with unit, district and province columns. */
+  unitSql(alias: string): { sql: string[]; params: unknown[] } {
+    const sql: string[] = [];
+    const params: unknown[] = [];
+    for (const conditions of [this.units, this.scope]) {
+      if (!conditions) continue;
+      sql.push(conditions.length === 0 ? '0' : `(${conditions.map((c) => `${alias}.${c.level} = ?`).join(' OR ')})`);
+      params.push(...conditions.map((c) => c.code));
+    }
+    return { sql, params };
+  }
+
+  /** The period's bounds (yyyymmdd), when given. */
+  get period(): { from: number | null; to: number | null } {
+    return { from: this.from, to: this.to };
+  }
+
   sql(alias: string, reviews: string): { where: string; params: unknown[] } {
     const w: string[] = [];
     const params: unknown[] = [];
@@ -144,11 +160,9 @@ class FlagFilter {
       w.push(`${alias}.eff_from <= ?`);
       params.push(this.to);
     }
-    for (const conditions of [this.units, this.scope]) {
-      if (!conditions) continue;
-      w.push(conditions.length === 0 ? '0' : `(${conditions.map((c) => `${alias}.${c.level} = ?`).join(' OR ')})`);
-      params.push(...conditions.map((c) => c.code));
-    }
+    const units = this.unitSql(alias);
+    w.push(...units.sql);
+    params.push(...units.params);
     if (this.reviewed !== null) w.push(`${this.reviewed ? '' : 'NOT '}EXISTS (SELECT 1 FROM ${reviews} r WHERE r.flag_id = ${alias}.flag_id)`);
     return { where: w.length ? `WHERE ${w.join(' AND ')}` : '', params };
   }
@@ -167,8 +181,16 @@ class FlagFilter {
 
 const ROLE_ORDER: Record<EvidenceRole, number> = { subject: 0, context: 1 };
 
+/** A carried line's money as of a day: available (funds − disbursed), what it disbursed and returned, from its entries (alias e). */
+const UNSPENT_SQL = [
+  `${sumCombinationSql(figureCoefficients('available'), 'e')} AS unspent`,
+  `${sumCombinationSql({ disbursed: 1 }, 'e')} AS disbursed`,
+  `${sumCombinationSql({ returned: 1 }, 'e')} AS returned`,
+].join(', ');
+
 export class RedFlagQueries {
   private readonly filters: TreeFilters;
+  private readonly computedCache = new Map<string, { computed: Header[]; reviewedIds: Set<string> }>();
 
   constructor(private readonly host: QueryHost) {
     this.filters = new TreeFilters(host.catalogue);
@@ -211,10 +233,9 @@ export class RedFlagQueries {
   list(q: RedFlagsQuery, scope: UnitScope = null) {
     const { page, pageSize, offset } = pagingOf(q);
     const filter = this.filterOf(q, scope);
-    return this.host.reader.read((tx) => {
+    return this.host.reader.read((tx, position) => {
       const t = RED_FLAG_TABLES.in(tx.schema);
-      const computed = this.computedFlags(tx, q.asOf);
-      const reviewedIds = this.reviewedAmong(tx, computed.map((c) => c.id));
+      const { computed, reviewedIds } = this.computedAt(tx, position, q.asOf, filter);
       const keep = (f: FlagFilter) => (h: Header) => f.matches(h) && (f.reviewed === null || f.reviewed === reviewedIds.has(h.id));
       const computedRows = computed.filter(keep(filter));
       const { where, params } = filter.sql('f', t.red_flag_reviews);
@@ -247,7 +268,7 @@ export class RedFlagQueries {
     const found = this.host.reader.read((tx) => {
       const t = RED_FLAG_TABLES.in(tx.schema);
       const row = tx.stmt(`SELECT * FROM ${t.red_flags} WHERE flag_id = ?`).get(id) as Row | undefined;
-      const header = row ? headerOf(row) : this.computedFlags(tx, asOf).find((c) => c.id === id);
+      const header = row ? headerOf(row) : this.computedFlags(tx, asOf, filter).find((c) => c.id === id);
       if (!header || !filter.matches(header)) return { flag: null };
       const [view] = this.views(tx, [header], Number.MAX_SAFE_INTEGER);
       const reviews = (tx.stmt(`SELECT * FROM ${t.red_flag_reviews} WHERE flag_id = ? ORDER BY position`).all(id) as Row[]).map(reviewOf);
@@ -372,28 +393,57 @@ export class RedFlagQueries {
 
   // ───────────────────────────── rules evaluated when asked ─────────────────────────────
 
-  private computedFlags(tx: ReadTx, asOf: string): Header[] {
-    return [...this.unspentAfterDeadline(tx, asOf), ...this.reversalOutliers(tx)];
+  /**
+   * The computed flags and which of them were reviewed, kept for the last few questions: they are a function of the
+   * read model at a position, the day asked and the filter's units and period, so paging through a list or
+   * switching rules computes them once.
+   */
+  private computedAt(tx: ReadTx, position: number, asOf: string, filter: FlagFilter): { computed: Header[]; reviewedIds: Set<string> } {
+    const key = JSON.stringify([tx.schema, position, asOf, filter.unitSql('x'), filter.period]);
+    let hit = this.computedCache.get(key);
+    if (!hit) {
+      const computed = this.computedFlags(tx, asOf, filter);
+      hit = { computed, reviewedIds: this.reviewedAmong(tx, computed.map((c) => c.id)) };
+      if (this.computedCache.size >= 16) this.computedCache.delete(this.computedCache.keys().next().value as string);
+      this.computedCache.set(key, hit);
+    }
+    return hit;
+  }
+
+  /** The flags of the rules evaluated when asked, among the units, scope and period of `filter` (its rules and review aside: `byRule` counts every rule). */
+  private computedFlags(tx: ReadTx, asOf: string, filter: FlagFilter): Header[] {
+    const where = filter.withoutRules();
+    return [...this.unspentAfterDeadline(tx, asOf, where), ...this.reversalOutliers(tx, where)];
   }
 
   /**
    * Carried-over money still unspent and not returned after its deadline: a line of carried money whose latest
    * deadline (plus the grace days) is before `asOf`, and whose money not disbursed, as of `asOf` (events in effect
-   * by then, whenever recorded), is above 0.
+   * by then, whenever recorded), is above 0. The lines' balances as of `asOf` are summed in one query.
    */
-  private unspentAfterDeadline(tx: ReadTx, asOf: string): Header[] {
+  private unspentAfterDeadline(tx: ReadTx, asOf: string, filter: FlagFilter): Header[] {
     const rule = this.rules.active('carried-unspent-after-deadline');
     if (!rule) return [];
-    const t = { ...RED_FLAG_TABLES.in(tx.schema), ...BALANCE_TABLES.in(tx.schema), ...HISTORY_TABLES.in(tx.schema) };
-    const out: Header[] = [];
     const asOfInt = dateToInt(asOf);
-    for (const c of tx.stmt(`SELECT c.*, l.line_id FROM ${t.red_flag_carried} c JOIN ${t.lines} l ON l.stream = c.stream WHERE c.deadline < ?`).all(asOfInt) as Row[]) {
+    const { from, to } = filter.period;
+    // Its period runs from the deadline to the day asked.
+    if (from !== null && asOfInt < from) return [];
+    const t = { ...RED_FLAG_TABLES.in(tx.schema), ...BALANCE_TABLES.in(tx.schema), ...HISTORY_TABLES.in(tx.schema) };
+    const units = filter.unitSql('c');
+    const where = ['c.deadline < ?', ...(to !== null ? ['c.deadline <= ?'] : []), ...units.sql].join(' AND ');
+    const rows = tx
+      .stmt(
+        `SELECT c.*, ${UNSPENT_SQL} FROM ${t.red_flag_carried} c JOIN ${t.lines} l ON l.stream = c.stream
+         JOIN ${t.entries} e ON e.line_id = l.line_id AND e.eff <= ? WHERE ${where} GROUP BY c.stream ORDER BY c.stream`,
+      )
+      .all(asOfInt, asOfInt, ...(to !== null ? [to] : []), ...units.params) as Row[];
+    const out: Header[] = [];
+    for (const c of rows) {
       const deadline = intToDate(num(c.deadline));
       const daysAfter = daysBetween(deadline, asOf);
       if (daysAfter <= rule.params.graceDays) continue;
-      const sums = tx.stmt(`SELECT ${sumDeltasSql('e')} FROM ${t.entries} e WHERE e.line_id = ? AND e.eff <= ?`).get(c.line_id, asOfInt) as Row;
-      const figures = balanceFigures(measuresFromRow(sums));
-      if (!new D(figures.available).gt(0)) continue;
+      const unspent = big(c.unspent);
+      if (unspent <= 0n) continue;
       const positions = JSON.parse(str(c.positions)) as number[];
       out.push({
         id: flagId('carried-unspent-after-deadline', str(c.stream), deadline),
@@ -404,16 +454,16 @@ export class RedFlagQueries {
         province: str(c.province),
         effFrom: num(c.deadline),
         effTo: asOfInt,
-        amount: toCents(figures.available),
+        amount: unspent,
         facts: {
           stream: str(c.stream),
           deadline,
           asOf,
           daysAfterDeadline: daysAfter,
           carried: centsToMoney(big(c.carried)),
-          disbursed: figures.disbursed,
-          returned: figures.returned,
-          unspent: figures.available,
+          disbursed: centsToMoney(big(c.disbursed)),
+          returned: centsToMoney(big(c.returned)),
+          unspent: centsToMoney(unspent),
           graceDays: rule.params.graceDays,
         },
         evidenceCount: positions.length,
@@ -430,7 +480,7 @@ export class RedFlagQueries {
    * district, commune) that year: robust z-score above the threshold, among units with at least minDisbursements,
    * when at least minPeers compare. Its evidence is its reversals of that year.
    */
-  private reversalOutliers(tx: ReadTx): Header[] {
+  private reversalOutliers(tx: ReadTx, filter: FlagFilter): Header[] {
     const rule = this.rules.active('reversal-rate-outlier');
     if (!rule) return [];
     const t = { ...RED_FLAG_TABLES.in(tx.schema), ...BALANCE_TABLES.in(tx.schema), ...HISTORY_TABLES.in(tx.schema) };
@@ -440,59 +490,68 @@ export class RedFlagQueries {
       const key = `${num(r.budget_year)}|${level}`;
       groups.set(key, [...(groups.get(key) ?? []), r]);
     }
-    const out: Header[] = [];
-    const threshold = Number(rule.params.threshold);
+    const found: { r: Row; o: Outlier<Row>; year: string; level: string }[] = [];
     for (const [key, rows] of groups) {
       const [year, level] = key.split('|');
       const outliers = robustOutliers(
         rows.map((r) => ({ key: r, value: num(r.reversals) / num(r.disbursements) })),
-        threshold,
+        Number(rule.params.threshold),
         rule.params.minPeers,
       );
       for (const o of outliers) {
         const r = o.key;
-        const positions = (
-          tx
-            .stmt(
-              `SELECT e.position FROM ${t.entries} e JOIN ${t.lines} l ON l.line_id = e.line_id
-               WHERE l.${dimensionColumn('unit')} = ? AND l.${dimensionColumn('budgetYear')} = ? AND e.type = 'DisbursementReversed' ORDER BY e.position`,
-            )
-            .pluck()
-            .all(str(r.unit), Number(year)) as unknown[]
-        ).map(num);
-        out.push({
-          id: flagId('reversal-rate-outlier', str(r.unit), year),
-          rule: 'reversal-rate-outlier',
-          subject: `đơn vị ${str(r.unit)}, năm ${year}: ${num(r.reversals)}/${num(r.disbursements)} khoản giải ngân bị thu hồi`,
-          unit: str(r.unit),
-          district: str(r.district),
-          province: str(r.province),
-          effFrom: dateToInt(`${year}-01-01`),
-          effTo: dateToInt(`${year}-12-31`),
-          amount: big(r.reversed),
-          facts: {
-            budgetYear: Number(year),
-            level,
-            disbursements: num(r.disbursements),
-            reversals: num(r.reversals),
-            reversalRate: o.value.toFixed(4),
-            peerMedianRate: o.median.toFixed(4),
-            score: o.score.toFixed(2),
-            method: o.method,
-            peers: o.peers,
-            threshold: rule.params.threshold,
-            disbursed: centsToMoney(big(r.disbursed)),
-            reversed: centsToMoney(big(r.reversed)),
-          },
-          evidenceCount: positions.length,
-          lastPosition: positions.length > 0 ? Math.max(...positions) : 0,
-          computed: true,
-          evidence: positions.map((position) => ({ position, role: 'subject' as const })),
-        });
+        if (num(r.reversals) < rule.params.minReversals) continue;
+        const place = { rule: 'reversal-rate-outlier' as const, unit: str(r.unit), district: str(r.district), province: str(r.province) };
+        if (filter.matches({ ...place, effFrom: dateToInt(`${year}-01-01`), effTo: dateToInt(`${year}-12-31`) })) found.push({ r, o, year, level });
       }
     }
-    return out;
+    if (found.length === 0) return [];
+    // Their reversals, in one query.
+    const reversals = new Map<string, number[]>();
+    for (const x of tx
+      .stmt(
+        `SELECT l.${dimensionColumn('unit')} AS unit, l.${dimensionColumn('budgetYear')} AS year, e.position
+         FROM json_each(?) o JOIN ${t.lines} l ON l.${dimensionColumn('unit')} = o.value ->> 0 AND l.${dimensionColumn('budgetYear')} = o.value ->> 1
+         JOIN ${t.entries} e ON e.line_id = l.line_id WHERE e.type = 'DisbursementReversed' ORDER BY e.position`,
+      )
+      .all(JSON.stringify(found.map((f) => [str(f.r.unit), Number(f.year)]))) as Row[]) {
+      const key = `${str(x.unit)}|${num(x.year)}`;
+      reversals.set(key, [...(reversals.get(key) ?? []), num(x.position)]);
+    }
+    return found.map(({ r, o, year, level }) => {
+      const positions = reversals.get(`${str(r.unit)}|${year}`) ?? [];
+      return {
+        id: flagId('reversal-rate-outlier', str(r.unit), year),
+        rule: 'reversal-rate-outlier' as const,
+        subject: `đơn vị ${str(r.unit)}, năm ${year}: ${num(r.reversals)}/${num(r.disbursements)} khoản giải ngân bị thu hồi`,
+        unit: str(r.unit),
+        district: str(r.district),
+        province: str(r.province),
+        effFrom: dateToInt(`${year}-01-01`),
+        effTo: dateToInt(`${year}-12-31`),
+        amount: big(r.reversed),
+        facts: {
+          budgetYear: Number(year),
+          level,
+          disbursements: num(r.disbursements),
+          reversals: num(r.reversals),
+          reversalRate: o.value.toFixed(4),
+          peerMedianRate: o.median.toFixed(4),
+          score: o.score.toFixed(2),
+          method: o.method,
+          peers: o.peers,
+          threshold: rule.params.threshold,
+          disbursed: centsToMoney(big(r.disbursed)),
+          reversed: centsToMoney(big(r.reversed)),
+        },
+        evidenceCount: positions.length,
+        lastPosition: positions.length > 0 ? positions[positions.length - 1] : 0,
+        computed: true,
+        evidence: positions.map((position) => ({ position, role: 'subject' as const })),
+      };
+    });
   }
+
 }
 
 function headerOf(r: Row): Header {

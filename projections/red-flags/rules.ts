@@ -61,7 +61,7 @@ export interface ParamsOf {
   'decision-after-effect': { readonly days: number };
   'disbursed-without-allocation': Record<string, never>;
   'reclassified-repeatedly': { readonly maxReclassifications: number };
-  'reversal-rate-outlier': { readonly minDisbursements: number; readonly minPeers: number; readonly threshold: string };
+  'reversal-rate-outlier': { readonly minDisbursements: number; readonly minReversals: number; readonly minPeers: number; readonly threshold: string };
 }
 
 export interface RuleDefinition<R extends RuleCode = RuleCode> {
@@ -208,7 +208,7 @@ const PARAMS: { readonly [R in RuleCode]: Readonly<Record<keyof ParamsOf[R] & st
   'decision-after-effect': { days: wholeNumber(0) },
   'disbursed-without-allocation': {},
   'reclassified-repeatedly': { maxReclassifications: wholeNumber(1) },
-  'reversal-rate-outlier': { minDisbursements: wholeNumber(1), minPeers: wholeNumber(2), threshold: positiveDecimal },
+  'reversal-rate-outlier': { minDisbursements: wholeNumber(1), minReversals: wholeNumber(1), minPeers: wholeNumber(2), threshold: positiveDecimal },
 };
 
 /** Checks a parsed rules file: every rule of RULE_CODES exactly once, each parameter of the right kind. */

@@ -262,7 +262,7 @@ describe('commands over HTTP', () => {
       const before = ledger.logDigest();
       // Each route as a role that may record it: a writer, or the inspector of a red flag's review.
       const headers = command.roles ? { 'x-actor': 'thanh-tra-hoa', 'x-role': command.roles[0] } : OFFICER;
-      const path = command.route.path.replace(':activityId', ACTIVITY.activityId).replace(':flagId', 'duplicate-voucher-0123456789ab');
+      const path = command.route.path.replace(':activityId', ACTIVITY.activityId).replace(':flagId', 'duplicate-voucher-0123456789abcdef');
       const res = await ledger.post(`/commands/${path}`, { amout: '1' }, headers);
       expect(res.status).toBe(400);
       expect(res.body.error).toBe('INVALID_COMMAND');

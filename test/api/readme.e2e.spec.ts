@@ -33,7 +33,7 @@ const DEMO_HEAD = 293;
 const VAN_QUAN_2024_NSTW_PLAN = '98801000000';
 const DA5_STREAM = 'fundline-GNBV-2021-2025:DA5:2024:2024:NSTW:SN:184';
 /** The README's example red flag: the demo's five disbursements on one stand-in voucher. */
-const VOUCHER_FLAG = 'duplicate-voucher-762940cb05c2';
+const VOUCHER_FLAG = 'duplicate-voucher-b3bd6c180372dfb9';
 
 describe('the README, as a new user follows it', () => {
   let ledger: TestLedger;

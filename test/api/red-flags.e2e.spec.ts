@@ -80,9 +80,9 @@ describe('red flags over HTTP, on the demo data', () => {
     expect(one.status).toBe(200);
     expect(one.body).toMatchObject({ id: VOUCHER_FLAG, evidenceCount: 5, reviews: [] });
     expect(one.body.evidence).toHaveLength(5);
-    const none = await ledger.get('/red-flags/duplicate-voucher-000000000000');
+    const none = await ledger.get('/red-flags/duplicate-voucher-0000000000000000');
     expect(none.status).toBe(404);
-    expect(none.body).toMatchObject({ error: 'NOT_FOUND', message: expect.stringContaining('no red flag duplicate-voucher-000000000000') });
+    expect(none.body).toMatchObject({ error: 'NOT_FOUND', message: expect.stringContaining('no red flag duplicate-voucher-0000000000000000') });
   });
 
   it('refuses malformed questions, naming the parameter', async () => {
@@ -108,8 +108,8 @@ describe('red flags over HTTP, on the demo data', () => {
       const cases: Array<[Promise<{ status: number; body: any }>, number, string, string?]> = [
         [review(VOUCHER_FLAG, note, OFFICER), 403, 'FORBIDDEN'],
         [review(VOUCHER_FLAG, note, { 'x-actor': 'xem', 'x-role': 'viewer' }), 403, 'FORBIDDEN'],
-        [review('duplicate-voucher-000000000000', note), 409, 'RED_FLAG_NOT_FOUND'],
-        [review('no-such-rule-0123456789ab', note), 400, 'INVALID_COMMAND', 'flagId'],
+        [review('duplicate-voucher-0000000000000000', note), 409, 'RED_FLAG_NOT_FOUND'],
+        [review('no-such-rule-0123456789abcdef', note), 400, 'INVALID_COMMAND', 'flagId'],
         [review(VOUCHER_FLAG, {}), 400, 'INVALID_COMMAND', 'note'],
         [review(VOUCHER_FLAG, { note: '   ' }), 400, 'INVALID_COMMAND', 'note'],
         [review(VOUCHER_FLAG, { note: 'x', document: { title: 'Biên bản', date: '2025-02-30' } }), 400, 'INVALID_COMMAND', 'document.date'],

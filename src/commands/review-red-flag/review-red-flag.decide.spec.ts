@@ -1,7 +1,7 @@
 import { CommandRefused, InvalidCommand } from '../../shared/errors';
 import { ReviewRedFlag, decideReviewRedFlag, flagReviewsFold, redFlagStream, reviewBasis } from './review-red-flag.decide';
 
-const FLAG = 'duplicate-voucher-0a1b2c3d4e5f';
+const FLAG = 'duplicate-voucher-0a1b2c3d4e5f6071';
 const LISTED = { rule: 'duplicate-voucher', evidenceCount: 5, lastEvidencePosition: 112 };
 
 const review = (overrides: Partial<ReviewRedFlag> = {}): ReviewRedFlag => ({
@@ -59,7 +59,7 @@ describe('ReviewRedFlag (rà soát cờ đỏ)', () => {
 
   describe('when the request is malformed', () => {
     it('refuses an id that is not a red flag id, and a note of blanks', () => {
-      expect(given(0).when(review({ flagId: 'voucher-0a1b2c3d4e5f' }))).toThrow(InvalidCommand);
+      expect(given(0).when(review({ flagId: 'voucher-0a1b2c3d4e5f6071' }))).toThrow(InvalidCommand);
       expect(given(0).when(review({ flagId: 'duplicate-voucher-XYZ' }))).toThrow(/flagId: "duplicate-voucher-XYZ" is not a red flag id/);
       expect(given(0).when(review({ note: '   ' }))).toThrow('note: must say what the review found');
     });

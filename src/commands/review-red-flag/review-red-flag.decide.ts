@@ -53,7 +53,7 @@ export const flagReviewsFold: Fold<FlagReviews, DomainEvent> = {
 export function decideReviewRedFlag(cmd: ReviewRedFlag, _reviews: FlagReviews): StreamEvents[] {
   const m = FLAG_ID_PATTERN.exec(cmd.flagId);
   if (!m || !(RULE_CODES as readonly string[]).includes(m[1])) {
-    throw InvalidCommand.field('flagId', `"${cmd.flagId}" is not a red flag id: a rule (${RULE_CODES.join(', ')}), "-" and 12 hexadecimal digits`);
+    throw InvalidCommand.field('flagId', `"${cmd.flagId}" is not a red flag id: a rule (${RULE_CODES.join(', ')}), "-" and 16 hexadecimal digits`);
   }
   if (cmd.note.trim().length === 0) throw InvalidCommand.field('note', 'must say what the review found');
   if (!cmd.document && !cmd.recordedOn) throw new Error('ReviewRedFlag: the day of recording was not set at the edge (prepare)');
