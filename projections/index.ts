@@ -3,6 +3,7 @@ import { BALANCES } from './balances';
 import { DECISION_TRAIL } from './decision-trail';
 import { HISTORY } from './history';
 import { PROGRESS } from './progress';
+import { STATED_FIGURES } from './stated-figures';
 import type { ReadModel } from './read-model';
 import { RED_FLAGS } from './red-flags';
 
@@ -19,11 +20,12 @@ import { RED_FLAGS } from './red-flags';
  *  progress        activities and their sums per sub-project and kind, now and as of a date   (uses balances, history)
  *  adjustments     adjustments and corrections inspectors filter   (uses progress)
  *  decision-trail  decisions and everything each caused   (uses balances, history, progress)
+ *  stated-figures  what documents stated (estimates, proposals, targets), by unit, year and measure
  *  red-flags       patterns inspectors look for, with their evidence and reviews   (uses balances, history, progress)
  *
  * Adding a read model: its folder, and one line below.
  */
-export const READ_MODELS: readonly ReadModel[] = [BALANCES, HISTORY, PROGRESS, ADJUSTMENTS, DECISION_TRAIL, RED_FLAGS];
+export const READ_MODELS: readonly ReadModel[] = [BALANCES, HISTORY, PROGRESS, ADJUSTMENTS, DECISION_TRAIL, STATED_FIGURES, RED_FLAGS];
 
 /**
  * Bumped when a fold changes what it writes without a table changing shape (table changes are noticed on their

@@ -6,6 +6,7 @@ import { ApiModule } from './api/api.module';
 import { InfrastructureModule } from './infrastructure.module';
 import { JournalModule } from './journal/journal.module';
 import { ProjectionsModule } from './projections/projections.module';
+import { ReportsModule } from './reports/reports.module';
 import type { EventStore } from './store/event-store.port';
 
 /** Wires the features; decides nothing. */
@@ -14,7 +15,7 @@ export class AppModule {
   static with(config: LedgerConfig, store: EventStore): DynamicModule {
     return {
       module: AppModule,
-      imports: [InfrastructureModule.with(config, store), CqrsModule.forRoot(), ApiModule, ProjectionsModule, AuditModule, JournalModule],
+      imports: [InfrastructureModule.with(config, store), CqrsModule.forRoot(), ApiModule, ProjectionsModule, AuditModule, JournalModule, ReportsModule],
     };
   }
 }

@@ -8,6 +8,7 @@ import { parseJsonBodies } from './api/json-body';
 import { LedgerExceptionFilter } from './api/ledger-exception.filter';
 import { ledgerValidationPipe } from './api/validation';
 import { LedgerConfig, loadConfig } from './config/ledger-config';
+import { Catalogue } from './catalogue/catalogue';
 import { loadDemoData } from './journal/demo';
 import { createEventStore } from './store/create-event-store';
 import { serveWebApp } from './web/serve-web-app';
@@ -59,10 +60,10 @@ export async function startLedger(
   const store = await createEventStore(config);
   let app: NestFastifyApplication | undefined;
   try {
-    if (options.demo && config.demo && config.store !== 'kurrentdb') {
-      await loadDemoData(store, { log: (line) => new Logger('Demo').log(line) });
-    }
     app = await createApp(config, store, options);
+    if (options.demo && config.demo && config.store !== 'kurrentdb') {
+      await loadDemoData(store, { catalogue: app.get(Catalogue), log: (line) => new Logger('Demo').log(line) });
+    }
     await app.listen(config.port, config.host);
   } catch (error) {
     // A ledger that cannot start leaves nothing open behind it (the port, the database files).

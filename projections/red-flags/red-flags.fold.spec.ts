@@ -141,8 +141,15 @@ describe('red flags', () => {
 
   describe('recorded-after-stated-figure', () => {
     const stated = figureStated(
-      'a-da3-disbursed',
-      { measure: 'disbursed', scope: { component: 'DA3', budgetYear: 2024 }, asOf: '2024-06-30', amount: '0' },
+      {
+        assertionId: 'a-da3-disbursed',
+        section: 'A.II',
+        measure: 'disbursed',
+        scope: { component: 'DA3', budgetYear: 2024 },
+        asOf: '2024-06-30',
+        amount: '0',
+        document: { id: 'VQ-BC-6T-2024', title: 'Báo cáo 6 tháng đầu năm 2024' },
+      },
       { basis: { kind: 'document', title: 'Báo cáo 6 tháng', date: '2024-07-05' }, recordedAt: '2024-07-05T02:00:00.000Z' },
     );
 

@@ -73,21 +73,6 @@ export interface CarriedLine {
   readonly positions: readonly number[];
 }
 
-/** A money figure a document stated: evidence of the recorded-after-stated-figure rule. */
-export interface StatedFigure {
-  readonly position: number;
-  readonly assertionId: string;
-  readonly documentId: string;
-  readonly documentTitle: string;
-  readonly section: string;
-  readonly measure: FigureMeasure;
-  readonly unit: string;
-  readonly scope: FigureScope;
-  readonly asOf: string;
-  readonly amount: Cents | null;
-  readonly recordedAt: string;
-}
-
 export interface Review {
   readonly position: number;
   readonly flagId: string;
@@ -111,7 +96,6 @@ export type RedFlagChange =
   /** Add these to the unit's counts. */
   | { readonly op: 'count'; readonly count: UnitCount }
   | { readonly op: 'carried'; readonly line: CarriedLine }
-  | { readonly op: 'figure'; readonly figure: StatedFigure }
   | { readonly op: 'review'; readonly review: Review };
 
 /** Where the fold keeps what it remembers: documents by key, plain JSON (no BigInt). */
@@ -297,7 +281,7 @@ export class RedFlagFold {
     const out: RedFlagChange[] = [];
     switch (e.type) {
       case 'FigureStated':
-        this.figureStated(e, out);
+        this.figureStated(e);
         return out;
       case 'RedFlagReviewed':
         out.push({
@@ -906,7 +890,8 @@ export class RedFlagFold {
 
   // ── stated figures, and money recorded after them
 
-  private figureStated(e: Rec<'FigureStated'>, out: RedFlagChange[]): void {
+  /** Remembers a money figure a document stated, by its unit (its details are shown from the stated-figures read model). */
+  private figureStated(e: Rec<'FigureStated'>): void {
     const d = e.data;
     if (!LINE_MEASURES.has(d.measure) || d.amount === undefined) return;
     const figure: FigureRef = { p: e.position, doc: d.document.id, title: d.document.title, measure: d.measure, scope: d.scope, asOf: d.asOf, rec: Date.parse(e.metadata.recordedAt) };
@@ -916,22 +901,6 @@ export class RedFlagFold {
     this.docs.set(key, list);
     const units = this.docs.get<string[]>('f*') ?? [];
     if (!units.includes(d.scope.unit)) this.docs.set('f*', [...units, d.scope.unit]);
-    out.push({
-      op: 'figure',
-      figure: {
-        position: e.position,
-        assertionId: d.assertionId,
-        documentId: d.document.id,
-        documentTitle: d.document.title,
-        section: d.section,
-        measure: d.measure,
-        unit: d.scope.unit,
-        scope: d.scope,
-        asOf: d.asOf,
-        amount: toCents(d.amount),
-        recordedAt: e.metadata.recordedAt,
-      },
-    });
   }
 
   /**
@@ -1063,7 +1032,6 @@ export class FlagBook {
   readonly flags = new Map<string, { flag: FlagRecord; evidence: EvidenceRef[] }>();
   readonly counts = new Map<string, UnitCount>();
   readonly carried = new Map<string, CarriedLine>();
-  readonly figures = new Map<number, StatedFigure>();
   readonly reviews: Review[] = [];
 
   apply(changes: readonly RedFlagChange[]): this {
@@ -1101,9 +1069,6 @@ export class FlagBook {
         }
         case 'carried':
           this.carried.set(c.line.stream, c.line);
-          break;
-        case 'figure':
-          this.figures.set(c.figure.position, c.figure);
           break;
         case 'review':
           this.reviews.push(c.review);

@@ -79,7 +79,6 @@ type Statements =
   | 'insertEvidence'
   | 'addCount'
   | 'putCarried'
-  | 'insertFigure'
   | 'insertReview';
 
 /** Writes the fold's changes to the red-flag tables as it finds them. */
@@ -116,10 +115,6 @@ export class RedFlagsProjector implements Projector {
         `INSERT INTO ${t.red_flag_carried} (stream, unit, district, province, budget_year, deadline, carried, positions)
          VALUES (${placeholders(8)})
          ON CONFLICT (stream) DO UPDATE SET deadline = excluded.deadline, carried = excluded.carried, positions = excluded.positions`,
-      ),
-      insertFigure: db.prepare(
-        `INSERT INTO ${t.red_flag_figures} (position, assertion_id, document_id, document_title, section, measure, unit, scope, as_of, amount, recorded_at)
-         VALUES (${placeholders(11)})`,
       ),
       insertReview: db.prepare(
         `INSERT INTO ${t.red_flag_reviews} (position, flag_id, rule, note, actor, actor_role, recorded_at, eff, evidence_count, last_evidence_position)
@@ -163,11 +158,6 @@ export class RedFlagsProjector implements Projector {
       case 'carried': {
         const l = c.line;
         this.s.putCarried.run(l.stream, l.unit, l.district, l.province, l.budgetYear, dateToInt(l.deadline), l.carried, JSON.stringify(l.positions));
-        return;
-      }
-      case 'figure': {
-        const f = c.figure;
-        this.s.insertFigure.run(f.position, f.assertionId, f.documentId, f.documentTitle, f.section, f.measure, f.unit, JSON.stringify(f.scope), f.asOf, f.amount, f.recordedAt);
         return;
       }
       case 'review': {

@@ -2,8 +2,11 @@ import { figureCoefficients } from '../balances/balances.fold';
 import { BALANCE_TABLES } from '../balances/balances.tables';
 import { HISTORY_TABLES, sumCombinationSql } from '../history/history.tables';
 import { PROGRESS_TABLES } from '../progress/progress.tables';
+import { STATED_FIGURE_TABLES } from '../stated-figures/stated-figures.tables';
 import type { QueryHost, ReadTx } from '../read-model';
 import { dimensionColumn } from '../../src/fund-line/fund-line.dimensions';
+import type { FigureStated } from '../../events';
+import { assertionStream } from '../../src/commands/state-figure/figure.state';
 import { activityStream } from '../../src/fund-line/fund-line.key';
 import { centsToMoney } from '../shared/cents';
 import { dateToInt, intToDate } from '../shared/context';
@@ -327,7 +330,7 @@ export class RedFlagQueries {
   private evidenceDetails(tx: ReadTx, positions: number[]): Map<number, Omit<EvidenceView, 'role'>> {
     const out = new Map<number, Omit<EvidenceView, 'role'>>();
     if (positions.length === 0) return out;
-    const t = { ...BALANCE_TABLES.in(tx.schema), ...HISTORY_TABLES.in(tx.schema), ...PROGRESS_TABLES.in(tx.schema), ...RED_FLAG_TABLES.in(tx.schema) };
+    const t = { ...BALANCE_TABLES.in(tx.schema), ...HISTORY_TABLES.in(tx.schema), ...PROGRESS_TABLES.in(tx.schema), ...STATED_FIGURE_TABLES.in(tx.schema) };
     const list = JSON.stringify(positions);
     const common = (r: Row, stream: string) => {
       const basis = basisOf(r);
@@ -361,21 +364,22 @@ export class RedFlagQueries {
     for (const r of tx.stmt(`SELECT * FROM ${t.activity_entries} WHERE position IN (SELECT value FROM json_each(?))`).all(list) as Row[]) {
       out.set(num(r.position), { ...common(r, activityStream(str(r.activity_id))), activityId: str(r.activity_id) });
     }
-    for (const r of tx.stmt(`SELECT * FROM ${t.red_flag_figures} WHERE position IN (SELECT value FROM json_each(?))`).all(list) as Row[]) {
+    for (const r of tx.stmt(`SELECT * FROM ${t.stated_figures} WHERE position IN (SELECT value FROM json_each(?))`).all(list) as Row[]) {
+      const f = JSON.parse(str(r.data)) as FigureStated['data'];
       out.set(num(r.position), {
         position: num(r.position),
         type: 'FigureStated',
-        stream: `assertions-${str(r.unit)}-${str(r.document_id)}`,
+        stream: assertionStream(f.scope.unit, f.document.id),
         effectiveDate: null,
         recordedAt: str(r.recorded_at),
         recordedBy: null,
         figure: {
-          documentId: str(r.document_id),
-          documentTitle: str(r.document_title),
-          section: str(r.section),
-          measure: str(r.measure),
-          asOf: str(r.as_of),
-          amount: r.amount === null ? null : centsToMoney(big(r.amount)),
+          documentId: f.document.id,
+          documentTitle: f.document.title,
+          section: f.section,
+          measure: f.measure,
+          asOf: f.asOf,
+          amount: f.amount ?? null,
         },
         links: {},
       });

@@ -3,8 +3,7 @@ import { Tables } from '../read-model';
 /**
  * The red flags and their evidence (log positions), the reviews, what the fold remembers between events (its
  * documents, as JSON), and what the rules evaluated at query time read: per-unit counts of disbursements and
- * reversals, lines of carried-over money with their deadline. The stated money figures are kept to show as
- * evidence.
+ * reversals, lines of carried-over money with their deadline.
  */
 export const RED_FLAG_TABLES = new Tables(
   {
@@ -79,22 +78,6 @@ export const RED_FLAG_TABLES = new Tables(
   positions    TEXT NOT NULL
 ) WITHOUT ROWID`,
       key: 'stream',
-    },
-    red_flag_figures: {
-      columns: `(
-  position       INTEGER PRIMARY KEY,
-  assertion_id   TEXT NOT NULL,
-  document_id    TEXT NOT NULL,
-  document_title TEXT NOT NULL,
-  section        TEXT NOT NULL,
-  measure        TEXT NOT NULL,
-  unit           TEXT NOT NULL,
-  scope          TEXT NOT NULL,
-  as_of          TEXT NOT NULL,
-  amount         INTEGER,
-  recorded_at    TEXT NOT NULL
-)`,
-      key: 'position',
     },
   },
   [

@@ -5,6 +5,7 @@ import { registerAuditCommands } from '../audit/audit.commands';
 import { registerJournalCommands } from '../journal/journal.commands';
 import { registerProjectionCommands } from '../projections/projections.commands';
 import { registerRedFlagCommands } from '../projections/red-flags.commands';
+import { registerReportCommands } from '../reports/reports.commands';
 import { registerServeCommand } from './serve.command';
 
 /**
@@ -20,6 +21,7 @@ export function buildProgram(): Command {
   registerJournalCommands(program);
   registerProjectionCommands(program);
   registerRedFlagCommands(program);
+  registerReportCommands(program);
   return program;
 }
 

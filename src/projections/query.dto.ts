@@ -35,6 +35,20 @@ function IsDateOrInstant(options?: ValidationOptions): PropertyDecorator {
     });
 }
 
+/** upToPosition: the exact transaction-time bound of the bitemporal queries. */
+const UpToPosition = () =>
+  applyDecorators(
+    ApiPropertyOptional({
+      description:
+        "Transaction time, exact: count only events at or before this log position (a report is recomputed at the position it was made at). Must not be past the read model's position (503 READ_MODEL_BEHIND).",
+      example: 293,
+    }),
+    IsOptional(),
+    Transform(toInt),
+    IsInt(),
+    Min(0),
+  );
+
 export class FreshnessQuery {
   @ApiPropertyOptional({
     description:
@@ -82,6 +96,9 @@ export class TimeSliceQuery extends PagingQuery {
   @IsOptional()
   @IsDateOrInstant()
   knownAt?: string;
+
+  @UpToPosition()
+  upToPosition?: number;
 }
 
 export class BalancesQueryDto extends TimeSliceQuery {
@@ -180,6 +197,9 @@ export class ProgressQueryDto extends FreshnessQuery {
   @IsOptional()
   @IsDateOrInstant()
   knownAt?: string;
+
+  @UpToPosition()
+  upToPosition?: number;
 }
 
 /** A decision named by its number and/or issuing body. */

@@ -8,6 +8,8 @@ import { DECISION_TRAIL } from '../../projections/decision-trail';
 import type { DecisionsQuery, TrailQuery } from '../../projections/decision-trail/decision-trail.queries';
 import { HISTORY } from '../../projections/history';
 import { PROGRESS } from '../../projections/progress';
+import { STATED_FIGURES } from '../../projections/stated-figures';
+import type { StatedFiguresQuery } from '../../projections/stated-figures/stated-figures.queries';
 import type { Earlier, Freshness, QueryHost, ReadModel, ReadTx, Reader } from '../../projections/read-model';
 import { RED_FLAGS } from '../../projections/red-flags';
 import type { RedFlagsQuery, UnitScope } from '../../projections/red-flags/red-flags.queries';
@@ -22,8 +24,9 @@ export type { BalanceFilter, BalanceRow, BalancesQuery, BalancesResult, Figures,
 export type { TrailEvent } from '../../projections/decision-trail/decision-trail.queries';
 export type { ActivityView } from '../../projections/progress/progress.queries';
 export type { RedFlagView, RedFlagsQuery, UnitScope } from '../../projections/red-flags/red-flags.queries';
+export type { StatedFigure, StatedFiguresQuery, StatedFiguresResult } from '../../projections/stated-figures/stated-figures.queries';
 export type { Freshness } from '../../projections/read-model';
-export { MAX_PAGE_SIZE, NotInReadModel } from '../../projections/shared/query';
+export { MAX_PAGE_SIZE, NotInReadModel, PositionNotReached } from '../../projections/shared/query';
 export type { Paging, TimeSlice } from '../../projections/shared/query';
 
 /** The read models are not there yet (no generation built): HTTP 503. */
@@ -159,5 +162,10 @@ export class ReadModelQueries {
   /** The red-flag rules, their descriptions (with their thresholds) and parameters. */
   redFlagRules() {
     return this.of(RED_FLAGS).ruleList();
+  }
+
+  /** What documents stated about a unit and year (estimates, proposals, targets...), in log order. */
+  statedFigures(q: StatedFiguresQuery) {
+    return this.of(STATED_FIGURES).statedFigures(q);
   }
 }

@@ -14,7 +14,8 @@ const README = readFileSync(join(__dirname, '..', '..', 'README.md'), 'utf8');
 function documentedGetRoutes(): string[] {
   const routes = new Set<string>();
   for (const m of README.matchAll(/`GET (\/[^`?\s]*)/g)) routes.add(m[1]);
-  for (const m of README.matchAll(/<http:\/\/localhost:3000(\/[^>]*)>/g)) routes.add(m[1]);
+  // <http://localhost:3000/> is the web app, not an API route: test/web/serving.e2e.spec.ts serves it.
+  for (const m of README.matchAll(/<http:\/\/localhost:3000(\/[^>]*)>/g)) if (m[1] !== '/') routes.add(m[1]);
   return [...routes].sort();
 }
 
@@ -62,9 +63,10 @@ describe('the README, as a new user follows it', () => {
         '/red-flags?unit=184',
         '/red-flags?unit=184&reviewed=false',
         '/red-flags?rule=backdated,decision-after-effect&from=2024-01-01&to=2024-12-31',
+        '/reports/resources?unit=184&budgetYear=2024&from=2024-01-01&asOf=2024-06-30',
         '/audit/public-key',
       ]);
-      const [communes, binhPhuc, bySubProject, byDistrict, trail, flags, notReviewed, backdated, key] = await Promise.all(examples.map(get));
+      const [communes, binhPhuc, bySubProject, byDistrict, trail, flags, notReviewed, backdated, report, key] = await Promise.all(examples.map(get));
 
       // "Văn Quan's 17 communes in 2024"; "Xã Bình Phúc until 30/6/2025, then Xã Yên Phúc"
       expect(communes.body).toMatchObject({ total: 17, units: expect.arrayContaining([expect.objectContaining({ code: '06253', nameVi: 'Thị trấn Văn Quan' })]) });
@@ -101,6 +103,9 @@ describe('the README, as a new user follows it', () => {
       expect(flags.body.rows.find((r: { rule: string }) => r.rule === 'duplicate-voucher')).toMatchObject({ id: VOUCHER_FLAG, amount: '17015740000', evidenceCount: 5 });
       expect(notReviewed.body.totalRows).toBe(2);
       expect(backdated.body.rows).toMatchObject([{ rule: 'backdated', unit: '184', evidenceCount: 48, period: { from: '2023-12-22', to: '2024-06-30' } }]);
+      // "Kết quả giải ngân 6 tháng đầu năm 2024: 17.015,74 triệu đồng = 17,22% KH", computed at the position the README names.
+      expect(report.body).toMatchObject({ parameters: { unit: '184', position: DEMO_HEAD }, provenance: { position: DEMO_HEAD, treeSize: DEMO_HEAD } });
+      expect(report.body.rows[0]).toMatchObject({ label: 'TỔNG SỐ', cells: { planTotal: { value: VAN_QUAN_2024_NSTW_PLAN }, disbursed: { value: '17015740000' }, rate: { value: '0.172222' } } });
 
       expect(key.body).toMatchObject({ algorithm: 'Ed25519', pem: expect.stringMatching(/^-----BEGIN PUBLIC KEY-----/) });
     });
@@ -122,6 +127,9 @@ describe('the README, as a new user follows it', () => {
 
       // The demo records no adjustment; the walk-through below adds one.
       expect((await get('/adjustments')).body).toMatchObject({ position: DEMO_HEAD, totalRows: 0, rows: [] });
+
+      const iati = await get('/reports/iati?unit=184&budgetYear=2024&asOf=2024-06-30');
+      expect(iati.body).toContain('<iati-identifier>VN-DVHC-184-GNBV-2021-2025-2024-DA5</iati-identifier>');
 
       expect((await get('/read-models/status')).body).toEqual({ position: DEMO_HEAD, generation: 1, events: DEMO_HEAD, head: DEMO_HEAD, behind: 0, lastError: null });
 

@@ -153,6 +153,35 @@ describe('red flags read model', () => {
     });
   });
 
+  describe('a payment of a reported period recorded after the report', () => {
+    let h: Harness;
+    beforeAll(async () => {
+      h = harness(dir);
+      await appendAll(
+        h.store,
+        planAssigned(L, '10000000000', { basis: QD_PLAN }),
+        activityRegistered({ activityId: 'm-1', kind: 'value-chain-production' }, { basis: decision('693/QĐ-UBND', '2024-03-05') }),
+        fundsAllocated(L, 'm-1', '5000000000', { basis: decision('832/QĐ-UBND', '2024-03-14') }),
+        figureStated(
+          { assertionId: 'a-da3-gn', section: 'A.IV.3', measure: 'disbursed', scope: { component: 'DA3.TDA1', budgetYear: 2024 }, asOf: '2024-06-30', amount: '0' },
+          { basis: { kind: 'document', title: 'Báo cáo 6 tháng', date: '2024-07-05' }, recordedAt: '2024-07-05T02:00:00.000Z' },
+        ),
+        disbursed(L, 'm-1', 'gn-1', '120000000', { basis: voucher('UNC-1', '2024-06-20'), recordedAt: '2024-07-20T02:00:00.000Z' }),
+      );
+      await h.runner.catchUp();
+    });
+    afterAll(() => h.closeAll());
+
+    it('shows the figure the document had stated beside the payment, from the stated figures', () => {
+      const [flag] = h.queries.redFlags({ asOf: '2024-12-31', rule: ['recorded-after-stated-figure'] }).rows;
+      expect(flag).toMatchObject({ unit: '184', amount: '120000000', facts: { documentId: 'VQ-KH-GNBV-2025', figures: 1 } });
+      expect(flag.evidence).toMatchObject([
+        { position: 5, role: 'subject', type: 'Disbursed', amount: '120000000' },
+        { position: 4, role: 'context', type: 'FigureStated', stream: 'assertions-184-VQ-KH-GNBV-2025', figure: { section: 'A.IV.3', measure: 'disbursed', asOf: '2024-06-30', amount: '0' } },
+      ]);
+    });
+  });
+
   describe('a unit whose reversal rate stands out among its peers', () => {
     let h: Harness;
     const DISTRICTS = ['180', '181', '182', '183', '184', '185'];

@@ -3,8 +3,7 @@ import type {
   DecisionBasis,
   DomainEvent,
   EventToAppend,
-  FigureMeasure,
-  FigureScope,
+  FigureStated,
   FundLineKey,
   LegalBasis,
   LedgerEvent,
@@ -12,6 +11,7 @@ import type {
   RecordedEvent,
   VoucherBasis,
 } from '../../events';
+import { assertionStream } from '../../src/commands/state-figure/figure.state';
 import { activityStream, fundLineStream } from '../../src/fund-line/fund-line.key';
 import type { EventStore, StreamAppend } from '../../src/store/event-store.port';
 
@@ -219,28 +219,15 @@ export const outputsRecorded = (
     meta,
   );
 
-/** What a document states (a FigureStated event on the document's assertions stream). */
-export function figureStated(
-  assertionId: string,
-  figure: { measure: FigureMeasure; scope: Omit<FigureScope, 'programme' | 'unit'> & { unit?: string }; asOf: string; amount: string; section?: string },
+/** A figure a document states (FigureStated), on its document's assertion stream; programme and unit default to Văn Quan's. */
+export const figureStated = (
+  figure: Omit<FigureStated['data'], 'document' | 'scope'> & { readonly scope?: Partial<FigureStated['data']['scope']>; readonly document?: FigureStated['data']['document'] },
   meta: Meta,
-  document: { id: string; title: string } = { id: 'VQ-BC-6T-2024', title: 'Báo cáo 6 tháng đầu năm 2024' },
-): Append {
-  const scope: FigureScope = { programme: PROGRAMME, unit: VAN_QUAN, ...figure.scope };
-  return on(
-    `assertions-${scope.unit}-${document.id}`,
-    ev('FigureStated', {
-      assertionId,
-      document,
-      section: figure.section ?? 'A.II',
-      measure: figure.measure,
-      scope,
-      asOf: figure.asOf,
-      amount: figure.amount,
-    }),
-    meta,
-  );
-}
+): Append => {
+  const scope = { programme: 'GNBV-2021-2025', unit: VAN_QUAN, ...figure.scope };
+  const document = figure.document ?? { id: 'VQ-KH-GNBV-2025', title: 'Kế hoạch năm 2025 (kết quả 6 tháng đầu năm 2024)' };
+  return on(assertionStream(scope.unit, document.id), ev('FigureStated', { ...figure, scope, document }), meta);
+};
 
 /** An inspector's review of a red flag. */
 export const redFlagReviewed = (flagId: string, rule: string, note: string, meta: Meta, seen = { evidenceCount: 1, lastEvidencePosition: 0 }): Append =>
