@@ -115,8 +115,9 @@ describe('fund-line balance', () => {
   });
 
   it('reads how each figure moves with each counter off the figures themselves, for sums made in SQL', () => {
-    expect(figureCoefficients('available')).toEqual({ assigned: 1, increased: 1, decreased: -1, movedIn: 1, movedOut: -1, carriedIn: 1, carriedOut: -1, returned: -1, disbursed: -1 });
-    expect(figureCoefficients('unallocated')).toEqual({ assigned: 1, increased: 1, decreased: -1, movedIn: 1, movedOut: -1, carriedIn: 1, carriedOut: -1, returned: -1, allocated: -1 });
+    const funds = { assigned: 1, increased: 1, decreased: -1, movedIn: 1, movedOut: -1, carriedIn: 1, carriedOut: -1, transferredIn: 1, transferredOut: -1, returned: -1 };
+    expect(figureCoefficients('available')).toEqual({ ...funds, disbursed: -1 });
+    expect(figureCoefficients('unallocated')).toEqual({ ...funds, allocated: -1 });
     expect(figureCoefficients('plan')).toEqual({ assigned: 1, increased: 1, decreased: -1, movedIn: 1, movedOut: -1 });
   });
 });

@@ -2,6 +2,8 @@ import { Catalogue } from '../../src/catalogue/catalogue';
 import {
   Append,
   activityReclassified,
+  activityTransferred,
+  balanceOpened,
   activityRegistered,
   carriedOver,
   decision,
@@ -252,6 +254,17 @@ describe('red flags', () => {
       ).toEqual([]);
     });
 
+    it('raises for a payment of an opening balance (money from a year the ledger does not hold) after its deadline', () => {
+      const L24from22 = line({ budgetYear: 2024, originYear: 2022 });
+      const flags = given(
+        activityRegistered({ activityId: 'm-8', kind: 'value-chain-production' }, { basis: decision('9/QĐ-UBND', '2024-01-02') }),
+        balanceOpened(L24from22, 'sd-1', '300000000', '2024-03-31', { basis: decision('15/QĐ-UBND', '2024-01-05') }, 'm-8'),
+      )
+        .when(disbursed(L24from22, 'm-8', 'gn-1', '100000000', { basis: voucher('UNC-8', '2024-05-02') }))
+        .then('carried-disbursed-after-deadline');
+      expect(flags).toMatchObject([{ evidence: ['3', '~2'], facts: { deadline: '2024-03-31', daysAfterDeadline: 32, originYear: 2022 } }]);
+    });
+
     it('keeps the carried line, its deadline and amount for the unspent-after-deadline rule asked at query time', () => {
       const book = given(...carried).when().book();
       expect([...book.carried.values()]).toMatchObject([{ unit: '184', budgetYear: 2024, deadline: '2024-06-30', carried: 60000000000n, positions: [5] }]);
@@ -338,6 +351,16 @@ describe('red flags', () => {
       expect(flags).toMatchObject([
         { id: flagId('reclassified-repeatedly', 'm-1'), evidence: ['4', '5'], facts: { reclassifications: 2, kinds: 'value-chain-production → community-production → value-chain-production' } },
       ]);
+    });
+
+    it('places the flag under the unit that runs the activity: its successor once it was handed over', () => {
+      const flags = given(...funded(), activityTransferred('m-1', 'cg-1', '184', '06253', { basis: decision('1700/QĐ-UBND', '2025-06-20') }))
+        .when(
+          activityReclassified('m-1', 'pl-1', FROM, TO, { basis: decision('50/QĐ-UBND', '2025-08-10') }),
+          activityReclassified('m-1', 'pl-2', TO, FROM, { basis: decision('60/QĐ-UBND', '2025-09-10') }),
+        )
+        .then('reclassified-repeatedly');
+      expect(flags).toMatchObject([{ unit: '06253', province: '20' }]);
     });
 
     it('does not raise for one reclassification', () => {

@@ -303,7 +303,14 @@ export class RedFlagFold {
       case 'ActivityRegistered':
       case 'ActivityReclassified':
       case 'OutputsRecorded':
+      case 'ActivityTransferred':
+      case 'ActivityStageReached':
         this.activityEvent(e, out);
+        return out;
+      case 'FindingExplained':
+      case 'OutcomeMeasured':
+      case 'OutcomeTargetSet':
+        // Not routed here (RED_FLAG_HANDLED_TYPES): explanations and the results framework move no money.
         return out;
       default:
         this.fundLineEvent(e, out);
@@ -337,10 +344,12 @@ export class RedFlagFold {
     }
     const year = Number(e.metadata.effectiveDate.slice(0, 4));
     if (e.type === 'ActivityRegistered') return { unit: e.data.unit, year };
-    if (e.type === 'ActivityReclassified' || e.type === 'OutputsRecorded') {
+    if (e.type === 'ActivityReclassified' || e.type === 'OutputsRecorded' || e.type === 'ActivityStageReached') {
       const a = this.docs.get<ActivityDoc>(`a|${e.data.activityId}`);
       return a ? { unit: a.u, year } : null;
     }
+    // A transfer belongs to the unit that handed the activity over.
+    if (e.type === 'ActivityTransferred') return { unit: e.data.fromUnit, year };
     return null;
   }
 
@@ -441,14 +450,16 @@ export class RedFlagFold {
 
   // ───────────────────────────── activity events ─────────────────────────────
 
-  private activityEvent(e: Rec<'ActivityRegistered' | 'ActivityReclassified' | 'OutputsRecorded'>, out: RedFlagChange[]): void {
+  private activityEvent(e: Rec<'ActivityRegistered' | 'ActivityReclassified' | 'OutputsRecorded' | 'ActivityTransferred' | 'ActivityStageReached'>, out: RedFlagChange[]): void {
     const key = `a|${e.data.activityId}`;
-    if (e.type === 'ActivityRegistered') {
-      const doc = this.docs.get<ActivityDoc>(key) ?? newActivity(e.data.unit);
-      doc.u = e.data.unit;
+    this.datesOf(e as RecordedLedger, null, out);
+    if (e.type === 'ActivityRegistered' || e.type === 'ActivityTransferred') {
+      // Its flags from now on are the unit's that runs it.
+      const unit = e.type === 'ActivityRegistered' ? e.data.unit : e.data.toUnit;
+      const doc = this.docs.get<ActivityDoc>(key) ?? newActivity(unit);
+      doc.u = unit;
       this.docs.set(key, doc);
     }
-    this.datesOf(e as RecordedLedger, null, out);
     if (e.type !== 'ActivityReclassified') return;
     const doc = this.docs.get<ActivityDoc>(key) ?? newActivity('');
     const m = e.metadata;
@@ -583,6 +594,7 @@ export class RedFlagFold {
         if (e.data.toActivityId) this.splitOf(e, e.data.toActivityId, 'allocation', amount, out);
         break;
       case 'CarriedIn':
+      case 'BalanceOpened':
         this.carriedIn(e, amount, out);
         break;
       default:
@@ -829,11 +841,12 @@ export class RedFlagFold {
 
   // ── carried-over money
 
-  private carriedIn(e: Rec<'CarriedIn'>, amount: Cents, out: RedFlagChange[]): void {
+  /** A tranche of carried-over money arrives on the line: carried from the year before, or an opening balance from a year the ledger does not hold. */
+  private carriedIn(e: Rec<'CarriedIn' | 'BalanceOpened'>, amount: Cents, out: RedFlagChange[]): void {
     const key = `c|${e.stream}`;
     const line = e.data.line;
     const doc = this.docs.get<CarriedDoc>(key) ?? { u: line.unit, y: line.budgetYear, t: [], late: {} };
-    doc.t.push([e.position, e.data.carryOverId, e.data.activityId ?? '', e.data.deadline, String(amount)]);
+    doc.t.push([e.position, e.type === 'CarriedIn' ? e.data.carryOverId : e.data.openingId, e.data.activityId ?? '', e.data.deadline, String(amount)]);
     this.docs.set(key, doc);
     out.push({
       op: 'carried',

@@ -24,6 +24,12 @@ describe('the command registry', () => {
       'reclassify',
       'outputs',
       'figure',
+      'explanation',
+      'openingBalance',
+      'transfer',
+      'stage',
+      'outcome',
+      'outcomeTarget',
     ]);
   });
 

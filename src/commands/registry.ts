@@ -10,6 +10,12 @@ import { adjustCommand } from './adjust/adjust.slice';
 import { reclassifyActivityCommand } from './reclassify-activity/reclassify-activity.slice';
 import { recordOutputsCommand } from './record-outputs/record-outputs.slice';
 import { stateFigureCommand } from './state-figure/state-figure.slice';
+import { explainFindingCommand } from './explain-finding/explain-finding.slice';
+import { openBalanceCommand } from './open-balance/open-balance.slice';
+import { transferToSuccessorCommand } from './transfer-to-successor/transfer-to-successor.slice';
+import { recordStageCommand } from './record-stage/record-stage.slice';
+import { recordOutcomeCommand } from './record-outcome/record-outcome.slice';
+import { setOutcomeTargetCommand } from './set-outcome-target/set-outcome-target.slice';
 import { reviewRedFlagCommand } from './review-red-flag/review-red-flag.slice';
 
 /**
@@ -29,5 +35,11 @@ export const COMMANDS: readonly CommandSlice[] = [
   reclassifyActivityCommand,
   recordOutputsCommand,
   stateFigureCommand,
+  explainFindingCommand,
+  openBalanceCommand,
+  transferToSuccessorCommand,
+  recordStageCommand,
+  recordOutcomeCommand,
+  setOutcomeTargetCommand,
   reviewRedFlagCommand,
 ];

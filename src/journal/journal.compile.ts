@@ -69,9 +69,26 @@ class Problems {
 }
 
 function unknownKeys(obj: Obj, allowed: readonly string[], field: string, p: Problems): void {
-  for (const k of Object.keys(obj)) {
-    if (!allowed.includes(k)) p.add(field ? `${field}.${k}` : k, `unknown field; expected one of: ${allowed.join(', ')}`);
-  }
+  const keys = Object.keys(obj);
+  keys.forEach((k, i) => {
+    if (allowed.includes(k)) return;
+    const split = splitByComma(obj, keys, i);
+    p.add(field ? `${field}.${k}` : k, split ?? `unknown field; expected one of: ${allowed.join(', ')}`);
+  });
+}
+
+/**
+ * In a flow mapping `{ amount: 16,74 triệu đồng }` YAML reads "amount: 16" and a key "74 triệu đồng" without a
+ * value: an unquoted comma split one value in two. Said so, with the value as it was meant.
+ */
+function splitByComma(obj: Obj, keys: readonly string[], i: number): string | undefined {
+  const k = keys[i];
+  if (!/^\d/.test(k) || obj[k] !== null || i === 0) return undefined;
+  const before = keys[i - 1];
+  const head = obj[before];
+  if (typeof head !== 'number' && typeof head !== 'string') return undefined;
+  const meant = `${String(head)},${k}`;
+  return `an unquoted comma inside { … } split "${before}: ${meant}" in two (${before}: ${String(head)}, and a field "${k}"): quote the value: ${before}: "${meant}"`;
 }
 
 function str(obj: Obj, key: string, field: string, p: Problems, required: boolean): string | undefined {

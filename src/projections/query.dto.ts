@@ -157,6 +157,15 @@ export class BalancesQueryDto extends TimeSliceQuery {
   @Transform(toList)
   @IsIn(GROUP_DIMENSIONS, { each: true, message: `groupBy must list dimensions among: ${GROUP_DIMENSIONS.join(', ')}` })
   groupBy?: GroupDimension[];
+
+  @ApiPropertyOptional({
+    description:
+      "recorded (default): units as each line holds them; today: each unit mapped to today's through the 2025 succession lists (a 2024 commune's money under its commune and province of today; a unit split between several successors stays under its own code, listed in unitsToday.unresolved). The unit filter then names a unit of today.",
+    enum: ['recorded', 'today'],
+  })
+  @IsOptional()
+  @IsIn(['recorded', 'today'])
+  units?: 'recorded' | 'today';
 }
 
 export class HistoryQueryDto extends TimeSliceQuery {
@@ -169,7 +178,20 @@ export class HistoryQueryDto extends TimeSliceQuery {
   order?: 'recorded' | 'effective';
 }
 
-export class ProgressQueryDto extends FreshnessQuery {
+/** Valid time and transaction time of a question about progress or results (no paging). */
+export abstract class AsOfQuery extends FreshnessQuery {
+  @ApiPropertyOptional({ description: 'Valid time (YYYY-MM-DD): what was in force on that day', example: '2024-06-30' })
+  @IsOptional()
+  @IsCalendarDate()
+  asOf?: string;
+
+  @ApiPropertyOptional({ description: 'Transaction time: what had been recorded by then (date = end of day, Vietnam time; or an ISO instant)' })
+  @IsOptional()
+  @IsDateOrInstant()
+  knownAt?: string;
+}
+
+export class ProgressQueryDto extends AsOfQuery {
   @ApiPropertyOptional({ example: 'GNBV-2021-2025' })
   @IsOptional()
   @IsString()
@@ -188,15 +210,17 @@ export class ProgressQueryDto extends FreshnessQuery {
   @MinLength(1)
   unit?: string;
 
-  @ApiPropertyOptional({ description: 'Valid time (YYYY-MM-DD): classifications, money and outputs in force on that day', example: '2024-06-30' })
+  @ApiPropertyOptional({
+    description:
+      "Năm kế hoạch: the money of that year's lines, and the activities holding money on them or registered that year (with their money on that year's lines only)",
+    example: 2024,
+  })
   @IsOptional()
-  @IsCalendarDate()
-  asOf?: string;
-
-  @ApiPropertyOptional({ description: 'Transaction time: what had been recorded by then (date = end of day, Vietnam time; or an ISO instant)' })
-  @IsOptional()
-  @IsDateOrInstant()
-  knownAt?: string;
+  @Transform(toInt)
+  @IsInt()
+  @Min(2000)
+  @Max(2100)
+  budgetYear?: number;
 
   @UpToPosition()
   upToPosition?: number;
@@ -267,6 +291,20 @@ export class AdjustmentsQueryDto extends PeriodAndUnitQuery {
   @Transform(toList)
   @IsIn(ADJUSTMENT_KINDS, { each: true, message: `kind must list kinds among: ${ADJUSTMENT_KINDS.join(', ')}` })
   kind?: AdjustmentKind[];
+}
+
+export class ResultsQueryDto extends AsOfQuery {
+  @ApiPropertyOptional({ description: 'Province, district or commune code: that unit and the units under it, each with its own figures', example: '076' })
+  @IsOptional()
+  @IsString()
+  @MinLength(1)
+  unit?: string;
+
+  @ApiPropertyOptional({ example: 'GNBV-2021-2025' })
+  @IsOptional()
+  @IsString()
+  @MinLength(1)
+  programme?: string;
 }
 
 /** "true" / "false" as sent in a query string; anything else stays as sent so the validator names it. */

@@ -8,6 +8,8 @@ import { DECISION_TRAIL } from '../../projections/decision-trail';
 import type { DecisionsQuery, TrailQuery } from '../../projections/decision-trail/decision-trail.queries';
 import { HISTORY } from '../../projections/history';
 import { PROGRESS } from '../../projections/progress';
+import { RESULTS } from '../../projections/results';
+import type { ResultsQuery } from '../../projections/results/results.queries';
 import { STATED_FIGURES } from '../../projections/stated-figures';
 import type { StatedFiguresQuery } from '../../projections/stated-figures/stated-figures.queries';
 import type { Earlier, Freshness, QueryHost, ReadModel, ReadTx, Reader } from '../../projections/read-model';
@@ -132,7 +134,7 @@ export class ReadModelQueries {
     return this.of(HISTORY).history(stream, q);
   }
 
-  progress(q: TimeSlice & { readonly programme?: string; readonly component?: string; readonly unit?: string }) {
+  progress(q: TimeSlice & { readonly programme?: string; readonly component?: string; readonly unit?: string; readonly budgetYear?: number }) {
     return this.of(PROGRESS).progress(q);
   }
 
@@ -167,5 +169,10 @@ export class ReadModelQueries {
   /** What documents stated about a unit and year (estimates, proposals, targets...), in log order. */
   statedFigures(q: StatedFiguresQuery) {
     return this.of(STATED_FIGURES).statedFigures(q);
+  }
+
+  /** Outcome indicators per unit and year, and progress against each target. */
+  results(q: ResultsQuery) {
+    return this.of(RESULTS).results(q);
   }
 }

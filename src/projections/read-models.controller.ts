@@ -11,6 +11,7 @@ import {
   ProgressQueryDto,
   RedFlagQueryDto,
   RedFlagsQueryDto,
+  ResultsQueryDto,
   TrailQueryDto,
 } from './query.dto';
 import { vietnamDate } from '../../projections/red-flags/red-flags.fold';
@@ -94,6 +95,16 @@ export class ReadModelsController {
   async progress(@Query() q: ProgressQueryDto) {
     await this.freshness.require(q.minPosition);
     return this.queries.progress(q);
+  }
+
+  @Get('results')
+  @ApiOperation({
+    summary: 'Khung kết quả: outcome indicators per unit and year (poverty rate, near-poverty rate, ethnic-minority rates, households escaped, re-fallen, newly poor) and progress against each target',
+    description: `Each measurement with the review that measured it; each target with its baseline, latest measurement, achieved average change (or level) and status: met, not-met, on-track, behind, no-baseline, no-measurement. ${FRESH}`,
+  })
+  async results(@Query() q: ResultsQueryDto) {
+    await this.freshness.require(q.minPosition);
+    return this.queries.results(q);
   }
 
   @Get('decisions')

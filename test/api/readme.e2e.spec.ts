@@ -30,7 +30,7 @@ function curlGetExamples(): string[] {
   return examples;
 }
 
-const DEMO_HEAD = 293;
+const DEMO_HEAD = 298;
 const VAN_QUAN_2024_NSTW_PLAN = '98801000000';
 const DA5_STREAM = 'fundline-GNBV-2021-2025:DA5:2024:2024:NSTW:SN:184';
 /** The README's example red flag: the demo's five disbursements on one stand-in voucher. */
@@ -57,8 +57,11 @@ describe('the README, as a new user follows it', () => {
       expect(examples).toEqual([
         '/catalogue/units?parent=184&date=2024-06-30',
         '/catalogue/units?code=06298',
+        '/catalogue/units/succession?code=184',
         '/balances?budgetYear=2024&groupBy=subProject',
         '/balances?groupBy=district&asOf=2024-06-30',
+        '/balances?units=today&groupBy=province',
+        '/results?unit=076',
         '/decisions/trail?number=832%2FQ%C4%90-UBND',
         '/red-flags?unit=184',
         '/red-flags?unit=184&reviewed=false',
@@ -66,13 +69,38 @@ describe('the README, as a new user follows it', () => {
         '/reports/resources?unit=184&budgetYear=2024&from=2024-01-01&asOf=2024-06-30',
         '/audit/public-key',
       ]);
-      const [communes, binhPhuc, bySubProject, byDistrict, trail, flags, notReviewed, backdated, report, key] = await Promise.all(examples.map(get));
+      const [communes, binhPhuc, succession, bySubProject, byDistrict, byProvinceToday, sonDuong, trail, flags, notReviewed, backdated, report, key] = await Promise.all(
+        examples.map(get),
+      );
 
       // "Văn Quan's 17 communes in 2024"; "Xã Bình Phúc until 30/6/2025, then Xã Yên Phúc"
       expect(communes.body).toMatchObject({ total: 17, units: expect.arrayContaining([expect.objectContaining({ code: '06253', nameVi: 'Thị trấn Văn Quan' })]) });
       expect(binhPhuc.body.units).toMatchObject([
         { code: '06298', nameVi: 'Xã Bình Phúc', parent: '184', to: '2025-06-30' },
         { code: '06298', nameVi: 'Xã Yên Phúc', parent: '20', from: '2025-07-01' },
+      ]);
+
+      // "Huyện Văn Quan's successors, today's province, the legal basis"
+      expect(succession.body).toMatchObject({
+        code: '184',
+        successors: expect.arrayContaining([expect.objectContaining({ code: '06253', nameVi: 'Xã Văn Quan', kind: 'partial' })]),
+        today: { unit: null, province: '20' },
+        legalBasis: expect.arrayContaining([expect.objectContaining({ number: '202/2025/QH15' })]),
+      });
+      // "by today's provinces (Văn Quan's 2024 money under Lạng Sơn)"
+      expect(byProvinceToday.body).toMatchObject({ units: 'today', rows: [{ group: { province: '20' }, plan: VAN_QUAN_2024_NSTW_PLAN }] });
+      // "Sơn Dương's targets: no review recorded yet, so no baseline"
+      expect(sonDuong.body.units).toMatchObject([
+        {
+          unit: '076',
+          name: 'Huyện Sơn Dương',
+          indicators: [],
+          targets: [
+            { targetId: 'sd-poverty-2021-2025', indicator: 'poverty-rate', value: '3', progress: { status: 'no-baseline' } },
+            { targetId: 'sd-em-poverty-2021-2025', indicator: 'em-poverty-rate', value: '4', progress: { status: 'no-baseline' } },
+            { targetId: 'sd-poverty-2026-2030', comparator: 'more-than', value: '2', progress: { status: 'no-baseline' } },
+          ],
+        },
       ]);
 
       expect(bySubProject.body).toMatchObject({
@@ -141,9 +169,10 @@ describe('the README, as a new user follows it', () => {
 
     it('reconciles the demo as the README prints it', async () => {
       const { body } = await get('/reconciliation');
-      // "Reconciliation of the log up to position 293: 245 stated figures, 229 checks, 206 hold; 21 findings"
-      expect(body).toMatchObject({ position: DEMO_HEAD, assertions: 245, checks: 229, holding: 206 });
-      expect(body.findings.filter((f: { severity: string }) => f.severity === 'error')).toHaveLength(21);
+      // "Reconciliation of the log up to position 298: 247 stated figures, 226 checks, 206 hold; 18 findings … 3 not checked"
+      expect(body).toMatchObject({ position: DEMO_HEAD, assertions: 247, checks: 226, holding: 206, explained: 0 });
+      expect(body.findings.filter((f: { severity: string }) => f.severity === 'error')).toHaveLength(18);
+      expect(body.notChecked).toHaveLength(3);
       expect(body.findings).toContainEqual(
         expect.objectContaining({ kind: 'assertion-mismatch', section: 'A.II.1', stated: '89801000000', ledger: '89465000000', difference: '336000000' }),
       );

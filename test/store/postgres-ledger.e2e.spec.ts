@@ -62,19 +62,20 @@ describeWithPostgres('The ledger on PostgreSQL', () => {
       return { status: res.status, body: (await res.json()) as Record<string, unknown> };
     };
 
+    // npm start loads the three demo journals: 238 + 55 + 5 events.
     it('loads the demo into an empty database and serves the same balances as on SQLite', async () => {
       const onPostgres = await start(await freshConfig('postgres'));
       const onSqlite = await start(await freshConfig('sqlite'));
       expect(onPostgres.store).toBeInstanceOf(PostgresEventStore);
-      expect(await onPostgres.store.headPosition()).toBe(293);
+      expect(await onPostgres.store.headPosition()).toBe(298);
       expect(await onPostgres.store.headPosition()).toBe(await onSqlite.store.headPosition());
-      for (const path of ['/balances?groupBy=district&minPosition=293', '/balances?budgetYear=2024&groupBy=subProject&minPosition=293', '/progress?minPosition=293']) {
+      for (const path of ['/balances?groupBy=district&minPosition=298', '/balances?budgetYear=2024&groupBy=subProject&minPosition=298', '/progress?minPosition=298']) {
         const [pg, lite] = [await get(onPostgres, path), await get(onSqlite, path)];
         expect(pg.status).toBe(200);
         expect(pg.body).toEqual(lite.body);
       }
       const health = await get(onPostgres, '/health');
-      expect(health.body).toMatchObject({ status: 'ok', store: 'postgres', position: 293 });
+      expect(health.body).toMatchObject({ status: 'ok', store: 'postgres', position: 298 });
     });
 
     it('leaves a database that already holds events alone', async () => {
@@ -82,7 +83,7 @@ describeWithPostgres('The ledger on PostgreSQL', () => {
       await (await start(config)).close();
       started.pop();
       const again = await start(config);
-      expect(await again.store.headPosition()).toBe(293);
+      expect(await again.store.headPosition()).toBe(298);
     });
   });
 });

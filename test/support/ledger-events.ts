@@ -7,10 +7,12 @@ import type {
   FundLineKey,
   LegalBasis,
   LedgerEvent,
+  OutputQuantity,
   Quantity,
   RecordedEvent,
   VoucherBasis,
 } from '../../events';
+import { EVENT_SCHEMA_VERSION } from '../../events';
 import { assertionStream } from '../../src/commands/state-figure/figure.state';
 import { activityStream, fundLineStream } from '../../src/fund-line/fund-line.key';
 import type { EventStore, StreamAppend } from '../../src/store/event-store.port';
@@ -93,7 +95,7 @@ function withMeta(e: DomainEvent, meta: Meta): EventToAppend {
 export type Append = ReadonlyArray<{ readonly stream: string; readonly events: readonly EventToAppend[] }>;
 
 const on = (stream: string, e: DomainEvent, meta: Meta): Append => [{ stream, events: [withMeta(e, meta)] }];
-const ev = <E extends LedgerEvent>(type: E['type'], data: E['data']): DomainEvent => ({ type, version: 1, data });
+const ev = <E extends LedgerEvent>(type: E['type'], data: E['data']): DomainEvent => ({ type, version: EVENT_SCHEMA_VERSION[type], data });
 
 export const planAssigned = (key: FundLineKey, amount: string, meta: Meta): Append =>
   on(fundLineStream(key), ev('PlanAssigned', { line: key, amount }), meta);
@@ -154,6 +156,14 @@ export function carriedOver(
   ];
 }
 
+/** Số dư đầu kỳ: money carried into the ledger's first year from a year it does not hold, with its deadline. */
+export const balanceOpened = (key: FundLineKey, openingId: string, amount: string, deadline: string, meta: Meta, activityId?: string): Append =>
+  on(fundLineStream(key), ev('BalanceOpened', { line: key, openingId, amount, deadline, ...(activityId ? { activityId } : {}) }), meta);
+
+/** Chuyển giao hoạt động: the activity passes to a successor unit (its money moves by a FundsTransferredOut/In pair). */
+export const activityTransferred = (activityId: string, transferId: string, fromUnit: string, toUnit: string, meta: Meta): Append =>
+  on(activityStream(activityId), ev('ActivityTransferred', { activityId, transferId, fromUnit, toUnit, reason: 'đơn vị kết thúc hoạt động' }), meta);
+
 export interface ActivitySpec {
   readonly activityId: string;
   readonly kind: string;
@@ -204,9 +214,9 @@ export const activityReclassified = (
 
 export const outputsRecorded = (
   activityId: string,
-  outputs: readonly Quantity[],
+  outputs: readonly OutputQuantity[],
   meta: Meta,
-  options: { beneficiaries?: Readonly<Record<string, number>>; completed?: boolean } = {},
+  options: { beneficiaries?: Readonly<Record<string, number>>; completed?: boolean; corrects?: { reason: string } } = {},
 ): Append =>
   on(
     activityStream(activityId),
@@ -215,6 +225,7 @@ export const outputsRecorded = (
       outputs,
       ...(options.beneficiaries ? { beneficiaries: options.beneficiaries } : {}),
       completed: options.completed ?? false,
+      ...(options.corrects ? { corrects: options.corrects } : {}),
     }),
     meta,
   );
