@@ -377,12 +377,7 @@ export interface RedFlag {
   readonly review: { readonly reviews: number; readonly last: RedFlagReview; readonly newEvidence: boolean } | null;
 }
 
-export interface RedFlagList {
-  readonly position: number;
+export interface RedFlagList extends Paged<RedFlag> {
   readonly asOf: string;
-  readonly page: number;
-  readonly pageSize: number;
-  readonly totalRows: number;
   readonly byRule: Readonly<Record<string, number>>;
-  readonly rows: readonly RedFlag[];
 }

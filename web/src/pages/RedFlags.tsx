@@ -7,7 +7,7 @@ import { FormEvent, useEffect, useState } from 'react';
 import type { CommandResult } from '../api';
 import { CommandOutcomeView, FieldErrors, useCommand } from '../components/command-form';
 import { DateField, DateText, dateTextOf, UnitSelect } from '../components/fields';
-import { BasisText, Columns, Field, LoadState, PageHeader, Pager, ShowButton, TableBox } from '../components/ui';
+import { BasisText, Columns, EventKind, Field, LoadState, PageHeader, Pager, ShowButton, TableBox } from '../components/ui';
 import { formatDate, formatInstant } from '../format';
 import { useI18n } from '../i18n';
 import { href, Link, useQueryState } from '../router';
@@ -181,7 +181,7 @@ function FlagItem({ flag, asOf, canReview, onReviewed }: { flag: RedFlag; asOf: 
 }
 
 function EvidenceRow({ e }: { e: RedFlagEvidence }) {
-  const { t, tk } = useI18n();
+  const { t } = useI18n();
   const { money } = useMoney();
   const amount = e.amount ?? e.figure?.amount ?? null;
   return (
@@ -191,12 +191,7 @@ function EvidenceRow({ e }: { e: RedFlagEvidence }) {
         {e.role === 'context' && <div className="sub">{t('redflags.context')}</div>}
       </td>
       <td data-label={t('common.type')}>
-        {tk('event', e.type)}
-        {e.activityId && (
-          <div className="sub">
-            {t('common.activity')}: {e.activityId}
-          </div>
-        )}
+        <EventKind type={e.type} activityId={e.activityId} />
       </td>
       <td data-label={t('common.effectiveDate')}>{e.effectiveDate ? formatDate(e.effectiveDate) : e.figure ? t('redflags.figureAsOf', { date: formatDate(e.figure.asOf) }) : '—'}</td>
       <td data-label={t('common.amount')} className="num">{amount === null ? '—' : money(amount)}</td>
