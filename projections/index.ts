@@ -6,6 +6,7 @@ import { PROGRESS } from './progress';
 import { RESULTS } from './results';
 import { STATED_FIGURES } from './stated-figures';
 import type { ReadModel } from './read-model';
+import { RED_FLAGS } from './red-flags';
 
 /**
  * What the ledger shows: one folder per read model, each holding the event types it handles, its pure fold
@@ -22,10 +23,11 @@ import type { ReadModel } from './read-model';
  *  decision-trail  decisions and everything each caused   (uses balances, history, progress)
  *  stated-figures  what documents stated (estimates, proposals, targets), by unit, year and measure
  *  results         outcome indicators per unit and year, and progress against targets
+ *  red-flags       patterns inspectors look for, with their evidence and reviews   (uses balances, history, progress, stated-figures)
  *
  * Adding a read model: its folder, and one line below.
  */
-export const READ_MODELS: readonly ReadModel[] = [BALANCES, HISTORY, PROGRESS, ADJUSTMENTS, DECISION_TRAIL, STATED_FIGURES, RESULTS];
+export const READ_MODELS: readonly ReadModel[] = [BALANCES, HISTORY, PROGRESS, ADJUSTMENTS, DECISION_TRAIL, STATED_FIGURES, RESULTS, RED_FLAGS];
 
 /**
  * Bumped when a fold changes what it writes without a table changing shape (table changes are noticed on their

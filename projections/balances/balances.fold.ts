@@ -215,3 +215,18 @@ export function balanceFigures(m: Measures): BalanceFigures {
     disbursementRateOfAllocation: rate(s.disbursed, s.allocated),
   };
 }
+
+/**
+ * How a figure moves with each counter (+1, −1, or absent for 0), read off balanceFigures itself so that the one
+ * definition of plan, funds, unallocated and available serves sums computed in SQL too.
+ */
+export function figureCoefficients(figure: 'plan' | 'funds' | 'unallocated' | 'available'): Partial<Record<Measure, 1 | -1>> {
+  const out: Partial<Record<Measure, 1 | -1>> = {};
+  for (const m of MEASURES) {
+    const v = balanceFigures(addMeasures(ZERO_MEASURES, { [m]: 100n }))[figure];
+    if (v === '1') out[m] = 1;
+    else if (v === '-1') out[m] = -1;
+    else if (v !== '0') throw new Error(`${figure} moves by ${v} with one đồng of ${m}`);
+  }
+  return out;
+}

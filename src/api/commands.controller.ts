@@ -1,10 +1,10 @@
-import { Body, Controller, Headers, HttpCode, Inject, Post, Req, Type, UseGuards, applyDecorators } from '@nestjs/common';
+import { Body, Controller, Headers, HttpCode, Inject, Post, Req, SetMetadata, Type, UseGuards, applyDecorators } from '@nestjs/common';
 import { PARAMTYPES_METADATA } from '@nestjs/common/constants';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiHeader, ApiOperation, ApiParam, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { randomUUID } from 'node:crypto';
 import type { Actor } from '../../events';
-import { ActorGuard } from '../actor/actor.guard';
+import { ActorGuard, COMMAND_ROLES, WRITER_ROLES } from '../actor/actor.guard';
 import type { CommandContext } from '../commands/command';
 import type { CommandResult } from '../commands/command-runner';
 import { COMMANDS } from '../commands/registry';
@@ -19,7 +19,7 @@ type CommandHeaders = Record<string, string | undefined>;
 const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,200}$/;
 
 /** What every command route documents: its summary, route parameters, the actor headers and the answers. */
-function CommandRoute({ route }: RequestCommand): MethodDecorator {
+function CommandRoute({ route, roles }: RequestCommand): MethodDecorator {
   const params = [...route.path.matchAll(/:(\w+)/g)].map((m) => m[1]);
   return applyDecorators(
     Post(route.path),
@@ -32,7 +32,8 @@ function CommandRoute({ route }: RequestCommand): MethodDecorator {
     ApiResponse({ status: 412, description: 'the expected revision does not match' }),
     ApiResponse({ status: 422, description: 'the Idempotency-Key was used for a different command' }),
     ApiHeader({ name: 'X-Actor', required: true, description: 'who records the command' }),
-    ApiHeader({ name: 'X-Role', required: true, description: 'officer | accountant | admin | importer' }),
+    ApiHeader({ name: 'X-Role', required: true, description: (roles ?? WRITER_ROLES).join(' | ') }),
+    ...(roles ? [SetMetadata(COMMAND_ROLES, roles)] : []),
     ApiHeader({ name: 'Idempotency-Key', required: false, description: 'a retried command with the same key returns the first result' }),
     ApiHeader({ name: 'If-Match', required: false, description: "expected revision of the command's primary stream" }),
   );

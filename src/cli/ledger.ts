@@ -5,6 +5,7 @@ import { registerAuditCommands } from '../audit/audit.commands';
 import { registerJournalCommands } from '../journal/journal.commands';
 import { registerProjectionCommands } from '../projections/projections.commands';
 import { registerQueryCommands } from '../projections/queries.commands';
+import { registerRedFlagCommands } from '../projections/red-flags.commands';
 import { registerReportCommands } from '../reports/reports.commands';
 import { registerServeCommand } from './serve.command';
 
@@ -21,6 +22,7 @@ export function buildProgram(): Command {
   registerJournalCommands(program);
   registerProjectionCommands(program);
   registerQueryCommands(program);
+  registerRedFlagCommands(program);
   registerReportCommands(program);
   return program;
 }

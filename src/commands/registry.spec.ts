@@ -1,17 +1,17 @@
 import { ENTRY_KINDS } from '../journal/journal.compile';
 import { COMMANDS } from './registry';
-import { isRequestCommand } from './slice';
+import { hasJournalForm, isRequestCommand } from './slice';
 
 describe('the command registry', () => {
   it('names each command, route and journal kind once', () => {
     const unique = (values: readonly string[]) => expect(new Set(values).size).toBe(values.length);
     unique(COMMANDS.map((c) => c.name));
-    unique(COMMANDS.map((c) => c.journal.kind));
+    unique(COMMANDS.filter(hasJournalForm).map((c) => c.journal.kind));
     unique(COMMANDS.filter(isRequestCommand).map((c) => c.route.path));
   });
 
   it("gives the journal its entry kinds in the registry's order, as journal files already write them", () => {
-    expect(ENTRY_KINDS).toEqual(COMMANDS.map((c) => c.journal.kind));
+    expect(ENTRY_KINDS).toEqual(COMMANDS.filter(hasJournalForm).map((c) => c.journal.kind));
     expect(ENTRY_KINDS).toEqual([
       'plan',
       'activity',
@@ -35,5 +35,20 @@ describe('the command registry', () => {
 
   it('keeps the stated figure journal-only: every other command has a route', () => {
     expect(COMMANDS.filter((c) => !isRequestCommand(c)).map((c) => c.name)).toEqual(['StateFigure']);
+  });
+
+  it('keeps out of journals the commands that look up the read models before deciding (a journal is decided without them)', () => {
+    const preparing = COMMANDS.filter(isRequestCommand).filter((c) => c.prepare !== undefined);
+    expect(preparing.map((c) => c.name)).toEqual(['ReviewRedFlag']);
+    expect(preparing.filter(hasJournalForm)).toEqual([]);
+  });
+
+  it('lets the inspectors and auditors record their reviews of red flags, and only the writer roles record money', () => {
+    expect(COMMANDS.filter(isRequestCommand).map((c) => [c.name, c.roles ?? 'writers'])).toEqual([
+      ...COMMANDS.filter(isRequestCommand)
+        .filter((c) => c.name !== 'ReviewRedFlag')
+        .map((c) => [c.name, 'writers']),
+      ['ReviewRedFlag', ['inspector', 'auditor']],
+    ]);
   });
 });

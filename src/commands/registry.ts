@@ -16,6 +16,7 @@ import { transferToSuccessorCommand } from './transfer-to-successor/transfer-to-
 import { recordStageCommand } from './record-stage/record-stage.slice';
 import { recordOutcomeCommand } from './record-outcome/record-outcome.slice';
 import { setOutcomeTargetCommand } from './set-outcome-target/set-outcome-target.slice';
+import { reviewRedFlagCommand } from './review-red-flag/review-red-flag.slice';
 
 /**
  * Every command of the ledger, one line each. The HTTP routes (src/api/commands.controller.ts), the CQRS
@@ -40,4 +41,5 @@ export const COMMANDS: readonly CommandSlice[] = [
   recordStageCommand,
   recordOutcomeCommand,
   setOutcomeTargetCommand,
+  reviewRedFlagCommand,
 ];

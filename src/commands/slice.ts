@@ -1,5 +1,6 @@
 import type { FigureDocument } from '../../events';
 import type { Catalogue } from '../catalogue/catalogue';
+import type { ReadModelQueries } from '../projections/read-model-queries';
 import type { Decision, DecisionSpec } from './decision-spec';
 
 /**
@@ -30,12 +31,30 @@ export interface RequestCommand<D extends object = object, I = unknown> {
   toInput(dto: D, edge: Edge): I;
   /** What it loads and how it decides. */
   spec(input: I, catalogue: Catalogue): Decision;
-  readonly journal: {
+  /**
+   * Who may record it (X-Role): by default the roles that record money (WRITER_ROLES of the actor guard). A
+   * command of the read side's own (an inspector's review) names its roles.
+   */
+  readonly roles?: readonly string[];
+  /**
+   * What the edge looks up before the decider runs, so that the decider stays pure: the input completed with what
+   * the read models say now (a red flag as listed) and the clock.
+   */
+  prepare?(input: I, lookups: CommandLookups): I | Promise<I>;
+  /** Its journal-entry form; a command without one is recorded over HTTP only. */
+  readonly journal?: {
     /** The entry's key in a journal: `- id: plan-da5` / `  plan: {...}`. */
     readonly kind: string;
     /** A journal body (Vietnamese amounts, named decisions and vouchers) → the request body and route parameters. */
     toRequest(body: JournalBody, j: JournalReader): JournalRequest;
   };
+}
+
+/** What `prepare` may read at the edge: the read models as they are now (null when the ledger runs without them), and the time of recording. */
+export interface CommandLookups {
+  readonly readModels: ReadModelQueries | null;
+  /** Transaction time of the command (ISO instant): the same `now` its events are recorded at. */
+  readonly now: string;
 }
 
 /** A command only a journal gives: what a document states (a figure). It has no HTTP route. */
@@ -52,6 +71,9 @@ export interface JournalCommand<I = unknown> {
 export type CommandSlice = RequestCommand | JournalCommand;
 
 export const isRequestCommand = (slice: CommandSlice): slice is RequestCommand => 'route' in slice;
+
+/** The slices a journal can hold, by their entry kind. */
+export const hasJournalForm = (slice: CommandSlice): slice is CommandSlice & { journal: NonNullable<RequestCommand['journal']> } => slice.journal !== undefined;
 
 /** The slice's decision on an input, named after the command. */
 export function specOf<I>(slice: { name: string; spec(input: I, catalogue: Catalogue): Decision }, input: I, catalogue: Catalogue): DecisionSpec {

@@ -6,6 +6,7 @@ import {
   type JournalDocument,
   type JournalReader,
   isMapping as isObj,
+  hasJournalForm,
   isRequestCommand,
   specOf,
   withoutUndefined,
@@ -45,7 +46,7 @@ export interface CompiledJournal {
 }
 
 /** Entry kinds, one per command of the registry (src/commands/registry.ts), in its order. */
-const SLICE_OF_KIND = new Map<string, CommandSlice>(COMMANDS.map((c) => [c.journal.kind, c]));
+const SLICE_OF_KIND = new Map<string, CommandSlice>(COMMANDS.filter(hasJournalForm).map((c) => [c.journal.kind, c]));
 export const ENTRY_KINDS: readonly string[] = [...SLICE_OF_KIND.keys()];
 
 const HEADER_KEYS = ['journal', 'id', 'title', 'description', 'defaults', 'documents', 'decisions', 'vouchers', 'entries'];
@@ -501,7 +502,8 @@ function compileBody(slice: CommandSlice, body: Obj, j: EntryReader, catalogue: 
     const compiled = slice.journal.toInput(body, j);
     return compiled ? { spec: specOf(slice, compiled.input, catalogue), ...(compiled.figure ? { figure: compiled.figure } : {}) } : null;
   }
-  const request = slice.journal.toRequest(body, j);
+  // Only slices with a journal form are entry kinds (SLICE_OF_KIND).
+  const request = (slice.journal as NonNullable<typeof slice.journal>).toRequest(body, j);
   const d = dto(slice.dto, request.body, p);
   if (!d || !p.empty) return null;
   const params = (request.params ?? {}) as Readonly<Record<string, string>>;

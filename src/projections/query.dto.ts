@@ -3,6 +3,7 @@ import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsString, Max, Min, MinLength, registerDecorator, ValidationOptions } from 'class-validator';
 import { ADJUSTMENT_KINDS, AdjustmentKind } from '../../projections/adjustments/adjustments.fold';
+import { RULE_CODES, RuleCode } from '../../projections/red-flags/rules';
 import { IsCalendarDate, calendarDateProblem } from '../shared/validation/validators';
 import { GROUP_DIMENSIONS, GroupDimension, MAX_PAGE_SIZE } from './read-model-queries';
 
@@ -259,7 +260,8 @@ export class TrailQueryDto extends DecisionQuery {
   date?: string;
 }
 
-export class AdjustmentsQueryDto extends PagingQuery {
+/** A period of effective dates and a unit subtree: what inspectors filter adjustments and red flags by. */
+abstract class PeriodAndUnitQuery extends PagingQuery {
   @ApiPropertyOptional({ description: 'Effective on or after (YYYY-MM-DD)', example: '2024-01-01' })
   @IsOptional()
   @IsCalendarDate()
@@ -275,7 +277,9 @@ export class AdjustmentsQueryDto extends PagingQuery {
   @IsString()
   @MinLength(1)
   unit?: string;
+}
 
+export class AdjustmentsQueryDto extends PeriodAndUnitQuery {
   @ApiPropertyOptional({ description: 'Project or sub-project: changes on it or moving money to or from it' })
   @IsOptional()
   @IsString()
@@ -301,4 +305,42 @@ export class ResultsQueryDto extends AsOfQuery {
   @IsString()
   @MinLength(1)
   programme?: string;
+}
+
+/** "true" / "false" as sent in a query string; anything else stays as sent so the validator names it. */
+const toBoolean = ({ value }: { value: unknown }) => (value === 'true' ? true : value === 'false' ? false : value);
+
+/** The day the red flags that depend on time are evaluated for. */
+const RedFlagsAsOf = () =>
+  applyDecorators(
+    ApiPropertyOptional({
+      description:
+        'The day the rules that depend on time are evaluated for (carried-over money still unspent after its deadline). Default: today in Vietnam.',
+      example: '2025-01-31',
+    }),
+    IsOptional(),
+    IsCalendarDate(),
+  );
+
+export class RedFlagQueryDto extends FreshnessQuery {
+  @RedFlagsAsOf()
+  asOf?: string;
+}
+
+/** from / to: the flags whose evidence takes effect (in part) in the period. */
+export class RedFlagsQueryDto extends PeriodAndUnitQuery {
+  @ApiPropertyOptional({ description: `Rules, comma-separated: ${RULE_CODES.join(', ')}`, type: String })
+  @IsOptional()
+  @Transform(toList)
+  @IsIn(RULE_CODES, { each: true, message: `rule must list rules among: ${RULE_CODES.join(', ')}` })
+  rule?: RuleCode[];
+
+  @ApiPropertyOptional({ description: 'true: only flags an inspector has reviewed; false: only those not yet reviewed', enum: ['true', 'false'] })
+  @IsOptional()
+  @Transform(toBoolean)
+  @IsIn([true, false], { message: 'reviewed must be true or false' })
+  reviewed?: boolean;
+
+  @RedFlagsAsOf()
+  asOf?: string;
 }

@@ -9,10 +9,13 @@ import {
   FreshnessQuery,
   HistoryQueryDto,
   ProgressQueryDto,
+  RedFlagQueryDto,
+  RedFlagsQueryDto,
   ResultsQueryDto,
   TrailQueryDto,
 } from './query.dto';
-import { ReadModelQueries } from './read-model-queries';
+import { vietnamDate } from '../../projections/red-flags/red-flags.fold';
+import { ReadModelQueries, UnitScope } from './read-model-queries';
 
 /** How long a request with minPosition waits for the read model to catch up before answering 503. */
 export const FRESHNESS_WAIT_MS = 2000;
@@ -41,6 +44,15 @@ export class ReadModelFreshness {
 }
 
 const FRESH = 'Every answer carries `position`: the global log position the read model reflects.';
+
+/** Today in Vietnam: the default day the red flags that depend on time are evaluated for. */
+const today = () => vietnamDate(new Date().toISOString());
+
+/**
+ * The unit subtrees the caller may see of the red flags. Every caller sees every unit until roles are scoped to
+ * units; the authenticated principal's scope goes here, and the queries apply it to every flag they list or show.
+ */
+const CALLER_SCOPE: UnitScope = null;
 
 @ApiTags('read models')
 @ApiServiceUnavailableResponse({ description: 'minPosition was not reached within 2 s, or the read models are not built yet' })
@@ -120,6 +132,30 @@ export class ReadModelsController {
   async adjustments(@Query() q: AdjustmentsQueryDto) {
     await this.freshness.require(q.minPosition);
     return this.queries.adjustments(q);
+  }
+
+  @Get('red-flags')
+  @ApiOperation({
+    summary: 'Cờ đỏ: red flags for inspectors, filtered by unit (and everything under it), period, rule and whether reviewed',
+    description: `Each flag: its rule, its evidence events (with the decision or voucher behind each, linking to /decisions/trail and the line's history), the unit, the period and the amount involved, and its reviews. "byRule" counts the flags of each rule under the same filters. Carried-over money unspent after its deadline is evaluated as of "asOf" (default today). The rules and thresholds: GET /red-flags/rules. ${FRESH}`,
+  })
+  async redFlags(@Query() q: RedFlagsQueryDto) {
+    await this.freshness.require(q.minPosition);
+    return this.queries.redFlags({ ...q, asOf: q.asOf ?? today() }, CALLER_SCOPE);
+  }
+
+  @Get('red-flags/rules')
+  @ApiOperation({ summary: 'The red-flag rules: titles and descriptions in Vietnamese and English, with their thresholds' })
+  redFlagRules() {
+    return this.queries.redFlagRules();
+  }
+
+  @Get('red-flags/:id')
+  @ApiOperation({ summary: 'One red flag with all its evidence and every review', description: FRESH })
+  @ApiParam({ name: 'id', example: 'duplicate-voucher-3f2a9c1b7d4e' })
+  async redFlag(@Param('id') id: string, @Query() q: RedFlagQueryDto) {
+    await this.freshness.require(q.minPosition);
+    return this.queries.redFlag(id, q.asOf ?? today(), CALLER_SCOPE);
   }
 
   @Get('read-models/status')

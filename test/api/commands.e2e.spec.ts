@@ -260,7 +260,10 @@ describe('commands over HTTP', () => {
   describe('the routes derived from the command registry', () => {
     it.each(ROUTED.map((c) => [c.name, c] as const))('%s validates its body with its own DTO, storing nothing', async (_name, command) => {
       const before = ledger.logDigest();
-      const res = await ledger.post(`/commands/${command.route.path.replace(':activityId', ACTIVITY.activityId)}`, { amout: '1' });
+      // Each route as a role that may record it: a writer, or the inspector of a red flag's review.
+      const headers = command.roles ? { 'x-actor': 'thanh-tra-hoa', 'x-role': command.roles[0] } : OFFICER;
+      const path = command.route.path.replace(':activityId', ACTIVITY.activityId).replace(':flagId', 'duplicate-voucher-0123456789abcdef');
+      const res = await ledger.post(`/commands/${path}`, { amout: '1' }, headers);
       expect(res.status).toBe(400);
       expect(res.body.error).toBe('INVALID_COMMAND');
       expect(res.body.problems).toContainEqual({ field: 'amout', problem: 'property amout should not exist' });

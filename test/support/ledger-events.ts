@@ -57,6 +57,8 @@ export interface Meta {
   readonly basis: LegalBasis;
   readonly actor?: Actor;
   readonly command?: string;
+  /** Default: the event's own id (each event its own recording). Events of one command or import share one. */
+  readonly correlationId?: string;
 }
 
 export const OFFICER: Actor = { id: 'can-bo-ldtbxh', role: 'district-officer' };
@@ -82,7 +84,7 @@ function withMeta(e: DomainEvent, meta: Meta): EventToAppend {
       recordedAt: meta.recordedAt ?? `${effectiveDate}T02:00:00.000Z`,
       effectiveDate,
       legalBasis: meta.basis,
-      correlationId: id,
+      correlationId: meta.correlationId ?? id,
       causationId: id,
       command: meta.command ?? e.type,
     },
@@ -138,14 +140,29 @@ export function fundsMoved(
   ];
 }
 
-export function carriedOver(from: FundLineKey, to: FundLineKey, carryOverId: string, amount: string, meta: Meta, activityId?: string): Append {
-  const deadline = `${to.budgetYear}-12-31`;
+export function carriedOver(
+  from: FundLineKey,
+  to: FundLineKey,
+  carryOverId: string,
+  amount: string,
+  meta: Meta,
+  activityId?: string,
+  deadline = `${to.budgetYear}-12-31`,
+): Append {
   const a = activityId ? { activityId } : {};
   return [
     { stream: fundLineStream(from), events: [withMeta(ev('CarriedOver', { line: from, carryOverId, amount, toLine: to, deadline, ...a }), meta)] },
     { stream: fundLineStream(to), events: [withMeta(ev('CarriedIn', { line: to, carryOverId, amount, fromLine: from, deadline, ...a }), meta)] },
   ];
 }
+
+/** Số dư đầu kỳ: money carried into the ledger's first year from a year it does not hold, with its deadline. */
+export const balanceOpened = (key: FundLineKey, openingId: string, amount: string, deadline: string, meta: Meta, activityId?: string): Append =>
+  on(fundLineStream(key), ev('BalanceOpened', { line: key, openingId, amount, deadline, ...(activityId ? { activityId } : {}) }), meta);
+
+/** Chuyển giao hoạt động: the activity passes to a successor unit (its money moves by a FundsTransferredOut/In pair). */
+export const activityTransferred = (activityId: string, transferId: string, fromUnit: string, toUnit: string, meta: Meta): Append =>
+  on(activityStream(activityId), ev('ActivityTransferred', { activityId, transferId, fromUnit, toUnit, reason: 'đơn vị kết thúc hoạt động' }), meta);
 
 export interface ActivitySpec {
   readonly activityId: string;
@@ -222,6 +239,10 @@ export const figureStated = (
   const document = figure.document ?? { id: 'VQ-KH-GNBV-2025', title: 'Kế hoạch năm 2025 (kết quả 6 tháng đầu năm 2024)' };
   return on(assertionStream(scope.unit, document.id), ev('FigureStated', { ...figure, scope, document }), meta);
 };
+
+/** An inspector's review of a red flag. */
+export const redFlagReviewed = (flagId: string, rule: string, note: string, meta: Meta, seen = { evidenceCount: 1, lastEvidencePosition: 0 }): Append =>
+  on(`redflag-${flagId}`, ev('RedFlagReviewed', { flagId, rule, note, ...seen }), meta);
 
 /** Appends each group atomically, in order; returns the position of the last event. */
 export async function appendAll(store: EventStore, ...appends: Append[]): Promise<number> {
