@@ -32,6 +32,18 @@ export const HISTORY_TABLES = new Tables(
 )`,
       key: 'position',
     },
+    // Every MARK_EVERY-th entry of a line, with the line's counters after it: a page of a long history starts from the
+    // mark before it and reads at most MARK_EVERY - 1 entries' changes, never the whole line before it.
+    history_marks: {
+      columns: `(
+  line_id   INTEGER NOT NULL,
+  seq       INTEGER NOT NULL,
+  position  INTEGER NOT NULL,
+  ${MEASURE_COLUMNS.map((c) => `${c} INTEGER NOT NULL`).join(',\n  ')},
+  PRIMARY KEY (line_id, seq)
+) WITHOUT ROWID`,
+      key: 'line_id, seq',
+    },
   },
   [
     // Covering: a line's history, its balance up to a position, and its balance as of a date are read from the index alone.
@@ -40,6 +52,9 @@ export const HISTORY_TABLES = new Tables(
     { table: 'entries', name: 'activity', definition: '(activity_id, position, eff, rec, m1, d1, m2, d2) WHERE activity_id IS NOT NULL' },
   ],
 );
+
+/** A line's history keeps a mark (its counters after the entry) every this many entries. */
+export const MARK_EVERY = 256;
 
 /** An event's change as the entries' (m1, d1, m2, d2) columns. */
 export function deltaColumns(delta: MeasureDelta): [number | null, bigint | null, number | null, bigint | null] {
