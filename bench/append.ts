@@ -1,14 +1,17 @@
 /**
- * npm run bench:append [-- --events 100000 --seconds 10] [--store postgres]
+ * npm run bench:append [-- --events 100000 --seconds 10 --peer-events 5000] [--store postgres]
  * Prints, in one run: raw inserts of the same rows (the ceiling), store-level batched appends through the
  * adapter, and end-to-end HTTP commands with 1 and 16 concurrent clients on the durable store: SQLite (WAL,
  * synchronous=FULL), and with `--store postgres` PostgreSQL beside it (DATABASE_URL; a scratch database is
- * created on that server and dropped afterwards). Figures only; nothing here asserts a time.
+ * created on that server and dropped afterwards). Then a peer: the same events appended one at a time through this
+ * ledger's SQLite store and through Emmett's (`@event-driven-io/emmett-sqlite`, a devDependency used only here),
+ * both figures and their ratio (`--peer-events`, default 5 000). Figures only; nothing here asserts a time.
  */
 import Database from 'better-sqlite3';
-import { fork } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { getSQLiteEventStore } from '@event-driven-io/emmett-sqlite';
+import { STREAM_DOES_NOT_EXIST } from '@event-driven-io/emmett';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
@@ -18,7 +21,7 @@ import { PostgresEventStore } from '../src/store/postgres/postgres-event-store';
 import { runStatement, withDatabase } from '../src/store/postgres/connection';
 import { schemaSql } from '../src/store/postgres/postgres-schema';
 import { SqliteEventStore, SQLITE_SCHEMA } from '../src/store/sqlite/sqlite-event-store';
-import { fmt, jsonClient, percentile } from './support';
+import { fmt, jsonClient, percentile, startServer } from './support';
 
 const option = (name: string) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -28,6 +31,8 @@ const arg = (name: string, fallback: number) => Number(option(name) ?? fallback)
 const EVENTS = arg('events', 100_000);
 const BATCH = arg('batch', 100);
 const SECONDS = arg('seconds', 10);
+/** Events appended one at a time through our store and through the peer (Emmett's store is slow enough that all of EVENTS would take minutes). */
+const PEER_EVENTS = arg('peer-events', 5_000);
 const STORES = option('store') === 'postgres' ? (['sqlite', 'postgres'] as const) : (['sqlite'] as const);
 const dir = mkdtempSync(join(tmpdir(), 'ledger-bench-'));
 
@@ -101,6 +106,63 @@ async function rawPostgres(url: string, events: EventToAppend[]): Promise<number
   return events.length / seconds;
 }
 
+/**
+ * One append at a time, each event its own new stream, each append its own transaction: the only way Emmett's SQLite
+ * store can be driven (it opens a connection per call and keeps it in one shared variable, so concurrent calls would
+ * close each other's connection). Our store is driven the same way here, for the ratio.
+ */
+async function oneAtATime(append: (stream: string, e: EventToAppend) => Promise<unknown>, events: EventToAppend[]): Promise<number> {
+  const t0 = process.hrtime.bigint();
+  for (let i = 0; i < events.length; i++) await append(`stream-${i}`, events[i]);
+  return events.length / (Number(process.hrtime.bigint() - t0) / 1e9);
+}
+
+interface PeerFigures {
+  readonly ours: number;
+  readonly emmett: number;
+  readonly version: string;
+  /** Emmett appends that failed with SQLITE_BUSY at COMMIT and were retried. */
+  readonly busy: number;
+}
+
+/** The same events through our SQLite store and through Emmett's (`@event-driven-io/emmett-sqlite`, WAL, SQLite's default synchronous=FULL). */
+async function peerFigures(events: EventToAppend[]): Promise<PeerFigures> {
+  const ours = new SqliteEventStore({ file: join(dir, 'peer-ours.db') });
+  const oursRate = await oneAtATime((stream, e) => ours.append([{ stream, expectedRevision: 'no_stream', events: [e] }]), freshIds(events));
+  await ours.close();
+  const emmett = getSQLiteEventStore({ fileName: join(dir, 'peer-emmett.db') });
+  // Now and then Emmett's COMMIT fails with SQLITE_BUSY ("cannot commit transaction - SQL statements in progress": the
+  // INSERT ... RETURNING read with node-sqlite3's db.get is finalized after the COMMIT is issued). The append is rolled
+  // back, so it is retried, as an application would; the failures are counted. Emmett logs each with console.log.
+  let busy = 0;
+  const log = console.log;
+  console.log = () => undefined;
+  let emmettRate: number;
+  try {
+    emmettRate = await oneAtATime(async (stream, e) => {
+      for (let attempt = 1; ; attempt++) {
+        try {
+          return await emmett.appendToStream(stream, [{ type: e.type, data: e.data as unknown as Record<string, unknown>, metadata: { ...e.metadata } }], {
+            expectedStreamVersion: STREAM_DOES_NOT_EXIST,
+          });
+        } catch (error) {
+          if ((error as { code?: string }).code !== 'SQLITE_BUSY' || attempt === 5) throw error;
+          busy++;
+        }
+      }
+    }, events);
+  } finally {
+    console.log = log;
+  }
+  const emmettDb = new Database(join(dir, 'peer-emmett.db'), { readonly: true });
+  const stored = emmettDb.prepare('SELECT count(*) FROM emt_messages').pluck().get() as number;
+  emmettDb.close();
+  if (stored !== events.length) throw new Error(`Emmett's store holds ${stored} events, not ${events.length}`);
+  const packageFile = join(require.resolve('@event-driven-io/emmett-sqlite'), '..', '..', 'package.json');
+  const { version } = JSON.parse(readFileSync(packageFile, 'utf8')) as { version: string };
+  return { ours: oursRate, emmett: emmettRate, version, busy };
+}
+
 async function storeLevel(store: EventStore, events: EventToAppend[]): Promise<number> {
   const t0 = process.hrtime.bigint();
   for (let i = 0; i < events.length; i += BATCH) {
@@ -129,23 +191,6 @@ const KIND: Record<string, string> = {
   'DA6.TDA1': 'information-dissemination',
   'DA7.TDA2': 'monitoring-evaluation',
 };
-
-async function startServer(env: Record<string, string>): Promise<{ url: string; stop: () => void }> {
-  const child = fork(join(__dirname, '..', 'src', 'main.js'), [], {
-    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', LEDGER_DEMO: '0', ...env },
-    stdio: ['ignore', 'pipe', 'inherit', 'ipc'],
-  });
-  const url = await new Promise<string>((resolve, reject) => {
-    let out = '';
-    child.stdout!.on('data', (c: Buffer) => {
-      out += c.toString();
-      const m = /listening on (http:\/\/[\d.]+:\d+)/.exec(out);
-      if (m) resolve(m[1]);
-    });
-    child.on('exit', (code) => reject(new Error(`server exited with ${code}: ${out}`)));
-  });
-  return { url, stop: () => child.kill('SIGTERM') };
-}
 
 interface Target {
   line: typeof LINE;
@@ -264,7 +309,13 @@ async function main() {
   const cell = Math.max(...columns.map((c) => c.label.length), ...rows.flatMap(([, f]) => columns.map((c) => f(c).length))) + 3;
   console.log(''.padEnd(width) + columns.map((c) => c.label.padEnd(cell)).join(''));
   for (const [name, f] of rows) console.log(name.padEnd(width) + columns.map((c) => f(c).padEnd(cell)).join(''));
-  console.log('targets: store-level ≥ 50 % of raw; HTTP ≥ 2,000 commands/s with 16 clients, p99 ≤ 50 ms');
+  console.log('targets: store-level ≥ 50 % of raw; HTTP ≥ 2,500 commands/s with 16 clients, p99 ≤ 50 ms');
+
+  const peer = await peerFigures(events.slice(0, PEER_EVENTS));
+  console.log(`\npeer, same ${fmt(PEER_EVENTS)} events, one append at a time (each a new stream, its own transaction), SQLite WAL, synchronous=FULL:`);
+  console.log(`${'this ledger (SqliteEventStore)'.padEnd(width)}${fmt(peer.ours)} events/s`);
+  console.log(`${`Emmett ${peer.version} (emmett-sqlite)`.padEnd(width)}${fmt(peer.emmett)} events/s (${peer.busy} appends failed with SQLITE_BUSY at COMMIT, retried)`);
+  console.log(`${'ratio, this ledger / Emmett'.padEnd(width)}${fmt(peer.ours / peer.emmett, 2)} ×`);
   rmSync(dir, { recursive: true, force: true });
 }
 

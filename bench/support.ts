@@ -1,4 +1,6 @@
+import { fork } from 'node:child_process';
 import { request, Agent } from 'node:http';
+import { join } from 'node:path';
 
 /** Percentile of sorted latencies in ms. */
 export function percentile(sorted: readonly number[], p: number): number {
@@ -35,6 +37,35 @@ export function jsonClient(baseUrl: string, sockets: number) {
         req.end(payload);
       });
     },
+    get(path: string, headers: Record<string, string> = {}): Promise<{ status: number; body: string }> {
+      return new Promise((resolve, reject) => {
+        const req = request({ agent, host: url.hostname, port: url.port, path, method: 'GET', headers }, (res) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (c: Buffer) => chunks.push(c));
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString() }));
+        });
+        req.on('error', reject);
+        req.end();
+      });
+    },
     close: () => agent.destroy(),
   };
+}
+
+/** Starts the built server (dist/src/main.js, as `npm start` runs it) on a free port with these settings. */
+export async function startServer(env: Record<string, string>): Promise<{ url: string; stop: () => void }> {
+  const child = fork(join(__dirname, '..', 'src', 'main.js'), [], {
+    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', LEDGER_DEMO: '0', ...env },
+    stdio: ['ignore', 'pipe', 'inherit', 'ipc'],
+  });
+  const url = await new Promise<string>((resolve, reject) => {
+    let out = '';
+    child.stdout!.on('data', (c: Buffer) => {
+      out += c.toString();
+      const m = /listening on (http:\/\/[\d.]+:\d+)/.exec(out);
+      if (m) resolve(m[1]);
+    });
+    child.on('exit', (code) => reject(new Error(`server exited with ${code}: ${out}`)));
+  });
+  return { url, stop: () => child.kill('SIGTERM') };
 }
