@@ -1,5 +1,6 @@
 import { Controller, Get, Post, Query } from '@nestjs/common';
 import { ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { Needs, Public } from '../identity/auth.guard';
 import { InvalidRequest } from '../shared/errors';
 import { AuditNotFound } from './audit';
 import { AuditService } from './audit.service';
@@ -11,6 +12,7 @@ export class AuditController {
   constructor(private readonly audit: AuditService) {}
 
   @Get('public-key')
+  @Public()
   @ApiOperation({ summary: 'The Ed25519 public key that signs tree heads and audit bundles (raw base64, PEM, fingerprint)' })
   publicKey() {
     return this.audit.get().publicKey();
@@ -36,6 +38,7 @@ export class AuditController {
   }
 
   @Post('tree-heads')
+  @Needs('sign-tree-head')
   @ApiOperation({ summary: 'Sign a tree head over the log as it is now' })
   produceTreeHead() {
     return this.audit.get().produceTreeHead();

@@ -10,6 +10,7 @@ import { adjustCommand } from './adjust/adjust.slice';
 import { reclassifyActivityCommand } from './reclassify-activity/reclassify-activity.slice';
 import { recordOutputsCommand } from './record-outputs/record-outputs.slice';
 import { stateFigureCommand } from './state-figure/state-figure.slice';
+import { USER_COMMANDS } from './users/users.slice';
 
 /**
  * Every command of the ledger, one line each. The HTTP routes (src/api/commands.controller.ts), the CQRS
@@ -28,4 +29,5 @@ export const COMMANDS: readonly CommandSlice[] = [
   reclassifyActivityCommand,
   recordOutputsCommand,
   stateFigureCommand,
+  ...USER_COMMANDS,
 ];

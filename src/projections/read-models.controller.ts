@@ -1,5 +1,6 @@
 import { Controller, Get, Inject, Injectable, Param, Query } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiParam, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
+import { Needs } from '../identity/auth.guard';
 import { EVENT_STORE, EventStore } from '../store/event-store.port';
 import { ProjectionRunner } from './projection-runner';
 import {
@@ -112,6 +113,7 @@ export class ReadModelsController {
   }
 
   @Get('read-models/status')
+  @Needs('signed-in')
   @ApiOperation({
     summary: 'How fresh the read models are: their position and generation, the head of the log, and the last failed batch if any',
     description: FRESH,

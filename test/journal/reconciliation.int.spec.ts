@@ -8,7 +8,7 @@ const DOC = 'document: BC-6T, section: A.IV.5';
 async function reconcileWith(figures: string, filter: ReconcileFilter = {}, extraMoney = ''): Promise<ReconciliationReport> {
   const t = openStore();
   try {
-    const outcome = await t.importer.importText(journal(DA5_MONEY + extraMoney + figures), { actor: IMPORTER, now: NOW });
+    const outcome = await t.importer.importText(journal(DA5_MONEY + extraMoney + figures), { principal: IMPORTER, now: NOW });
     if (outcome.status !== 'imported') throw new Error(JSON.stringify(outcome, null, 2));
     return await reconcileStore(t.store, catalogue, filter);
   } finally {
