@@ -118,7 +118,7 @@ async function loadDemo(config: LedgerConfig, store: EventStore, print: boolean)
       logger.log('demo users, one per role, for the whole country; their passwords are shown this once (sign in: POST /auth/login or the web app):');
       for (const u of users) logger.log(`  ${u.userId.padEnd(16)} ${u.password}`);
     }
-    await loadDemoData(store, { principal: await principalOfUser(store, 'demo-importer'), catalogue, log: (line) => logger.log(line) });
+    await loadDemoData(store, { principal: await principalOfUser(store, 'demo-importer'), catalogue, onlyIfEmpty: false, log: (line) => logger.log(line) });
     return users;
   } finally {
     credentials.close();

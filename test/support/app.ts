@@ -74,7 +74,7 @@ export const VIEWER = { [MARKER]: 'viewer' };
 /** The default reader of `ledger.get`. */
 export const READER = VIEWER;
 
-/** The harness's whole-country users, by role: the ids events record. */
+/** The harness's whole-country users, by role, on a ledger without the demo (with it: demo-<role>): the ids events record. */
 export const TEST_USERS: Readonly<Record<Role, string>> = {
   officer: 'can-bo-lan',
   accountant: 'ke-toan-hoa',
@@ -107,9 +107,14 @@ export async function startTestLedger(options: TestLedgerOptions = {}): Promise<
   const store = ledger.store;
   const catalogue = Catalogue.load(config.catalogueDir);
   const auth = ledger.app.get(AuthService);
-  // A user per role for the whole country, without password (sign-in has its own tests): sessions are minted directly.
+  // A user per role for the whole country: the demo's own (demo-officer...) on the demo, as npm start made them; else
+  // TEST_USERS, without password (sign-in has its own tests). Their sessions are minted directly.
   const users = new Map<string, string>();
   for (const role of ROLES) {
+    if (ledger.demoUsers) {
+      users.set(`${role}@${COUNTRY}`, `demo-${role}`);
+      continue;
+    }
     const userId = TEST_USERS[role];
     await addAccountWithoutPassword(store, catalogue, { userId, displayName: `Test ${role}`, grants: [{ role, scope: COUNTRY }] });
     users.set(`${role}@${COUNTRY}`, userId);
