@@ -8,7 +8,7 @@ import { HISTORY_TABLES, deltaFromRow, sumDeltasSql } from '../history/history.t
 import type { QueryHost, ReadTx } from '../read-model';
 import { centsToMoney } from '../shared/cents';
 import { intToDate } from '../shared/context';
-import { TreeFilters, UnitLevel } from '../shared/filters';
+import { ReadScope, TreeFilters, UnitLevel } from '../shared/filters';
 import { Slice, TimeSlice, sliceOf } from '../shared/query';
 import { Row, Where, big, num, str } from '../shared/sql';
 import {
@@ -65,7 +65,7 @@ export class ProgressQueries {
     this.filters = new TreeFilters(host.catalogue);
   }
 
-  progress(q: TimeSlice & { readonly programme?: string; readonly component?: string; readonly unit?: string }) {
+  progress(q: TimeSlice & { readonly programme?: string; readonly component?: string; readonly unit?: string; readonly scope?: ReadScope }) {
     const components = q.component !== undefined ? this.filters.componentSet(q.component) : null;
     const level = q.unit !== undefined ? this.filters.unitLevel(q.unit) : null;
     const slice = sliceOf(q);
@@ -74,7 +74,7 @@ export class ProgressQueries {
       const t = { ...BALANCE_TABLES.in(tx.schema), ...HISTORY_TABLES.in(tx.schema), ...PROGRESS_TABLES.in(tx.schema) };
       const componentColumn = dimensionColumn('component');
       // Money of the components' lines.
-      const lw = this.balances.where({ programme: q.programme, unit: q.unit }, slice ? 'l' : '');
+      const lw = this.balances.where({ programme: q.programme, unit: q.unit, scope: q.scope }, slice ? 'l' : '');
       const compIn = components ? `${slice ? 'l.' : ''}${componentColumn} IN (SELECT value FROM json_each(?))` : null;
       const moneyWhere = [...lw.sql, ...(compIn ? [compIn] : [])];
       const moneyParams = [...lw.params, ...(components ? [JSON.stringify(components)] : [])];
@@ -88,7 +88,7 @@ export class ProgressQueries {
           .all(...moneyParams, slice.eff, slice.rec) as Row[];
         for (const r of rows) money.set(str(r.component), measuresFromRow(r));
       } else {
-        const { table } = this.balances.table(tx, { programme: q.programme, unit: q.unit }, ['component']);
+        const { table } = this.balances.table(tx, { programme: q.programme, unit: q.unit, scope: q.scope }, ['component']);
         const rows = tx
           .stmt(`SELECT ${componentColumn} AS component, ${sumMeasuresSql()} FROM ${table} ${moneyWhere.length ? `WHERE ${moneyWhere.join(' AND ')}` : ''} GROUP BY ${componentColumn}`)
           .all(...moneyParams) as Row[];
@@ -104,9 +104,15 @@ export class ProgressQueries {
       };
       if (slice) {
         for (const doc of this.activitiesAsOf(tx, q, components, level, slice)) addTo(doc.info.component, doc.info.kind, applyToTotals(EMPTY_PROGRESS, doc, 1));
-      } else if (level === 'unit') {
-        // A commune holds few activities: sum their documents rather than keep a commune-grain table.
-        const w: Where = { sql: ['unit = ?', 'registered = 1'], params: [q.unit] };
+      } else if (level === 'unit' || (q.scope !== undefined && q.scope !== 'all')) {
+        // A commune holds few activities: sum their documents rather than keep a commune-grain table. A reader of some
+        // units only: their activities' documents, as the grain tables sum other units' too.
+        const w: Where = { sql: ['registered = 1'], params: [] };
+        if (level !== null) {
+          w.sql.push(`${level} = ?`);
+          w.params.push(q.unit);
+        }
+        this.filters.scopeFilter(q.scope, '', w);
         programmeAndComponents(w, q.programme, components);
         for (const r of tx
           .stmt(`SELECT activity_id, doc, allocated, disbursed, last_position FROM ${t.activities} WHERE ${w.sql.join(' AND ')} ORDER BY activity_id`)
@@ -192,7 +198,7 @@ export class ProgressQueries {
   /** Each candidate activity folded from the facts known at `rec` and in force by `eff`. */
   private activitiesAsOf(
     tx: ReadTx,
-    q: { programme?: string; unit?: string },
+    q: { programme?: string; unit?: string; scope?: ReadScope },
     components: string[] | null,
     level: UnitLevel | null,
     slice: Slice,
@@ -204,6 +210,10 @@ export class ProgressQueries {
       w.push(`a.${level} = ?`);
       params.push(q.unit);
     }
+    const scoped: Where = { sql: [], params: [] };
+    this.filters.scopeFilter(q.scope, 'a', scoped);
+    w.push(...scoped.sql);
+    params.push(...scoped.params);
     if (components) {
       // From the unit's activities when there is a unit (few), from the component's when not.
       w.push(

@@ -42,6 +42,14 @@ export function pagingOf(q: Paging): { page: number; pageSize: number; offset: n
   return { page, pageSize, offset: (page - 1) * pageSize };
 }
 
+/** The thing asked for lies outside the reader's scopes (HTTP 403, FORBIDDEN): the message says which unit it is of. */
+export class OutsideScope extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'OutsideScope';
+  }
+}
+
 /** The thing asked for does not exist in the read model (HTTP 404). */
 export class NotInReadModel extends Error {
   constructor(message: string) {

@@ -5,7 +5,7 @@ import { NothingSelected } from '../audit/bundle-selection';
 import { LogIntegrityError } from '../audit/merkle-log';
 import { FORBIDDEN, JournalRejected } from '../journal/journal.importer';
 import { Forbidden, Unauthenticated } from '../identity/rights';
-import { NotInReadModel, ReadModelUnavailable } from '../projections/read-model-queries';
+import { NotInReadModel, OutsideScope, ReadModelUnavailable } from '../projections/read-model-queries';
 import { ReadModelBehind } from '../projections/read-models.controller';
 import { CommandRefused, FieldProblem, InvalidRequest } from '../shared/errors';
 import { IdempotencyKeyTaken, WrongExpectedRevision } from '../store/event-store.port';
@@ -56,6 +56,7 @@ export class LedgerExceptionFilter implements ExceptionFilter {
     // Who is asking, and may they: 401 with what is wrong with the credentials, 403 with the right that is missing.
     if (error instanceof Unauthenticated) return [error.status, { error: error.code, message: error.message }];
     if (error instanceof Forbidden) return [403, { error: 'FORBIDDEN', message: error.message, details: error.details }];
+    if (error instanceof OutsideScope) return [403, { error: 'FORBIDDEN', message: error.message, details: { right: 'read' } }];
     // Malformed input: 400, every bad field.
     if (error instanceof InvalidRequest) return [400, { error: error.code, message: error.message, problems: error.problems }];
     if (error instanceof MalformedJson) return [400, { error: 'MALFORMED_JSON', message: error.message }];

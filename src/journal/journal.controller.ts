@@ -2,6 +2,7 @@ import { Body, Controller, Get, HttpCode, Post, Query, Req, Res } from '@nestjs/
 import { ApiBody, ApiConsumes, ApiHeader, ApiOperation, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { Needs, PrincipalRequest } from '../identity/auth.guard';
+import { readScopes } from '../identity/rights';
 import { JournalRejected } from './journal.importer';
 import { JournalService } from './journal.service';
 
@@ -52,7 +53,8 @@ export class JournalController {
   })
   @ApiQuery({ name: 'document', required: false, description: 'only the figures of this document id' })
   @ApiQuery({ name: 'unit', required: false, description: 'only figures about this unit (and the units under it)' })
-  reconciliation(@Query('document') document?: string, @Query('unit') unit?: string) {
-    return this.journal.reconcile({ ...(document ? { document } : {}), ...(unit ? { unit } : {}) });
+  reconciliation(@Req() req: PrincipalRequest, @Query('document') document?: string, @Query('unit') unit?: string) {
+    // Only what the reader may see: figures and lines of units under its read grants.
+    return this.journal.reconcile({ ...(document ? { document } : {}), ...(unit ? { unit } : {}), scope: readScopes(req.principal) });
   }
 }

@@ -97,6 +97,8 @@ export interface ReconciliationReport {
 export interface ReconcileFilter {
   readonly document?: string;
   readonly unit?: string;
+  /** The reader's scopes: only figures and lines of units under them are checked and reported ('all' or absent: every one). */
+  readonly scope?: 'all' | readonly string[];
 }
 
 type Figure = FigureStated['data'];
@@ -179,9 +181,12 @@ export function reconcile(events: readonly RecordedEvent[], catalogue: Catalogue
   }
   const position = events.length > 0 ? events[events.length - 1].position : 0;
 
+  const under = (unit: string, code: string) => unit === code || catalogue.unitAncestors(unit).includes(code);
+  const readable = (unit: string) => filter.scope === undefined || filter.scope === 'all' || filter.scope.some((code) => under(unit, code));
   const inScope = (s: Stated) =>
     (filter.document === undefined || s.figure.document.id === filter.document) &&
-    (filter.unit === undefined || s.figure.scope.unit === filter.unit || catalogue.unitAncestors(s.figure.scope.unit).includes(filter.unit));
+    (filter.unit === undefined || under(s.figure.scope.unit, filter.unit)) &&
+    readable(s.figure.scope.unit);
   const checked = [...stated.values()].filter(inScope).sort((a, b) => a.position - b.position);
 
   // Fund lines and activities as of a date (valid time: effective date ≤ asOf), folded once per date.
@@ -414,7 +419,7 @@ export function reconcile(events: readonly RecordedEvent[], catalogue: Catalogue
   if (filter.document === undefined) {
     for (const line of foldLines(lineEvents).values()) {
       const key = line.key as FundLineKey;
-      if (filter.unit !== undefined && key.unit !== filter.unit && !catalogue.unitAncestors(key.unit).includes(filter.unit)) continue;
+      if ((filter.unit !== undefined && !under(key.unit, filter.unit)) || !readable(key.unit)) continue;
       for (const [activityId, a] of line.activities) {
         const over = a.disbursed.minus(a.allocated);
         check(

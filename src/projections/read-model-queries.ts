@@ -11,6 +11,7 @@ import { PROGRESS } from '../../projections/progress';
 import type { Earlier, Freshness, QueryHost, ReadModel, ReadTx, Reader } from '../../projections/read-model';
 import { buildInOrder } from '../../projections/read-model';
 import type { ProjectionContext } from '../../projections/shared/context';
+import type { ReadScope } from '../../projections/shared/filters';
 import type { Paging, TimeSlice } from '../../projections/shared/query';
 import type { Catalogue } from '../catalogue/catalogue';
 import { ReadModelDb, schemaOf, tableName } from './read-model-db';
@@ -20,7 +21,8 @@ export type { BalanceFilter, BalanceRow, BalancesQuery, BalancesResult, Figures,
 export type { TrailEvent } from '../../projections/decision-trail/decision-trail.queries';
 export type { ActivityView } from '../../projections/progress/progress.queries';
 export type { Freshness } from '../../projections/read-model';
-export { MAX_PAGE_SIZE, NotInReadModel } from '../../projections/shared/query';
+export { MAX_PAGE_SIZE, NotInReadModel, OutsideScope } from '../../projections/shared/query';
+export type { ReadScope } from '../../projections/shared/filters';
 export type { Paging, TimeSlice } from '../../projections/shared/query';
 
 /** The read models are not there yet (no generation built): HTTP 503. */
@@ -122,11 +124,11 @@ export class ReadModelQueries {
     return this.of(BALANCES).balances(q, this.of(HISTORY));
   }
 
-  history(stream: string, q: TimeSlice & Paging & { readonly order?: 'recorded' | 'effective' }) {
+  history(stream: string, q: TimeSlice & Paging & { readonly order?: 'recorded' | 'effective'; readonly scope?: ReadScope }) {
     return this.of(HISTORY).history(stream, q);
   }
 
-  progress(q: TimeSlice & { readonly programme?: string; readonly component?: string; readonly unit?: string }) {
+  progress(q: TimeSlice & { readonly programme?: string; readonly component?: string; readonly unit?: string; readonly scope?: ReadScope }) {
     return this.of(PROGRESS).progress(q);
   }
 

@@ -1,6 +1,7 @@
-import { Controller, Get, Inject, Injectable, Param, Query } from '@nestjs/common';
+import { Controller, Get, Inject, Injectable, Param, Query, Req } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiParam, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
-import { Needs } from '../identity/auth.guard';
+import { Needs, PrincipalRequest } from '../identity/auth.guard';
+import { readScopes } from '../identity/rights';
 import { EVENT_STORE, EventStore } from '../store/event-store.port';
 import { ProjectionRunner } from './projection-runner';
 import {
@@ -42,6 +43,10 @@ export class ReadModelFreshness {
 
 const FRESH = 'Every answer carries `position`: the global log position the read model reflects.';
 
+/**
+ * Every query counts only what the caller may see: the scopes of its read grants go with the question to the read
+ * models' queries (projections/shared/filters.ts, scopeFilter), which filter rows, totals and roll-ups alike.
+ */
 @ApiTags('read models')
 @ApiServiceUnavailableResponse({ description: 'minPosition was not reached within 2 s, or the read models are not built yet' })
 @Controller()
@@ -59,9 +64,9 @@ export class ReadModelsController {
     description: `Assigned, plan, carried in (by origin year) / out, returned, allocated, not yet allocated, disbursed, available, and disbursement rates, as exact decimal strings of đồng. With asOf/knownAt: the balance on a day, as recorded by a time. ${FRESH}`,
   })
   @ApiOkResponse({ description: '{ position, total, rows, page, pageSize, totalRows }' })
-  async balances(@Query() q: BalancesQueryDto) {
+  async balances(@Query() q: BalancesQueryDto, @Req() req: PrincipalRequest) {
     await this.freshness.require(q.minPosition);
-    return this.queries.balances(q);
+    return this.queries.balances({ ...q, scope: readScopes(req.principal) });
   }
 
   @Get('fund-lines/:stream/history')
@@ -70,9 +75,9 @@ export class ReadModelsController {
     description: FRESH,
   })
   @ApiParam({ name: 'stream', example: 'fundline-GNBV-2021-2025:DA5:2024:2024:NSTW:SN:184' })
-  async history(@Param('stream') stream: string, @Query() q: HistoryQueryDto) {
+  async history(@Param('stream') stream: string, @Query() q: HistoryQueryDto, @Req() req: PrincipalRequest) {
     await this.freshness.require(q.minPosition);
-    return this.queries.history(stream, q);
+    return this.queries.history(stream, { ...q, scope: readScopes(req.principal) });
   }
 
   @Get('progress')
@@ -80,16 +85,16 @@ export class ReadModelsController {
     summary: 'Progress per sub-project: money, activities by kind and status, beneficiaries, outputs against targets',
     description: `After a reclassification, counts and sums per kind move from the decision's effective date (ask with asOf). ${FRESH}`,
   })
-  async progress(@Query() q: ProgressQueryDto) {
+  async progress(@Query() q: ProgressQueryDto, @Req() req: PrincipalRequest) {
     await this.freshness.require(q.minPosition);
-    return this.queries.progress(q);
+    return this.queries.progress({ ...q, scope: readScopes(req.principal) });
   }
 
   @Get('decisions')
   @ApiOperation({ summary: 'Decisions the ledger has recorded events under, newest first', description: FRESH })
-  async decisions(@Query() q: DecisionsQueryDto) {
+  async decisions(@Query() q: DecisionsQueryDto, @Req() req: PrincipalRequest) {
     await this.freshness.require(q.minPosition);
-    return this.queries.decisions(q);
+    return this.queries.decisions({ ...q, scope: readScopes(req.principal) });
   }
 
   @Get('decisions/trail')
@@ -97,9 +102,9 @@ export class ReadModelsController {
     summary: 'Decision trail: every event a decision caused, before → after for each line and activity, who recorded it and when',
     description: FRESH,
   })
-  async trail(@Query() q: TrailQueryDto) {
+  async trail(@Query() q: TrailQueryDto, @Req() req: PrincipalRequest) {
     await this.freshness.require(q.minPosition);
-    return this.queries.trail(q);
+    return this.queries.trail({ ...q, scope: readScopes(req.principal) });
   }
 
   @Get('adjustments')
@@ -107,9 +112,9 @@ export class ReadModelsController {
     summary: 'Adjustments and corrections, filterable by period (effective date), unit, component and kind of change',
     description: `Each row says how many days after taking effect it was recorded and what the activity had disbursed before (reclassification after payments). ${FRESH}`,
   })
-  async adjustments(@Query() q: AdjustmentsQueryDto) {
+  async adjustments(@Query() q: AdjustmentsQueryDto, @Req() req: PrincipalRequest) {
     await this.freshness.require(q.minPosition);
-    return this.queries.adjustments(q);
+    return this.queries.adjustments({ ...q, scope: readScopes(req.principal) });
   }
 
   @Get('read-models/status')
