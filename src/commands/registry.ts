@@ -10,6 +10,7 @@ import { adjustCommand } from './adjust/adjust.slice';
 import { reclassifyActivityCommand } from './reclassify-activity/reclassify-activity.slice';
 import { recordOutputsCommand } from './record-outputs/record-outputs.slice';
 import { stateFigureCommand } from './state-figure/state-figure.slice';
+import { recordNoteCommand } from './record-note/record-note.slice';
 import { USER_COMMANDS } from './users/users.slice';
 
 /**
@@ -29,5 +30,6 @@ export const COMMANDS: readonly CommandSlice[] = [
   reclassifyActivityCommand,
   recordOutputsCommand,
   stateFigureCommand,
+  recordNoteCommand,
   ...USER_COMMANDS,
 ];

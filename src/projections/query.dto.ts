@@ -243,3 +243,23 @@ export class AdjustmentsQueryDto extends PagingQuery {
   @IsIn(ADJUSTMENT_KINDS, { each: true, message: `kind must list kinds among: ${ADJUSTMENT_KINDS.join(', ')}` })
   kind?: AdjustmentKind[];
 }
+
+export class NotesQueryDto extends PagingQuery {
+  @ApiPropertyOptional({ description: 'a fund line’s stream', example: 'fundline-GNBV-2021-2025:DA5:2024:2024:NSTW:SN:184' })
+  @IsOptional()
+  @IsString()
+  @MinLength(1)
+  line?: string;
+
+  @ApiPropertyOptional({ description: 'an activity id' })
+  @IsOptional()
+  @IsString()
+  @MinLength(1)
+  activity?: string;
+
+  @ApiPropertyOptional({ description: 'Province, district or commune code: that unit and everything under it' })
+  @IsOptional()
+  @IsString()
+  @MinLength(1)
+  unit?: string;
+}

@@ -7,6 +7,8 @@ import type { BalancesQuery, BalancesResult } from '../../projections/balances/b
 import { DECISION_TRAIL } from '../../projections/decision-trail';
 import type { DecisionsQuery, TrailQuery } from '../../projections/decision-trail/decision-trail.queries';
 import { HISTORY } from '../../projections/history';
+import { NOTES } from '../../projections/notes';
+import type { NotesQuery } from '../../projections/notes/notes.queries';
 import { PROGRESS } from '../../projections/progress';
 import type { Earlier, Freshness, QueryHost, ReadModel, ReadTx, Reader } from '../../projections/read-model';
 import { buildInOrder } from '../../projections/read-model';
@@ -143,5 +145,9 @@ export class ReadModelQueries {
 
   adjustments(q: AdjustmentsQuery) {
     return this.of(ADJUSTMENTS).adjustments(q);
+  }
+
+  notes(q: NotesQuery) {
+    return this.of(NOTES).notes(q);
   }
 }

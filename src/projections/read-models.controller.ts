@@ -10,6 +10,7 @@ import {
   DecisionsQueryDto,
   FreshnessQuery,
   HistoryQueryDto,
+  NotesQueryDto,
   ProgressQueryDto,
   TrailQueryDto,
 } from './query.dto';
@@ -115,6 +116,13 @@ export class ReadModelsController {
   async adjustments(@Query() q: AdjustmentsQueryDto, @Req() req: PrincipalRequest) {
     await this.freshness.require(q.minPosition);
     return this.queries.adjustments({ ...q, scope: readScopes(req.principal) });
+  }
+
+  @Get('notes')
+  @ApiOperation({ summary: 'Ghi chú: auditors’ and inspectors’ notes on a line, an activity or a unit, with who wrote each and when', description: FRESH })
+  async notes(@Query() q: NotesQueryDto, @Req() req: PrincipalRequest) {
+    await this.freshness.require(q.minPosition);
+    return this.queries.notes({ ...q, scope: readScopes(req.principal) });
   }
 
   @Get('read-models/status')

@@ -263,7 +263,8 @@ describe('commands over HTTP', () => {
     it.each(ROUTED.map((c) => [c.name, c] as const))('%s validates its body with its own DTO, storing nothing', async (_name, command) => {
       const before = ledger.logDigest();
       const path = command.route.path.replace(':activityId', ACTIVITY.activityId).replace(':userId', TEST_USERS.viewer).replace(':tokenId', 'none');
-      const res = await ledger.post(`/commands/${path}`, { amout: '1' }, command.right === 'manage-users' ? ADMIN : OFFICER);
+      const headers = command.right === 'manage-users' ? ADMIN : command.right === 'note' ? AUDITOR : OFFICER;
+      const res = await ledger.post(`/commands/${path}`, { amout: '1' }, headers);
       expect(res.status).toBe(400);
       expect(res.body.error).toBe('INVALID_COMMAND');
       expect(res.body.problems).toContainEqual({ field: 'amout', problem: 'property amout should not exist' });

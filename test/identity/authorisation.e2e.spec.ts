@@ -151,6 +151,29 @@ describe('authorisation on every path, through the real app', () => {
     });
   });
 
+  describe('auditors’ and inspectors’ notes', () => {
+    it('are recorded by them only, in their scope, and read back with their author', async () => {
+      const l = line('184', 'DA3.TDA1');
+      expect((await ledger.post('/commands/assign-plan', { line: l, amount: '2483000000', decision: DECISION })).status).toBe(201);
+      const auditor = await ledger.as('auditor', '20');
+      const note = { line: l, text: 'Giải ngân trước quyết định phân bổ: đề nghị giải trình', decision: { number: '15/QĐ-KTNN', date: '2025-03-01', issuer: 'Kiểm toán nhà nước khu vực X' } };
+      const recorded = await ledger.post('/commands/notes', note, auditor);
+      expect(recorded.status).toBe(201);
+      const traCu = await ledger.as('auditor', '849');
+      const before = ledger.logDigest();
+      expect((await ledger.post('/commands/notes', note, traCu)).status).toBe(403);
+      expect((await ledger.post('/commands/notes', note, OFFICER)).status).toBe(403);
+      expect(ledger.logDigest()).toBe(before);
+      const stream = encodeURIComponent(fundLineStream(l));
+      const read = await ledger.get(`/notes?line=${stream}&minPosition=${recorded.body.position}`, await ledger.as('viewer', '184'));
+      expect(read.body).toMatchObject({
+        totalRows: 1,
+        rows: [{ text: note.text, unit: '184', recordedBy: { id: 'test-auditor-20', role: 'auditor', name: 'Test auditor of 20' } }],
+      });
+      expect((await ledger.get(`/notes?line=${stream}`, await ledger.as('viewer', '849'))).body.totalRows).toBe(0);
+    });
+  });
+
   describe('a journal mixing units inside and outside the importer’s scope', () => {
     it('is refused whole, nothing stored, each entry outside listed', async () => {
       const importer = await ledger.as('importer', '184');
