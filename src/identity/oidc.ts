@@ -117,10 +117,14 @@ export class OidcVerifier {
     return { url: url.href, checks: { state, nonce, verifier } };
   }
 
-  /** The principal of a browser coming back from the provider with its code, checked against what was kept. */
+  /**
+   * The principal of a browser coming back from the provider with its code, checked against what was kept (state,
+   * nonce, PKCE verifier; openid-client), and its ID token's signature against the provider's key set (jose), as a
+   * bearer token's is.
+   */
   async finishBrowserSignIn(currentUrl: URL, checks: { state: string; nonce: string; verifier: string }): Promise<Principal> {
     const { configuration } = await this.discover();
-    let claims: Record<string, unknown> | undefined;
+    let idToken: string | undefined;
     try {
       const tokens = await client.authorizationCodeGrant(configuration, currentUrl, {
         pkceCodeVerifier: checks.verifier,
@@ -128,11 +132,11 @@ export class OidcVerifier {
         expectedNonce: checks.nonce,
         idTokenExpected: true,
       });
-      claims = tokens.claims() as Record<string, unknown> | undefined;
+      idToken = tokens.id_token;
     } catch (error) {
       throw new Unauthenticated(`the provider sign-in failed: ${error instanceof Error ? error.message : String(error)}`, 'SIGN_IN_FAILED');
     }
-    if (!claims) throw new Unauthenticated('the provider returned no ID token', 'SIGN_IN_FAILED');
-    return this.fromClaims(claims);
+    if (!idToken) throw new Unauthenticated('the provider returned no ID token', 'SIGN_IN_FAILED');
+    return this.principal(idToken);
   }
 }
