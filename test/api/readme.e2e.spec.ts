@@ -24,8 +24,8 @@ function documentedGetRoutes(): string[] {
 function curlGetExamples(): string[] {
   const examples: string[] = [];
   for (const line of README.split('\n')) {
-    const m = /curl -s(G?) '?localhost:3000(\/[^'\s|)]*)'?(?: --data-urlencode '([^=]+)=([^']*)')?/.exec(line);
-    if (!m || line.includes(' -d ')) continue;
+    const m = /curl -s(G?) (?:"\$\{A\[@\]\}" )?'?localhost:3000(\/[^'\s|)]*)'?(?: --data-urlencode '([^=]+)=([^']*)')?/.exec(line);
+    if (!m || line.includes(' -d ') || line.includes('/auth/login')) continue;
     examples.push(m[3] ? `${m[2]}?${m[3]}=${encodeURIComponent(m[4])}` : m[2]);
   }
   return examples;
@@ -93,7 +93,7 @@ describe('the README, as a new user follows it', () => {
       });
       expect(trail.body.events.find((e: { type: string; line?: { label: string } }) => e.type === 'FundsAllocated' && e.line?.label === 'DA5/NSTW/SN/2024@184')).toMatchObject({
         amount: '7700000000',
-        recordedBy: { id: 'demo-loader', role: 'importer' },
+        recordedBy: { id: 'demo-importer', role: 'importer' },
       });
 
       expect(key.body).toMatchObject({ algorithm: 'Ed25519', pem: expect.stringMatching(/^-----BEGIN PUBLIC KEY-----/) });
@@ -122,7 +122,7 @@ describe('the README, as a new user follows it', () => {
 
     it('reconciles the demo as the README prints it', async () => {
       const { body } = await get('/reconciliation');
-      // "Reconciliation of the log up to position 293: 245 stated figures, 229 checks, 206 hold; 21 findings"
+      // "Reconciliation of the log up to position 314: 245 stated figures, 229 checks, 206 hold; 21 findings"
       expect(body).toMatchObject({ position: DEMO_HEAD, assertions: 245, checks: 229, holding: 206 });
       expect(body.findings.filter((f: { severity: string }) => f.severity === 'error')).toHaveLength(21);
       expect(body.findings).toContainEqual(
