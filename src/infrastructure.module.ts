@@ -1,11 +1,13 @@
 import { DynamicModule, Global, Module } from '@nestjs/common';
+import { Catalogue } from './catalogue/catalogue';
 import { LedgerConfig } from './config/ledger-config';
 import { EVENT_STORE, EventStore } from './store/event-store.port';
 
 /**
- * Provides what every feature module may inject: the validated LedgerConfig (by its class) and the
- * EventStore (by the EVENT_STORE token). The store is opened before Nest starts, so the same
- * instance serves the HTTP API, the projections and the audit log.
+ * Provides what every feature module may inject: the validated LedgerConfig (by its class), the EventStore
+ * (by the EVENT_STORE token) and the Catalogue of LEDGER_CATALOGUE_DIR (by its class; loaded and checked once
+ * at start: a bad file stops the ledger). The store is opened before Nest starts, so the same instance serves
+ * the HTTP API, the projections and the audit log.
  */
 @Global()
 @Module({})
@@ -16,8 +18,9 @@ export class InfrastructureModule {
       providers: [
         { provide: LedgerConfig, useValue: config },
         { provide: EVENT_STORE, useValue: store },
+        { provide: Catalogue, useFactory: () => Catalogue.load(config.catalogueDir) },
       ],
-      exports: [LedgerConfig, EVENT_STORE],
+      exports: [LedgerConfig, EVENT_STORE, Catalogue],
     };
   }
 }

@@ -76,10 +76,10 @@ export async function startLedger(
   let app: NestFastifyApplication | undefined;
   let demoUsers: DemoCredentials[] | undefined;
   try {
-    if (options.demo && config.demo && config.store !== 'kurrentdb' && (await store.headPosition()) === 0) {
-      demoUsers = await loadDemo(config, store, options.logger !== false);
-    }
     app = await createApp(config, store, options);
+    if (options.demo && config.demo && config.store !== 'kurrentdb' && (await store.headPosition()) === 0) {
+      demoUsers = await loadDemo(app, store, options.logger !== false);
+    }
     warnIfPlainHttpOnNetwork(config);
     await app.listen(config.port, config.host);
   } catch (error) {
@@ -108,21 +108,17 @@ export async function startLedger(
  * The demo on an empty store: one user per role (whole country), their passwords printed this once, then the demo
  * journals imported by demo-importer.
  */
-async function loadDemo(config: LedgerConfig, store: EventStore, print: boolean): Promise<DemoCredentials[]> {
+async function loadDemo(app: NestFastifyApplication, store: EventStore, print: boolean): Promise<DemoCredentials[]> {
   const logger = new Logger('Demo');
-  const catalogue = Catalogue.load(config.catalogueDir);
-  const credentials = CredentialStore.open(config.credentialsFile);
-  try {
-    const users = await addDemoUsers(store, credentials, catalogue);
-    if (print) {
-      logger.log('demo users, one per role, for the whole country; their passwords are shown this once (sign in: POST /auth/login or the web app):');
-      for (const u of users) logger.log(`  ${u.userId.padEnd(16)} ${u.password}`);
-    }
-    await loadDemoData(store, { principal: await principalOfUser(store, 'demo-importer'), catalogue, onlyIfEmpty: false, log: (line) => logger.log(line) });
-    return users;
-  } finally {
-    credentials.close();
+  // The configured catalogue and the credentials store the application itself uses.
+  const catalogue = app.get(Catalogue);
+  const users = await addDemoUsers(store, app.get(CredentialStore), catalogue);
+  if (print) {
+    logger.log('demo users, one per role, for the whole country; their passwords are shown this once (sign in: POST /auth/login or the web app):');
+    for (const u of users) logger.log(`  ${u.userId.padEnd(16)} ${u.password}`);
   }
+  await loadDemoData(store, { principal: await principalOfUser(store, 'demo-importer'), catalogue, onlyIfEmpty: false, log: (line) => logger.log(line) });
+  return users;
 }
 
 if (require.main === module) {

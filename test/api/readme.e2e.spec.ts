@@ -14,9 +14,8 @@ const README = readFileSync(join(__dirname, '..', '..', 'README.md'), 'utf8');
 function documentedGetRoutes(): string[] {
   const routes = new Set<string>();
   for (const m of README.matchAll(/`GET (\/[^`?\s]*)/g)) routes.add(m[1]);
-  for (const m of README.matchAll(/<http:\/\/localhost:3000(\/[^>]*)>/g)) routes.add(m[1]);
-  // The web app at / has its own tests (test/web).
-  routes.delete('/');
+  // <http://localhost:3000/> is the web app, not an API route: test/web/serving.e2e.spec.ts serves it.
+  for (const m of README.matchAll(/<http:\/\/localhost:3000(\/[^>]*)>/g)) if (m[1] !== '/') routes.add(m[1]);
   return [...routes].sort();
 }
 

@@ -11,31 +11,38 @@ import { chartValue, formatRate } from '../format';
 import { useI18n } from '../i18n';
 import { href, Link, useQueryState } from '../router';
 import { useSession } from '../session';
-import { useApi, useCatalogue, useMoney } from '../state';
+import { useApi, useMoney, useProgrammeCatalogue, useProgrammeCode, useProgrammeSwitch } from '../state';
 import type { BalanceRow, BalancesResult, Figures } from '../types';
+import { useUnit } from '../units';
 
 const COLORS = { plan: '#1f5fa8', allocated: '#6aa0d8', disbursed: '#1b8a5a', rate: '#c2571a' };
 
 export function OverviewPage() {
   const { t, name } = useI18n();
   const session = useSession();
-  const catalogue = useCatalogue();
+  const catalogue = useProgrammeCatalogue();
+  const programme = useProgrammeCode() ?? undefined;
   const { money, unit: moneyUnit, unitName } = useMoney();
   const [query, setQuery] = useQueryState();
-  const unit = query.get('unit') ?? session?.unit ?? '184';
+  const unit = query.get('unit') ?? session?.unit ?? '';
   const source = query.get('source') ?? '';
   const capitalType = query.get('capitalType') ?? '';
   const asOf = query.get('asOf') ?? '';
   const knownAt = query.get('knownAt') ?? '';
   const component = query.get('component') ?? '';
 
-  const years = useApi<BalancesResult>('/balances', { unit, groupBy: 'budgetYear' });
+  // Every figure is of the programme chosen: nothing is asked before its code is known.
+  const years = useApi<BalancesResult>(programme && unit ? '/balances' : null, { programme, unit, groupBy: 'budgetYear' });
   const yearList = useMemo(() => (years.data?.rows ?? []).map((r) => Number(r.group.budgetYear)).sort((a, b) => a - b), [years.data]);
   const thisYear = new Date().getFullYear();
   const defaultYear = yearList.filter((y) => y <= thisYear).pop() ?? yearList[yearList.length - 1];
   const year = query.get('year') ?? (defaultYear !== undefined ? String(defaultYear) : null);
 
-  const filter = { unit, budgetYear: year ?? undefined, source, capitalType, asOf, knownAt };
+  // Another programme has other years and components: its overview starts from its own.
+  useProgrammeSwitch(() => setQuery({ year: null, component: null }));
+
+  const filter = { programme, unit, budgetYear: year ?? undefined, source, capitalType, asOf, knownAt };
+  const unitThen = useUnit(unit, year ? Number(year) : undefined);
   const projects = useApi<BalancesResult>(year ? '/balances' : null, { ...filter, groupBy: 'project', pageSize: 500 });
   const subProjects = useApi<BalancesResult>(year ? '/balances' : null, { ...filter, groupBy: 'project,subProject', pageSize: 500 });
   const lines = useApi<BalancesResult>(year && component ? '/balances' : null, { ...filter, component, pageSize: 500 });
@@ -105,7 +112,7 @@ export function OverviewPage() {
     <div>
       <PageHeader title={t('overview.title')} intro={t('overview.intro')} />
       <form className="filters card" onSubmit={apply}>
-        <UnitSelect value={draft.unit} onChange={(u) => setDraft({ ...draft, unit: u, year: '' })} />
+        <UnitSelect value={draft.unit} onChange={(u) => setDraft({ ...draft, unit: u, year: '' })} when={draft.year ? Number(draft.year) : undefined} />
         <Field label={t('common.year')}>
           {(p) => (
             <select {...p} name="year" value={draft.year} onChange={(e) => setDraft({ ...draft, year: e.target.value })}>
@@ -132,7 +139,7 @@ export function OverviewPage() {
         <>
           <section aria-labelledby="overview-table" className="card">
             <h2 id="overview-table">
-              {t('overview.table')} — {name(catalogue?.units.find((u) => u.code === unit), unit)}, {year}
+              {t('overview.table')} — {unitThen?.nameVi ?? unit}, {year}
               {source ? `, ${source}` : ''}
               {capitalType ? `, ${capitalType}` : ''}
             </h2>
