@@ -30,7 +30,8 @@ const RUNNING = new Map<string, DemoLedger>();
  */
 export async function startDemoLedger(env: Record<string, string> = {}): Promise<DemoLedger> {
   const dir = mkdtempSync(join(tmpdir(), 'ledger-web-'));
-  const ledger = await startLedger(loadConfig({ LEDGER_DATA_DIR: dir, LEDGER_DEMO: '1', PORT: '0', HOST: '127.0.0.1', ...env }), { logger: false, demo: true });
+  const config = loadConfig({ LEDGER_DATA_DIR: dir, LEDGER_DEMO: '1', PORT: '0', HOST: '127.0.0.1', ...env });
+  const ledger = await startLedger(config, { logger: false, demo: true });
   // Signed in as the demo's viewer with the password npm start printed, as a reader would.
   const viewer = ledger.demoUsers?.find((u) => u.userId === 'demo-viewer');
   const login = await fetch(`${ledger.url}/auth/login`, {
@@ -64,6 +65,7 @@ export async function startDemoLedger(env: Record<string, string> = {}): Promise
       RUNNING.delete(ledger.url);
       await ledger.close();
       rmSync(dir, { recursive: true, force: true });
+      rmSync(config.authKeyFile, { force: true });
     },
   };
   RUNNING.set(ledger.url, demo);

@@ -108,7 +108,7 @@ describe('programme catalogues as files (LEDGER_CATALOGUE_DIR)', () => {
     it('stops the ledger at start with the file and the field', async () => {
       const dir = catalogueFolder();
       const data = mkdtempSync(join(tmpdir(), 'ledger-bad-catalogue-'));
-      folders.push(dir, data);
+      folders.push(dir, data, `${data}.auth-key`);
       const ntp = JSON.parse(readFileSync(NTP_FIXTURE, 'utf8'));
       ntp.programme.legalBasis[0].date = '18/01/2022';
       writeFileSync(join(dir, 'ntp-2026-2035.json'), JSON.stringify(ntp));

@@ -26,7 +26,10 @@ describeWithPostgres('The ledger on PostgreSQL', () => {
   };
   afterEach(async () => {
     for (const drop of cleanups) await drop();
-    for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
+    for (const dir of dirs) {
+      rmSync(dir, { recursive: true, force: true });
+      rmSync(`${dir}.auth-key`, { force: true });
+    }
     cleanups = [];
     dirs = [];
   });

@@ -184,6 +184,8 @@ export async function startTestLedger(options: TestLedgerOptions = {}): Promise<
     close: async () => {
       await ledger.close();
       rmSync(dir, { recursive: true, force: true });
+      // The sign-in key lies beside the data folder, never in it.
+      rmSync(config.authKeyFile, { force: true });
     },
   };
 }

@@ -35,6 +35,7 @@ describe('the ledger serves the web app on its own port', () => {
   afterAll(async () => {
     await ledger.close();
     rmSync(dataDir, { recursive: true, force: true });
+    rmSync(`${dataDir}.auth-key`, { force: true });
     rmSync(web, { recursive: true, force: true });
   });
 
@@ -89,6 +90,7 @@ describe('when the web app is not built', () => {
     } finally {
       await ledger.close();
       rmSync(dir, { recursive: true, force: true });
+      rmSync(`${dir}.auth-key`, { force: true });
     }
   });
 });
