@@ -4,6 +4,7 @@ import { DECISION_TRAIL } from './decision-trail';
 import { HISTORY } from './history';
 import { NOTES } from './notes';
 import { PROGRESS } from './progress';
+import { STATED_FIGURES } from './stated-figures';
 import type { ReadModel } from './read-model';
 
 /**
@@ -19,11 +20,12 @@ import type { ReadModel } from './read-model';
  *  progress        activities and their sums per sub-project and kind, now and as of a date   (uses balances, history)
  *  adjustments     adjustments and corrections inspectors filter   (uses progress)
  *  decision-trail  decisions and everything each caused   (uses balances, history, progress)
+ *  stated-figures  what documents stated (estimates, proposals, targets), by unit, year and measure
  *  notes           auditors' and inspectors' notes on lines and activities
  *
  * Adding a read model: its folder, and one line below.
  */
-export const READ_MODELS: readonly ReadModel[] = [BALANCES, HISTORY, PROGRESS, ADJUSTMENTS, DECISION_TRAIL, NOTES];
+export const READ_MODELS: readonly ReadModel[] = [BALANCES, HISTORY, PROGRESS, ADJUSTMENTS, DECISION_TRAIL, STATED_FIGURES, NOTES];
 
 /**
  * Bumped when a fold changes what it writes without a table changing shape (table changes are noticed on their

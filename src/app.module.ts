@@ -7,6 +7,7 @@ import { IdentityModule } from './identity/identity.module';
 import { InfrastructureModule } from './infrastructure.module';
 import { JournalModule } from './journal/journal.module';
 import { ProjectionsModule } from './projections/projections.module';
+import { ReportsModule } from './reports/reports.module';
 import type { EventStore } from './store/event-store.port';
 
 /** Wires the features; decides nothing. */
@@ -15,7 +16,7 @@ export class AppModule {
   static with(config: LedgerConfig, store: EventStore): DynamicModule {
     return {
       module: AppModule,
-      imports: [InfrastructureModule.with(config, store), CqrsModule.forRoot(), IdentityModule, ApiModule, ProjectionsModule, AuditModule, JournalModule],
+      imports: [InfrastructureModule.with(config, store), CqrsModule.forRoot(), IdentityModule, ApiModule, ProjectionsModule, AuditModule, JournalModule, ReportsModule],
     };
   }
 }

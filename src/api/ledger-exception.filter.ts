@@ -5,11 +5,12 @@ import { NothingSelected } from '../audit/bundle-selection';
 import { LogIntegrityError } from '../audit/merkle-log';
 import { FORBIDDEN, JournalRejected } from '../journal/journal.importer';
 import { Forbidden, Unauthenticated } from '../identity/rights';
-import { NotInReadModel, OutsideScope, ReadModelUnavailable } from '../projections/read-model-queries';
+import { NotInReadModel, OutsideScope, PositionNotReached, ReadModelUnavailable } from '../projections/read-model-queries';
 import { ReadModelBehind } from '../projections/read-models.controller';
 import { CommandRefused, FieldProblem, InvalidRequest } from '../shared/errors';
 import { IdempotencyKeyTaken, WrongExpectedRevision } from '../store/event-store.port';
 import { MalformedJson } from './json-body';
+import { NotAReport } from '../reports/report-files';
 
 /**
  * The body of every error answer, from every route: a stable machine code, a sentence a person can read, every bad
@@ -60,6 +61,7 @@ export class LedgerExceptionFilter implements ExceptionFilter {
     // Malformed input: 400, every bad field.
     if (error instanceof InvalidRequest) return [400, { error: error.code, message: error.message, problems: error.problems }];
     if (error instanceof MalformedJson) return [400, { error: 'MALFORMED_JSON', message: error.message }];
+    if (error instanceof NotAReport) return [400, { error: 'NOT_A_REPORT', message: error.message }];
     if (error instanceof JournalRejected) {
       const details = error.journal ? { details: { journal: error.journal } } : {};
       return [error.code === FORBIDDEN ? 403 : error.refused ? 409 : 400, { error: error.code, message: error.message, problems: error.problems, ...details }];
@@ -86,6 +88,9 @@ export class LedgerExceptionFilter implements ExceptionFilter {
     // Not ready: 503, retry later.
     if (error instanceof ReadModelBehind) {
       return [503, { error: 'READ_MODEL_BEHIND', message: error.message, details: { position: error.position, minPosition: error.minPosition } }];
+    }
+    if (error instanceof PositionNotReached) {
+      return [503, { error: 'READ_MODEL_BEHIND', message: error.message, details: { position: error.position, upToPosition: error.upToPosition } }];
     }
     if (error instanceof ReadModelUnavailable) return [503, { error: 'READ_MODEL_UNAVAILABLE', message: error.message }];
     if (error instanceof AuditUnavailable) return [503, { error: 'AUDIT_UNAVAILABLE', message: error.message }];

@@ -5,6 +5,7 @@ import { registerAuditCommands } from '../audit/audit.commands';
 import { registerUserCommands } from '../identity/users.commands';
 import { registerJournalCommands } from '../journal/journal.commands';
 import { registerProjectionCommands } from '../projections/projections.commands';
+import { registerReportCommands } from '../reports/reports.commands';
 import { registerServeCommand } from './serve.command';
 
 /**
@@ -20,6 +21,7 @@ export function buildProgram(): Command {
   registerJournalCommands(program);
   registerProjectionCommands(program);
   registerUserCommands(program);
+  registerReportCommands(program);
   return program;
 }
 

@@ -1,5 +1,6 @@
 import { Module, OnModuleInit } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
+import { acceptBodies } from '../api/body-parsers';
 import { CommandsModule } from '../commands/commands.module';
 import { JournalController } from './journal.controller';
 import { JournalService } from './journal.service';
@@ -21,14 +22,6 @@ export class JournalModule implements OnModuleInit {
   constructor(private readonly adapterHost: HttpAdapterHost) {}
 
   onModuleInit(): void {
-    const instance = this.adapterHost.httpAdapter?.getInstance?.() as
-      | {
-          hasContentTypeParser?: (type: string) => boolean;
-          addContentTypeParser?: (type: string[], opts: { parseAs: 'string' }, parser: (req: unknown, body: string, done: (e: Error | null, v?: unknown) => void) => void) => void;
-        }
-      | undefined;
-    if (!instance?.addContentTypeParser) return;
-    const missing = YAML_CONTENT_TYPES.filter((t) => !instance.hasContentTypeParser?.(t));
-    if (missing.length > 0) instance.addContentTypeParser(missing, { parseAs: 'string' }, (_req, body, done) => done(null, body));
+    acceptBodies(this.adapterHost, YAML_CONTENT_TYPES, 'string');
   }
 }

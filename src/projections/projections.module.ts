@@ -56,6 +56,6 @@ export class ProjectionsLifecycle implements OnApplicationBootstrap, OnModuleDes
     ReadModelFreshness,
     ProjectionsLifecycle,
   ],
-  exports: [ProjectionRunner, ReadModelQueries, ReadModelFreshness],
+  exports: [ProjectionRunner, ReadModelQueries, ReadModelFreshness, PROJECTION_CONTEXT],
 })
 export class ProjectionsModule {}

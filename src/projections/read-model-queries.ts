@@ -10,6 +10,8 @@ import { HISTORY } from '../../projections/history';
 import { NOTES } from '../../projections/notes';
 import type { NotesQuery } from '../../projections/notes/notes.queries';
 import { PROGRESS } from '../../projections/progress';
+import { STATED_FIGURES } from '../../projections/stated-figures';
+import type { StatedFiguresQuery } from '../../projections/stated-figures/stated-figures.queries';
 import type { Earlier, Freshness, QueryHost, ReadModel, ReadTx, Reader } from '../../projections/read-model';
 import { buildInOrder } from '../../projections/read-model';
 import type { ProjectionContext } from '../../projections/shared/context';
@@ -22,8 +24,9 @@ export { GROUP_DIMENSIONS } from '../../projections/balances/balances.queries';
 export type { BalanceFilter, BalanceRow, BalancesQuery, BalancesResult, Figures, GroupDimension } from '../../projections/balances/balances.queries';
 export type { TrailEvent } from '../../projections/decision-trail/decision-trail.queries';
 export type { ActivityView } from '../../projections/progress/progress.queries';
+export type { StatedFigure, StatedFiguresQuery, StatedFiguresResult } from '../../projections/stated-figures/stated-figures.queries';
 export type { Freshness } from '../../projections/read-model';
-export { MAX_PAGE_SIZE, NotInReadModel, OutsideScope } from '../../projections/shared/query';
+export { MAX_PAGE_SIZE, NotInReadModel, OutsideScope, PositionNotReached } from '../../projections/shared/query';
 export type { ReadScope } from '../../projections/shared/filters';
 export type { Paging, TimeSlice } from '../../projections/shared/query';
 
@@ -149,5 +152,10 @@ export class ReadModelQueries {
 
   notes(q: NotesQuery) {
     return this.of(NOTES).notes(q);
+  }
+
+  /** What documents stated about a unit and year (estimates, proposals, targets...), in log order. */
+  statedFigures(q: StatedFiguresQuery) {
+    return this.of(STATED_FIGURES).statedFigures(q);
   }
 }

@@ -308,6 +308,12 @@ describe('reads filtered to the reader’s scope, on the demo', () => {
     expect([...documents]).toEqual(['TC-KH-GNBV-2021-2025']);
   });
 
+  it('answers a report only for a unit in the reader’s scope', async () => {
+    const report = '/reports/resources?unit=184&budgetYear=2024&asOf=2024-06-30';
+    expect(await ledger.get(report, await ledger.as('viewer', '849'))).toMatchObject({ status: 403, body: { error: 'FORBIDDEN' } });
+    expect((await ledger.get(report, await ledger.as('viewer', '20'))).status).toBe(200);
+  });
+
   it('shows an administrator without a read grant no figures', async () => {
     expect(await ledger.get('/balances', ADMIN)).toMatchObject({ status: 403, body: { error: 'FORBIDDEN', details: { right: 'read' } } });
   });

@@ -10,6 +10,7 @@ import { OverviewPage } from './pages/Overview';
 import { ProgressPage } from './pages/Progress';
 import { ReconciliationPage } from './pages/Reconciliation';
 import { RecordPage } from './pages/Record';
+import { ReportsPage } from './pages/Reports';
 import { SignInPage } from './pages/SignIn';
 import { href, Link, navigate, useLocation } from './router';
 import { currentSession, PageId, pagesFor, signOut, useSession } from './session';
@@ -21,6 +22,7 @@ export const ROUTES: readonly { readonly id: PageId; readonly path: string; read
   { id: 'overview', path: '/', render: () => <OverviewPage /> },
   { id: 'progress', path: '/tien-do', render: () => <ProgressPage /> },
   { id: 'reconciliation', path: '/doi-soat', render: () => <ReconciliationPage /> },
+  { id: 'reports', path: '/bao-cao', render: () => <ReportsPage /> },
   { id: 'record', path: '/ghi-so', render: () => <RecordPage /> },
   { id: 'journal', path: '/nhap-nhat-ky', render: () => <JournalPage /> },
   { id: 'history', path: '/so-dong-von', render: () => <HistoryPage /> },

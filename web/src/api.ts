@@ -42,9 +42,9 @@ function toError(status: number, body: unknown, text: string): ApiError {
   return new ApiError(status, typeof b.error === 'string' ? b.error : `HTTP_${status}`, message, problems, details, body);
 }
 
-async function call<T>(method: string, path: string, options: { body?: unknown; raw?: string; contentType?: string; headers?: Record<string, string> } = {}): Promise<T> {
+async function call<T>(method: string, path: string, options: { body?: unknown; raw?: string | Blob; contentType?: string; headers?: Record<string, string> } = {}): Promise<T> {
   const headers: Record<string, string> = { accept: 'application/json', ...authHeaders(currentSession()), ...options.headers };
-  let body: string | undefined;
+  let body: string | Blob | undefined;
   if (options.raw !== undefined) {
     body = options.raw;
     headers['content-type'] = options.contentType ?? 'text/plain';
@@ -73,6 +73,8 @@ export const api = {
   get: <T>(path: string, query?: Query) => call<T>('GET', withQuery(path, query)),
   post: <T>(path: string, body: unknown, headers?: Record<string, string>) => call<T>('POST', path, { body, headers }),
   postText: <T>(path: string, text: string, contentType: string, query?: Query) => call<T>('POST', withQuery(path, query), { raw: text, contentType }),
+  /** A file as its bytes (a filed report to verify). */
+  postFile: <T>(path: string, file: Blob, contentType = 'application/octet-stream') => call<T>('POST', path, { raw: file, contentType }),
 };
 
 /** A command's answer (201). */

@@ -32,20 +32,20 @@ export interface Session {
 }
 
 /** The app's pages. */
-export type PageId = 'overview' | 'progress' | 'reconciliation' | 'record' | 'journal' | 'history' | 'decisions' | 'adjustments';
+export type PageId = 'overview' | 'progress' | 'reconciliation' | 'record' | 'journal' | 'history' | 'decisions' | 'adjustments' | 'reports';
 
 /**
  * What each role sees. Auditors replay and verify lines; inspectors trace decisions; M&E staff run the programme.
  * An administrator manages accounts (through the API and `ledger users`) and reads no figures (the ledger's rule table).
  */
 const PAGES: Readonly<Record<Role, readonly PageId[]>> = {
-  officer: ['overview', 'progress', 'reconciliation', 'record', 'journal', 'history', 'decisions', 'adjustments'],
-  accountant: ['overview', 'progress', 'record', 'history', 'reconciliation'],
+  officer: ['overview', 'progress', 'reconciliation', 'reports', 'record', 'journal', 'history', 'decisions', 'adjustments'],
+  accountant: ['overview', 'progress', 'reports', 'record', 'history', 'reconciliation'],
   admin: [],
   importer: ['overview', 'journal', 'reconciliation'],
-  auditor: ['overview', 'history', 'decisions', 'adjustments', 'reconciliation'],
-  inspector: ['overview', 'decisions', 'adjustments', 'history', 'reconciliation'],
-  viewer: ['overview', 'progress', 'reconciliation'],
+  auditor: ['overview', 'reports', 'history', 'decisions', 'adjustments', 'reconciliation'],
+  inspector: ['overview', 'reports', 'decisions', 'adjustments', 'history', 'reconciliation'],
+  viewer: ['overview', 'progress', 'reconciliation', 'reports'],
 };
 
 export type Capability = 'record' | 'import' | 'verify' | 'export-bundle';

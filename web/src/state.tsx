@@ -4,7 +4,7 @@ import { api, ApiError, Query } from './api';
 import { formatMoney, MoneyUnit } from './format';
 import { useI18n } from './i18n';
 import { useSession } from './session';
-import type { CatalogueResult, ProgrammeCatalogue } from './types';
+import type { BalancesResult, CatalogueResult, ProgrammeCatalogue } from './types';
 
 const UNIT_KEY = 'gnbv.moneyUnit';
 
@@ -66,6 +66,17 @@ export function useApi<T>(path: string | null, query: Query = {}): Loaded<T> {
   const reload = useCallback(() => setTick((n) => n + 1), []);
   const current = state.key === key;
   return { data: current ? state.data : null, error: current ? state.error : null, loading: path !== null && !current, reload };
+}
+
+/**
+ * The budget years a unit has money in (its plans' years), ascending, and the year a page starts from: the latest
+ * not after this year.
+ */
+export function useBudgetYears(programme: string | undefined, unit: string): { loaded: Loaded<BalancesResult>; years: number[]; defaultYear: number | undefined } {
+  const loaded = useApi<BalancesResult>(programme && unit ? '/balances' : null, { programme, unit, groupBy: 'budgetYear' });
+  const years = useMemo(() => (loaded.data?.rows ?? []).map((r) => Number(r.group.budgetYear)).sort((a, b) => a - b), [loaded.data]);
+  const thisYear = new Date().getFullYear();
+  return { loaded, years, defaultYear: years.filter((y) => y <= thisYear).pop() ?? years[years.length - 1] };
 }
 
 interface CatalogueState {

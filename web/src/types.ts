@@ -286,3 +286,45 @@ export interface JournalOutcome {
   readonly firstPosition?: number;
   readonly lastPosition?: number;
 }
+
+/** GET /reports/resources (JSON): the report table at a log position, every figure with its query. */
+export interface ReportCell {
+  readonly kind: 'money' | 'rate' | 'quantity' | 'count' | 'text';
+  readonly value: string | null;
+  readonly query?: { readonly get?: readonly string[]; readonly expression: string };
+}
+
+export interface ReportRow {
+  readonly level: 'total' | 'project' | 'subProject' | 'content' | 'source' | 'capitalType';
+  readonly stt: string;
+  readonly label: string;
+  readonly sourceLabel: string;
+  readonly capitalTypeLabel: string;
+  readonly cells: Readonly<Record<string, ReportCell>>;
+}
+
+export interface ReportColumn {
+  readonly id: string;
+  readonly header: string;
+  readonly group?: string;
+  readonly kind: ReportCell['kind'];
+}
+
+export interface ResourcesReportJson {
+  readonly parameters: { readonly programme: string; readonly unit: string; readonly budgetYear: number; readonly from: string; readonly asOf: string; readonly knownAt: string | null; readonly position: number };
+  readonly provenance: { readonly position: number; readonly treeSize: number; readonly rootHash: string; readonly treeHead: { readonly treeSize: number; readonly timestamp: string; readonly signature: string } };
+  readonly unit: { readonly code: string; readonly name: string };
+  readonly columns: readonly ReportColumn[];
+  readonly rows: readonly ReportRow[];
+}
+
+/** POST /reports/verify. */
+export interface ReportVerification {
+  readonly ok: boolean;
+  readonly format: 'xlsx' | 'csv' | 'json';
+  readonly params: { readonly unit: string; readonly budgetYear: number; readonly position: number };
+  readonly cellsCompared: number;
+  readonly differences: readonly { readonly where: string; readonly name?: string; readonly file: string | null; readonly ledger: string | null }[];
+  readonly tree: { readonly matches: boolean };
+  readonly treeHead: { readonly signed: boolean; readonly rootMatches: boolean; readonly coversPosition: boolean };
+}

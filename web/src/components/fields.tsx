@@ -50,6 +50,27 @@ export function UnitSelect({ value, onChange, label, when }: { value: string; on
   );
 }
 
+/** A unit and one of its budget years, as a filter form picks them: choosing another unit clears the year (its years differ). */
+export function UnitYearFields({ unit, year, years, onChange }: { unit: string; year: string; years: readonly number[]; onChange: (value: { unit: string; year: string }) => void }) {
+  const { t } = useI18n();
+  return (
+    <>
+      <UnitSelect value={unit} onChange={(u) => onChange({ unit: u, year: '' })} when={year ? Number(year) : undefined} />
+      <Field label={t('common.year')}>
+        {(p) => (
+          <select {...p} name="year" value={year} onChange={(e) => onChange({ unit, year: e.target.value })}>
+            {years.map((y) => (
+              <option key={y} value={y}>
+                {y}
+              </option>
+            ))}
+          </select>
+        )}
+      </Field>
+    </>
+  );
+}
+
 /** The text of a date field and what it means: a valid "YYYY-MM-DD", empty, or not a date. */
 export interface DateText {
   readonly text: string;

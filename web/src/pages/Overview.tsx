@@ -5,13 +5,13 @@
  */
 import { FormEvent, useEffect, useMemo, useState } from 'react';
 import { MoneyChart } from '../components/chart';
-import { DateField, DateText, dateTextOf, knownAtTextOf, UnitSelect } from '../components/fields';
-import { CatalogueSelect, Columns, Field, Loading, LoadError, LoadState, PageHeader, ShowButton, TableBox } from '../components/ui';
+import { DateField, DateText, dateTextOf, knownAtTextOf, UnitYearFields } from '../components/fields';
+import { CatalogueSelect, Columns, Loading, LoadError, LoadState, PageHeader, ShowButton, TableBox } from '../components/ui';
 import { chartValue, formatRate } from '../format';
 import { useI18n } from '../i18n';
 import { href, Link, useQueryState } from '../router';
 import { useSession } from '../session';
-import { useApi, useMoney, useProgrammeCatalogue, useProgrammeCode, useProgrammeSwitch } from '../state';
+import { useApi, useBudgetYears, useMoney, useProgrammeCatalogue, useProgrammeCode, useProgrammeSwitch } from '../state';
 import type { BalanceRow, BalancesResult, Figures } from '../types';
 import { useUnit } from '../units';
 
@@ -32,10 +32,7 @@ export function OverviewPage() {
   const component = query.get('component') ?? '';
 
   // Every figure is of the programme chosen: nothing is asked before its code is known.
-  const years = useApi<BalancesResult>(programme && unit ? '/balances' : null, { programme, unit, groupBy: 'budgetYear' });
-  const yearList = useMemo(() => (years.data?.rows ?? []).map((r) => Number(r.group.budgetYear)).sort((a, b) => a - b), [years.data]);
-  const thisYear = new Date().getFullYear();
-  const defaultYear = yearList.filter((y) => y <= thisYear).pop() ?? yearList[yearList.length - 1];
+  const { loaded: years, years: yearList, defaultYear } = useBudgetYears(programme, unit);
   const year = query.get('year') ?? (defaultYear !== undefined ? String(defaultYear) : null);
 
   // Another programme has other years and components: its overview starts from its own.
@@ -112,18 +109,7 @@ export function OverviewPage() {
     <div>
       <PageHeader title={t('overview.title')} intro={t('overview.intro')} />
       <form className="filters card" onSubmit={apply}>
-        <UnitSelect value={draft.unit} onChange={(u) => setDraft({ ...draft, unit: u, year: '' })} when={draft.year ? Number(draft.year) : undefined} />
-        <Field label={t('common.year')}>
-          {(p) => (
-            <select {...p} name="year" value={draft.year} onChange={(e) => setDraft({ ...draft, year: e.target.value })}>
-              {yearList.map((y) => (
-                <option key={y} value={y}>
-                  {y}
-                </option>
-              ))}
-            </select>
-          )}
-        </Field>
+        <UnitYearFields unit={draft.unit} year={draft.year} years={yearList} onChange={(v) => setDraft({ ...draft, ...v })} />
         <CatalogueSelect label={t('common.source')} name="source" value={draft.source} onChange={(v) => setDraft({ ...draft, source: v })} options={catalogue?.sources} first={t('common.all')} />
         <CatalogueSelect label={t('common.capitalType')} name="capitalType" value={draft.capitalType} onChange={(v) => setDraft({ ...draft, capitalType: v })} options={catalogue?.capitalTypes} first={t('common.all')} />
         <DateField label={t('common.asOf')} value={draft.asOf} onChange={(v: DateText) => setDraft({ ...draft, asOf: v })} name="asOf" help={t('common.asOfHelp')} />
