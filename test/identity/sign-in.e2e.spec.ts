@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import { Catalogue } from '../../src/catalogue/catalogue';
 import { addUser } from '../../src/identity/bootstrap';
 import { CredentialStore } from '../../src/identity/credentials';
+import { parseApiToken } from '../../src/identity/secrets';
 import { SessionTokens, TOKEN_ISSUER } from '../../src/identity/session-tokens';
 import { journal, DA5_MONEY } from '../journal/support';
 import { ADMIN, AUDITOR, startTestLedger, TestLedger, VIEWER } from '../support/app';
@@ -151,7 +152,9 @@ describe('signing in and the tokens that prove it', () => {
       const { apiToken, tokenId } = issued.body;
       const stored = ledger.app.get(CredentialStore).apiToken(tokenId);
       expect(stored?.hash).toHaveLength(32);
-      expect(JSON.stringify(ledger.store.db.prepare('SELECT * FROM events').all())).not.toContain(apiToken.split('_')[2]);
+      const secret = (parseApiToken(apiToken) as { secret: string }).secret;
+      expect(secret).toHaveLength(43);
+      expect(JSON.stringify(ledger.store.db.prepare('SELECT * FROM events').all())).not.toContain(secret);
 
       const imported = await ledger.post('/journal/import', journal(DA5_MONEY), { ...bearer(apiToken), 'content-type': 'application/yaml' });
       expect(imported.status).toBe(201);
