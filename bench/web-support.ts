@@ -30,7 +30,9 @@ const RUNNING = new Map<string, DemoLedger>();
  */
 export async function startDemoLedger(env: Record<string, string> = {}): Promise<DemoLedger> {
   const dir = mkdtempSync(join(tmpdir(), 'ledger-web-'));
-  const config = loadConfig({ LEDGER_DATA_DIR: dir, LEDGER_DEMO: '1', PORT: '0', HOST: '127.0.0.1', ...env });
+  // Every page of these runs signs in from this one address, dozens of times a minute: the per-address sign-in
+  // rate (10 a minute by default, which test/identity/sign-in.e2e.spec.ts checks) would refuse them.
+  const config = loadConfig({ LEDGER_DATA_DIR: dir, LEDGER_DEMO: '1', PORT: '0', HOST: '127.0.0.1', LEDGER_SIGN_IN_PER_MINUTE: '1000', ...env });
   const ledger = await startLedger(config, { logger: false, demo: true });
   // Signed in as the demo's viewer with the password npm start printed, as a reader would.
   const viewer = ledger.demoUsers?.find((u) => u.userId === 'demo-viewer');
