@@ -140,4 +140,5 @@ export const MAIN_PAGES: readonly { readonly name: string; readonly path: string
   { name: 'decision-trail', path: `/quyet-dinh?so=${encodeURIComponent('832/QĐ-UBND')}&coquan=${encodeURIComponent('UBND huyện Văn Quan')}&ngay=2024-03-14`, role: 'inspector', ready: '[data-testid="trail"] li' },
   { name: 'adjustments', path: '/dieu-chinh', role: 'inspector', ready: 'section[aria-labelledby="adjustment-list"]' },
   { name: 'reports', path: '/bao-cao?asOf=2024-06-30', role: 'auditor', ready: '[data-testid="report-table"] tr[data-level="total"]' },
+  { name: 'red-flags', path: '/co-do', role: 'inspector', ready: 'li.flag[data-rule="duplicate-voucher"] [data-testid="evidence"] tbody tr' },
 ];

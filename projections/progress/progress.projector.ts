@@ -208,6 +208,7 @@ export class ProgressProjector implements Projector {
           sortedJson(t.beneficiaries),
           sortedJson(t.targets),
           sortedJson(t.outputs),
+          sortedJson(t.byStage),
         );
       }
     }

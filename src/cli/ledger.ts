@@ -5,6 +5,8 @@ import { registerAuditCommands } from '../audit/audit.commands';
 import { registerUserCommands } from '../identity/users.commands';
 import { registerJournalCommands } from '../journal/journal.commands';
 import { registerProjectionCommands } from '../projections/projections.commands';
+import { registerQueryCommands } from '../projections/queries.commands';
+import { registerRedFlagCommands } from '../projections/red-flags.commands';
 import { registerReportCommands } from '../reports/reports.commands';
 import { registerServeCommand } from './serve.command';
 
@@ -21,6 +23,8 @@ export function buildProgram(): Command {
   registerJournalCommands(program);
   registerProjectionCommands(program);
   registerUserCommands(program);
+  registerQueryCommands(program);
+  registerRedFlagCommands(program);
   registerReportCommands(program);
   return program;
 }

@@ -1,6 +1,7 @@
 import type { FigureDocument } from '../../events';
 import type { Catalogue } from '../catalogue/catalogue';
 import type { Right } from '../identity/rights';
+import type { ReadModelQueries } from '../projections/read-model-queries';
 import type { Decision, DecisionSpec } from './decision-spec';
 
 /**
@@ -46,13 +47,25 @@ export interface RequestCommand<D extends object = object, I = unknown> {
   spec(input: I, catalogue: Catalogue): Decision;
   /** A secret made for the command (its answer shows it once); such a command takes no Idempotency-Key. */
   readonly secret?: SecretSpec<I>;
-  /** Its journal-entry form; none for account commands, which no journal may carry. */
+  /**
+   * What the edge looks up before the decider runs, so that the decider stays pure: the input completed with what
+   * the read models say now (a red flag as listed) and the clock.
+   */
+  prepare?(input: I, lookups: CommandLookups): I | Promise<I>;
+  /** Its journal-entry form; a command without one (an account command, a review) is recorded over HTTP only. */
   readonly journal?: {
     /** The entry's key in a journal: `- id: plan-da5` / `  plan: {...}`. */
     readonly kind: string;
     /** A journal body (Vietnamese amounts, named decisions and vouchers) → the request body and route parameters. */
     toRequest(body: JournalBody, j: JournalReader): JournalRequest;
   };
+}
+
+/** What `prepare` may read at the edge: the read models as they are now (null when the ledger runs without them), and the time of recording. */
+export interface CommandLookups {
+  readonly readModels: ReadModelQueries | null;
+  /** Transaction time of the command (ISO instant): the same `now` its events are recorded at. */
+  readonly now: string;
 }
 
 /** A command only a journal gives: what a document states (a figure). It has no HTTP route. */
@@ -70,8 +83,8 @@ export type CommandSlice = RequestCommand | JournalCommand;
 
 export const isRequestCommand = (slice: CommandSlice): slice is RequestCommand => 'route' in slice;
 
-/** The slices a journal entry can name: every one with a journal form. */
-export const isJournalSlice = (slice: CommandSlice): slice is CommandSlice & { journal: NonNullable<RequestCommand['journal']> } => slice.journal !== undefined;
+/** The slices a journal can hold, by their entry kind. */
+export const hasJournalForm = (slice: CommandSlice): slice is CommandSlice & { journal: NonNullable<RequestCommand['journal']> } => slice.journal !== undefined;
 
 /** The slice's decision on an input, named after the command. */
 export function specOf<I>(slice: { name: string; spec(input: I, catalogue: Catalogue): Decision }, input: I, catalogue: Catalogue): DecisionSpec {

@@ -77,6 +77,16 @@ export class LedgerConfig {
   @MinLength(1)
   catalogueDir: string = BUILT_IN_CATALOGUE_DIR;
 
+  /**
+   * LEDGER_RED_FLAG_RULES: the red-flag rules and thresholds file (JSON, each rule with its Vietnamese and English
+   * description), checked at start. Default: the built-in projections/red-flags/rules.json. A changed file rebuilds
+   * the read models at the next start (its content is part of their fingerprint).
+   */
+  @IsOptional()
+  @IsString()
+  @MinLength(1)
+  redFlagRulesFile?: string;
+
   /** PORT / HOST of the HTTP API. HOST defaults to this machine only: to serve a network, give TLS (below) or a reverse proxy. */
   @Transform(({ value }) => (value === undefined ? value : Number(value)))
   @IsInt()
@@ -221,6 +231,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     treeHeadIntervalSeconds: env.LEDGER_TREE_HEAD_INTERVAL_SECONDS ?? 60,
     demo: env.LEDGER_DEMO ?? true,
     catalogueDir: env.LEDGER_CATALOGUE_DIR || BUILT_IN_CATALOGUE_DIR,
+    redFlagRulesFile: env.LEDGER_RED_FLAG_RULES || undefined,
     port: env.PORT ?? 3000,
     host: env.HOST ?? '127.0.0.1',
     credentialsFile: env.LEDGER_CREDENTIALS_FILE ?? join(dataDir, 'credentials.db'),
@@ -266,6 +277,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
   if (folderProblem) {
     errors.push(Object.assign(new ValidationError(), { property: 'catalogueDir', constraints: { folder: `LEDGER_CATALOGUE_DIR ${folderProblem}` } }));
   }
+  const rulesProblem = config.redFlagRulesFile === undefined || errors.some((e) => e.property === 'redFlagRulesFile') ? null : notAFile(config.redFlagRulesFile);
+  if (rulesProblem) {
+    errors.push(Object.assign(new ValidationError(), { property: 'redFlagRulesFile', constraints: { file: `LEDGER_RED_FLAG_RULES ${rulesProblem}` } }));
+  }
   if (errors.length > 0) {
     const lines = errors.map((e) => `${e.property}: ${Object.values(e.constraints ?? {}).join('; ')}`);
     throw new Error(`configuration is invalid:\n  ${lines.join('\n  ')}`);
@@ -276,6 +291,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
 function insideFolder(file: string, folder: string): boolean {
   const rel = relative(resolve(folder), resolve(file));
   return rel !== '' && !rel.startsWith('..') && !isAbsolute(rel);
+}
+
+/** Why a path is not a file, or null. */
+function notAFile(path: string): string | null {
+  try {
+    return statSync(path).isFile() ? null : `"${path}" is a folder, not a file`;
+  } catch {
+    return `"${path}" does not exist`;
+  }
 }
 
 /** Why a path is not a readable folder, or null. */

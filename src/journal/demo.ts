@@ -6,7 +6,7 @@ import type { EventStore } from '../store/event-store.port';
 import { ImportOutcome, JournalImporter, problemPlace } from './journal.importer';
 
 /** The demo journals, in the order they are loaded: transcriptions of real district documents. */
-export const DEMO_JOURNALS = ['van-quan-2024.yaml', 'tra-cu-2021-2025.yaml'] as const;
+export const DEMO_JOURNALS = ['van-quan-2024.yaml', 'tra-cu-2021-2025.yaml', 'son-duong-2022.yaml'] as const;
 
 /** The repository's demo/ folder, found from here whether running from src/ (ts) or dist/src/ (js). */
 export function findDemoDir(from: string = __dirname): string {

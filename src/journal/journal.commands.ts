@@ -4,10 +4,10 @@ import { Catalogue } from '../catalogue/catalogue';
 import { principalOfUser } from '../identity/bootstrap';
 import { requireRight } from '../identity/rights';
 import { LedgerConfig, loadConfig } from '../config/ledger-config';
-import { formatVnd } from '../money/money';
+import { formatNumberVi, formatVnd } from '../money/money';
 import { createEventStore } from '../store/create-event-store';
 import type { EventStore } from '../store/event-store.port';
-import { ImportOutcome, ImportProgress, INVALID_JOURNAL, JournalImporter, problemPlace } from './journal.importer';
+import { ImportOutcome, ImportProgress, INVALID_JOURNAL, JournalImporter, problemAt } from './journal.importer';
 import { Finding, ReconcileFilter, ReconciliationReport } from './reconciliation';
 import { reconcileStore } from './journal.service';
 
@@ -104,16 +104,27 @@ export function formatOutcome(run: ImportRun): string {
     case 'rejected':
       return [
         `${run.file}: ${o.code === INVALID_JOURNAL ? 'rejected' : 'refused by a business rule'} (${o.code}), nothing stored: ${o.problems.length} problem${o.problems.length === 1 ? '' : 's'}`,
-        ...o.problems.map((p) => `  ${problemPlace(p)}: ${p.code ? `${p.code}: ` : ''}${p.problem}`),
+        ...o.problems.map((p) => `  ${problemAt(p)}: ${p.code ? `${p.code}: ` : ''}${p.problem}`),
       ].join('\n');
   }
 }
 
+/** A difference as people read it: đồng in Vietnamese notation, quantities and rates with "," before decimals. */
+function showDifference(f: Finding): string {
+  if (f.difference === undefined) return '';
+  return f.unit === 'đồng' ? formatVnd(f.difference) : `${formatNumberVi(f.difference)} ${f.unit ?? ''}`.trim();
+}
+
 function findingLine(f: Finding): string[] {
-  const head = `  ${f.severity === 'error' ? '✗' : '≈'} ${f.kind.padEnd(28)} ${f.section ?? f.line ?? ''}${f.assertionId ? `  [${f.assertionId}]` : ''}`;
+  const head = `  ${f.explained ? '✓' : f.severity === 'error' ? '✗' : '≈'} ${f.kind.padEnd(28)} ${f.section ?? f.line ?? ''}${f.assertionId ? `  [${f.assertionId}]` : ''}`;
   const lines = [head, `      ${f.message}`];
   if (f.hint) lines.push(`      hint: ${f.hint}`);
   if (f.quote) lines.push(`      « ${f.quote} »`);
+  for (const x of f.explanations ?? []) {
+    const basis = x.basis.kind === 'decision' ? `${x.basis.number} ngày ${x.basis.date}` : `${x.basis.kind === 'document' ? x.basis.title : x.basis.number} (${x.basis.date})`;
+    lines.push(`      explained by ${x.recordedBy.id} (${x.recordedBy.role}) at ${x.recordedAt}, ${basis}: ${x.explanation}`);
+  }
+  lines.push(`      id: ${f.id}`);
   return lines;
 }
 
@@ -121,10 +132,12 @@ function findingLine(f: Finding): string[] {
 export function formatReport(report: ReconciliationReport, options: { rounding?: boolean } = {}): string {
   const errors = report.findings.filter((f) => f.severity === 'error');
   const rounding = report.findings.filter((f) => f.severity === 'rounding');
+  const explained = errors.filter((f) => f.explained).length;
   const out: string[] = [
     `Reconciliation of the log up to position ${report.position}: ${report.assertions} stated figures, ${report.checks} checks, ` +
-      `${report.holding} hold; ${errors.length} finding${errors.length === 1 ? '' : 's'}` +
-      `${rounding.length > 0 ? ` and ${rounding.length} difference${rounding.length === 1 ? '' : 's'} within the precision written` : ''}.`,
+      `${report.holding} hold; ${errors.length} finding${errors.length === 1 ? '' : 's'}${explained > 0 ? ` (${explained} explained)` : ''}` +
+      `${rounding.length > 0 ? ` and ${rounding.length} difference${rounding.length === 1 ? '' : 's'} within the precision written` : ''}` +
+      `${report.notChecked.length > 0 ? `; ${report.notChecked.length} not checked against the ledger` : ''}.`,
   ];
   const byDocument = new Map<string, Finding[]>();
   for (const f of errors) {
@@ -138,7 +151,11 @@ export function formatReport(report: ReconciliationReport, options: { rounding?:
   if (rounding.length > 0) {
     out.push('', `Within the precision the figures are written with (${rounding.length}):`);
     if (options.rounding) for (const f of rounding) out.push(...findingLine(f));
-    else for (const f of rounding) out.push(`  ≈ ${f.kind} ${f.document?.id ?? ''} ${f.section ?? ''} [${f.assertionId ?? ''}]: ${f.difference !== undefined && f.unit === 'đồng' ? formatVnd(f.difference) : `${f.difference ?? ''} ${f.unit ?? ''}`}`);
+    else for (const f of rounding) out.push(`  ≈ ${f.kind} ${f.document?.id ?? ''} ${f.section ?? ''} [${f.assertionId ?? ''}]: ${showDifference(f)}`);
+  }
+  if (report.notChecked.length > 0) {
+    out.push('', `Not checked against the ledger (${report.notChecked.length}): the ledger cannot compare them; each is still checked against its own document.`);
+    for (const n of report.notChecked) out.push(`  – ${n.document.id} ${n.section} [${n.assertionId}]: ${n.reason}`);
   }
   const kinds = Object.entries(report.counts).filter(([, n]) => n > 0);
   if (kinds.length > 0) out.push('', `By kind: ${kinds.map(([k, n]) => `${k} ${n}`).join(', ')}`);

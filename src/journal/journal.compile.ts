@@ -6,7 +6,7 @@ import {
   type JournalDocument,
   type JournalReader,
   isMapping as isObj,
-  isJournalSlice,
+  hasJournalForm,
   isRequestCommand,
   specOf,
   withoutUndefined,
@@ -46,7 +46,7 @@ export interface CompiledJournal {
 }
 
 /** Entry kinds, one per command of the registry (src/commands/registry.ts), in its order. */
-const SLICE_OF_KIND = new Map<string, CommandSlice>(COMMANDS.filter(isJournalSlice).map((c) => [c.journal.kind, c]));
+const SLICE_OF_KIND = new Map<string, CommandSlice>(COMMANDS.filter(hasJournalForm).map((c) => [c.journal.kind, c]));
 export const ENTRY_KINDS: readonly string[] = [...SLICE_OF_KIND.keys()];
 
 const HEADER_KEYS = ['journal', 'id', 'title', 'description', 'defaults', 'documents', 'decisions', 'vouchers', 'entries'];
@@ -69,9 +69,26 @@ class Problems {
 }
 
 function unknownKeys(obj: Obj, allowed: readonly string[], field: string, p: Problems): void {
-  for (const k of Object.keys(obj)) {
-    if (!allowed.includes(k)) p.add(field ? `${field}.${k}` : k, `unknown field; expected one of: ${allowed.join(', ')}`);
-  }
+  const keys = Object.keys(obj);
+  keys.forEach((k, i) => {
+    if (allowed.includes(k)) return;
+    const split = splitByComma(obj, keys, i);
+    p.add(field ? `${field}.${k}` : k, split ?? `unknown field; expected one of: ${allowed.join(', ')}`);
+  });
+}
+
+/**
+ * In a flow mapping `{ amount: 16,74 triệu đồng }` YAML reads "amount: 16" and a key "74 triệu đồng" without a
+ * value: an unquoted comma split one value in two. Said so, with the value as it was meant.
+ */
+function splitByComma(obj: Obj, keys: readonly string[], i: number): string | undefined {
+  const k = keys[i];
+  if (!/^\d/.test(k) || obj[k] !== null || i === 0) return undefined;
+  const before = keys[i - 1];
+  const head = obj[before];
+  if (typeof head !== 'number' && typeof head !== 'string') return undefined;
+  const meant = `${String(head)},${k}`;
+  return `an unquoted comma inside { … } split "${before}: ${meant}" in two (${before}: ${String(head)}, and a field "${k}"): quote the value: ${before}: "${meant}"`;
 }
 
 function str(obj: Obj, key: string, field: string, p: Problems, required: boolean): string | undefined {
@@ -488,7 +505,8 @@ function compileBody(slice: CommandSlice, body: Obj, j: EntryReader, ctx: Contex
     const compiled = slice.journal.toInput(body, j);
     return compiled ? { spec: specOf(slice, compiled.input, catalogue), ...(compiled.figure ? { figure: compiled.figure } : {}) } : null;
   }
-  const request = slice.journal.toRequest(body, j);
+  // Only slices with a journal form are entry kinds (SLICE_OF_KIND).
+  const request = (slice.journal as NonNullable<typeof slice.journal>).toRequest(body, j);
   const d = dto(slice.dto, request.body, p);
   if (!d || !p.empty) return null;
   const params = (request.params ?? {}) as Readonly<Record<string, string>>;

@@ -87,21 +87,42 @@ export class JournalRejected extends Error {
     this.refused = code !== INVALID_JOURNAL;
   }
 
-  /** Each problem as { field, problem } with the code of the rule that refused it, if one did. */
+  /**
+   * Each problem as { field, problem } with the code of the rule that refused it, if one did (the one error shape);
+   * the problem says where in the text it is, when that is known.
+   */
   get problems(): { field: string; problem: string; code?: string }[] {
-    return this.journalProblems.map((p) => ({ field: problemPlace(p), problem: p.problem, ...(p.code ? { code: p.code } : {}) }));
+    return this.journalProblems.map((p) => ({
+      field: problemPlace(p),
+      problem: p.at ? `${p.problem} (at line ${p.at.line}, column ${p.at.column})` : p.problem,
+      ...(p.code ? { code: p.code } : {}),
+    }));
   }
 }
 
-/** "entries[12] alloc-da5 (line 130) allocate.amount" */
+/** "entries[12] alloc-da5 (line 130) allocate.amount": the entry and its line, the field (the API's `field`). */
 export function problemPlace(p: JournalProblem): string {
-  const where =
-    p.entry === undefined
-      ? p.line
-        ? `line ${p.line}`
-        : ''
-      : `entries[${p.entry}]${p.id ? ` ${p.id}` : ''}${p.line ? ` (line ${p.line})` : ''}`;
+  const where = p.entry === undefined ? (p.line ? `line ${p.line}` : '') : `entries[${p.entry}]${p.id ? ` ${p.id}` : ''}${p.line ? ` (line ${p.line})` : ''}`;
   return [where, p.field].filter((x) => x).join(' ');
+}
+
+/** "entries[12] alloc-da5 (line 131, column 27) allocate.amount": the same, at the line and column of the field, for people. */
+export function problemAt(p: JournalProblem): string {
+  if (!p.at) return problemPlace(p);
+  const place = `line ${p.at.line}, column ${p.at.column}`;
+  const where = p.entry === undefined ? place : `entries[${p.entry}]${p.id ? ` ${p.id}` : ''} (${place})`;
+  return [where, p.field].filter((x) => x).join(' ');
+}
+
+/** Each problem of an entry with the line and column where its field is written, when the journal came as text. */
+function placed(problems: readonly JournalProblem[], read: JournalText): JournalProblem[] {
+  if (!read.locate) return [...problems];
+  return problems.map((p) => {
+    // A refusal of a whole entry is placed by the entry's line; a field's problem at the field.
+    if (p.entry === undefined || p.at !== undefined || !/[.[]/.test(p.field)) return p;
+    const at = read.locate?.(p.entry, p.field);
+    return at ? { ...p, at } : p;
+  });
 }
 
 const MAX_ATTEMPTS = 3;
@@ -268,7 +289,7 @@ export class JournalImporter {
       // Entries outside the importer's scope refuse the whole file; the rest of what was found is not told.
       if (forbidden.length > 0) return rejected(summary, forbidden);
       if (problems.length > 0) {
-        return rejected(summary, groupUnitProblems(problems).sort((a, b) => (a.entry ?? -1) - (b.entry ?? -1)));
+        return rejected(summary, placed(groupUnitProblems(problems), read).sort((a, b) => (a.entry ?? -1) - (b.entry ?? -1)));
       }
       if (options.dryRun) return { ...summary, status: 'valid', events: session.events };
       options.onProgress?.({ phase: 'storing', done: 0, total: session.events });

@@ -1,7 +1,7 @@
 import { Controller, Get, Inject, Injectable, Param, Query, Req } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiParam, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
 import { Needs, PrincipalRequest } from '../identity/auth.guard';
-import { readScopes } from '../identity/rights';
+import { type Principal, readScopes } from '../identity/rights';
 import { EVENT_STORE, EventStore } from '../store/event-store.port';
 import { ProjectionRunner } from './projection-runner';
 import {
@@ -12,9 +12,13 @@ import {
   HistoryQueryDto,
   NotesQueryDto,
   ProgressQueryDto,
+  RedFlagQueryDto,
+  RedFlagsQueryDto,
+  ResultsQueryDto,
   TrailQueryDto,
 } from './query.dto';
-import { ReadModelQueries } from './read-model-queries';
+import { vietnamDate } from '../../projections/red-flags/red-flags.fold';
+import { ReadModelQueries, UnitScope } from './read-model-queries';
 
 /** How long a request with minPosition waits for the read model to catch up before answering 503. */
 export const FRESHNESS_WAIT_MS = 2000;
@@ -44,9 +48,19 @@ export class ReadModelFreshness {
 
 const FRESH = 'Every answer carries `position`: the global log position the read model reflects.';
 
+/** Today in Vietnam: the default day the red flags that depend on time are evaluated for. */
+const today = () => vietnamDate(new Date().toISOString());
+
+/** The red flags' form of the caller's read scopes: the unit subtrees it may see, or null for the whole country. */
+export const unitScope = (p: Principal): UnitScope => {
+  const scopes = readScopes(p);
+  return scopes === 'all' ? null : { units: scopes };
+};
+
 /**
  * Every query counts only what the caller may see: the scopes of its read grants go with the question to the read
- * models' queries (projections/shared/filters.ts, scopeFilter), which filter rows, totals and roll-ups alike.
+ * models' queries (projections/shared/filters.ts, scopeFilter; the red flags' UnitScope), which filter rows, totals
+ * and roll-ups alike.
  */
 @ApiTags('read models')
 @ApiServiceUnavailableResponse({ description: 'minPosition was not reached within 2 s, or the read models are not built yet' })
@@ -91,6 +105,16 @@ export class ReadModelsController {
     return this.queries.progress({ ...q, scope: readScopes(req.principal) });
   }
 
+  @Get('results')
+  @ApiOperation({
+    summary: 'Khung kết quả: outcome indicators per unit and year (poverty rate, near-poverty rate, ethnic-minority rates, households escaped, re-fallen, newly poor) and progress against each target',
+    description: `Each measurement with the review that measured it; each target with its baseline, latest measurement, achieved average change (or level) and status: met, not-met, on-track, behind, no-baseline, no-measurement. ${FRESH}`,
+  })
+  async results(@Query() q: ResultsQueryDto, @Req() req: PrincipalRequest) {
+    await this.freshness.require(q.minPosition);
+    return this.queries.results({ ...q, scope: readScopes(req.principal) });
+  }
+
   @Get('decisions')
   @ApiOperation({ summary: 'Decisions the ledger has recorded events under, newest first', description: FRESH })
   async decisions(@Query() q: DecisionsQueryDto, @Req() req: PrincipalRequest) {
@@ -123,6 +147,30 @@ export class ReadModelsController {
   async notes(@Query() q: NotesQueryDto, @Req() req: PrincipalRequest) {
     await this.freshness.require(q.minPosition);
     return this.queries.notes({ ...q, scope: readScopes(req.principal) });
+  }
+
+  @Get('red-flags')
+  @ApiOperation({
+    summary: 'Cờ đỏ: red flags for inspectors, filtered by unit (and everything under it), period, rule and whether reviewed',
+    description: `Each flag: its rule, its evidence events (with the decision or voucher behind each, linking to /decisions/trail and the line's history), the unit, the period and the amount involved, and its reviews. "byRule" counts the flags of each rule under the same filters. Carried-over money unspent after its deadline is evaluated as of "asOf" (default today). The rules and thresholds: GET /red-flags/rules. ${FRESH}`,
+  })
+  async redFlags(@Query() q: RedFlagsQueryDto, @Req() req: PrincipalRequest) {
+    await this.freshness.require(q.minPosition);
+    return this.queries.redFlags({ ...q, asOf: q.asOf ?? today() }, unitScope(req.principal));
+  }
+
+  @Get('red-flags/rules')
+  @ApiOperation({ summary: 'The red-flag rules: titles and descriptions in Vietnamese and English, with their thresholds' })
+  redFlagRules() {
+    return this.queries.redFlagRules();
+  }
+
+  @Get('red-flags/:id')
+  @ApiOperation({ summary: 'One red flag with all its evidence and every review', description: FRESH })
+  @ApiParam({ name: 'id', example: 'duplicate-voucher-3f2a9c1b7d4e' })
+  async redFlag(@Param('id') id: string, @Query() q: RedFlagQueryDto, @Req() req: PrincipalRequest) {
+    await this.freshness.require(q.minPosition);
+    return this.queries.redFlag(id, q.asOf ?? today(), unitScope(req.principal));
   }
 
   @Get('read-models/status')

@@ -262,7 +262,12 @@ describe('commands over HTTP', () => {
   describe('the routes derived from the command registry', () => {
     it.each(ROUTED.map((c) => [c.name, c] as const))('%s validates its body with its own DTO, storing nothing', async (_name, command) => {
       const before = ledger.logDigest();
-      const path = command.route.path.replace(':activityId', ACTIVITY.activityId).replace(':userId', TEST_USERS.viewer).replace(':tokenId', 'none');
+      // Each route as a role that may record it: a writer, an admin for accounts, an auditor for notes and red-flag reviews.
+      const path = command.route.path
+        .replace(':activityId', ACTIVITY.activityId)
+        .replace(':userId', TEST_USERS.viewer)
+        .replace(':tokenId', 'none')
+        .replace(':flagId', 'duplicate-voucher-0123456789abcdef');
       const headers = command.right === 'manage-users' ? ADMIN : command.right === 'note' ? AUDITOR : OFFICER;
       const res = await ledger.post(`/commands/${path}`, { amout: '1' }, headers);
       expect(res.status).toBe(400);

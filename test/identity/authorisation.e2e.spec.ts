@@ -38,7 +38,8 @@ const DECISION = { number: '4888/QĐ-UBND', date: '2023-12-22', issuer: 'UBND hu
 const plan = (unit: string, amount = '1000000') => ({ line: line(unit), amount, decision: DECISION });
 
 const ROUTED = COMMANDS.filter(isRequestCommand);
-const routeOf = (c: RequestCommand) => `/commands/${c.route.path.replace(':activityId', 'VQ-X').replace(':userId', TEST_USERS.viewer).replace(':tokenId', 'none')}`;
+const routeOf = (c: RequestCommand) =>
+  `/commands/${c.route.path.replace(':activityId', 'VQ-X').replace(':userId', TEST_USERS.viewer).replace(':tokenId', 'none').replace(':flagId', 'duplicate-voucher-0123456789abcdef')}`;
 
 describe('authorisation on every path, through the real app', () => {
   let ledger: TestLedger;
@@ -79,7 +80,7 @@ describe('authorisation on every path, through the real app', () => {
   });
 
   describe('each role against each query', () => {
-    const READS = ['/balances', '/balances?groupBy=province', '/progress', '/decisions', '/adjustments', '/reconciliation', '/audit/tree-heads', '/audit/bundles?activity=nobody'];
+    const READS = ['/balances', '/balances?groupBy=province', '/progress', '/results', '/red-flags', '/red-flags/rules', '/decisions', '/adjustments', '/notes', '/reconciliation', '/audit/tree-heads', '/audit/bundles?activity=nobody'];
     it.each(ROLES.map((r) => [r]))('%s', async (role) => {
       const headers = await ledger.as(role);
       for (const path of READS) {
@@ -306,6 +307,26 @@ describe('reads filtered to the reader’s scope, on the demo', () => {
     const reconciliation = (await ledger.get('/reconciliation', traCu)).body;
     const documents = new Set(reconciliation.findings.map((f: { document?: { id: string } }) => f.document?.id));
     expect([...documents]).toEqual(['TC-KH-GNBV-2021-2025']);
+  });
+
+  it('lets a finding be explained only in a scope covering its unit; nothing stored when refused', async () => {
+    const finding = ((await ledger.get('/reconciliation?unit=184')).body.findings as { id: string; explained: boolean }[]).find((f) => f.id.includes('|184|'));
+    expect(finding).toMatchObject({ explained: false });
+    const memo = { title: 'Công văn giải trình số liệu', number: '88/LĐTBXH', date: '2024-07-20', issuer: 'Phòng LĐ-TB&XH Văn Quan' };
+    const body = { findingId: finding?.id, explanation: 'Số liệu báo cáo tính trên kế hoạch ban đầu', document: memo };
+    const traCu = await ledger.as('officer', '849');
+    const before = ledger.logDigest();
+    const refused = await ledger.post('/commands/findings/explain', body, traCu);
+    expect(refused).toMatchObject({ status: 403, body: { error: 'FORBIDDEN', details: { right: 'record', units: ['184'] } } });
+    expect(ledger.logDigest()).toBe(before);
+    const explained = await ledger.post('/commands/findings/explain', body, await ledger.as('officer', '184'));
+    expect(explained.status).toBe(201);
+    // The explanation goes with its finding: a reader of Trà Cú sees neither.
+    const all = (await ledger.get('/reconciliation')).body;
+    expect(all.findings.find((f: { id: string }) => f.id === finding?.id)).toMatchObject({ explained: true, explanations: [{ recordedBy: { id: 'test-officer-184' } }] });
+    const theirs = (await ledger.get('/reconciliation', await ledger.as('viewer', '849'))).body;
+    expect(theirs.explained).toBe(0);
+    expect(theirs.findings.some((f: { id: string }) => f.id === finding?.id)).toBe(false);
   });
 
   it('answers a report only for a unit in the reader’s scope', async () => {

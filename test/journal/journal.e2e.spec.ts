@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
-import { AUDITOR, IMPORTER, TestLedger, startTestLedger } from '../support/app';
+import { AUDITOR, IMPORTER, OFFICER, TestLedger, startTestLedger } from '../support/app';
 import { DA5_MONEY, journal } from './support';
 
 const YAML = { ...IMPORTER, 'content-type': 'application/yaml' };
@@ -141,6 +141,31 @@ describe('HTTP: POST /journal/import and GET /reconciliation', () => {
         counts: { 'rate-mismatch': 1, 'assertion-mismatch': 0 },
       });
       expect((await ledger.get('/reconciliation?document=OTHER')).body.findings).toEqual([]);
+    });
+
+    it('takes an explanation of a finding over HTTP, marks the finding explained, and refuses one for a figure not stated', async () => {
+      expect((await ledger.post('/journal/import', journal(DA5_MONEY + FIGURES), YAML)).status).toBe(201);
+      const [finding] = (await ledger.get('/reconciliation')).body.findings;
+      expect(finding).toMatchObject({ id: 'rate-mismatch|184|BC-6T|f-da5-disbursed', explained: false });
+
+      const digest = ledger.logDigest();
+      const memo = { title: 'Công văn giải trình số liệu', number: '88/LĐTBXH', date: '2024-07-20', issuer: 'Phòng LĐ-TB&XH' };
+      const unknown = await ledger.post('/commands/findings/explain', { findingId: 'rate-mismatch|184|BC-6T|f-nothing', explanation: 'x', document: memo }, OFFICER);
+      expect(unknown).toMatchObject({ status: 409, body: { error: 'FINDING_NOT_FOUND' } });
+      const malformed = await ledger.post('/commands/findings/explain', { findingId: 'rate-mismatch|184', explanation: 'x', document: memo }, OFFICER);
+      expect(malformed).toMatchObject({ status: 400, body: { error: 'INVALID_COMMAND', problems: [{ field: 'findingId' }] } });
+      const reader = await ledger.post('/commands/findings/explain', { findingId: finding.id, explanation: 'x', document: memo }, AUDITOR);
+      expect(reader.status).toBe(403);
+      expect(ledger.logDigest()).toBe(digest);
+
+      const ok = await ledger.post(
+        '/commands/findings/explain',
+        { findingId: finding.id, explanation: 'Tỷ lệ 7,9% tính trên kế hoạch ban đầu 7.850 triệu đồng', document: memo },
+        OFFICER,
+      );
+      expect(ok.status).toBe(201);
+      const after = await ledger.get("/reconciliation");
+      expect(after.body).toMatchObject({ explained: 1, findings: [{ id: finding.id, explained: true, explanations: [{ recordedBy: { id: 'can-bo-lan', role: 'officer' }, basis: { kind: 'document', number: '88/LĐTBXH' } }] }] });
     });
 
     it('shows what the demo journals state and the ledger holds', async () => {

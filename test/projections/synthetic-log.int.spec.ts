@@ -36,5 +36,7 @@ describe('on a synthetic log shaped like the programme', () => {
     expect({ ...end, asOf: null }).toEqual(now);
     expect(now.components.length).toBeGreaterThan(5);
     await h.closeAll();
-  });
+    // Builds every read model twice (live in small batches, then a rebuild to compare): on 2 shared cores this takes
+    // longer than jest's default 30 s.
+  }, 120_000);
 });

@@ -32,7 +32,7 @@ export interface Session {
 }
 
 /** The app's pages. */
-export type PageId = 'overview' | 'progress' | 'reconciliation' | 'record' | 'journal' | 'history' | 'decisions' | 'adjustments' | 'reports';
+export type PageId = 'overview' | 'progress' | 'reconciliation' | 'record' | 'journal' | 'history' | 'decisions' | 'adjustments' | 'reports' | 'redflags';
 
 /**
  * What each role sees. Auditors replay and verify lines; inspectors trace decisions; M&E staff run the programme.
@@ -43,20 +43,21 @@ const PAGES: Readonly<Record<Role, readonly PageId[]>> = {
   accountant: ['overview', 'progress', 'reports', 'record', 'history', 'reconciliation'],
   admin: [],
   importer: ['overview', 'journal', 'reconciliation'],
-  auditor: ['overview', 'reports', 'history', 'decisions', 'adjustments', 'reconciliation'],
-  inspector: ['overview', 'reports', 'decisions', 'adjustments', 'history', 'reconciliation'],
+  auditor: ['overview', 'reports', 'history', 'decisions', 'adjustments', 'redflags', 'reconciliation'],
+  inspector: ['overview', 'reports', 'decisions', 'adjustments', 'redflags', 'history', 'reconciliation'],
   viewer: ['overview', 'progress', 'reconciliation', 'reports'],
 };
 
-export type Capability = 'record' | 'import' | 'verify' | 'export-bundle';
+/** review-flags: mark a red flag reviewed (the ledger lets inspectors and auditors only: those who record money do not clear its flags). */
+export type Capability = 'record' | 'import' | 'verify' | 'export-bundle' | 'review-flags';
 
 const CAPABILITIES: Readonly<Record<Role, readonly Capability[]>> = {
   officer: ['record', 'import', 'verify'],
   accountant: ['record', 'verify'],
   admin: [],
   importer: ['import'],
-  auditor: ['verify', 'export-bundle'],
-  inspector: ['verify', 'export-bundle'],
+  auditor: ['verify', 'export-bundle', 'review-flags'],
+  inspector: ['verify', 'export-bundle', 'review-flags'],
   viewer: [],
 };
 

@@ -7,7 +7,7 @@ import { FormEvent, useEffect, useMemo, useState } from 'react';
 import { api, ApiError } from '../api';
 import { verifyRows, Verification } from '../audit/verify';
 import { DateField, DateText, dateTextOf, knownAtTextOf } from '../components/fields';
-import { BasisText, Columns, Field, LoadState, PageHeader, Pager, ShowButton, TableBox } from '../components/ui';
+import { BasisText, Columns, EventKind, Field, LoadState, PageHeader, Pager, ShowButton, TableBox } from '../components/ui';
 import { formatDate, formatInstant, formatMoney } from '../format';
 import { useI18n } from '../i18n';
 import { useQueryState } from '../router';
@@ -228,12 +228,7 @@ export function HistoryPage() {
                       <td data-label={t('history.no')}>{firstRow + i}</td>
                       <td data-label={t('common.effectiveDate')}>{formatDate(e.effectiveDate)}</td>
                       <td data-label={t('common.type')}>
-                        {tk('event', e.type)}
-                        {e.activityId && (
-                          <div className="sub">
-                            {t('common.activity')}: {e.activityId}
-                          </div>
-                        )}
+                        <EventKind type={e.type} activityId={e.activityId} />
                         {e.reference && <div className="sub mono">{e.reference}</div>}
                         {e.details &&
                           Object.entries(e.details).map(([k, v]) => (
