@@ -34,7 +34,7 @@ export const RIGHT_MEANING: Readonly<Record<Right, string>> = {
   read: 'read the ledger',
   record: 'record commands',
   import: 'import journals',
-  note: 'record notes',
+  note: 'record notes and red-flag reviews',
   'manage-users': 'manage users',
   'read-users': "read users' rights and their history",
   'sign-tree-head': 'sign a tree head',

@@ -136,7 +136,7 @@ describe('red flags over HTTP, on the demo data', () => {
         if (field) expect(res.body.problems.map((p: { field: string }) => p.field)).toContain(field);
       }
       expect((await review(VOUCHER_FLAG, note, OFFICER)).body).toMatchObject({
-        message: 'to record notes needs the note right (roles: auditor, inspector); demo-officer holds officer for VN',
+        message: 'to record notes and red-flag reviews needs the note right (roles: auditor, inspector); demo-officer holds officer for VN',
         details: { right: 'note', roles: ['auditor', 'inspector'] },
       });
       expect(ledger.logDigest()).toBe(before);
@@ -148,7 +148,7 @@ describe('red flags over HTTP, on the demo data', () => {
       const res = await review(VOUCHER_FLAG, { note: 'Đã xem' }, traCu);
       expect(res.status).toBe(403);
       expect(res.body).toMatchObject({ error: 'FORBIDDEN', details: { right: 'note', units: ['184'] } });
-      expect(res.body.message).toContain('on unit 184 (Huyện Văn Quan) needs the note right');
+      expect(res.body.message).toContain('to record notes and red-flag reviews on unit 184 (Huyện Văn Quan) needs the note right');
       expect(ledger.logDigest()).toBe(before);
     });
 
