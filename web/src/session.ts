@@ -14,8 +14,8 @@ export const ROLES = [...WRITER_ROLES, ...READER_ROLES] as const;
 export type Role = (typeof ROLES)[number];
 
 /**
- * The ledger's guard takes 1-100 letters, digits or . _ @ : - ; a header travels as Latin-1 bytes, so letters
- * without diacritics only ("can-bo-lan", not "cán-bộ-lan").
+ * What a kept session's user id may look like (letters without diacritics, digits, . _ @ : -): a session read back
+ * from storage that does not match is dropped. The ledger's own rule for account ids is stricter (src/identity/user.state.ts).
  */
 export const ACTOR_ID = /^[A-Za-z0-9._@:-]{1,100}$/;
 
