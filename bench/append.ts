@@ -21,7 +21,7 @@ import { PostgresEventStore } from '../src/store/postgres/postgres-event-store';
 import { runStatement, withDatabase } from '../src/store/postgres/connection';
 import { schemaSql } from '../src/store/postgres/postgres-schema';
 import { SqliteEventStore, SQLITE_SCHEMA } from '../src/store/sqlite/sqlite-event-store';
-import { fmt, jsonClient, percentile, startServer } from './support';
+import { benchUser, fmt, jsonClient, percentile, signIn, startServer } from './support';
 
 const option = (name: string) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -176,7 +176,6 @@ async function storeLevel(store: EventStore, events: EventToAppend[]): Promise<n
   return events.length / seconds;
 }
 
-const OFFICER = { 'x-actor': 'bench', 'x-role': 'officer' };
 const DECISION = { number: '4888/QĐ-UBND', date: '2023-12-22', issuer: 'UBND huyện Văn Quan' };
 const VOUCHER = { number: 'UNC-1', date: '2024-06-20', treasury: 'KBNN Văn Quan' };
 const COMPONENTS = ['DA1.TDA1', 'DA1.TDA2', 'DA2', 'DA3.TDA1', 'DA3.TDA2', 'DA4.TDA1', 'DA5', 'DA6.TDA1', 'DA7.TDA2'];
@@ -200,8 +199,11 @@ interface Target {
 type HttpFigures = { rate: number; p50: number; p99: number; errors: number };
 
 async function httpCommands(env: Record<string, string>): Promise<Array<[number, HttpFigures]>> {
+  const password = await benchUser(env, 'officer');
   const server = await startServer(env);
   const client = jsonClient(server.url, 16);
+  // Every command carries the officer's session token: the guard authenticates it and reads the account each time.
+  const OFFICER = await signIn(client, 'bench-officer', password);
   // 90 lines × 1 activity each, allocated generously: the load spreads like a district's real work.
   const targets: Target[] = [];
   for (const component of COMPONENTS) {

@@ -18,7 +18,7 @@ import { ReadModelDb } from '../src/projections/read-model-db';
 import { ReadModelQueries } from '../src/projections/read-model-queries';
 import { rebuildReadModels } from '../src/projections/rebuild';
 import { SqliteEventStore } from '../src/store/sqlite/sqlite-event-store';
-import { fmt, jsonClient, percentile, startServer } from './support';
+import { benchUser, fmt, jsonClient, percentile, signIn, startServer } from './support';
 
 const option = (name: string, fallback: number) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -148,11 +148,14 @@ async function main() {
     await store.close();
 
     // The server on the same files, as npm start runs it: 16 readers asking for any page.
-    const server = await startServer({ LEDGER_STORE: 'sqlite', LEDGER_DATA_DIR: dir });
+    const env = { LEDGER_STORE: 'sqlite', LEDGER_DATA_DIR: dir };
+    const password = await benchUser(env, 'auditor');
+    const server = await startServer(env);
     const client = jsonClient(server.url, READERS);
+    const AUDITOR = await signIn(client, 'bench-auditor', password);
     const path = (page: number, extra = '') => `/fund-lines/${encodeURIComponent(STREAM)}/history?page=${page}&pageSize=${PAGE_SIZE}${extra}`;
     for (;;) {
-      const r = await client.get(path(1));
+      const r = await client.get(path(1), AUDITOR);
       if (r.status === 200 && (JSON.parse(r.body) as { totalEntries: number }).totalEntries === ENTRIES) break;
       await new Promise((resolve) => setTimeout(resolve, 200));
     }
@@ -169,7 +172,7 @@ async function main() {
         Array.from({ length: READERS }, async () => {
           while (Date.now() < end) {
             const start = performance.now();
-            const res = await client.get(path(anyPage(), extra));
+            const res = await client.get(path(anyPage(), extra), AUDITOR);
             latencies.push(performance.now() - start);
             if (res.status !== 200) errors++;
           }

@@ -1,6 +1,12 @@
 import { fork } from 'node:child_process';
 import { request, Agent } from 'node:http';
 import { join } from 'node:path';
+import { Catalogue } from '../src/catalogue/catalogue';
+import { loadConfig } from '../src/config/ledger-config';
+import { addUser } from '../src/identity/bootstrap';
+import { CredentialStore } from '../src/identity/credentials';
+import type { Role } from '../src/identity/rights';
+import { createEventStore } from '../src/store/create-event-store';
 
 /** Percentile of sorted latencies in ms. */
 export function percentile(sorted: readonly number[], p: number): number {
@@ -68,4 +74,24 @@ export async function startServer(env: Record<string, string>): Promise<{ url: s
     child.on('exit', (code) => reject(new Error(`server exited with ${code}: ${out}`)));
   });
   return { url, stop: () => child.kill('SIGTERM') };
+}
+
+/** A bench user (`bench-<role>`, that role over the whole country): created in the store before the server starts; returns its password. */
+export async function benchUser(env: Record<string, string>, role: Role): Promise<string> {
+  const config = loadConfig({ ...process.env, PORT: '0', HOST: '127.0.0.1', LEDGER_DEMO: '0', ...env });
+  const store = await createEventStore(config);
+  const credentials = CredentialStore.open(config.credentialsFile);
+  try {
+    return await addUser(store, credentials, Catalogue.load(), { userId: `bench-${role}`, displayName: `Bench ${role}`, grants: [{ role, scope: 'VN' }], oneTime: false });
+  } finally {
+    credentials.close();
+    await store.close();
+  }
+}
+
+/** Signs in over HTTP like any user; returns the header that carries the session token. */
+export async function signIn(client: ReturnType<typeof jsonClient>, userId: string, password: string): Promise<Record<string, string>> {
+  const login = await client.post('/auth/login', { userId, password }, {});
+  if (login.status !== 200) throw new Error(`sign-in failed: ${login.body}`);
+  return { authorization: `Bearer ${(JSON.parse(login.body) as { token: string }).token}` };
 }

@@ -7,7 +7,8 @@ import type { QueryHost, ReadTx } from '../read-model';
 import { centsToMoney } from '../shared/cents';
 import { intToDate } from '../shared/context';
 import { basisOf, recordedBy } from '../shared/provenance';
-import { NotInReadModel, Paging, Slice, TimeSlice, checkReached, pagingOf, sliceOf } from '../shared/query';
+import { Placed, ReadScope, TreeFilters } from '../shared/filters';
+import { NotInReadModel, OutsideScope, Paging, Slice, TimeSlice, checkReached, pagingOf, sliceOf } from '../shared/query';
 import { Row, big, num, str } from '../shared/sql';
 import { withRunningBalances } from './history.fold';
 import { HISTORY_TABLES, MARK_EVERY, deltaFromRow, sumDeltasSql } from './history.tables';
@@ -24,10 +25,14 @@ export function changeOf(delta: Partial<Record<string, bigint>>): Record<string,
  * and as known at a time, summed from the entries (bitemporal: effective date and recording time).
  */
 export class HistoryQueries implements BalancesAsOf {
+  private readonly filters: TreeFilters;
+
   constructor(
     private readonly host: QueryHost,
     private readonly balances: BalanceQueries,
-  ) {}
+  ) {
+    this.filters = new TreeFilters(host.catalogue);
+  }
 
   /**
    * One page of a line's history. In log order, with no date bounds (at most a position), a page is an index seek
@@ -35,7 +40,7 @@ export class HistoryQueries implements BalancesAsOf {
    * reads at most MARK_EVERY - 1 entries' changes to reach its first entry. Bounded by an effective date or a
    * recording time, or in effective order, the counts and sums are read from the covering index of the line's entries.
    */
-  history(stream: string, q: TimeSlice & Paging & { readonly order?: 'recorded' | 'effective' }) {
+  history(stream: string, q: TimeSlice & Paging & { readonly order?: 'recorded' | 'effective'; readonly scope?: ReadScope }) {
     const { page, pageSize, offset } = pagingOf(q);
     const slice = sliceOf(q);
     const order = q.order ?? 'recorded';
@@ -44,6 +49,9 @@ export class HistoryQueries implements BalancesAsOf {
       const t = { ...BALANCE_TABLES.in(tx.schema), ...HISTORY_TABLES.in(tx.schema) };
       const line = tx.stmt(`SELECT * FROM ${t.lines} WHERE stream = ?`).get(stream) as Row | undefined;
       if (!line) throw new NotInReadModel(`no fund line ${stream} in the read model (check the stream name, or pass minPosition to wait for a recent command)`);
+      if (!this.filters.visible(q.scope, line as Row & Placed)) {
+        throw new OutsideScope(`fund line ${fundLineLabel(keyFromRow(line))} is of unit ${str(line.unit)}: reading it needs the read right for a scope covering that unit`);
+      }
       const byPosition = order === 'recorded' && (slice === null || (slice.asOf === null && slice.knownAt === null));
       const w = byPosition ? recordedWindow(tx, t, line, slice?.pos ?? null, offset, pageSize) : filteredWindow(tx, t, line, slice, order, offset, pageSize);
       const running = withRunningBalances(
