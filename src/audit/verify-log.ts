@@ -50,7 +50,12 @@ export interface LogVerification {
  * Recomputes every leaf from the events in the store, compares each with the leaf the log recorded, and rebuilds
  * the tree to check the root of every signed tree head. Reads only: it never adds leaves.
  */
-export async function verifyLog(store: EventStore, log: MerkleLog, publicKey: KeyObject | null): Promise<LogVerification> {
+export async function verifyLog(
+  store: EventStore,
+  log: MerkleLog,
+  publicKey: KeyObject | null,
+  options: { readonly onProgress?: (events: number) => void } = {},
+): Promise<LogVerification> {
   const started = performance.now();
   const logSize = log.size();
   const heads = log.treeHeadsBySize();
@@ -112,6 +117,7 @@ export async function verifyLog(store: EventStore, log: MerkleLog, publicKey: Ke
       checkHeadsAtFrontier();
     }
     position = page[page.length - 1].position;
+    options.onProgress?.(index);
   }
 
   if (!first && index < logSize) {
