@@ -177,7 +177,12 @@ async function storeLevel(store: EventStore, events: EventToAppend[]): Promise<n
 }
 
 const DECISION = { number: '4888/QĐ-UBND', date: '2023-12-22', issuer: 'UBND huyện Văn Quan' };
-const VOUCHER = { number: 'UNC-1', date: '2024-06-20', treasury: 'KBNN Văn Quan' };
+/**
+ * Each payment its own Treasury voucher, as in the district's books. (One voucher for every command made each one a
+ * duplicate-voucher red flag whose evidence, rewritten at each, grew with the run: quadratic, and not the load measured.)
+ */
+const voucher = (n: number) => ({ number: `UNC-${clientsRun}-${n}`, date: '2024-06-20', treasury: 'KBNN Văn Quan' });
+let clientsRun = 0;
 const COMPONENTS = ['DA1.TDA1', 'DA1.TDA2', 'DA2', 'DA3.TDA1', 'DA3.TDA2', 'DA4.TDA1', 'DA5', 'DA6.TDA1', 'DA7.TDA2'];
 const KIND: Record<string, string> = {
   'DA1.TDA1': 'infrastructure-work',
@@ -227,6 +232,7 @@ async function httpCommands(env: Record<string, string>): Promise<Array<[number,
   }
   const results: Array<[number, HttpFigures]> = [];
   for (const clients of [1, 16]) {
+    clientsRun = clients;
     const latencies: number[] = [];
     let errors = 0;
     let n = 0;
@@ -235,11 +241,12 @@ async function httpCommands(env: Record<string, string>): Promise<Array<[number,
     await Promise.all(
       Array.from({ length: clients }, async (_, c) => {
         while (Date.now() < end) {
-          const target = targets[(n++ * 7 + c) % targets.length];
+          const i = n++;
+          const target = targets[(i * 7 + c) % targets.length];
           const start = process.hrtime.bigint();
           const res = await client.post(
             '/commands/disburse',
-            { line: target.line, activityId: target.activityId, amount: '1550440.5', voucher: VOUCHER },
+            { line: target.line, activityId: target.activityId, amount: '1550440.5', voucher: voucher(i) },
             OFFICER,
           );
           latencies.push(Number(process.hrtime.bigint() - start) / 1e6);
