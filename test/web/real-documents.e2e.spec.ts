@@ -45,7 +45,7 @@ describe('real documents in the browser', () => {
     // A stage already passed is refused, saying why, and stores nothing.
     await form.getByLabel('Giai đoạn đạt được').selectOption({ label: 'Lựa chọn nhà thầu' });
     await form.getByRole('button', { name: 'Ghi sổ' }).click();
-    await expectText(form.locator('.notice-error'), /Hoạt động VQ24-DA1\.TDA1-HT đang ở giai đoạn “under-construction”; không ghi lùi hay ghi lại giai đoạn “tendering”/);
+    await expectText(form.locator('.notice-error'), /Hoạt động VQ24-DA1\.TDA1-HT đang ở giai đoạn “Khởi công, đang thi công”; không ghi lùi hay ghi lại giai đoạn “Lựa chọn nhà thầu”/);
     expect(await suite.head()).toBe(head + 1);
 
     await page.goto(`${suite.url}/tien-do?component=DA1.TDA1&year=2024`);
@@ -224,7 +224,7 @@ describe('real documents in the browser', () => {
     // A second figure for 2023 is a correction: without its reason it is refused, and nothing is stored.
     const head = await suite.head();
     await measure('2023', '5,1', '2951/QĐ-UBND', '23/12/2023');
-    await expectText(form.locator('.notice-error'), /Chỉ tiêu poverty-rate của đơn vị 076 năm 2023 đã ghi là 4\.9/);
+    await expectText(form.locator('.notice-error'), /Chỉ tiêu Tỷ lệ hộ nghèo của đơn vị 076 năm 2023 đã ghi là 4,9: số khác là đính chính, hãy nêu lý do đính chính\./);
     expect(await suite.head()).toBe(head);
     expect(errors).toEqual([]);
   });

@@ -5,7 +5,7 @@
  */
 import { FormEvent, useEffect, useState } from 'react';
 import type { CommandResult } from '../api';
-import { CommandForm, EffectiveDateField, FieldErrors, readDate, useCommandForm } from '../components/command-form';
+import { CommandForm, EffectiveDateField, FieldErrors, readDate, useCommandForm, withDetails } from '../components/command-form';
 import { DateField, DateText, dateTextOf, knownAtTextOf, UnitOrAll, UnitSelect } from '../components/fields';
 import { BasisText, Columns, Field, LoadState, PageHeader, ShowButton, TableBox, TextField } from '../components/ui';
 import { formatInstant, formatQuantity, parseDecimal } from '../format';
@@ -165,6 +165,16 @@ function MeasureForm({ unit, onSaved }: { unit: string; onSaved: (r: CommandResu
   const { outcome, errors, run } = useCommandForm(onSaved);
   const [v, setV] = useState({ unit, indicator: '', year: '', value: '', corrects: false, reason: '', basis: emptyDecisionOrDocument('decision'), effectiveDate: '' });
   const indicator = catalogue?.outcomeIndicators?.find((i) => i.code === v.indicator);
+  // A refusal names the indicator by code and the figure as a decimal string: shown as people read them.
+  const indicatorName = (code: unknown) => {
+    const found = catalogue?.outcomeIndicators?.find((i) => i.code === code);
+    return found ? name(found, found.code) : code;
+  };
+  const shown = withDetails(
+    withDetails(outcome, 'OUTCOME_ALREADY_MEASURED', (d) => ({ indicator: indicatorName(d.indicator), recorded: formatQuantity(String(d.recorded)) })),
+    'NOTHING_TO_CORRECT',
+    (d) => ({ indicator: indicatorName(d.indicator) }),
+  );
   const submit = (e: FormEvent) => {
     e.preventDefault();
     void run('/commands/outcomes/measure', (local: FieldErrors) => {
@@ -188,7 +198,7 @@ function MeasureForm({ unit, onSaved }: { unit: string; onSaved: (r: CommandResu
     <section className="card" aria-labelledby="measure-heading">
       <h2 id="measure-heading">{t('results.measure')}</h2>
       <p className="sub">{t('results.measureHelp')}</p>
-      <CommandForm label={t('results.measure')} onSubmit={submit} outcome={outcome}>
+      <CommandForm label={t('results.measure')} onSubmit={submit} outcome={shown}>
         <UnitSelect value={v.unit} onChange={(u) => setV({ ...v, unit: u })} />
         <Field label={t('results.indicator')} error={errors.at('indicator')}>
           {(p) => (

@@ -15,6 +15,7 @@ import {
   readBasisAndDate,
   readDate,
   useCommandForm,
+  withDetails,
 } from '../../components/command-form';
 import { UnitSelect } from '../../components/fields';
 import { CatalogueSelect, Field, TextField } from '../../components/ui';
@@ -332,6 +333,12 @@ export function StageForm(props: FormProps) {
   const { outcome, errors, run } = useCommandForm(props.onSaved);
   const [v, setV] = useState({ activityId: '', stage: '', note: '', basis: emptyDecisionOrDocument('decision'), effectiveDate: '' });
   const lifecycles = catalogue?.lifecycles ?? [];
+  // A refusal names the stages by code: shown by their names.
+  const stageName = (code: unknown) => {
+    const stage = lifecycles.flatMap((l) => l.stages).find((x) => x.code === code);
+    return stage ? name(stage, stage.code) : code;
+  };
+  const shown = withDetails(outcome, 'STAGE_OUT_OF_ORDER', (d) => ({ current: stageName(d.current), requested: stageName(d.requested) }));
   const submit = (e: FormEvent) => {
     e.preventDefault();
     void run(
@@ -345,7 +352,7 @@ export function StageForm(props: FormProps) {
     );
   };
   return (
-    <CommandForm label={t('record.cmd.stage')} onSubmit={submit} outcome={outcome}>
+    <CommandForm label={t('record.cmd.stage')} onSubmit={submit} outcome={shown}>
       <ActivityField label={t('record.activityId')} value={v.activityId} onChange={(x) => setV({ ...v, activityId: x })} options={props.activities} error={errors.at('activityId')} />
       <Field label={t('record.stage')} help={t('record.stageHelp')} error={errors.at('stage')}>
         {(p) => (
