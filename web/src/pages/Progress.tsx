@@ -53,7 +53,7 @@ export function ProgressPage() {
         <>
           <p className="meta" data-testid="progress-slice">
             {t('progress.slice', {
-              year: progress.data.budgetYear ?? t('progress.sliceAll'),
+              year: progress.data.budgetYear ? t('progress.sliceYear', { year: progress.data.budgetYear }) : t('progress.sliceAll'),
               asOf: progress.data.asOf ? formatDate(progress.data.asOf) : t('progress.sliceNow'),
               knownAt: progress.data.knownAt ? knownAtForInput(progress.data.knownAt) : t('progress.sliceNow'),
             })}{' '}
