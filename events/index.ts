@@ -4,6 +4,10 @@ import type { FundLineEvent } from './fund-line.events';
 import { FUND_LINE_EVENT_TYPES } from './fund-line.events';
 import type { JournalEvent } from './journal.events';
 import { JOURNAL_EVENT_TYPES } from './journal.events';
+import type { NoteEvent } from './note.events';
+import { NOTE_EVENT_TYPES } from './note.events';
+import type { UserEvent } from './user.events';
+import { USER_EVENT_TYPES } from './user.events';
 import type { ResultsEvent } from './results.events';
 import { RESULTS_EVENT_TYPES } from './results.events';
 import type { RecordedEvent } from './metadata';
@@ -15,12 +19,14 @@ export * from './metadata';
 export * from './fund-line.events';
 export * from './activity.events';
 export * from './journal.events';
+export * from './user.events';
+export * from './note.events';
 export * from './red-flag.events';
 export * from './results.events';
 export * from './upcasting';
 
 /** The closed union of everything the ledger records. Type strings are stored forever: never rename one. */
-export type LedgerEvent = FundLineEvent | ActivityEvent | JournalEvent | ResultsEvent | RedFlagEvent;
+export type LedgerEvent = FundLineEvent | ActivityEvent | JournalEvent | UserEvent | NoteEvent | ResultsEvent | RedFlagEvent;
 export type LedgerEventType = LedgerEvent['type'];
 export type RecordedLedgerEvent = RecordedEvent<LedgerEvent>;
 
@@ -35,7 +41,9 @@ const CHANGED_VERSIONS: Partial<Record<LedgerEventType, number>> = {
 /** Current schema version of each event type; a change of shape adds a version and an upcaster. */
 export const EVENT_SCHEMA_VERSION: Readonly<Record<LedgerEventType, number>> = Object.freeze(
   Object.fromEntries(
-    [...FUND_LINE_EVENT_TYPES, ...ACTIVITY_EVENT_TYPES, ...JOURNAL_EVENT_TYPES, ...RESULTS_EVENT_TYPES, ...RED_FLAG_EVENT_TYPES].map((t) => [t, CHANGED_VERSIONS[t] ?? 1]),
+    [...FUND_LINE_EVENT_TYPES, ...ACTIVITY_EVENT_TYPES, ...JOURNAL_EVENT_TYPES, ...USER_EVENT_TYPES, ...NOTE_EVENT_TYPES, ...RESULTS_EVENT_TYPES, ...RED_FLAG_EVENT_TYPES].map(
+      (t) => [t, CHANGED_VERSIONS[t] ?? 1],
+    ),
   ) as Record<LedgerEventType, number>,
 );
 
@@ -53,7 +61,15 @@ export const LEDGER_UPCASTER_STEPS: readonly Upcaster[] = [
 ];
 export const LEDGER_UPCASTERS = new Upcasters(EVENT_SCHEMA_VERSION, LEDGER_UPCASTER_STEPS);
 
-export const LEDGER_EVENT_TYPES: readonly LedgerEventType[] = [...FUND_LINE_EVENT_TYPES, ...ACTIVITY_EVENT_TYPES, ...JOURNAL_EVENT_TYPES, ...RESULTS_EVENT_TYPES, ...RED_FLAG_EVENT_TYPES];
+export const LEDGER_EVENT_TYPES: readonly LedgerEventType[] = [
+  ...FUND_LINE_EVENT_TYPES,
+  ...ACTIVITY_EVENT_TYPES,
+  ...JOURNAL_EVENT_TYPES,
+  ...USER_EVENT_TYPES,
+  ...NOTE_EVENT_TYPES,
+  ...RESULTS_EVENT_TYPES,
+  ...RED_FLAG_EVENT_TYPES,
+];
 
 export function isLedgerEvent(e: RecordedEvent): e is RecordedLedgerEvent {
   return (LEDGER_EVENT_TYPES as readonly string[]).includes(e.type);

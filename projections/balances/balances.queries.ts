@@ -3,7 +3,7 @@ import { KEY_DIMENSIONS, KeyDimension, LINE_DIMENSIONS, LineDimension, dimension
 import { fundLineLabel } from '../../src/fund-line/fund-line.key';
 import type { Freshness, QueryHost, ReadTx } from '../read-model';
 import { centsToMoney } from '../shared/cents';
-import { TreeFilters } from '../shared/filters';
+import { ReadScope, TreeFilters } from '../shared/filters';
 import { Paging, Slice, TimeSlice, checkReached, pagingOf, sliceOf } from '../shared/query';
 import { Row, Where, big, num, str } from '../shared/sql';
 import { BalanceFigures, Measures, ZERO_MEASURES, addMeasures, balanceFigures } from './balances.fold';
@@ -52,6 +52,8 @@ const FILTER_DIMENSIONS = KEY_DIMENSIONS.filter((d): d is FilterDimension => wit
 
 export interface BalancesQuery extends BalanceFilter, TimeSlice, Paging {
   readonly groupBy?: readonly GroupDimension[];
+  /** Only the lines under these scopes: every figure, total and roll-up counts only them. */
+  readonly scope?: ReadScope;
   /** recorded (default): units as the lines hold them; today: mapped to today's units (see balances.today.ts). */
   readonly units?: 'recorded' | 'today';
 }
@@ -171,10 +173,11 @@ export class BalanceQueries {
     });
   }
 
-  /** Conditions on a line's columns (`alias`: the lines table's alias in the query, or ''). */
-  where(f: BalanceFilter, alias: string): Where {
+  /** Conditions on a line's columns (`alias`: the lines table's alias in the query, or ''), the reader's scopes among them. */
+  where(f: BalanceFilter & { readonly scope?: ReadScope }, alias: string): Where {
     const p = alias ? `${alias}.` : '';
     const w: Where = { sql: [], params: [] };
+    this.filters.scopeFilter(f.scope, alias, w);
     for (const d of FILTER_DIMENSIONS) {
       const v = f[d];
       if (v === undefined) continue;
@@ -193,10 +196,10 @@ export class BalanceQueries {
   }
 
   /** The smallest balance table that holds every column the filter and the grouping need. */
-  table(tx: ReadTx, f: BalanceFilter, groupBy: readonly GroupDimension[] | null): { table: string; lineGrain: boolean } {
+  table(tx: ReadTx, f: BalanceFilter & { readonly scope?: ReadScope }, groupBy: readonly GroupDimension[] | null): { table: string; lineGrain: boolean } {
     const t = BALANCE_TABLES.in(tx.schema);
     if (groupBy === null) return { table: t.lines, lineGrain: true };
-    const needed = new Set<string>([dimensionColumn('originYear'), ...groupBy.flatMap(groupColumns)]);
+    const needed = new Set<string>([dimensionColumn('originYear'), ...groupBy.flatMap(groupColumns), ...this.filters.scopeFilterColumns(f.scope)]);
     for (const d of FILTER_DIMENSIONS) {
       const v = f[d];
       if (v === undefined) continue;
@@ -249,7 +252,7 @@ export class BalanceQueries {
     return { totalRows, total, rows: pageRows };
   }
 
-  private totalNow(tx: ReadTx, f: BalanceFilter, w: Where, where: string): BalancePage['total'] {
+  private totalNow(tx: ReadTx, f: BalanceFilter & { readonly scope?: ReadScope }, w: Where, where: string): BalancePage['total'] {
     const { table, lineGrain } = this.table(tx, f, []);
     const lineCount = lineGrain ? 'count(*)' : 'coalesce(sum(line_count), 0)';
     const originYear = dimensionColumn('originYear');

@@ -1,4 +1,4 @@
-import type { Actor, FundLineEvent, LegalBasis } from '../../events';
+import { type Actor, type FundLineEvent, type LegalBasis, legalBasisOf } from '../../events';
 import { fundLineLabel, fundLineStream } from '../../src/fund-line/fund-line.key';
 import { MeasureDelta, Measures, ZERO_MEASURES, activityOfFundLineEvent, addMeasures, fundLineDelta } from '../balances/balances.fold';
 import type { Cents } from '../shared/cents';
@@ -121,7 +121,7 @@ export function historyEntry(event: RecordedFundLineEvent, delta: MeasureDelta =
     recordedAt: m.recordedAt,
     actor: m.actor,
     command: m.command,
-    legalBasis: m.legalBasis,
+    legalBasis: legalBasisOf(m),
     amount: toCents(d.amount),
     activityId: activityOfFundLineEvent(event),
     reference,

@@ -9,7 +9,7 @@ import { HISTORY_TABLES, deltaFromRow, sumDeltasSql } from '../history/history.t
 import type { QueryHost, ReadTx } from '../read-model';
 import { centsToMoney } from '../shared/cents';
 import { intToDate } from '../shared/context';
-import { TreeFilters, UnitLevel } from '../shared/filters';
+import { ReadScope, TreeFilters, UnitLevel } from '../shared/filters';
 import { Slice, TimeSlice, checkReached, sliceOf } from '../shared/query';
 import { Row, Where, big, num, str } from '../shared/sql';
 import {
@@ -73,7 +73,7 @@ export class ProgressQueries {
    * that hold money on them or were registered that year, with their money on that year's lines only. An
    * activity's outputs, beneficiaries and stage are its own, not a year's: bound them with asOf.
    */
-  progress(q: TimeSlice & { readonly programme?: string; readonly component?: string; readonly unit?: string; readonly budgetYear?: number }) {
+  progress(q: TimeSlice & { readonly programme?: string; readonly component?: string; readonly unit?: string; readonly budgetYear?: number; readonly scope?: ReadScope }) {
     const components = q.component !== undefined ? this.filters.componentSet(q.component) : null;
     const level = q.unit !== undefined ? this.filters.unitLevel(q.unit) : null;
     // The maintained sums have no year: a year is answered from the facts, as a date is.
@@ -84,7 +84,7 @@ export class ProgressQueries {
       const t = { ...BALANCE_TABLES.in(tx.schema), ...HISTORY_TABLES.in(tx.schema), ...PROGRESS_TABLES.in(tx.schema) };
       const componentColumn = dimensionColumn('component');
       // Money of the components' lines.
-      const lw = this.balances.where({ programme: q.programme, unit: q.unit, budgetYear: q.budgetYear }, slice ? 'l' : '');
+      const lw = this.balances.where({ programme: q.programme, unit: q.unit, budgetYear: q.budgetYear, scope: q.scope }, slice ? 'l' : '');
       const compIn = components ? `${slice ? 'l.' : ''}${componentColumn} IN (SELECT value FROM json_each(?))` : null;
       const moneyWhere = [...lw.sql, ...(compIn ? [compIn] : [])];
       const moneyParams = [...lw.params, ...(components ? [JSON.stringify(components)] : [])];
@@ -98,7 +98,7 @@ export class ProgressQueries {
           .all(...moneyParams, slice.eff, slice.rec, slice.pos) as Row[];
         for (const r of rows) money.set(str(r.component), measuresFromRow(r));
       } else {
-        const { table } = this.balances.table(tx, { programme: q.programme, unit: q.unit, budgetYear: q.budgetYear }, ['component']);
+        const { table } = this.balances.table(tx, { programme: q.programme, unit: q.unit, budgetYear: q.budgetYear, scope: q.scope }, ['component']);
         const rows = tx
           .stmt(`SELECT ${componentColumn} AS component, ${sumMeasuresSql()} FROM ${table} ${moneyWhere.length ? `WHERE ${moneyWhere.join(' AND ')}` : ''} GROUP BY ${componentColumn}`)
           .all(...moneyParams) as Row[];
@@ -114,9 +114,15 @@ export class ProgressQueries {
       };
       if (slice) {
         for (const doc of this.activitiesAsOf(tx, q, components, level, slice)) addTo(doc.info.component, doc.info.kind, applyToTotals(EMPTY_PROGRESS, doc, 1));
-      } else if (level === 'unit') {
-        // A commune holds few activities: sum their documents rather than keep a commune-grain table.
-        const w: Where = { sql: ['unit = ?', 'registered = 1'], params: [q.unit] };
+      } else if (level === 'unit' || (q.scope !== undefined && q.scope !== 'all')) {
+        // A commune holds few activities: sum their documents rather than keep a commune-grain table. A reader of some
+        // units only: their activities' documents, as the grain tables sum other units' too.
+        const w: Where = { sql: ['registered = 1'], params: [] };
+        if (level !== null) {
+          w.sql.push(`${level} = ?`);
+          w.params.push(q.unit);
+        }
+        this.filters.scopeFilter(q.scope, '', w);
         programmeAndComponents(w, q.programme, components);
         for (const r of tx
           .stmt(`SELECT activity_id, doc, allocated, disbursed, last_position FROM ${t.activities} WHERE ${w.sql.join(' AND ')} ORDER BY activity_id`)
@@ -249,7 +255,7 @@ export class ProgressQueries {
   /** Each candidate activity folded from the facts known at `rec` and in force by `eff`. */
   private activitiesAsOf(
     tx: ReadTx,
-    q: { programme?: string; unit?: string; budgetYear?: number },
+    q: { programme?: string; unit?: string; budgetYear?: number; scope?: ReadScope },
     components: string[] | null,
     level: UnitLevel | null,
     slice: Slice,
@@ -261,6 +267,10 @@ export class ProgressQueries {
       w.push(`a.${level} = ?`);
       params.push(q.unit);
     }
+    const scoped: Where = { sql: [], params: [] };
+    this.filters.scopeFilter(q.scope, 'a', scoped);
+    w.push(...scoped.sql);
+    params.push(...scoped.params);
     if (components) {
       // From the unit's activities when there is a unit (few), from the component's when not.
       w.push(

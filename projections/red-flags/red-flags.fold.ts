@@ -310,7 +310,16 @@ export class RedFlagFold {
       case 'FindingExplained':
       case 'OutcomeMeasured':
       case 'OutcomeTargetSet':
-        // Not routed here (RED_FLAG_HANDLED_TYPES): explanations and the results framework move no money.
+      case 'NoteRecorded':
+      case 'UserCreated':
+      case 'RoleGranted':
+      case 'RoleRevoked':
+      case 'UserDisabled':
+      case 'UserEnabled':
+      case 'PasswordSet':
+      case 'ApiTokenIssued':
+      case 'ApiTokenRevoked':
+        // Not routed here (RED_FLAG_HANDLED_TYPES): explanations, the results framework, notes and accounts move no money.
         return out;
       default:
         this.fundLineEvent(e, out);
@@ -400,9 +409,9 @@ export class RedFlagFold {
     const late = backdated ? daysBetween(m.effectiveDate, recordedOn) : 0;
     const early = this.on['decision-after-effect'];
     const b = m.legalBasis;
-    const before = early && b.kind === 'decision' ? daysBetween(m.effectiveDate, b.date) : 0;
+    const before = early && b?.kind === 'decision' ? daysBetween(m.effectiveDate, b.date) : 0;
     const isLate = backdated !== null && late > backdated.params.days;
-    const isEarly = early !== null && b.kind === 'decision' && before > early.params.days;
+    const isEarly = early !== null && b?.kind === 'decision' && before > early.params.days;
     if (!isLate && !isEarly) return;
     const where = this.unitOf(e);
     if (!where) return;
@@ -428,7 +437,7 @@ export class RedFlagFold {
       );
       out.push({ op: 'add', flag, evidence: [{ position: e.position, role: 'subject' }] });
     }
-    if (isEarly && early && b.kind === 'decision') {
+    if (isEarly && early && b?.kind === 'decision') {
       const { flag } = this.accumulate(
         'decision-after-effect',
         [b.number, b.issuer, b.date, where.unit],
@@ -639,7 +648,7 @@ export class RedFlagFold {
     let walk = hasKeys(doc.fl);
     if (e.type === 'Disbursed') {
       const b = e.metadata.legalBasis;
-      insertSorted(doc.en, [e.position, eff, 1, String(amount), e.data.disbursementId, b.kind === 'voucher' ? voucherHash(b.treasury, b.number) : '']);
+      insertSorted(doc.en, [e.position, eff, 1, String(amount), e.data.disbursementId, b?.kind === 'voucher' ? voucherHash(b.treasury, b.number) : '']);
       const td = BigInt(doc.td) + amount;
       doc.td = String(td);
       walk ||= eff < doc.le || td > BigInt(doc.ta);
@@ -716,7 +725,7 @@ export class RedFlagFold {
 
   private voucherOf(e: Rec<'Disbursed'>, amount: Cents, out: RedFlagChange[]): void {
     const b = e.metadata.legalBasis;
-    if (b.kind !== 'voucher') return;
+    if (b?.kind !== 'voucher') return;
     const key = `v|${voucherHash(b.treasury, b.number)}`;
     const doc = this.docs.get<VoucherDoc>(key) ?? { m: [] };
     doc.m.push([e.position, String(amount), e.metadata.effectiveDate, e.data.line.unit, e.data.line.budgetYear]);

@@ -1,5 +1,5 @@
 import type { QueryHost } from '../read-model';
-import { TreeFilters } from '../shared/filters';
+import { type ReadScope, TreeFilters } from '../shared/filters';
 import { basisOf } from '../shared/provenance';
 import { TimeSlice, sliceOf } from '../shared/query';
 import { Row, str } from '../shared/sql';
@@ -9,6 +9,8 @@ import { RESULTS_TABLES } from './results.tables';
 export interface ResultsQuery extends TimeSlice {
   readonly unit?: string;
   readonly programme?: string;
+  /** The reader's scopes: only their units' measurements and targets. */
+  readonly scope?: ReadScope;
 }
 
 
@@ -40,6 +42,8 @@ export class ResultsQueries {
         w.push('eff <= ?', 'rec <= ?');
         params.push(slice.eff, slice.rec);
       }
+      const scoped = { sql: w, params };
+      this.filters.scopeFilter(q.scope, '', scoped);
       const rows = tx.stmt(`SELECT * FROM ${t.outcome_facts} ${w.length ? `WHERE ${w.join(' AND ')}` : ''} ORDER BY position`).all(...params) as Row[];
       const facts = rows
         .map((r) => ({ type: str(r.type), data: JSON.parse(str(r.data)), basis: basisOf(r), recordedAt: str(r.recorded_at) }) as OutcomeFact)

@@ -1,6 +1,7 @@
 import { Controller, Get, Inject, Query } from '@nestjs/common';
 import { basename } from 'node:path';
 import { ApiOkResponse, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { Needs } from '../identity/auth.guard';
 import { Transform } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, MinLength } from 'class-validator';
 import { IsCalendarDate } from '../shared/validation/validators';
@@ -65,6 +66,7 @@ export class SuccessionQueryDto {
 }
 
 @ApiTags('catalogue')
+@Needs('signed-in')
 @Controller('catalogue')
 export class CatalogueController {
   private unitsSummary?: object;

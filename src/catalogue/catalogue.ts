@@ -304,6 +304,12 @@ export class Catalogue {
   unitAncestors(code: string, when?: UnitWhen): string[] {
     return this.units.ancestors(code, when);
   }
+
+  /** A unit's name in its latest period, for messages. */
+  unitName(code: string): string | undefined {
+    const versions = this.units.versionsOf(code);
+    return versions[versions.length - 1]?.nameVi;
+  }
 }
 
 const SHORT_LIST = 40;

@@ -2,6 +2,7 @@
 import 'reflect-metadata';
 import { Command } from 'commander';
 import { registerAuditCommands } from '../audit/audit.commands';
+import { registerUserCommands } from '../identity/users.commands';
 import { registerJournalCommands } from '../journal/journal.commands';
 import { registerProjectionCommands } from '../projections/projections.commands';
 import { registerQueryCommands } from '../projections/queries.commands';
@@ -21,6 +22,7 @@ export function buildProgram(): Command {
   registerAuditCommands(program);
   registerJournalCommands(program);
   registerProjectionCommands(program);
+  registerUserCommands(program);
   registerQueryCommands(program);
   registerRedFlagCommands(program);
   registerReportCommands(program);

@@ -43,12 +43,10 @@ describe('the command registry', () => {
     expect(preparing.filter(hasJournalForm)).toEqual([]);
   });
 
-  it('lets the inspectors and auditors record their reviews of red flags, and only the writer roles record money', () => {
-    expect(COMMANDS.filter(isRequestCommand).map((c) => [c.name, c.roles ?? 'writers'])).toEqual([
-      ...COMMANDS.filter(isRequestCommand)
-        .filter((c) => c.name !== 'ReviewRedFlag')
-        .map((c) => [c.name, 'writers']),
-      ['ReviewRedFlag', ['inspector', 'auditor']],
-    ]);
+  it('lets the inspectors and auditors review red flags and record notes (the note right), admins manage accounts, and the rest record (the record right)', () => {
+    const special: Record<string, string> = { RecordNote: 'note', ReviewRedFlag: 'note' };
+    expect(COMMANDS.filter(isRequestCommand).map((c) => [c.name, c.right ?? 'record'])).toEqual(
+      COMMANDS.filter(isRequestCommand).map((c) => [c.name, special[c.name] ?? (c.route.path.startsWith('users') ? 'manage-users' : 'record')]),
+    );
   });
 });

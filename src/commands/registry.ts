@@ -10,6 +10,8 @@ import { adjustCommand } from './adjust/adjust.slice';
 import { reclassifyActivityCommand } from './reclassify-activity/reclassify-activity.slice';
 import { recordOutputsCommand } from './record-outputs/record-outputs.slice';
 import { stateFigureCommand } from './state-figure/state-figure.slice';
+import { recordNoteCommand } from './record-note/record-note.slice';
+import { USER_COMMANDS } from './users/users.slice';
 import { explainFindingCommand } from './explain-finding/explain-finding.slice';
 import { openBalanceCommand } from './open-balance/open-balance.slice';
 import { transferToSuccessorCommand } from './transfer-to-successor/transfer-to-successor.slice';
@@ -35,6 +37,8 @@ export const COMMANDS: readonly CommandSlice[] = [
   reclassifyActivityCommand,
   recordOutputsCommand,
   stateFigureCommand,
+  recordNoteCommand,
+  ...USER_COMMANDS,
   explainFindingCommand,
   openBalanceCommand,
   transferToSuccessorCommand,

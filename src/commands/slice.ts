@@ -1,5 +1,6 @@
 import type { FigureDocument } from '../../events';
 import type { Catalogue } from '../catalogue/catalogue';
+import type { Right } from '../identity/rights';
 import type { ReadModelQueries } from '../projections/read-model-queries';
 import type { Decision, DecisionSpec } from './decision-spec';
 
@@ -16,6 +17,17 @@ export interface Edge {
   readonly params: Readonly<Record<string, string>>;
   /** An id for what the client left unnamed: a UUID over HTTP, the entry's id in a journal. */
   readonly newId: () => string;
+  /** When the request arrived (ISO instant): the transaction time of its events. */
+  readonly now: string;
+}
+
+/**
+ * A secret a command makes at the edge — a one-time password, an API token — shown once in the answer and never
+ * written to an event: its hash goes to the credentials store under `credentialId`, which the event names.
+ */
+export interface SecretSpec<I> {
+  readonly kind: 'password' | 'api-token';
+  credential(input: I): { readonly credentialId: string; readonly userId: string; readonly expiresAt?: string | null };
 }
 
 /**
@@ -28,20 +40,19 @@ export interface RequestCommand<D extends object = object, I = unknown> {
   /** POST /commands/<path>; `:name` segments are route parameters. */
   readonly route: { readonly path: string; readonly summary: string };
   readonly dto: new () => D;
+  /** The right it needs, in the scope of every unit it touches (see Decision.units and Load.units). Default: record. */
+  readonly right?: Right;
   toInput(dto: D, edge: Edge): I;
   /** What it loads and how it decides. */
   spec(input: I, catalogue: Catalogue): Decision;
-  /**
-   * Who may record it (X-Role): by default the roles that record money (WRITER_ROLES of the actor guard). A
-   * command of the read side's own (an inspector's review) names its roles.
-   */
-  readonly roles?: readonly string[];
+  /** A secret made for the command (its answer shows it once); such a command takes no Idempotency-Key. */
+  readonly secret?: SecretSpec<I>;
   /**
    * What the edge looks up before the decider runs, so that the decider stays pure: the input completed with what
    * the read models say now (a red flag as listed) and the clock.
    */
   prepare?(input: I, lookups: CommandLookups): I | Promise<I>;
-  /** Its journal-entry form; a command without one is recorded over HTTP only. */
+  /** Its journal-entry form; a command without one (an account command, a review) is recorded over HTTP only. */
   readonly journal?: {
     /** The entry's key in a journal: `- id: plan-da5` / `  plan: {...}`. */
     readonly kind: string;

@@ -1,7 +1,8 @@
 import type { Command } from 'commander';
 import { readFileSync } from 'node:fs';
-import { ACTOR_ID, WRITER_ROLES } from '../actor/actor.guard';
 import { Catalogue } from '../catalogue/catalogue';
+import { principalOfUser } from '../identity/bootstrap';
+import { requireRight } from '../identity/rights';
 import { LedgerConfig, loadConfig } from '../config/ledger-config';
 import { formatNumberVi, formatVnd } from '../money/money';
 import { createEventStore } from '../store/create-event-store';
@@ -24,23 +25,34 @@ export interface ImportRun {
   readonly outcome: ImportOutcome;
 }
 
-/** `ledger import`: each file in turn; a rejected file stores nothing, and the files after it are still tried. */
-export async function runImport(
-  config: LedgerConfig,
-  files: readonly string[],
-  options: { actor: string; role: string; dryRun?: boolean; onProgress?: (file: string, p: ImportProgress) => void },
-): Promise<ImportRun[]> {
-  if (!ACTOR_ID.test(options.actor)) throw new Error('--actor must be 1-100 letters, digits or . _ @ : -');
-  if (!(WRITER_ROLES as readonly string[]).includes(options.role)) {
-    throw new Error(`--role must be a role that records events: ${WRITER_ROLES.join(', ')}`);
-  }
+export interface ImportOptions {
+  /** On this machine's store: import in the name of this user, with their grants (the console holds the files). */
+  readonly as?: string;
+  /** Or through a running ledger: its URL, and the user's session or API token (LEDGER_TOKEN). */
+  readonly server?: string;
+  readonly token?: string;
+  readonly dryRun?: boolean;
+  readonly onProgress?: (file: string, p: ImportProgress) => void;
+}
+
+/**
+ * `ledger import`: each file in turn; a rejected file stores nothing, and the files after it are still tried. Either
+ * straight into the configured store in the name of a user (`--as`), whose grants must cover every entry's unit, or
+ * through a ledger server (`--server`, with a token), which authorises the token's user the same way.
+ */
+export async function runImport(config: LedgerConfig, files: readonly string[], options: ImportOptions): Promise<ImportRun[]> {
   const texts = files.map((file) => ({ file, text: readFileSync(file, 'utf8') }));
+  if (options.server) return importThroughServer(options.server, options.token, texts, options.dryRun ?? false);
+  if (!options.as) throw new Error('say who imports: --as <user id> (on this machine), or --server <url> with LEDGER_TOKEN');
+  const userId = options.as;
   return withStore(config, async (store) => {
     const importer = new JournalImporter(store, Catalogue.load(config.catalogueDir));
+    const principal = await principalOfUser(store, userId);
+    requireRight(principal, 'import');
     const runs: ImportRun[] = [];
     for (const { file, text } of texts) {
       const outcome = await importer.importText(text, {
-        actor: { id: options.actor, role: options.role },
+        principal,
         now: new Date().toISOString(),
         dryRun: options.dryRun,
         onProgress: (p) => options.onProgress?.(file, p),
@@ -49,6 +61,30 @@ export async function runImport(
     }
     return runs;
   });
+}
+
+/** Posts each journal to a ledger's POST /journal/import with the token; its answer is the outcome. */
+async function importThroughServer(server: string, token: string | undefined, texts: { file: string; text: string }[], dryRun: boolean): Promise<ImportRun[]> {
+  if (!token) throw new Error('--server needs a token: set LEDGER_TOKEN to a session token (POST /auth/login) or an API token');
+  const runs: ImportRun[] = [];
+  for (const { file, text } of texts) {
+    const res = await fetch(`${server.replace(/\/+$/, '')}/journal/import${dryRun ? '?dryRun=true' : ''}`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': file.endsWith('.json') ? 'application/json' : 'application/yaml' },
+      body: text,
+    });
+    const body = (await res.json()) as Record<string, unknown>;
+    if (res.ok) {
+      runs.push({ file, outcome: body as unknown as ImportOutcome });
+      continue;
+    }
+    const problems = (body.problems as { field: string; problem: string; code?: string }[] | undefined) ?? [{ field: '', problem: String(body.message) }];
+    runs.push({
+      file,
+      outcome: { status: 'rejected', journal: '', digest: '', entries: 0, code: String(body.error), problems: problems.map((p) => ({ field: p.field, problem: p.problem, ...(p.code ? { code: p.code } : {}) })) },
+    });
+  }
+  return runs;
 }
 
 /** `ledger check`: the reconciliation of the whole log. */
@@ -158,13 +194,17 @@ export function registerJournalCommands(program: Command): void {
         'then stored in one atomic append or not at all; importing the same file again stores nothing',
     )
     .argument('<files...>', 'journal files, imported in the order given')
-    .option('--actor <id>', 'who records the events', 'importer')
-    .option('--role <role>', `role of the actor (${WRITER_ROLES.join(', ')})`, 'importer')
+    .option('--as <user>', "on this machine's store: import in the name of this user, with their grants")
+    .option('--server <url>', 'through a running ledger (e.g. https://ledger.example): the token in LEDGER_TOKEN')
     .option('--dry-run', 'validate every entry and store nothing')
     .option('--json', 'print the outcomes as JSON')
-    .action(async (files: string[], opts: { actor: string; role: string; dryRun?: boolean; json?: boolean }) => {
+    .action(async (files: string[], opts: { as?: string; server?: string; dryRun?: boolean; json?: boolean }) => {
       const bar = progressBar();
-      const runs = await runImport(loadConfig(), files, { ...opts, onProgress: (file, p) => bar.update(file, p) });
+      const runs = await runImport(opts.server ? ({} as LedgerConfig) : loadConfig(), files, {
+        ...opts,
+        token: process.env.LEDGER_TOKEN,
+        onProgress: (file, p) => bar.update(file, p),
+      });
       bar.done();
       console.log(opts.json ? JSON.stringify(runs, null, 2) : runs.map(formatOutcome).join('\n'));
       if (runs.some((r) => r.outcome.status === 'rejected')) process.exitCode = 1;

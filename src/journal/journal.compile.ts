@@ -233,8 +233,8 @@ class References {
   }
 }
 
-/** Compiles a journal's plain data to decision specs, collecting every problem with its entry. */
-export function compileJournal(value: unknown, catalogue: Catalogue, entryLines: readonly number[] = []): CompiledJournal {
+/** Compiles a journal's plain data to decision specs, collecting every problem with its entry. `now`: the import's time. */
+export function compileJournal(value: unknown, catalogue: Catalogue, now: string, entryLines: readonly number[] = []): CompiledJournal {
   const problems: JournalProblem[] = [];
   const headerProblems = new Problems();
   if (!isObj(value)) {
@@ -275,7 +275,7 @@ export function compileJournal(value: unknown, catalogue: Catalogue, entryLines:
     const line = entryLines[index] || undefined;
     const p = new Problems();
     const entryId = isObj(raw) && typeof raw.id === 'string' ? raw.id : undefined;
-    const compiled = compileEntry(raw, index, { catalogue, refs, defaults }, p);
+    const compiled = compileEntry(raw, index, { catalogue, refs, defaults, now }, p);
     if (entryId !== undefined) {
       const first = seen.get(entryId);
       if (first !== undefined) p.add('id', `"${entryId}" is also the id of entry ${first}; entry ids are unique in a journal`);
@@ -294,6 +294,7 @@ interface Context {
   readonly catalogue: Catalogue;
   readonly refs: References;
   readonly defaults: { readonly programme?: string; readonly unit?: string; readonly year?: number };
+  readonly now: string;
 }
 
 function unitCode(v: unknown, field: string, p: Problems): string | undefined {
@@ -333,7 +334,7 @@ function compileEntry(raw: unknown, index: number, ctx: Context, p: Problems): O
   if (typeof id !== 'string') return null;
   const scoped = new ScopedProblems(p, kind);
   try {
-    const result = compileBody(SLICE_OF_KIND.get(kind) as CommandSlice, body, new EntryReader(id, ctx, scoped), ctx.catalogue, scoped);
+    const result = compileBody(SLICE_OF_KIND.get(kind) as CommandSlice, body, new EntryReader(id, ctx, scoped), ctx, scoped);
     if (!result || !p.empty) return null;
     return { id, kind, ...result };
   } catch (error) {
@@ -497,7 +498,9 @@ function dto<T extends object>(cls: new () => T, body: Obj, p: Problems): T | un
  * An entry's body through its command's slice. A request command's body becomes the HTTP body (its DTO,
  * validated as the API validates it) and then its input, as if POSTed; ids default to the entry's id.
  */
-function compileBody(slice: CommandSlice, body: Obj, j: EntryReader, catalogue: Catalogue, p: Problems): Pick<CompiledEntry, 'spec' | 'figure'> | null {
+function compileBody(slice: CommandSlice, body: Obj, j: EntryReader, ctx: Context, p: Problems): Pick<CompiledEntry, 'spec' | 'figure'> | null {
+  const { catalogue } = ctx;
+  if (!slice.journal) throw new Error(`${slice.name} has no journal form`);
   if (!isRequestCommand(slice)) {
     const compiled = slice.journal.toInput(body, j);
     return compiled ? { spec: specOf(slice, compiled.input, catalogue), ...(compiled.figure ? { figure: compiled.figure } : {}) } : null;
@@ -507,5 +510,5 @@ function compileBody(slice: CommandSlice, body: Obj, j: EntryReader, catalogue: 
   const d = dto(slice.dto, request.body, p);
   if (!d || !p.empty) return null;
   const params = (request.params ?? {}) as Readonly<Record<string, string>>;
-  return { spec: specOf(slice, slice.toInput(d, { params, newId: () => j.entryId }), catalogue) };
+  return { spec: specOf(slice, slice.toInput(d, { params, newId: () => j.entryId, now: ctx.now }), catalogue) };
 }

@@ -10,7 +10,7 @@ import type {
   LegalBasis,
   RecordedEvent,
 } from '../../events';
-import { ACTIVITY_EVENT_TYPES, FUND_LINE_EVENT_TYPES } from '../../events';
+import { ACTIVITY_EVENT_TYPES, FUND_LINE_EVENT_TYPES, legalBasisOf } from '../../events';
 import { ActivityState, evolveActivity, initialActivityState } from '../activity/activity.state';
 import { outputKey } from '../activity/output-log';
 import type { Catalogue } from '../catalogue/catalogue';
@@ -126,6 +126,8 @@ export interface ReconciliationReport {
 export interface ReconcileFilter {
   readonly document?: string;
   readonly unit?: string;
+  /** The reader's scopes: only figures and lines of units under them are checked and reported ('all' or absent: every one). */
+  readonly scope?: 'all' | readonly string[];
 }
 
 type Figure = FigureStated['data'];
@@ -207,16 +209,19 @@ export function reconcile(events: readonly RecordedEvent[], catalogue: Catalogue
     } else if (e.type === 'FindingExplained') {
       const x = (e as RecordedEvent<FindingExplained>).data;
       const list = explanations.get(x.findingId) ?? [];
-      list.push({ explanation: x.explanation, basis: e.metadata.legalBasis, recordedBy: e.metadata.actor, recordedAt: e.metadata.recordedAt, position: e.position });
+      list.push({ explanation: x.explanation, basis: legalBasisOf(e.metadata), recordedBy: e.metadata.actor, recordedAt: e.metadata.recordedAt, position: e.position });
       explanations.set(x.findingId, list);
     } else if (FUND_LINE_TYPES.has(e.type)) lineEvents.push(e as RecordedEvent<FundLineEvent>);
     else if (ACTIVITY_TYPES.has(e.type)) activityEvents.push(e as RecordedEvent<ActivityEvent>);
   }
   const position = events.length > 0 ? events[events.length - 1].position : 0;
 
+  const under = (unit: string, code: string) => unit === code || catalogue.unitAncestors(unit).includes(code);
+  const readable = (unit: string) => filter.scope === undefined || filter.scope === 'all' || filter.scope.some((code) => under(unit, code));
   const inScope = (s: Stated) =>
     (filter.document === undefined || s.figure.document.id === filter.document) &&
-    (filter.unit === undefined || s.figure.scope.unit === filter.unit || catalogue.unitAncestors(s.figure.scope.unit).includes(filter.unit));
+    (filter.unit === undefined || under(s.figure.scope.unit, filter.unit)) &&
+    readable(s.figure.scope.unit);
   const checked = [...stated.values()].filter(inScope).sort((a, b) => a.position - b.position);
 
   // Fund lines and activities as of a date (valid time: effective date ≤ asOf), folded once per date.
@@ -538,7 +543,7 @@ export function reconcile(events: readonly RecordedEvent[], catalogue: Catalogue
   if (filter.document === undefined) {
     for (const line of allLines().values()) {
       const key = line.key as FundLineKey;
-      if (filter.unit !== undefined && key.unit !== filter.unit && !catalogue.unitAncestors(key.unit).includes(filter.unit)) continue;
+      if ((filter.unit !== undefined && !under(key.unit, filter.unit)) || !readable(key.unit)) continue;
       const stream = fundLineStream(key);
       for (const [activityId, a] of line.activities) {
         const over = a.disbursed.minus(a.allocated);

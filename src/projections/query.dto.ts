@@ -293,6 +293,26 @@ export class AdjustmentsQueryDto extends PeriodAndUnitQuery {
   kind?: AdjustmentKind[];
 }
 
+export class NotesQueryDto extends PagingQuery {
+  @ApiPropertyOptional({ description: 'a fund line’s stream', example: 'fundline-GNBV-2021-2025:DA5:2024:2024:NSTW:SN:184' })
+  @IsOptional()
+  @IsString()
+  @MinLength(1)
+  line?: string;
+
+  @ApiPropertyOptional({ description: 'an activity id' })
+  @IsOptional()
+  @IsString()
+  @MinLength(1)
+  activity?: string;
+
+  @ApiPropertyOptional({ description: 'Province, district or commune code: that unit and everything under it' })
+  @IsOptional()
+  @IsString()
+  @MinLength(1)
+  unit?: string;
+}
+
 export class ResultsQueryDto extends AsOfQuery {
   @ApiPropertyOptional({ description: 'Province, district or commune code: that unit and the units under it, each with its own figures', example: '076' })
   @IsOptional()

@@ -7,6 +7,8 @@ import type { BalancesQuery, BalancesResult } from '../../projections/balances/b
 import { DECISION_TRAIL } from '../../projections/decision-trail';
 import type { DecisionsQuery, TrailQuery } from '../../projections/decision-trail/decision-trail.queries';
 import { HISTORY } from '../../projections/history';
+import { NOTES } from '../../projections/notes';
+import type { NotesQuery } from '../../projections/notes/notes.queries';
 import { PROGRESS } from '../../projections/progress';
 import { RESULTS } from '../../projections/results';
 import type { ResultsQuery } from '../../projections/results/results.queries';
@@ -17,6 +19,7 @@ import { RED_FLAGS } from '../../projections/red-flags';
 import type { RedFlagsQuery, UnitScope } from '../../projections/red-flags/red-flags.queries';
 import { buildInOrder } from '../../projections/read-model';
 import type { ProjectionContext } from '../../projections/shared/context';
+import type { ReadScope } from '../../projections/shared/filters';
 import type { Paging, TimeSlice } from '../../projections/shared/query';
 import type { Catalogue } from '../catalogue/catalogue';
 import { ReadModelDb, schemaOf, tableName } from './read-model-db';
@@ -28,7 +31,8 @@ export type { ActivityView } from '../../projections/progress/progress.queries';
 export type { RedFlagView, RedFlagsQuery, UnitScope } from '../../projections/red-flags/red-flags.queries';
 export type { StatedFigure, StatedFiguresQuery, StatedFiguresResult } from '../../projections/stated-figures/stated-figures.queries';
 export type { Freshness } from '../../projections/read-model';
-export { MAX_PAGE_SIZE, NotInReadModel, PositionNotReached } from '../../projections/shared/query';
+export { MAX_PAGE_SIZE, NotInReadModel, OutsideScope, PositionNotReached } from '../../projections/shared/query';
+export type { ReadScope } from '../../projections/shared/filters';
 export type { Paging, TimeSlice } from '../../projections/shared/query';
 
 /** The read models are not there yet (no generation built): HTTP 503. */
@@ -130,11 +134,11 @@ export class ReadModelQueries {
     return this.of(BALANCES).balances(q, this.of(HISTORY));
   }
 
-  history(stream: string, q: TimeSlice & Paging & { readonly order?: 'recorded' | 'effective' }) {
+  history(stream: string, q: TimeSlice & Paging & { readonly order?: 'recorded' | 'effective'; readonly scope?: ReadScope }) {
     return this.of(HISTORY).history(stream, q);
   }
 
-  progress(q: TimeSlice & { readonly programme?: string; readonly component?: string; readonly unit?: string; readonly budgetYear?: number }) {
+  progress(q: TimeSlice & { readonly programme?: string; readonly component?: string; readonly unit?: string; readonly budgetYear?: number; readonly scope?: ReadScope }) {
     return this.of(PROGRESS).progress(q);
   }
 
@@ -149,6 +153,10 @@ export class ReadModelQueries {
 
   adjustments(q: AdjustmentsQuery) {
     return this.of(ADJUSTMENTS).adjustments(q);
+  }
+
+  notes(q: NotesQuery) {
+    return this.of(NOTES).notes(q);
   }
 
   /** Red flags by unit, period, rule and review; `scope`: the unit subtrees the caller may see (null: all). */

@@ -1,5 +1,7 @@
-import { Controller, Get, Inject, Injectable, Param, Query } from '@nestjs/common';
+import { Controller, Get, Inject, Injectable, Param, Query, Req } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiParam, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
+import { Needs, PrincipalRequest } from '../identity/auth.guard';
+import { type Principal, readScopes } from '../identity/rights';
 import { EVENT_STORE, EventStore } from '../store/event-store.port';
 import { ProjectionRunner } from './projection-runner';
 import {
@@ -8,6 +10,7 @@ import {
   DecisionsQueryDto,
   FreshnessQuery,
   HistoryQueryDto,
+  NotesQueryDto,
   ProgressQueryDto,
   RedFlagQueryDto,
   RedFlagsQueryDto,
@@ -48,12 +51,17 @@ const FRESH = 'Every answer carries `position`: the global log position the read
 /** Today in Vietnam: the default day the red flags that depend on time are evaluated for. */
 const today = () => vietnamDate(new Date().toISOString());
 
-/**
- * The unit subtrees the caller may see of the red flags. Every caller sees every unit until roles are scoped to
- * units; the authenticated principal's scope goes here, and the queries apply it to every flag they list or show.
- */
-const CALLER_SCOPE: UnitScope = null;
+/** The red flags' form of the caller's read scopes: the unit subtrees it may see, or null for the whole country. */
+export const unitScope = (p: Principal): UnitScope => {
+  const scopes = readScopes(p);
+  return scopes === 'all' ? null : { units: scopes };
+};
 
+/**
+ * Every query counts only what the caller may see: the scopes of its read grants go with the question to the read
+ * models' queries (projections/shared/filters.ts, scopeFilter; the red flags' UnitScope), which filter rows, totals
+ * and roll-ups alike.
+ */
 @ApiTags('read models')
 @ApiServiceUnavailableResponse({ description: 'minPosition was not reached within 2 s, or the read models are not built yet' })
 @Controller()
@@ -71,9 +79,9 @@ export class ReadModelsController {
     description: `Assigned, plan, carried in (by origin year) / out, returned, allocated, not yet allocated, disbursed, available, and disbursement rates, as exact decimal strings of đồng. With asOf/knownAt: the balance on a day, as recorded by a time. ${FRESH}`,
   })
   @ApiOkResponse({ description: '{ position, total, rows, page, pageSize, totalRows }' })
-  async balances(@Query() q: BalancesQueryDto) {
+  async balances(@Query() q: BalancesQueryDto, @Req() req: PrincipalRequest) {
     await this.freshness.require(q.minPosition);
-    return this.queries.balances(q);
+    return this.queries.balances({ ...q, scope: readScopes(req.principal) });
   }
 
   @Get('fund-lines/:stream/history')
@@ -82,9 +90,9 @@ export class ReadModelsController {
     description: FRESH,
   })
   @ApiParam({ name: 'stream', example: 'fundline-GNBV-2021-2025:DA5:2024:2024:NSTW:SN:184' })
-  async history(@Param('stream') stream: string, @Query() q: HistoryQueryDto) {
+  async history(@Param('stream') stream: string, @Query() q: HistoryQueryDto, @Req() req: PrincipalRequest) {
     await this.freshness.require(q.minPosition);
-    return this.queries.history(stream, q);
+    return this.queries.history(stream, { ...q, scope: readScopes(req.principal) });
   }
 
   @Get('progress')
@@ -92,9 +100,9 @@ export class ReadModelsController {
     summary: 'Progress per sub-project: money, activities by kind and status, beneficiaries, outputs against targets',
     description: `After a reclassification, counts and sums per kind move from the decision's effective date (ask with asOf). ${FRESH}`,
   })
-  async progress(@Query() q: ProgressQueryDto) {
+  async progress(@Query() q: ProgressQueryDto, @Req() req: PrincipalRequest) {
     await this.freshness.require(q.minPosition);
-    return this.queries.progress(q);
+    return this.queries.progress({ ...q, scope: readScopes(req.principal) });
   }
 
   @Get('results')
@@ -102,16 +110,16 @@ export class ReadModelsController {
     summary: 'Khung kết quả: outcome indicators per unit and year (poverty rate, near-poverty rate, ethnic-minority rates, households escaped, re-fallen, newly poor) and progress against each target',
     description: `Each measurement with the review that measured it; each target with its baseline, latest measurement, achieved average change (or level) and status: met, not-met, on-track, behind, no-baseline, no-measurement. ${FRESH}`,
   })
-  async results(@Query() q: ResultsQueryDto) {
+  async results(@Query() q: ResultsQueryDto, @Req() req: PrincipalRequest) {
     await this.freshness.require(q.minPosition);
-    return this.queries.results(q);
+    return this.queries.results({ ...q, scope: readScopes(req.principal) });
   }
 
   @Get('decisions')
   @ApiOperation({ summary: 'Decisions the ledger has recorded events under, newest first', description: FRESH })
-  async decisions(@Query() q: DecisionsQueryDto) {
+  async decisions(@Query() q: DecisionsQueryDto, @Req() req: PrincipalRequest) {
     await this.freshness.require(q.minPosition);
-    return this.queries.decisions(q);
+    return this.queries.decisions({ ...q, scope: readScopes(req.principal) });
   }
 
   @Get('decisions/trail')
@@ -119,9 +127,9 @@ export class ReadModelsController {
     summary: 'Decision trail: every event a decision caused, before → after for each line and activity, who recorded it and when',
     description: FRESH,
   })
-  async trail(@Query() q: TrailQueryDto) {
+  async trail(@Query() q: TrailQueryDto, @Req() req: PrincipalRequest) {
     await this.freshness.require(q.minPosition);
-    return this.queries.trail(q);
+    return this.queries.trail({ ...q, scope: readScopes(req.principal) });
   }
 
   @Get('adjustments')
@@ -129,9 +137,16 @@ export class ReadModelsController {
     summary: 'Adjustments and corrections, filterable by period (effective date), unit, component and kind of change',
     description: `Each row says how many days after taking effect it was recorded and what the activity had disbursed before (reclassification after payments). ${FRESH}`,
   })
-  async adjustments(@Query() q: AdjustmentsQueryDto) {
+  async adjustments(@Query() q: AdjustmentsQueryDto, @Req() req: PrincipalRequest) {
     await this.freshness.require(q.minPosition);
-    return this.queries.adjustments(q);
+    return this.queries.adjustments({ ...q, scope: readScopes(req.principal) });
+  }
+
+  @Get('notes')
+  @ApiOperation({ summary: 'Ghi chú: auditors’ and inspectors’ notes on a line, an activity or a unit, with who wrote each and when', description: FRESH })
+  async notes(@Query() q: NotesQueryDto, @Req() req: PrincipalRequest) {
+    await this.freshness.require(q.minPosition);
+    return this.queries.notes({ ...q, scope: readScopes(req.principal) });
   }
 
   @Get('red-flags')
@@ -139,9 +154,9 @@ export class ReadModelsController {
     summary: 'Cờ đỏ: red flags for inspectors, filtered by unit (and everything under it), period, rule and whether reviewed',
     description: `Each flag: its rule, its evidence events (with the decision or voucher behind each, linking to /decisions/trail and the line's history), the unit, the period and the amount involved, and its reviews. "byRule" counts the flags of each rule under the same filters. Carried-over money unspent after its deadline is evaluated as of "asOf" (default today). The rules and thresholds: GET /red-flags/rules. ${FRESH}`,
   })
-  async redFlags(@Query() q: RedFlagsQueryDto) {
+  async redFlags(@Query() q: RedFlagsQueryDto, @Req() req: PrincipalRequest) {
     await this.freshness.require(q.minPosition);
-    return this.queries.redFlags({ ...q, asOf: q.asOf ?? today() }, CALLER_SCOPE);
+    return this.queries.redFlags({ ...q, asOf: q.asOf ?? today() }, unitScope(req.principal));
   }
 
   @Get('red-flags/rules')
@@ -153,12 +168,13 @@ export class ReadModelsController {
   @Get('red-flags/:id')
   @ApiOperation({ summary: 'One red flag with all its evidence and every review', description: FRESH })
   @ApiParam({ name: 'id', example: 'duplicate-voucher-3f2a9c1b7d4e' })
-  async redFlag(@Param('id') id: string, @Query() q: RedFlagQueryDto) {
+  async redFlag(@Param('id') id: string, @Query() q: RedFlagQueryDto, @Req() req: PrincipalRequest) {
     await this.freshness.require(q.minPosition);
-    return this.queries.redFlag(id, q.asOf ?? today(), CALLER_SCOPE);
+    return this.queries.redFlag(id, q.asOf ?? today(), unitScope(req.principal));
   }
 
   @Get('read-models/status')
+  @Needs('signed-in')
   @ApiOperation({
     summary: 'How fresh the read models are: their position and generation, the head of the log, and the last failed batch if any',
     description: FRESH,

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parsePublicKey, verifyBundle } from '../../src/audit/verifier/verify-bundle';
-import { startTestLedger, TestLedger, TestResponse } from '../support/app';
+import { OFFICER, startTestLedger, TestLedger, TestResponse } from '../support/app';
 
 /**
  * A newcomer follows the README: `npm start` (the demo journals loaded into an empty store), then every GET
@@ -23,14 +23,17 @@ function documentedGetRoutes(): string[] {
 function curlGetExamples(): string[] {
   const examples: string[] = [];
   for (const line of README.split('\n')) {
-    const m = /curl -s(G?) '?localhost:3000(\/[^'\s|)]*)'?(?: --data-urlencode '([^=]+)=([^']*)')?/.exec(line);
-    if (!m || line.includes(' -d ')) continue;
+    const m = /curl -s(G?) (?:"\$\{A\[@\]\}" )?'?localhost:3000(\/[^'\s|)]*)'?(?: --data-urlencode '([^=]+)=([^']*)')?/.exec(line);
+    if (!m || line.includes(' -d ') || line.includes('/auth/login')) continue;
     examples.push(m[3] ? `${m[2]}?${m[3]}=${encodeURIComponent(m[4])}` : m[2]);
   }
   return examples;
 }
 
-const DEMO_HEAD = 298;
+/** The demo: its users (7, each created, granted a role, given a password: 21 events), then the journals' 298 events. */
+const DEMO_HEAD = 21 + 298;
+/** Where the journals start: after the demo's users. */
+const JOURNALS_FROM = 21;
 const VAN_QUAN_2024_NSTW_PLAN = '98801000000';
 const DA5_STREAM = 'fundline-GNBV-2021-2025:DA5:2024:2024:NSTW:SN:184';
 /** The README's example red flag: the demo's five disbursements on one stand-in voucher. */
@@ -123,7 +126,7 @@ describe('the README, as a new user follows it', () => {
       });
       expect(trail.body.events.find((e: { type: string; line?: { label: string } }) => e.type === 'FundsAllocated' && e.line?.label === 'DA5/NSTW/SN/2024@184')).toMatchObject({
         amount: '7700000000',
-        recordedBy: { id: 'demo-loader', role: 'importer' },
+        recordedBy: { id: 'demo-importer', role: 'importer' },
       });
 
       // "On the demo data: 2 flags, neither a real concern": the journal loaded years after its report, and its stand-in voucher.
@@ -155,6 +158,7 @@ describe('the README, as a new user follows it', () => {
 
       // The demo records no adjustment; the walk-through below adds one.
       expect((await get('/adjustments')).body).toMatchObject({ position: DEMO_HEAD, totalRows: 0, rows: [] });
+      expect((await get('/notes')).body).toMatchObject({ position: DEMO_HEAD, totalRows: 0, rows: [] });
 
       const iati = await get('/reports/iati?unit=184&budgetYear=2024&asOf=2024-06-30');
       expect(iati.body).toContain('<iati-identifier>VN-DVHC-184-GNBV-2021-2025-2024-DA5</iati-identifier>');
@@ -169,7 +173,7 @@ describe('the README, as a new user follows it', () => {
 
     it('reconciles the demo as the README prints it', async () => {
       const { body } = await get('/reconciliation');
-      // "Reconciliation of the log up to position 298: 247 stated figures, 226 checks, 206 hold; 18 findings … 3 not checked"
+      // "Reconciliation of the log up to position 319: 247 stated figures, 226 checks, 206 hold; 18 findings … 3 not checked"
       expect(body).toMatchObject({ position: DEMO_HEAD, assertions: 247, checks: 226, holding: 206, explained: 0 });
       expect(body.findings.filter((f: { severity: string }) => f.severity === 'error')).toHaveLength(18);
       expect(body.notChecked).toHaveLength(3);
@@ -201,14 +205,14 @@ describe('the README, as a new user follows it', () => {
       expect((await get('/audit/tree-heads/latest')).body).toMatchObject({ treeSize: DEMO_HEAD });
       const eventId = bundle.body.events[0].event.metadata.eventId as string;
       expect((await get(`/audit/proofs/inclusion?eventId=${eventId}`)).body).toMatchObject({ eventId, treeSize: DEMO_HEAD });
-      expect((await get('/audit/proofs/consistency?first=238')).body).toMatchObject({ firstSize: 238, secondSize: DEMO_HEAD });
+      expect((await get(`/audit/proofs/consistency?first=${JOURNALS_FROM + 238}`)).body).toMatchObject({ firstSize: JOURNALS_FROM + 238, secondSize: DEMO_HEAD });
     });
   });
 
   describe('the curl walk-through, on the demo', () => {
     const L = { programme: 'GNBV-2021-2025', component: 'DA3.TDA1', budgetYear: 2024, originYear: 2024, source: 'NSTW', capitalType: 'SN', unit: '184' };
     const D = { number: '4888/QĐ-UBND', date: '2023-12-22', issuer: 'UBND huyện Văn Quan' };
-    const H = { 'X-Actor': 'can-bo-lan', 'X-Role': 'officer' };
+    const H = OFFICER;
 
     it('records steps 1-4 and 6, refuses step 5 with the README’s answer, and the queries show it', async () => {
       const steps = [
@@ -284,7 +288,7 @@ describe('the README, as a new user follows it', () => {
         amount: '300000000',
         facts: { activityId: 'VQ-2024-SX-01', fromKind: 'value-chain-production', toKind: 'community-production', reclassifiedOn: '2024-08-01' },
       });
-      expect(flags.rows.find((r: { rule: string; facts: { actor: string } }) => r.rule === 'backdated' && r.facts.actor === 'can-bo-lan')).toMatchObject({ evidenceCount: 5 });
+      expect(flags.rows.find((r: { rule: string; facts: { actor: string } }) => r.rule === 'backdated' && r.facts.actor === 'demo-officer')).toMatchObject({ evidenceCount: 5 });
     });
   });
 

@@ -5,15 +5,14 @@ import { flagId } from '../../projections/red-flags/red-flags.fold';
 import { BUILT_IN_RULES_FILE, RULE_CODES } from '../../projections/red-flags/rules';
 import { loadConfig } from '../../src/config/ledger-config';
 import { startLedger } from '../../src/main';
-import { OFFICER, startTestLedger, TestLedger } from '../support/app';
+import { AUDITOR, INSPECTOR, OFFICER, VIEWER, startTestLedger, TestLedger } from '../support/app';
 
-const INSPECTOR = { 'x-actor': 'thanh-tra-hoa', 'x-role': 'inspector' };
-const AUDITOR = { 'x-actor': 'kiem-toan-minh', 'x-role': 'auditor' };
 /** The demo's stand-in voucher for the cumulative disbursements its report gives (demo/van-quan-2024.yaml). */
 const STAND_IN = { number: 'không nêu số: lũy kế giải ngân đến 30/6/2024 theo báo cáo', treasury: 'Kho bạc Nhà nước (không nêu trong tài liệu)' };
 const VOUCHER_FLAG = flagId('duplicate-voucher', STAND_IN.treasury, STAND_IN.number);
-/** The demo's journals (Văn Quan, Trà Cú, Sơn Dương) end at this position. */
-const DEMO_HEAD = 298;
+/** The demo: its users (7, each created, granted, given a password: 21 events), then its journals (Văn Quan, Trà Cú, Sơn Dương: 298 events). */
+const DEMO_USERS_EVENTS = 21;
+const DEMO_HEAD = DEMO_USERS_EVENTS + 298;
 
 describe('red flags over HTTP, on the demo data', () => {
   let ledger: TestLedger;
@@ -36,8 +35,8 @@ describe('red flags over HTTP, on the demo data', () => {
       period: { from: '2023-12-22', to: '2024-06-30' },
       amount: null,
       evidenceCount: 48,
-      facts: { actor: 'demo-loader', journals: 'van-quan-2024', thresholdDays: 30, events: 48 },
-      subject: expect.stringMatching(/^demo-loader ghi sổ ngày \d\d\/\d\d\/\d{4} \(nhập nhật ký van-quan-2024\)$/),
+      facts: { actor: 'demo-importer', journals: 'van-quan-2024', thresholdDays: 30, events: 48 },
+      subject: expect.stringMatching(/^demo-importer ghi sổ ngày \d\d\/\d\d\/\d{4} \(nhập nhật ký van-quan-2024\)$/),
     });
     expect(backdated.facts.amountsByType).toBe('Disbursed 17015740000; FundsAllocated 89465000000; PlanAssigned 98801000000');
     // The report gives cumulative disbursements per component without vouchers: the journal records each on one
@@ -101,6 +100,21 @@ describe('red flags over HTTP, on the demo data', () => {
     }
   });
 
+  it("counts and shows only the flags of the reader's scope: a reader of Trà Cú sees none of Văn Quan's, and its flag is 404 to it", async () => {
+    const traCu = await ledger.as('viewer', '849');
+    const vanQuan = await ledger.as('inspector', '184');
+    const listed = await ledger.get('/red-flags', traCu);
+    expect(listed.body).toMatchObject({ totalRows: 0, rows: [], byRule: { backdated: 0, 'duplicate-voucher': 0 } });
+    expect((await ledger.get(`/red-flags/${VOUCHER_FLAG}`, traCu)).status).toBe(404);
+    expect((await ledger.get('/red-flags', vanQuan)).body.totalRows).toBe(2);
+    expect((await ledger.get(`/red-flags/${VOUCHER_FLAG}`, vanQuan)).body).toMatchObject({ id: VOUCHER_FLAG, unit: '184' });
+    // The whole province of Lạng Sơn covers Văn Quan; the rules are readable in any scope.
+    expect((await ledger.get('/red-flags', await ledger.as('auditor', '20'))).body.totalRows).toBe(2);
+    expect((await ledger.get('/red-flags/rules', traCu)).status).toBe(200);
+    // Reading needs the read right: an administrator reads no figures.
+    expect((await ledger.get('/red-flags', await ledger.as('admin', 'VN'))).status).toBe(403);
+  });
+
   describe('marking a flag reviewed', () => {
     const review = (id: string, body: unknown, headers: Record<string, string> = INSPECTOR) => ledger.post(`/commands/red-flags/${id}/review`, body, headers);
 
@@ -109,7 +123,7 @@ describe('red flags over HTTP, on the demo data', () => {
       const note = { note: 'Đã xem' };
       const cases: Array<[Promise<{ status: number; body: any }>, number, string, string?]> = [
         [review(VOUCHER_FLAG, note, OFFICER), 403, 'FORBIDDEN'],
-        [review(VOUCHER_FLAG, note, { 'x-actor': 'xem', 'x-role': 'viewer' }), 403, 'FORBIDDEN'],
+        [review(VOUCHER_FLAG, note, VIEWER), 403, 'FORBIDDEN'],
         [review('duplicate-voucher-0000000000000000', note), 409, 'RED_FLAG_NOT_FOUND'],
         [review('no-such-rule-0123456789abcdef', note), 400, 'INVALID_COMMAND', 'flagId'],
         [review(VOUCHER_FLAG, {}), 400, 'INVALID_COMMAND', 'note'],
@@ -121,21 +135,35 @@ describe('red flags over HTTP, on the demo data', () => {
         expect({ status: res.status, error: res.body.error }).toEqual({ status, error });
         if (field) expect(res.body.problems.map((p: { field: string }) => p.field)).toContain(field);
       }
-      expect((await review(VOUCHER_FLAG, note, OFFICER)).body.message).toBe('role officer cannot record this command; roles: inspector, auditor');
+      expect((await review(VOUCHER_FLAG, note, OFFICER)).body).toMatchObject({
+        message: 'to record notes and red-flag reviews needs the note right (roles: auditor, inspector); demo-officer holds officer for VN',
+        details: { right: 'note', roles: ['auditor', 'inspector'] },
+      });
+      expect(ledger.logDigest()).toBe(before);
+    });
+
+    it("refuses a review by an inspector whose scope does not cover the flag's unit, naming the unit; stores nothing", async () => {
+      const traCu = await ledger.as('inspector', '849');
+      const before = ledger.logDigest();
+      const res = await review(VOUCHER_FLAG, { note: 'Đã xem' }, traCu);
+      expect(res.status).toBe(403);
+      expect(res.body).toMatchObject({ error: 'FORBIDDEN', details: { right: 'note', units: ['184'] } });
+      expect(res.body.message).toContain('to record notes and red-flag reviews on unit 184 (Huyện Văn Quan) needs the note right');
       expect(ledger.logDigest()).toBe(before);
     });
 
     it('records the review as an event; the flag stays listed, marked reviewed', async () => {
+      const head = await ledger.store.headPosition();
       const res = await review(VOUCHER_FLAG, { note: 'Chứng từ thay thế của bản chép báo cáo lũy kế, không phải thanh toán trùng' }, INSPECTOR);
       expect(res.status).toBe(201);
-      expect(res.body.events).toEqual([expect.objectContaining({ stream: `redflag-${VOUCHER_FLAG}`, revision: 0, position: DEMO_HEAD + 1 })]);
+      expect(res.body.events).toEqual([expect.objectContaining({ stream: `redflag-${VOUCHER_FLAG}`, revision: 0, position: head + 1 })]);
       const listed = await ledger.get(`/red-flags?minPosition=${res.body.position}`);
       expect(listed.body.totalRows).toBe(2);
       const flag = listed.body.rows.find((r: { id: string }) => r.id === VOUCHER_FLAG);
       expect(flag.review).toMatchObject({
         reviews: 1,
         newEvidence: false,
-        last: { note: 'Chứng từ thay thế của bản chép báo cáo lũy kế, không phải thanh toán trùng', by: { id: 'thanh-tra-hoa', role: 'inspector' }, evidenceCount: 5, lastEvidencePosition: 42 },
+        last: { note: 'Chứng từ thay thế của bản chép báo cáo lũy kế, không phải thanh toán trùng', by: { id: 'demo-inspector', role: 'inspector' }, evidenceCount: 5, lastEvidencePosition: DEMO_USERS_EVENTS + 42 },
       });
       expect((await ledger.get('/red-flags?reviewed=true')).body.rows.map((r: { id: string }) => r.id)).toEqual([VOUCHER_FLAG]);
       expect((await ledger.get('/red-flags?reviewed=false')).body.rows.map((r: { rule: string }) => r.rule)).toEqual(['backdated']);
@@ -149,7 +177,7 @@ describe('red flags over HTTP, on the demo data', () => {
         ['KBNN xác nhận', 'auditor'],
       ]);
       const stored = ledger.store.db.prepare("SELECT metadata FROM events WHERE position = ?").pluck().get(second.body.position) as string;
-      expect(JSON.parse(stored)).toMatchObject({ legalBasis: { kind: 'document', ...minutes }, effectiveDate: '2025-03-04', actor: { id: 'kiem-toan-minh', role: 'auditor' }, command: 'ReviewRedFlag' });
+      expect(JSON.parse(stored)).toMatchObject({ legalBasis: { kind: 'document', ...minutes }, effectiveDate: '2025-03-04', actor: { id: 'demo-auditor', role: 'auditor', scope: 'VN' }, command: 'ReviewRedFlag' });
     });
   });
 });

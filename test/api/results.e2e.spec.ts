@@ -62,4 +62,32 @@ describe('HTTP: outcome indicators and targets (GET /results)', () => {
     expect(res).toMatchObject({ status: 409, body: { error: 'OUTCOME_ALREADY_MEASURED' } });
     expect(ledger.logDigest()).toBe(digest);
   });
+
+  it("records a unit's outcomes and targets only in a scope covering the unit: another district's officer is refused, naming it, and nothing is stored", async () => {
+    const vanQuan = await ledger.as('officer', '184');
+    const tuyenQuang = await ledger.as('officer', '08');
+    const auditor = await ledger.as('auditor', '076');
+    const digest = ledger.logDigest();
+    const outside = await ledger.post('/commands/outcomes/measure', { programme: 'GNBV-2021-2025', unit: '076', indicator: 'poverty-rate', year: 2023, value: '9.8', decision: review(2023) }, vanQuan);
+    expect(outside).toMatchObject({ status: 403, body: { error: 'FORBIDDEN', details: { right: 'record', units: ['076'] } } });
+    expect(outside.body.message).toContain('on unit 076 (Huyện Sơn Dương) needs the record right');
+    const target = { programme: 'GNBV-2021-2025', unit: '076', targetId: 'sd-escaped', indicator: 'escaped-households', kind: 'level', value: '1000', fromYear: 2023, toYear: 2025, decision: review(2022) };
+    expect(await ledger.post('/commands/outcomes/target', target, vanQuan)).toMatchObject({ status: 403, body: { details: { units: ['076'] } } });
+    expect((await ledger.post('/commands/outcomes/measure', { unit: '076', year: 2023 }, auditor)).status).toBe(403);
+    expect(ledger.logDigest()).toBe(digest);
+    // The province covers its district.
+    const inside = await ledger.post('/commands/outcomes/measure', { programme: 'GNBV-2021-2025', unit: '076', indicator: 'poverty-rate', year: 2023, value: '9.8', decision: review(2023) }, tuyenQuang);
+    expect(inside.status).toBe(201);
+    head = inside.body.position;
+  });
+
+  it("answers only the units of the reader's scope", async () => {
+    const units = async (scope: string) =>
+      ((await ledger.get(`/results?minPosition=${head}`, await ledger.as('viewer', scope))).body.units as { unit: string }[]).map((u) => u.unit);
+    expect(await units('076')).toEqual(['076']);
+    expect(await units('08')).toEqual(['076']);
+    expect(await units('184')).toEqual([]);
+    expect(await units('849')).toEqual([]);
+    expect((await ledger.get(`/results?unit=076&minPosition=${head}`, await ledger.as('viewer', '849'))).body.units).toEqual([]);
+  });
 });

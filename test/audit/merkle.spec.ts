@@ -88,6 +88,24 @@ describe('Merkle tree (RFC 6962)', () => {
     expect(verifyConsistency(8, 6, [], root8, unhex(CT_ROOTS[6]))).toBe(false);
   });
 
+  it('refuses values that are not 32-byte hashes: an empty leaf and root in a one-leaf tree, a short proof hash, a long root', () => {
+    const empty = new Uint8Array(0);
+    // Without the length check, an empty leaf "is" the root of a one-leaf tree whose root is empty.
+    expect(verifyInclusion(empty, 0, 1, [], empty)).toBe(false);
+    expect(verifyInclusion(CT_LEAVES[0], 0, 1, [], CT_LEAVES[0])).toBe(true);
+    const mth = memoryRangeHash(CT_LEAVES);
+    const proof = inclusionProof(2, 8, mth);
+    const root8 = unhex(CT_ROOTS[8]);
+    expect(verifyInclusion(CT_LEAVES[2], 2, 8, proof, root8)).toBe(true);
+    expect(verifyInclusion(CT_LEAVES[2], 2, 8, [proof[0].subarray(0, 31), ...proof.slice(1)], root8)).toBe(false);
+    expect(verifyInclusion(CT_LEAVES[2], 2, 8, proof, Buffer.concat([root8, Buffer.of(0)]))).toBe(false);
+    expect(verifyConsistency(0, 0, [], empty, empty)).toBe(false);
+    expect(verifyConsistency(0, 8, [], empty, root8)).toBe(false);
+    expect(verifyConsistency(0, 8, [], EMPTY_ROOT, empty)).toBe(false);
+    const consistency = consistencyProof(6, 8, mth);
+    expect(verifyConsistency(6, 8, [...consistency.slice(0, 2), Buffer.concat([consistency[2], Buffer.of(0)])], unhex(CT_ROOTS[6]), root8)).toBe(false);
+  });
+
   describe('over random logs (property-based)', () => {
     const seed = fastCheckSeed('merkle.spec');
     // Distinct leaves: a log where two leaves are equal can legitimately prove a leaf at either index.

@@ -4,7 +4,7 @@ import { readWholeLog, reconcileStore } from '../../src/journal/journal.service'
 import { ledgerFigure } from '../../src/journal/reconciliation';
 import type { Finding, ReconciliationReport } from '../../src/journal/reconciliation';
 import { evolveFundLine, initialFundLineState, FundLineState } from '../../src/fund-line/fund-line.state';
-import { catalogue, openStore, TestStore } from './support';
+import { catalogue, IMPORTER, openStore, TestStore } from './support';
 
 const NOW = '2026-01-15T08:00:00.000Z';
 const VQ = { programme: 'GNBV-2021-2025', unit: '184', budgetYear: 2024 };
@@ -17,7 +17,7 @@ describe('the demo data from the district documents', () => {
 
   beforeAll(async () => {
     t = openStore();
-    const results = await loadDemoData(t.store, { catalogue, now: NOW });
+    const results = await loadDemoData(t.store, { principal: IMPORTER, catalogue, now: NOW });
     expect(results.map((r) => [r.file.split('/').pop(), r.outcome.status])).toEqual(DEMO_JOURNALS.map((j) => [j, 'imported']));
     report = await reconcileStore(t.store, catalogue);
   });
@@ -28,13 +28,13 @@ describe('the demo data from the district documents', () => {
   describe('loading', () => {
     it('loads nothing into a store that is not empty', async () => {
       const before = t.digest();
-      expect(await loadDemoData(t.store, { catalogue, now: NOW })).toEqual([]);
+      expect(await loadDemoData(t.store, { principal: IMPORTER, catalogue, now: NOW })).toEqual([]);
       expect(t.digest()).toBe(before);
     });
 
     it('stores nothing new when asked to load again: each journal is already imported', async () => {
       const before = t.digest();
-      const again = await loadDemoData(t.store, { catalogue, now: NOW, onlyIfEmpty: false });
+      const again = await loadDemoData(t.store, { principal: IMPORTER, catalogue, now: NOW, onlyIfEmpty: false });
       expect(again.map((r) => r.outcome.status)).toEqual(['already-imported', 'already-imported', 'already-imported']);
       expect(t.digest()).toBe(before);
     });
@@ -161,7 +161,7 @@ describe('the demo data from the district documents', () => {
     });
 
     it('records the plan\'s targets for the outcome indicators on the district\'s results stream', async () => {
-      const targets = (await t.store.readStream('outcomes-076')).map((e) => [e.type, (e.data as { targetId: string }).targetId, e.metadata.legalBasis.kind]);
+      const targets = (await t.store.readStream('outcomes-076')).map((e) => [e.type, (e.data as { targetId: string }).targetId, e.metadata.legalBasis?.kind]);
       expect(targets).toEqual([
         ['OutcomeTargetSet', 'sd-poverty-2021-2025', 'document'],
         ['OutcomeTargetSet', 'sd-em-poverty-2021-2025', 'document'],

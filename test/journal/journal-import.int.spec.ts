@@ -3,7 +3,7 @@ import type { FigureStated } from '../../events';
 import { fundLineStream } from '../../src/fund-line/fund-line.key';
 import { FundLineState, evolveFundLine, initialFundLineState, unallocated } from '../../src/fund-line/fund-line.state';
 import type { ImportOutcome } from '../../src/journal/journal.importer';
-import { DA5_MONEY, IMPORTER, NOW, TestStore, journal, openStore } from './support';
+import { DA5_MONEY, IMPORTER, IMPORTER_ACTOR, NOW, TestStore, journal, openStore } from './support';
 
 const DA5_LINE = { programme: 'GNBV-2021-2025', component: 'DA5', budgetYear: 2024, originYear: 2024, source: 'NSTW', capitalType: 'SN', unit: '184' };
 
@@ -19,7 +19,7 @@ const FIGURES = `
 `;
 
 const importText = (t: TestStore, text: string, extra: { dryRun?: boolean } = {}): Promise<ImportOutcome> =>
-  t.importer.importText(text, { actor: IMPORTER, now: NOW, ...extra });
+  t.importer.importText(text, { principal: IMPORTER, now: NOW, ...extra });
 
 async function lineState(t: TestStore): Promise<FundLineState> {
   const events = await t.store.readStream(fundLineStream(DA5_LINE));
@@ -62,7 +62,7 @@ describe('importing a journal', () => {
       const outcome = await importText(t, journal(DA5_MONEY));
       const [plan, , allocation, disbursement] = await t.store.readAll(0);
       expect(plan.metadata).toMatchObject({
-        actor: IMPORTER,
+        actor: IMPORTER_ACTOR,
         recordedAt: NOW,
         effectiveDate: '2023-12-22',
         legalBasis: { kind: 'decision', number: '4888/QĐ-UBND', date: '2023-12-22', issuer: 'UBND huyện Văn Quan' },

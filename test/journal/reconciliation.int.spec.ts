@@ -8,7 +8,7 @@ const DOC = 'document: BC-6T, section: A.IV.5';
 async function reconcileWith(figures: string, filter: ReconcileFilter = {}, extraMoney = ''): Promise<ReconciliationReport> {
   const t = openStore();
   try {
-    const outcome = await t.importer.importText(journal(DA5_MONEY + extraMoney + figures), { actor: IMPORTER, now: NOW });
+    const outcome = await t.importer.importText(journal(DA5_MONEY + extraMoney + figures), { principal: IMPORTER, now: NOW });
     if (outcome.status !== 'imported') throw new Error(JSON.stringify(outcome, null, 2));
     return await reconcileStore(t.store, catalogue, filter);
   } finally {
@@ -399,7 +399,7 @@ describe('reconciliation', () => {
     figure: { ${DOC}, measure: disbursed, scope: { component: DA5 }, amount: 700 triệu đồng }
 `,
         );
-        expect((await t.importer.importText(text, { actor: IMPORTER, now: NOW })).status).toBe('imported');
+        expect((await t.importer.importText(text, { principal: IMPORTER, now: NOW })).status).toBe('imported');
         const before = await reconcileStore(t.store, catalogue);
         expect(before.findings).toMatchObject([{ id: 'assertion-mismatch|184|BC-6T|f-disbursed', explained: false }]);
         const explanation = `journal: 1
@@ -410,7 +410,7 @@ entries:
   - id: gt-1
     explanation: { findingId: "${before.findings[0].id}", explanation: "80 triệu giải ngân ngày 28/6 chưa về Kho bạc đến 30/6", document: GT-01 }
 `;
-        expect((await t.importer.importText(explanation, { actor: { id: 'truong-phong', role: 'officer' }, now: '2026-01-20T02:00:00.000Z' })).status).toBe('imported');
+        expect((await t.importer.importText(explanation, { principal: { id: 'truong-phong', name: 'Trưởng phòng', grants: [{ role: 'officer', scope: '184' }], via: 'console' }, now: '2026-01-20T02:00:00.000Z' })).status).toBe('imported');
         const after = await reconcileStore(t.store, catalogue);
         expect(after.findings).toHaveLength(1);
         expect(after.explained).toBe(1);
@@ -439,7 +439,7 @@ entries:
   - id: gt-1
     explanation: { findingId: "assertion-mismatch|184|BC-6T|f-nothing", explanation: "?", document: BC-6T }
 `),
-          { actor: IMPORTER, now: NOW },
+          { principal: IMPORTER, now: NOW },
         );
         expect(outcome).toMatchObject({ status: 'rejected', code: 'FINDING_NOT_FOUND' });
         expect(t.digest()).toBe(before);

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { inclusionPathSides } from './portable';
+import { allHashes, inclusionPathSides } from './portable';
 
 /**
  * RFC 6962 hashing and the RFC 9162 (sections 2.1.3.2 and 2.1.4.2) proof verification algorithms.
@@ -37,6 +37,8 @@ export function verifyInclusion(
   proof: readonly Uint8Array[],
   root: Uint8Array,
 ): boolean {
+  // Every value a hash of 32 bytes: an empty leaf and an empty root would otherwise "verify" in a one-leaf tree.
+  if (!allHashes(leaf, root, ...proof)) return false;
   const sides = inclusionPathSides(index, size, proof.length);
   if (sides === null) return false;
   let r: Buffer = Buffer.from(leaf);
@@ -58,6 +60,7 @@ export function verifyConsistency(
   secondRoot: Uint8Array,
 ): boolean {
   if (!Number.isSafeInteger(firstSize) || !Number.isSafeInteger(secondSize)) return false;
+  if (!allHashes(firstRoot, secondRoot, ...proof)) return false;
   if (firstSize < 0 || firstSize > secondSize) return false;
   // RFC 9162 defines proofs for 0 < first < second only; the two degenerate cases need no proof at all.
   if (firstSize === secondSize) return proof.length === 0 && Buffer.from(firstRoot).equals(secondRoot);

@@ -78,3 +78,11 @@ export function inclusionPathSides(index: number, size: number, proofLength: num
   }
   return sn === 0 ? sides : null;
 }
+
+/** The length of every hash of the log: a SHA-256 digest. */
+export const HASH_BYTES = 32;
+
+/** Whether each value is a hash: exactly HASH_BYTES bytes. A proof with a shorter or longer one proves nothing. */
+export function allHashes(...values: readonly Uint8Array[]): boolean {
+  return values.every((v) => v.length === HASH_BYTES);
+}

@@ -1,4 +1,5 @@
 import type { FundLineState } from '../../fund-line/fund-line.state';
+import type { UnitUse } from '../../identity/rights';
 import { decision } from '../decision-spec';
 import { fundLineFold } from '../rules';
 import { journalBasis } from '../shared/journal-basis';
@@ -7,6 +8,8 @@ import type { RequestCommand } from '../slice';
 import { assertionStream, figuresFold, FiguresState } from '../state-figure/figure.state';
 import { ExplainFinding, decideExplainFinding, explanationStream, subjectOf } from './explain-finding.decide';
 import { ExplainFindingDto } from './explain-finding.dto';
+
+const lineUnits = (line: FundLineState): UnitUse[] => (line.key === null ? [] : [{ code: line.key.unit, when: line.key.budgetYear }]);
 
 /** Giải trình: an explanation or correcting decision recorded against a reconciliation finding; the finding stays listed. */
 export const explainFindingCommand: RequestCommand<ExplainFindingDto, ExplainFinding> = {
@@ -30,7 +33,8 @@ export const explainFindingCommand: RequestCommand<ExplainFindingDto, ExplainFin
       return decision({
         basis: input.basis,
         primaryStream: stream,
-        loads: [explanations, { stream: subject.line, fold: fundLineFold }] as const,
+        // The line's unit, from its key once it exists (a line the ledger does not hold is refused by the decider).
+        loads: [explanations, { stream: subject.line, fold: fundLineFold, units: lineUnits }] as const,
         decide: ([, line]) => decideExplainFinding(input, { line: line.state as FundLineState }),
       });
     }
@@ -38,6 +42,7 @@ export const explainFindingCommand: RequestCommand<ExplainFindingDto, ExplainFin
       basis: input.basis,
       primaryStream: stream,
       loads: [explanations, { stream: assertionStream(subject.unit, subject.document), fold: figuresFold }] as const,
+      units: [{ code: subject.unit }],
       decide: ([, figures]) => decideExplainFinding(input, { figures: figures.state as FiguresState }),
     });
   },

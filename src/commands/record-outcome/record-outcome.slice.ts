@@ -14,6 +14,8 @@ export function onOutcomes(input: { unit: string; basis: Basis }, decide: (state
     basis: input.basis,
     primaryStream: stream,
     loads: [{ stream, fold: outcomesFold }] as const,
+    // Recorded for the unit: the record right in a scope covering it (when its code named it: the basis's date).
+    units: [{ code: input.unit, when: input.basis.effectiveDate }],
     decide: ([outcomes]) => decide(outcomes.state as OutcomesState),
   });
 }

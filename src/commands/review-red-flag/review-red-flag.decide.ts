@@ -1,6 +1,7 @@
 import type { DocumentBasis, DomainEvent, RedFlagReviewed } from '../../../events';
 import { FLAG_ID_PATTERN } from '../../../projections/red-flags/red-flags.fold';
 import { RULE_CODES } from '../../../projections/red-flags/rules';
+import type { UnitUse } from '../../identity/rights';
 import type { Fold } from '../aggregate-cache';
 import type { Basis, StreamEvents } from '../command';
 import { CommandRefused, InvalidCommand } from '../../shared/errors';
@@ -16,6 +17,8 @@ export interface ListedFlag {
   readonly rule: string;
   readonly evidenceCount: number;
   readonly lastEvidencePosition: number;
+  /** The flag's unit and the last day of its period: whose scope the review falls in. */
+  readonly unit?: UnitUse;
 }
 
 /** Rà soát cờ đỏ: an inspector marks a red flag reviewed, with a note. */

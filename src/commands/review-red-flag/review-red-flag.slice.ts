@@ -15,7 +15,8 @@ export const reviewRedFlagCommand: RequestCommand<ReviewRedFlagDto, ReviewRedFla
   name: 'ReviewRedFlag',
   route: { path: 'red-flags/:flagId/review', summary: 'Rà soát cờ đỏ: mark a red flag reviewed, with a note (inspectors, auditors)' },
   dto: ReviewRedFlagDto,
-  roles: ['inspector', 'auditor'],
+  // An inspector's or auditor's own record, like a note: the note right, in a scope covering the flag's unit.
+  right: 'note',
   toInput: (dto, { params }) => ({
     flagId: params.flagId,
     note: dto.note.trim(),
@@ -29,7 +30,8 @@ export const reviewRedFlagCommand: RequestCommand<ReviewRedFlagDto, ReviewRedFla
     if (!readModels) return { ...input, recordedOn };
     try {
       const f = readModels.redFlag(input.flagId, recordedOn);
-      return { ...input, recordedOn, flag: { rule: f.rule, evidenceCount: f.evidenceCount, lastEvidencePosition: f.lastEvidencePosition } };
+      const unit = { code: f.unit, when: f.period.to };
+      return { ...input, recordedOn, flag: { rule: f.rule, evidenceCount: f.evidenceCount, lastEvidencePosition: f.lastEvidencePosition, unit } };
     } catch (error) {
       if (error instanceof Error && error.name === 'NotInReadModel') return { ...input, recordedOn };
       throw error;
@@ -40,6 +42,8 @@ export const reviewRedFlagCommand: RequestCommand<ReviewRedFlagDto, ReviewRedFla
       basis: reviewBasis(input),
       primaryStream: redFlagStream(input.flagId),
       loads: [{ stream: redFlagStream(input.flagId), fold: flagReviewsFold }] as const,
+      // The flag's unit as listed (a flag no longer listed has none, and the decider refuses it).
+      units: input.flag?.unit ? [input.flag.unit] : [],
       decide: ([reviews]) => decideReviewRedFlag(input, reviews.state),
     }),
 };

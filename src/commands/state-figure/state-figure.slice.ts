@@ -39,6 +39,7 @@ export const stateFigureCommand: JournalCommand<StateFigure> = {
       basis: input.basis,
       primaryStream: stream,
       loads: [{ stream, fold: figuresFold }] as const,
+      units: [{ code: input.scope.unit, when: input.scope.budgetYear ?? Number(input.asOf.slice(0, 4)) }],
       decide: ([figures]) => decideStateFigure(input, figures.state as FiguresState, catalogue),
     });
   },
