@@ -131,8 +131,12 @@ const line = (stream: string) => `line=${encodeURIComponent(stream)}`;
 /** The main pages: who opens them, and what shows that the page's content is there. */
 export const MAIN_PAGES: readonly { readonly name: string; readonly path: string; readonly role: RoleName; readonly ready: string }[] = [
   { name: 'overview', path: '/?source=NSTW', role: 'officer', ready: '[data-testid="overview-table"] tr[data-component="total"]' },
+  { name: 'overview-today', path: '/?units=today&unit=20', role: 'officer', ready: '[data-testid="overview-table"] tr[data-component="total"]' },
   { name: 'progress', path: '/tien-do', role: 'officer', ready: 'section[data-component="DA7.TDA2"]' },
-  { name: 'reconciliation', path: '/doi-soat', role: 'officer', ready: 'li.finding blockquote' },
+  { name: 'progress-works', path: '/tien-do?component=DA1.TDA1&year=2024', role: 'officer', ready: '[data-lifecycle="works"] tbody tr' },
+  { name: 'results', path: '/ket-qua', role: 'officer', ready: 'tr[data-target="sd-poverty-2021-2025"]' },
+  { name: 'reconciliation', path: '/doi-soat', role: 'officer', ready: '[data-testid="not-checked"] tbody tr' },
+  { name: 'record-stage', path: '/ghi-so?lenh=stage', role: 'officer', ready: 'form[aria-label="Tiến độ công trình"] select[name="stage"] option:nth-child(2)' },
   { name: 'record-disbursement', path: '/ghi-so?lenh=disburse', role: 'accountant', ready: 'form[aria-label="Giải ngân"] select[name="line"] option:nth-child(2)' },
   { name: 'journal', path: '/nhap-nhat-ky', role: 'importer', ready: 'input[type="file"]' },
   { name: 'line-history', path: `/so-dong-von?${line('fundline-GNBV-2021-2025:DA5:2024:2024:NSTW:SN:184')}`, role: 'auditor', ready: '[data-testid="history-table"] tbody tr' },

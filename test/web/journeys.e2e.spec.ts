@@ -118,7 +118,7 @@ describe('journeys in the browser', () => {
       const { page } = await suite.open();
       await signIn(page, suite.url, 'nguoi-xem', 'viewer');
       const nav = page.getByRole('navigation', { name: 'Trình đơn' });
-      expect(await nav.getByRole('link').allInnerTexts()).toEqual(['Tổng quan', 'Tiến độ', 'Đối chiếu', 'Báo cáo']);
+      expect(await nav.getByRole('link').allInnerTexts()).toEqual(['Tổng quan', 'Tiến độ', 'Khung kết quả', 'Đối chiếu', 'Báo cáo']);
       await page.goto(`${suite.url}/ghi-so`);
       await page.getByText('Vai trò Người xem không mở được trang này.').waitFor();
       expect(await page.locator('form[aria-label="Giải ngân"]').count()).toBe(0);

@@ -300,7 +300,7 @@ ${entries}`;
     expect(await page.evaluate("document.activeElement?.getAttribute('name')")).toBe(null);
     expect(await page.evaluate('document.activeElement?.labels?.[0]?.textContent')).toBe('Đơn vị');
     // Every form control of every page is labelled.
-    for (const path of ['/', '/tien-do', '/ghi-so', '/so-dong-von', '/quyet-dinh', '/dieu-chinh', '/nhap-nhat-ky', '/doi-soat', '/bao-cao']) {
+    for (const path of ['/', '/tien-do', '/ghi-so', '/ghi-so?lenh=stage', '/so-dong-von', '/quyet-dinh', '/dieu-chinh', '/nhap-nhat-ky', '/doi-soat', '/bao-cao', '/ket-qua']) {
       await page.goto(`${suite.url}${path}`);
       await page.locator('main h1').waitFor();
       await page.waitForLoadState('networkidle');
@@ -321,7 +321,7 @@ ${entries}`;
     const { page } = await suite.open(viewport);
     await signIn(page, suite.url, 'kiem-toan-an', 'auditor', '/so-dong-von?line=fundline-GNBV-2021-2025%3ADA5%3A2024%3A2024%3ANSTW%3ASN%3A184');
     await page.getByTestId('history-table').waitFor();
-    for (const path of ['/', '/so-dong-von?line=fundline-GNBV-2021-2025%3ADA5%3A2024%3A2024%3ANSTW%3ASN%3A184', '/quyet-dinh', '/dieu-chinh', '/doi-soat', '/bao-cao']) {
+    for (const path of ['/', '/so-dong-von?line=fundline-GNBV-2021-2025%3ADA5%3A2024%3A2024%3ANSTW%3ASN%3A184', '/quyet-dinh', '/dieu-chinh', '/doi-soat', '/bao-cao', '/ket-qua']) {
       await page.goto(`${suite.url}${path}`);
       await page.locator('main h1').waitFor();
       await page.waitForLoadState('networkidle');

@@ -12,6 +12,7 @@ import { ReconciliationPage } from './pages/Reconciliation';
 import { RedFlagsPage } from './pages/RedFlags';
 import { RecordPage } from './pages/Record';
 import { ReportsPage } from './pages/Reports';
+import { ResultsPage } from './pages/Results';
 import { SignInPage } from './pages/SignIn';
 import { href, Link, navigate, useLocation } from './router';
 import { currentSession, PageId, pagesFor, signOut, useSession } from './session';
@@ -22,6 +23,7 @@ import { useUnit } from './units';
 export const ROUTES: readonly { readonly id: PageId; readonly path: string; readonly render: () => ReactNode }[] = [
   { id: 'overview', path: '/', render: () => <OverviewPage /> },
   { id: 'progress', path: '/tien-do', render: () => <ProgressPage /> },
+  { id: 'results', path: '/ket-qua', render: () => <ResultsPage /> },
   { id: 'reconciliation', path: '/doi-soat', render: () => <ReconciliationPage /> },
   { id: 'reports', path: '/bao-cao', render: () => <ReportsPage /> },
   { id: 'record', path: '/ghi-so', render: () => <RecordPage /> },

@@ -87,11 +87,24 @@ export type AmountReading = { readonly ok: true; readonly dong: string } | { rea
  * Reads an amount typed the Vietnamese way, in the unit shown beside the field: "1.550,44" triệu đồng →
  * "1550440000" đồng. Plain digits work too. More than 2 decimals of a đồng cannot be recorded.
  */
+/** A number typed the Vietnamese way ("1.550,44", "12,35", "7"): its digits, or null when it has another shape. */
+function readVietnamese(text: string): Parts | null {
+  const m = /^(\d{1,3}(?:\.\d{3})+|\d+)(?:,(\d+))?$/.exec(text.trim().replace(/\s+/g, ''));
+  return m ? { negative: false, int: m[1].replace(/\./g, ''), frac: m[2] ?? '' } : null;
+}
+
+/** A non-negative figure typed the Vietnamese way ("12,35", "1.204") as the API's decimal string ("12.35", "1204"); null when it is not one. */
+export function parseDecimal(text: string): string | null {
+  const read = readVietnamese(text);
+  if (!read) return null;
+  const p = tidy(read);
+  return p.frac ? `${p.int}.${p.frac}` : p.int;
+}
+
 export function parseAmount(text: string, unit: MoneyUnit): AmountReading {
-  const s = text.trim().replace(/\s+/g, '');
-  const m = /^(\d{1,3}(?:\.\d{3})+|\d+)(?:,(\d+))?$/.exec(s);
-  if (!m) return { ok: false, problem: 'format' };
-  const p = tidy(unit === 'trieu' ? shift({ negative: false, int: m[1].replace(/\./g, ''), frac: m[2] ?? '' }, -6) : { negative: false, int: m[1].replace(/\./g, ''), frac: m[2] ?? '' });
+  const read = readVietnamese(text);
+  if (!read) return { ok: false, problem: 'format' };
+  const p = tidy(unit === 'trieu' ? shift(read, -6) : read);
   if (p.frac.length > 2) return { ok: false, problem: 'precision' };
   if (/^0*$/.test(p.int) && p.frac === '') return { ok: false, problem: 'positive' };
   return { ok: true, dong: p.frac ? `${p.int}.${p.frac}` : p.int };

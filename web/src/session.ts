@@ -32,20 +32,20 @@ export interface Session {
 }
 
 /** The app's pages. */
-export type PageId = 'overview' | 'progress' | 'reconciliation' | 'record' | 'journal' | 'history' | 'decisions' | 'adjustments' | 'reports' | 'redflags';
+export type PageId = 'overview' | 'progress' | 'reconciliation' | 'record' | 'journal' | 'history' | 'decisions' | 'adjustments' | 'reports' | 'redflags' | 'results';
 
 /**
  * What each role sees. Auditors replay and verify lines; inspectors trace decisions; M&E staff run the programme.
  * An administrator manages accounts (through the API and `ledger users`) and reads no figures (the ledger's rule table).
  */
 const PAGES: Readonly<Record<Role, readonly PageId[]>> = {
-  officer: ['overview', 'progress', 'reconciliation', 'reports', 'record', 'journal', 'history', 'decisions', 'adjustments'],
-  accountant: ['overview', 'progress', 'reports', 'record', 'history', 'reconciliation'],
+  officer: ['overview', 'progress', 'results', 'reconciliation', 'reports', 'record', 'journal', 'history', 'decisions', 'adjustments'],
+  accountant: ['overview', 'progress', 'results', 'reports', 'record', 'history', 'reconciliation'],
   admin: [],
   importer: ['overview', 'journal', 'reconciliation'],
-  auditor: ['overview', 'reports', 'history', 'decisions', 'adjustments', 'redflags', 'reconciliation'],
-  inspector: ['overview', 'reports', 'decisions', 'adjustments', 'redflags', 'history', 'reconciliation'],
-  viewer: ['overview', 'progress', 'reconciliation', 'reports'],
+  auditor: ['overview', 'results', 'reports', 'history', 'decisions', 'adjustments', 'redflags', 'reconciliation'],
+  inspector: ['overview', 'results', 'reports', 'decisions', 'adjustments', 'redflags', 'history', 'reconciliation'],
+  viewer: ['overview', 'progress', 'results', 'reconciliation', 'reports'],
 };
 
 /** review-flags: mark a red flag reviewed (the ledger lets inspectors and auditors only: those who record money do not clear its flags). */

@@ -72,8 +72,8 @@ export function useApi<T>(path: string | null, query: Query = {}): Loaded<T> {
  * The budget years a unit has money in (its plans' years), ascending, and the year a page starts from: the latest
  * not after this year.
  */
-export function useBudgetYears(programme: string | undefined, unit: string): { loaded: Loaded<BalancesResult>; years: number[]; defaultYear: number | undefined } {
-  const loaded = useApi<BalancesResult>(programme && unit ? '/balances' : null, { programme, unit, groupBy: 'budgetYear' });
+export function useBudgetYears(programme: string | undefined, unit: string, units?: 'today'): { loaded: Loaded<BalancesResult>; years: number[]; defaultYear: number | undefined } {
+  const loaded = useApi<BalancesResult>(programme && unit ? '/balances' : null, { programme, unit, units, groupBy: 'budgetYear' });
   const years = useMemo(() => (loaded.data?.rows ?? []).map((r) => Number(r.group.budgetYear)).sort((a, b) => a - b), [loaded.data]);
   const thisYear = new Date().getFullYear();
   return { loaded, years, defaultYear: years.filter((y) => y <= thisYear).pop() ?? years[years.length - 1] };

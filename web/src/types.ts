@@ -1,4 +1,5 @@
 /** Shapes of the ledger's answers, as documented in the README and at /docs. Money: exact decimal strings of đồng. */
+import type { OutcomeTargetSet } from '../../events/results.events';
 import type { UnitLevel, UnitVersion as UnitPeriod } from '../../src/catalogue/units/unit-period';
 
 export interface Named {
@@ -23,8 +24,13 @@ export interface ProgrammeCatalogue {
   readonly sources: readonly Named[];
   readonly capitalTypes: readonly Named[];
   readonly activityKinds: readonly (Named & { readonly components: readonly string[] })[];
+  /** The stages of a lifecycle (works: planned → … → handed over), for the activity kinds it names. */
+  readonly lifecycles?: readonly (Named & { readonly kinds: readonly string[]; readonly stages: readonly (Named & { readonly started?: boolean; readonly completed?: boolean })[] })[];
   readonly beneficiaryCategories: readonly Named[];
-  readonly indicators: readonly (Named & { readonly unit: string })[];
+  /** The results framework's indicators (poverty rate, poor households...): measured per unit and year by the annual review. */
+  readonly outcomeIndicators?: readonly (Named & { readonly kind: 'count' | 'rate'; readonly unit: string })[];
+  /** byCategory: an output of this indicator may be recorded per beneficiary category. */
+  readonly indicators: readonly (Named & { readonly unit: string; readonly byCategory?: boolean })[];
 }
 
 /** GET /catalogue: every configured programme, and a summary of the administrative units (listed by /catalogue/units). */
@@ -93,10 +99,23 @@ export interface BalanceRow extends Figures {
   readonly events: number;
 }
 
+/** `units=today`: how the lines' units were mapped to today's (a unit with several successors keeps its code). */
+export interface UnitsToday {
+  readonly mapped: readonly { readonly recorded: string; readonly budgetYear: number; readonly unit: string | null; readonly province: string | null }[];
+  readonly unresolved: readonly {
+    readonly recorded: string;
+    readonly budgetYear: number;
+    readonly province: string | null;
+    readonly successors: readonly { readonly code: string; readonly name: string; readonly kind: string }[];
+  }[];
+}
+
 export interface BalancesResult {
   readonly position: number;
   readonly asOf: string | null;
   readonly knownAt: string | null;
+  readonly units?: 'recorded' | 'today';
+  readonly unitsToday?: UnitsToday;
   readonly totalRows: number;
   readonly total: Figures & { readonly lines: number; readonly events: number };
   readonly rows: readonly BalanceRow[];
@@ -105,7 +124,8 @@ export interface BalancesResult {
 export type Basis =
   | { readonly kind: 'decision'; readonly number: string; readonly date: string; readonly issuer: string }
   | { readonly kind: 'voucher'; readonly number: string; readonly date: string; readonly treasury: string }
-  | { readonly kind: 'document'; readonly number?: string; readonly date: string; readonly issuerOrTitle?: string };
+  /** A document: read models give `issuerOrTitle`; events and the results give its `title` and `issuer`. */
+  | { readonly kind: 'document'; readonly number?: string; readonly date: string; readonly issuerOrTitle?: string; readonly title?: string; readonly issuer?: string };
 
 export interface Actor {
   readonly id: string;
@@ -153,7 +173,19 @@ export interface ProgressFigures {
   readonly disbursed: string;
   readonly disbursementRateOfAllocation: string | null;
   readonly beneficiaries: Readonly<Record<string, number>>;
-  readonly outputs: readonly { indicator: string; unit: string; target: string | null; achieved: string; rateOfTarget: string | null }[];
+  /** byCategory: the achieved quantity per beneficiary category, where outputs were recorded by category. */
+  readonly outputs: readonly { indicator: string; unit: string; target: string | null; achieved: string; rateOfTarget: string | null; byCategory?: Readonly<Record<string, string>> }[];
+}
+
+/** Works by the stage of their lifecycle in force: "16 of 18 works started, 2 not started". */
+export interface LifecycleCount {
+  readonly lifecycle: string;
+  readonly name: string;
+  readonly activities: number;
+  readonly byStage: Readonly<Record<string, number>>;
+  readonly started: number;
+  readonly notStarted: number;
+  readonly completed: number;
 }
 
 export interface ProgressComponent extends ProgressFigures {
@@ -161,15 +193,30 @@ export interface ProgressComponent extends ProgressFigures {
   readonly name: string;
   readonly project: string;
   readonly money: BalanceFigures;
-  readonly byKind: readonly (ProgressFigures & { readonly kind: string; readonly name: string })[];
+  readonly lifecycles?: readonly LifecycleCount[];
+  readonly byKind: readonly (ProgressFigures & { readonly kind: string; readonly name: string; readonly lifecycle?: LifecycleCount })[];
 }
 
 export interface ProgressResult {
   readonly position: number;
+  readonly asOf?: string | null;
+  readonly knownAt?: string | null;
+  readonly budgetYear?: number | null;
   readonly components: readonly ProgressComponent[];
 }
 
+/** An explanation recorded against a finding (POST /commands/findings/explain): it stays listed, marked explained. */
+export interface FindingExplanation {
+  readonly explanation: string;
+  readonly basis: Basis;
+  readonly recordedBy: Actor;
+  readonly recordedAt: string;
+  readonly position: number;
+}
+
 export interface Finding {
+  /** Stable id: what an explanation names. */
+  readonly id: string;
   readonly kind: string;
   readonly severity: string;
   readonly document: { readonly id: string; readonly title: string };
@@ -187,6 +234,21 @@ export interface Finding {
   readonly related?: readonly { assertionId: string; section: string; stated: string }[];
   readonly hint?: string;
   readonly message: string;
+  readonly explained?: boolean;
+  readonly explanations?: readonly FindingExplanation[];
+}
+
+/** A stated figure the ledger cannot compare (a category or source it does not hold), and why: never a mismatch. */
+export interface NotChecked {
+  readonly document: { readonly id: string; readonly title: string };
+  readonly section: string;
+  readonly assertionId: string;
+  readonly quote?: string;
+  readonly measure: string;
+  readonly scope: string;
+  readonly asOf: string;
+  readonly stated?: string;
+  readonly reason: string;
 }
 
 export interface ReconciliationResult {
@@ -196,6 +258,49 @@ export interface ReconciliationResult {
   readonly holding: number;
   readonly counts: Readonly<Record<string, number>>;
   readonly findings: readonly Finding[];
+  readonly explained?: number;
+  readonly notChecked?: readonly NotChecked[];
+}
+
+/** GET /results: the results framework per unit. */
+export type TargetStatus = 'met' | 'not-met' | 'on-track' | 'behind' | 'no-baseline' | 'no-measurement';
+
+export interface OutcomeMeasurement {
+  readonly year: number;
+  readonly value: string;
+  readonly basis: Basis;
+  readonly recordedAt: string;
+  readonly note?: string;
+  /** Earlier figures this one corrected, oldest first. */
+  readonly corrected: readonly string[];
+}
+
+/** A target as the plan set it (the event's data), with the indicator's name and unit, its basis and progress. */
+export type OutcomeTarget = Omit<OutcomeTargetSet['data'], 'unit'> & {
+  /** The indicator's unit ("%", "hộ"); the target's administrative unit is its ResultsUnit's. */
+  readonly unit: string;
+  readonly name: string;
+  readonly basis: Basis;
+  readonly progress: {
+    readonly baseline: { readonly year: number; readonly value: string } | null;
+    readonly latest: { readonly year: number; readonly value: string } | null;
+    readonly achieved: string | null;
+    readonly status: TargetStatus;
+  };
+};
+
+export interface ResultsUnit {
+  readonly unit: string;
+  readonly name: string;
+  readonly indicators: readonly { readonly indicator: string; readonly name: string; readonly unit: string; readonly years: readonly OutcomeMeasurement[] }[];
+  readonly targets: readonly OutcomeTarget[];
+}
+
+export interface ResultsResult {
+  readonly position: number;
+  readonly asOf: string | null;
+  readonly knownAt: string | null;
+  readonly units: readonly ResultsUnit[];
 }
 
 export interface DecisionRef {

@@ -99,6 +99,16 @@ export function useCommand() {
   return { outcome, submit, reset, problems };
 }
 
+/**
+ * A refusal of one code with some of its details shown otherwise (catalogue codes by their names, decimal strings
+ * the Vietnamese way): what refusalText puts in its sentence. Any other outcome as it is.
+ */
+export function withDetails(outcome: Outcome, code: string, shown: (details: Readonly<Record<string, unknown>>) => Record<string, unknown>): Outcome {
+  if (outcome.status !== 'refused' || outcome.error.code !== code) return outcome;
+  const e = outcome.error;
+  return { status: 'refused', error: new ApiError(e.status, e.code, e.message, e.problems, { ...e.details, ...shown(e.details) }, e.body) };
+}
+
 /** Local checks (amount and date shapes) and the API's problems, by field path. */
 export class FieldErrors {
   private readonly local = new Map<string, string>();

@@ -50,15 +50,45 @@ export function UnitSelect({ value, onChange, label, when }: { value: string; on
   );
 }
 
+/** The unit filter, with "all units" first. */
+export function UnitOrAll({ value, fallback, onChange }: { value: string; fallback: string; onChange: (unit: string) => void }) {
+  const { t } = useI18n();
+  return (
+    <div className="unit-or-all">
+      <label className="inline">
+        <input type="checkbox" checked={value === ''} onChange={(e) => onChange(e.target.checked ? '' : fallback)} /> {t('common.all')} ({t('common.unit').toLowerCase()})
+      </label>
+      {value !== '' && <UnitSelect value={value} onChange={onChange} />}
+    </div>
+  );
+}
+
 /** A unit and one of its budget years, as a filter form picks them: choosing another unit clears the year (its years differ). */
-export function UnitYearFields({ unit, year, years, onChange }: { unit: string; year: string; years: readonly number[]; onChange: (value: { unit: string; year: string }) => void }) {
+export function UnitYearFields({
+  unit,
+  year,
+  years,
+  onChange,
+  yearOnly = false,
+  allYears,
+}: {
+  unit: string;
+  year: string;
+  years: readonly number[];
+  onChange: (value: { unit: string; year: string }) => void;
+  /** The unit is picked elsewhere (a unit of today): the year only. */
+  yearOnly?: boolean;
+  /** The label of a first option for every year (value ''), when the page may show them all. */
+  allYears?: string;
+}) {
   const { t } = useI18n();
   return (
     <>
-      <UnitSelect value={unit} onChange={(u) => onChange({ unit: u, year: '' })} when={year ? Number(year) : undefined} />
+      {!yearOnly && <UnitSelect value={unit} onChange={(u) => onChange({ unit: u, year: '' })} when={year ? Number(year) : undefined} />}
       <Field label={t('common.year')}>
         {(p) => (
           <select {...p} name="year" value={year} onChange={(e) => onChange({ unit, year: e.target.value })}>
+            {allYears !== undefined && <option value="">{allYears}</option>}
             {years.map((y) => (
               <option key={y} value={y}>
                 {y}

@@ -88,10 +88,12 @@ export function BasisText({ basis }: { basis: Basis | (DecisionRef & { kind?: 'd
   const { t } = useI18n();
   const kind = basis.kind ?? 'decision';
   const by = 'issuer' in basis ? basis.issuer : 'treasury' in basis ? basis.treasury : 'issuerOrTitle' in basis ? basis.issuerOrTitle : undefined;
+  const title = 'title' in basis ? basis.title : undefined;
   const label = kind === 'voucher' ? t('common.voucher') : kind === 'document' ? t('common.document') : t('common.decision');
   return (
     <span className="basis">
-      {label} {basis.number ? `${t('common.no')} ${basis.number} ` : ''}
+      {label} {title ? `“${title}” ` : ''}
+      {basis.number ? `${t('common.no')} ${basis.number} ` : ''}
       {t('common.dated')} {formatDate(basis.date)}
       {by ? `, ${by}` : ''}
     </span>

@@ -1,18 +1,19 @@
 /**
  * M&E overview: for a unit and a budget year, per project and sub-project, the plan, money carried in by origin
  * year, allocated, unallocated, disbursed and the disbursement rate, with a chart. Drill down to the fund lines
- * of a sub-project and on to each line's ledger.
+ * of a sub-project and on to each line's ledger. Roll-ups by unit as recorded, or by today's unit (after the 2025
+ * reform: a 2024 district's money under today's province).
  */
 import { FormEvent, useEffect, useMemo, useState } from 'react';
 import { MoneyChart } from '../components/chart';
 import { DateField, DateText, dateTextOf, knownAtTextOf, UnitYearFields } from '../components/fields';
-import { CatalogueSelect, Columns, Loading, LoadError, LoadState, PageHeader, ShowButton, TableBox } from '../components/ui';
+import { CatalogueSelect, Columns, Field, Loading, LoadError, LoadState, PageHeader, ShowButton, TableBox } from '../components/ui';
 import { chartValue, formatRate } from '../format';
 import { useI18n } from '../i18n';
 import { href, Link, useQueryState } from '../router';
 import { useSession } from '../session';
 import { useApi, useBudgetYears, useMoney, useProgrammeCatalogue, useProgrammeCode, useProgrammeSwitch } from '../state';
-import type { BalanceRow, BalancesResult, Figures } from '../types';
+import type { BalanceRow, BalancesResult, Figures, UnitsToday } from '../types';
 import { useUnit } from '../units';
 
 const COLORS = { plan: '#1f5fa8', allocated: '#6aa0d8', disbursed: '#1b8a5a', rate: '#c2571a' };
@@ -30,30 +31,45 @@ export function OverviewPage() {
   const asOf = query.get('asOf') ?? '';
   const knownAt = query.get('knownAt') ?? '';
   const component = query.get('component') ?? '';
+  const units = query.get('units') === 'today' ? 'today' : undefined;
 
   // Every figure is of the programme chosen: nothing is asked before its code is known.
-  const { loaded: years, years: yearList, defaultYear } = useBudgetYears(programme, unit);
+  const { loaded: years, years: yearList, defaultYear } = useBudgetYears(programme, unit, units);
   const year = query.get('year') ?? (defaultYear !== undefined ? String(defaultYear) : null);
 
   // Another programme has other years and components: its overview starts from its own.
   useProgrammeSwitch(() => setQuery({ year: null, component: null }));
 
-  const filter = { programme, unit, budgetYear: year ?? undefined, source, capitalType, asOf, knownAt };
-  const unitThen = useUnit(unit, year ? Number(year) : undefined);
+  const filter = { programme, unit, units, budgetYear: year ?? undefined, source, capitalType, asOf, knownAt };
+  // A unit of today is named as it is today; a unit as recorded, as it was in the year.
+  const unitThen = useUnit(unit, units ? new Date().toISOString().slice(0, 10) : year ? Number(year) : undefined);
   const projects = useApi<BalancesResult>(year ? '/balances' : null, { ...filter, groupBy: 'project', pageSize: 500 });
   const subProjects = useApi<BalancesResult>(year ? '/balances' : null, { ...filter, groupBy: 'project,subProject', pageSize: 500 });
   const lines = useApi<BalancesResult>(year && component ? '/balances' : null, { ...filter, component, pageSize: 500 });
 
   // The filter form edits a draft; "Xem" applies it to the URL.
-  const [draft, setDraft] = useState({ unit, year: year ?? '', source, capitalType, asOf: dateTextOf(asOf), knownAt: knownAtTextOf(knownAt) });
+  const draftOf = () => ({ unit, units: units ?? '', year: year ?? '', source, capitalType, asOf: dateTextOf(asOf), knownAt: knownAtTextOf(knownAt) });
+  const [draft, setDraft] = useState(draftOf);
   useEffect(() => {
-    setDraft({ unit, year: year ?? '', source, capitalType, asOf: dateTextOf(asOf), knownAt: knownAtTextOf(knownAt) });
-  }, [unit, year, source, capitalType, asOf, knownAt]);
+    setDraft(draftOf());
+  }, [unit, units, year, source, capitalType, asOf, knownAt]);
   const apply = (e: FormEvent) => {
     e.preventDefault();
     if (draft.asOf.invalid || draft.knownAt.invalid) return;
-    setQuery({ unit: draft.unit, year: draft.unit === unit ? draft.year : null, source: draft.source, capitalType: draft.capitalType, asOf: draft.asOf.iso, knownAt: draft.knownAt.iso, component: null }, true);
+    setQuery(
+      { unit: draft.unit, units: draft.units, year: draft.unit === unit ? draft.year : null, source: draft.source, capitalType: draft.capitalType, asOf: draft.asOf.iso, knownAt: draft.knownAt.iso, component: null },
+      true,
+    );
   };
+  // Today's units are the heirs of the user's unit (its province, the units that took it over): asked only once
+  // the user reads by today's units. Switching starts from the user's unit, as recorded or as it is today.
+  const today = useApi<Succession>(session && draft.units === 'today' ? '/catalogue/units/succession' : null, { code: session?.unit });
+  const todayHeirs = today.data?.heirs ?? [];
+  const todayDefault = today.data ? (today.data.today.unit ?? today.data.today.province ?? '') : '';
+  const chooseUnits = (next: string) => setDraft({ ...draft, units: next, unit: next === 'today' ? todayDefault : (session?.unit ?? '') });
+  useEffect(() => {
+    if (draft.units === 'today' && draft.unit === '' && todayDefault) setDraft((d) => ({ ...d, unit: todayDefault }));
+  }, [draft.units, draft.unit, todayDefault]);
 
   const componentName = (code: string) => name(catalogue?.components.find((c) => c.code === code), code);
   const origins = useMemo(() => {
@@ -109,7 +125,33 @@ export function OverviewPage() {
     <div>
       <PageHeader title={t('overview.title')} intro={t('overview.intro')} />
       <form className="filters card" onSubmit={apply}>
-        <UnitYearFields unit={draft.unit} year={draft.year} years={yearList} onChange={(v) => setDraft({ ...draft, ...v })} />
+        {draft.units === 'today' ? (
+          <>
+            <Field label={t('overview.todayUnit')}>
+              {(p) => (
+                <select {...p} name="todayUnit" value={draft.unit} onChange={(e) => setDraft({ ...draft, unit: e.target.value })}>
+                  {!todayHeirs.some((h) => h.code === draft.unit) && <option value={draft.unit}>{draft.unit}</option>}
+                  {todayHeirs.map((h) => (
+                    <option key={h.code} value={h.code}>
+                      {h.nameVi} ({h.code})
+                    </option>
+                  ))}
+                </select>
+              )}
+            </Field>
+            <UnitYearFields unit={draft.unit} year={draft.year} years={yearList} onChange={(v) => setDraft({ ...draft, ...v })} yearOnly />
+          </>
+        ) : (
+          <UnitYearFields unit={draft.unit} year={draft.year} years={yearList} onChange={(v) => setDraft({ ...draft, ...v })} />
+        )}
+        <Field label={t('overview.unitsBy')} help={t('overview.unitsHelp')}>
+          {(p) => (
+            <select {...p} name="units" value={draft.units} onChange={(e) => chooseUnits(e.target.value)}>
+              <option value="">{t('overview.unitsRecorded')}</option>
+              <option value="today">{t('overview.unitsToday')}</option>
+            </select>
+          )}
+        </Field>
         <CatalogueSelect label={t('common.source')} name="source" value={draft.source} onChange={(v) => setDraft({ ...draft, source: v })} options={catalogue?.sources} first={t('common.all')} />
         <CatalogueSelect label={t('common.capitalType')} name="capitalType" value={draft.capitalType} onChange={(v) => setDraft({ ...draft, capitalType: v })} options={catalogue?.capitalTypes} first={t('common.all')} />
         <DateField label={t('common.asOf')} value={draft.asOf} onChange={(v: DateText) => setDraft({ ...draft, asOf: v })} name="asOf" help={t('common.asOfHelp')} />
@@ -120,12 +162,14 @@ export function OverviewPage() {
       {loadError && <LoadError error={loadError} onRetry={() => (years.reload(), projects.reload(), subProjects.reload())} />}
       {years.data && yearList.length === 0 && <p className="notice">{t('overview.noYears')}</p>}
       {(years.loading || projects.loading || subProjects.loading) && <Loading />}
+      {projects.data?.unitsToday && <Unresolved unitsToday={projects.data.unitsToday} />}
 
       {projects.data && subProjects.data && (
         <>
           <section aria-labelledby="overview-table" className="card">
             <h2 id="overview-table">
               {t('overview.table')} — {unitThen?.nameVi ?? unit}, {year}
+              {units ? ` (${t('overview.unitsToday')})` : ''}
               {source ? `, ${source}` : ''}
               {capitalType ? `, ${capitalType}` : ''}
             </h2>
@@ -212,6 +256,27 @@ export function OverviewPage() {
           )}
         </section>
       )}
+    </div>
+  );
+}
+
+/** GET /catalogue/units/succession: a unit's heirs today (its province, the units that took it over). */
+interface Succession {
+  readonly today: { readonly unit: string | null; readonly province: string | null };
+  readonly heirs: readonly { readonly code: string; readonly nameVi: string; readonly level: string }[];
+}
+
+/** Units of the roll-up with several successors: their figures keep the old code at the unit level. */
+function Unresolved({ unitsToday }: { unitsToday: UnitsToday }) {
+  const { t } = useI18n();
+  if (unitsToday.unresolved.length === 0) return null;
+  return (
+    <div className="notice" data-testid="units-unresolved">
+      {unitsToday.unresolved.map((u) => (
+        <p key={`${u.recorded}|${u.budgetYear}`}>
+          {t('overview.unresolved', { unit: u.recorded, year: u.budgetYear, successors: u.successors.map((s) => `${s.name} (${s.code})`).join(', '), province: u.province ?? '—' })}
+        </p>
+      ))}
     </div>
   );
 }

@@ -6,7 +6,7 @@ import { useI18n } from '../i18n';
 import { useQueryState } from '../router';
 import { can, useSession } from '../session';
 import { useProgrammeCatalogue, useProgrammeCode } from '../state';
-import { OutputsForm, ReclassifyForm, RegisterActivityForm } from './record/activity-forms';
+import { OutputsForm, ReclassifyForm, RegisterActivityForm, StageForm } from './record/activity-forms';
 import { useUnitActivities, useUnitLines } from './record/data';
 import { AdjustForm, AllocateForm, AssignPlanForm, CarryOverForm, DisburseForm, FormProps, ReturnFundsForm, ReverseForm } from './record/money-forms';
 
@@ -21,6 +21,7 @@ const COMMANDS = {
   adjust: AdjustForm,
   reclassify: ReclassifyForm,
   outputs: OutputsForm,
+  stage: StageForm,
 } as const satisfies Record<string, (props: FormProps) => unknown>;
 type CommandName = keyof typeof COMMANDS;
 

@@ -15,6 +15,7 @@ import {
   readBasisAndDate,
   readDate,
   useCommandForm,
+  withDetails,
 } from '../../components/command-form';
 import { UnitSelect } from '../../components/fields';
 import { CatalogueSelect, Field, TextField } from '../../components/ui';
@@ -23,8 +24,15 @@ import { parseDate } from '../../format';
 import { useProgrammeCatalogue } from '../../state';
 import { ActivityField, FormProps } from './money-forms';
 
-/** Rows of indicator + quantity (targets or outputs). */
-function QuantityRows({ legend, rows, onChange, errors, path }: { legend: string; rows: { indicator: string; quantity: string }[]; onChange: (rows: { indicator: string; quantity: string }[]) => void; errors: FieldErrors; path: string }) {
+interface QuantityRow {
+  readonly indicator: string;
+  readonly quantity: string;
+  /** A beneficiary category (outputs of an indicator the catalogue counts by category); '' for none. */
+  readonly category?: string;
+}
+
+/** Rows of indicator + quantity (targets or outputs); with `byCategory`, each output may name its beneficiary category. */
+function QuantityRows({ legend, rows, onChange, errors, path, byCategory = false }: { legend: string; rows: QuantityRow[]; onChange: (rows: QuantityRow[]) => void; errors: FieldErrors; path: string; byCategory?: boolean }) {
   const { t, name } = useI18n();
   const catalogue = useProgrammeCatalogue();
   return (
@@ -44,6 +52,25 @@ function QuantityRows({ legend, rows, onChange, errors, path }: { legend: string
               </select>
             )}
           </Field>
+          {byCategory && (
+            <Field label={`${t('record.category')} ${i + 1}`} error={errors.at(`${path}[${i}].category`)}>
+              {(p) => (
+                <select
+                  {...p}
+                  value={r.category ?? ''}
+                  disabled={!catalogue?.indicators.find((ind) => ind.code === r.indicator)?.byCategory}
+                  onChange={(e) => onChange(rows.map((x, j) => (j === i ? { ...x, category: e.target.value } : x)))}
+                >
+                  <option value="">{t('record.categoryNone')}</option>
+                  {catalogue?.beneficiaryCategories.map((c) => (
+                    <option key={c.code} value={c.code}>
+                      {name(c, c.code)}
+                    </option>
+                  ))}
+                </select>
+              )}
+            </Field>
+          )}
           <TextField label={`${t('record.quantity')} ${i + 1}`} error={errors.at(`${path}[${i}].quantity`)} inputMode="decimal" value={r.quantity} onChange={(quantity) => onChange(rows.map((row, j) => (j === i ? { ...row, quantity } : row)))} />
           <button type="button" onClick={() => onChange(rows.filter((_, j) => j !== i))}>
             {t('record.remove')}
@@ -73,8 +100,72 @@ function Beneficiaries({ value, onChange, errors }: { value: Record<string, stri
   );
 }
 
-const readQuantities = (t: ReturnType<typeof useI18n>['t'], errors: FieldErrors, path: string, rows: { indicator: string; quantity: string }[]) =>
-  rows.map((r, i) => ({ indicator: r.indicator, quantity: readAmount(t, errors, `${path}[${i}].quantity`, r.quantity, 'dong') }));
+const readQuantities = (t: ReturnType<typeof useI18n>['t'], errors: FieldErrors, path: string, rows: QuantityRow[]) =>
+  rows.map((r, i) => ({ indicator: r.indicator, ...(r.category ? { category: r.category } : {}), quantity: readAmount(t, errors, `${path}[${i}].quantity`, r.quantity, 'dong') }));
+
+export interface DocumentValue {
+  readonly title: string;
+  readonly number: string;
+  readonly date: string;
+  readonly issuer: string;
+}
+
+/** A decision, or a document (acceptance minutes, a report): what outputs, stages and review figures rest on. */
+export interface DecisionOrDocumentValue {
+  readonly basisKind: 'decision' | 'document';
+  readonly decision: BasisValue;
+  readonly document: DocumentValue;
+}
+
+export const emptyDecisionOrDocument = (basisKind: 'decision' | 'document'): DecisionOrDocumentValue => ({
+  basisKind,
+  decision: emptyBasis,
+  document: { title: '', number: '', date: '', issuer: '' },
+});
+
+/** The body's `decision` or `document`, its date read from dd/mm/yyyy. */
+export function readDecisionOrDocument(t: ReturnType<typeof useI18n>['t'], local: FieldErrors, v: DecisionOrDocumentValue) {
+  return v.basisKind === 'decision'
+    ? { decision: readBasis(t, local, 'decision', v.decision) }
+    : {
+        document: {
+          title: v.document.title.trim(),
+          ...(v.document.number.trim() ? { number: v.document.number.trim() } : {}),
+          date: readDate(t, local, 'document.date', v.document.date) ?? '',
+          ...(v.document.issuer.trim() ? { issuer: v.document.issuer.trim() } : {}),
+        },
+      };
+}
+
+/** Which basis (decision or document), then its fields. */
+export function DecisionOrDocumentFields({ value, onChange, errors }: { value: DecisionOrDocumentValue; onChange: (v: DecisionOrDocumentValue) => void; errors: FieldErrors }) {
+  const { t } = useI18n();
+  const document = value.document;
+  const setDocument = (d: Partial<DocumentValue>) => onChange({ ...value, document: { ...document, ...d } });
+  return (
+    <>
+      <Field label={t('record.basisKind')}>
+        {(p) => (
+          <select {...p} name="basisKind" value={value.basisKind} onChange={(e) => onChange({ ...value, basisKind: e.target.value === 'decision' ? 'decision' : 'document' })}>
+            <option value="document">{t('common.document')}</option>
+            <option value="decision">{t('common.decision')}</option>
+          </select>
+        )}
+      </Field>
+      {value.basisKind === 'decision' ? (
+        <BasisFields kind="decision" value={value.decision} onChange={(x) => onChange({ ...value, decision: x })} errors={errors} />
+      ) : (
+        <fieldset className="group">
+          <legend>{t('common.document')}</legend>
+          <TextField label={t('record.documentTitle')} error={errors.at('document.title')} name="document.title" value={document.title} onChange={(x) => setDocument({ title: x })} />
+          <TextField label={t('record.documentNumber')} error={errors.at('document.number')} name="document.number" value={document.number} onChange={(x) => setDocument({ number: x })} />
+          <TextField label={t('record.documentDate')} help={t('record.dateHelp')} error={errors.at('document.date')} name="document.date" placeholder="dd/mm/yyyy" value={document.date} onChange={(x) => setDocument({ date: x })} />
+          <TextField label={t('record.decisionIssuer')} error={errors.at('document.issuer')} name="document.issuer" value={document.issuer} onChange={(x) => setDocument({ issuer: x })} />
+        </fieldset>
+      )}
+    </>
+  );
+}
 
 const readBeneficiaries = (value: Record<string, string>) => {
   const entries = Object.entries(value).filter(([, n]) => n.trim() !== '');
@@ -149,10 +240,7 @@ export function ReclassifyForm(props: FormProps) {
   const submit = (e: FormEvent) => {
     e.preventDefault();
     void run(
-      (local) => {
-        if (!v.activityId.trim()) local.add('activityId', t('problem.required'));
-        return v.activityId.trim() ? `/commands/activities/${encodeURIComponent(v.activityId.trim())}/reclassify` : null;
-      },
+      (local) => activityPath(t, local, v.activityId, 'reclassify'),
       (local) => ({
         toKind: v.toKind,
         ...(v.toComponent ? { toComponent: v.toComponent } : {}),
@@ -194,10 +282,8 @@ export function OutputsForm(props: FormProps) {
   const { outcome, errors, run } = useCommandForm(props.onSaved);
   const [v, setV] = useState({
     activityId: '',
-    basisKind: 'document' as 'decision' | 'document',
-    decision: emptyBasis as BasisValue,
-    document: { title: '', number: '', date: '', issuer: '' },
-    outputs: [{ indicator: '', quantity: '' }],
+    basis: emptyDecisionOrDocument('document'),
+    outputs: [{ indicator: '', quantity: '', category: '' }] as QuantityRow[],
     beneficiaries: {} as Record<string, string>,
     completed: false,
     effectiveDate: '',
@@ -205,21 +291,9 @@ export function OutputsForm(props: FormProps) {
   const submit = (e: FormEvent) => {
     e.preventDefault();
     void run(
-      (local) => {
-        if (!v.activityId.trim()) local.add('activityId', t('problem.required'));
-        return v.activityId.trim() ? `/commands/activities/${encodeURIComponent(v.activityId.trim())}/outputs` : null;
-      },
+      (local) => activityPath(t, local, v.activityId, 'outputs'),
       (local) => ({
-        ...(v.basisKind === 'decision'
-          ? { decision: readBasis(t, local, 'decision', v.decision) }
-          : {
-              document: {
-                title: v.document.title.trim(),
-                ...(v.document.number.trim() ? { number: v.document.number.trim() } : {}),
-                date: readDate(t, local, 'document.date', v.document.date) ?? '',
-                ...(v.document.issuer.trim() ? { issuer: v.document.issuer.trim() } : {}),
-              },
-            }),
+        ...readDecisionOrDocument(t, local, v.basis),
         outputs: readQuantities(t, local, 'outputs', v.outputs),
         ...readBeneficiaries(v.beneficiaries),
         ...(v.completed ? { completed: true } : {}),
@@ -230,32 +304,74 @@ export function OutputsForm(props: FormProps) {
   return (
     <CommandForm label={t('record.cmd.outputs')} onSubmit={submit} outcome={outcome}>
       <ActivityField label={t('record.activityId')} value={v.activityId} onChange={(x) => setV({ ...v, activityId: x })} options={props.activities} error={errors.at('activityId')} />
-      <QuantityRows legend={t('record.outputs')} rows={v.outputs} onChange={(r) => setV({ ...v, outputs: r })} errors={errors} path="outputs" />
+      <QuantityRows legend={t('record.outputs')} rows={v.outputs} onChange={(r) => setV({ ...v, outputs: r })} errors={errors} path="outputs" byCategory />
       <Beneficiaries value={v.beneficiaries} onChange={(b) => setV({ ...v, beneficiaries: b })} errors={errors} />
       <div className="field">
         <label className="inline">
           <input type="checkbox" name="completed" checked={v.completed} onChange={(e) => setV({ ...v, completed: e.target.checked })} /> {t('record.completed')}
         </label>
       </div>
-      <Field label={t('record.basisKind')}>
+      <DecisionOrDocumentFields value={v.basis} onChange={(x) => setV({ ...v, basis: x })} errors={errors} />
+      <EffectiveDateField value={v.effectiveDate} onChange={(x) => setV({ ...v, effectiveDate: x })} errors={errors} />
+    </CommandForm>
+  );
+}
+
+/** The route of a command about an activity, or the field's error when no activity is named. */
+function activityPath(t: ReturnType<typeof useI18n>['t'], local: FieldErrors, activityId: string, command: string): string | null {
+  if (!activityId.trim()) {
+    local.add('activityId', t('problem.required'));
+    return null;
+  }
+  return `/commands/activities/${encodeURIComponent(activityId.trim())}/${command}`;
+}
+
+/** Tiến độ công trình: a work reaches the next stage of its lifecycle (forward only), by decision or minutes. */
+export function StageForm(props: FormProps) {
+  const { t, name } = useI18n();
+  const catalogue = useProgrammeCatalogue();
+  const { outcome, errors, run } = useCommandForm(props.onSaved);
+  const [v, setV] = useState({ activityId: '', stage: '', note: '', basis: emptyDecisionOrDocument('decision'), effectiveDate: '' });
+  const lifecycles = catalogue?.lifecycles ?? [];
+  // A refusal names the stages by code: shown by their names.
+  const stageName = (code: unknown) => {
+    const stage = lifecycles.flatMap((l) => l.stages).find((x) => x.code === code);
+    return stage ? name(stage, stage.code) : code;
+  };
+  const shown = withDetails(outcome, 'STAGE_OUT_OF_ORDER', (d) => ({ current: stageName(d.current), requested: stageName(d.requested) }));
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    void run(
+      (local) => activityPath(t, local, v.activityId, 'stage'),
+      (local) => ({
+        stage: v.stage,
+        ...(v.note.trim() ? { note: v.note.trim() } : {}),
+        ...readDecisionOrDocument(t, local, v.basis),
+        effectiveDate: readDate(t, local, 'effectiveDate', v.effectiveDate),
+      }),
+    );
+  };
+  return (
+    <CommandForm label={t('record.cmd.stage')} onSubmit={submit} outcome={shown}>
+      <ActivityField label={t('record.activityId')} value={v.activityId} onChange={(x) => setV({ ...v, activityId: x })} options={props.activities} error={errors.at('activityId')} />
+      <Field label={t('record.stage')} help={t('record.stageHelp')} error={errors.at('stage')}>
         {(p) => (
-          <select {...p} name="basisKind" value={v.basisKind} onChange={(e) => setV({ ...v, basisKind: e.target.value === 'decision' ? 'decision' : 'document' })}>
-            <option value="document">{t('common.document')}</option>
-            <option value="decision">{t('common.decision')}</option>
+          <select {...p} name="stage" value={v.stage} onChange={(e) => setV({ ...v, stage: e.target.value })}>
+            <option value="">{t('record.choose')}</option>
+            {lifecycles.map((l) => (
+              <optgroup key={l.code} label={name(l, l.code)}>
+                {l.stages.map((s) => (
+                  <option key={s.code} value={s.code}>
+                    {name(s, s.code)}
+                  </option>
+                ))}
+              </optgroup>
+            ))}
           </select>
         )}
       </Field>
-      {v.basisKind === 'decision' ? (
-        <BasisFields kind="decision" value={v.decision} onChange={(x) => setV({ ...v, decision: x })} errors={errors} />
-      ) : (
-        <fieldset className="group">
-          <legend>{t('common.document')}</legend>
-          <TextField label={t('record.documentTitle')} error={errors.at('document.title')} name="document.title" value={v.document.title} onChange={(x) => setV({ ...v, document: { ...v.document, title: x } })} />
-          <TextField label={t('record.documentNumber')} error={errors.at('document.number')} name="document.number" value={v.document.number} onChange={(x) => setV({ ...v, document: { ...v.document, number: x } })} />
-          <TextField label={t('record.documentDate')} help={t('record.dateHelp')} error={errors.at('document.date')} name="document.date" placeholder="dd/mm/yyyy" value={v.document.date} onChange={(x) => setV({ ...v, document: { ...v.document, date: x } })} />
-          <TextField label={t('record.decisionIssuer')} error={errors.at('document.issuer')} name="document.issuer" value={v.document.issuer} onChange={(x) => setV({ ...v, document: { ...v.document, issuer: x } })} />
-        </fieldset>
-      )}
+      <TextField label={t('record.note')} error={errors.at('note')} wide name="note" value={v.note} onChange={(x) => setV({ ...v, note: x })} />
+      <DecisionOrDocumentFields value={v.basis} onChange={(x) => setV({ ...v, basis: x })} errors={errors} />
       <EffectiveDateField value={v.effectiveDate} onChange={(x) => setV({ ...v, effectiveDate: x })} errors={errors} />
     </CommandForm>
   );
