@@ -17,6 +17,7 @@ import { catalogueContext } from '../projections/shared/context';
 import { ReadModelDb, tablesOf } from '../src/projections/read-model-db';
 import { ReadModelQueries } from '../src/projections/read-model-queries';
 import { rebuildReadModels } from '../src/projections/rebuild';
+import { progress } from '../src/shared/progress';
 import { SqliteEventStore } from '../src/store/sqlite/sqlite-event-store';
 import { shapeFor, syntheticCatalogue } from './synthetic-log';
 import { benchArgs, ensureSyntheticLog, generate, logFile } from './synthetic-store';
@@ -69,7 +70,12 @@ async function main() {
   for (const f of readdirSync(a.dir)) if (f.startsWith(`read-models-${shape.events}.db`)) rmSync(join(a.dir, f), { force: true });
   const store = new SqliteEventStore({ file });
   const readModels = ReadModelDb.open(rmFile);
-  const result = await rebuildReadModels(store, readModels, ctx);
+  const head = await store.headPosition();
+  const shown = progress('rebuild', { unit: 'events' });
+  const result = await rebuildReadModels(store, readModels, ctx, {
+    onProgress: (position, _events, phase) => shown.update(position, head, phase === 'indexes' ? 'building indexes' : undefined),
+  });
+  shown.finish();
   const rebuildRate = rate(result.events, result.milliseconds);
   console.log(
     `full projection rebuild: ${fmt(result.events)} events in ${(result.milliseconds / 1000).toFixed(2)} s = ${fmt(rebuildRate)} events/s  = ${(rebuildRate / rawRate).toFixed(2)} × raw (target ≥ 0.33)  (rss ${mb(process.memoryUsage().rss)}, read models ${mb(statSync(readModels.generationFile(result.generation)).size)})`,
