@@ -100,6 +100,9 @@ export class Audit {
   consistencyProof(first: number, second?: number): ConsistencyProof {
     const secondSize = second ?? this.log.latestTreeHead()?.treeSize ?? this.log.size();
     if (second !== undefined) this.checkTreeSize('second', second);
+    if (first < 1) {
+      throw InvalidRequest.field('first', 'must be 1 or more: RFC 9162 defines no consistency proof from the empty tree (every tree extends it)');
+    }
     if (first > secondSize) throw InvalidRequest.field('first', `the first tree (${first}) must not be larger than the second (${secondSize})`);
     return {
       firstSize: first,

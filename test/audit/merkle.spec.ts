@@ -82,10 +82,46 @@ describe('Merkle tree (RFC 6962)', () => {
     expect(verifyInclusion(CT_LEAVES[0], 8, 8, [], root8)).toBe(false);
     expect(verifyConsistency(8, 8, [], root8, root8)).toBe(true);
     expect(verifyConsistency(8, 8, [root8], root8, root8)).toBe(false);
-    expect(verifyConsistency(0, 8, [], EMPTY_ROOT, root8)).toBe(true);
     expect(verifyConsistency(0, 8, [], root8, root8)).toBe(false);
     expect(verifyConsistency(6, 8, [], unhex(CT_ROOTS[6]), root8)).toBe(false);
     expect(verifyConsistency(8, 6, [], root8, unhex(CT_ROOTS[6]))).toBe(false);
+  });
+
+  describe('the degenerate cases, as RFC 9162 defines them (issue 10)', () => {
+    const root1 = CT_LEAVES[0];
+    const empty = Buffer.alloc(0);
+
+    it('refuses hashes that are not 32 bytes: an empty leaf and an empty root do not make a one-leaf tree', () => {
+      expect(verifyInclusion(root1, 0, 1, [], root1)).toBe(true);
+      expect(verifyInclusion(empty, 0, 1, [], empty)).toBe(false);
+      expect(verifyInclusion(root1.subarray(0, 31), 0, 1, [], root1.subarray(0, 31))).toBe(false);
+      expect(verifyInclusion(Buffer.concat([root1, Buffer.of(0)]), 0, 1, [], Buffer.concat([root1, Buffer.of(0)]))).toBe(false);
+      const proof = inclusionProof(1, 2, mth);
+      expect(verifyInclusion(CT_LEAVES[1], 1, 2, [...proof.map((p) => p.subarray(0, 16))], mth(0, 2))).toBe(false);
+      expect(verifyConsistency(3, 3, [], empty, empty)).toBe(false);
+      const c = consistencyProof(3, 8, mth);
+      expect(verifyConsistency(3, 8, [...c.slice(0, -1), Buffer.concat([c[c.length - 1], Buffer.of(0)])], mth(0, 3), mth(0, 8))).toBe(false);
+    });
+
+    it('from the empty tree, no proof says anything about the second root: it is not "verified"', () => {
+      expect(consistencyProof(0, 8, mth)).toEqual([]);
+      for (const second of [1, 3, 8]) {
+        expect(verifyConsistency(0, second, [], EMPTY_ROOT, mth(0, second))).toBe(false);
+        expect(verifyConsistency(0, second, [], EMPTY_ROOT, nodeHash(root1, root1))).toBe(false);
+      }
+      expect(verifyConsistency(0, 0, [], EMPTY_ROOT, EMPTY_ROOT)).toBe(false);
+    });
+
+    it('between equal sizes, only an empty proof of equal roots holds', () => {
+      expect(verifyConsistency(5, 5, [], mth(0, 5), mth(0, 5))).toBe(true);
+      expect(verifyConsistency(5, 5, [], mth(0, 5), mth(0, 6))).toBe(false);
+      expect(verifyConsistency(5, 5, [mth(0, 5)], mth(0, 5), mth(0, 5))).toBe(false);
+    });
+
+    it('an empty proof between different sizes fails, even where the first tree is a power of two', () => {
+      expect(verifyConsistency(4, 8, [], mth(0, 4), mth(0, 8))).toBe(false);
+      expect(verifyConsistency(4, 8, consistencyProof(4, 8, mth), mth(0, 4), mth(0, 8))).toBe(true);
+    });
   });
 
   describe('over random logs (property-based)', () => {
@@ -145,7 +181,8 @@ describe('Merkle tree (RFC 6962)', () => {
         fc.property(withSizes, ([leaves, first, second]) => {
           const mth = memoryRangeHash(leaves);
           const proof = consistencyProof(first, second, mth);
-          expect(verifyConsistency(first, second, proof, mth(0, first), mth(0, second))).toBe(true);
+          // From the empty tree RFC 9162 defines no proof: nothing is verified (see the degenerate cases).
+          expect(verifyConsistency(first, second, proof, mth(0, first), mth(0, second))).toBe(first > 0);
         }),
         { seed, numRuns: 300 },
       );

@@ -78,3 +78,55 @@ export function inclusionPathSides(index: number, size: number, proofLength: num
   }
   return sn === 0 ? sides : null;
 }
+
+/**
+ * RFC 9162 section 2.1.4.2, the walk without the hashing, for 0 < first < second (the only sizes the RFC defines a
+ * consistency proof for): whether the first root is the walk's start (first is a power of two: the proof leaves it
+ * out), and for each proof hash after the start, where it goes: "left" of both running hashes (fr = H(c ‖ fr),
+ * sr = H(c ‖ sr)) or "right" of the second only (sr = H(sr ‖ c)). Null when no proof of that length can link the
+ * two trees, including an empty proof.
+ */
+export function consistencyPathSteps(
+  first: number,
+  second: number,
+  proofLength: number,
+): { readonly startsWithFirstRoot: boolean; readonly steps: readonly PathSide[] } | null {
+  if (!Number.isSafeInteger(first) || !Number.isSafeInteger(second) || !Number.isSafeInteger(proofLength)) return null;
+  if (first <= 0 || first >= second || proofLength <= 0) return null;
+  const isOdd = (n: number) => n % 2 === 1;
+  const half = (n: number) => Math.floor(n / 2);
+  const startsWithFirstRoot = isPowerOfTwo(first);
+  // The path starts with the first root (prepended) or the proof's first hash; each later element is a step.
+  const stepCount = startsWithFirstRoot ? proofLength : proofLength - 1;
+  let fn = first - 1;
+  let sn = second - 1;
+  while (isOdd(fn)) {
+    fn = half(fn);
+    sn = half(sn);
+  }
+  const steps: PathSide[] = [];
+  for (let i = 0; i < stepCount; i++) {
+    if (sn === 0) return null;
+    if (isOdd(fn) || fn === sn) {
+      steps.push('left');
+      while (!isOdd(fn) && fn !== 0) {
+        fn = half(fn);
+        sn = half(sn);
+      }
+    } else {
+      steps.push('right');
+    }
+    fn = half(fn);
+    sn = half(sn);
+  }
+  return sn === 0 ? { startsWithFirstRoot, steps } : null;
+}
+
+/** SHA-256 output size: every leaf, node, root and proof hash is exactly this many bytes. */
+export const HASH_BYTES = 32;
+
+export function isPowerOfTwo(n: number): boolean {
+  if (!Number.isSafeInteger(n) || n < 1) return false;
+  while (n % 2 === 0) n /= 2;
+  return n === 1;
+}
