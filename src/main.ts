@@ -5,6 +5,7 @@ import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { AppModule } from './app.module';
 import { parseJsonBodies } from './api/json-body';
+import { refuseEscapingPaths } from './api/paths';
 import { LedgerExceptionFilter } from './api/ledger-exception.filter';
 import { ledgerValidationPipe } from './api/validation';
 import { LedgerConfig, loadConfig } from './config/ledger-config';
@@ -27,6 +28,7 @@ export async function createApp(config: LedgerConfig, store: EventStore, options
     // A module that cannot start (e.g. a bad catalogue file) rejects here with its message, instead of exiting.
     abortOnError: false,
   });
+  refuseEscapingPaths(app);
   parseJsonBodies(app);
   app.useGlobalPipes(ledgerValidationPipe());
   app.useGlobalFilters(new LedgerExceptionFilter());

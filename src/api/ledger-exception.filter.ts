@@ -8,7 +8,7 @@ import { NotInReadModel, ReadModelUnavailable } from '../projections/read-model-
 import { ReadModelBehind } from '../projections/read-models.controller';
 import { CommandRefused, FieldProblem, InvalidRequest } from '../shared/errors';
 import { IdempotencyKeyTaken, WrongExpectedRevision } from '../store/event-store.port';
-import { MalformedJson } from './json-body';
+import { MalformedJson, UnsupportedCharset } from './json-body';
 
 /**
  * The body of every error answer, from every route: a stable machine code, a sentence a person can read, every bad
@@ -53,6 +53,7 @@ export class LedgerExceptionFilter implements ExceptionFilter {
     // Malformed input: 400, every bad field.
     if (error instanceof InvalidRequest) return [400, { error: error.code, message: error.message, problems: error.problems }];
     if (error instanceof MalformedJson) return [400, { error: 'MALFORMED_JSON', message: error.message }];
+    if (error instanceof UnsupportedCharset) return [415, { error: 'UNSUPPORTED_MEDIA_TYPE', message: error.message }];
     if (error instanceof JournalRejected) {
       const details = error.journal ? { details: { journal: error.journal } } : {};
       return [error.refused ? 409 : 400, { error: error.code, message: error.message, problems: error.problems, ...details }];

@@ -1,5 +1,4 @@
 import { createHash } from 'node:crypto';
-import { LineCounter, parseDocument, isMap, isSeq } from 'yaml';
 import { stableStringify } from '../shared/stable-json';
 
 /**
@@ -18,6 +17,9 @@ import { stableStringify } from '../shared/stable-json';
  * plan, activity, allocate, disburse, reverseDisbursement, return, carryOver, adjust, reclassify, outputs
  * (each the body of the same HTTP command, with Vietnamese amounts and references to the decisions, vouchers
  * and documents above) and figure (what a document states: an assertion).
+ *
+ * The text is read by journal-text.js, in a worker (journal-reader.ts), within JOURNAL_LIMITS
+ * (src/shared/validation/input-limits.ts).
  */
 
 export const JOURNAL_FORMAT_VERSION = 1;
@@ -48,28 +50,4 @@ export interface JournalText {
 /** Hash of the canonical JSON of the journal's content. */
 export function journalDigest(value: unknown): string {
   return createHash('sha256').update(stableStringify(value)).digest('hex');
-}
-
-/** Reads YAML or JSON text (JSON is YAML). Syntax errors come back as problems with their line. */
-export function readJournalText(text: string): JournalText {
-  const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true, version: '1.2' });
-  const problems: JournalProblem[] = doc.errors.map((e) => ({
-    line: e.linePos?.[0]?.line ?? lineCounter.linePos(e.pos[0]).line,
-    field: '(file)',
-    problem: e.message.split('\n')[0],
-  }));
-  if (problems.length > 0) return { value: null, entryLines: [], digest: '', problems };
-  const entryLines: number[] = [];
-  if (isMap(doc.contents)) {
-    const entries = doc.contents.get('entries', true);
-    if (isSeq(entries)) {
-      for (const item of entries.items) {
-        const range = (item as { range?: [number, number, number] }).range;
-        entryLines.push(range ? lineCounter.linePos(range[0]).line : 0);
-      }
-    }
-  }
-  const value = doc.toJS({ maxAliasCount: 100 }) as unknown;
-  return { value, entryLines, digest: journalDigest(value), problems: [] };
 }

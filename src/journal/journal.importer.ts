@@ -3,6 +3,8 @@ import type { Actor, DomainEvent, EventToAppend } from '../../events';
 import type { Catalogue } from '../catalogue/catalogue';
 import type { Fold } from '../commands/aggregate-cache';
 import { CommandRefused, InvalidCommand } from '../shared/errors';
+import { JOURNAL_LIMITS, capProblems } from '../shared/validation/input-limits';
+import { normalizeInput } from '../shared/validation/text-rules';
 import {
   AppendResult,
   EventStore,
@@ -15,7 +17,8 @@ import type { FiguresState } from '../commands/state-figure/figure.state';
 import { ASSERTION_STREAM_PREFIX } from '../commands/state-figure/figure.state';
 import { groupUnitProblems } from './group-unit-problems';
 import { CompiledEntry, compileJournal } from './journal.compile';
-import { JournalProblem, JournalText, journalDigest, readJournalText } from './journal.format';
+import { JournalProblem, JournalText, journalDigest } from './journal.format';
+import { JournalReader, TextRead, journalReader } from './journal-reader';
 
 export interface ImportProgress {
   readonly phase: 'deciding' | 'storing';
@@ -81,9 +84,10 @@ export class JournalRejected extends Error {
     this.refused = code !== INVALID_JOURNAL;
   }
 
-  /** Each problem as { field, problem } with the code of the rule that refused it, if one did. */
+  /** Each problem as { field, problem } with the code of the rule that refused it, if one did; at most MAX_PROBLEMS. */
   get problems(): { field: string; problem: string; code?: string }[] {
-    return this.journalProblems.map((p) => ({ field: problemPlace(p), problem: p.problem, ...(p.code ? { code: p.code } : {}) }));
+    const all = this.journalProblems.map((p) => ({ field: problemPlace(p), problem: p.problem, ...(p.code ? { code: p.code } : {}) }));
+    return capProblems(all, (more) => ({ field: '(more)', problem: `and ${more} more problems, not listed` }));
   }
 }
 
@@ -186,16 +190,17 @@ export class JournalImporter {
   constructor(
     private readonly store: EventStore,
     private readonly catalogue: Catalogue,
+    private readonly reader: Pick<JournalReader, 'read'> = journalReader,
   ) {}
 
-  /** A journal as YAML or JSON text. */
-  importText(text: string, options: ImportOptions): Promise<ImportOutcome> {
-    return this.run(readJournalText(text), options);
+  /** A journal as YAML or JSON text, read off the event loop (journal-reader.ts). */
+  async importText(text: string, options: ImportOptions): Promise<ImportOutcome> {
+    return this.run(prepare(await this.reader.read(text)), options);
   }
 
-  /** A journal already parsed (a JSON body). */
+  /** A journal already parsed (a JSON body, within the JSON limits of the body parser). */
   importValue(value: unknown, options: ImportOptions): Promise<ImportOutcome> {
-    return this.run({ value, entryLines: [], digest: journalDigest(value), problems: [] }, options);
+    return this.run(prepare({ value, entryLines: [], problems: [] }), options);
   }
 
   private async run(read: JournalText, options: ImportOptions): Promise<ImportOutcome> {
@@ -258,6 +263,29 @@ export class JournalImporter {
       }
     }
   }
+}
+
+/**
+ * The journal's content as it is identified and compiled: every text in NFC and checked (text-rules.ts), so that a
+ * journal typed with combining accents is the same journal, with the same decisions, as one typed precomposed; and
+ * no more entries than JOURNAL_LIMITS allows. Problems name their entry.
+ */
+function prepare(read: TextRead): JournalText {
+  if (read.problems.length > 0) return { ...read, digest: '' };
+  const { value, problems } = normalizeInput(read.value);
+  const entries = typeof value === 'object' && value !== null ? (value as { entries?: unknown }).entries : undefined;
+  const found: JournalProblem[] = problems.map((p) => {
+    const m = /^entries\[(\d+)\]\.?(.*)$/.exec(p.field);
+    if (!m) return p;
+    const index = Number(m[1]);
+    const line = read.entryLines[index];
+    const id = Array.isArray(entries) ? (entries[index] as { id?: unknown } | null)?.id : undefined;
+    return { entry: index, ...(typeof id === 'string' ? { id } : {}), ...(line ? { line } : {}), field: m[2] || '(entry)', problem: p.problem };
+  });
+  if (Array.isArray(entries) && entries.length > JOURNAL_LIMITS.entries) {
+    found.push({ field: 'entries', problem: `has ${entries.length} entries, more than ${JOURNAL_LIMITS.entries} (the entries limit): split the journal in several files` });
+  }
+  return { value, entryLines: read.entryLines, digest: found.length > 0 ? '' : journalDigest(value), problems: found };
 }
 
 function rejected(summary: Summary, problems: readonly JournalProblem[]): ImportOutcome {

@@ -1,10 +1,13 @@
 import { Module, OnModuleInit } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
+import type { FastifyInstance } from 'fastify';
+import { bodyText } from '../api/json-body';
+import { JournalRejected } from './journal.importer';
 import { CommandsModule } from '../commands/commands.module';
 import { JournalController } from './journal.controller';
 import { JournalService } from './journal.service';
 
-/** Content types a journal may be POSTed as, besides JSON and text/plain (which Fastify reads already). */
+/** Content types a journal may be POSTed as, besides JSON and text/plain. */
 export const YAML_CONTENT_TYPES = ['application/yaml', 'application/x-yaml', 'text/yaml', 'text/x-yaml'];
 
 /**
@@ -20,15 +23,18 @@ export const YAML_CONTENT_TYPES = ['application/yaml', 'application/x-yaml', 'te
 export class JournalModule implements OnModuleInit {
   constructor(private readonly adapterHost: HttpAdapterHost) {}
 
+  /** YAML and plain-text bodies arrive as their UTF-8 text (bodyText: another charset is a 415, bad bytes a 400). */
   onModuleInit(): void {
-    const instance = this.adapterHost.httpAdapter?.getInstance?.() as
-      | {
-          hasContentTypeParser?: (type: string) => boolean;
-          addContentTypeParser?: (type: string[], opts: { parseAs: 'string' }, parser: (req: unknown, body: string, done: (e: Error | null, v?: unknown) => void) => void) => void;
-        }
-      | undefined;
+    const instance = this.adapterHost.httpAdapter?.getInstance?.() as FastifyInstance | undefined;
     if (!instance?.addContentTypeParser) return;
-    const missing = YAML_CONTENT_TYPES.filter((t) => !instance.hasContentTypeParser?.(t));
-    if (missing.length > 0) instance.addContentTypeParser(missing, { parseAs: 'string' }, (_req, body, done) => done(null, body));
+    const types = [...YAML_CONTENT_TYPES, 'text/plain'];
+    for (const type of types) if (instance.hasContentTypeParser(type)) instance.removeContentTypeParser(type);
+    instance.addContentTypeParser(types, { parseAs: 'buffer' }, (request, body, done) => {
+      try {
+        done(null, bodyText(request, body as Buffer, (message) => new JournalRejected([{ field: '(file)', problem: message }])));
+      } catch (error) {
+        done(error as Error, undefined);
+      }
+    });
   }
 }
