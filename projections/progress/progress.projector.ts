@@ -4,6 +4,7 @@ import { ACTIVITY_EVENT_TYPES } from '../../events';
 import { activityOfFundLineEvent } from '../balances/balances.fold';
 import type { BalancesProjector } from '../balances/balances.projector';
 import type { Projector, ProjectorHost } from '../read-model';
+import { centsParam } from '../shared/cents';
 import { dateToInt } from '../shared/context';
 import { DocCache } from '../shared/doc-cache';
 import { PROVENANCE_COLUMN_NAMES, provenance } from '../shared/provenance';
@@ -166,7 +167,7 @@ export class ProgressProjector implements Projector {
       a.before = null;
       a.touched = false;
       if (sameGroups) {
-        this.s.updateActivityMoney.run(activityStatus(next), next.allocated, next.disbursed, next.lastPosition, id);
+        this.s.updateActivityMoney.run(activityStatus(next), centsParam(next.allocated), centsParam(next.disbursed), next.lastPosition, id);
         continue;
       }
       a.docChanged = false;
@@ -182,8 +183,8 @@ export class ProgressProjector implements Projector {
         place.district,
         place.province,
         activityStatus(next),
-        next.allocated,
-        next.disbursed,
+        centsParam(next.allocated),
+        centsParam(next.disbursed),
         next.lastPosition,
         serializeActivity(next),
       );
@@ -203,8 +204,8 @@ export class ProgressProjector implements Projector {
           k.project,
           t.activities,
           ...ACTIVITY_PROGRESS_STATUSES.map((s) => t.byStatus[s]),
-          t.allocated,
-          t.disbursed,
+          centsParam(t.allocated),
+          centsParam(t.disbursed),
           sortedJson(t.beneficiaries),
           sortedJson(t.targets),
           sortedJson(t.outputs),
