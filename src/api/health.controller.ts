@@ -1,7 +1,16 @@
-import { Controller, Get, Inject } from '@nestjs/common';
-import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Controller, Get, Inject, Res } from '@nestjs/common';
+import { ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import type { FastifyReply } from 'fastify';
 import { LedgerConfig } from '../config/ledger-config';
+import { ProjectionRunner } from '../projections/projection-runner';
 import { EVENT_STORE, EventStore } from '../store/event-store.port';
+
+/** One reason the ledger is not fully serving: what, and the facts behind it. */
+export interface HealthProblem {
+  readonly component: string;
+  readonly problem: string;
+  readonly details?: Readonly<Record<string, unknown>>;
+}
 
 @ApiTags('health')
 @Controller('health')
@@ -9,11 +18,27 @@ export class HealthController {
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
     private readonly config: LedgerConfig,
+    @Inject(ProjectionRunner) private readonly runner: ProjectionRunner,
   ) {}
 
   @Get()
-  @ApiOperation({ summary: 'Liveness, the store in use and the head position of the log' })
-  async get() {
-    return { status: 'ok', store: this.config.store, position: await this.store.headPosition() };
+  @ApiOperation({
+    summary: 'Liveness, the store in use and the head position of the log; "degraded" (HTTP 503) with every problem when a part cannot go on',
+  })
+  @ApiResponse({ status: 200, description: '{ status: "ok", store, position }' })
+  @ApiResponse({ status: 503, description: '{ status: "degraded", store, position, problems: [{ component, problem, details }] }' })
+  async get(@Res({ passthrough: true }) reply: FastifyReply) {
+    const position = await this.store.headPosition();
+    const problems: HealthProblem[] = [];
+    const failing = this.runner.failure;
+    if (failing) {
+      problems.push({
+        component: 'read-models',
+        problem: `the read models stopped at position ${this.runner.position} of ${position}: ${failing.message}`,
+        details: { ...failing },
+      });
+    }
+    if (problems.length > 0) void reply.status(503);
+    return { status: problems.length > 0 ? 'degraded' : 'ok', store: this.config.store, position, ...(problems.length > 0 ? { problems } : {}) };
   }
 }

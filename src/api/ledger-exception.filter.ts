@@ -3,6 +3,7 @@ import type { FastifyReply } from 'fastify';
 import { AuditNotFound, AuditUnavailable } from '../audit/audit';
 import { NothingSelected } from '../audit/bundle-selection';
 import { LogIntegrityError } from '../audit/merkle-log';
+import { EventInvariantViolated } from '../commands/event-invariants';
 import { JournalRejected } from '../journal/journal.importer';
 import { NotInReadModel, ReadModelUnavailable } from '../projections/read-model-queries';
 import { ReadModelBehind } from '../projections/read-models.controller';
@@ -79,10 +80,15 @@ export class LedgerExceptionFilter implements ExceptionFilter {
     }
     // Not ready: 503, retry later.
     if (error instanceof ReadModelBehind) {
-      return [503, { error: 'READ_MODEL_BEHIND', message: error.message, details: { position: error.position, minPosition: error.minPosition } }];
+      const failing = error.failing ? { failing: error.failing } : {};
+      return [503, { error: 'READ_MODEL_BEHIND', message: error.message, details: { position: error.position, minPosition: error.minPosition, ...failing } }];
     }
     if (error instanceof ReadModelUnavailable) return [503, { error: 'READ_MODEL_UNAVAILABLE', message: error.message }];
     if (error instanceof AuditUnavailable) return [503, { error: 'AUDIT_UNAVAILABLE', message: error.message }];
+    if (error instanceof EventInvariantViolated) {
+      this.logger.error(error.message);
+      return [500, { error: 'EVENT_INVARIANT', message: 'the ledger refused to record events that break its invariants (a defect of the ledger, logged); nothing was recorded' }];
+    }
     if (error instanceof LogIntegrityError) {
       this.logger.error(error.message);
       return [500, { error: 'LOG_INTEGRITY', message: error.message }];

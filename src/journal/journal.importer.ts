@@ -15,6 +15,7 @@ import {
 } from '../store/event-store.port';
 import type { FiguresState } from '../commands/state-figure/figure.state';
 import { ASSERTION_STREAM_PREFIX } from '../commands/state-figure/figure.state';
+import { assertEventInvariants } from '../commands/event-invariants';
 import { groupUnitProblems } from './group-unit-problems';
 import { CompiledEntry, compileJournal } from './journal.compile';
 import { JournalProblem, JournalText, journalDigest } from './journal.format';
@@ -243,6 +244,7 @@ export class JournalImporter {
       if (options.dryRun) return { ...summary, status: 'valid', events: session.events };
       options.onProgress?.({ phase: 'storing', done: 0, total: session.events });
       try {
+        assertEventInvariants(session.appends);
         const result = await this.store.append(session.appends, { idempotency: { key, fingerprint: read.digest } });
         options.onProgress?.({ phase: 'storing', done: session.events, total: session.events });
         return {

@@ -112,7 +112,7 @@ describe('the README, as a new user follows it', () => {
       // The demo records no adjustment; the walk-through below adds one.
       expect((await get('/adjustments')).body).toMatchObject({ position: DEMO_HEAD, totalRows: 0, rows: [] });
 
-      expect((await get('/read-models/status')).body).toEqual({ position: DEMO_HEAD, generation: 1, events: DEMO_HEAD, head: DEMO_HEAD, behind: 0, lastError: null });
+      expect((await get('/read-models/status')).body).toEqual({ position: DEMO_HEAD, generation: 1, events: DEMO_HEAD, head: DEMO_HEAD, behind: 0, lastError: null, failing: null });
     });
 
     it('reconciles the demo as the README prints it', async () => {
