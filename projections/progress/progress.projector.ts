@@ -9,7 +9,7 @@ import { dateToInt } from '../shared/context';
 import { DocCache } from '../shared/doc-cache';
 import { PROVENANCE_COLUMN_NAMES, provenance } from '../shared/provenance';
 import type { RecordedActivityEvent, RecordedFundLineEvent } from '../shared/recorded';
-import { Row, placeholders, sortedJson } from '../shared/sql';
+import { Row, big, placeholders, sortedJson } from '../shared/sql';
 import {
   ACTIVITY_PROGRESS_STATUSES,
   ActivityFact,
@@ -59,7 +59,7 @@ export class ProgressProjector implements Projector {
   private lastEvent: RecordedEvent | null = null;
   private lastBefore: ActivityProgress | null = null;
   private readonly s: Record<'activityById' | 'updateActivityMoney' | 'upsertActivity' | 'insertActivityEntry' | 'insertActivityComponent', Database.Statement>;
-  private readonly groupStatements: Record<ProgressGrain, { get: Database.Statement; upsert: Database.Statement }>;
+  private readonly groupStatements: Record<ProgressGrain, { get: Database.Statement; upsert: Database.Statement; remove: Database.Statement }>;
 
   constructor(
     private readonly host: ProjectorHost,
@@ -95,6 +95,7 @@ export class ProgressProjector implements Projector {
           `INSERT INTO ${table} (${columns.join(', ')}) VALUES (${placeholders(columns.length)})
            ON CONFLICT (key) DO UPDATE SET ${sums.map((c) => `${c} = excluded.${c}`).join(', ')}`,
         ),
+        remove: db.prepare(`DELETE FROM ${table} WHERE key = ?`),
       };
     };
     this.groupStatements = { district: groupStatements('district'), province: groupStatements('province') };
@@ -194,6 +195,12 @@ export class ProgressProjector implements Projector {
       for (const g of touchedGroups[grain]) {
         const k = g.group;
         const t = g.totals;
+        // A group its last activity left (a reclassification) is no group: a rebuild, folding the same events in
+        // one batch, never writes it, and the live read model must not keep a row of zeros that a rebuild lacks.
+        if (t.activities === 0) {
+          this.groupStatements[grain].remove.run(g.key);
+          continue;
+        }
         this.groupStatements[grain].upsert.run(
           g.key,
           k.programme,
@@ -232,9 +239,9 @@ export class ProgressProjector implements Projector {
   private activity(id: string): ActivityHolder {
     const cached = this.activities.get(id);
     if (cached) return cached;
-    const row = this.s.activityById.get(id) as { doc: string; allocated: bigint; disbursed: bigint; last_position: bigint } | undefined;
+    const row = this.s.activityById.get(id) as { doc: string; allocated: unknown; disbursed: unknown; last_position: bigint } | undefined;
     const holder: ActivityHolder = {
-      doc: row === undefined ? null : parseActivity(id, row.doc, row.allocated, row.disbursed, Number(row.last_position)),
+      doc: row === undefined ? null : parseActivity(id, row.doc, big(row.allocated), big(row.disbursed), Number(row.last_position)),
       before: null,
       touched: false,
       docChanged: false,

@@ -32,6 +32,8 @@ export interface ProjectionFailure {
   /** When the first of the failures in a row happened (ISO instant). */
   readonly since: string;
   readonly attempts: number;
+  /** The wait before the next attempt: doubled at each failure in a row, up to maxRetryDelayMs. */
+  readonly retryInMs: number;
   readonly nextRetryAt: string;
 }
 
@@ -229,6 +231,7 @@ export class ProjectionRunner {
       message: error instanceof Error ? error.message : String(error),
       since: this.failure_?.since ?? new Date(now).toISOString(),
       attempts,
+      retryInMs: delay,
       nextRetryAt: new Date(now + delay).toISOString(),
     };
     (this.options.alarm ?? this.options.log)?.(
