@@ -7,14 +7,15 @@ import { InfrastructureModule } from './infrastructure.module';
 import { JournalModule } from './journal/journal.module';
 import { ProjectionsModule } from './projections/projections.module';
 import type { EventStore } from './store/event-store.port';
+import type { StartCheck } from './audit/start-check';
 
 /** Wires the features; decides nothing. */
 @Module({})
 export class AppModule {
-  static with(config: LedgerConfig, store: EventStore): DynamicModule {
+  static with(config: LedgerConfig, store: EventStore, startCheck: StartCheck): DynamicModule {
     return {
       module: AppModule,
-      imports: [InfrastructureModule.with(config, store), CqrsModule.forRoot(), ApiModule, ProjectionsModule, AuditModule, JournalModule],
+      imports: [InfrastructureModule.with(config, store, startCheck), CqrsModule.forRoot(), ApiModule, ProjectionsModule, AuditModule, JournalModule],
     };
   }
 }

@@ -10,7 +10,7 @@ import { LedgerExceptionFilter } from './api/ledger-exception.filter';
 import { ledgerValidationPipe } from './api/validation';
 import { LedgerConfig, loadConfig } from './config/ledger-config';
 import { loadDemoData } from './journal/demo';
-import { createEventStore } from './store/create-event-store';
+import { openCheckedLedger, StartCheck } from './audit/start-check';
 import { serveWebApp } from './web/serve-web-app';
 import type { EventStore } from './store/event-store.port';
 
@@ -22,8 +22,9 @@ export interface LedgerApp {
 }
 
 /** Builds the HTTP application on an opened store: the API, JSON bodies, validation, error mapping, OpenAPI at /docs, the web app at /. */
-export async function createApp(config: LedgerConfig, store: EventStore, options: { logger?: boolean } = {}) {
-  const app = await NestFactory.create<NestFastifyApplication>(AppModule.with(config, store), new FastifyAdapter({ bodyLimit: 50 * 1024 * 1024 }), {
+export async function createApp(config: LedgerConfig, store: EventStore, options: { logger?: boolean; startCheck?: StartCheck } = {}) {
+  const startCheck = options.startCheck ?? { seal: null, headFindings: [], keyWarnings: [], findings: [] };
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule.with(config, store, startCheck), new FastifyAdapter({ bodyLimit: 50 * 1024 * 1024 }), {
     logger: options.logger === false ? false : ['error', 'warn', 'log'],
     // A module that cannot start (e.g. a bad catalogue file) rejects here with its message, instead of exiting.
     abortOnError: false,
@@ -58,13 +59,13 @@ export async function startLedger(
   config: LedgerConfig = loadConfig(),
   options: { logger?: boolean; demo?: boolean } = {},
 ): Promise<LedgerApp> {
-  const store = await createEventStore(config);
+  const { store, startCheck } = await openCheckedLedger(config, options.logger === false ? null : new Logger('Ledger'));
   let app: NestFastifyApplication | undefined;
   try {
-    if (options.demo && config.demo && config.store !== 'kurrentdb') {
+    if (options.demo && config.demo && config.store !== 'kurrentdb' && startCheck.findings.length === 0) {
       await loadDemoData(store, { log: (line) => new Logger('Demo').log(line) });
     }
-    app = await createApp(config, store, options);
+    app = await createApp(config, store, { ...options, startCheck });
     await app.listen(config.port, config.host);
   } catch (error) {
     // A ledger that cannot start leaves nothing open behind it (the port, the database files).

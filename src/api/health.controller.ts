@@ -3,6 +3,8 @@ import { ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { LedgerConfig } from '../config/ledger-config';
 import { ProjectionRunner } from '../projections/projection-runner';
+import type { StartCheck } from '../audit/start-check';
+import { START_CHECK } from '../infrastructure.module';
 import { EVENT_STORE, EventStore } from '../store/event-store.port';
 
 /** One reason the ledger is not fully serving: what, and the facts behind it. */
@@ -19,6 +21,7 @@ export class HealthController {
     @Inject(EVENT_STORE) private readonly store: EventStore,
     private readonly config: LedgerConfig,
     @Inject(ProjectionRunner) private readonly runner: ProjectionRunner,
+    @Inject(START_CHECK) private readonly startCheck: StartCheck,
   ) {}
 
   @Get()
@@ -30,6 +33,13 @@ export class HealthController {
   async get(@Res({ passthrough: true }) reply: FastifyReply) {
     const position = await this.store.headPosition();
     const problems: HealthProblem[] = [];
+    if (this.startCheck.findings.length > 0) {
+      problems.push({
+        component: 'log',
+        problem: `the log does not match its evidence: the ledger serves reads only (run \`ledger verify\`): ${this.startCheck.findings.join('; ')}`,
+        details: { findings: this.startCheck.findings, seal: this.startCheck.seal?.seal ?? null },
+      });
+    }
     const failing = this.runner.failure;
     if (failing) {
       problems.push({

@@ -26,9 +26,9 @@ async function withLog<T>(config: LedgerConfig, work: (log: MerkleLog, store: Ev
   }
 }
 
-/** Like withLog, with the signing key (generated on first use, as at the first start of the server). */
+/** Like withLog, with the signing key (generated only for an empty log, as at the first start of the server). */
 function withAudit<T>(config: LedgerConfig, work: (audit: Audit) => Promise<T> | T): Promise<T> {
-  return withLog(config, async (log, store) => work(new Audit(store, log, loadSigningKey(config).key)));
+  return withLog(config, async (log, store) => work(new Audit(store, log, loadSigningKey(config, { logIsEmpty: (await store.headPosition()) === 0 }).key)));
 }
 
 /**

@@ -49,7 +49,10 @@ export class LedgerConfig {
   @MinLength(1)
   auditFile: string;
 
-  /** LEDGER_SIGNING_KEY_FILE: Ed25519 private key (PEM) that signs tree heads; generated on first start if absent. */
+  /**
+   * LEDGER_SIGNING_KEY_FILE: Ed25519 private key (PEM) that seals each commit and signs tree heads and bundles. Default
+   * beside the data folder, not in it (DATA_DIR-signing-key.pem); generated for an empty log if absent.
+   */
   @IsString()
   @MinLength(1)
   signingKeyFile: string;
@@ -112,7 +115,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     databaseUrl: env.DATABASE_URL || undefined,
     readModelFile: env.LEDGER_READ_MODEL_FILE ?? join(dataDir, 'read-models.db'),
     auditFile: env.LEDGER_AUDIT_FILE ?? join(dataDir, 'audit.db'),
-    signingKeyFile: env.LEDGER_SIGNING_KEY_FILE ?? join(dataDir, 'signing-key.pem'),
+    signingKeyFile: env.LEDGER_SIGNING_KEY_FILE ?? `${dataDir.replace(/[/\\]+$/, '')}-signing-key.pem`,
     treeHeadIntervalSeconds: env.LEDGER_TREE_HEAD_INTERVAL_SECONDS ?? 60,
     demo: env.LEDGER_DEMO ?? true,
     catalogueDir: env.LEDGER_CATALOGUE_DIR || BUILT_IN_CATALOGUE_DIR,

@@ -4,14 +4,18 @@ import { ACTOR_ID, WRITER_ROLES } from '../actor/actor.guard';
 import { Catalogue } from '../catalogue/catalogue';
 import { LedgerConfig, loadConfig } from '../config/ledger-config';
 import { formatVnd } from '../money/money';
+import { openCheckedLedger } from '../audit/start-check';
 import { createEventStore } from '../store/create-event-store';
 import type { EventStore } from '../store/event-store.port';
 import { ImportOutcome, ImportProgress, INVALID_JOURNAL, JournalImporter, problemPlace } from './journal.importer';
 import { Finding, ReconcileFilter, ReconciliationReport } from './reconciliation';
 import { reconcileStore } from './journal.service';
 
-async function withStore<T>(config: LedgerConfig, work: (store: EventStore) => Promise<T>): Promise<T> {
-  const store = await createEventStore(config);
+/** Opens the store to read, or (`write`) as a writer of the ledger, checked as the server checks it at start. */
+async function withStore<T>(config: LedgerConfig, work: (store: EventStore) => Promise<T>, options: { write?: boolean } = {}): Promise<T> {
+  const store = options.write
+    ? (await openCheckedLedger(config, { warn: (m) => console.error(`warning: ${m}`), error: (m) => console.error(m) })).store
+    : await createEventStore(config);
   try {
     return await work(store);
   } finally {
@@ -48,7 +52,7 @@ export async function runImport(
       runs.push({ file, outcome });
     }
     return runs;
-  });
+  }, { write: !options.dryRun });
 }
 
 /** `ledger check`: the reconciliation of the whole log. */

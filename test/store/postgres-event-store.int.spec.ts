@@ -28,7 +28,17 @@ describeWithPostgres('PostgreSQL event store', () => {
   });
 
   describe('contract', () => {
-    eventStoreContract((options) => open(options));
+    const schemas: (() => Promise<void>)[] = [];
+    afterAll(async () => {
+      for (const dropSchema of schemas) await dropSchema();
+    });
+    eventStoreContract((options) => open(options), {
+      freshLog: async () => {
+        const fresh = await createTestSchema(url);
+        schemas.push(fresh.drop);
+        return PostgresEventStore.connect({ connectionString: url, schema: fresh.schema });
+      },
+    });
   });
 
   describe('on PostgreSQL', () => {

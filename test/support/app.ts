@@ -95,6 +95,7 @@ export async function startTestLedger(options: TestLedgerOptions = {}): Promise<
     close: async () => {
       await ledger.close();
       rmSync(dir, { recursive: true, force: true });
+      rmSync(config.signingKeyFile, { force: true });
     },
   };
 }

@@ -1,30 +1,12 @@
-import { createHash } from 'node:crypto';
+import { EMPTY_ROOT, MerkleFrontier, leafHash, nodeHash, sha256 } from './merkle-core';
 import { consistencyPathSteps, HASH_BYTES, inclusionPathSides, isPowerOfTwo } from './portable';
 
 /**
- * RFC 6962 hashing and the RFC 9162 (sections 2.1.3.2 and 2.1.4.2) proof verification algorithms.
- * The walks (which side each proof hash goes) are portable.ts's, shared with the web app's check.
+ * RFC 6962 hashing (merkle-core.js, shared with the event store's writer thread) and the RFC 9162 (sections 2.1.3.2
+ * and 2.1.4.2) proof verification algorithms. The walks (which side each proof hash goes) are portable.ts's, shared
+ * with the web app's check.
  */
-
-const LEAF_PREFIX = Buffer.from([0x00]);
-const NODE_PREFIX = Buffer.from([0x01]);
-
-export function sha256(...parts: Uint8Array[]): Buffer {
-  const hash = createHash('sha256');
-  for (const part of parts) hash.update(part);
-  return hash.digest();
-}
-
-export function leafHash(entry: Uint8Array): Buffer {
-  return sha256(LEAF_PREFIX, entry);
-}
-
-export function nodeHash(left: Uint8Array, right: Uint8Array): Buffer {
-  return sha256(NODE_PREFIX, left, right);
-}
-
-/** MTH({}): the root of the empty log. */
-export const EMPTY_ROOT: Buffer = sha256();
+export { EMPTY_ROOT, MerkleFrontier, leafHash, nodeHash, sha256 };
 
 const isHash = (h: Uint8Array) => h.length === HASH_BYTES;
 

@@ -36,6 +36,19 @@ export function eventCanonicalText(e: LoggedEvent): string {
   return canonicalJson({ type, version, stream, revision, data, metadata });
 }
 
+/**
+ * The canonical text of an event around its revision: eventCanonicalText of the event at revision r is
+ * `before + r + after`. A store that learns an event's revision only inside its append's transaction (the SQLite
+ * writer thread) hashes the event's leaf there from these two parts, without a second definition of the text.
+ */
+export function eventCanonicalAround(e: Omit<LoggedEvent, 'revision'>): readonly [before: string, after: string] {
+  const text = eventCanonicalText({ ...e, revision: 0 });
+  // The envelope's own "revision" member comes after data and metadata (keys sorted), and the members after it
+  // (stream, type, version) are a string, a string and a number: its last occurrence is the envelope's.
+  const at = text.lastIndexOf('"revision":0,') + '"revision":'.length;
+  return [text.slice(0, at), text.slice(at + 1)];
+}
+
 /** The text a tree head signature covers. The purpose keeps it from ever being taken for a bundle signature, and back. */
 export function treeHeadText(head: TreeHead): string {
   const { treeSize, rootHash, timestamp } = head;

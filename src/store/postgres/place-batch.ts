@@ -7,6 +7,7 @@ import {
   StreamAppend,
   WrongExpectedRevision,
 } from '../event-store.port';
+import { leafAt } from '../leaves';
 import type { StoredEvent } from '../stored-event';
 
 /** One caller's append, waiting for the next batch. */
@@ -29,6 +30,8 @@ export interface LogState {
 export interface EventRow extends StoredEvent {
   readonly position: number;
   readonly eventId: string;
+  /** Its Merkle leaf, when the event was prepared for one (store/leaves.ts). */
+  readonly leafHash?: Buffer;
 }
 
 export interface ClaimRow {
@@ -82,6 +85,7 @@ export function placeBatch(batch: readonly PendingWrite[], state: LogState): Pla
           version: e.version,
           data: JSON.stringify(e.data),
           metadata: JSON.stringify(e.metadata),
+          ...('before' in e ? { leafHash: leafAt(e, revision) } : {}),
         });
       }
       seen.set(a.stream, revision);
