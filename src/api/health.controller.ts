@@ -28,7 +28,7 @@ export class HealthController {
   @ApiOperation({
     summary: 'Liveness, the store in use and the head position of the log; "degraded" (HTTP 503) with every problem when a part cannot go on',
   })
-  @ApiResponse({ status: 200, description: '{ status: "ok", store, position }' })
+  @ApiResponse({ status: 200, description: '{ status: "ok", store, position, warnings? } (warnings: how the signing key is kept, when weakly)' })
   @ApiResponse({ status: 503, description: '{ status: "degraded", store, position, problems: [{ component, problem, details }] }' })
   async get(@Res({ passthrough: true }) reply: FastifyReply) {
     const position = await this.store.headPosition();
@@ -49,6 +49,13 @@ export class HealthController {
       });
     }
     if (problems.length > 0) void reply.status(503);
-    return { status: problems.length > 0 ? 'degraded' : 'ok', store: this.config.store, position, ...(problems.length > 0 ? { problems } : {}) };
+    const warnings = this.startCheck.keyWarnings;
+    return {
+      status: problems.length > 0 ? 'degraded' : 'ok',
+      store: this.config.store,
+      position,
+      ...(problems.length > 0 ? { problems } : {}),
+      ...(warnings.length > 0 ? { warnings } : {}),
+    };
   }
 }

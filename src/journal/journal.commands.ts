@@ -9,7 +9,7 @@ import { createEventStore } from '../store/create-event-store';
 import type { EventStore } from '../store/event-store.port';
 import { ImportOutcome, ImportProgress, INVALID_JOURNAL, JournalImporter, problemPlace } from './journal.importer';
 import { Finding, ReconcileFilter, ReconciliationReport } from './reconciliation';
-import { reconcileStore } from './journal.service';
+import { HeadedReport, reconcileStore } from './journal.service';
 
 /** Opens the store to read, or (`write`) as a writer of the ledger, checked as the server checks it at start. */
 async function withStore<T>(config: LedgerConfig, work: (store: EventStore) => Promise<T>, options: { write?: boolean } = {}): Promise<T> {
@@ -56,7 +56,7 @@ export async function runImport(
 }
 
 /** `ledger check`: the reconciliation of the whole log. */
-export function runCheck(config: LedgerConfig, filter: ReconcileFilter = {}): Promise<ReconciliationReport> {
+export function runCheck(config: LedgerConfig, filter: ReconcileFilter = {}): Promise<HeadedReport> {
   return withStore(config, (store) => reconcileStore(store, Catalogue.load(config.catalogueDir), filter));
 }
 
@@ -86,7 +86,7 @@ function findingLine(f: Finding): string[] {
 }
 
 /** The report as text: findings grouped by document, errors first, then the differences within rounding. */
-export function formatReport(report: ReconciliationReport, options: { rounding?: boolean } = {}): string {
+export function formatReport(report: ReconciliationReport & { treeHead?: HeadedReport['treeHead'] }, options: { rounding?: boolean } = {}): string {
   const errors = report.findings.filter((f) => f.severity === 'error');
   const rounding = report.findings.filter((f) => f.severity === 'rounding');
   const out: string[] = [
@@ -94,6 +94,10 @@ export function formatReport(report: ReconciliationReport, options: { rounding?:
       `${report.holding} hold; ${errors.length} finding${errors.length === 1 ? '' : 's'}` +
       `${rounding.length > 0 ? ` and ${rounding.length} difference${rounding.length === 1 ? '' : 's'} within the precision written` : ''}.`,
   ];
+  if (report.treeHead) {
+    const h = report.treeHead;
+    out.push(`Made at the signed tree head of ${h.treeSize} events, root ${h.rootHash}, signed ${h.timestamp}.`);
+  }
   const byDocument = new Map<string, Finding[]>();
   for (const f of errors) {
     const k = f.document ? `${f.document.id} — ${f.document.title}` : 'The ledger';
