@@ -11,69 +11,26 @@
  * Options: --dir <folder> (default .bench), --seed <n>, --iterations <n> (per query, default 300), --generate (child mode).
  */
 import Database from 'better-sqlite3';
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import { catalogueContext } from '../projections/shared/context';
 import { ReadModelDb, tablesOf } from '../src/projections/read-model-db';
 import { ReadModelQueries } from '../src/projections/read-model-queries';
 import { rebuildReadModels } from '../src/projections/rebuild';
 import { SqliteEventStore } from '../src/store/sqlite/sqlite-event-store';
-import { SyntheticShape, shapeFor, syntheticCatalogue, writeSyntheticLog } from './synthetic-log';
-
-const GENERATOR_VERSION = 2;
-
-function args() {
-  const argv = process.argv.slice(2);
-  const valued = new Set(['--dir', '--seed', '--iterations']);
-  const flags = new Map<string, string>();
-  const positional: string[] = [];
-  for (let i = 0; i < argv.length; i++) {
-    if (valued.has(argv[i])) flags.set(argv[i], argv[++i]);
-    else if (!argv[i].startsWith('--')) positional.push(argv[i]);
-  }
-  return {
-    events: Number(positional[0] ?? 1_000_000),
-    dir: resolve(flags.get('--dir') ?? '.bench'),
-    seed: Number(flags.get('--seed') ?? 20240630),
-    iterations: Number(flags.get('--iterations') ?? 300),
-    generate: argv.includes('--generate'),
-  };
-}
+import { shapeFor, syntheticCatalogue } from './synthetic-log';
+import { benchArgs, ensureSyntheticLog, generate, logFile } from './synthetic-store';
 
 const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(0)} MB`;
 const rate = (n: number, ms: number) => Math.round(n / (ms / 1000));
 const fmt = (n: number) => n.toLocaleString('en-US');
-
-function logFile(dir: string, shape: SyntheticShape): string {
-  return join(dir, `log-v${GENERATOR_VERSION}-${shape.events}-s${shape.seed}.db`);
-}
-
-function generate(file: string, shape: SyntheticShape): void {
-  rmSync(file, { force: true });
-  rmSync(`${file}-wal`, { force: true });
-  rmSync(`${file}-shm`, { force: true });
-  const store = new SqliteEventStore({ file: `${file}.partial` });
-  store.db.pragma('synchronous = OFF');
-  const started = performance.now();
-  const total = writeSyntheticLog(store.db, shape, (n) => {
-    if (n % 1_000_000 < 50_000) process.stderr.write(`  generated ${fmt(n)} events\n`);
-  });
-  store.db.exec('CREATE TABLE bench_done (events INTEGER)');
-  store.db.prepare('INSERT INTO bench_done VALUES (?)').run(total);
-  store.db.pragma('wal_checkpoint(TRUNCATE)');
-  store.db.close();
-  renameSync(`${file}.partial`, file);
-  for (const suffix of ['-wal', '-shm']) rmSync(`${file}.partial${suffix}`, { force: true });
-  console.log(`generated ${fmt(total)} events in ${((performance.now() - started) / 1000).toFixed(1)} s (${rate(total, performance.now() - started)} events/s)`);
-}
 
 function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
 }
 
 async function main() {
-  const a = args();
+  const a = benchArgs({ iterations: 300 });
   const shape = shapeFor(a.events, a.seed);
   mkdirSync(a.dir, { recursive: true });
   const file = logFile(a.dir, shape);
@@ -81,10 +38,7 @@ async function main() {
     generate(file, shape);
     process.exit(0);
   }
-  if (!existsSync(file)) {
-    console.log(`generating a synthetic log of ${fmt(a.events)} events (${shape.districts} districts, ${shape.years.join('-')}) into ${file}`);
-    execFileSync(process.execPath, [__filename, String(a.events), '--dir', a.dir, '--seed', String(a.seed), '--generate'], { stdio: 'inherit' });
-  }
+  ensureSyntheticLog(__filename, a, shape);
   const catalogue = syntheticCatalogue(shape);
   const ctx = catalogueContext(catalogue);
   console.log(`log: ${file} (${mb(statSync(file).size)})`);

@@ -1,6 +1,7 @@
 /**
- * `npm run screenshots`: the main pages on the demo data, at 1366×768 and at phone width, as PNGs in screenshots/
- * (git-ignored). The ledger boots as `npm start` boots it; Chromium is Debian's.
+ * `npm run screenshots`: the sign-in page (its unit search open) and the main pages on the demo data, at 1366×768
+ * and at phone width, as PNGs in screenshots/ (git-ignored). The ledger boots as `npm start` boots it; Chromium is
+ * Debian's.
  */
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -16,6 +17,18 @@ async function main() {
       ['1366x768', DESKTOP],
       ['390x844', PHONE],
     ] as const) {
+      {
+        // The sign-in page, its unit search open on a name typed without accents.
+        const { context, page, errors } = await newPage(browser, viewport);
+        await page.goto(`${demo.url}/dang-nhap`);
+        await page.getByLabel('Mã người dùng').fill('can-bo-lan');
+        await page.getByLabel('Đơn vị công tác').fill('van quan');
+        await page.locator('[role="option"]').first().waitFor();
+        const file = join(out, `sign-in-${size}.png`);
+        await page.screenshot({ path: file, fullPage: true });
+        console.log(`${file}${errors.length ? `  (page errors: ${errors.join('; ')})` : ''}`);
+        await context.close();
+      }
       for (const p of MAIN_PAGES) {
         const { context, page, errors } = await newPage(browser, viewport);
         await signIn(page, demo.url, `demo-${p.role}`, p.role, p.path);

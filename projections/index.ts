@@ -3,6 +3,7 @@ import { BALANCES } from './balances';
 import { DECISION_TRAIL } from './decision-trail';
 import { HISTORY } from './history';
 import { PROGRESS } from './progress';
+import { STATED_FIGURES } from './stated-figures';
 import type { ReadModel } from './read-model';
 
 /**
@@ -18,10 +19,11 @@ import type { ReadModel } from './read-model';
  *  progress        activities and their sums per sub-project and kind, now and as of a date   (uses balances, history)
  *  adjustments     adjustments and corrections inspectors filter   (uses progress)
  *  decision-trail  decisions and everything each caused   (uses balances, history, progress)
+ *  stated-figures  what documents stated (estimates, proposals, targets), by unit, year and measure
  *
  * Adding a read model: its folder, and one line below.
  */
-export const READ_MODELS: readonly ReadModel[] = [BALANCES, HISTORY, PROGRESS, ADJUSTMENTS, DECISION_TRAIL];
+export const READ_MODELS: readonly ReadModel[] = [BALANCES, HISTORY, PROGRESS, ADJUSTMENTS, DECISION_TRAIL, STATED_FIGURES];
 
 /**
  * Bumped when a fold changes what it writes without a table changing shape (table changes are noticed on their

@@ -6,6 +6,7 @@ import { ApiModule } from './api/api.module';
 import { InfrastructureModule } from './infrastructure.module';
 import { JournalModule } from './journal/journal.module';
 import { ProjectionsModule } from './projections/projections.module';
+import { ReportsModule } from './reports/reports.module';
 import type { EventStore } from './store/event-store.port';
 import type { StartCheck } from './audit/start-check';
 
@@ -15,7 +16,7 @@ export class AppModule {
   static with(config: LedgerConfig, store: EventStore, startCheck: StartCheck): DynamicModule {
     return {
       module: AppModule,
-      imports: [InfrastructureModule.with(config, store, startCheck), CqrsModule.forRoot(), ApiModule, ProjectionsModule, AuditModule, JournalModule],
+      imports: [InfrastructureModule.with(config, store, startCheck), CqrsModule.forRoot(), ApiModule, ProjectionsModule, AuditModule, JournalModule, ReportsModule],
     };
   }
 }

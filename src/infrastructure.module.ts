@@ -1,4 +1,5 @@
 import { DynamicModule, Global, Module } from '@nestjs/common';
+import { Catalogue } from './catalogue/catalogue';
 import { LedgerConfig } from './config/ledger-config';
 import type { StartCheck } from './audit/start-check';
 import { EVENT_STORE, EventStore } from './store/event-store.port';
@@ -7,9 +8,10 @@ import { EVENT_STORE, EventStore } from './store/event-store.port';
 export const START_CHECK = Symbol('StartCheck');
 
 /**
- * Provides what every feature module may inject: the validated LedgerConfig (by its class), the
- * EventStore (by the EVENT_STORE token) and what the start check found (START_CHECK). The store is opened before Nest starts, so the same
- * instance serves the HTTP API, the projections and the audit log.
+ * Provides what every feature module may inject: the validated LedgerConfig (by its class), the EventStore
+ * (by the EVENT_STORE token), what the start check found about the log (START_CHECK) and the Catalogue of
+ * LEDGER_CATALOGUE_DIR (by its class; loaded and checked once at start: a bad file stops the ledger). The store is
+ * opened before Nest starts, so the same instance serves the HTTP API, the projections and the audit log.
  */
 @Global()
 @Module({})
@@ -21,8 +23,9 @@ export class InfrastructureModule {
         { provide: LedgerConfig, useValue: config },
         { provide: EVENT_STORE, useValue: store },
         { provide: START_CHECK, useValue: startCheck },
+        { provide: Catalogue, useFactory: () => Catalogue.load(config.catalogueDir) },
       ],
-      exports: [LedgerConfig, EVENT_STORE, START_CHECK],
+      exports: [LedgerConfig, EVENT_STORE, START_CHECK, Catalogue],
     };
   }
 }

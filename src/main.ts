@@ -9,6 +9,7 @@ import { refuseEscapingPaths } from './api/paths';
 import { LedgerExceptionFilter } from './api/ledger-exception.filter';
 import { ledgerValidationPipe } from './api/validation';
 import { LedgerConfig, loadConfig } from './config/ledger-config';
+import { Catalogue } from './catalogue/catalogue';
 import { loadDemoData } from './journal/demo';
 import { openCheckedLedger, StartCheck } from './audit/start-check';
 import { serveWebApp } from './web/serve-web-app';
@@ -62,10 +63,10 @@ export async function startLedger(
   const { store, startCheck } = await openCheckedLedger(config, options.logger === false ? null : new Logger('Ledger'));
   let app: NestFastifyApplication | undefined;
   try {
-    if (options.demo && config.demo && config.store !== 'kurrentdb' && startCheck.findings.length === 0) {
-      await loadDemoData(store, { log: (line) => new Logger('Demo').log(line) });
-    }
     app = await createApp(config, store, { ...options, startCheck });
+    if (options.demo && config.demo && config.store !== 'kurrentdb' && startCheck.findings.length === 0) {
+      await loadDemoData(store, { catalogue: app.get(Catalogue), log: (line) => new Logger('Demo').log(line) });
+    }
     await app.listen(config.port, config.host);
   } catch (error) {
     // A ledger that cannot start leaves nothing open behind it (the port, the database files).

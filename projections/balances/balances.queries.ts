@@ -4,7 +4,7 @@ import { fundLineLabel } from '../../src/fund-line/fund-line.key';
 import type { Freshness, QueryHost, ReadTx } from '../read-model';
 import { centsToMoney } from '../shared/cents';
 import { TreeFilters } from '../shared/filters';
-import { Paging, Slice, TimeSlice, pagingOf, sliceOf } from '../shared/query';
+import { Paging, Slice, TimeSlice, checkReached, pagingOf, sliceOf } from '../shared/query';
 import { Row, Where, big, num, str } from '../shared/sql';
 import { BalanceFigures, Measures, ZERO_MEASURES, addMeasures, balanceFigures } from './balances.fold';
 import { BALANCE_TABLES, ROLLUP_GRAINS, grainDimensions, keyFromRow, lineGroup, measuresFromRow, sumMeasuresSql } from './balances.tables';
@@ -64,6 +64,7 @@ export interface BalanceRow extends Figures {
 export interface BalancesResult extends Freshness {
   readonly asOf: string | null;
   readonly knownAt: string | null;
+  readonly upToPosition: number | null;
   readonly groupBy: readonly GroupDimension[];
   readonly page: number;
   readonly pageSize: number;
@@ -115,11 +116,13 @@ export class BalanceQueries {
     const groupBy = q.groupBy && q.groupBy.length > 0 ? [...new Set(q.groupBy)] : null;
     const { page, pageSize, offset } = pagingOf(q);
     const slice = sliceOf(q);
-    return this.host.reader.read((tx) => {
+    return this.host.reader.read((tx, position) => {
+      checkReached(slice, position);
       const result = slice ? asOf.balancesAsOf(tx, q, groupBy, slice, offset, pageSize) : this.balancesNow(tx, q, groupBy, offset, pageSize);
       return {
         asOf: slice?.asOf ?? null,
         knownAt: slice?.knownAt ?? null,
+        upToPosition: slice?.upToPosition ?? null,
         groupBy: groupBy ?? [],
         page,
         pageSize,

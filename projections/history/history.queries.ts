@@ -7,7 +7,7 @@ import type { QueryHost, ReadTx } from '../read-model';
 import { centsToMoney } from '../shared/cents';
 import { intToDate } from '../shared/context';
 import { basisOf, recordedBy } from '../shared/provenance';
-import { NotInReadModel, Paging, Slice, TimeSlice, pagingOf, sliceOf } from '../shared/query';
+import { NotInReadModel, Paging, Slice, TimeSlice, checkReached, pagingOf, sliceOf } from '../shared/query';
 import { Row, big, num, str } from '../shared/sql';
 import { withRunningBalances } from './history.fold';
 import { HISTORY_TABLES, deltaFromRow, sumDeltasSql } from './history.tables';
@@ -33,14 +33,17 @@ export class HistoryQueries implements BalancesAsOf {
     const { page, pageSize, offset } = pagingOf(q);
     const slice = sliceOf(q);
     const order = q.order ?? 'recorded';
-    return this.host.reader.read((tx) => {
+    return this.host.reader.read((tx, position) => {
+      checkReached(slice, position);
       const t = { ...BALANCE_TABLES.in(tx.schema), ...HISTORY_TABLES.in(tx.schema) };
       const line = tx.stmt(`SELECT * FROM ${t.lines} WHERE stream = ?`).get(stream) as Row | undefined;
       if (!line) throw new NotInReadModel(`no fund line ${stream} in the read model (check the stream name, or pass minPosition to wait for a recent command)`);
       const orderBy = order === 'effective' ? 'eff, position' : 'position';
       const rows = (
         slice
-          ? tx.stmt(`SELECT * FROM ${t.entries} WHERE line_id = ? AND eff <= ? AND rec <= ? ORDER BY ${orderBy}`).all(line.line_id, slice.eff, slice.rec)
+          ? tx
+              .stmt(`SELECT * FROM ${t.entries} WHERE line_id = ? AND eff <= ? AND rec <= ? AND position <= ? ORDER BY ${orderBy}`)
+              .all(line.line_id, slice.eff, slice.rec, slice.pos)
           : tx.stmt(`SELECT * FROM ${t.entries} WHERE line_id = ? ORDER BY ${orderBy}`).all(line.line_id)
       ) as Row[];
       const running = withRunningBalances(rows.map((r) => ({ row: r, delta: deltaFromRow(r) })));
@@ -51,6 +54,7 @@ export class HistoryQueries implements BalancesAsOf {
         line: keyWithPlaces(line),
         asOf: slice?.asOf ?? null,
         knownAt: slice?.knownAt ?? null,
+        upToPosition: slice?.upToPosition ?? null,
         order,
         page,
         pageSize,
@@ -76,13 +80,13 @@ export class HistoryQueries implements BalancesAsOf {
     });
   }
 
-  /** Sums of the entries in force by the slice's effective date and recorded by its time, per line or per group. */
+  /** Sums of the entries in force by the slice's effective date, recorded by its time and at or before its position, per line or per group. */
   balancesAsOf(tx: ReadTx, q: BalancesQuery, groupBy: GroupDimension[] | null, slice: Slice, offset: number, pageSize: number): BalancePage {
     const t = { ...BALANCE_TABLES.in(tx.schema), ...HISTORY_TABLES.in(tx.schema) };
     const w = this.balances.where(q, 'l');
     const cols = groupBy === null ? ['stream', 'line_id'] : groupBy.flatMap(groupColumns);
     const colList = cols.map((c) => `l.${c}`).join(', ');
-    const conditions = [...w.sql, 'e.eff <= ?', 'e.rec <= ?'].join(' AND ');
+    const conditions = [...w.sql, 'e.eff <= ?', 'e.rec <= ?', 'e.position <= ?'].join(' AND ');
     const originYear = dimensionColumn('originYear');
     const rows = tx
       .stmt(
@@ -90,7 +94,7 @@ export class HistoryQueries implements BalancesAsOf {
          FROM ${t.entries} e JOIN ${t.lines} l ON l.line_id = e.line_id
          WHERE ${conditions} GROUP BY ${colList}, l.${originYear} ORDER BY ${colList}`,
       )
-      .all(...w.params, slice.eff, slice.rec) as Row[];
+      .all(...w.params, slice.eff, slice.rec, slice.pos) as Row[];
     const { all, totalRows, total, rows: grouped } = foldGroups(rows, cols, groupBy, offset, pageSize);
     if (groupBy !== null) return { totalRows, total, rows: grouped };
     const pageRows = all.slice(offset, offset + pageSize);

@@ -9,7 +9,7 @@ import type { QueryHost, ReadTx } from '../read-model';
 import { centsToMoney } from '../shared/cents';
 import { intToDate } from '../shared/context';
 import { TreeFilters, UnitLevel } from '../shared/filters';
-import { Slice, TimeSlice, sliceOf } from '../shared/query';
+import { Slice, TimeSlice, checkReached, sliceOf } from '../shared/query';
 import { Row, Where, big, num, str } from '../shared/sql';
 import {
   ActivityFact,
@@ -70,7 +70,8 @@ export class ProgressQueries {
     const level = q.unit !== undefined ? this.filters.unitLevel(q.unit) : null;
     const slice = sliceOf(q);
     const { catalogue, ctx } = this.host;
-    return this.host.reader.read((tx) => {
+    return this.host.reader.read((tx, position) => {
+      checkReached(slice, position);
       const t = { ...BALANCE_TABLES.in(tx.schema), ...HISTORY_TABLES.in(tx.schema), ...PROGRESS_TABLES.in(tx.schema) };
       const componentColumn = dimensionColumn('component');
       // Money of the components' lines.
@@ -83,9 +84,9 @@ export class ProgressQueries {
         const rows = tx
           .stmt(
             `SELECT l.${componentColumn} AS component, ${sumDeltasSql('e')} FROM ${t.entries} e JOIN ${t.lines} l ON l.line_id = e.line_id
-             WHERE ${[...moneyWhere, 'e.eff <= ?', 'e.rec <= ?'].join(' AND ')} GROUP BY l.${componentColumn}`,
+             WHERE ${[...moneyWhere, 'e.eff <= ?', 'e.rec <= ?', 'e.position <= ?'].join(' AND ')} GROUP BY l.${componentColumn}`,
           )
-          .all(...moneyParams, slice.eff, slice.rec) as Row[];
+          .all(...moneyParams, slice.eff, slice.rec, slice.pos) as Row[];
         for (const r of rows) money.set(str(r.component), measuresFromRow(r));
       } else {
         const { table } = this.balances.table(tx, { programme: q.programme, unit: q.unit }, ['component']);
@@ -133,6 +134,7 @@ export class ProgressQueries {
       return {
         asOf: slice?.asOf ?? null,
         knownAt: slice?.knownAt ?? null,
+        upToPosition: slice?.upToPosition ?? null,
         scope: { programme: q.programme ?? null, component: q.component ?? null, unit: q.unit ?? null },
         components: codes.map((code) => {
           const byKind = kinds.get(code) ?? new Map<string, ProgressTotals>();
@@ -218,7 +220,7 @@ export class ProgressQueries {
       .pluck()
       .all(...params) as string[];
     if (ids.length === 0) return [];
-    const docs = this.foldActivities(tx, ids, slice.eff, slice.rec, NEVER);
+    const docs = this.foldActivities(tx, ids, slice.eff, slice.rec, slice.pos);
     return [...docs.values()].filter(
       (d) => d.info.registered && (components === null || components.includes(d.info.component)) && (q.programme === undefined || d.info.programme === q.programme),
     );

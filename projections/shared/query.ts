@@ -7,14 +7,22 @@ export interface TimeSlice {
   readonly asOf?: string;
   /** Events recorded up to this instant; a bare date means the end of that day in Vietnam (UTC+7). */
   readonly knownAt?: string;
+  /**
+   * Events at or before this log position: the exact transaction-time bound a report is recomputed at later
+   * (several events can share a recording millisecond, never a position). Must not be past the read model's.
+   */
+  readonly upToPosition?: number;
 }
 
 /** A time slice as the entry tables compare it: effective date as yyyymmdd, recording time in ms. */
 export interface Slice {
   readonly eff: number;
   readonly rec: number;
+  /** Last log position counted. */
+  readonly pos: number;
   readonly asOf: string | null;
   readonly knownAt: string | null;
+  readonly upToPosition: number | null;
 }
 
 export interface Paging {
@@ -27,19 +35,45 @@ export const MAX_PAGE_SIZE = 500;
 
 /** The slice a question asks for, or null for "now, everything recorded". */
 export function sliceOf(q: TimeSlice): Slice | null {
-  if (q.asOf === undefined && q.knownAt === undefined) return null;
+  if (q.asOf === undefined && q.knownAt === undefined && q.upToPosition === undefined) return null;
   let rec = Number.MAX_SAFE_INTEGER;
   if (q.knownAt !== undefined) {
     rec = /^\d{4}-\d{2}-\d{2}$/.test(q.knownAt) ? Date.parse(`${q.knownAt}T23:59:59.999+07:00`) : Date.parse(q.knownAt);
     if (Number.isNaN(rec)) throw InvalidRequest.field('knownAt', `"${q.knownAt}" is not a date YYYY-MM-DD or an ISO instant`);
   }
-  return { eff: q.asOf !== undefined ? dateToInt(q.asOf) : 99991231, rec, asOf: q.asOf ?? null, knownAt: q.knownAt ?? null };
+  return {
+    eff: q.asOf !== undefined ? dateToInt(q.asOf) : 99991231,
+    rec,
+    pos: q.upToPosition ?? Number.MAX_SAFE_INTEGER,
+    asOf: q.asOf ?? null,
+    knownAt: q.knownAt ?? null,
+    upToPosition: q.upToPosition ?? null,
+  };
 }
 
 export function pagingOf(q: Paging): { page: number; pageSize: number; offset: number } {
   const page = q.page ?? 1;
   const pageSize = Math.min(q.pageSize ?? DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE);
   return { page, pageSize, offset: (page - 1) * pageSize };
+}
+
+/**
+ * A question bounded by a log position the read model has not reached yet: answering it would leave out events
+ * that belong to it (HTTP 503 READ_MODEL_BEHIND, as for minPosition).
+ */
+export class PositionNotReached extends Error {
+  constructor(
+    readonly position: number,
+    readonly upToPosition: number,
+  ) {
+    super(`the read model is at position ${position}, behind upToPosition ${upToPosition}; retry in a moment`);
+    this.name = 'PositionNotReached';
+  }
+}
+
+/** Refuses a slice bounded past the position the read transaction reflects. */
+export function checkReached(slice: Slice | null, position: number): void {
+  if (slice?.upToPosition != null && slice.upToPosition > position) throw new PositionNotReached(position, slice.upToPosition);
 }
 
 /** The thing asked for does not exist in the read model (HTTP 404). */

@@ -5,11 +5,13 @@ import { NothingSelected } from '../audit/bundle-selection';
 import { LogIntegrityError } from '../audit/merkle-log';
 import { EventInvariantViolated } from '../commands/event-invariants';
 import { JournalRejected } from '../journal/journal.importer';
-import { NotInReadModel, ReadModelUnavailable } from '../projections/read-model-queries';
+import { NotInReadModel, PositionNotReached, ReadModelUnavailable } from '../projections/read-model-queries';
 import { ReadModelBehind } from '../projections/read-models.controller';
 import { CommandRefused, FieldProblem, InvalidRequest } from '../shared/errors';
 import { IdempotencyKeyTaken, WrongExpectedRevision } from '../store/event-store.port';
 import { MalformedJson, UnsupportedCharset } from './json-body';
+import { NotAReport } from '../reports/report-files';
+import { OutsideScope } from '../reports/reports.service';
 
 /**
  * The body of every error answer, from every route: a stable machine code, a sentence a person can read, every bad
@@ -55,6 +57,8 @@ export class LedgerExceptionFilter implements ExceptionFilter {
     if (error instanceof InvalidRequest) return [400, { error: error.code, message: error.message, problems: error.problems }];
     if (error instanceof MalformedJson) return [400, { error: 'MALFORMED_JSON', message: error.message }];
     if (error instanceof UnsupportedCharset) return [415, { error: 'UNSUPPORTED_MEDIA_TYPE', message: error.message }];
+    if (error instanceof NotAReport) return [400, { error: 'NOT_A_REPORT', message: error.message }];
+    if (error instanceof OutsideScope) return [403, { error: 'FORBIDDEN', message: error.message }];
     if (error instanceof JournalRejected) {
       const details = error.journal ? { details: { journal: error.journal } } : {};
       return [error.refused ? 409 : 400, { error: error.code, message: error.message, problems: error.problems, ...details }];
@@ -82,6 +86,9 @@ export class LedgerExceptionFilter implements ExceptionFilter {
     if (error instanceof ReadModelBehind) {
       const failing = error.failing ? { failing: error.failing } : {};
       return [503, { error: 'READ_MODEL_BEHIND', message: error.message, details: { position: error.position, minPosition: error.minPosition, ...failing } }];
+    }
+    if (error instanceof PositionNotReached) {
+      return [503, { error: 'READ_MODEL_BEHIND', message: error.message, details: { position: error.position, upToPosition: error.upToPosition } }];
     }
     if (error instanceof ReadModelUnavailable) return [503, { error: 'READ_MODEL_UNAVAILABLE', message: error.message }];
     if (error instanceof AuditUnavailable) return [503, { error: 'AUDIT_UNAVAILABLE', message: error.message }];

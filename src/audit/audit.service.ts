@@ -4,6 +4,7 @@ import { EVENT_STORE, EventStore } from '../store/event-store.port';
 import { Audit, AuditUnavailable } from './audit';
 import { MerkleLog } from './merkle-log';
 import { loadSigningKey } from './signing-key';
+import type { SignedTreeHead } from './verifier/formats';
 
 /**
  * Runs the audit log inside the application: from bootstrap it follows the event store into the Merkle log
@@ -45,6 +46,30 @@ export class AuditService implements OnApplicationBootstrap, OnApplicationShutdo
   get(): Audit {
     if (!this.audit) throw new AuditUnavailable('the audit log is not running');
     return this.audit;
+  }
+
+  /**
+   * The tree of the events up to a log position and the latest signed tree head covering it (signed now if none
+   * does), after logging what the store holds: what a report computed at that position carries.
+   */
+  async treeHeadCovering(position: number): Promise<ReturnType<Audit['treeHeadCoveringPosition']>> {
+    const audit = this.get();
+    await audit.log.catchUp();
+    return audit.treeHeadCoveringPosition(position);
+  }
+
+  /** The tree of the events up to a log position (size and root), after logging what the store holds. */
+  async treeAt(position: number): Promise<ReturnType<Audit['treeAt']>> {
+    const audit = this.get();
+    await audit.log.catchUp();
+    return audit.treeAt(position);
+  }
+
+  /** Whether a signed tree head (from a report) is this ledger's and the log still has its root at its size. */
+  async checkTreeHead(head: SignedTreeHead): Promise<ReturnType<Audit['checkTreeHead']>> {
+    const audit = this.get();
+    await audit.log.catchUp();
+    return audit.checkTreeHead(head);
   }
 
   private produceTreeHeadIfGrown(): void {

@@ -3,7 +3,7 @@ import type { EventStore } from '../store/event-store.port';
 import { BundleQuery, NothingSelected, selectEvents } from './bundle-selection';
 import { LogIntegrityError, MerkleLog } from './merkle-log';
 import { SigningKey } from './signing-key';
-import { AuditBundle, BUNDLE_FORMAT, bundleMessage, eventLeafHash, SignedTreeHead, UnsignedAuditBundle } from './verifier/formats';
+import { AuditBundle, BUNDLE_FORMAT, bundleMessage, eventLeafHash, SignedTreeHead, treeHeadMessage, UnsignedAuditBundle, verifySignature } from './verifier/formats';
 
 export interface PublicKeyInfo {
   readonly algorithm: 'Ed25519';
@@ -75,6 +75,34 @@ export class Audit {
   headCovering(size: number): SignedTreeHead {
     const latest = this.log.latestTreeHead();
     return latest && latest.treeSize >= size ? latest : this.produceTreeHead();
+  }
+
+  /**
+   * What a report computed at a log position carries: the tree of the events up to that position (its size and
+   * root), and the latest signed tree head covering it (signed now if none does). Log the store first (catchUp).
+   */
+  treeHeadCoveringPosition(position: number): { readonly position: number; readonly treeSize: number; readonly rootHash: string; readonly treeHead: SignedTreeHead } {
+    const tree = this.treeAt(position);
+    return { ...tree, treeHead: this.headCovering(tree.treeSize) };
+  }
+
+  /** The tree of the events at or before a log position: its size and root hash. */
+  treeAt(position: number): { readonly position: number; readonly treeSize: number; readonly rootHash: string } {
+    if (position > this.log.checkpoint()) throw new AuditUnavailable(`the audit log has not logged position ${position} yet (it is at ${this.log.checkpoint()}): retry`);
+    const treeSize = this.log.sizeAtPosition(position);
+    return { position, treeSize, rootHash: hex(this.log.rootHash(treeSize)) };
+  }
+
+  /**
+   * Whether a signed tree head a report carries still holds: signed by this ledger's key, and the log still has that
+   * root at that size (nothing before it was altered since).
+   */
+  checkTreeHead(head: SignedTreeHead): { readonly signed: boolean; readonly rootMatches: boolean; readonly logSize: number } {
+    const logSize = this.log.size();
+    const { treeSize, rootHash, timestamp, signature } = head;
+    const signed = verifySignature(treeHeadMessage({ treeSize, rootHash, timestamp }), signature, this.key.publicKey);
+    const rootMatches = Number.isSafeInteger(treeSize) && treeSize >= 0 && treeSize <= logSize && hex(this.log.rootHash(treeSize)) === rootHash;
+    return { signed, rootMatches, logSize };
   }
 
   /** Against the tree of `treeSize` leaves, or by default against a signed head that covers the event. */

@@ -85,6 +85,7 @@ export class MerkleLog {
     leaf: Database.Statement;
     leaves: Database.Statement;
     leafOf: Database.Statement;
+    lastLeafUpTo: Database.Statement;
     insertHead: Database.Statement;
     latestHead: Database.Statement;
     headOfSize: Database.Statement;
@@ -117,6 +118,7 @@ export class MerkleLog {
       leaf: db.prepare('SELECT * FROM leaves WHERE leaf_index = ?'),
       leaves: db.prepare('SELECT * FROM leaves WHERE leaf_index >= ? ORDER BY leaf_index LIMIT ?'),
       leafOf: db.prepare('SELECT * FROM leaves WHERE event_id = ?'),
+      lastLeafUpTo: db.prepare('SELECT leaf_index FROM leaves WHERE position <= ? ORDER BY position DESC LIMIT 1').pluck(),
       insertHead: db.prepare('INSERT INTO tree_heads (tree_size, root_hash, timestamp, signature) VALUES (?, ?, ?, ?)'),
       latestHead: db.prepare('SELECT * FROM tree_heads ORDER BY id DESC LIMIT 1'),
       headOfSize: db.prepare('SELECT * FROM tree_heads WHERE tree_size = ? ORDER BY id DESC LIMIT 1'),
@@ -251,6 +253,12 @@ export class MerkleLog {
   /** Up to `count` leaves from `from` on. */
   leaves(from: number, count: number): LeafRecord[] {
     return (this.stmt.leaves.all(from, count) as LeafRow[]).map(toLeaf);
+  }
+
+  /** Size of the tree of the events at or before a global position: the leaves logged up to it. */
+  sizeAtPosition(position: number): number {
+    const last = this.stmt.lastLeafUpTo.get(position) as number | undefined;
+    return last === undefined ? 0 : last + 1;
   }
 
   leafOf(eventId: string): LeafRecord | undefined {

@@ -84,9 +84,14 @@ export class CatalogueController {
     description:
       'A code may name two units in two periods (a commune of 1/7/2025 often keeps an old code): each period is one row, with `from` and `to` (inclusive days; `from: null` = already in the first list of 2021-02-01, `to: null` = in force) and `seen` (the snapshots behind the period).',
   })
-  @ApiOkResponse({ description: '{ total, page, pageSize, units: [{ code, level, nameVi, type, parent, from, to, list, seen }] }' })
+  @ApiOkResponse({
+    description:
+      '{ total, page, pageSize, units: [{ code, level, nameVi, type, parent, from, to, list, seen, within: [{ code, level, nameVi }] }] }; `within`: the units above it (nearest first) on `date`, else on the last day of its period. With `name`, best matches first.',
+  })
   units(@Query() q: UnitsQueryDto) {
-    return this.catalogue.units.search(q);
+    const registry = this.catalogue.units;
+    const page = registry.search(q);
+    return { ...page, units: page.units.map((v) => ({ ...v, within: registry.within(v, q.date).map((u) => ({ code: u.code, level: u.level, nameVi: u.nameVi })) })) };
   }
 
   private summary(): object {

@@ -4,6 +4,7 @@ import { Command } from 'commander';
 import { registerAuditCommands } from '../audit/audit.commands';
 import { registerJournalCommands } from '../journal/journal.commands';
 import { registerProjectionCommands } from '../projections/projections.commands';
+import { registerReportCommands } from '../reports/reports.commands';
 import { registerServeCommand } from './serve.command';
 
 /**
@@ -18,6 +19,7 @@ export function buildProgram(): Command {
   registerAuditCommands(program);
   registerJournalCommands(program);
   registerProjectionCommands(program);
+  registerReportCommands(program);
   return program;
 }
 

@@ -1,19 +1,12 @@
 import { Module } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
-import { Catalogue } from '../catalogue/catalogue';
-import { LedgerConfig } from '../config/ledger-config';
 import { CommandRunner } from './command-runner';
 import { RunCommandHandler } from './run-command';
 
-/** The write side: the catalogue, the command loop and the one CQRS handler. Routes live in src/api. */
+/** The write side: the command loop and the one CQRS handler. Routes live in src/api; the catalogue comes from InfrastructureModule. */
 @Module({
   imports: [CqrsModule],
-  providers: [
-    // The programme catalogues of LEDGER_CATALOGUE_DIR, checked at start: a bad file stops the ledger.
-    { provide: Catalogue, useFactory: (config: LedgerConfig) => Catalogue.load(config.catalogueDir), inject: [LedgerConfig] },
-    CommandRunner,
-    RunCommandHandler,
-  ],
-  exports: [Catalogue, CommandRunner],
+  providers: [CommandRunner, RunCommandHandler],
+  exports: [CommandRunner],
 })
 export class CommandsModule {}

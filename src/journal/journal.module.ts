@@ -12,7 +12,7 @@ export const YAML_CONTENT_TYPES = ['application/yaml', 'application/x-yaml', 'te
 
 /**
  * Real data: journal import (POST /journal/import) and reconciliation (GET /reconciliation). Needs
- * EVENT_STORE (InfrastructureModule) and the Catalogue (CommandsModule).
+ * EVENT_STORE and the Catalogue (InfrastructureModule).
  */
 @Module({
   imports: [CommandsModule],

@@ -92,3 +92,23 @@ export function rate(part: D | Money, whole: D | Money): string | null {
   if (w.isZero()) return null;
   return new D(part).div(w).toDecimalPlaces(6, Decimal.ROUND_HALF_UP).toFixed(6);
 }
+
+/** Digits with "." between thousands and "," before decimals, exactly as the value is (no rounding). */
+function groupVietnamese(d: D): string {
+  const negative = d.isNegative() && !d.isZero();
+  const [int, frac] = d.abs().toFixed().split('.');
+  return `${negative ? '-' : ''}${int.replace(/\B(?=(\d{3})+(?!\d))/g, '.')}${frac ? `,${frac}` : ''}`;
+}
+
+/**
+ * In triệu đồng as the district documents write it, exact: 17015740000 → "17.015,74", 98801000000 → "98.801",
+ * 695400000 → "695,4". Never rounded: a figure has as many decimals as it needs.
+ */
+export function formatTrieu(value: D | Money): string {
+  return groupVietnamese(new D(value).div(1_000_000));
+}
+
+/** A rate (a fraction, "0.172215") as a Vietnamese percentage rounded to `decimals` places, trailing zeros dropped: "17,22", "7,7", "100". */
+export function formatPercent(fraction: D | string, decimals = 2): string {
+  return groupVietnamese(new D(new D(fraction).times(100).toDecimalPlaces(decimals, Decimal.ROUND_HALF_UP).toFixed()));
+}

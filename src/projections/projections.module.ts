@@ -9,7 +9,6 @@ import { ReadModelQueries } from './read-model-queries';
 import { ReadModelFreshness, ReadModelsController } from './read-models.controller';
 
 export const PROJECTION_CONTEXT = Symbol('ProjectionContext');
-export const PROJECTION_CATALOGUE = Symbol('ProjectionCatalogue');
 
 /** Starts the runner once the application is up, stops it before the store closes, then closes the file. */
 @Injectable()
@@ -34,18 +33,12 @@ export class ProjectionsLifecycle implements OnApplicationBootstrap, OnModuleDes
 
 /**
  * Read models and their queries: balances, progress, decision trail, fund-line history, adjustments.
- * Uses the global LedgerConfig (readModelFile) and EVENT_STORE; the catalogue is the one provided
- * globally under the Catalogue class if any, else the default file.
+ * Uses the global LedgerConfig (readModelFile), EVENT_STORE and Catalogue (LEDGER_CATALOGUE_DIR).
  */
 @Module({
   controllers: [ReadModelsController],
   providers: [
-    {
-      provide: PROJECTION_CATALOGUE,
-      useFactory: (catalogue?: Catalogue) => catalogue ?? Catalogue.load(),
-      inject: [{ token: Catalogue, optional: true }],
-    },
-    { provide: PROJECTION_CONTEXT, useFactory: (catalogue: Catalogue) => catalogueContext(catalogue), inject: [PROJECTION_CATALOGUE] },
+    { provide: PROJECTION_CONTEXT, useFactory: (catalogue: Catalogue) => catalogueContext(catalogue), inject: [Catalogue] },
     { provide: ReadModelDb, useFactory: (config: LedgerConfig) => ReadModelDb.open(config.readModelFile), inject: [LedgerConfig] },
     {
       provide: ProjectionRunner,
@@ -58,11 +51,11 @@ export class ProjectionsLifecycle implements OnApplicationBootstrap, OnModuleDes
     {
       provide: ReadModelQueries,
       useFactory: (readModels: ReadModelDb, catalogue: Catalogue, ctx: ProjectionContext) => new ReadModelQueries(readModels, catalogue, ctx),
-      inject: [ReadModelDb, PROJECTION_CATALOGUE, PROJECTION_CONTEXT],
+      inject: [ReadModelDb, Catalogue, PROJECTION_CONTEXT],
     },
     ReadModelFreshness,
     ProjectionsLifecycle,
   ],
-  exports: [ProjectionRunner, ReadModelQueries, ReadModelFreshness],
+  exports: [ProjectionRunner, ReadModelQueries, ReadModelFreshness, PROJECTION_CONTEXT],
 })
 export class ProjectionsModule {}

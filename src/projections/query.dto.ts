@@ -1,3 +1,4 @@
+import { applyDecorators } from '@nestjs/common';
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsString, Max, Min, MinLength, registerDecorator, ValidationOptions } from 'class-validator';
@@ -32,6 +33,20 @@ function IsDateOrInstant(options?: ValidationOptions): PropertyDecorator {
       },
     });
 }
+
+/** upToPosition: the exact transaction-time bound of the bitemporal queries. */
+const UpToPosition = () =>
+  applyDecorators(
+    ApiPropertyOptional({
+      description:
+        "Transaction time, exact: count only events at or before this log position (a report is recomputed at the position it was made at). Must not be past the read model's position (503 READ_MODEL_BEHIND).",
+      example: 293,
+    }),
+    IsOptional(),
+    Transform(toInt),
+    IsInt(),
+    Min(0),
+  );
 
 export class FreshnessQuery {
   @ApiPropertyOptional({
@@ -80,6 +95,9 @@ export class TimeSliceQuery extends PagingQuery {
   @IsOptional()
   @IsDateOrInstant()
   knownAt?: string;
+
+  @UpToPosition()
+  upToPosition?: number;
 }
 
 export class BalancesQueryDto extends TimeSliceQuery {
@@ -178,6 +196,9 @@ export class ProgressQueryDto extends FreshnessQuery {
   @IsOptional()
   @IsDateOrInstant()
   knownAt?: string;
+
+  @UpToPosition()
+  upToPosition?: number;
 }
 
 /** A decision named by its number and/or issuing body. */

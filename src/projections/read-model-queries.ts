@@ -8,6 +8,8 @@ import { DECISION_TRAIL } from '../../projections/decision-trail';
 import type { DecisionsQuery, TrailQuery } from '../../projections/decision-trail/decision-trail.queries';
 import { HISTORY } from '../../projections/history';
 import { PROGRESS } from '../../projections/progress';
+import { STATED_FIGURES } from '../../projections/stated-figures';
+import type { StatedFiguresQuery } from '../../projections/stated-figures/stated-figures.queries';
 import type { Earlier, Freshness, QueryHost, ReadModel, ReadTx, Reader } from '../../projections/read-model';
 import { buildInOrder } from '../../projections/read-model';
 import type { ProjectionContext } from '../../projections/shared/context';
@@ -19,8 +21,9 @@ export { GROUP_DIMENSIONS } from '../../projections/balances/balances.queries';
 export type { BalanceFilter, BalanceRow, BalancesQuery, BalancesResult, Figures, GroupDimension } from '../../projections/balances/balances.queries';
 export type { TrailEvent } from '../../projections/decision-trail/decision-trail.queries';
 export type { ActivityView } from '../../projections/progress/progress.queries';
+export type { StatedFigure, StatedFiguresQuery, StatedFiguresResult } from '../../projections/stated-figures/stated-figures.queries';
 export type { Freshness } from '../../projections/read-model';
-export { MAX_PAGE_SIZE, NotInReadModel } from '../../projections/shared/query';
+export { MAX_PAGE_SIZE, NotInReadModel, PositionNotReached } from '../../projections/shared/query';
 export type { Paging, TimeSlice } from '../../projections/shared/query';
 
 /** The read models are not there yet (no generation built): HTTP 503. */
@@ -184,5 +187,10 @@ export class ReadModelQueries {
 
   adjustments(q: AdjustmentsQuery) {
     return this.of(ADJUSTMENTS).adjustments(q);
+  }
+
+  /** What documents stated about a unit and year (estimates, proposals, targets...), in log order. */
+  statedFigures(q: StatedFiguresQuery) {
+    return this.of(STATED_FIGURES).statedFigures(q);
   }
 }

@@ -14,7 +14,8 @@ const README = readFileSync(join(__dirname, '..', '..', 'README.md'), 'utf8');
 function documentedGetRoutes(): string[] {
   const routes = new Set<string>();
   for (const m of README.matchAll(/`GET (\/[^`?\s]*)/g)) routes.add(m[1]);
-  for (const m of README.matchAll(/<http:\/\/localhost:3000(\/[^>]*)>/g)) routes.add(m[1]);
+  // <http://localhost:3000/> is the web app, not an API route: test/web/serving.e2e.spec.ts serves it.
+  for (const m of README.matchAll(/<http:\/\/localhost:3000(\/[^>]*)>/g)) if (m[1] !== '/') routes.add(m[1]);
   return [...routes].sort();
 }
 
@@ -57,9 +58,10 @@ describe('the README, as a new user follows it', () => {
         '/balances?budgetYear=2024&groupBy=subProject',
         '/balances?groupBy=district&asOf=2024-06-30',
         '/decisions/trail?number=832%2FQ%C4%90-UBND',
+        '/reports/resources?unit=184&budgetYear=2024&from=2024-01-01&asOf=2024-06-30',
         '/audit/public-key',
       ]);
-      const [communes, binhPhuc, bySubProject, byDistrict, trail, key] = await Promise.all(examples.map(get));
+      const [communes, binhPhuc, bySubProject, byDistrict, trail, report, key] = await Promise.all(examples.map(get));
 
       // "Văn Quan's 17 communes in 2024"; "Xã Bình Phúc until 30/6/2025, then Xã Yên Phúc"
       expect(communes.body).toMatchObject({ total: 17, units: expect.arrayContaining([expect.objectContaining({ code: '06253', nameVi: 'Thị trấn Văn Quan' })]) });
@@ -91,6 +93,10 @@ describe('the README, as a new user follows it', () => {
         recordedBy: { id: 'demo-loader', role: 'importer' },
       });
 
+      // "Kết quả giải ngân 6 tháng đầu năm 2024: 17.015,74 triệu đồng = 17,22% KH", computed at the position the README names.
+      expect(report.body).toMatchObject({ parameters: { unit: '184', position: DEMO_HEAD }, provenance: { position: DEMO_HEAD, treeSize: DEMO_HEAD } });
+      expect(report.body.rows[0]).toMatchObject({ label: 'TỔNG SỐ', cells: { planTotal: { value: VAN_QUAN_2024_NSTW_PLAN }, disbursed: { value: '17015740000' }, rate: { value: '0.172222' } } });
+
       expect(key.body).toMatchObject({ algorithm: 'Ed25519', pem: expect.stringMatching(/^-----BEGIN PUBLIC KEY-----/) });
     });
 
@@ -111,6 +117,9 @@ describe('the README, as a new user follows it', () => {
 
       // The demo records no adjustment; the walk-through below adds one.
       expect((await get('/adjustments')).body).toMatchObject({ position: DEMO_HEAD, totalRows: 0, rows: [] });
+
+      const iati = await get('/reports/iati?unit=184&budgetYear=2024&asOf=2024-06-30');
+      expect(iati.body).toContain('<iati-identifier>VN-DVHC-184-GNBV-2021-2025-2024-DA5</iati-identifier>');
 
       expect((await get('/read-models/status')).body).toEqual({ position: DEMO_HEAD, generation: 1, events: DEMO_HEAD, head: DEMO_HEAD, behind: 0, lastError: null, failing: null });
     });

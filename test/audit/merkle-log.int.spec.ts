@@ -3,7 +3,9 @@ import fc from 'fast-check';
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { consistencyProof, inclusionProof, memoryRangeHash, verifyConsistency, verifyInclusion } from '../../src/audit/merkle';
+import { Audit } from '../../src/audit/audit';
 import { LogIntegrityError, MerkleLog } from '../../src/audit/merkle-log';
+import { SigningKey } from '../../src/audit/signing-key';
 import { eventLeafHash } from '../../src/audit/verifier/formats';
 import { SqliteEventStore } from '../../src/store/sqlite/sqlite-event-store';
 import { testEvent } from '../support/events';
@@ -134,6 +136,26 @@ describe('MerkleLog over the SQLite event store', () => {
     rewritten.close();
     await rewrittenStore.close();
     rmSync(honest.dataDir, { recursive: true, force: true });
+  });
+
+  it('gives the tree of the events up to a position, and a signed head covering it that a changed root no longer matches', async () => {
+    const store = new SqliteEventStore({ file: ':memory:' });
+    const log = MerkleLog.open(':memory:', store);
+    try {
+      for (let i = 0; i < 5; i++) await store.append([{ stream: `s-${i % 2}`, expectedRevision: 'any', events: [testEvent('T', { i }, `p-${i}`)] }]);
+      await log.catchUp();
+      const audit = new Audit(store, log, SigningKey.generate());
+      const at3 = audit.treeHeadCoveringPosition(3);
+      expect(at3).toMatchObject({ position: 3, treeSize: 3, rootHash: log.rootHash(3).toString('hex') });
+      expect(at3.treeHead.treeSize).toBeGreaterThanOrEqual(3);
+      expect(audit.checkTreeHead(at3.treeHead)).toEqual({ signed: true, rootMatches: true, logSize: 5 });
+      expect(audit.checkTreeHead({ ...at3.treeHead, rootHash: log.rootHash(2).toString('hex') })).toMatchObject({ signed: false, rootMatches: false });
+      expect(audit.checkTreeHead({ ...at3.treeHead, signature: SigningKey.generate().signTreeHead(at3.treeHead).signature })).toMatchObject({ signed: false, rootMatches: true });
+      expect(() => audit.treeHeadCoveringPosition(6)).toThrow('has not logged position 6');
+    } finally {
+      log.close();
+      await store.close();
+    }
   });
 });
 

@@ -48,6 +48,13 @@ describe('programme catalogues as files (LEDGER_CATALOGUE_DIR)', () => {
       expect(event).toMatchObject({ type: 'PlanAssigned', data: { line: NTP_LINE, amount: '1500000000' } });
     });
 
+    it("places the new programme's lines in its own tree: the read models use the configured catalogue", async () => {
+      const res = await ledger.get(`/balances?programme=NTP-2026-2035&groupBy=project,subProject&minPosition=${await ledger.store.headPosition()}`);
+      expect(res.status).toBe(200);
+      expect(res.body.rows.map((r: any) => r.group)).toEqual([{ project: 'ND1', subProject: NTP_LINE.component }]);
+      expect((await ledger.get('/balances?programme=NTP-2026-2035&component=ND1')).body.totalRows).toBe(1);
+    });
+
     it("refuses a year outside the programme's validity, a component of another programme, a district abolished in 2025; stores nothing", async () => {
       const digest = ledger.logDigest();
       const year = await ledger.post('/commands/assign-plan', { line: { ...NTP_LINE, budgetYear: 2025, originYear: 2025 }, amount: '1', decision: DECISION });
@@ -143,6 +150,20 @@ describe('GET /catalogue/units', () => {
   it('finds units by name without accents, at a day and level', async () => {
     const res = await ledger.get(`/catalogue/units?name=${encodeURIComponent('van quan')}&date=2026-01-01&level=commune`);
     expect(res.body.units.map((u: any) => u.code)).toEqual(['06253']);
+  });
+
+  it('gives the best matches of a name first, each with the units above it, so a picker can show where it is', async () => {
+    const res = await ledger.get(`/catalogue/units?name=${encodeURIComponent('Văn Quan')}&pageSize=3`);
+    expect(res.body.units.map((u: any) => [u.code, u.nameVi, u.within.map((w: any) => w.nameVi).join(', ')])).toEqual([
+      ['184', 'Huyện Văn Quan', 'Tỉnh Lạng Sơn'],
+      ['06253', 'Thị trấn Văn Quan', 'Huyện Văn Quan, Tỉnh Lạng Sơn'],
+      ['06253', 'Xã Văn Quan', 'Tỉnh Lạng Sơn'],
+    ]);
+    const onDay = await ledger.get('/catalogue/units?code=06298&date=2024-06-30');
+    expect(onDay.body.units[0].within).toEqual([
+      { code: '184', level: 'district', nameVi: 'Huyện Văn Quan' },
+      { code: '20', level: 'province', nameVi: 'Tỉnh Lạng Sơn' },
+    ]);
   });
 
   it('refuses a bad filter, naming it', async () => {

@@ -11,6 +11,7 @@ import {
   carriedOver,
   decision,
   disbursed,
+  figureStated,
   fundsAllocated,
   fundsMoved,
   line,
@@ -72,6 +73,19 @@ describe('read-model queries', () => {
     it('accepts an exact instant as the recording time', () => {
       expect(h.queries.balances({ asOf: '2024-06-30', knownAt: '2024-07-20T02:59:59.999Z' }).total.disbursed).toBe('300000');
       expect(h.queries.balances({ asOf: '2024-06-30', knownAt: '2024-07-20T03:00:00.000Z' }).total.disbursed).toBe('500000');
+    });
+
+    it('counts only the events up to a log position, exactly, whatever their recording times', () => {
+      // gn-2 (position 4) is the late one: up to position 3 it is not there yet, up to 4 it is.
+      expect(h.queries.balances({ asOf: '2024-06-30', upToPosition: 3 })).toMatchObject({ upToPosition: 3, total: { disbursed: '300000' } });
+      expect(h.queries.balances({ asOf: '2024-06-30', upToPosition: 4 }).total.disbursed).toBe('500000');
+      expect(h.queries.balances({ upToPosition: 5 }).total).toEqual(h.queries.balances({}).total);
+      expect(h.queries.history(fundLineStream(L), { upToPosition: 2 }).entries.map((e) => e.position)).toEqual([1, 2]);
+      expect(h.queries.progress({ upToPosition: 3 }).components[0].money.disbursed).toBe('300000');
+    });
+
+    it('refuses a position the read model has not reached', () => {
+      expect(() => h.queries.balances({ upToPosition: 6 })).toThrow('the read model is at position 5, behind upToPosition 6');
     });
 
     it('shows the line’s history as it was known, with the running balance after each event', () => {
@@ -361,6 +375,49 @@ describe('read-model queries', () => {
       expect(h.queries.adjustments({ component: 'DA2' }).rows.map((r) => r.kind)).toEqual(['move-out', 'move-in', 'plan-increase']);
       expect(h.queries.adjustments({ unit: TRA_CU }).totalRows).toBe(0);
       expect(h.queries.adjustments({ unit: LANG_SON }).totalRows).toBe(4);
+    });
+  });
+
+  describe('stated figures', () => {
+    let h: Harness;
+    const doc = decision('VQ-KH-GNBV-2025', '2024-06-30');
+    beforeAll(async () => {
+      h = harness(dir);
+      await appendAll(
+        h.store,
+        figureStated(
+          { assertionId: 'est-9', section: 'A.II.1', measure: 'estimate', scope: { budgetYear: 2024, sources: ['NSTW'] }, asOf: '2024-09-30', amount: '44460000000' },
+          { basis: doc, recordedAt: '2024-07-02T03:00:00.000Z' },
+        ),
+        figureStated(
+          { assertionId: 'plan', section: 'A.II.1', measure: 'plan', scope: { budgetYear: 2024, sources: ['NSTW'] }, asOf: '2024-06-30', amount: '98801000000' },
+          { basis: doc, recordedAt: '2024-07-02T03:00:00.000Z' },
+        ),
+        figureStated(
+          { assertionId: 'est-year', section: 'A.II.1', measure: 'estimate', scope: { budgetYear: 2024, sources: ['NSTW'] }, asOf: '2024-12-31', amount: '98801000000' },
+          { basis: doc, recordedAt: '2024-07-03T03:00:00.000Z' },
+        ),
+        figureStated(
+          { assertionId: 'tc', section: 'IV', measure: 'estimate', scope: { unit: TRA_CU, budgetYear: 2024 }, asOf: '2024-12-31', amount: '1000' },
+          { basis: doc, recordedAt: '2024-07-03T03:00:00.000Z' },
+        ),
+      );
+      await h.runner.catchUp();
+    });
+    afterAll(() => h.closeAll());
+
+    it('gives what documents stated about one unit and year, by measure, in log order', () => {
+      const r = h.queries.statedFigures({ unit: VAN_QUAN, budgetYear: 2024, measures: ['estimate'] });
+      expect(r.position).toBe(4);
+      expect(r.figures.map((f) => [f.position, f.figure.assertionId, f.figure.amount])).toEqual([
+        [1, 'est-9', '44460000000'],
+        [3, 'est-year', '98801000000'],
+      ]);
+    });
+
+    it('as recorded by a time, or up to a log position', () => {
+      expect(h.queries.statedFigures({ unit: VAN_QUAN, measures: ['estimate'], knownAt: '2024-07-02' }).figures.map((f) => f.figure.assertionId)).toEqual(['est-9']);
+      expect(h.queries.statedFigures({ unit: VAN_QUAN, upToPosition: 2 }).figures.map((f) => f.figure.assertionId)).toEqual(['est-9', 'plan']);
     });
   });
 });

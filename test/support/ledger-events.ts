@@ -3,6 +3,7 @@ import type {
   DecisionBasis,
   DomainEvent,
   EventToAppend,
+  FigureStated,
   FundLineKey,
   LegalBasis,
   LedgerEvent,
@@ -10,6 +11,7 @@ import type {
   RecordedEvent,
   VoucherBasis,
 } from '../../events';
+import { assertionStream } from '../../src/commands/state-figure/figure.state';
 import { activityStream, fundLineStream } from '../../src/fund-line/fund-line.key';
 import type { EventStore, StreamAppend } from '../../src/store/event-store.port';
 
@@ -207,6 +209,16 @@ export const outputsRecorded = (
     }),
     meta,
   );
+
+/** A figure a document states (FigureStated), on its document's assertion stream; programme and unit default to Văn Quan's. */
+export const figureStated = (
+  figure: Omit<FigureStated['data'], 'document' | 'scope'> & { readonly scope?: Partial<FigureStated['data']['scope']>; readonly document?: FigureStated['data']['document'] },
+  meta: Meta,
+): Append => {
+  const scope = { programme: 'GNBV-2021-2025', unit: VAN_QUAN, ...figure.scope };
+  const document = figure.document ?? { id: 'VQ-KH-GNBV-2025', title: 'Kế hoạch năm 2025 (kết quả 6 tháng đầu năm 2024)' };
+  return on(assertionStream(scope.unit, document.id), ev('FigureStated', { ...figure, scope, document }), meta);
+};
 
 /** Appends each group atomically, in order; returns the position of the last event. */
 export async function appendAll(store: EventStore, ...appends: Append[]): Promise<number> {

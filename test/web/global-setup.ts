@@ -20,7 +20,7 @@ function newest(path: string): number {
 /** Rebuilds dist/web when any of its inputs changed since the last build. */
 export function buildWebIfStale(): void {
   const index = join(ROOT, 'dist/web/index.html');
-  const inputs = ['web/src', 'web/index.html', 'web/vite.config.mts', 'src/audit/verifier/portable.ts', 'src/audit/verifier/canonical-json.ts', 'package-lock.json'];
+  const inputs = ['web/src', 'web/index.html', 'web/vite.config.mts', 'src/audit/verifier/portable.ts', 'src/audit/verifier/canonical-json.ts', 'src/catalogue/units/unit-period.ts', 'package-lock.json'];
   const stale = !existsSync(index) || Math.max(...inputs.map((p) => newest(join(ROOT, p)))) > statSync(index).mtimeMs;
   if (!stale) return;
   // Jest sets NODE_ENV=test, which would give a development build of React: build what `npm start` serves.

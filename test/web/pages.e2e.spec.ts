@@ -1,5 +1,5 @@
 import type { Page } from 'playwright-core';
-import { browserSuite, DESKTOP, PHONE, signIn } from './support/browser';
+import { browserSuite, describedBy, DESKTOP, expectCount, PHONE, signIn } from './support/browser';
 
 /** The other pages on the demo data, in Chromium: what M&E staff and inspectors read, journals, keyboard and phone use. */
 describe('the pages in the browser', () => {
@@ -17,6 +17,46 @@ describe('the pages in the browser', () => {
     const outputs = await housing.locator('table').nth(1).locator('tbody tr').allInnerTexts();
     expect(outputs.map((r) => r.replace(/\s+/g, ' ').trim())).toEqual(['Nhà ở xây mới (căn) 101 6 5,94 %', 'Nhà ở sửa chữa (căn) 177 19 10,73 %']);
     expect(errors).toEqual([]);
+  });
+
+  it("lists the units under the user's unit as they were in the year: a new plan's unit, the overview's", async () => {
+    const { page, errors } = await suite.open();
+    await signIn(page, suite.url, 'can-bo-lan', 'officer', '/ghi-so?lenh=assign-plan');
+    const form = page.locator('form[aria-label="Giao kế hoạch vốn"]');
+    const year = form.getByLabel('Năm kế hoạch');
+    const units = form.getByLabel('Đơn vị', { exact: true }).locator('option');
+    expect(await describedBy(page, year)).toBe('GNBV-2021-2025: 2021–2025');
+    // 2024: the district and its 17 communes, two of which were merged at the end of the year.
+    await year.fill('2024');
+    await expectCount(units, 18);
+    const in2024 = (await units.allInnerTexts()).map((o) => o.replace(/\u00a0/g, ' '));
+    expect(in2024.slice(0, 2)).toEqual(['Huyện Văn Quan (184)', '  Thị trấn Văn Quan (06253)']);
+    expect(in2024).toContain('  Xã Đồng Giáp (06295)');
+    // 2025: until 30/6, without the two merged communes.
+    await year.fill('2025');
+    await expectCount(units, 16);
+    expect((await units.allInnerTexts()).map((o) => o.trim())).not.toContain('Xã Đồng Giáp (06295)');
+    // 2026: the district no longer exists and has nothing under it (a plan for it is refused, saying so).
+    await year.fill('2026');
+    await expectCount(units, 1);
+    expect(await units.allInnerTexts()).toEqual(['Huyện Văn Quan (184)']);
+    // The overview's picker is the units of its budget year.
+    await page.goto(`${suite.url}/`);
+    await page.getByTestId('overview-table').waitFor();
+    await expectCount(page.locator('form.filters').getByLabel('Đơn vị', { exact: true }).locator('option'), 18);
+    expect(errors).toEqual([]);
+  });
+
+  it('says so when the catalogue cannot be read, and reads it on retry', async () => {
+    const { page } = await suite.open();
+    await signIn(page, suite.url, 'can-bo-lan', 'officer');
+    await page.route('**/catalogue', (route) => route.fulfill({ status: 503, json: { error: 'READ_MODEL_UNAVAILABLE', message: 'the ledger is starting' } }));
+    await page.reload();
+    await page.getByText('Không tải được: the ledger is starting').waitFor();
+    await page.unroute('**/catalogue');
+    await page.getByRole('button', { name: 'Thử lại' }).click();
+    await expectCount(page.getByLabel('Nguồn vốn', { exact: true }).locator('option'), 7);
+    expect(await page.getByText('Không tải được').count()).toBe(0);
   });
 
   it('lists the reconciliation findings, each with the words of its document', async () => {
@@ -226,6 +266,16 @@ ${entries}`;
     expect(await page.getByRole('button', { name: 'Ghi vào sổ' }).isDisabled()).toBe(true);
     expect(await suite.head()).toBe(before);
 
+    // Well formed, but a business rule refuses an entry (409): listed the same way, with the rule's code.
+    const overAllocation = '  - id: alloc-too-much\n    allocate: { line: { component: DA5, source: NSTW, capitalType: SN }, activityId: VQ24-DA5-NHA-O, amount: 9.000 triệu đồng, decision: QD-9001 }\n';
+    await page.getByLabel('Hoặc dán nội dung').fill(journal(overAllocation));
+    await page.getByRole('button', { name: 'Kiểm tra (chưa ghi)' }).click();
+    await page.getByText('Nhật ký bị từ chối, không ghi gì: 1 lỗi.').waitFor();
+    const refused = await problems.first().locator('td').allInnerTexts();
+    expect(refused.slice(0, 2)).toEqual(['1', 'alloc-too-much']);
+    expect(refused[4]).toMatch(/^INSUFFICIENT_UNALLOCATED /);
+    expect(await suite.head()).toBe(before);
+
     await page.getByLabel('Hoặc dán nội dung').fill(journal(good));
     await page.getByRole('button', { name: 'Kiểm tra (chưa ghi)' }).click();
     await page.getByText('Hợp lệ: 1 mục, sẽ ghi 1 sự kiện. Chưa ghi gì.').waitFor();
@@ -250,7 +300,7 @@ ${entries}`;
     expect(await page.evaluate("document.activeElement?.getAttribute('name')")).toBe(null);
     expect(await page.evaluate('document.activeElement?.labels?.[0]?.textContent')).toBe('Đơn vị');
     // Every form control of every page is labelled.
-    for (const path of ['/', '/tien-do', '/ghi-so', '/so-dong-von', '/quyet-dinh', '/dieu-chinh', '/nhap-nhat-ky', '/doi-soat']) {
+    for (const path of ['/', '/tien-do', '/ghi-so', '/so-dong-von', '/quyet-dinh', '/dieu-chinh', '/nhap-nhat-ky', '/doi-soat', '/bao-cao']) {
       await page.goto(`${suite.url}${path}`);
       await page.locator('main h1').waitFor();
       await page.waitForLoadState('networkidle');
@@ -271,7 +321,7 @@ ${entries}`;
     const { page } = await suite.open(viewport);
     await signIn(page, suite.url, 'kiem-toan-an', 'auditor', '/so-dong-von?line=fundline-GNBV-2021-2025%3ADA5%3A2024%3A2024%3ANSTW%3ASN%3A184');
     await page.getByTestId('history-table').waitFor();
-    for (const path of ['/', '/so-dong-von?line=fundline-GNBV-2021-2025%3ADA5%3A2024%3A2024%3ANSTW%3ASN%3A184', '/quyet-dinh', '/dieu-chinh', '/doi-soat']) {
+    for (const path of ['/', '/so-dong-von?line=fundline-GNBV-2021-2025%3ADA5%3A2024%3A2024%3ANSTW%3ASN%3A184', '/quyet-dinh', '/dieu-chinh', '/doi-soat', '/bao-cao']) {
       await page.goto(`${suite.url}${path}`);
       await page.locator('main h1').waitFor();
       await page.waitForLoadState('networkidle');
@@ -287,3 +337,4 @@ ${entries}`;
     }
   });
 });
+

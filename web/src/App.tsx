@@ -1,5 +1,6 @@
 /** The shell: skip link, header with the user's preferences, navigation by role, and the page. */
 import { ReactNode, useEffect, useRef, useState } from 'react';
+import { LoadError } from './components/ui';
 import { useI18n } from './i18n';
 import { AdjustmentsPage } from './pages/Adjustments';
 import { DecisionsPage } from './pages/Decisions';
@@ -9,16 +10,19 @@ import { OverviewPage } from './pages/Overview';
 import { ProgressPage } from './pages/Progress';
 import { ReconciliationPage } from './pages/Reconciliation';
 import { RecordPage } from './pages/Record';
+import { ReportsPage } from './pages/Reports';
 import { SignInPage } from './pages/SignIn';
 import { href, Link, navigate, useLocation } from './router';
 import { currentSession, PageId, pagesFor, signOut, useSession } from './session';
-import { usePreferences, useCatalogue } from './state';
+import { useProgrammeChoice, usePreferences } from './state';
+import { useUnit } from './units';
 
 /** Client routes. Their paths must not be API paths: a browser opening /balances gets the API's JSON. */
 export const ROUTES: readonly { readonly id: PageId; readonly path: string; readonly render: () => ReactNode }[] = [
   { id: 'overview', path: '/', render: () => <OverviewPage /> },
   { id: 'progress', path: '/tien-do', render: () => <ProgressPage /> },
   { id: 'reconciliation', path: '/doi-soat', render: () => <ReconciliationPage /> },
+  { id: 'reports', path: '/bao-cao', render: () => <ReportsPage /> },
   { id: 'record', path: '/ghi-so', render: () => <RecordPage /> },
   { id: 'journal', path: '/nhap-nhat-ky', render: () => <JournalPage /> },
   { id: 'history', path: '/so-dong-von', render: () => <HistoryPage /> },
@@ -31,7 +35,8 @@ export const SIGN_IN_PATH = '/dang-nhap';
 export function App() {
   const { t, lang, setLang, name } = useI18n();
   const session = useSession();
-  const catalogue = useCatalogue();
+  const programmes = useProgrammeChoice();
+  const sessionUnit = useUnit(session?.unit, session?.unitDay);
   const { moneyUnit, setMoneyUnit } = usePreferences();
   const { path, query } = useLocation();
   const main = useRef<HTMLElement>(null);
@@ -67,7 +72,7 @@ export function App() {
     page = route.render();
   }
 
-  const unitName = session ? name(catalogue?.units.find((u) => u.code === session.unit), session.unit) : '';
+  const unitName = session ? (sessionUnit?.nameVi ?? session.unit) : '';
   return (
     <>
       <a className="skip" href="#main">
@@ -80,6 +85,18 @@ export function App() {
           </Link>
         </div>
         <div className="prefs">
+          {programmes.programmes.length > 1 && (
+            <label className="programme-pick">
+              <span>{t('programme.label')}</span>
+              <select name="programme" value={programmes.chosen?.programme.code ?? ''} onChange={(e) => programmes.choose(e.target.value)}>
+                {programmes.programmes.map((p) => (
+                  <option key={p.programme.code} value={p.programme.code}>
+                    {p.programme.code} – {name(p.programme, p.programme.code)}
+                  </option>
+                ))}
+              </select>
+            </label>
+          )}
           <fieldset className="toggle" aria-label={t('pref.moneyUnit')}>
             <legend className="sr-only">{t('pref.moneyUnit')}</legend>
             {(['trieu', 'dong'] as const).map((u) => (
@@ -124,6 +141,7 @@ export function App() {
         </nav>
       )}
       <main id="main" ref={main} tabIndex={-1}>
+        {programmes.loaded.error && <LoadError error={programmes.loaded.error} onRetry={programmes.loaded.reload} />}
         {page}
       </main>
     </>

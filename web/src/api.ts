@@ -4,13 +4,15 @@ import { authHeaders, currentSession } from './session';
 export interface FieldProblem {
   readonly field: string;
   readonly problem: string;
+  /** A journal's entry refused by a business rule: the rule's code (INSUFFICIENT_UNALLOCATED...). */
+  readonly code?: string;
 }
 
 /** A refusal or failure, with what the API said: its code, its message, every bad field. */
 export class ApiError extends Error {
   constructor(
     readonly status: number,
-    /** The API's `error` code: INVALID_COMMAND, INSUFFICIENT_ALLOCATION, JOURNAL_REJECTED, Not Found... */
+    /** The API's `error` code: INVALID_COMMAND, INSUFFICIENT_ALLOCATION, NOT_FOUND...; HTTP_<status> for an answer not from the ledger. */
     readonly code: string,
     message: string,
     readonly problems: readonly FieldProblem[],
@@ -31,22 +33,18 @@ export function withQuery(path: string, query: Query = {}): string {
   return qs ? `${path}?${qs}` : path;
 }
 
+/** Every error of the ledger has one body: `{ error, message, problems?, details? }` (README, "Errors"). */
 function toError(status: number, body: unknown, text: string): ApiError {
   const b = (typeof body === 'object' && body !== null ? body : {}) as Record<string, unknown>;
-  const message = Array.isArray(b.message) ? b.message.join('; ') : typeof b.message === 'string' ? b.message : text || `HTTP ${status}`;
-  // Command and query refusals list `problems`; Nest's own validation lists plain messages.
-  const problems: FieldProblem[] = Array.isArray(b.problems)
-    ? (b.problems as FieldProblem[])
-    : Array.isArray(b.message)
-      ? (b.message as string[]).map((m) => ({ field: String(m).split(' ')[0], problem: String(m) }))
-      : [];
+  const message = typeof b.message === 'string' ? b.message : text || `HTTP ${status}`;
+  const problems = Array.isArray(b.problems) ? (b.problems as FieldProblem[]) : [];
   const details = typeof b.details === 'object' && b.details !== null ? (b.details as Record<string, unknown>) : {};
   return new ApiError(status, typeof b.error === 'string' ? b.error : `HTTP_${status}`, message, problems, details, body);
 }
 
-async function call<T>(method: string, path: string, options: { body?: unknown; raw?: string; contentType?: string; headers?: Record<string, string> } = {}): Promise<T> {
+async function call<T>(method: string, path: string, options: { body?: unknown; raw?: string | Blob; contentType?: string; headers?: Record<string, string> } = {}): Promise<T> {
   const headers: Record<string, string> = { accept: 'application/json', ...authHeaders(currentSession()), ...options.headers };
-  let body: string | undefined;
+  let body: string | Blob | undefined;
   if (options.raw !== undefined) {
     body = options.raw;
     headers['content-type'] = options.contentType ?? 'text/plain';
@@ -75,6 +73,8 @@ export const api = {
   get: <T>(path: string, query?: Query) => call<T>('GET', withQuery(path, query)),
   post: <T>(path: string, body: unknown, headers?: Record<string, string>) => call<T>('POST', path, { body, headers }),
   postText: <T>(path: string, text: string, contentType: string, query?: Query) => call<T>('POST', withQuery(path, query), { raw: text, contentType }),
+  /** A file as its bytes (a filed report to verify). */
+  postFile: <T>(path: string, file: Blob, contentType = 'application/octet-stream') => call<T>('POST', path, { raw: file, contentType }),
 };
 
 /** A command's answer (201). */

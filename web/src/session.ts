@@ -22,20 +22,25 @@ export interface Session {
   readonly role: Role;
   /** The administrative unit the user works for: their default scope (today chosen at sign-in). */
   readonly unit: string;
+  /**
+   * A day the unit was in force: which unit the code means when it names two (06253 was Thị trấn Văn Quan until
+   * 30/6/2025, Xã Văn Quan since). Absent: the code's latest unit.
+   */
+  readonly unitDay?: string;
 }
 
 /** The app's pages. */
-export type PageId = 'overview' | 'progress' | 'reconciliation' | 'record' | 'journal' | 'history' | 'decisions' | 'adjustments';
+export type PageId = 'overview' | 'progress' | 'reconciliation' | 'record' | 'journal' | 'history' | 'decisions' | 'adjustments' | 'reports';
 
 /** What each role sees. Auditors replay and verify lines; inspectors trace decisions; M&E staff run the programme. */
 const PAGES: Readonly<Record<Role, readonly PageId[]>> = {
-  officer: ['overview', 'progress', 'reconciliation', 'record', 'journal', 'history', 'decisions', 'adjustments'],
-  accountant: ['overview', 'progress', 'record', 'history', 'reconciliation'],
-  admin: ['overview', 'progress', 'reconciliation', 'record', 'journal', 'history', 'decisions', 'adjustments'],
+  officer: ['overview', 'progress', 'reconciliation', 'reports', 'record', 'journal', 'history', 'decisions', 'adjustments'],
+  accountant: ['overview', 'progress', 'reports', 'record', 'history', 'reconciliation'],
+  admin: ['overview', 'progress', 'reconciliation', 'reports', 'record', 'journal', 'history', 'decisions', 'adjustments'],
   importer: ['overview', 'journal', 'reconciliation'],
-  auditor: ['overview', 'history', 'decisions', 'adjustments', 'reconciliation'],
-  inspector: ['overview', 'decisions', 'adjustments', 'history', 'reconciliation'],
-  viewer: ['overview', 'progress', 'reconciliation'],
+  auditor: ['overview', 'reports', 'history', 'decisions', 'adjustments', 'reconciliation'],
+  inspector: ['overview', 'reports', 'decisions', 'adjustments', 'history', 'reconciliation'],
+  viewer: ['overview', 'progress', 'reconciliation', 'reports'],
 };
 
 export type Capability = 'record' | 'import' | 'verify' | 'export-bundle';
@@ -69,7 +74,8 @@ function read(): Session | null {
   try {
     const value = raw ? (JSON.parse(raw) as Partial<Session>) : null;
     if (value && typeof value.actor === 'string' && ACTOR_ID.test(value.actor) && ROLES.includes(value.role as Role) && typeof value.unit === 'string') {
-      session = { actor: value.actor, role: value.role as Role, unit: value.unit };
+      const unitDay = typeof value.unitDay === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(value.unitDay) ? value.unitDay : undefined;
+      session = { actor: value.actor, role: value.role as Role, unit: value.unit, ...(unitDay ? { unitDay } : {}) };
     }
   } catch {
     session = null;

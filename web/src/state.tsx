@@ -1,9 +1,9 @@
-/** App-wide state: the user's money unit (remembered), the catalogue (loaded once), and data loading. */
+/** App-wide state: the user's money unit (remembered), the programme catalogues (loaded once) and the chosen programme, and data loading. */
 import { createContext, ReactNode, useCallback, useContext, useEffect, useMemo, useRef, useState } from 'react';
 import { api, ApiError, Query } from './api';
 import { formatMoney, MoneyUnit } from './format';
 import { useI18n } from './i18n';
-import type { Catalogue } from './types';
+import type { BalancesResult, CatalogueResult, ProgrammeCatalogue } from './types';
 
 const UNIT_KEY = 'gnbv.moneyUnit';
 
@@ -67,32 +67,98 @@ export function useApi<T>(path: string | null, query: Query = {}): Loaded<T> {
   return { data: current ? state.data : null, error: current ? state.error : null, loading: path !== null && !current, reload };
 }
 
-const CatalogueContext = createContext<Loaded<Catalogue> | null>(null);
+/**
+ * The budget years a unit has money in (its plans' years), ascending, and the year a page starts from: the latest
+ * not after this year.
+ */
+export function useBudgetYears(programme: string | undefined, unit: string): { loaded: Loaded<BalancesResult>; years: number[]; defaultYear: number | undefined } {
+  const loaded = useApi<BalancesResult>(programme && unit ? '/balances' : null, { programme, unit, groupBy: 'budgetYear' });
+  const years = useMemo(() => (loaded.data?.rows ?? []).map((r) => Number(r.group.budgetYear)).sort((a, b) => a - b), [loaded.data]);
+  const thisYear = new Date().getFullYear();
+  return { loaded, years, defaultYear: years.filter((y) => y <= thisYear).pop() ?? years[years.length - 1] };
+}
 
+interface CatalogueState {
+  readonly loaded: Loaded<CatalogueResult>;
+  /** The programme the user works on: their choice, else the first configured. */
+  readonly chosen: ProgrammeCatalogue | null;
+  /** Its code, known before the catalogue arrives when this browser resolved it before. */
+  readonly code: string | null;
+  readonly choose: (code: string) => void;
+}
+
+const CatalogueContext = createContext<CatalogueState | null>(null);
+const PROGRAMME_KEY = 'gnbv.programme';
+/** The programme resolved on the last visit: pages ask for its figures at once, alongside GET /catalogue. */
+const LAST_PROGRAMME_KEY = 'gnbv.programme.last';
+
+/** Loads GET /catalogue once: the configured programmes (the units are looked up apart, see units.ts). */
 export function CatalogueProvider({ children }: { children: ReactNode }) {
-  const loaded = useApi<Catalogue>('/catalogue');
-  return <CatalogueContext.Provider value={loaded}>{children}</CatalogueContext.Provider>;
+  const loaded = useApi<CatalogueResult>('/catalogue');
+  const [wanted, setWanted] = useState<string | null>(() => localStorage.getItem(PROGRAMME_KEY));
+  const choose = useCallback((code: string) => {
+    localStorage.setItem(PROGRAMME_KEY, code);
+    setWanted(code);
+  }, []);
+  const programmes = loaded.data?.programmes;
+  const chosen = programmes ? (programmes.find((p) => p.programme.code === wanted) ?? programmes[0] ?? null) : null;
+  // Until the catalogue answers, the programme of the last visit (a wrong guess is asked again once it has).
+  const code = programmes ? (chosen?.programme.code ?? null) : (wanted ?? localStorage.getItem(LAST_PROGRAMME_KEY));
+  useEffect(() => {
+    if (chosen) localStorage.setItem(LAST_PROGRAMME_KEY, chosen.programme.code);
+  }, [chosen]);
+  const value = useMemo(() => ({ loaded, chosen, code, choose }), [loaded, chosen, code, choose]);
+  return <CatalogueContext.Provider value={value}>{children}</CatalogueContext.Provider>;
 }
 
-/** The programme structure (components, sources, units...), or null while it loads. */
-export function useCatalogue(): Catalogue | null {
+function useCatalogueState(): CatalogueState {
   const value = useContext(CatalogueContext);
-  if (!value) throw new Error('useCatalogue outside CatalogueProvider');
-  return value.data;
+  if (!value) throw new Error('catalogue hooks outside CatalogueProvider');
+  return value;
 }
 
-/** The unit and the units under it, for scoping pickers to the user's unit. */
-export function unitsUnder(catalogue: Catalogue, unit: string): Catalogue['units'] {
-  const inScope = new Set([unit]);
-  let grew = true;
-  while (grew) {
-    grew = false;
-    for (const u of catalogue.units) {
-      if (u.parent && inScope.has(u.parent) && !inScope.has(u.code)) {
-        inScope.add(u.code);
-        grew = true;
-      }
-    }
-  }
-  return catalogue.units.filter((u) => inScope.has(u.code));
+/** The chosen programme's catalogue (components, sources, kinds, indicators, validity), or null while it loads. */
+export function useProgrammeCatalogue(): ProgrammeCatalogue | null {
+  return useCatalogueState().chosen;
+}
+
+/** The chosen programme's code, for the queries of its figures: known at once on a second visit, else with the catalogue. */
+export function useProgrammeCode(): string | null {
+  return useCatalogueState().code;
+}
+
+/** Runs `onSwitch` when the programme changes after a first one was known: a page drops what was the old one's. */
+export function useProgrammeSwitch(onSwitch: () => void): void {
+  const code = useCatalogueState().code;
+  const shown = useRef(code);
+  const latest = useRef(onSwitch);
+  latest.current = onSwitch;
+  useEffect(() => {
+    if (shown.current && code && shown.current !== code) latest.current();
+    shown.current = code;
+  }, [code]);
+}
+
+/** The programme picker's state: the programmes, the one chosen, the choice (remembered), and the catalogue's loading. */
+export function useProgrammeChoice(): { programmes: readonly ProgrammeCatalogue[]; chosen: ProgrammeCatalogue | null; choose: (code: string) => void; loaded: Loaded<CatalogueResult> } {
+  const { loaded, chosen, choose } = useCatalogueState();
+  return { programmes: loaded.data?.programmes ?? [], chosen, choose, loaded };
+}
+
+/** The budget years a programme's plans may take: from its validFrom year to its validTo year. */
+export function programmeYears(catalogue: ProgrammeCatalogue): { first: number; last: number } {
+  return { first: Number(catalogue.programme.validFrom.slice(0, 4)), last: Number(catalogue.programme.validTo.slice(0, 4)) };
+}
+
+/** An entry of one of a programme's lists by code: the chosen programme's first, else another's (events of any programme). */
+export function useCatalogueEntry(): <K extends 'components' | 'activityKinds' | 'beneficiaryCategories' | 'indicators'>(list: K, code: string) => ProgrammeCatalogue[K][number] | undefined {
+  const { loaded, chosen } = useCatalogueState();
+  const programmes = loaded.data?.programmes;
+  return useCallback(
+    (list, code) => {
+      const find = (p: ProgrammeCatalogue | null | undefined) => (p?.[list] as readonly { code: string }[] | undefined)?.find((x) => x.code === code);
+      return (find(chosen) ?? programmes?.map(find).find((x) => x !== undefined)) as never;
+    },
+    [chosen, programmes],
+  );
 }

@@ -1,4 +1,5 @@
 /** Shapes of the ledger's answers, as documented in the README and at /docs. Money: exact decimal strings of đồng. */
+import type { UnitLevel, UnitVersion as UnitPeriod } from '../../src/catalogue/units/unit-period';
 
 export interface Named {
   readonly code: string;
@@ -6,15 +7,49 @@ export interface Named {
   readonly nameEn?: string;
 }
 
-export interface Catalogue {
-  readonly programme: Named & { readonly firstYear: number; readonly lastYear: number };
+/** A programme's catalogue, as one file of LEDGER_CATALOGUE_DIR gives it: its lists, legal basis and validity. */
+export interface ProgrammeCatalogue {
+  /** The file it was read from (gnbv-2021-2025.json). */
+  readonly file: string;
+  readonly version: number;
+  readonly description?: string;
+  readonly programme: Named & {
+    readonly legalBasis: readonly { readonly number: string; readonly date: string; readonly issuer: string; readonly title?: string }[];
+    /** First and last day of the programme (YYYY-MM-DD): its plans' budget years lie between. */
+    readonly validFrom: string;
+    readonly validTo: string;
+  };
   readonly components: readonly (Named & { readonly level: 'project' | 'sub-project'; readonly parent?: string; readonly contents?: readonly Named[] })[];
   readonly sources: readonly Named[];
   readonly capitalTypes: readonly Named[];
   readonly activityKinds: readonly (Named & { readonly components: readonly string[] })[];
   readonly beneficiaryCategories: readonly Named[];
   readonly indicators: readonly (Named & { readonly unit: string })[];
-  readonly units: readonly (Named & { readonly level: 'province' | 'district' | 'commune'; readonly parent?: string })[];
+}
+
+/** GET /catalogue: every configured programme, and a summary of the administrative units (listed by /catalogue/units). */
+export interface CatalogueResult {
+  readonly programmes: readonly ProgrammeCatalogue[];
+  readonly units: { readonly versions: number; readonly snapshots: readonly string[] };
+}
+
+export type { UnitLevel };
+
+/**
+ * One administrative unit over one period, as /catalogue/units gives it (src/catalogue/units/unit-period.ts): a code
+ * may name two units in two periods, the date decides.
+ */
+export interface UnitVersion extends UnitPeriod {
+  /** The units above it (nearest first) on the day asked, else on the last day of its period. */
+  readonly within: readonly { readonly code: string; readonly level: UnitLevel; readonly nameVi: string }[];
+}
+
+/** GET /catalogue/units. */
+export interface UnitPage {
+  readonly total: number;
+  readonly page: number;
+  readonly pageSize: number;
+  readonly units: readonly UnitVersion[];
 }
 
 export interface FundLineKey {
@@ -250,4 +285,46 @@ export interface JournalOutcome {
   readonly events: number;
   readonly firstPosition?: number;
   readonly lastPosition?: number;
+}
+
+/** GET /reports/resources (JSON): the report table at a log position, every figure with its query. */
+export interface ReportCell {
+  readonly kind: 'money' | 'rate' | 'quantity' | 'count' | 'text';
+  readonly value: string | null;
+  readonly query?: { readonly get?: readonly string[]; readonly expression: string };
+}
+
+export interface ReportRow {
+  readonly level: 'total' | 'project' | 'subProject' | 'content' | 'source' | 'capitalType';
+  readonly stt: string;
+  readonly label: string;
+  readonly sourceLabel: string;
+  readonly capitalTypeLabel: string;
+  readonly cells: Readonly<Record<string, ReportCell>>;
+}
+
+export interface ReportColumn {
+  readonly id: string;
+  readonly header: string;
+  readonly group?: string;
+  readonly kind: ReportCell['kind'];
+}
+
+export interface ResourcesReportJson {
+  readonly parameters: { readonly programme: string; readonly unit: string; readonly budgetYear: number; readonly from: string; readonly asOf: string; readonly knownAt: string | null; readonly position: number };
+  readonly provenance: { readonly position: number; readonly treeSize: number; readonly rootHash: string; readonly treeHead: { readonly treeSize: number; readonly timestamp: string; readonly signature: string } };
+  readonly unit: { readonly code: string; readonly name: string };
+  readonly columns: readonly ReportColumn[];
+  readonly rows: readonly ReportRow[];
+}
+
+/** POST /reports/verify. */
+export interface ReportVerification {
+  readonly ok: boolean;
+  readonly format: 'xlsx' | 'csv' | 'json';
+  readonly params: { readonly unit: string; readonly budgetYear: number; readonly position: number };
+  readonly cellsCompared: number;
+  readonly differences: readonly { readonly where: string; readonly name?: string; readonly file: string | null; readonly ledger: string | null }[];
+  readonly tree: { readonly matches: boolean };
+  readonly treeHead: { readonly signed: boolean; readonly rootMatches: boolean; readonly coversPosition: boolean };
 }

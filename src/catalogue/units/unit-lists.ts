@@ -1,29 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 
-export type UnitLevel = 'province' | 'district' | 'commune';
-export const UNIT_LEVELS: readonly UnitLevel[] = ['province', 'district', 'commune'];
+import { UnitLevel, UnitVersion } from './unit-period';
 
-/**
- * One administrative unit over one period: a code with its name, type, level and parent while they held.
- * A code has one version per period (a rename or a new parent starts another); periods of one code never
- * overlap. Dates are inclusive ISO days; `from: null` means "already in the first list we hold"
- * (2021-02-01), not a known start; `to: null` means still in force.
- */
-export interface UnitVersion {
-  readonly code: string;
-  readonly level: UnitLevel;
-  readonly nameVi: string;
-  /** Xã, Phường, Thị trấn, Đặc khu, Huyện, Quận, Thị xã, Thành phố, Tỉnh, Thành phố Trung ương. */
-  readonly type: string;
-  readonly parent?: string;
-  readonly from: string | null;
-  readonly to: string | null;
-  /** Which list it comes from: the 2021-2025 snapshots, the two-level list of 1/7/2025, or an extension. */
-  readonly list: 'gso-2021-2025' | 'two-level-2025' | 'extension';
-  /** For the snapshot list: the first and last snapshot that show this version (the evidence behind from/to). */
-  readonly seen?: { readonly first: string; readonly last: string };
-}
+export type { UnitLevel, UnitVersion };
+export const UNIT_LEVELS: readonly UnitLevel[] = ['province', 'district', 'commune'];
 
 /** Old unit → new unit of the 1 July 2025 reform: the whole old unit (`full`) or part of it (`partial`). */
 export interface Succession {

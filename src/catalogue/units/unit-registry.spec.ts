@@ -148,6 +148,29 @@ describe('the unit registry (official lists 2021 → 1/7/2025 → now)', () => {
       expect(units.search({ parent: '184', date: '2024-06-30', page: 2, pageSize: 10 }).units).toHaveLength(7);
       expect(units.search({ code: '06298' }).units.map((v) => v.nameVi)).toEqual(['Xã Bình Phúc', 'Xã Yên Phúc']);
     });
+
+    it('puts the best matches of a name first: the name itself, accents as typed, then the higher level', () => {
+      const found = (name: string) => units.search({ name, pageSize: 5 }).units.map((v) => `${v.code} ${v.nameVi}`);
+      expect(found('Văn Quan')).toEqual(['184 Huyện Văn Quan', '06253 Thị trấn Văn Quan', '06253 Xã Văn Quan', '08845 Xã Văn Quán', '09542 Phường Văn Quán']);
+      // Without accents every one matches as well: the higher level, then the code, decide.
+      expect(found('van quan')).toEqual(['184 Huyện Văn Quan', '06253 Thị trấn Văn Quan', '06253 Xã Văn Quan', '08845 Xã Văn Quán', '09542 Phường Văn Quán']);
+      // The province whose name is the text comes before the hundreds of units that merely contain it.
+      const lang = units.search({ name: 'lang son', pageSize: 3 });
+      expect(lang.total).toBeGreaterThan(3);
+      expect(lang.units.map((v) => [v.code, v.nameVi, v.from])).toEqual([
+        ['20', 'Tỉnh Lạng Sơn', null],
+        ['20', 'Tỉnh Lạng Sơn', '2025-07-01'],
+        ['178', 'Thành phố Lạng Sơn', null],
+      ]);
+    });
+
+    it('names the units above a version while it held, or on a given day', () => {
+      const [old, current] = units.versionsOf('06298');
+      expect(units.within(old).map((u) => u.nameVi)).toEqual(['Huyện Văn Quan', 'Tỉnh Lạng Sơn']);
+      expect(units.within(current).map((u) => u.nameVi)).toEqual(['Tỉnh Lạng Sơn']);
+      expect(units.within(old, '2024-06-30').map((u) => u.code)).toEqual(['184', '20']);
+      expect(units.within(units.versionsOf('20')[0])).toEqual([]);
+    });
   });
 
   describe('when units are added by hand', () => {

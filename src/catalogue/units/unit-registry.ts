@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
-import { addDays, compareText, readUnitLists, REFORM_DATE, Succession, THREE_LEVEL_END, UnitLevel, UnitLists, UnitVersion } from './unit-lists';
+import { addDays, compareText, readUnitLists, REFORM_DATE, Succession, THREE_LEVEL_END, UNIT_LEVELS, UnitLevel, UnitLists, UnitVersion } from './unit-lists';
+import { inForce, UnitWhen } from './unit-period';
 
-/** When a code is used: a budget year (2024: valid if the unit existed on any day of it) or a day ('2024-06-30'). */
-export type UnitWhen = number | string;
+export { inForce, type UnitWhen };
 
 /** A unit added by hand beside the official lists (tests, synthetic benchmarks): valid at all times unless given a period. */
 export interface UnitInput {
@@ -42,14 +42,6 @@ export interface UnitSuccessor {
 }
 
 const yearStart = (year: number) => `${String(year).padStart(4, '0')}-01-01`;
-
-/** Whether a version was in force on a day, or on any day of a year. */
-export function inForce(v: UnitVersion, when: UnitWhen): boolean {
-  if (typeof when === 'number') {
-    return (v.from === null || Number(v.from.slice(0, 4)) <= when) && (v.to === null || Number(v.to.slice(0, 4)) >= when);
-  }
-  return (v.from === null || v.from <= when) && (v.to === null || v.to >= when);
-}
 
 /** Vietnamese name for comparison: no accents, đ → d, lower case, single spaces. */
 export function foldName(name: string): string {
@@ -304,7 +296,10 @@ export class UnitRegistry {
     return counts;
   }
 
-  /** Versions matching every given filter, ordered by code then period; paged. */
+  /**
+   * Versions matching every given filter, paged. Ordered by code then period; with a name, best matches first
+   * (see nameRank), then provinces before districts before communes, so a search's first page holds what was meant.
+   */
   search(q: UnitQuery): UnitPage {
     const name = q.name === undefined ? undefined : foldName(q.name);
     const rows = this.versions.filter(
@@ -315,10 +310,25 @@ export class UnitRegistry {
         (q.date === undefined || inForce(v, q.date)) &&
         (name === undefined || this.foldedName(v).includes(name)),
     );
-    rows.sort((a, b) => compareText(a.code, b.code) || compareText(a.from ?? '', b.from ?? ''));
+    const byCode = (a: UnitVersion, b: UnitVersion) => compareText(a.code, b.code) || compareText(a.from ?? '', b.from ?? '');
+    if (q.name === undefined || name === undefined) rows.sort(byCode);
+    else {
+      const typed = q.name.normalize('NFC').toLowerCase().replace(/\s+/g, ' ').trim();
+      const rank = new Map(rows.map((v) => [v, nameRank(v, this.foldedName(v), name, typed)]));
+      rows.sort((a, b) => (rank.get(a) as number) - (rank.get(b) as number) || UNIT_LEVELS.indexOf(a.level) - UNIT_LEVELS.indexOf(b.level) || byCode(a, b));
+    }
     const page = q.page ?? 1;
     const pageSize = q.pageSize ?? 50;
     return { total: rows.length, page, pageSize, units: rows.slice((page - 1) * pageSize, page * pageSize) };
+  }
+
+  /**
+   * The units above a version while it held, nearest first: on `day` when the version was in force then, else on
+   * its last day (its first, when it is still in force). "Xã Bình Phúc" → Huyện Văn Quan, Tỉnh Lạng Sơn.
+   */
+  within(v: UnitVersion, day?: string): UnitVersion[] {
+    const on = day !== undefined && inForce(v, day) ? day : (v.to ?? v.from ?? REFORM_DATE);
+    return this.chainAt(v.code, on).slice(1);
   }
 
   private foldedName(v: UnitVersion): string {
@@ -421,6 +431,18 @@ function push<T>(map: Map<string, T[]>, key: string, value: T): void {
   const list = map.get(key);
   if (list) list.push(value);
   else map.set(key, [value]);
+}
+
+/**
+ * How well a name matches a search, lower is better: the name without its type is the text (0), the name starts
+ * with it (2), a word of it does (4), it contains it (6); one more when the accents as typed are not in the name
+ * ("Văn Quan" puts Huyện Văn Quan before Xã Văn Quán).
+ */
+function nameRank(v: UnitVersion, folded: string, text: string, typed: string): number {
+  const bare = bareName(v);
+  const match = bare === text || folded === text ? 0 : bare.startsWith(text) || folded.startsWith(text) ? 1 : ` ${folded}`.includes(` ${text}`) ? 2 : 3;
+  const accents = v.nameVi.normalize('NFC').toLowerCase().includes(typed) ? 0 : 1;
+  return match * 2 + accents;
 }
 
 function numericGap(a: string, b: string): number {

@@ -1,4 +1,4 @@
-import type { Browser, BrowserContext } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { connectChromium, launchChromium } from '../../../bench/chromium';
 import { DemoLedger, DESKTOP, newPage, startDemoLedger } from '../../../bench/web-support';
 import { BROWSER_WS_ENV, buildWebIfStale } from '../global-setup';
@@ -17,15 +17,15 @@ export async function openBrowser(): Promise<Browser> {
 }
 
 /**
- * A describe block's ledger and browser: the demo ledger booted as `npm start` boots it, the shared Chromium, a
- * fresh context per page (nobody signed in), all closed after the block.
+ * A describe block's ledger and browser: the demo ledger booted as `npm start` boots it (with `env` added to its
+ * environment), the shared Chromium, a fresh context per page (nobody signed in), all closed after the block.
  */
-export function browserSuite() {
+export function browserSuite(env: Record<string, string> = {}) {
   let demo: DemoLedger | undefined;
   let browser: Browser | undefined;
   const contexts: BrowserContext[] = [];
   beforeAll(async () => {
-    [demo, browser] = await Promise.all([startDemoLedger(), openBrowser()]);
+    [demo, browser] = await Promise.all([startDemoLedger(env), openBrowser()]);
   });
   afterAll(async () => {
     await Promise.all(contexts.map((c) => c.close()));
@@ -50,4 +50,24 @@ export function browserSuite() {
       return ((await (await fetch(`${ready().demo.url}/read-models/status`)).json()) as { head: number }).head;
     },
   };
+}
+
+/** Waits (up to 5 s) for a locator's text to match, then asserts it. */
+export async function expectText(locator: ReturnType<Page['locator']>, pattern: RegExp) {
+  await locator.first().waitFor();
+  for (let i = 0; i < 50 && !pattern.test(await locator.first().innerText()); i++) await new Promise((r) => setTimeout(r, 100));
+  expect(await locator.first().innerText()).toMatch(pattern);
+}
+
+/** Waits (up to 5 s) for a locator to find n elements, then asserts it. */
+export async function expectCount(locator: ReturnType<Page['locator']>, n: number) {
+  for (let i = 0; i < 50 && (await locator.count()) !== n; i++) await new Promise((r) => setTimeout(r, 100));
+  expect(await locator.count()).toBe(n);
+}
+
+/** The texts a control's aria-describedby points to: its error and its help, as a screen reader reads them. */
+export async function describedBy(page: Page, control: ReturnType<Page['locator']>): Promise<string> {
+  const ids = ((await control.getAttribute('aria-describedby')) ?? '').split(' ').filter(Boolean);
+  const texts = await Promise.all(ids.map((id) => page.locator(`[id="${id}"]`).innerText()));
+  return texts.join(' | ');
 }

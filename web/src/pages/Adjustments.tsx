@@ -6,7 +6,7 @@ import { formatDate, formatInstant } from '../format';
 import { useI18n } from '../i18n';
 import { href, Link, useQueryState } from '../router';
 import { useSession } from '../session';
-import { useApi, useCatalogue, useMoney } from '../state';
+import { useApi, useMoney, useProgrammeCatalogue, useProgrammeSwitch } from '../state';
 import type { AdjustmentRow, Paged } from '../types';
 
 const KINDS = ['plan-increase', 'plan-decrease', 'move-out', 'move-in', 'reclassification', 'disbursement-reversal', 'returned', 'cancelled'] as const;
@@ -15,7 +15,7 @@ const PAGE_SIZE = 100;
 export function AdjustmentsPage() {
   const { t, tk } = useI18n();
   const session = useSession();
-  const catalogue = useCatalogue();
+  const catalogue = useProgrammeCatalogue();
   const { money, unitName } = useMoney();
   const [query, setQuery] = useQueryState();
   const from = query.get('from') ?? '';
@@ -25,6 +25,8 @@ export function AdjustmentsPage() {
   const kind = query.get('kind') ?? '';
   const page = Number(query.get('page') ?? '1') || 1;
   const list = useApi<Paged<AdjustmentRow>>('/adjustments', { from, to, unit, component, kind, page, pageSize: PAGE_SIZE });
+  // The component list is the programme's: another programme's code is dropped.
+  useProgrammeSwitch(() => setQuery({ component: null, page: null }));
 
   const [draft, setDraft] = useState({ from: dateTextOf(from), to: dateTextOf(to), unit, component, kinds: kind ? kind.split(',') : [] });
   useEffect(() => setDraft({ from: dateTextOf(from), to: dateTextOf(to), unit, component, kinds: kind ? kind.split(',') : [] }), [from, to, unit, component, kind]);

@@ -5,7 +5,7 @@ import { BasisText, Columns, Field, LoadState, PageHeader, Pager, ShowButton, Ta
 import { formatDate, formatInstant } from '../format';
 import { useI18n } from '../i18n';
 import { href, Link, useQueryState } from '../router';
-import { useApi, useCatalogue, useMoney } from '../state';
+import { useApi, useCatalogueEntry, useMoney } from '../state';
 import type { ActivityView, BalanceFigures, DecisionSummary, Paged, TrailEvent, TrailResult } from '../types';
 
 const PAGE_SIZE = 50;
@@ -115,12 +115,12 @@ const LINE_FIGURES = ['plan', 'allocated', 'unallocated', 'disbursed', 'availabl
 
 function TrailItem({ e }: { e: TrailEvent }) {
   const { t, tk, name } = useI18n();
-  const catalogue = useCatalogue();
+  const entry = useCatalogueEntry();
   const { money, unitName } = useMoney();
   const changed = e.line ? LINE_FIGURES.filter((k) => e.line?.before[k] !== e.line?.after[k]) : [];
   const activity = e.activity;
   const view = (a: ActivityView | null) =>
-    a ? `${t('decisions.kind')} ${name(catalogue?.activityKinds.find((k) => k.code === a.kind), a.kind)} (${a.component}), ${t('decisions.status')} ${tk('status', a.status)}, ${t('measure.allocated')} ${money(a.allocated)}, ${t('measure.disbursed')} ${money(a.disbursed)}` : t('decisions.activityNew');
+    a ? `${t('decisions.kind')} ${name(entry('activityKinds', a.kind), a.kind)} (${a.component}), ${t('decisions.status')} ${tk('status', a.status)}, ${t('measure.allocated')} ${money(a.allocated)}, ${t('measure.disbursed')} ${money(a.disbursed)}` : t('decisions.activityNew');
   return (
     <li className="card trail-item" data-position={e.position}>
       <p className="trail-head">

@@ -15,16 +15,16 @@ interface Located {
   readonly problem: string;
 }
 
-/** The API names a problem's place as "entries[12] alloc-da5 (line 130) allocate.amount" and prefixes a rule's code. */
-export function locate(place: string, problem: string): Located {
+/** The API names a problem's place as "entries[12] alloc-da5 (line 130) allocate.amount"; a refused entry carries its rule's code. */
+export function locate(place: string, problem: string, ruleCode?: string): Located {
   const m = /^(?:entries\[(\d+)\](?: ([^\s(]+))?(?: \(line (\d+)\))?|line (\d+))?\s*(.*)$/.exec(place) ?? [];
-  const code = /^([A-Z][A-Z_]+): /.exec(problem);
+  const code = ruleCode ? null : /^([A-Z][A-Z_]+): /.exec(problem);
   return {
     entry: m[1] !== undefined ? String(Number(m[1]) + 1) : '',
     id: m[2] ?? '',
     line: m[3] ?? m[4] ?? '',
     field: m[5] ?? '',
-    code: code ? code[1] : '',
+    code: ruleCode ?? (code ? code[1] : ''),
     problem: code ? problem.slice(code[0].length) : problem,
   };
 }
@@ -61,7 +61,8 @@ export function JournalPage() {
       setChecked(dryRun && outcome.status === 'valid' ? text : null);
     } catch (error) {
       const e = error instanceof ApiError ? error : new ApiError(0, 'NETWORK', String(error), [], {}, null);
-      if (e.status === 400 && e.problems.length > 0) setState({ status: 'rejected', problems: e.problems.map((p) => locate(p.field, p.problem)) });
+      // 400: malformed entries; 409: entries a business rule refused, each with its rule's code. Either way, every one.
+      if ((e.status === 400 || e.status === 409) && e.problems.length > 0) setState({ status: 'rejected', problems: e.problems.map((p) => locate(p.field, p.problem, p.code)) });
       else setState({ status: 'failed', error: e });
       setChecked(null);
     }

@@ -5,37 +5,41 @@
  */
 import { FormEvent, useEffect, useMemo, useState } from 'react';
 import { MoneyChart } from '../components/chart';
-import { DateField, DateText, dateTextOf, knownAtTextOf, UnitSelect } from '../components/fields';
-import { CatalogueSelect, Columns, Field, Loading, LoadError, LoadState, PageHeader, ShowButton, TableBox } from '../components/ui';
+import { DateField, DateText, dateTextOf, knownAtTextOf, UnitYearFields } from '../components/fields';
+import { CatalogueSelect, Columns, Loading, LoadError, LoadState, PageHeader, ShowButton, TableBox } from '../components/ui';
 import { chartValue, formatRate } from '../format';
 import { useI18n } from '../i18n';
 import { href, Link, useQueryState } from '../router';
 import { useSession } from '../session';
-import { useApi, useCatalogue, useMoney } from '../state';
+import { useApi, useBudgetYears, useMoney, useProgrammeCatalogue, useProgrammeCode, useProgrammeSwitch } from '../state';
 import type { BalanceRow, BalancesResult, Figures } from '../types';
+import { useUnit } from '../units';
 
 const COLORS = { plan: '#1f5fa8', allocated: '#6aa0d8', disbursed: '#1b8a5a', rate: '#c2571a' };
 
 export function OverviewPage() {
   const { t, name } = useI18n();
   const session = useSession();
-  const catalogue = useCatalogue();
+  const catalogue = useProgrammeCatalogue();
+  const programme = useProgrammeCode() ?? undefined;
   const { money, unit: moneyUnit, unitName } = useMoney();
   const [query, setQuery] = useQueryState();
-  const unit = query.get('unit') ?? session?.unit ?? '184';
+  const unit = query.get('unit') ?? session?.unit ?? '';
   const source = query.get('source') ?? '';
   const capitalType = query.get('capitalType') ?? '';
   const asOf = query.get('asOf') ?? '';
   const knownAt = query.get('knownAt') ?? '';
   const component = query.get('component') ?? '';
 
-  const years = useApi<BalancesResult>('/balances', { unit, groupBy: 'budgetYear' });
-  const yearList = useMemo(() => (years.data?.rows ?? []).map((r) => Number(r.group.budgetYear)).sort((a, b) => a - b), [years.data]);
-  const thisYear = new Date().getFullYear();
-  const defaultYear = yearList.filter((y) => y <= thisYear).pop() ?? yearList[yearList.length - 1];
+  // Every figure is of the programme chosen: nothing is asked before its code is known.
+  const { loaded: years, years: yearList, defaultYear } = useBudgetYears(programme, unit);
   const year = query.get('year') ?? (defaultYear !== undefined ? String(defaultYear) : null);
 
-  const filter = { unit, budgetYear: year ?? undefined, source, capitalType, asOf, knownAt };
+  // Another programme has other years and components: its overview starts from its own.
+  useProgrammeSwitch(() => setQuery({ year: null, component: null }));
+
+  const filter = { programme, unit, budgetYear: year ?? undefined, source, capitalType, asOf, knownAt };
+  const unitThen = useUnit(unit, year ? Number(year) : undefined);
   const projects = useApi<BalancesResult>(year ? '/balances' : null, { ...filter, groupBy: 'project', pageSize: 500 });
   const subProjects = useApi<BalancesResult>(year ? '/balances' : null, { ...filter, groupBy: 'project,subProject', pageSize: 500 });
   const lines = useApi<BalancesResult>(year && component ? '/balances' : null, { ...filter, component, pageSize: 500 });
@@ -105,18 +109,7 @@ export function OverviewPage() {
     <div>
       <PageHeader title={t('overview.title')} intro={t('overview.intro')} />
       <form className="filters card" onSubmit={apply}>
-        <UnitSelect value={draft.unit} onChange={(u) => setDraft({ ...draft, unit: u, year: '' })} />
-        <Field label={t('common.year')}>
-          {(p) => (
-            <select {...p} name="year" value={draft.year} onChange={(e) => setDraft({ ...draft, year: e.target.value })}>
-              {yearList.map((y) => (
-                <option key={y} value={y}>
-                  {y}
-                </option>
-              ))}
-            </select>
-          )}
-        </Field>
+        <UnitYearFields unit={draft.unit} year={draft.year} years={yearList} onChange={(v) => setDraft({ ...draft, ...v })} />
         <CatalogueSelect label={t('common.source')} name="source" value={draft.source} onChange={(v) => setDraft({ ...draft, source: v })} options={catalogue?.sources} first={t('common.all')} />
         <CatalogueSelect label={t('common.capitalType')} name="capitalType" value={draft.capitalType} onChange={(v) => setDraft({ ...draft, capitalType: v })} options={catalogue?.capitalTypes} first={t('common.all')} />
         <DateField label={t('common.asOf')} value={draft.asOf} onChange={(v: DateText) => setDraft({ ...draft, asOf: v })} name="asOf" help={t('common.asOfHelp')} />
@@ -132,7 +125,7 @@ export function OverviewPage() {
         <>
           <section aria-labelledby="overview-table" className="card">
             <h2 id="overview-table">
-              {t('overview.table')} — {name(catalogue?.units.find((u) => u.code === unit), unit)}, {year}
+              {t('overview.table')} — {unitThen?.nameVi ?? unit}, {year}
               {source ? `, ${source}` : ''}
               {capitalType ? `, ${capitalType}` : ''}
             </h2>

@@ -6,7 +6,7 @@ import { formatQuantity, formatRate } from '../format';
 import { useI18n } from '../i18n';
 import { useQueryState } from '../router';
 import { useSession } from '../session';
-import { useApi, useCatalogue, useMoney } from '../state';
+import { useApi, useMoney, useProgrammeCatalogue, useProgrammeCode, useProgrammeSwitch } from '../state';
 import type { ActivityStatus, ProgressComponent, ProgressResult } from '../types';
 
 const STATUSES: readonly ActivityStatus[] = ['registered', 'allocated', 'disbursing', 'completed'];
@@ -14,12 +14,14 @@ const STATUSES: readonly ActivityStatus[] = ['registered', 'allocated', 'disburs
 export function ProgressPage() {
   const { t } = useI18n();
   const session = useSession();
-  const catalogue = useCatalogue();
+  const catalogue = useProgrammeCatalogue();
+  const programme = useProgrammeCode() ?? undefined;
   const [query, setQuery] = useQueryState();
-  const unit = query.get('unit') ?? session?.unit ?? '184';
+  const unit = query.get('unit') ?? session?.unit ?? '';
   const component = query.get('component') ?? '';
   const asOf = query.get('asOf') ?? '';
-  const progress = useApi<ProgressResult>('/progress', { unit, component, asOf });
+  const progress = useApi<ProgressResult>(programme ? '/progress' : null, { programme, unit, component, asOf });
+  useProgrammeSwitch(() => setQuery({ component: null }));
 
   const [draft, setDraft] = useState({ unit, component, asOf: dateTextOf(asOf) });
   useEffect(() => setDraft({ unit, component, asOf: dateTextOf(asOf) }), [unit, component, asOf]);
@@ -33,7 +35,7 @@ export function ProgressPage() {
     <div>
       <PageHeader title={t('progress.title')} intro={t('progress.intro')} />
       <form className="filters card" onSubmit={apply}>
-        <UnitSelect value={draft.unit} onChange={(u) => setDraft({ ...draft, unit: u })} />
+        <UnitSelect value={draft.unit} onChange={(u) => setDraft({ ...draft, unit: u })} when={draft.asOf.iso ?? undefined} />
         <CatalogueSelect label={t('common.component')} name="component" value={draft.component} onChange={(v) => setDraft({ ...draft, component: v })} options={catalogue?.components} first={t('common.all')} />
         <DateField label={t('common.asOf')} value={draft.asOf} onChange={(v: DateText) => setDraft({ ...draft, asOf: v })} name="asOf" help={t('common.asOfHelp')} />
         <ShowButton />
@@ -56,7 +58,7 @@ export function ProgressPage() {
 
 function SubProject({ c }: { c: ProgressComponent }) {
   const { t, name } = useI18n();
-  const catalogue = useCatalogue();
+  const catalogue = useProgrammeCatalogue();
   const { money, unitName } = useMoney();
   const headingId = `progress-${c.component.replace(/\W/g, '-')}`;
   const componentName = name(catalogue?.components.find((x) => x.code === c.component), c.name);

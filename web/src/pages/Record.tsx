@@ -1,10 +1,11 @@
 /** M&E staff record the everyday commands; each form shows the ledger's refusals inline, in the user's language. */
 import { useState } from 'react';
 import type { CommandResult } from '../api';
-import { Field, PageHeader } from '../components/ui';
+import { Field, Loading, PageHeader } from '../components/ui';
 import { useI18n } from '../i18n';
 import { useQueryState } from '../router';
 import { can, useSession } from '../session';
+import { useProgrammeCatalogue, useProgrammeCode } from '../state';
 import { OutputsForm, ReclassifyForm, RegisterActivityForm } from './record/activity-forms';
 import { useUnitActivities, useUnitLines } from './record/data';
 import { AdjustForm, AllocateForm, AssignPlanForm, CarryOverForm, DisburseForm, FormProps, ReturnFundsForm, ReverseForm } from './record/money-forms';
@@ -30,10 +31,13 @@ export function RecordPage() {
   const requested = query.get('lenh') ?? 'disburse';
   const command: CommandName = requested in COMMANDS ? (requested as CommandName) : 'disburse';
   const [minPosition, setMinPosition] = useState<number | undefined>(undefined);
-  const unit = session?.unit ?? '184';
-  const { lines } = useUnitLines(unit, minPosition);
+  const catalogue = useProgrammeCatalogue();
+  const programme = useProgrammeCode() ?? undefined;
+  const unit = session?.unit ?? '';
+  const { lines } = useUnitLines(programme, unit, minPosition);
   const activities = useUnitActivities(lines);
   if (!can(session, 'record')) return null;
+  // The forms offer the programme's lists and start from its years: they wait for its catalogue.
   const Form = COMMANDS[command];
   const onSaved = (result: CommandResult) => setMinPosition(result.position);
   return (
@@ -52,7 +56,7 @@ export function RecordPage() {
           )}
         </Field>
         <h2>{t(`record.cmd.${command}`)}</h2>
-        <Form key={command} unit={unit} lines={lines} activities={activities} minPosition={minPosition} onSaved={onSaved} />
+        {catalogue ? <Form key={`${command}|${catalogue.programme.code}`} unit={unit} lines={lines} activities={activities} minPosition={minPosition} onSaved={onSaved} /> : <Loading />}
       </div>
     </div>
   );

@@ -3,26 +3,29 @@
  * identity work lands, this page asks for credentials instead and the account gives the role and unit scope.
  */
 import { FormEvent, useState } from 'react';
+import { UnitSearch } from '../components/unit-search';
 import { Field, PageHeader } from '../components/ui';
 import { useI18n } from '../i18n';
 import { navigate } from '../router';
 import { ACTOR_ID, Role, ROLES, signIn } from '../session';
-import { useCatalogue } from '../state';
+import type { UnitVersion } from '../types';
+import { dayOf } from '../units';
 
 export function SignInPage({ next }: { next: string }) {
-  const { t, name } = useI18n();
-  const catalogue = useCatalogue();
+  const { t } = useI18n();
   const [actor, setActor] = useState('');
   const [role, setRole] = useState<Role>('officer');
-  const [unit, setUnit] = useState('184');
+  const [unit, setUnit] = useState<UnitVersion | null>(null);
   const [tried, setTried] = useState(false);
   const actorError = tried && !ACTOR_ID.test(actor.trim()) ? t('session.actorInvalid') : undefined;
+  const unitError = tried && !unit ? t('session.unitRequired') : undefined;
 
   const submit = (e: FormEvent) => {
     e.preventDefault();
     setTried(true);
-    if (!ACTOR_ID.test(actor.trim())) return;
-    signIn({ actor: actor.trim(), role, unit });
+    if (!ACTOR_ID.test(actor.trim()) || !unit) return;
+    const unitDay = dayOf(unit);
+    signIn({ actor: actor.trim(), role, unit: unit.code, ...(unitDay ? { unitDay } : {}) });
     navigate(next.startsWith('/') && !next.startsWith('/dang-nhap') ? next : '/');
   };
 
@@ -44,18 +47,7 @@ export function SignInPage({ next }: { next: string }) {
             </select>
           )}
         </Field>
-        <Field label={t('session.unit')}>
-          {(p) => (
-            <select {...p} name="unit" value={unit} onChange={(e) => setUnit(e.target.value)}>
-              {(catalogue?.units ?? [{ code: '184', nameVi: 'Huyện Văn Quan', level: 'district' as const }]).map((u) => (
-                <option key={u.code} value={u.code}>
-                  {u.level === 'commune' ? '\u00a0\u00a0' : ''}
-                  {name(u, u.code)} ({u.code})
-                </option>
-              ))}
-            </select>
-          )}
-        </Field>
+        <UnitSearch label={t('session.unit')} name="unit" value={unit} onChange={setUnit} help={t('session.unitHelp')} error={unitError} />
         <div className="actions">
           <button type="submit" className="primary">
             {t('session.submit')}

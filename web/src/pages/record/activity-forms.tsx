@@ -19,13 +19,14 @@ import {
 import { UnitSelect } from '../../components/fields';
 import { CatalogueSelect, Field, TextField } from '../../components/ui';
 import { useI18n } from '../../i18n';
-import { useCatalogue } from '../../state';
+import { parseDate } from '../../format';
+import { useProgrammeCatalogue } from '../../state';
 import { ActivityField, FormProps } from './money-forms';
 
 /** Rows of indicator + quantity (targets or outputs). */
 function QuantityRows({ legend, rows, onChange, errors, path }: { legend: string; rows: { indicator: string; quantity: string }[]; onChange: (rows: { indicator: string; quantity: string }[]) => void; errors: FieldErrors; path: string }) {
   const { t, name } = useI18n();
-  const catalogue = useCatalogue();
+  const catalogue = useProgrammeCatalogue();
   return (
     <fieldset className="group wide">
       <legend>{legend}</legend>
@@ -59,7 +60,7 @@ function QuantityRows({ legend, rows, onChange, errors, path }: { legend: string
 /** Households or people per beneficiary category; empty categories are left out. */
 function Beneficiaries({ value, onChange, errors }: { value: Record<string, string>; onChange: (v: Record<string, string>) => void; errors: FieldErrors }) {
   const { t, name } = useI18n();
-  const catalogue = useCatalogue();
+  const catalogue = useProgrammeCatalogue();
   return (
     <fieldset className="group wide">
       <legend>{t('record.beneficiaries')}</legend>
@@ -82,7 +83,7 @@ const readBeneficiaries = (value: Record<string, string>) => {
 
 export function RegisterActivityForm(props: FormProps) {
   const { t } = useI18n();
-  const catalogue = useCatalogue();
+  const catalogue = useProgrammeCatalogue();
   const { outcome, errors, run } = useCommandForm(props.onSaved);
   const [v, setV] = useState({
     activityId: '',
@@ -104,7 +105,7 @@ export function RegisterActivityForm(props: FormProps) {
       (local) => ({
         ...(v.activityId.trim() ? { activityId: v.activityId.trim() } : {}),
         name: v.name.trim(),
-        programme: catalogue?.programme.code ?? 'GNBV-2021-2025',
+        programme: catalogue?.programme.code,
         component: v.component,
         kind: v.kind,
         unit: v.unit,
@@ -121,7 +122,8 @@ export function RegisterActivityForm(props: FormProps) {
       <TextField label={t('record.activityName')} error={errors.at('name')} wide name="name" value={v.name} onChange={(x) => setV({ ...v, name: x })} />
       <CatalogueSelect label={t('common.component')} name="component" value={v.component} onChange={(x) => setV({ ...v, component: x, kind: '' })} options={catalogue?.components} first={t('record.choose')} error={errors.at('component')} />
       <CatalogueSelect label={t('record.kind')} name="kind" value={v.kind} onChange={(x) => setV({ ...v, kind: x })} options={kinds} first={t('record.choose')} error={errors.at('kind')} showCode={false} />
-      <UnitSelect value={v.unit} onChange={(u) => setV({ ...v, unit: u })} />
+      {/* The ledger checks the unit on the decision's effective date: the units of that day. */}
+      <UnitSelect value={v.unit} onChange={(u) => setV({ ...v, unit: u })} when={parseDate(v.effectiveDate) ?? parseDate(v.decision.date) ?? undefined} />
       <TextField label={t('record.investor')} error={errors.at('investor')} name="investor" value={v.investor} onChange={(x) => setV({ ...v, investor: x })} />
       <Beneficiaries value={v.beneficiaries} onChange={(b) => setV({ ...v, beneficiaries: b })} errors={errors} />
       <QuantityRows legend={t('record.targets')} rows={v.targets} onChange={(r) => setV({ ...v, targets: r })} errors={errors} path="targets" />
@@ -132,7 +134,7 @@ export function RegisterActivityForm(props: FormProps) {
 
 export function ReclassifyForm(props: FormProps) {
   const { t } = useI18n();
-  const catalogue = useCatalogue();
+  const catalogue = useProgrammeCatalogue();
   const { moneyUnit, outcome, errors, run } = useCommandForm(props.onSaved);
   const [v, setV] = useState({
     activityId: '',

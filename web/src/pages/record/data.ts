@@ -5,11 +5,11 @@ import { useApi } from '../../state';
 import type { BalanceRow, BalancesResult, HistoryResult } from '../../types';
 
 /**
- * Every fund line of the unit (and the units under it), newest budget year first. After a command, pass its
- * position as minPosition: the answer then includes it (read your own writes).
+ * Every fund line of a programme in the unit (and the units under it), newest budget year first. After a command,
+ * pass its position as minPosition: the answer then includes it (read your own writes).
  */
-export function useUnitLines(unit: string, minPosition?: number): { lines: readonly BalanceRow[]; reload: () => void } {
-  const loaded = useApi<BalancesResult>('/balances', { unit, pageSize: 500, minPosition });
+export function useUnitLines(programme: string | undefined, unit: string, minPosition?: number): { lines: readonly BalanceRow[]; reload: () => void } {
+  const loaded = useApi<BalancesResult>(programme ? '/balances' : null, { programme, unit, pageSize: 500, minPosition });
   const lines = useMemo(
     () => [...(loaded.data?.rows ?? [])].sort((a, b) => Number(b.group.budgetYear) - Number(a.group.budgetYear) || String(a.label).localeCompare(String(b.label))),
     [loaded.data],

@@ -18,7 +18,7 @@ import { UnitSelect } from '../../components/fields';
 import { CatalogueSelect, Field, TextField } from '../../components/ui';
 import { formatDate } from '../../format';
 import { useI18n } from '../../i18n';
-import { useCatalogue, useMoney } from '../../state';
+import { programmeYears, useMoney, useProgrammeCatalogue } from '../../state';
 import type { BalanceRow } from '../../types';
 import { useLineDetails } from './data';
 
@@ -74,9 +74,11 @@ export function ActivityField({
 
 export function AssignPlanForm(props: FormProps) {
   const { t } = useI18n();
-  const catalogue = useCatalogue();
+  const catalogue = useProgrammeCatalogue();
   const { moneyUnit, outcome, errors, run } = useCommandForm(props.onSaved);
-  const year = new Date().getFullYear();
+  const years = catalogue ? programmeYears(catalogue) : null;
+  // This year, within the programme's years (a plan's budget year must be).
+  const year = years ? Math.min(Math.max(new Date().getFullYear(), years.first), years.last) : new Date().getFullYear();
   const { values: v, set, setValues } = useForm({
     component: '',
     content: '',
@@ -99,7 +101,7 @@ export function AssignPlanForm(props: FormProps) {
     e.preventDefault();
     void run('/commands/assign-plan', (local) => ({
       line: {
-        programme: catalogue?.programme.code ?? 'GNBV-2021-2025',
+        programme: catalogue?.programme.code,
         component: v.component,
         ...(v.content ? { content: v.content } : {}),
         budgetYear: Number(v.budgetYear),
@@ -122,11 +124,19 @@ export function AssignPlanForm(props: FormProps) {
         {component?.contents && (
           <CatalogueSelect label={t('record.content')} name="content" value={v.content} onChange={(x) => set('content', x)} options={component.contents} first={t('record.noContent')} error={errors.at('line.content')} />
         )}
-        <TextField label={t('common.year')} error={errors.at('line.budgetYear')} name="budgetYear" inputMode="numeric" value={v.budgetYear} onChange={(x) => setValues({ ...v, budgetYear: x, originYear: x })} />
+        <TextField
+          label={t('common.year')}
+          help={catalogue && years ? t('record.yearHelp', { programme: catalogue.programme.code, first: years.first, last: years.last }) : undefined}
+          error={errors.at('line.budgetYear')}
+          name="budgetYear"
+          inputMode="numeric"
+          value={v.budgetYear}
+          onChange={(x) => setValues({ ...v, budgetYear: x, originYear: x })}
+        />
         <TextField label={t('record.originYear')} error={errors.at('line.originYear')} name="originYear" inputMode="numeric" value={v.originYear} onChange={(x) => set('originYear', x)} />
         <CatalogueSelect label={t('common.source')} name="source" value={v.source} onChange={(x) => set('source', x)} options={catalogue?.sources} error={errors.at('line.source')} />
         <CatalogueSelect label={t('common.capitalType')} name="capitalType" value={v.capitalType} onChange={(x) => set('capitalType', x)} options={catalogue?.capitalTypes} error={errors.at('line.capitalType')} />
-        <UnitSelect value={v.unit} onChange={(u) => set('unit', u)} />
+        <UnitSelect value={v.unit} onChange={(u) => set('unit', u)} when={/^\d{4}$/.test(v.budgetYear) ? Number(v.budgetYear) : undefined} />
       </fieldset>
       <AmountField value={v.amount} onChange={(x) => set('amount', x)} error={errors.at('amount')} />
       <TextField label={t('record.note')} error={errors.at('note')} name="note" value={v.note} onChange={(x) => set('note', x)} />

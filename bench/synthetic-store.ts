@@ -1,0 +1,73 @@
+import { execFileSync } from 'node:child_process';
+import { existsSync, renameSync, rmSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { SqliteEventStore } from '../src/store/sqlite/sqlite-event-store';
+import { SyntheticShape, writeSyntheticLog } from './synthetic-log';
+
+/** The synthetic log's file in the bench folder, shared by the benchmarks that read it (bench:rebuild, bench:report). */
+const GENERATOR_VERSION = 2;
+
+export interface BenchArgs {
+  readonly events: number;
+  readonly dir: string;
+  readonly seed: number;
+  readonly iterations: number;
+  /** Child mode: generate the log and exit. */
+  readonly generate: boolean;
+}
+
+/** `<events> [--dir <folder>] [--seed <n>] [--iterations <n>] [--generate]`. */
+export function benchArgs(defaults: { iterations: number }): BenchArgs {
+  const argv = process.argv.slice(2);
+  const valued = new Set(['--dir', '--seed', '--iterations']);
+  const flags = new Map<string, string>();
+  const positional: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    if (valued.has(argv[i])) flags.set(argv[i], argv[++i]);
+    else if (!argv[i].startsWith('--')) positional.push(argv[i]);
+  }
+  return {
+    events: Number(positional[0] ?? 1_000_000),
+    dir: resolve(flags.get('--dir') ?? '.bench'),
+    seed: Number(flags.get('--seed') ?? 20240630),
+    iterations: Number(flags.get('--iterations') ?? defaults.iterations),
+    generate: argv.includes('--generate'),
+  };
+}
+
+const fmt = (n: number) => n.toLocaleString('en-US');
+
+export function logFile(dir: string, shape: SyntheticShape): string {
+  return join(dir, `log-v${GENERATOR_VERSION}-${shape.events}-s${shape.seed}.db`);
+}
+
+/** Writes the synthetic log into its file (through a .partial file, so an interrupted run leaves none). */
+export function generate(file: string, shape: SyntheticShape): void {
+  rmSync(file, { force: true });
+  rmSync(`${file}-wal`, { force: true });
+  rmSync(`${file}-shm`, { force: true });
+  const store = new SqliteEventStore({ file: `${file}.partial` });
+  store.db.pragma('synchronous = OFF');
+  const started = performance.now();
+  const total = writeSyntheticLog(store.db, shape, (n) => {
+    if (n % 1_000_000 < 50_000) process.stderr.write(`  generated ${fmt(n)} events\n`);
+  });
+  store.db.exec('CREATE TABLE bench_done (events INTEGER)');
+  store.db.prepare('INSERT INTO bench_done VALUES (?)').run(total);
+  store.db.pragma('wal_checkpoint(TRUNCATE)');
+  store.db.close();
+  renameSync(`${file}.partial`, file);
+  for (const suffix of ['-wal', '-shm']) rmSync(`${file}.partial${suffix}`, { force: true });
+  const ms = performance.now() - started;
+  console.log(`generated ${fmt(total)} events in ${(ms / 1000).toFixed(1)} s (${Math.round(total / (ms / 1000))} events/s)`);
+}
+
+/** Generates the log once (cached in the bench folder), in a child process running `script --generate` so that its memory does not count. */
+export function ensureSyntheticLog(script: string, a: BenchArgs, shape: SyntheticShape): string {
+  const file = logFile(a.dir, shape);
+  if (!existsSync(file)) {
+    console.log(`generating a synthetic log of ${fmt(a.events)} events (${shape.districts} districts, ${shape.years.join('-')}) into ${file}`);
+    execFileSync(process.execPath, [script, String(a.events), '--dir', a.dir, '--seed', String(a.seed), '--generate'], { stdio: 'inherit' });
+  }
+  return file;
+}
