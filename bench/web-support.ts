@@ -28,6 +28,7 @@ export async function startDemoLedger(env: Record<string, string> = {}): Promise
     close: async () => {
       await ledger.close();
       rmSync(dir, { recursive: true, force: true });
+      rmSync(`${dir}-signing-key.pem`, { force: true });
     },
   };
 }

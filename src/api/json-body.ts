@@ -1,7 +1,7 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { FastifyRequest, RawServerDefault } from 'fastify';
-import { InvalidCommand } from '../shared/errors';
-import { COMMAND_LIMITS, JOURNAL_LIMITS, jsonShapeProblem } from '../shared/validation/input-limits';
+import { InvalidCommand, InvalidRequest } from '../shared/errors';
+import { COMMAND_LIMITS, DOCUMENT_LIMITS, JOURNAL_LIMITS, jsonShapeProblem } from '../shared/validation/input-limits';
 import { JournalRejected } from '../journal/journal.importer';
 
 /** A body sent as application/json that is not JSON (HTTP 400, MALFORMED_JSON). Nothing is stored. */
@@ -49,12 +49,10 @@ function firstInvalidByte(body: Buffer): number {
   return lo;
 }
 
-const isJournal = (request: FastifyRequest) => request.url.startsWith('/journal/');
-
 /**
  * The JSON body parser Nest would install (Fastify's own, with its prototype-poisoning checks and the body limit),
  * behind three guards: the text must be UTF-8 (bodyText), and its nesting and number of values within the route's
- * limits (input-limits.ts), checked in one pass before JSON.parse runs. Its failures are MalformedJson saying where the
+ * limits (input-limits.ts: a command's, a journal's, or any other document's), checked in one pass before JSON.parse. Its failures are MalformedJson saying where the
  * text went wrong: Fastify's errors would reach the exception filter as bare HttpExceptions without their code. Only
  * JSON bodies are read (and YAML journals, by JournalModule); a form body is refused with 415.
  */
@@ -64,13 +62,13 @@ export function parseJsonBodies(app: NestFastifyApplication): void {
   const parse = fastify.getDefaultJsonParser(onProtoPoisoning ?? 'error', onConstructorPoisoning ?? 'error');
   app.useBodyParser<RawServerDefault>('application/json', { bodyLimit }, (request, body, done) => {
     try {
-      const journal = isJournal(request);
       const text = bodyText(request, body, (m) => new MalformedJson(m));
-      const problem = jsonShapeProblem(text, journal ? JOURNAL_LIMITS : COMMAND_LIMITS);
+      const route = request.url.startsWith('/commands/') ? 'command' : request.url.startsWith('/journal/') ? 'journal' : 'document';
+      const problem = jsonShapeProblem(text, route === 'command' ? COMMAND_LIMITS : route === 'journal' ? JOURNAL_LIMITS : DOCUMENT_LIMITS);
       if (problem) {
-        throw journal
-          ? new JournalRejected([{ field: '(file)', problem: `the journal ${problem}` }])
-          : InvalidCommand.field('(body)', `the command ${problem}`);
+        if (route === 'journal') throw new JournalRejected([{ field: '(file)', problem: `the journal ${problem}` }]);
+        if (route === 'command') throw InvalidCommand.field('(body)', `the command ${problem}`);
+        throw InvalidRequest.field('(body)', `the body ${problem}`);
       }
       parse(request, text, (error, value) => (error ? done(new MalformedJson(describe(text)), undefined) : done(null, value)));
     } catch (error) {

@@ -14,6 +14,9 @@ export interface ShapeLimits {
 /** A command body: its DTO nests 3 levels, and its longest list holds 500 communes. */
 export const COMMAND_LIMITS: ShapeLimits = { depth: 32, values: 5_000 };
 
+/** Any other JSON body (a report sent back to be verified): a document, nested and long, but within bounds. */
+export const DOCUMENT_LIMITS: ShapeLimits = { depth: 64, values: 500_000 };
+
 /** A journal (YAML or JSON), and its text. */
 export const JOURNAL_LIMITS = {
   /** Bytes of the text: 75 times the demo journal. */
