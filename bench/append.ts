@@ -13,6 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
 import type { EventToAppend } from '../events';
+import { SigningKey } from '../src/audit/signing-key';
 import type { EventStore } from '../src/store/event-store.port';
 import { PostgresEventStore } from '../src/store/postgres/postgres-event-store';
 import { runStatement, withDatabase } from '../src/store/postgres/connection';
@@ -102,6 +103,8 @@ async function rawPostgres(url: string, events: EventToAppend[]): Promise<number
 }
 
 async function storeLevel(store: EventStore, events: EventToAppend[]): Promise<number> {
+  // As the ledger writes: each event's leaf and the seal, signed with a key, in every commit.
+  await store.startWriting?.({ signingKeyPem: SigningKey.generate().privateKeyPem() });
   const t0 = process.hrtime.bigint();
   for (let i = 0; i < events.length; i += BATCH) {
     // BATCH concurrent appends, one per stream, as concurrent commands would issue them: one group commit.

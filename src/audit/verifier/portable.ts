@@ -33,20 +33,37 @@ export const BUNDLE_FORMAT = 'gnbv-ledger/audit-bundle/v1';
 /** RFC 8785 text of the event's content; its UTF-8 bytes are the Merkle leaf's entry. */
 export function eventCanonicalText(e: LoggedEvent): string {
   const { type, version, stream, revision, data, metadata } = e;
-  return canonicalJson({ type, version, stream, revision, data, metadata });
+  // A malformed event (a member missing, as a tampered bundle may hold) is canonicalised as the object it is.
+  if ([type, version, stream, revision, data, metadata].some((m) => m === undefined)) {
+    return canonicalJson({ type, version, stream, revision, data, metadata });
+  }
+  const { before, after } = eventCanonicalAround(e);
+  return `${before}${canonicalJson(revision)}${after}`;
 }
 
 /**
  * The canonical text of an event around its revision: eventCanonicalText of the event at revision r is
- * `before + r + after`. A store that learns an event's revision only inside its append's transaction (the SQLite
- * writer thread) hashes the event's leaf there from these two parts, without a second definition of the text.
+ * `before + r + after`; `before` holds the canonical texts of data and metadata at the spans given. A store that
+ * learns an event's revision only inside its append's transaction (the SQLite writer thread) hashes the event's leaf
+ * there from these parts, and stores the data and metadata texts they hold. RFC 8785 orders the envelope's members
+ * so: data, metadata, revision, stream, type, version.
  */
-export function eventCanonicalAround(e: Omit<LoggedEvent, 'revision'>): readonly [before: string, after: string] {
-  const text = eventCanonicalText({ ...e, revision: 0 });
-  // The envelope's own "revision" member comes after data and metadata (keys sorted), and the members after it
-  // (stream, type, version) are a string, a string and a number: its last occurrence is the envelope's.
-  const at = text.lastIndexOf('"revision":0,') + '"revision":'.length;
-  return [text.slice(0, at), text.slice(at + 1)];
+export function eventCanonicalAround(e: Omit<LoggedEvent, 'revision'>): {
+  readonly before: string;
+  readonly after: string;
+  readonly data: readonly [start: number, end: number];
+  readonly metadata: readonly [start: number, end: number];
+} {
+  const data = canonicalJson(e.data);
+  const metadata = canonicalJson(e.metadata);
+  const dataAt = '{"data":'.length;
+  const metadataAt = dataAt + data.length + ',"metadata":'.length;
+  return {
+    before: `{"data":${data},"metadata":${metadata},"revision":`,
+    after: `,"stream":${canonicalJson(e.stream)},"type":${canonicalJson(e.type)},"version":${canonicalJson(e.version)}}`,
+    data: [dataAt, dataAt + data.length],
+    metadata: [metadataAt, metadataAt + metadata.length],
+  };
 }
 
 /** The text a tree head signature covers. The purpose keeps it from ever being taken for a bundle signature, and back. */

@@ -166,7 +166,7 @@ export class PostgresEventStore implements EventStore {
   append(appends: readonly StreamAppend[], options?: { idempotency?: IdempotencyClaim }): Promise<AppendResult> {
     if (this.closed) return Promise.reject(new Error('event store is closed'));
     if (this.sealBroken) return Promise.reject(this.sealBroken);
-    let prepared: readonly StreamAppend[];
+    let prepared: PendingWrite['appends'];
     try {
       validateAppends(appends);
       prepared = prepareForLeaves(appends);

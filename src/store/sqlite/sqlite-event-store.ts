@@ -23,7 +23,7 @@ import {
   WrongExpectedRevision,
 } from '../event-store.port';
 import { SignedTreeHead, TREE_HEAD_TEMPLATE } from '../../audit/verifier/formats';
-import { prepareForLeaves } from '../leaves';
+import { PreparedAppend, prepareForLeaves } from '../leaves';
 import { pagesOfTheLog } from '../stream-all';
 import { validateAppends } from '../validate-appends';
 import { configureWriter, createWriter } from './sqlite-writer';
@@ -86,7 +86,7 @@ interface EventRow {
 }
 
 interface PendingAppend {
-  readonly appends: readonly StreamAppend[];
+  readonly appends: readonly PreparedAppend[];
   readonly idempotency?: IdempotencyClaim;
   readonly resolve: (r: AppendResult) => void;
   readonly reject: (e: unknown) => void;
@@ -191,7 +191,7 @@ export class SqliteEventStore implements EventStore {
     if (this.failure) return Promise.reject(this.failure);
     if (this.readOnly) return Promise.reject(new Error(`event store ${this.db.name} is open for reading only`));
     if (this.sealBroken) return Promise.reject(this.sealBroken);
-    let prepared: readonly StreamAppend[];
+    let prepared: readonly PreparedAppend[];
     try {
       validateAppends(appends);
       prepared = prepareForLeaves(appends);

@@ -21,7 +21,7 @@ const { isMainThread, parentPort, workerData } = require('node:worker_threads');
 const { checkLog, fillTreeHeadTemplate, leafHash } = require('../../audit/verifier/merkle-core');
 
 /**
- * @typedef {{ type: string, version: number, data: unknown, metadata: { eventId: string }, before: string, after: string }} PreparedEvent
+ * @typedef {import('../leaves').PreparedEvent} PreparedEvent
  * @typedef {{ stream: string, expectedRevision: number | 'no_stream' | 'any' | 'stream_exists', events: ReadonlyArray<PreparedEvent> }} Append
  * @typedef {{ appends: ReadonlyArray<Append>, idempotency?: { key: string, fingerprint: string } }} Pending
  * @typedef {{ position: number, events: Array<{ eventId: string, stream: string, revision: number, position: number }> }} Result
@@ -119,18 +119,12 @@ function createWriter(db, file) {
       let revision = current ?? -1;
       for (const event of a.events) {
         revision += 1;
+        // The canonical text the main thread prepared: its leaf at this revision, and the data and metadata it holds.
         const leaf = leafHash(Buffer.from(`${event.before}${revision}${event.after}`, 'utf8'));
-        const info = insert.run(
-          a.stream,
-          revision,
-          event.metadata.eventId,
-          event.type,
-          event.version,
-          JSON.stringify(event.data),
-          JSON.stringify(event.metadata),
-          leaf,
-        );
-        events.push({ eventId: event.metadata.eventId, stream: a.stream, revision, position: Number(info.lastInsertRowid) });
+        const data = event.before.slice(event.data[0], event.data[1]);
+        const metadata = event.before.slice(event.metadata[0], event.metadata[1]);
+        const info = insert.run(a.stream, revision, event.eventId, event.type, event.version, data, metadata, leaf);
+        events.push({ eventId: event.eventId, stream: a.stream, revision, position: Number(info.lastInsertRowid) });
         leaves.push(leaf);
       }
     }
