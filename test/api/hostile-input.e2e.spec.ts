@@ -120,6 +120,25 @@ describe('hostile and careless input (issue 9, items 1-7)', () => {
       expectRefused(res, 400, 'INVALID_JOURNAL', /entries/);
       expect(JSON.stringify(res.body).length).toBeLessThan(20_000);
     });
+
+    it('a journal with 5,000 invalid entries (within the limit) lists 100 problems, the last saying how many more', async () => {
+      const entries = Array.from({ length: 5_000 }, (_, i) => `  - { id: e${i}, plan: 1 }`).join('\n');
+      const res = await raw('/journal/import', `journal: 1\nid: bad-entries\nentries:\n${entries}\n`, YAML);
+      expectRefused(res, 400, 'INVALID_JOURNAL');
+      const problems = res.body.problems as { field: string; problem: string }[];
+      expect(problems).toHaveLength(100);
+      expect(problems[0].field).toMatch(/^entries\[0\]/);
+      expect(problems[99]).toEqual({ field: '(more)', problem: expect.stringMatching(/^and \d+ more problems, not listed$/) });
+    });
+
+    it('a command with 300 bad communes lists 100 problems, the last saying how many more', async () => {
+      const communes = Array.from({ length: 300 }, (_, i) => `xã ${i}\u0000`);
+      const res = await ledger.post('/commands/register-activity', { ...ROUTES['register-activity'].body, communes });
+      expectRefused(res, 400, 'INVALID_COMMAND');
+      const problems = res.body.problems as { field: string; problem: string }[];
+      expect(problems).toHaveLength(100);
+      expect(problems[99]).toEqual({ field: '(more)', problem: expect.stringMatching(/^and \d+ more problems, not listed$/) });
+    });
   });
 
   describe('5. malformed input that answered 500', () => {
