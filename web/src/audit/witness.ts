@@ -7,6 +7,7 @@
  * is taken on trust, and says so. Pure apart from WebCrypto and the storage given: the tests run it in Node too.
  */
 import { consistencyPathSteps, treeHeadText } from '../../../src/audit/verifier/portable';
+import { Bytes, decodeBase64, decodeHash, equal, hex, NODE, sha256, signatureHolds, Subtle } from './verify';
 
 export interface KeptHead {
   readonly treeSize: number;
@@ -32,42 +33,13 @@ export type WitnessResult =
   | { readonly status: 'alarm'; readonly alarm: WitnessAlarm; readonly kept: KeptHead | null; readonly seen?: KeptHead }
   | { readonly status: 'unavailable' };
 
-type Subtle = Pick<typeof globalThis.crypto.subtle, 'digest' | 'importKey' | 'verify'>;
-type Bytes = Uint8Array<ArrayBuffer>;
 /** Where the kept head lives: the browser's localStorage (any object with these two methods). */
 export interface WitnessStorage {
   getItem(key: string): string | null;
   setItem(key: string, value: string): void;
 }
 
-const encoder = new TextEncoder();
 const STORAGE_KEY = 'gnbv.witness';
-
-const hex = (bytes: Uint8Array) => Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
-function unhex(value: unknown): Bytes | null {
-  if (typeof value !== 'string' || !/^[0-9a-f]{64}$/.test(value)) return null;
-  const out = new Uint8Array(32);
-  for (let i = 0; i < 32; i++) out[i] = parseInt(value.slice(i * 2, i * 2 + 2), 16);
-  return out;
-}
-function base64(value: unknown, length: number): Bytes | null {
-  if (typeof value !== 'string' || !/^[A-Za-z0-9+/]*={0,2}$/.test(value)) return null;
-  let binary: string;
-  try {
-    binary = atob(value);
-  } catch {
-    return null;
-  }
-  return binary.length === length && btoa(binary) === value ? Uint8Array.from(binary, (c) => c.charCodeAt(0)) : null;
-}
-async function nodeHash(subtle: Subtle, left: Uint8Array, right: Uint8Array): Promise<Bytes> {
-  const bytes = new Uint8Array(1 + left.length + right.length);
-  bytes[0] = 0x01;
-  bytes.set(left, 1);
-  bytes.set(right, 1 + left.length);
-  return new Uint8Array(await subtle.digest('SHA-256', bytes));
-}
-const same = (a: Uint8Array, b: Uint8Array) => a.length === b.length && a.every((x, i) => x === b[i]);
 
 /** RFC 9162 section 2.1.4.2 with WebCrypto: does `proof` show the second tree extends the first? (0 < first < second) */
 export async function consistent(subtle: Subtle, first: number, second: number, proof: readonly Uint8Array[], firstRoot: Uint8Array, secondRoot: Uint8Array): Promise<boolean> {
@@ -79,18 +51,18 @@ export async function consistent(subtle: Subtle, first: number, second: number, 
   let sr: Uint8Array = start;
   for (let i = 0; i < rest.length; i++) {
     if (walk.steps[i] === 'left') {
-      fr = await nodeHash(subtle, rest[i], fr);
-      sr = await nodeHash(subtle, rest[i], sr);
+      fr = await sha256(subtle, NODE, rest[i], fr);
+      sr = await sha256(subtle, NODE, rest[i], sr);
     } else {
-      sr = await nodeHash(subtle, sr, rest[i]);
+      sr = await sha256(subtle, NODE, sr, rest[i]);
     }
   }
-  return same(fr, firstRoot) && same(sr, secondRoot);
+  return equal(fr, firstRoot) && equal(sr, secondRoot);
 }
 
 const asHead = (h: unknown): KeptHead | null => {
   const x = (typeof h === 'object' && h !== null ? h : {}) as Record<string, unknown>;
-  if (!Number.isSafeInteger(x.treeSize) || (x.treeSize as number) < 0 || !unhex(x.rootHash) || typeof x.timestamp !== 'string' || typeof x.signature !== 'string') return null;
+  if (!Number.isSafeInteger(x.treeSize) || (x.treeSize as number) < 0 || !decodeHash(x.rootHash) || typeof x.timestamp !== 'string' || typeof x.signature !== 'string') return null;
   return { treeSize: x.treeSize as number, rootHash: x.rootHash as string, timestamp: x.timestamp, signature: x.signature };
 };
 
@@ -115,21 +87,20 @@ export async function witnessInBrowser(
   };
 
   const published = (await get('/audit/public-key')) as { ed25519?: unknown };
-  const raw = base64(published.ed25519, 32);
+  const raw = decodeBase64(published.ed25519, 32);
   if (!raw) return alarm('witness.a.malformed');
   if (state && state.publicKey !== published.ed25519) return alarm('witness.a.key');
   const head = asHead(await get('/audit/tree-heads/latest'));
   if (!head) return alarm('witness.a.malformed');
-  const signature = base64(head.signature, 64);
   let signed = false;
   try {
     const key = await subtle.importKey('raw', raw, { name: 'Ed25519' }, false, ['verify']);
-    signed = !!signature && (await subtle.verify({ name: 'Ed25519' }, key, signature, encoder.encode(treeHeadText(head))));
+    signed = await signatureHolds(subtle, key, head.signature, treeHeadText(head));
   } catch {
     signed = false;
   }
   if (!signed) return alarm('witness.a.signature', head);
-  const fingerprint = `sha256:${hex(new Uint8Array(await subtle.digest('SHA-256', raw)))}`;
+  const fingerprint = `sha256:${hex(await sha256(subtle, raw))}`;
 
   if (!state) {
     save({ publicKey: published.ed25519 as string, fingerprint, head, checkedAt: now.toISOString(), alarms: [] });
@@ -141,8 +112,8 @@ export async function witnessInBrowser(
     if (head.rootHash !== kept.rootHash) return alarm('witness.a.fork', head);
   } else if (kept.treeSize > 0) {
     const answer = (await get(`/audit/proofs/consistency?first=${kept.treeSize}&second=${head.treeSize}`)) as { proof?: unknown };
-    const proof = Array.isArray(answer.proof) ? answer.proof.map(unhex) : [null];
-    const holds = proof.every((p) => p !== null) && (await consistent(subtle, kept.treeSize, head.treeSize, proof as Bytes[], unhex(kept.rootHash) as Bytes, unhex(head.rootHash) as Bytes));
+    const proof = Array.isArray(answer.proof) ? answer.proof.map(decodeHash) : [null];
+    const holds = proof.every((p) => p !== null) && (await consistent(subtle, kept.treeSize, head.treeSize, proof as Bytes[], decodeHash(kept.rootHash) as Bytes, decodeHash(head.rootHash) as Bytes));
     if (!holds) return alarm('witness.a.inconsistent', head);
   }
   save({ ...state, head, checkedAt: now.toISOString() });
