@@ -14,6 +14,11 @@ import { join } from 'node:path';
 import { Client } from 'pg';
 import type { EventToAppend } from '../events';
 import { SigningKey } from '../src/audit/signing-key';
+import { Catalogue } from '../src/catalogue/catalogue';
+import { loadConfig } from '../src/config/ledger-config';
+import { addUser } from '../src/identity/bootstrap';
+import { CredentialStore } from '../src/identity/credentials';
+import { openLedgerStore } from '../src/store/create-event-store';
 import type { EventStore } from '../src/store/event-store.port';
 import { PostgresEventStore } from '../src/store/postgres/postgres-event-store';
 import { runStatement, withDatabase } from '../src/store/postgres/connection';
@@ -117,7 +122,19 @@ async function storeLevel(store: EventStore, events: EventToAppend[]): Promise<n
   return events.length / seconds;
 }
 
-const OFFICER = { 'x-actor': 'bench', 'x-role': 'officer' };
+/** The bench's officer: created in the store before the server starts, then signed in over HTTP like any user. */
+async function benchOfficer(env: Record<string, string>): Promise<string> {
+  const config = loadConfig({ ...process.env, PORT: '0', HOST: '127.0.0.1', LEDGER_DEMO: '0', ...env });
+  // As `ledger users add` does: the store opened as the ledger's writer, with its key.
+  const { store } = await openLedgerStore(config);
+  const credentials = CredentialStore.open(config.credentialsFile);
+  try {
+    return await addUser(store, credentials, Catalogue.load(), { userId: 'bench-officer', displayName: 'Bench officer', grants: [{ role: 'officer', scope: 'VN' }], oneTime: false });
+  } finally {
+    credentials.close();
+    await store.close();
+  }
+}
 const DECISION = { number: '4888/QĐ-UBND', date: '2023-12-22', issuer: 'UBND huyện Văn Quan' };
 const VOUCHER = { number: 'UNC-1', date: '2024-06-20', treasury: 'KBNN Văn Quan' };
 const COMPONENTS = ['DA1.TDA1', 'DA1.TDA2', 'DA2', 'DA3.TDA1', 'DA3.TDA2', 'DA4.TDA1', 'DA5', 'DA6.TDA1', 'DA7.TDA2'];
@@ -158,8 +175,13 @@ interface Target {
 type HttpFigures = { rate: number; p50: number; p99: number; errors: number };
 
 async function httpCommands(env: Record<string, string>): Promise<Array<[number, HttpFigures]>> {
+  const password = await benchOfficer(env);
   const server = await startServer(env);
   const client = jsonClient(server.url, 16);
+  // Every command carries the officer's session token: the guard authenticates it and reads the account each time.
+  const login = await client.post('/auth/login', { userId: 'bench-officer', password }, {});
+  if (login.status !== 200) throw new Error(`sign-in failed: ${login.body}`);
+  const OFFICER = { authorization: `Bearer ${(JSON.parse(login.body) as { token: string }).token}` };
   // 90 lines × 1 activity each, allocated generously: the load spreads like a district's real work.
   const targets: Target[] = [];
   for (const component of COMPONENTS) {

@@ -138,6 +138,12 @@ async function main() {
       return queries.adjustments({ unit: province().province, from: `${y}-01-01`, to: `${y}-12-31` });
     } },
     { name: 'adjustments: country, reclassifications', run: () => queries.adjustments({ kind: ['reclassification'] }) },
+    { name: 'red flags: province, page 1', run: () => queries.redFlags({ unit: province().province, asOf: '2025-12-31' }) },
+    { name: 'red flags: district, not reviewed', run: () => queries.redFlags({ unit: district().district, reviewed: false, asOf: '2025-12-31' }) },
+    { name: 'red flags: country, one rule, one year', run: () => {
+      const y = year();
+      return queries.redFlags({ rule: ['disbursed-without-allocation'], from: `${y}-01-01`, to: `${y}-12-31`, asOf: '2025-12-31' });
+    } },
     {
       name: '(heavy) balances as of: whole country by province',
       iterations: 10,

@@ -95,6 +95,48 @@ export type CarriedIn = DomainEvent<'CarriedIn', {
   readonly deadline: string;
 }>;
 
+/**
+ * Số dư chuyển sang từ năm sổ không ghi (opening balance): money carried into the first year the ledger records
+ * from a year it does not hold (the line's origin year), with its own deadline and the decision that carried it.
+ * It counts as carried in, by origin year, like a CarriedIn whose sending line is not in the ledger; no plan is
+ * invented for the earlier year. With activityId, it arrives allocated to that activity (its undisbursed part).
+ */
+export type BalanceOpened = DomainEvent<'BalanceOpened', {
+  readonly line: FundLineKey;
+  readonly openingId: string;
+  readonly amount: Money;
+  readonly activityId?: string;
+  /** Thời hạn giải ngân of the carried tranche (YYYY-MM-DD). */
+  readonly deadline: string;
+  readonly note?: string;
+}>;
+
+/**
+ * Chuyển giao cho đơn vị kế thừa: the unit holding this line ended (1/7/2025: districts abolished, communes and
+ * provinces merged) and a decision hands its unspent money to a successor unit. The money leaves this line (its
+ * unallocated part, or an activity's undisbursed allocation, which the activity takes along) and lands on the
+ * successor's line of the same dimensions. Always paired with FundsTransferredIn in one atomic append; the
+ * pair conserves money, and this line's history stays under the old unit.
+ */
+export type FundsTransferredOut = DomainEvent<'FundsTransferredOut', {
+  readonly line: FundLineKey;
+  readonly transferId: string;
+  readonly amount: Money;
+  readonly activityId?: string;
+  readonly toLine: FundLineKey;
+  readonly reason: string;
+}>;
+
+/** The successor's side of FundsTransferredOut. */
+export type FundsTransferredIn = DomainEvent<'FundsTransferredIn', {
+  readonly line: FundLineKey;
+  readonly transferId: string;
+  readonly amount: Money;
+  readonly activityId?: string;
+  readonly fromLine: FundLineKey;
+  readonly reason: string;
+}>;
+
 /** Giải ngân: paid out through the State Treasury against an activity's allocation on this line. */
 export type Disbursed = DomainEvent<'Disbursed', {
   readonly line: FundLineKey;
@@ -132,7 +174,10 @@ export type FundLineEvent =
   | CarriedIn
   | Disbursed
   | DisbursementReversed
-  | FundsReturned;
+  | FundsReturned
+  | BalanceOpened
+  | FundsTransferredOut
+  | FundsTransferredIn;
 
 export const FUND_LINE_EVENT_TYPES: readonly FundLineEvent['type'][] = [
   'PlanAssigned',
@@ -145,4 +190,7 @@ export const FUND_LINE_EVENT_TYPES: readonly FundLineEvent['type'][] = [
   'Disbursed',
   'DisbursementReversed',
   'FundsReturned',
+  'BalanceOpened',
+  'FundsTransferredOut',
+  'FundsTransferredIn',
 ];

@@ -99,9 +99,44 @@ export type FigureStated = DomainEvent<'FigureStated', {
    * have several breakdowns (by source, by component).
    */
   readonly parts?: readonly (readonly string[])[];
+  /**
+   * "Trong đó" (v2): assertions of the same document this figure is a part of. A part never exceeds its whole;
+   * unlike `parts`, the other parts need not be stated.
+   */
+  readonly partOf?: readonly string[];
+  /** "x of y" (v2): the figure counts `quantity` out of a total: "02/16 công trình". */
+  readonly outOf?: StatedTotal;
   readonly note?: string;
 }>;
 
-export type JournalEvent = FigureStated;
+/** The y of "x of y": as written beside the count, and/or the figure of the same document that states it. */
+export interface StatedTotal {
+  /** The total written with the count ("16" of "02/16"), a decimal string. */
+  readonly total?: string;
+  /** The assertion that states the total elsewhere in the document ("18 công trình"). */
+  readonly of?: string;
+}
 
-export const JOURNAL_EVENT_TYPES: readonly JournalEvent['type'][] = ['FigureStated'];
+/**
+ * What a reconciliation finding is about, as its id says: a figure of a document (kind, unit, document,
+ * assertion, and the facet when a figure can have several findings of one kind: "sumOf[1]", "partOf[0]",
+ * "rate.of", "outOf"), or a fund line of the ledger (kind, line stream, activity).
+ */
+export type FindingSubject =
+  | { readonly kind: string; readonly unit: string; readonly document: string; readonly assertionId: string; readonly facet?: string }
+  | { readonly kind: string; readonly line: string; readonly activityId?: string };
+
+/**
+ * Giải trình: an authorised user explains a reconciliation finding, by a document (the explanation) or a
+ * correcting decision. The finding stays listed, marked explained, with who recorded it and when. It moves no money.
+ */
+export type FindingExplained = DomainEvent<'FindingExplained', {
+  /** The finding's id as the reconciliation gives it, e.g. "assertion-mismatch|184|VQ-KH-GNBV-2025|a-nsdp". */
+  readonly findingId: string;
+  readonly subject: FindingSubject;
+  readonly explanation: string;
+}>;
+
+export type JournalEvent = FigureStated | FindingExplained;
+
+export const JOURNAL_EVENT_TYPES: readonly JournalEvent['type'][] = ['FigureStated', 'FindingExplained'];

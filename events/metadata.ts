@@ -2,10 +2,21 @@
  * Metadata carried by every event of the ledger. Plain data, stored forever: field names never change.
  */
 
-/** Who recorded an event. Comes from the authenticated request (today: X-Actor / X-Role headers). */
+/**
+ * Who recorded an event: the authenticated principal and the grant that allowed it, as held at that moment —
+ * never a claim sent by the client. Events recorded before sign-in existed carry { id, role } only.
+ */
 export interface Actor {
+  /** The user id (`oidc:<subject>` for a user of an OpenID Connect provider). */
   readonly id: string;
+  /** The role of the grant used, e.g. "accountant". */
   readonly role: string;
+  /** The display name at that moment. */
+  readonly name?: string;
+  /** The scope of the grant used: a unit code, or VN for the whole country. */
+  readonly scope?: string;
+  /** How the principal authenticated: password (a session), api-token, oidc, console (the `ledger` command on the server). */
+  readonly via?: string;
 }
 
 /** Quyết định: a legal decision, e.g. "Quyết định số 4888/QĐ-UBND ngày 22/12/2023 của UBND huyện Văn Quan". */
@@ -39,6 +50,12 @@ export interface DocumentBasis {
 
 export type LegalBasis = DecisionBasis | VoucherBasis | DocumentBasis;
 
+/** The legal basis of a money, activity or figure event, which always has one. */
+export function legalBasisOf(m: { readonly legalBasis?: LegalBasis; readonly eventId: string }): LegalBasis {
+  if (!m.legalBasis) throw new Error(`event ${m.eventId} has no legal basis; only account events may lack one`);
+  return m.legalBasis;
+}
+
 export interface EventMetadata {
   readonly eventId: string;
   readonly actor: Actor;
@@ -46,7 +63,8 @@ export interface EventMetadata {
   readonly recordedAt: string;
   /** Valid time: the date the decision or voucher takes effect (YYYY-MM-DD). */
   readonly effectiveDate: string;
-  readonly legalBasis: LegalBasis;
+  /** Every money, activity and figure event has one; an account event (user-*) only when the administrator cited one. */
+  readonly legalBasis?: LegalBasis;
   readonly correlationId: string;
   readonly causationId: string;
   /** Idempotency key of the command that produced the event, when the client gave one. */

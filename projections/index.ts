@@ -2,9 +2,12 @@ import { ADJUSTMENTS } from './adjustments';
 import { BALANCES } from './balances';
 import { DECISION_TRAIL } from './decision-trail';
 import { HISTORY } from './history';
+import { NOTES } from './notes';
 import { PROGRESS } from './progress';
+import { RESULTS } from './results';
 import { STATED_FIGURES } from './stated-figures';
 import type { ReadModel } from './read-model';
+import { RED_FLAGS } from './red-flags';
 
 /**
  * What the ledger shows: one folder per read model, each holding the event types it handles, its pure fold
@@ -20,13 +23,16 @@ import type { ReadModel } from './read-model';
  *  adjustments     adjustments and corrections inspectors filter   (uses progress)
  *  decision-trail  decisions and everything each caused   (uses balances, history, progress)
  *  stated-figures  what documents stated (estimates, proposals, targets), by unit, year and measure
+ *  notes           auditors' and inspectors' notes on lines and activities
+ *  results         outcome indicators per unit and year, and progress against targets
+ *  red-flags       patterns inspectors look for, with their evidence and reviews   (uses balances, history, progress, stated-figures)
  *
  * Adding a read model: its folder, and one line below.
  */
-export const READ_MODELS: readonly ReadModel[] = [BALANCES, HISTORY, PROGRESS, ADJUSTMENTS, DECISION_TRAIL, STATED_FIGURES];
+export const READ_MODELS: readonly ReadModel[] = [BALANCES, HISTORY, PROGRESS, ADJUSTMENTS, DECISION_TRAIL, STATED_FIGURES, NOTES, RESULTS, RED_FLAGS];
 
 /**
  * Bumped when a fold changes what it writes without a table changing shape (table changes are noticed on their
  * own): a read model built by other code is rebuilt, never reused.
  */
-export const READ_MODEL_SCHEMA_VERSION = 6;
+export const READ_MODEL_SCHEMA_VERSION = 7;

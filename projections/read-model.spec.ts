@@ -12,7 +12,7 @@ function model(name: string, uses: ReadModel[] = [], tables: Tables = new Tables
 describe('the read-model registry', () => {
   it('lists every read model after the ones it uses, with tables of distinct names', () => {
     expect(() => checkRegistry(READ_MODELS)).not.toThrow();
-    expect(READ_MODELS.map((m) => m.name)).toEqual(['balances', 'history', 'progress', 'adjustments', 'decision-trail', 'stated-figures']);
+    expect(READ_MODELS.map((m) => m.name)).toEqual(['balances', 'history', 'progress', 'adjustments', 'decision-trail', 'stated-figures', 'notes', 'results', 'red-flags']);
   });
 
   it('refuses a model listed before one it uses: dependencies run one way', () => {

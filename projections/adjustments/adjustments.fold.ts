@@ -9,7 +9,7 @@ import type { RecordedLedger } from '../shared/recorded';
 
 /**
  * Điều chỉnh: the list of adjustments inspectors filter — plan increases and decreases, moves between lines or
- * activities, reclassifications — and the corrections they look at beside them (reversed disbursements,
+ * activities, reclassifications, transfers to a successor unit — and the corrections they look at beside them (reversed disbursements,
  * returned or cancelled money), each with how late it was recorded and what the activity had paid before.
  */
 
@@ -23,6 +23,8 @@ export const ADJUSTMENT_KINDS = [
   'disbursement-reversal',
   'returned',
   'cancelled',
+  'transfer-out',
+  'transfer-in',
 ] as const;
 export type AdjustmentKind = (typeof ADJUSTMENT_KINDS)[number];
 
@@ -34,6 +36,8 @@ export const ADJUSTMENT_EVENT_TYPES: readonly RecordedLedgerEvent['type'][] = [
   'ActivityReclassified',
   'DisbursementReversed',
   'FundsReturned',
+  'FundsTransferredOut',
+  'FundsTransferredIn',
 ];
 
 export interface Adjustment {
@@ -145,6 +149,22 @@ export function adjustmentOf(event: RecordedLedger, ctx: ProjectionContext, acti
       reference = event.data.returnId;
       reason = event.data.reason;
       activityId = event.data.activityId;
+      break;
+    case 'FundsTransferredOut':
+      kind = 'transfer-out';
+      reference = event.data.transferId;
+      reason = event.data.reason;
+      activityId = event.data.activityId;
+      counterpart = fundLineStream(event.data.toLine);
+      otherComponent = event.data.toLine.component;
+      break;
+    case 'FundsTransferredIn':
+      kind = 'transfer-in';
+      reference = event.data.transferId;
+      reason = event.data.reason;
+      activityId = event.data.activityId;
+      counterpart = fundLineStream(event.data.fromLine);
+      otherComponent = event.data.fromLine.component;
       break;
     default:
       return null;

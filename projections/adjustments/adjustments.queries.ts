@@ -1,7 +1,7 @@
 import type { QueryHost } from '../read-model';
 import { centsToMoney } from '../shared/cents';
 import { dateToInt, intToDate } from '../shared/context';
-import { TreeFilters } from '../shared/filters';
+import { ReadScope, TreeFilters } from '../shared/filters';
 import { recordedBy } from '../shared/provenance';
 import { Paging, pagingOf } from '../shared/query';
 import { Row, big, num, str } from '../shared/sql';
@@ -17,6 +17,8 @@ export interface AdjustmentsQuery extends Paging {
   /** Changes on the component, or moving money to or from it. */
   readonly component?: string;
   readonly kind?: readonly AdjustmentKind[];
+  /** Only adjustments under these scopes. */
+  readonly scope?: ReadScope;
 }
 
 export class AdjustmentQueries {
@@ -54,6 +56,10 @@ export class AdjustmentQueries {
         w.push('a.kind IN (SELECT value FROM json_each(?))');
         params.push(JSON.stringify(q.kind));
       }
+      const scoped = { sql: [] as string[], params: [] as unknown[] };
+      this.filters.scopeFilter(q.scope, 'a', scoped);
+      w.push(...scoped.sql);
+      params.push(...scoped.params);
       const where = w.length ? `WHERE ${w.join(' AND ')}` : '';
       const rows = tx.stmt(`SELECT a.* FROM ${t.adjustments} a ${where} ORDER BY a.eff, a.position LIMIT ? OFFSET ?`).all(...params, pageSize, offset) as Row[];
       const totalRows = num(tx.stmt(`SELECT count(*) FROM ${t.adjustments} a ${where}`).pluck().get(...params));

@@ -17,7 +17,7 @@ import {
   carriedOver,
 } from '../../test/support/ledger-events';
 import { fundLineStream } from '../../src/fund-line/fund-line.key';
-import { FundLineBalance, ZERO_MEASURES, balanceFigures, evolveFundLineBalance } from './balances.fold';
+import { FundLineBalance, ZERO_MEASURES, balanceFigures, evolveFundLineBalance, figureCoefficients } from './balances.fold';
 import type { RecordedFundLineEvent } from '../shared/recorded';
 
 const L = line();
@@ -112,5 +112,12 @@ describe('fund-line balance', () => {
         { seed, numRuns: 300 },
       );
     });
+  });
+
+  it('reads how each figure moves with each counter off the figures themselves, for sums made in SQL', () => {
+    const funds = { assigned: 1, increased: 1, decreased: -1, movedIn: 1, movedOut: -1, carriedIn: 1, carriedOut: -1, transferredIn: 1, transferredOut: -1, returned: -1 };
+    expect(figureCoefficients('available')).toEqual({ ...funds, disbursed: -1 });
+    expect(figureCoefficients('unallocated')).toEqual({ ...funds, allocated: -1 });
+    expect(figureCoefficients('plan')).toEqual({ assigned: 1, increased: 1, decreased: -1, movedIn: 1, movedOut: -1 });
   });
 });

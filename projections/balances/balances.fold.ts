@@ -21,6 +21,8 @@ export const MEASURES = [
   'returned',
   'allocated',
   'disbursed',
+  'transferredIn',
+  'transferredOut',
 ] as const;
 export type Measure = (typeof MEASURES)[number];
 export type Measures = { readonly [K in Measure]: Cents };
@@ -37,6 +39,8 @@ export const ZERO_MEASURES: Measures = Object.freeze({
   returned: 0n,
   allocated: 0n,
   disbursed: 0n,
+  transferredIn: 0n,
+  transferredOut: 0n,
 });
 
 /**
@@ -66,6 +70,12 @@ export function fundLineDelta(event: FundLineEvent): MeasureDelta {
       return { disbursed: a };
     case 'DisbursementReversed':
       return { disbursed: -a };
+    case 'BalanceOpened':
+      return event.data.activityId ? { carriedIn: a, allocated: a } : { carriedIn: a };
+    case 'FundsTransferredOut':
+      return event.data.activityId ? { transferredOut: a, allocated: -a } : { transferredOut: a };
+    case 'FundsTransferredIn':
+      return event.data.activityId ? { transferredIn: a, allocated: a } : { transferredIn: a };
   }
 }
 
@@ -96,6 +106,8 @@ export function addMeasures(m: Measures, d: MeasureDelta): Measures {
     returned: d.returned === undefined ? m.returned : m.returned + d.returned,
     allocated: d.allocated === undefined ? m.allocated : m.allocated + d.allocated,
     disbursed: d.disbursed === undefined ? m.disbursed : m.disbursed + d.disbursed,
+    transferredIn: d.transferredIn === undefined ? m.transferredIn : m.transferredIn + d.transferredIn,
+    transferredOut: d.transferredOut === undefined ? m.transferredOut : m.transferredOut + d.transferredOut,
   };
 }
 
@@ -139,7 +151,11 @@ export interface BalanceFigures {
   readonly carriedOut: string;
   /** Nộp trả / hủy dự toán. */
   readonly returned: string;
-  /** Money the line can use: plan + carriedIn − carriedOut − returned. */
+  /** Chuyển giao: received from a unit that ended (this line's unit is its successor). */
+  readonly transferredIn: string;
+  /** Chuyển giao: handed to a successor unit's line. */
+  readonly transferredOut: string;
+  /** Money the line can use: plan + carriedIn − carriedOut + transferredIn − transferredOut − returned. */
   readonly funds: string;
   /** Đã phân bổ chi tiết. */
   readonly allocated: string;
@@ -151,7 +167,7 @@ export interface BalanceFigures {
   readonly available: string;
   /** Tỷ lệ giải ngân so với kế hoạch: disbursed / plan. */
   readonly disbursementRateOfPlan: string | null;
-  /** disbursed / (plan + carriedIn): against all money the year received. */
+  /** disbursed / (plan + carriedIn + transferredIn): against all money the year received. */
   readonly disbursementRateOfFunds: string | null;
   /** disbursed / allocated. */
   readonly disbursementRateOfAllocation: string | null;
@@ -173,6 +189,8 @@ export function balanceFigures(m: Measures): BalanceFigures {
     returned: centsToDecimal(m.returned),
     allocated: centsToDecimal(m.allocated),
     disbursed: centsToDecimal(m.disbursed),
+    transferredIn: centsToDecimal(m.transferredIn),
+    transferredOut: centsToDecimal(m.transferredOut),
   };
   const p = plan(s);
   return {
@@ -185,13 +203,30 @@ export function balanceFigures(m: Measures): BalanceFigures {
     carriedIn: toMoney(s.carriedIn),
     carriedOut: toMoney(s.carriedOut),
     returned: toMoney(s.returned),
+    transferredIn: toMoney(s.transferredIn),
+    transferredOut: toMoney(s.transferredOut),
     funds: toMoney(funds(s)),
     allocated: toMoney(s.allocated),
     unallocated: toMoney(unallocated(s)),
     disbursed: toMoney(s.disbursed),
     available: toMoney(available(s)),
     disbursementRateOfPlan: rate(s.disbursed, p),
-    disbursementRateOfFunds: rate(s.disbursed, p.plus(s.carriedIn)),
+    disbursementRateOfFunds: rate(s.disbursed, p.plus(s.carriedIn).plus(s.transferredIn)),
     disbursementRateOfAllocation: rate(s.disbursed, s.allocated),
   };
+}
+
+/**
+ * How a figure moves with each counter (+1, −1, or absent for 0), read off balanceFigures itself so that the one
+ * definition of plan, funds, unallocated and available serves sums computed in SQL too.
+ */
+export function figureCoefficients(figure: 'plan' | 'funds' | 'unallocated' | 'available'): Partial<Record<Measure, 1 | -1>> {
+  const out: Partial<Record<Measure, 1 | -1>> = {};
+  for (const m of MEASURES) {
+    const v = balanceFigures(addMeasures(ZERO_MEASURES, { [m]: 100n }))[figure];
+    if (v === '1') out[m] = 1;
+    else if (v === '-1') out[m] = -1;
+    else if (v !== '0') throw new Error(`${figure} moves by ${v} with one đồng of ${m}`);
+  }
+  return out;
 }

@@ -3,11 +3,12 @@ import { KEY_DIMENSIONS, KeyDimension, LINE_DIMENSIONS, LineDimension, dimension
 import { fundLineLabel } from '../../src/fund-line/fund-line.key';
 import type { Freshness, QueryHost, ReadTx } from '../read-model';
 import { centsToMoney } from '../shared/cents';
-import { TreeFilters } from '../shared/filters';
+import { ReadScope, TreeFilters } from '../shared/filters';
 import { Paging, Slice, TimeSlice, checkReached, pagingOf, sliceOf } from '../shared/query';
 import { Row, Where, big, num, str } from '../shared/sql';
 import { BalanceFigures, Measures, ZERO_MEASURES, addMeasures, balanceFigures } from './balances.fold';
 import { BALANCE_TABLES, ROLLUP_GRAINS, grainDimensions, keyFromRow, lineGroup, measuresFromRow, sumMeasuresSql } from './balances.tables';
+import { PLACE_DIMENSIONS, TodaySummary, TodaysUnits, regroupByToday } from './balances.today';
 
 /** The dimensions balances roll up by, in the order the API lists them: every dimension of a line. */
 export const GROUP_DIMENSIONS = [
@@ -42,12 +43,19 @@ const DIMENSION_OF_COLUMN = new Map(LINE_DIMENSIONS.map((d) => [dimensionColumn(
  * `component`: a project (with its sub-projects), a sub-project or component.content; `unit`: a province,
  * district or commune, with everything under it.
  */
-export type BalanceFilter = { readonly [D in FilterDimension]?: FundLineKey[D] };
+export type BalanceFilter = { readonly [D in FilterDimension]?: FundLineKey[D] } & {
+  /** Lines of these provinces only (as recorded): the prefilter of a question by today's units. */
+  readonly provincesIn?: readonly string[];
+};
 type FilterDimension = Exclude<KeyDimension, 'content'>;
 const FILTER_DIMENSIONS = KEY_DIMENSIONS.filter((d): d is FilterDimension => withinOf(d) === undefined);
 
 export interface BalancesQuery extends BalanceFilter, TimeSlice, Paging {
   readonly groupBy?: readonly GroupDimension[];
+  /** Only the lines under these scopes: every figure, total and roll-up counts only them. */
+  readonly scope?: ReadScope;
+  /** recorded (default): units as the lines hold them; today: mapped to today's units (see balances.today.ts). */
+  readonly units?: 'recorded' | 'today';
 }
 
 export type Figures = BalanceFigures & { readonly carriedInByOriginYear: Readonly<Record<string, string>> };
@@ -65,6 +73,9 @@ export interface BalancesResult extends Freshness {
   readonly asOf: string | null;
   readonly knownAt: string | null;
   readonly upToPosition: number | null;
+  readonly units: 'recorded' | 'today';
+  /** With units=today: the recorded units shown under another, and those kept under their own code (split). */
+  readonly unitsToday?: TodaySummary;
   readonly groupBy: readonly GroupDimension[];
   readonly page: number;
   readonly pageSize: number;
@@ -111,11 +122,41 @@ export class BalanceQueries {
     this.filters = new TreeFilters(host.catalogue);
   }
 
-  /** GET /balances: now from the counters, as of a date or as known at a time from `asOf`. */
+  /** GET /balances: now from the counters, as of a date or as known at a time from `asOf`; by units as recorded or today's. */
   balances(q: BalancesQuery, asOf: BalancesAsOf): BalancesResult {
     const groupBy = q.groupBy && q.groupBy.length > 0 ? [...new Set(q.groupBy)] : null;
     const { page, pageSize, offset } = pagingOf(q);
     const slice = sliceOf(q);
+    if (q.units === 'today') {
+      const today = new TodaysUnits(this.host.catalogue);
+      if (q.unit !== undefined) this.filters.unitLevel(q.unit);
+      // Scan by unit as recorded (and budget year, which says which unit a reused code named), then regroup.
+      const inner: BalancesQuery = {
+        ...q,
+        unit: undefined,
+        provincesIn: q.unit === undefined ? undefined : today.recordedProvincesFor(q.unit),
+        groupBy: groupBy === null ? undefined : [...new Set([...groupBy.filter((d) => !PLACE_DIMENSIONS.includes(d)), 'unit', 'budgetYear'] as GroupDimension[])],
+      };
+      const innerGroupBy = inner.groupBy === undefined ? null : [...inner.groupBy];
+      return this.host.reader.read((tx, position) => {
+        checkReached(slice, position);
+        const all = slice
+          ? asOf.balancesAsOf(tx, inner, innerGroupBy, slice, 0, Number.MAX_SAFE_INTEGER)
+          : this.balancesNow(tx, inner, innerGroupBy, 0, Number.MAX_SAFE_INTEGER);
+        const result = regroupByToday(all.rows, groupBy, today, q.unit, offset, pageSize);
+        return {
+          asOf: slice?.asOf ?? null,
+          knownAt: slice?.knownAt ?? null,
+          upToPosition: slice?.upToPosition ?? null,
+          units: 'today' as const,
+          unitsToday: today.summary(),
+          groupBy: groupBy ?? [],
+          page,
+          pageSize,
+          ...result,
+        };
+      });
+    }
     return this.host.reader.read((tx, position) => {
       checkReached(slice, position);
       const result = slice ? asOf.balancesAsOf(tx, q, groupBy, slice, offset, pageSize) : this.balancesNow(tx, q, groupBy, offset, pageSize);
@@ -123,6 +164,7 @@ export class BalanceQueries {
         asOf: slice?.asOf ?? null,
         knownAt: slice?.knownAt ?? null,
         upToPosition: slice?.upToPosition ?? null,
+        units: 'recorded' as const,
         groupBy: groupBy ?? [],
         page,
         pageSize,
@@ -131,10 +173,11 @@ export class BalanceQueries {
     });
   }
 
-  /** Conditions on a line's columns (`alias`: the lines table's alias in the query, or ''). */
-  where(f: BalanceFilter, alias: string): Where {
+  /** Conditions on a line's columns (`alias`: the lines table's alias in the query, or ''), the reader's scopes among them. */
+  where(f: BalanceFilter & { readonly scope?: ReadScope }, alias: string): Where {
     const p = alias ? `${alias}.` : '';
     const w: Where = { sql: [], params: [] };
+    this.filters.scopeFilter(f.scope, alias, w);
     for (const d of FILTER_DIMENSIONS) {
       const v = f[d];
       if (v === undefined) continue;
@@ -145,20 +188,25 @@ export class BalanceQueries {
       w.sql.push(`${p}${d === 'unit' ? this.filters.unitLevel(v as string) : dimensionColumn(d)} = ?`);
       w.params.push(v);
     }
+    if (f.provincesIn !== undefined) {
+      w.sql.push(`${p}${dimensionColumn('province')} IN (SELECT value FROM json_each(?))`);
+      w.params.push(JSON.stringify(f.provincesIn));
+    }
     return w;
   }
 
   /** The smallest balance table that holds every column the filter and the grouping need. */
-  table(tx: ReadTx, f: BalanceFilter, groupBy: readonly GroupDimension[] | null): { table: string; lineGrain: boolean } {
+  table(tx: ReadTx, f: BalanceFilter & { readonly scope?: ReadScope }, groupBy: readonly GroupDimension[] | null): { table: string; lineGrain: boolean } {
     const t = BALANCE_TABLES.in(tx.schema);
     if (groupBy === null) return { table: t.lines, lineGrain: true };
-    const needed = new Set<string>([dimensionColumn('originYear'), ...groupBy.flatMap(groupColumns)]);
+    const needed = new Set<string>([dimensionColumn('originYear'), ...groupBy.flatMap(groupColumns), ...this.filters.scopeFilterColumns(f.scope)]);
     for (const d of FILTER_DIMENSIONS) {
       const v = f[d];
       if (v === undefined) continue;
       if (d === 'component') for (const c of this.filters.componentColumns(v as string)) needed.add(c);
       else needed.add(d === 'unit' ? this.filters.unitLevel(v as string) : dimensionColumn(d));
     }
+    if (f.provincesIn !== undefined) needed.add(dimensionColumn('province'));
     for (const g of ROLLUP_GRAINS) {
       const has = new Set(grainDimensions(g).map(dimensionColumn));
       if ([...needed].every((c) => has.has(c))) return { table: t[g.table as keyof typeof t], lineGrain: false };
@@ -204,7 +252,7 @@ export class BalanceQueries {
     return { totalRows, total, rows: pageRows };
   }
 
-  private totalNow(tx: ReadTx, f: BalanceFilter, w: Where, where: string): BalancePage['total'] {
+  private totalNow(tx: ReadTx, f: BalanceFilter & { readonly scope?: ReadScope }, w: Where, where: string): BalancePage['total'] {
     const { table, lineGrain } = this.table(tx, f, []);
     const lineCount = lineGrain ? 'count(*)' : 'coalesce(sum(line_count), 0)';
     const originYear = dimensionColumn('originYear');

@@ -4,13 +4,14 @@ import { changeOf } from '../history/history.queries';
 import { HISTORY_TABLES, deltaFromRow, sumDeltasSql } from '../history/history.tables';
 import type { ActivityView, ProgressQueries } from '../progress/progress.queries';
 import { PROGRESS_TABLES } from '../progress/progress.tables';
-import type { QueryHost } from '../read-model';
+import type { QueryHost, ReadTx } from '../read-model';
 import { KEY_DIMENSIONS, dimensionColumn } from '../../src/fund-line/fund-line.dimensions';
 import { fundLineLabel } from '../../src/fund-line/fund-line.key';
 import { InvalidRequest } from '../../src/shared/errors';
 import { centsToMoney } from '../shared/cents';
-import { intToDate } from '../shared/context';
+import { dateToInt, intToDate } from '../shared/context';
 import type { DecisionRef } from '../shared/decision';
+import { ReadScope, TreeFilters } from '../shared/filters';
 import { recordedBy } from '../shared/provenance';
 import { NotInReadModel, Paging, pagingOf } from '../shared/query';
 import { Row, Where, big, num, str } from '../shared/sql';
@@ -34,6 +35,8 @@ export interface TrailEvent {
 }
 
 export interface DecisionsQuery extends Paging {
+  /** Only the events under these scopes: a decision is listed with what the reader may see of it, or not at all. */
+  readonly scope?: ReadScope;
   readonly number?: string;
   readonly issuer?: string;
   /** Signed on or after / on or before (YYYY-MM-DD). */
@@ -42,6 +45,7 @@ export interface DecisionsQuery extends Paging {
 }
 
 export interface TrailQuery extends Paging {
+  readonly scope?: ReadScope;
   readonly number?: string;
   readonly issuer?: string;
   readonly date?: string;
@@ -74,6 +78,8 @@ function decisionWhere(q: { number?: string; issuer?: string; from?: string; to?
   return w;
 }
 
+const dateToIntOf = (v: unknown): number => dateToInt(str(v));
+
 function decisionSummary(r: Row) {
   return {
     number: str(r.number),
@@ -99,23 +105,89 @@ const trailEventOf = (r: Row) => ({
   command: str(r.command),
 });
 
-/** An entry table's events recorded under any of the decisions in a JSON list of [number, issuer, date]. */
-const underDecisions = (table: string, src: string) =>
+/**
+ * An entry table's events recorded under any of the decisions in a JSON list of [number, issuer, date], joined to
+ * what places them (`places`: the lines or activities table, `on`: how) and kept when `where` holds.
+ */
+const underDecisions = (table: string, src: string, places: string, on: string, where: string) =>
   `SELECT x.position, '${src}' AS src FROM json_each(?) d JOIN ${table} x
-     ON x.basis_kind = 'decision' AND x.basis_number = d.value ->> 0 AND x.basis_issuer = d.value ->> 1 AND x.basis_date = d.value ->> 2`;
+     ON x.basis_kind = 'decision' AND x.basis_number = d.value ->> 0 AND x.basis_issuer = d.value ->> 1 AND x.basis_date = d.value ->> 2
+     JOIN ${places} p ON ${on} WHERE ${where}`;
+
+const restricted = (scope: ReadScope | undefined): scope is readonly string[] => scope !== undefined && scope !== 'all';
 
 /**
  * Dấu vết quyết định: the decisions the ledger recorded events under, and every event one caused with before →
  * after for each line (from the history) and activity (from the progress), who recorded it and when.
  */
 export class DecisionTrailQueries {
+  private readonly filters: TreeFilters;
+
   constructor(
     private readonly host: QueryHost,
     private readonly progress: ProgressQueries,
-  ) {}
+  ) {
+    this.filters = new TreeFilters(host.catalogue);
+  }
+
+  /** The scope's condition on a places table aliased p, as SQL and its parameters. */
+  private scoped(scope: ReadScope | undefined): Where {
+    const w: Where = { sql: [], params: [] };
+    this.filters.scopeFilter(scope, 'p', w);
+    if (w.sql.length === 0) w.sql.push('1');
+    return w;
+  }
+
+  /**
+   * Decision summaries counted from the events a reader of some units may see (the decisions table counts every
+   * event): from the lines' and activities' entries under those units, grouped by decision.
+   */
+  private visibleDecisions(tx: ReadTx, q: { number?: string; issuer?: string; from?: string; to?: string; scope: readonly string[] }): Row[] {
+    const t = { ...BALANCE_TABLES.in(tx.schema), ...HISTORY_TABLES.in(tx.schema), ...PROGRESS_TABLES.in(tx.schema) };
+    const w = decisionWhere(q);
+    const scope = this.scoped(q.scope);
+    const part = (table: string, places: string, on: string) =>
+      `SELECT x.type, x.position, x.recorded_at, x.eff, x.basis_number AS number, x.basis_issuer AS issuer, x.basis_date AS date
+       FROM ${table} x JOIN ${places} p ON ${on} WHERE x.basis_kind = 'decision' AND ${scope.sql.join(' AND ')}`;
+    const rows = tx
+      .stmt(
+        `SELECT number, issuer, date, type, count(*) AS n, min(position) AS first_position, max(position) AS last_position,
+           min(recorded_at) AS first_recorded_at, max(recorded_at) AS last_recorded_at, min(eff) AS first_eff, max(eff) AS last_eff
+         FROM (${part(t.entries, t.lines, 'p.line_id = x.line_id')} UNION ALL ${part(t.activity_entries, t.activities, 'p.activity_id = x.activity_id')})
+         ${w.sql.length ? `WHERE ${w.sql.join(' AND ')}` : ''} GROUP BY number, issuer, date, type`,
+      )
+      .all(...scope.params, ...scope.params, ...w.params) as Row[];
+    const byDecision = new Map<string, Row>();
+    for (const r of rows) {
+      const k = `${str(r.number)}\u0000${str(r.issuer)}\u0000${str(r.date)}`;
+      const d = byDecision.get(k);
+      const byType = { ...(d ? (JSON.parse(str(d.by_type)) as Record<string, number>) : {}), [str(r.type)]: num(r.n) };
+      const min = (a: unknown, b: unknown) => (d === undefined || str(b) < str(a) ? b : a);
+      const max = (a: unknown, b: unknown) => (d === undefined || str(b) > str(a) ? b : a);
+      byDecision.set(k, {
+        number: r.number,
+        issuer: r.issuer,
+        date: r.date,
+        event_count: (d ? num(d.event_count) : 0) + num(r.n),
+        first_recorded_at: min(d?.first_recorded_at, r.first_recorded_at),
+        last_recorded_at: max(d?.last_recorded_at, r.last_recorded_at),
+        first_effective_date: intToDate(Math.min(d ? dateToIntOf(d.first_effective_date) : Number.MAX_SAFE_INTEGER, num(r.first_eff))),
+        last_effective_date: intToDate(Math.max(d ? dateToIntOf(d.last_effective_date) : 0, num(r.last_eff))),
+        by_type: JSON.stringify(byType),
+      });
+    }
+    return [...byDecision.values()].sort((a, b) => (str(a.date) !== str(b.date) ? (str(a.date) < str(b.date) ? 1 : -1) : `${str(a.number)}\u0000${str(a.issuer)}` < `${str(b.number)}\u0000${str(b.issuer)}` ? -1 : 1));
+  }
 
   decisions(q: DecisionsQuery) {
     const { page, pageSize, offset } = pagingOf(q);
+    const scope = q.scope;
+    if (restricted(scope)) {
+      return this.host.reader.read((tx) => {
+        const all = this.visibleDecisions(tx, { ...q, scope });
+        return { page, pageSize, totalRows: all.length, rows: all.slice(offset, offset + pageSize).map(decisionSummary) };
+      });
+    }
     return this.host.reader.read((tx) => {
       const t = DECISION_TABLES.in(tx.schema);
       const w = decisionWhere(q);
@@ -135,13 +207,19 @@ export class DecisionTrailQueries {
     return this.host.reader.read((tx) => {
       const t = { ...DECISION_TABLES.in(tx.schema), ...BALANCE_TABLES.in(tx.schema), ...HISTORY_TABLES.in(tx.schema), ...PROGRESS_TABLES.in(tx.schema) };
       const w = decisionWhere({ number: q.number, issuer: q.issuer, from: q.date, to: q.date });
-      const decisions = tx.stmt(`SELECT * FROM ${t.decisions} WHERE ${w.sql.join(' AND ')} ORDER BY date, number, issuer LIMIT 101`).all(...w.params) as Row[];
+      const decisions = restricted(q.scope)
+        ? this.visibleDecisions(tx, { number: q.number, issuer: q.issuer, from: q.date, to: q.date, scope: q.scope }).reverse().slice(0, 101)
+        : (tx.stmt(`SELECT * FROM ${t.decisions} WHERE ${w.sql.join(' AND ')} ORDER BY date, number, issuer LIMIT 101`).all(...w.params) as Row[]);
       if (decisions.length === 0) throw new NotInReadModel(`no decision matches ${JSON.stringify({ number: q.number, issuer: q.issuer, date: q.date })}`);
       if (decisions.length > 100) throw InvalidRequest.field('number', 'more than 100 decisions match: narrow with number, issuer and date');
       const refs = JSON.stringify(decisions.map((d) => [str(d.number), str(d.issuer), str(d.date)]));
-      const union = `${underDecisions(t.entries, 'line')} UNION ALL ${underDecisions(t.activity_entries, 'activity')}`;
-      const totalEvents = num(tx.stmt(`SELECT count(*) FROM (${union})`).pluck().get(refs, refs));
-      const found = tx.stmt(`${union} ORDER BY position LIMIT ? OFFSET ?`).all(refs, refs, pageSize, offset) as Row[];
+      // Only the events the reader may see: those of lines and activities under its scopes.
+      const scope = this.scoped(q.scope);
+      const where = scope.sql.join(' AND ');
+      const union = `${underDecisions(t.entries, 'line', t.lines, 'p.line_id = x.line_id', where)} UNION ALL ${underDecisions(t.activity_entries, 'activity', t.activities, 'p.activity_id = x.activity_id', where)}`;
+      const params = [refs, ...scope.params, refs, ...scope.params];
+      const totalEvents = num(tx.stmt(`SELECT count(*) FROM (${union})`).pluck().get(...params));
+      const found = tx.stmt(`${union} ORDER BY position LIMIT ? OFFSET ?`).all(...params, pageSize, offset) as Row[];
       const linePositions = found.filter((r) => r.src === 'line').map((r) => num(r.position));
       const activityPositions = found.filter((r) => r.src === 'activity').map((r) => num(r.position));
       const lineRows = new Map(

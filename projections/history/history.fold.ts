@@ -1,4 +1,4 @@
-import type { Actor, FundLineEvent, LegalBasis } from '../../events';
+import { type Actor, type FundLineEvent, type LegalBasis, legalBasisOf } from '../../events';
 import { fundLineLabel, fundLineStream } from '../../src/fund-line/fund-line.key';
 import { MeasureDelta, Measures, ZERO_MEASURES, activityOfFundLineEvent, addMeasures, fundLineDelta } from '../balances/balances.fold';
 import type { Cents } from '../shared/cents';
@@ -22,9 +22,9 @@ export interface HistoryEntry {
   readonly legalBasis: LegalBasis;
   readonly amount: Cents;
   readonly activityId?: string;
-  /** The event's own id: disbursementId, adjustmentId, carryOverId or returnId. */
+  /** The event's own id: disbursementId, adjustmentId, carryOverId, returnId, openingId or transferId. */
   readonly reference?: string;
-  /** The other line of a move or carry-over (its stream). */
+  /** The other line of a move, carry-over or transfer (its stream). */
   readonly counterpart?: string;
   /** Reason, note, deadline, direction, mode, the other side's activity: whatever the event adds. */
   readonly details?: Readonly<Record<string, string>>;
@@ -90,6 +90,26 @@ export function historyEntry(event: RecordedFundLineEvent, delta: MeasureDelta =
       details.mode = event.data.mode;
       details.reason = event.data.reason;
       break;
+    case 'BalanceOpened':
+      reference = event.data.openingId;
+      details.deadline = event.data.deadline;
+      details.originYear = String(event.data.line.originYear);
+      if (event.data.note) details.note = event.data.note;
+      break;
+    case 'FundsTransferredOut':
+      reference = event.data.transferId;
+      counterpart = fundLineStream(event.data.toLine);
+      details.toLine = fundLineLabel(event.data.toLine);
+      details.toUnit = event.data.toLine.unit;
+      details.reason = event.data.reason;
+      break;
+    case 'FundsTransferredIn':
+      reference = event.data.transferId;
+      counterpart = fundLineStream(event.data.fromLine);
+      details.fromLine = fundLineLabel(event.data.fromLine);
+      details.fromUnit = event.data.fromLine.unit;
+      details.reason = event.data.reason;
+      break;
   }
   const m = event.metadata;
   // Absent optional fields stay undefined (no spreads: this runs for every event of a rebuild).
@@ -101,7 +121,7 @@ export function historyEntry(event: RecordedFundLineEvent, delta: MeasureDelta =
     recordedAt: m.recordedAt,
     actor: m.actor,
     command: m.command,
-    legalBasis: m.legalBasis,
+    legalBasis: legalBasisOf(m),
     amount: toCents(d.amount),
     activityId: activityOfFundLineEvent(event),
     reference,

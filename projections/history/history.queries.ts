@@ -7,7 +7,8 @@ import type { QueryHost, ReadTx } from '../read-model';
 import { centsToMoney } from '../shared/cents';
 import { intToDate } from '../shared/context';
 import { basisOf, recordedBy } from '../shared/provenance';
-import { NotInReadModel, Paging, Slice, TimeSlice, checkReached, pagingOf, sliceOf } from '../shared/query';
+import { Placed, ReadScope, TreeFilters } from '../shared/filters';
+import { NotInReadModel, OutsideScope, Paging, Slice, TimeSlice, checkReached, pagingOf, sliceOf } from '../shared/query';
 import { Row, big, num, str } from '../shared/sql';
 import { withRunningBalances } from './history.fold';
 import { HISTORY_TABLES, deltaFromRow, sumDeltasSql } from './history.tables';
@@ -24,12 +25,16 @@ export function changeOf(delta: Partial<Record<string, bigint>>): Record<string,
  * and as known at a time, summed from the entries (bitemporal: effective date and recording time).
  */
 export class HistoryQueries implements BalancesAsOf {
+  private readonly filters: TreeFilters;
+
   constructor(
     private readonly host: QueryHost,
     private readonly balances: BalanceQueries,
-  ) {}
+  ) {
+    this.filters = new TreeFilters(host.catalogue);
+  }
 
-  history(stream: string, q: TimeSlice & Paging & { readonly order?: 'recorded' | 'effective' }) {
+  history(stream: string, q: TimeSlice & Paging & { readonly order?: 'recorded' | 'effective'; readonly scope?: ReadScope }) {
     const { page, pageSize, offset } = pagingOf(q);
     const slice = sliceOf(q);
     const order = q.order ?? 'recorded';
@@ -38,6 +43,9 @@ export class HistoryQueries implements BalancesAsOf {
       const t = { ...BALANCE_TABLES.in(tx.schema), ...HISTORY_TABLES.in(tx.schema) };
       const line = tx.stmt(`SELECT * FROM ${t.lines} WHERE stream = ?`).get(stream) as Row | undefined;
       if (!line) throw new NotInReadModel(`no fund line ${stream} in the read model (check the stream name, or pass minPosition to wait for a recent command)`);
+      if (!this.filters.visible(q.scope, line as Row & Placed)) {
+        throw new OutsideScope(`fund line ${fundLineLabel(keyFromRow(line))} is of unit ${str(line.unit)}: reading it needs the read right for a scope covering that unit`);
+      }
       const orderBy = order === 'effective' ? 'eff, position' : 'position';
       const rows = (
         slice

@@ -5,6 +5,7 @@ import type { Cents } from '../shared/cents';
 import type { ProjectionContext } from '../shared/context';
 import { dateToInt } from '../shared/context';
 import { addDecimalText } from '../shared/exact-decimal';
+import { OutputLog, recordOutputs } from '../../src/activity/output-log';
 import type { RecordedActivityEvent, RecordedFundLineEvent, RecordedLedger } from '../shared/recorded';
 
 /**
@@ -76,17 +77,27 @@ export interface ActivityInfo {
   readonly kind: string;
   /** The classification in force and when it took effect. */
   readonly classifiedAt: Stamp;
+  /** The unit running it (a transfer to a successor unit changes it) and when that took effect. */
   readonly unit: string;
+  readonly locatedAt: Stamp;
   readonly communes: readonly string[];
   readonly investor?: string;
   readonly registeredOn: string;
   /** Beneficiaries by category, each with the stamp of the fact that set it. */
   readonly beneficiaries: Readonly<Record<string, { readonly n: number; readonly at: Stamp }>>;
-  /** Targets and cumulative outputs per indicator, exact decimal strings. */
+  /**
+   * Targets per indicator, and outputs per indicator ("trainees") and per indicator and beneficiary category
+   * ("trainees/women"), exact decimal strings. Outputs are the latest corrected total plus the additions after it
+   * (src/activity/output-log.ts), from `outputLog`.
+   */
   readonly targets: Readonly<Record<string, string>>;
   readonly outputs: Readonly<Record<string, string>>;
+  readonly outputLog: OutputLog;
   /** Effective date of completion (nghiệm thu hoàn thành), when completed. */
   readonly completedOn: string | null;
+  /** The lifecycle stage in force (null: none recorded, the lifecycle's first) and when it took effect. */
+  readonly stage: string | null;
+  readonly stagedAt: Stamp;
 }
 
 /** One activity's progress document: what it is, and its money across all lines (changes with every allocation and voucher). */
@@ -106,12 +117,16 @@ const UNREGISTERED: ActivityInfo = Object.freeze({
   kind: '',
   classifiedAt: NEVER,
   unit: '',
+  locatedAt: NEVER,
   communes: [],
   registeredOn: '',
   beneficiaries: {},
   targets: {},
   outputs: {},
+  outputLog: {},
   completedOn: null,
+  stage: null,
+  stagedAt: NEVER,
 });
 
 export const initialActivityProgress = (activityId: string): ActivityProgress => ({ activityId, info: UNREGISTERED, allocated: 0n, disbursed: 0n, lastPosition: 0 });
@@ -143,6 +158,7 @@ export function evolveActivityProgress(doc: ActivityProgress, f: ActivityFact): 
     case 'ActivityRegistered': {
       const d = f.data as Extract<ActivityEvent, { type: 'ActivityRegistered' }>['data'];
       const classified = later(at, info.classifiedAt);
+      const located = later(at, info.locatedAt);
       return {
         ...doc,
         info: {
@@ -153,7 +169,8 @@ export function evolveActivityProgress(doc: ActivityProgress, f: ActivityFact): 
           component: classified ? d.component : info.component,
           kind: classified ? d.kind : info.kind,
           classifiedAt: classified ? at : info.classifiedAt,
-          unit: d.unit,
+          unit: located ? d.unit : info.unit,
+          locatedAt: located ? at : info.locatedAt,
           communes: d.communes,
           ...(d.investor ? { investor: d.investor } : {}),
           registeredOn: f.effectiveDate,
@@ -168,15 +185,27 @@ export function evolveActivityProgress(doc: ActivityProgress, f: ActivityFact): 
       if (!later(at, info.classifiedAt)) return { ...doc, lastPosition };
       return { ...doc, info: { ...info, kind: d.toKind, component: d.toComponent, classifiedAt: at }, lastPosition };
     }
+    case 'ActivityStageReached': {
+      const d = f.data as Extract<ActivityEvent, { type: 'ActivityStageReached' }>['data'];
+      if (!later(at, info.stagedAt)) return { ...doc, lastPosition };
+      return { ...doc, info: { ...info, stage: d.stage, stagedAt: at }, lastPosition };
+    }
+    case 'ActivityTransferred': {
+      const d = f.data as Extract<ActivityEvent, { type: 'ActivityTransferred' }>['data'];
+      if (!later(at, info.locatedAt)) return { ...doc, lastPosition };
+      return { ...doc, info: { ...info, unit: d.toUnit, locatedAt: at }, lastPosition };
+    }
     case 'OutputsRecorded': {
       const d = f.data as Extract<ActivityEvent, { type: 'OutputsRecorded' }>['data'];
       const completedOn =
         d.completed && (info.completedOn === null || f.effectiveDate < info.completedOn) ? f.effectiveDate : info.completedOn;
+      const recorded = d.outputs.length > 0 ? recordOutputs(info.outputLog, info.outputs, d.outputs, d.corrects !== undefined, at) : null;
       return {
         ...doc,
         info: {
           ...info,
-          outputs: d.outputs.length > 0 ? addQuantities(info.outputs, d.outputs) : info.outputs,
+          outputs: recorded ? recorded.values : info.outputs,
+          outputLog: recorded ? recorded.log : info.outputLog,
           beneficiaries: setBeneficiaries(info, d.beneficiaries, at),
           completedOn,
         },
@@ -209,6 +238,8 @@ export interface ProgressTotals {
   readonly beneficiaries: Readonly<Record<string, number>>;
   readonly targets: Readonly<Record<string, string>>;
   readonly outputs: Readonly<Record<string, string>>;
+  /** Activities by the lifecycle stage in force ('' for none recorded: the lifecycle's first stage, if its kind has one). */
+  readonly byStage: Readonly<Record<string, number>>;
 }
 
 export const EMPTY_PROGRESS: ProgressTotals = Object.freeze({
@@ -219,6 +250,7 @@ export const EMPTY_PROGRESS: ProgressTotals = Object.freeze({
   beneficiaries: Object.freeze({}),
   targets: Object.freeze({}),
   outputs: Object.freeze({}),
+  byStage: Object.freeze({}),
 });
 
 /** Where an activity counts: its component and kind, at its unit, district and province. */
@@ -272,6 +304,7 @@ export function applyToTotals(t: ProgressTotals, doc: ActivityProgress, sign: 1 
     beneficiaries: mergeCounts(t.beneficiaries, beneficiaryCounts(doc), sign),
     targets: mergeQuantities(t.targets, doc.info.targets, sign),
     outputs: mergeQuantities(t.outputs, doc.info.outputs, sign),
+    byStage: mergeCounts(t.byStage, { [doc.info.stage ?? '']: 1 }, sign),
   };
 }
 
@@ -296,6 +329,7 @@ export function replaceInTotals(t: ProgressTotals, previous: ActivityProgress, d
       : mergeCounts(mergeCounts(t.beneficiaries, beneficiaryCounts(previous), -1), beneficiaryCounts(doc), 1),
     targets: p.targets === n.targets ? t.targets : mergeQuantities(mergeQuantities(t.targets, p.targets, -1), n.targets, 1),
     outputs: p.outputs === n.outputs ? t.outputs : mergeQuantities(mergeQuantities(t.outputs, p.outputs, -1), n.outputs, 1),
+    byStage: p.stage === n.stage ? t.byStage : mergeCounts(mergeCounts(t.byStage, { [p.stage ?? '']: 1 }, -1), { [n.stage ?? '']: 1 }, 1),
   };
 }
 
@@ -314,5 +348,6 @@ export function addTotals(a: ProgressTotals, b: ProgressTotals): ProgressTotals 
     beneficiaries: mergeCounts(a.beneficiaries, b.beneficiaries, 1),
     targets: mergeQuantities(a.targets, b.targets, 1),
     outputs: mergeQuantities(a.outputs, b.outputs, 1),
+    byStage: mergeCounts(a.byStage, b.byStage, 1),
   };
 }

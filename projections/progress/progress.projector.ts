@@ -216,6 +216,7 @@ export class ProgressProjector implements Projector {
           sortedJson(t.beneficiaries),
           sortedJson(t.targets),
           sortedJson(t.outputs),
+          sortedJson(t.byStage),
         );
       }
     }

@@ -1,6 +1,7 @@
 import type { ActivityEvent } from '../../events';
 import { dimensionColumn } from '../../src/fund-line/fund-line.dimensions';
 import { rate } from '../../src/money/money';
+import { splitOutputKey } from '../../src/activity/output-log';
 import { Measures, ZERO_MEASURES, balanceFigures } from '../balances/balances.fold';
 import type { BalanceQueries } from '../balances/balances.queries';
 import { BALANCE_TABLES, measuresFromRow, sumMeasuresSql } from '../balances/balances.tables';
@@ -8,7 +9,7 @@ import { HISTORY_TABLES, deltaFromRow, sumDeltasSql } from '../history/history.t
 import type { QueryHost, ReadTx } from '../read-model';
 import { centsToMoney } from '../shared/cents';
 import { intToDate } from '../shared/context';
-import { TreeFilters, UnitLevel } from '../shared/filters';
+import { ReadScope, TreeFilters, UnitLevel } from '../shared/filters';
 import { Slice, TimeSlice, checkReached, sliceOf } from '../shared/query';
 import { Row, Where, big, num, str } from '../shared/sql';
 import {
@@ -49,6 +50,8 @@ function programmeAndComponents(w: Where, programme: string | undefined, compone
   }
 }
 const END_OF_TIME = 99991231;
+/** Every fact, whatever its dates: the slice a budget year is answered from when no date is asked. */
+const WHOLE_LOG: Slice = { eff: END_OF_TIME, rec: Number.MAX_SAFE_INTEGER, pos: Number.MAX_SAFE_INTEGER, asOf: null, knownAt: null, upToPosition: null };
 
 /**
  * Tiến độ: per sub-project, its money, its activities by kind and status, beneficiaries and outputs against
@@ -65,17 +68,23 @@ export class ProgressQueries {
     this.filters = new TreeFilters(host.catalogue);
   }
 
-  progress(q: TimeSlice & { readonly programme?: string; readonly component?: string; readonly unit?: string }) {
+  /**
+   * With `budgetYear`: the money of that year's lines (carried-in money of earlier origin included); the activities
+   * that hold money on them or were registered that year, with their money on that year's lines only. An
+   * activity's outputs, beneficiaries and stage are its own, not a year's: bound them with asOf.
+   */
+  progress(q: TimeSlice & { readonly programme?: string; readonly component?: string; readonly unit?: string; readonly budgetYear?: number; readonly scope?: ReadScope }) {
     const components = q.component !== undefined ? this.filters.componentSet(q.component) : null;
     const level = q.unit !== undefined ? this.filters.unitLevel(q.unit) : null;
-    const slice = sliceOf(q);
+    // The maintained sums have no year: a year is answered from the facts, as a date is.
+    const slice = sliceOf(q) ?? (q.budgetYear !== undefined ? WHOLE_LOG : null);
     const { catalogue, ctx } = this.host;
     return this.host.reader.read((tx, position) => {
       checkReached(slice, position);
       const t = { ...BALANCE_TABLES.in(tx.schema), ...HISTORY_TABLES.in(tx.schema), ...PROGRESS_TABLES.in(tx.schema) };
       const componentColumn = dimensionColumn('component');
       // Money of the components' lines.
-      const lw = this.balances.where({ programme: q.programme, unit: q.unit }, slice ? 'l' : '');
+      const lw = this.balances.where({ programme: q.programme, unit: q.unit, budgetYear: q.budgetYear, scope: q.scope }, slice ? 'l' : '');
       const compIn = components ? `${slice ? 'l.' : ''}${componentColumn} IN (SELECT value FROM json_each(?))` : null;
       const moneyWhere = [...lw.sql, ...(compIn ? [compIn] : [])];
       const moneyParams = [...lw.params, ...(components ? [JSON.stringify(components)] : [])];
@@ -89,7 +98,7 @@ export class ProgressQueries {
           .all(...moneyParams, slice.eff, slice.rec, slice.pos) as Row[];
         for (const r of rows) money.set(str(r.component), measuresFromRow(r));
       } else {
-        const { table } = this.balances.table(tx, { programme: q.programme, unit: q.unit }, ['component']);
+        const { table } = this.balances.table(tx, { programme: q.programme, unit: q.unit, budgetYear: q.budgetYear, scope: q.scope }, ['component']);
         const rows = tx
           .stmt(`SELECT ${componentColumn} AS component, ${sumMeasuresSql()} FROM ${table} ${moneyWhere.length ? `WHERE ${moneyWhere.join(' AND ')}` : ''} GROUP BY ${componentColumn}`)
           .all(...moneyParams) as Row[];
@@ -105,9 +114,15 @@ export class ProgressQueries {
       };
       if (slice) {
         for (const doc of this.activitiesAsOf(tx, q, components, level, slice)) addTo(doc.info.component, doc.info.kind, applyToTotals(EMPTY_PROGRESS, doc, 1));
-      } else if (level === 'unit') {
-        // A commune holds few activities: sum their documents rather than keep a commune-grain table.
-        const w: Where = { sql: ['unit = ?', 'registered = 1'], params: [q.unit] };
+      } else if (level === 'unit' || (q.scope !== undefined && q.scope !== 'all')) {
+        // A commune holds few activities: sum their documents rather than keep a commune-grain table. A reader of some
+        // units only: their activities' documents, as the grain tables sum other units' too.
+        const w: Where = { sql: ['registered = 1'], params: [] };
+        if (level !== null) {
+          w.sql.push(`${level} = ?`);
+          w.params.push(q.unit);
+        }
+        this.filters.scopeFilter(q.scope, '', w);
         programmeAndComponents(w, q.programme, components);
         for (const r of tx
           .stmt(`SELECT activity_id, doc, allocated, disbursed, last_position FROM ${t.activities} WHERE ${w.sql.join(' AND ')} ORDER BY activity_id`)
@@ -135,6 +150,7 @@ export class ProgressQueries {
         asOf: slice?.asOf ?? null,
         knownAt: slice?.knownAt ?? null,
         upToPosition: slice?.upToPosition ?? null,
+        budgetYear: q.budgetYear ?? null,
         scope: { programme: q.programme ?? null, component: q.component ?? null, unit: q.unit ?? null },
         components: codes.map((code) => {
           const byKind = kinds.get(code) ?? new Map<string, ProgressTotals>();
@@ -145,9 +161,15 @@ export class ProgressQueries {
             project: ctx.componentPlace(code).project,
             money: balanceFigures(money.get(code) ?? ZERO_MEASURES),
             ...this.progressFigures(all),
+            lifecycles: this.lifecycleFigures([...byKind.entries()]),
             byKind: [...byKind.entries()]
               .sort((a, b) => (a[0] < b[0] ? -1 : 1))
-              .map(([kind, totals]) => ({ kind, name: catalogue.activityKinds.get(kind)?.nameVi ?? kind, ...this.progressFigures(totals) })),
+              .map(([kind, totals]) => ({
+                kind,
+                name: catalogue.activityKinds.get(kind)?.nameVi ?? kind,
+                ...this.progressFigures(totals),
+                ...(catalogue.lists().lifecycleOf(kind) ? { lifecycle: this.lifecycleFigures([[kind, totals]])[0] } : {}),
+              })),
           };
         }),
       };
@@ -172,8 +194,46 @@ export class ProgressQueries {
     return { activityId, before: view(before), after: view(after) };
   }
 
+  /**
+   * Activities of the kinds that follow a lifecycle, by the stage in force: "16 of 18 works started, 2 not started".
+   * An activity with no stage recorded is at its lifecycle's first stage.
+   */
+  private lifecycleFigures(byKind: readonly (readonly [string, ProgressTotals])[]) {
+    const lists = this.host.catalogue.lists();
+    const out = new Map<string, { lifecycle: string; name: string; activities: number; byStage: Record<string, number> }>();
+    for (const [kind, totals] of byKind) {
+      const lifecycle = lists.lifecycleOf(kind);
+      if (!lifecycle) continue;
+      const entry = out.get(lifecycle.code) ?? {
+        lifecycle: lifecycle.code,
+        name: lifecycle.nameVi,
+        activities: 0,
+        byStage: Object.fromEntries(lifecycle.stages.map((s) => [s.code, 0])) as Record<string, number>,
+      };
+      entry.activities += totals.activities;
+      for (const [stage, n] of Object.entries(totals.byStage)) {
+        const code = stage === '' ? lifecycle.stages[0].code : stage;
+        entry.byStage[code] = (entry.byStage[code] ?? 0) + n;
+      }
+      out.set(lifecycle.code, entry);
+    }
+    return [...out.values()].map((e) => {
+      const stages = (lists.lifecycles.get(e.lifecycle) as NonNullable<ReturnType<typeof lists.lifecycleOf>>).stages;
+      const count = (flag: 'started' | 'completed') => stages.filter((s) => s[flag]).reduce((n, s) => n + (e.byStage[s.code] ?? 0), 0);
+      const started = count('started');
+      return { ...e, started, notStarted: e.activities - started, completed: count('completed') };
+    });
+  }
+
   private progressFigures(p: ProgressTotals) {
-    const indicators = [...new Set([...Object.keys(p.targets), ...Object.keys(p.outputs)])].sort();
+    // Outputs by category are kept as "indicator/category" beside the indicator's total.
+    const byCategory = new Map<string, Record<string, string>>();
+    for (const [key, q] of Object.entries(p.outputs)) {
+      const { indicator, category } = splitOutputKey(key);
+      if (category === undefined) continue;
+      byCategory.set(indicator, { ...(byCategory.get(indicator) ?? {}), [category]: q });
+    }
+    const indicators = [...new Set([...Object.keys(p.targets), ...Object.keys(p.outputs).map((k) => splitOutputKey(k).indicator)])].sort();
     return {
       activities: p.activities,
       byStatus: p.byStatus as Readonly<Record<ActivityProgressStatus, number>>,
@@ -187,6 +247,7 @@ export class ProgressQueries {
         target: p.targets[i] ?? null,
         achieved: p.outputs[i] ?? '0',
         rateOfTarget: p.targets[i] !== undefined ? rate(p.outputs[i] ?? '0', p.targets[i]) : null,
+        byCategory: byCategory.get(i) ?? {},
       })),
     };
   }
@@ -194,7 +255,7 @@ export class ProgressQueries {
   /** Each candidate activity folded from the facts known at `rec` and in force by `eff`. */
   private activitiesAsOf(
     tx: ReadTx,
-    q: { programme?: string; unit?: string },
+    q: { programme?: string; unit?: string; budgetYear?: number; scope?: ReadScope },
     components: string[] | null,
     level: UnitLevel | null,
     slice: Slice,
@@ -206,6 +267,10 @@ export class ProgressQueries {
       w.push(`a.${level} = ?`);
       params.push(q.unit);
     }
+    const scoped: Where = { sql: [], params: [] };
+    this.filters.scopeFilter(q.scope, 'a', scoped);
+    w.push(...scoped.sql);
+    params.push(...scoped.params);
     if (components) {
       // From the unit's activities when there is a unit (few), from the component's when not.
       w.push(
@@ -220,15 +285,36 @@ export class ProgressQueries {
       .pluck()
       .all(...params) as string[];
     if (ids.length === 0) return [];
-    const docs = this.foldActivities(tx, ids, slice.eff, slice.rec, slice.pos);
+    const docs = this.foldActivities(tx, ids, slice.eff, slice.rec, slice.pos, q.budgetYear);
+    const ofYear = q.budgetYear === undefined ? null : this.activitiesWithMoneyOf(tx, ids, q.budgetYear, slice);
     return [...docs.values()].filter(
-      (d) => d.info.registered && (components === null || components.includes(d.info.component)) && (q.programme === undefined || d.info.programme === q.programme),
+      (d) =>
+        d.info.registered &&
+        (components === null || components.includes(d.info.component)) &&
+        (q.programme === undefined || d.info.programme === q.programme) &&
+        (ofYear === null || ofYear.has(d.activityId) || d.info.registeredOn.startsWith(`${q.budgetYear}-`)),
     );
   }
 
-  /** Folds activities from their facts: effective by `eff`, recorded by `rec`, at or before log position `upTo`. */
-  private foldActivities(tx: ReadTx, ids: readonly string[], eff: number, rec: number, upTo: number): Map<string, ActivityProgress> {
-    const t = { ...HISTORY_TABLES.in(tx.schema), ...PROGRESS_TABLES.in(tx.schema) };
+  /** The activities that have had money on lines of a budget year, as of the slice. */
+  private activitiesWithMoneyOf(tx: ReadTx, ids: readonly string[], budgetYear: number, slice: Slice): Set<string> {
+    const t = { ...BALANCE_TABLES.in(tx.schema), ...HISTORY_TABLES.in(tx.schema) };
+    const rows = tx
+      .stmt(
+        `SELECT DISTINCT e.activity_id FROM ${t.entries} e JOIN ${t.lines} l ON l.line_id = e.line_id
+         WHERE e.activity_id IN (SELECT value FROM json_each(?)) AND l.${dimensionColumn('budgetYear')} = ? AND e.eff <= ? AND e.rec <= ? AND e.position <= ?`,
+      )
+      .pluck()
+      .all(JSON.stringify(ids), budgetYear, slice.eff, slice.rec, slice.pos) as string[];
+    return new Set(rows);
+  }
+
+  /**
+   * Folds activities from their facts: effective by `eff`, recorded by `rec`, at or before log position `upTo`;
+   * with `budgetYear`, their money on that year's lines only.
+   */
+  private foldActivities(tx: ReadTx, ids: readonly string[], eff: number, rec: number, upTo: number, budgetYear?: number): Map<string, ActivityProgress> {
+    const t = { ...BALANCE_TABLES.in(tx.schema), ...HISTORY_TABLES.in(tx.schema), ...PROGRESS_TABLES.in(tx.schema) };
     const idList = JSON.stringify(ids);
     const events = tx
       .stmt(
@@ -236,12 +322,22 @@ export class ProgressQueries {
          WHERE activity_id IN (SELECT value FROM json_each(?)) AND eff <= ? AND rec <= ? AND position <= ?`,
       )
       .all(idList, eff, rec, upTo) as Row[];
-    const money = tx
-      .stmt(
-        `SELECT position, activity_id, eff, m1, d1, m2, d2 FROM ${t.entries}
-         WHERE activity_id IS NOT NULL AND activity_id IN (SELECT value FROM json_each(?)) AND eff <= ? AND rec <= ? AND position <= ?`,
-      )
-      .all(idList, eff, rec, upTo) as Row[];
+    const money = (
+      budgetYear === undefined
+        ? tx
+            .stmt(
+              `SELECT position, activity_id, eff, m1, d1, m2, d2 FROM ${t.entries}
+               WHERE activity_id IS NOT NULL AND activity_id IN (SELECT value FROM json_each(?)) AND eff <= ? AND rec <= ? AND position <= ?`,
+            )
+            .all(idList, eff, rec, upTo)
+        : tx
+            .stmt(
+              `SELECT e.position, e.activity_id, e.eff, e.m1, e.d1, e.m2, e.d2 FROM ${t.entries} e JOIN ${t.lines} l ON l.line_id = e.line_id
+               WHERE e.activity_id IS NOT NULL AND e.activity_id IN (SELECT value FROM json_each(?)) AND e.eff <= ? AND e.rec <= ? AND e.position <= ?
+                 AND l.${dimensionColumn('budgetYear')} = ?`,
+            )
+            .all(idList, eff, rec, upTo, budgetYear)
+    ) as Row[];
     const facts: ActivityFact[] = [
       ...events.map(
         (r): ActivityFact => ({

@@ -30,6 +30,7 @@ export const progressColumns = (grain: ProgressGrain): string[] => [
   'beneficiaries',
   'targets',
   'outputs',
+  'by_stage',
 ];
 
 const INTEGER = new Set(['activities', 'n_registered', 'n_allocated', 'n_disbursing', 'n_completed']);
@@ -109,6 +110,7 @@ export function progressTotalsFromRow(row: Row): ProgressTotals {
     beneficiaries: JSON.parse(row.beneficiaries as string) as Record<string, number>,
     targets: JSON.parse(row.targets as string) as Record<string, string>,
     outputs: JSON.parse(row.outputs as string) as Record<string, string>,
+    byStage: JSON.parse(row.by_stage as string) as Record<string, number>,
   };
 }
 

@@ -1,6 +1,7 @@
 import type { FundLineKey } from '../../events';
 import type { Catalogue } from '../../src/catalogue/catalogue';
 import { KEY_DIMENSIONS, LineDimensions, PlacesOf } from '../../src/fund-line/fund-line.dimensions';
+import { RedFlagRules, builtInRedFlagRules } from '../red-flags/rules';
 
 export type { LineDimensions };
 
@@ -12,8 +13,9 @@ export type ComponentPlace = { readonly [P in PlacesOf<'component'>]: string };
 
 /**
  * What the folds may know besides the events: the catalogue's trees (commune → district → province,
- * content → sub-project → project). Pure data, read once; a read model built with another catalogue is
- * another read model (the runner starts a fresh generation when the trees change).
+ * content → sub-project → project) and the red-flag rules with their thresholds. Pure data, read once; a read
+ * model built with another catalogue or other rules is another read model (the runner starts a fresh
+ * generation when the fingerprint changes).
  */
 export interface ProjectionContext {
   /**
@@ -25,7 +27,9 @@ export interface ProjectionContext {
   unitPlace(unit: string, budgetYear?: number): UnitPlace;
   /** Where a component sits in its programme's tree (all programmes together if not given). */
   componentPlace(component: string, programme?: string): ComponentPlace;
-  /** Identifies the trees: same fingerprint, same read model. */
+  /** The red-flag rules and thresholds (projections/red-flags/rules.json, or LEDGER_RED_FLAG_RULES). */
+  readonly redFlagRules: RedFlagRules;
+  /** Identifies the trees and the rules: same fingerprint, same read model. */
   readonly fingerprint: string;
 }
 
@@ -36,7 +40,7 @@ export function lineDimensions(key: FundLineKey, ctx: ProjectionContext): LineDi
   return { ...(dims as Omit<LineDimensions, keyof UnitPlace | keyof ComponentPlace>), ...ctx.unitPlace(key.unit, key.budgetYear), ...ctx.componentPlace(key.component, key.programme) };
 }
 
-export function catalogueContext(catalogue: Catalogue): ProjectionContext {
+export function catalogueContext(catalogue: Catalogue, redFlagRules: RedFlagRules = builtInRedFlagRules()): ProjectionContext {
   const units = new Map<string, UnitPlace>();
   const components = new Map<string, ComponentPlace>();
   const unitPlace = (unit: string, budgetYear?: number): UnitPlace => {
@@ -67,11 +71,36 @@ export function catalogueContext(catalogue: Catalogue): ProjectionContext {
       [...catalogue.lists(p).components.values()].map((c) => [p, c.code, c.level, c.parent ?? '']),
     ),
   };
-  return { unitPlace, componentPlace, fingerprint: fnv1a(JSON.stringify(trees)) };
+  return { unitPlace, componentPlace, redFlagRules, fingerprint: fnv1a(JSON.stringify({ trees, redFlagRules: redFlagRules.fingerprint })) };
 }
 
-/** 64-bit FNV-1a of a string, hex: a cheap identity (of the catalogue trees, of the tables' shape), not a security hash. */
+/**
+ * 64-bit FNV-1a of a string's UTF-16 code units, hex: a cheap identity (of the catalogue trees, of the tables' shape,
+ * of a red flag), not a security hash. Computed on four 16-bit limbs (h × prime = h × 0x1b3 + h << 40), which is
+ * fast enough for a fold to call per event; fnv1aBigInt is the plain definition it is checked against.
+ */
 export function fnv1a(text: string): string {
+  let h0 = 0x2325;
+  let h1 = 0x8422;
+  let h2 = 0x9ce4;
+  let h3 = 0xcbf2;
+  for (let i = 0; i < text.length; i++) {
+    h0 ^= text.charCodeAt(i);
+    const t0 = h0 * 0x1b3;
+    const t1 = h1 * 0x1b3 + (t0 >>> 16);
+    const t2 = h2 * 0x1b3 + (t1 >>> 16) + ((h0 << 8) & 0xffff);
+    const t3 = h3 * 0x1b3 + (t2 >>> 16) + (((h0 >>> 8) | (h1 << 8)) & 0xffff);
+    h0 = t0 & 0xffff;
+    h1 = t1 & 0xffff;
+    h2 = t2 & 0xffff;
+    h3 = t3 & 0xffff;
+  }
+  const hex = (n: number) => n.toString(16).padStart(4, '0');
+  return hex(h3) + hex(h2) + hex(h1) + hex(h0);
+}
+
+/** The definition of 64-bit FNV-1a, on BigInt: what fnv1a computes faster. */
+export function fnv1aBigInt(text: string): string {
   let h = 0xcbf29ce484222325n;
   for (let i = 0; i < text.length; i++) {
     h ^= BigInt(text.charCodeAt(i));

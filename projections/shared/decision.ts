@@ -1,4 +1,4 @@
-import type { RecordedEvent } from '../../events';
+import { legalBasisOf, type RecordedEvent } from '../../events';
 
 /** A decision (quyết định) as the read models name it: number, issuer and date all matter ("12/QĐ-UBND" recurs every year). */
 export interface DecisionRef {
@@ -9,7 +9,7 @@ export interface DecisionRef {
 
 /** The decision an event was recorded under, or null when its legal basis is a voucher or another document. */
 export function decisionOf(event: RecordedEvent): DecisionRef | null {
-  const b = event.metadata.legalBasis;
+  const b = legalBasisOf(event.metadata);
   if (b.kind !== 'decision') return null;
   return { number: b.number, issuer: b.issuer, date: b.date };
 }

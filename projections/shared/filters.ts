@@ -6,6 +6,19 @@ import type { Where } from './sql';
 /** Which column holds a unit's code, by its level: a commune is a line's own unit. */
 export type UnitLevel = 'unit' | PlacesOf<'unit'>;
 
+/**
+ * What a reader may see: everything, or what lies under some scopes (unit codes), each as a line's (or an activity's)
+ * unit, district or province is placed in its budget year. The principal's grants of the read right give it.
+ */
+export type ReadScope = 'all' | readonly string[];
+
+/** A row with a unit's places: a line's, an activity's, an adjustment's. */
+export interface Placed {
+  readonly unit: unknown;
+  readonly district: unknown;
+  readonly province: unknown;
+}
+
 const UNKNOWN_COMPONENT = 'use a project (DA1), a sub-project (DA1.TDA1) or component.content (DA1.TDA1.HT)';
 
 /**
@@ -47,6 +60,40 @@ export class TreeFilters {
       return;
     }
     throw InvalidRequest.field('component', `unknown component "${code}"; ${UNKNOWN_COMPONENT}`);
+  }
+
+  /** The scopes by the column that holds them: a province's code in `province`, a district's in `district`, a commune's in `unit`. */
+  private scopeColumns(scope: readonly string[]): Map<UnitLevel, string[]> {
+    const byLevel = new Map<UnitLevel, string[]>();
+    for (const code of scope) {
+      const level = this.unitLevel(code, 'scope');
+      byLevel.set(level, [...(byLevel.get(level) ?? []), code]);
+    }
+    return byLevel;
+  }
+
+  /** Only rows under the reader's scopes (`alias`: the table's alias, or ''); nothing when there are none. */
+  scopeFilter(scope: ReadScope | undefined, alias: string, w: Where): void {
+    if (scope === undefined || scope === 'all') return;
+    const p = alias ? `${alias}.` : '';
+    const byLevel = this.scopeColumns(scope);
+    if (byLevel.size === 0) {
+      w.sql.push('0');
+      return;
+    }
+    w.sql.push(`(${[...byLevel.keys()].map((level) => `${p}${level} IN (SELECT value FROM json_each(?))`).join(' OR ')})`);
+    w.params.push(...[...byLevel.values()].map((codes) => JSON.stringify(codes)));
+  }
+
+  /** The columns a scope filter reads. */
+  scopeFilterColumns(scope: ReadScope | undefined): UnitLevel[] {
+    return scope === undefined || scope === 'all' ? [] : [...this.scopeColumns(scope).keys()];
+  }
+
+  /** Whether a placed row is under the reader's scopes. */
+  visible(scope: ReadScope | undefined, row: Placed): boolean {
+    if (scope === undefined || scope === 'all') return true;
+    return scope.some((code) => [row.unit, row.district, row.province].some((v) => String(v) === code));
   }
 
   /** The columns a component filter reads (see componentFilter). */

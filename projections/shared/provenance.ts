@@ -1,4 +1,4 @@
-import type { EventMetadata, LegalBasis } from '../../events';
+import { type EventMetadata, type LegalBasis, legalBasisOf } from '../../events';
 import { Row, str } from './sql';
 
 /**
@@ -30,7 +30,7 @@ function issuerOf(b: LegalBasis): string | null {
 
 /** The values of PROVENANCE_COLUMNS, in order. */
 export function provenance(m: EventMetadata) {
-  const basis = m.legalBasis;
+  const basis = legalBasisOf(m);
   return [m.actor.id, m.actor.role, m.command, basis.kind, basis.number ?? null, basis.date, issuerOf(basis)] as const;
 }
 

@@ -57,6 +57,14 @@ export function pagingOf(q: Paging): { page: number; pageSize: number; offset: n
   return { page, pageSize, offset: (page - 1) * pageSize };
 }
 
+/** The thing asked for lies outside the reader's scopes (HTTP 403, FORBIDDEN): the message says which unit it is of. */
+export class OutsideScope extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'OutsideScope';
+  }
+}
+
 /**
  * A question bounded by a log position the read model has not reached yet: answering it would leave out events
  * that belong to it (HTTP 503 READ_MODEL_BEHIND, as for minPosition).

@@ -2,6 +2,7 @@ import { Controller, Get, Inject, Res } from '@nestjs/common';
 import { ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { LedgerConfig } from '../config/ledger-config';
+import { Public } from '../identity/auth.guard';
 import { ProjectionRunner } from '../projections/projection-runner';
 import type { StartCheck } from '../audit/start-check';
 import { START_CHECK } from '../infrastructure.module';
@@ -25,6 +26,7 @@ export class HealthController {
   ) {}
 
   @Get()
+  @Public()
   @ApiOperation({
     summary: 'Liveness, the store in use and the head position of the log; "degraded" (HTTP 503) with every problem when a part cannot go on',
   })

@@ -4,14 +4,14 @@ import { AuditNotFound, AuditUnavailable } from '../audit/audit';
 import { NothingSelected } from '../audit/bundle-selection';
 import { LogIntegrityError } from '../audit/merkle-log';
 import { EventInvariantViolated } from '../commands/event-invariants';
-import { JournalRejected } from '../journal/journal.importer';
-import { NotInReadModel, PositionNotReached, ReadModelUnavailable } from '../projections/read-model-queries';
+import { FORBIDDEN, JournalRejected } from '../journal/journal.importer';
+import { Forbidden, Unauthenticated } from '../identity/rights';
+import { NotInReadModel, OutsideScope, PositionNotReached, ReadModelUnavailable } from '../projections/read-model-queries';
 import { ReadModelBehind } from '../projections/read-models.controller';
 import { CommandRefused, FieldProblem, InvalidRequest } from '../shared/errors';
 import { IdempotencyKeyTaken, WrongExpectedRevision } from '../store/event-store.port';
 import { MalformedJson, UnsupportedCharset } from './json-body';
 import { NotAReport } from '../reports/report-files';
-import { OutsideScope } from '../reports/reports.service';
 
 /**
  * The body of every error answer, from every route: a stable machine code, a sentence a person can read, every bad
@@ -49,19 +49,24 @@ export class LedgerExceptionFilter implements ExceptionFilter {
   catch(error: unknown, host: ArgumentsHost): void {
     const reply = host.switchToHttp().getResponse<FastifyReply>();
     const [status, body] = this.toAnswer(error);
+    if (error instanceof Unauthenticated && error.retryAfterSeconds !== undefined) void reply.header('retry-after', String(error.retryAfterSeconds));
+    if (status === 401) void reply.header('www-authenticate', 'Bearer realm="gnbv-ledger"');
     void reply.status(status).send(body);
   }
 
   toAnswer(error: unknown): Answer {
+    // Who is asking, and may they: 401 with what is wrong with the credentials, 403 with the right that is missing.
+    if (error instanceof Unauthenticated) return [error.status, { error: error.code, message: error.message }];
+    if (error instanceof Forbidden) return [403, { error: 'FORBIDDEN', message: error.message, details: error.details }];
+    if (error instanceof OutsideScope) return [403, { error: 'FORBIDDEN', message: error.message, details: { right: 'read' } }];
     // Malformed input: 400, every bad field.
     if (error instanceof InvalidRequest) return [400, { error: error.code, message: error.message, problems: error.problems }];
     if (error instanceof MalformedJson) return [400, { error: 'MALFORMED_JSON', message: error.message }];
     if (error instanceof UnsupportedCharset) return [415, { error: 'UNSUPPORTED_MEDIA_TYPE', message: error.message }];
     if (error instanceof NotAReport) return [400, { error: 'NOT_A_REPORT', message: error.message }];
-    if (error instanceof OutsideScope) return [403, { error: 'FORBIDDEN', message: error.message }];
     if (error instanceof JournalRejected) {
       const details = error.journal ? { details: { journal: error.journal } } : {};
-      return [error.refused ? 409 : 400, { error: error.code, message: error.message, problems: error.problems, ...details }];
+      return [error.code === FORBIDDEN ? 403 : error.refused ? 409 : 400, { error: error.code, message: error.message, problems: error.problems, ...details }];
     }
     // Business refusals and concurrency: 409, 412, 422.
     if (error instanceof CommandRefused) {

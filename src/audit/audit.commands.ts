@@ -133,11 +133,11 @@ export function registerAuditCommands(program: Command): void {
 
   program
     .command('witness <url>')
-    .description("an auditor's check that the ledger's history only grows: fetch its latest signed tree head, check it extends the last one kept, keep it")
+    .description("an auditor's check that the ledger's history only grows: fetch its latest signed tree head, check it extends the last one kept, keep it (signed in: a session or API token in LEDGER_TOKEN)")
     .option('--state <file>', 'where the last accepted head is kept (default: ~/.config/gnbv-ledger/witness/<host>.json)')
     .action(async (url: string, options: { state?: string }) => {
       const file = options.state ?? defaultWitnessFile(url);
-      const outcome = await witness(url, file);
+      const outcome = await witness(url, file, { token: process.env.LEDGER_TOKEN });
       console.log(formatWitness(outcome, file));
       if (outcome.status === 'alarm') process.exitCode = 2;
     });

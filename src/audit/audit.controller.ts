@@ -1,16 +1,26 @@
-import { Controller, Get, Post, Query } from '@nestjs/common';
+import { Controller, Get, Inject, Post, Query, Req } from '@nestjs/common';
 import { ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { Catalogue } from '../catalogue/catalogue';
+import { Needs, PrincipalRequest, Public } from '../identity/auth.guard';
+import { readScopes } from '../identity/rights';
+import { EVENT_STORE, EventStore } from '../store/event-store.port';
 import { InvalidRequest } from '../shared/errors';
 import { AuditNotFound } from './audit';
 import { AuditService } from './audit.service';
 import { parseBundleQuery } from './bundle-selection';
+import { readableEvents } from './event-scope';
 
 @ApiTags('audit')
 @Controller('audit')
 export class AuditController {
-  constructor(private readonly audit: AuditService) {}
+  constructor(
+    private readonly audit: AuditService,
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    private readonly catalogue: Catalogue,
+  ) {}
 
   @Get('public-key')
+  @Public()
   @ApiOperation({ summary: 'The Ed25519 public key that signs tree heads and audit bundles (raw base64, PEM, fingerprint)' })
   publicKey() {
     return this.audit.get().publicKey();
@@ -36,6 +46,7 @@ export class AuditController {
   }
 
   @Post('tree-heads')
+  @Needs('sign-tree-head')
   @ApiOperation({ summary: 'Sign a tree head over the log as it is now' })
   produceTreeHead() {
     return this.audit.get().produceTreeHead();
@@ -74,13 +85,16 @@ export class AuditController {
   @ApiQuery({ name: 'issuer', required: false, type: String, description: 'narrows a decision by its issuer' })
   @ApiQuery({ name: 'date', required: false, type: String, description: 'narrows a decision by its date (YYYY-MM-DD)' })
   bundle(
+    @Req() req: PrincipalRequest,
     @Query('line') line?: string,
     @Query('activity') activity?: string,
     @Query('decision') decision?: string,
     @Query('issuer') issuer?: string,
     @Query('date') date?: string,
   ) {
-    return this.audit.get().exportBundle(parseBundleQuery({ line, activity, decision, issuer, date }));
+    // Only the events of units under the reader's scopes: each keeps its own inclusion proof, so the bundle still verifies.
+    const scope = readScopes(req.principal);
+    return this.audit.get().exportBundle(parseBundleQuery({ line, activity, decision, issuer, date }), new Date(), (events) => readableEvents(this.store, events, scope, this.catalogue));
   }
 }
 

@@ -1,3 +1,4 @@
+import type { RecordedEvent } from '../../events';
 import { InvalidRequest } from '../shared/errors';
 import type { EventStore } from '../store/event-store.port';
 import { BundleQuery, NothingSelected, selectEvents } from './bundle-selection';
@@ -169,10 +170,13 @@ export class Audit {
    * The selected events with their inclusion proofs in one signed tree head, signed as a whole. Logs the store's
    * newest events first, so that a bundle never leaves out an event just recorded.
    */
-  async exportBundle(query: BundleQuery, now = new Date()): Promise<AuditBundle> {
+  /** `readable`: the selected events the reader may see (the HTTP API keeps those under the reader's scopes). */
+  async exportBundle(query: BundleQuery, now = new Date(), readable?: (events: RecordedEvent[]) => Promise<RecordedEvent[]>): Promise<AuditBundle> {
     await this.log.catchUp();
-    const { selection, events } = await selectEvents(this.store, query);
-    if (events.length === 0) throw new NothingSelected(`no event matches ${JSON.stringify(selection)}`);
+    const selected = await selectEvents(this.store, query);
+    const { selection } = selected;
+    const events = readable ? await readable(selected.events) : selected.events;
+    if (events.length === 0) throw new NothingSelected(`no event matches ${JSON.stringify(selection)}${readable && selected.events.length > 0 ? ' under your scopes' : ''}`);
     const entries = events.map((event) => {
       const leaf = this.log.leafOf(event.metadata.eventId);
       if (!leaf || !leaf.leafHash.equals(eventLeafHash(event))) {

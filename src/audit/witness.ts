@@ -55,15 +55,25 @@ const isHead = (h: unknown): h is SignedTreeHead => {
   return !!x && Number.isSafeInteger(x.treeSize) && (x.treeSize as number) >= 0 && decodeHash(x.rootHash) !== null && typeof x.timestamp === 'string' && typeof x.signature === 'string';
 };
 
-async function getJson(url: string, fetchImpl: typeof fetch): Promise<unknown> {
-  const res = await fetchImpl(url, { headers: { accept: 'application/json' } });
+async function getJson(url: string, options: WitnessOptions): Promise<unknown> {
+  const headers: Record<string, string> = { accept: 'application/json' };
+  if (options.token) headers.authorization = `Bearer ${options.token}`;
+  const res = await (options.fetch ?? fetch)(url, { headers });
   const body = await res.text();
   if (!res.ok) throw new Error(`GET ${url} answered ${res.status}: ${body.slice(0, 300)}`);
   return JSON.parse(body);
 }
 
+export interface WitnessOptions {
+  /** A session or API token of a user who may read the ledger (LEDGER_TOKEN): tree heads and proofs are reads. */
+  readonly token?: string;
+  readonly now?: Date;
+  readonly fetch?: typeof fetch;
+}
+
 /** One witness round against the ledger at `url`, keeping its state in `stateFile`. */
-export async function witness(url: string, stateFile: string, now = new Date(), fetchImpl: typeof fetch = fetch): Promise<WitnessOutcome> {
+export async function witness(url: string, stateFile: string, options: WitnessOptions = {}): Promise<WitnessOutcome> {
+  const now = options.now ?? new Date();
   const base = url.replace(/\/+$/, '');
   const state = readState(stateFile);
   const alarm = (reason: string, seen?: unknown): WitnessOutcome => {
@@ -71,14 +81,14 @@ export async function witness(url: string, stateFile: string, now = new Date(), 
     return { status: 'alarm', reason, kept: state?.head ?? null, ...(seen ? { seen } : {}) };
   };
 
-  const published = (await getJson(`${base}/audit/public-key`, fetchImpl)) as { ed25519?: unknown };
+  const published = (await getJson(`${base}/audit/public-key`, options)) as { ed25519?: unknown };
   const raw = decodeBase64(published.ed25519, 32);
   if (!raw) return alarm('the ledger published no valid Ed25519 key');
   const key = publicKeyFromRaw(raw);
   if (state && state.publicKey !== published.ed25519) {
     return alarm(`the ledger's key changed from ${state.fingerprint} to ${keyFingerprint(key)}: heads signed with a new key say nothing about the history kept`);
   }
-  const head = await getJson(`${base}/audit/tree-heads/latest`, fetchImpl);
+  const head = await getJson(`${base}/audit/tree-heads/latest`, options);
   if (!isHead(head)) return alarm('the latest tree head is malformed', head);
   if (!verifySignature(treeHeadMessage(head), head.signature, key)) return alarm("the latest tree head's signature does not verify with the ledger's key", head);
   const latest: SignedTreeHead = { treeSize: head.treeSize, rootHash: head.rootHash, timestamp: head.timestamp, signature: head.signature };
@@ -96,7 +106,7 @@ export async function witness(url: string, stateFile: string, now = new Date(), 
       return alarm(`the ledger signed two different trees of ${kept.treeSize} events: root ${kept.rootHash} (${kept.timestamp}) and root ${latest.rootHash} (${latest.timestamp})`, latest);
     }
   } else {
-    const proof = (await getJson(`${base}/audit/proofs/consistency?first=${kept.treeSize}&second=${latest.treeSize}`, fetchImpl)) as { proof?: unknown };
+    const proof = (await getJson(`${base}/audit/proofs/consistency?first=${kept.treeSize}&second=${latest.treeSize}`, options)) as { proof?: unknown };
     const hashes = Array.isArray(proof.proof) ? proof.proof.map(decodeHash) : [];
     const holds =
       kept.treeSize > 0 &&

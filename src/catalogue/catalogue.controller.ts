@@ -1,11 +1,13 @@
 import { Controller, Get, Inject, Query } from '@nestjs/common';
 import { basename } from 'node:path';
-import { ApiOkResponse, ApiOperation, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { Needs } from '../identity/auth.guard';
 import { Transform } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, MinLength } from 'class-validator';
 import { IsCalendarDate } from '../shared/validation/validators';
 import { Catalogue } from './catalogue';
-import { REFORM_DATE, THREE_LEVEL_END, UNIT_LEVELS, UnitLevel } from './units/unit-lists';
+import { REFORM_DATE, REFORM_LEGAL_BASIS, THREE_LEVEL_END, UNIT_LEVELS, UnitLevel } from './units/unit-lists';
+import { InvalidRequest } from '../shared/errors';
 
 const MAX_UNITS_PAGE = 500;
 /** Query strings arrive as text: "12" becomes 12, anything else stays as sent so the validator names it. */
@@ -56,7 +58,15 @@ export class UnitsQueryDto {
   pageSize?: number;
 }
 
+export class SuccessionQueryDto {
+  @ApiProperty({ description: 'A unit code', example: '184' })
+  @IsString()
+  @Matches(/^[0-9]{2,5}$/, { message: 'code must be a unit code (2, 3 or 5 digits)' })
+  code: string;
+}
+
 @ApiTags('catalogue')
+@Needs('signed-in')
 @Controller('catalogue')
 export class CatalogueController {
   private unitsSummary?: object;
@@ -94,6 +104,35 @@ export class CatalogueController {
     return { ...page, units: page.units.map((v) => ({ ...v, within: registry.within(v, q.date).map((u) => ({ code: u.code, level: u.level, nameVi: u.nameVi })) })) };
   }
 
+  @Get('units/succession')
+  @ApiOperation({
+    summary: 'What became of a unit on 1/7/2025 (and what it took over): its periods, successors (full or partial), the units a decision may hand its money to, its unit today, the legal basis',
+    description:
+      "A split unit has several partial successors and no single unit today: its money goes to the successor a transfer decision names (POST /commands/transfer-to-successor), never by a guess.",
+  })
+  succession(@Query() q: SuccessionQueryDto) {
+    const units = this.catalogue.units;
+    const versions = units.versionsOf(q.code);
+    if (versions.length === 0) {
+      const near = units.nearest(q.code).map((v) => units.label(v));
+      throw InvalidRequest.field('code', `unknown administrative unit "${q.code}"${near.length > 0 ? `; nearest: ${near.join(', ')}` : ''}`);
+    }
+    const today = units.today(q.code, THREE_LEVEL_END);
+    return {
+      code: q.code,
+      versions,
+      successors: units.successors(q.code).map((s) => ({ code: s.unit.code, nameVi: s.unit.nameVi, kind: s.kind, parent: s.unit.parent ?? null })),
+      heirs: units.heirs(q.code).map((u) => ({ code: u.code, nameVi: u.nameVi, level: u.level })),
+      predecessors: units.successionsTo(q.code).map((s) => {
+        const old = units.at(s.oldCode, THREE_LEVEL_END);
+        return { code: s.oldCode, nameVi: old?.nameVi ?? '', level: s.oldLevel, kind: s.kind };
+      }),
+      today: { unit: today.unit, province: today.province },
+      reformDate: REFORM_DATE,
+      legalBasis: REFORM_LEGAL_BASIS,
+    };
+  }
+
   private summary(): object {
     const units = this.catalogue.units;
     this.unitsSummary ??= {
@@ -115,7 +154,9 @@ export class CatalogueController {
         },
       ],
       successions: units.successions.length,
+      reformLegalBasis: REFORM_LEGAL_BASIS,
       query: '/catalogue/units?code=&name=&date=&parent=&level=&page=&pageSize=',
+      succession: '/catalogue/units/succession?code=',
     };
     return this.unitsSummary;
   }

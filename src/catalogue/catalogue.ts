@@ -22,8 +22,24 @@ export interface ComponentEntry extends Named {
 export interface ActivityKindEntry extends Named {
   readonly components: readonly string[];
 }
+export interface StageEntry extends Named {
+  readonly started?: boolean;
+  readonly completed?: boolean;
+}
+/** The stages, in order, that activities of some kinds go through. */
+export interface LifecycleEntry extends Named {
+  readonly kinds: readonly string[];
+  readonly stages: readonly StageEntry[];
+}
+/** An outcome indicator of the results framework: a count of households or a rate (%). */
+export interface OutcomeIndicatorEntry extends Named {
+  readonly kind: 'count' | 'rate';
+  readonly unit: string;
+}
 export interface IndicatorEntry extends Named {
   readonly unit: string;
+  /** Counts beneficiaries: may be recorded per beneficiary category. */
+  readonly byCategory?: boolean;
 }
 export interface LegalBasisEntry {
   readonly number: string;
@@ -58,7 +74,15 @@ export class CatalogueLists {
     readonly activityKinds: ReadonlyMap<string, ActivityKindEntry>,
     readonly beneficiaryCategories: ReadonlyMap<string, Named>,
     readonly indicators: ReadonlyMap<string, IndicatorEntry>,
+    readonly lifecycles: ReadonlyMap<string, LifecycleEntry> = new Map(),
+    readonly outcomeIndicators: ReadonlyMap<string, OutcomeIndicatorEntry> = new Map(),
   ) {}
+
+  /** The lifecycle activities of a kind go through, if any. */
+  lifecycleOf(kind: string): LifecycleEntry | undefined {
+    for (const l of this.lifecycles.values()) if (l.kinds.includes(kind)) return l;
+    return undefined;
+  }
 
   /** Sub-components of a component. */
   childrenOf(code: string): ComponentEntry[] {
@@ -93,6 +117,8 @@ export class ProgrammeCatalogue extends CatalogueLists {
       index<ActivityKindEntry>(file.activityKinds),
       index<Named>(file.beneficiaryCategories),
       index<IndicatorEntry>(file.indicators),
+      index<LifecycleEntry>(file.lifecycles ?? []),
+      index<OutcomeIndicatorEntry>(file.outcomeIndicators ?? []),
     );
     const p = file.programme;
     this.programme = {
@@ -124,6 +150,8 @@ function union(programmes: readonly ProgrammeCatalogue[]): CatalogueLists {
     merge((p) => p.activityKinds),
     merge((p) => p.beneficiaryCategories),
     merge((p) => p.indicators),
+    merge((p) => p.lifecycles),
+    merge((p) => p.outcomeIndicators),
   );
 }
 
@@ -242,6 +270,9 @@ export class Catalogue {
   requireIndicator(field: string, code: string, programme?: string): IndicatorEntry {
     return requireEntry(field, 'indicator', code, this.lists(programme).indicators);
   }
+  requireOutcomeIndicator(field: string, code: string, programme?: string): OutcomeIndicatorEntry {
+    return requireEntry(field, 'outcome indicator', code, this.lists(programme).outcomeIndicators);
+  }
 
   /**
    * The unit a code names at `when`: a budget year (valid if the unit existed on any day of it) or a day.
@@ -272,6 +303,12 @@ export class Catalogue {
   /** Codes above a unit, nearest first: at `when` (a year or a day), or over all its periods. */
   unitAncestors(code: string, when?: UnitWhen): string[] {
     return this.units.ancestors(code, when);
+  }
+
+  /** A unit's name in its latest period, for messages. */
+  unitName(code: string): string | undefined {
+    const versions = this.units.versionsOf(code);
+    return versions[versions.length - 1]?.nameVi;
   }
 }
 

@@ -4,6 +4,7 @@ import {
   ArrayMinSize,
   Equals,
   IsArray,
+  IsBoolean,
   IsDefined,
   IsIn,
   IsInt,
@@ -104,10 +105,48 @@ class ActivityKindDto extends NamedDto {
   components: string[];
 }
 
+class StageDto extends NamedDto {
+  /** The activity has started once it reaches this stage (counts in "started"). */
+  @IsOptional()
+  @IsBoolean()
+  started?: boolean;
+
+  /** The activity is done once it reaches this stage. */
+  @IsOptional()
+  @IsBoolean()
+  completed?: boolean;
+}
+
+/** The stages an activity of some kinds goes through, in order (a work: planned … handed over). */
+class LifecycleDto extends NamedDto {
+  @IsArray()
+  @ArrayMinSize(1)
+  @IsString({ each: true })
+  kinds: string[];
+
+  @ListOf(() => StageDto, 2)
+  stages: StageDto[];
+}
+
+/** An indicator of the results framework, measured per unit and year (the annual poverty review). */
+class OutcomeIndicatorDto extends NamedDto {
+  @IsIn(['count', 'rate'])
+  kind: 'count' | 'rate';
+
+  @IsString()
+  @IsNotEmpty()
+  unit: string;
+}
+
 class IndicatorDto extends NamedDto {
   @IsString()
   @IsNotEmpty()
   unit: string;
+
+  /** The indicator counts beneficiaries (households, persons): outputs of it may be recorded per beneficiary category. */
+  @IsOptional()
+  @IsBoolean()
+  byCategory?: boolean;
 }
 
 export class ProgrammeFileDto {
@@ -139,11 +178,19 @@ export class ProgrammeFileDto {
   @ListOf(() => ActivityKindDto)
   activityKinds: ActivityKindDto[];
 
+  @IsOptional()
+  @ListOf(() => LifecycleDto)
+  lifecycles?: LifecycleDto[];
+
   @ListOf(() => NamedDto)
   beneficiaryCategories: NamedDto[];
 
   @ListOf(() => IndicatorDto)
   indicators: IndicatorDto[];
+
+  @IsOptional()
+  @ListOf(() => OutcomeIndicatorDto)
+  outcomeIndicators?: OutcomeIndicatorDto[];
 }
 
 export type ProgrammeFile = ProgrammeFileDto;
@@ -212,6 +259,19 @@ function referenceProblems(f: ProgrammeFileDto): FieldProblem[] {
       if (!components.has(c)) problems.push({ field: `activityKinds[${i}].components[${j}]`, problem: `"${c}" is not a component of this file` });
     }),
   );
+  unique(f.lifecycles ?? [], 'lifecycles');
+  unique(f.outcomeIndicators ?? [], 'outcomeIndicators');
+  const kinds = new Set(f.activityKinds.map((k) => k.code));
+  const kindOwner = new Map<string, number>();
+  (f.lifecycles ?? []).forEach((l, i) => {
+    unique(l.stages, `lifecycles[${i}].stages`);
+    l.kinds.forEach((k, j) => {
+      if (!kinds.has(k)) problems.push({ field: `lifecycles[${i}].kinds[${j}]`, problem: `"${k}" is not an activity kind of this file` });
+      const other = kindOwner.get(k);
+      if (other !== undefined && other !== i) problems.push({ field: `lifecycles[${i}].kinds[${j}]`, problem: `"${k}" already follows lifecycles[${other}]` });
+      kindOwner.set(k, i);
+    });
+  });
   if (f.programme.validFrom > f.programme.validTo) {
     problems.push({ field: 'programme.validTo', problem: `${f.programme.validTo} is before validFrom ${f.programme.validFrom}` });
   }

@@ -2,8 +2,11 @@
 import 'reflect-metadata';
 import { Command } from 'commander';
 import { registerAuditCommands } from '../audit/audit.commands';
+import { registerUserCommands } from '../identity/users.commands';
 import { registerJournalCommands } from '../journal/journal.commands';
 import { registerProjectionCommands } from '../projections/projections.commands';
+import { registerQueryCommands } from '../projections/queries.commands';
+import { registerRedFlagCommands } from '../projections/red-flags.commands';
 import { registerReportCommands } from '../reports/reports.commands';
 import { registerServeCommand } from './serve.command';
 
@@ -19,6 +22,9 @@ export function buildProgram(): Command {
   registerAuditCommands(program);
   registerJournalCommands(program);
   registerProjectionCommands(program);
+  registerUserCommands(program);
+  registerQueryCommands(program);
+  registerRedFlagCommands(program);
   registerReportCommands(program);
   return program;
 }

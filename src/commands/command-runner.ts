@@ -1,6 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { createHash, randomUUID } from 'node:crypto';
-import type { DomainEvent, EventToAppend } from '../../events';
+import type { Actor, DomainEvent, EventToAppend } from '../../events';
+import { Catalogue } from '../catalogue/catalogue';
+import { OWN_ACCOUNT, type UnitUse, authorize, ownAccountActor } from '../identity/rights';
 import {
   AppendResult,
   EVENT_STORE,
@@ -14,26 +16,39 @@ import { stableStringify } from '../shared/stable-json';
 import { AggregateCache, Fold, Folded } from './aggregate-cache';
 import { assertEventInvariants } from './event-invariants';
 import { StreamLocks } from './stream-locks';
-import type { Basis, CommandContext, StreamEvents } from './command';
+import type { CommandContext, StreamEvents } from './command';
+import type { AccountBasis } from './decision-spec';
 
 /** A stream the command reads, and how to fold it. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- a Load of any state: the decider is typed by the tuple
 export interface Load<S = any> {
   readonly stream: string;
   readonly fold: Fold<S, DomainEvent>;
+  /** The administrative units the stream belongs to: a fund line's, from its key; an activity's or a user's grants, from its state. */
+  readonly units?: (state: S) => readonly UnitUse[];
 }
+
+/** Every unit a command touches: those its input names and those of the streams it read. */
+export function unitsOf(spec: { loads: readonly Load[]; units?: readonly UnitUse[] }, states: readonly { state: unknown }[]): UnitUse[] {
+  return [...(spec.units ?? []), ...spec.loads.flatMap((l, i) => l.units?.(states[i].state) ?? [])];
+}
+
+/** The idempotency claim of a client's key: keys belong to their principal, so another's same key is another claim. */
+export const idempotencyClaim = (principalId: string, key: string): string => `user:${principalId}:${key}`;
 
 export type States<L extends readonly Load[]> = { readonly [K in keyof L]: L[K] extends Load<infer S> ? Folded<S> : never };
 
 export interface CommandSpec<L extends readonly Load[]> {
   /** Command name recorded in each event's metadata, e.g. "AllocateFunds". */
   readonly name: string;
-  readonly basis: Basis;
+  readonly basis: AccountBasis;
   /** The command as the client sent it: its fingerprint guards idempotency keys. */
   readonly body: unknown;
   /** The stream an If-Match revision refers to. */
   readonly primaryStream: string;
   readonly loads: L;
+  /** Units the input names besides its streams' (see unitsOf). */
+  readonly units?: readonly UnitUse[];
   /** Pure: the events to append, or a throw (CommandRefused, InvalidCommand). */
   readonly decide: (states: States<L>) => readonly StreamEvents[];
 }
@@ -61,23 +76,27 @@ export class CommandRunner {
   private readonly cache: AggregateCache;
   private readonly locks = new StreamLocks();
 
-  constructor(@Inject(EVENT_STORE) private readonly store: EventStore) {
+  constructor(
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    private readonly catalogue: Catalogue,
+  ) {
     this.cache = new AggregateCache(store);
   }
 
   async run<L extends readonly Load[]>(ctx: CommandContext, spec: CommandSpec<L>): Promise<CommandResult> {
-    if (!ctx.idempotencyKey) return this.attempt(ctx, spec, '');
+    if (!ctx.idempotencyKey) return this.attempt(ctx, spec, '', '');
     const fingerprint = createHash('sha256').update(stableStringify({ command: spec.name, body: spec.body })).digest('hex');
+    const claim = idempotencyClaim(ctx.principal.id, ctx.idempotencyKey);
     // Twins with one key wait for each other's commit: the second then finds the first's claim.
-    return this.locks.run([`idempotency:${ctx.idempotencyKey}`], () => this.attempt(ctx, spec, fingerprint));
+    return this.locks.run([`idempotency:${claim}`], () => this.attempt(ctx, spec, fingerprint, claim));
   }
 
-  private async attempt<L extends readonly Load[]>(ctx: CommandContext, spec: CommandSpec<L>, fingerprint: string): Promise<CommandResult> {
+  private async attempt<L extends readonly Load[]>(ctx: CommandContext, spec: CommandSpec<L>, fingerprint: string, claim: string): Promise<CommandResult> {
     const streams = spec.loads.map((l) => l.stream);
     for (let attempt = 1; ; attempt++) {
       // The streams are held from reading to queueing the append, not until the commit: the next command
       // on them decides on the queued events (see AggregateCache.speculate) and joins the same commit.
-      const step = await this.locks.run(streams, () => this.decideAndQueue(ctx, spec, fingerprint));
+      const step = await this.locks.run(streams, () => this.decideAndQueue(ctx, spec, fingerprint, claim));
       if ('replayed' in step) return step.replayed;
       try {
         return toResult(await step.committed, false);
@@ -85,8 +104,8 @@ export class CommandRunner {
         this.cache.forget(streams);
         if (error instanceof WrongExpectedRevision && ctx.expectedRevision === undefined && attempt < MAX_ATTEMPTS) continue;
         if (error instanceof IdempotencyKeyTaken && ctx.idempotencyKey) {
-          const prior = await this.store.findIdempotency(ctx.idempotencyKey);
-          if (prior) return replay(prior, fingerprint);
+          const prior = await this.store.findIdempotency(claim);
+          if (prior) return replay(prior, fingerprint, ctx.idempotencyKey);
         }
         throw error;
       }
@@ -97,12 +116,18 @@ export class CommandRunner {
     ctx: CommandContext,
     spec: CommandSpec<L>,
     fingerprint: string,
+    claim: string,
   ): Promise<{ replayed: CommandResult } | { committed: Promise<AppendResult> }> {
     if (ctx.idempotencyKey) {
-      const prior = await this.store.findIdempotency(ctx.idempotencyKey);
-      if (prior) return { replayed: replay(prior, fingerprint) };
+      const prior = await this.store.findIdempotency(claim);
+      if (prior) return { replayed: replay(prior, fingerprint, ctx.idempotencyKey) };
     }
     const states = (await Promise.all(spec.loads.map((l) => this.cache.load(l.stream, l.fold)))) as unknown as States<L>;
+    // Before deciding: a refusal must not tell what lies outside the principal's scope.
+    const actor =
+      ctx.right === OWN_ACCOUNT
+        ? ownAccountActor(ctx.principal)
+        : authorize(ctx.principal, ctx.right, unitsOf(spec, states as unknown as readonly Folded<unknown>[]), this.catalogue);
     const revisionOf = new Map(spec.loads.map((l, i) => [l.stream, (states[i] as Folded<unknown>).revision]));
     const primary = revisionOf.get(spec.primaryStream) ?? -1;
     if (ctx.expectedRevision !== undefined && ctx.expectedRevision !== primary) {
@@ -115,12 +140,12 @@ export class CommandRunner {
       return {
         stream: d.stream,
         expectedRevision: revision < 0 ? ('no_stream' as const) : revision,
-        events: d.events.map((e) => withMetadata(e, spec.name, spec.basis, ctx)),
+        events: d.events.map((e) => withMetadata(e, spec.name, spec.basis, ctx, actor)),
       };
     });
     assertEventInvariants(appends);
     const committed = this.store.append(appends, {
-      idempotency: ctx.idempotencyKey ? { key: ctx.idempotencyKey, fingerprint } : undefined,
+      idempotency: ctx.idempotencyKey ? { key: claim, fingerprint } : undefined,
     });
     committed.catch(() => undefined); // awaited by attempt() as soon as the streams are released
     for (const d of decided) {
@@ -131,17 +156,17 @@ export class CommandRunner {
   }
 }
 
-function withMetadata(e: DomainEvent, command: string, basis: Basis, ctx: CommandContext): EventToAppend {
+function withMetadata(e: DomainEvent, command: string, basis: AccountBasis, ctx: CommandContext, actor: Actor): EventToAppend {
   return {
     type: e.type,
     version: e.version,
     data: e.data,
     metadata: {
       eventId: randomUUID(),
-      actor: ctx.actor,
+      actor,
       recordedAt: ctx.now,
       effectiveDate: basis.effectiveDate,
-      legalBasis: basis.legalBasis,
+      ...(basis.legalBasis ? { legalBasis: basis.legalBasis } : {}),
       correlationId: ctx.correlationId,
       causationId: ctx.commandId,
       ...(ctx.idempotencyKey ? { idempotencyKey: ctx.idempotencyKey } : {}),
@@ -150,12 +175,12 @@ function withMetadata(e: DomainEvent, command: string, basis: Basis, ctx: Comman
   };
 }
 
-function replay(prior: IdempotencyRecord, fingerprint: string): CommandResult {
+function replay(prior: IdempotencyRecord, fingerprint: string, key: string): CommandResult {
   if (prior.fingerprint !== fingerprint) {
     throw new CommandRefused(
       'IDEMPOTENCY_KEY_REUSED',
-      `Idempotency-Key "${prior.key}" was already used for a different command; use a new key for a new command`,
-      { key: prior.key },
+      `Idempotency-Key "${key}" was already used for a different command; use a new key for a new command`,
+      { key },
     );
   }
   return toResult(prior.result, true);

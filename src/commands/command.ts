@@ -1,4 +1,5 @@
-import type { Actor, DomainEvent, LegalBasis } from '../../events';
+import type { DomainEvent, LegalBasis } from '../../events';
+import type { OWN_ACCOUNT, Principal, Right } from '../identity/rights';
 
 /**
  * What every command carries besides its own fields. The clock and ids come in here, decided at the
@@ -6,7 +7,10 @@ import type { Actor, DomainEvent, LegalBasis } from '../../events';
  */
 export interface CommandContext {
   readonly commandId: string;
-  readonly actor: Actor;
+  /** Who asks; its grants decide, and the grant used is recorded as each event's actor. */
+  readonly principal: Principal;
+  /** The right the command needs in the scope of every unit it touches. */
+  readonly right: Right | typeof OWN_ACCOUNT;
   /** Transaction time of the events this command will produce (ISO instant). */
   readonly now: string;
   readonly correlationId: string;

@@ -1,4 +1,5 @@
-import type { FundLineKey } from '../../events';
+import type { FundLineKey, LegalBasis } from '../../events';
+import type { UnitUse } from '../identity/rights';
 import type { ActivityState } from '../activity/activity.state';
 import { activityStream, fundLineStream } from '../fund-line/fund-line.key';
 import type { FundLineState } from '../fund-line/fund-line.state';
@@ -15,12 +16,24 @@ import { loadActivity, loadLine } from './rules';
 export interface DecisionSpec {
   /** Command name recorded in each event's metadata, e.g. "AllocateFunds". */
   readonly name: string;
-  readonly basis: Basis;
+  /** Legal basis and valid time; an account command may have no legal basis. */
+  readonly basis: Basis | AccountBasis;
   /** The stream an If-Match revision refers to. */
   readonly primaryStream: string;
   readonly loads: readonly Load[];
+  /**
+   * The administrative units the command touches besides those of its streams (Load.units): the unit of an activity
+   * being registered, the scope of a figure or of a grant. The principal must hold the command's right for all of them.
+   */
+  readonly units?: readonly UnitUse[];
   /** Pure: the events to append, or a throw (CommandRefused, InvalidCommand). States come in the order of `loads`. */
   readonly decide: (states: readonly Folded<unknown>[]) => readonly StreamEvents[];
+}
+
+/** An account command's basis: the decision assigning the duty, when the administrator cites one; valid from its recording. */
+export interface AccountBasis {
+  readonly legalBasis?: LegalBasis;
+  readonly effectiveDate: string;
 }
 
 /** A spec before the command's name is put on it: what a command slice's `spec` returns. */
@@ -28,9 +41,10 @@ export type Decision = Omit<DecisionSpec, 'name'>;
 
 /** Types a decision by its loads, then forgets the tuple so that the decisions of every command fit one list. */
 export function decision<L extends readonly Load[]>(s: {
-  basis: Basis;
+  basis: Basis | AccountBasis;
   primaryStream: string;
   loads: L;
+  units?: readonly UnitUse[];
   decide: (states: States<L>) => readonly StreamEvents[];
 }): Decision {
   return s as unknown as Decision;

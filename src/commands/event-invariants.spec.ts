@@ -26,6 +26,16 @@ describe('the invariants every recorded event keeps', () => {
     });
   });
 
+  it('takes an account event or a note without a legal basis (none was cited), but checks one that is there', () => {
+    const { legalBasis: _none, ...metadata } = plan().metadata;
+    const unbased = (type: string, data: object): EventToAppend => ({ type, version: 1, data, metadata: metadata as EventToAppend['metadata'] });
+    expect(eventProblems(unbased('UserCreated', { userId: 'can-bo-lan', displayName: 'Cán bộ Lan' }))).toEqual([]);
+    expect(eventProblems(unbased('NoteRecorded', { noteId: 'n-1', text: 'đã xem' }))).toEqual([]);
+    expect(eventProblems(unbased('PlanAssigned', plan().data as object)).join('\n')).toMatch(/metadata\.legalBasis is not an object/);
+    const cited = { ...unbased('UserCreated', { userId: 'can-bo-lan' }), metadata: { ...metadata, legalBasis: { kind: 'decision' } } as EventToAppend['metadata'] };
+    expect(eventProblems(cited).join('\n')).toMatch(/metadata\.legalBasis\.number/);
+  });
+
   it.each([
     ['an amount over the ceiling', { amount: '100000000000000000000.01' }, /data\.amount .*ceiling/],
     ['an amount that is a number', { amount: 1000 }, /data\.amount/],

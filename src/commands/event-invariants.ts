@@ -2,6 +2,8 @@ import {
   EVENT_SCHEMA_VERSION,
   FUND_LINE_EVENT_TYPES,
   LEDGER_EVENT_TYPES,
+  NOTE_EVENT_TYPES,
+  USER_EVENT_TYPES,
   type EventToAppend,
   type LedgerEventType,
 } from '../../events';
@@ -19,7 +21,8 @@ import { calendarDateProblem, labelProblem } from '../shared/validation/validato
  *  - every text within the text rules (no control or bidi characters, no lone surrogates);
  *  - metadata: an event id, an actor, a recording instant, an effective date within the ledger's dates, a legal
  *    basis with what its kind requires (a decision: number, date and issuer; a voucher: number, date and treasury;
- *    a document: title and date), correlation, causation and command;
+ *    a document: title and date), correlation, causation and command. Account events and notes carry a legal basis
+ *    only when one was cited (events/metadata.ts); when they do, it is checked the same way;
  *  - a fund-line event: its line (and the line it moves money to or from) named by every dimension, and a positive
  *    amount within the ceiling.
  */
@@ -34,6 +37,8 @@ export class EventInvariantViolated extends Error {
 }
 
 const FUND_LINE = new Set<string>(FUND_LINE_EVENT_TYPES);
+/** Events whose legal basis is optional: accounts (user-*) and auditors' notes. */
+const BASIS_OPTIONAL = new Set<string>([...USER_EVENT_TYPES, ...NOTE_EVENT_TYPES]);
 const KNOWN = new Set<string>(LEDGER_EVENT_TYPES);
 const LINE_TEXT = ['programme', 'component', 'source', 'capitalType', 'unit'] as const;
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -95,7 +100,7 @@ export function eventProblems(e: EventToAppend): string[] {
   if (isText(m.recordedAt) && Number.isNaN(Date.parse(m.recordedAt))) out.push('metadata.recordedAt is not an instant');
   const effective = calendarDateProblem(m.effectiveDate);
   if (effective) out.push(`metadata.effectiveDate ${effective}`);
-  basisProblems(m.legalBasis, out);
+  if (m.legalBasis !== undefined || !BASIS_OPTIONAL.has(e.type)) basisProblems(m.legalBasis, out);
   if (FUND_LINE.has(e.type)) {
     const data = e.data as Record<string, unknown>;
     lineProblems(data?.line, 'data.line', out);

@@ -10,6 +10,15 @@ import { adjustCommand } from './adjust/adjust.slice';
 import { reclassifyActivityCommand } from './reclassify-activity/reclassify-activity.slice';
 import { recordOutputsCommand } from './record-outputs/record-outputs.slice';
 import { stateFigureCommand } from './state-figure/state-figure.slice';
+import { recordNoteCommand } from './record-note/record-note.slice';
+import { USER_COMMANDS } from './users/users.slice';
+import { explainFindingCommand } from './explain-finding/explain-finding.slice';
+import { openBalanceCommand } from './open-balance/open-balance.slice';
+import { transferToSuccessorCommand } from './transfer-to-successor/transfer-to-successor.slice';
+import { recordStageCommand } from './record-stage/record-stage.slice';
+import { recordOutcomeCommand } from './record-outcome/record-outcome.slice';
+import { setOutcomeTargetCommand } from './set-outcome-target/set-outcome-target.slice';
+import { reviewRedFlagCommand } from './review-red-flag/review-red-flag.slice';
 
 /**
  * Every command of the ledger, one line each. The HTTP routes (src/api/commands.controller.ts), the CQRS
@@ -28,4 +37,13 @@ export const COMMANDS: readonly CommandSlice[] = [
   reclassifyActivityCommand,
   recordOutputsCommand,
   stateFigureCommand,
+  recordNoteCommand,
+  ...USER_COMMANDS,
+  explainFindingCommand,
+  openBalanceCommand,
+  transferToSuccessorCommand,
+  recordStageCommand,
+  recordOutcomeCommand,
+  setOutcomeTargetCommand,
+  reviewRedFlagCommand,
 ];

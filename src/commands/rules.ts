@@ -18,8 +18,18 @@ export const activityFold: Fold<ActivityState, DomainEvent> = {
   evolve: evolveActivity as Fold<ActivityState, DomainEvent>['evolve'],
 };
 
-export const loadLine = (key: FundLineKey): Load<FundLineState> => ({ stream: fundLineStream(key), fold: fundLineFold });
-export const loadActivity = (id: string): Load<ActivityState> => ({ stream: activityStream(id), fold: activityFold });
+/** A fund line belongs to its unit, as the code named it in the line's budget year. */
+export const loadLine = (key: FundLineKey): Load<FundLineState> => ({
+  stream: fundLineStream(key),
+  fold: fundLineFold,
+  units: () => [{ code: key.unit, when: key.budgetYear }],
+});
+/** A registered activity belongs to the unit that runs it (in any of the code's periods); an unregistered one to none yet. */
+export const loadActivity = (id: string): Load<ActivityState> => ({
+  stream: activityStream(id),
+  fold: activityFold,
+  units: (state) => (state.activityId === null ? [] : [{ code: state.unit }]),
+});
 
 /**
  * Checks every dimension of a fund line against its programme's catalogue, and its unit against the budget

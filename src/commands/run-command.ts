@@ -1,5 +1,7 @@
+import { Inject, Optional } from '@nestjs/common';
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { Catalogue } from '../catalogue/catalogue';
+import { ReadModelQueries } from '../projections/read-model-queries';
 import type { CommandContext } from './command';
 import { CommandResult, CommandRunner } from './command-runner';
 import { type RequestCommand, specOf } from './slice';
@@ -23,9 +25,11 @@ export class RunCommandHandler implements ICommandHandler<RunCommand, CommandRes
   constructor(
     private readonly runner: CommandRunner,
     private readonly catalogue: Catalogue,
+    @Optional() @Inject(ReadModelQueries) private readonly readModels: ReadModelQueries | null = null,
   ) {}
 
-  execute({ slice, ctx, input, body }: RunCommand): Promise<CommandResult> {
-    return this.runner.run(ctx, { ...specOf(slice, input, this.catalogue), body });
+  async execute({ slice, ctx, input, body }: RunCommand): Promise<CommandResult> {
+    const prepared = slice.prepare ? await slice.prepare(input, { readModels: this.readModels ?? null, now: ctx.now }) : input;
+    return this.runner.run(ctx, { ...specOf(slice, prepared, this.catalogue), body });
   }
 }

@@ -1,5 +1,7 @@
 import type { FigureDocument } from '../../events';
 import type { Catalogue } from '../catalogue/catalogue';
+import type { Right } from '../identity/rights';
+import type { ReadModelQueries } from '../projections/read-model-queries';
 import type { Decision, DecisionSpec } from './decision-spec';
 
 /**
@@ -15,6 +17,17 @@ export interface Edge {
   readonly params: Readonly<Record<string, string>>;
   /** An id for what the client left unnamed: a UUID over HTTP, the entry's id in a journal. */
   readonly newId: () => string;
+  /** When the request arrived (ISO instant): the transaction time of its events. */
+  readonly now: string;
+}
+
+/**
+ * A secret a command makes at the edge — a one-time password, an API token — shown once in the answer and never
+ * written to an event: its hash goes to the credentials store under `credentialId`, which the event names.
+ */
+export interface SecretSpec<I> {
+  readonly kind: 'password' | 'api-token';
+  credential(input: I): { readonly credentialId: string; readonly userId: string; readonly expiresAt?: string | null };
 }
 
 /**
@@ -27,15 +40,32 @@ export interface RequestCommand<D extends object = object, I = unknown> {
   /** POST /commands/<path>; `:name` segments are route parameters. */
   readonly route: { readonly path: string; readonly summary: string };
   readonly dto: new () => D;
+  /** The right it needs, in the scope of every unit it touches (see Decision.units and Load.units). Default: record. */
+  readonly right?: Right;
   toInput(dto: D, edge: Edge): I;
   /** What it loads and how it decides. */
   spec(input: I, catalogue: Catalogue): Decision;
-  readonly journal: {
+  /** A secret made for the command (its answer shows it once); such a command takes no Idempotency-Key. */
+  readonly secret?: SecretSpec<I>;
+  /**
+   * What the edge looks up before the decider runs, so that the decider stays pure: the input completed with what
+   * the read models say now (a red flag as listed) and the clock.
+   */
+  prepare?(input: I, lookups: CommandLookups): I | Promise<I>;
+  /** Its journal-entry form; a command without one (an account command, a review) is recorded over HTTP only. */
+  readonly journal?: {
     /** The entry's key in a journal: `- id: plan-da5` / `  plan: {...}`. */
     readonly kind: string;
     /** A journal body (Vietnamese amounts, named decisions and vouchers) → the request body and route parameters. */
     toRequest(body: JournalBody, j: JournalReader): JournalRequest;
   };
+}
+
+/** What `prepare` may read at the edge: the read models as they are now (null when the ledger runs without them), and the time of recording. */
+export interface CommandLookups {
+  readonly readModels: ReadModelQueries | null;
+  /** Transaction time of the command (ISO instant): the same `now` its events are recorded at. */
+  readonly now: string;
 }
 
 /** A command only a journal gives: what a document states (a figure). It has no HTTP route. */
@@ -52,6 +82,9 @@ export interface JournalCommand<I = unknown> {
 export type CommandSlice = RequestCommand | JournalCommand;
 
 export const isRequestCommand = (slice: CommandSlice): slice is RequestCommand => 'route' in slice;
+
+/** The slices a journal can hold, by their entry kind. */
+export const hasJournalForm = (slice: CommandSlice): slice is CommandSlice & { journal: NonNullable<RequestCommand['journal']> } => slice.journal !== undefined;
 
 /** The slice's decision on an input, named after the command. */
 export function specOf<I>(slice: { name: string; spec(input: I, catalogue: Catalogue): Decision }, input: I, catalogue: Catalogue): DecisionSpec {

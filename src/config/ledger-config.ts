@@ -1,8 +1,11 @@
 import { plainToInstance, Transform } from 'class-transformer';
 import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, MinLength, ValidateIf, ValidationError, validateSync } from 'class-validator';
 import { existsSync, statSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { BUILT_IN_CATALOGUE_DIR } from '../catalogue/built-in';
+
+/** The largest journal, in MB of text (LEDGER_JOURNAL_LIMIT_MB): the journal route's body limit, and a file's for `ledger import`. */
+export const DEFAULT_JOURNAL_LIMIT_MB = 50;
 
 /**
  * The ledger's configuration, declared once and validated at boot. Only infrastructure reads it;
@@ -80,7 +83,17 @@ export class LedgerConfig {
   @MinLength(1)
   catalogueDir: string = BUILT_IN_CATALOGUE_DIR;
 
-  /** PORT / HOST of the HTTP API. */
+  /**
+   * LEDGER_RED_FLAG_RULES: the red-flag rules and thresholds file (JSON, each rule with its Vietnamese and English
+   * description), checked at start. Default: the built-in projections/red-flags/rules.json. A changed file rebuilds
+   * the read models at the next start (its content is part of their fingerprint).
+   */
+  @IsOptional()
+  @IsString()
+  @MinLength(1)
+  redFlagRulesFile?: string;
+
+  /** PORT / HOST of the HTTP API. HOST defaults to this machine only: to serve a network, give TLS (below) or a reverse proxy. */
   @Transform(({ value }) => (value === undefined ? value : Number(value)))
   @IsInt()
   @Min(0)
@@ -88,7 +101,112 @@ export class LedgerConfig {
   port = 3000;
 
   @IsString()
-  host = '0.0.0.0';
+  host = '127.0.0.1';
+
+  /** LEDGER_CREDENTIALS_FILE: password hashes, API token hashes, sessions, sign-in failures (default DATA_DIR/credentials.db). */
+  @IsString()
+  @MinLength(1)
+  credentialsFile: string;
+
+  /**
+   * LEDGER_AUTH_KEY_FILE: the secret that signs session tokens (JWT, HS256), generated on first start if absent
+   * (default: DATA_DIR.auth-key, beside the data folder and never in it, as the data folder is backed up and handed
+   * over). Or LEDGER_AUTH_KEY: the secret itself, base64url, at least 32 bytes (from a secret manager).
+   */
+  @IsString()
+  @MinLength(1)
+  authKeyFile: string;
+
+  @IsOptional()
+  @IsString()
+  @Matches(/^[A-Za-z0-9_-]{43,}$/, { message: 'LEDGER_AUTH_KEY must be at least 32 bytes, base64url (43 characters or more)' })
+  authKey?: string;
+
+  /** LEDGER_SESSION_MINUTES: how long a sign-in (its token or cookie) lasts. */
+  @Transform(({ value }) => (value === undefined ? value : Number(value)))
+  @IsInt()
+  @Min(1)
+  @Max(24 * 60)
+  sessionMinutes = 60;
+
+  /** LEDGER_LOCKOUT_FAILURES / LEDGER_LOCKOUT_MINUTES: failed sign-ins in a row that lock a user id, and for how long. */
+  @Transform(({ value }) => (value === undefined ? value : Number(value)))
+  @IsInt()
+  @Min(1)
+  lockoutFailures = 5;
+
+  @Transform(({ value }) => (value === undefined ? value : Number(value)))
+  @IsInt()
+  @Min(1)
+  lockoutMinutes = 15;
+
+  /** LEDGER_SIGN_IN_PER_MINUTE: sign-in attempts one client address may make per minute (then 429). */
+  @Transform(({ value }) => (value === undefined ? value : Number(value)))
+  @IsInt()
+  @Min(1)
+  signInPerMinute = 10;
+
+  /** LEDGER_BODY_LIMIT_KB: the largest body of a command or any other route; LEDGER_JOURNAL_LIMIT_MB: of a journal import. */
+  @Transform(({ value }) => (value === undefined ? value : Number(value)))
+  @IsInt()
+  @Min(1)
+  bodyLimitKb = 1024;
+
+  @Transform(({ value }) => (value === undefined ? value : Number(value)))
+  @IsInt()
+  @Min(1)
+  @Max(1024)
+  journalLimitMb = DEFAULT_JOURNAL_LIMIT_MB;
+
+  /** LEDGER_CORS_ORIGINS: origins (comma-separated) whose pages may call the API from a browser. Default: none. */
+  @Transform(({ value }) => (typeof value === 'string' ? value.split(',').map((o) => o.trim()).filter((o) => o.length > 0) : value))
+  @Matches(/^https?:\/\/[^/\s]+$/, { each: true, message: 'LEDGER_CORS_ORIGINS must list origins such as https://bao-cao.langson.gov.vn, comma-separated' })
+  corsOrigins: string[] = [];
+
+  /** LEDGER_TLS_CERT_FILE / LEDGER_TLS_KEY_FILE: serve HTTPS with this certificate (PEM) and key. */
+  @IsOptional()
+  @IsString()
+  tlsCertFile?: string;
+
+  @ValidateIf((config: LedgerConfig) => config.tlsCertFile !== undefined)
+  @IsString({ message: 'LEDGER_TLS_KEY_FILE is required with LEDGER_TLS_CERT_FILE' })
+  tlsKeyFile?: string;
+
+  /** LEDGER_TRUST_PROXY: the ledger runs behind a reverse proxy that terminates TLS (trust its X-Forwarded-For/-Proto). */
+  @Transform(({ value }) => (typeof value === 'string' ? ['1', 'true', 'yes', 'on'].includes(value.toLowerCase()) : value))
+  @IsBoolean()
+  trustProxy = false;
+
+  /** LEDGER_OIDC_ISSUER: an OpenID Connect provider (Keycloak...) whose users may sign in; off when unset. */
+  @IsOptional()
+  @Matches(/^https?:\/\/\S+$/, { message: 'LEDGER_OIDC_ISSUER must be the issuer URL, e.g. https://sso.langson.gov.vn/realms/ledger' })
+  oidcIssuer?: string;
+
+  /** LEDGER_OIDC_AUDIENCE: the audience the provider's tokens must name (the ledger's client id there). */
+  @ValidateIf((config: LedgerConfig) => config.oidcIssuer !== undefined)
+  @IsString({ message: 'LEDGER_OIDC_AUDIENCE is required with LEDGER_OIDC_ISSUER' })
+  @MinLength(1)
+  oidcAudience?: string;
+
+  /** LEDGER_OIDC_CLIENT_SECRET: for the browser's sign-in through the provider (authorization code flow); optional for public clients. */
+  @IsOptional()
+  @IsString()
+  oidcClientSecret?: string;
+
+  /** LEDGER_OIDC_ROLES_CLAIM, LEDGER_OIDC_UNIT_CLAIM, LEDGER_OIDC_NAME_CLAIM: claims (dotted paths) carrying the ledger roles, the unit, the name. */
+  @IsString()
+  oidcRolesClaim = 'ledger_roles';
+
+  @IsString()
+  oidcUnitClaim = 'ledger_unit';
+
+  @IsString()
+  oidcNameClaim = 'name';
+
+  /** LEDGER_OIDC_ALLOW_HTTP: accept a provider over plain HTTP (development and tests only; logged at start). */
+  @Transform(({ value }) => (typeof value === 'string' ? ['1', 'true', 'yes', 'on'].includes(value.toLowerCase()) : value))
+  @IsBoolean()
+  oidcAllowHttp = false;
 
   /** LEDGER_WEB_DIR: the built web app (`npm run build` writes it to dist/web), served at / beside the API. */
   @IsString()
@@ -119,8 +237,29 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     treeHeadIntervalSeconds: env.LEDGER_TREE_HEAD_INTERVAL_SECONDS ?? 60,
     demo: env.LEDGER_DEMO ?? true,
     catalogueDir: env.LEDGER_CATALOGUE_DIR || BUILT_IN_CATALOGUE_DIR,
+    redFlagRulesFile: env.LEDGER_RED_FLAG_RULES || undefined,
     port: env.PORT ?? 3000,
-    host: env.HOST ?? '0.0.0.0',
+    host: env.HOST ?? '127.0.0.1',
+    credentialsFile: env.LEDGER_CREDENTIALS_FILE ?? join(dataDir, 'credentials.db'),
+    authKeyFile: env.LEDGER_AUTH_KEY_FILE ?? `${dataDir.replace(/[\\/]+$/, '')}.auth-key`,
+    authKey: env.LEDGER_AUTH_KEY || undefined,
+    sessionMinutes: env.LEDGER_SESSION_MINUTES ?? 60,
+    lockoutFailures: env.LEDGER_LOCKOUT_FAILURES ?? 5,
+    lockoutMinutes: env.LEDGER_LOCKOUT_MINUTES ?? 15,
+    signInPerMinute: env.LEDGER_SIGN_IN_PER_MINUTE ?? 10,
+    bodyLimitKb: env.LEDGER_BODY_LIMIT_KB ?? 1024,
+    journalLimitMb: env.LEDGER_JOURNAL_LIMIT_MB ?? DEFAULT_JOURNAL_LIMIT_MB,
+    corsOrigins: env.LEDGER_CORS_ORIGINS ?? [],
+    tlsCertFile: env.LEDGER_TLS_CERT_FILE || undefined,
+    tlsKeyFile: env.LEDGER_TLS_KEY_FILE || undefined,
+    trustProxy: env.LEDGER_TRUST_PROXY ?? false,
+    oidcIssuer: env.LEDGER_OIDC_ISSUER || undefined,
+    oidcAudience: env.LEDGER_OIDC_AUDIENCE || undefined,
+    oidcClientSecret: env.LEDGER_OIDC_CLIENT_SECRET || undefined,
+    oidcRolesClaim: env.LEDGER_OIDC_ROLES_CLAIM ?? 'ledger_roles',
+    oidcUnitClaim: env.LEDGER_OIDC_UNIT_CLAIM ?? 'ledger_unit',
+    oidcNameClaim: env.LEDGER_OIDC_NAME_CLAIM ?? 'name',
+    oidcAllowHttp: env.LEDGER_OIDC_ALLOW_HTTP ?? false,
     webDir: env.LEDGER_WEB_DIR ?? join(packageRoot(), 'dist', 'web'),
     ...overrides,
   };
@@ -132,15 +271,41 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
   if (config.store === 'postgres' && !config.databaseUrl) {
     throw new Error('configuration: LEDGER_STORE=postgres needs DATABASE_URL (e.g. postgresql:///ledger?host=/var/run/postgresql)');
   }
+  if (!config.authKey && insideFolder(config.authKeyFile, config.dataDir)) {
+    errors.push(
+      Object.assign(new ValidationError(), {
+        property: 'authKeyFile',
+        constraints: { outside: `LEDGER_AUTH_KEY_FILE must lie outside the data folder (${config.dataDir}), which is backed up and handed over` },
+      }),
+    );
+  }
   const folderProblem = errors.some((e) => e.property === 'catalogueDir') ? null : notAFolder(config.catalogueDir);
   if (folderProblem) {
     errors.push(Object.assign(new ValidationError(), { property: 'catalogueDir', constraints: { folder: `LEDGER_CATALOGUE_DIR ${folderProblem}` } }));
+  }
+  const rulesProblem = config.redFlagRulesFile === undefined || errors.some((e) => e.property === 'redFlagRulesFile') ? null : notAFile(config.redFlagRulesFile);
+  if (rulesProblem) {
+    errors.push(Object.assign(new ValidationError(), { property: 'redFlagRulesFile', constraints: { file: `LEDGER_RED_FLAG_RULES ${rulesProblem}` } }));
   }
   if (errors.length > 0) {
     const lines = errors.map((e) => `${e.property}: ${Object.values(e.constraints ?? {}).join('; ')}`);
     throw new Error(`configuration is invalid:\n  ${lines.join('\n  ')}`);
   }
   return config;
+}
+
+function insideFolder(file: string, folder: string): boolean {
+  const rel = relative(resolve(folder), resolve(file));
+  return rel !== '' && !rel.startsWith('..') && !isAbsolute(rel);
+}
+
+/** Why a path is not a file, or null. */
+function notAFile(path: string): string | null {
+  try {
+    return statSync(path).isFile() ? null : `"${path}" is a folder, not a file`;
+  } catch {
+    return `"${path}" does not exist`;
+  }
 }
 
 /** Why a path is not a readable folder, or null. */

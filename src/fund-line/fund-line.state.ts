@@ -14,9 +14,12 @@ export interface OpenDisbursement {
 }
 
 /**
- * The balances of one fund line, folded from its events. Definitions (all exact):
+ * The balances of one fund line, folded from its events. Carried in counts money from the ledger's earlier years
+ * and opening balances from years it does not hold; transferred in/out, money handed from a unit that ended to
+ * its successor. Definitions (all exact):
  *  plan        = assigned + increased − decreased + movedIn − movedOut      (kế hoạch vốn)
- *  funds       = plan + carriedIn − carriedOut − returned                    (money the line can use)
+ *  funds       = plan + carriedIn − carriedOut + transferredIn − transferredOut − returned
+ *                                                                           (money the line can use)
  *  allocated   = net amount allocated to activities                          (đã phân bổ)
  *  unallocated = funds − allocated                                           (chưa phân bổ)
  *  disbursed   = disbursements − reversals                                   (đã giải ngân)
@@ -31,6 +34,9 @@ export interface FundLineState {
   readonly movedOut: D;
   readonly carriedIn: D;
   readonly carriedOut: D;
+  /** Chuyển giao: received from, or handed to, a successor unit's line (the 2025 reform). */
+  readonly transferredIn: D;
+  readonly transferredOut: D;
   readonly returned: D;
   readonly allocated: D;
   readonly disbursed: D;
@@ -48,6 +54,8 @@ export const initialFundLineState = (): FundLineState => ({
   movedOut: ZERO,
   carriedIn: ZERO,
   carriedOut: ZERO,
+  transferredIn: ZERO,
+  transferredOut: ZERO,
   returned: ZERO,
   allocated: ZERO,
   disbursed: ZERO,
@@ -57,7 +65,8 @@ export const initialFundLineState = (): FundLineState => ({
 });
 
 export const plan = (s: FundLineState): D => s.assigned.plus(s.increased).minus(s.decreased).plus(s.movedIn).minus(s.movedOut);
-export const funds = (s: FundLineState): D => plan(s).plus(s.carriedIn).minus(s.carriedOut).minus(s.returned);
+export const funds = (s: FundLineState): D =>
+  plan(s).plus(s.carriedIn).minus(s.carriedOut).plus(s.transferredIn).minus(s.transferredOut).minus(s.returned);
 export const unallocated = (s: FundLineState): D => funds(s).minus(s.allocated);
 export const available = (s: FundLineState): D => funds(s).minus(s.disbursed);
 export const activityMoney = (s: FundLineState, activityId: string): ActivityMoney =>
@@ -128,6 +137,12 @@ function apply(s: FundLineState, event: FundLineEvent, own: Own): FundLineState 
       return { ...s, key, carriedIn: s.carriedIn.plus(amount), ...allocate(event.data.activityId, amount) };
     case 'FundsReturned':
       return { ...s, key, returned: s.returned.plus(amount), ...allocate(event.data.activityId, amount.neg()) };
+    case 'BalanceOpened':
+      return { ...s, key, carriedIn: s.carriedIn.plus(amount), ...allocate(event.data.activityId, amount) };
+    case 'FundsTransferredOut':
+      return { ...s, key, transferredOut: s.transferredOut.plus(amount), ...allocate(event.data.activityId, amount.neg()) };
+    case 'FundsTransferredIn':
+      return { ...s, key, transferredIn: s.transferredIn.plus(amount), ...allocate(event.data.activityId, amount) };
     case 'Disbursed': {
       const disbursements = own(s.disbursements as Map<string, OpenDisbursement>);
       disbursements.set(event.data.disbursementId, { activityId: event.data.activityId, amount });

@@ -1,14 +1,12 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import type { Actor } from '../../events';
 import { Catalogue } from '../catalogue/catalogue';
+import type { Principal } from '../identity/rights';
 import type { EventStore } from '../store/event-store.port';
 import { ImportOutcome, JournalImporter, problemPlace } from './journal.importer';
 
 /** The demo journals, in the order they are loaded: transcriptions of real district documents. */
-export const DEMO_JOURNALS = ['van-quan-2024.yaml', 'tra-cu-2021-2025.yaml'] as const;
-
-export const DEMO_ACTOR: Actor = { id: 'demo-loader', role: 'importer' };
+export const DEMO_JOURNALS = ['van-quan-2024.yaml', 'tra-cu-2021-2025.yaml', 'son-duong-2022.yaml'] as const;
 
 /** The repository's demo/ folder, found from here whether running from src/ (ts) or dist/src/ (js). */
 export function findDemoDir(from: string = __dirname): string {
@@ -20,9 +18,10 @@ export function findDemoDir(from: string = __dirname): string {
 }
 
 export interface DemoLoadOptions {
+  /** Who imports: `npm start` uses the demo's importer (demo-importer), created just before. */
+  readonly principal: Principal;
   readonly catalogue?: Catalogue;
   readonly dir?: string;
-  readonly actor?: Actor;
   /** Transaction time of the load; the clock is read by the caller. */
   readonly now?: string;
   /** Load only into an empty store (default): a store with data of its own is left alone. */
@@ -40,7 +39,7 @@ export interface DemoLoadResult {
  * By default it does nothing when the store already holds events. A demo journal that does not import is a
  * defect of the repository: it throws with every problem.
  */
-export async function loadDemoData(store: EventStore, options: DemoLoadOptions = {}): Promise<DemoLoadResult[]> {
+export async function loadDemoData(store: EventStore, options: DemoLoadOptions): Promise<DemoLoadResult[]> {
   if ((options.onlyIfEmpty ?? true) && (await store.headPosition()) > 0) {
     options.log?.('demo data: the store is not empty, nothing loaded');
     return [];
@@ -52,7 +51,7 @@ export async function loadDemoData(store: EventStore, options: DemoLoadOptions =
   for (const name of DEMO_JOURNALS) {
     const file = join(dir, name);
     const outcome = await importer.importText(readFileSync(file, 'utf8'), {
-      actor: options.actor ?? DEMO_ACTOR,
+      principal: options.principal,
       now: options.now ?? new Date().toISOString(),
     });
     if (outcome.status === 'rejected') {

@@ -12,11 +12,12 @@
  * set per mapping, and aliases are expanded under a cap.
  */
 const { isMainThread, parentPort, workerData } = require('node:worker_threads');
-const { Lexer, LineCounter, isMap, isScalar, isSeq, parseDocument, visit } = require('yaml');
+const { Lexer, LineCounter, isMap, isPair, isScalar, isSeq, parseDocument, visit } = require('yaml');
 
 /**
  * @typedef {{ bytes: number, depth: number, values: number, keys: number, entries: number, aliases: number }} JournalLimits
- * @typedef {{ line?: number, field: string, problem: string }} TextProblem
+ * @typedef {{ line?: number, at?: { line: number, column: number }, field: string, problem: string }} TextProblem
+ * @typedef {{ line: number, column: number }} Place
  * @typedef {{ value: unknown, entryLines: number[], problems: TextProblem[] }} TextRead
  */
 
@@ -112,6 +113,28 @@ function shapeProblem(text, limits) {
 }
 
 /**
+ * What most often causes a YAML error in a journal written by hand, by the parser's error code. A value with ": "
+ * or a comma inside a flow mapping `{ … }` must be quoted.
+ * @type {Readonly<Record<string, string>>}
+ */
+const LIKELY_CAUSES = {
+  BLOCK_IN_FLOW: 'a ": " inside an unquoted value in { … } starts a mapping: quote the value ("Kinh phí: 3.008 triệu đồng")',
+  BLOCK_AS_IMPLICIT_KEY: 'a ": " inside an unquoted value starts a mapping: quote the value',
+  TAB_AS_INDENT: 'a tab used to indent: indent with spaces',
+  BAD_INDENT: 'a line indented less than its mapping, or a "[" or "{" not closed on the line where it ends',
+  MISSING_CHAR: 'a line indented differently from the other lines of its entry, or a list item without its "- "',
+  UNEXPECTED_TOKEN: 'text after a closing quote: put the whole value inside the quotes',
+  MULTILINE_IMPLICIT_KEY: 'a key, or an unquoted value in { … }, that runs over several lines: quote it or keep it on one line',
+  BAD_DQ_ESCAPE: 'a backslash inside "…": write it twice, or use single quotes',
+};
+
+/** @param {LineCounter} lineCounter @param {number} offset @returns {Place} */
+const placeOf = (lineCounter, offset) => {
+  const at = lineCounter.linePos(offset);
+  return { line: at.line, column: at.col };
+};
+
+/**
  * Keys that appear twice in one mapping, each with its line. A set per mapping: linear in the number of keys.
  * @param {import('yaml').Document} doc
  * @param {LineCounter} lineCounter
@@ -128,7 +151,8 @@ function duplicateKeys(doc, lineCounter) {
         const name = String(pair.key.value);
         if (seen.has(name)) {
           const offset = pair.key.range ? pair.key.range[0] : 0;
-          problems.push({ line: lineCounter.linePos(offset).line, field: '(file)', problem: `the key "${name}" appears twice in one mapping` });
+          const at = placeOf(lineCounter, offset);
+          problems.push({ line: at.line, at, field: '(file)', problem: `the key "${name}" appears twice in one mapping; likely cause: the same key written twice in one mapping` });
         }
         seen.add(name);
       }
@@ -154,11 +178,11 @@ function readJournalText(text, limits) {
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: false, version: '1.2' });
   /** @type {TextProblem[]} */
-  const problems = doc.errors.map((e) => ({
-    line: e.linePos?.[0]?.line ?? lineCounter.linePos(e.pos[0]).line,
-    field: '(file)',
-    problem: e.message.split('\n')[0],
-  }));
+  const problems = doc.errors.map((e) => {
+    const at = placeOf(lineCounter, e.pos[0]);
+    const cause = LIKELY_CAUSES[e.code];
+    return { line: at.line, at, field: '(file)', problem: `${e.message.split('\n')[0]}${cause ? `; likely cause: ${cause}` : ''}` };
+  });
   if (problems.length === 0) problems.push(...duplicateKeys(doc, lineCounter));
   if (problems.length > 0) return none(problems);
   /** @type {number[]} */
@@ -183,11 +207,51 @@ function readJournalText(text, limits) {
   }
 }
 
-if (!isMainThread && workerData && workerData.role === 'ledger-journal-reader') {
-  const port = /** @type {import('node:worker_threads').MessagePort} */ (parentPort);
-  port.on('message', (/** @type {{ id: number, text: string, limits: JournalLimits }} */ job) => {
-    port.postMessage({ id: job.id, read: readJournalText(job.text, job.limits) });
+/**
+ * Where fields of entries are written: for each query (entry index, field as the problems name it, e.g.
+ * "figure.sumOf[0]"), the line and column of the field's value (or its key, when it has none), or of the nearest
+ * enclosing node found. Asked only for a journal that was read (within its limits) and then refused, so the text
+ * is parsed again here rather than its positions kept for every journal.
+ * @param {string} text
+ * @param {ReadonlyArray<{ entry: number, field: string }>} queries
+ * @returns {Array<Place | undefined>}
+ */
+function locateFields(text, queries) {
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: false, version: '1.2' });
+  const entries = isMap(doc.contents) ? doc.contents.get('entries', true) : undefined;
+  const rangeOf = (/** @type {unknown} */ node) => /** @type {{ range?: number[] } | undefined} */ (node)?.range?.[0];
+  return queries.map(({ entry, field }) => {
+    if (!isSeq(entries)) return undefined;
+    /** @type {unknown} */
+    let node = entries.items[entry];
+    let place = rangeOf(node);
+    for (const segment of field.split(/\.|(?=\[)/).filter((x) => x !== '')) {
+      const index = /^\[(\d+)\]$/.exec(segment);
+      /** @type {unknown} */
+      let next;
+      if (index && isSeq(node)) next = node.items[Number(index[1])];
+      else if (isMap(node)) {
+        const pair = node.items.find((p) => isScalar(p.key) && String(p.key.value) === segment);
+        next = pair ? (pair.value ?? pair.key) : undefined;
+      }
+      if (next === undefined || next === null) break;
+      node = isPair(next) ? next.value : next;
+      place = rangeOf(node) ?? place;
+    }
+    return place === undefined ? undefined : placeOf(lineCounter, place);
   });
 }
 
-module.exports = { readJournalText, shapeProblem };
+if (!isMainThread && workerData && workerData.role === 'ledger-journal-reader') {
+  const port = /** @type {import('node:worker_threads').MessagePort} */ (parentPort);
+  port.on(
+    'message',
+    (/** @type {{ id: number, kind: 'read', text: string, limits: JournalLimits } | { id: number, kind: 'locate', text: string, queries: Array<{ entry: number, field: string }> }} */ job) => {
+      const result = job.kind === 'read' ? readJournalText(job.text, job.limits) : locateFields(job.text, job.queries);
+      port.postMessage({ id: job.id, result });
+    },
+  );
+}
+
+module.exports = { readJournalText, locateFields, shapeProblem };

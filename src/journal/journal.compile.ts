@@ -6,6 +6,7 @@ import {
   type JournalDocument,
   type JournalReader,
   isMapping as isObj,
+  hasJournalForm,
   isRequestCommand,
   specOf,
   withoutUndefined,
@@ -45,7 +46,7 @@ export interface CompiledJournal {
 }
 
 /** Entry kinds, one per command of the registry (src/commands/registry.ts), in its order. */
-const SLICE_OF_KIND = new Map<string, CommandSlice>(COMMANDS.map((c) => [c.journal.kind, c]));
+const SLICE_OF_KIND = new Map<string, CommandSlice>(COMMANDS.filter(hasJournalForm).map((c) => [c.journal.kind, c]));
 export const ENTRY_KINDS: readonly string[] = [...SLICE_OF_KIND.keys()];
 
 const HEADER_KEYS = ['journal', 'id', 'title', 'description', 'defaults', 'documents', 'decisions', 'vouchers', 'entries'];
@@ -68,9 +69,26 @@ class Problems {
 }
 
 function unknownKeys(obj: Obj, allowed: readonly string[], field: string, p: Problems): void {
-  for (const k of Object.keys(obj)) {
-    if (!allowed.includes(k)) p.add(field ? `${field}.${k}` : k, `unknown field; expected one of: ${allowed.join(', ')}`);
-  }
+  const keys = Object.keys(obj);
+  keys.forEach((k, i) => {
+    if (allowed.includes(k)) return;
+    const split = splitByComma(obj, keys, i);
+    p.add(field ? `${field}.${k}` : k, split ?? `unknown field; expected one of: ${allowed.join(', ')}`);
+  });
+}
+
+/**
+ * In a flow mapping `{ amount: 16,74 triệu đồng }` YAML reads "amount: 16" and a key "74 triệu đồng" without a
+ * value: an unquoted comma split one value in two. Said so, with the value as it was meant.
+ */
+function splitByComma(obj: Obj, keys: readonly string[], i: number): string | undefined {
+  const k = keys[i];
+  if (!/^\d/.test(k) || obj[k] !== null || i === 0) return undefined;
+  const before = keys[i - 1];
+  const head = obj[before];
+  if (typeof head !== 'number' && typeof head !== 'string') return undefined;
+  const meant = `${String(head)},${k}`;
+  return `an unquoted comma inside { … } split "${before}: ${meant}" in two (${before}: ${String(head)}, and a field "${k}"): quote the value: ${before}: "${meant}"`;
 }
 
 function str(obj: Obj, key: string, field: string, p: Problems, required: boolean): string | undefined {
@@ -215,8 +233,8 @@ class References {
   }
 }
 
-/** Compiles a journal's plain data to decision specs, collecting every problem with its entry. */
-export function compileJournal(value: unknown, catalogue: Catalogue, entryLines: readonly number[] = []): CompiledJournal {
+/** Compiles a journal's plain data to decision specs, collecting every problem with its entry. `now`: the import's time. */
+export function compileJournal(value: unknown, catalogue: Catalogue, now: string, entryLines: readonly number[] = []): CompiledJournal {
   const problems: JournalProblem[] = [];
   const headerProblems = new Problems();
   if (!isObj(value)) {
@@ -257,7 +275,7 @@ export function compileJournal(value: unknown, catalogue: Catalogue, entryLines:
     const line = entryLines[index] || undefined;
     const p = new Problems();
     const entryId = isObj(raw) && typeof raw.id === 'string' ? raw.id : undefined;
-    const compiled = compileEntry(raw, index, { catalogue, refs, defaults }, p);
+    const compiled = compileEntry(raw, index, { catalogue, refs, defaults, now }, p);
     if (entryId !== undefined) {
       const first = seen.get(entryId);
       if (first !== undefined) p.add('id', `"${entryId}" is also the id of entry ${first}; entry ids are unique in a journal`);
@@ -276,6 +294,7 @@ interface Context {
   readonly catalogue: Catalogue;
   readonly refs: References;
   readonly defaults: { readonly programme?: string; readonly unit?: string; readonly year?: number };
+  readonly now: string;
 }
 
 function unitCode(v: unknown, field: string, p: Problems): string | undefined {
@@ -315,7 +334,7 @@ function compileEntry(raw: unknown, index: number, ctx: Context, p: Problems): O
   if (typeof id !== 'string') return null;
   const scoped = new ScopedProblems(p, kind);
   try {
-    const result = compileBody(SLICE_OF_KIND.get(kind) as CommandSlice, body, new EntryReader(id, ctx, scoped), ctx.catalogue, scoped);
+    const result = compileBody(SLICE_OF_KIND.get(kind) as CommandSlice, body, new EntryReader(id, ctx, scoped), ctx, scoped);
     if (!result || !p.empty) return null;
     return { id, kind, ...result };
   } catch (error) {
@@ -479,14 +498,17 @@ function dto<T extends object>(cls: new () => T, body: Obj, p: Problems): T | un
  * An entry's body through its command's slice. A request command's body becomes the HTTP body (its DTO,
  * validated as the API validates it) and then its input, as if POSTed; ids default to the entry's id.
  */
-function compileBody(slice: CommandSlice, body: Obj, j: EntryReader, catalogue: Catalogue, p: Problems): Pick<CompiledEntry, 'spec' | 'figure'> | null {
+function compileBody(slice: CommandSlice, body: Obj, j: EntryReader, ctx: Context, p: Problems): Pick<CompiledEntry, 'spec' | 'figure'> | null {
+  const { catalogue } = ctx;
+  if (!slice.journal) throw new Error(`${slice.name} has no journal form`);
   if (!isRequestCommand(slice)) {
     const compiled = slice.journal.toInput(body, j);
     return compiled ? { spec: specOf(slice, compiled.input, catalogue), ...(compiled.figure ? { figure: compiled.figure } : {}) } : null;
   }
-  const request = slice.journal.toRequest(body, j);
+  // Only slices with a journal form are entry kinds (SLICE_OF_KIND).
+  const request = (slice.journal as NonNullable<typeof slice.journal>).toRequest(body, j);
   const d = dto(slice.dto, request.body, p);
   if (!d || !p.empty) return null;
   const params = (request.params ?? {}) as Readonly<Record<string, string>>;
-  return { spec: specOf(slice, slice.toInput(d, { params, newId: () => j.entryId }), catalogue) };
+  return { spec: specOf(slice, slice.toInput(d, { params, newId: () => j.entryId, now: ctx.now }), catalogue) };
 }

@@ -29,12 +29,26 @@ export interface JournalProblem {
   /** Index of the entry in `entries` (0-based); absent for a problem of the journal's header. */
   readonly entry?: number;
   readonly id?: string;
-  /** Line of the file where the entry (or the problem) is, when the journal came as text. */
+  /** Line of the file where the entry (or, for a syntax error, the problem) is, when the journal came as text. */
   readonly line?: number;
+  /** Where exactly the problem is in the text: the field's value (or key), or the syntax error; 1-based. */
+  readonly at?: TextPlace;
   readonly field: string;
   readonly problem: string;
   /** Machine code of a business rule that refused the entry, e.g. INSUFFICIENT_UNALLOCATED. */
   readonly code?: string;
+}
+
+/** A place in a journal's text, 1-based. */
+export interface TextPlace {
+  readonly line: number;
+  readonly column: number;
+}
+
+/** A field of an entry, as problems name it: entry 12, "figure.sumOf[0]". */
+export interface FieldQuery {
+  readonly entry: number;
+  readonly field: string;
 }
 
 /** The journal as read from its text: plain data, the line of each entry, and its identity. */
@@ -42,6 +56,11 @@ export interface JournalText {
   readonly value: unknown;
   /** Line (1-based) of each entry, by index. */
   readonly entryLines: readonly number[];
+  /**
+   * Where fields of entries are written ("figure.amount" of entry 12): each one's line and column, or the nearest place
+   * above it; asked once, for the problems of a refused journal (the reader parses the text again, off the event loop).
+   */
+  readonly locate?: (fields: readonly FieldQuery[]) => Promise<readonly (TextPlace | undefined)[]>;
   /** SHA-256 of the canonical content: the same journal, however formatted or commented, has the same digest. */
   readonly digest: string;
   readonly problems: readonly JournalProblem[];

@@ -2,8 +2,11 @@ import { randomUUID } from 'node:crypto';
 import type { Actor, DomainEvent, EventToAppend } from '../../events';
 import type { Catalogue } from '../catalogue/catalogue';
 import type { Fold } from '../commands/aggregate-cache';
+import { unitsOf } from '../commands/command-runner';
+import { authorize, Forbidden, type Principal } from '../identity/rights';
 import { CommandRefused, InvalidCommand } from '../shared/errors';
-import { JOURNAL_LIMITS, capProblems } from '../shared/validation/input-limits';
+import { JOURNAL_LIMITS, MAX_PROBLEMS, capProblems } from '../shared/validation/input-limits';
+import { DEFAULT_JOURNAL_LIMIT_MB } from '../config/ledger-config';
 import { normalizeInput } from '../shared/validation/text-rules';
 import {
   AppendResult,
@@ -28,8 +31,8 @@ export interface ImportProgress {
 }
 
 export interface ImportOptions {
-  /** Who records the events: from the CLI (--actor/--role) or the HTTP actor headers. */
-  readonly actor: Actor;
+  /** Who imports: each entry needs the import right in the scope of the units it touches, and records the grant used. */
+  readonly principal: Principal;
   /** Transaction time of the import (ISO instant); the clock is read at the edge. */
   readonly now: string;
   /** Validate every entry, store nothing. */
@@ -52,6 +55,9 @@ export type ImportOutcome =
 
 /** The idempotency key of a journal: importing the same content again finds it and stores nothing. */
 export const journalKey = (digest: string): string => `journal:${digest}`;
+
+/** The answer's code when an entry lies outside the importer's scope (HTTP 403). */
+export const FORBIDDEN = 'FORBIDDEN';
 
 /** The answer's code for a malformed journal: a field, a syntax error, an unknown code, an empty file. */
 export const INVALID_JOURNAL = 'INVALID_JOURNAL';
@@ -79,28 +85,56 @@ export class JournalRejected extends Error {
   ) {
     const code = rejectionCode(journalProblems);
     const count = `${journalProblems.length} problem${journalProblems.length === 1 ? '' : 's'}`;
-    super(`journal${journal ? ` ${journal}` : ''} ${code === INVALID_JOURNAL ? 'is not valid' : 'is refused by a business rule'}, nothing stored: ${count}`);
+    const why = code === INVALID_JOURNAL ? 'is not valid' : code === FORBIDDEN ? 'has entries outside your scope' : 'is refused by a business rule';
+    super(`journal${journal ? ` ${journal}` : ''} ${why}, nothing stored: ${count}`);
     this.name = 'JournalRejected';
     this.code = code;
     this.refused = code !== INVALID_JOURNAL;
   }
 
-  /** Each problem as { field, problem } with the code of the rule that refused it, if one did; at most MAX_PROBLEMS. */
+  /**
+   * Each problem as { field, problem } with the code of the rule that refused it, if one did (the one error shape);
+   * the problem says where in the text it is, when that is known. At most MAX_PROBLEMS.
+   */
   get problems(): { field: string; problem: string; code?: string }[] {
-    const all = this.journalProblems.map((p) => ({ field: problemPlace(p), problem: p.problem, ...(p.code ? { code: p.code } : {}) }));
+    const all = this.journalProblems.map((p) => ({
+      field: problemPlace(p),
+      problem: p.at ? `${p.problem} (at line ${p.at.line}, column ${p.at.column})` : p.problem,
+      ...(p.code ? { code: p.code } : {}),
+    }));
     return capProblems(all, (more) => ({ field: '(more)', problem: `and ${more} more problems, not listed` }));
   }
 }
 
-/** "entries[12] alloc-da5 (line 130) allocate.amount" */
+/** "entries[12] alloc-da5 (line 130) allocate.amount": the entry and its line, the field (the API's `field`). */
 export function problemPlace(p: JournalProblem): string {
-  const where =
-    p.entry === undefined
-      ? p.line
-        ? `line ${p.line}`
-        : ''
-      : `entries[${p.entry}]${p.id ? ` ${p.id}` : ''}${p.line ? ` (line ${p.line})` : ''}`;
+  const where = p.entry === undefined ? (p.line ? `line ${p.line}` : '') : `entries[${p.entry}]${p.id ? ` ${p.id}` : ''}${p.line ? ` (line ${p.line})` : ''}`;
   return [where, p.field].filter((x) => x).join(' ');
+}
+
+/** "entries[12] alloc-da5 (line 131, column 27) allocate.amount": the same, at the line and column of the field, for people. */
+export function problemAt(p: JournalProblem): string {
+  if (!p.at) return problemPlace(p);
+  const place = `line ${p.at.line}, column ${p.at.column}`;
+  const where = p.entry === undefined ? place : `entries[${p.entry}]${p.id ? ` ${p.id}` : ''} (${place})`;
+  return [where, p.field].filter((x) => x).join(' ');
+}
+
+/** Each problem of an entry with the line and column where its field is written, when the journal came as text. */
+async function placed(problems: readonly JournalProblem[], read: JournalText): Promise<JournalProblem[]> {
+  // A refusal of a whole entry is placed by the entry's line; a field's problem at the field. Only the problems listed
+  // in the answer (MAX_PROBLEMS) are placed.
+  const wanted = (p: JournalProblem): p is JournalProblem & { entry: number } => p.entry !== undefined && p.at === undefined && /[.[]/.test(p.field);
+  const listed = problems.slice(0, MAX_PROBLEMS);
+  const queries = listed.filter(wanted).map((p) => ({ entry: p.entry, field: p.field }));
+  if (!read.locate || queries.length === 0) return [...problems];
+  const places = await read.locate(queries);
+  let next = 0;
+  return problems.map((p, i) => {
+    if (i >= MAX_PROBLEMS || !wanted(p)) return p;
+    const at = places[next++];
+    return at ? { ...p, at } : p;
+  });
 }
 
 const MAX_ATTEMPTS = 3;
@@ -124,12 +158,18 @@ class Session {
 
   constructor(
     private readonly store: EventStore,
-    private readonly metadata: (entry: CompiledEntry) => Omit<EventToAppend['metadata'], 'eventId'>,
+    private readonly authorizeEntry: (entry: CompiledEntry, states: readonly { state: unknown }[]) => Actor,
+    private readonly metadata: (entry: CompiledEntry, actor: Actor) => Omit<EventToAppend['metadata'], 'eventId'>,
   ) {}
 
-  async decide(entry: CompiledEntry): Promise<void> {
-    const { spec } = entry;
-    for (const load of spec.loads) {
+  /** Who may import the entry, from the units its input names and those of the streams it reads (Forbidden if none). */
+  async authorize(entry: CompiledEntry): Promise<Actor> {
+    await this.load(entry);
+    return this.authorizeEntry(entry, entry.spec.loads.map((l) => this.cursors.get(l.stream) as Cursor));
+  }
+
+  private async load(entry: CompiledEntry): Promise<void> {
+    for (const load of entry.spec.loads) {
       if (this.cursors.has(load.stream)) continue;
       const fold = load.fold as Fold<unknown, DomainEvent>;
       let state = fold.initial();
@@ -140,12 +180,18 @@ class Session {
       }
       this.cursors.set(load.stream, { fold, state, revision });
     }
+  }
+
+  async decide(entry: CompiledEntry): Promise<void> {
+    const { spec } = entry;
+    // Before deciding: an entry outside the importer's scope is refused without telling what lies there.
+    const actor = await this.authorize(entry);
     const cursors = spec.loads.map((l) => this.cursors.get(l.stream) as Cursor);
     const decided = spec.decide(cursors.map((c) => ({ state: c.state, revision: c.revision })));
     for (const d of decided) {
       if (!this.cursors.has(d.stream)) throw new Error(`${spec.name}: decided events for ${d.stream}, which it did not read`);
     }
-    const metadata = this.metadata(entry);
+    const metadata = this.metadata(entry, actor);
     for (const d of decided) {
       const cursor = this.cursors.get(d.stream) as Cursor;
       const events: EventToAppend[] = d.events.map((e) => ({
@@ -191,12 +237,15 @@ export class JournalImporter {
   constructor(
     private readonly store: EventStore,
     private readonly catalogue: Catalogue,
-    private readonly reader: Pick<JournalReader, 'read'> = journalReader,
+    /** The largest journal text taken, in bytes: LEDGER_JOURNAL_LIMIT_MB. */
+    private readonly maxBytes: number = DEFAULT_JOURNAL_LIMIT_MB * 1024 * 1024,
+    private readonly reader: Pick<JournalReader, 'read' | 'locate'> = journalReader,
   ) {}
 
   /** A journal as YAML or JSON text, read off the event loop (journal-reader.ts). */
   async importText(text: string, options: ImportOptions): Promise<ImportOutcome> {
-    return this.run(prepare(await this.reader.read(text)), options);
+    const read = prepare(await this.reader.read(text, this.maxBytes));
+    return this.run({ ...read, locate: (queries) => this.reader.locate(text, queries) }, options);
   }
 
   /** A journal already parsed (a JSON body, within the JSON limits of the body parser). */
@@ -210,14 +259,28 @@ export class JournalImporter {
     const summary = { journal: journalId, digest: read.digest, entries: entryCount };
     if (read.problems.length > 0) return rejected(summary, read.problems);
     const key = journalKey(read.digest);
+    const compiled = compileJournal(read.value, this.catalogue, options.now, read.entryLines);
+    const authorizeEntry = (entry: CompiledEntry, states: readonly { state: unknown }[]) =>
+      authorize(options.principal, 'import', unitsOf(entry.spec, states), this.catalogue);
     const prior = await this.store.findIdempotency(key);
-    if (prior) return already(summary, prior.result);
+    if (prior) {
+      // Imported already: said only to whom could import it.
+      const session = new Session(this.store, authorizeEntry, () => ({}) as never);
+      const forbidden: JournalProblem[] = [];
+      for (const entry of compiled.entries) {
+        try {
+          await session.authorize(entry);
+        } catch (error) {
+          forbidden.push(...entryProblems(entry, error));
+        }
+      }
+      return forbidden.length > 0 ? rejected(summary, forbidden) : already(summary, prior.result);
+    }
 
-    const compiled = compileJournal(read.value, this.catalogue, read.entryLines);
     const correlationId = `journal:${journalId}:${read.digest.slice(0, 16)}`;
     for (let attempt = 1; ; attempt++) {
-      const session = new Session(this.store, (entry) => ({
-        actor: options.actor,
+      const session = new Session(this.store, authorizeEntry, (entry, actor) => ({
+        actor,
         recordedAt: options.now,
         effectiveDate: entry.spec.basis.effectiveDate,
         legalBasis: entry.spec.basis.legalBasis,
@@ -238,8 +301,12 @@ export class JournalImporter {
         options.onProgress?.({ phase: 'deciding', done: ++done, total: compiled.entries.length });
       }
       problems.push(...unresolvedReferences(compiled.entries, session.figureIds()));
+      const forbidden = problems.filter((p) => p.code === FORBIDDEN);
+      // Entries outside the importer's scope refuse the whole file; the rest of what was found is not told.
+      if (forbidden.length > 0) return rejected(summary, forbidden);
       if (problems.length > 0) {
-        return rejected(summary, groupUnitProblems(problems).sort((a, b) => (a.entry ?? -1) - (b.entry ?? -1)));
+        const sorted = groupUnitProblems(problems).sort((a, b) => (a.entry ?? -1) - (b.entry ?? -1));
+        return rejected(summary, await placed(sorted, read));
       }
       if (options.dryRun) return { ...summary, status: 'valid', events: session.events };
       options.onProgress?.({ phase: 'storing', done: 0, total: session.events });
@@ -310,6 +377,7 @@ function entryProblems(entry: CompiledEntry, error: unknown): JournalProblem[] {
     return error.problems.map((p) => ({ ...at, field: `${entry.kind}.${p.field}`, problem: p.problem }));
   }
   if (error instanceof CommandRefused) return [{ ...at, field: entry.kind, problem: error.reason, code: error.code }];
+  if (error instanceof Forbidden) return [{ ...at, field: entry.kind, problem: error.message, code: FORBIDDEN }];
   throw error;
 }
 

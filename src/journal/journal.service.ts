@@ -1,3 +1,4 @@
+import { LedgerConfig } from '../config/ledger-config';
 import { Inject, Injectable } from '@nestjs/common';
 import type { RecordedEvent } from '../../events';
 import type { SignedTreeHead } from '../audit/verifier/formats';
@@ -35,8 +36,9 @@ export class JournalService {
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
     private readonly catalogue: Catalogue,
+    config: LedgerConfig,
   ) {
-    this.importer = new JournalImporter(store, catalogue);
+    this.importer = new JournalImporter(store, catalogue, config.journalLimitMb * 1024 * 1024);
   }
 
   import(body: unknown, options: ImportOptions): Promise<ImportOutcome> {

@@ -1,16 +1,20 @@
 import Decimal from 'decimal.js';
 import type {
+  Actor,
   ActivityEvent,
   FigureScope,
   FigureStated,
+  FindingExplained,
   FundLineEvent,
   FundLineKey,
+  LegalBasis,
   RecordedEvent,
 } from '../../events';
-import { ACTIVITY_EVENT_TYPES, FUND_LINE_EVENT_TYPES } from '../../events';
+import { ACTIVITY_EVENT_TYPES, FUND_LINE_EVENT_TYPES, legalBasisOf } from '../../events';
 import { ActivityState, evolveActivity, initialActivityState } from '../activity/activity.state';
+import { outputKey } from '../activity/output-log';
 import type { Catalogue } from '../catalogue/catalogue';
-import { fundLineLabel } from '../fund-line/fund-line.key';
+import { fundLineLabel, fundLineStream } from '../fund-line/fund-line.key';
 import {
   FundLineState,
   available,
@@ -23,6 +27,10 @@ import {
 import { D, ZERO, formatVnd } from '../money/money';
 import { stableStringify } from '../shared/stable-json';
 import { LEDGER_MEASURES } from '../commands/state-figure/state-figure.decide';
+import { FINDING_KINDS, FindingKind, findingId } from '../commands/explain-finding/finding-id';
+
+export { FINDING_KINDS };
+export type { FindingKind };
 
 /**
  * Đối chiếu: what the documents state against what the ledger holds, and against themselves. A pure
@@ -30,35 +38,36 @@ import { LEDGER_MEASURES } from '../commands/state-figure/state-figure.decide';
  *
  *  assertion-mismatch          a stated figure differs from the ledger's figure for the same scope and date
  *  total-not-sum-of-parts      a stated total is not the sum of the stated parts it is said to consist of
+ *  part-exceeds-whole          a part ("trong đó", or the x of "x of y") is more than its whole
+ *  fraction-total-mismatch     the y of "x of y" is not the total the document states elsewhere ("02/16" vs "18")
  *  rate-mismatch               a stated rate ("= 17,22% KH") is not the rate of its amounts
  *  conflicting-statements      two statements of the same figure (scope, measure, date) differ
  *  disbursed-beyond-allocation more disbursed than allocated (or planned): in the ledger or as stated
  *  money-on-not-implemented    the ledger holds money for a component the document says is not implemented
- *  unresolved-reference        a part or rate base names a figure the document does not state
+ *  unresolved-reference        a part, a whole, a total or a rate base names a figure the document does not state
  *
  * Severity "rounding": the difference is within the precision the figures were written with (a total
  * written in whole millions against parts written to 100.000 đ); "error" otherwise.
+ *
+ * A figure the ledger cannot compare is never a mismatch: a category the ledger does not divide money by
+ * ("chuyển tiếp"), a source it holds no money of in the figure's scope, an indicator no activity there records.
+ * It is listed under `notChecked` with the reason, and still checked against the document's own figures.
+ *
+ * Each finding has a stable `id`; an explanation recorded against it (FindingExplained) is attached to it, with
+ * who recorded it and when. The finding stays listed.
  */
-export type FindingKind =
-  | 'assertion-mismatch'
-  | 'total-not-sum-of-parts'
-  | 'rate-mismatch'
-  | 'conflicting-statements'
-  | 'disbursed-beyond-allocation'
-  | 'money-on-not-implemented'
-  | 'unresolved-reference';
-
-export const FINDING_KINDS: readonly FindingKind[] = [
-  'assertion-mismatch',
-  'total-not-sum-of-parts',
-  'rate-mismatch',
-  'conflicting-statements',
-  'disbursed-beyond-allocation',
-  'money-on-not-implemented',
-  'unresolved-reference',
-];
+/** An explanation recorded against a finding: its words, its basis (a document or a correcting decision), who and when. */
+export interface FindingExplanation {
+  readonly explanation: string;
+  readonly basis: LegalBasis;
+  readonly recordedBy: Actor;
+  readonly recordedAt: string;
+  readonly position: number;
+}
 
 export interface Finding {
+  /** Stable id (see src/commands/explain-finding/finding-id.ts): what an explanation names. */
+  readonly id: string;
   readonly kind: FindingKind;
   readonly severity: 'error' | 'rounding';
   readonly document?: { readonly id: string; readonly title: string };
@@ -82,6 +91,22 @@ export interface Finding {
   /** A fund line of the ledger, for findings about the ledger itself. */
   readonly line?: string;
   readonly message: string;
+  /** True when an explanation was recorded against it; the explanations, oldest first. */
+  readonly explained: boolean;
+  readonly explanations?: readonly FindingExplanation[];
+}
+
+/** A stated figure the ledger cannot compare, and why. It is still checked against the document's own figures. */
+export interface NotChecked {
+  readonly document: { readonly id: string; readonly title: string };
+  readonly section: string;
+  readonly assertionId: string;
+  readonly quote?: string;
+  readonly measure: string;
+  readonly scope: string;
+  readonly asOf: string;
+  readonly stated?: string;
+  readonly reason: string;
 }
 
 export interface ReconciliationReport {
@@ -92,11 +117,17 @@ export interface ReconciliationReport {
   readonly holding: number;
   readonly findings: readonly Finding[];
   readonly counts: Readonly<Record<FindingKind, number>>;
+  /** Findings with an explanation recorded against them (counted among the findings). */
+  readonly explained: number;
+  /** Figures the ledger cannot compare, with the reason. Not counted among the checks. */
+  readonly notChecked: readonly NotChecked[];
 }
 
 export interface ReconcileFilter {
   readonly document?: string;
   readonly unit?: string;
+  /** The reader's scopes: only figures and lines of units under them are checked and reported ('all' or absent: every one). */
+  readonly scope?: 'all' | readonly string[];
 }
 
 type Figure = FigureStated['data'];
@@ -170,31 +201,48 @@ export function reconcile(events: readonly RecordedEvent[], catalogue: Catalogue
   const stated = new Map<string, Stated>();
   const lineEvents: RecordedEvent<FundLineEvent>[] = [];
   const activityEvents: RecordedEvent<ActivityEvent>[] = [];
+  const explanations = new Map<string, FindingExplanation[]>();
   for (const e of events) {
     if (e.type === 'FigureStated') {
       const f = (e as RecordedEvent<FigureStated>).data;
       stated.set(keyOf(f.document.id, f.assertionId), { figure: f, position: e.position });
+    } else if (e.type === 'FindingExplained') {
+      const x = (e as RecordedEvent<FindingExplained>).data;
+      const list = explanations.get(x.findingId) ?? [];
+      list.push({ explanation: x.explanation, basis: legalBasisOf(e.metadata), recordedBy: e.metadata.actor, recordedAt: e.metadata.recordedAt, position: e.position });
+      explanations.set(x.findingId, list);
     } else if (FUND_LINE_TYPES.has(e.type)) lineEvents.push(e as RecordedEvent<FundLineEvent>);
     else if (ACTIVITY_TYPES.has(e.type)) activityEvents.push(e as RecordedEvent<ActivityEvent>);
   }
   const position = events.length > 0 ? events[events.length - 1].position : 0;
 
+  const under = (unit: string, code: string) => unit === code || catalogue.unitAncestors(unit).includes(code);
+  const readable = (unit: string) => filter.scope === undefined || filter.scope === 'all' || filter.scope.some((code) => under(unit, code));
   const inScope = (s: Stated) =>
     (filter.document === undefined || s.figure.document.id === filter.document) &&
-    (filter.unit === undefined || s.figure.scope.unit === filter.unit || catalogue.unitAncestors(s.figure.scope.unit).includes(filter.unit));
+    (filter.unit === undefined || under(s.figure.scope.unit, filter.unit)) &&
+    readable(s.figure.scope.unit);
   const checked = [...stated.values()].filter(inScope).sort((a, b) => a.position - b.position);
 
   // Fund lines and activities as of a date (valid time: effective date ≤ asOf), folded once per date.
   const linesAsOf = memo((asOf: string) => foldLines(lineEvents.filter((e) => e.metadata.effectiveDate <= asOf)));
   const activitiesAsOf = memo((asOf: string) => foldActivities(activityEvents.filter((e) => e.metadata.effectiveDate <= asOf)));
+  const allLines = () => linesAsOf('9999-12-31');
+  const allActivities = () => activitiesAsOf('9999-12-31');
 
   const findings: Finding[] = [];
+  const notChecked: NotChecked[] = [];
   let checks = 0;
-  const check = (finding: Finding | null) => {
-    checks += 1;
-    if (finding) findings.push(finding);
+  const explainedOf = (id: string) => {
+    const list = explanations.get(id);
+    return list ? { explained: true, explanations: list } : { explained: false };
   };
-  const about = (s: Stated) => ({
+  const check = (finding: Omit<Finding, 'explained' | 'explanations'> | null) => {
+    checks += 1;
+    if (finding) findings.push({ ...finding, ...explainedOf(finding.id) });
+  };
+  /** Where a figure is stated and what about: what findings and the figures not checked both show. */
+  const statedAt = (s: Stated) => ({
     document: { id: s.figure.document.id, title: s.figure.document.title },
     section: s.figure.section,
     assertionId: s.figure.assertionId,
@@ -203,26 +251,39 @@ export function reconcile(events: readonly RecordedEvent[], catalogue: Catalogue
     scope: scopeLabel(s.figure.scope, s.figure.category),
     asOf: s.figure.asOf,
   });
+  const about = (s: Stated, kind: FindingKind, facet?: string) => ({
+    id: findingId({ kind, unit: s.figure.scope.unit, document: s.figure.document.id, assertionId: s.figure.assertionId, ...(facet ? { facet } : {}) }),
+    kind,
+    ...statedAt(s),
+  });
+  const skip = (s: Stated, reason: string) =>
+    notChecked.push({
+      ...statedAt(s),
+      ...(s.figure.amount !== undefined ? { stated: s.figure.amount } : s.figure.quantity !== undefined ? { stated: s.figure.quantity } : {}),
+      reason,
+    });
   const find = (s: Stated, id: string) => stated.get(keyOf(s.figure.document.id, id));
   const unitOf = (f: Figure) => (f.amount !== undefined ? 'đồng' : f.indicator ? (catalogue.indicators.get(f.indicator)?.unit ?? f.indicator) : '');
   const show = (d: D, f: Figure) => (f.amount !== undefined ? formatVnd(d) : `${fmtQuantity(d)} ${unitOf(f)}`);
+  const unresolved = (s: Stated, facet: string, message: string) => check({ ...about(s, 'unresolved-reference', facet), severity: 'error', message });
 
   for (const s of checked) {
     const f = s.figure;
     const where = `${f.document.id} ${f.section}`;
 
-    // 1. The figure against the ledger.
+    // 1. The figure against the ledger, when the ledger can compare it.
     if ((LEDGER_MEASURES as readonly string[]).includes(f.measure) && f.amount !== undefined) {
-      const ledger = ledgerFigure(linesAsOf(f.asOf), f.measure, f.scope, catalogue);
-      if (ledger !== null) {
+      const reason = moneyNotComparable(f, allLines(), catalogue);
+      const ledger = reason === null ? ledgerFigure(linesAsOf(f.asOf), f.measure, f.scope, catalogue) : null;
+      if (reason !== null) skip(s, reason);
+      else if (ledger !== null) {
         const diff = new D(f.amount).minus(ledger);
         check(
           diff.isZero()
             ? null
             : {
-                kind: 'assertion-mismatch',
+                ...about(s, 'assertion-mismatch'),
                 severity: diff.abs().lte(half(f.resolution)) ? 'rounding' : 'error',
-                ...about(s),
                 unit: 'đồng',
                 stated: f.amount,
                 ledger: ledger.toFixed(),
@@ -234,32 +295,34 @@ export function reconcile(events: readonly RecordedEvent[], catalogue: Catalogue
       }
     }
     if (f.measure === 'output' && f.quantity !== undefined && f.indicator !== undefined) {
-      const ledger = ledgerOutputs(activitiesAsOf(f.asOf), f.indicator, f.scope, catalogue);
-      const diff = new D(f.quantity).minus(ledger);
-      check(
-        diff.isZero()
-          ? null
-          : {
-              kind: 'assertion-mismatch',
-              severity: 'error',
-              ...about(s),
-              unit: unitOf(f),
-              stated: f.quantity,
-              ledger: ledger.toFixed(),
-              difference: diff.toFixed(),
-              message: `${where} states ${show(new D(f.quantity), f)} (${f.indicator}) for ${scopeLabel(f.scope)} as of ${f.asOf}; the ledger's activities record ${show(ledger, f)}`,
-            },
-      );
+      const reason = outputNotComparable(f, allActivities(), catalogue);
+      if (reason !== null) skip(s, reason);
+      else {
+        const ledger = ledgerOutputs(activitiesAsOf(f.asOf), outputKeyOf(f, catalogue), f.scope, catalogue);
+        const diff = new D(f.quantity).minus(ledger);
+        check(
+          diff.isZero()
+            ? null
+            : {
+                ...about(s, 'assertion-mismatch'),
+                severity: 'error',
+                unit: unitOf(f),
+                stated: f.quantity,
+                ledger: ledger.toFixed(),
+                difference: diff.toFixed(),
+                message: `${where} states ${show(new D(f.quantity), f)} (${f.indicator}) for ${scopeLabel(f.scope)} as of ${f.asOf}; the ledger's activities record ${show(ledger, f)}`,
+              },
+        );
+      }
     }
     if (f.measure === 'not-implemented') {
-      const ledger = ledgerFigure(linesAsOf('9999-12-31'), 'plan', f.scope, catalogue) ?? ZERO;
+      const ledger = ledgerFigure(allLines(), 'plan', f.scope, catalogue) ?? ZERO;
       check(
         ledger.isZero()
           ? null
           : {
-              kind: 'money-on-not-implemented',
+              ...about(s, 'money-on-not-implemented'),
               severity: 'error',
-              ...about(s),
               unit: 'đồng',
               ledger: ledger.toFixed(),
               message: `${where} says unit ${f.scope.unit} does not implement ${f.scope.component ?? 'the programme'}; the ledger holds a plan of ${formatVnd(ledger)} for ${scopeLabel(f.scope)}`,
@@ -269,19 +332,19 @@ export function reconcile(events: readonly RecordedEvent[], catalogue: Catalogue
 
     // 2. A stated total against its stated parts.
     const own = valueOf(f);
-    for (const list of f.parts ?? []) {
+    (f.parts ?? []).forEach((list, index) => {
+      const facet = `sumOf[${index}]`;
       const parts = list.map((id) => ({ id, s: find(s, id) }));
       const missing = parts.filter((p) => !p.s || !valueOf(p.s.figure));
       if (missing.length > 0 || !own) {
-        check({
-          kind: 'unresolved-reference',
-          severity: 'error',
-          ...about(s),
-          message: own
+        unresolved(
+          s,
+          facet,
+          own
             ? `${where} is said to be the sum of ${list.join(' + ')}, but ${missing.map((m) => m.id).join(', ')} ${missing.length > 1 ? 'are' : 'is'} not a stated figure of ${f.document.id}`
             : `${where} is said to be a sum but states no figure`,
-        });
-        continue;
+        );
+        return;
       }
       const values = parts.map((p) => valueOf((p.s as Stated).figure) as NonNullable<ReturnType<typeof valueOf>>);
       const sum = values.reduce((t, v) => t.plus(v.value), ZERO);
@@ -291,9 +354,8 @@ export function reconcile(events: readonly RecordedEvent[], catalogue: Catalogue
         diff.isZero()
           ? null
           : {
-              kind: 'total-not-sum-of-parts',
+              ...about(s, 'total-not-sum-of-parts', facet),
               severity: diff.abs().lte(tolerance) ? 'rounding' : 'error',
-              ...about(s),
               unit: unitOf(f),
               stated: own.value.toFixed(),
               ledger: sum.toFixed(),
@@ -303,19 +365,89 @@ export function reconcile(events: readonly RecordedEvent[], catalogue: Catalogue
               message: `${where} states ${show(own.value, f)}, but its parts ${list.join(' + ')} add up to ${show(sum, f)} (total − sum = ${own.money ? signed(diff) : fmtQuantity(diff)})`,
             },
       );
+    });
+
+    // 3. "Trong đó": a part is not more than each whole it is part of.
+    (f.partOf ?? []).forEach((id, index) => {
+      const facet = `partOf[${index}]`;
+      const whole = find(s, id);
+      const wholeValue = whole ? valueOf(whole.figure) : null;
+      if (!own || !whole || !wholeValue) {
+        unresolved(s, facet, `${where} is said to be part of ${id}, which is not a stated figure of ${f.document.id}`);
+        return;
+      }
+      if (wholeValue.money !== own.money) {
+        unresolved(s, facet, `${where} is said to be part of ${id}, but one is money and the other a quantity`);
+        return;
+      }
+      const over = own.value.minus(wholeValue.value);
+      const tolerance = own.resolution.plus(wholeValue.resolution).div(2);
+      check(
+        over.lte(0)
+          ? null
+          : {
+              ...about(s, 'part-exceeds-whole', facet),
+              severity: over.lte(tolerance) ? 'rounding' : 'error',
+              unit: unitOf(f),
+              stated: own.value.toFixed(),
+              ledger: wholeValue.value.toFixed(),
+              difference: over.toFixed(),
+              related: [{ assertionId: id, section: (whole as Stated).figure.section, stated: wholeValue.value.toFixed() }],
+              message: `${where} states ${show(own.value, f)} as part of ${id} (${(whole as Stated).figure.section}), which is only ${show(wholeValue.value, (whole as Stated).figure)}`,
+            },
+      );
+    });
+
+    // 4. "x of y": the count is not more than its total, and the total is the one the document states.
+    if (f.outOf !== undefined && own) {
+      const total = f.outOf.total !== undefined ? new D(f.outOf.total) : null;
+      const base = f.outOf.of !== undefined ? find(s, f.outOf.of) : undefined;
+      const baseValue = base ? valueOf(base.figure) : null;
+      if (f.outOf.of !== undefined && (!base || !baseValue)) {
+        unresolved(s, 'outOf', `${where} counts out of ${f.outOf.of}, which is not a stated figure of ${f.document.id}`);
+      }
+      const y = total ?? baseValue?.value ?? null;
+      if (y !== null) {
+        const over = own.value.minus(y);
+        check(
+          over.lte(0)
+            ? null
+            : {
+                ...about(s, 'part-exceeds-whole', 'outOf'),
+                severity: 'error',
+                unit: unitOf(f),
+                stated: own.value.toFixed(),
+                ledger: y.toFixed(),
+                difference: over.toFixed(),
+                message: `${where} states ${fmtQuantity(own.value)}/${fmtQuantity(y)} ${unitOf(f)}: the count is more than its total`,
+              },
+        );
+      }
+      if (total !== null && base && baseValue) {
+        const diff = total.minus(baseValue.value);
+        check(
+          diff.isZero()
+            ? null
+            : {
+                ...about(s, 'fraction-total-mismatch', 'outOf'),
+                severity: 'error',
+                unit: unitOf(f),
+                stated: total.toFixed(),
+                ledger: baseValue.value.toFixed(),
+                difference: diff.toFixed(),
+                related: [{ assertionId: base.figure.assertionId, section: base.figure.section, stated: baseValue.value.toFixed() }],
+                message: `${where} states ${fmtQuantity(own.value)}/${fmtQuantity(total)} ${unitOf(f)}, but the document states the total as ${show(baseValue.value, base.figure)} (${base.figure.assertionId}, ${base.figure.section})`,
+              },
+        );
+      }
     }
 
-    // 3. A stated rate against its amounts.
+    // 5. A stated rate against its amounts.
     if (f.rate?.of !== undefined && own) {
       const base = find(s, f.rate.of);
       const baseValue = base ? valueOf(base.figure) : null;
       if (!base || !baseValue) {
-        check({
-          kind: 'unresolved-reference',
-          severity: 'error',
-          ...about(s),
-          message: `${where} states a rate of ${fmtPercent(f.rate.percent)} of ${f.rate.of}, which is not a stated figure of ${f.document.id}`,
-        });
+        unresolved(s, 'rate.of', `${where} states a rate of ${fmtPercent(f.rate.percent)} of ${f.rate.of}, which is not a stated figure of ${f.document.id}`);
       } else if (!baseValue.value.isZero()) {
         const exact = own.value.times(100).div(baseValue.value);
         const computed = exact.toDecimalPlaces(f.rate.decimals, Decimal.ROUND_HALF_UP);
@@ -328,20 +460,19 @@ export function reconcile(events: readonly RecordedEvent[], catalogue: Catalogue
           const halfStep = new D(10).pow(-f.rate.decimals).div(2);
           const consistent = statedRate.plus(halfStep).gte(lo) && statedRate.minus(halfStep).lte(hi);
           check({
-            kind: 'rate-mismatch',
+            ...about(s, 'rate-mismatch'),
             severity: consistent ? 'rounding' : 'error',
-            ...about(s),
             unit: '%',
             stated: statedRate.toFixed(f.rate.decimals),
             ledger: computed.toFixed(f.rate.decimals),
             difference: statedRate.minus(computed).toFixed(f.rate.decimals),
-            message: `${where} states ${show(own.value, f)} = ${fmtPercent(statedRate.toFixed(f.rate.decimals))} of ${f.rate.of} (${show(baseValue.value, base.figure)}); that is ${fmtPercent(computed.toFixed(f.rate.decimals))} (${exact.toDecimalPlaces(4).toFixed()} %)`,
+            message: `${where} states ${show(own.value, f)} = ${fmtPercent(statedRate.toFixed(f.rate.decimals))} of ${f.rate.of} (${show(baseValue.value, base.figure)}); that is ${fmtPercent(computed.toFixed(f.rate.decimals))} (${fmtPercent(exact.toDecimalPlaces(4).toFixed())})`,
           });
         }
       }
     }
 
-    // 4. Stated disbursement beyond the stated allocation (or plan) of the same scope and date.
+    // 6. Stated disbursement beyond the stated allocation (or plan) of the same scope and date.
     if (f.measure === 'disbursed' && f.amount !== undefined) {
       const same = checked.filter(
         (o) =>
@@ -358,9 +489,8 @@ export function reconcile(events: readonly RecordedEvent[], catalogue: Catalogue
           over.lte(half(f.resolution).plus(half(ceiling.figure.resolution)))
             ? null
             : {
-                kind: 'disbursed-beyond-allocation',
+                ...about(s, 'disbursed-beyond-allocation'),
                 severity: 'error',
-                ...about(s),
                 unit: 'đồng',
                 stated: f.amount,
                 ledger: ceiling.figure.amount,
@@ -372,7 +502,7 @@ export function reconcile(events: readonly RecordedEvent[], catalogue: Catalogue
     }
   }
 
-  // 5. Statements of the same figure that differ.
+  // 7. Statements of the same figure that differ.
   const groups = new Map<string, Stated[]>();
   for (const s of checked) {
     if (!valueOf(s.figure) || s.figure.measure === 'not-implemented') continue;
@@ -398,9 +528,8 @@ export function reconcile(events: readonly RecordedEvent[], catalogue: Catalogue
     const tolerance = values.reduce((t, v) => t.plus(v.resolution), ZERO).div(2);
     const first = group[0];
     check({
-      kind: 'conflicting-statements',
+      ...about(first, 'conflicting-statements'),
       severity: max.minus(min).lte(tolerance) ? 'rounding' : 'error',
-      ...about(first),
       unit: unitOf(first.figure),
       difference: max.minus(min).toFixed(),
       related: group.map((g, i) => ({ assertionId: g.figure.assertionId, section: g.figure.section, stated: values[i].value.toFixed() })),
@@ -410,17 +539,19 @@ export function reconcile(events: readonly RecordedEvent[], catalogue: Catalogue
     });
   }
 
-  // 6. The ledger itself: no activity has more disbursed than allocated, no line more than its funds.
+  // 8. The ledger itself: no activity has more disbursed than allocated, no line more than its funds.
   if (filter.document === undefined) {
-    for (const line of foldLines(lineEvents).values()) {
+    for (const line of allLines().values()) {
       const key = line.key as FundLineKey;
-      if (filter.unit !== undefined && key.unit !== filter.unit && !catalogue.unitAncestors(key.unit).includes(filter.unit)) continue;
+      if ((filter.unit !== undefined && !under(key.unit, filter.unit)) || !readable(key.unit)) continue;
+      const stream = fundLineStream(key);
       for (const [activityId, a] of line.activities) {
         const over = a.disbursed.minus(a.allocated);
         check(
           over.lte(0)
             ? null
             : {
+                id: findingId({ kind: 'disbursed-beyond-allocation', line: stream, activityId }),
                 kind: 'disbursed-beyond-allocation',
                 severity: 'error',
                 line: fundLineLabel(key),
@@ -437,6 +568,7 @@ export function reconcile(events: readonly RecordedEvent[], catalogue: Catalogue
         over.lte(0)
           ? null
           : {
+              id: findingId({ kind: 'disbursed-beyond-allocation', line: stream }),
               kind: 'disbursed-beyond-allocation',
               severity: 'error',
               line: fundLineLabel(key),
@@ -451,7 +583,63 @@ export function reconcile(events: readonly RecordedEvent[], catalogue: Catalogue
   }
 
   const counts = Object.fromEntries(FINDING_KINDS.map((k) => [k, findings.filter((x) => x.kind === k).length])) as Record<FindingKind, number>;
-  return { position, assertions: checked.length, checks, holding: checks - findings.length, findings, counts };
+  return {
+    position,
+    assertions: checked.length,
+    checks,
+    holding: checks - findings.length,
+    findings,
+    counts,
+    explained: findings.filter((x) => x.explained).length,
+    notChecked,
+  };
+}
+
+/**
+ * Why the ledger cannot compare a money figure, or null when it can: the figure counts a category the ledger
+ * does not divide money by, or the ledger holds no money at all of the figure's sources in its scope (a stated
+ * zero is then consistent with the ledger, and is compared).
+ */
+export function moneyNotComparable(f: Figure, lines: ReadonlyMap<string, FundLineState>, catalogue: Catalogue): string | null {
+  if (f.category !== undefined) {
+    return `the ledger does not divide ${f.scope.component ?? 'the programme'}'s money by "${f.category}": the figure is checked only against the document's own figures`;
+  }
+  if (f.amount !== undefined && new D(f.amount).isZero()) return null;
+  for (const line of lines.values()) {
+    if (!line.key || !lineInScope(line.key, f.scope, catalogue)) continue;
+    if (f.scope.activityId === undefined || line.activities.has(f.scope.activityId)) return null;
+  }
+  const { sources: _sources, ...rest } = f.scope;
+  const what = f.scope.sources ? `${f.scope.sources.join(', ')} money` : 'money';
+  return `the ledger holds no ${what} for ${scopeLabel(rest)}: nothing to compare the figure with`;
+}
+
+/**
+ * The activities' output an output figure is about: its indicator, or its indicator for a beneficiary category
+ * when the figure's category is one of the catalogue's and the indicator counts beneficiaries ("trainees/women").
+ */
+function outputKeyOf(f: Figure, catalogue: Catalogue): string {
+  const lists = catalogue.lists(f.scope.programme);
+  if (f.category !== undefined && lists.beneficiaryCategories.has(f.category) && lists.indicators.get(f.indicator as string)?.byCategory) {
+    return outputKey(f.indicator as string, f.category);
+  }
+  return f.indicator as string;
+}
+
+/**
+ * Why the ledger cannot compare an output figure, or null: a category that is not a beneficiary category the
+ * activities count by, or no activity in scope records (or, for a total, targets) it.
+ */
+export function outputNotComparable(f: Figure, activities: ReadonlyMap<string, ActivityState>, catalogue: Catalogue): string | null {
+  const key = outputKeyOf(f, catalogue);
+  if (f.category !== undefined && key === f.indicator) {
+    return `the ledger's activities do not record ${f.indicator} by "${f.category}": the figure is checked only against the document's own figures`;
+  }
+  for (const a of activities.values()) {
+    if (!activityInScope(a, f.scope, catalogue)) continue;
+    if (a.outputs[key] !== undefined || (key === f.indicator && a.targets.some((t) => t.indicator === f.indicator))) return null;
+  }
+  return `no activity of the ledger in ${scopeLabel(f.scope)} records${key === f.indicator ? ' or targets' : ''} ${key}: nothing to compare the figure with`;
 }
 
 const hintOf = (hint: string | undefined) => (hint ? { hint } : {});
@@ -542,13 +730,19 @@ export function ledgerFigure(lines: ReadonlyMap<string, FundLineState>, measure:
   return total;
 }
 
-function ledgerOutputs(activities: ReadonlyMap<string, ActivityState>, indicator: string, scope: FigureScope, catalogue: Catalogue): D {
+function activityInScope(a: ActivityState, scope: FigureScope, catalogue: Catalogue): boolean {
+  return (
+    a.activityId !== null &&
+    a.programme === scope.programme &&
+    (scope.activityId === undefined || a.activityId === scope.activityId) &&
+    matchesUnit(catalogue, a.unit, scope.unit) &&
+    matchesComponent(catalogue, a.component, scope.component)
+  );
+}
+
+/** The sum of one output (an indicator, or "indicator/category") over the activities in scope. */
+function ledgerOutputs(activities: ReadonlyMap<string, ActivityState>, key: string, scope: FigureScope, catalogue: Catalogue): D {
   let total = ZERO;
-  for (const a of activities.values()) {
-    if (a.activityId === null || a.programme !== scope.programme) continue;
-    if (scope.activityId !== undefined && a.activityId !== scope.activityId) continue;
-    if (!matchesUnit(catalogue, a.unit, scope.unit) || !matchesComponent(catalogue, a.component, scope.component)) continue;
-    total = total.plus(a.outputs[indicator] ?? 0);
-  }
+  for (const a of activities.values()) if (activityInScope(a, scope, catalogue)) total = total.plus(a.outputs[key] ?? 0);
   return total;
 }

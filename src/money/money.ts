@@ -86,6 +86,37 @@ export function formatVnd(value: D | Money): string {
   return `${negative ? '-' : ''}${grouped}${frac ? `,${frac}` : ''} đ`;
 }
 
+/**
+ * A decimal number in Vietnamese notation, exact: "." between thousands, "," before decimals; with `decimals`,
+ * rounded half up to that many places. 1234.5 → "1.234,5"; -0.01 → "-0,01".
+ */
+export function formatNumberVi(value: D | string, decimals?: number): string {
+  const d = new D(value);
+  const negative = d.isNegative() && !d.isZero();
+  const fixed = decimals === undefined ? d.abs().toFixed() : d.abs().toFixed(decimals, Decimal.ROUND_HALF_UP);
+  const [int, frac] = fixed.split('.');
+  return `${negative ? '-' : ''}${int.replace(/\B(?=(\d{3})+(?!\d))/g, '.')}${frac ? `,${frac}` : ''}`;
+}
+
+/** The units human output shows amounts in, as documents write them. */
+export const DISPLAY_UNITS = {
+  dong: { factor: '1', name: 'đồng' },
+  nghin: { factor: '1000', name: 'nghìn đồng' },
+  trieu: { factor: '1000000', name: 'triệu đồng' },
+  ty: { factor: '1000000000', name: 'tỷ đồng' },
+} as const;
+export type DisplayUnit = keyof typeof DISPLAY_UNITS;
+
+/**
+ * An amount of đồng in a display unit, exact (never rounded: every digit of the đồng amount is kept):
+ * 1550440000 in triệu → "1.550,44 triệu đồng"; 98801000000 → "98.801 triệu đồng".
+ */
+export function formatAmountVi(value: D | Money, unit: DisplayUnit = 'dong', withUnit = true): string {
+  const { factor, name } = DISPLAY_UNITS[unit];
+  const text = formatNumberVi(new D(value).div(factor));
+  return withUnit ? `${text} ${name}` : text;
+}
+
 /** A rate as a decimal fraction string with 6 places (0.172218), from exact values; null when the base is 0. */
 export function rate(part: D | Money, whole: D | Money): string | null {
   const w = new D(whole);
@@ -93,22 +124,15 @@ export function rate(part: D | Money, whole: D | Money): string | null {
   return new D(part).div(w).toDecimalPlaces(6, Decimal.ROUND_HALF_UP).toFixed(6);
 }
 
-/** Digits with "." between thousands and "," before decimals, exactly as the value is (no rounding). */
-function groupVietnamese(d: D): string {
-  const negative = d.isNegative() && !d.isZero();
-  const [int, frac] = d.abs().toFixed().split('.');
-  return `${negative ? '-' : ''}${int.replace(/\B(?=(\d{3})+(?!\d))/g, '.')}${frac ? `,${frac}` : ''}`;
-}
-
 /**
  * In triệu đồng as the district documents write it, exact: 17015740000 → "17.015,74", 98801000000 → "98.801",
  * 695400000 → "695,4". Never rounded: a figure has as many decimals as it needs.
  */
 export function formatTrieu(value: D | Money): string {
-  return groupVietnamese(new D(value).div(1_000_000));
+  return formatAmountVi(value, 'trieu', false);
 }
 
 /** A rate (a fraction, "0.172215") as a Vietnamese percentage rounded to `decimals` places, trailing zeros dropped: "17,22", "7,7", "100". */
 export function formatPercent(fraction: D | string, decimals = 2): string {
-  return groupVietnamese(new D(new D(fraction).times(100).toDecimalPlaces(decimals, Decimal.ROUND_HALF_UP).toFixed()));
+  return formatNumberVi(new D(fraction).times(100).toDecimalPlaces(decimals, Decimal.ROUND_HALF_UP));
 }

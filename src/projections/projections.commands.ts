@@ -1,8 +1,7 @@
 import type { Command } from 'commander';
-import { catalogueContext } from '../../projections/shared/context';
-import { Catalogue } from '../catalogue/catalogue';
 import { loadConfig } from '../config/ledger-config';
 import { createEventStore } from '../store/create-event-store';
+import { projectionContextOf } from './context';
 import { ReadModelDb } from './read-model-db';
 import { formatDifference, rebuildReadModels, verifyReadModels } from './rebuild';
 
@@ -25,7 +24,7 @@ export function registerProjectionCommands(program: Command): void {
       const store = await createEventStore(config);
       const readModels = ReadModelDb.open(config.readModelFile);
       try {
-        const ctx = catalogueContext(Catalogue.load(config.catalogueDir));
+        const ctx = projectionContextOf(config);
         let last = 0;
         const result = await rebuildReadModels(store, readModels, ctx, {
           batchSize: opts.batch,
@@ -54,7 +53,7 @@ export function registerProjectionCommands(program: Command): void {
       const config = loadConfig();
       const store = await createEventStore(config);
       try {
-        const result = await verifyReadModels(store, config.readModelFile, catalogueContext(Catalogue.load(config.catalogueDir)), { maxDifferences: opts.maxDifferences });
+        const result = await verifyReadModels(store, config.readModelFile, projectionContextOf(config), { maxDifferences: opts.maxDifferences });
         for (const d of result.differences) console.log(formatDifference(d));
         if (result.differenceCount > result.differences.length) console.log(`… and ${result.differenceCount - result.differences.length} more`);
         if (result.differenceCount > 0) console.log(`${result.differenceCount} difference(s) at position ${result.position}: run "ledger projections rebuild"`);

@@ -1,8 +1,9 @@
 import { Inject, Injectable, Logger, Module, OnApplicationBootstrap, OnApplicationShutdown, OnModuleDestroy } from '@nestjs/common';
-import { catalogueContext, ProjectionContext } from '../../projections/shared/context';
+import type { ProjectionContext } from '../../projections/shared/context';
 import { Catalogue } from '../catalogue/catalogue';
 import { LedgerConfig } from '../config/ledger-config';
 import { EVENT_STORE, EventStore } from '../store/event-store.port';
+import { projectionContextOf } from './context';
 import { ProjectionRunner } from './projection-runner';
 import { ReadModelDb } from './read-model-db';
 import { ReadModelQueries } from './read-model-queries';
@@ -38,7 +39,12 @@ export class ProjectionsLifecycle implements OnApplicationBootstrap, OnModuleDes
 @Module({
   controllers: [ReadModelsController],
   providers: [
-    { provide: PROJECTION_CONTEXT, useFactory: (catalogue: Catalogue) => catalogueContext(catalogue), inject: [Catalogue] },
+    // The catalogue's trees and the red-flag rules (LEDGER_RED_FLAG_RULES, checked here: a bad file stops the ledger).
+    {
+      provide: PROJECTION_CONTEXT,
+      useFactory: (catalogue: Catalogue, config: LedgerConfig) => projectionContextOf(config, catalogue),
+      inject: [Catalogue, LedgerConfig],
+    },
     { provide: ReadModelDb, useFactory: (config: LedgerConfig) => ReadModelDb.open(config.readModelFile), inject: [LedgerConfig] },
     {
       provide: ProjectionRunner,

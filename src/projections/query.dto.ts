@@ -3,6 +3,7 @@ import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsString, Max, Min, MinLength, registerDecorator, ValidationOptions } from 'class-validator';
 import { ADJUSTMENT_KINDS, AdjustmentKind } from '../../projections/adjustments/adjustments.fold';
+import { RULE_CODES, RuleCode } from '../../projections/red-flags/rules';
 import { IsCalendarDate, calendarDateProblem } from '../shared/validation/validators';
 import { GROUP_DIMENSIONS, GroupDimension, MAX_PAGE_SIZE } from './read-model-queries';
 
@@ -156,6 +157,15 @@ export class BalancesQueryDto extends TimeSliceQuery {
   @Transform(toList)
   @IsIn(GROUP_DIMENSIONS, { each: true, message: `groupBy must list dimensions among: ${GROUP_DIMENSIONS.join(', ')}` })
   groupBy?: GroupDimension[];
+
+  @ApiPropertyOptional({
+    description:
+      "recorded (default): units as each line holds them; today: each unit mapped to today's through the 2025 succession lists (a 2024 commune's money under its commune and province of today; a unit split between several successors stays under its own code, listed in unitsToday.unresolved). The unit filter then names a unit of today.",
+    enum: ['recorded', 'today'],
+  })
+  @IsOptional()
+  @IsIn(['recorded', 'today'])
+  units?: 'recorded' | 'today';
 }
 
 export class HistoryQueryDto extends TimeSliceQuery {
@@ -168,7 +178,20 @@ export class HistoryQueryDto extends TimeSliceQuery {
   order?: 'recorded' | 'effective';
 }
 
-export class ProgressQueryDto extends FreshnessQuery {
+/** Valid time and transaction time of a question about progress or results (no paging). */
+export abstract class AsOfQuery extends FreshnessQuery {
+  @ApiPropertyOptional({ description: 'Valid time (YYYY-MM-DD): what was in force on that day', example: '2024-06-30' })
+  @IsOptional()
+  @IsCalendarDate()
+  asOf?: string;
+
+  @ApiPropertyOptional({ description: 'Transaction time: what had been recorded by then (date = end of day, Vietnam time; or an ISO instant)' })
+  @IsOptional()
+  @IsDateOrInstant()
+  knownAt?: string;
+}
+
+export class ProgressQueryDto extends AsOfQuery {
   @ApiPropertyOptional({ example: 'GNBV-2021-2025' })
   @IsOptional()
   @IsString()
@@ -187,15 +210,17 @@ export class ProgressQueryDto extends FreshnessQuery {
   @MinLength(1)
   unit?: string;
 
-  @ApiPropertyOptional({ description: 'Valid time (YYYY-MM-DD): classifications, money and outputs in force on that day', example: '2024-06-30' })
+  @ApiPropertyOptional({
+    description:
+      "Năm kế hoạch: the money of that year's lines, and the activities holding money on them or registered that year (with their money on that year's lines only)",
+    example: 2024,
+  })
   @IsOptional()
-  @IsCalendarDate()
-  asOf?: string;
-
-  @ApiPropertyOptional({ description: 'Transaction time: what had been recorded by then (date = end of day, Vietnam time; or an ISO instant)' })
-  @IsOptional()
-  @IsDateOrInstant()
-  knownAt?: string;
+  @Transform(toInt)
+  @IsInt()
+  @Min(2000)
+  @Max(2100)
+  budgetYear?: number;
 
   @UpToPosition()
   upToPosition?: number;
@@ -235,7 +260,8 @@ export class TrailQueryDto extends DecisionQuery {
   date?: string;
 }
 
-export class AdjustmentsQueryDto extends PagingQuery {
+/** A period of effective dates and a unit subtree: what inspectors filter adjustments and red flags by. */
+abstract class PeriodAndUnitQuery extends PagingQuery {
   @ApiPropertyOptional({ description: 'Effective on or after (YYYY-MM-DD)', example: '2024-01-01' })
   @IsOptional()
   @IsCalendarDate()
@@ -251,7 +277,9 @@ export class AdjustmentsQueryDto extends PagingQuery {
   @IsString()
   @MinLength(1)
   unit?: string;
+}
 
+export class AdjustmentsQueryDto extends PeriodAndUnitQuery {
   @ApiPropertyOptional({ description: 'Project or sub-project: changes on it or moving money to or from it' })
   @IsOptional()
   @IsString()
@@ -263,4 +291,76 @@ export class AdjustmentsQueryDto extends PagingQuery {
   @Transform(toList)
   @IsIn(ADJUSTMENT_KINDS, { each: true, message: `kind must list kinds among: ${ADJUSTMENT_KINDS.join(', ')}` })
   kind?: AdjustmentKind[];
+}
+
+export class NotesQueryDto extends PagingQuery {
+  @ApiPropertyOptional({ description: 'a fund line’s stream', example: 'fundline-GNBV-2021-2025:DA5:2024:2024:NSTW:SN:184' })
+  @IsOptional()
+  @IsString()
+  @MinLength(1)
+  line?: string;
+
+  @ApiPropertyOptional({ description: 'an activity id' })
+  @IsOptional()
+  @IsString()
+  @MinLength(1)
+  activity?: string;
+
+  @ApiPropertyOptional({ description: 'Province, district or commune code: that unit and everything under it' })
+  @IsOptional()
+  @IsString()
+  @MinLength(1)
+  unit?: string;
+}
+
+export class ResultsQueryDto extends AsOfQuery {
+  @ApiPropertyOptional({ description: 'Province, district or commune code: that unit and the units under it, each with its own figures', example: '076' })
+  @IsOptional()
+  @IsString()
+  @MinLength(1)
+  unit?: string;
+
+  @ApiPropertyOptional({ example: 'GNBV-2021-2025' })
+  @IsOptional()
+  @IsString()
+  @MinLength(1)
+  programme?: string;
+}
+
+/** "true" / "false" as sent in a query string; anything else stays as sent so the validator names it. */
+const toBoolean = ({ value }: { value: unknown }) => (value === 'true' ? true : value === 'false' ? false : value);
+
+/** The day the red flags that depend on time are evaluated for. */
+const RedFlagsAsOf = () =>
+  applyDecorators(
+    ApiPropertyOptional({
+      description:
+        'The day the rules that depend on time are evaluated for (carried-over money still unspent after its deadline). Default: today in Vietnam.',
+      example: '2025-01-31',
+    }),
+    IsOptional(),
+    IsCalendarDate(),
+  );
+
+export class RedFlagQueryDto extends FreshnessQuery {
+  @RedFlagsAsOf()
+  asOf?: string;
+}
+
+/** from / to: the flags whose evidence takes effect (in part) in the period. */
+export class RedFlagsQueryDto extends PeriodAndUnitQuery {
+  @ApiPropertyOptional({ description: `Rules, comma-separated: ${RULE_CODES.join(', ')}`, type: String })
+  @IsOptional()
+  @Transform(toList)
+  @IsIn(RULE_CODES, { each: true, message: `rule must list rules among: ${RULE_CODES.join(', ')}` })
+  rule?: RuleCode[];
+
+  @ApiPropertyOptional({ description: 'true: only flags an inspector has reviewed; false: only those not yet reviewed', enum: ['true', 'false'] })
+  @IsOptional()
+  @Transform(toBoolean)
+  @IsIn([true, false], { message: 'reviewed must be true or false' })
+  reviewed?: boolean;
+
+  @RedFlagsAsOf()
+  asOf?: string;
 }

@@ -7,12 +7,19 @@ import type { BalancesQuery, BalancesResult } from '../../projections/balances/b
 import { DECISION_TRAIL } from '../../projections/decision-trail';
 import type { DecisionsQuery, TrailQuery } from '../../projections/decision-trail/decision-trail.queries';
 import { HISTORY } from '../../projections/history';
+import { NOTES } from '../../projections/notes';
+import type { NotesQuery } from '../../projections/notes/notes.queries';
 import { PROGRESS } from '../../projections/progress';
+import { RESULTS } from '../../projections/results';
+import type { ResultsQuery } from '../../projections/results/results.queries';
 import { STATED_FIGURES } from '../../projections/stated-figures';
 import type { StatedFiguresQuery } from '../../projections/stated-figures/stated-figures.queries';
 import type { Earlier, Freshness, QueryHost, ReadModel, ReadTx, Reader } from '../../projections/read-model';
+import { RED_FLAGS } from '../../projections/red-flags';
+import type { RedFlagsQuery, UnitScope } from '../../projections/red-flags/red-flags.queries';
 import { buildInOrder } from '../../projections/read-model';
 import type { ProjectionContext } from '../../projections/shared/context';
+import type { ReadScope } from '../../projections/shared/filters';
 import type { Paging, TimeSlice } from '../../projections/shared/query';
 import type { Catalogue } from '../catalogue/catalogue';
 import { ReadModelDb, schemaOf, tableName } from './read-model-db';
@@ -21,9 +28,11 @@ export { GROUP_DIMENSIONS } from '../../projections/balances/balances.queries';
 export type { BalanceFilter, BalanceRow, BalancesQuery, BalancesResult, Figures, GroupDimension } from '../../projections/balances/balances.queries';
 export type { TrailEvent } from '../../projections/decision-trail/decision-trail.queries';
 export type { ActivityView } from '../../projections/progress/progress.queries';
+export type { RedFlagView, RedFlagsQuery, UnitScope } from '../../projections/red-flags/red-flags.queries';
 export type { StatedFigure, StatedFiguresQuery, StatedFiguresResult } from '../../projections/stated-figures/stated-figures.queries';
 export type { Freshness } from '../../projections/read-model';
-export { MAX_PAGE_SIZE, NotInReadModel, PositionNotReached } from '../../projections/shared/query';
+export { MAX_PAGE_SIZE, NotInReadModel, OutsideScope, PositionNotReached } from '../../projections/shared/query';
+export type { ReadScope } from '../../projections/shared/filters';
 export type { Paging, TimeSlice } from '../../projections/shared/query';
 
 /** The read models are not there yet (no generation built): HTTP 503. */
@@ -168,11 +177,11 @@ export class ReadModelQueries {
     return this.of(BALANCES).balances(q, this.of(HISTORY));
   }
 
-  history(stream: string, q: TimeSlice & Paging & { readonly order?: 'recorded' | 'effective' }) {
+  history(stream: string, q: TimeSlice & Paging & { readonly order?: 'recorded' | 'effective'; readonly scope?: ReadScope }) {
     return this.of(HISTORY).history(stream, q);
   }
 
-  progress(q: TimeSlice & { readonly programme?: string; readonly component?: string; readonly unit?: string }) {
+  progress(q: TimeSlice & { readonly programme?: string; readonly component?: string; readonly unit?: string; readonly budgetYear?: number; readonly scope?: ReadScope }) {
     return this.of(PROGRESS).progress(q);
   }
 
@@ -189,8 +198,32 @@ export class ReadModelQueries {
     return this.of(ADJUSTMENTS).adjustments(q);
   }
 
+  notes(q: NotesQuery) {
+    return this.of(NOTES).notes(q);
+  }
+
+  /** Red flags by unit, period, rule and review; `scope`: the unit subtrees the caller may see (null: all). */
+  redFlags(q: RedFlagsQuery, scope: UnitScope = null) {
+    return this.of(RED_FLAGS).list(q, scope);
+  }
+
+  /** One red flag with all its evidence and reviews (the computed ones as of `asOf`). */
+  redFlag(id: string, asOf: string, scope: UnitScope = null) {
+    return this.of(RED_FLAGS).flag(id, asOf, scope);
+  }
+
+  /** The red-flag rules, their descriptions (with their thresholds) and parameters. */
+  redFlagRules() {
+    return this.of(RED_FLAGS).ruleList();
+  }
+
   /** What documents stated about a unit and year (estimates, proposals, targets...), in log order. */
   statedFigures(q: StatedFiguresQuery) {
     return this.of(STATED_FIGURES).statedFigures(q);
+  }
+
+  /** Outcome indicators per unit and year, and progress against each target. */
+  results(q: ResultsQuery) {
+    return this.of(RESULTS).results(q);
   }
 }

@@ -1,5 +1,7 @@
-import { Controller, Get, Inject, Injectable, Param, Query } from '@nestjs/common';
+import { Controller, Get, Inject, Injectable, Param, Query, Req } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiParam, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
+import { Needs, PrincipalRequest } from '../identity/auth.guard';
+import { type Principal, readScopes } from '../identity/rights';
 import { EVENT_STORE, EventStore } from '../store/event-store.port';
 import { ProjectionFailure, ProjectionRunner } from './projection-runner';
 import {
@@ -8,10 +10,15 @@ import {
   DecisionsQueryDto,
   FreshnessQuery,
   HistoryQueryDto,
+  NotesQueryDto,
   ProgressQueryDto,
+  RedFlagQueryDto,
+  RedFlagsQueryDto,
+  ResultsQueryDto,
   TrailQueryDto,
 } from './query.dto';
-import { ReadModelQueries } from './read-model-queries';
+import { vietnamDate } from '../../projections/red-flags/red-flags.fold';
+import { ReadModelQueries, UnitScope } from './read-model-queries';
 
 /** How long a request with minPosition waits for the read model to catch up before answering 503. */
 export const FRESHNESS_WAIT_MS = 2000;
@@ -61,6 +68,20 @@ export class ReadModelFreshness {
 
 const FRESH = 'Every answer carries `position`: the global log position the read model reflects.';
 
+/** Today in Vietnam: the default day the red flags that depend on time are evaluated for. */
+const today = () => vietnamDate(new Date().toISOString());
+
+/** The red flags' form of the caller's read scopes: the unit subtrees it may see, or null for the whole country. */
+export const unitScope = (p: Principal): UnitScope => {
+  const scopes = readScopes(p);
+  return scopes === 'all' ? null : { units: scopes };
+};
+
+/**
+ * Every query counts only what the caller may see: the scopes of its read grants go with the question to the read
+ * models' queries (projections/shared/filters.ts, scopeFilter; the red flags' UnitScope), which filter rows, totals
+ * and roll-ups alike.
+ */
 @ApiTags('read models')
 @ApiServiceUnavailableResponse({ description: 'minPosition was not reached within 2 s, or the read models are not built yet' })
 @Controller()
@@ -78,9 +99,9 @@ export class ReadModelsController {
     description: `Assigned, plan, carried in (by origin year) / out, returned, allocated, not yet allocated, disbursed, available, and disbursement rates, as exact decimal strings of đồng. With asOf/knownAt: the balance on a day, as recorded by a time. ${FRESH}`,
   })
   @ApiOkResponse({ description: '{ position, total, rows, page, pageSize, totalRows }' })
-  async balances(@Query() q: BalancesQueryDto) {
+  async balances(@Query() q: BalancesQueryDto, @Req() req: PrincipalRequest) {
     await this.freshness.require(q.minPosition);
-    return this.freshness.mark(this.queries.balances(q));
+    return this.freshness.mark(this.queries.balances({ ...q, scope: readScopes(req.principal) }));
   }
 
   @Get('fund-lines/:stream/history')
@@ -89,9 +110,9 @@ export class ReadModelsController {
     description: FRESH,
   })
   @ApiParam({ name: 'stream', example: 'fundline-GNBV-2021-2025:DA5:2024:2024:NSTW:SN:184' })
-  async history(@Param('stream') stream: string, @Query() q: HistoryQueryDto) {
+  async history(@Param('stream') stream: string, @Query() q: HistoryQueryDto, @Req() req: PrincipalRequest) {
     await this.freshness.require(q.minPosition);
-    return this.freshness.mark(this.queries.history(stream, q));
+    return this.freshness.mark(this.queries.history(stream, { ...q, scope: readScopes(req.principal) }));
   }
 
   @Get('progress')
@@ -99,16 +120,26 @@ export class ReadModelsController {
     summary: 'Progress per sub-project: money, activities by kind and status, beneficiaries, outputs against targets',
     description: `After a reclassification, counts and sums per kind move from the decision's effective date (ask with asOf). ${FRESH}`,
   })
-  async progress(@Query() q: ProgressQueryDto) {
+  async progress(@Query() q: ProgressQueryDto, @Req() req: PrincipalRequest) {
     await this.freshness.require(q.minPosition);
-    return this.freshness.mark(this.queries.progress(q));
+    return this.freshness.mark(this.queries.progress({ ...q, scope: readScopes(req.principal) }));
+  }
+
+  @Get('results')
+  @ApiOperation({
+    summary: 'Khung kết quả: outcome indicators per unit and year (poverty rate, near-poverty rate, ethnic-minority rates, households escaped, re-fallen, newly poor) and progress against each target',
+    description: `Each measurement with the review that measured it; each target with its baseline, latest measurement, achieved average change (or level) and status: met, not-met, on-track, behind, no-baseline, no-measurement. ${FRESH}`,
+  })
+  async results(@Query() q: ResultsQueryDto, @Req() req: PrincipalRequest) {
+    await this.freshness.require(q.minPosition);
+    return this.freshness.mark(this.queries.results({ ...q, scope: readScopes(req.principal) }));
   }
 
   @Get('decisions')
   @ApiOperation({ summary: 'Decisions the ledger has recorded events under, newest first', description: FRESH })
-  async decisions(@Query() q: DecisionsQueryDto) {
+  async decisions(@Query() q: DecisionsQueryDto, @Req() req: PrincipalRequest) {
     await this.freshness.require(q.minPosition);
-    return this.freshness.mark(this.queries.decisions(q));
+    return this.freshness.mark(this.queries.decisions({ ...q, scope: readScopes(req.principal) }));
   }
 
   @Get('decisions/trail')
@@ -116,9 +147,9 @@ export class ReadModelsController {
     summary: 'Decision trail: every event a decision caused, before → after for each line and activity, who recorded it and when',
     description: FRESH,
   })
-  async trail(@Query() q: TrailQueryDto) {
+  async trail(@Query() q: TrailQueryDto, @Req() req: PrincipalRequest) {
     await this.freshness.require(q.minPosition);
-    return this.freshness.mark(this.queries.trail(q));
+    return this.freshness.mark(this.queries.trail({ ...q, scope: readScopes(req.principal) }));
   }
 
   @Get('adjustments')
@@ -126,12 +157,44 @@ export class ReadModelsController {
     summary: 'Adjustments and corrections, filterable by period (effective date), unit, component and kind of change',
     description: `Each row says how many days after taking effect it was recorded and what the activity had disbursed before (reclassification after payments). ${FRESH}`,
   })
-  async adjustments(@Query() q: AdjustmentsQueryDto) {
+  async adjustments(@Query() q: AdjustmentsQueryDto, @Req() req: PrincipalRequest) {
     await this.freshness.require(q.minPosition);
-    return this.freshness.mark(this.queries.adjustments(q));
+    return this.freshness.mark(this.queries.adjustments({ ...q, scope: readScopes(req.principal) }));
+  }
+
+  @Get('notes')
+  @ApiOperation({ summary: 'Ghi chú: auditors’ and inspectors’ notes on a line, an activity or a unit, with who wrote each and when', description: FRESH })
+  async notes(@Query() q: NotesQueryDto, @Req() req: PrincipalRequest) {
+    await this.freshness.require(q.minPosition);
+    return this.freshness.mark(this.queries.notes({ ...q, scope: readScopes(req.principal) }));
+  }
+
+  @Get('red-flags')
+  @ApiOperation({
+    summary: 'Cờ đỏ: red flags for inspectors, filtered by unit (and everything under it), period, rule and whether reviewed',
+    description: `Each flag: its rule, its evidence events (with the decision or voucher behind each, linking to /decisions/trail and the line's history), the unit, the period and the amount involved, and its reviews. "byRule" counts the flags of each rule under the same filters. Carried-over money unspent after its deadline is evaluated as of "asOf" (default today). The rules and thresholds: GET /red-flags/rules. ${FRESH}`,
+  })
+  async redFlags(@Query() q: RedFlagsQueryDto, @Req() req: PrincipalRequest) {
+    await this.freshness.require(q.minPosition);
+    return this.freshness.mark(this.queries.redFlags({ ...q, asOf: q.asOf ?? today() }, unitScope(req.principal)));
+  }
+
+  @Get('red-flags/rules')
+  @ApiOperation({ summary: 'The red-flag rules: titles and descriptions in Vietnamese and English, with their thresholds' })
+  redFlagRules() {
+    return this.queries.redFlagRules();
+  }
+
+  @Get('red-flags/:id')
+  @ApiOperation({ summary: 'One red flag with all its evidence and every review', description: FRESH })
+  @ApiParam({ name: 'id', example: 'duplicate-voucher-3f2a9c1b7d4e' })
+  async redFlag(@Param('id') id: string, @Query() q: RedFlagQueryDto, @Req() req: PrincipalRequest) {
+    await this.freshness.require(q.minPosition);
+    return this.freshness.mark(this.queries.redFlag(id, q.asOf ?? today(), unitScope(req.principal)));
   }
 
   @Get('read-models/status')
+  @Needs('signed-in')
   @ApiOperation({
     summary: 'How fresh the read models are: their position and generation, the head of the log, and the last failed batch if any',
     description: FRESH,

@@ -1,3 +1,4 @@
+import type { RedFlagRules } from '../../projections/red-flags/rules';
 import { catalogueContext, ProjectionContext } from '../../projections/shared/context';
 import { Catalogue } from '../catalogue/catalogue';
 import type { EventStore } from '../store/event-store.port';
@@ -21,8 +22,9 @@ export function openProjections(
   readModelFile: string,
   catalogue: Catalogue = Catalogue.load(),
   options: ProjectionRunnerOptions = {},
+  redFlagRules?: RedFlagRules,
 ): OpenProjections {
-  const context = catalogueContext(catalogue);
+  const context = catalogueContext(catalogue, redFlagRules);
   const readModels = ReadModelDb.open(readModelFile);
   const runner = new ProjectionRunner(store, readModels, context, options);
   const queries = new ReadModelQueries(readModels, catalogue, context);

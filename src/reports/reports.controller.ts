@@ -1,6 +1,8 @@
-import { Body, Controller, Get, HttpCode, Inject, Post, Query, Res } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Inject, Post, Query, Req, Res } from '@nestjs/common';
 import { ApiBody, ApiConsumes, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
+import { PrincipalRequest } from '../identity/auth.guard';
+import { type Principal, readScopes } from '../identity/rights';
 import { InvalidRequest } from '../shared/errors';
 import { CONTENT_TYPES, renderReport, reportFileName, reportJson } from './report-files';
 import { ReportQueryDto } from './reports.dto';
@@ -9,12 +11,10 @@ import { ALL_UNITS, ReportService, UnitScope } from './reports.service';
 /** Content types a filed report may be POSTed as to be checked, read as bytes. */
 export const REPORT_UPLOAD_TYPES = [CONTENT_TYPES.xlsx, 'application/octet-stream', 'text/csv'];
 
-/**
- * The units the caller may see. Today every caller sees every unit (the read routes carry no identity); real
- * identity replaces this one function with the caller's unit subtrees.
- */
-export function callerScope(): UnitScope {
-  return ALL_UNITS;
+/** The units the caller may see: the scopes of its read grants (every unit for a reader of the whole country). */
+export function callerScope(principal: Principal): UnitScope {
+  const scopes = readScopes(principal);
+  return scopes === 'all' ? ALL_UNITS : { units: scopes };
 }
 
 @ApiTags('reports')
@@ -32,9 +32,9 @@ export class ReportsController {
       'tree head covering it, and the query behind each figure. `POST /reports/verify` checks a filed copy.',
   })
   @ApiProduces(...Object.values(CONTENT_TYPES))
-  async resources(@Query() q: ReportQueryDto, @Res({ passthrough: true }) reply: FastifyReply) {
+  async resources(@Query() q: ReportQueryDto, @Req() req: PrincipalRequest, @Res({ passthrough: true }) reply: FastifyReply) {
     const { format = 'json', ...request } = q;
-    const doc = await this.reports.resources(request, callerScope());
+    const doc = await this.reports.resources(request, callerScope(req.principal));
     if (format === 'json') return reportJson(doc);
     const body = await renderReport(doc, format);
     void reply.header('content-type', CONTENT_TYPES[format]).header('content-disposition', `attachment; filename="${reportFileName(doc, format)}"`);
@@ -47,7 +47,7 @@ export class ReportsController {
     description: 'One iati-activity per component the unit has money on; amounts in VND, exact. Parameters as for /reports/resources (format and amountUnit do not apply). Carries the log position and tree head in a gnbv:provenance element.',
   })
   @ApiProduces('application/xml')
-  async iati(@Query() q: ReportQueryDto, @Res({ passthrough: true }) reply: FastifyReply) {
+  async iati(@Query() q: ReportQueryDto, @Req() req: PrincipalRequest, @Res({ passthrough: true }) reply: FastifyReply) {
     const { format, amountUnit, ...request } = q;
     if (format !== undefined || amountUnit !== undefined) {
       throw new InvalidRequest([
@@ -55,7 +55,7 @@ export class ReportsController {
         ...(amountUnit !== undefined ? [{ field: 'amountUnit', problem: 'IATI values are exact VND' }] : []),
       ]);
     }
-    const { params, xml } = await this.reports.iati(request, callerScope());
+    const { params, xml } = await this.reports.iati(request, callerScope(req.principal));
     void reply
       .header('content-type', 'application/xml; charset=utf-8')
       .header('content-disposition', `attachment; filename="iati-${params.unit}-${params.budgetYear}-vt${params.position}.xml"`);
@@ -70,11 +70,11 @@ export class ReportsController {
   })
   @ApiConsumes(...REPORT_UPLOAD_TYPES, 'application/json')
   @ApiBody({ description: 'the report file as it was filed', schema: { type: 'string', format: 'binary' } })
-  async verify(@Body() body: unknown) {
+  async verify(@Body() body: unknown, @Req() req: PrincipalRequest) {
     const bytes = Buffer.isBuffer(body) ? body : typeof body === 'string' ? Buffer.from(body, 'utf8') : body && typeof body === 'object' ? Buffer.from(JSON.stringify(body), 'utf8') : null;
     if (!bytes || bytes.length === 0) {
       throw InvalidRequest.field('body', `send the report file as its bytes (Content-Type: ${CONTENT_TYPES.xlsx}, text/csv or application/json)`);
     }
-    return this.reports.verify(bytes, callerScope());
+    return this.reports.verify(bytes, callerScope(req.principal));
   }
 }

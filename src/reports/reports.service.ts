@@ -1,3 +1,4 @@
+import { OutsideScope } from '../projections/read-model-queries';
 import type { ProjectionContext } from '../../projections/shared/context';
 import type { SignedTreeHead } from '../audit/verifier/formats';
 import type { Catalogue } from '../catalogue/catalogue';
@@ -40,10 +41,8 @@ export interface ReportReadSide {
 export type UnitScope = { readonly all: true } | { readonly units: readonly string[] };
 export const ALL_UNITS: UnitScope = { all: true };
 
-/** A report asked for a unit outside the caller's scope (HTTP 403, FORBIDDEN). */
-export class OutsideScope extends Error {
-  override readonly name = 'OutsideScope';
-}
+/** A report asked for a unit outside the caller's scope (HTTP 403, FORBIDDEN): the read models' own refusal. */
+export { OutsideScope };
 
 export interface ReportVerification {
   readonly ok: boolean;

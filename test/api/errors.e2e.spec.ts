@@ -1,6 +1,6 @@
 import { fundLineStream } from '../../src/fund-line/fund-line.key';
 import { journal } from '../journal/support';
-import { OFFICER, startTestLedger, TestLedger, TestResponse } from '../support/app';
+import { AUDITOR, IMPORTER, OFFICER, READER, startTestLedger, TestLedger, TestResponse } from '../support/app';
 
 const LINE = { programme: 'GNBV-2021-2025', component: 'DA5', budgetYear: 2024, originYear: 2024, source: 'NSTW', capitalType: 'SN', unit: '184' };
 const DECISION = { number: '4888/QĐ-UBND', date: '2023-12-22', issuer: 'UBND huyện Văn Quan' };
@@ -14,7 +14,7 @@ const ACTIVITY = {
   decision: { number: '693/QĐ-UBND', date: '2024-03-05', issuer: 'UBND huyện Văn Quan' },
 };
 const PLAN = { line: LINE, amount: '8036000000', decision: DECISION };
-const YAML = { 'x-actor': 'can-bo-nhap', 'x-role': 'importer', 'content-type': 'application/yaml' };
+const YAML = { ...IMPORTER, 'content-type': 'application/yaml' };
 const JSON_TYPE = { ...OFFICER, 'content-type': 'application/json' };
 
 /** The one shape of every error answer. */
@@ -60,12 +60,13 @@ const CASES: Record<string, readonly Case[]> = {
     { what: 'an unknown activity', method: 'POST', path: '/commands/allocate', body: { line: LINE, activityId: 'NO-SUCH', amount: '1', decision: DECISION }, status: 409, code: 'ACTIVITY_NOT_FOUND' },
     { what: 'a stale revision', method: 'POST', path: '/commands/assign-plan', body: PLAN, headers: { ...OFFICER, 'if-match': '"7"' }, status: 412, code: 'REVISION_CONFLICT' },
     { what: 'an idempotency key reused for another command', method: 'POST', path: '/commands/assign-plan', body: { ...PLAN, amount: '1' }, headers: { ...OFFICER, 'idempotency-key': 'plan-da5' }, status: 422, code: 'IDEMPOTENCY_KEY_REUSED' },
-    { what: 'no actor', method: 'POST', path: '/commands/assign-plan', body: PLAN, headers: {}, status: 401, code: 'UNAUTHENTICATED' },
-    { what: 'a role that only reads', method: 'POST', path: '/commands/assign-plan', body: PLAN, headers: { 'x-actor': 'kiem-toan', 'x-role': 'auditor' }, status: 403, code: 'FORBIDDEN' },
+    { what: 'no credentials', method: 'POST', path: '/commands/assign-plan', body: PLAN, headers: {}, status: 401, code: 'UNAUTHENTICATED' },
+    { what: 'a token that is not one', method: 'POST', path: '/commands/assign-plan', body: PLAN, headers: { authorization: 'Bearer x.y.z' }, status: 401, code: 'TOKEN_INVALID' },
+    { what: 'a role that only reads', method: 'POST', path: '/commands/assign-plan', body: PLAN, headers: AUDITOR, status: 403, code: 'FORBIDDEN' },
     { what: 'a body that is not JSON', method: 'POST', path: '/commands/assign-plan', body: '{"line": {', headers: JSON_TYPE, status: 400, code: 'MALFORMED_JSON' },
     { what: 'an empty JSON body', method: 'POST', path: '/commands/assign-plan', body: '', headers: JSON_TYPE, status: 400, code: 'MALFORMED_JSON' },
     { what: 'a body of another type', method: 'POST', path: '/commands/assign-plan', body: '<plan/>', headers: { ...OFFICER, 'content-type': 'application/xml' }, status: 415, code: 'UNSUPPORTED_MEDIA_TYPE' },
-    { what: 'a body over the limit', method: 'POST', path: '/commands/assign-plan', body: `"${'x'.repeat(51 * 1024 * 1024)}"`, headers: JSON_TYPE, status: 413, code: 'PAYLOAD_TOO_LARGE' },
+    { what: 'a body over the limit of a command (1 MB)', method: 'POST', path: '/commands/assign-plan', body: `"${'x'.repeat(1024 * 1024 + 1)}"`, headers: JSON_TYPE, status: 413, code: 'PAYLOAD_TOO_LARGE' },
   ],
   'read models': [
     { what: 'an unknown grouping', path: '/balances?groupBy=ward', status: 400, code: 'INVALID_REQUEST', field: 'groupBy' },
@@ -88,10 +89,12 @@ const CASES: Record<string, readonly Case[]> = {
     { what: 'a malformed journal', method: 'POST', path: '/journal/import', body: journal('  - id: plan-da2\n    plan: { line: { component: DA2, source: NSTW, capitalType: SN }, amount: 4.649, decision: QD-4888 }\n'), headers: YAML, status: 400, code: 'INVALID_JOURNAL', field: 'entries[0] plan-da2 (line 16) plan.amount' },
     { what: 'an empty body', method: 'POST', path: '/journal/import', body: '', headers: { ...YAML, 'content-type': 'text/plain' }, status: 400, code: 'INVALID_JOURNAL', field: 'body' },
     { what: 'a business refusal', method: 'POST', path: '/journal/import', body: journal(`  - id: alloc-too-much\n    allocate: { line: { component: DA5, source: NSTW, capitalType: SN }, activityId: ${ACTIVITY.activityId}, amount: 9.000 triệu đồng, decision: QD-832 }\n`), headers: YAML, status: 409, code: 'INSUFFICIENT_UNALLOCATED', field: `entries[0] alloc-too-much (line 16) allocate` },
-    { what: 'no actor', method: 'POST', path: '/journal/import', body: journal(''), headers: { 'content-type': 'application/yaml' }, status: 401, code: 'UNAUTHENTICATED' },
+    { what: 'no credentials', method: 'POST', path: '/journal/import', body: journal(''), headers: { 'content-type': 'application/yaml' }, status: 401, code: 'UNAUTHENTICATED' },
+    { what: 'a role that cannot import', method: 'POST', path: '/journal/import', body: journal(''), headers: { ...AUDITOR, 'content-type': 'application/yaml' }, status: 403, code: 'FORBIDDEN' },
   ],
   'the application': [
     { what: 'an unknown route', path: '/balance', status: 404, code: 'NOT_FOUND' },
+    { what: 'a read without credentials', path: '/balances', headers: {}, status: 401, code: 'UNAUTHENTICATED' },
     { what: 'a method a route does not take', method: 'POST', path: '/health', body: {}, status: 404, code: 'NOT_FOUND' },
   ],
 };
@@ -110,7 +113,7 @@ describe('every error, from every route, in one shape', () => {
     describe(controller, () => {
       it.each(cases.map((c) => [c.what, c.status, c.code, c] as const))('answers %s with %d %s', async (_what, status, code, c) => {
         const before = ledger.logDigest();
-        const res = await ledger.request(c.method ?? 'GET', c.path, { body: c.body, headers: c.headers ?? (c.method === 'POST' ? OFFICER : {}) });
+        const res = await ledger.request(c.method ?? 'GET', c.path, { body: c.body, headers: c.headers ?? (c.method === 'POST' ? OFFICER : READER) });
         expectErrorShape(res, status, code);
         if (c.field) expect(res.body.problems.map((p: { field: string }) => p.field)).toContain(c.field);
         expect(ledger.logDigest()).toBe(before);
@@ -133,7 +136,7 @@ describe('an event edited in the store behind the ledger', () => {
     expect((await ledger.post('/commands/assign-plan', PLAN)).status).toBe(201);
     // Log it in the Merkle log (a bundle does), then change its amount behind the ledger's back.
     expect((await ledger.get(`/audit/bundles?line=${encodeURIComponent(fundLineStream(LINE))}`)).status).toBe(200);
-    ledger.store.db.prepare(`UPDATE events SET data = replace(data, '8036000000', '9036000000') WHERE position = 1`).run();
+    ledger.store.db.prepare(`UPDATE events SET data = replace(data, '8036000000', '9036000000') WHERE position = ?`).run(ledger.basePosition + 1);
   });
   afterAll(() => ledger.close());
 

@@ -1,4 +1,4 @@
-import { OFFICER, startTestLedger, TestLedger, TestResponse } from '../support/app';
+import { IMPORTER, OFFICER, startTestLedger, TestLedger, TestResponse } from '../support/app';
 
 /**
  * Issue 9, items 1-7: what an attacker or a careless client sent the built server, each reproduction through the
@@ -9,7 +9,6 @@ import { OFFICER, startTestLedger, TestLedger, TestResponse } from '../support/a
 const LINE = { programme: 'GNBV-2021-2025', component: 'DA5', budgetYear: 2024, originYear: 2024, source: 'NSTW', capitalType: 'SN', unit: '184' };
 const DECISION = { number: '4888/QĐ-UBND', date: '2023-12-22', issuer: 'UBND huyện Văn Quan' };
 const VOUCHER = { number: 'UNC-000123', date: '2024-06-20', treasury: 'KBNN Văn Quan' };
-const IMPORTER = { 'x-actor': 'can-bo-nhap', 'x-role': 'importer' };
 const YAML = { ...IMPORTER, 'content-type': 'application/yaml' };
 const JSON_TYPE = { ...OFFICER, 'content-type': 'application/json' };
 
@@ -100,9 +99,17 @@ describe('hostile and careless input (issue 9, items 1-7)', () => {
       return JSON.stringify(body);
     };
 
-    it.each([100_000, 1_000_000])('a command with %i unknown keys gets a short 400 naming the limit', async (n) => {
+    it.each([100_000, 1_000_000])('a command with %i unknown keys is over the body limit of a command: a short 413', async (n) => {
       const res = await raw('/commands/assign-plan', unknownKeys(n), JSON_TYPE);
-      expectRefused(res, 400, 'INVALID_COMMAND', /at most/);
+      expectRefused(res, 413, 'PAYLOAD_TOO_LARGE');
+      expect(JSON.stringify(res.body).length).toBeLessThan(20_000);
+    });
+
+    it('a command with 10,000 unknown keys, within the body limit, gets a short 400 naming the values limit', async () => {
+      const body = unknownKeys(10_000);
+      expect(body.length).toBeLessThan(1024 * 1024);
+      const res = await raw('/commands/assign-plan', body, JSON_TYPE);
+      expectRefused(res, 400, 'INVALID_COMMAND', /values limit: at most 5,000/);
       expect(JSON.stringify(res.body).length).toBeLessThan(20_000);
     });
 

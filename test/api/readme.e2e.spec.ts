@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parsePublicKey, verifyBundle } from '../../src/audit/verifier/verify-bundle';
-import { startTestLedger, TestLedger, TestResponse } from '../support/app';
+import { OFFICER, startTestLedger, TestLedger, TestResponse } from '../support/app';
 
 /**
  * A newcomer follows the README: `npm start` (the demo journals loaded into an empty store), then every GET
@@ -23,16 +23,21 @@ function documentedGetRoutes(): string[] {
 function curlGetExamples(): string[] {
   const examples: string[] = [];
   for (const line of README.split('\n')) {
-    const m = /curl -s(G?) '?localhost:3000(\/[^'\s|)]*)'?(?: --data-urlencode '([^=]+)=([^']*)')?/.exec(line);
-    if (!m || line.includes(' -d ')) continue;
+    const m = /curl -s(G?) (?:"\$\{A\[@\]\}" )?'?localhost:3000(\/[^'\s|)]*)'?(?: --data-urlencode '([^=]+)=([^']*)')?/.exec(line);
+    if (!m || line.includes(' -d ') || line.includes('/auth/login')) continue;
     examples.push(m[3] ? `${m[2]}?${m[3]}=${encodeURIComponent(m[4])}` : m[2]);
   }
   return examples;
 }
 
-const DEMO_HEAD = 293;
+/** The demo: its users (7, each created, granted a role, given a password: 21 events), then the journals' 298 events. */
+const DEMO_HEAD = 21 + 298;
+/** Where the journals start: after the demo's users. */
+const JOURNALS_FROM = 21;
 const VAN_QUAN_2024_NSTW_PLAN = '98801000000';
 const DA5_STREAM = 'fundline-GNBV-2021-2025:DA5:2024:2024:NSTW:SN:184';
+/** The README's example red flag: the demo's five disbursements on one stand-in voucher. */
+const VOUCHER_FLAG = 'duplicate-voucher-b3bd6c180372dfb9';
 
 describe('the README, as a new user follows it', () => {
   let ledger: TestLedger;
@@ -55,19 +60,50 @@ describe('the README, as a new user follows it', () => {
       expect(examples).toEqual([
         '/catalogue/units?parent=184&date=2024-06-30',
         '/catalogue/units?code=06298',
+        '/catalogue/units/succession?code=184',
         '/balances?budgetYear=2024&groupBy=subProject',
         '/balances?groupBy=district&asOf=2024-06-30',
+        '/balances?units=today&groupBy=province',
+        '/results?unit=076',
         '/decisions/trail?number=832%2FQ%C4%90-UBND',
+        '/red-flags?unit=184',
+        '/red-flags?unit=184&reviewed=false',
+        '/red-flags?rule=backdated,decision-after-effect&from=2024-01-01&to=2024-12-31',
         '/reports/resources?unit=184&budgetYear=2024&from=2024-01-01&asOf=2024-06-30',
         '/audit/public-key',
       ]);
-      const [communes, binhPhuc, bySubProject, byDistrict, trail, report, key] = await Promise.all(examples.map(get));
+      const [communes, binhPhuc, succession, bySubProject, byDistrict, byProvinceToday, sonDuong, trail, flags, notReviewed, backdated, report, key] = await Promise.all(
+        examples.map(get),
+      );
 
       // "Văn Quan's 17 communes in 2024"; "Xã Bình Phúc until 30/6/2025, then Xã Yên Phúc"
       expect(communes.body).toMatchObject({ total: 17, units: expect.arrayContaining([expect.objectContaining({ code: '06253', nameVi: 'Thị trấn Văn Quan' })]) });
       expect(binhPhuc.body.units).toMatchObject([
         { code: '06298', nameVi: 'Xã Bình Phúc', parent: '184', to: '2025-06-30' },
         { code: '06298', nameVi: 'Xã Yên Phúc', parent: '20', from: '2025-07-01' },
+      ]);
+
+      // "Huyện Văn Quan's successors, today's province, the legal basis"
+      expect(succession.body).toMatchObject({
+        code: '184',
+        successors: expect.arrayContaining([expect.objectContaining({ code: '06253', nameVi: 'Xã Văn Quan', kind: 'partial' })]),
+        today: { unit: null, province: '20' },
+        legalBasis: expect.arrayContaining([expect.objectContaining({ number: '202/2025/QH15' })]),
+      });
+      // "by today's provinces (Văn Quan's 2024 money under Lạng Sơn)"
+      expect(byProvinceToday.body).toMatchObject({ units: 'today', rows: [{ group: { province: '20' }, plan: VAN_QUAN_2024_NSTW_PLAN }] });
+      // "Sơn Dương's targets: no review recorded yet, so no baseline"
+      expect(sonDuong.body.units).toMatchObject([
+        {
+          unit: '076',
+          name: 'Huyện Sơn Dương',
+          indicators: [],
+          targets: [
+            { targetId: 'sd-poverty-2021-2025', indicator: 'poverty-rate', value: '3', progress: { status: 'no-baseline' } },
+            { targetId: 'sd-em-poverty-2021-2025', indicator: 'em-poverty-rate', value: '4', progress: { status: 'no-baseline' } },
+            { targetId: 'sd-poverty-2026-2030', comparator: 'more-than', value: '2', progress: { status: 'no-baseline' } },
+          ],
+        },
       ]);
 
       expect(bySubProject.body).toMatchObject({
@@ -90,9 +126,14 @@ describe('the README, as a new user follows it', () => {
       });
       expect(trail.body.events.find((e: { type: string; line?: { label: string } }) => e.type === 'FundsAllocated' && e.line?.label === 'DA5/NSTW/SN/2024@184')).toMatchObject({
         amount: '7700000000',
-        recordedBy: { id: 'demo-loader', role: 'importer' },
+        recordedBy: { id: 'demo-importer', role: 'importer' },
       });
 
+      // "On the demo data: 2 flags, neither a real concern": the journal loaded years after its report, and its stand-in voucher.
+      expect(flags.body).toMatchObject({ position: DEMO_HEAD, totalRows: 2, byRule: { backdated: 1, 'duplicate-voucher': 1 } });
+      expect(flags.body.rows.find((r: { rule: string }) => r.rule === 'duplicate-voucher')).toMatchObject({ id: VOUCHER_FLAG, amount: '17015740000', evidenceCount: 5 });
+      expect(notReviewed.body.totalRows).toBe(2);
+      expect(backdated.body.rows).toMatchObject([{ rule: 'backdated', unit: '184', evidenceCount: 48, period: { from: '2023-12-22', to: '2024-06-30' } }]);
       // "Kết quả giải ngân 6 tháng đầu năm 2024: 17.015,74 triệu đồng = 17,22% KH", computed at the position the README names.
       expect(report.body).toMatchObject({ parameters: { unit: '184', position: DEMO_HEAD }, provenance: { position: DEMO_HEAD, treeSize: DEMO_HEAD } });
       expect(report.body.rows[0]).toMatchObject({ label: 'TỔNG SỐ', cells: { planTotal: { value: VAN_QUAN_2024_NSTW_PLAN }, disbursed: { value: '17015740000' }, rate: { value: '0.172222' } } });
@@ -117,18 +158,25 @@ describe('the README, as a new user follows it', () => {
 
       // The demo records no adjustment; the walk-through below adds one.
       expect((await get('/adjustments')).body).toMatchObject({ position: DEMO_HEAD, totalRows: 0, rows: [] });
+      expect((await get('/notes')).body).toMatchObject({ position: DEMO_HEAD, totalRows: 0, rows: [] });
 
       const iati = await get('/reports/iati?unit=184&budgetYear=2024&asOf=2024-06-30');
       expect(iati.body).toContain('<iati-identifier>VN-DVHC-184-GNBV-2021-2025-2024-DA5</iati-identifier>');
 
       expect((await get('/read-models/status')).body).toEqual({ position: DEMO_HEAD, generation: 1, events: DEMO_HEAD, head: DEMO_HEAD, behind: 0, lastError: null, failing: null });
+
+      const rules = await get('/red-flags/rules');
+      expect(rules.body.rules).toHaveLength(12);
+      expect((await get('/red-flags')).body.totalRows).toBe(2);
+      expect((await get(`/red-flags/${VOUCHER_FLAG}`)).body.evidence).toHaveLength(5);
     });
 
     it('reconciles the demo as the README prints it', async () => {
       const { body } = await get('/reconciliation');
-      // "Reconciliation of the log up to position 293: 245 stated figures, 229 checks, 206 hold; 21 findings"
-      expect(body).toMatchObject({ position: DEMO_HEAD, assertions: 245, checks: 229, holding: 206 });
-      expect(body.findings.filter((f: { severity: string }) => f.severity === 'error')).toHaveLength(21);
+      // "Reconciliation of the log up to position 319: 247 stated figures, 226 checks, 206 hold; 18 findings … 3 not checked"
+      expect(body).toMatchObject({ position: DEMO_HEAD, assertions: 247, checks: 226, holding: 206, explained: 0 });
+      expect(body.findings.filter((f: { severity: string }) => f.severity === 'error')).toHaveLength(18);
+      expect(body.notChecked).toHaveLength(3);
       expect(body.findings).toContainEqual(
         expect.objectContaining({ kind: 'assertion-mismatch', section: 'A.II.1', stated: '89801000000', ledger: '89465000000', difference: '336000000' }),
       );
@@ -157,14 +205,14 @@ describe('the README, as a new user follows it', () => {
       expect((await get('/audit/tree-heads/latest')).body).toMatchObject({ treeSize: DEMO_HEAD });
       const eventId = bundle.body.events[0].event.metadata.eventId as string;
       expect((await get(`/audit/proofs/inclusion?eventId=${eventId}`)).body).toMatchObject({ eventId, treeSize: DEMO_HEAD });
-      expect((await get('/audit/proofs/consistency?first=238')).body).toMatchObject({ firstSize: 238, secondSize: DEMO_HEAD });
+      expect((await get(`/audit/proofs/consistency?first=${JOURNALS_FROM + 238}`)).body).toMatchObject({ firstSize: JOURNALS_FROM + 238, secondSize: DEMO_HEAD });
     });
   });
 
   describe('the curl walk-through, on the demo', () => {
     const L = { programme: 'GNBV-2021-2025', component: 'DA3.TDA1', budgetYear: 2024, originYear: 2024, source: 'NSTW', capitalType: 'SN', unit: '184' };
     const D = { number: '4888/QĐ-UBND', date: '2023-12-22', issuer: 'UBND huyện Văn Quan' };
-    const H = { 'X-Actor': 'can-bo-lan', 'X-Role': 'officer' };
+    const H = OFFICER;
 
     it('records steps 1-4 and 6, refuses step 5 with the README’s answer, and the queries show it', async () => {
       const steps = [
@@ -233,11 +281,19 @@ describe('the README, as a new user follows it', () => {
         totalRows: 1,
         rows: [{ kind: 'reclassification', activityId: 'VQ-2024-SX-01', fromKind: 'value-chain-production', toKind: 'community-production', activityDisbursedBefore: '300000000' }],
       });
+      // "step 6 reclassifies an activity that has paid 300 triệu ... and its commands, recorded today with 2023-2024 effective dates, are backdated"
+      const flags = (await get(`/red-flags?unit=184&minPosition=${position}`)).body;
+      expect(flags.byRule).toMatchObject({ 'reclassified-after-disbursement': 1, backdated: 2, 'duplicate-voucher': 1 });
+      expect(flags.rows.find((r: { rule: string }) => r.rule === 'reclassified-after-disbursement')).toMatchObject({
+        amount: '300000000',
+        facts: { activityId: 'VQ-2024-SX-01', fromKind: 'value-chain-production', toKind: 'community-production', reclassifiedOn: '2024-08-01' },
+      });
+      expect(flags.rows.find((r: { rule: string; facts: { actor: string } }) => r.rule === 'backdated' && r.facts.actor === 'demo-officer')).toMatchObject({ evidenceCount: 5 });
     });
   });
 
   it('has called every GET route the README documents', () => {
-    const routes = documentedGetRoutes().map((r) => r.replace('{stream}', encodeURIComponent(DA5_STREAM)));
+    const routes = documentedGetRoutes().map((r) => r.replace('{stream}', encodeURIComponent(DA5_STREAM)).replace('{id}', VOUCHER_FLAG));
     expect(routes.filter((r) => !called.has(r))).toEqual([]);
   });
 });

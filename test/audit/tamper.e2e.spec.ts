@@ -7,8 +7,12 @@ import { SigningKey } from '../../src/audit/signing-key';
 import { eventLeafHash } from '../../src/audit/verifier/formats';
 import { witness } from '../../src/audit/witness';
 import { LedgerConfig, loadConfig } from '../../src/config/ledger-config';
+import { Catalogue } from '../../src/catalogue/catalogue';
+import { AuthService } from '../../src/identity/auth.service';
+import { addAccountWithoutPassword } from '../../src/identity/bootstrap';
+import { COUNTRY } from '../../src/identity/rights';
 import { LedgerApp, startLedger } from '../../src/main';
-import { OFFICER } from '../support/app';
+import { TEST_USERS } from '../support/app';
 
 /**
  * Issue 9, items 9-12: someone who can write the data folder (not the signing key, which lives outside it) forges,
@@ -33,10 +37,27 @@ function folder(extra: (dir: string) => Record<string, string> = () => ({})): Fo
   return { dir, config, boot: () => startLedger(loadConfig(env), { logger: false }) };
 }
 
+/** Each started ledger's session of the test's officer (whole country), as the test harness mints them. */
+const sessions = new WeakMap<LedgerApp, string>();
+
+/**
+ * Signs the officer in on a started ledger: the account is made on the first start of a folder (an event of its log,
+ * before anything is tampered with); later starts, read-only ones too, find it there.
+ */
+async function signIn(app: LedgerApp): Promise<void> {
+  const auth = app.app.get(AuthService);
+  const id = TEST_USERS.officer;
+  if ((await auth.user(id)).userId === null) {
+    await addAccountWithoutPassword(app.store, app.app.get(Catalogue), { userId: id, displayName: 'Cán bộ Lan', grants: [{ role: 'officer', scope: COUNTRY }] });
+  }
+  const state = await auth.user(id);
+  sessions.set(app, (await auth.startSession({ id, name: state.displayName, grants: state.grants, via: 'password' }, state.credentialId ?? undefined)).token);
+}
+
 async function call(app: LedgerApp, method: string, path: string, body?: unknown) {
   const res = await fetch(`${app.url}${path}`, {
     method,
-    headers: body === undefined ? {} : { ...OFFICER, 'content-type': 'application/json' },
+    headers: { authorization: `Bearer ${sessions.get(app)}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
     body: body === undefined ? undefined : JSON.stringify(body),
   });
   const text = await res.text();
@@ -138,6 +159,7 @@ describe('tamper evidence against someone who can write the data folder (issue 9
   const boot = async (f: Folder) => {
     const app = await f.boot();
     apps.push(app);
+    await signIn(app);
     return app;
   };
   const stop = async (app: LedgerApp) => {
@@ -221,24 +243,24 @@ describe('tamper evidence against someone who can write the data folder (issue 9
       let app = await boot(f);
       const early = await record(app);
       await publishHead(app, early);
-      expect((await witness(app.url, state)).status).toBe('trusted-first');
+      expect((await witness(app.url, state, { token: sessions.get(app) })).status).toBe('trusted-first');
       await stop(app);
       const saved = mkdtempSync(join(f.dir, 'snapshot-'));
       snapshot(f.config, saved);
       app = await boot(f);
       const later = await record(app);
       await publishHead(app, later);
-      expect(await witness(app.url, state)).toMatchObject({ status: 'extended', from: { treeSize: early }, head: { treeSize: later } });
+      expect(await witness(app.url, state, { token: sessions.get(app) })).toMatchObject({ status: 'extended', from: { treeSize: early }, head: { treeSize: later } });
       await stop(app);
 
       restore(f.config, saved);
       app = await boot(f);
       expect((await call(app, 'GET', '/health')).status).toBe(200); // nothing in the folder contradicts itself any more
-      const outcome = await witness(app.url, state);
+      const outcome = await witness(app.url, state, { token: sessions.get(app) });
       expect(outcome).toMatchObject({ status: 'alarm', kept: { treeSize: later } });
       expect(outcome.status === 'alarm' && outcome.reason).toMatch(new RegExp(`ROLLBACK: the ledger now shows a tree of ${early} events, but it signed a tree of ${later} events`));
       // The alarm keeps the later head: the next round alarms again.
-      expect((await witness(app.url, state)).status).toBe('alarm');
+      expect((await witness(app.url, state, { token: sessions.get(app) })).status).toBe('alarm');
     });
   });
 
@@ -276,17 +298,34 @@ describe('tamper evidence against someone who can write the data folder (issue 9
   });
 
   describe('12. witnesses', () => {
+    it('a tree head is signed on demand only for a signed-in user with the right; the witness reads only when signed in', async () => {
+      const f = open();
+      const app = await boot(f);
+      const head = await record(app);
+      const heads = async () => (await call(app, 'GET', '/audit/tree-heads')).body.total as number;
+      await publishHead(app, head);
+      const before = await heads();
+      for (let i = 0; i < 20; i++) {
+        const anonymous = await fetch(`${app.url}/audit/tree-heads`, { method: 'POST' });
+        expect(anonymous.status).toBe(401);
+        expect(await anonymous.json()).toMatchObject({ error: 'UNAUTHENTICATED' });
+      }
+      expect(await heads()).toBe(before);
+      await expect(witness(app.url, join(f.dir, 'anonymous-witness.json'))).rejects.toThrow(/answered 401/);
+      expect((await witness(app.url, join(f.dir, 'witness.json'), { token: sessions.get(app) })).status).toBe('trusted-first');
+    });
+
     it('accept a head that extends the last one kept, and alarm on a rewritten history or a new key', async () => {
       const f = open();
       const state = join(f.dir, 'witness.json');
       let app = await boot(f);
       const head = await record(app);
       await publishHead(app, head);
-      expect((await witness(app.url, state)).status).toBe('trusted-first');
-      expect((await witness(app.url, state)).status).toBe('unchanged');
+      expect((await witness(app.url, state, { token: sessions.get(app) })).status).toBe('trusted-first');
+      expect((await witness(app.url, state, { token: sessions.get(app) })).status).toBe('unchanged');
       const more = await record(app);
       await publishHead(app, more);
-      expect((await witness(app.url, state)).status).toBe('extended');
+      expect((await witness(app.url, state, { token: sessions.get(app) })).status).toBe('extended');
       await stop(app);
 
       // The same key signs a different history of the same length: the data folder rebuilt by someone who holds the key.
@@ -296,7 +335,7 @@ describe('tamper evidence against someone who can write the data folder (issue 9
       expect(other).toBe(more);
       await call(app, 'POST', '/commands/assign-plan', { line: { ...LINE, component: 'DA1.TDA1' }, amount: '1', decision: DECISION });
       await publishHead(app, more + 1);
-      const forkOutcome = await witness(app.url, state);
+      const forkOutcome = await witness(app.url, state, { token: sessions.get(app) });
       expect(forkOutcome).toMatchObject({ status: 'alarm' });
       expect(forkOutcome.status === 'alarm' && forkOutcome.reason).toMatch(/does not extend the tree of \d+ events kept \(.*\): history was rewritten/);
       await stop(app);
@@ -306,7 +345,7 @@ describe('tamper evidence against someone who can write the data folder (issue 9
       app = await boot(stranger);
       await record(app);
       await publishHead(app, 1);
-      const keyOutcome = await witness(app.url, state);
+      const keyOutcome = await witness(app.url, state, { token: sessions.get(app) });
       expect(keyOutcome.status === 'alarm' && keyOutcome.reason).toMatch(/the ledger's key changed from sha256:/);
       expect(existsSync(state)).toBe(true);
     });

@@ -1,5 +1,5 @@
 import { rmSync } from 'node:fs';
-import { EVENT_SCHEMA_VERSION, RecordedEvent, Upcasters } from '../../events';
+import { EVENT_SCHEMA_VERSION, LEDGER_UPCASTER_STEPS, RecordedEvent, Upcasters } from '../../events';
 import { Audit } from '../../src/audit/audit';
 import { MerkleLog } from '../../src/audit/merkle-log';
 import { loadSigningKey } from '../../src/audit/signing-key';
@@ -16,6 +16,7 @@ import { eventId, tempConfig, writeHistory } from './fixtures';
  * activities were registered at version 1. It reads them upcast; the audit still proves them as stored.
  */
 const upcasters = new Upcasters({ ...EVENT_SCHEMA_VERSION, ActivityRegistered: 2 }, [
+  ...LEDGER_UPCASTER_STEPS,
   { type: 'ActivityRegistered', from: 1, up: (data) => ({ ...(data as object), investorKnown: (data as { investor?: string }).investor !== undefined }) },
 ]);
 

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { BUILT_IN_CATALOGUE_DIR } from '../../src/catalogue/catalogue';
 import { loadConfig } from '../../src/config/ledger-config';
 import { startLedger } from '../../src/main';
-import { startTestLedger, TestLedger } from '../support/app';
+import { IMPORTER, startTestLedger, TestLedger } from '../support/app';
 
 /** A sample catalogue of the merged 2026-2035 programme: its components are invented for the test. */
 const NTP_FIXTURE = join(__dirname, '..', 'fixtures', 'catalogues', 'ntp-2026-2035.json');
@@ -108,7 +108,7 @@ describe('programme catalogues as files (LEDGER_CATALOGUE_DIR)', () => {
     it('stops the ledger at start with the file and the field', async () => {
       const dir = catalogueFolder();
       const data = mkdtempSync(join(tmpdir(), 'ledger-bad-catalogue-'));
-      folders.push(dir, data);
+      folders.push(dir, data, `${data}.auth-key`);
       const ntp = JSON.parse(readFileSync(NTP_FIXTURE, 'utf8'));
       ntp.programme.legalBasis[0].date = '18/01/2022';
       writeFileSync(join(dir, 'ntp-2026-2035.json'), JSON.stringify(ntp));
@@ -191,7 +191,7 @@ decisions:
 entries:${plans}
 `;
       const digest = ledger.logDigest();
-      const res = await ledger.post('/journal/import', text, { 'x-actor': 'can-bo-nhap', 'x-role': 'importer', 'content-type': 'application/yaml' });
+      const res = await ledger.post('/journal/import', text, { ...IMPORTER, 'content-type': 'application/yaml' });
       expect(res.status).toBe(400);
       expect(res.body.problems).toEqual([
         {

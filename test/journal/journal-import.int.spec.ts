@@ -3,7 +3,7 @@ import type { FigureStated } from '../../events';
 import { fundLineStream } from '../../src/fund-line/fund-line.key';
 import { FundLineState, evolveFundLine, initialFundLineState, unallocated } from '../../src/fund-line/fund-line.state';
 import type { ImportOutcome } from '../../src/journal/journal.importer';
-import { DA5_MONEY, IMPORTER, NOW, TestStore, journal, openStore } from './support';
+import { DA5_MONEY, IMPORTER, IMPORTER_ACTOR, NOW, TestStore, journal, openStore } from './support';
 
 const DA5_LINE = { programme: 'GNBV-2021-2025', component: 'DA5', budgetYear: 2024, originYear: 2024, source: 'NSTW', capitalType: 'SN', unit: '184' };
 
@@ -19,7 +19,7 @@ const FIGURES = `
 `;
 
 const importText = (t: TestStore, text: string, extra: { dryRun?: boolean } = {}): Promise<ImportOutcome> =>
-  t.importer.importText(text, { actor: IMPORTER, now: NOW, ...extra });
+  t.importer.importText(text, { principal: IMPORTER, now: NOW, ...extra });
 
 async function lineState(t: TestStore): Promise<FundLineState> {
   const events = await t.store.readStream(fundLineStream(DA5_LINE));
@@ -62,7 +62,7 @@ describe('importing a journal', () => {
       const outcome = await importText(t, journal(DA5_MONEY));
       const [plan, , allocation, disbursement] = await t.store.readAll(0);
       expect(plan.metadata).toMatchObject({
-        actor: IMPORTER,
+        actor: IMPORTER_ACTOR,
         recordedAt: NOW,
         effectiveDate: '2023-12-22',
         legalBasis: { kind: 'decision', number: '4888/QĐ-UBND', date: '2023-12-22', issuer: 'UBND huyện Văn Quan' },
@@ -160,7 +160,11 @@ describe('importing a journal', () => {
         [6, 'f-total', 'figure.sumOf[0]'],
         [7, 'plan-da5', 'id'],
       ]);
-      expect(problems[0]).toMatchObject({ line: 19, problem: expect.stringMatching(/has no unit: write "4.649 đồng" or "4.649 triệu đồng"/) });
+      // at the line and column where the field is written, not only the entry's line
+      // the entry's line, and where the field is written
+      expect(problems[0]).toMatchObject({ line: 19, at: { line: 20, column: 78 }, problem: expect.stringMatching(/has no unit: write "4.649 đồng" or "4.649 triệu đồng"/) });
+      const badUnit = journal(BROKEN).split('\n').findIndex((l) => l.includes('unit: 184'));
+      expect(problems[3]).toMatchObject({ at: { line: badUnit + 1, column: journal(BROKEN).split('\n')[badUnit].indexOf('184') + 1 } });
       expect(problems[1].problem).toMatch(/unknown decision "QD-9999"; the journal's decisions: QD-4888, QD-832/);
       expect(problems[2]).toMatchObject({
         code: 'INSUFFICIENT_UNALLOCATED',
@@ -194,10 +198,33 @@ describe('importing a journal', () => {
       expect(t.digest()).toBe(before);
     });
 
-    it('reports a YAML syntax error with its line', async () => {
+    it('reports a YAML syntax error with its line, its column and its likely cause', async () => {
       const outcome = await importText(t, 'journal: 1\nid: x\nentries:\n  - id: a\n    plan: { line: [\n');
       expect(outcome.status).toBe('rejected');
-      expect(outcome.status === 'rejected' && outcome.problems[0]).toMatchObject({ field: '(file)', line: 6, problem: expect.stringMatching(/Flow sequence/) });
+      expect(outcome.status === 'rejected' && outcome.problems[0]).toMatchObject({
+        field: '(file)',
+        line: 6,
+        at: { line: 6, column: 1 },
+        problem: expect.stringMatching(/^Flow sequence .*; likely cause: a line indented less than its mapping, or a "\[" or "\{" not closed/),
+      });
+      const colon = await importText(t, 'journal: 1\nid: x\nentries:\n  - id: a\n    figure: { quote: Kinh phí: 3.008 triệu đồng, measure: plan }\n');
+      expect(colon.status === 'rejected' && colon.problems[0]).toMatchObject({
+        at: { line: 5, column: '    figure: { quote: Kinh phí: 3.008 triệu đồng, measure: plan }'.indexOf('Kinh') + 1 },
+        problem: expect.stringMatching(/likely cause: a ": " inside an unquoted value in \{ … \} starts a mapping: quote the value/),
+      });
+    });
+
+    it('names an unquoted comma inside { … } as the likely cause of a split amount', async () => {
+      const text = journal(`
+  - id: f-rate
+    figure: { document: BC-6T, section: A.IV.6, measure: disbursed, scope: { component: DA6 }, amount: 16,74 triệu đồng }`);
+      const outcome = await importText(t, text);
+      const problems = outcome.status === 'rejected' ? outcome.problems : [];
+      const at = text.split('\n').findIndex((l) => l.includes('16,74'));
+      expect(problems.find((p) => p.field === 'figure.74 triệu đồng')).toMatchObject({
+        at: { line: at + 1, column: text.split('\n')[at].indexOf('74 triệu') + 1 },
+        problem: 'an unquoted comma inside { … } split "amount: 16,74 triệu đồng" in two (amount: 16, and a field "74 triệu đồng"): quote the value: amount: "16,74 triệu đồng"',
+      });
     });
 
     it('reports a wrong header', async () => {

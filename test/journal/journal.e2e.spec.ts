@@ -1,10 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
-import { TestLedger, startTestLedger } from '../support/app';
+import { AUDITOR, IMPORTER, OFFICER, TestLedger, startTestLedger } from '../support/app';
 import { DA5_MONEY, journal } from './support';
 
-const IMPORTER = { 'x-actor': 'can-bo-nhap', 'x-role': 'importer' };
 const YAML = { ...IMPORTER, 'content-type': 'application/yaml' };
 
 const FIGURES = `
@@ -27,10 +26,11 @@ describe('HTTP: POST /journal/import and GET /reconciliation', () => {
     it('stores a YAML journal (201) and stores nothing when it comes again (200)', async () => {
       const text = journal(DA5_MONEY + FIGURES);
       const first = await ledger.post('/journal/import', text, YAML);
-      expect(first).toMatchObject({ status: 201, body: { status: 'imported', journal: 'test-journal', entries: 7, events: 7, firstPosition: 1, lastPosition: 7 } });
+      const [from, to] = [ledger.basePosition + 1, ledger.basePosition + 7];
+      expect(first).toMatchObject({ status: 201, body: { status: 'imported', journal: 'test-journal', entries: 7, events: 7, firstPosition: from, lastPosition: to } });
       const digest = ledger.logDigest();
       const again = await ledger.post('/journal/import', text, YAML);
-      expect(again).toMatchObject({ status: 200, body: { status: 'already-imported', firstPosition: 1, lastPosition: 7 } });
+      expect(again).toMatchObject({ status: 200, body: { status: 'already-imported', firstPosition: from, lastPosition: to } });
       expect(ledger.logDigest()).toBe(digest);
     });
 
@@ -110,12 +110,12 @@ describe('HTTP: POST /journal/import and GET /reconciliation', () => {
       expect(ledger.logDigest()).toBe(digest);
     });
 
-    it('records the actor from the headers, and refuses readers and anonymous callers', async () => {
+    it('records the signed-in importer and the grant used, and refuses readers and anonymous callers', async () => {
       expect((await ledger.post('/journal/import', journal(DA5_MONEY), { 'content-type': 'application/yaml' })).status).toBe(401);
-      expect((await ledger.post('/journal/import', journal(DA5_MONEY), { ...YAML, 'x-role': 'auditor' })).status).toBe(403);
+      expect((await ledger.post('/journal/import', journal(DA5_MONEY), { ...AUDITOR, 'content-type': 'application/yaml' })).status).toBe(403);
       await ledger.post('/journal/import', journal(DA5_MONEY), YAML);
-      const [first] = await ledger.store.readAll(0, { maxCount: 1 });
-      expect(first.metadata.actor).toEqual({ id: 'can-bo-nhap', role: 'importer' });
+      const [first] = await ledger.store.readAll(ledger.basePosition, { maxCount: 1 });
+      expect(first.metadata.actor).toEqual({ id: 'can-bo-nhap', role: 'importer', name: 'Test importer', scope: 'VN', via: 'password' });
     });
   });
 
@@ -125,7 +125,7 @@ describe('HTTP: POST /journal/import and GET /reconciliation', () => {
       const res = await ledger.get('/reconciliation');
       expect(res.status).toBe(200);
       expect(res.body).toMatchObject({
-        position: 7,
+        position: ledger.basePosition + 7,
         assertions: 2,
         findings: [
           {
@@ -141,6 +141,31 @@ describe('HTTP: POST /journal/import and GET /reconciliation', () => {
         counts: { 'rate-mismatch': 1, 'assertion-mismatch': 0 },
       });
       expect((await ledger.get('/reconciliation?document=OTHER')).body.findings).toEqual([]);
+    });
+
+    it('takes an explanation of a finding over HTTP, marks the finding explained, and refuses one for a figure not stated', async () => {
+      expect((await ledger.post('/journal/import', journal(DA5_MONEY + FIGURES), YAML)).status).toBe(201);
+      const [finding] = (await ledger.get('/reconciliation')).body.findings;
+      expect(finding).toMatchObject({ id: 'rate-mismatch|184|BC-6T|f-da5-disbursed', explained: false });
+
+      const digest = ledger.logDigest();
+      const memo = { title: 'Công văn giải trình số liệu', number: '88/LĐTBXH', date: '2024-07-20', issuer: 'Phòng LĐ-TB&XH' };
+      const unknown = await ledger.post('/commands/findings/explain', { findingId: 'rate-mismatch|184|BC-6T|f-nothing', explanation: 'x', document: memo }, OFFICER);
+      expect(unknown).toMatchObject({ status: 409, body: { error: 'FINDING_NOT_FOUND' } });
+      const malformed = await ledger.post('/commands/findings/explain', { findingId: 'rate-mismatch|184', explanation: 'x', document: memo }, OFFICER);
+      expect(malformed).toMatchObject({ status: 400, body: { error: 'INVALID_COMMAND', problems: [{ field: 'findingId' }] } });
+      const reader = await ledger.post('/commands/findings/explain', { findingId: finding.id, explanation: 'x', document: memo }, AUDITOR);
+      expect(reader.status).toBe(403);
+      expect(ledger.logDigest()).toBe(digest);
+
+      const ok = await ledger.post(
+        '/commands/findings/explain',
+        { findingId: finding.id, explanation: 'Tỷ lệ 7,9% tính trên kế hoạch ban đầu 7.850 triệu đồng', document: memo },
+        OFFICER,
+      );
+      expect(ok.status).toBe(201);
+      const after = await ledger.get("/reconciliation");
+      expect(after.body).toMatchObject({ explained: 1, findings: [{ id: finding.id, explained: true, explanations: [{ recordedBy: { id: 'can-bo-lan', role: 'officer' }, basis: { kind: 'document', number: '88/LĐTBXH' } }] }] });
     });
 
     it('shows what the demo journals state and the ledger holds', async () => {

@@ -3,11 +3,15 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Catalogue } from '../../src/catalogue/catalogue';
+import type { Principal } from '../../src/identity/rights';
 import { JournalImporter } from '../../src/journal/journal.importer';
 import { SqliteEventStore } from '../../src/store/sqlite/sqlite-event-store';
 
 export const catalogue = Catalogue.load();
-export const IMPORTER = { id: 'can-bo-nhap', role: 'importer' };
+/** Who imports in these tests: an importer for the whole country (the import's authorisation has its own tests). */
+export const IMPORTER: Principal = { id: 'can-bo-nhap', name: 'Cán bộ nhập liệu', grants: [{ role: 'importer', scope: 'VN' }], via: 'console' };
+/** What its events record: the grant used. */
+export const IMPORTER_ACTOR = { id: 'can-bo-nhap', role: 'importer', name: 'Cán bộ nhập liệu', scope: 'VN', via: 'console' };
 export const NOW = '2026-01-15T08:00:00.000Z';
 
 /**

@@ -1,7 +1,7 @@
 import type { ImportOutcome } from '../../src/journal/journal.importer';
 import { IMPORTER, NOW, TestStore, journal, openStore } from './support';
 
-const importText = (t: TestStore, text: string): Promise<ImportOutcome> => t.importer.importText(text, { actor: IMPORTER, now: NOW });
+const importText = (t: TestStore, text: string): Promise<ImportOutcome> => t.importer.importText(text, { principal: IMPORTER, now: NOW });
 
 /** Thirty plans of one district, each on its own line: `unit` set on every line. */
 const thirtyPlans = (unit: string) =>

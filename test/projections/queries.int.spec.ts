@@ -300,6 +300,87 @@ describe('read-model queries', () => {
     });
   });
 
+  describe('progress of one budget year', () => {
+    let h: Harness;
+    const L24 = line({ unit: VAN_QUAN, component: 'DA5' });
+    const L25 = line({ unit: VAN_QUAN, component: 'DA5', budgetYear: 2025, originYear: 2025 });
+    beforeAll(async () => {
+      h = harness(dir);
+      await appendAll(
+        h.store,
+        planAssigned(L24, '8036000000', { basis: VQ('4888/QĐ-UBND', '2023-12-22') }),
+        activityRegistered({ activityId: 'nha-2024', component: 'DA5', kind: 'housing-support' }, { basis: VQ('693/QĐ-UBND', '2024-03-05') }),
+        fundsAllocated(L24, 'nha-2024', '7700000000', { basis: VQ('832/QĐ-UBND', '2024-03-14') }),
+        disbursed(L24, 'nha-2024', 'gn-1', '620000000', { basis: voucher('UNC-1', '2024-06-20') }),
+        planAssigned(L25, '5000000000', { basis: VQ('4400/QĐ-UBND', '2024-12-25') }),
+        fundsAllocated(L25, 'nha-2024', '1000000000', { basis: VQ('120/QĐ-UBND', '2025-02-10') }),
+        activityRegistered({ activityId: 'nha-2025', component: 'DA5', kind: 'housing-support' }, { basis: VQ('210/QĐ-UBND', '2025-03-01') }),
+      );
+      await h.runner.catchUp();
+    });
+    afterAll(() => h.closeAll());
+
+    const da5 = (q: Parameters<Harness['queries']['progress']>[0]) => h.queries.progress({ component: 'DA5', ...q }).components[0];
+
+    it("counts that year's lines, and the activities with money on them or registered that year", () => {
+      expect(da5({ budgetYear: 2024 })).toMatchObject({ money: { plan: '8036000000', allocated: '7700000000' }, activities: 1, allocated: '7700000000', disbursed: '620000000' });
+      expect(da5({ budgetYear: 2025 })).toMatchObject({ money: { plan: '5000000000', allocated: '1000000000' }, activities: 2, allocated: '1000000000', disbursed: '0' });
+      expect(da5({})).toMatchObject({ money: { plan: '13036000000' }, activities: 2, allocated: '8700000000' });
+      expect(h.queries.progress({ component: 'DA5', budgetYear: 2025 }).budgetYear).toBe(2025);
+    });
+
+    it('takes asOf and knownAt with it', () => {
+      expect(da5({ budgetYear: 2025, asOf: '2025-02-28' })).toMatchObject({ activities: 1, allocated: '1000000000' });
+      expect(h.queries.progress({ component: 'DA5', budgetYear: 2023 }).components).toEqual([]);
+    });
+  });
+
+  describe('outputs by beneficiary category, added up and corrected', () => {
+    let h: Harness;
+    const L = line({ unit: VAN_QUAN, component: 'DA4.TDA1' });
+    const minutes = (date: string) => ({ basis: { kind: 'document' as const, title: 'Biên bản kết thúc lớp', date } });
+    beforeAll(async () => {
+      h = harness(dir);
+      await appendAll(
+        h.store,
+        planAssigned(L, '537000000', { basis: VQ('4888/QĐ-UBND', '2023-12-22') }),
+        activityRegistered(
+          { activityId: 'nghe-1', component: 'DA4.TDA1', kind: 'training-course', targets: [{ indicator: 'trainees', quantity: '150' }] },
+          { basis: VQ('832/QĐ-UBND', '2024-03-14') },
+        ),
+        outputsRecorded('nghe-1', [{ indicator: 'trainees', quantity: '60' }, { indicator: 'trainees', category: 'women', quantity: '35' }, { indicator: 'classes', quantity: '2' }], minutes('2024-05-10')),
+        outputsRecorded('nghe-1', [{ indicator: 'trainees', quantity: '55' }, { indicator: 'trainees', category: 'women', quantity: '30' }, { indicator: 'trainees', category: 'ethnic-minority', quantity: '41' }, { indicator: 'classes', quantity: '2' }], minutes('2024-08-20')),
+        // recorded last, effective 1/6: the first class had 58 trainees, 33 of them women
+        outputsRecorded('nghe-1', [{ indicator: 'trainees', quantity: '58' }, { indicator: 'trainees', category: 'women', quantity: '33' }], minutes('2024-06-01'), {
+          corrects: { reason: 'Danh sách lớp 1 ghi trùng hai học viên' },
+        }),
+      );
+      await h.runner.catchUp();
+    });
+    afterAll(() => h.closeAll());
+
+    const trainees = (q: Parameters<Harness['queries']['progress']>[0]) =>
+      h.queries.progress({ component: 'DA4.TDA1', ...q }).components[0].outputs.find((o) => o.indicator === 'trainees');
+
+    it('adds the records of each indicator and category, a correction replacing what was in force before it', () => {
+      expect(trainees({})).toEqual({
+        indicator: 'trainees',
+        unit: 'người',
+        target: '150',
+        achieved: '113',
+        rateOfTarget: '0.753333',
+        byCategory: { women: '63', 'ethnic-minority': '41' },
+      });
+      expect(h.queries.progress({ component: 'DA4.TDA1' }).components[0].outputs.find((o) => o.indicator === 'classes')).toMatchObject({ achieved: '4' });
+    });
+
+    it('shows each date with what was in force and known then', () => {
+      expect(trainees({ asOf: '2024-05-31' })).toMatchObject({ achieved: '60', byCategory: { women: '35' } });
+      expect(trainees({ asOf: '2024-06-30' })).toMatchObject({ achieved: '58', byCategory: { women: '33' } });
+      expect(trainees({ asOf: '2100-01-01' })).toEqual(trainees({}));
+    });
+  });
+
   describe('decision trail and adjustments', () => {
     let h: Harness;
     const a = line();

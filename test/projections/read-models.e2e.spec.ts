@@ -113,6 +113,9 @@ describe('read-model HTTP API', () => {
   it('serves progress, decisions, a decision trail and adjustments', async () => {
     const progress = await get('/progress?component=DA3.TDA1&unit=184&asOf=2024-07-14');
     expect(progress.body).toMatchObject({ components: [{ byKind: [{ kind: 'value-chain-production', activities: 1 }] }] });
+    const ofYear = await get('/progress?component=DA3.TDA1&budgetYear=2024&asOf=2024-07-14&knownAt=2030-01-01');
+    expect(ofYear.body).toMatchObject({ budgetYear: 2024, asOf: '2024-07-14', components: [{ money: { plan: '98801000000' }, activities: 1 }] });
+    expect((await get('/progress?budgetYear=2024x')).body).toMatchObject({ error: 'INVALID_REQUEST', problems: expect.arrayContaining([expect.objectContaining({ field: 'budgetYear' })]) });
     const decisions = await get('/decisions?from=2024-01-01');
     expect((decisions.body.rows as Array<{ number: string }>).map((d) => d.number)).toEqual(['300/QĐ-UBND', '120/QĐ-UBND']);
     const trail = await get(`/decisions/trail?number=${encodeURIComponent('5489/QĐ-UBND')}`);

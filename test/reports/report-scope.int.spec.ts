@@ -5,6 +5,7 @@ import { Audit } from '../../src/audit/audit';
 import { MerkleLog } from '../../src/audit/merkle-log';
 import { SigningKey } from '../../src/audit/signing-key';
 import { loadDemoData } from '../../src/journal/demo';
+import { IMPORTER } from '../journal/support';
 import { renderReport } from '../../src/reports/report-files';
 import { OutsideScope, ReportService } from '../../src/reports/reports.service';
 import { Harness, harness } from '../support/projections';
@@ -17,7 +18,7 @@ describe('a report asked within an authorisation scope', () => {
 
   beforeAll(async () => {
     h = harness(dir);
-    await loadDemoData(h.store, { now: '2026-01-15T08:00:00.000Z' });
+    await loadDemoData(h.store, { principal: IMPORTER, now: '2026-01-15T08:00:00.000Z' });
     await h.runner.catchUp();
     log = MerkleLog.open(':memory:', h.store);
     await log.catchUp();

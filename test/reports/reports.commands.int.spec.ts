@@ -4,6 +4,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadDemoData } from '../../src/journal/demo';
+import { IMPORTER } from '../journal/support';
 import { registerReportCommands } from '../../src/reports/reports.commands';
 import { SqliteEventStore } from '../../src/store/sqlite/sqlite-event-store';
 
@@ -17,7 +18,7 @@ describe('ledger report (CLI)', () => {
   beforeAll(async () => {
     process.env.LEDGER_DATA_DIR = dir;
     const store = new SqliteEventStore({ file: join(dir, 'ledger.db') });
-    await loadDemoData(store, { now: '2026-01-15T08:00:00.000Z' });
+    await loadDemoData(store, { principal: IMPORTER, now: '2026-01-15T08:00:00.000Z' });
     head = await store.headPosition();
     await store.close();
   });

@@ -1,7 +1,7 @@
 import ExcelJS from 'exceljs';
 import { formatPercent, formatTrieu } from '../../src/money/money';
 import { parseCsv, writeCsv } from '../../src/reports/formats/csv';
-import { OFFICER, startTestLedger, TestLedger } from '../support/app';
+import { OFFICER, READER, startTestLedger, TestLedger } from '../support/app';
 import { docxParagraphs } from '../support/zip';
 
 const VQ_2024_H1 = '/reports/resources?unit=184&budgetYear=2024&from=2024-01-01&asOf=2024-06-30';
@@ -24,10 +24,10 @@ describe('reports: Kết quả phân bổ, sử dụng nguồn lực', () => {
   let head: number;
 
   const download = async (path: string) => {
-    const res = await fetch(`${ledger.url}${path}`);
+    const res = await fetch(`${ledger.url}${path}`, { headers: await ledger.as('viewer') });
     return { status: res.status, type: res.headers.get('content-type'), disposition: res.headers.get('content-disposition'), body: Buffer.from(await res.arrayBuffer()) };
   };
-  const verify = (body: Buffer | string, type: string) => ledger.request('POST', '/reports/verify', { body, headers: { 'content-type': type } });
+  const verify = (body: Buffer | string, type: string) => ledger.request('POST', '/reports/verify', { body, headers: { ...READER, 'content-type': type } });
   const row = (node: string, source: string | null = null, capitalType: string | null = null): JsonRow => {
     const found = report.rows.find((r) => r.scope.node === node && r.scope.source === source && r.scope.capitalType === capitalType);
     if (!found) throw new Error(`no row ${node}/${source}/${capitalType}`);

@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig } from '../../src/config/ledger-config';
+import { runAddUser } from '../../src/identity/users.commands';
 import { formatOutcome, runCheck, runImport } from '../../src/journal/journal.commands';
 import { LedgerApp, startLedger } from '../../src/main';
 import { PostgresEventStore } from '../../src/store/postgres/postgres-event-store';
@@ -25,7 +26,10 @@ describeWithPostgres('The ledger on PostgreSQL', () => {
   };
   afterEach(async () => {
     for (const drop of cleanups) await drop();
-    for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
+    for (const dir of dirs) {
+      rmSync(dir, { recursive: true, force: true });
+      rmSync(`${dir}.auth-key`, { force: true });
+    }
     cleanups = [];
     dirs = [];
   });
@@ -33,18 +37,19 @@ describeWithPostgres('The ledger on PostgreSQL', () => {
   it('imports the demo journals with `ledger import`, once, and reconciles them with `ledger check`', async () => {
     const config = await freshConfig('postgres');
     const files = [join(DEMO, 'van-quan-2024.yaml'), join(DEMO, 'tra-cu-2021-2025.yaml')];
-    const first = await runImport(config, files, { actor: 'can-bo-nhap', role: 'importer' });
+    await runAddUser(config, 'can-bo-nhap', { name: 'Cán bộ nhập liệu', role: 'importer', scope: 'VN' });
+    const first = await runImport(config, files, { as: 'can-bo-nhap' });
     expect(first.map(formatOutcome)).toEqual([
-      `${files[0]}: imported 238 entries as 238 events (positions 1-238)`,
-      `${files[1]}: imported 55 entries as 55 events (positions 239-293)`,
+      `${files[0]}: imported 238 entries as 238 events (positions 4-241)`,
+      `${files[1]}: imported 55 entries as 55 events (positions 242-296)`,
     ]);
-    const again = await runImport(config, files, { actor: 'can-bo-nhap', role: 'importer' });
+    const again = await runImport(config, files, { as: 'can-bo-nhap' });
     expect(again.map(formatOutcome)).toEqual([
-      `${files[0]}: already imported at positions 1-238 (238 events); nothing stored`,
-      `${files[1]}: already imported at positions 239-293 (55 events); nothing stored`,
+      `${files[0]}: already imported at positions 4-241 (238 events); nothing stored`,
+      `${files[1]}: already imported at positions 242-296 (55 events); nothing stored`,
     ]);
     const report = await runCheck(config);
-    expect(report.position).toBe(293);
+    expect(report.position).toBe(296);
   });
 
   describe('started as `npm start` does', () => {
@@ -57,24 +62,35 @@ describeWithPostgres('The ledger on PostgreSQL', () => {
       started.push(ledger);
       return ledger;
     };
+    /** As a reader signs in: the demo's viewer, with the password npm start printed. */
     const get = async (ledger: LedgerApp, path: string) => {
-      const res = await fetch(`${ledger.url}${path}`);
+      const viewer = ledger.demoUsers?.find((u) => u.userId === 'demo-viewer');
+      const login = await fetch(`${ledger.url}/auth/login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ userId: 'demo-viewer', password: viewer?.password }),
+      });
+      const { token } = (await login.json()) as { token: string };
+      const res = await fetch(`${ledger.url}${path}`, { headers: { authorization: `Bearer ${token}` } });
       return { status: res.status, body: (await res.json()) as Record<string, unknown> };
     };
+    /** The demo: 7 users (created, granted, password set: 21 events), then the journals' 298 events. */
+    const DEMO_HEAD = 21 + 298;
 
+    // npm start loads the three demo journals: 238 + 55 + 5 events.
     it('loads the demo into an empty database and serves the same balances as on SQLite', async () => {
       const onPostgres = await start(await freshConfig('postgres'));
       const onSqlite = await start(await freshConfig('sqlite'));
       expect(onPostgres.store).toBeInstanceOf(PostgresEventStore);
-      expect(await onPostgres.store.headPosition()).toBe(293);
+      expect(await onPostgres.store.headPosition()).toBe(DEMO_HEAD);
       expect(await onPostgres.store.headPosition()).toBe(await onSqlite.store.headPosition());
-      for (const path of ['/balances?groupBy=district&minPosition=293', '/balances?budgetYear=2024&groupBy=subProject&minPosition=293', '/progress?minPosition=293']) {
+      for (const path of [`/balances?groupBy=district&minPosition=${DEMO_HEAD}`, `/balances?budgetYear=2024&groupBy=subProject&minPosition=${DEMO_HEAD}`, `/progress?minPosition=${DEMO_HEAD}`]) {
         const [pg, lite] = [await get(onPostgres, path), await get(onSqlite, path)];
         expect(pg.status).toBe(200);
         expect(pg.body).toEqual(lite.body);
       }
       const health = await get(onPostgres, '/health');
-      expect(health.body).toMatchObject({ status: 'ok', store: 'postgres', position: 293 });
+      expect(health.body).toMatchObject({ status: 'ok', store: 'postgres', position: DEMO_HEAD });
     });
 
     it('leaves a database that already holds events alone', async () => {
@@ -82,7 +98,8 @@ describeWithPostgres('The ledger on PostgreSQL', () => {
       await (await start(config)).close();
       started.pop();
       const again = await start(config);
-      expect(await again.store.headPosition()).toBe(293);
+      expect(await again.store.headPosition()).toBe(DEMO_HEAD);
+      expect(again.demoUsers).toBeUndefined();
     });
   });
 });

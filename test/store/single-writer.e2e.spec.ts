@@ -7,7 +7,7 @@ import { runImport } from '../../src/journal/journal.commands';
 import { startLedger } from '../../src/main';
 import { SqliteEventStore } from '../../src/store/sqlite/sqlite-event-store';
 import { journal, DA5_MONEY } from '../journal/support';
-import { startTestLedger, TestLedger } from '../support/app';
+import { IMPORTER, startTestLedger, TEST_USERS, TestLedger } from '../support/app';
 import { testEvent, uniqueStream } from '../support/events';
 
 /**
@@ -34,13 +34,13 @@ describe('one writer per data folder (issue 9, item 8)', () => {
     const file = join(ledger.dir, 'da5.yaml');
     writeFileSync(file, journal(DA5_MONEY));
     const config = loadConfig({ LEDGER_DATA_DIR: ledger.dir });
-    await expect(runImport(config, [file], { actor: 'can-bo-nhap', role: 'importer' })).rejects.toThrow(/POST \/journal\/import/);
-    const [dry] = await runImport(config, [file], { actor: 'can-bo-nhap', role: 'importer', dryRun: true });
+    await expect(runImport(config, [file], { as: TEST_USERS.importer })).rejects.toThrow(/POST \/journal\/import/);
+    const [dry] = await runImport(config, [file], { as: TEST_USERS.importer, dryRun: true });
     expect(dry.outcome.status).toBe('valid');
     expect((await runVerify(config)).ok).toBe(true);
     expect(ledger.logDigest()).toBe(digest);
     // Through the server, the same journal imports.
-    const res = await ledger.post('/journal/import', journal(DA5_MONEY), { 'x-actor': 'can-bo-nhap', 'x-role': 'importer', 'content-type': 'application/yaml' });
+    const res = await ledger.post('/journal/import', journal(DA5_MONEY), { ...IMPORTER, 'content-type': 'application/yaml' });
     expect(res.status).toBe(201);
   });
 });

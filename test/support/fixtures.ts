@@ -148,7 +148,7 @@ export const activityReclassified = (data: Partial<ActivityReclassified['data']>
 
 export const outputsRecorded = (activityId = HOUSING, data: Partial<OutputsRecorded['data']> = {}): OutputsRecorded => ({
   type: 'OutputsRecorded',
-  ...v1,
+  version: 2,
   data: { activityId, outputs: [{ indicator: 'houses-repaired', quantity: '19' }], completed: false, ...data },
 });
 

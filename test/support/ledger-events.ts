@@ -7,10 +7,12 @@ import type {
   FundLineKey,
   LegalBasis,
   LedgerEvent,
+  OutputQuantity,
   Quantity,
   RecordedEvent,
   VoucherBasis,
 } from '../../events';
+import { EVENT_SCHEMA_VERSION } from '../../events';
 import { assertionStream } from '../../src/commands/state-figure/figure.state';
 import { activityStream, fundLineStream } from '../../src/fund-line/fund-line.key';
 import type { EventStore, StreamAppend } from '../../src/store/event-store.port';
@@ -55,6 +57,8 @@ export interface Meta {
   readonly basis: LegalBasis;
   readonly actor?: Actor;
   readonly command?: string;
+  /** Default: the event's own id (each event its own recording). Events of one command or import share one. */
+  readonly correlationId?: string;
 }
 
 export const OFFICER: Actor = { id: 'can-bo-ldtbxh', role: 'district-officer' };
@@ -80,7 +84,7 @@ function withMeta(e: DomainEvent, meta: Meta): EventToAppend {
       recordedAt: meta.recordedAt ?? `${effectiveDate}T02:00:00.000Z`,
       effectiveDate,
       legalBasis: meta.basis,
-      correlationId: id,
+      correlationId: meta.correlationId ?? id,
       causationId: id,
       command: meta.command ?? e.type,
     },
@@ -91,7 +95,7 @@ function withMeta(e: DomainEvent, meta: Meta): EventToAppend {
 export type Append = ReadonlyArray<{ readonly stream: string; readonly events: readonly EventToAppend[] }>;
 
 const on = (stream: string, e: DomainEvent, meta: Meta): Append => [{ stream, events: [withMeta(e, meta)] }];
-const ev = <E extends LedgerEvent>(type: E['type'], data: E['data']): DomainEvent => ({ type, version: 1, data });
+const ev = <E extends LedgerEvent>(type: E['type'], data: E['data']): DomainEvent => ({ type, version: EVENT_SCHEMA_VERSION[type], data });
 
 export const planAssigned = (key: FundLineKey, amount: string, meta: Meta): Append =>
   on(fundLineStream(key), ev('PlanAssigned', { line: key, amount }), meta);
@@ -136,14 +140,29 @@ export function fundsMoved(
   ];
 }
 
-export function carriedOver(from: FundLineKey, to: FundLineKey, carryOverId: string, amount: string, meta: Meta, activityId?: string): Append {
-  const deadline = `${to.budgetYear}-12-31`;
+export function carriedOver(
+  from: FundLineKey,
+  to: FundLineKey,
+  carryOverId: string,
+  amount: string,
+  meta: Meta,
+  activityId?: string,
+  deadline = `${to.budgetYear}-12-31`,
+): Append {
   const a = activityId ? { activityId } : {};
   return [
     { stream: fundLineStream(from), events: [withMeta(ev('CarriedOver', { line: from, carryOverId, amount, toLine: to, deadline, ...a }), meta)] },
     { stream: fundLineStream(to), events: [withMeta(ev('CarriedIn', { line: to, carryOverId, amount, fromLine: from, deadline, ...a }), meta)] },
   ];
 }
+
+/** Số dư đầu kỳ: money carried into the ledger's first year from a year it does not hold, with its deadline. */
+export const balanceOpened = (key: FundLineKey, openingId: string, amount: string, deadline: string, meta: Meta, activityId?: string): Append =>
+  on(fundLineStream(key), ev('BalanceOpened', { line: key, openingId, amount, deadline, ...(activityId ? { activityId } : {}) }), meta);
+
+/** Chuyển giao hoạt động: the activity passes to a successor unit (its money moves by a FundsTransferredOut/In pair). */
+export const activityTransferred = (activityId: string, transferId: string, fromUnit: string, toUnit: string, meta: Meta): Append =>
+  on(activityStream(activityId), ev('ActivityTransferred', { activityId, transferId, fromUnit, toUnit, reason: 'đơn vị kết thúc hoạt động' }), meta);
 
 export interface ActivitySpec {
   readonly activityId: string;
@@ -195,9 +214,9 @@ export const activityReclassified = (
 
 export const outputsRecorded = (
   activityId: string,
-  outputs: readonly Quantity[],
+  outputs: readonly OutputQuantity[],
   meta: Meta,
-  options: { beneficiaries?: Readonly<Record<string, number>>; completed?: boolean } = {},
+  options: { beneficiaries?: Readonly<Record<string, number>>; completed?: boolean; corrects?: { reason: string } } = {},
 ): Append =>
   on(
     activityStream(activityId),
@@ -206,6 +225,7 @@ export const outputsRecorded = (
       outputs,
       ...(options.beneficiaries ? { beneficiaries: options.beneficiaries } : {}),
       completed: options.completed ?? false,
+      ...(options.corrects ? { corrects: options.corrects } : {}),
     }),
     meta,
   );
@@ -219,6 +239,10 @@ export const figureStated = (
   const document = figure.document ?? { id: 'VQ-KH-GNBV-2025', title: 'Kế hoạch năm 2025 (kết quả 6 tháng đầu năm 2024)' };
   return on(assertionStream(scope.unit, document.id), ev('FigureStated', { ...figure, scope, document }), meta);
 };
+
+/** An inspector's review of a red flag. */
+export const redFlagReviewed = (flagId: string, rule: string, note: string, meta: Meta, seen = { evidenceCount: 1, lastEvidencePosition: 0 }): Append =>
+  on(`redflag-${flagId}`, ev('RedFlagReviewed', { flagId, rule, note, ...seen }), meta);
 
 /** Appends each group atomically, in order; returns the position of the last event. */
 export async function appendAll(store: EventStore, ...appends: Append[]): Promise<number> {

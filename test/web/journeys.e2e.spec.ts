@@ -16,21 +16,33 @@ describe('journeys in the browser', () => {
   const suite = browserSuite();
 
   describe('signing in', () => {
-    it('sends a visitor to the sign-in page, then to the page they asked for, with their id and role shown', async () => {
+    it('sends a visitor to the sign-in page, then to the page they asked for, with their id and the role of their account shown', async () => {
+      const password = (suite.demoUsers.find((u) => u.userId === 'demo-officer') as { password: string }).password;
       const { page, errors } = await suite.open();
       await page.goto(`${suite.url}/tien-do`);
       await page.waitForURL(/\/dang-nhap\?next=%2Ftien-do/);
       await page.getByLabel('Mã người dùng').fill('cán bộ');
       await page.getByRole('button', { name: 'Đăng nhập' }).click();
-      await expectText(page.getByText('Mã người dùng chỉ gồm 1-100 chữ không dấu'), /chữ không dấu/);
-      await page.getByLabel('Mã người dùng').fill('can-bo-lan');
-      await page.getByLabel('Vai trò').selectOption({ label: 'Cán bộ chuyên trách' });
+      await expectText(page.getByText('Mã người dùng gồm 2-64 chữ không dấu'), /chữ không dấu/);
+      await expectText(page.getByText('Hãy nhập mật khẩu'), /mật khẩu/);
+      await page.getByLabel('Mã người dùng').fill('demo-officer');
+      await page.getByLabel('Mật khẩu').fill('not-the-password');
+      await page.getByRole('button', { name: 'Đăng nhập' }).click();
+      await expectText(page.getByTestId('sign-in-refused'), /^Sai mã người dùng hoặc mật khẩu$/);
+      await page.getByLabel('Mật khẩu').fill(password);
+      await page.getByRole('button', { name: 'Đăng nhập' }).click();
+      // Signed in: the account's role and scope, then the unit to work on.
+      await expectText(page.getByTestId('account'), /^Tài khoản demo-officer: Cán bộ chuyên trách, phạm vi VN$/);
       await page.getByLabel('Đơn vị công tác').fill('van quan');
       await page.getByRole('option', { name: /^Huyện Văn Quan/ }).click();
-      await page.getByRole('button', { name: 'Đăng nhập' }).click();
+      await page.getByRole('button', { name: 'Tiếp tục' }).click();
       await page.waitForURL(`${suite.url}/tien-do`);
-      expect(await page.getByTestId('signed-in').innerText()).toBe('Đang làm việc: can-bo-lan (Cán bộ chuyên trách), Huyện Văn Quan');
+      expect(await page.getByTestId('signed-in').innerText()).toBe('Đang làm việc: demo-officer (Cán bộ chuyên trách), Huyện Văn Quan');
       expect(await page.getByRole('heading', { level: 1 }).innerText()).toBe('Tiến độ theo tiểu dự án');
+      // The session is an http-only cookie: no script of the page can read it.
+      const cookies = await page.context().cookies();
+      expect(cookies.find((c) => c.name === 'gnbv_session')).toMatchObject({ httpOnly: true, sameSite: 'Strict' });
+      expect(await page.evaluate('document.cookie')).not.toContain('gnbv_session');
       expect(errors).toEqual([]);
     });
 
@@ -41,7 +53,11 @@ describe('journeys in the browser', () => {
         const url = new URL(r.url());
         if (url.pathname.startsWith('/catalogue/units')) answers.push(r.body().then((b) => ({ path: url.pathname, query: Object.fromEntries(url.searchParams), bytes: b.length })));
       });
+      // The unit is chosen once signed in: the search asks the ledger, which answers signed-in users only.
       await page.goto(`${suite.url}/dang-nhap`);
+      await page.getByLabel('Mã người dùng').fill('can-bo-yen');
+      await page.getByLabel('Mật khẩu').fill(await suite.account('can-bo-yen', 'officer'));
+      await page.getByRole('button', { name: 'Đăng nhập' }).click();
       const unit = page.getByRole('combobox', { name: 'Đơn vị công tác' });
       const options = page.getByRole('listbox', { name: 'Các đơn vị tìm thấy' }).getByRole('option');
       const status = page.locator('.combo-status');
@@ -72,8 +88,7 @@ describe('journeys in the browser', () => {
       await page.keyboard.press('Enter');
       expect(await unit.inputValue()).toBe('Xã Văn Quan (06253)');
       expect(await page.getByTestId('unit-chosen').innerText()).toBe('Đã chọn: Xã Văn Quan (06253) · Cấp xã · Tỉnh Lạng Sơn · từ 01/07/2025');
-      await page.getByLabel('Mã người dùng').fill('can-bo-yen');
-      await page.getByRole('button', { name: 'Đăng nhập' }).click();
+      await page.getByRole('button', { name: 'Tiếp tục' }).click();
       await expectText(page.getByTestId('signed-in'), /, Xã Văn Quan$/);
       // The session keeps which of the two units the code meant.
       await page.reload();
@@ -88,11 +103,13 @@ describe('journeys in the browser', () => {
       expect(errors).toEqual([]);
     });
 
-    it('asks for a unit before signing in', async () => {
+    it('asks for a unit before going on', async () => {
       const { page } = await suite.open();
       await page.goto(`${suite.url}/dang-nhap`);
       await page.getByLabel('Mã người dùng').fill('can-bo-lan');
+      await page.getByLabel('Mật khẩu').fill(await suite.account('can-bo-lan', 'officer'));
       await page.getByRole('button', { name: 'Đăng nhập' }).click();
+      await page.getByRole('button', { name: 'Tiếp tục' }).click();
       expect(await describedBy(page, page.getByRole('combobox', { name: 'Đơn vị công tác' }))).toContain('Hãy chọn đơn vị công tác trong danh sách');
       expect(await page.getByTestId('signed-in').count()).toBe(0);
     });

@@ -10,8 +10,9 @@ describe('the reports page in the browser', () => {
 
   it('shows the resources table at a log position, downloads it pinned there, and checks a filed copy, naming an edited cell', async () => {
     const { page, errors } = await suite.open();
-    const head = await suite.head();
     await signIn(page, suite.url, 'kiem-toan-an', 'auditor', '/bao-cao');
+    // The log's head once signed in: making the auditor's account recorded its events.
+    const head = await suite.head();
     await page.getByRole('link', { name: 'Báo cáo' }).waitFor();
     // The period: to 30/06/2024, typed as an office writes dates.
     await page.getByLabel('Đến ngày (cuối kỳ)').fill('30/06/2024');

@@ -35,6 +35,7 @@ describe('the ledger serves the web app on its own port', () => {
   afterAll(async () => {
     await ledger.close();
     rmSync(dataDir, { recursive: true, force: true });
+    rmSync(`${dataDir}.auth-key`, { force: true });
     rmSync(web, { recursive: true, force: true });
   });
 
@@ -63,15 +64,16 @@ describe('the ledger serves the web app on its own port', () => {
   });
 
   it('keeps the API first: its routes answer JSON, and an unknown path asked by a program is a JSON 404', async () => {
+    // An API route answers JSON even to a browser: here, that it needs a signed-in user.
     const balances = await get(`${ledger.url}/balances`, HTML);
-    expect(balances.status).toBe(200);
-    expect(JSON.parse(balances.text)).toMatchObject({ rows: [], totalRows: 0 });
+    expect(balances.status).toBe(401);
+    expect(JSON.parse(balances.text)).toMatchObject({ error: 'UNAUTHENTICATED' });
     expect((await get(`${ledger.url}/docs-json`)).type).toContain('json');
     const unknown = await get(`${ledger.url}/no-such-thing`, { accept: 'application/json' });
     expect(unknown.status).toBe(404);
     expect(JSON.parse(unknown.text)).toMatchObject({ error: 'NOT_FOUND' });
     const history = await get(`${ledger.url}/fund-lines/nope/history`, HTML);
-    expect(history.status).toBe(404);
+    expect(history.status).toBe(401);
     expect(history.type).toContain('json');
   });
 });
@@ -83,10 +85,12 @@ describe('when the web app is not built', () => {
       const home = await get(`${ledger.url}/`);
       expect(home.status).toBe(503);
       expect(home.text).toContain('npm run build');
-      expect((await get(`${ledger.url}/balances`)).status).toBe(200);
+      expect((await get(`${ledger.url}/health`)).status).toBe(200);
+      expect((await get(`${ledger.url}/balances`)).status).toBe(401);
     } finally {
       await ledger.close();
       rmSync(dir, { recursive: true, force: true });
+      rmSync(`${dir}.auth-key`, { force: true });
     }
   });
 });

@@ -13,7 +13,7 @@ describe('verifying the rows shown against the signed log', () => {
   let history: HistoryResult;
   let bundle: any;
   let publishedKey: string;
-  const get = async (path: string): Promise<any> => (await fetch(`${demo.url}${path}`)).json();
+  const get = async (path: string): Promise<any> => (await fetch(`${demo.url}${path}`, { headers: demo.reader })).json();
   const clone = <T>(x: T): T => JSON.parse(JSON.stringify(x));
   const problems = (v: Verification) => v.problems.map((p) => `${p.key} ${JSON.stringify(p.params ?? {})}`);
 

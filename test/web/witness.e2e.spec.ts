@@ -1,6 +1,5 @@
 import { WitnessStorage, witnessInBrowser } from '../../web/src/audit/witness';
 import { DemoLedger, startDemoLedger } from '../../bench/web-support';
-import { OFFICER } from '../support/app';
 import { browserSuite, expectText, signIn } from './support/browser';
 
 /**
@@ -28,11 +27,20 @@ function keep(storage: MemoryStorage, change: (state: any) => void) {
 
 describe('the browser as a witness: its logic, on the real ledger', () => {
   let demo: DemoLedger;
-  const get = async (path: string): Promise<any> => (await fetch(`${demo.url}${path}`)).json();
-  const plan = () =>
+  // The witness reads as the demo's viewer; a plan is recorded by the demo's officer, signed in with its password.
+  const get = async (path: string): Promise<any> => (await fetch(`${demo.url}${path}`, { headers: demo.reader })).json();
+  const officer = async () => {
+    const login = await fetch(`${demo.url}/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ userId: 'demo-officer', password: await demo.account('demo-officer', 'officer') }),
+    });
+    return { authorization: `Bearer ${((await login.json()) as { token: string }).token}` };
+  };
+  const plan = async () =>
     fetch(`${demo.url}/commands/assign-plan`, {
       method: 'POST',
-      headers: { ...OFFICER, 'content-type': 'application/json' },
+      headers: { ...(await officer()), 'content-type': 'application/json' },
       body: JSON.stringify({ line: { programme: 'GNBV-2021-2025', component: 'DA5', budgetYear: 2024, originYear: 2024, source: 'NSTW', capitalType: 'SN', unit: '184' }, amount: '1000', decision: { number: '1/QĐ-UBND', date: '2024-01-02', issuer: 'UBND huyện Văn Quan' } }),
     });
 

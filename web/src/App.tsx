@@ -9,6 +9,7 @@ import { JournalPage } from './pages/Journal';
 import { OverviewPage } from './pages/Overview';
 import { ProgressPage } from './pages/Progress';
 import { ReconciliationPage } from './pages/Reconciliation';
+import { RedFlagsPage } from './pages/RedFlags';
 import { RecordPage } from './pages/Record';
 import { ReportsPage } from './pages/Reports';
 import { SignInPage } from './pages/SignIn';
@@ -28,6 +29,7 @@ export const ROUTES: readonly { readonly id: PageId; readonly path: string; read
   { id: 'history', path: '/so-dong-von', render: () => <HistoryPage /> },
   { id: 'decisions', path: '/quyet-dinh', render: () => <DecisionsPage /> },
   { id: 'adjustments', path: '/dieu-chinh', render: () => <AdjustmentsPage /> },
+  { id: 'redflags', path: '/co-do', render: () => <RedFlagsPage /> },
 ];
 
 export const SIGN_IN_PATH = '/dang-nhap';

@@ -3,6 +3,7 @@ import { createContext, ReactNode, useCallback, useContext, useEffect, useMemo, 
 import { api, ApiError, Query } from './api';
 import { formatMoney, MoneyUnit } from './format';
 import { useI18n } from './i18n';
+import { useSession } from './session';
 import type { BalancesResult, CatalogueResult, ProgrammeCatalogue } from './types';
 
 const UNIT_KEY = 'gnbv.moneyUnit';
@@ -92,9 +93,13 @@ const PROGRAMME_KEY = 'gnbv.programme';
 /** The programme resolved on the last visit: pages ask for its figures at once, alongside GET /catalogue. */
 const LAST_PROGRAMME_KEY = 'gnbv.programme.last';
 
-/** Loads GET /catalogue once: the configured programmes (the units are looked up apart, see units.ts). */
+/**
+ * Loads GET /catalogue once signed in (the ledger answers signed-in users only; again after another sign-in): the
+ * configured programmes (the units are looked up apart, see units.ts).
+ */
 export function CatalogueProvider({ children }: { children: ReactNode }) {
-  const loaded = useApi<CatalogueResult>('/catalogue');
+  const signedIn = useSession() !== null;
+  const loaded = useApi<CatalogueResult>(signedIn ? '/catalogue' : null);
   const [wanted, setWanted] = useState<string | null>(() => localStorage.getItem(PROGRAMME_KEY));
   const choose = useCallback((code: string) => {
     localStorage.setItem(PROGRAMME_KEY, code);

@@ -328,3 +328,56 @@ export interface ReportVerification {
   readonly tree: { readonly matches: boolean };
   readonly treeHead: { readonly signed: boolean; readonly rootMatches: boolean; readonly coversPosition: boolean };
 }
+
+/** GET /red-flags/rules: each rule with its title and description (thresholds filled in) in both languages. */
+export interface RedFlagRule {
+  readonly rule: string;
+  readonly enabled: boolean;
+  readonly evaluated: 'as-events-arrive' | 'when-asked';
+  readonly title: { readonly vi: string; readonly en: string };
+  readonly description: { readonly vi: string; readonly en: string };
+}
+
+/** One evidence event of a red flag, with what the decision trail and the line's history are found by. */
+export interface RedFlagEvidence {
+  readonly position: number;
+  readonly role: 'subject' | 'context';
+  readonly type: string;
+  readonly stream: string | null;
+  readonly effectiveDate: string | null;
+  readonly recordedAt: string | null;
+  readonly recordedBy: Actor | null;
+  readonly amount?: string;
+  readonly activityId?: string;
+  readonly basis?: Basis;
+  readonly decision?: DecisionRef;
+  readonly figure?: { readonly documentId: string; readonly documentTitle: string; readonly section: string; readonly measure: string; readonly asOf: string; readonly amount: string | null };
+}
+
+export interface RedFlagReview {
+  readonly position: number;
+  readonly note: string;
+  readonly by: Actor;
+  readonly recordedAt: string;
+  readonly evidenceCount: number;
+}
+
+export interface RedFlag {
+  readonly id: string;
+  readonly rule: string;
+  readonly title: { readonly vi: string; readonly en: string };
+  readonly subject: string;
+  readonly unit: string;
+  readonly period: { readonly from: string; readonly to: string };
+  readonly amount: string | null;
+  readonly facts: Readonly<Record<string, string | number | boolean | null>>;
+  readonly computed: boolean;
+  readonly evidenceCount: number;
+  readonly evidence: readonly RedFlagEvidence[];
+  readonly review: { readonly reviews: number; readonly last: RedFlagReview; readonly newEvidence: boolean } | null;
+}
+
+export interface RedFlagList extends Paged<RedFlag> {
+  readonly asOf: string;
+  readonly byRule: Readonly<Record<string, number>>;
+}

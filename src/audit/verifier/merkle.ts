@@ -1,5 +1,5 @@
 import { EMPTY_ROOT, MerkleFrontier, leafHash, nodeHash, sha256 } from './merkle-core';
-import { consistencyPathSteps, HASH_BYTES, inclusionPathSides, isPowerOfTwo } from './portable';
+import { allHashes, consistencyPathSteps, inclusionPathSides, isPowerOfTwo } from './portable';
 
 /**
  * RFC 6962 hashing (merkle-core.js, shared with the event store's writer thread) and the RFC 9162 (sections 2.1.3.2
@@ -7,8 +7,6 @@ import { consistencyPathSteps, HASH_BYTES, inclusionPathSides, isPowerOfTwo } fr
  * with the web app's check.
  */
 export { EMPTY_ROOT, MerkleFrontier, leafHash, nodeHash, sha256 };
-
-const isHash = (h: Uint8Array) => h.length === HASH_BYTES;
 
 /**
  * Does `proof` show that the leaf with this hash is leaf number `index` of the tree of `size` leaves with this root?
@@ -21,7 +19,7 @@ export function verifyInclusion(
   proof: readonly Uint8Array[],
   root: Uint8Array,
 ): boolean {
-  if (!isHash(leaf) || !isHash(root) || !proof.every(isHash)) return false;
+  if (!allHashes(leaf, root, ...proof)) return false;
   const sides = inclusionPathSides(index, size, proof.length);
   if (sides === null) return false;
   let r: Buffer = Buffer.from(leaf);
@@ -49,7 +47,7 @@ export function verifyConsistency(
   firstRoot: Uint8Array,
   secondRoot: Uint8Array,
 ): boolean {
-  if (!isHash(firstRoot) || !isHash(secondRoot) || !proof.every(isHash)) return false;
+  if (!allHashes(firstRoot, secondRoot, ...proof)) return false;
   if (!Number.isSafeInteger(firstSize) || !Number.isSafeInteger(secondSize)) return false;
   if (firstSize > 0 && firstSize === secondSize) return proof.length === 0 && Buffer.from(firstRoot).equals(secondRoot);
   const walk = consistencyPathSteps(firstSize, secondSize, proof.length);

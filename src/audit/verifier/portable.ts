@@ -160,3 +160,8 @@ export function isPowerOfTwo(n: number): boolean {
   while (n % 2 === 0) n /= 2;
   return n === 1;
 }
+
+/** Whether each value is a hash: exactly HASH_BYTES bytes. A proof with a shorter or longer one proves nothing. */
+export function allHashes(...values: readonly Uint8Array[]): boolean {
+  return values.every((v) => v.length === HASH_BYTES);
+}

@@ -20,6 +20,16 @@ export const REFORM_DATE = '2025-07-01';
 /** The last day of the three-level list. */
 export const THREE_LEVEL_END = '2025-06-30';
 
+/**
+ * The legal basis of the 1 July 2025 reform, as the data's sources give it (data/units/README.md). The commune
+ * resolutions are one per province; the succession file does not say which province each one covers.
+ */
+export const REFORM_LEGAL_BASIS: readonly { number: string; date?: string; issuer: string; title: string }[] = [
+  { number: '202/2025/QH15', date: '2025-06-12', issuer: 'Quốc hội', title: 'Sắp xếp đơn vị hành chính cấp tỉnh năm 2025 (63 → 34 tỉnh, thành phố)' },
+  { number: '203/2025/QH15', issuer: 'Quốc hội', title: 'Chính quyền địa phương hai cấp: không tổ chức cấp huyện (with Law 72/2025/QH15)' },
+  { number: '1654/NQ-UBTVQH15 … 1687/NQ-UBTVQH15', issuer: 'Ủy ban Thường vụ Quốc hội', title: 'Sắp xếp các đơn vị hành chính cấp xã, one resolution per province' },
+];
+
 export const UNIT_DATA_DIR = join(__dirname, '..', 'data', 'units');
 export const UNIT_FILES = {
   history: 'units-history-2021-2025.csv',

@@ -289,6 +289,54 @@ export class UnitRegistry {
     return [...out.values()];
   }
 
+  /**
+   * The units a decision may hand an ended unit's money to: the units of 1/7/2025 that took it over (or, for a
+   * district, its communes) and the provinces those belong to. Provinces first, then the units, by code.
+   */
+  heirs(code: string): UnitVersion[] {
+    const out = new Map<string, UnitVersion>();
+    const units = this.successors(code).map((s) => s.unit);
+    for (const u of units) {
+      const province = u.level === 'province' ? u : u.parent === undefined ? undefined : this.at(u.parent, REFORM_DATE);
+      if (province) out.set(province.code, province);
+    }
+    for (const u of units) out.set(u.code, u);
+    return [...out.values()].sort((a, b) => (a.level === b.level ? compareText(a.code, b.code) : a.level === 'province' ? -1 : 1));
+  }
+
+  /**
+   * Today's unit for a unit as recorded in a budget year (or on a day), for roll-ups "by today's unit": the unit
+   * itself while it is in force; else the one unit that took it over. A unit split between several new units
+   * (or a district, whose communes went several ways) has no single successor: `unit` is null and `successors`
+   * lists them; its money is named to a successor only by a transfer decision. `province` is today's province
+   * when it is one (the successors all lie in one province), else null.
+   */
+  today(code: string, when?: UnitWhen): { unit: string | null; province: string | null; successors: readonly UnitSuccessor[] } {
+    const versions = this.versionsOf(code);
+    const v = (when === undefined ? undefined : versions.find((x) => inForce(x, when))) ?? versions[0];
+    if (!v) return { unit: null, province: null, successors: [] };
+    if (v.to === null) return { unit: v.code, province: this.provinceOf(v), successors: [] };
+    const successors = this.successors(code).filter((s) => s.unit.to === null);
+    const provinces = new Set(successors.map((s) => this.provinceOf(s.unit)));
+    if (successors.length === 0) {
+      // Ended before the reform's lists (merged between snapshots, no succession row): its province then, as it is today.
+      const then = this.place(code, when).province;
+      const province = then === '' ? null : this.today(then, REFORM_DATE).province;
+      return { unit: null, province, successors: [] };
+    }
+    return {
+      unit: successors.length === 1 ? successors[0].unit.code : null,
+      province: provinces.size === 1 ? ([...provinces][0] as string | null) : null,
+      successors,
+    };
+  }
+
+  private provinceOf(v: UnitVersion): string | null {
+    if (v.level === 'province') return v.code;
+    const chain = this.chainAt(v.code, v.from ?? this.dayWithin(v));
+    return chain.find((u) => u.level === 'province')?.code ?? null;
+  }
+
   /** How many units of each level were in force on a day. */
   countsAt(day: string): Record<UnitLevel, number> {
     const counts: Record<UnitLevel, number> = { province: 0, district: 0, commune: 0 };

@@ -62,6 +62,38 @@ describe('RecordOutputs (kết quả đầu ra)', () => {
     });
   });
 
+  describe('when outputs are counted by beneficiary category', () => {
+    const trainees = (quantity: string, category?: string) => ({ indicator: 'trainees', quantity, ...(category ? { category } : {}) });
+
+    it('records each category beside the total, and adds a second record to the first', () => {
+      spec
+        .given([activityRegistered(HOUSING), outputsRecorded(HOUSING, { outputs: [trainees('40'), trainees('25', 'women')] })])
+        .when(record({ outputs: [trainees('30'), trainees('10', 'women'), trainees('12', 'ethnic-minority')] }))
+        .thenWorld((after) => expect(after.activity(HOUSING).outputs).toMatchObject({ trainees: '70', 'trainees/women': '35', 'trainees/ethnic-minority': '12' }));
+    });
+
+    it('replaces the totals it names when it says it corrects, and leaves the others', () => {
+      spec
+        .given([activityRegistered(HOUSING), outputsRecorded(HOUSING, { outputs: [trainees('40'), trainees('25', 'women')] })])
+        .when(record({ outputs: [trainees('24', 'women')], corrects: { reason: 'Danh sách lớp 1 ghi trùng một học viên nữ' } }))
+        .thenWorld((after) => expect(after.activity(HOUSING).outputs).toMatchObject({ trainees: '40', 'trainees/women': '24' }));
+    });
+
+    it('refuses a category on an indicator that does not count beneficiaries, an unknown category, and a key given twice', () => {
+      spec
+        .given([activityRegistered(HOUSING)])
+        .when(record({ outputs: [{ indicator: 'hectares', quantity: '2', category: 'women' }] }))
+        .thenThrows(InvalidCommand, 'outputs[0].category', 'hectares (ha) does not count beneficiaries: it is not recorded by category');
+      spec.given([activityRegistered(HOUSING)]).when(record({ outputs: [trainees('2', 'retirees')] })).thenThrows(InvalidCommand, 'outputs[0].category', /^unknown beneficiary category "retirees"/);
+      spec.given([activityRegistered(HOUSING)]).when(record({ outputs: [trainees('2', 'women'), trainees('3', 'women')] })).thenThrows(InvalidCommand, 'outputs[1]', 'trainees/women is given twice in one record');
+    });
+
+    it('refuses a correction without its reason or without totals', () => {
+      spec.given([activityRegistered(HOUSING)]).when(record({ corrects: { reason: ' ' } })).thenThrows(InvalidCommand, 'corrects.reason');
+      spec.given([activityRegistered(HOUSING)]).when(record({ outputs: [], completed: true, corrects: { reason: 'x' } })).thenThrows(InvalidCommand, 'corrects');
+    });
+  });
+
   describe('when the activity was completed', () => {
     it('refuses further outputs', () => {
       spec

@@ -170,7 +170,7 @@ describe('RegisterActivity (đăng ký hoạt động)', () => {
         .thenThrows(
           InvalidCommand,
           'beneficiaries.disabled',
-          'unknown beneficiary category "disabled"; valid: poor, near-poor, newly-escaped, ethnic-minority, low-income, other',
+          'unknown beneficiary category "disabled"; valid: poor, near-poor, newly-escaped, ethnic-minority, women, low-income, other',
         );
     });
 

@@ -25,7 +25,11 @@ export const registerActivityCommand: RequestCommand<RegisterActivityDto, Regist
     targets: (dto.targets ?? []).map((t) => ({ indicator: t.indicator, quantity: t.quantity })),
     basis: basis(decisionBasis(dto.decision), dto),
   }),
-  spec: (input, catalogue) => onActivity(input, (activity) => decideRegisterActivity(input, activity, catalogue)),
+  spec: (input, catalogue) => ({
+    ...onActivity(input, (activity) => decideRegisterActivity(input, activity, catalogue)),
+    // Not registered yet, the activity's stream has no unit: the unit that will run it, and its communes, on the decision's date.
+    units: [input.unit, ...input.communes].map((code) => ({ code, when: input.basis.effectiveDate })),
+  }),
   journal: {
     kind: 'activity',
     toRequest: (body, j) => ({

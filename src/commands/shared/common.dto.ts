@@ -1,7 +1,7 @@
 import { applyDecorators } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsDefined, IsInt, IsNotEmpty, IsObject, IsOptional, IsString, Max, MaxLength, Min, ValidateNested } from 'class-validator';
+import { IsDefined, IsInt, IsNotEmpty, IsObject, IsOptional, IsString, Max, MaxLength, Min, ValidateIf, ValidateNested } from 'class-validator';
 import type { DecisionBasis, DocumentBasis, FundLineKey, VoucherBasis } from '../../../events';
 import { IsAmount, IsCalendarDate, IsLabel, IsQuantity } from '../../shared/validation/validators';
 
@@ -154,6 +154,21 @@ export abstract class DecisionCommandDto extends CommandBodyDto {
   @IsDefined({ message: 'decision is required: its number, date and issuing body' })
   @NestedObject(() => DecisionDto)
   decision: DecisionDto;
+}
+
+/** A command whose legal basis is a decision or, when there is none, a document (minutes, a report, a plan). */
+export abstract class DecisionOrDocumentCommandDto extends CommandBodyDto {
+  @ApiPropertyOptional({ type: DecisionDto })
+  @ValidateIf((o: DecisionOrDocumentCommandDto) => o.document === undefined)
+  @IsDefined({ message: 'decision or document is required as the basis' })
+  @NestedObject(() => DecisionDto)
+  decision?: DecisionDto;
+
+  @ApiPropertyOptional({ type: DocumentDto, description: 'acceptance or handover minutes, a report, a plan: when there is no decision' })
+  @ValidateIf((o: DecisionOrDocumentCommandDto) => o.decision === undefined)
+  @IsDefined({ message: 'decision or document is required as the basis' })
+  @NestedObject(() => DocumentDto)
+  document?: DocumentDto;
 }
 
 /** A command whose legal basis is a State Treasury voucher. */

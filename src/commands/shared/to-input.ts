@@ -1,7 +1,7 @@
 import type { Beneficiaries, LegalBasis } from '../../../events';
 import { InvalidCommand } from '../../shared/errors';
 import type { Basis } from '../command';
-import type { CommandBodyDto, DecisionDto, DocumentDto, VoucherDto } from './common.dto';
+import type { CommandBodyDto, DecisionDto, DecisionOrDocumentCommandDto, DocumentDto, VoucherDto } from './common.dto';
 
 /** From the validated parts of a command body to the decider's input: legal basis, valid time, beneficiaries. */
 
@@ -20,6 +20,10 @@ export const basis = (legalBasis: LegalBasis, dto: CommandBodyDto): Basis => ({
   legalBasis,
   effectiveDate: dto.effectiveDate ?? legalBasis.date,
 });
+
+/** The basis of a command that rests on a decision or a document, whichever the body gives. */
+export const decisionOrDocumentBasis = (dto: DecisionOrDocumentCommandDto): Basis =>
+  basis(dto.decision ? decisionBasis(dto.decision) : documentBasis(dto.document as DocumentDto), dto);
 
 export function beneficiaries(value: Record<string, unknown> | undefined, field: string): Beneficiaries {
   const out: Record<string, number> = {};

@@ -33,7 +33,7 @@ describe('StateFigure (ghi nhận số liệu nêu trong văn bản)', () => {
         events: [
           {
             type: 'FigureStated',
-            version: 1,
+            version: 2,
             data: {
               assertionId: 'a-nstw',
               document: { id: 'VQ-BC', title: 'Báo cáo 6 tháng' },

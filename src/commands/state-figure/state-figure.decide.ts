@@ -1,4 +1,4 @@
-import type { FigureDocument, FigureMeasure, FigureScope, FigureStated, Money, StatedRate } from '../../../events';
+import type { FigureDocument, FigureMeasure, FigureScope, FigureStated, Money, StatedRate, StatedTotal } from '../../../events';
 import type { Catalogue } from '../../catalogue/catalogue';
 import type { Basis, StreamEvents } from '../command';
 import { event } from '../rules';
@@ -31,6 +31,8 @@ export interface StateFigure {
   readonly quantity?: string;
   readonly rate?: StatedRate;
   readonly parts?: readonly (readonly string[])[];
+  readonly partOf?: readonly string[];
+  readonly outOf?: StatedTotal;
   readonly note?: string;
   readonly basis: Basis;
 }
@@ -139,6 +141,20 @@ export function decideStateFigure(cmd: StateFigure, state: FiguresState, catalog
     if (list.includes(cmd.assertionId)) problems.push({ field: `parts[${i}]`, problem: 'a figure cannot be a part of itself' });
     if (new Set(list).size !== list.length) problems.push({ field: `parts[${i}]`, problem: 'names a part twice' });
   });
+  if (cmd.partOf !== undefined) {
+    if (cmd.partOf.length === 0) problems.push({ field: 'partOf', problem: 'names no figure' });
+    if (cmd.partOf.includes(cmd.assertionId)) problems.push({ field: 'partOf', problem: 'a figure cannot be a part of itself' });
+    if (new Set(cmd.partOf).size !== cmd.partOf.length) problems.push({ field: 'partOf', problem: 'names a figure twice' });
+    if (cmd.amount === undefined && cmd.quantity === undefined) problems.push({ field: 'partOf', problem: 'a part states an amount or a quantity' });
+  }
+  if (cmd.outOf !== undefined) {
+    if (cmd.quantity === undefined) problems.push({ field: 'outOf', problem: '"x of y" counts a quantity: give the indicator and the count' });
+    if (cmd.outOf.total === undefined && cmd.outOf.of === undefined) {
+      problems.push({ field: 'outOf', problem: 'give the total written with the count ("02/16") or the figure that states it' });
+    }
+    if (cmd.outOf.total !== undefined && !QUANTITY.test(cmd.outOf.total)) problems.push({ field: 'outOf.total', problem: `"${cmd.outOf.total}" is not a quantity` });
+    if (cmd.outOf.of === cmd.assertionId) problems.push({ field: 'outOf.of', problem: 'a count cannot be out of itself' });
+  }
   if (problems.length > 0) throw new InvalidCommand(problems);
 
   const existing = state.figures.get(cmd.assertionId);

@@ -1,11 +1,14 @@
-import type { FigureDocument, FigureMeasure, FigureScope, StatedRate } from '../../../events';
+import type { FigureDocument, FigureMeasure, FigureScope, StatedRate, StatedTotal } from '../../../events';
 import type { Catalogue } from '../../catalogue/catalogue';
 import { decision } from '../decision-spec';
 import { type JournalCommand, type JournalReader, isMapping, withoutUndefined } from '../slice';
 import { assertionStream, figuresFold, FiguresState } from './figure.state';
 import { StateFigure, decideStateFigure } from './state-figure.decide';
 
-const FIGURE_KEYS = ['document', 'section', 'quote', 'measure', 'scope', 'category', 'asOf', 'amount', 'indicator', 'quantity', 'rate', 'sumOf', 'note'];
+const FIGURE_KEYS = ['document', 'section', 'quote', 'measure', 'scope', 'category', 'asOf', 'amount', 'indicator', 'quantity', 'outOf', 'rate', 'sumOf', 'partOf', 'note'];
+
+/** "02/16": a count out of a total, as documents write it. */
+const FRACTION = /^\s*([0-9][0-9.,]*)\s*\/\s*([0-9][0-9.,]*)\s*$/;
 const SCOPE_KEYS = ['programme', 'unit', 'component', 'content', 'year', 'budgetYear', 'originYear', 'source', 'sources', 'capitalType', 'activityId'];
 
 /** "NSDP" (or "NSĐP"): every local-budget source of the catalogue, as documents say "ngân sách địa phương". */
@@ -36,6 +39,7 @@ export const stateFigureCommand: JournalCommand<StateFigure> = {
       basis: input.basis,
       primaryStream: stream,
       loads: [{ stream, fold: figuresFold }] as const,
+      units: [{ code: input.scope.unit, when: input.scope.budgetYear ?? Number(input.asOf.slice(0, 4)) }],
       decide: ([figures]) => decideStateFigure(input, figures.state as FiguresState, catalogue),
     });
   },
@@ -79,7 +83,12 @@ export const stateFigureCommand: JournalCommand<StateFigure> = {
       }) as unknown as FigureScope;
 
       const stated = j.statedAmount(body.amount, 'amount');
-      const quantity = j.quantity(body.quantity, 'quantity');
+      // "02/16 công trình": 2 out of 16.
+      // Counts in a fraction are written with two digits ("02/16"): the leading zero is a habit, not a digit.
+      const fraction = typeof body.quantity === 'string' ? FRACTION.exec(body.quantity) : null;
+      const count = (text: string) => (/^0\d+$/.test(text) ? text.replace(/^0+(?=\d)/, '') : text);
+      const quantity = j.quantity(fraction ? count(fraction[1]) : body.quantity, 'quantity');
+      const writtenTotal = fraction ? j.quantity(count(fraction[2]), 'quantity') : undefined;
       const indicator = j.text(body, 'indicator', 'indicator', false);
 
       let rate: StatedRate | undefined;
@@ -105,6 +114,24 @@ export const stateFigureCommand: JournalCommand<StateFigure> = {
           parts.forEach((l, i) => l.forEach((id) => refs.push({ field: `sumOf[${i}]`, id })));
         }
       }
+      let partOf: string[] | undefined;
+      if (body.partOf !== undefined) {
+        const list = Array.isArray(body.partOf) ? body.partOf : [body.partOf];
+        if (list.some((x) => typeof x !== 'string')) j.problem('partOf', 'must name the figure this one is a part of ("trong đó"), or a list of them');
+        else {
+          partOf = list as string[];
+          partOf.forEach((id) => refs.push({ field: 'partOf', id }));
+        }
+      }
+      let outOf: StatedTotal | undefined;
+      if (body.outOf !== undefined) {
+        if (typeof body.outOf !== 'string') j.problem('outOf', 'must name the figure that states the total ("18 công trình")');
+        else {
+          outOf = { of: body.outOf };
+          refs.push({ field: 'outOf', id: body.outOf });
+        }
+      }
+      if (writtenTotal !== undefined) outOf = { total: writtenTotal, ...outOf };
       if (!doc || !section || !measure || !asOf || !j.clean) return undefined;
       const document = withoutUndefined({ id: doc.id, title: doc.title, issuer: doc.issuer, number: doc.number }) as FigureDocument;
       const input = withoutUndefined({
@@ -122,6 +149,8 @@ export const stateFigureCommand: JournalCommand<StateFigure> = {
         quantity,
         rate,
         parts,
+        partOf,
+        outOf,
         note,
         basis: {
           legalBasis: withoutUndefined({ kind: 'document' as const, title: doc.title, number: doc.number, date: doc.date, issuer: doc.issuer }),

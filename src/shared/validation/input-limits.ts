@@ -17,10 +17,11 @@ export const COMMAND_LIMITS: ShapeLimits = { depth: 32, values: 5_000 };
 /** Any other JSON body (a report sent back to be verified): a document, nested and long, but within bounds. */
 export const DOCUMENT_LIMITS: ShapeLimits = { depth: 64, values: 500_000 };
 
-/** A journal (YAML or JSON), and its text. */
+/**
+ * A journal (YAML or JSON). Its size in bytes is LEDGER_JOURNAL_LIMIT_MB, the journal route's body limit
+ * (api/hardening.ts), which the reader applies to a file given to `ledger import` as well.
+ */
 export const JOURNAL_LIMITS = {
-  /** Bytes of the text: 75 times the demo journal. */
-  bytes: 5 * 1024 * 1024,
   depth: 64,
   /** Keys, items and scalars in all. */
   values: 500_000,

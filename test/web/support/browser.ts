@@ -1,6 +1,6 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { connectChromium, launchChromium } from '../../../bench/chromium';
-import { DemoLedger, DESKTOP, newPage, startDemoLedger } from '../../../bench/web-support';
+import { DemoLedger, DESKTOP, newPage, RoleName, startDemoLedger } from '../../../bench/web-support';
 import { BROWSER_WS_ENV, buildWebIfStale } from '../global-setup';
 
 export { DESKTOP, PHONE, signIn } from '../../../bench/web-support';
@@ -40,6 +40,14 @@ export function browserSuite(env: Record<string, string> = {}) {
     get url(): string {
       return ready().demo.url;
     },
+    /** The password of a user holding `role` for the whole country, made on first use. */
+    account(userId: string, role: RoleName): Promise<string> {
+      return ready().demo.account(userId, role);
+    },
+    /** The demo's users and the passwords npm start printed. */
+    get demoUsers() {
+      return ready().demo.ledger.demoUsers ?? [];
+    },
     async open(viewport = DESKTOP) {
       const opened = await newPage(ready().browser, viewport);
       contexts.push(opened.context);
@@ -47,7 +55,8 @@ export function browserSuite(env: Record<string, string> = {}) {
     },
     /** The log's head position: unchanged after a refusal. */
     async head(): Promise<number> {
-      return ((await (await fetch(`${ready().demo.url}/read-models/status`)).json()) as { head: number }).head;
+      const { url, reader } = ready().demo;
+      return ((await (await fetch(`${url}/read-models/status`, { headers: reader })).json()) as { head: number }).head;
     },
   };
 }

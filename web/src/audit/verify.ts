@@ -10,7 +10,7 @@
  * problem naming the row. The texts hashed and signed and the audit-path walk come from the offline verifier
  * (src/audit/verifier/portable.ts). Pure apart from WebCrypto: the tests run it in Node too.
  */
-import { BUNDLE_FORMAT, bundleText, eventCanonicalText, inclusionPathSides, LoggedEvent, treeHeadText } from '../../../src/audit/verifier/portable';
+import { allHashes, BUNDLE_FORMAT, bundleText, eventCanonicalText, inclusionPathSides, LoggedEvent, treeHeadText } from '../../../src/audit/verifier/portable';
 import { sameAmount } from '../format';
 
 /** What a history row shows that its event must back. */
@@ -124,6 +124,7 @@ export const NODE = Uint8Array.of(0x01);
 
 /** Is this event, exactly as it is, leaf `index` of the tree of `size` leaves with this root? */
 async function included(subtle: Subtle, event: LoggedEvent, index: number, size: number, proof: readonly Uint8Array[], root: Uint8Array): Promise<boolean> {
+  if (!allHashes(root, ...proof)) return false;
   const sides = inclusionPathSides(index, size, proof.length);
   if (sides === null) return false;
   let r = await sha256(subtle, LEAF, encoder.encode(eventCanonicalText(event)));

@@ -222,3 +222,18 @@ export function TextField({
     </Field>
   );
 }
+
+/** An event's kind in the user's language ("Giải ngân"), with the activity it concerns under it. */
+export function EventKind({ type, activityId }: { type: string; activityId?: string | null }) {
+  const { t, tk } = useI18n();
+  return (
+    <>
+      {tk('event', type)}
+      {activityId && (
+        <div className="sub">
+          {t('common.activity')}: {activityId}
+        </div>
+      )}
+    </>
+  );
+}

@@ -8,7 +8,7 @@ import { api, ApiError } from '../api';
 import { verifyRows, Verification } from '../audit/verify';
 import { WitnessResult, witnessInBrowser } from '../audit/witness';
 import { DateField, DateText, dateTextOf, knownAtTextOf } from '../components/fields';
-import { BasisText, Columns, Field, LoadState, PageHeader, Pager, ShowButton, TableBox } from '../components/ui';
+import { BasisText, Columns, EventKind, Field, LoadState, PageHeader, Pager, ShowButton, TableBox } from '../components/ui';
 import { formatDate, formatInstant, formatMoney } from '../format';
 import { useI18n } from '../i18n';
 import { useQueryState } from '../router';
@@ -231,12 +231,7 @@ export function HistoryPage() {
                       <td data-label={t('history.no')}>{firstRow + i}</td>
                       <td data-label={t('common.effectiveDate')}>{formatDate(e.effectiveDate)}</td>
                       <td data-label={t('common.type')}>
-                        {tk('event', e.type)}
-                        {e.activityId && (
-                          <div className="sub">
-                            {t('common.activity')}: {e.activityId}
-                          </div>
-                        )}
+                        <EventKind type={e.type} activityId={e.activityId} />
                         {e.reference && <div className="sub mono">{e.reference}</div>}
                         {e.details &&
                           Object.entries(e.details).map(([k, v]) => (

@@ -1,0 +1,1116 @@
+import type { FigureMeasure, FigureScope, FundLineKey, LegalBasis, RecordedEvent } from '../../events';
+import { ACTIVITY_EVENT_TYPES, FUND_LINE_EVENT_TYPES } from '../../events';
+import { ZERO_MEASURES, activityOfFundLineEvent, addMeasures, balanceFigures, fundLineDelta } from '../balances/balances.fold';
+import { Cents, centsToMoney, toCents } from '../shared/cents';
+import type { ProjectionContext, UnitPlace } from '../shared/context';
+import { dateToInt, fnv1a, intToDate } from '../shared/context';
+import type { RecordedActivityEvent, RecordedFundLineEvent, RecordedLedger } from '../shared/recorded';
+import { RULE_CODES, RuleCode, RuleDefinition } from './rules';
+
+/**
+ * Cờ đỏ: patterns inspectors look for, found by folding the log. The fold is deterministic: the same events,
+ * catalogue and rules (ProjectionContext) give the same flags, so a rebuild from position 0 equals the live
+ * read model. What it remembers between events lives in documents of a DocStore (a Map in tests, a table
+ * with a cache in the projector); what it finds comes out as changes to apply (RedFlagChange).
+ *
+ * A flag's id is derived from its rule and what its evidence is about (a voucher, a disbursement, a recording,
+ * a reclassification...), never from when it was found, so a review names the same flag across rebuilds.
+ * Evidence is a list of log positions: the event the rule is about ("subject") and what it was compared with
+ * ("context"); the queries read each event's details from the history, the progress and the stated figures.
+ *
+ * Two rules depend on "now" and are evaluated when asked, from what this fold stores (see red-flags.queries.ts):
+ * carried-over money still unspent after its deadline (as of the day asked), and units whose reversal rate is
+ * unusual among their peers (from the per-unit counts below).
+ */
+
+export type EvidenceRole = 'subject' | 'context';
+
+export interface EvidenceRef {
+  readonly position: number;
+  readonly role: EvidenceRole;
+}
+
+/** A flag as stored. Money in cents; facts are rule-specific and plain (money as decimal strings). */
+export interface FlagRecord {
+  readonly id: string;
+  readonly rule: RuleCode;
+  /** What the flag is about, in a few words (a voucher, an activity, a recording). */
+  readonly subject: string;
+  readonly unit: string;
+  readonly district: string;
+  readonly province: string;
+  /** Effective dates the evidence spans (YYYY-MM-DD). */
+  readonly effFrom: string;
+  readonly effTo: string;
+  readonly amount: Cents | null;
+  readonly facts: Readonly<Record<string, string | number | boolean | null>>;
+  readonly evidenceCount: number;
+  /** Log position of the latest evidence event. */
+  readonly lastPosition: number;
+}
+
+/** Per unit and budget year: disbursements and reversals (the reversal-rate rule compares units at query time). */
+export interface UnitCount {
+  readonly unit: string;
+  readonly budgetYear: number;
+  readonly district: string;
+  readonly province: string;
+  readonly disbursements: number;
+  readonly reversals: number;
+  readonly disbursed: Cents;
+  readonly reversed: Cents;
+}
+
+/** A line holding carried-over money, its tranches and their latest deadline (the unspent-after-deadline rule reads it at query time). */
+export interface CarriedLine {
+  readonly stream: string;
+  readonly unit: string;
+  readonly district: string;
+  readonly province: string;
+  readonly budgetYear: number;
+  readonly deadline: string;
+  readonly carried: Cents;
+  readonly positions: readonly number[];
+}
+
+export interface Review {
+  readonly position: number;
+  readonly flagId: string;
+  readonly rule: string;
+  readonly note: string;
+  readonly actorId: string;
+  readonly actorRole: string;
+  readonly recordedAt: string;
+  readonly effectiveDate: string;
+  readonly evidenceCount: number;
+  readonly lastEvidencePosition: number;
+}
+
+export type RedFlagChange =
+  /** The flag as it is now, with all its evidence (what it had before is replaced). */
+  | { readonly op: 'put'; readonly flag: FlagRecord; readonly evidence: readonly EvidenceRef[] }
+  /** The flag's header as it is now, and evidence to add to what it has. */
+  | { readonly op: 'add'; readonly flag: FlagRecord; readonly evidence: readonly EvidenceRef[] }
+  /** The flag no longer holds (a reversal or a back-dated correction undid it). */
+  | { readonly op: 'drop'; readonly id: string }
+  /** Add these to the unit's counts. */
+  | { readonly op: 'count'; readonly count: UnitCount }
+  | { readonly op: 'carried'; readonly line: CarriedLine }
+  | { readonly op: 'review'; readonly review: Review };
+
+/** Where the fold keeps what it remembers: documents by key, plain JSON (no BigInt). */
+export interface DocStore {
+  get<T>(key: string): T | undefined;
+  set(key: string, doc: unknown): void;
+}
+
+/** The event types the red flags read: every money and activity event, stated figures, and reviews. */
+export const RED_FLAG_HANDLED_TYPES: readonly string[] = [...FUND_LINE_EVENT_TYPES, ...ACTIVITY_EVENT_TYPES, 'FigureStated', 'RedFlagReviewed'];
+
+/**
+ * A flag's id: its rule and a 64-bit hash (FNV-1a) of what it is about — a voucher, an activity, the log position of
+ * the event it is about (positions never change), a person's day of recording... Not a security hash: an identity.
+ */
+export function flagId(rule: RuleCode, ...about: readonly (string | number)[]): string {
+  return `${rule}-${fnv1a(JSON.stringify([rule, ...about]))}`;
+}
+
+export const FLAG_ID_PATTERN = /^([a-z]+(?:-[a-z]+)*)-([0-9a-f]{16})$/;
+
+const VIETNAM_OFFSET_MS = 7 * 3_600_000;
+
+let lastInstant = '';
+let lastDay = '';
+
+/** The calendar day in Vietnam (UTC+7) of an instant (the events of one append share theirs: the last is kept). */
+export function vietnamDate(instant: string): string {
+  if (instant !== lastInstant) {
+    // The ledger records instants in UTC ("…T02:00:00.000Z"): before 17:00 UTC it is the same day in Vietnam.
+    const utc = instant.length >= 20 && instant.endsWith('Z') && instant[10] === 'T' ? Number(instant.slice(11, 13)) : NaN;
+    lastDay = utc < 17 ? instant.slice(0, 10) : new Date(Date.parse(instant) + VIETNAM_OFFSET_MS).toISOString().slice(0, 10);
+    lastInstant = instant;
+  }
+  return lastDay;
+}
+
+/** 2024-06-30 → 30/06/2024: how dates read in a flag's subject. */
+export const dmy = (date: string) => `${date.slice(8, 10)}/${date.slice(5, 7)}/${date.slice(0, 4)}`;
+
+/** Days since 1970-01-01 of a calendar date YYYY-MM-DD (proleptic Gregorian; Howard Hinnant's days_from_civil). */
+export function dayNumber(date: string): number {
+  const y0 = Number(date.slice(0, 4));
+  const m = Number(date.slice(5, 7));
+  const d = Number(date.slice(8, 10));
+  const y = m <= 2 ? y0 - 1 : y0;
+  const era = Math.floor(y / 400);
+  const yoe = y - era * 400;
+  const doy = Math.floor((153 * (m > 2 ? m - 3 : m + 9) + 2) / 5) + d - 1;
+  return era * 146097 + yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy - 719468;
+}
+
+/** Whole days from `from` to `to` (YYYY-MM-DD); positive when `to` is later. */
+export function daysBetween(from: string, to: string): number {
+  return dayNumber(to) - dayNumber(from);
+}
+
+/** The money figures a document states that the ledger's lines make (output, target... are not money of a line). */
+const LINE_MEASURES: ReadonlySet<FigureMeasure> = new Set(['plan', 'funds', 'allocated', 'unallocated', 'disbursed', 'available', 'carriedIn', 'carriedOut', 'returned']);
+
+// ───────────────────────────── documents ─────────────────────────────
+// Kept small: a national log has a document per voucher and per activity. Keys are a letter and a bar (a| activity
+// with its money on each line, v| voucher, s| split candidates, c| carried line, g| group, f| figures of a unit,
+// f* units with figures); money is cents as text; events are named by their log position.
+
+/** One allocation change (k 0: allocated by v) or disbursement (k 1: v paid, its id and voucher hash; r when reversed). */
+type PairEntry = [p: number, e: number, k: 0 | 1, v: string, id?: string, vh?: string, r?: 1];
+
+/** An activity's money on one line, in effective-date order: what the disbursed-without-allocation rule walks. */
+interface PairDoc {
+  readonly u: string;
+  readonly y: number;
+  readonly en: PairEntry[];
+  /** Allocated and disbursed (not reversed) over all entries, and the latest effective date. */
+  ta: string;
+  td: string;
+  le: number;
+  /** Flagged disbursements: position → what the flag said (its evidence and figures), to write only what changed. */
+  fl: Record<string, string>;
+}
+
+/** A reclassification: position, effective date, kinds. */
+type Reclassification = [p: number, e: number, fromKind: string, toKind: string];
+
+/** An activity: its unit, its reclassifications, and its money on each line (by stream). One document, one lookup per event. */
+interface ActivityDoc {
+  u: string;
+  readonly r: Reclassification[];
+  /** Positions of the reclassifications flagged as after disbursement. */
+  af: number[];
+  readonly ln: Record<string, PairDoc>;
+}
+
+const newActivity = (unit: string): ActivityDoc => ({ u: unit, r: [], af: [], ln: {} });
+
+/** Accumulating groups (a person's back-dated day, a decision's early events, a day's changes after a document's figures). */
+interface GroupDoc {
+  count: number;
+  /** Money of the group's events by event type (cents as text): a plan and a payment are not added together. */
+  byType: Record<string, string>;
+  effFrom: string;
+  effTo: string;
+  last: number;
+  facts: Record<string, string | number | boolean | null>;
+  /** Figures already listed as context (recorded-after-stated-figure). */
+  seen?: number[];
+}
+
+/** A disbursement on a voucher: position, amount, effective date, unit, budget year; r when reversed. */
+type VoucherMember = [p: number, v: string, e: string, unit: string, y: number, r?: 1];
+
+interface VoucherDoc {
+  readonly m: VoucherMember[];
+  /** Number and treasury, kept once the voucher is flagged (a reversal recomputes the flag). */
+  n?: string;
+  t?: string;
+  f?: 1;
+}
+
+/** A candidate of the split rule: position, effective date, amount. */
+type SplitMember = [p: number, e: number, v: string];
+
+interface SplitDoc {
+  m: SplitMember[];
+  /** Ids of the chains flagged. */
+  f: string[];
+}
+
+/** A carried tranche: position, carry-over id, activity ('' for unallocated money), deadline, amount. */
+type Tranche = [p: number, id: string, activityId: string, deadline: string, v: string];
+
+interface CarriedDoc {
+  readonly u: string;
+  readonly y: number;
+  readonly t: Tranche[];
+  /** Disbursement id → its position, for disbursements after their deadline. */
+  readonly late: Record<string, number>;
+}
+
+interface FigureRef {
+  readonly p: number;
+  readonly doc: string;
+  readonly title: string;
+  readonly measure: FigureMeasure;
+  readonly scope: FigureScope;
+  readonly asOf: string;
+  readonly rec: number;
+}
+
+/** A recorded event of one type, its data narrowed. */
+type Rec<T extends RecordedLedger['type']> = Extract<RecordedLedger, { type: T }>;
+
+function basisText(b: LegalBasis): string {
+  if (b.kind === 'decision') return `${b.number} (${b.issuer}, ${dmy(b.date)})`;
+  if (b.kind === 'voucher') return `${b.number} (${b.treasury}, ${dmy(b.date)})`;
+  return `${b.title}${b.number ? ` ${b.number}` : ''} (${dmy(b.date)})`;
+}
+
+const voucherHash = (treasury: string, number: string) => fnv1a(`${treasury}\u0000${number}`);
+const FUND_LINE_TYPES: ReadonlySet<string> = new Set(FUND_LINE_EVENT_TYPES);
+
+/**
+ * The red-flag fold: hand it every event of the types in RED_FLAG_HANDLED_TYPES, in log order; each call
+ * returns what changed. `ctx` carries the catalogue's trees (a unit's district and province) and the rules.
+ */
+export class RedFlagFold {
+  /** Each stored rule's definition when it is enabled, else null: read once. */
+  private readonly on: { readonly [R in RuleCode]: RuleDefinition<R> | null };
+
+  constructor(
+    private readonly ctx: ProjectionContext,
+    private readonly docs: DocStore,
+  ) {
+    this.on = Object.fromEntries(RULE_CODES.map((r) => [r, ctx.redFlagRules.active(r)])) as { [R in RuleCode]: RuleDefinition<R> | null };
+  }
+
+  private get rules() {
+    return this.ctx.redFlagRules;
+  }
+
+  apply(event: RecordedEvent): RedFlagChange[] {
+    const e = event as RecordedLedger;
+    const out: RedFlagChange[] = [];
+    switch (e.type) {
+      case 'FigureStated':
+        this.figureStated(e);
+        return out;
+      case 'RedFlagReviewed':
+        out.push({
+          op: 'review',
+          review: {
+            position: e.position,
+            flagId: e.data.flagId,
+            rule: e.data.rule,
+            note: e.data.note,
+            actorId: e.metadata.actor.id,
+            actorRole: e.metadata.actor.role,
+            recordedAt: e.metadata.recordedAt,
+            effectiveDate: e.metadata.effectiveDate,
+            evidenceCount: e.data.evidenceCount,
+            lastEvidencePosition: e.data.lastEvidencePosition,
+          },
+        });
+        return out;
+      case 'ActivityRegistered':
+      case 'ActivityReclassified':
+      case 'OutputsRecorded':
+      case 'ActivityTransferred':
+      case 'ActivityStageReached':
+        this.activityEvent(e, out);
+        return out;
+      case 'FindingExplained':
+      case 'OutcomeMeasured':
+      case 'OutcomeTargetSet':
+      case 'NoteRecorded':
+      case 'UserCreated':
+      case 'RoleGranted':
+      case 'RoleRevoked':
+      case 'UserDisabled':
+      case 'UserEnabled':
+      case 'PasswordSet':
+      case 'ApiTokenIssued':
+      case 'ApiTokenRevoked':
+        // Not routed here (RED_FLAG_HANDLED_TYPES): explanations, the results framework, notes and accounts move no money.
+        return out;
+      default:
+        this.fundLineEvent(e, out);
+        return out;
+    }
+  }
+
+  // ───────────────────────────── helpers ─────────────────────────────
+
+  private place(unit: string, budgetYear?: number): UnitPlace {
+    return this.ctx.unitPlace(unit, budgetYear);
+  }
+
+  private flag(
+    rule: RuleCode,
+    id: string,
+    subject: string,
+    unit: string,
+    budgetYear: number | undefined,
+    span: { effFrom: string; effTo: string; amount: Cents | null; evidenceCount: number; lastPosition: number },
+    facts: FlagRecord['facts'],
+  ): FlagRecord {
+    return { id, rule, subject, unit, ...this.place(unit, budgetYear), ...span, facts };
+  }
+
+  /** The unit an event belongs to and the year its place is read for. */
+  private unitOf(e: RecordedLedger): { unit: string; year: number } | null {
+    if (FUND_LINE_TYPES.has(e.type)) {
+      const line = (e as RecordedFundLineEvent).data.line;
+      return { unit: line.unit, year: line.budgetYear };
+    }
+    const year = Number(e.metadata.effectiveDate.slice(0, 4));
+    if (e.type === 'ActivityRegistered') return { unit: e.data.unit, year };
+    if (e.type === 'ActivityReclassified' || e.type === 'OutputsRecorded' || e.type === 'ActivityStageReached') {
+      const a = this.docs.get<ActivityDoc>(`a|${e.data.activityId}`);
+      return a ? { unit: a.u, year } : null;
+    }
+    // A transfer belongs to the unit that handed the activity over.
+    if (e.type === 'ActivityTransferred') return { unit: e.data.fromUnit, year };
+    return null;
+  }
+
+  /** Adds an event to an accumulating group; returns the group's document and its flag as it is now. */
+  private accumulate(
+    rule: RuleCode,
+    key: readonly string[],
+    subject: string,
+    where: { unit: string; year: number },
+    e: RecordedLedger,
+    amount: Cents | null,
+    facts: (doc: GroupDoc | undefined) => GroupDoc['facts'],
+  ): { doc: GroupDoc; flag: FlagRecord } {
+    const docKey = `g|${rule}|${key.join('|')}`;
+    const before = this.docs.get<GroupDoc>(docKey);
+    const eff = e.metadata.effectiveDate;
+    const byType = { ...(before?.byType ?? {}) };
+    if (amount !== null) byType[e.type] = String(BigInt(byType[e.type] ?? '0') + amount);
+    const doc: GroupDoc = {
+      count: (before?.count ?? 0) + 1,
+      byType,
+      effFrom: before && before.effFrom < eff ? before.effFrom : eff,
+      effTo: before && before.effTo > eff ? before.effTo : eff,
+      last: e.position,
+      facts: facts(before),
+      ...(before?.seen ? { seen: before.seen } : {}),
+    };
+    this.docs.set(docKey, doc);
+    const types = Object.keys(doc.byType).sort();
+    const flag = this.flag(rule, flagId(rule, ...key), subject, where.unit, where.year, {
+      effFrom: doc.effFrom,
+      effTo: doc.effTo,
+      // One kind of money: its sum. Several (plans, allocations, payments): none; each is in the facts.
+      amount: types.length === 1 ? BigInt(doc.byType[types[0]]) : null,
+      evidenceCount: doc.count + (doc.seen?.length ?? 0),
+      lastPosition: doc.last,
+    }, { ...doc.facts, events: doc.count, ...(types.length > 0 ? { amountsByType: types.map((t) => `${t} ${centsToMoney(BigInt(doc.byType[t]))}`).join('; ') } : {}) });
+    return { doc, flag };
+  }
+
+  // ───────────────────────────── every money or activity event ─────────────────────────────
+
+  /** Back-dated recording and a decision dated after the event takes effect: rules on the event's own dates. */
+  private datesOf(e: RecordedLedger, amount: Cents | null, out: RedFlagChange[]): void {
+    const m = e.metadata;
+    const backdated = this.on['backdated'];
+    const recordedOn = vietnamDate(m.recordedAt);
+    const late = backdated ? daysBetween(m.effectiveDate, recordedOn) : 0;
+    const early = this.on['decision-after-effect'];
+    const b = m.legalBasis;
+    const before = early && b?.kind === 'decision' ? daysBetween(m.effectiveDate, b.date) : 0;
+    const isLate = backdated !== null && late > backdated.params.days;
+    const isEarly = early !== null && b?.kind === 'decision' && before > early.params.days;
+    if (!isLate && !isEarly) return;
+    const where = this.unitOf(e);
+    if (!where) return;
+    if (isLate && backdated) {
+      const journal = /^journal:([^:]+):/.exec(m.correlationId)?.[1];
+      const { flag } = this.accumulate(
+        'backdated',
+        [m.actor.id, recordedOn, where.unit],
+        `${m.actor.id} ghi sổ ngày ${dmy(recordedOn)}${journal ? ` (nhập nhật ký ${journal})` : ''}`,
+        where,
+        e,
+        amount,
+        (doc) => ({
+          actor: m.actor.id,
+          actorRole: m.actor.role,
+          recordedOn,
+          commands: addToList(doc?.facts.commands, m.command),
+          journals: journal ? addToList(doc?.facts.journals, journal) : ((doc?.facts.journals as string | undefined) ?? null),
+          maxDaysLate: Math.max(late, (doc?.facts.maxDaysLate as number | undefined) ?? 0),
+          minDaysLate: Math.min(late, (doc?.facts.minDaysLate as number | undefined) ?? late),
+          thresholdDays: backdated.params.days,
+        }),
+      );
+      out.push({ op: 'add', flag, evidence: [{ position: e.position, role: 'subject' }] });
+    }
+    if (isEarly && early && b?.kind === 'decision') {
+      const { flag } = this.accumulate(
+        'decision-after-effect',
+        [b.number, b.issuer, b.date, where.unit],
+        `quyết định ${basisText(b)}`,
+        where,
+        e,
+        amount,
+        (doc) => ({
+          decisionNumber: b.number,
+          decisionIssuer: b.issuer,
+          decisionDate: b.date,
+          maxDaysBeforeDecision: Math.max(before, (doc?.facts.maxDaysBeforeDecision as number | undefined) ?? 0),
+          thresholdDays: early.params.days,
+        }),
+      );
+      out.push({ op: 'add', flag, evidence: [{ position: e.position, role: 'subject' }] });
+    }
+  }
+
+  // ───────────────────────────── activity events ─────────────────────────────
+
+  private activityEvent(e: Rec<'ActivityRegistered' | 'ActivityReclassified' | 'OutputsRecorded' | 'ActivityTransferred' | 'ActivityStageReached'>, out: RedFlagChange[]): void {
+    const key = `a|${e.data.activityId}`;
+    this.datesOf(e as RecordedLedger, null, out);
+    if (e.type === 'ActivityRegistered' || e.type === 'ActivityTransferred') {
+      // Its flags from now on are the unit's that runs it.
+      const unit = e.type === 'ActivityRegistered' ? e.data.unit : e.data.toUnit;
+      const doc = this.docs.get<ActivityDoc>(key) ?? newActivity(unit);
+      doc.u = unit;
+      this.docs.set(key, doc);
+    }
+    if (e.type !== 'ActivityReclassified') return;
+    const doc = this.docs.get<ActivityDoc>(key) ?? newActivity('');
+    const m = e.metadata;
+    doc.r.push([e.position, dateToInt(m.effectiveDate), e.data.fromKind, e.data.toKind]);
+    const year = Number(m.effectiveDate.slice(0, 4));
+    const subject = `hoạt động ${e.data.activityId}: ${e.data.fromKind} → ${e.data.toKind}`;
+
+    const yearEnd = this.on['reclassified-at-year-end'];
+    if (yearEnd) {
+      const daysToEnd = daysBetween(m.effectiveDate, `${year}-12-31`);
+      if (daysToEnd < yearEnd.params.days) {
+        out.push({
+          op: 'put',
+          flag: this.flag(
+            'reclassified-at-year-end',
+            flagId('reclassified-at-year-end', e.position),
+            subject,
+            doc.u,
+            year,
+            { effFrom: m.effectiveDate, effTo: m.effectiveDate, amount: null, evidenceCount: 1, lastPosition: e.position },
+            { activityId: e.data.activityId, fromKind: e.data.fromKind, toKind: e.data.toKind, daysBeforeYearEnd: daysToEnd, thresholdDays: yearEnd.params.days },
+          ),
+          evidence: [{ position: e.position, role: 'subject' }],
+        });
+      }
+    }
+
+    const repeated = this.on['reclassified-repeatedly'];
+    if (repeated && doc.r.length > repeated.params.maxReclassifications) {
+      const effs = doc.r.map((x) => intToDate(x[1])).sort();
+      out.push({
+        op: 'put',
+        flag: this.flag(
+          'reclassified-repeatedly',
+          flagId('reclassified-repeatedly', e.data.activityId),
+          `hoạt động ${e.data.activityId}`,
+          doc.u,
+          year,
+          { effFrom: effs[0], effTo: effs[effs.length - 1], amount: null, evidenceCount: doc.r.length, lastPosition: e.position },
+          {
+            activityId: e.data.activityId,
+            reclassifications: doc.r.length,
+            kinds: [doc.r[0][2], ...doc.r.map((x) => x[3])].join(' → '),
+            threshold: repeated.params.maxReclassifications,
+          },
+        ),
+        evidence: doc.r.map((x) => ({ position: x[0], role: 'subject' as const })),
+      });
+    }
+    this.reclassifiedAfterDisbursement(e.data.activityId, doc, out);
+    this.docs.set(key, doc);
+  }
+
+  /** Every reclassification of the activity that took effect once disbursements had started: flagged, or dropped when no longer so. */
+  private reclassifiedAfterDisbursement(activityId: string, doc: ActivityDoc, out: RedFlagChange[]): void {
+    if (!this.on['reclassified-after-disbursement'] || doc.r.length === 0) return;
+    const disbursements: PairEntry[] = [];
+    for (const pair of Object.values(doc.ln)) for (const x of pair.en) if (x[2] === 1 && !x[6]) disbursements.push(x);
+    const was = new Set(doc.af);
+    const now: number[] = [];
+    for (const [p, e, fromKind, toKind] of doc.r) {
+      const before = disbursements.filter((d) => d[1] <= e).sort((a, b) => a[1] - b[1] || a[0] - b[0]);
+      const id = flagId('reclassified-after-disbursement', p);
+      if (before.length === 0) {
+        if (was.has(p)) out.push({ op: 'drop', id });
+        continue;
+      }
+      now.push(p);
+      const paid = before.reduce((s, d) => s + BigInt(d[3]), 0n);
+      const eff = intToDate(e);
+      out.push({
+        op: 'put',
+        flag: this.flag(
+          'reclassified-after-disbursement',
+          id,
+          `hoạt động ${activityId}: ${fromKind} → ${toKind}`,
+          doc.u,
+          Number(eff.slice(0, 4)),
+          { effFrom: intToDate(before[0][1]), effTo: eff, amount: paid, evidenceCount: before.length + 1, lastPosition: Math.max(p, ...before.map((d) => d[0])) },
+          {
+            activityId,
+            fromKind,
+            toKind,
+            reclassifiedOn: eff,
+            firstDisbursementOn: intToDate(before[0][1]),
+            disbursedBefore: centsToMoney(paid),
+            disbursements: before.length,
+          },
+        ),
+        evidence: [{ position: p, role: 'subject' }, ...before.map((d) => ({ position: d[0], role: 'context' as const }))],
+      });
+    }
+    doc.af = now;
+  }
+
+  // ───────────────────────────── fund-line events ─────────────────────────────
+
+  private fundLineEvent(e: RecordedFundLineEvent, out: RedFlagChange[]): void {
+    const amount = toCents(e.data.amount);
+    this.datesOf(e as RecordedLedger, amount, out);
+    this.afterStatedFigure(e, amount, out);
+    const activityId = activityOfFundLineEvent(e);
+    const activity = activityId ? this.docs.get<ActivityDoc>(`a|${activityId}`) ?? newActivity(e.data.line.unit) : null;
+    const pair = activity ? this.pairEntry(e, activity, amount) : null;
+    switch (e.type) {
+      case 'Disbursed':
+        this.countFor(e.data.line, amount, null, out);
+        this.voucherOf(e, amount, out);
+        this.splitOf(e, e.data.activityId, 'disbursement', amount, out);
+        this.carriedDisbursement(e, amount, out);
+        break;
+      case 'DisbursementReversed': {
+        this.countFor(e.data.line, null, amount, out);
+        const original = pair?.doc.en.find((x) => x[2] === 1 && x[4] === e.data.disbursementId);
+        if (original) {
+          if (original[5]) this.voucherReversed(original[5], original[0], out);
+          this.splitReversed(e.data.activityId, original[0], amount, out);
+        }
+        const carried = e.data.line.originYear < e.data.line.budgetYear ? this.docs.get<CarriedDoc>(`c|${e.stream}`) : undefined;
+        const late = carried?.late[e.data.disbursementId];
+        if (carried && late !== undefined) {
+          delete carried.late[e.data.disbursementId];
+          this.docs.set(`c|${e.stream}`, carried);
+          out.push({ op: 'drop', id: flagId('carried-disbursed-after-deadline', late) });
+        }
+        break;
+      }
+      case 'FundsAllocated':
+        this.splitOf(e, e.data.activityId, 'allocation', amount, out);
+        break;
+      case 'FundsMovedIn':
+        if (e.data.toActivityId) this.splitOf(e, e.data.toActivityId, 'allocation', amount, out);
+        break;
+      case 'CarriedIn':
+      case 'BalanceOpened':
+        this.carriedIn(e, amount, out);
+        break;
+      default:
+        break;
+    }
+    if (pair && activity && activityId) {
+      if (pair.walk) this.withoutAllocation(e.stream, activityId, pair.doc, out);
+      if (activity.r.length > 0 && (e.type === 'Disbursed' || e.type === 'DisbursementReversed')) this.reclassifiedAfterDisbursement(activityId, activity, out);
+      this.docs.set(`a|${activityId}`, activity);
+    }
+  }
+
+  private countFor(line: FundLineKey, disbursed: Cents | null, reversed: Cents | null, out: RedFlagChange[]): void {
+    const place = this.place(line.unit, line.budgetYear);
+    out.push({
+      op: 'count',
+      count: {
+        unit: line.unit,
+        budgetYear: line.budgetYear,
+        district: place.district,
+        province: place.province,
+        disbursements: disbursed === null ? 0 : 1,
+        reversals: reversed === null ? 0 : 1,
+        disbursed: disbursed ?? 0n,
+        reversed: reversed ?? 0n,
+      },
+    });
+  }
+
+  /**
+   * Records the event in its (line, activity) timeline. Returns the timeline, and whether the disbursed-without-
+   * allocation rule must walk it: only when something was flagged, the event is back-dated among the pair's
+   * events, or the pair's disbursements exceed its allocation (an event in date order cannot uncover an earlier day).
+   */
+  private pairEntry(e: RecordedFundLineEvent, activity: ActivityDoc, amount: Cents): { doc: PairDoc; walk: boolean } {
+    let doc = activity.ln[e.stream];
+    if (!doc) {
+      doc = { u: e.data.line.unit, y: e.data.line.budgetYear, en: [], ta: '0', td: '0', le: 0, fl: {} };
+      activity.ln[e.stream] = doc;
+    }
+    const eff = dateToInt(e.metadata.effectiveDate);
+    let walk = hasKeys(doc.fl);
+    if (e.type === 'Disbursed') {
+      const b = e.metadata.legalBasis;
+      insertSorted(doc.en, [e.position, eff, 1, String(amount), e.data.disbursementId, b?.kind === 'voucher' ? voucherHash(b.treasury, b.number) : '']);
+      const td = BigInt(doc.td) + amount;
+      doc.td = String(td);
+      walk ||= eff < doc.le || td > BigInt(doc.ta);
+      doc.le = Math.max(doc.le, eff);
+    } else if (e.type === 'DisbursementReversed') {
+      const original = doc.en.find((x) => x[2] === 1 && x[4] === e.data.disbursementId && !x[6]);
+      if (original) {
+        original[6] = 1;
+        doc.td = String(BigInt(doc.td) - BigInt(original[3]));
+      }
+    } else {
+      const delta = fundLineDelta(e).allocated;
+      if (delta !== undefined && delta !== 0n) {
+        insertSorted(doc.en, [e.position, eff, 0, String(delta)]);
+        const ta = BigInt(doc.ta) + delta;
+        doc.ta = String(ta);
+        walk ||= eff < doc.le || BigInt(doc.td) > ta;
+        doc.le = Math.max(doc.le, eff);
+      }
+    }
+    return { doc, walk };
+  }
+
+  /**
+   * Disbursed with no allocation in effect: walking the activity's money on the line by effective date, a day
+   * whose disbursements (not reversed) exceed the allocation in effect by the end of that day flags them.
+   */
+  private withoutAllocation(stream: string, activityId: string, pair: PairDoc, out: RedFlagChange[]): void {
+    if (!this.on['disbursed-without-allocation']) return;
+    const now: Record<string, string> = {};
+    const allocations = pair.en.filter((x) => x[2] === 0);
+    let allocated = 0n;
+    let disbursed = 0n;
+    const en = pair.en;
+    for (let i = 0; i < en.length; ) {
+      let j = i;
+      while (j < en.length && en[j][1] === en[i][1]) {
+        const x = en[j];
+        if (x[2] === 0) allocated += BigInt(x[3]);
+        else if (!x[6]) disbursed += BigInt(x[3]);
+        j += 1;
+      }
+      if (disbursed > allocated) {
+        for (let k = i; k < j; k++) {
+          const d = en[k];
+          if (d[2] !== 1 || d[6]) continue;
+          const facts = { activityId, disbursementId: d[4] as string, stream, allocatedByThen: centsToMoney(allocated), disbursedByThen: centsToMoney(disbursed), shortfall: centsToMoney(disbursed - allocated) };
+          const signature = JSON.stringify([facts, allocations.map((a) => a[0])]);
+          now[d[0]] = signature;
+          if (pair.fl[d[0]] === signature) continue;
+          const eff = intToDate(d[1]);
+          out.push({
+            op: 'put',
+            flag: this.flag(
+              'disbursed-without-allocation',
+              flagId('disbursed-without-allocation', d[0]),
+              `giải ngân ${d[4]} của hoạt động ${activityId}`,
+              pair.u,
+              pair.y,
+              { effFrom: eff, effTo: eff, amount: BigInt(d[3]), evidenceCount: 1 + allocations.length, lastPosition: Math.max(d[0], ...allocations.map((a) => a[0])) },
+              facts,
+            ),
+            evidence: [{ position: d[0], role: 'subject' }, ...allocations.map((a) => ({ position: a[0], role: 'context' as const }))],
+          });
+        }
+      }
+      i = j;
+    }
+    for (const p of Object.keys(pair.fl)) if (now[p] === undefined) out.push({ op: 'drop', id: flagId('disbursed-without-allocation', Number(p)) });
+    pair.fl = now;
+  }
+
+  // ── one voucher, several disbursements
+
+  private voucherOf(e: Rec<'Disbursed'>, amount: Cents, out: RedFlagChange[]): void {
+    const b = e.metadata.legalBasis;
+    if (b?.kind !== 'voucher') return;
+    const key = `v|${voucherHash(b.treasury, b.number)}`;
+    const doc = this.docs.get<VoucherDoc>(key) ?? { m: [] };
+    doc.m.push([e.position, String(amount), e.metadata.effectiveDate, e.data.line.unit, e.data.line.budgetYear]);
+    if (doc.m.filter((x) => !x[5]).length >= 2) {
+      doc.n = b.number;
+      doc.t = b.treasury;
+    }
+    this.voucherFlag(key, doc, out);
+  }
+
+  private voucherReversed(hash: string, position: number, out: RedFlagChange[]): void {
+    const key = `v|${hash}`;
+    const doc = this.docs.get<VoucherDoc>(key);
+    const m = doc?.m.find((x) => x[0] === position);
+    if (!doc || !m) return;
+    m[5] = 1;
+    this.voucherFlag(key, doc, out);
+  }
+
+  private voucherFlag(key: string, doc: VoucherDoc, out: RedFlagChange[]): void {
+    const active = doc.m.filter((x) => !x[5]);
+    const flagged = doc.f === 1;
+    const flag = this.on['duplicate-voucher'] !== null && active.length >= 2 && doc.n !== undefined && doc.t !== undefined;
+    if (flag) doc.f = 1;
+    else delete doc.f;
+    this.docs.set(key, doc);
+    if (!flag || doc.n === undefined || doc.t === undefined) {
+      if (flagged && doc.n !== undefined && doc.t !== undefined) out.push({ op: 'drop', id: flagId('duplicate-voucher', doc.t, doc.n) });
+      return;
+    }
+    const effs = active.map((x) => x[2]).sort();
+    const reversed = doc.m.filter((x) => x[5]);
+    const unit = commonUnit(active.map((x) => ({ unit: x[3], place: this.place(x[3], x[4]) })));
+    out.push({
+      op: 'put',
+      flag: this.flag(
+        'duplicate-voucher',
+        flagId('duplicate-voucher', doc.t, doc.n),
+        `chứng từ ${doc.n} (${doc.t})`,
+        unit,
+        active[0][4],
+        { effFrom: effs[0], effTo: effs[effs.length - 1], amount: active.reduce((s, x) => s + BigInt(x[1]), 0n), evidenceCount: doc.m.length, lastPosition: Math.max(...doc.m.map((x) => x[0])) },
+        { voucherNumber: doc.n, treasury: doc.t, disbursements: active.length, reversed: reversed.length },
+      ),
+      evidence: [...active.map((x) => ({ position: x[0], role: 'subject' as const })), ...reversed.map((x) => ({ position: x[0], role: 'context' as const }))],
+    });
+  }
+
+  // ── several amounts just under a threshold in a short window
+
+  private splitOf(e: RecordedFundLineEvent, activityId: string, group: 'allocation' | 'disbursement', amount: Cents, out: RedFlagChange[]): void {
+    if (!this.on['split-below-threshold']) return;
+    for (const band of this.rules.bands) {
+      if (amount < band.lower || amount >= band.amount) continue;
+      const key = `s|${activityId}|${group}|${band.amount}`;
+      const doc = this.docs.get<SplitDoc>(key) ?? { m: [], f: [] };
+      insertSorted(doc.m, [e.position, dateToInt(e.metadata.effectiveDate), String(amount)]);
+      this.splitFlags(key, activityId, doc, group, band.amount, out);
+    }
+  }
+
+  private splitReversed(activityId: string, position: number, amount: Cents, out: RedFlagChange[]): void {
+    if (!this.on['split-below-threshold']) return;
+    for (const band of this.rules.bands) {
+      if (amount < band.lower || amount >= band.amount) continue;
+      const key = `s|${activityId}|disbursement|${band.amount}`;
+      const doc = this.docs.get<SplitDoc>(key);
+      if (!doc) continue;
+      doc.m = doc.m.filter((m) => m[0] !== position);
+      this.splitFlags(key, activityId, doc, 'disbursement', band.amount, out);
+    }
+  }
+
+  /** Chains of members whose effective dates follow each other within the window; a chain of minCount or more is a flag. */
+  private splitFlags(key: string, activityId: string, doc: SplitDoc, group: 'allocation' | 'disbursement', threshold: Cents, out: RedFlagChange[]): void {
+    const rule = this.on['split-below-threshold'];
+    if (!rule) return;
+    const { windowDays, minCount } = rule.params;
+    const chains: SplitMember[][] = [];
+    for (const m of doc.m) {
+      const chain = chains[chains.length - 1];
+      const prev = chain?.[chain.length - 1];
+      if (prev && daysBetween(intToDate(prev[1]), intToDate(m[1])) <= windowDays) chain.push(m);
+      else chains.push([m]);
+    }
+    const unit = this.docs.get<ActivityDoc>(`a|${activityId}`)?.u ?? '';
+    const band = this.rules.bands.find((b) => b.amount === threshold);
+    const now: string[] = [];
+    for (const chain of chains) {
+      if (chain.length < minCount) continue;
+      const first = Math.min(...chain.map((m) => m[0]));
+      const id = flagId('split-below-threshold', activityId, group, String(threshold), first);
+      now.push(id);
+      const from = intToDate(chain[0][1]);
+      const to = intToDate(chain[chain.length - 1][1]);
+      out.push({
+        op: 'put',
+        flag: this.flag(
+          'split-below-threshold',
+          id,
+          `hoạt động ${activityId}: ${chain.length} khoản ${group === 'allocation' ? 'phân bổ' : 'giải ngân'} sát dưới ${centsToMoney(threshold)} đ`,
+          unit,
+          Number(from.slice(0, 4)),
+          { effFrom: from, effTo: to, amount: chain.reduce((s, m) => s + BigInt(m[2]), 0n), evidenceCount: chain.length, lastPosition: Math.max(...chain.map((m) => m[0])) },
+          {
+            activityId,
+            kind: group,
+            threshold: centsToMoney(threshold),
+            thresholdLabelVi: band?.label.vi ?? null,
+            thresholdLabelEn: band?.label.en ?? null,
+            count: chain.length,
+            spanDays: daysBetween(from, to),
+          },
+        ),
+        evidence: chain.map((m) => ({ position: m[0], role: 'subject' as const })),
+      });
+    }
+    for (const id of doc.f) if (!now.includes(id)) out.push({ op: 'drop', id });
+    doc.f = now;
+    this.docs.set(key, doc);
+  }
+
+  // ── carried-over money
+
+  /** A tranche of carried-over money arrives on the line: carried from the year before, or an opening balance from a year the ledger does not hold. */
+  private carriedIn(e: Rec<'CarriedIn' | 'BalanceOpened'>, amount: Cents, out: RedFlagChange[]): void {
+    const key = `c|${e.stream}`;
+    const line = e.data.line;
+    const doc = this.docs.get<CarriedDoc>(key) ?? { u: line.unit, y: line.budgetYear, t: [], late: {} };
+    doc.t.push([e.position, e.type === 'CarriedIn' ? e.data.carryOverId : e.data.openingId, e.data.activityId ?? '', e.data.deadline, String(amount)]);
+    this.docs.set(key, doc);
+    out.push({
+      op: 'carried',
+      line: {
+        stream: e.stream,
+        unit: line.unit,
+        ...this.place(line.unit, line.budgetYear),
+        budgetYear: line.budgetYear,
+        deadline: doc.t.map((t) => t[3]).sort()[doc.t.length - 1],
+        carried: doc.t.reduce((s, t) => s + BigInt(t[4]), 0n),
+        positions: doc.t.map((t) => t[0]),
+      },
+    });
+  }
+
+  /**
+   * A disbursement on a line of carried-over money after the deadline of the tranches that can pay it: those
+   * carried with its activity, else those carried unallocated, else all of the line's.
+   */
+  private carriedDisbursement(e: Rec<'Disbursed'>, amount: Cents, out: RedFlagChange[]): void {
+    if (!this.on['carried-disbursed-after-deadline'] || e.data.line.originYear >= e.data.line.budgetYear) return;
+    const key = `c|${e.stream}`;
+    const doc = this.docs.get<CarriedDoc>(key);
+    if (!doc || doc.t.length === 0) return;
+    const own = doc.t.filter((t) => t[2] === e.data.activityId);
+    const free = doc.t.filter((t) => t[2] === '');
+    const applicable = own.length > 0 ? own : free.length > 0 ? free : doc.t;
+    const deadline = applicable.map((t) => t[3]).sort()[applicable.length - 1];
+    const eff = e.metadata.effectiveDate;
+    if (eff <= deadline) return;
+    doc.late[e.data.disbursementId] = e.position;
+    this.docs.set(key, doc);
+    out.push({
+      op: 'put',
+      flag: this.flag(
+        'carried-disbursed-after-deadline',
+        flagId('carried-disbursed-after-deadline', e.position),
+        `giải ngân ${e.data.disbursementId} sau hạn ${dmy(deadline)}`,
+        e.data.line.unit,
+        e.data.line.budgetYear,
+        { effFrom: eff, effTo: eff, amount, evidenceCount: 1 + applicable.length, lastPosition: e.position },
+        {
+          activityId: e.data.activityId,
+          disbursementId: e.data.disbursementId,
+          stream: e.stream,
+          originYear: e.data.line.originYear,
+          deadline,
+          daysAfterDeadline: daysBetween(deadline, eff),
+        },
+      ),
+      evidence: [{ position: e.position, role: 'subject' }, ...applicable.map((t) => ({ position: t[0], role: 'context' as const }))],
+    });
+  }
+
+  // ── stated figures, and money recorded after them
+
+  /** Remembers a money figure a document stated, by its unit (its details are shown from the stated-figures read model). */
+  private figureStated(e: Rec<'FigureStated'>): void {
+    const d = e.data;
+    if (!LINE_MEASURES.has(d.measure) || d.amount === undefined) return;
+    const figure: FigureRef = { p: e.position, doc: d.document.id, title: d.document.title, measure: d.measure, scope: d.scope, asOf: d.asOf, rec: Date.parse(e.metadata.recordedAt) };
+    const key = `f|${d.scope.unit}`;
+    const list = this.docs.get<FigureRef[]>(key) ?? [];
+    list.push(figure);
+    this.docs.set(key, list);
+    const units = this.docs.get<string[]>('f*') ?? [];
+    if (!units.includes(d.scope.unit)) this.docs.set('f*', [...units, d.scope.unit]);
+  }
+
+  /**
+   * A money event recorded after a document had stated a figure it changes: the figure covers the event's line
+   * (its unit or one above, its component or one above, its year, source, capital type, activity), reports a day
+   * on or after the event takes effect, was recorded before the event, and the event moves that measure.
+   */
+  private afterStatedFigure(e: RecordedFundLineEvent, amount: Cents, out: RedFlagChange[]): void {
+    if (!this.on['recorded-after-stated-figure']) return;
+    const withFigures = this.docs.get<string[]>('f*');
+    if (!withFigures) return;
+    const line = e.data.line;
+    const place = this.place(line.unit, line.budgetYear);
+    const candidates: FigureRef[] = [];
+    for (const unit of new Set([line.unit, place.district, place.province])) {
+      if (!unit || !withFigures.includes(unit)) continue;
+      const list = this.docs.get<FigureRef[]>(`f|${unit}`);
+      if (list) candidates.push(...list);
+    }
+    if (candidates.length === 0) return;
+    const rec = Date.parse(e.metadata.recordedAt);
+    const eff = e.metadata.effectiveDate;
+    const activityId = activityOfFundLineEvent(e);
+    let changed: Record<string, string> | null = null;
+    const matched: FigureRef[] = [];
+    for (const f of candidates) {
+      if (f.rec >= rec || f.asOf < eff) continue;
+      if (f.scope.activityId !== undefined && f.scope.activityId !== activityId) continue;
+      if (!this.lineInScope(line, place, f.scope)) continue;
+      changed ??= changedFigures(e);
+      if (changed[f.measure] === undefined) continue;
+      matched.push(f);
+    }
+    if (matched.length === 0) return;
+    const byDocument = new Map<string, FigureRef[]>();
+    for (const f of matched) byDocument.set(f.doc, [...(byDocument.get(f.doc) ?? []), f]);
+    const m = e.metadata;
+    const recordedOn = vietnamDate(m.recordedAt);
+    for (const [documentId, figures] of byDocument) {
+      const key = [m.actor.id, recordedOn, documentId, line.unit];
+      const docKey = `g|recorded-after-stated-figure|${key.join('|')}`;
+      const seen = new Set(this.docs.get<GroupDoc>(docKey)?.seen ?? []);
+      const fresh = figures.filter((f) => !seen.has(f.p));
+      const { doc, flag } = this.accumulate(
+        'recorded-after-stated-figure',
+        key,
+        `${m.actor.id} ghi sổ ngày ${dmy(recordedOn)} sau số liệu của ${documentId}`,
+        { unit: line.unit, year: line.budgetYear },
+        e as RecordedLedger,
+        amount,
+        (before) => ({
+          documentId,
+          documentTitle: figures[0].title,
+          recordedOn,
+          actor: m.actor.id,
+          commands: addToList(before?.facts.commands, m.command),
+          figures: ((before?.facts.figures as number | undefined) ?? 0) + fresh.length,
+        }),
+      );
+      doc.seen = [...seen, ...fresh.map((f) => f.p)];
+      this.docs.set(docKey, doc);
+      out.push({
+        op: 'add',
+        flag: { ...flag, evidenceCount: doc.count + doc.seen.length },
+        evidence: [{ position: e.position, role: 'subject' }, ...fresh.map((f) => ({ position: f.p, role: 'context' as const }))],
+      });
+    }
+  }
+
+  private lineInScope(line: FundLineKey, place: UnitPlace, scope: FigureScope): boolean {
+    if (line.programme !== scope.programme) return false;
+    if (scope.unit !== line.unit && scope.unit !== place.district && scope.unit !== place.province) return false;
+    if (scope.component !== undefined) {
+      const c = this.ctx.componentPlace(line.component, line.programme);
+      if (scope.component !== line.component && scope.component !== c.subProject && scope.component !== c.project) return false;
+    }
+    return (
+      (scope.content === undefined || line.content === scope.content) &&
+      (scope.budgetYear === undefined || line.budgetYear === scope.budgetYear) &&
+      (scope.originYear === undefined || line.originYear === scope.originYear) &&
+      (scope.sources === undefined || scope.sources.includes(line.source)) &&
+      (scope.capitalType === undefined || line.capitalType === scope.capitalType)
+    );
+  }
+}
+
+/** The figures of a line an event changes (non-zero), by figure measure. */
+function changedFigures(e: RecordedFundLineEvent): Record<string, string> {
+  const figures = balanceFigures(addMeasures(ZERO_MEASURES, fundLineDelta(e)));
+  const out: Record<string, string> = {};
+  for (const measure of LINE_MEASURES) {
+    const v = (figures as unknown as Record<string, string>)[measure];
+    if (v !== undefined && v !== '0') out[measure] = v;
+  }
+  return out;
+}
+
+/** The lowest unit above all of them: the unit itself, else their district, else their province, else ''. */
+function commonUnit(units: readonly { unit: string; place: UnitPlace }[]): string {
+  const all = (f: (u: { unit: string; place: UnitPlace }) => string) => {
+    const v = f(units[0]);
+    return v && units.every((u) => f(u) === v) ? v : '';
+  };
+  return all((u) => u.unit) || all((u) => u.place.district) || all((u) => u.place.province);
+}
+
+function hasKeys(o: object): boolean {
+  for (const _ in o) return true;
+  return false;
+}
+
+/** "a, c" + "b" → "a, b, c": a short list of names kept as text in a flag's facts. */
+function addToList(list: unknown, item: string): string {
+  return [...new Set([...String(list ?? '').split(', ').filter(Boolean), item])].sort().join(', ');
+}
+
+/** Inserts keeping the list in (effective date, position) order: entries are [position, effective date, ...]. */
+function insertSorted<T extends [number, number, ...unknown[]]>(list: T[], item: T): void {
+  let i = list.length;
+  while (i > 0 && (list[i - 1][1] > item[1] || (list[i - 1][1] === item[1] && list[i - 1][0] > item[0]))) i -= 1;
+  list.splice(i, 0, item);
+}
+
+/**
+ * The changes applied in memory: what the projector writes to its tables, as plain maps. The fold's spec reads
+ * flags through it; it is also the reference the projector's tables are compared with.
+ */
+export class FlagBook {
+  readonly flags = new Map<string, { flag: FlagRecord; evidence: EvidenceRef[] }>();
+  readonly counts = new Map<string, UnitCount>();
+  readonly carried = new Map<string, CarriedLine>();
+  readonly reviews: Review[] = [];
+
+  apply(changes: readonly RedFlagChange[]): this {
+    for (const c of changes) {
+      switch (c.op) {
+        case 'put':
+          this.flags.set(c.flag.id, { flag: c.flag, evidence: [...c.evidence] });
+          break;
+        case 'add': {
+          const held = this.flags.get(c.flag.id);
+          const evidence = held ? held.evidence : [];
+          for (const x of c.evidence) if (!evidence.some((y) => y.position === x.position)) evidence.push(x);
+          this.flags.set(c.flag.id, { flag: c.flag, evidence });
+          break;
+        }
+        case 'drop':
+          this.flags.delete(c.id);
+          break;
+        case 'count': {
+          const key = `${c.count.unit}@${c.count.budgetYear}`;
+          const was = this.counts.get(key);
+          this.counts.set(
+            key,
+            was
+              ? {
+                  ...was,
+                  disbursements: was.disbursements + c.count.disbursements,
+                  reversals: was.reversals + c.count.reversals,
+                  disbursed: was.disbursed + c.count.disbursed,
+                  reversed: was.reversed + c.count.reversed,
+                }
+              : c.count,
+          );
+          break;
+        }
+        case 'carried':
+          this.carried.set(c.line.stream, c.line);
+          break;
+        case 'review':
+          this.reviews.push(c.review);
+          break;
+      }
+    }
+    return this;
+  }
+}
+
+/** A DocStore in memory, with its documents copied in and out as JSON, as the projector's table keeps them. */
+export class MemoryDocs implements DocStore {
+  private readonly docs = new Map<string, string>();
+
+  get<T>(key: string): T | undefined {
+    const json = this.docs.get(key);
+    return json === undefined ? undefined : (JSON.parse(json) as T);
+  }
+
+  set(key: string, doc: unknown): void {
+    this.docs.set(key, JSON.stringify(doc));
+  }
+}

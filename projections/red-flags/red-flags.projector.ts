@@ -1,0 +1,202 @@
+import type Database from 'better-sqlite3';
+import type { RecordedEvent } from '../../events';
+import type { Projector, ProjectorHost } from '../read-model';
+import { dateToInt } from '../shared/context';
+import { DocCache } from '../shared/doc-cache';
+import { placeholders } from '../shared/sql';
+import { DocStore, FlagRecord, RedFlagChange, RedFlagFold, UnitCount } from './red-flags.fold';
+import { RED_FLAG_TABLES } from './red-flags.tables';
+
+/** A cached document; null: known to be absent (most lines carry no carried money, most units no figures). */
+interface Held {
+  doc: unknown | null;
+  dirty: boolean;
+}
+
+/**
+ * The fold's documents, kept in red_flag_state: read once, held in a cache between batches, written back at the
+ * end of each batch (in the engine's transaction, with the checkpoint).
+ */
+class StateDocs implements DocStore {
+  private readonly cache: DocCache<Held>;
+  private readonly dirty: Array<[string, Held]> = [];
+  private readonly s: Record<'get' | 'put', Database.Statement>;
+
+  constructor(host: ProjectorHost) {
+    const t = RED_FLAG_TABLES.in(host.schema);
+    this.cache = new DocCache(host.cacheSize);
+    this.s = {
+      get: host.db.prepare(`SELECT doc FROM ${t.red_flag_state} WHERE key = ?`).pluck(),
+      put: host.db.prepare(`INSERT INTO ${t.red_flag_state} (key, doc) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET doc = excluded.doc`),
+    };
+  }
+
+  get<T>(key: string): T | undefined {
+    let held = this.cache.get(key);
+    if (!held) {
+      const json = this.s.get.get(key) as string | undefined;
+      held = { doc: json === undefined ? null : JSON.parse(json), dirty: false };
+      this.cache.set(key, held);
+    }
+    return held.doc === null ? undefined : (held.doc as T);
+  }
+
+  set(key: string, doc: unknown): void {
+    let held = this.cache.get(key);
+    if (!held) {
+      held = { doc, dirty: false };
+      this.cache.set(key, held);
+    }
+    held.doc = doc;
+    if (!held.dirty) {
+      held.dirty = true;
+      this.dirty.push([key, held]);
+    }
+  }
+
+  flush(): void {
+    for (const [key, held] of this.dirty) {
+      this.s.put.run(key, JSON.stringify(held.doc));
+      held.dirty = false;
+    }
+    this.dirty.length = 0;
+  }
+
+  trim(): void {
+    this.cache.trim();
+  }
+
+  clear(): void {
+    this.cache.clear();
+    this.dirty.length = 0;
+  }
+}
+
+type Statements =
+  | 'upsertFlag'
+  | 'deleteFlag'
+  | 'deleteEvidence'
+  | 'insertEvidence'
+  | 'addCount'
+  | 'putCarried'
+  | 'insertReview';
+
+/** Writes the fold's changes to the red-flag tables as it finds them. */
+export class RedFlagsProjector implements Projector {
+  private readonly docs: StateDocs;
+  private readonly fold: RedFlagFold;
+  /** Per unit and budget year, what the batch adds to the counts. */
+  private readonly counts = new Map<string, UnitCount>();
+  private readonly s: Record<Statements, Database.Statement>;
+
+  constructor(host: ProjectorHost) {
+    const t = RED_FLAG_TABLES.in(host.schema);
+    const db = host.db;
+    this.docs = new StateDocs(host);
+    this.fold = new RedFlagFold(host.ctx, this.docs);
+    this.s = {
+      upsertFlag: db.prepare(
+        `INSERT INTO ${t.red_flags} (flag_id, rule, subject, unit, district, province, eff_from, eff_to, amount, facts, evidence_count, last_position)
+         VALUES (${placeholders(12)})
+         ON CONFLICT (flag_id) DO UPDATE SET subject = excluded.subject, unit = excluded.unit, district = excluded.district,
+           province = excluded.province, eff_from = excluded.eff_from, eff_to = excluded.eff_to, amount = excluded.amount,
+           facts = excluded.facts, evidence_count = excluded.evidence_count, last_position = excluded.last_position`,
+      ),
+      deleteFlag: db.prepare(`DELETE FROM ${t.red_flags} WHERE flag_id = ?`),
+      deleteEvidence: db.prepare(`DELETE FROM ${t.red_flag_evidence} WHERE flag_id = ?`),
+      insertEvidence: db.prepare(`INSERT OR IGNORE INTO ${t.red_flag_evidence} (flag_id, position, role) VALUES (?, ?, ?)`),
+      addCount: db.prepare(
+        `INSERT INTO ${t.red_flag_unit_counts} (unit, budget_year, district, province, disbursements, reversals, disbursed, reversed)
+         VALUES (${placeholders(8)})
+         ON CONFLICT (unit, budget_year) DO UPDATE SET disbursements = disbursements + excluded.disbursements,
+           reversals = reversals + excluded.reversals, disbursed = disbursed + excluded.disbursed, reversed = reversed + excluded.reversed`,
+      ),
+      putCarried: db.prepare(
+        `INSERT INTO ${t.red_flag_carried} (stream, unit, district, province, budget_year, deadline, carried, positions)
+         VALUES (${placeholders(8)})
+         ON CONFLICT (stream) DO UPDATE SET deadline = excluded.deadline, carried = excluded.carried, positions = excluded.positions`,
+      ),
+      insertReview: db.prepare(
+        `INSERT INTO ${t.red_flag_reviews} (position, flag_id, rule, note, actor, actor_role, recorded_at, eff, evidence_count, last_evidence_position)
+         VALUES (${placeholders(10)})`,
+      ),
+    };
+  }
+
+  apply(event: RecordedEvent): void {
+    for (const c of this.fold.apply(event)) this.write(c);
+  }
+
+  private write(c: RedFlagChange): void {
+    switch (c.op) {
+      case 'put':
+        this.s.deleteEvidence.run(c.flag.id);
+        this.upsert(c.flag);
+        for (const x of c.evidence) this.s.insertEvidence.run(c.flag.id, x.position, x.role);
+        return;
+      case 'add':
+        this.upsert(c.flag);
+        for (const x of c.evidence) this.s.insertEvidence.run(c.flag.id, x.position, x.role);
+        return;
+      case 'drop':
+        this.s.deleteEvidence.run(c.id);
+        this.s.deleteFlag.run(c.id);
+        return;
+      case 'count': {
+        // Added up over the batch, written at its end.
+        const n = c.count;
+        const key = `${n.unit}|${n.budgetYear}`;
+        const held = this.counts.get(key);
+        this.counts.set(
+          key,
+          held
+            ? { ...held, disbursements: held.disbursements + n.disbursements, reversals: held.reversals + n.reversals, disbursed: held.disbursed + n.disbursed, reversed: held.reversed + n.reversed }
+            : n,
+        );
+        return;
+      }
+      case 'carried': {
+        const l = c.line;
+        this.s.putCarried.run(l.stream, l.unit, l.district, l.province, l.budgetYear, dateToInt(l.deadline), l.carried, JSON.stringify(l.positions));
+        return;
+      }
+      case 'review': {
+        const r = c.review;
+        this.s.insertReview.run(r.position, r.flagId, r.rule, r.note, r.actorId, r.actorRole, r.recordedAt, dateToInt(r.effectiveDate), r.evidenceCount, r.lastEvidencePosition);
+        return;
+      }
+    }
+  }
+
+  private upsert(f: FlagRecord): void {
+    this.s.upsertFlag.run(
+      f.id,
+      f.rule,
+      f.subject,
+      f.unit,
+      f.district,
+      f.province,
+      dateToInt(f.effFrom),
+      dateToInt(f.effTo),
+      f.amount,
+      JSON.stringify(f.facts),
+      f.evidenceCount,
+      f.lastPosition,
+    );
+  }
+
+  flush(): void {
+    this.docs.flush();
+    for (const n of this.counts.values()) this.s.addCount.run(n.unit, n.budgetYear, n.district, n.province, n.disbursements, n.reversals, n.disbursed, n.reversed);
+    this.counts.clear();
+  }
+
+  committed(): void {
+    this.docs.trim();
+  }
+
+  reload(): void {
+    this.docs.clear();
+    this.counts.clear();
+  }
+}

@@ -1,0 +1,597 @@
+import { figureCoefficients } from '../balances/balances.fold';
+import { BALANCE_TABLES } from '../balances/balances.tables';
+import { HISTORY_TABLES, sumCombinationSql } from '../history/history.tables';
+import { PROGRESS_TABLES } from '../progress/progress.tables';
+import { STATED_FIGURE_TABLES } from '../stated-figures/stated-figures.tables';
+import type { QueryHost, ReadTx } from '../read-model';
+import { dimensionColumn } from '../../src/fund-line/fund-line.dimensions';
+import type { FigureStated } from '../../events';
+import { assertionStream } from '../../src/commands/state-figure/figure.state';
+import { activityStream } from '../../src/fund-line/fund-line.key';
+import { centsToMoney } from '../shared/cents';
+import { dateToInt, intToDate } from '../shared/context';
+import { TreeFilters, UnitLevel } from '../shared/filters';
+import { basisOf, recordedBy } from '../shared/provenance';
+import { NotInReadModel, Paging, pagingOf } from '../shared/query';
+import { Row, big, num, str } from '../shared/sql';
+import { Outlier, robustOutliers } from './peers';
+import { EvidenceRole, FlagRecord, daysBetween, dmy, flagId } from './red-flags.fold';
+import { RED_FLAG_TABLES } from './red-flags.tables';
+import { RedFlagRules, RuleCode, Text } from './rules';
+
+/**
+ * Cờ đỏ, as inspectors ask for them: filtered by unit (and everything under it), period (effective dates the
+ * evidence spans), rule and whether reviewed; each with its evidence (the events, with their decision or voucher,
+ * ready to link to the decision trail and the line's history) and its reviews.
+ *
+ * Two rules are evaluated here, when asked, from what the fold stored, because they depend on a day or on all units
+ * at once: carried-over money still unspent after its deadline (as of `asOf`, which the caller passes: the edge
+ * gives today), and a unit's reversal rate against its peers (robust z-score, peers.ts). Everything else is stored.
+ */
+
+export interface RedFlagsQuery extends Paging {
+  /** A province, district or commune: flags of that unit and every unit under it. */
+  readonly unit?: string;
+  /** The flags whose evidence takes effect (in part) on or after / on or before these days (YYYY-MM-DD). */
+  readonly from?: string;
+  readonly to?: string;
+  readonly rule?: readonly RuleCode[];
+  readonly reviewed?: boolean;
+  /** The day the rules that depend on time are evaluated for. */
+  readonly asOf: string;
+}
+
+/**
+ * What the caller may see: the subtrees of these units (a province, a district, a commune), or everything when
+ * null. The one place an authorisation scope applies: every flag listed, counted or shown passes through it.
+ */
+export type UnitScope = { readonly units: readonly string[] } | null;
+
+/** How many evidence events a listed flag shows (all of them: GET /red-flags/{id}). */
+export const EVIDENCE_PREVIEW = 10;
+
+export interface EvidenceView {
+  readonly position: number;
+  readonly role: EvidenceRole;
+  readonly type: string;
+  readonly stream: string | null;
+  readonly effectiveDate: string | null;
+  readonly recordedAt: string | null;
+  readonly recordedBy: { readonly id: string; readonly role: string } | null;
+  readonly command?: string;
+  readonly amount?: string;
+  readonly activityId?: string;
+  readonly reference?: string;
+  readonly basis?: ReturnType<typeof basisOf>;
+  /** The decision the event was recorded under: GET /decisions/trail?number=&issuer=&date= shows everything it did. */
+  readonly decision?: { readonly number: string; readonly issuer: string; readonly date: string };
+  readonly figure?: { readonly documentId: string; readonly documentTitle: string; readonly section: string; readonly measure: string; readonly asOf: string; readonly amount: string | null };
+  readonly links: { readonly trail?: string; readonly history?: string };
+}
+
+export interface ReviewView {
+  readonly position: number;
+  readonly note: string;
+  readonly by: { readonly id: string; readonly role: string };
+  readonly recordedAt: string;
+  readonly evidenceCount: number;
+  readonly lastEvidencePosition: number;
+}
+
+export interface RedFlagView {
+  readonly id: string;
+  readonly rule: RuleCode;
+  readonly title: Text;
+  readonly subject: string;
+  readonly unit: string;
+  readonly district: string;
+  readonly province: string;
+  readonly period: { readonly from: string; readonly to: string };
+  readonly amount: string | null;
+  readonly facts: Readonly<Record<string, unknown>>;
+  /** True for the rules evaluated when asked (carried money unspent after its deadline, reversal rate). */
+  readonly computed: boolean;
+  readonly evidenceCount: number;
+  readonly lastEvidencePosition: number;
+  readonly evidence: readonly EvidenceView[];
+  /** The latest review, how many there were, and whether evidence joined the flag after it. Null: not reviewed. */
+  readonly review: { readonly reviews: number; readonly last: ReviewView; readonly newEvidence: boolean } | null;
+}
+
+/** A flag before its evidence and reviews are read: a stored row, or one computed at query time; dates as yyyymmdd. */
+interface Header extends Omit<FlagRecord, 'effFrom' | 'effTo' | 'facts'> {
+  readonly effFrom: number;
+  readonly effTo: number;
+  readonly facts: Record<string, unknown>;
+  readonly computed: boolean;
+  /** Computed flags carry their evidence. */
+  readonly evidence?: readonly { position: number; role: EvidenceRole }[];
+}
+
+interface UnitCondition {
+  readonly level: UnitLevel;
+  readonly code: string;
+}
+
+/**
+ * The filters of a question, compiled once both to SQL (stored flags) and to a predicate (computed flags), so
+ * the two kinds are filtered by the same rules.
+ */
+class FlagFilter {
+  constructor(
+    readonly rules: ReadonlySet<RuleCode> | null,
+    private readonly from: number | null,
+    private readonly to: number | null,
+    private readonly units: readonly UnitCondition[] | null,
+    private readonly scope: readonly UnitCondition[] | null,
+    readonly reviewed: boolean | null,
+  ) {}
+
+  withoutRules(): FlagFilter {
+    return new FlagFilter(null, this.from, this.to, this.units, this.scope, this.reviewed);
+  }
+
+  /** The unit and scope conditions alone, on a table with unit, district and province columns. */
+  unitSql(alias: string): { sql: string[]; params: unknown[] } {
+    const sql: string[] = [];
+    const params: unknown[] = [];
+    for (const conditions of [this.units, this.scope]) {
+      if (!conditions) continue;
+      sql.push(conditions.length === 0 ? '0' : `(${conditions.map((c) => `${alias}.${c.level} = ?`).join(' OR ')})`);
+      params.push(...conditions.map((c) => c.code));
+    }
+    return { sql, params };
+  }
+
+  /** The period's bounds (yyyymmdd), when given. */
+  get period(): { from: number | null; to: number | null } {
+    return { from: this.from, to: this.to };
+  }
+
+  sql(alias: string, reviews: string): { where: string; params: unknown[] } {
+    const w: string[] = [];
+    const params: unknown[] = [];
+    if (this.rules) {
+      w.push(`${alias}.rule IN (SELECT value FROM json_each(?))`);
+      params.push(JSON.stringify([...this.rules]));
+    }
+    if (this.from !== null) {
+      w.push(`${alias}.eff_to >= ?`);
+      params.push(this.from);
+    }
+    if (this.to !== null) {
+      w.push(`${alias}.eff_from <= ?`);
+      params.push(this.to);
+    }
+    const units = this.unitSql(alias);
+    w.push(...units.sql);
+    params.push(...units.params);
+    if (this.reviewed !== null) w.push(`${this.reviewed ? '' : 'NOT '}EXISTS (SELECT 1 FROM ${reviews} r WHERE r.flag_id = ${alias}.flag_id)`);
+    return { where: w.length ? `WHERE ${w.join(' AND ')}` : '', params };
+  }
+
+  /** Everything but `reviewed` (computed flags learn whether they were reviewed afterwards). */
+  matches(h: Pick<Header, 'rule' | 'effFrom' | 'effTo' | 'unit' | 'district' | 'province'>): boolean {
+    if (this.rules && !this.rules.has(h.rule)) return false;
+    if (this.from !== null && h.effTo < this.from) return false;
+    if (this.to !== null && h.effFrom > this.to) return false;
+    for (const conditions of [this.units, this.scope]) {
+      if (conditions && !conditions.some((c) => h[c.level] === c.code)) return false;
+    }
+    return true;
+  }
+}
+
+const ROLE_ORDER: Record<EvidenceRole, number> = { subject: 0, context: 1 };
+
+/** A carried line's money as of a day: available (funds − disbursed), what it disbursed and returned, from its entries (alias e). */
+const UNSPENT_SQL = [
+  `${sumCombinationSql(figureCoefficients('available'), 'e')} AS unspent`,
+  `${sumCombinationSql({ disbursed: 1 }, 'e')} AS disbursed`,
+  `${sumCombinationSql({ returned: 1 }, 'e')} AS returned`,
+].join(', ');
+
+export class RedFlagQueries {
+  private readonly filters: TreeFilters;
+  private readonly computedCache = new Map<string, { computed: Header[]; reviewedIds: Set<string> }>();
+
+  constructor(private readonly host: QueryHost) {
+    this.filters = new TreeFilters(host.catalogue);
+  }
+
+  private get rules(): RedFlagRules {
+    return this.host.ctx.redFlagRules;
+  }
+
+  /** The rules, each with its description filled in with its thresholds. */
+  ruleList() {
+    return {
+      source: this.rules.source,
+      rules: this.rules.definitions.map((d) => ({
+        rule: d.rule,
+        enabled: d.enabled,
+        evaluated: d.rule === 'carried-unspent-after-deadline' || d.rule === 'reversal-rate-outlier' ? 'when-asked' : 'as-events-arrive',
+        title: d.title,
+        description: { vi: RedFlagRules.describe(d, 'vi'), en: RedFlagRules.describe(d, 'en') },
+        params: d.params,
+      })),
+    };
+  }
+
+  private conditions(codes: readonly string[], field: string): UnitCondition[] {
+    return codes.map((code) => ({ level: this.filters.unitLevel(code, field), code }));
+  }
+
+  private filterOf(q: Omit<RedFlagsQuery, 'asOf' | 'page' | 'pageSize'>, scope: UnitScope): FlagFilter {
+    return new FlagFilter(
+      q.rule && q.rule.length > 0 ? new Set(q.rule) : null,
+      q.from !== undefined ? dateToInt(q.from) : null,
+      q.to !== undefined ? dateToInt(q.to) : null,
+      q.unit !== undefined ? this.conditions([q.unit], 'unit') : null,
+      scope ? this.conditions(scope.units, 'scope') : null,
+      q.reviewed ?? null,
+    );
+  }
+
+  list(q: RedFlagsQuery, scope: UnitScope = null) {
+    const { page, pageSize, offset } = pagingOf(q);
+    const filter = this.filterOf(q, scope);
+    return this.host.reader.read((tx, position) => {
+      const t = RED_FLAG_TABLES.in(tx.schema);
+      const { computed, reviewedIds } = this.computedAt(tx, position, q.asOf, filter);
+      const keep = (f: FlagFilter) => (h: Header) => f.matches(h) && (f.reviewed === null || f.reviewed === reviewedIds.has(h.id));
+      const computedRows = computed.filter(keep(filter));
+      const { where, params } = filter.sql('f', t.red_flag_reviews);
+      const stored = (tx.stmt(`SELECT f.* FROM ${t.red_flags} f ${where} ORDER BY f.eff_to DESC, f.flag_id LIMIT ?`).all(...params, offset + pageSize) as Row[]).map(headerOf);
+      const storedCount = num(tx.stmt(`SELECT count(*) FROM ${t.red_flags} f ${where}`).pluck().get(...params));
+      const rows = [...stored, ...computedRows].sort(byPeriodThenId).slice(offset, offset + pageSize);
+
+      const all = filter.withoutRules();
+      const counted = all.sql('f', t.red_flag_reviews);
+      const byRule: Record<string, number> = Object.fromEntries(this.rules.definitions.filter((d) => d.enabled).map((d) => [d.rule, 0]));
+      for (const r of tx.stmt(`SELECT f.rule, count(*) AS n FROM ${t.red_flags} f ${counted.where} GROUP BY f.rule`).all(...counted.params) as Row[]) {
+        byRule[str(r.rule)] = num(r.n);
+      }
+      for (const c of computed.filter(keep(all))) byRule[c.rule] = (byRule[c.rule] ?? 0) + 1;
+
+      return {
+        asOf: q.asOf,
+        page,
+        pageSize,
+        totalRows: storedCount + computedRows.length,
+        byRule,
+        rows: this.views(tx, rows, EVIDENCE_PREVIEW),
+      };
+    });
+  }
+
+  /** One flag with all its evidence and every review; NotInReadModel when no flag has that id (as of `asOf`, for the computed ones). */
+  flag(id: string, asOf: string, scope: UnitScope = null): RedFlagView & { readonly reviews: readonly ReviewView[] } {
+    const filter = this.filterOf({}, scope);
+    const found = this.host.reader.read((tx) => {
+      const t = RED_FLAG_TABLES.in(tx.schema);
+      const row = tx.stmt(`SELECT * FROM ${t.red_flags} WHERE flag_id = ?`).get(id) as Row | undefined;
+      const header = row ? headerOf(row) : this.computedFlags(tx, asOf, filter).find((c) => c.id === id);
+      if (!header || !filter.matches(header)) return { flag: null };
+      const [view] = this.views(tx, [header], Number.MAX_SAFE_INTEGER);
+      const reviews = (tx.stmt(`SELECT * FROM ${t.red_flag_reviews} WHERE flag_id = ? ORDER BY position`).all(id) as Row[]).map(reviewOf);
+      return { flag: { ...view, reviews } };
+    });
+    if (!found.flag) throw new NotInReadModel(`no red flag ${id}${found.position ? ` at position ${found.position}` : ''} (as of ${asOf}); it may no longer hold`);
+    return { ...found.flag, position: found.position } as RedFlagView & { readonly reviews: readonly ReviewView[] };
+  }
+
+  // ───────────────────────────── evidence and reviews ─────────────────────────────
+
+  private views(tx: ReadTx, headers: readonly Header[], evidenceLimit: number): RedFlagView[] {
+    if (headers.length === 0) return [];
+    const t = RED_FLAG_TABLES.in(tx.schema);
+    const ids = JSON.stringify(headers.map((h) => h.id));
+    const evidence = new Map<string, { position: number; role: EvidenceRole }[]>();
+    for (const h of headers) if (h.evidence) evidence.set(h.id, [...h.evidence]);
+    for (const r of tx.stmt(`SELECT * FROM ${t.red_flag_evidence} WHERE flag_id IN (SELECT value FROM json_each(?))`).all(ids) as Row[]) {
+      const list = evidence.get(str(r.flag_id)) ?? [];
+      list.push({ position: num(r.position), role: str(r.role) as EvidenceRole });
+      evidence.set(str(r.flag_id), list);
+    }
+    for (const list of evidence.values()) list.sort((a, b) => ROLE_ORDER[a.role] - ROLE_ORDER[b.role] || a.position - b.position);
+    const shown = new Map([...evidence].map(([id, list]) => [id, list.slice(0, evidenceLimit)]));
+    const details = this.evidenceDetails(tx, [...new Set([...shown.values()].flat().map((x) => x.position))]);
+    const reviews = new Map<string, Row[]>();
+    for (const r of tx.stmt(`SELECT * FROM ${t.red_flag_reviews} WHERE flag_id IN (SELECT value FROM json_each(?)) ORDER BY position`).all(ids) as Row[]) {
+      reviews.set(str(r.flag_id), [...(reviews.get(str(r.flag_id)) ?? []), r]);
+    }
+    return headers.map((h) => {
+      const rs = reviews.get(h.id) ?? [];
+      const last = rs.length > 0 ? reviewOf(rs[rs.length - 1]) : null;
+      return {
+        id: h.id,
+        rule: h.rule,
+        title: this.rules.definition(h.rule).title,
+        subject: h.subject,
+        unit: h.unit,
+        district: h.district,
+        province: h.province,
+        period: { from: intToDate(h.effFrom), to: intToDate(h.effTo) },
+        amount: h.amount === null ? null : centsToMoney(h.amount),
+        facts: h.facts,
+        computed: h.computed,
+        evidenceCount: h.evidenceCount,
+        lastEvidencePosition: h.lastPosition,
+        evidence: (shown.get(h.id) ?? []).map((x) => ({ ...(details.get(x.position) ?? unknownEvent(x.position)), role: x.role })),
+        review: last
+          ? { reviews: rs.length, last, newEvidence: h.evidenceCount > last.evidenceCount || h.lastPosition > last.lastEvidencePosition }
+          : null,
+      };
+    });
+  }
+
+  /** Each event's details, from the line histories, the activities' entries and the stated figures. */
+  private evidenceDetails(tx: ReadTx, positions: number[]): Map<number, Omit<EvidenceView, 'role'>> {
+    const out = new Map<number, Omit<EvidenceView, 'role'>>();
+    if (positions.length === 0) return out;
+    const t = { ...BALANCE_TABLES.in(tx.schema), ...HISTORY_TABLES.in(tx.schema), ...PROGRESS_TABLES.in(tx.schema), ...STATED_FIGURE_TABLES.in(tx.schema) };
+    const list = JSON.stringify(positions);
+    const common = (r: Row, stream: string) => {
+      const basis = basisOf(r);
+      const decision = basis.kind === 'decision' && basis.number ? { number: basis.number, issuer: str(basis.issuer), date: basis.date } : undefined;
+      return {
+        position: num(r.position),
+        type: str(r.type),
+        stream,
+        effectiveDate: intToDate(num(r.eff)),
+        recordedAt: str(r.recorded_at),
+        recordedBy: recordedBy(r),
+        command: str(r.command),
+        basis,
+        ...(decision ? { decision } : {}),
+        links: {
+          ...(decision ? { trail: `/decisions/trail?${new URLSearchParams(decision).toString()}` } : {}),
+          ...(stream.startsWith('fundline-') ? { history: `/fund-lines/${encodeURIComponent(stream)}/history` } : {}),
+        },
+      };
+    };
+    for (const r of tx
+      .stmt(`SELECT e.*, l.stream AS stream FROM ${t.entries} e JOIN ${t.lines} l ON l.line_id = e.line_id WHERE e.position IN (SELECT value FROM json_each(?))`)
+      .all(list) as Row[]) {
+      out.set(num(r.position), {
+        ...common(r, str(r.stream)),
+        amount: centsToMoney(big(r.amount)),
+        ...(r.activity_id ? { activityId: str(r.activity_id) } : {}),
+        ...(r.reference ? { reference: str(r.reference) } : {}),
+      });
+    }
+    for (const r of tx.stmt(`SELECT * FROM ${t.activity_entries} WHERE position IN (SELECT value FROM json_each(?))`).all(list) as Row[]) {
+      out.set(num(r.position), { ...common(r, activityStream(str(r.activity_id))), activityId: str(r.activity_id) });
+    }
+    for (const r of tx.stmt(`SELECT * FROM ${t.stated_figures} WHERE position IN (SELECT value FROM json_each(?))`).all(list) as Row[]) {
+      const f = JSON.parse(str(r.data)) as FigureStated['data'];
+      out.set(num(r.position), {
+        position: num(r.position),
+        type: 'FigureStated',
+        stream: assertionStream(f.scope.unit, f.document.id),
+        effectiveDate: null,
+        recordedAt: str(r.recorded_at),
+        recordedBy: null,
+        figure: {
+          documentId: f.document.id,
+          documentTitle: f.document.title,
+          section: f.section,
+          measure: f.measure,
+          asOf: f.asOf,
+          amount: f.amount ?? null,
+        },
+        links: {},
+      });
+    }
+    return out;
+  }
+
+  private reviewedAmong(tx: ReadTx, ids: readonly string[]): Set<string> {
+    if (ids.length === 0) return new Set();
+    const t = RED_FLAG_TABLES.in(tx.schema);
+    return new Set(
+      (tx.stmt(`SELECT DISTINCT flag_id FROM ${t.red_flag_reviews} WHERE flag_id IN (SELECT value FROM json_each(?))`).pluck().all(JSON.stringify(ids)) as unknown[]).map(str),
+    );
+  }
+
+  // ───────────────────────────── rules evaluated when asked ─────────────────────────────
+
+  /**
+   * The computed flags and which of them were reviewed, kept for the last few questions: they are a function of the
+   * read model at a position, the day asked and the filter's units and period, so paging through a list or
+   * switching rules computes them once.
+   */
+  private computedAt(tx: ReadTx, position: number, asOf: string, filter: FlagFilter): { computed: Header[]; reviewedIds: Set<string> } {
+    const key = JSON.stringify([tx.schema, position, asOf, filter.unitSql('x'), filter.period]);
+    let hit = this.computedCache.get(key);
+    if (!hit) {
+      const computed = this.computedFlags(tx, asOf, filter);
+      hit = { computed, reviewedIds: this.reviewedAmong(tx, computed.map((c) => c.id)) };
+      if (this.computedCache.size >= 16) this.computedCache.delete(this.computedCache.keys().next().value as string);
+      this.computedCache.set(key, hit);
+    }
+    return hit;
+  }
+
+  /** The flags of the rules evaluated when asked, among the units, scope and period of `filter` (its rules and review aside: `byRule` counts every rule). */
+  private computedFlags(tx: ReadTx, asOf: string, filter: FlagFilter): Header[] {
+    const where = filter.withoutRules();
+    return [...this.unspentAfterDeadline(tx, asOf, where), ...this.reversalOutliers(tx, where)];
+  }
+
+  /**
+   * Carried-over money still unspent and not returned after its deadline: a line of carried money whose latest
+   * deadline (plus the grace days) is before `asOf`, and whose money not disbursed, as of `asOf` (events in effect
+   * by then, whenever recorded), is above 0. The lines' balances as of `asOf` are summed in one query.
+   */
+  private unspentAfterDeadline(tx: ReadTx, asOf: string, filter: FlagFilter): Header[] {
+    const rule = this.rules.active('carried-unspent-after-deadline');
+    if (!rule) return [];
+    const asOfInt = dateToInt(asOf);
+    const { from, to } = filter.period;
+    // Its period runs from the deadline to the day asked.
+    if (from !== null && asOfInt < from) return [];
+    const t = { ...RED_FLAG_TABLES.in(tx.schema), ...BALANCE_TABLES.in(tx.schema), ...HISTORY_TABLES.in(tx.schema) };
+    const units = filter.unitSql('c');
+    const where = ['c.deadline < ?', ...(to !== null ? ['c.deadline <= ?'] : []), ...units.sql].join(' AND ');
+    const rows = tx
+      .stmt(
+        `SELECT c.*, ${UNSPENT_SQL} FROM ${t.red_flag_carried} c JOIN ${t.lines} l ON l.stream = c.stream
+         JOIN ${t.entries} e ON e.line_id = l.line_id AND e.eff <= ? WHERE ${where} GROUP BY c.stream ORDER BY c.stream`,
+      )
+      .all(asOfInt, asOfInt, ...(to !== null ? [to] : []), ...units.params) as Row[];
+    const out: Header[] = [];
+    for (const c of rows) {
+      const deadline = intToDate(num(c.deadline));
+      const daysAfter = daysBetween(deadline, asOf);
+      if (daysAfter <= rule.params.graceDays) continue;
+      const unspent = big(c.unspent);
+      if (unspent <= 0n) continue;
+      const positions = JSON.parse(str(c.positions)) as number[];
+      out.push({
+        id: flagId('carried-unspent-after-deadline', str(c.stream), deadline),
+        rule: 'carried-unspent-after-deadline',
+        subject: `vốn chuyển nguồn quá hạn ${dmy(deadline)}`,
+        unit: str(c.unit),
+        district: str(c.district),
+        province: str(c.province),
+        effFrom: num(c.deadline),
+        effTo: asOfInt,
+        amount: unspent,
+        facts: {
+          stream: str(c.stream),
+          deadline,
+          asOf,
+          daysAfterDeadline: daysAfter,
+          carried: centsToMoney(big(c.carried)),
+          disbursed: centsToMoney(big(c.disbursed)),
+          returned: centsToMoney(big(c.returned)),
+          unspent: centsToMoney(unspent),
+          graceDays: rule.params.graceDays,
+        },
+        evidenceCount: positions.length,
+        lastPosition: Math.max(...positions),
+        computed: true,
+        evidence: positions.map((position) => ({ position, role: 'context' as const })),
+      });
+    }
+    return out;
+  }
+
+  /**
+   * A unit whose share of reversed disbursements in a budget year stands out among the units of its level (province,
+   * district, commune) that year: robust z-score above the threshold, among units with at least minDisbursements,
+   * when at least minPeers compare. Its evidence is its reversals of that year.
+   */
+  private reversalOutliers(tx: ReadTx, filter: FlagFilter): Header[] {
+    const rule = this.rules.active('reversal-rate-outlier');
+    if (!rule) return [];
+    const t = { ...RED_FLAG_TABLES.in(tx.schema), ...BALANCE_TABLES.in(tx.schema), ...HISTORY_TABLES.in(tx.schema) };
+    const groups = new Map<string, Row[]>();
+    for (const r of tx.stmt(`SELECT * FROM ${t.red_flag_unit_counts} WHERE disbursements >= ?`).all(rule.params.minDisbursements) as Row[]) {
+      const level = str(r.unit) === str(r.province) ? 'province' : str(r.unit) === str(r.district) ? 'district' : 'commune';
+      const key = `${num(r.budget_year)}|${level}`;
+      groups.set(key, [...(groups.get(key) ?? []), r]);
+    }
+    const found: { r: Row; o: Outlier<Row>; year: string; level: string }[] = [];
+    for (const [key, rows] of groups) {
+      const [year, level] = key.split('|');
+      const outliers = robustOutliers(
+        rows.map((r) => ({ key: r, value: num(r.reversals) / num(r.disbursements) })),
+        Number(rule.params.threshold),
+        rule.params.minPeers,
+      );
+      for (const o of outliers) {
+        const r = o.key;
+        if (num(r.reversals) < rule.params.minReversals) continue;
+        const place = { rule: 'reversal-rate-outlier' as const, unit: str(r.unit), district: str(r.district), province: str(r.province) };
+        if (filter.matches({ ...place, effFrom: dateToInt(`${year}-01-01`), effTo: dateToInt(`${year}-12-31`) })) found.push({ r, o, year, level });
+      }
+    }
+    if (found.length === 0) return [];
+    // Their reversals, in one query.
+    const reversals = new Map<string, number[]>();
+    for (const x of tx
+      .stmt(
+        `SELECT l.${dimensionColumn('unit')} AS unit, l.${dimensionColumn('budgetYear')} AS year, e.position
+         FROM json_each(?) o JOIN ${t.lines} l ON l.${dimensionColumn('unit')} = o.value ->> 0 AND l.${dimensionColumn('budgetYear')} = o.value ->> 1
+         JOIN ${t.entries} e ON e.line_id = l.line_id WHERE e.type = 'DisbursementReversed' ORDER BY e.position`,
+      )
+      .all(JSON.stringify(found.map((f) => [str(f.r.unit), Number(f.year)]))) as Row[]) {
+      const key = `${str(x.unit)}|${num(x.year)}`;
+      reversals.set(key, [...(reversals.get(key) ?? []), num(x.position)]);
+    }
+    return found.map(({ r, o, year, level }) => {
+      const positions = reversals.get(`${str(r.unit)}|${year}`) ?? [];
+      return {
+        id: flagId('reversal-rate-outlier', str(r.unit), year),
+        rule: 'reversal-rate-outlier' as const,
+        subject: `đơn vị ${str(r.unit)}, năm ${year}: ${num(r.reversals)}/${num(r.disbursements)} khoản giải ngân bị thu hồi`,
+        unit: str(r.unit),
+        district: str(r.district),
+        province: str(r.province),
+        effFrom: dateToInt(`${year}-01-01`),
+        effTo: dateToInt(`${year}-12-31`),
+        amount: big(r.reversed),
+        facts: {
+          budgetYear: Number(year),
+          level,
+          disbursements: num(r.disbursements),
+          reversals: num(r.reversals),
+          reversalRate: o.value.toFixed(4),
+          peerMedianRate: o.median.toFixed(4),
+          score: o.score.toFixed(2),
+          method: o.method,
+          peers: o.peers,
+          threshold: rule.params.threshold,
+          disbursed: centsToMoney(big(r.disbursed)),
+          reversed: centsToMoney(big(r.reversed)),
+        },
+        evidenceCount: positions.length,
+        lastPosition: positions.length > 0 ? positions[positions.length - 1] : 0,
+        computed: true,
+        evidence: positions.map((position) => ({ position, role: 'subject' as const })),
+      };
+    });
+  }
+
+}
+
+function headerOf(r: Row): Header {
+  return {
+    id: str(r.flag_id),
+    rule: str(r.rule) as RuleCode,
+    subject: str(r.subject),
+    unit: str(r.unit),
+    district: str(r.district),
+    province: str(r.province),
+    effFrom: num(r.eff_from),
+    effTo: num(r.eff_to),
+    amount: r.amount === null ? null : big(r.amount),
+    facts: JSON.parse(str(r.facts)) as Record<string, unknown>,
+    evidenceCount: num(r.evidence_count),
+    lastPosition: num(r.last_position),
+    computed: false,
+  };
+}
+
+function reviewOf(r: Row): ReviewView {
+  return {
+    position: num(r.position),
+    note: str(r.note),
+    by: recordedBy(r),
+    recordedAt: str(r.recorded_at),
+    evidenceCount: num(r.evidence_count),
+    lastEvidencePosition: num(r.last_evidence_position),
+  };
+}
+
+/** Newest period first, then by id: one order for stored and computed flags alike. */
+function byPeriodThenId(a: Header, b: Header): number {
+  return b.effTo - a.effTo || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+}
+
+function unknownEvent(position: number): Omit<EvidenceView, 'role'> {
+  return { position, type: 'unknown', stream: null, effectiveDate: null, recordedAt: null, recordedBy: null, links: {} };
+}

@@ -1,0 +1,92 @@
+import { Tables } from '../read-model';
+
+/**
+ * The red flags and their evidence (log positions), the reviews, what the fold remembers between events (its
+ * documents, as JSON), and what the rules evaluated at query time read: per-unit counts of disbursements and
+ * reversals, lines of carried-over money with their deadline.
+ */
+export const RED_FLAG_TABLES = new Tables(
+  {
+    red_flags: {
+      columns: `(
+  flag_id        TEXT PRIMARY KEY,
+  rule           TEXT NOT NULL,
+  subject        TEXT NOT NULL,
+  unit           TEXT NOT NULL,
+  district       TEXT NOT NULL,
+  province       TEXT NOT NULL,
+  eff_from       INTEGER NOT NULL,
+  eff_to         INTEGER NOT NULL,
+  amount         INTEGER,
+  facts          TEXT NOT NULL,
+  evidence_count INTEGER NOT NULL,
+  last_position  INTEGER NOT NULL
+) WITHOUT ROWID`,
+      key: 'flag_id',
+    },
+    red_flag_evidence: {
+      columns: `(
+  flag_id   TEXT NOT NULL,
+  position  INTEGER NOT NULL,
+  role      TEXT NOT NULL,
+  PRIMARY KEY (flag_id, position)
+) WITHOUT ROWID`,
+      key: 'flag_id, position',
+    },
+    red_flag_reviews: {
+      columns: `(
+  position       INTEGER PRIMARY KEY,
+  flag_id        TEXT NOT NULL,
+  rule           TEXT NOT NULL,
+  note           TEXT NOT NULL,
+  actor          TEXT NOT NULL,
+  actor_role     TEXT NOT NULL,
+  recorded_at    TEXT NOT NULL,
+  eff            INTEGER NOT NULL,
+  evidence_count INTEGER NOT NULL,
+  last_evidence_position INTEGER NOT NULL
+)`,
+      key: 'position',
+    },
+    red_flag_state: {
+      columns: `(key TEXT PRIMARY KEY, doc TEXT NOT NULL) WITHOUT ROWID`,
+      key: 'key',
+    },
+    red_flag_unit_counts: {
+      columns: `(
+  unit          TEXT NOT NULL,
+  budget_year   INTEGER NOT NULL,
+  district      TEXT NOT NULL,
+  province      TEXT NOT NULL,
+  disbursements INTEGER NOT NULL,
+  reversals     INTEGER NOT NULL,
+  disbursed     INTEGER NOT NULL,
+  reversed      INTEGER NOT NULL,
+  PRIMARY KEY (unit, budget_year)
+) WITHOUT ROWID`,
+      key: 'unit, budget_year',
+    },
+    red_flag_carried: {
+      columns: `(
+  stream       TEXT PRIMARY KEY,
+  unit         TEXT NOT NULL,
+  district     TEXT NOT NULL,
+  province     TEXT NOT NULL,
+  budget_year  INTEGER NOT NULL,
+  deadline     INTEGER NOT NULL,
+  carried      INTEGER NOT NULL,
+  positions    TEXT NOT NULL
+) WITHOUT ROWID`,
+      key: 'stream',
+    },
+  },
+  [
+    { table: 'red_flags', name: 'eff', definition: '(eff_to, flag_id)' },
+    { table: 'red_flags', name: 'rule', definition: '(rule, eff_to)' },
+    { table: 'red_flags', name: 'unit', definition: '(unit)' },
+    { table: 'red_flags', name: 'district', definition: '(district)' },
+    { table: 'red_flags', name: 'province', definition: '(province)' },
+    { table: 'red_flag_reviews', name: 'flag', definition: '(flag_id, position)' },
+    { table: 'red_flag_carried', name: 'deadline', definition: '(deadline)' },
+  ],
+);
