@@ -5,6 +5,11 @@ export interface Folded<S> {
   readonly state: S;
   /** Revision of the last event folded; -1 for a stream that does not exist. */
   readonly revision: number;
+  /**
+   * Set when the state includes events queued but not yet committed (see `speculate`): the append of those
+   * events. A command deciding on this state may append only once it has committed.
+   */
+  readonly pending?: Promise<unknown>;
 }
 
 export interface Fold<S, E extends DomainEvent> {
@@ -32,7 +37,15 @@ export class AggregateCache {
     let state = cached?.state ?? fold.initial();
     let revision = cached?.revision ?? -1;
     const fresh: RecordedEvent[] = await this.store.readStream(stream, revision + 1);
+    // Dropped or replaced while reading (a speculation failed or settled): read again.
+    if (cached && this.entries.get(stream) !== cached) return this.load(stream, fold);
     if (fresh.length === 0 && cached) return this.touch(stream, cached);
+    // The store has events beyond a speculation not yet committed: whatever happens to it, this state
+    // is not the stream's; start again from the store.
+    if (cached?.pending) {
+      this.entries.delete(stream);
+      return this.load(stream, fold);
+    }
     // Deciders only read the cached state. A command still holding the older state when it is folded in
     // place read a stream that has since grown: its append fails on the expected revision and retries.
     const evolve = fold.evolveOwned ?? fold.evolve;
@@ -45,11 +58,12 @@ export class AggregateCache {
 
   /**
    * Folds events a command has just queued for appending, before they are committed, so that the next
-   * command on the stream decides on them (and joins the same group commit). If the append fails, the
-   * caller forgets the stream: a command that decided on the speculation then fails on its expected
-   * revision and retries on what the store holds.
+   * command on the stream decides on them. That command must not append before `committed` succeeds
+   * (CommandRunner chains it): with another writer process, the speculated append can be refused while
+   * a foreign event takes its revision, and an expected revision alone would then accept an append
+   * decided on events that never were. If the append fails, the caller forgets the stream.
    */
-  speculate<S, E extends DomainEvent>(stream: string, fold: Fold<S, E>, events: readonly E[]): void {
+  speculate<S, E extends DomainEvent>(stream: string, fold: Fold<S, E>, events: readonly E[], committed: Promise<unknown>): void {
     const cached = this.entries.get(stream) as Folded<S> | undefined;
     let state = cached?.state ?? fold.initial();
     let revision = cached?.revision ?? -1;
@@ -58,7 +72,13 @@ export class AggregateCache {
       state = evolve(state, e);
       revision += 1;
     }
-    this.touch(stream, { state, revision });
+    const entry: Folded<S> = { state, revision, pending: committed };
+    this.touch(stream, entry);
+    // Committed: the state is the stream's. Failed: nobody may decide on it any more.
+    committed.then(
+      () => this.entries.get(stream) === entry && this.touch(stream, { state, revision }),
+      () => this.entries.get(stream) === entry && this.entries.delete(stream),
+    );
   }
 
   forget(streams: readonly string[]): void {

@@ -102,6 +102,7 @@ export class CommandRunner {
         return toResult(await step.committed, false);
       } catch (error) {
         this.cache.forget(streams);
+        if (error instanceof SpeculationFailed && attempt < MAX_ATTEMPTS) continue;
         if (error instanceof WrongExpectedRevision && ctx.expectedRevision === undefined && attempt < MAX_ATTEMPTS) continue;
         if (error instanceof IdempotencyKeyTaken && ctx.idempotencyKey) {
           const prior = await this.store.findIdempotency(claim);
@@ -133,7 +134,24 @@ export class CommandRunner {
     if (ctx.expectedRevision !== undefined && ctx.expectedRevision !== primary) {
       throw new WrongExpectedRevision(spec.primaryStream, ctx.expectedRevision, primary < 0 ? 'no_stream' : primary);
     }
-    const decided = spec.decide(states);
+    // Decided on events still being committed (see AggregateCache.speculate): a refusal, like an append,
+    // stands only once they are; if their append fails, decide again on what the store holds.
+    const pending = [...new Set((states as unknown as readonly Folded<unknown>[]).map((s) => s.pending).filter((p) => p !== undefined))];
+    const afterPending = <T>(then: () => T | Promise<T>): Promise<T> =>
+      Promise.all(pending).then(then, () => {
+        throw new SpeculationFailed(spec.primaryStream);
+      });
+    let decided: readonly StreamEvents[];
+    try {
+      decided = spec.decide(states);
+    } catch (refusal) {
+      if (pending.length === 0) throw refusal;
+      const committed = afterPending<AppendResult>(() => {
+        throw refusal;
+      });
+      committed.catch(() => undefined);
+      return { committed };
+    }
     const appends = decided.map((d) => {
       const revision = revisionOf.get(d.stream);
       if (revision === undefined) throw new Error(`${spec.name}: decided events for ${d.stream}, which it did not read`);
@@ -144,15 +162,23 @@ export class CommandRunner {
       };
     });
     assertEventInvariants(appends);
-    const committed = this.store.append(appends, {
-      idempotency: ctx.idempotencyKey ? { key: claim, fingerprint } : undefined,
-    });
+    const append = () => this.store.append(appends, { idempotency: ctx.idempotencyKey ? { key: claim, fingerprint } : undefined });
+    const committed = pending.length === 0 ? append() : afterPending(append);
     committed.catch(() => undefined); // awaited by attempt() as soon as the streams are released
     for (const d of decided) {
       const load = spec.loads.find((l) => l.stream === d.stream) as Load;
-      this.cache.speculate(d.stream, load.fold, d.events);
+      this.cache.speculate(d.stream, load.fold, d.events, committed);
     }
     return { committed };
+  }
+}
+
+/** The command decided on events another command queued, and their append failed: decide again. */
+class SpeculationFailed extends WrongExpectedRevision {
+  constructor(stream: string) {
+    super(stream, 'any', 'no_stream');
+    this.name = 'SpeculationFailed';
+    this.message = `${stream}: decided on events whose append failed; decided again`;
   }
 }
 

@@ -1,0 +1,27 @@
+import { spawnSync } from 'node:child_process';
+import { cpSync, existsSync, readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+
+/**
+ * The server as `npm start` runs it (compiled JavaScript, `node …/src/main.js`), for tests that start ledger
+ * processes of their own. Compiled into dist/test-server (beside dist, so that the demo journals and node_modules
+ * are found as from dist) when any of its sources is newer than the last compile; never touches dist itself,
+ * which a running `npm start` may be serving. Returns the path of main.js.
+ */
+const ROOT = join(__dirname, '../..');
+const OUT = join(ROOT, 'dist', 'test-server');
+const SOURCES = ['src', 'events', 'projections', 'tsconfig.json', 'package-lock.json'];
+
+function newest(path: string): number {
+  const s = statSync(path);
+  return s.isDirectory() ? Math.max(0, ...readdirSync(path).map((f) => newest(join(path, f)))) : s.mtimeMs;
+}
+
+export function buildServerIfStale(): string {
+  const main = join(OUT, 'src', 'main.js');
+  if (existsSync(main) && Math.max(...SOURCES.map((p) => newest(join(ROOT, p)))) <= statSync(main).mtimeMs) return main;
+  const tsc = spawnSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', 'tsconfig.json', '--outDir', OUT], { cwd: ROOT, encoding: 'utf8' });
+  if (tsc.status !== 0) throw new Error(`compiling the server failed (exit ${tsc.status}):\n${tsc.stdout}${tsc.stderr}`);
+  cpSync(join(ROOT, 'src', 'catalogue', 'data'), join(OUT, 'src', 'catalogue', 'data'), { recursive: true });
+  return main;
+}
