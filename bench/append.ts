@@ -13,11 +13,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
 import type { EventToAppend } from '../events';
+import { SigningKey } from '../src/audit/signing-key';
 import { Catalogue } from '../src/catalogue/catalogue';
 import { loadConfig } from '../src/config/ledger-config';
 import { addUser } from '../src/identity/bootstrap';
 import { CredentialStore } from '../src/identity/credentials';
-import { createEventStore } from '../src/store/create-event-store';
+import { openLedgerStore } from '../src/store/create-event-store';
 import type { EventStore } from '../src/store/event-store.port';
 import { PostgresEventStore } from '../src/store/postgres/postgres-event-store';
 import { runStatement, withDatabase } from '../src/store/postgres/connection';
@@ -107,6 +108,8 @@ async function rawPostgres(url: string, events: EventToAppend[]): Promise<number
 }
 
 async function storeLevel(store: EventStore, events: EventToAppend[]): Promise<number> {
+  // As the ledger writes: each event's leaf and the seal, signed with a key, in every commit.
+  await store.startWriting?.({ signingKeyPem: SigningKey.generate().privateKeyPem() });
   const t0 = process.hrtime.bigint();
   for (let i = 0; i < events.length; i += BATCH) {
     // BATCH concurrent appends, one per stream, as concurrent commands would issue them: one group commit.
@@ -122,7 +125,8 @@ async function storeLevel(store: EventStore, events: EventToAppend[]): Promise<n
 /** The bench's officer: created in the store before the server starts, then signed in over HTTP like any user. */
 async function benchOfficer(env: Record<string, string>): Promise<string> {
   const config = loadConfig({ ...process.env, PORT: '0', HOST: '127.0.0.1', LEDGER_DEMO: '0', ...env });
-  const store = await createEventStore(config);
+  // As `ledger users add` does: the store opened as the ledger's writer, with its key.
+  const { store } = await openLedgerStore(config);
   const credentials = CredentialStore.open(config.credentialsFile);
   try {
     return await addUser(store, credentials, Catalogue.load(), { userId: 'bench-officer', displayName: 'Bench officer', grants: [{ role: 'officer', scope: 'VN' }], oneTime: false });
