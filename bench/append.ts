@@ -16,6 +16,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
 import type { EventToAppend } from '../events';
+import { SigningKey } from '../src/audit/signing-key';
 import type { EventStore } from '../src/store/event-store.port';
 import { PostgresEventStore } from '../src/store/postgres/postgres-event-store';
 import { runStatement, withDatabase } from '../src/store/postgres/connection';
@@ -128,6 +129,8 @@ interface PeerFigures {
 /** The same events through our SQLite store and through Emmett's (`@event-driven-io/emmett-sqlite`, WAL, SQLite's default synchronous=FULL). */
 async function peerFigures(events: EventToAppend[]): Promise<PeerFigures> {
   const ours = new SqliteEventStore({ file: join(dir, 'peer-ours.db') });
+  // As the ledger writes: each event's leaf and the seal, signed, in every commit (Emmett writes neither).
+  await ours.startWriting?.({ signingKeyPem: SigningKey.generate().privateKeyPem() });
   const oursRate = await oneAtATime((stream, e) => ours.append([{ stream, expectedRevision: 'no_stream', events: [e] }]), freshIds(events));
   await ours.close();
   const emmett = getSQLiteEventStore({ fileName: join(dir, 'peer-emmett.db') });
@@ -164,6 +167,8 @@ async function peerFigures(events: EventToAppend[]): Promise<PeerFigures> {
 }
 
 async function storeLevel(store: EventStore, events: EventToAppend[]): Promise<number> {
+  // As the ledger writes: each event's leaf and the seal, signed with a key, in every commit.
+  await store.startWriting?.({ signingKeyPem: SigningKey.generate().privateKeyPem() });
   const t0 = process.hrtime.bigint();
   for (let i = 0; i < events.length; i += BATCH) {
     // BATCH concurrent appends, one per stream, as concurrent commands would issue them: one group commit.

@@ -17,7 +17,8 @@ import { activityStream, fundLineStream } from '../src/fund-line/fund-line.key';
 import { ReadModelDb } from '../src/projections/read-model-db';
 import { ReadModelQueries } from '../src/projections/read-model-queries';
 import { rebuildReadModels } from '../src/projections/rebuild';
-import { SqliteEventStore } from '../src/store/sqlite/sqlite-event-store';
+import { loadConfig } from '../src/config/ledger-config';
+import { openLedgerStore } from '../src/store/create-event-store';
 import { benchUser, fmt, jsonClient, percentile, signIn, startServer } from './support';
 
 const option = (name: string, fallback: number) => {
@@ -106,7 +107,9 @@ async function main() {
   const dir = mkdtempSync(join(tmpdir(), 'ledger-bench-history-'));
   console.log(`bench:history — one fund line with ${fmt(ENTRIES)} entries, pages of ${PAGE_SIZE}; scratch files in ${dir}`);
   try {
-    const store = new SqliteEventStore({ file: join(dir, 'ledger.db') });
+    const env = { LEDGER_STORE: 'sqlite', LEDGER_DATA_DIR: dir };
+    // Written as the ledger writes (each event's leaf and the seal, with the key the server then starts with).
+    const { store } = await openLedgerStore(loadConfig({ ...process.env, LEDGER_DEMO: '0', ...env }));
     const events = lineEvents();
     let t = performance.now();
     for (let i = 0; i < events.length; i += 1000) {
@@ -148,7 +151,6 @@ async function main() {
     await store.close();
 
     // The server on the same files, as npm start runs it: 16 readers asking for any page.
-    const env = { LEDGER_STORE: 'sqlite', LEDGER_DATA_DIR: dir };
     const password = await benchUser(env, 'auditor');
     const server = await startServer(env);
     const client = jsonClient(server.url, READERS);
@@ -189,6 +191,8 @@ async function main() {
     console.log('target: any page of a line with 100k entries, p99 ≤ 20 ms');
   } finally {
     rmSync(dir, { recursive: true, force: true });
+    // The server's keys are kept beside its data folder, not in it.
+    for (const key of [`${dir}-signing-key.pem`, `${dir}.auth-key`]) rmSync(key, { force: true });
   }
 }
 

@@ -6,7 +6,7 @@ import { loadConfig } from '../src/config/ledger-config';
 import { addUser } from '../src/identity/bootstrap';
 import { CredentialStore } from '../src/identity/credentials';
 import type { Role } from '../src/identity/rights';
-import { createEventStore } from '../src/store/create-event-store';
+import { openLedgerStore } from '../src/store/create-event-store';
 
 /** Percentile of sorted latencies in ms. */
 export function percentile(sorted: readonly number[], p: number): number {
@@ -79,7 +79,8 @@ export async function startServer(env: Record<string, string>): Promise<{ url: s
 /** A bench user (`bench-<role>`, that role over the whole country): created in the store before the server starts; returns its password. */
 export async function benchUser(env: Record<string, string>, role: Role): Promise<string> {
   const config = loadConfig({ ...process.env, PORT: '0', HOST: '127.0.0.1', LEDGER_DEMO: '0', ...env });
-  const store = await createEventStore(config);
+  // As `ledger users add` does: the store opened as the ledger's writer, with its key.
+  const { store } = await openLedgerStore(config);
   const credentials = CredentialStore.open(config.credentialsFile);
   try {
     return await addUser(store, credentials, Catalogue.load(), { userId: `bench-${role}`, displayName: `Bench ${role}`, grants: [{ role, scope: 'VN' }], oneTime: false });

@@ -67,7 +67,9 @@ export async function startDemoLedger(env: Record<string, string> = {}): Promise
       RUNNING.delete(ledger.url);
       await ledger.close();
       rmSync(dir, { recursive: true, force: true });
+      // The sign-in key and the signing key lie beside the data folder, never in it.
       rmSync(config.authKeyFile, { force: true });
+      rmSync(config.signingKeyFile, { force: true });
     },
   };
   RUNNING.set(ledger.url, demo);

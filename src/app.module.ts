@@ -9,14 +9,15 @@ import { JournalModule } from './journal/journal.module';
 import { ProjectionsModule } from './projections/projections.module';
 import { ReportsModule } from './reports/reports.module';
 import type { EventStore } from './store/event-store.port';
+import type { StartCheck } from './audit/start-check';
 
 /** Wires the features; decides nothing. */
 @Module({})
 export class AppModule {
-  static with(config: LedgerConfig, store: EventStore): DynamicModule {
+  static with(config: LedgerConfig, store: EventStore, startCheck: StartCheck): DynamicModule {
     return {
       module: AppModule,
-      imports: [InfrastructureModule.with(config, store), CqrsModule.forRoot(), IdentityModule, ApiModule, ProjectionsModule, AuditModule, JournalModule, ReportsModule],
+      imports: [InfrastructureModule.with(config, store, startCheck), CqrsModule.forRoot(), IdentityModule, ApiModule, ProjectionsModule, AuditModule, JournalModule, ReportsModule],
     };
   }
 }

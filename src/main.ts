@@ -7,6 +7,7 @@ import { AppModule } from './app.module';
 import { readFileSync } from 'node:fs';
 import { corsIfConfigured, limitBodies, securityHeaders, warnIfPlainHttpOnNetwork } from './api/hardening';
 import { parseJsonBodies } from './api/json-body';
+import { refuseEscapingPaths } from './api/paths';
 import { Catalogue } from './catalogue/catalogue';
 import { addDemoUsers, type DemoCredentials, principalOfUser } from './identity/bootstrap';
 import { CredentialStore } from './identity/credentials';
@@ -14,7 +15,7 @@ import { LedgerExceptionFilter } from './api/ledger-exception.filter';
 import { ledgerValidationPipe } from './api/validation';
 import { LedgerConfig, loadConfig } from './config/ledger-config';
 import { loadDemoData } from './journal/demo';
-import { createEventStore } from './store/create-event-store';
+import { openCheckedLedger, StartCheck } from './audit/start-check';
 import { serveWebApp } from './web/serve-web-app';
 import type { EventStore } from './store/event-store.port';
 
@@ -28,18 +29,20 @@ export interface LedgerApp {
 }
 
 /** Builds the HTTP application on an opened store: the API, JSON bodies, validation, error mapping, OpenAPI at /docs, the web app at /. */
-export async function createApp(config: LedgerConfig, store: EventStore, options: { logger?: boolean } = {}) {
+export async function createApp(config: LedgerConfig, store: EventStore, options: { logger?: boolean; startCheck?: StartCheck } = {}) {
+  const startCheck = options.startCheck ?? { seal: null, headFindings: [], keyWarnings: [], findings: [] };
   const https = config.tlsCertFile ? { cert: readFileSync(config.tlsCertFile), key: readFileSync(config.tlsKeyFile as string) } : undefined;
   const adapter = new FastifyAdapter({
     bodyLimit: Math.max(config.journalLimitMb * 1024 * 1024, config.bodyLimitKb * 1024),
     trustProxy: config.trustProxy,
     ...(https ? { https } : {}),
   });
-  const app = await NestFactory.create<NestFastifyApplication>(AppModule.with(config, store), adapter, {
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule.with(config, store, startCheck), adapter, {
     logger: options.logger === false ? false : ['error', 'warn', 'log'],
     // A module that cannot start (e.g. a bad catalogue file) rejects here with its message, instead of exiting.
     abortOnError: false,
   });
+  refuseEscapingPaths(app);
   limitBodies(app, config);
   securityHeaders(app);
   corsIfConfigured(app, config);
@@ -72,12 +75,12 @@ export async function startLedger(
   config: LedgerConfig = loadConfig(),
   options: { logger?: boolean; demo?: boolean } = {},
 ): Promise<LedgerApp> {
-  const store = await createEventStore(config);
+  const { store, startCheck } = await openCheckedLedger(config, options.logger === false ? null : new Logger('Ledger'));
   let app: NestFastifyApplication | undefined;
   let demoUsers: DemoCredentials[] | undefined;
   try {
-    app = await createApp(config, store, options);
-    if (options.demo && config.demo && config.store !== 'kurrentdb' && (await store.headPosition()) === 0) {
+    app = await createApp(config, store, { ...options, startCheck });
+    if (options.demo && config.demo && config.store !== 'kurrentdb' && startCheck.findings.length === 0 && (await store.headPosition()) === 0) {
       demoUsers = await loadDemo(app, store, options.logger !== false);
     }
     warnIfPlainHttpOnNetwork(config);

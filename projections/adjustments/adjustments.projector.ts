@@ -2,6 +2,7 @@ import type Database from 'better-sqlite3';
 import type { RecordedEvent } from '../../events';
 import type { ProgressProjector } from '../progress/progress.projector';
 import type { Projector, ProjectorHost } from '../read-model';
+import { centsParam } from '../shared/cents';
 import { dateToInt } from '../shared/context';
 import type { RecordedLedger } from '../shared/recorded';
 import { placeholders } from '../shared/sql';
@@ -47,13 +48,13 @@ export class AdjustmentsProjector implements Projector {
       a.otherComponent,
       a.stream,
       a.activityId,
-      a.amount,
+      a.amount === null ? null : centsParam(a.amount),
       a.fromKind,
       a.toKind,
       a.counterpart,
       a.reason,
       a.recordedDaysAfterEffect,
-      a.activityDisbursedBefore,
+      a.activityDisbursedBefore === null ? null : centsParam(a.activityDisbursedBefore),
     );
   }
 

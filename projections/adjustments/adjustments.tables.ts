@@ -1,4 +1,5 @@
 import { Tables } from '../read-model';
+import { CENTS } from '../shared/cents';
 
 /** The adjustments inspectors filter by period (effective date), unit, component and kind. */
 export const ADJUSTMENT_TABLES = new Tables(
@@ -23,13 +24,13 @@ export const ADJUSTMENT_TABLES = new Tables(
   other_component TEXT NOT NULL,
   stream       TEXT,
   activity_id  TEXT,
-  amount       INTEGER,
+  amount       ${CENTS},
   from_kind    TEXT,
   to_kind      TEXT,
   counterpart  TEXT,
   reason       TEXT NOT NULL,
   recorded_days_after_effect INTEGER NOT NULL,
-  activity_disbursed_before  INTEGER
+  activity_disbursed_before  ${CENTS}
 )`,
       key: 'position',
     },

@@ -10,13 +10,14 @@ import {
   placesOf,
 } from '../../src/fund-line/fund-line.dimensions';
 import { IndexSpec, TableSpec, Tables } from '../read-model';
+import { CENTS, centsParam } from '../shared/cents';
 import { Row, big, snakeCase, str } from '../shared/sql';
 import { MEASURES, Measures } from './balances.fold';
 
 /** The measure columns, in the order of MEASURES: assigned, increased, ..., moved_in, ... */
 export const MEASURE_COLUMNS: readonly string[] = MEASURES.map(snakeCase);
 
-const measureColumnsSql = MEASURE_COLUMNS.map((c) => `${c} INTEGER NOT NULL`).join(',\n  ');
+const measureColumnsSql = MEASURE_COLUMNS.map((c) => `${c} ${CENTS} NOT NULL`).join(',\n  ');
 const dimensionColumnSql = (d: LineDimension) => `${dimensionColumn(d)} ${dimensionKind(d) === 'year' ? 'INTEGER' : 'TEXT'} NOT NULL`;
 
 /**
@@ -94,8 +95,8 @@ export function measuresFromRow(row: Row): Measures {
   return out as unknown as Measures;
 }
 
-/** The values of the measure columns, in order. */
-export const measureValues = (m: Measures): bigint[] => MEASURES.map((k) => m[k]);
+/** The values of the measure columns, in order (cents beyond int64 as text: see cents.ts). */
+export const measureValues = (m: Measures): (bigint | string)[] => MEASURES.map((k) => centsParam(m[k]));
 
 /** SQL select list of the measures summed over a balance table's rows, aliased to their column names. */
 export function sumMeasuresSql(alias = ''): string {

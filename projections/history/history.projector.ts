@@ -2,6 +2,7 @@ import type Database from 'better-sqlite3';
 import type { RecordedEvent } from '../../events';
 import type { BalancesProjector } from '../balances/balances.projector';
 import type { Projector, ProjectorHost } from '../read-model';
+import { centsParam } from '../shared/cents';
 import { dateToInt } from '../shared/context';
 import { PROVENANCE_COLUMN_NAMES, provenance } from '../shared/provenance';
 import type { RecordedFundLineEvent } from '../shared/recorded';
@@ -37,7 +38,7 @@ export class HistoryProjector implements Projector {
       Date.parse(m.recordedAt),
       m.recordedAt,
       e.type,
-      entry.amount,
+      centsParam(entry.amount),
       entry.activityId ?? null,
       entry.reference ?? null,
       entry.counterpart ?? null,

@@ -4,11 +4,12 @@ import { ACTIVITY_EVENT_TYPES } from '../../events';
 import { activityOfFundLineEvent } from '../balances/balances.fold';
 import type { BalancesProjector } from '../balances/balances.projector';
 import type { Projector, ProjectorHost } from '../read-model';
+import { centsParam } from '../shared/cents';
 import { dateToInt } from '../shared/context';
 import { DocCache } from '../shared/doc-cache';
 import { PROVENANCE_COLUMN_NAMES, provenance } from '../shared/provenance';
 import type { RecordedActivityEvent, RecordedFundLineEvent } from '../shared/recorded';
-import { Row, placeholders, sortedJson } from '../shared/sql';
+import { Row, big, placeholders, sortedJson } from '../shared/sql';
 import {
   ACTIVITY_PROGRESS_STATUSES,
   ActivityFact,
@@ -58,7 +59,7 @@ export class ProgressProjector implements Projector {
   private lastEvent: RecordedEvent | null = null;
   private lastBefore: ActivityProgress | null = null;
   private readonly s: Record<'activityById' | 'updateActivityMoney' | 'upsertActivity' | 'insertActivityEntry' | 'insertActivityComponent', Database.Statement>;
-  private readonly groupStatements: Record<ProgressGrain, { get: Database.Statement; upsert: Database.Statement }>;
+  private readonly groupStatements: Record<ProgressGrain, { get: Database.Statement; upsert: Database.Statement; remove: Database.Statement }>;
 
   constructor(
     private readonly host: ProjectorHost,
@@ -94,6 +95,7 @@ export class ProgressProjector implements Projector {
           `INSERT INTO ${table} (${columns.join(', ')}) VALUES (${placeholders(columns.length)})
            ON CONFLICT (key) DO UPDATE SET ${sums.map((c) => `${c} = excluded.${c}`).join(', ')}`,
         ),
+        remove: db.prepare(`DELETE FROM ${table} WHERE key = ?`),
       };
     };
     this.groupStatements = { district: groupStatements('district'), province: groupStatements('province') };
@@ -166,7 +168,7 @@ export class ProgressProjector implements Projector {
       a.before = null;
       a.touched = false;
       if (sameGroups) {
-        this.s.updateActivityMoney.run(activityStatus(next), next.allocated, next.disbursed, next.lastPosition, id);
+        this.s.updateActivityMoney.run(activityStatus(next), centsParam(next.allocated), centsParam(next.disbursed), next.lastPosition, id);
         continue;
       }
       a.docChanged = false;
@@ -182,8 +184,8 @@ export class ProgressProjector implements Projector {
         place.district,
         place.province,
         activityStatus(next),
-        next.allocated,
-        next.disbursed,
+        centsParam(next.allocated),
+        centsParam(next.disbursed),
         next.lastPosition,
         serializeActivity(next),
       );
@@ -193,6 +195,12 @@ export class ProgressProjector implements Projector {
       for (const g of touchedGroups[grain]) {
         const k = g.group;
         const t = g.totals;
+        // A group its last activity left (a reclassification) is no group: a rebuild, folding the same events in
+        // one batch, never writes it, and the live read model must not keep a row of zeros that a rebuild lacks.
+        if (t.activities === 0) {
+          this.groupStatements[grain].remove.run(g.key);
+          continue;
+        }
         this.groupStatements[grain].upsert.run(
           g.key,
           k.programme,
@@ -203,8 +211,8 @@ export class ProgressProjector implements Projector {
           k.project,
           t.activities,
           ...ACTIVITY_PROGRESS_STATUSES.map((s) => t.byStatus[s]),
-          t.allocated,
-          t.disbursed,
+          centsParam(t.allocated),
+          centsParam(t.disbursed),
           sortedJson(t.beneficiaries),
           sortedJson(t.targets),
           sortedJson(t.outputs),
@@ -232,9 +240,9 @@ export class ProgressProjector implements Projector {
   private activity(id: string): ActivityHolder {
     const cached = this.activities.get(id);
     if (cached) return cached;
-    const row = this.s.activityById.get(id) as { doc: string; allocated: bigint; disbursed: bigint; last_position: bigint } | undefined;
+    const row = this.s.activityById.get(id) as { doc: string; allocated: unknown; disbursed: unknown; last_position: bigint } | undefined;
     const holder: ActivityHolder = {
-      doc: row === undefined ? null : parseActivity(id, row.doc, row.allocated, row.disbursed, Number(row.last_position)),
+      doc: row === undefined ? null : parseActivity(id, row.doc, big(row.allocated), big(row.disbursed), Number(row.last_position)),
       before: null,
       touched: false,
       docChanged: false,

@@ -1,6 +1,7 @@
 import { dimensionColumn, placesOf } from '../../src/fund-line/fund-line.dimensions';
 import { Tables } from '../read-model';
 import { PROVENANCE_COLUMNS, decisionIndex } from '../shared/provenance';
+import { CENTS } from '../shared/cents';
 import { Row, big } from '../shared/sql';
 import type { ActivityInfo, ActivityProgress, ProgressTotals } from './progress.fold';
 
@@ -32,10 +33,11 @@ export const progressColumns = (grain: ProgressGrain): string[] => [
   'by_stage',
 ];
 
-const INTEGER = new Set(['activities', 'n_registered', 'n_allocated', 'n_disbursing', 'n_completed', 'allocated', 'disbursed']);
+const INTEGER = new Set(['activities', 'n_registered', 'n_allocated', 'n_disbursing', 'n_completed']);
+const MONEY = new Set(['allocated', 'disbursed']);
 const progressTable = (grain: ProgressGrain) => ({
   columns: `(\n  key TEXT PRIMARY KEY,\n  ${progressColumns(grain)
-    .map((c) => `${c} ${INTEGER.has(c) ? 'INTEGER' : 'TEXT'} NOT NULL`)
+    .map((c) => `${c} ${INTEGER.has(c) ? 'INTEGER' : MONEY.has(c) ? CENTS : 'TEXT'} NOT NULL`)
     .join(',\n  ')}\n) WITHOUT ROWID`,
   key: 'key',
 });
@@ -58,8 +60,8 @@ export const PROGRESS_TABLES = new Tables(
   district      TEXT NOT NULL,
   province      TEXT NOT NULL,
   status        TEXT NOT NULL,
-  allocated     INTEGER NOT NULL,
-  disbursed     INTEGER NOT NULL,
+  allocated     ${CENTS} NOT NULL,
+  disbursed     ${CENTS} NOT NULL,
   last_position INTEGER NOT NULL,
   doc           TEXT NOT NULL
 ) WITHOUT ROWID`,

@@ -1,6 +1,7 @@
 import type Database from 'better-sqlite3';
 import type { RecordedEvent } from '../../events';
 import type { Projector, ProjectorHost } from '../read-model';
+import { centsParam } from '../shared/cents';
 import { dateToInt } from '../shared/context';
 import { DocCache } from '../shared/doc-cache';
 import { placeholders } from '../shared/sql';
@@ -109,7 +110,7 @@ export class RedFlagsProjector implements Projector {
         `INSERT INTO ${t.red_flag_unit_counts} (unit, budget_year, district, province, disbursements, reversals, disbursed, reversed)
          VALUES (${placeholders(8)})
          ON CONFLICT (unit, budget_year) DO UPDATE SET disbursements = disbursements + excluded.disbursements,
-           reversals = reversals + excluded.reversals, disbursed = disbursed + excluded.disbursed, reversed = reversed + excluded.reversed`,
+           reversals = reversals + excluded.reversals, disbursed = cents_add(disbursed, excluded.disbursed), reversed = cents_add(reversed, excluded.reversed)`,
       ),
       putCarried: db.prepare(
         `INSERT INTO ${t.red_flag_carried} (stream, unit, district, province, budget_year, deadline, carried, positions)
@@ -157,7 +158,7 @@ export class RedFlagsProjector implements Projector {
       }
       case 'carried': {
         const l = c.line;
-        this.s.putCarried.run(l.stream, l.unit, l.district, l.province, l.budgetYear, dateToInt(l.deadline), l.carried, JSON.stringify(l.positions));
+        this.s.putCarried.run(l.stream, l.unit, l.district, l.province, l.budgetYear, dateToInt(l.deadline), centsParam(l.carried), JSON.stringify(l.positions));
         return;
       }
       case 'review': {
@@ -178,7 +179,7 @@ export class RedFlagsProjector implements Projector {
       f.province,
       dateToInt(f.effFrom),
       dateToInt(f.effTo),
-      f.amount,
+      f.amount === null ? null : centsParam(f.amount),
       JSON.stringify(f.facts),
       f.evidenceCount,
       f.lastPosition,
@@ -187,7 +188,7 @@ export class RedFlagsProjector implements Projector {
 
   flush(): void {
     this.docs.flush();
-    for (const n of this.counts.values()) this.s.addCount.run(n.unit, n.budgetYear, n.district, n.province, n.disbursements, n.reversals, n.disbursed, n.reversed);
+    for (const n of this.counts.values()) this.s.addCount.run(n.unit, n.budgetYear, n.district, n.province, n.disbursements, n.reversals, centsParam(n.disbursed), centsParam(n.reversed));
     this.counts.clear();
   }
 

@@ -1,9 +1,10 @@
 import { Tables } from '../read-model';
+import { CENTS } from '../shared/cents';
 
 /**
  * The red flags and their evidence (log positions), the reviews, what the fold remembers between events (its
  * documents, as JSON), and what the rules evaluated at query time read: per-unit counts of disbursements and
- * reversals, lines of carried-over money with their deadline.
+ * reversals, lines of carried-over money with their deadline. Money in cents of any size (shared/cents.ts).
  */
 export const RED_FLAG_TABLES = new Tables(
   {
@@ -17,7 +18,7 @@ export const RED_FLAG_TABLES = new Tables(
   province       TEXT NOT NULL,
   eff_from       INTEGER NOT NULL,
   eff_to         INTEGER NOT NULL,
-  amount         INTEGER,
+  amount         ${CENTS},
   facts          TEXT NOT NULL,
   evidence_count INTEGER NOT NULL,
   last_position  INTEGER NOT NULL
@@ -60,8 +61,8 @@ export const RED_FLAG_TABLES = new Tables(
   province      TEXT NOT NULL,
   disbursements INTEGER NOT NULL,
   reversals     INTEGER NOT NULL,
-  disbursed     INTEGER NOT NULL,
-  reversed      INTEGER NOT NULL,
+  disbursed     ${CENTS} NOT NULL,
+  reversed      ${CENTS} NOT NULL,
   PRIMARY KEY (unit, budget_year)
 ) WITHOUT ROWID`,
       key: 'unit, budget_year',
@@ -74,7 +75,7 @@ export const RED_FLAG_TABLES = new Tables(
   province     TEXT NOT NULL,
   budget_year  INTEGER NOT NULL,
   deadline     INTEGER NOT NULL,
-  carried      INTEGER NOT NULL,
+  carried      ${CENTS} NOT NULL,
   positions    TEXT NOT NULL
 ) WITHOUT ROWID`,
       key: 'stream',

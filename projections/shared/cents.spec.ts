@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { D, toMoney } from '../../src/money/money';
-import { centsToMoney, toCents } from './cents';
+import Database from 'better-sqlite3';
+import { CENTS, centsOf, centsParam, centsToMoney, registerCentsFunctions, toCents } from './cents';
 
 describe('money at rest as integer cents', () => {
   it('reads canonical amounts exactly', () => {
@@ -32,6 +33,41 @@ describe('money at rest as integer cents', () => {
       }),
       { seed },
     );
+  });
+});
+
+describe('cents of any size in SQLite (an amount may be 10^20 đồng: beyond int64 cents)', () => {
+  const INT64_MAX = 2n ** 63n - 1n;
+  const db = new Database(':memory:');
+  registerCentsFunctions(db);
+  db.exec(`CREATE TABLE t (g INTEGER, c ${CENTS})`);
+  const insert = db.prepare('INSERT INTO t (g, c) VALUES (?, ?)');
+
+  it('keeps cents within int64 as INTEGER, and beyond as their exact text', () => {
+    expect(centsParam(INT64_MAX)).toBe(INT64_MAX);
+    expect(centsParam(INT64_MAX + 1n)).toBe('9223372036854775808');
+    expect(centsParam(-(2n ** 63n) - 1n)).toBe('-9223372036854775809');
+    insert.run(1, centsParam(INT64_MAX + 1n));
+    expect(db.prepare('SELECT typeof(c) AS type, c FROM t WHERE g = 1').safeIntegers(true).get()).toEqual({ type: 'text', c: '9223372036854775808' });
+    expect(centsOf('9223372036854775808')).toBe(INT64_MAX + 1n);
+  });
+
+  it('sums them exactly with cents_sum, where a native sum() overflows or turns to a REAL', () => {
+    insert.run(1, centsParam(10n ** 22n));
+    insert.run(2, centsParam(INT64_MAX));
+    insert.run(2, centsParam(1n));
+    const sums = (g: number) => db.prepare('SELECT cents_sum(c) AS exact, sum(c) AS native FROM t WHERE g = ?').safeIntegers(true);
+    const one = sums(1).get(1) as { exact: unknown; native: unknown };
+    expect(centsOf(one.exact)).toBe(INT64_MAX + 1n + 10n ** 22n);
+    expect(typeof one.native).toBe('number'); // what the read side detects, and sums again exactly
+    expect(centsOf(db.prepare('SELECT cents_sum(c) FROM t WHERE g = 2').safeIntegers(true).pluck().get())).toBe(INT64_MAX + 1n);
+    expect(() => db.prepare('SELECT sum(c) FROM t WHERE g = 2').get()).toThrow(/integer overflow/);
+    expect(db.prepare('SELECT cents_add(?, ?) AS s').safeIntegers(true).get(INT64_MAX, 1n)).toEqual({ s: '9223372036854775808' });
+  });
+
+  it('refuses a REAL rather than take it as cents', () => {
+    expect(() => centsOf(9.2e19)).toThrow(/inexact cents/);
+    expect(() => db.prepare('SELECT cents_add(?, 0)').get(0.5)).toThrow(/inexact cents/);
   });
 });
 

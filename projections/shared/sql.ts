@@ -1,3 +1,5 @@
+import { centsOf } from './cents';
+
 /** Reading values back from SQLite rows (statements read integers as BigInt: see ReadTx.stmt). */
 
 export type Row = Record<string, unknown>;
@@ -12,12 +14,9 @@ export const num = (v: unknown): number => (typeof v === 'bigint' ? Number(v) : 
 
 export const str = (v: unknown): string => (v === null || v === undefined ? '' : String(v));
 
-/** An INTEGER column that must come back exact (money in cents): a BigInt, or a small number; null is 0. */
+/** A column that must come back exact (money in cents, see cents.ts): a BigInt, a small number or integer text; null is 0. */
 export function big(v: unknown): bigint {
-  if (typeof v === 'bigint') return v;
-  if (typeof v === 'number' && Number.isSafeInteger(v)) return BigInt(v);
-  if (v === null || v === undefined) return 0n;
-  throw new TypeError(`expected an exact integer, got ${typeof v}`);
+  return v === null || v === undefined ? 0n : centsOf(v);
 }
 
 /** A flat map as JSON with its keys sorted: sums stored as JSON are the same whatever order their parts arrived in. */

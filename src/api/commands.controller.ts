@@ -113,8 +113,9 @@ function context(req: CommandRequest, headers: CommandHeaders, dto: CommandBodyD
   const ifMatch = headers['if-match'];
   let expectedRevision = dto.expectedRevision;
   if (ifMatch !== undefined) {
-    const m = /^(?:W\/)?"?(-?\d+)"?$/.exec(ifMatch.trim());
-    if (!m) throw InvalidCommand.field('If-Match', 'must be the revision number of the stream, e.g. "3"');
+    // A revision is a whole number from -1 (no stream yet): "1e400", "3.5", "-0" or 400 digits are not one.
+    const m = /^(?:W\/)?"?(-1|0|[1-9][0-9]{0,14})"?$/.exec(ifMatch.trim());
+    if (!m) throw InvalidCommand.field('If-Match', 'must be the revision number of the stream, a whole number such as "3" (or "-1": no stream yet)');
     expectedRevision = Number(m[1]);
   }
   const commandId = randomUUID();

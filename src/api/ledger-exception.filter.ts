@@ -3,13 +3,14 @@ import type { FastifyReply } from 'fastify';
 import { AuditNotFound, AuditUnavailable } from '../audit/audit';
 import { NothingSelected } from '../audit/bundle-selection';
 import { LogIntegrityError } from '../audit/merkle-log';
+import { EventInvariantViolated } from '../commands/event-invariants';
 import { FORBIDDEN, JournalRejected } from '../journal/journal.importer';
 import { Forbidden, Unauthenticated } from '../identity/rights';
 import { NotInReadModel, OutsideScope, PositionNotReached, ReadModelUnavailable } from '../projections/read-model-queries';
 import { ReadModelBehind } from '../projections/read-models.controller';
 import { CommandRefused, FieldProblem, InvalidRequest } from '../shared/errors';
 import { IdempotencyKeyTaken, WrongExpectedRevision } from '../store/event-store.port';
-import { MalformedJson } from './json-body';
+import { MalformedJson, UnsupportedCharset } from './json-body';
 import { NotAReport } from '../reports/report-files';
 
 /**
@@ -61,6 +62,7 @@ export class LedgerExceptionFilter implements ExceptionFilter {
     // Malformed input: 400, every bad field.
     if (error instanceof InvalidRequest) return [400, { error: error.code, message: error.message, problems: error.problems }];
     if (error instanceof MalformedJson) return [400, { error: 'MALFORMED_JSON', message: error.message }];
+    if (error instanceof UnsupportedCharset) return [415, { error: 'UNSUPPORTED_MEDIA_TYPE', message: error.message }];
     if (error instanceof NotAReport) return [400, { error: 'NOT_A_REPORT', message: error.message }];
     if (error instanceof JournalRejected) {
       const details = error.journal ? { details: { journal: error.journal } } : {};
@@ -87,13 +89,18 @@ export class LedgerExceptionFilter implements ExceptionFilter {
     }
     // Not ready: 503, retry later.
     if (error instanceof ReadModelBehind) {
-      return [503, { error: 'READ_MODEL_BEHIND', message: error.message, details: { position: error.position, minPosition: error.minPosition } }];
+      const failing = error.failing ? { failing: error.failing } : {};
+      return [503, { error: 'READ_MODEL_BEHIND', message: error.message, details: { position: error.position, minPosition: error.minPosition, ...failing } }];
     }
     if (error instanceof PositionNotReached) {
       return [503, { error: 'READ_MODEL_BEHIND', message: error.message, details: { position: error.position, upToPosition: error.upToPosition } }];
     }
     if (error instanceof ReadModelUnavailable) return [503, { error: 'READ_MODEL_UNAVAILABLE', message: error.message }];
     if (error instanceof AuditUnavailable) return [503, { error: 'AUDIT_UNAVAILABLE', message: error.message }];
+    if (error instanceof EventInvariantViolated) {
+      this.logger.error(error.message);
+      return [500, { error: 'EVENT_INVARIANT', message: 'the ledger refused to record events that break its invariants (a defect of the ledger, logged); nothing was recorded' }];
+    }
     if (error instanceof LogIntegrityError) {
       this.logger.error(error.message);
       return [500, { error: 'LOG_INTEGRITY', message: error.message }];

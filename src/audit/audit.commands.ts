@@ -11,6 +11,7 @@ import { loadPublicKey, loadSigningKey } from './signing-key';
 import type { AuditBundle, SignedTreeHead } from './verifier/formats';
 import { BundleVerification, formatVerification, parsePublicKey, verifyBundleFile } from './verifier/verify-bundle';
 import { formatLogVerification, LogVerification, verifyLog } from './verify-log';
+import { defaultWitnessFile, formatWitness, witness } from './witness';
 
 /** Opens the store and the Merkle log, runs `work`, and closes both whatever happens. */
 async function withLog<T>(config: LedgerConfig, work: (log: MerkleLog, store: EventStore) => Promise<T>): Promise<T> {
@@ -27,9 +28,9 @@ async function withLog<T>(config: LedgerConfig, work: (log: MerkleLog, store: Ev
   }
 }
 
-/** Like withLog, with the signing key (generated on first use, as at the first start of the server). */
+/** Like withLog, with the signing key (generated only for an empty log, as at the first start of the server). */
 function withAudit<T>(config: LedgerConfig, work: (audit: Audit) => Promise<T> | T): Promise<T> {
-  return withLog(config, async (log, store) => work(new Audit(store, log, loadSigningKey(config).key)));
+  return withLog(config, async (log, store) => work(new Audit(store, log, loadSigningKey(config, { logIsEmpty: (await store.headPosition()) === 0 }).key)));
 }
 
 /**
@@ -138,6 +139,17 @@ export function registerAuditCommands(program: Command): void {
     .command('tree-head')
     .description('log the events recorded since the last run and sign a tree head now; prints it')
     .action(async () => print(await runTreeHead(loadConfig())));
+
+  program
+    .command('witness <url>')
+    .description("an auditor's check that the ledger's history only grows: fetch its latest signed tree head, check it extends the last one kept, keep it (signed in: a session or API token in LEDGER_TOKEN)")
+    .option('--state <file>', 'where the last accepted head is kept (default: ~/.config/gnbv-ledger/witness/<host>.json)')
+    .action(async (url: string, options: { state?: string }) => {
+      const file = options.state ?? defaultWitnessFile(url);
+      const outcome = await witness(url, file, { token: process.env.LEDGER_TOKEN });
+      console.log(formatWitness(outcome, file));
+      if (outcome.status === 'alarm') process.exitCode = 2;
+    });
 
   const proof = program.command('proof').description('Merkle proofs against the log (RFC 6962)');
   proof

@@ -38,9 +38,9 @@ export class AuditController {
   }
 
   @Get('tree-heads/latest')
-  @ApiOperation({ summary: 'The latest signed tree head' })
-  latestTreeHead() {
-    const head = this.audit.get().log.latestTreeHead();
+  @ApiOperation({ summary: 'The latest signed tree head: the seal of the last commit, once the audit log has followed it' })
+  async latestTreeHead() {
+    const head = await this.audit.get().latestTreeHead();
     if (!head) throw new AuditNotFound('no tree head has been signed yet');
     return head;
   }
@@ -65,10 +65,13 @@ export class AuditController {
   @ApiOperation({ summary: 'Consistency proof (RFC 6962) that the tree of `second` leaves extends the tree of `first` leaves' })
   @ApiQuery({ name: 'first', required: true, type: Number })
   @ApiQuery({ name: 'second', required: false, type: Number, description: 'default: the latest signed tree head' })
-  consistencyProof(@Query('first') first?: string, @Query('second') second?: string) {
+  async consistencyProof(@Query('first') first?: string, @Query('second') second?: string) {
     const firstSize = count(first, 'first');
     if (firstSize === undefined) throw InvalidRequest.field('first', 'is required');
-    return this.audit.get().consistencyProof(firstSize, count(second, 'second'));
+    const audit = this.audit.get();
+    // Every tree up to the store's last commit can be asked for: the audit log follows the store first.
+    await audit.log.catchUp();
+    return audit.consistencyProof(firstSize, count(second, 'second'));
   }
 
   @Get('bundles')

@@ -72,6 +72,22 @@ export class Audit {
     return this.log.size() > (latest?.treeSize ?? 0) ? this.produceTreeHead(now) : undefined;
   }
 
+  /**
+   * The latest signed tree head, up to the log's last commit: the seal (the head signed in the commit's own
+   * transaction) is published as a tree head once the audit log has followed the store to it and its tree has the
+   * seal's root; a seal the tree does not match is not published (the start check and `ledger verify` report it).
+   */
+  async latestTreeHead(): Promise<SignedTreeHead | undefined> {
+    await this.log.catchUp();
+    const latest = this.log.latestTreeHead();
+    const seal = (await this.store.readSeal?.()) ?? null;
+    if (!seal || seal.treeSize <= (latest?.treeSize ?? 0) || seal.treeSize > this.log.size()) return latest;
+    if (hex(this.log.rootHash(seal.treeSize)) !== seal.rootHash) return latest;
+    if (!verifySignature(treeHeadMessage(seal), seal.signature, this.key.publicKey)) return latest;
+    this.log.addTreeHead(seal);
+    return seal;
+  }
+
   /** The latest signed head if it covers `size` leaves, else a new one. */
   headCovering(size: number): SignedTreeHead {
     const latest = this.log.latestTreeHead();
@@ -129,6 +145,9 @@ export class Audit {
   consistencyProof(first: number, second?: number): ConsistencyProof {
     const secondSize = second ?? this.log.latestTreeHead()?.treeSize ?? this.log.size();
     if (second !== undefined) this.checkTreeSize('second', second);
+    if (first < 1) {
+      throw InvalidRequest.field('first', 'must be 1 or more: RFC 9162 defines no consistency proof from the empty tree (every tree extends it)');
+    }
     if (first > secondSize) throw InvalidRequest.field('first', `the first tree (${first}) must not be larger than the second (${secondSize})`);
     return {
       firstSize: first,

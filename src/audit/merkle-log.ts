@@ -3,7 +3,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { Subscription } from 'rxjs';
 import type { RecordedEvent } from '../../events';
-import type { EventStore } from '../store/event-store.port';
+import { EventStore, LogIntegrityError } from '../store/event-store.port';
 import { consistencyProof, EMPTY_ROOT, inclusionProof, isPowerOfTwo, nodeHash, RangeHash, splitPoint } from './merkle';
 import { eventLeafHash, SignedTreeHead } from './verifier/formats';
 
@@ -60,9 +60,7 @@ interface HeadRow {
 }
 
 /** The event store no longer holds the history the log recorded; the log refuses to go on. */
-export class LogIntegrityError extends Error {
-  override readonly name = 'LogIntegrityError';
-}
+export { LogIntegrityError };
 
 /** How long live events are gathered before they are logged. */
 const GATHER_MS = 20;

@@ -1,6 +1,6 @@
 import { EMPTY_ROOT, nodeHash } from './verifier/merkle';
 
-export { EMPTY_ROOT, isPowerOfTwo, leafHash, nodeHash, verifyConsistency, verifyInclusion } from './verifier/merkle';
+export { EMPTY_ROOT, isPowerOfTwo, leafHash, MerkleFrontier, nodeHash, verifyConsistency, verifyInclusion } from './verifier/merkle';
 
 /**
  * Proof generation, RFC 6962 section 2.1 (PATH and SUBPROOF). Where subtree hashes come from is the caller's:
@@ -74,34 +74,4 @@ export function memoryRangeHash(leaves: readonly Buffer[]): RangeHash {
 
 export function rootOf(leaves: readonly Buffer[]): Buffer {
   return memoryRangeHash(leaves)(0, leaves.length);
-}
-
-/**
- * MTH computed one leaf at a time in O(log n) memory: it keeps the roots of the complete subtrees along the
- * right edge, largest first, which is the order in which MTH nests them for any size.
- */
-export class MerkleFrontier {
-  private readonly subtrees: Array<{ hash: Buffer; leaves: number }> = [];
-  private count = 0;
-
-  get size(): number {
-    return this.count;
-  }
-
-  push(leaf: Buffer): void {
-    let node = { hash: leaf, leaves: 1 };
-    for (let top = this.subtrees.at(-1); top && top.leaves === node.leaves; top = this.subtrees.at(-1)) {
-      this.subtrees.pop();
-      node = { hash: nodeHash(top.hash, node.hash), leaves: node.leaves * 2 };
-    }
-    this.subtrees.push(node);
-    this.count += 1;
-  }
-
-  root(): Buffer {
-    if (this.subtrees.length === 0) return EMPTY_ROOT;
-    let root = this.subtrees[this.subtrees.length - 1].hash;
-    for (let i = this.subtrees.length - 2; i >= 0; i--) root = nodeHash(this.subtrees[i].hash, root);
-    return root;
-  }
 }

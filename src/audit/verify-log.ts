@@ -42,6 +42,18 @@ export interface LogVerification {
   readonly treeHeadProblems: readonly string[];
   /** Whether signatures were checked (they are not when no signing key is configured). */
   readonly signaturesChecked: boolean;
+  /**
+   * The evidence written at commit (the store's own leaves and seal), when the store keeps it: events without a leaf,
+   * the first event whose content no longer matches its leaf, and the seal's problems.
+   */
+  readonly atCommit: {
+    readonly kept: boolean;
+    readonly withoutLeaf: number;
+    readonly firstWithoutLeaf?: number;
+    readonly firstLeafMismatch?: { readonly position: number; readonly eventId: string };
+    readonly seal: SignedTreeHead | null;
+    readonly sealProblems: readonly string[];
+  };
   readonly seconds: number;
   readonly eventsPerSecond: number;
 }
@@ -57,6 +69,12 @@ export async function verifyLog(
   options: { readonly onProgress?: (events: number) => void } = {},
 ): Promise<LogVerification> {
   const started = performance.now();
+  const kept = store.readLeaves !== undefined;
+  const seal = kept && store.readSeal ? await store.readSeal() : null;
+  let withoutLeaf = 0;
+  let firstWithoutLeaf: number | undefined;
+  let firstLeafMismatch: { position: number; eventId: string } | undefined;
+  let rootAtSeal: Buffer | null = null;
   const logSize = log.size();
   const heads = log.treeHeadsBySize();
   const treeHeadProblems: string[] = [];
@@ -80,6 +98,7 @@ export async function verifyLog(
   let index = 0;
   let position = 0;
   checkHeadsAtFrontier();
+  if (seal && seal.treeSize === 0) rootAtSeal = frontier.root();
   // As stored: the leaves were hashed from the events as appended, before any upcasting.
   let pages = store.streamAll(position, { pageSize: PAGE, asStored: true })[Symbol.asyncIterator]();
   let onePerPage = false;
@@ -101,9 +120,19 @@ export async function verifyLog(
     if (next.done) break;
     const page = next.value;
     const leaves = first ? [] : log.leaves(index, page.length);
+    const atCommit = new Map(kept ? (await (store.readLeaves as NonNullable<EventStore['readLeaves']>)(position, page.length)).map((l) => [l.position, l.leafHash]) : []);
     for (const [i, event] of page.entries()) {
       const hash = eventLeafHash(event);
       const eventId = eventIdOf(event);
+      if (kept) {
+        const written = atCommit.get(event.position);
+        if (!written) {
+          withoutLeaf += 1;
+          firstWithoutLeaf ??= event.position;
+        } else if (!firstLeafMismatch && !written.equals(hash)) {
+          firstLeafMismatch = { position: event.position, eventId };
+        }
+      }
       const leaf: LeafRecord | undefined = leaves[i];
       if (!first && leaf && (leaf.eventId !== eventId || !leaf.leafHash.equals(hash))) {
         first = { leafIndex: index, expected: { eventId: leaf.eventId, position: leaf.position }, found: placeOf(event) };
@@ -115,6 +144,7 @@ export async function verifyLog(
       frontier.push(hash);
       index += 1;
       checkHeadsAtFrontier();
+      if (seal && frontier.size === seal.treeSize) rootAtSeal = frontier.root();
     }
     position = page[page.length - 1].position;
     options.onProgress?.(index);
@@ -134,10 +164,36 @@ export async function verifyLog(
     treeHeadProblems.push(`${describeHead(latest)}: the audit file's stored tree no longer hashes to its root`);
   }
 
+  const sealProblems: string[] = [];
+  if (kept && !unreadable) {
+    if (withoutLeaf > 0) {
+      sealProblems.push(`${withoutLeaf} event(s) have no leaf written at commit, the first at position ${firstWithoutLeaf}: the ledger did not append them`);
+    }
+    if (firstLeafMismatch) {
+      sealProblems.push(
+        `event ${firstLeafMismatch.eventId} (position ${firstLeafMismatch.position}) was modified: its content no longer matches the leaf written at its commit`,
+      );
+    }
+    if (!seal) {
+      if (index > 0) sealProblems.push(`the log holds ${index} events but no seal: they were not appended by the ledger with its key`);
+    } else {
+      if (seal.treeSize > index) sealProblems.push(`the seal covers ${seal.treeSize} events but the log holds ${index}: ${seal.treeSize - index} events were removed`);
+      else if (seal.treeSize < index) {
+        sealProblems.push(`${index - seal.treeSize} event(s) after position ${seal.treeSize} are not covered by the seal: they were not appended by the ledger with its key`);
+      }
+      if (rootAtSeal && rootAtSeal.toString('hex') !== seal.rootHash) {
+        sealProblems.push(`the first ${seal.treeSize} events no longer hash to the seal's root (signed ${seal.timestamp}): the log was rewritten`);
+      }
+      if (publicKey && !verifySignature(treeHeadMessage(seal), seal.signature, publicKey)) {
+        sealProblems.push(`the seal's signature does not verify with the ledger's key: it was not signed by the ledger`);
+      }
+    }
+  }
+
   const seconds = (performance.now() - started) / 1000;
   const firstMismatch = first && describeMismatch({ ...first, kind: kind ?? 'missing' }, unreadable);
   return {
-    ok: !firstMismatch && !unreadable && treeHeadProblems.length === 0,
+    ok: !firstMismatch && !unreadable && treeHeadProblems.length === 0 && sealProblems.length === 0,
     events: index,
     logSize,
     unlogged: Math.max(0, index - logSize),
@@ -146,6 +202,7 @@ export async function verifyLog(
     treeHeadsChecked: heads.length,
     treeHeadProblems,
     signaturesChecked: publicKey !== null,
+    atCommit: { kept, withoutLeaf, firstWithoutLeaf, firstLeafMismatch, seal, sealProblems },
     seconds,
     eventsPerSecond: seconds > 0 ? Math.round(index / seconds) : 0,
   };
@@ -192,11 +249,17 @@ export function formatLogVerification(result: LogVerification): string {
     `checked ${result.events} events against ${result.logSize} leaves and ${result.treeHeadsChecked} signed tree heads ` +
       `in ${result.seconds.toFixed(2)} s (${result.eventsPerSecond} events/s)`,
   ];
-  if (!result.signaturesChecked) lines.push('no signing key is configured: tree head signatures were not checked');
-  if (result.unlogged > 0) lines.push(`${result.unlogged} events after the last leaf are not logged yet (run \`ledger tree-head\`)`);
+  if (!result.signaturesChecked) lines.push('no signing key is configured: signatures were not checked (pass --public-key)');
+  const { atCommit } = result;
+  if (!atCommit.kept) lines.push('this store keeps no leaves at commit (KurrentDB): only the audit file is checked');
+  else if (atCommit.seal) lines.push(`seal: ${atCommit.seal.treeSize} events, root ${atCommit.seal.rootHash}, signed ${atCommit.seal.timestamp}`);
+  if (result.unlogged > 0) {
+    lines.push(`the audit file holds ${result.logSize} leaves for ${result.events} events: it is rebuilt from the log at the next start (the log's own leaves and seal were checked)`);
+  }
   if (result.firstMismatch) lines.push(`TAMPERED: ${result.firstMismatch.message}`);
   else if (result.unreadable) lines.push(`TAMPERED: ${result.unreadable}`);
+  for (const problem of atCommit.sealProblems) lines.push(`TAMPERED: ${problem}`);
   for (const problem of result.treeHeadProblems) lines.push(`TAMPERED: ${problem}`);
-  if (result.ok) lines.push('OK: every logged event matches its leaf, and every signed tree head matches the events.');
+  if (result.ok) lines.push('OK: every event matches the leaf written at its commit, the seal covers them all, and every signed tree head matches the events.');
   return lines.join('\n');
 }

@@ -14,6 +14,7 @@ import {
 import { CommandRefused } from '../shared/errors';
 import { stableStringify } from '../shared/stable-json';
 import { AggregateCache, Fold, Folded } from './aggregate-cache';
+import { assertEventInvariants } from './event-invariants';
 import { StreamLocks } from './stream-locks';
 import type { CommandContext, StreamEvents } from './command';
 import type { AccountBasis } from './decision-spec';
@@ -65,8 +66,8 @@ export interface CommandResult {
 const MAX_ATTEMPTS = 8;
 
 /**
- * The one loop every command goes through: read streams → fold → decide → append with the expected
- * revisions, atomically. Commands touching the same streams queue in this process (StreamLocks); a
+ * The one loop every command goes through: read streams → fold → decide → check the events' invariants →
+ * append with the expected revisions, atomically. Commands touching the same streams queue in this process (StreamLocks); a
  * revision conflict that still happens (another process wrote) is retried on fresh state unless the
  * client pinned the revision (If-Match), which is returned as WrongExpectedRevision (HTTP 412).
  */
@@ -160,6 +161,7 @@ export class CommandRunner {
         events: d.events.map((e) => withMetadata(e, spec.name, spec.basis, ctx, actor)),
       };
     });
+    assertEventInvariants(appends);
     const append = () => this.store.append(appends, { idempotency: ctx.idempotencyKey ? { key: claim, fingerprint } : undefined });
     const committed = pending.length === 0 ? append() : afterPending(append);
     committed.catch(() => undefined); // awaited by attempt() as soon as the streams are released

@@ -4,6 +4,9 @@ import { existsSync, statSync } from 'node:fs';
 import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { BUILT_IN_CATALOGUE_DIR } from '../catalogue/built-in';
 
+/** The largest journal, in MB of text (LEDGER_JOURNAL_LIMIT_MB): the journal route's body limit, and a file's for `ledger import`. */
+export const DEFAULT_JOURNAL_LIMIT_MB = 50;
+
 /**
  * The ledger's configuration, declared once and validated at boot. Only infrastructure reads it;
  * nothing else touches process.env.
@@ -49,7 +52,10 @@ export class LedgerConfig {
   @MinLength(1)
   auditFile: string;
 
-  /** LEDGER_SIGNING_KEY_FILE: Ed25519 private key (PEM) that signs tree heads; generated on first start if absent. */
+  /**
+   * LEDGER_SIGNING_KEY_FILE: Ed25519 private key (PEM) that seals each commit and signs tree heads and bundles. Default
+   * beside the data folder, not in it (DATA_DIR-signing-key.pem); generated for an empty log if absent.
+   */
   @IsString()
   @MinLength(1)
   signingKeyFile: string;
@@ -150,7 +156,7 @@ export class LedgerConfig {
   @IsInt()
   @Min(1)
   @Max(1024)
-  journalLimitMb = 50;
+  journalLimitMb = DEFAULT_JOURNAL_LIMIT_MB;
 
   /** LEDGER_CORS_ORIGINS: origins (comma-separated) whose pages may call the API from a browser. Default: none. */
   @Transform(({ value }) => (typeof value === 'string' ? value.split(',').map((o) => o.trim()).filter((o) => o.length > 0) : value))
@@ -227,7 +233,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     databaseUrl: env.DATABASE_URL || undefined,
     readModelFile: env.LEDGER_READ_MODEL_FILE ?? join(dataDir, 'read-models.db'),
     auditFile: env.LEDGER_AUDIT_FILE ?? join(dataDir, 'audit.db'),
-    signingKeyFile: env.LEDGER_SIGNING_KEY_FILE ?? join(dataDir, 'signing-key.pem'),
+    signingKeyFile: env.LEDGER_SIGNING_KEY_FILE ?? `${dataDir.replace(/[/\\]+$/, '')}-signing-key.pem`,
     treeHeadIntervalSeconds: env.LEDGER_TREE_HEAD_INTERVAL_SECONDS ?? 60,
     demo: env.LEDGER_DEMO ?? true,
     catalogueDir: env.LEDGER_CATALOGUE_DIR || BUILT_IN_CATALOGUE_DIR,
@@ -242,7 +248,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     lockoutMinutes: env.LEDGER_LOCKOUT_MINUTES ?? 15,
     signInPerMinute: env.LEDGER_SIGN_IN_PER_MINUTE ?? 10,
     bodyLimitKb: env.LEDGER_BODY_LIMIT_KB ?? 1024,
-    journalLimitMb: env.LEDGER_JOURNAL_LIMIT_MB ?? 50,
+    journalLimitMb: env.LEDGER_JOURNAL_LIMIT_MB ?? DEFAULT_JOURNAL_LIMIT_MB,
     corsOrigins: env.LEDGER_CORS_ORIGINS ?? [],
     tlsCertFile: env.LEDGER_TLS_CERT_FILE || undefined,
     tlsKeyFile: env.LEDGER_TLS_KEY_FILE || undefined,

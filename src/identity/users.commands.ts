@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { Catalogue } from '../catalogue/catalogue';
 import { type LedgerConfig, loadConfig } from '../config/ledger-config';
-import { createEventStore } from '../store/create-event-store';
+import { openCheckedLedger } from '../audit/start-check';
 import type { EventStore } from '../store/event-store.port';
 import { addUser, disableUser, readUser, resetPassword } from './bootstrap';
 import { CredentialStore } from './credentials';
@@ -9,7 +9,8 @@ import { COUNTRY, isRole, ROLES } from './rights';
 import { USER_ID } from './user.state';
 
 async function withStores<T>(config: LedgerConfig, work: (store: EventStore, credentials: CredentialStore, catalogue: Catalogue) => Promise<T>): Promise<T> {
-  const store = await createEventStore(config);
+  // Account events are recorded: the ledger is opened as its writer, checked as the server checks it at start.
+  const { store } = await openCheckedLedger(config, { warn: (m) => console.error(`warning: ${m}`), error: (m) => console.error(m) });
   const credentials = CredentialStore.open(config.credentialsFile);
   try {
     return await work(store, credentials, Catalogue.load(config.catalogueDir));

@@ -6,14 +6,18 @@ import { requireRight } from '../identity/rights';
 import { LedgerConfig, loadConfig } from '../config/ledger-config';
 import { formatNumberVi, formatVnd } from '../money/money';
 import { Progress, progress } from '../shared/progress';
+import { openCheckedLedger } from '../audit/start-check';
 import { createEventStore } from '../store/create-event-store';
 import type { EventStore } from '../store/event-store.port';
 import { ImportOutcome, ImportProgress, INVALID_JOURNAL, JournalImporter, problemAt } from './journal.importer';
 import { Finding, ReconcileFilter, ReconciliationReport } from './reconciliation';
-import { reconcileStore } from './journal.service';
+import { HeadedReport, reconcileStore } from './journal.service';
 
-async function withStore<T>(config: LedgerConfig, work: (store: EventStore) => Promise<T>): Promise<T> {
-  const store = await createEventStore(config);
+/** Opens the store to read, or (`write`) as a writer of the ledger, checked as the server checks it at start. */
+async function withStore<T>(config: LedgerConfig, work: (store: EventStore) => Promise<T>, options: { write?: boolean } = {}): Promise<T> {
+  const store = options.write
+    ? (await openCheckedLedger(config, { warn: (m) => console.error(`warning: ${m}`), error: (m) => console.error(m) })).store
+    : await createEventStore(config);
   try {
     return await work(store);
   } finally {
@@ -47,7 +51,7 @@ export async function runImport(config: LedgerConfig, files: readonly string[], 
   if (!options.as) throw new Error('say who imports: --as <user id> (on this machine), or --server <url> with LEDGER_TOKEN');
   const userId = options.as;
   return withStore(config, async (store) => {
-    const importer = new JournalImporter(store, Catalogue.load(config.catalogueDir));
+    const importer = new JournalImporter(store, Catalogue.load(config.catalogueDir), config.journalLimitMb * 1024 * 1024);
     const principal = await principalOfUser(store, userId);
     requireRight(principal, 'import');
     const runs: ImportRun[] = [];
@@ -61,7 +65,7 @@ export async function runImport(config: LedgerConfig, files: readonly string[], 
       runs.push({ file, outcome });
     }
     return runs;
-  });
+  }, { write: !options.dryRun });
 }
 
 /** Posts each journal to a ledger's POST /journal/import with the token; its answer is the outcome. */
@@ -89,7 +93,7 @@ async function importThroughServer(server: string, token: string | undefined, te
 }
 
 /** `ledger check`: the reconciliation of the whole log. */
-export function runCheck(config: LedgerConfig, filter: ReconcileFilter = {}): Promise<ReconciliationReport> {
+export function runCheck(config: LedgerConfig, filter: ReconcileFilter = {}): Promise<HeadedReport> {
   return withStore(config, (store) => reconcileStore(store, Catalogue.load(config.catalogueDir), filter));
 }
 
@@ -130,7 +134,7 @@ function findingLine(f: Finding): string[] {
 }
 
 /** The report as text: findings grouped by document, errors first, then the differences within rounding. */
-export function formatReport(report: ReconciliationReport, options: { rounding?: boolean } = {}): string {
+export function formatReport(report: ReconciliationReport & { treeHead?: HeadedReport['treeHead'] }, options: { rounding?: boolean } = {}): string {
   const errors = report.findings.filter((f) => f.severity === 'error');
   const rounding = report.findings.filter((f) => f.severity === 'rounding');
   const explained = errors.filter((f) => f.explained).length;
@@ -140,6 +144,10 @@ export function formatReport(report: ReconciliationReport, options: { rounding?:
       `${rounding.length > 0 ? ` and ${rounding.length} difference${rounding.length === 1 ? '' : 's'} within the precision written` : ''}` +
       `${report.notChecked.length > 0 ? `; ${report.notChecked.length} not checked against the ledger` : ''}.`,
   ];
+  if (report.treeHead) {
+    const h = report.treeHead;
+    out.push(`Made at the signed tree head of ${h.treeSize} events, root ${h.rootHash}, signed ${h.timestamp}.`);
+  }
   const byDocument = new Map<string, Finding[]>();
   for (const f of errors) {
     const k = f.document ? `${f.document.id} — ${f.document.title}` : 'The ledger';

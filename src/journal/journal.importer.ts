@@ -5,6 +5,9 @@ import type { Fold } from '../commands/aggregate-cache';
 import { unitsOf } from '../commands/command-runner';
 import { authorize, Forbidden, type Principal } from '../identity/rights';
 import { CommandRefused, InvalidCommand } from '../shared/errors';
+import { JOURNAL_LIMITS, MAX_PROBLEMS, capProblems } from '../shared/validation/input-limits';
+import { DEFAULT_JOURNAL_LIMIT_MB } from '../config/ledger-config';
+import { normalizeInput } from '../shared/validation/text-rules';
 import {
   AppendResult,
   EventStore,
@@ -15,9 +18,11 @@ import {
 } from '../store/event-store.port';
 import type { FiguresState } from '../commands/state-figure/figure.state';
 import { ASSERTION_STREAM_PREFIX } from '../commands/state-figure/figure.state';
+import { assertEventInvariants } from '../commands/event-invariants';
 import { groupUnitProblems } from './group-unit-problems';
 import { CompiledEntry, compileJournal } from './journal.compile';
-import { JournalProblem, JournalText, journalDigest, readJournalText } from './journal.format';
+import { JournalProblem, JournalText, journalDigest } from './journal.format';
+import { JournalReader, TextRead, journalReader } from './journal-reader';
 
 export interface ImportProgress {
   readonly phase: 'deciding' | 'storing';
@@ -89,14 +94,15 @@ export class JournalRejected extends Error {
 
   /**
    * Each problem as { field, problem } with the code of the rule that refused it, if one did (the one error shape);
-   * the problem says where in the text it is, when that is known.
+   * the problem says where in the text it is, when that is known. At most MAX_PROBLEMS.
    */
   get problems(): { field: string; problem: string; code?: string }[] {
-    return this.journalProblems.map((p) => ({
+    const all = this.journalProblems.map((p) => ({
       field: problemPlace(p),
       problem: p.at ? `${p.problem} (at line ${p.at.line}, column ${p.at.column})` : p.problem,
       ...(p.code ? { code: p.code } : {}),
     }));
+    return capProblems(all, (more) => ({ field: '(more)', problem: `and ${more} more problems, not listed` }));
   }
 }
 
@@ -115,12 +121,18 @@ export function problemAt(p: JournalProblem): string {
 }
 
 /** Each problem of an entry with the line and column where its field is written, when the journal came as text. */
-function placed(problems: readonly JournalProblem[], read: JournalText): JournalProblem[] {
-  if (!read.locate) return [...problems];
-  return problems.map((p) => {
-    // A refusal of a whole entry is placed by the entry's line; a field's problem at the field.
-    if (p.entry === undefined || p.at !== undefined || !/[.[]/.test(p.field)) return p;
-    const at = read.locate?.(p.entry, p.field);
+async function placed(problems: readonly JournalProblem[], read: JournalText): Promise<JournalProblem[]> {
+  // A refusal of a whole entry is placed by the entry's line; a field's problem at the field. Only the problems listed
+  // in the answer (MAX_PROBLEMS) are placed.
+  const wanted = (p: JournalProblem): p is JournalProblem & { entry: number } => p.entry !== undefined && p.at === undefined && /[.[]/.test(p.field);
+  const listed = problems.slice(0, MAX_PROBLEMS);
+  const queries = listed.filter(wanted).map((p) => ({ entry: p.entry, field: p.field }));
+  if (!read.locate || queries.length === 0) return [...problems];
+  const places = await read.locate(queries);
+  let next = 0;
+  return problems.map((p, i) => {
+    if (i >= MAX_PROBLEMS || !wanted(p)) return p;
+    const at = places[next++];
     return at ? { ...p, at } : p;
   });
 }
@@ -225,16 +237,20 @@ export class JournalImporter {
   constructor(
     private readonly store: EventStore,
     private readonly catalogue: Catalogue,
+    /** The largest journal text taken, in bytes: LEDGER_JOURNAL_LIMIT_MB. */
+    private readonly maxBytes: number = DEFAULT_JOURNAL_LIMIT_MB * 1024 * 1024,
+    private readonly reader: Pick<JournalReader, 'read' | 'locate'> = journalReader,
   ) {}
 
-  /** A journal as YAML or JSON text. */
-  importText(text: string, options: ImportOptions): Promise<ImportOutcome> {
-    return this.run(readJournalText(text), options);
+  /** A journal as YAML or JSON text, read off the event loop (journal-reader.ts). */
+  async importText(text: string, options: ImportOptions): Promise<ImportOutcome> {
+    const read = prepare(await this.reader.read(text, this.maxBytes));
+    return this.run({ ...read, locate: (queries) => this.reader.locate(text, queries) }, options);
   }
 
-  /** A journal already parsed (a JSON body). */
+  /** A journal already parsed (a JSON body, within the JSON limits of the body parser). */
   importValue(value: unknown, options: ImportOptions): Promise<ImportOutcome> {
-    return this.run({ value, entryLines: [], digest: journalDigest(value), problems: [] }, options);
+    return this.run(prepare({ value, entryLines: [], problems: [] }), options);
   }
 
   private async run(read: JournalText, options: ImportOptions): Promise<ImportOutcome> {
@@ -289,11 +305,13 @@ export class JournalImporter {
       // Entries outside the importer's scope refuse the whole file; the rest of what was found is not told.
       if (forbidden.length > 0) return rejected(summary, forbidden);
       if (problems.length > 0) {
-        return rejected(summary, placed(groupUnitProblems(problems), read).sort((a, b) => (a.entry ?? -1) - (b.entry ?? -1)));
+        const sorted = groupUnitProblems(problems).sort((a, b) => (a.entry ?? -1) - (b.entry ?? -1));
+        return rejected(summary, await placed(sorted, read));
       }
       if (options.dryRun) return { ...summary, status: 'valid', events: session.events };
       options.onProgress?.({ phase: 'storing', done: 0, total: session.events });
       try {
+        assertEventInvariants(session.appends);
         const result = await this.store.append(session.appends, { idempotency: { key, fingerprint: read.digest } });
         options.onProgress?.({ phase: 'storing', done: session.events, total: session.events });
         return {
@@ -314,6 +332,29 @@ export class JournalImporter {
       }
     }
   }
+}
+
+/**
+ * The journal's content as it is identified and compiled: every text in NFC and checked (text-rules.ts), so that a
+ * journal typed with combining accents is the same journal, with the same decisions, as one typed precomposed; and
+ * no more entries than JOURNAL_LIMITS allows. Problems name their entry.
+ */
+function prepare(read: TextRead): JournalText {
+  if (read.problems.length > 0) return { ...read, digest: '' };
+  const { value, problems } = normalizeInput(read.value);
+  const entries = typeof value === 'object' && value !== null ? (value as { entries?: unknown }).entries : undefined;
+  const found: JournalProblem[] = problems.map((p) => {
+    const m = /^entries\[(\d+)\]\.?(.*)$/.exec(p.field);
+    if (!m) return p;
+    const index = Number(m[1]);
+    const line = read.entryLines[index];
+    const id = Array.isArray(entries) ? (entries[index] as { id?: unknown } | null)?.id : undefined;
+    return { entry: index, ...(typeof id === 'string' ? { id } : {}), ...(line ? { line } : {}), field: m[2] || '(entry)', problem: p.problem };
+  });
+  if (Array.isArray(entries) && entries.length > JOURNAL_LIMITS.entries) {
+    found.push({ field: 'entries', problem: `has ${entries.length} entries, more than ${JOURNAL_LIMITS.entries} (the entries limit): split the journal in several files` });
+  }
+  return { value, entryLines: read.entryLines, digest: found.length > 0 ? '' : journalDigest(value), problems: found };
 }
 
 function rejected(summary: Summary, problems: readonly JournalProblem[]): ImportOutcome {

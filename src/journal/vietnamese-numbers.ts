@@ -1,5 +1,6 @@
 import Decimal from 'decimal.js';
-import { D } from '../money/money';
+import { AMOUNT_CEILING, D, formatVnd, overCeiling } from '../money/money';
+import { calendarDateProblem } from '../shared/validation/validators';
 
 /**
  * Figures as Vietnamese documents write them: "." between thousands, "," before decimals, and a unit
@@ -51,6 +52,8 @@ function vietnameseDecimal(text: string): { value: D; decimals: number } | strin
     return `"${text}" has no digits before ","`;
   }
   if (/^0[0-9]/.test(intPart.replace(/\./g, ''))) return `"${text}" starts with a 0`;
+  // 30 digits is beyond the ceiling in any unit; more would round in Decimal's 40 digits once multiplied by a unit.
+  if (text.replace(/[.,]/g, '').length > 30) return `"${text}" has more digits than any amount the ledger takes (at most 10^20 đồng)`;
   const plain = intPart.replace(/\./g, '') + (fracPart !== undefined ? `.${fracPart}` : '');
   return { value: new D(plain), decimals: fracPart?.length ?? 0 };
 }
@@ -77,6 +80,7 @@ export function parseAmount(value: unknown): ParsedAmount | string {
   const parsed = vietnameseDecimal(figure);
   if (typeof parsed === 'string') return parsed;
   const dong = parsed.value.times(unit[1]);
+  if (overCeiling(dong)) return `"${text}" is more than the ceiling of ${formatVnd(AMOUNT_CEILING)} (10^20 đồng) an amount may have`;
   if (dong.decimalPlaces() > 2) {
     return `"${text}" is ${dong.toFixed()} đồng: more than 2 decimal places of a đồng`;
   }
@@ -120,16 +124,15 @@ export function parseDate(value: unknown): string | { problem: string } {
   let y: number;
   let mo: number;
   let d: number;
-  const iso = /^(\d{4})-(\d{2})-(\d{2})$/.exec(value.trim());
+  const isoMatch = /^(\d{4})-(\d{2})-(\d{2})$/.exec(value.trim());
   const vn = /^(\d{1,2})\/(\d{1,2})\/(\d{4})$/.exec(value.trim());
-  if (iso) [y, mo, d] = [Number(iso[1]), Number(iso[2]), Number(iso[3])];
+  if (isoMatch) [y, mo, d] = [Number(isoMatch[1]), Number(isoMatch[2]), Number(isoMatch[3])];
   else if (vn) [d, mo, y] = [Number(vn[1]), Number(vn[2]), Number(vn[3])];
   else return { problem: `"${value}" is not a date such as "2024-06-30" or "30/06/2024"` };
-  const date = new Date(Date.UTC(y, mo - 1, d));
-  if (date.getUTCFullYear() !== y || date.getUTCMonth() !== mo - 1 || date.getUTCDate() !== d) {
-    return { problem: `"${value}" is not a real date (no such day in the calendar)` };
-  }
-  return `${String(y).padStart(4, '0')}-${String(mo).padStart(2, '0')}-${String(d).padStart(2, '0')}`;
+  const iso = `${String(y).padStart(4, '0')}-${String(mo).padStart(2, '0')}-${String(d).padStart(2, '0')}`;
+  // The same rules as a date sent over HTTP: in the calendar, within the ledger's range.
+  const problem = calendarDateProblem(iso);
+  return problem === null ? iso : { problem: problem.replace(`"${iso}"`, `"${value}"`) };
 }
 
 /** part / whole × 100 rounded half-up to `decimals` places, as a decimal string; null when whole is 0. */

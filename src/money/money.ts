@@ -2,7 +2,18 @@ import Decimal from 'decimal.js';
 import type { Money } from '../../events';
 import { InvalidCommand } from '../shared/errors';
 
-/** Money arithmetic never rounds: 40 significant digits hold any đồng amount with its 2 decimal places. */
+/**
+ * The largest amount one command or journal entry may carry: 10^20 đồng, a hundred times what the whole 2026-2030
+ * programme mobilises (about 1.04·10^18 đồng). Quantities (houses, hectares) have the same ceiling.
+ *
+ * Why it makes every sum exact: a figure of the ledger (a line's plan, a country's disbursements) adds at most one
+ * amount per event, and a log holds fewer than 2^53 events (positions are safe integers), so every sum is below
+ * 2^53 × 10^20 < 10^36 đồng: with its 2 decimal places, at most 38 significant digits, within the 40 that
+ * Decimal (D) computes exactly. The read side holds cents of any size (projections/shared/cents.ts).
+ */
+export const AMOUNT_CEILING = '100000000000000000000';
+
+/** Money arithmetic never rounds: 40 significant digits hold every sum of amounts up to AMOUNT_CEILING (see there). */
 export const D = Decimal.clone({ precision: 40, rounding: Decimal.ROUND_HALF_UP, toExpNeg: -40, toExpPos: 40 });
 export type D = Decimal;
 
@@ -10,14 +21,35 @@ export type D = Decimal;
 export const AMOUNT_PATTERN = /^(0|[1-9][0-9]*)(\.[0-9]{1,2})?$/;
 
 export const ZERO = new D(0);
+const CEILING = new D(AMOUNT_CEILING);
 
 /** Why a string is not an acceptable amount, or null when it is. */
 export function amountProblem(value: unknown): string | null {
-  if (typeof value !== 'string') {
-    return 'must be a decimal string of đồng such as "620000000" or "1550440.50" (a JSON number would lose exactness)';
-  }
+  return decimalProblem(value, {
+    example: 'a decimal string of đồng such as "620000000" or "1550440.50"',
+    what: 'an exact amount of đồng',
+    ceiling: `${formatVnd(AMOUNT_CEILING)} (10^20 đồng)`,
+  });
+}
+
+/** Why a string is not an acceptable quantity (houses, households, hectares), or null when it is. */
+export function quantityProblem(value: unknown): string | null {
+  return decimalProblem(value, { example: 'a decimal string such as "101" or "12.5"', what: 'an exact quantity', ceiling: '10^20' });
+}
+
+/** Whether an exact value is beyond AMOUNT_CEILING: true for anything over it, whatever the unit it was written in. */
+export function overCeiling(value: D): boolean {
+  return value.gt(CEILING);
+}
+
+function decimalProblem(value: unknown, words: { example: string; what: string; ceiling: string }): string | null {
+  if (typeof value !== 'string') return `must be ${words.example} (a JSON number would lose exactness)`;
   if (!AMOUNT_PATTERN.test(value)) {
-    return `"${value}" is not an exact amount of đồng: use digits with at most 2 decimal places after a ".", no exponent, sign or thousands separators`;
+    return `"${value}" is not ${words.what}: use digits with at most 2 decimal places after a ".", no exponent, sign or thousands separators`;
+  }
+  // More digits than the ceiling has: refused before Decimal reads it (it would round beyond 40 digits).
+  if (value.split('.')[0].length > AMOUNT_CEILING.length || new D(value).gt(CEILING)) {
+    return `"${value}" is more than the ceiling of ${words.ceiling}`;
   }
   if (new D(value).lte(0)) return 'must be greater than 0';
   return null;

@@ -16,6 +16,28 @@ export class GenerationChanged extends Error {
   }
 }
 
+/**
+ * A read model could not fold an event: the event that stopped it, and why. Nothing of its batch is kept; the read
+ * models stay at the position before it until the cause is removed (a fix of the fold, or of the event's upcaster).
+ */
+export class ProjectionFailed extends Error {
+  readonly position: number;
+  readonly eventId: string;
+  readonly type: string;
+  readonly stream: string;
+
+  constructor(event: RecordedEvent, cause: unknown) {
+    const reason = cause instanceof Error ? cause.message : String(cause);
+    const eventId = String((event.metadata as { eventId?: unknown } | null)?.eventId ?? '?');
+    super(`event ${eventId} at position ${event.position} (${event.type} in ${event.stream}) cannot be folded: ${reason}`, { cause });
+    this.name = 'ProjectionFailed';
+    this.position = event.position;
+    this.eventId = eventId;
+    this.type = event.type;
+    this.stream = event.stream;
+  }
+}
+
 export interface EngineOptions {
   /** A live engine checks, inside each batch, that its generation is still the live one. */
   readonly checkGeneration: boolean;
@@ -181,7 +203,11 @@ export class ProjectionEngine {
     for (const e of events) {
       if (e.position <= position) continue;
       const route = this.routes.get(e.type);
-      if (route !== undefined) for (let i = 0; i < route.length; i++) route[i].apply(e);
+      try {
+        if (route !== undefined) for (let i = 0; i < route.length; i++) route[i].apply(e);
+      } catch (error) {
+        throw error instanceof GenerationChanged ? error : new ProjectionFailed(e, error);
+      }
       position = e.position;
       count += 1;
       this.pendingPosition = position;

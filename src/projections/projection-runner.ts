@@ -3,7 +3,7 @@ import type { Subscription } from 'rxjs';
 import type { RecordedEvent } from '../../events';
 import type { ProjectionContext } from '../../projections/shared/context';
 import type { EventStore } from '../store/event-store.port';
-import { GenerationChanged, ProjectionEngine } from './projection-engine';
+import { GenerationChanged, ProjectionEngine, ProjectionFailed } from './projection-engine';
 import { READ_MODEL_SHAPE, ReadModelDb } from './read-model-db';
 
 export interface ProjectionRunnerOptions {
@@ -11,11 +11,30 @@ export interface ProjectionRunnerOptions {
   readonly batchSize?: number;
   /** How long live events are gathered before a batch is applied (default 20 ms). */
   readonly gatherMs?: number;
-  /** Wait before resubscribing after a failed batch (default 1000 ms). */
+  /** Wait before the first retry after a failed batch (default 1000 ms); doubled at each failure in a row. */
   readonly retryDelayMs?: number;
+  /** The longest wait between retries (default 5 minutes). */
+  readonly maxRetryDelayMs?: number;
   /** Test hook, called inside each batch transaction after each event: throw to simulate a crash. */
   readonly afterEvent?: (event: RecordedEvent) => void;
   readonly log?: (message: string) => void;
+  /** Where a read model that cannot go on is reported (default: log). */
+  readonly alarm?: (message: string) => void;
+}
+
+/** Why the read models stopped: the event they cannot fold, since when, and when they try again. */
+export interface ProjectionFailure {
+  readonly position: number | null;
+  readonly eventId: string | null;
+  readonly type: string | null;
+  readonly stream: string | null;
+  readonly message: string;
+  /** When the first of the failures in a row happened (ISO instant). */
+  readonly since: string;
+  readonly attempts: number;
+  /** The wait before the next attempt: doubled at each failure in a row, up to maxRetryDelayMs. */
+  readonly retryInMs: number;
+  readonly nextRetryAt: string;
 }
 
 /** What the live read model must be built with: folds and tables (READ_MODEL_SHAPE) and catalogue trees. */
@@ -39,6 +58,7 @@ export class ProjectionRunner {
   private readonly positions = new EventEmitter();
   private readonly batchSize: number;
   private lastError: unknown = null;
+  private failure_: ProjectionFailure | null = null;
 
   constructor(
     private readonly store: EventStore,
@@ -62,6 +82,11 @@ export class ProjectionRunner {
   /** The last batch failure, until a batch succeeds again. */
   get error(): unknown {
     return this.lastError;
+  }
+
+  /** The read models cannot go on: the event that stops them, or null while they follow the log. */
+  get failure(): ProjectionFailure | null {
+    return this.failure_;
   }
 
   /** Opens (or creates) the live generation and starts following the log from its checkpoint. */
@@ -165,6 +190,10 @@ export class ProjectionRunner {
     if (batch.length === 0 || !this.engine) return;
     const position = this.engine.apply(batch);
     this.lastError = null;
+    if (this.failure_) {
+      this.options.log?.(`read models: past position ${this.failure_.position ?? '?'} again after ${this.failure_.attempts} failed attempts; following the log`);
+      this.failure_ = null;
+    }
     this.positions.emit('position', position);
   }
 
@@ -189,11 +218,28 @@ export class ProjectionRunner {
       return;
     }
     this.lastError = error;
-    this.options.log?.(
-      `read models: batch after position ${this.position} failed (${error instanceof Error ? error.message : String(error)}); nothing of it was kept, retrying`,
+    // Retried with a growing wait: an event that cannot be folded will not fold a second later either.
+    const attempts = (this.failure_?.attempts ?? 0) + 1;
+    const delay = Math.min((this.options.retryDelayMs ?? 1000) * 2 ** Math.min(attempts - 1, 30), this.options.maxRetryDelayMs ?? 300_000);
+    const now = Date.now();
+    const at = error instanceof ProjectionFailed ? error : null;
+    this.failure_ = {
+      position: at?.position ?? null,
+      eventId: at?.eventId ?? null,
+      type: at?.type ?? null,
+      stream: at?.stream ?? null,
+      message: error instanceof Error ? error.message : String(error),
+      since: this.failure_?.since ?? new Date(now).toISOString(),
+      attempts,
+      retryInMs: delay,
+      nextRetryAt: new Date(now + delay).toISOString(),
+    };
+    (this.options.alarm ?? this.options.log)?.(
+      `read models STOPPED at position ${this.position}: ${this.failure_.message}; nothing of the batch was kept; ` +
+        `attempt ${attempts}, next in ${Math.round(delay / 1000)} s. Every read answer is stale until then (see GET /read-models/status).`,
     );
     clearTimeout(this.retryTimer);
-    this.retryTimer = setTimeout(() => this.subscribe(), this.options.retryDelayMs ?? 1000);
+    this.retryTimer = setTimeout(() => this.subscribe(), delay);
     this.retryTimer.unref();
   }
 }

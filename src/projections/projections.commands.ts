@@ -65,13 +65,20 @@ export function registerProjectionCommands(program: Command): void {
         });
         rebuilding.finish();
         comparing.finish();
-        if (result.differenceCount === 0) {
+        for (const d of result.differences) console.log(formatDifference(d));
+        if (result.differenceCount > result.differences.length) console.log(`… and ${result.differenceCount - result.differences.length} more`);
+        if (result.differenceCount > 0) console.log(`${result.differenceCount} difference(s) at position ${result.position}: run "ledger projections rebuild"`);
+        // Rows that match up to where the live read models stopped do not make them verified: the log goes further.
+        if (result.behind > 0) {
+          console.log(
+            `NOT VERIFIED: the live read models are at position ${result.position}, ${result.behind} event(s) behind the log (head ${result.head})` +
+              (result.failing ? `; a rebuild cannot go past it either: ${result.failing}` : '; a rebuild folds the rest: the live runner has not caught up, or is stopped'),
+          );
+        }
+        if (result.differenceCount === 0 && result.behind === 0) {
           console.log(`read models verified at position ${result.position} (generation ${result.generation}): ${result.rowsCompared} rows, no difference`);
           return;
         }
-        for (const d of result.differences) console.log(formatDifference(d));
-        if (result.differenceCount > result.differences.length) console.log(`… and ${result.differenceCount - result.differences.length} more`);
-        console.log(`${result.differenceCount} difference(s) at position ${result.position}: run "ledger projections rebuild"`);
         process.exitCode = 1;
       } finally {
         await store.close();

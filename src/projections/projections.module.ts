@@ -50,7 +50,7 @@ export class ProjectionsLifecycle implements OnApplicationBootstrap, OnModuleDes
       provide: ProjectionRunner,
       useFactory: (store: EventStore, readModels: ReadModelDb, ctx: ProjectionContext) => {
         const logger = new Logger('Projections');
-        return new ProjectionRunner(store, readModels, ctx, { log: (m) => logger.warn(m) });
+        return new ProjectionRunner(store, readModels, ctx, { log: (m) => logger.warn(m), alarm: (m) => logger.error(m) });
       },
       inject: [EVENT_STORE, ReadModelDb, PROJECTION_CONTEXT],
     },

@@ -1,4 +1,5 @@
 import Database from 'better-sqlite3';
+import { registerCentsFunctions } from '../../projections/shared/cents';
 import { mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { basename, dirname } from 'node:path';
 import { READ_MODELS, READ_MODEL_SCHEMA_VERSION } from '../../projections';
@@ -63,6 +64,7 @@ export class ReadModelDb {
     this.db.pragma('synchronous = NORMAL');
     this.db.pragma('busy_timeout = 10000');
     this.db.pragma('temp_store = MEMORY');
+    registerCentsFunctions(this.db);
     this.db.exec('CREATE TABLE IF NOT EXISTS read_model_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID');
     this.getMeta = this.db.prepare('SELECT value FROM read_model_meta WHERE key = ?').pluck();
     this.setMeta = this.db.prepare('INSERT INTO read_model_meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value');

@@ -94,11 +94,54 @@ class LiveReader implements Reader {
     let s = this.statements.get(sql);
     if (!s) {
       if (this.statements.size > 500) this.statements.clear();
-      s = this.rm.db.prepare(sql).safeIntegers(true);
+      const prepare = (text: string) => this.rm.db.prepare(text).safeIntegers(true);
+      s = /\bsum\(/.test(sql) ? exactSums(prepare(sql), () => prepare(sql.replace(/\bsum\(/g, 'cents_sum('))) : prepare(sql);
       this.statements.set(sql, s);
     }
     return s;
   }
+}
+
+/**
+ * A statement whose native sum()s are answered exactly (projections/shared/cents.ts): native sum() is exact while it
+ * stays within int64 and says when it does not, by failing with "integer overflow" or by returning a REAL (it met
+ * cents stored as text, beyond int64; cents_add refuses such a REAL). Then the same query runs again with cents_sum,
+ * which adds cents of any size.
+ * Only the answers of all() and get() are checked; the statement is used through them (and pluck()).
+ */
+function exactSums(native: Database.Statement, exactly: () => Database.Statement): Database.Statement {
+  let exact: Database.Statement | null = null;
+  let plucked = false;
+  const run = <T>(read: (s: Database.Statement) => T): T => {
+    try {
+      const answer = read(native);
+      if (!hasReal(answer)) return answer;
+    } catch (error) {
+      // Overflow, or a native sum's REAL reaching cents_add (which refuses inexact cents).
+      if (!/integer overflow|inexact cents/i.test((error as Error).message)) throw error;
+    }
+    exact ??= exactly();
+    exact.pluck(plucked);
+    return read(exact);
+  };
+  const statement = {
+    all: (...params: unknown[]) => run((s) => s.all(...params)),
+    get: (...params: unknown[]) => run((s) => s.get(...params)),
+    pluck(toggle = true) {
+      plucked = toggle;
+      native.pluck(toggle);
+      return statement;
+    },
+  };
+  return statement as unknown as Database.Statement;
+}
+
+/** Whether an answer holds a REAL: read models store none, so it is a sum that met cents stored as text. */
+function hasReal(answer: unknown): boolean {
+  if (typeof answer === 'number') return true;
+  if (Array.isArray(answer)) return answer.some(hasReal);
+  if (answer !== null && typeof answer === 'object') return Object.values(answer).some((v) => typeof v === 'number');
+  return false;
 }
 
 /**

@@ -3,7 +3,7 @@ import { ApiOkResponse, ApiOperation, ApiParam, ApiServiceUnavailableResponse, A
 import { Needs, PrincipalRequest } from '../identity/auth.guard';
 import { type Principal, readScopes } from '../identity/rights';
 import { EVENT_STORE, EventStore } from '../store/event-store.port';
-import { ProjectionRunner } from './projection-runner';
+import { ProjectionFailure, ProjectionRunner } from './projection-runner';
 import {
   AdjustmentsQueryDto,
   BalancesQueryDto,
@@ -23,26 +23,46 @@ import { ReadModelQueries, UnitScope } from './read-model-queries';
 /** How long a request with minPosition waits for the read model to catch up before answering 503. */
 export const FRESHNESS_WAIT_MS = 2000;
 
-/** The read model did not reach the position a client asked for in time (HTTP 503, READ_MODEL_BEHIND). */
+/**
+ * The read model did not reach the position a client asked for in time (HTTP 503, READ_MODEL_BEHIND); with `failing`,
+ * it cannot go on at all until the event named there can be folded.
+ */
 export class ReadModelBehind extends Error {
   constructor(
     readonly position: number,
     readonly minPosition: number,
+    readonly failing: ProjectionFailure | null = null,
   ) {
-    super(`the read model is at position ${position}, behind the requested minPosition ${minPosition}; retry in a moment`);
+    super(
+      failing
+        ? `the read model stopped at position ${position}, behind the requested minPosition ${minPosition}: ${failing.message}`
+        : `the read model is at position ${position}, behind the requested minPosition ${minPosition}; retry in a moment`,
+    );
     this.name = 'ReadModelBehind';
   }
 }
 
-/** Waits for the read model to reflect a position the client saw in a command's response. */
+/**
+ * Waits for the read model to catch up with a position the client saw in a command's response, and says so on every
+ * answer when the read models have stopped: figures that stopped at a position are not served as if current.
+ */
 @Injectable()
 export class ReadModelFreshness {
   constructor(@Inject(ProjectionRunner) private readonly runner: ProjectionRunner) {}
 
   async require(minPosition: number | undefined): Promise<void> {
     if (minPosition === undefined) return;
+    const failing = this.runner.failure;
+    // A read model that cannot fold an event will not catch up in 2 s: answer at once, naming the event.
+    if (failing && this.runner.position < minPosition) throw new ReadModelBehind(this.runner.position, minPosition, failing);
     if (await this.runner.waitFor(minPosition, FRESHNESS_WAIT_MS)) return;
-    throw new ReadModelBehind(this.runner.position, minPosition);
+    throw new ReadModelBehind(this.runner.position, minPosition, this.runner.failure);
+  }
+
+  /** The answer, with `stale` (what stopped the read models, and where) while they cannot go on. */
+  mark<T extends object>(answer: T): T & { stale?: { readonly position: number; readonly failing: ProjectionFailure } } {
+    const failing = this.runner.failure;
+    return failing ? { ...answer, stale: { position: this.runner.position, failing } } : answer;
   }
 }
 
@@ -81,7 +101,7 @@ export class ReadModelsController {
   @ApiOkResponse({ description: '{ position, total, rows, page, pageSize, totalRows }' })
   async balances(@Query() q: BalancesQueryDto, @Req() req: PrincipalRequest) {
     await this.freshness.require(q.minPosition);
-    return this.queries.balances({ ...q, scope: readScopes(req.principal) });
+    return this.freshness.mark(this.queries.balances({ ...q, scope: readScopes(req.principal) }));
   }
 
   @Get('fund-lines/:stream/history')
@@ -92,7 +112,7 @@ export class ReadModelsController {
   @ApiParam({ name: 'stream', example: 'fundline-GNBV-2021-2025:DA5:2024:2024:NSTW:SN:184' })
   async history(@Param('stream') stream: string, @Query() q: HistoryQueryDto, @Req() req: PrincipalRequest) {
     await this.freshness.require(q.minPosition);
-    return this.queries.history(stream, { ...q, scope: readScopes(req.principal) });
+    return this.freshness.mark(this.queries.history(stream, { ...q, scope: readScopes(req.principal) }));
   }
 
   @Get('progress')
@@ -102,7 +122,7 @@ export class ReadModelsController {
   })
   async progress(@Query() q: ProgressQueryDto, @Req() req: PrincipalRequest) {
     await this.freshness.require(q.minPosition);
-    return this.queries.progress({ ...q, scope: readScopes(req.principal) });
+    return this.freshness.mark(this.queries.progress({ ...q, scope: readScopes(req.principal) }));
   }
 
   @Get('results')
@@ -112,14 +132,14 @@ export class ReadModelsController {
   })
   async results(@Query() q: ResultsQueryDto, @Req() req: PrincipalRequest) {
     await this.freshness.require(q.minPosition);
-    return this.queries.results({ ...q, scope: readScopes(req.principal) });
+    return this.freshness.mark(this.queries.results({ ...q, scope: readScopes(req.principal) }));
   }
 
   @Get('decisions')
   @ApiOperation({ summary: 'Decisions the ledger has recorded events under, newest first', description: FRESH })
   async decisions(@Query() q: DecisionsQueryDto, @Req() req: PrincipalRequest) {
     await this.freshness.require(q.minPosition);
-    return this.queries.decisions({ ...q, scope: readScopes(req.principal) });
+    return this.freshness.mark(this.queries.decisions({ ...q, scope: readScopes(req.principal) }));
   }
 
   @Get('decisions/trail')
@@ -129,7 +149,7 @@ export class ReadModelsController {
   })
   async trail(@Query() q: TrailQueryDto, @Req() req: PrincipalRequest) {
     await this.freshness.require(q.minPosition);
-    return this.queries.trail({ ...q, scope: readScopes(req.principal) });
+    return this.freshness.mark(this.queries.trail({ ...q, scope: readScopes(req.principal) }));
   }
 
   @Get('adjustments')
@@ -139,14 +159,14 @@ export class ReadModelsController {
   })
   async adjustments(@Query() q: AdjustmentsQueryDto, @Req() req: PrincipalRequest) {
     await this.freshness.require(q.minPosition);
-    return this.queries.adjustments({ ...q, scope: readScopes(req.principal) });
+    return this.freshness.mark(this.queries.adjustments({ ...q, scope: readScopes(req.principal) }));
   }
 
   @Get('notes')
   @ApiOperation({ summary: 'Ghi chú: auditors’ and inspectors’ notes on a line, an activity or a unit, with who wrote each and when', description: FRESH })
   async notes(@Query() q: NotesQueryDto, @Req() req: PrincipalRequest) {
     await this.freshness.require(q.minPosition);
-    return this.queries.notes({ ...q, scope: readScopes(req.principal) });
+    return this.freshness.mark(this.queries.notes({ ...q, scope: readScopes(req.principal) }));
   }
 
   @Get('red-flags')
@@ -156,7 +176,7 @@ export class ReadModelsController {
   })
   async redFlags(@Query() q: RedFlagsQueryDto, @Req() req: PrincipalRequest) {
     await this.freshness.require(q.minPosition);
-    return this.queries.redFlags({ ...q, asOf: q.asOf ?? today() }, unitScope(req.principal));
+    return this.freshness.mark(this.queries.redFlags({ ...q, asOf: q.asOf ?? today() }, unitScope(req.principal)));
   }
 
   @Get('red-flags/rules')
@@ -170,7 +190,7 @@ export class ReadModelsController {
   @ApiParam({ name: 'id', example: 'duplicate-voucher-3f2a9c1b7d4e' })
   async redFlag(@Param('id') id: string, @Query() q: RedFlagQueryDto, @Req() req: PrincipalRequest) {
     await this.freshness.require(q.minPosition);
-    return this.queries.redFlag(id, q.asOf ?? today(), unitScope(req.principal));
+    return this.freshness.mark(this.queries.redFlag(id, q.asOf ?? today(), unitScope(req.principal)));
   }
 
   @Get('read-models/status')
@@ -184,6 +204,12 @@ export class ReadModelsController {
     const head = await this.store.headPosition();
     const status = this.queries.status();
     const error = this.runner.error;
-    return { ...status, head, behind: Math.max(0, head - status.position), lastError: error ? (error instanceof Error ? error.message : String(error)) : null };
+    return {
+      ...status,
+      head,
+      behind: Math.max(0, head - status.position),
+      lastError: error ? (error instanceof Error ? error.message : String(error)) : null,
+      failing: this.runner.failure,
+    };
   }
 }

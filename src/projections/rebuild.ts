@@ -94,7 +94,13 @@ export interface Difference {
 }
 
 export interface VerifyResult {
+  /** The position the live read models reflect, and the comparison was made at. */
   readonly position: number;
+  /** The head of the log: above `position`, the live read models are behind and cannot be called verified. */
+  readonly head: number;
+  readonly behind: number;
+  /** When they are behind: why a rebuild cannot go past `position` either (the event it cannot fold), if it cannot. */
+  readonly failing: string | null;
   readonly generation: number;
   readonly rowsCompared: number;
   readonly differences: readonly Difference[];
@@ -133,7 +139,7 @@ export async function verifyReadModels(
       throw new Error(`the live read model was built with "${fingerprint}", this code builds "${readModelFingerprint(ctx)}": rebuild it first`);
     }
     const position = (live.prepare(`SELECT position FROM ${tableName('checkpoint', generation)} WHERE id = 1`).pluck().get() as number) ?? 0;
-    await rebuildReadModels(store, scratch, ctx, { upTo: position, batchSize: options.batchSize, activate: true, onProgress: options.onProgress });
+    const rebuilt = await rebuildReadModels(store, scratch, ctx, { upTo: position, batchSize: options.batchSize, activate: true, onProgress: options.onProgress });
 
     const max = options.maxDifferences ?? 20;
     const differences: Difference[] = [];
@@ -186,7 +192,18 @@ export async function verifyReadModels(
         }
       }
     }
-    return { position, generation, rowsCompared, differences, differenceCount };
+    // The live read models are behind the log: say how far, and whether the log can be folded past where they stopped.
+    const head = await store.headPosition();
+    let failing: string | null = null;
+    if (head > position) {
+      const engine = new ProjectionEngine(scratch, rebuilt.generation, ctx, { checkGeneration: false });
+      try {
+        await engine.applyStream(store.streamAll(position, { upTo: head }), options.batchSize ?? 250_000);
+      } catch (error) {
+        failing = error instanceof Error ? error.message : String(error);
+      }
+    }
+    return { position, head, behind: Math.max(0, head - position), failing, generation, rowsCompared, differences, differenceCount };
   } finally {
     if (live.inTransaction) live.exec('ROLLBACK');
     live.close();

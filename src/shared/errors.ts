@@ -1,3 +1,5 @@
+import { capProblems } from './validation/input-limits';
+
 /** One bad field of a request: where it is and what is wrong with it. */
 export interface FieldProblem {
   readonly field: string;
@@ -11,9 +13,13 @@ export interface FieldProblem {
 export class InvalidRequest extends Error {
   /** The machine code of the answer; subclasses name what was malformed. */
   readonly code: string = 'INVALID_REQUEST';
+  /** Every bad field, up to MAX_PROBLEMS: the last then says how many more there were. */
+  readonly problems: readonly FieldProblem[];
 
-  constructor(readonly problems: readonly FieldProblem[]) {
-    super(problems.map((p) => `${p.field}: ${p.problem}`).join('; '));
+  constructor(problems: readonly FieldProblem[]) {
+    const listed = capProblems(problems, (more) => ({ field: '(more)', problem: `and ${more} more problems, not listed` }));
+    super(summarize(listed));
+    this.problems = listed;
     this.name = new.target.name;
   }
 
@@ -40,4 +46,10 @@ export class CommandRefused extends Error {
     super(reason);
     this.name = 'CommandRefused';
   }
+}
+
+/** The message of a list of problems: the first few, and how many there are in all. */
+function summarize(problems: readonly FieldProblem[]): string {
+  const shown = problems.slice(0, 5).map((p) => `${p.field}: ${p.problem}`);
+  return problems.length > shown.length ? `${shown.join('; ')}; … (${problems.length} problems listed)` : shown.join('; ');
 }

@@ -1,5 +1,6 @@
 import type { Observable } from 'rxjs';
 import type { EventToAppend, RecordedEvent } from '../../events';
+import type { SignedTreeHead } from '../audit/verifier/formats';
 
 /**
  * What the caller knows about a stream before appending to it.
@@ -105,6 +106,39 @@ export interface EventStore {
   headPosition(): Promise<number>;
 
   close(): Promise<void>;
+
+  /**
+   * Tamper evidence written at commit, by the adapters that can (SQLite, PostgreSQL; not KurrentDB, whose global
+   * order exists only after commit): each event's Merkle leaf in the append's transaction, and the seal, a tree head
+   * over the whole log signed with the ledger's key in the same transaction.
+   *
+   * startWriting: this process becomes a writer of the log (SQLite: its one writer, or a clear refusal), checks
+   * every leaf against the seal, and seals its commits from then on. A log that fails the check is refused every
+   * append (LogIntegrityError): the ledger serves it read-only, with the findings.
+   */
+  startWriting?(options: { signingKeyPem?: string; publicKeyPem?: string }): Promise<LogCheck>;
+  /** The leaves written at commit, in log order, after a position; null for an event that has none. */
+  readLeaves?(after: number, maxCount: number): Promise<{ position: number; leafHash: Buffer | null }[]>;
+  /** The seal of the last commit; null when nothing was committed with the key. */
+  readSeal?(): Promise<SignedTreeHead | null>;
+  /** From now on every append is refused with LogIntegrityError(reason): the log is served read-only. */
+  stopWriting?(reason: string): void;
+}
+
+/** What a writer found when it checked the log against its seal (merkle-core.js, checkLog). */
+export interface LogCheck {
+  readonly ok: boolean;
+  readonly events: number;
+  /** Events with a leaf written at commit. */
+  readonly leaves: number;
+  readonly seal: SignedTreeHead | null;
+  /** Each way the log departs from its seal, as a sentence. */
+  readonly findings: readonly string[];
+}
+
+/** The event log no longer holds the history its evidence recorded; the ledger records nothing more (HTTP 500). */
+export class LogIntegrityError extends Error {
+  override readonly name = 'LogIntegrityError';
 }
 
 export const EVENT_STORE = Symbol('EventStore');

@@ -56,7 +56,7 @@ describe('ledger audit commands', () => {
   });
 
   it('verify prints events/s, and fails naming the event once the file was edited', async () => {
-    expect(await ledger('verify')).toMatch(/^checked 10 events against 10 leaves and \d+ signed tree heads in .* \(\d+ events\/s\)\nOK/);
+    expect(await ledger('verify')).toMatch(/^checked 10 events against 10 leaves and \d+ signed tree heads in .* \(\d+ events\/s\)\nseal: 10 events, .*\nOK/);
     const db = new Database(config.dbFile);
     db.exec(`UPDATE events SET data = replace(data, '"90000000"', '"90000008"') WHERE position = 10`);
     db.close();

@@ -5,7 +5,7 @@ import type { EventToAppend, FundLineKey, LegalBasis } from '../../events';
 import { LedgerConfig, loadConfig } from '../../src/config/ledger-config';
 import { activityStream, fundLineStream } from '../../src/fund-line/fund-line.key';
 import type { EventStore } from '../../src/store/event-store.port';
-import { SqliteEventStore } from '../../src/store/sqlite/sqlite-event-store';
+import { openLedgerStore } from '../../src/store/create-event-store';
 import { testEvent } from '../support/events';
 
 /** A fresh data folder with its configuration (default file names inside it). */
@@ -78,10 +78,10 @@ export async function writeHistory(store: EventStore): Promise<void> {
   await append(STREAM_A, event(10, 'Disbursed', { line: LINE_A, activityId: 'act-2', disbursementId: 'd-2', amount: '90000000' }, VOUCHER));
 }
 
-/** A data folder holding the ten-event history in its SQLite store (closed again). */
+/** A data folder holding the ten-event history in its SQLite store, written as the ledger writes (sealed with its key). */
 export async function configWithHistory(): Promise<LedgerConfig> {
   const config = tempConfig();
-  const store = new SqliteEventStore({ file: config.dbFile });
+  const { store } = await openLedgerStore(config);
   await writeHistory(store);
   await store.close();
   return config;

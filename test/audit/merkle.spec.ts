@@ -82,28 +82,46 @@ describe('Merkle tree (RFC 6962)', () => {
     expect(verifyInclusion(CT_LEAVES[0], 8, 8, [], root8)).toBe(false);
     expect(verifyConsistency(8, 8, [], root8, root8)).toBe(true);
     expect(verifyConsistency(8, 8, [root8], root8, root8)).toBe(false);
-    expect(verifyConsistency(0, 8, [], EMPTY_ROOT, root8)).toBe(true);
     expect(verifyConsistency(0, 8, [], root8, root8)).toBe(false);
     expect(verifyConsistency(6, 8, [], unhex(CT_ROOTS[6]), root8)).toBe(false);
     expect(verifyConsistency(8, 6, [], root8, unhex(CT_ROOTS[6]))).toBe(false);
   });
 
-  it('refuses values that are not 32-byte hashes: an empty leaf and root in a one-leaf tree, a short proof hash, a long root', () => {
-    const empty = new Uint8Array(0);
-    // Without the length check, an empty leaf "is" the root of a one-leaf tree whose root is empty.
-    expect(verifyInclusion(empty, 0, 1, [], empty)).toBe(false);
-    expect(verifyInclusion(CT_LEAVES[0], 0, 1, [], CT_LEAVES[0])).toBe(true);
-    const mth = memoryRangeHash(CT_LEAVES);
-    const proof = inclusionProof(2, 8, mth);
-    const root8 = unhex(CT_ROOTS[8]);
-    expect(verifyInclusion(CT_LEAVES[2], 2, 8, proof, root8)).toBe(true);
-    expect(verifyInclusion(CT_LEAVES[2], 2, 8, [proof[0].subarray(0, 31), ...proof.slice(1)], root8)).toBe(false);
-    expect(verifyInclusion(CT_LEAVES[2], 2, 8, proof, Buffer.concat([root8, Buffer.of(0)]))).toBe(false);
-    expect(verifyConsistency(0, 0, [], empty, empty)).toBe(false);
-    expect(verifyConsistency(0, 8, [], empty, root8)).toBe(false);
-    expect(verifyConsistency(0, 8, [], EMPTY_ROOT, empty)).toBe(false);
-    const consistency = consistencyProof(6, 8, mth);
-    expect(verifyConsistency(6, 8, [...consistency.slice(0, 2), Buffer.concat([consistency[2], Buffer.of(0)])], unhex(CT_ROOTS[6]), root8)).toBe(false);
+  describe('the degenerate cases, as RFC 9162 defines them (issue 10)', () => {
+    const root1 = CT_LEAVES[0];
+    const empty = Buffer.alloc(0);
+
+    it('refuses hashes that are not 32 bytes: an empty leaf and an empty root do not make a one-leaf tree', () => {
+      expect(verifyInclusion(root1, 0, 1, [], root1)).toBe(true);
+      expect(verifyInclusion(empty, 0, 1, [], empty)).toBe(false);
+      expect(verifyInclusion(root1.subarray(0, 31), 0, 1, [], root1.subarray(0, 31))).toBe(false);
+      expect(verifyInclusion(Buffer.concat([root1, Buffer.of(0)]), 0, 1, [], Buffer.concat([root1, Buffer.of(0)]))).toBe(false);
+      const proof = inclusionProof(1, 2, mth);
+      expect(verifyInclusion(CT_LEAVES[1], 1, 2, [...proof.map((p) => p.subarray(0, 16))], mth(0, 2))).toBe(false);
+      expect(verifyConsistency(3, 3, [], empty, empty)).toBe(false);
+      const c = consistencyProof(3, 8, mth);
+      expect(verifyConsistency(3, 8, [...c.slice(0, -1), Buffer.concat([c[c.length - 1], Buffer.of(0)])], mth(0, 3), mth(0, 8))).toBe(false);
+    });
+
+    it('from the empty tree, no proof says anything about the second root: it is not "verified"', () => {
+      expect(consistencyProof(0, 8, mth)).toEqual([]);
+      for (const second of [1, 3, 8]) {
+        expect(verifyConsistency(0, second, [], EMPTY_ROOT, mth(0, second))).toBe(false);
+        expect(verifyConsistency(0, second, [], EMPTY_ROOT, nodeHash(root1, root1))).toBe(false);
+      }
+      expect(verifyConsistency(0, 0, [], EMPTY_ROOT, EMPTY_ROOT)).toBe(false);
+    });
+
+    it('between equal sizes, only an empty proof of equal roots holds', () => {
+      expect(verifyConsistency(5, 5, [], mth(0, 5), mth(0, 5))).toBe(true);
+      expect(verifyConsistency(5, 5, [], mth(0, 5), mth(0, 6))).toBe(false);
+      expect(verifyConsistency(5, 5, [mth(0, 5)], mth(0, 5), mth(0, 5))).toBe(false);
+    });
+
+    it('an empty proof between different sizes fails, even where the first tree is a power of two', () => {
+      expect(verifyConsistency(4, 8, [], mth(0, 4), mth(0, 8))).toBe(false);
+      expect(verifyConsistency(4, 8, consistencyProof(4, 8, mth), mth(0, 4), mth(0, 8))).toBe(true);
+    });
   });
 
   describe('over random logs (property-based)', () => {
@@ -163,7 +181,8 @@ describe('Merkle tree (RFC 6962)', () => {
         fc.property(withSizes, ([leaves, first, second]) => {
           const mth = memoryRangeHash(leaves);
           const proof = consistencyProof(first, second, mth);
-          expect(verifyConsistency(first, second, proof, mth(0, first), mth(0, second))).toBe(true);
+          // From the empty tree RFC 9162 defines no proof: nothing is verified (see the degenerate cases).
+          expect(verifyConsistency(first, second, proof, mth(0, first), mth(0, second))).toBe(first > 0);
         }),
         { seed, numRuns: 300 },
       );

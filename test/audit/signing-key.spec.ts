@@ -1,15 +1,36 @@
 import { generateKeyPairSync } from 'node:crypto';
-import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { loadPublicKey, loadSigningKey, SigningKey } from '../../src/audit/signing-key';
+import { loadConfig } from '../../src/config/ledger-config';
+import { isInside, loadPublicKey, loadSigningKey, SigningKey } from '../../src/audit/signing-key';
 import { decodeBase64, treeHeadMessage, verifySignature } from '../../src/audit/verifier/formats';
 
 describe('the signing key', () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'ledger-key-'));
   afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 
-  it('is generated into the data folder on first start, readable by its owner only, and loaded afterwards', () => {
+  it('is kept beside the data folder by default, not in it (issue 9, item 11)', () => {
+    const config = loadConfig({ LEDGER_DATA_DIR: join(dataDir, 'data') });
+    expect(config.signingKeyFile).toBe(`${join(dataDir, 'data')}-signing-key.pem`);
+    expect(isInside(config.signingKeyFile, config.dataDir)).toBe(false);
+    const loaded = loadSigningKey(config, { logIsEmpty: true });
+    expect(loaded).toMatchObject({ generated: true, warnings: [] });
+  });
+
+  it('inside the data folder, works for a demo and is warned about', () => {
+    const config = { dataDir, signingKeyFile: join(dataDir, 'demo-key.pem') };
+    expect(loadSigningKey(config).warnings).toEqual([expect.stringMatching(/inside the data folder .*whoever can write the data can rewrite the log and sign it again/)]);
+  });
+
+  it('is warned about when others than its owner can read it', () => {
+    const config = { dataDir, signingKeyFile: join(dataDir, 'outside', 'open.pem') };
+    loadSigningKey({ ...config, dataDir: join(dataDir, 'elsewhere') });
+    chmodSync(config.signingKeyFile, 0o644);
+    expect(loadSigningKey({ ...config, dataDir: join(dataDir, 'elsewhere') }).warnings).toEqual([expect.stringMatching(/can be read by others .*chmod 600/)]);
+  });
+
+  it('is generated on first start, readable by its owner only, and loaded afterwards', () => {
     const config = { dataDir, signingKeyFile: join(dataDir, 'signing-key.pem') };
     expect(loadPublicKey(config)).toBeNull();
     const first = loadSigningKey(config);
@@ -23,9 +44,9 @@ describe('the signing key', () => {
     expect(first.key.publicKeyPem).toMatch(/^-----BEGIN PUBLIC KEY-----\n/);
   });
 
-  it('is never generated in place of a key file configured elsewhere', () => {
+  it('is never generated for a log that holds events: a new key would not verify their seal', () => {
     const config = { dataDir, signingKeyFile: join(dataDir, 'secrets', 'ledger.pem') };
-    expect(() => loadSigningKey(config)).toThrow(/does not exist/);
+    expect(() => loadSigningKey(config, { logIsEmpty: false })).toThrow(/does not exist, but the log holds events sealed with a key: restore the key/);
   });
 
   it('must be Ed25519', () => {

@@ -29,6 +29,8 @@ describe('the audit, when the log holds events stored at an older version', () =
   const activityOf = (events: readonly RecordedEvent[]) => events.find((e) => e.type === 'ActivityRegistered') as RecordedEvent;
 
   beforeAll(async () => {
+    // Written as the ledger writes: each commit sealed with its key.
+    await store.startWriting({ signingKeyPem: key.privateKeyPem() });
     await writeHistory(store);
   });
   afterAll(async () => {

@@ -31,7 +31,8 @@ describe('ledger verify: tampering with the SQLite file is found and named', () 
     const result = await runVerify(config);
     expect(result).toMatchObject({ ok: true, events: 10, logSize: 10, unlogged: 0, treeHeadsChecked: 1, signaturesChecked: true });
     expect(result.treeHeadProblems).toEqual([]);
-    expect(formatLogVerification(result)).toMatch(/checked 10 events .* \(\d+ events\/s\)\nOK/);
+    expect(result.atCommit).toMatchObject({ kept: true, withoutLeaf: 0, seal: { treeSize: 10 }, sealProblems: [] });
+    expect(formatLogVerification(result)).toMatch(/checked 10 events .* \(\d+ events\/s\)\nseal: 10 events, root [0-9a-f]{64}, signed .*\nOK/);
   });
 
   it('names the event one byte of whose data was edited', async () => {
@@ -44,6 +45,10 @@ describe('ledger verify: tampering with the SQLite file is found and named', () 
     expect(result.firstMismatch).toMatchObject({ kind: 'modified', leafIndex: 3, expected: { eventId: eventId(4), position: 4 } });
     expect(result.firstMismatch?.message).toContain(eventId(4));
     expect(result.treeHeadProblems).toEqual([expect.stringContaining('no longer hash to its root')]);
+    expect(result.atCommit.sealProblems).toEqual([
+      `event ${eventId(4)} (position 4) was modified: its content no longer matches the leaf written at its commit`,
+      expect.stringMatching(/the first 10 events no longer hash to the seal's root/),
+    ]);
   });
 
   it('names the event whose stored JSON was damaged so that it no longer reads', async () => {
@@ -94,7 +99,7 @@ describe('ledger verify: tampering with the SQLite file is found and named', () 
     tamper(config.dbFile, (db) => {
       // Two steps, because SQLite checks the primary key row by row while shifting.
       db.exec('UPDATE events SET position = -position WHERE position >= 5; UPDATE events SET position = 1 - position WHERE position < 0');
-      db.prepare('INSERT INTO events VALUES (5, ?, 99, ?, ?, 1, ?, ?)').run(
+      db.prepare('INSERT INTO events (position, stream, revision, event_id, type, version, data, metadata) VALUES (5, ?, 99, ?, ?, 1, ?, ?)').run(
         STREAM_A,
         eventId(99),
         forged.type,
@@ -109,6 +114,11 @@ describe('ledger verify: tampering with the SQLite file is found and named', () 
       expected: { eventId: eventId(5) },
       found: { eventId: eventId(99), position: 5 },
     });
+    expect(result.atCommit.sealProblems).toEqual([
+      '1 event(s) have no leaf written at commit, the first at position 5: the ledger did not append them',
+      '1 event(s) after position 10 are not covered by the seal: they were not appended by the ledger with its key',
+      expect.stringMatching(/no longer hash to the seal's root/),
+    ]);
   });
 
   it('catches an event rewritten together with its leaf hash: the signed tree head no longer matches', async () => {
@@ -125,12 +135,14 @@ describe('ledger verify: tampering with the SQLite file is found and named', () 
       };
       newLeaf = eventLeafHash({ ...row, data: JSON.parse(row.data), metadata: JSON.parse(row.metadata) });
     });
+    tamper(config.dbFile, (db) => db.prepare('UPDATE events SET leaf_hash = ? WHERE position = 4').run(newLeaf));
     tamper(config.auditFile, (db) => db.prepare('UPDATE leaves SET leaf_hash = ? WHERE leaf_index = 3').run(newLeaf));
 
     const result = await runVerify(config);
     expect(result.ok).toBe(false);
     expect(result.firstMismatch).toBeUndefined();
     expect(result.treeHeadProblems).toEqual([expect.stringMatching(/tree head of 10 events .*: the events no longer hash to its root/)]);
+    expect(result.atCommit.sealProblems).toEqual([expect.stringMatching(/the first 10 events no longer hash to the seal's root/)]);
   });
 
   it('refuses tree heads the configured key, or the key the auditor names, did not sign', async () => {
@@ -140,16 +152,20 @@ describe('ledger verify: tampering with the SQLite file is found and named', () 
     const result = await runVerify(config);
     expect(result.ok).toBe(false);
     expect(result.treeHeadProblems).toEqual([expect.stringContaining('signature does not verify')]);
+    expect(result.atCommit.sealProblems).toEqual([expect.stringContaining("the seal's signature does not verify")]);
   });
 
-  it('reports events recorded after the last leaf as not yet logged, without logging them', async () => {
-    tamper(config.dbFile, (db) =>
-      db
-        .prepare('INSERT INTO events SELECT 11, stream, 99, ?, type, version, data, metadata FROM events WHERE position = 10')
-        .run(eventId(11)),
-    );
+  it('finds an event appended at the end, even with its leaf computed as the ledger would: no seal covers it', async () => {
+    tamper(config.dbFile, (db) => {
+      const row = db.prepare('SELECT stream, type, version, data, metadata FROM events WHERE position = 10').get() as Record<string, string>;
+      const metadata = { ...JSON.parse(row.metadata), eventId: eventId(11) };
+      const leaf = eventLeafHash({ type: row.type, version: Number(row.version), stream: row.stream, revision: 99, data: JSON.parse(row.data), metadata });
+      db.prepare('INSERT INTO events VALUES (11, ?, 99, ?, ?, ?, ?, ?, ?)').run(row.stream, eventId(11), row.type, row.version, row.data, JSON.stringify(metadata), leaf);
+    });
     const result = await runVerify(config);
-    expect(result).toMatchObject({ ok: true, events: 11, logSize: 10, unlogged: 1 });
+    expect(result).toMatchObject({ ok: false, events: 11, logSize: 10, unlogged: 1 });
+    expect(result.atCommit.sealProblems).toEqual(['1 event(s) after position 10 are not covered by the seal: they were not appended by the ledger with its key']);
+    // Verifying adds nothing to the audit file.
     expect((await runVerify(config)).logSize).toBe(10);
   });
 });

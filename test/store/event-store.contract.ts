@@ -2,9 +2,13 @@ import { firstValueFrom } from 'rxjs';
 import { filter, take, toArray } from 'rxjs/operators';
 import { randomUUID } from 'node:crypto';
 import { RecordedEvent, Upcasters } from '../../events';
+import { rootOf } from '../../src/audit/merkle';
+import { SigningKey } from '../../src/audit/signing-key';
+import { eventLeafHash, SignedTreeHead, treeHeadMessage, verifySignature } from '../../src/audit/verifier/formats';
 import {
   EventStore,
   IdempotencyKeyTaken,
+  LogIntegrityError,
   WrongExpectedRevision,
 } from '../../src/store/event-store.port';
 import { testEvent, uniqueStream } from '../support/events';
@@ -18,6 +22,11 @@ export interface ContractOptions {
    * consecutive entries of a stream and refuses a stream that comes back.
    */
   readonly interleavedStreams?: boolean;
+  /**
+   * A store on a new, empty log, for the tamper evidence written at commit (leaves and the seal); absent for an
+   * adapter that cannot keep it (KurrentDB: its global order exists only after commit), whose suite says so.
+   */
+  readonly freshLog?: () => Promise<EventStore>;
 }
 
 /** What the suite may ask of a store besides the default: another upcaster registry. */
@@ -394,6 +403,76 @@ export function eventStoreContract(makeStore: (options?: StoreOptions) => Promis
         store.append([{ stream: s, expectedRevision: 3, events: [ev(1)] }], { idempotency: { key, fingerprint: 'f' } }),
       ).rejects.toBeInstanceOf(WrongExpectedRevision);
       expect(await store.findIdempotency(key)).toBeNull();
+    });
+  });
+
+  describe('tamper evidence written at commit', () => {
+    if (!options.freshLog) {
+      it.todo('is not kept by this adapter: its global order exists only after commit (the Merkle log follows it instead)');
+      return;
+    }
+    const freshLog = options.freshLog;
+    const key = SigningKey.generate();
+    const rich = (n: number) =>
+      testEvent('TestHappened', { n, text: 'Giảm nghèo bền vững 😀', amount: '1550440000.25', numbers: [0.1, 1e21, -0], nested: { z: [], a: null } }, randomUUID());
+
+    it('writes each event’s leaf in its append: the hash of the event as read back as stored', async () => {
+      const log = await freshLog();
+      try {
+        const s = uniqueStream('line');
+        await log.append([{ stream: s, expectedRevision: 'no_stream', events: [rich(1), rich(2)] }]);
+        await log.append([{ stream: s, expectedRevision: 'any', events: [rich(3)] }, { stream: uniqueStream('other'), expectedRevision: 'any', events: [rich(4)] }]);
+        const stored = await log.readAll(0, { asStored: true });
+        const leaves = await (log.readLeaves as NonNullable<EventStore['readLeaves']>)(0, 100);
+        expect(leaves.map((l) => l.position)).toEqual(stored.map((e) => e.position));
+        expect(leaves.map((l) => l.leafHash?.toString('hex'))).toEqual(stored.map((e) => eventLeafHash(e).toString('hex')));
+      } finally {
+        await log.close();
+      }
+    });
+
+    it('leaves no leaf behind a refused append', async () => {
+      const log = await freshLog();
+      try {
+        const s = uniqueStream('line');
+        await log.append([{ stream: s, expectedRevision: 'no_stream', events: [rich(1)] }]);
+        await expect(log.append([{ stream: s, expectedRevision: 'no_stream', events: [rich(2)] }])).rejects.toBeInstanceOf(WrongExpectedRevision);
+        expect(await (log.readLeaves as NonNullable<EventStore['readLeaves']>)(0, 100)).toHaveLength(1);
+      } finally {
+        await log.close();
+      }
+    });
+
+    it('seals every commit once writing with the key: the seal covers the whole log, hashes to its leaves and verifies', async () => {
+      const log = await freshLog();
+      try {
+        expect(await log.startWriting?.({ signingKeyPem: key.privateKeyPem() })).toMatchObject({ ok: true, events: 0, seal: null, findings: [] });
+        // Concurrent appends share commits: the seal after them covers all.
+        await Promise.all([1, 2, 3, 4, 5].map((n) => log.append([{ stream: uniqueStream('line'), expectedRevision: 'no_stream', events: [rich(n)] }])));
+        const seal = (await log.readSeal?.()) as SignedTreeHead;
+        const leaves = (await (log.readLeaves as NonNullable<EventStore['readLeaves']>)(0, 100)).map((l) => l.leafHash as Buffer);
+        expect(seal.treeSize).toBe(5);
+        expect(seal.rootHash).toBe(rootOf(leaves).toString('hex'));
+        expect(verifySignature(treeHeadMessage(seal), seal.signature, key.publicKey)).toBe(true);
+        // A writer starting again on the sealed log finds it whole.
+        expect(await log.startWriting?.({ publicKeyPem: key.publicKeyPem })).toMatchObject({ ok: true, events: 5, leaves: 5, findings: [] });
+      } finally {
+        await log.close();
+      }
+    });
+
+    it('refuses to go on from a log its key did not seal, and appends nothing more', async () => {
+      const log = await freshLog();
+      try {
+        await log.append([{ stream: uniqueStream('line'), expectedRevision: 'no_stream', events: [rich(1)] }]);
+        const check = await log.startWriting?.({ signingKeyPem: key.privateKeyPem() });
+        expect(check).toMatchObject({ ok: false, events: 1, seal: null });
+        expect(check?.findings).toEqual([expect.stringMatching(/holds 1 events but no seal/)]);
+        await expect(log.append([{ stream: uniqueStream('line'), expectedRevision: 'no_stream', events: [rich(2)] }])).rejects.toBeInstanceOf(LogIntegrityError);
+        expect(await log.headPosition()).toBe(1);
+      } finally {
+        await log.close();
+      }
     });
   });
 

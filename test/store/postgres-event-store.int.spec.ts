@@ -1,6 +1,7 @@
 import { firstValueFrom } from 'rxjs';
 import { filter, take, toArray } from 'rxjs/operators';
 import type { RecordedEvent } from '../../events';
+import { canonicalJson } from '../../src/audit/verifier/canonical-json';
 import { IdempotencyKeyTaken, StreamAppend, WrongExpectedRevision } from '../../src/store/event-store.port';
 import { PostgresEventStore, PostgresEventStoreOptions } from '../../src/store/postgres/postgres-event-store';
 import { channelOf } from '../../src/store/postgres/postgres-schema';
@@ -28,7 +29,17 @@ describeWithPostgres('PostgreSQL event store', () => {
   });
 
   describe('contract', () => {
-    eventStoreContract((options) => open(options));
+    const schemas: (() => Promise<void>)[] = [];
+    afterAll(async () => {
+      for (const dropSchema of schemas) await dropSchema();
+    });
+    eventStoreContract((options) => open(options), {
+      freshLog: async () => {
+        const fresh = await createTestSchema(url);
+        schemas.push(fresh.drop);
+        return PostgresEventStore.connect({ connectionString: url, schema: fresh.schema });
+      },
+    });
   });
 
   describe('on PostgreSQL', () => {
@@ -40,7 +51,7 @@ describeWithPostgres('PostgreSQL event store', () => {
       await store?.close();
     });
 
-    it('stores data and metadata as the exact JSON text appended, and reads back every number and string', async () => {
+    it('stores data and metadata as their canonical JSON text (RFC 8785), and reads back every number and string', async () => {
       const s = uniqueStream('line');
       const data = {
         zeta: 'first key',
@@ -55,13 +66,20 @@ describeWithPostgres('PostgreSQL event store', () => {
         `SELECT data::text AS data, metadata::text AS metadata FROM "${schema}".events WHERE stream = $1`,
         [s],
       );
-      expect(stored.data).toBe(JSON.stringify(data));
-      expect(stored.metadata).toBe(JSON.stringify(e.metadata));
+      // The text written is the event's RFC 8785 form, the very text its leaf hashes.
+      expect(stored.data).toBe(canonicalJson(data));
+      expect(stored.metadata).toBe(canonicalJson(e.metadata));
+      expect(stored.data).toBe(
+        '{"alpha":{"a":2,"z":1},"amount":"1550440000.25","numbers":[0.1,1e+21,5e-324,9007199254740991,-1.5,0],' +
+          '"text":["Giảm nghèo bền vững","\\u0000","\\ud800","tab\\tquote\\"backslash\\\\","😀"],"zeta":"first key"}',
+      );
       const [read] = await store.readStream(s);
       expect(read.data).toEqual(data);
-      expect(Object.keys(read.data as object)).toEqual(Object.keys(data));
-      expect(JSON.stringify(read.data)).toBe(JSON.stringify(data));
-      expect(JSON.stringify(read.metadata)).toBe(JSON.stringify(e.metadata));
+      expect(read.metadata).toEqual(e.metadata);
+      // Every number and string reads back as written; members come back in their canonical order.
+      expect(Object.keys(read.data as object)).toEqual(['alpha', 'amount', 'numbers', 'text', 'zeta']);
+      expect(JSON.stringify(read.data)).toBe(canonicalJson(data));
+      expect(JSON.stringify(read.metadata)).toBe(canonicalJson(e.metadata));
     });
 
     it('keeps events across reopening, at dense positions from 1', async () => {

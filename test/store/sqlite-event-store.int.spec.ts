@@ -10,7 +10,10 @@ describe('SQLite event store', () => {
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   describe('contract', () => {
-    eventStoreContract(async (options) => new SqliteEventStore({ file: join(dir, 'contract.db'), ...options }));
+    let fresh = 0;
+    eventStoreContract(async (options) => new SqliteEventStore({ file: join(dir, 'contract.db'), ...options }), {
+      freshLog: async () => new SqliteEventStore({ file: join(dir, `fresh-${(fresh += 1)}.db`) }),
+    });
   });
 
   describe('the database file', () => {

@@ -184,8 +184,9 @@ export async function startTestLedger(options: TestLedgerOptions = {}): Promise<
     close: async () => {
       await ledger.close();
       rmSync(dir, { recursive: true, force: true });
-      // The sign-in key lies beside the data folder, never in it.
+      // The sign-in key and the signing key lie beside the data folder, never in it.
       rmSync(config.authKeyFile, { force: true });
+      rmSync(config.signingKeyFile, { force: true });
     },
   };
 }

@@ -1,5 +1,6 @@
 import { createPublicKey, KeyObject, verify } from 'node:crypto';
 import { leafHash, sha256 } from './merkle';
+import { TEMPLATE_ROOT, TEMPLATE_SIZE, TEMPLATE_TIME } from './merkle-core';
 import { BUNDLE_FORMAT, bundleText, eventCanonicalText, LoggedEvent, TreeHead, treeHeadText } from './portable';
 
 /**
@@ -21,6 +22,12 @@ export interface SignedTreeHead extends TreeHead {
   /** Ed25519 signature of treeHeadMessage(head), base64. */
   readonly signature: string;
 }
+
+/**
+ * treeHeadText with placeholders (merkle-core.js fills them): how the event store's writer thread signs the seal with
+ * exactly the text every verifier checks.
+ */
+export const TREE_HEAD_TEMPLATE = treeHeadText({ treeSize: TEMPLATE_SIZE, rootHash: TEMPLATE_ROOT, timestamp: TEMPLATE_TIME });
 
 /** The bytes a tree head signature covers (see treeHeadText). */
 export function treeHeadMessage(head: TreeHead): Buffer {

@@ -1,35 +1,17 @@
-import { createHash } from 'node:crypto';
-import { allHashes, inclusionPathSides } from './portable';
+import { EMPTY_ROOT, MerkleFrontier, leafHash, nodeHash, sha256 } from './merkle-core';
+import { allHashes, consistencyPathSteps, inclusionPathSides, isPowerOfTwo } from './portable';
 
 /**
- * RFC 6962 hashing and the RFC 9162 (sections 2.1.3.2 and 2.1.4.2) proof verification algorithms.
- * Indexes are JavaScript numbers halved with Math.floor, not shifted with >>, so logs beyond 2^31 leaves work.
+ * RFC 6962 hashing (merkle-core.js, shared with the event store's writer thread) and the RFC 9162 (sections 2.1.3.2
+ * and 2.1.4.2) proof verification algorithms. The walks (which side each proof hash goes) are portable.ts's, shared
+ * with the web app's check.
  */
+export { EMPTY_ROOT, MerkleFrontier, leafHash, nodeHash, sha256 };
 
-const LEAF_PREFIX = Buffer.from([0x00]);
-const NODE_PREFIX = Buffer.from([0x01]);
-
-export function sha256(...parts: Uint8Array[]): Buffer {
-  const hash = createHash('sha256');
-  for (const part of parts) hash.update(part);
-  return hash.digest();
-}
-
-export function leafHash(entry: Uint8Array): Buffer {
-  return sha256(LEAF_PREFIX, entry);
-}
-
-export function nodeHash(left: Uint8Array, right: Uint8Array): Buffer {
-  return sha256(NODE_PREFIX, left, right);
-}
-
-/** MTH({}): the root of the empty log. */
-export const EMPTY_ROOT: Buffer = sha256();
-
-const isOdd = (n: number) => n % 2 === 1;
-const half = (n: number) => Math.floor(n / 2);
-
-/** Does `proof` show that the leaf with this hash is leaf number `index` of the tree of `size` leaves with this root? */
+/**
+ * Does `proof` show that the leaf with this hash is leaf number `index` of the tree of `size` leaves with this root?
+ * Every hash must be 32 bytes: an empty leaf and an empty root must not "verify" a one-leaf tree.
+ */
 export function verifyInclusion(
   leaf: Uint8Array,
   index: number,
@@ -37,7 +19,6 @@ export function verifyInclusion(
   proof: readonly Uint8Array[],
   root: Uint8Array,
 ): boolean {
-  // Every value a hash of 32 bytes: an empty leaf and an empty root would otherwise "verify" in a one-leaf tree.
   if (!allHashes(leaf, root, ...proof)) return false;
   const sides = inclusionPathSides(index, size, proof.length);
   if (sides === null) return false;
@@ -51,6 +32,13 @@ export function verifyInclusion(
 /**
  * Does `proof` show that the tree of `secondSize` leaves with `secondRoot` extends the tree of `firstSize` leaves
  * with `firstRoot`, i.e. that nothing among the first `firstSize` leaves changed?
+ *
+ * RFC 9162 defines a consistency proof for 0 < first < second only (sections 2.1.4.1 and 2.1.4.2), and its
+ * verification fails on an empty proof. The degenerate cases are answered as the RFC leaves them:
+ *  - first = second: the same tree; there is nothing to prove, so the proof must be empty and the roots equal;
+ *  - first = 0: every tree extends the empty one, so no proof can say anything about the second root. This
+ *    returns false: a client that holds no head yet has nothing to check, and must take its first head on trust
+ *    (and say so), not "verify" it.
  */
 export function verifyConsistency(
   firstSize: number,
@@ -59,44 +47,24 @@ export function verifyConsistency(
   firstRoot: Uint8Array,
   secondRoot: Uint8Array,
 ): boolean {
-  if (!Number.isSafeInteger(firstSize) || !Number.isSafeInteger(secondSize)) return false;
   if (!allHashes(firstRoot, secondRoot, ...proof)) return false;
-  if (firstSize < 0 || firstSize > secondSize) return false;
-  // RFC 9162 defines proofs for 0 < first < second only; the two degenerate cases need no proof at all.
-  if (firstSize === secondSize) return proof.length === 0 && Buffer.from(firstRoot).equals(secondRoot);
-  if (firstSize === 0) return proof.length === 0 && EMPTY_ROOT.equals(firstRoot);
-  if (proof.length === 0) return false;
-
-  // When the first tree is a complete subtree of the second, its root is the proof's implicit first element.
-  const path = isPowerOfTwo(firstSize) ? [firstRoot, ...proof] : [...proof];
-  let fn = firstSize - 1;
-  let sn = secondSize - 1;
-  while (isOdd(fn)) {
-    fn = half(fn);
-    sn = half(sn);
-  }
-  let fr: Buffer = Buffer.from(path[0]);
-  let sr: Buffer = Buffer.from(path[0]);
-  for (const c of path.slice(1)) {
-    if (sn === 0) return false;
-    if (isOdd(fn) || fn === sn) {
+  if (!Number.isSafeInteger(firstSize) || !Number.isSafeInteger(secondSize)) return false;
+  if (firstSize > 0 && firstSize === secondSize) return proof.length === 0 && Buffer.from(firstRoot).equals(secondRoot);
+  const walk = consistencyPathSteps(firstSize, secondSize, proof.length);
+  if (walk === null) return false;
+  const start = walk.startsWithFirstRoot ? firstRoot : proof[0];
+  const rest = walk.startsWithFirstRoot ? proof : proof.slice(1);
+  let fr: Buffer = Buffer.from(start);
+  let sr: Buffer = Buffer.from(start);
+  rest.forEach((c, i) => {
+    if (walk.steps[i] === 'left') {
       fr = nodeHash(c, fr);
       sr = nodeHash(c, sr);
-      while (!isOdd(fn) && fn !== 0) {
-        fn = half(fn);
-        sn = half(sn);
-      }
     } else {
       sr = nodeHash(sr, c);
     }
-    fn = half(fn);
-    sn = half(sn);
-  }
-  return sn === 0 && fr.equals(firstRoot) && sr.equals(secondRoot);
+  });
+  return fr.equals(firstRoot) && sr.equals(secondRoot);
 }
 
-export function isPowerOfTwo(n: number): boolean {
-  if (n < 1) return false;
-  while (n % 2 === 0) n /= 2;
-  return n === 1;
-}
+export { isPowerOfTwo };

@@ -1,8 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { IsDefined, IsIn, IsOptional, ValidateIf, ValidateNested } from 'class-validator';
+import { IsDefined, IsIn, IsOptional, ValidateIf } from 'class-validator';
 import { IsLedgerId } from '../../shared/validation/validators';
-import { AmountField, DecisionCommandDto, FundLineKeyDto, LineField, ReasonField } from '../shared/common.dto';
+import { AmountField, DecisionCommandDto, FundLineKeyDto, LineField, NestedObject, ReasonField } from '../shared/common.dto';
 
 export class MoveEndDto {
   @LineField()
@@ -27,22 +26,19 @@ export class AdjustDto extends DecisionCommandDto {
   @ApiPropertyOptional({ type: FundLineKeyDto, description: 'the line to increase or decrease (kind increase/decrease)' })
   @ValidateIf((o: AdjustDto) => o.kind !== 'move')
   @IsDefined()
-  @ValidateNested()
-  @Type(() => FundLineKeyDto)
+  @NestedObject(() => FundLineKeyDto)
   line?: FundLineKeyDto;
 
   @ApiPropertyOptional({ type: MoveEndDto, description: 'where the money comes from (kind move)' })
   @ValidateIf((o: AdjustDto) => o.kind === 'move')
   @IsDefined()
-  @ValidateNested()
-  @Type(() => MoveEndDto)
+  @NestedObject(() => MoveEndDto)
   from?: MoveEndDto;
 
   @ApiPropertyOptional({ type: MoveEndDto, description: 'where the money goes (kind move)' })
   @ValidateIf((o: AdjustDto) => o.kind === 'move')
   @IsDefined()
-  @ValidateNested()
-  @Type(() => MoveEndDto)
+  @NestedObject(() => MoveEndDto)
   to?: MoveEndDto;
 
   @AmountField()

@@ -1,8 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { ArrayMaxSize, IsArray, IsNotEmpty, IsOptional, IsString, ValidateNested } from 'class-validator';
+import { ArrayMaxSize, IsArray, IsNotEmpty, IsOptional, IsString } from 'class-validator';
 import { IsLedgerId } from '../../shared/validation/validators';
-import { AmountField, DecisionCommandDto, FundLineKeyDto, LineField, ReasonField } from '../shared/common.dto';
+import { AmountField, DecisionCommandDto, FundLineKeyDto, LineField, NestedObject, ReasonField } from '../shared/common.dto';
 
 export class ReclassificationMoveDto {
   @LineField()
@@ -40,7 +39,6 @@ export class ReclassifyActivityDto extends DecisionCommandDto {
   @IsOptional()
   @IsArray()
   @ArrayMaxSize(50)
-  @ValidateNested({ each: true })
-  @Type(() => ReclassificationMoveDto)
+  @NestedObject(() => ReclassificationMoveDto, { each: true })
   moves?: ReclassificationMoveDto[];
 }

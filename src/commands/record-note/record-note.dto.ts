@@ -1,8 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { IsDefined, IsInt, IsNotEmpty, IsOptional, IsString, MaxLength, Min, ValidateIf, ValidateNested } from 'class-validator';
+import { IsDefined, IsInt, IsNotEmpty, IsOptional, IsString, MaxLength, Min, ValidateIf } from 'class-validator';
 import { IsLedgerId } from '../../shared/validation/validators';
-import { DecisionDto, FundLineKeyDto } from '../shared/common.dto';
+import { DecisionDto, FundLineKeyDto, NestedObject } from '../shared/common.dto';
 
 /** A note on a line or an activity: exactly one of them. */
 export class RecordNoteDto {
@@ -14,8 +13,7 @@ export class RecordNoteDto {
   @ApiPropertyOptional({ type: FundLineKeyDto, description: 'the fund line noted on (or activityId)' })
   @ValidateIf((o: RecordNoteDto) => o.activityId === undefined)
   @IsDefined({ message: 'line or activityId is required: what the note is about' })
-  @ValidateNested()
-  @Type(() => FundLineKeyDto)
+  @NestedObject(() => FundLineKeyDto)
   line?: FundLineKeyDto;
 
   @ApiPropertyOptional({ description: 'the activity noted on (or line)' })
@@ -32,8 +30,7 @@ export class RecordNoteDto {
 
   @ApiPropertyOptional({ type: DecisionDto, description: 'the audit or inspection decision the note is made under (quyết định kiểm toán / thanh tra)' })
   @IsOptional()
-  @ValidateNested()
-  @Type(() => DecisionDto)
+  @NestedObject(() => DecisionDto)
   decision?: DecisionDto;
 
   @ApiPropertyOptional()

@@ -1,7 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { IsInt, IsNotEmpty, IsOptional, IsString, Max, MaxLength, Min, ValidateNested } from 'class-validator';
-import { DecisionOrDocumentCommandDto, ReasonField } from '../shared/common.dto';
+import { IsInt, IsNotEmpty, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
+import { DecisionOrDocumentCommandDto, NestedObject, ReasonField } from '../shared/common.dto';
 
 export class OutcomeCorrectionDto {
   @ReasonField({ example: 'Quyết định điều chỉnh kết quả rà soát' })
@@ -41,8 +40,7 @@ export class RecordOutcomeDto extends OutcomeSubjectDto {
 
   @ApiPropertyOptional({ type: OutcomeCorrectionDto, description: 'this measurement corrects the one recorded for the same year' })
   @IsOptional()
-  @ValidateNested()
-  @Type(() => OutcomeCorrectionDto)
+  @NestedObject(() => OutcomeCorrectionDto)
   corrects?: OutcomeCorrectionDto;
 
   @ApiPropertyOptional()

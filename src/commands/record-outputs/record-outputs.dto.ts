@@ -1,7 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { ArrayMaxSize, IsArray, IsBoolean, IsNotEmpty, IsObject, IsOptional, IsString, ValidateNested } from 'class-validator';
-import { DecisionOrDocumentCommandDto, QuantityDto, ReasonField } from '../shared/common.dto';
+import { ArrayMaxSize, IsArray, IsBoolean, IsNotEmpty, IsObject, IsOptional, IsString } from 'class-validator';
+import { DecisionOrDocumentCommandDto, NestedObject, QuantityDto, ReasonField } from '../shared/common.dto';
 
 /** An output quantity, for the indicator as a whole or for one beneficiary category of it. */
 export class OutputQuantityDto extends QuantityDto {
@@ -19,18 +18,15 @@ export class CorrectionDto {
 
 /** The activity is named by the route: /commands/activities/{activityId}/outputs. */
 export class RecordOutputsDto extends DecisionOrDocumentCommandDto {
-
   @ApiProperty({ type: [OutputQuantityDto], description: 'each adds to what was recorded for its indicator (and category), unless the record corrects' })
   @IsArray()
   @ArrayMaxSize(100)
-  @ValidateNested({ each: true })
-  @Type(() => OutputQuantityDto)
+  @NestedObject(() => OutputQuantityDto, { each: true })
   outputs: OutputQuantityDto[];
 
   @ApiPropertyOptional({ type: CorrectionDto, description: 'this record corrects earlier ones: its quantities are the totals from its effective date' })
   @IsOptional()
-  @ValidateNested()
-  @Type(() => CorrectionDto)
+  @NestedObject(() => CorrectionDto)
   corrects?: CorrectionDto;
 
   @ApiPropertyOptional({ example: { poor: 19 }, description: "the activity's beneficiary profile (households by category), each category replaced; counts that add up are outputs by category" })

@@ -1,8 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { ArrayMaxSize, IsArray, IsNotEmpty, IsObject, IsOptional, IsString, MaxLength, ValidateNested } from 'class-validator';
+import { ArrayMaxSize, IsArray, IsNotEmpty, IsObject, IsOptional, IsString, MaxLength } from 'class-validator';
 import { IsLedgerId } from '../../shared/validation/validators';
-import { DecisionCommandDto, QuantityDto } from '../shared/common.dto';
+import { DecisionCommandDto, NestedObject, QuantityDto } from '../shared/common.dto';
 
 export class RegisterActivityDto extends DecisionCommandDto {
   @ApiPropertyOptional({ example: 'VQ-2024-DA5-NHA-O', description: 'activity code; generated when absent' })
@@ -57,7 +56,6 @@ export class RegisterActivityDto extends DecisionCommandDto {
   @ApiPropertyOptional({ type: [QuantityDto] })
   @IsOptional()
   @IsArray()
-  @ValidateNested({ each: true })
-  @Type(() => QuantityDto)
+  @NestedObject(() => QuantityDto, { each: true })
   targets?: QuantityDto[];
 }

@@ -1,7 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { IsOptional, ValidateNested } from 'class-validator';
-import { CommandBodyDto, DocumentDto, ReasonField } from '../shared/common.dto';
+import { IsOptional } from 'class-validator';
+import { CommandBodyDto, DocumentDto, NestedObject, ReasonField } from '../shared/common.dto';
 
 /** The flag is named by the route: /commands/red-flags/{flagId}/review. */
 export class ReviewRedFlagDto extends CommandBodyDto {
@@ -14,7 +13,6 @@ export class ReviewRedFlagDto extends CommandBodyDto {
     description: 'the inspection minutes or note the review rests on; without it, the note itself, dated the day it is recorded (Vietnam time)',
   })
   @IsOptional()
-  @ValidateNested()
-  @Type(() => DocumentDto)
+  @NestedObject(() => DocumentDto)
   document?: DocumentDto;
 }

@@ -1,11 +1,23 @@
 import { applyDecorators } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsDefined, IsInt, IsNotEmpty, IsOptional, IsString, Max, MaxLength, Min, ValidateIf, ValidateNested } from 'class-validator';
+import { IsDefined, IsInt, IsNotEmpty, IsObject, IsOptional, IsString, Max, MaxLength, Min, ValidateIf, ValidateNested } from 'class-validator';
 import type { DecisionBasis, DocumentBasis, FundLineKey, VoucherBasis } from '../../../events';
-import { IsAmount, IsCalendarDate } from '../../shared/validation/validators';
+import { IsAmount, IsCalendarDate, IsLabel, IsQuantity } from '../../shared/validation/validators';
 
 /** The pieces command bodies share: fund lines, quantities, legal bases and the fields every body may carry. */
+
+/**
+ * A field holding one object of a DTO class, validated field by field. It must be an object: class-validator's
+ * ValidateNested alone lets a list through (`"decision": []` validates each of its no elements), and the command
+ * would be recorded with an empty legal basis. With `each`, a list of such objects.
+ */
+export const NestedObject = (cls: () => new () => object, options: { each?: boolean } = {}) =>
+  applyDecorators(
+    IsObject({ each: options.each, message: ({ property }) => `${property} must be ${options.each ? 'a list of objects' : 'an object'} {…}, not a list or a value` }),
+    ValidateNested({ each: options.each }),
+    Type(cls),
+  );
 
 const YEAR = { minimum: 2000, maximum: 2100 };
 
@@ -59,6 +71,7 @@ export class DecisionDto implements Omit<DecisionBasis, 'kind'> {
   @IsString()
   @IsNotEmpty()
   @MaxLength(100)
+  @IsLabel()
   number: string;
 
   @ApiProperty({ example: '2023-12-22' })
@@ -69,6 +82,7 @@ export class DecisionDto implements Omit<DecisionBasis, 'kind'> {
   @IsString()
   @IsNotEmpty()
   @MaxLength(200)
+  @IsLabel()
   issuer: string;
 }
 
@@ -77,6 +91,7 @@ export class VoucherDto implements Omit<VoucherBasis, 'kind'> {
   @IsString()
   @IsNotEmpty()
   @MaxLength(100)
+  @IsLabel()
   number: string;
 
   @ApiProperty({ example: '2024-06-20' })
@@ -87,6 +102,7 @@ export class VoucherDto implements Omit<VoucherBasis, 'kind'> {
   @IsString()
   @IsNotEmpty()
   @MaxLength(200)
+  @IsLabel()
   treasury: string;
 }
 
@@ -95,12 +111,14 @@ export class DocumentDto implements Omit<DocumentBasis, 'kind'> {
   @IsString()
   @IsNotEmpty()
   @MaxLength(300)
+  @IsLabel()
   title: string;
 
   @ApiPropertyOptional()
   @IsOptional()
   @IsString()
   @MaxLength(100)
+  @IsLabel()
   number?: string;
 
   @ApiProperty({ example: '2024-09-30' })
@@ -111,6 +129,7 @@ export class DocumentDto implements Omit<DocumentBasis, 'kind'> {
   @IsOptional()
   @IsString()
   @MaxLength(200)
+  @IsLabel()
   issuer?: string;
 }
 
@@ -125,6 +144,7 @@ export abstract class CommandBodyDto {
   @IsOptional()
   @IsInt()
   @Min(-1)
+  @Max(Number.MAX_SAFE_INTEGER)
   expectedRevision?: number;
 }
 
@@ -132,8 +152,7 @@ export abstract class CommandBodyDto {
 export abstract class DecisionCommandDto extends CommandBodyDto {
   @ApiProperty({ type: DecisionDto })
   @IsDefined({ message: 'decision is required: its number, date and issuing body' })
-  @ValidateNested()
-  @Type(() => DecisionDto)
+  @NestedObject(() => DecisionDto)
   decision: DecisionDto;
 }
 
@@ -142,15 +161,13 @@ export abstract class DecisionOrDocumentCommandDto extends CommandBodyDto {
   @ApiPropertyOptional({ type: DecisionDto })
   @ValidateIf((o: DecisionOrDocumentCommandDto) => o.document === undefined)
   @IsDefined({ message: 'decision or document is required as the basis' })
-  @ValidateNested()
-  @Type(() => DecisionDto)
+  @NestedObject(() => DecisionDto)
   decision?: DecisionDto;
 
   @ApiPropertyOptional({ type: DocumentDto, description: 'acceptance or handover minutes, a report, a plan: when there is no decision' })
   @ValidateIf((o: DecisionOrDocumentCommandDto) => o.decision === undefined)
   @IsDefined({ message: 'decision or document is required as the basis' })
-  @ValidateNested()
-  @Type(() => DocumentDto)
+  @NestedObject(() => DocumentDto)
   document?: DocumentDto;
 }
 
@@ -158,19 +175,13 @@ export abstract class DecisionOrDocumentCommandDto extends CommandBodyDto {
 export abstract class VoucherCommandDto extends CommandBodyDto {
   @ApiProperty({ type: VoucherDto })
   @IsDefined({ message: 'voucher is required: the State Treasury voucher number, date and treasury' })
-  @ValidateNested()
-  @Type(() => VoucherDto)
+  @NestedObject(() => VoucherDto)
   voucher: VoucherDto;
 }
 
 /** A required fund line, validated field by field. */
 export const LineField = (description?: string) =>
-  applyDecorators(
-    ApiProperty({ type: FundLineKeyDto, ...(description ? { description } : {}) }),
-    IsDefined(),
-    ValidateNested(),
-    Type(() => FundLineKeyDto),
-  );
+  applyDecorators(ApiProperty({ type: FundLineKeyDto, ...(description ? { description } : {}) }), IsDefined(), NestedObject(() => FundLineKeyDto));
 
 /** A required amount of exact đồng. */
 export const AmountField = () =>
@@ -186,6 +197,6 @@ export class QuantityDto {
   indicator: string;
 
   @ApiProperty({ example: '101' })
-  @IsAmount()
+  @IsQuantity()
   quantity: string;
 }

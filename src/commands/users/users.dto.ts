@@ -1,9 +1,8 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { ArrayMaxSize, IsArray, IsInt, IsNotEmpty, IsOptional, IsString, Matches, Max, MaxLength, Min, ValidateNested } from 'class-validator';
+import { ArrayMaxSize, IsArray, IsInt, IsNotEmpty, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
 import { COUNTRY, ROLES } from '../../identity/rights';
 import { USER_ID } from '../../identity/user.state';
-import { DecisionDto } from '../shared/common.dto';
+import { DecisionDto, NestedObject } from '../shared/common.dto';
 
 /** Fields every account command may carry: the revision seen, and the decision assigning the duty, when there is one. */
 export abstract class AccountCommandDto {
@@ -15,8 +14,7 @@ export abstract class AccountCommandDto {
 
   @ApiPropertyOptional({ type: DecisionDto, description: 'the decision assigning the duty (quyết định phân công), when there is one' })
   @IsOptional()
-  @ValidateNested()
-  @Type(() => DecisionDto)
+  @NestedObject(() => DecisionDto)
   decision?: DecisionDto;
 }
 
@@ -49,8 +47,7 @@ export class CreateUserDto extends AccountCommandDto {
   @IsOptional()
   @IsArray()
   @ArrayMaxSize(20)
-  @ValidateNested({ each: true })
-  @Type(() => GrantDto)
+  @NestedObject(() => GrantDto, { each: true })
   roles?: GrantDto[];
 }
 

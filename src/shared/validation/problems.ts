@@ -1,6 +1,7 @@
 import { plainToInstance } from 'class-transformer';
 import { ValidationError, ValidatorOptions, validateSync } from 'class-validator';
 import type { FieldProblem } from '../errors';
+import { normalizeInput } from './text-rules';
 
 /** Unknown fields are refused (a typo must not silently drop a figure). The HTTP pipe and the journal use these. */
 export const VALIDATION_OPTIONS: ValidatorOptions = { whitelist: true, forbidNonWhitelisted: true, forbidUnknownValues: true };
@@ -17,9 +18,11 @@ export function toProblems(errors: readonly ValidationError[], prefix = ''): Fie
   });
 }
 
-/** Validates plain data with a DTO class as the HTTP validation pipe does: the instance, or every problem. */
+/** Validates plain data with a DTO class as the HTTP validation pipe does (text rules first): the instance, or every problem. */
 export function validateBody<T extends object>(cls: new () => T, body: object): { value: T } | { problems: FieldProblem[] } {
-  const instance = plainToInstance(cls, body);
+  const normalized = normalizeInput(body, { refuseNull: true });
+  if (normalized.problems.length > 0) return { problems: [...normalized.problems] };
+  const instance = plainToInstance(cls, normalized.value);
   const errors = validateSync(instance, VALIDATION_OPTIONS);
   return errors.length > 0 ? { problems: toProblems(errors) } : { value: instance };
 }

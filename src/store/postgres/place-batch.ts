@@ -7,11 +7,13 @@ import {
   StreamAppend,
   WrongExpectedRevision,
 } from '../event-store.port';
+import type { EventToAppend } from '../../../events';
+import { leafAt, PreparedAppend, PreparedEvent, storedTexts } from '../leaves';
 import type { StoredEvent } from '../stored-event';
 
-/** One caller's append, waiting for the next batch. */
+/** One caller's append, waiting for the next batch: its events as given, or prepared for their leaves (store/leaves.ts). */
 export interface PendingWrite {
-  readonly appends: readonly StreamAppend[];
+  readonly appends: readonly (StreamAppend | PreparedAppend)[];
   readonly idempotency?: IdempotencyClaim;
 }
 
@@ -29,6 +31,8 @@ export interface LogState {
 export interface EventRow extends StoredEvent {
   readonly position: number;
   readonly eventId: string;
+  /** Its Merkle leaf, when the event was prepared for one (store/leaves.ts). */
+  readonly leafHash?: Buffer;
 }
 
 export interface ClaimRow {
@@ -71,18 +75,14 @@ export function placeBatch(batch: readonly PendingWrite[], state: LogState): Pla
         return { refused: new WrongExpectedRevision(a.stream, a.expectedRevision, current ?? 'no_stream') };
       }
       let revision = current ?? -1;
-      for (const e of a.events) {
+      for (const e of a.events as readonly (EventToAppend | PreparedEvent)[]) {
         revision += 1;
-        rows.push({
-          position: head + rows.length + 1,
-          stream: a.stream,
-          revision,
-          eventId: e.metadata.eventId,
-          type: e.type,
-          version: e.version,
-          data: JSON.stringify(e.data),
-          metadata: JSON.stringify(e.metadata),
-        });
+        const common = { position: head + rows.length + 1, stream: a.stream, revision, type: e.type, version: e.version };
+        rows.push(
+          'before' in e
+            ? { ...common, eventId: e.eventId, ...storedTexts(e), leafHash: leafAt(e, revision) }
+            : { ...common, eventId: e.metadata.eventId, data: JSON.stringify(e.data), metadata: JSON.stringify(e.metadata) },
+        );
       }
       seen.set(a.stream, revision);
     }

@@ -1,3 +1,4 @@
+import { createPrivateKey, createPublicKey } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import { Client, Pool } from 'pg';
 import type { PoolClient, QueryResult } from 'pg';
@@ -15,6 +16,11 @@ import type {
   StreamAppend,
   SubscribeOptions,
 } from '../event-store.port';
+import { SigningKey } from '../../audit/signing-key';
+import { SignedTreeHead, TREE_HEAD_TEMPLATE } from '../../audit/verifier/formats';
+import { checkLog, MerkleFrontier } from '../../audit/verifier/merkle-core';
+import { LogCheck, LogIntegrityError } from '../event-store.port';
+import { prepareForLeaves } from '../leaves';
 import { StoredEvent, toRecordedEvent } from '../stored-event';
 import { pagesOfTheLog } from '../stream-all';
 import { validateAppends } from '../validate-appends';
@@ -44,6 +50,8 @@ interface Pending extends PendingWrite {
 }
 
 const PAGE = 1000;
+/** Stands for an event without a leaf in a frontier: such an event is a finding of the check anyway. */
+const EMPTY_LEAF = Buffer.alloc(32);
 const RELISTEN_DELAY_MS = 1000;
 
 /**
@@ -73,6 +81,9 @@ export class PostgresEventStore implements EventStore {
   private committingHead = 0;
   private closed = false;
   private readonly upcasters: Upcasters;
+  /** The ledger's key once this process is a writer (startWriting): every commit is sealed with it. */
+  private signer: SigningKey | null = null;
+  private sealBroken: LogIntegrityError | null = null;
 
   private constructor(private readonly options: PostgresEventStoreOptions) {
     const schema = options.schema ?? 'public';
@@ -154,13 +165,16 @@ export class PostgresEventStore implements EventStore {
 
   append(appends: readonly StreamAppend[], options?: { idempotency?: IdempotencyClaim }): Promise<AppendResult> {
     if (this.closed) return Promise.reject(new Error('event store is closed'));
+    if (this.sealBroken) return Promise.reject(this.sealBroken);
+    let prepared: PendingWrite['appends'];
     try {
       validateAppends(appends);
+      prepared = prepareForLeaves(appends);
     } catch (error) {
       return Promise.reject(error);
     }
     return new Promise((resolve, reject) => {
-      this.queue.push({ appends, idempotency: options?.idempotency, resolve, reject });
+      this.queue.push({ appends: prepared, idempotency: options?.idempotency, resolve, reject });
       if (!this.writing) this.writing = this.writeQueued();
     });
   }
@@ -207,7 +221,10 @@ export class PostgresEventStore implements EventStore {
     const client = await this.pool.connect();
     try {
       // The lock that orders commits: held from here to COMMIT; whoever comes next waits.
-      const [, locked] = (await client.query(this.sql.beginAndLockHead)) as unknown as [QueryResult, QueryResult<{ position: string }>];
+      const [, locked] = (await client.query(this.sql.beginAndLockHead)) as unknown as [
+        QueryResult,
+        QueryResult<{ position: string; seal_size: string | null; frontier: Buffer | null }>,
+      ];
       const streams = [...new Set(batch.flatMap((p) => p.appends.map((a) => a.stream)))];
       const keys = batch.flatMap((p) => (p.idempotency ? [p.idempotency.key] : []));
       const state = await client.query<{ name: string; revision: number | null }>(this.sql.state, [streams, keys]);
@@ -219,6 +236,7 @@ export class PostgresEventStore implements EventStore {
       if (placed.events.length > 0) {
         const e = placed.events;
         const c = placed.claims;
+        const seal = this.signer ? await this.sealAfter(client, locked.rows[0], placed, this.signer) : null;
         await client.query(this.sql.write, [
           e.map((r) => r.position),
           e.map((r) => r.stream),
@@ -235,6 +253,12 @@ export class PostgresEventStore implements EventStore {
           placed.head,
           // Delivered at commit, to every listening connection of the database.
           this.channel,
+          e.map((r) => r.leafHash ?? null),
+          seal?.head.treeSize ?? null,
+          seal?.head.rootHash ?? null,
+          seal?.head.timestamp ?? null,
+          seal?.head.signature ?? null,
+          seal?.frontier ?? null,
         ]);
       }
       if (placed.events.length > 0) this.committingHead = placed.head;
@@ -245,6 +269,64 @@ export class PostgresEventStore implements EventStore {
       await rollback(client);
       throw error;
     }
+  }
+
+  /**
+   * The seal after this batch, in its transaction: the frontier the head row holds (every writer process keeps it
+   * there, under the head lock), caught up with events appended without a seal, then the batch's leaves.
+   */
+  private async sealAfter(
+    client: PoolClient,
+    locked: { position: string; seal_size: string | null; frontier: Buffer | null },
+    placed: PlacedBatch,
+    signer: SigningKey,
+  ): Promise<{ head: SignedTreeHead; frontier: Buffer }> {
+    const sealed = locked.seal_size === null || locked.frontier === null ? 0 : Number(locked.seal_size);
+    const frontier = sealed === 0 ? new MerkleFrontier() : MerkleFrontier.fromBuffer(sealed, locked.frontier as Buffer);
+    for (let after = sealed; after < Number(locked.position); ) {
+      const rows = (await client.query<{ position: string; leaf_hash: Buffer | null }>(this.sql.leaves, [after, PAGE])).rows;
+      if (rows.length === 0) break;
+      for (const r of rows) frontier.push(r.leaf_hash ?? EMPTY_LEAF);
+      after = Number(rows[rows.length - 1].position);
+    }
+    for (const e of placed.events) frontier.push(e.leafHash ?? EMPTY_LEAF);
+    const head = signer.signTreeHead({ treeSize: frontier.size, rootHash: frontier.root().toString('hex'), timestamp: new Date().toISOString() });
+    return { head, frontier: frontier.toBuffer() };
+  }
+
+  /**
+   * Becomes a writer of the log: checks every leaf against the seal, and from then on seals each commit with the key.
+   * Several processes may write (the head lock orders them); each seals with the key. A log that fails the check is
+   * refused every append from then on (LogIntegrityError).
+   */
+  async startWriting(options: { signingKeyPem?: string; publicKeyPem?: string } = {}): Promise<LogCheck> {
+    const signer = options.signingKeyPem ? new SigningKey(createPrivateKey(options.signingKeyPem)) : null;
+    const publicKey = signer?.publicKey ?? (options.publicKeyPem ? createPublicKey(options.publicKeyPem) : null);
+    const leaves: { position: number; leaf: Buffer | null }[] = [];
+    for (let after = 0; ; ) {
+      const page = await this.readLeaves(after, PAGE * 10);
+      if (page.length === 0) break;
+      for (const l of page) leaves.push({ position: l.position, leaf: l.leafHash });
+      after = page[page.length - 1].position;
+    }
+    const { check } = checkLog(leaves, await this.readSeal(), { template: TREE_HEAD_TEMPLATE, publicKey });
+    this.signer = signer;
+    this.sealBroken = check.ok ? null : new LogIntegrityError(`the log does not match its seal: ${check.findings.join('; ')}; the ledger records nothing more (run \`ledger verify\`)`);
+    return check;
+  }
+
+  stopWriting(reason: string): void {
+    this.sealBroken = new LogIntegrityError(reason);
+  }
+
+  async readLeaves(after: number, maxCount: number): Promise<{ position: number; leafHash: Buffer | null }[]> {
+    const rows = await this.pool.query<{ position: string; leaf_hash: Buffer | null }>(this.sql.leaves, [after, maxCount]);
+    return rows.rows.map((r) => ({ position: Number(r.position), leafHash: r.leaf_hash }));
+  }
+
+  async readSeal(): Promise<SignedTreeHead | null> {
+    const row = (await this.pool.query<{ treeSize: string; rootHash: string; timestamp: string; signature: string }>(this.sql.seal)).rows[0];
+    return row ? { treeSize: Number(row.treeSize), rootHash: row.rootHash, timestamp: row.timestamp, signature: row.signature } : null;
   }
 
   private async transaction<T>(work: (client: PoolClient) => Promise<T>): Promise<T> {

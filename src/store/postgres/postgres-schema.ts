@@ -32,6 +32,14 @@ CREATE TABLE IF NOT EXISTS ${s}.log_head (
   position  bigint  NOT NULL
 );
 INSERT INTO ${s}.log_head (position) SELECT coalesce(max(position), 0) FROM ${s}.events ON CONFLICT DO NOTHING;
+-- Tamper evidence written at commit: each event's Merkle leaf, and in the head row the seal (a tree head over the
+-- whole log, signed with the ledger's key) with the frontier it continues from (the right-edge subtree roots).
+ALTER TABLE ${s}.events ADD COLUMN IF NOT EXISTS leaf_hash bytea;
+ALTER TABLE ${s}.log_head ADD COLUMN IF NOT EXISTS seal_size bigint;
+ALTER TABLE ${s}.log_head ADD COLUMN IF NOT EXISTS seal_root text;
+ALTER TABLE ${s}.log_head ADD COLUMN IF NOT EXISTS seal_time text;
+ALTER TABLE ${s}.log_head ADD COLUMN IF NOT EXISTS seal_signature text;
+ALTER TABLE ${s}.log_head ADD COLUMN IF NOT EXISTS frontier bytea;
 CREATE TABLE IF NOT EXISTS ${s}.idempotency (
   key            text   PRIMARY KEY,
   fingerprint    text   NOT NULL,
@@ -53,7 +61,7 @@ export function statements(schema: string) {
   const read = 'position, stream, revision, type, version, data::text AS data, metadata::text AS metadata';
   return {
     /** Simple-protocol text (no parameters), so that BEGIN and the lock travel together. */
-    beginAndLockHead: `BEGIN; SELECT position FROM ${s}.log_head FOR UPDATE`,
+    beginAndLockHead: `BEGIN; SELECT position, seal_size, frontier FROM ${s}.log_head FOR UPDATE`,
     head: `SELECT position FROM ${s}.log_head`,
     /**
      * The last revision of each named stream that exists (one index probe per stream), and the named
@@ -67,15 +75,20 @@ export function statements(schema: string) {
             SELECT key, NULL FROM ${s}.idempotency WHERE key = ANY($2::text[])`,
     /** Events, claims, the new head and the notification, in one statement. */
     write: `WITH events AS (
-              INSERT INTO ${s}.events (${columns})
-              SELECT * FROM unnest($1::bigint[], $2::text[], $3::integer[], $4::text[], $5::text[], $6::integer[], $7::json[], $8::json[])
+              INSERT INTO ${s}.events (${columns}, leaf_hash)
+              SELECT * FROM unnest($1::bigint[], $2::text[], $3::integer[], $4::text[], $5::text[], $6::integer[], $7::json[], $8::json[], $15::bytea[])
             ), claims AS (
               INSERT INTO ${s}.idempotency (key, fingerprint, first_position, last_position)
               SELECT * FROM unnest($9::text[], $10::text[], $11::bigint[], $12::bigint[])
             ), head AS (
-              UPDATE ${s}.log_head SET position = $13
+              UPDATE ${s}.log_head SET position = $13,
+                seal_size = coalesce($16, seal_size), seal_root = coalesce($17, seal_root), seal_time = coalesce($18, seal_time),
+                seal_signature = coalesce($19, seal_signature), frontier = coalesce($20, frontier)
             )
             SELECT pg_notify($14, $13::text)`,
+    /** Leaves of the events after a position (a writer catching up with appends that were not sealed). */
+    leaves: `SELECT position, leaf_hash FROM ${s}.events WHERE position > $1 ORDER BY position LIMIT $2`,
+    seal: `SELECT seal_size AS "treeSize", seal_root AS "rootHash", seal_time AS "timestamp", seal_signature AS signature FROM ${s}.log_head WHERE seal_size IS NOT NULL`,
     // data and metadata as their stored text, parsed by the adapter as the events it has just written are.
     readStream: `SELECT ${read} FROM ${s}.events WHERE stream = $1 AND revision >= $2 ORDER BY revision LIMIT $3`,
     readAll: `SELECT ${read} FROM ${s}.events WHERE position > $1 ORDER BY position LIMIT $2`,

@@ -14,12 +14,16 @@ import {
   IdempotencyClaim,
   IdempotencyKeyTaken,
   IdempotencyRecord,
+  LogCheck,
+  LogIntegrityError,
   ReadOptions,
   StreamAllOptions,
   StreamAppend,
   SubscribeOptions,
   WrongExpectedRevision,
 } from '../event-store.port';
+import { SignedTreeHead, TREE_HEAD_TEMPLATE } from '../../audit/verifier/formats';
+import { PreparedAppend, prepareForLeaves } from '../leaves';
 import { pagesOfTheLog } from '../stream-all';
 import { validateAppends } from '../validate-appends';
 import { configureWriter, createWriter } from './sqlite-writer';
@@ -27,6 +31,8 @@ import { configureWriter, createWriter } from './sqlite-writer';
 export interface SqliteEventStoreOptions {
   /** Path of the database file; ':memory:' for a throw-away store. */
   readonly file: string;
+  /** Open the file to read only: no writer thread, no writer lock, no schema change; append refuses. */
+  readonly readOnly?: boolean;
   /** How often a live subscription looks for events appended by another process (ms). */
   readonly pollIntervalMs?: number;
   /** How events stored at older schema versions are read back (default: the ledger's, LEDGER_UPCASTERS). */
@@ -43,7 +49,18 @@ CREATE TABLE IF NOT EXISTS events (
   version   INTEGER NOT NULL,
   data      TEXT    NOT NULL,
   metadata  TEXT    NOT NULL,
+  -- SHA-256 Merkle leaf of the event's canonical form (RFC 8785), written in the append's own transaction.
+  leaf_hash BLOB,
   UNIQUE (stream, revision)
+);
+-- The seal: a tree head over the whole log (its size, root and time), signed with the ledger's key in the transaction
+-- of each commit. Events beyond it, or leaves that no longer hash to it, were not written by the ledger.
+CREATE TABLE IF NOT EXISTS log_seal (
+  id        INTEGER PRIMARY KEY CHECK (id = 1),
+  tree_size INTEGER NOT NULL,
+  root_hash TEXT    NOT NULL,
+  timestamp TEXT    NOT NULL,
+  signature TEXT    NOT NULL
 );
 CREATE TABLE IF NOT EXISTS idempotency (
   key            TEXT    PRIMARY KEY,
@@ -69,7 +86,7 @@ interface EventRow {
 }
 
 interface PendingAppend {
-  readonly appends: readonly StreamAppend[];
+  readonly appends: readonly PreparedAppend[];
   readonly idempotency?: IdempotencyClaim;
   readonly resolve: (r: AppendResult) => void;
   readonly reject: (e: unknown) => void;
@@ -78,6 +95,7 @@ interface PendingAppend {
 type Refusal =
   | { kind: 'wrong-revision'; stream: string; expected: ExpectedRevision; actual: number | 'no_stream' }
   | { kind: 'idempotency-key-taken'; key: string }
+  | { kind: 'read-only'; message: string }
   | { kind: 'error'; message: string; code?: string };
 type Outcome = { ok: AppendResult } | { refused: Refusal };
 type Batch = Array<Pick<PendingAppend, 'appends' | 'idempotency'>>;
@@ -103,8 +121,12 @@ export class SqliteEventStore implements EventStore {
   private readonly pollIntervalMs: number;
   private readonly upcasters: Upcasters;
   private readonly worker: Worker | null;
-  private readonly commitInThread: ((batch: Batch) => Outcome[]) | null;
+  private readonly inThread: ReturnType<typeof createWriter> | null;
   private drained: (() => void) | null = null;
+  private readonly readOnly: boolean;
+  private starting: { resolve: (check: LogCheck) => void; reject: (error: Error) => void } | null = null;
+  /** Set when the log failed its check at startWriting: appends are refused with it. */
+  private sealBroken: LogIntegrityError | null = null;
 
   private readonly stmt: {
     readStream: Database.Statement;
@@ -112,14 +134,25 @@ export class SqliteEventStore implements EventStore {
     head: Database.Statement;
     findClaim: Database.Statement;
     range: Database.Statement;
+    leaves: Database.Statement;
+    seal: Database.Statement;
   };
 
   constructor(options: SqliteEventStoreOptions) {
     const inMemory = options.file === ':memory:';
-    if (!inMemory) mkdirSync(dirname(options.file), { recursive: true });
-    this.db = new Database(options.file);
-    configureWriter(this.db);
-    this.db.exec(SQLITE_SCHEMA);
+    this.readOnly = options.readOnly === true && !inMemory;
+    if (this.readOnly) {
+      this.db = new Database(options.file, { readonly: true, fileMustExist: true });
+      this.db.pragma('busy_timeout = 5000');
+    } else {
+      if (!inMemory) mkdirSync(dirname(options.file), { recursive: true });
+      this.db = new Database(options.file);
+      configureWriter(this.db);
+      this.db.exec(SQLITE_SCHEMA);
+      // A log created before leaves were written at commit: its events get none, and the check says so.
+      const columns = this.db.prepare('PRAGMA table_info(events)').all() as { name: string }[];
+      if (!columns.some((c) => c.name === 'leaf_hash')) this.db.exec('ALTER TABLE events ADD COLUMN leaf_hash BLOB');
+    }
     this.pollIntervalMs = options.pollIntervalMs ?? 200;
     this.upcasters = options.upcasters ?? LEDGER_UPCASTERS;
     this.appended.setMaxListeners(0);
@@ -132,17 +165,21 @@ export class SqliteEventStore implements EventStore {
       range: this.db.prepare(
         'SELECT event_id, stream, revision, position FROM events WHERE position BETWEEN ? AND ? ORDER BY position',
       ),
+      leaves: this.db.prepare('SELECT position, leaf_hash FROM events WHERE position > ? ORDER BY position LIMIT ?').raw(true),
+      seal: this.db.prepare('SELECT tree_size AS treeSize, root_hash AS rootHash, timestamp, signature FROM log_seal WHERE id = 1'),
     };
 
     // An in-memory database cannot be shared with a worker: it is written on this thread.
-    this.commitInThread = inMemory ? createWriter(this.db) : null;
-    this.worker = inMemory
-      ? null
-      : new Worker(join(__dirname, 'sqlite-writer.js'), { workerData: { role: 'ledger-sqlite-writer', file: options.file } });
+    this.inThread = inMemory ? createWriter(this.db, ':memory:') : null;
+    this.worker =
+      inMemory || this.readOnly
+        ? null
+        : new Worker(join(__dirname, 'sqlite-writer.js'), { workerData: { role: 'ledger-sqlite-writer', file: options.file } });
     this.worker?.unref();
-    this.worker?.on('message', (m: { id: number; outcomes?: Outcome[]; failed?: { message: string } }) =>
-      this.settle(m.outcomes ?? new Error(`event store commit failed: ${m.failed?.message}`)),
-    );
+    this.worker?.on('message', (m: { id: number; outcomes?: Outcome[]; started?: LogCheck; failed?: { message: string; code?: string } }) => {
+      if (m.id === START) return this.started(m.started ?? Object.assign(new Error(m.failed?.message), { code: m.failed?.code }));
+      this.settle(m.outcomes ?? new Error(`event store commit failed: ${m.failed?.message}`));
+    });
     this.worker?.on('error', (error) => this.fail(error));
     this.worker?.on('exit', (code) => {
       if (!this.closed) this.fail(new Error(`event store writer stopped (exit code ${code})`));
@@ -152,13 +189,17 @@ export class SqliteEventStore implements EventStore {
   append(appends: readonly StreamAppend[], options?: { idempotency?: IdempotencyClaim }): Promise<AppendResult> {
     if (this.closed) return Promise.reject(new Error('event store is closed'));
     if (this.failure) return Promise.reject(this.failure);
+    if (this.readOnly) return Promise.reject(new Error(`event store ${this.db.name} is open for reading only`));
+    if (this.sealBroken) return Promise.reject(this.sealBroken);
+    let prepared: readonly PreparedAppend[];
     try {
       validateAppends(appends);
+      prepared = prepareForLeaves(appends);
     } catch (error) {
       return Promise.reject(error);
     }
     return new Promise((resolve, reject) => {
-      this.queue.push({ appends, idempotency: options?.idempotency, resolve, reject });
+      this.queue.push({ appends: prepared, idempotency: options?.idempotency, resolve, reject });
       this.scheduleFlush();
     });
   }
@@ -178,10 +219,10 @@ export class SqliteEventStore implements EventStore {
     const batch = (this.inFlight = this.queue);
     this.queue = [];
     const plain: Batch = batch.map((p) => ({ appends: p.appends, idempotency: p.idempotency }));
-    if (this.commitInThread) {
+    if (this.inThread) {
       let outcomes: Outcome[] | Error;
       try {
-        outcomes = this.commitInThread(plain);
+        outcomes = this.inThread.commit(plain as never);
       } catch (error) {
         outcomes = error as Error;
       }
@@ -189,13 +230,59 @@ export class SqliteEventStore implements EventStore {
       return;
     }
     this.worker!.ref();
-    this.worker!.postMessage({ id: 0, batch: plain });
+    this.worker!.postMessage({ id: BATCH, batch: plain });
+  }
+
+  /**
+   * Becomes the log's one writer (the writer lock of its file: a second process is refused with who holds it),
+   * checks every leaf against the seal, and from then on seals each commit with `signingKey` (PEM). A log that
+   * fails the check is refused every append from then on (LogIntegrityError): the ledger serves it read-only.
+   */
+  async startWriting(options: { signingKeyPem?: string; publicKeyPem?: string } = {}): Promise<LogCheck> {
+    if (this.readOnly) throw new Error(`event store ${this.db.name} is open for reading only`);
+    const start = { template: TREE_HEAD_TEMPLATE, privateKeyPem: options.signingKeyPem, publicKeyPem: options.publicKeyPem };
+    // Appends already accepted are committed first: the check covers them.
+    if (this.inFlight || this.queue.length > 0) await new Promise<void>((resolve) => (this.drained = resolve));
+    let check: LogCheck;
+    if (this.inThread) {
+      check = this.inThread.start(start);
+    } else {
+      check = await new Promise<LogCheck>((resolve, reject) => {
+        this.starting = { resolve, reject };
+        this.worker!.ref();
+        this.worker!.postMessage({ id: START, start });
+      });
+    }
+    this.sealBroken = check.ok ? null : new LogIntegrityError(`the log does not match its seal: ${check.findings.join('; ')}; the ledger records nothing more (run \`ledger verify\`)`);
+    return check;
+  }
+
+  stopWriting(reason: string): void {
+    this.sealBroken = new LogIntegrityError(reason);
+  }
+
+  private started(outcome: LogCheck | Error): void {
+    const starting = this.starting;
+    this.starting = null;
+    this.worker?.unref();
+    if (outcome instanceof Error) starting?.reject(outcome);
+    else starting?.resolve(outcome);
+  }
+
+  /** The leaves written at commit, in log order, after a position: null for an event that has none. */
+  async readLeaves(after: number, maxCount: number): Promise<{ position: number; leafHash: Buffer | null }[]> {
+    return (this.stmt.leaves.all(after, maxCount) as [number, Buffer | null][]).map(([position, leafHash]) => ({ position, leafHash }));
+  }
+
+  /** The seal: the tree head signed at the last commit; null when no writer with the key has committed. */
+  async readSeal(): Promise<SignedTreeHead | null> {
+    return (this.stmt.seal.get() as SignedTreeHead | undefined) ?? null;
   }
 
   private settle(outcomes: Outcome[] | Error): void {
     const batch = this.inFlight ?? [];
     this.inFlight = null;
-    this.worker?.unref();
+    if (!this.starting) this.worker?.unref();
     let wrote = false;
     batch.forEach((p, i) => {
       if (outcomes instanceof Error) return p.reject(outcomes);
@@ -217,6 +304,8 @@ export class SqliteEventStore implements EventStore {
     for (const p of [...(this.inFlight ?? []), ...this.queue]) p.reject(error);
     this.inFlight = null;
     this.queue = [];
+    this.starting?.reject(error);
+    this.starting = null;
     this.drained?.();
   }
 
@@ -336,10 +425,14 @@ export class SqliteEventStore implements EventStore {
       await exited;
     }
     this.appended.emit('appended');
+    this.inThread?.close();
     this.db.close();
   }
-
 }
+
+const BATCH = 0;
+const START = 1;
+
 
 function toError(refusal: Refusal): Error {
   switch (refusal.kind) {
@@ -347,6 +440,8 @@ function toError(refusal: Refusal): Error {
       return new WrongExpectedRevision(refusal.stream, refusal.expected, refusal.actual);
     case 'idempotency-key-taken':
       return new IdempotencyKeyTaken(refusal.key);
+    case 'read-only':
+      return new LogIntegrityError(refusal.message);
     case 'error':
       return Object.assign(new Error(refusal.message), { code: refusal.code });
   }

@@ -67,12 +67,12 @@ export interface VerifyOptions {
 }
 
 /** WebCrypto: the browser's, or Node's in the tests. */
-type Subtle = Pick<typeof globalThis.crypto.subtle, 'digest' | 'importKey' | 'verify'>;
+export type Subtle = Pick<typeof globalThis.crypto.subtle, 'digest' | 'importKey' | 'verify'>;
 type Key = Awaited<ReturnType<Subtle['importKey']>>;
 
 const encoder = new TextEncoder();
 /** Bytes backed by a plain ArrayBuffer, as WebCrypto takes them. */
-type Bytes = Uint8Array<ArrayBuffer>;
+export type Bytes = Uint8Array<ArrayBuffer>;
 
 function isRecord(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -91,14 +91,15 @@ export function decodeBase64(value: unknown, length: number): Bytes | null {
   return Uint8Array.from(binary, (c) => c.charCodeAt(0));
 }
 
-function decodeHash(value: unknown): Bytes | null {
+/** A SHA-256 hash as the ledger writes it: 64 lowercase hex digits. */
+export function decodeHash(value: unknown): Bytes | null {
   if (typeof value !== 'string' || !/^[0-9a-f]{64}$/.test(value)) return null;
   const out = new Uint8Array(32);
   for (let i = 0; i < 32; i++) out[i] = parseInt(value.slice(i * 2, i * 2 + 2), 16);
   return out;
 }
 
-const hex = (bytes: Uint8Array) => Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
+export const hex = (bytes: Uint8Array) => Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
 
 function concat(...parts: Uint8Array[]): Bytes {
   const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
@@ -110,16 +111,16 @@ function concat(...parts: Uint8Array[]): Bytes {
   return out;
 }
 
-function equal(a: Uint8Array, b: Uint8Array): boolean {
+export function equal(a: Uint8Array, b: Uint8Array): boolean {
   return a.length === b.length && a.every((x, i) => x === b[i]);
 }
 
-async function sha256(subtle: Subtle, ...parts: Uint8Array[]): Promise<Bytes> {
+export async function sha256(subtle: Subtle, ...parts: Uint8Array[]): Promise<Bytes> {
   return new Uint8Array(await subtle.digest('SHA-256', concat(...parts)));
 }
 
 const LEAF = Uint8Array.of(0x00);
-const NODE = Uint8Array.of(0x01);
+export const NODE = Uint8Array.of(0x01);
 
 /** Is this event, exactly as it is, leaf `index` of the tree of `size` leaves with this root? */
 async function included(subtle: Subtle, event: LoggedEvent, index: number, size: number, proof: readonly Uint8Array[], root: Uint8Array): Promise<boolean> {
@@ -133,7 +134,7 @@ async function included(subtle: Subtle, event: LoggedEvent, index: number, size:
   return equal(r, root);
 }
 
-async function signatureHolds(subtle: Subtle, key: Key, signature: unknown, text: string): Promise<boolean> {
+export async function signatureHolds(subtle: Subtle, key: Key, signature: unknown, text: string): Promise<boolean> {
   const bytes = decodeBase64(signature, 64);
   if (!bytes) return false;
   try {

@@ -6,6 +6,7 @@
 import { FormEvent, useEffect, useMemo, useState } from 'react';
 import { api, ApiError } from '../api';
 import { verifyRows, Verification } from '../audit/verify';
+import { WitnessResult, witnessInBrowser } from '../audit/witness';
 import { DateField, DateText, dateTextOf, knownAtTextOf } from '../components/fields';
 import { BasisText, Columns, EventKind, Field, LoadState, PageHeader, Pager, ShowButton, TableBox } from '../components/ui';
 import { formatDate, formatInstant, formatMoney } from '../format';
@@ -166,6 +167,8 @@ export function HistoryPage() {
             )}
           </div>
 
+          {can(session, 'verify') && <WitnessBox />}
+
           <div aria-live="polite">
             {verification && 'error' in verification && (
               <div className="verdict verdict-failed" role="alert" data-testid="verification">
@@ -260,6 +263,42 @@ export function HistoryPage() {
           <Pager page={h.page} pageSize={h.pageSize} total={h.totalEntries} onPage={(p) => setQuery({ page: p }, true)} />
         </section>
       )}
+    </div>
+  );
+}
+
+/**
+ * This browser as a witness of the ledger's history (audit/witness.ts): once per visit of the auditor's view, the
+ * latest signed tree head is checked against the one this browser kept, and kept if it extends it.
+ */
+function WitnessBox() {
+  const { t } = useI18n();
+  const [result, setResult] = useState<WitnessResult | { error: string } | null>(null);
+  useEffect(() => {
+    let live = true;
+    witnessInBrowser((path) => api.get<unknown>(path), localStorage)
+      .then((r) => live && setResult(r))
+      .catch((error: unknown) => live && setResult({ error: error instanceof ApiError ? error.message : String(error) }));
+    return () => {
+      live = false;
+    };
+  }, []);
+  const short = (root: string) => `${root.slice(0, 16)}…`;
+  let text = t('witness.checking');
+  let alarm = false;
+  if (result && 'error' in result) text = t('verify.p.fetch', { message: result.error });
+  else if (result?.status === 'unavailable') text = t('witness.unavailable');
+  else if (result?.status === 'trusted-first') text = t('witness.trusted', { size: result.head.treeSize, root: short(result.head.rootHash), fingerprint: result.fingerprint });
+  else if (result?.status === 'unchanged') text = t('witness.unchanged', { size: result.head.treeSize });
+  else if (result?.status === 'extended') text = t('witness.extended', { from: result.from.treeSize, size: result.head.treeSize });
+  else if (result?.status === 'alarm') {
+    alarm = true;
+    text = t('witness.alarm', { reason: t(result.alarm), size: result.kept?.treeSize ?? '–', root: result.kept ? short(result.kept.rootHash) : '–' });
+  }
+  return (
+    <div className={`verdict ${alarm ? 'verdict-failed' : 'verdict-ok'}`} role={alarm ? 'alert' : 'status'} data-testid="witness" data-status={result && !('error' in result) ? result.status : 'pending'}>
+      <p className="verdict-title">{t('witness.title')}</p>
+      <p>{text}</p>
     </div>
   );
 }
