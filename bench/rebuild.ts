@@ -8,7 +8,9 @@
  * 4. p50/p99 of the main queries on the result (the query layer, without HTTP).
  * 5. Peak RSS of this process.
  *
- * Options: --dir <folder> (default .bench), --seed <n>, --iterations <n> (per query, default 300), --generate (child mode).
+ * Options: --dir <folder> (default .bench), --seed <n>, --iterations <n> (per query, default 300), --generate (child mode),
+ * --store postgres (then the same log copied into a fresh PostgreSQL database at DATABASE_URL: raw read and rebuild
+ * from it, printed beside SQLite's; bench/rebuild-postgres.ts).
  */
 import Database from 'better-sqlite3';
 import { mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
@@ -18,6 +20,7 @@ import { ReadModelDb, tablesOf } from '../src/projections/read-model-db';
 import { ReadModelQueries } from '../src/projections/read-model-queries';
 import { rebuildReadModels } from '../src/projections/rebuild';
 import { SqliteEventStore } from '../src/store/sqlite/sqlite-event-store';
+import { benchRebuildOnPostgres } from './rebuild-postgres';
 import { shapeFor, syntheticCatalogue } from './synthetic-log';
 import { benchArgs, ensureSyntheticLog, generate, logFile } from './synthetic-store';
 
@@ -177,6 +180,7 @@ async function main() {
   );
   readModels.close();
   await store.close();
+  if (a.store === 'postgres') await benchRebuildOnPostgres(file, a.dir, ctx, { rawRate, rebuildRate });
 }
 
 main().catch((error: unknown) => {

@@ -14,12 +14,14 @@ export interface BenchArgs {
   readonly iterations: number;
   /** Child mode: generate the log and exit. */
   readonly generate: boolean;
+  /** --store postgres: also measure on PostgreSQL (DATABASE_URL), beside SQLite. */
+  readonly store: 'sqlite' | 'postgres';
 }
 
 /** `<events> [--dir <folder>] [--seed <n>] [--iterations <n>] [--generate]`. */
 export function benchArgs(defaults: { iterations: number }): BenchArgs {
   const argv = process.argv.slice(2);
-  const valued = new Set(['--dir', '--seed', '--iterations']);
+  const valued = new Set(['--dir', '--seed', '--iterations', '--store']);
   const flags = new Map<string, string>();
   const positional: string[] = [];
   for (let i = 0; i < argv.length; i++) {
@@ -32,7 +34,13 @@ export function benchArgs(defaults: { iterations: number }): BenchArgs {
     seed: Number(flags.get('--seed') ?? 20240630),
     iterations: Number(flags.get('--iterations') ?? defaults.iterations),
     generate: argv.includes('--generate'),
+    store: storeOf(flags.get('--store')),
   };
+}
+
+function storeOf(value: string | undefined): 'sqlite' | 'postgres' {
+  if (value === undefined || value === 'sqlite' || value === 'postgres') return value ?? 'sqlite';
+  throw new Error(`--store must be sqlite or postgres, not ${value}`);
 }
 
 const fmt = (n: number) => n.toLocaleString('en-US');
