@@ -9,7 +9,9 @@
  * 5. Peak RSS of this process.
  *
  * Options: --dir <folder> (default .bench), --seed <n>, --iterations <n> (per query, default 300), --generate (child mode),
- * --queries-only (step 4 only, on the read models an earlier run left in the folder, their indexes brought up to date).
+ * --queries-only (step 4 only, on the read models an earlier run left in the folder, their indexes brought up to date),
+ * --store postgres (then the same log copied into a fresh PostgreSQL database at DATABASE_URL: raw read and rebuild
+ * from it, printed beside SQLite's; bench/rebuild-postgres.ts).
  */
 import Database from 'better-sqlite3';
 import { existsSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
@@ -20,6 +22,7 @@ import { ReadModelQueries } from '../src/projections/read-model-queries';
 import { rebuildReadModels } from '../src/projections/rebuild';
 import { progress } from '../src/shared/progress';
 import { SqliteEventStore } from '../src/store/sqlite/sqlite-event-store';
+import { benchRebuildOnPostgres } from './rebuild-postgres';
 import { shapeFor, syntheticCatalogue } from './synthetic-log';
 import { benchArgs, ensureSyntheticLog, generate, logFile } from './synthetic-store';
 
@@ -201,6 +204,7 @@ async function main() {
   );
   readModels.close();
   await store?.close();
+  if (a.store === 'postgres' && !a.queriesOnly) await benchRebuildOnPostgres(file, a.dir, ctx, { rawRate, rebuildRate });
 }
 
 main().catch((error: unknown) => {

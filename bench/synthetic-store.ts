@@ -16,12 +16,14 @@ export interface BenchArgs {
   readonly generate: boolean;
   /** bench:rebuild: only the queries, on the read models of an earlier run. */
   readonly queriesOnly: boolean;
+  /** --store postgres: also measure on PostgreSQL (DATABASE_URL), beside SQLite. */
+  readonly store: 'sqlite' | 'postgres';
 }
 
 /** `<events> [--dir <folder>] [--seed <n>] [--iterations <n>] [--generate]`. */
 export function benchArgs(defaults: { iterations: number }): BenchArgs {
   const argv = process.argv.slice(2);
-  const valued = new Set(['--dir', '--seed', '--iterations']);
+  const valued = new Set(['--dir', '--seed', '--iterations', '--store']);
   const flags = new Map<string, string>();
   const positional: string[] = [];
   for (let i = 0; i < argv.length; i++) {
@@ -35,7 +37,13 @@ export function benchArgs(defaults: { iterations: number }): BenchArgs {
     iterations: Number(flags.get('--iterations') ?? defaults.iterations),
     generate: argv.includes('--generate'),
     queriesOnly: argv.includes('--queries-only'),
+    store: storeOf(flags.get('--store')),
   };
+}
+
+function storeOf(value: string | undefined): 'sqlite' | 'postgres' {
+  if (value === undefined || value === 'sqlite' || value === 'postgres') return value ?? 'sqlite';
+  throw new Error(`--store must be sqlite or postgres, not ${value}`);
 }
 
 const fmt = (n: number) => n.toLocaleString('en-US');

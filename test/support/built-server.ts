@@ -12,7 +12,8 @@ const ROOT = join(__dirname, '../..');
 const OUT = join(ROOT, 'dist', 'test-server');
 const SOURCES = ['src', 'events', 'projections', 'tsconfig.json', 'package-lock.json'];
 
-function newest(path: string): number {
+/** The newest modification time of a file or of anything under a folder. */
+export function newest(path: string): number {
   const s = statSync(path);
   return s.isDirectory() ? Math.max(0, ...readdirSync(path).map((f) => newest(join(path, f)))) : s.mtimeMs;
 }

@@ -1,7 +1,8 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { launchChromiumServer } from '../../bench/chromium';
+import { newest } from '../support/built-server';
 
 /**
  * Before the browser tests (test/web/*.e2e.spec.ts that drive Chromium), and only when the run includes them:
@@ -12,10 +13,6 @@ const ROOT = join(__dirname, '../..');
 export const BROWSER_TESTS = ['journeys.e2e.spec.ts', 'pages.e2e.spec.ts'].map((f) => join(ROOT, 'test/web', f));
 export const BROWSER_WS_ENV = 'LEDGER_TEST_BROWSER_WS';
 
-function newest(path: string): number {
-  const s = statSync(path);
-  return s.isDirectory() ? Math.max(0, ...readdirSync(path).map((f) => newest(join(path, f)))) : s.mtimeMs;
-}
 
 /** Rebuilds dist/web when any of its inputs changed since the last build. */
 export function buildWebIfStale(): void {
