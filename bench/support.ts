@@ -1,4 +1,12 @@
+import { fork } from 'node:child_process';
 import { request, Agent } from 'node:http';
+import { join } from 'node:path';
+import { Catalogue } from '../src/catalogue/catalogue';
+import { loadConfig } from '../src/config/ledger-config';
+import { addUser } from '../src/identity/bootstrap';
+import { CredentialStore } from '../src/identity/credentials';
+import type { Role } from '../src/identity/rights';
+import { openLedgerStore } from '../src/store/create-event-store';
 
 /** Percentile of sorted latencies in ms. */
 export function percentile(sorted: readonly number[], p: number): number {
@@ -35,6 +43,56 @@ export function jsonClient(baseUrl: string, sockets: number) {
         req.end(payload);
       });
     },
+    get(path: string, headers: Record<string, string> = {}): Promise<{ status: number; body: string }> {
+      return new Promise((resolve, reject) => {
+        const req = request({ agent, host: url.hostname, port: url.port, path, method: 'GET', headers }, (res) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (c: Buffer) => chunks.push(c));
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString() }));
+        });
+        req.on('error', reject);
+        req.end();
+      });
+    },
     close: () => agent.destroy(),
   };
+}
+
+/** Starts the built server (dist/src/main.js, as `npm start` runs it) on a free port with these settings. */
+export async function startServer(env: Record<string, string>): Promise<{ url: string; stop: () => void }> {
+  const child = fork(join(__dirname, '..', 'src', 'main.js'), [], {
+    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', LEDGER_DEMO: '0', ...env },
+    stdio: ['ignore', 'pipe', 'inherit', 'ipc'],
+  });
+  const url = await new Promise<string>((resolve, reject) => {
+    let out = '';
+    child.stdout!.on('data', (c: Buffer) => {
+      out += c.toString();
+      const m = /listening on (http:\/\/[\d.]+:\d+)/.exec(out);
+      if (m) resolve(m[1]);
+    });
+    child.on('exit', (code) => reject(new Error(`server exited with ${code}: ${out}`)));
+  });
+  return { url, stop: () => child.kill('SIGTERM') };
+}
+
+/** A bench user (`bench-<role>`, that role over the whole country): created in the store before the server starts; returns its password. */
+export async function benchUser(env: Record<string, string>, role: Role): Promise<string> {
+  const config = loadConfig({ ...process.env, PORT: '0', HOST: '127.0.0.1', LEDGER_DEMO: '0', ...env });
+  // As `ledger users add` does: the store opened as the ledger's writer, with its key.
+  const { store } = await openLedgerStore(config);
+  const credentials = CredentialStore.open(config.credentialsFile);
+  try {
+    return await addUser(store, credentials, Catalogue.load(), { userId: `bench-${role}`, displayName: `Bench ${role}`, grants: [{ role, scope: 'VN' }], oneTime: false });
+  } finally {
+    credentials.close();
+    await store.close();
+  }
+}
+
+/** Signs in over HTTP like any user; returns the header that carries the session token. */
+export async function signIn(client: ReturnType<typeof jsonClient>, userId: string, password: string): Promise<Record<string, string>> {
+  const login = await client.post('/auth/login', { userId, password }, {});
+  if (login.status !== 200) throw new Error(`sign-in failed: ${login.body}`);
+  return { authorization: `Bearer ${(JSON.parse(login.body) as { token: string }).token}` };
 }

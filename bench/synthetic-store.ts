@@ -14,6 +14,8 @@ export interface BenchArgs {
   readonly iterations: number;
   /** Child mode: generate the log and exit. */
   readonly generate: boolean;
+  /** bench:rebuild: only the queries, on the read models of an earlier run. */
+  readonly queriesOnly: boolean;
   /** --store postgres: also measure on PostgreSQL (DATABASE_URL), beside SQLite. */
   readonly store: 'sqlite' | 'postgres';
 }
@@ -34,6 +36,7 @@ export function benchArgs(defaults: { iterations: number }): BenchArgs {
     seed: Number(flags.get('--seed') ?? 20240630),
     iterations: Number(flags.get('--iterations') ?? defaults.iterations),
     generate: argv.includes('--generate'),
+    queriesOnly: argv.includes('--queries-only'),
     store: storeOf(flags.get('--store')),
   };
 }

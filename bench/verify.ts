@@ -15,7 +15,7 @@ import { MerkleLog } from '../src/audit/merkle-log';
 import { SigningKey } from '../src/audit/signing-key';
 import { eventLeafHash } from '../src/audit/verifier/formats';
 import { verifyInclusion } from '../src/audit/verifier/merkle';
-import { verifyLog } from '../src/audit/verify-log';
+import { formatLogVerification, verifyLog } from '../src/audit/verify-log';
 import { fundLineStream } from '../src/fund-line/fund-line.key';
 import { SqliteEventStore } from '../src/store/sqlite/sqlite-event-store';
 
@@ -59,7 +59,10 @@ async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'ledger-bench-verify-'));
   const store = new SqliteEventStore({ file: join(dir, 'ledger.db') });
   const log = MerkleLog.open(join(dir, 'audit.db'), store);
+  // Written as the ledger writes: each event's leaf and the seal, signed with its key, in every commit (verify checks them).
+  const key = SigningKey.generate();
   try {
+    await store.startWriting({ signingKeyPem: key.privateKeyPem() });
     let t = performance.now();
     for (let next = 0; next < n; ) {
       const appends = [];
@@ -75,7 +78,7 @@ async function main(): Promise<void> {
     t = performance.now();
     await log.catchUp();
     console.log(`built the Merkle log (leaves, subtree hashes, checkpoint): ${rate(n, performance.now() - t)}`);
-    const audit = new Audit(store, log, SigningKey.generate());
+    const audit = new Audit(store, log, key);
     const head = audit.produceTreeHead();
 
     let hashingMs = 0;
@@ -87,7 +90,7 @@ async function main(): Promise<void> {
     console.log(`leaf hashing (RFC 8785 canonical form + SHA-256), read time excluded: ${rate(n, hashingMs)}`);
 
     const result = await verifyLog(store, log, audit.key.publicKey);
-    if (!result.ok) throw new Error('verification failed on an untouched log');
+    if (!result.ok) throw new Error(`verification failed on an untouched log: ${formatLogVerification(result)}`);
     console.log(`ledger verify (read, hash, compare leaves, rebuild tree, check signed head): ${rate(result.events, result.seconds * 1000)}`);
 
     const proofs = 1000;

@@ -103,6 +103,11 @@ export class BalancesProjector implements Projector {
     return this.lastEvent === e ? this.lastDelta : fundLineDelta(e);
   }
 
+  /** The counters of a fund-line event's line right after it (for the event just applied). */
+  lineAfter(e: RecordedFundLineEvent): FundLineBalance {
+    return (this.lastEvent === e ? (this.lastLine as LineHolder) : this.line(e)).doc;
+  }
+
   /** The read-model id of a fund-line event's line. */
   lineIdOf(e: RecordedFundLineEvent): number {
     return this.lastEvent === e ? (this.lastLine as LineHolder).id : this.line(e).id;

@@ -8,11 +8,13 @@ import { PROVENANCE_COLUMN_NAMES, provenance } from '../shared/provenance';
 import type { RecordedFundLineEvent } from '../shared/recorded';
 import { placeholders } from '../shared/sql';
 import { historyEntry } from './history.fold';
-import { HISTORY_TABLES, deltaColumns } from './history.tables';
+import { MEASURES } from '../balances/balances.fold';
+import { HISTORY_TABLES, MARK_EVERY, deltaColumns } from './history.tables';
 
 /** Writes each fund-line event as an entry of its line: the line and the change come from the balances, applied before. */
 export class HistoryProjector implements Projector {
   private readonly insertEntry: Database.Statement;
+  private readonly insertMark: Database.Statement;
 
   constructor(
     host: ProjectorHost,
@@ -21,15 +23,17 @@ export class HistoryProjector implements Projector {
     const t = HISTORY_TABLES.in(host.schema);
     const columns = `position, line_id, eff, rec, recorded_at, type, amount, activity_id, reference, counterpart, details, ${PROVENANCE_COLUMN_NAMES}, m1, d1, m2, d2`;
     this.insertEntry = host.db.prepare(`INSERT INTO ${t.entries} (${columns}) VALUES (${placeholders(columns.split(',').length)})`);
+    this.insertMark = host.db.prepare(`INSERT INTO ${t.history_marks} VALUES (${placeholders(3 + MEASURES.length)})`);
   }
 
   apply(event: RecordedEvent): void {
     const e = event as RecordedFundLineEvent;
     const m = e.metadata;
     const entry = historyEntry(e, this.balances.deltaOf(e));
+    const lineId = this.balances.lineIdOf(e);
     this.insertEntry.run(
       e.position,
-      this.balances.lineIdOf(e),
+      lineId,
       dateToInt(m.effectiveDate),
       Date.parse(m.recordedAt),
       m.recordedAt,
@@ -42,6 +46,11 @@ export class HistoryProjector implements Projector {
       ...provenance(m),
       ...deltaColumns(entry.delta),
     );
+    const after = this.balances.lineAfter(e);
+    if (after.eventCount % MARK_EVERY === 0) {
+      const m = after.measures;
+      this.insertMark.run(lineId, after.eventCount, e.position, ...MEASURES.map((k) => m[k]));
+    }
   }
 
   flush(): void {}

@@ -1,5 +1,5 @@
-import { BALANCE_TABLES, keyFromRow, keyWithPlaces } from '../balances/balances.tables';
-import { ZERO_MEASURES, balanceFigures } from '../balances/balances.fold';
+import { BALANCE_TABLES, keyFromRow, keyWithPlaces, measuresFromRow } from '../balances/balances.tables';
+import { Measures, ZERO_MEASURES, addMeasures, balanceFigures } from '../balances/balances.fold';
 import { BalancePage, BalanceQueries, BalancesAsOf, BalancesQuery, GroupDimension, byOrigin, foldGroups, groupColumns, lineIdentity } from '../balances/balances.queries';
 import { fundLineLabel } from '../../src/fund-line/fund-line.key';
 import { dimensionColumn } from '../../src/fund-line/fund-line.dimensions';
@@ -11,7 +11,7 @@ import { Placed, ReadScope, TreeFilters } from '../shared/filters';
 import { NotInReadModel, OutsideScope, Paging, Slice, TimeSlice, checkReached, pagingOf, sliceOf } from '../shared/query';
 import { Row, big, num, str } from '../shared/sql';
 import { withRunningBalances } from './history.fold';
-import { HISTORY_TABLES, deltaFromRow, sumDeltasSql } from './history.tables';
+import { HISTORY_TABLES, MARK_EVERY, deltaFromRow, sumDeltasSql } from './history.tables';
 
 /** A change as decimal strings, by measure. */
 export function changeOf(delta: Partial<Record<string, bigint>>): Record<string, string> {
@@ -34,6 +34,12 @@ export class HistoryQueries implements BalancesAsOf {
     this.filters = new TreeFilters(host.catalogue);
   }
 
+  /**
+   * One page of a line's history. In log order, with no date bounds (at most a position), a page is an index seek
+   * however long the line: it starts from the line's mark before it (its counters every MARK_EVERY entries) and
+   * reads at most MARK_EVERY - 1 entries' changes to reach its first entry. Bounded by an effective date or a
+   * recording time, or in effective order, the counts and sums are read from the covering index of the line's entries.
+   */
   history(stream: string, q: TimeSlice & Paging & { readonly order?: 'recorded' | 'effective'; readonly scope?: ReadScope }) {
     const { page, pageSize, offset } = pagingOf(q);
     const slice = sliceOf(q);
@@ -46,16 +52,12 @@ export class HistoryQueries implements BalancesAsOf {
       if (!this.filters.visible(q.scope, line as Row & Placed)) {
         throw new OutsideScope(`fund line ${fundLineLabel(keyFromRow(line))} is of unit ${str(line.unit)}: reading it needs the read right for a scope covering that unit`);
       }
-      const orderBy = order === 'effective' ? 'eff, position' : 'position';
-      const rows = (
-        slice
-          ? tx
-              .stmt(`SELECT * FROM ${t.entries} WHERE line_id = ? AND eff <= ? AND rec <= ? AND position <= ? ORDER BY ${orderBy}`)
-              .all(line.line_id, slice.eff, slice.rec, slice.pos)
-          : tx.stmt(`SELECT * FROM ${t.entries} WHERE line_id = ? ORDER BY ${orderBy}`).all(line.line_id)
-      ) as Row[];
-      const running = withRunningBalances(rows.map((r) => ({ row: r, delta: deltaFromRow(r) })));
-      const last = running.length > 0 ? running[running.length - 1].after : ZERO_MEASURES;
+      const byPosition = order === 'recorded' && (slice === null || (slice.asOf === null && slice.knownAt === null));
+      const w = byPosition ? recordedWindow(tx, t, line, slice?.pos ?? null, offset, pageSize) : filteredWindow(tx, t, line, slice, order, offset, pageSize);
+      const running = withRunningBalances(
+        w.rows.map((r) => ({ row: r, delta: deltaFromRow(r) })),
+        w.start,
+      );
       return {
         stream,
         label: fundLineLabel(keyFromRow(line)),
@@ -66,9 +68,9 @@ export class HistoryQueries implements BalancesAsOf {
         order,
         page,
         pageSize,
-        totalEntries: running.length,
-        balance: balanceFigures(last),
-        entries: running.slice(offset, offset + pageSize).map(({ row: r, delta, after }) => ({
+        totalEntries: w.total,
+        balance: balanceFigures(w.balance),
+        entries: running.map(({ row: r, delta, after }) => ({
           position: num(r.position),
           type: str(r.type),
           effectiveDate: intToDate(num(r.eff)),
@@ -125,4 +127,78 @@ export class HistoryQueries implements BalancesAsOf {
       })),
     };
   }
+}
+
+type HistoryTables = Readonly<Record<'lines' | 'entries' | 'history_marks', string>>;
+
+/** A page of a line's entries: the rows, the counters before the first, and the count and counters of all the entries asked for. */
+interface HistoryWindow {
+  readonly rows: readonly Row[];
+  readonly start: Measures;
+  readonly total: number;
+  readonly balance: Measures;
+}
+
+function addRows(start: Measures, rows: readonly Row[]): Measures {
+  let m = start;
+  for (const r of rows) m = addMeasures(m, deltaFromRow(r));
+  return m;
+}
+
+/** The line's last mark at or before a sequence number (or a log position): its entry count, position and counters. */
+function markBefore(tx: ReadTx, t: HistoryTables, lineId: unknown, by: 'seq' | 'position', bound: number): { seq: number; position: number; measures: Measures } {
+  const mark = tx.stmt(`SELECT * FROM ${t.history_marks} WHERE line_id = ? AND ${by} <= ? ORDER BY seq DESC LIMIT 1`).get(lineId, bound) as Row | undefined;
+  return mark ? { seq: num(mark.seq), position: num(mark.position), measures: measuresFromRow(mark) } : { seq: 0, position: 0, measures: ZERO_MEASURES };
+}
+
+/** Log order, every entry up to a position (null: all): index seeks from the marks, whatever the page. */
+function recordedWindow(tx: ReadTx, t: HistoryTables, line: Row, upTo: number | null, offset: number, pageSize: number): HistoryWindow {
+  const lineId = line.line_id;
+  const pos = upTo ?? Number.MAX_SAFE_INTEGER;
+  const changesAfter = tx.stmt(`SELECT position, m1, d1, m2, d2 FROM ${t.entries} WHERE line_id = ? AND position > ? AND position <= ? ORDER BY position LIMIT ?`);
+  let total: number;
+  let balance: Measures;
+  if (upTo === null || upTo >= num(line.last_position)) {
+    total = num(line.event_count);
+    balance = measuresFromRow(line);
+  } else {
+    const mark = markBefore(tx, t, lineId, 'position', pos);
+    const tail = changesAfter.all(lineId, mark.position, pos, MARK_EVERY) as Row[];
+    total = mark.seq + tail.length;
+    balance = addRows(mark.measures, tail);
+  }
+  if (offset >= total) return { rows: [], start: balance, total, balance };
+  const mark = markBefore(tx, t, lineId, 'seq', offset);
+  let start = mark.measures;
+  let after = mark.position;
+  if (offset > mark.seq) {
+    const skipped = changesAfter.all(lineId, mark.position, pos, offset - mark.seq) as Row[];
+    start = addRows(start, skipped);
+    after = num(skipped[skipped.length - 1].position);
+  }
+  const rows = tx.stmt(`SELECT * FROM ${t.entries} WHERE line_id = ? AND position > ? AND position <= ? ORDER BY position LIMIT ?`).all(lineId, after, pos, pageSize) as Row[];
+  return { rows, start, total, balance };
+}
+
+/**
+ * Bounded by an effective date or a recording time, or in effective order: the count and the counters of the entries
+ * asked for, and of those before the page, summed in SQL over the line's covering index; then the page's rows.
+ */
+function filteredWindow(tx: ReadTx, t: HistoryTables, line: Row, slice: Slice | null, order: 'recorded' | 'effective', offset: number, pageSize: number): HistoryWindow {
+  const where = 'line_id = ? AND eff <= ? AND rec <= ? AND position <= ?';
+  const params = [line.line_id, slice?.eff ?? 99991231, slice?.rec ?? Number.MAX_SAFE_INTEGER, slice?.pos ?? Number.MAX_SAFE_INTEGER];
+  const all = tx.stmt(`SELECT count(*) AS entries, ${sumDeltasSql()} FROM ${t.entries} WHERE ${where}`).get(...params) as Row;
+  const total = num(all.entries);
+  const balance = total === 0 ? ZERO_MEASURES : measuresFromRow(all);
+  if (offset >= total) return { rows: [], start: balance, total, balance };
+  const orderBy = order === 'effective' ? 'eff, position' : 'position';
+  const positions = tx.stmt(`SELECT position FROM ${t.entries} WHERE ${where} ORDER BY ${orderBy} LIMIT ? OFFSET ?`).pluck().all(...params, pageSize, offset) as unknown[];
+  const rows = tx.stmt(`SELECT * FROM ${t.entries} WHERE position IN (SELECT value FROM json_each(?)) ORDER BY ${orderBy}`).all(JSON.stringify(positions.map(num))) as Row[];
+  if (offset === 0) return { rows, start: ZERO_MEASURES, total, balance };
+  const first = rows[0];
+  const before =
+    order === 'effective'
+      ? tx.stmt(`SELECT ${sumDeltasSql()} FROM ${t.entries} WHERE ${where} AND (eff < ? OR (eff = ? AND position < ?))`).get(...params, first.eff, first.eff, first.position)
+      : tx.stmt(`SELECT ${sumDeltasSql()} FROM ${t.entries} WHERE ${where} AND position < ?`).get(...params, first.position);
+  return { rows, start: measuresFromRow(before as Row), total, balance };
 }

@@ -6,6 +6,7 @@ import type { ProjectionContext, UnitPlace } from '../shared/context';
 import { dateToInt, fnv1a, intToDate } from '../shared/context';
 import type { RecordedActivityEvent, RecordedFundLineEvent, RecordedLedger } from '../shared/recorded';
 import { RULE_CODES, RuleCode, RuleDefinition } from './rules';
+import { addTo } from '../shared/group';
 
 /**
  * Cờ đỏ: patterns inspectors look for, found by folding the log. The fold is deterministic: the same events,
@@ -958,7 +959,7 @@ export class RedFlagFold {
     }
     if (matched.length === 0) return;
     const byDocument = new Map<string, FigureRef[]>();
-    for (const f of matched) byDocument.set(f.doc, [...(byDocument.get(f.doc) ?? []), f]);
+    for (const f of matched) addTo(byDocument, f.doc, f);
     const m = e.metadata;
     const recordedOn = vietnamDate(m.recordedAt);
     for (const [documentId, figures] of byDocument) {

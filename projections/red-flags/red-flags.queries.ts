@@ -17,7 +17,8 @@ import { Row, big, num, str } from '../shared/sql';
 import { Outlier, robustOutliers } from './peers';
 import { EvidenceRole, FlagRecord, daysBetween, dmy, flagId } from './red-flags.fold';
 import { RED_FLAG_TABLES } from './red-flags.tables';
-import { RedFlagRules, RuleCode, Text } from './rules';
+import { RedFlagRules, RuleCode, RuleDefinition, Text } from './rules';
+import { addTo } from '../shared/group';
 
 /**
  * Cờ đỏ, as inspectors ask for them: filtered by unit (and everything under it), period (effective dates the
@@ -151,7 +152,11 @@ class FlagFilter {
   sql(alias: string, reviews: string): { where: string; params: unknown[] } {
     const w: string[] = [];
     const params: unknown[] = [];
-    if (this.rules) {
+    if (this.rules?.size === 1) {
+      // One rule as an equality: the rule index then gives the rows in the lists' order.
+      w.push(`${alias}.rule = ?`);
+      params.push([...this.rules][0]);
+    } else if (this.rules) {
       w.push(`${alias}.rule IN (SELECT value FROM json_each(?))`);
       params.push(JSON.stringify([...this.rules]));
     }
@@ -194,6 +199,8 @@ const UNSPENT_SQL = [
 export class RedFlagQueries {
   private readonly filters: TreeFilters;
   private readonly computedCache = new Map<string, { computed: Header[]; reviewedIds: Set<string> }>();
+  /** The reversal-rate outliers of the whole country at the last position asked. */
+  private outliers: { key: string; found: ReversalOutlier[] } | null = null;
 
   constructor(private readonly host: QueryHost) {
     this.filters = new TreeFilters(host.catalogue);
@@ -242,7 +249,11 @@ export class RedFlagQueries {
       const keep = (f: FlagFilter) => (h: Header) => f.matches(h) && (f.reviewed === null || f.reviewed === reviewedIds.has(h.id));
       const computedRows = computed.filter(keep(filter));
       const { where, params } = filter.sql('f', t.red_flag_reviews);
-      const stored = (tx.stmt(`SELECT f.* FROM ${t.red_flags} f ${where} ORDER BY f.eff_to DESC, f.flag_id LIMIT ?`).all(...params, offset + pageSize) as Row[]).map(headerOf);
+      // The page's ids from an index in the lists' order, then only those rows.
+      const ids = tx.stmt(`SELECT f.flag_id FROM ${t.red_flags} f ${where} ORDER BY f.eff_to DESC, f.flag_id LIMIT ?`).pluck().all(...params, offset + pageSize);
+      const stored = (tx.stmt(`SELECT * FROM ${t.red_flags} WHERE flag_id IN (SELECT value FROM json_each(?))`).all(JSON.stringify(ids)) as Row[])
+        .map(headerOf)
+        .sort(byPeriodThenId);
       const storedCount = num(tx.stmt(`SELECT count(*) FROM ${t.red_flags} f ${where}`).pluck().get(...params));
       const rows = [...stored, ...computedRows].sort(byPeriodThenId).slice(offset, offset + pageSize);
 
@@ -268,10 +279,10 @@ export class RedFlagQueries {
   /** One flag with all its evidence and every review; NotInReadModel when no flag has that id (as of `asOf`, for the computed ones). */
   flag(id: string, asOf: string, scope: UnitScope = null): RedFlagView & { readonly reviews: readonly ReviewView[] } {
     const filter = this.filterOf({}, scope);
-    const found = this.host.reader.read((tx) => {
+    const found = this.host.reader.read((tx, position) => {
       const t = RED_FLAG_TABLES.in(tx.schema);
       const row = tx.stmt(`SELECT * FROM ${t.red_flags} WHERE flag_id = ?`).get(id) as Row | undefined;
-      const header = row ? headerOf(row) : this.computedFlags(tx, asOf, filter).find((c) => c.id === id);
+      const header = row ? headerOf(row) : this.computedFlags(tx, position, asOf, filter).find((c) => c.id === id);
       if (!header || !filter.matches(header)) return { flag: null };
       const [view] = this.views(tx, [header], Number.MAX_SAFE_INTEGER);
       const reviews = (tx.stmt(`SELECT * FROM ${t.red_flag_reviews} WHERE flag_id = ? ORDER BY position`).all(id) as Row[]).map(reviewOf);
@@ -299,7 +310,7 @@ export class RedFlagQueries {
     const details = this.evidenceDetails(tx, [...new Set([...shown.values()].flat().map((x) => x.position))]);
     const reviews = new Map<string, Row[]>();
     for (const r of tx.stmt(`SELECT * FROM ${t.red_flag_reviews} WHERE flag_id IN (SELECT value FROM json_each(?)) ORDER BY position`).all(ids) as Row[]) {
-      reviews.set(str(r.flag_id), [...(reviews.get(str(r.flag_id)) ?? []), r]);
+      addTo(reviews, str(r.flag_id), r);
     }
     return headers.map((h) => {
       const rs = reviews.get(h.id) ?? [];
@@ -406,7 +417,7 @@ export class RedFlagQueries {
     const key = JSON.stringify([tx.schema, position, asOf, filter.unitSql('x'), filter.period]);
     let hit = this.computedCache.get(key);
     if (!hit) {
-      const computed = this.computedFlags(tx, asOf, filter);
+      const computed = this.computedFlags(tx, position, asOf, filter);
       hit = { computed, reviewedIds: this.reviewedAmong(tx, computed.map((c) => c.id)) };
       if (this.computedCache.size >= 16) this.computedCache.delete(this.computedCache.keys().next().value as string);
       this.computedCache.set(key, hit);
@@ -415,9 +426,9 @@ export class RedFlagQueries {
   }
 
   /** The flags of the rules evaluated when asked, among the units, scope and period of `filter` (its rules and review aside: `byRule` counts every rule). */
-  private computedFlags(tx: ReadTx, asOf: string, filter: FlagFilter): Header[] {
+  private computedFlags(tx: ReadTx, position: number, asOf: string, filter: FlagFilter): Header[] {
     const where = filter.withoutRules();
-    return [...this.unspentAfterDeadline(tx, asOf, where), ...this.reversalOutliers(tx, where)];
+    return [...this.unspentAfterDeadline(tx, asOf, where), ...this.reversalOutliers(tx, position, where)];
   }
 
   /**
@@ -484,31 +495,40 @@ export class RedFlagQueries {
    * district, commune) that year: robust z-score above the threshold, among units with at least minDisbursements,
    * when at least minPeers compare. Its evidence is its reversals of that year.
    */
-  private reversalOutliers(tx: ReadTx, filter: FlagFilter): Header[] {
-    const rule = this.rules.active('reversal-rate-outlier');
-    if (!rule) return [];
-    const t = { ...RED_FLAG_TABLES.in(tx.schema), ...BALANCE_TABLES.in(tx.schema), ...HISTORY_TABLES.in(tx.schema) };
+  /**
+   * Every unit whose reversal rate stands out among its peers, whatever the filter: compared across the whole country,
+   * so computed once per read-model position (and rules), then filtered per question.
+   */
+  private allReversalOutliers(tx: ReadTx, position: number, rule: RuleDefinition<'reversal-rate-outlier'>): ReversalOutlier[] {
+    const t = RED_FLAG_TABLES.in(tx.schema);
+    const key = JSON.stringify([tx.schema, position, rule.params]);
+    if (this.outliers?.key === key) return this.outliers.found;
     const groups = new Map<string, Row[]>();
     for (const r of tx.stmt(`SELECT * FROM ${t.red_flag_unit_counts} WHERE disbursements >= ?`).all(rule.params.minDisbursements) as Row[]) {
       const level = str(r.unit) === str(r.province) ? 'province' : str(r.unit) === str(r.district) ? 'district' : 'commune';
-      const key = `${num(r.budget_year)}|${level}`;
-      groups.set(key, [...(groups.get(key) ?? []), r]);
+      addTo(groups, `${num(r.budget_year)}|${level}`, r);
     }
-    const found: { r: Row; o: Outlier<Row>; year: string; level: string }[] = [];
-    for (const [key, rows] of groups) {
-      const [year, level] = key.split('|');
+    const found: ReversalOutlier[] = [];
+    for (const [group, rows] of groups) {
+      const [year, level] = group.split('|');
       const outliers = robustOutliers(
         rows.map((r) => ({ key: r, value: num(r.reversals) / num(r.disbursements) })),
         Number(rule.params.threshold),
         rule.params.minPeers,
       );
-      for (const o of outliers) {
-        const r = o.key;
-        if (num(r.reversals) < rule.params.minReversals) continue;
-        const place = { rule: 'reversal-rate-outlier' as const, unit: str(r.unit), district: str(r.district), province: str(r.province) };
-        if (filter.matches({ ...place, effFrom: dateToInt(`${year}-01-01`), effTo: dateToInt(`${year}-12-31`) })) found.push({ r, o, year, level });
-      }
+      for (const o of outliers) if (num(o.key.reversals) >= rule.params.minReversals) found.push({ r: o.key, o, year, level });
     }
+    this.outliers = { key, found };
+    return found;
+  }
+
+  private reversalOutliers(tx: ReadTx, position: number, filter: FlagFilter): Header[] {
+    const rule = this.rules.active('reversal-rate-outlier');
+    if (!rule) return [];
+    const t = { ...RED_FLAG_TABLES.in(tx.schema), ...BALANCE_TABLES.in(tx.schema), ...HISTORY_TABLES.in(tx.schema) };
+    const found = this.allReversalOutliers(tx, position, rule).filter(({ r, year }) =>
+      filter.matches({ rule: 'reversal-rate-outlier', unit: str(r.unit), district: str(r.district), province: str(r.province), effFrom: dateToInt(`${year}-01-01`), effTo: dateToInt(`${year}-12-31`) }),
+    );
     if (found.length === 0) return [];
     // Their reversals, in one query.
     const reversals = new Map<string, number[]>();
@@ -520,7 +540,7 @@ export class RedFlagQueries {
       )
       .all(JSON.stringify(found.map((f) => [str(f.r.unit), Number(f.year)]))) as Row[]) {
       const key = `${str(x.unit)}|${num(x.year)}`;
-      reversals.set(key, [...(reversals.get(key) ?? []), num(x.position)]);
+      addTo(reversals, key, num(x.position));
     }
     return found.map(({ r, o, year, level }) => {
       const positions = reversals.get(`${str(r.unit)}|${year}`) ?? [];
@@ -556,6 +576,13 @@ export class RedFlagQueries {
     });
   }
 
+}
+
+interface ReversalOutlier {
+  readonly r: Row;
+  readonly o: Outlier<Row>;
+  readonly year: string;
+  readonly level: string;
 }
 
 function headerOf(r: Row): Header {

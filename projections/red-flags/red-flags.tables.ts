@@ -82,11 +82,13 @@ export const RED_FLAG_TABLES = new Tables(
     },
   },
   [
-    { table: 'red_flags', name: 'eff', definition: '(eff_to, flag_id)' },
-    { table: 'red_flags', name: 'rule', definition: '(rule, eff_to)' },
-    { table: 'red_flags', name: 'unit', definition: '(unit)' },
-    { table: 'red_flags', name: 'district', definition: '(district)' },
-    { table: 'red_flags', name: 'province', definition: '(province)' },
+    // In the lists' order (newest period first, then id), and covering their filters on rule and period: a page's ids
+    // and the counts are read from an index alone, in order, whatever the number of flags.
+    { table: 'red_flags', name: 'eff', definition: '(eff_to DESC, flag_id, eff_from, rule)' },
+    { table: 'red_flags', name: 'rule', definition: '(rule, eff_to DESC, flag_id, eff_from)' },
+    { table: 'red_flags', name: 'unit', definition: '(unit, eff_to DESC, flag_id, eff_from, rule)' },
+    { table: 'red_flags', name: 'district', definition: '(district, eff_to DESC, flag_id, eff_from, rule)' },
+    { table: 'red_flags', name: 'province', definition: '(province, eff_to DESC, flag_id, eff_from, rule)' },
     { table: 'red_flag_reviews', name: 'flag', definition: '(flag_id, position)' },
     { table: 'red_flag_carried', name: 'deadline', definition: '(deadline)' },
   ],

@@ -2,6 +2,7 @@ import type { Catalogue } from '../../src/catalogue/catalogue';
 import { PlacesOf, dimensionColumn } from '../../src/fund-line/fund-line.dimensions';
 import { InvalidRequest } from '../../src/shared/errors';
 import type { Where } from './sql';
+import { addTo } from './group';
 
 /** Which column holds a unit's code, by its level: a commune is a line's own unit. */
 export type UnitLevel = 'unit' | PlacesOf<'unit'>;
@@ -67,7 +68,7 @@ export class TreeFilters {
     const byLevel = new Map<UnitLevel, string[]>();
     for (const code of scope) {
       const level = this.unitLevel(code, 'scope');
-      byLevel.set(level, [...(byLevel.get(level) ?? []), code]);
+      addTo(byLevel, level, code);
     }
     return byLevel;
   }

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { writeFileSync } from 'node:fs';
 import { LedgerConfig, loadConfig } from '../config/ledger-config';
+import { progress } from '../shared/progress';
 import { createEventStore } from '../store/create-event-store';
 import type { EventStore } from '../store/event-store.port';
 import { Audit, ConsistencyProof, InclusionProof } from './audit';
@@ -38,7 +39,15 @@ function withAudit<T>(config: LedgerConfig, work: (audit: Audit) => Promise<T> |
  */
 export function runVerify(config: LedgerConfig, publicKey?: string): Promise<LogVerification> {
   const key = publicKey === undefined ? loadPublicKey(config) : parsePublicKey(publicKey);
-  return withLog(config, (log, store) => verifyLog(store, log, key));
+  return withLog(config, async (log, store) => {
+    const total = await store.headPosition();
+    const shown = progress('verify', { unit: 'events' });
+    try {
+      return await verifyLog(store, log, key, { onProgress: (events) => shown.update(events, Math.max(total, events)) });
+    } finally {
+      shown.finish();
+    }
+  });
 }
 
 /** `ledger tree-head`: logs the events recorded since the last run, then signs a head over the whole log. */

@@ -62,7 +62,12 @@ export interface LogVerification {
  * Recomputes every leaf from the events in the store, compares each with the leaf the log recorded, and rebuilds
  * the tree to check the root of every signed tree head. Reads only: it never adds leaves.
  */
-export async function verifyLog(store: EventStore, log: MerkleLog, publicKey: KeyObject | null): Promise<LogVerification> {
+export async function verifyLog(
+  store: EventStore,
+  log: MerkleLog,
+  publicKey: KeyObject | null,
+  options: { readonly onProgress?: (events: number) => void } = {},
+): Promise<LogVerification> {
   const started = performance.now();
   const kept = store.readLeaves !== undefined;
   const seal = kept && store.readSeal ? await store.readSeal() : null;
@@ -142,6 +147,7 @@ export async function verifyLog(store: EventStore, log: MerkleLog, publicKey: Ke
       if (seal && frontier.size === seal.treeSize) rootAtSeal = frontier.root();
     }
     position = page[page.length - 1].position;
+    options.onProgress?.(index);
   }
 
   if (!first && index < logSize) {

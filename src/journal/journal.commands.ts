@@ -5,6 +5,7 @@ import { principalOfUser } from '../identity/bootstrap';
 import { requireRight } from '../identity/rights';
 import { LedgerConfig, loadConfig } from '../config/ledger-config';
 import { formatNumberVi, formatVnd } from '../money/money';
+import { Progress, progress } from '../shared/progress';
 import { openCheckedLedger } from '../audit/start-check';
 import { createEventStore } from '../store/create-event-store';
 import type { EventStore } from '../store/event-store.port';
@@ -170,26 +171,22 @@ export function formatReport(report: ReconciliationReport & { treeHead?: HeadedR
   return out.join('\n');
 }
 
-/** A one-line progress bar on stderr, when stderr is a terminal. */
-function progressBar(stream: NodeJS.WriteStream = process.stderr): { update: (file: string, p: ImportProgress) => void; done: () => void } {
-  let last = 0;
-  let shown = false;
+/** Progress of an import on stderr, file by file: entries decided, then events stored (src/shared/progress.ts). */
+function importProgress(): { update: (file: string, p: ImportProgress) => void; done: () => void } {
+  let current: { file: string; phase: ImportProgress['phase']; shown: Progress } | null = null;
+  const done = () => {
+    current?.shown.finish();
+    current = null;
+  };
   return {
     update: (file, p) => {
-      if (!stream.isTTY || p.total === 0) return;
-      const now = Date.now();
-      if (p.done !== p.total && now - last < 50) return;
-      last = now;
-      const width = 30;
-      const filled = Math.round((p.done / p.total) * width);
-      const label = p.phase === 'deciding' ? 'entries' : 'events stored';
-      stream.write(`\r\x1b[2K${file} [${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${p.done}/${p.total} ${label}   `);
-      shown = true;
+      if (current?.file !== file || current.phase !== p.phase) {
+        done();
+        current = { file, phase: p.phase, shown: progress(`${file}: ${p.phase === 'deciding' ? 'deciding' : 'storing'}`, { unit: p.phase === 'deciding' ? 'entries' : 'events' }) };
+      }
+      current.shown.update(p.done, p.total);
     },
-    done: () => {
-      if (shown) stream.write('\n');
-      shown = false;
-    },
+    done,
   };
 }
 
@@ -207,7 +204,7 @@ export function registerJournalCommands(program: Command): void {
     .option('--dry-run', 'validate every entry and store nothing')
     .option('--json', 'print the outcomes as JSON')
     .action(async (files: string[], opts: { as?: string; server?: string; dryRun?: boolean; json?: boolean }) => {
-      const bar = progressBar();
+      const bar = importProgress();
       const runs = await runImport(opts.server ? ({} as LedgerConfig) : loadConfig(), files, {
         ...opts,
         token: process.env.LEDGER_TOKEN,

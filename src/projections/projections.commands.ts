@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { loadConfig } from '../config/ledger-config';
+import { progress } from '../shared/progress';
 import { createEventStore } from '../store/create-event-store';
 import { projectionContextOf } from './context';
 import { ReadModelDb } from './read-model-db';
@@ -25,16 +26,13 @@ export function registerProjectionCommands(program: Command): void {
       const readModels = ReadModelDb.open(config.readModelFile);
       try {
         const ctx = projectionContextOf(config);
-        let last = 0;
+        const head = await store.headPosition();
+        const shown = progress('rebuild', { unit: 'events' });
         const result = await rebuildReadModels(store, readModels, ctx, {
           batchSize: opts.batch,
-          onProgress: (position, events) => {
-            if (events - last >= 100_000) {
-              last = events;
-              process.stderr.write(`  ${events} events (position ${position})\n`);
-            }
-          },
+          onProgress: (position, _events, phase) => shown.update(position, Math.max(head, position), phase === 'indexes' ? 'building indexes' : undefined),
         });
+        shown.finish();
         const rate = Math.round(result.events / (result.milliseconds / 1000));
         console.log(
           `rebuilt generation ${result.generation}: ${result.events} events up to position ${result.position} in ${(result.milliseconds / 1000).toFixed(1)} s (${rate} events/s); it is now live`,
@@ -53,7 +51,20 @@ export function registerProjectionCommands(program: Command): void {
       const config = loadConfig();
       const store = await createEventStore(config);
       try {
-        const result = await verifyReadModels(store, config.readModelFile, projectionContextOf(config), { maxDifferences: opts.maxDifferences });
+        const head = await store.headPosition();
+        const rebuilding = progress('verify: rebuild', { unit: 'events' });
+        const comparing = progress('verify: compare', { unit: 'rows' });
+        const result = await verifyReadModels(store, config.readModelFile, projectionContextOf(config), {
+          maxDifferences: opts.maxDifferences,
+          onProgress: (done, _events, phase) => {
+            if (phase === 'compare') {
+              rebuilding.finish();
+              comparing.update(done);
+            } else rebuilding.update(done, Math.max(head, done), phase === 'indexes' ? 'building indexes' : undefined);
+          },
+        });
+        rebuilding.finish();
+        comparing.finish();
         for (const d of result.differences) console.log(formatDifference(d));
         if (result.differenceCount > result.differences.length) console.log(`… and ${result.differenceCount - result.differences.length} more`);
         if (result.differenceCount > 0) console.log(`${result.differenceCount} difference(s) at position ${result.position}: run "ledger projections rebuild"`);

@@ -19,7 +19,7 @@ export const TABLES: Readonly<Record<string, TableSpec>> = {
 };
 
 /** Secondary indexes: created with a live generation, or after the bulk load of a rebuild (faster). */
-const INDEXES: readonly IndexSpec[] = READ_MODELS.flatMap((m) => m.tables.indexes);
+export const INDEXES: readonly IndexSpec[] = READ_MODELS.flatMap((m) => m.tables.indexes);
 
 /**
  * What the live read model must have been built with to be reused: the fold version and the shape of every

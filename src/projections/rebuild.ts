@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ProjectionContext } from '../../projections/shared/context';
+import type { RecordedEvent } from '../../events';
 import type { EventStore } from '../store/event-store.port';
 import { ProjectionEngine } from './projection-engine';
 import { readModelFingerprint } from './projection-runner';
@@ -18,7 +19,11 @@ export interface RebuildOptions {
   readonly pageSize?: number;
   /** Stop at this position instead of the head of the log. */
   readonly upTo?: number;
-  readonly onProgress?: (position: number, events: number) => void;
+  /**
+   * Called after each page of events is applied (position of its last event, events applied so far), and once
+   * when the indexes are being built (phase "indexes").
+   */
+  readonly onProgress?: (position: number, events: number, phase?: 'events' | 'indexes') => void;
   /** Make the new generation live when done (default true). */
   readonly activate?: boolean;
 }
@@ -34,7 +39,21 @@ export interface RebuildResult {
 async function fill(store: EventStore, engine: ProjectionEngine, options: RebuildOptions, upTo: number): Promise<void> {
   if (engine.position >= upTo) return;
   const pages = store.streamAll(engine.position, { upTo, pageSize: options.pageSize });
-  await engine.applyStream(pages, options.batchSize ?? 250_000, () => options.onProgress?.(engine.position, engine.eventCount));
+  await engine.applyStream(options.onProgress ? reporting(pages, engine.eventCount, options.onProgress) : pages, options.batchSize ?? 250_000);
+}
+
+/** The pages, calling `report` once each has been applied (the consumer asks for the next one). */
+async function* reporting(
+  pages: AsyncIterable<readonly RecordedEvent[]>,
+  before: number,
+  report: NonNullable<RebuildOptions['onProgress']>,
+): AsyncIterable<readonly RecordedEvent[]> {
+  let events = before;
+  for await (const page of pages) {
+    yield page;
+    events += page.length;
+    if (page.length > 0) report(page[page.length - 1].position, events, 'events');
+  }
 }
 
 /**
@@ -58,6 +77,7 @@ export async function rebuildReadModels(
   const engine = new ProjectionEngine(readModels, generation, ctx, { checkGeneration: false, cacheSize: 300_000 });
   const upTo = options.upTo ?? Number.MAX_SAFE_INTEGER;
   await fill(store, engine, options, upTo);
+  options.onProgress?.(engine.position, engine.eventCount, 'indexes');
   readModels.createIndexes(generation);
   readModels.finishBulk(generation);
   // Events appended while the indexes were built.
@@ -97,7 +117,13 @@ export async function verifyReadModels(
   store: EventStore,
   liveFile: string,
   ctx: ProjectionContext,
-  options: { readonly maxDifferences?: number; readonly batchSize?: number; readonly scratchDir?: string } = {},
+  options: {
+    readonly maxDifferences?: number;
+    readonly batchSize?: number;
+    readonly scratchDir?: string;
+    /** The rebuild's progress (as RebuildOptions.onProgress), then rows compared (phase "compare"). */
+    readonly onProgress?: (done: number, events: number, phase?: 'events' | 'indexes' | 'compare') => void;
+  } = {},
 ): Promise<VerifyResult> {
   const live = new Database(liveFile, { fileMustExist: true });
   const dir = mkdtempSync(join(options.scratchDir ?? tmpdir(), 'ledger-verify-'));
@@ -113,7 +139,7 @@ export async function verifyReadModels(
       throw new Error(`the live read model was built with "${fingerprint}", this code builds "${readModelFingerprint(ctx)}": rebuild it first`);
     }
     const position = (live.prepare(`SELECT position FROM ${tableName('checkpoint', generation)} WHERE id = 1`).pluck().get() as number) ?? 0;
-    const rebuilt = await rebuildReadModels(store, scratch, ctx, { upTo: position, batchSize: options.batchSize, activate: true });
+    const rebuilt = await rebuildReadModels(store, scratch, ctx, { upTo: position, batchSize: options.batchSize, activate: true, onProgress: options.onProgress });
 
     const max = options.maxDifferences ?? 20;
     const differences: Difference[] = [];
@@ -132,6 +158,7 @@ export async function verifyReadModels(
       };
       while (!ra.done || !rb.done) {
         rowsCompared += 1;
+        if (rowsCompared % 10_000 === 0) options.onProgress?.(rowsCompared, rowsCompared, 'compare');
         if (ra.done) {
           note({ table: logical, key: keyOf(rb.value), live: null, rebuilt: rb.value });
           rb = b.next();

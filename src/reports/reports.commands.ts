@@ -7,12 +7,15 @@ import { Catalogue } from '../catalogue/catalogue';
 import { LedgerConfig, loadConfig } from '../config/ledger-config';
 import { formatPercent, formatTrieu } from '../money/money';
 import { openProjections } from '../projections/standalone';
+import { progress } from '../shared/progress';
 import { createEventStore } from '../store/create-event-store';
 import { ResourcesDocument } from './layout';
 import { formatDifference, REPORT_FORMATS, ReportFormat, renderReport, reportFileName } from './report-files';
 import { ReportRequest } from './report-params';
 import { ALL_UNITS, ReportService, ReportVerification } from './reports.service';
 import { vnDate } from './resources';
+
+const ONE_HOUR = 3_600_000;
 
 /** Opens the store, the read models (caught up with the log) and the audit log, runs `work`, and closes them all. */
 async function withReports<T>(config: LedgerConfig, work: (reports: ReportService) => Promise<T>): Promise<T> {
@@ -22,7 +25,17 @@ async function withReports<T>(config: LedgerConfig, work: (reports: ReportServic
   const log = MerkleLog.open(config.auditFile, store);
   try {
     projections.runner.start();
-    await projections.runner.catchUp();
+    // A province-scale report may first bring the read models up to the log: shown as progress.
+    const head = await store.headPosition();
+    const shown = progress('read models', { unit: 'events' });
+    const ticking = setInterval(() => shown.update(projections.runner.position, head), 250);
+    try {
+      await projections.runner.catchUp(ONE_HOUR);
+    } finally {
+      clearInterval(ticking);
+      shown.update(projections.runner.position, head);
+      shown.finish();
+    }
     const audit = new Audit(store, log, loadSigningKey(config).key);
     const reports = new ReportService(
       {

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { Catalogue } from '../../src/catalogue/catalogue';
 import { fundLineStream } from '../../src/fund-line/fund-line.key';
 import { InvalidRequest } from '../../src/shared/errors';
+import { MARK_EVERY } from '../../projections/history/history.tables';
 import {
   activityReclassified,
   activityRegistered,
@@ -105,6 +106,101 @@ describe('read-model queries', () => {
       const recorded = h.queries.history(fundLineStream(L), { pageSize: 2, page: 2 });
       expect(recorded).toMatchObject({ totalEntries: 5, page: 2 });
       expect(recorded.entries.map((e) => e.balanceAfter.disbursed)).toEqual(['300000', '500000']);
+    });
+  });
+
+  describe('a line much longer than a page and than the interval of its marks', () => {
+    const L = line();
+    const N = 2 + 3 * MARK_EVERY + 37;
+    /** Day of 2024 an entry takes effect: mostly in order, every seventh back-dated by weeks, recorded later. */
+    const day = (i: number) => (i % 7 === 0 ? Math.max(1, Math.floor(i / 4) - 20) : Math.floor(i / 4) + 1);
+    const dateOf = (d: number) => new Date(Date.UTC(2024, 0, d)).toISOString().slice(0, 10);
+    let h: Harness;
+    beforeAll(async () => {
+      h = harness(dir);
+      const appends = [planAssigned(L, '1000000000', { basis: VQ('4888/QĐ-UBND', '2024-01-01') }), fundsAllocated(L, 'a-1', '900000000', { basis: VQ('5489/QĐ-UBND', '2024-01-01') })];
+      for (let i = 3; i <= N; i++) {
+        const eff = dateOf(day(i));
+        appends.push(
+          disbursed(L, 'a-1', `gn-${i}`, String(1000 + i), {
+            basis: voucher(`UNC-${i}`, eff),
+            recordedAt: `${dateOf(Math.floor(i / 4) + 1)}T0${i % 10}:00:00.000Z`,
+          }),
+        );
+      }
+      await appendAll(h.store, ...appends);
+      await h.runner.catchUp();
+    });
+    afterAll(() => h.closeAll());
+
+    /** Every entry's running balance, folded from the whole history in the order asked (the reference the pages must match). */
+    const reference = (q: Parameters<Harness['queries']['history']>[1]) => {
+      const all = h.queries.history(fundLineStream(L), { ...q, page: 1, pageSize: 500 });
+      const rest = h.queries.history(fundLineStream(L), { ...q, page: 2, pageSize: 500 });
+      const entries = [...all.entries, ...rest.entries];
+      // Each running balance is the one before it plus the entry's change, across the two pages too.
+      entries.forEach((e, i) => {
+        const before = i === 0 ? 0n : BigInt(entries[i - 1].balanceAfter.disbursed);
+        expect(BigInt(e.balanceAfter.disbursed)).toBe(before + BigInt(e.change.disbursed ?? '0'));
+      });
+      return { total: all.totalEntries, balance: all.balance, entries };
+    };
+
+    it('gives every page, in log order, the entries and running balances folding the whole line gives', () => {
+      const whole = reference({});
+      expect(whole.total).toBe(N);
+      expect(whole.entries.map((e) => e.position)).toEqual(Array.from({ length: N }, (_, i) => i + 1));
+      let disbursed = 0;
+      whole.entries.forEach((e, i) => {
+        if (i >= 2) disbursed += 1000 + i + 1;
+        expect(e.balanceAfter.disbursed).toBe(String(disbursed));
+      });
+      expect(whole.balance).toEqual(whole.entries[N - 1].balanceAfter);
+      for (const pageSize of [1, 50, MARK_EVERY, MARK_EVERY + 1]) {
+        const pages = Math.ceil(N / pageSize);
+        for (const page of [1, 2, Math.floor(pages / 2), pages - 1, pages, pages + 1]) {
+          const got = h.queries.history(fundLineStream(L), { page, pageSize });
+          expect(got.totalEntries).toBe(N);
+          expect(got.entries).toEqual(whole.entries.slice((page - 1) * pageSize, page * pageSize));
+        }
+      }
+    });
+
+    it('gives every page up to a log position as the line was then, across its marks', () => {
+      for (const upToPosition of [MARK_EVERY - 1, MARK_EVERY, MARK_EVERY + 1, 2 * MARK_EVERY + 5, N]) {
+        const whole = h.queries.history(fundLineStream(L), { upToPosition, pageSize: 500 });
+        const rest = h.queries.history(fundLineStream(L), { upToPosition, pageSize: 500, page: 2 }).entries;
+        const entries = [...whole.entries, ...rest];
+        expect(whole.totalEntries).toBe(upToPosition);
+        expect(entries.map((e) => e.position)).toEqual(Array.from({ length: upToPosition }, (_, i) => i + 1));
+        expect(whole.balance).toEqual(entries[upToPosition - 1].balanceAfter);
+        for (const page of [1, 3, 6, Math.ceil(upToPosition / 50)]) {
+          expect(h.queries.history(fundLineStream(L), { upToPosition, page, pageSize: 50 }).entries).toEqual(entries.slice((page - 1) * 50, page * 50));
+        }
+      }
+    });
+
+    it('gives every page in effective order, and as of a date as known at a time, folding only the entries in force', () => {
+      const effective = reference({ order: 'effective' });
+      expect(effective.total).toBe(N);
+      const keys = effective.entries.map((e) => [e.effectiveDate, e.position] as const);
+      expect(keys).toEqual([...keys].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : a[1] - b[1])));
+      expect(effective.entries[N - 1].balanceAfter).toEqual(effective.balance);
+      const known = reference({ asOf: '2024-04-30', knownAt: '2024-04-20' });
+      expect(known.total).toBeGreaterThan(MARK_EVERY);
+      expect(known.total).toBeLessThan(N);
+      expect(known.entries.every((e) => e.effectiveDate <= '2024-04-30' && e.recordedAt <= '2024-04-20T17:00:00.000Z')).toBe(true);
+      for (const [q, whole] of [
+        [{ order: 'effective' as const }, effective],
+        [{ asOf: '2024-04-30', knownAt: '2024-04-20' }, known],
+      ] as const) {
+        for (const page of [1, 2, 7, Math.ceil(whole.total / 50)]) {
+          const got = h.queries.history(fundLineStream(L), { ...q, page, pageSize: 50 });
+          expect(got.totalEntries).toBe(whole.total);
+          expect(got.balance).toEqual(whole.balance);
+          expect(got.entries).toEqual(whole.entries.slice((page - 1) * 50, page * 50));
+        }
+      }
     });
   });
 
