@@ -5,6 +5,7 @@
  */
 export function describeWhen(condition: unknown, reason: string, title: string, fn: () => void): void {
   if (condition) describe(title, fn);
+  // Skipped only for the `reason` the caller gives (a server this machine lacks); the title carries it to the report.
   else describe.skip(skippedTitle(title, reason), fn);
 }
 
