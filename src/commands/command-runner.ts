@@ -123,20 +123,21 @@ export class CommandRunner {
       const prior = await this.store.findIdempotency(claim);
       if (prior) return { replayed: replay(prior, fingerprint, ctx.idempotencyKey) };
     }
-    const states = (await Promise.all(spec.loads.map((l) => this.cache.load(l.stream, l.fold)))) as unknown as States<L>;
+    const folded = await Promise.all(spec.loads.map((l) => this.cache.load(l.stream, l.fold)));
+    const states = folded as unknown as States<L>;
     // Before deciding: a refusal must not tell what lies outside the principal's scope.
     const actor =
       ctx.right === OWN_ACCOUNT
         ? ownAccountActor(ctx.principal)
-        : authorize(ctx.principal, ctx.right, unitsOf(spec, states as unknown as readonly Folded<unknown>[]), this.catalogue);
-    const revisionOf = new Map(spec.loads.map((l, i) => [l.stream, (states[i] as Folded<unknown>).revision]));
+        : authorize(ctx.principal, ctx.right, unitsOf(spec, folded), this.catalogue);
+    const revisionOf = new Map(spec.loads.map((l, i) => [l.stream, folded[i].revision]));
     const primary = revisionOf.get(spec.primaryStream) ?? -1;
     if (ctx.expectedRevision !== undefined && ctx.expectedRevision !== primary) {
       throw new WrongExpectedRevision(spec.primaryStream, ctx.expectedRevision, primary < 0 ? 'no_stream' : primary);
     }
     // Decided on events still being committed (see AggregateCache.speculate): a refusal, like an append,
     // stands only once they are; if their append fails, decide again on what the store holds.
-    const pending = [...new Set((states as unknown as readonly Folded<unknown>[]).map((s) => s.pending).filter((p) => p !== undefined))];
+    const pending = [...new Set(folded.map((s) => s.pending).filter((p) => p !== undefined))];
     const afterPending = <T>(then: () => T | Promise<T>): Promise<T> =>
       Promise.all(pending).then(then, () => {
         throw new SpeculationFailed(spec.primaryStream);
@@ -178,7 +179,7 @@ class SpeculationFailed extends WrongExpectedRevision {
   constructor(stream: string) {
     super(stream, 'any', 'no_stream');
     this.name = 'SpeculationFailed';
-    this.message = `${stream}: decided on events whose append failed; decided again`;
+    this.message = `${stream}: decided on events another command queued, whose append failed`;
   }
 }
 
