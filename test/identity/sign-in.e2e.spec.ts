@@ -163,7 +163,9 @@ describe('signing in and the tokens that prove it', () => {
 
       expect((await ledger.post(`/commands/users/nhap-dem/api-tokens/${tokenId}/revoke`, {}, ADMIN)).status).toBe(201);
       expect(await ledger.get('/balances', bearer(apiToken))).toMatchObject({ status: 401, body: { error: 'TOKEN_REVOKED' } });
-      expect(await ledger.get('/balances', bearer(`${apiToken.slice(0, -1)}A`))).toMatchObject({ status: 401, body: { error: 'TOKEN_INVALID' } });
+      // One character of the secret changed (to another one: a token may already end in A).
+      const forged = `${apiToken.slice(0, -1)}${apiToken.endsWith('A') ? 'B' : 'A'}`;
+      expect(await ledger.get('/balances', bearer(forged))).toMatchObject({ status: 401, body: { error: 'TOKEN_INVALID' } });
     });
 
     it('cannot be given a retry key: its secret is shown once', async () => {
