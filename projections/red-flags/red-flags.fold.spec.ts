@@ -220,7 +220,7 @@ describe('red flags', () => {
           fundsAllocated(L, 'm-2', '460000000', { basis: decision('903/QĐ-UBND', '2024-05-10'), recordedAt: '2024-05-25T02:00:00.000Z' }),
         )
         .then('split-below-threshold');
-      expect(allocations).toMatchObject([{ evidence: ['4', '6', '5'], facts: { threshold: '500000000', count: 3, kind: 'allocation' } }]);
+      expect(allocations).toMatchObject([{ evidence: ['4', '5', '6'], facts: { threshold: '500000000', count: 3, kind: 'allocation' } }]);
       const pair = [
         disbursed(L, 'm-1', 'gn-1', '950000000', { basis: voucher('UNC-1', '2024-04-01') }),
         disbursed(L, 'm-1', 'gn-2', '990000000', { basis: voucher('UNC-2', '2024-04-13') }),
