@@ -288,6 +288,12 @@ describe('red flags', () => {
           .then('duplicate-voucher'),
       ).toEqual([]);
     });
+
+    it('raises again when the voucher is paid twice more, its reversed payment kept as context', () => {
+      const reversed = disbursementReversed(L, 'm-1', 'gn-1', '10000000', { basis: voucher('UNC-78', '2024-04-03') });
+      const flags = given(...funded(), paid('1', 'UNC-77'), reversed, paid('2', 'UNC-77')).when(paid('3', 'UNC-77')).then('duplicate-voucher');
+      expect(flags).toMatchObject([{ evidence: ['6', '7', '~4'], evidenceCount: 3, amount: 2000000000n, facts: { disbursements: 2, reversed: 1 } }]);
+    });
   });
 
   describe('decision-after-effect', () => {

@@ -190,8 +190,10 @@ interface PairDoc {
   ta: string;
   td: string;
   le: number;
-  /** Flagged disbursements: position → what the flag said (its evidence and figures), to write only what changed. */
-  fl: Record<string, string>;
+  /** Positions of the allocation changes, in log order: every flag of the pair has them all as evidence. */
+  al: number[];
+  /** Flagged disbursements: position → the flag's figures (JSON), effective date and amount, to write only what changed. */
+  fl: Record<string, [facts: string, e: number, v: string]>;
 }
 
 /** A reclassification: position, effective date, kinds. */
@@ -207,6 +209,12 @@ interface ActivityDoc {
    */
   af: Record<string, AfterDisbursement>;
   readonly ln: Record<string, PairDoc>;
+}
+
+/** What the disbursed-without-allocation rule walks after an event: the days from `from` on; the allocation change the event added. */
+interface Walk {
+  readonly from: number;
+  readonly allocation: number | null;
 }
 
 type AfterDisbursement = [n: number, paid: string, first: number, last: number];
@@ -230,8 +238,9 @@ interface GroupDoc {
 type VoucherMember = [p: number, v: string, e: string, unit: string, y: number, r?: 1];
 
 /**
- * A voucher: its number and treasury and a summary of its disbursements, whatever their number (each is an item
- * of its list): adding one costs the same for the hundredth as for the second, and so does its flag's write.
+ * A voucher paid more than once: its number and treasury and a summary of its disbursements, whatever their number
+ * (each is an item of its list): adding one costs the same for the hundredth as for the second, and so does its
+ * flag's write. A voucher paid once is only that payment (a VoucherMember).
  */
 interface VoucherDoc {
   readonly n: string;
@@ -669,7 +678,7 @@ export class RedFlagFold {
         break;
     }
     if (pair && activity && activityId) {
-      if (pair.walk) this.withoutAllocation(e.stream, activityId, pair.doc, out);
+      if (pair.walk) this.withoutAllocation(e.stream, activityId, pair.doc, pair.walk, out);
       if (activity.r.length > 0 && pair.moved) this.disbursementBeforeReclassifications(activityId, activity, pair.moved, out);
       this.docs.set(`a|${activityId}`, activity);
     }
@@ -697,14 +706,17 @@ export class RedFlagFold {
    * allocation rule must walk it: only when something was flagged, the event is back-dated among the pair's
    * events, or the pair's disbursements exceed its allocation (an event in date order cannot uncover an earlier day).
    */
-  private pairEntry(e: RecordedFundLineEvent, activity: ActivityDoc, amount: Cents): { doc: PairDoc; walk: boolean; moved: PairEntry | null } {
+  private pairEntry(e: RecordedFundLineEvent, activity: ActivityDoc, amount: Cents): { doc: PairDoc; walk: Walk | null; moved: PairEntry | null } {
     let doc = activity.ln[e.stream];
     if (!doc) {
-      doc = { u: e.data.line.unit, y: e.data.line.budgetYear, en: [], ta: '0', td: '0', le: 0, fl: {} };
+      doc = { u: e.data.line.unit, y: e.data.line.budgetYear, en: [], ta: '0', td: '0', le: 0, al: [], fl: {} };
       activity.ln[e.stream] = doc;
     }
     const eff = dateToInt(e.metadata.effectiveDate);
     let walk = hasKeys(doc.fl);
+    /** The day the event changes the pair's money from; the allocation change it adds. */
+    let from: number | null = null;
+    let allocation: number | null = null;
     /** The disbursement paid or reversed. */
     let moved: PairEntry | null = null;
     if (e.type === 'Disbursed') {
@@ -715,12 +727,14 @@ export class RedFlagFold {
       doc.td = String(td);
       walk ||= eff < doc.le || td > BigInt(doc.ta);
       doc.le = Math.max(doc.le, eff);
+      from = eff;
     } else if (e.type === 'DisbursementReversed') {
       const original = doc.en.find((x) => x[2] === 1 && x[4] === e.data.disbursementId && !x[6]);
       if (original) {
         moved = original;
         original[6] = 1;
         doc.td = String(BigInt(doc.td) - BigInt(original[3]));
+        from = original[1];
       }
     } else {
       const delta = fundLineDelta(e).allocated;
@@ -730,23 +744,47 @@ export class RedFlagFold {
         doc.ta = String(ta);
         walk ||= eff < doc.le || BigInt(doc.td) > ta;
         doc.le = Math.max(doc.le, eff);
+        doc.al.push(e.position);
+        from = eff;
+        allocation = e.position;
       }
     }
-    return { doc, walk, moved };
+    return { doc, walk: walk && from !== null ? { from, allocation } : null, moved };
   }
 
   /**
    * Disbursed with no allocation in effect: walking the activity's money on the line by effective date, a day
-   * whose disbursements (not reversed) exceed the allocation in effect by the end of that day flags them.
+   * whose disbursements (not reversed) exceed the allocation in effect by the end of that day flags them. Only the
+   * days from the event's on can change (the sums before them are the pair's totals less those days'), so only they
+   * are walked: an event in date order walks its own day. A new allocation change joins the evidence of every flag.
    */
-  private withoutAllocation(stream: string, activityId: string, pair: PairDoc, out: RedFlagChange[]): void {
+  private withoutAllocation(stream: string, activityId: string, pair: PairDoc, walk: Walk, out: RedFlagChange[]): void {
     if (!this.on['disbursed-without-allocation']) return;
-    const now: Record<string, string> = {};
-    const allocations = pair.en.filter((x) => x[2] === 0);
-    let allocated = 0n;
-    let disbursed = 0n;
     const en = pair.en;
-    for (let i = 0; i < en.length; ) {
+    let start = en.length;
+    let allocated = BigInt(pair.ta);
+    let disbursed = BigInt(pair.td);
+    while (start > 0 && en[start - 1][1] >= walk.from) {
+      const x = en[--start];
+      if (x[2] === 0) allocated -= BigInt(x[3]);
+      else if (!x[6]) disbursed -= BigInt(x[3]);
+    }
+    const joined: EvidenceRef[] = walk.allocation === null ? [] : [{ position: walk.allocation, role: 'context' }];
+    const header = (p: number, [facts, e, v]: PairDoc['fl'][string]): FlagRecord => {
+      const eff = intToDate(e);
+      const f = JSON.parse(facts) as FlagRecord['facts'];
+      return this.flag(
+        'disbursed-without-allocation',
+        flagId('disbursed-without-allocation', p),
+        `giải ngân ${f.disbursementId} của hoạt động ${activityId}`,
+        pair.u,
+        pair.y,
+        { effFrom: eff, effTo: eff, amount: BigInt(v), evidenceCount: 1 + pair.al.length, lastPosition: Math.max(p, pair.al[pair.al.length - 1] ?? 0) },
+        f,
+      );
+    };
+    const walked = new Set<string>();
+    for (let i = start; i < en.length; ) {
       let j = i;
       while (j < en.length && en[j][1] === en[i][1]) {
         const x = en[j];
@@ -754,34 +792,34 @@ export class RedFlagFold {
         else if (!x[6]) disbursed += BigInt(x[3]);
         j += 1;
       }
-      if (disbursed > allocated) {
-        for (let k = i; k < j; k++) {
-          const d = en[k];
-          if (d[2] !== 1 || d[6]) continue;
-          const facts = { activityId, disbursementId: d[4] as string, stream, allocatedByThen: centsToMoney(allocated), disbursedByThen: centsToMoney(disbursed), shortfall: centsToMoney(disbursed - allocated) };
-          const signature = JSON.stringify([facts, allocations.map((a) => a[0])]);
-          now[d[0]] = signature;
-          if (pair.fl[d[0]] === signature) continue;
-          const eff = intToDate(d[1]);
+      for (let k = i; k < j; k++) {
+        const d = en[k];
+        if (d[2] !== 1) continue;
+        const p = String(d[0]);
+        walked.add(p);
+        const was = pair.fl[p];
+        if (d[6] || disbursed <= allocated) {
+          if (was) out.push({ op: 'drop', id: flagId('disbursed-without-allocation', d[0]) });
+          delete pair.fl[p];
+          continue;
+        }
+        const facts = JSON.stringify({ activityId, disbursementId: d[4] as string, stream, allocatedByThen: centsToMoney(allocated), disbursedByThen: centsToMoney(disbursed), shortfall: centsToMoney(disbursed - allocated) });
+        const now: PairDoc['fl'][string] = [facts, d[1], d[3]];
+        pair.fl[p] = now;
+        if (!was) {
           out.push({
             op: 'put',
-            flag: this.flag(
-              'disbursed-without-allocation',
-              flagId('disbursed-without-allocation', d[0]),
-              `giải ngân ${d[4]} của hoạt động ${activityId}`,
-              pair.u,
-              pair.y,
-              { effFrom: eff, effTo: eff, amount: BigInt(d[3]), evidenceCount: 1 + allocations.length, lastPosition: Math.max(d[0], ...allocations.map((a) => a[0])) },
-              facts,
-            ),
-            evidence: [{ position: d[0], role: 'subject' }, ...allocations.map((a) => ({ position: a[0], role: 'context' as const }))],
+            flag: header(d[0], now),
+            evidence: [{ position: d[0], role: 'subject' }, ...pair.al.map((a) => ({ position: a, role: 'context' as const }))],
           });
+        } else if (was[0] !== facts || joined.length > 0) {
+          out.push({ op: 'add', flag: header(d[0], now), evidence: joined });
         }
       }
       i = j;
     }
-    for (const p of Object.keys(pair.fl)) if (now[p] === undefined) out.push({ op: 'drop', id: flagId('disbursed-without-allocation', Number(p)) });
-    pair.fl = now;
+    // Flags of earlier days keep their figures; a new allocation change joins their evidence.
+    if (joined.length > 0) for (const [p, held] of Object.entries(pair.fl)) if (!walked.has(p)) out.push({ op: 'add', flag: header(Number(p), held), evidence: joined });
   }
 
   // ── one voucher, several disbursements
@@ -790,8 +828,18 @@ export class RedFlagFold {
     const b = e.metadata.legalBasis;
     if (b?.kind !== 'voucher') return;
     const list = `v|${voucherHash(b.treasury, b.number)}`;
-    const doc = this.docs.get<VoucherDoc>(list) ?? emptyVoucher(b.number, b.treasury);
+    const held = this.docs.get<VoucherDoc | VoucherMember>(list);
     const member: VoucherMember = [e.position, String(amount), e.metadata.effectiveDate, e.data.line.unit, e.data.line.budgetYear];
+    // Most vouchers pay once: their document is that payment, and nothing else is written.
+    if (held === undefined) return this.docs.set(list, member);
+    let doc: VoucherDoc;
+    if (Array.isArray(held)) {
+      doc = emptyVoucher(b.number, b.treasury);
+      this.docs.setItem(list, held[0], held);
+      doc.c = 1;
+      doc.l = held[0];
+      if (!held[5]) this.includeMember(doc, held);
+    } else doc = held;
     this.docs.setItem(list, e.position, member);
     doc.c += 1;
     doc.l = e.position;
@@ -801,7 +849,12 @@ export class RedFlagFold {
 
   private voucherReversed(hash: string, position: number, out: RedFlagChange[]): void {
     const list = `v|${hash}`;
-    const doc = this.docs.get<VoucherDoc>(list);
+    const held = this.docs.get<VoucherDoc | VoucherMember>(list);
+    if (Array.isArray(held)) {
+      if (held[0] === position) this.docs.set(list, [...held.slice(0, 5), 1]);
+      return;
+    }
+    const doc = held;
     const m = doc ? this.docs.item<VoucherMember>(list, position) : undefined;
     if (!doc || !m || m[5]) return;
     m[5] = 1;
