@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { flagId } from '../../projections/red-flags/red-flags.fold';
+import { EVIDENCE_PREVIEW } from '../../projections/red-flags/red-flags.queries';
 import { activityReclassified, activityRegistered, appendAll, decision, disbursed, disbursementReversed, fundsAllocated, line, planAssigned, voucher } from '../support/ledger-events';
 import { Harness, harness } from '../support/projections';
 
@@ -66,6 +67,9 @@ describe('red flags on a voucher reused many times, for an activity with many pa
     expect(reclassified.evidence).toHaveLength(N + 1);
     const split = h.queries.redFlags({ asOf, rule: ['split-below-threshold'] });
     expect(split.rows).toMatchObject([{ evidenceCount: N, facts: { count: N } }]);
+    // A list shows the first few of each flag's evidence (read alone, not all N).
+    const listed = h.queries.redFlags({ asOf, rule: ['duplicate-voucher'] }).rows;
+    expect(listed[0].evidence.map((x) => x.position)).toEqual(Array.from({ length: EVIDENCE_PREVIEW }, (_, i) => 5 + i));
   });
 
   it('takes a reversed payment out of the reclassification’s evidence and marks it reversed on the voucher’s, writing about as much as a payment', async () => {
