@@ -269,21 +269,34 @@ function filteredWindow(tx: ReadTx, t: HistoryTables, line: Row, slice: Slice | 
     const before = tx.stmt(`SELECT * FROM ${t.line_days} WHERE line_id = ? AND eff < ? ORDER BY eff DESC LIMIT 1`).get(line.line_id, day.eff) as Row | undefined;
     const skip = offset - (before ? num(before.entries) : 0);
     const skipped = skip > 0 ? (tx.stmt(`SELECT m1, d1, m2, d2 FROM ${t.entries} WHERE line_id = ? AND eff = ? ORDER BY position LIMIT ?`).all(line.line_id, day.eff, skip) as Row[]) : [];
-    const rows = tx
-      .stmt(`SELECT * FROM ${t.entries} WHERE line_id = ? AND eff >= ? AND eff <= ? ORDER BY eff, position LIMIT ? OFFSET ?`)
-      .all(line.line_id, day.eff, eff, pageSize, skip) as Row[];
-    return { rows, start: addRows(before ? measuresFromRow(before) : ZERO_MEASURES, skipped), total, balance };
+    const positions = tx
+      .stmt(`SELECT position FROM ${t.entries} WHERE line_id = ? AND eff >= ? AND eff <= ? ORDER BY eff, position LIMIT ? OFFSET ?`)
+      .pluck()
+      .all(line.line_id, day.eff, eff, pageSize, skip) as unknown[];
+    return { rows: entriesAt(tx, t, positions, 'eff, position'), start: addRows(before ? measuresFromRow(before) : ZERO_MEASURES, skipped), total, balance };
   }
   const orderBy = order === 'effective' ? 'eff, position' : 'position';
   const positions = tx.stmt(`SELECT position FROM ${t.entries} WHERE ${where} ORDER BY ${orderBy} LIMIT ? OFFSET ?`).pluck().all(...params, pageSize, offset) as unknown[];
-  const rows = tx.stmt(`SELECT * FROM ${t.entries} WHERE position IN (SELECT value FROM json_each(?)) ORDER BY ${orderBy}`).all(JSON.stringify(positions.map(num))) as Row[];
+  const rows = entriesAt(tx, t, positions, orderBy);
   if (offset === 0) return { rows, start: ZERO_MEASURES, total, balance };
   const first = rows[0];
-  const before =
-    order === 'effective'
-      ? tx.stmt(`SELECT ${sumDeltasSql()} FROM ${t.entries} WHERE ${where} AND (eff < ? OR (eff = ? AND position < ?))`).get(...params, first.eff, first.eff, first.position)
-      : tx.stmt(`SELECT ${sumDeltasSql()} FROM ${t.entries} WHERE ${where} AND position < ?`).get(...params, first.position);
+  if (order === 'recorded') {
+    // The counters before the page: the whole line's before its first entry (from the marks), less the entries before
+    // it that are not in force or not yet known (few when the date and time are recent: only those rows are summed).
+    const mark = markBefore(tx, t, line.line_id, 'position', num(first.position) - 1);
+    const between = tx.stmt(`SELECT m1, d1, m2, d2 FROM ${t.entries} WHERE line_id = ? AND position > ? AND position < ?`).all(line.line_id, mark.position, first.position) as Row[];
+    const left = tx
+      .stmt(`SELECT m1, d1, m2, d2 FROM ${t.entries} WHERE line_id = ? AND position < ? AND NOT (eff <= ? AND rec <= ? AND position <= ?)`)
+      .all(line.line_id, first.position, ...params.slice(1)) as Row[];
+    return { rows, start: left.map(deltaFromRow).reduce(subtractMeasures, addRows(mark.measures, between)), total, balance };
+  }
+  const before = tx.stmt(`SELECT ${sumDeltasSql()} FROM ${t.entries} WHERE ${where} AND (eff < ? OR (eff = ? AND position < ?))`).get(...params, first.eff, first.eff, first.position);
   return { rows, start: measuresFromRow(before as Row), total, balance };
+}
+
+/** The entries at these positions, in the order given. */
+function entriesAt(tx: ReadTx, t: HistoryTables, positions: readonly unknown[], orderBy: string): Row[] {
+  return tx.stmt(`SELECT * FROM ${t.entries} WHERE position IN (SELECT value FROM json_each(?)) ORDER BY ${orderBy}`).all(JSON.stringify(positions.map(num))) as Row[];
 }
 
 /** A line's entries in force by a date and known at a time: its day row at the date less its late entries recorded after the time. */

@@ -80,8 +80,9 @@ export const HISTORY_TABLES = new Tables(
     // Covering: a line's history, its balance up to a position, and its balance as of a date are read from the index alone.
     { table: 'entries', name: 'line', definition: '(line_id, position, eff, rec, m1, d1, m2, d2)' },
     decisionIndex('entries'),
-    // A line's entries in effective order: a page in that order is a seek from the line_days row where it starts.
-    { table: 'entries', name: 'line_eff', definition: '(line_id, eff, position)' },
+    // A line's entries in effective order, covering their changes: a page in that order is a seek from the line_days row
+    // of the day it starts on, and the entries of that day before it are summed from the index alone.
+    { table: 'entries', name: 'line_eff', definition: '(line_id, eff, position, m1, d1, m2, d2)' },
     // The day of a line where the k-th entry in effective order lies (entries is cumulative, so rising).
     { table: 'line_days', name: 'entries', definition: '(line_id, entries)' },
     { table: 'entries', name: 'activity', definition: '(activity_id, position, eff, rec, m1, d1, m2, d2) WHERE activity_id IS NOT NULL' },

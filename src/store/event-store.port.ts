@@ -1,6 +1,7 @@
 import type { Observable } from 'rxjs';
 import type { EventToAppend, RecordedEvent } from '../../events';
 import type { SignedTreeHead } from '../audit/verifier/formats';
+import type { StoredEvent } from './stored-event';
 
 /**
  * What the caller knows about a stream before appending to it.
@@ -130,15 +131,9 @@ export interface EventStore {
   stopWriting?(reason: string): void;
 }
 
-/** An event's row as stored, unparsed (see EventStore.readStoredTexts). */
-export interface StoredEventText {
+/** An event's row as stored, unparsed (see EventStore.readStoredTexts), with the leaf written at its commit. */
+export interface StoredEventText extends StoredEvent {
   readonly position: number;
-  readonly stream: string;
-  readonly revision: number;
-  readonly type: string;
-  readonly version: number;
-  readonly data: string;
-  readonly metadata: string;
   readonly leafHash: Buffer | null;
 }
 
