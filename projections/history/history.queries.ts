@@ -138,49 +138,43 @@ export class HistoryQueries implements BalancesAsOf {
   }
 
   /**
-   * The same rows from each line's day row at the date, less its late entries unknown at the time; a line with no
-   * entry in force is left out, as the sum over entries leaves it out. Sums exact in BigInt (foldGroups adds them).
+   * The same rows summed from each line's day row at the date (one seek per line), less the late entries not yet known
+   * at the time: those few are read with their line's group, taken off its sums and count, and a line left with no
+   * entry in force is not counted (nor a group left with none), as the sum over entries would not count them.
    */
   private groupsFromDays(tx: ReadTx, t: HistoryTables & Record<'lines', string>, w: Where, cols: readonly string[], slice: Slice): Row[] {
     const colList = cols.map((c) => `l.${c}`).join(', ');
-    const where = w.sql.length ? `WHERE ${w.sql.join(' AND ')}` : '';
     const originYear = dimensionColumn('originYear');
-    const lines = tx
+    const dayAtDate = `${t.line_days} d ON d.line_id = l.line_id AND d.eff = (SELECT max(eff) FROM ${t.line_days} x WHERE x.line_id = l.line_id AND x.eff <= ?)`;
+    const where = w.sql.length ? `WHERE ${w.sql.join(' AND ')}` : '';
+    const rows = tx
       .stmt(
-        `SELECT ${colList}, l.${originYear} AS origin, l.line_id AS line_id_, d.entries, ${MEASURE_COLUMNS.map((c) => `d.${c}`).join(', ')}
-         FROM ${t.lines} l JOIN ${t.line_days} d ON d.line_id = l.line_id AND d.eff = (SELECT max(eff) FROM ${t.line_days} x WHERE x.line_id = l.line_id AND x.eff <= ?)
-         ${where} ORDER BY ${colList}`,
+        `SELECT ${colList}, l.${originYear} AS origin, ${MEASURE_COLUMNS.map((c) => `sum(d.${c}) AS ${c}`).join(', ')}, sum(d.entries) AS events, count(*) AS lines
+         FROM ${t.lines} l JOIN ${dayAtDate} ${where} GROUP BY ${colList}, l.${originYear} ORDER BY ${colList}`,
       )
       .all(slice.eff, ...w.params) as Row[];
-    const unknown = new Map<number, { entries: number; delta: Partial<Record<Measure, bigint>>[] }>();
-    if (slice.rec < Number.MAX_SAFE_INTEGER) {
-      const late = tx
-        .stmt(
-          `SELECT le.line_id, le.m1, le.d1, le.m2, le.d2 FROM ${t.lines} l JOIN ${t.late_entries} le
-           ON le.line_id = l.line_id AND le.lag > ? AND le.eff <= ? AND le.rec > ? ${w.sql.length ? `AND ${w.sql.join(' AND ')}` : ''}`,
-        )
-        .all(slice.rec - dayStartMs(slice.eff), slice.eff, slice.rec, ...w.params) as Row[];
-      for (const r of late) {
-        const id = num(r.line_id);
-        const u = unknown.get(id) ?? { entries: 0, delta: [] };
-        u.entries += 1;
-        u.delta.push(deltaFromRow(r));
-        unknown.set(id, u);
-      }
+    if (slice.rec === Number.MAX_SAFE_INTEGER) return rows;
+    const late = tx
+      .stmt(
+        `SELECT ${colList}, l.${originYear} AS origin, le.line_id AS late_line, d.entries AS line_entries, le.m1, le.d1, le.m2, le.d2
+         FROM ${t.lines} l JOIN ${t.late_entries} le ON le.line_id = l.line_id AND le.lag > ? AND le.eff <= ? AND le.rec > ? JOIN ${dayAtDate} ${where}`,
+      )
+      .all(slice.rec - dayStartMs(slice.eff), slice.eff, slice.rec, slice.eff, ...w.params) as Row[];
+    if (late.length === 0) return rows;
+    const keyOf = (r: Row) => [...cols.map((c) => str(r[c])), str(r.origin)].join('\u0000');
+    const byKey = new Map(rows.map((r) => [keyOf(r), r]));
+    const unknownOfLine = new Map<number, number>();
+    for (const r of late) {
+      const row = byKey.get(keyOf(r)) as Row;
+      const m = subtractMeasures(measuresFromRow(row), deltaFromRow(r));
+      MEASURES.forEach((k, i) => (row[MEASURE_COLUMNS[i]] = m[k]));
+      row.events = num(row.events) - 1;
+      const id = num(r.late_line);
+      const unknown = (unknownOfLine.get(id) ?? 0) + 1;
+      unknownOfLine.set(id, unknown);
+      if (unknown === num(r.line_entries)) row.lines = num(row.lines) - 1;
     }
-    const out: Row[] = [];
-    for (const r of lines) {
-      const u = unknown.get(num(r.line_id_));
-      const events = num(r.entries) - (u?.entries ?? 0);
-      if (events === 0) continue;
-      const row: Row = { ...r, events, lines: 1 };
-      if (u) {
-        const m = u.delta.reduce(subtractMeasures, measuresFromRow(r));
-        MEASURES.forEach((k, i) => (row[MEASURE_COLUMNS[i]] = m[k]));
-      }
-      out.push(row);
-    }
-    return out;
+    return rows.filter((r) => num(r.events) > 0);
   }
 }
 
