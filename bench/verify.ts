@@ -18,7 +18,7 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { EventToAppend, FundLineKey } from '../events';
 import { Audit } from '../src/audit/audit';
-import { MerkleLog } from '../src/audit/merkle-log';
+import { SqliteMerkleLog } from '../src/audit/sqlite-merkle-log';
 import { SigningKey } from '../src/audit/signing-key';
 import { eventLeafHash } from '../src/audit/verifier/formats';
 import { verifyInclusion } from '../src/audit/verifier/merkle';
@@ -73,7 +73,7 @@ async function main(): Promise<void> {
   const reuse = kept !== undefined && existsSync(keyFile);
   mkdirSync(dir, { recursive: true });
   const store = new SqliteEventStore({ file: join(dir, 'ledger.db') });
-  const log = MerkleLog.open(join(dir, 'audit.db'), store);
+  const log = SqliteMerkleLog.open(join(dir, 'audit.db'), store);
   // Written as the ledger writes: each event's leaf and the seal, signed with its key, in every commit (verify checks them).
   const key = reuse ? new SigningKey(createPrivateKey(readFileSync(keyFile))) : SigningKey.generate();
   const load = () => `load ${loadavg().map((l) => l.toFixed(2)).join(' ')}`;
@@ -81,7 +81,7 @@ async function main(): Promise<void> {
     await store.startWriting({ signingKeyPem: key.privateKeyPem() });
     let t = performance.now();
     const audit = new Audit(store, log, key);
-    let head = log.latestTreeHead();
+    let head = await log.latestTreeHead();
     if (reuse && (await store.headPosition()) === n && head?.treeSize === n) {
       console.log(`reusing the ${n.toLocaleString('en')} events kept in ${dir}`);
     } else {
@@ -101,7 +101,7 @@ async function main(): Promise<void> {
       t = performance.now();
       await log.catchUp();
       console.log(`built the Merkle log (leaves, subtree hashes, checkpoint): ${rate(n, performance.now() - t)} (${load()})`);
-      head = audit.produceTreeHead();
+      head = await audit.produceTreeHead();
     }
     if (!head) throw new Error('no signed tree head');
 
@@ -129,13 +129,13 @@ async function main(): Promise<void> {
     const root = Buffer.from(head.rootHash, 'hex');
     for (let i = 0; i < proofs; i++) {
       const index = (i * 7919) % head.treeSize;
-      const leaf = log.leaf(index);
-      const proof = log.inclusionProof(index, head.treeSize);
+      const leaf = await log.leaf(index);
+      const proof = await log.inclusionProof(index, head.treeSize);
       if (!leaf || !verifyInclusion(leaf.leafHash, index, head.treeSize, proof, root)) throw new Error(`inclusion proof of leaf ${index} failed`);
     }
     console.log(`inclusion proof, generated from the audit file and verified: ${((performance.now() - t) / proofs).toFixed(3)} ms each`);
   } finally {
-    log.close();
+    await log.close();
     await store.close();
     if (!kept) rmSync(dir, { recursive: true, force: true });
   }
