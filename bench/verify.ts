@@ -2,11 +2,18 @@
  * Throughput of tamper evidence: builds a temporary SQLite store of N events (default 100 000), logs them into
  * the Merkle log, signs a head, then measures leaf hashing alone and the whole `ledger verify`.
  *
+ *   npm run bench:verify -- [N] [--keep DIR] [--verify-only]
+ *
+ * With --keep, the store, the audit file and the key are kept in DIR, and a later run with the same DIR and N
+ * verifies them without generating again (at 10M events generating takes far longer than verifying). --verify-only
+ * measures `ledger verify` alone (no separate hashing pass, no proofs).
+ *
  *   npx tsc bench/verify.ts --outDir .bench/verify --target ES2022 --module commonjs --esModuleInterop \
  *     --experimentalDecorators --emitDecoratorMetadata --skipLibCheck && node .bench/verify/bench/verify.js [N]
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { createPrivateKey } from 'node:crypto';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { EventToAppend, FundLineKey } from '../events';
@@ -55,44 +62,68 @@ function disbursement(i: number, key: FundLineKey): EventToAppend {
 const rate = (count: number, ms: number) => `${Math.round((count / ms) * 1000).toLocaleString('en')} events/s`;
 
 async function main(): Promise<void> {
-  const n = Number(process.argv[2] ?? 100_000);
-  const dir = mkdtempSync(join(tmpdir(), 'ledger-bench-verify-'));
+  const args = process.argv.slice(2);
+  const verifyOnly = args.includes('--verify-only');
+  if (verifyOnly) args.splice(args.indexOf('--verify-only'), 1);
+  const keepAt = args.indexOf('--keep');
+  const kept = keepAt >= 0 ? args.splice(keepAt, 2)[1] : undefined;
+  const n = Number(args[0] ?? 100_000);
+  const dir = kept ?? mkdtempSync(join(tmpdir(), 'ledger-bench-verify-'));
+  const keyFile = join(dir, 'signing-key.pem');
+  const reuse = kept !== undefined && existsSync(keyFile);
+  mkdirSync(dir, { recursive: true });
   const store = new SqliteEventStore({ file: join(dir, 'ledger.db') });
   const log = SqliteMerkleLog.open(join(dir, 'audit.db'), store);
   // Written as the ledger writes: each event's leaf and the seal, signed with its key, in every commit (verify checks them).
-  const key = SigningKey.generate();
+  const key = reuse ? new SigningKey(createPrivateKey(readFileSync(keyFile))) : SigningKey.generate();
+  const load = () => `load ${loadavg().map((l) => l.toFixed(2)).join(' ')}`;
   try {
     await store.startWriting({ signingKeyPem: key.privateKeyPem() });
     let t = performance.now();
-    for (let next = 0; next < n; ) {
-      const appends = [];
-      for (let a = 0; a < APPENDS_PER_BATCH && next < n; a++) {
-        const key = line(Math.floor(next / EVENTS_PER_APPEND) % LINES);
-        const events = Array.from({ length: Math.min(EVENTS_PER_APPEND, n - next) }, () => disbursement(++next, key));
-        appends.push(store.append([{ stream: fundLineStream(key), expectedRevision: 'any', events }]));
-      }
-      await Promise.all(appends);
-    }
-    console.log(`wrote ${n.toLocaleString('en')} events to SQLite: ${rate(n, performance.now() - t)}`);
-
-    t = performance.now();
-    await log.catchUp();
-    console.log(`built the Merkle log (leaves, subtree hashes, checkpoint): ${rate(n, performance.now() - t)}`);
     const audit = new Audit(store, log, key);
-    const head = await audit.produceTreeHead();
+    let head = await log.latestTreeHead();
+    if (reuse && (await store.headPosition()) === n && head?.treeSize === n) {
+      console.log(`reusing the ${n.toLocaleString('en')} events kept in ${dir}`);
+    } else {
+      if (reuse) throw new Error(`${dir} does not hold a logged store of ${n} events: give another folder`);
+      if (kept) writeFileSync(keyFile, key.privateKeyPem(), { mode: 0o600 });
+      for (let next = 0; next < n; ) {
+        const appends = [];
+        for (let a = 0; a < APPENDS_PER_BATCH && next < n; a++) {
+          const key = line(Math.floor(next / EVENTS_PER_APPEND) % LINES);
+          const events = Array.from({ length: Math.min(EVENTS_PER_APPEND, n - next) }, () => disbursement(++next, key));
+          appends.push(store.append([{ stream: fundLineStream(key), expectedRevision: 'any', events }]));
+        }
+        await Promise.all(appends);
+      }
+      console.log(`wrote ${n.toLocaleString('en')} events to SQLite: ${rate(n, performance.now() - t)} (${load()})`);
 
-    let hashingMs = 0;
-    for await (const page of store.streamAll(0, { asStored: true })) {
-      const started = performance.now();
-      for (const event of page) eventLeafHash(event);
-      hashingMs += performance.now() - started;
+      t = performance.now();
+      await log.catchUp();
+      console.log(`built the Merkle log (leaves, subtree hashes, checkpoint): ${rate(n, performance.now() - t)} (${load()})`);
+      head = await audit.produceTreeHead();
     }
-    console.log(`leaf hashing (RFC 8785 canonical form + SHA-256), read time excluded: ${rate(n, hashingMs)}`);
+    if (!head) throw new Error('no signed tree head');
+
+    if (!verifyOnly) {
+      let hashingMs = 0;
+      for await (const page of store.streamAll(0, { asStored: true })) {
+        const started = performance.now();
+        for (const event of page) eventLeafHash(event);
+        hashingMs += performance.now() - started;
+      }
+      console.log(`leaf hashing (RFC 8785 canonical form + SHA-256), read time excluded: ${rate(n, hashingMs)} (${load()})`);
+    }
 
     const result = await verifyLog(store, log, audit.key.publicKey);
     if (!result.ok) throw new Error(`verification failed on an untouched log: ${formatLogVerification(result)}`);
-    console.log(`ledger verify (read, hash, compare leaves, rebuild tree, check signed head): ${rate(result.events, result.seconds * 1000)}`);
+    const minutes = (result.seconds / 60).toFixed(2);
+    console.log(
+      `ledger verify (read, hash, compare leaves, rebuild tree, check signed head): ${rate(result.events, result.seconds * 1000)}, ` +
+        `${result.events.toLocaleString('en')} events in ${result.seconds.toFixed(1)} s = ${minutes} min (${load()})`,
+    );
 
+    if (verifyOnly) return;
     const proofs = 1000;
     t = performance.now();
     const root = Buffer.from(head.rootHash, 'hex');
@@ -106,7 +137,7 @@ async function main(): Promise<void> {
   } finally {
     await log.close();
     await store.close();
-    rmSync(dir, { recursive: true, force: true });
+    if (!kept) rmSync(dir, { recursive: true, force: true });
   }
 }
 

@@ -1,5 +1,5 @@
-import { BALANCE_TABLES, keyFromRow, keyWithPlaces, measuresFromRow } from '../balances/balances.tables';
-import { Measures, ZERO_MEASURES, addMeasures, balanceFigures } from '../balances/balances.fold';
+import { BALANCE_TABLES, MEASURE_COLUMNS, keyFromRow, keyWithPlaces, measuresFromRow } from '../balances/balances.tables';
+import { MEASURES, Measure, Measures, ZERO_MEASURES, addMeasures, balanceFigures } from '../balances/balances.fold';
 import { BalancePage, BalanceQueries, BalancesAsOf, BalancesQuery, GroupDimension, byOrigin, foldGroups, groupColumns, lineIdentity } from '../balances/balances.queries';
 import { fundLineLabel } from '../../src/fund-line/fund-line.key';
 import { dimensionColumn } from '../../src/fund-line/fund-line.dimensions';
@@ -9,9 +9,9 @@ import { intToDate } from '../shared/context';
 import { basisOf, recordedBy } from '../shared/provenance';
 import { Placed, ReadScope, TreeFilters } from '../shared/filters';
 import { NotInReadModel, OutsideScope, Paging, Slice, TimeSlice, checkReached, pagingOf, sliceOf } from '../shared/query';
-import { Row, big, num, str } from '../shared/sql';
+import { Row, Where, big, num, str } from '../shared/sql';
 import { withRunningBalances } from './history.fold';
-import { HISTORY_TABLES, MARK_EVERY, deltaFromRow, sumDeltasSql } from './history.tables';
+import { HISTORY_TABLES, MARK_EVERY, dayStartMs, deltaFromRow, lateCorrectionApplies, sumDeltasSql } from './history.tables';
 
 /** A change as decimal strings, by measure. */
 export function changeOf(delta: Partial<Record<string, bigint>>): Record<string, string> {
@@ -90,21 +90,17 @@ export class HistoryQueries implements BalancesAsOf {
     });
   }
 
-  /** Sums of the entries in force by the slice's effective date, recorded by its time and at or before its position, per line or per group. */
+  /**
+   * Sums of the entries in force by the slice's effective date, recorded by its time and at or before its position, per
+   * line or per group. From each line's day row at the date (line_days) less its late entries not yet recorded at the
+   * time, when those are all the entries it must leave out (no position bound, and a time LATE_MS or more after the
+   * date: see lateCorrectionApplies); else summed over the entries.
+   */
   balancesAsOf(tx: ReadTx, q: BalancesQuery, groupBy: GroupDimension[] | null, slice: Slice, offset: number, pageSize: number): BalancePage {
     const t = { ...BALANCE_TABLES.in(tx.schema), ...HISTORY_TABLES.in(tx.schema) };
     const w = this.balances.where(q, 'l');
     const cols = groupBy === null ? ['stream', 'line_id'] : groupBy.flatMap(groupColumns);
-    const colList = cols.map((c) => `l.${c}`).join(', ');
-    const conditions = [...w.sql, 'e.eff <= ?', 'e.rec <= ?', 'e.position <= ?'].join(' AND ');
-    const originYear = dimensionColumn('originYear');
-    const rows = tx
-      .stmt(
-        `SELECT ${colList}, l.${originYear} AS origin, ${sumDeltasSql('e')}, count(*) AS events, count(DISTINCT e.line_id) AS lines
-         FROM ${t.entries} e JOIN ${t.lines} l ON l.line_id = e.line_id
-         WHERE ${conditions} GROUP BY ${colList}, l.${originYear} ORDER BY ${colList}`,
-      )
-      .all(...w.params, slice.eff, slice.rec, slice.pos) as Row[];
+    const rows = fromDays(slice) ? this.groupsFromDays(tx, t, w, cols, slice) : this.groupsFromEntries(tx, t, w, cols, slice);
     const { all, totalRows, total, rows: grouped } = foldGroups(rows, cols, groupBy, offset, pageSize);
     if (groupBy !== null) return { totalRows, total, rows: grouped };
     const pageRows = all.slice(offset, offset + pageSize);
@@ -127,9 +123,68 @@ export class HistoryQueries implements BalancesAsOf {
       })),
     };
   }
+  /** Rows by group and origin year (the form foldGroups takes), summed over the entries in force and known. */
+  private groupsFromEntries(tx: ReadTx, t: HistoryTables & Record<'lines', string>, w: Where, cols: readonly string[], slice: Slice): Row[] {
+    const colList = cols.map((c) => `l.${c}`).join(', ');
+    const conditions = [...w.sql, 'e.eff <= ?', 'e.rec <= ?', 'e.position <= ?'].join(' AND ');
+    const originYear = dimensionColumn('originYear');
+    return tx
+      .stmt(
+        `SELECT ${colList}, l.${originYear} AS origin, ${sumDeltasSql('e')}, count(*) AS events, count(DISTINCT e.line_id) AS lines
+         FROM ${t.entries} e JOIN ${t.lines} l ON l.line_id = e.line_id
+         WHERE ${conditions} GROUP BY ${colList}, l.${originYear} ORDER BY ${colList}`,
+      )
+      .all(...w.params, slice.eff, slice.rec, slice.pos) as Row[];
+  }
+
+  /**
+   * The same rows summed from each line's day row at the date (one seek per line), less the late entries not yet known
+   * at the time: those few are read with their line's group, taken off its sums and count, and a line left with no
+   * entry in force is not counted (nor a group left with none), as the sum over entries would not count them.
+   */
+  private groupsFromDays(tx: ReadTx, t: HistoryTables & Record<'lines', string>, w: Where, cols: readonly string[], slice: Slice): Row[] {
+    const colList = cols.map((c) => `l.${c}`).join(', ');
+    const originYear = dimensionColumn('originYear');
+    const dayAtDate = `${t.line_days} d ON d.line_id = l.line_id AND d.eff = (SELECT max(eff) FROM ${t.line_days} x WHERE x.line_id = l.line_id AND x.eff <= ?)`;
+    const where = w.sql.length ? `WHERE ${w.sql.join(' AND ')}` : '';
+    const rows = tx
+      .stmt(
+        `SELECT ${colList}, l.${originYear} AS origin, ${MEASURE_COLUMNS.map((c) => `sum(d.${c}) AS ${c}`).join(', ')}, sum(d.entries) AS events, count(*) AS lines
+         FROM ${t.lines} l JOIN ${dayAtDate} ${where} GROUP BY ${colList}, l.${originYear} ORDER BY ${colList}`,
+      )
+      .all(slice.eff, ...w.params) as Row[];
+    if (slice.rec === Number.MAX_SAFE_INTEGER) return rows;
+    const late = tx
+      .stmt(
+        `SELECT ${colList}, l.${originYear} AS origin, le.line_id AS late_line, d.entries AS line_entries, le.m1, le.d1, le.m2, le.d2
+         FROM ${t.lines} l JOIN ${t.late_entries} le ON le.line_id = l.line_id AND le.lag > ? AND le.eff <= ? AND le.rec > ? JOIN ${dayAtDate} ${where}`,
+      )
+      .all(slice.rec - dayStartMs(slice.eff), slice.eff, slice.rec, slice.eff, ...w.params) as Row[];
+    if (late.length === 0) return rows;
+    const keyOf = (r: Row) => [...cols.map((c) => str(r[c])), str(r.origin)].join('\u0000');
+    const byKey = new Map(rows.map((r) => [keyOf(r), r]));
+    const unknownOfLine = new Map<number, number>();
+    for (const r of late) {
+      const row = byKey.get(keyOf(r)) as Row;
+      const m = subtractMeasures(measuresFromRow(row), deltaFromRow(r));
+      MEASURES.forEach((k, i) => (row[MEASURE_COLUMNS[i]] = m[k]));
+      row.events = num(row.events) - 1;
+      const id = num(r.late_line);
+      const unknown = (unknownOfLine.get(id) ?? 0) + 1;
+      unknownOfLine.set(id, unknown);
+      if (unknown === num(r.line_entries)) row.lines = num(row.lines) - 1;
+    }
+    return rows.filter((r) => num(r.events) > 0);
+  }
 }
 
-type HistoryTables = Readonly<Record<'lines' | 'entries' | 'history_marks', string>>;
+/** Whether the balances of a slice can be read from line_days (see HistoryQueries.balancesAsOf). */
+function fromDays(slice: Slice | null): boolean {
+  return slice === null || (slice.upToPosition === null && lateCorrectionApplies(slice.eff, slice.rec));
+}
+
+
+type HistoryTables = Readonly<Record<'lines' | 'entries' | 'history_marks' | 'line_days' | 'late_entries', string>>;
 
 /** A page of a line's entries: the rows, the counters before the first, and the count and counters of all the entries asked for. */
 interface HistoryWindow {
@@ -181,24 +236,81 @@ function recordedWindow(tx: ReadTx, t: HistoryTables, line: Row, upTo: number | 
 }
 
 /**
- * Bounded by an effective date or a recording time, or in effective order: the count and the counters of the entries
- * asked for, and of those before the page, summed in SQL over the line's covering index; then the page's rows.
+ * Bounded by an effective date or a recording time, or in effective order. The count and the counters of the entries
+ * asked for come from the line's day row at the date less its late entries not yet known (when fromDays), else they
+ * are summed over the line's covering index. A page in effective order of every entry in force by a date (no recording
+ * time) is a seek: the day row where it starts, then that day's entries in order. Other pages are read from the index
+ * with the counters before them summed over it.
  */
 function filteredWindow(tx: ReadTx, t: HistoryTables, line: Row, slice: Slice | null, order: 'recorded' | 'effective', offset: number, pageSize: number): HistoryWindow {
+  const eff = slice?.eff ?? 99991231;
+  const rec = slice?.rec ?? Number.MAX_SAFE_INTEGER;
   const where = 'line_id = ? AND eff <= ? AND rec <= ? AND position <= ?';
-  const params = [line.line_id, slice?.eff ?? 99991231, slice?.rec ?? Number.MAX_SAFE_INTEGER, slice?.pos ?? Number.MAX_SAFE_INTEGER];
-  const all = tx.stmt(`SELECT count(*) AS entries, ${sumDeltasSql()} FROM ${t.entries} WHERE ${where}`).get(...params) as Row;
-  const total = num(all.entries);
-  const balance = total === 0 ? ZERO_MEASURES : measuresFromRow(all);
+  const params = [line.line_id, eff, rec, slice?.pos ?? Number.MAX_SAFE_INTEGER];
+  let total: number;
+  let balance: Measures;
+  if (fromDays(slice)) {
+    ({ total, balance } = inForceFromDays(tx, t, line.line_id, eff, rec));
+  } else {
+    const all = tx.stmt(`SELECT count(*) AS entries, ${sumDeltasSql()} FROM ${t.entries} WHERE ${where}`).get(...params) as Row;
+    total = num(all.entries);
+    balance = total === 0 ? ZERO_MEASURES : measuresFromRow(all);
+  }
   if (offset >= total) return { rows: [], start: balance, total, balance };
+  if (order === 'effective' && rec === Number.MAX_SAFE_INTEGER && fromDays(slice)) {
+    // Every entry effective by the date is in force: the offset-th of them lies on the first day whose row counts more.
+    const day = tx.stmt(`SELECT eff FROM ${t.line_days} WHERE line_id = ? AND entries > ? ORDER BY entries LIMIT 1`).get(line.line_id, offset) as Row;
+    const before = tx.stmt(`SELECT * FROM ${t.line_days} WHERE line_id = ? AND eff < ? ORDER BY eff DESC LIMIT 1`).get(line.line_id, day.eff) as Row | undefined;
+    const skip = offset - (before ? num(before.entries) : 0);
+    const skipped = skip > 0 ? (tx.stmt(`SELECT m1, d1, m2, d2 FROM ${t.entries} WHERE line_id = ? AND eff = ? ORDER BY position LIMIT ?`).all(line.line_id, day.eff, skip) as Row[]) : [];
+    const positions = tx
+      .stmt(`SELECT position FROM ${t.entries} WHERE line_id = ? AND eff >= ? AND eff <= ? ORDER BY eff, position LIMIT ? OFFSET ?`)
+      .pluck()
+      .all(line.line_id, day.eff, eff, pageSize, skip) as unknown[];
+    return { rows: entriesAt(tx, t, positions, 'eff, position'), start: addRows(before ? measuresFromRow(before) : ZERO_MEASURES, skipped), total, balance };
+  }
   const orderBy = order === 'effective' ? 'eff, position' : 'position';
   const positions = tx.stmt(`SELECT position FROM ${t.entries} WHERE ${where} ORDER BY ${orderBy} LIMIT ? OFFSET ?`).pluck().all(...params, pageSize, offset) as unknown[];
-  const rows = tx.stmt(`SELECT * FROM ${t.entries} WHERE position IN (SELECT value FROM json_each(?)) ORDER BY ${orderBy}`).all(JSON.stringify(positions.map(num))) as Row[];
+  const rows = entriesAt(tx, t, positions, orderBy);
   if (offset === 0) return { rows, start: ZERO_MEASURES, total, balance };
   const first = rows[0];
-  const before =
-    order === 'effective'
-      ? tx.stmt(`SELECT ${sumDeltasSql()} FROM ${t.entries} WHERE ${where} AND (eff < ? OR (eff = ? AND position < ?))`).get(...params, first.eff, first.eff, first.position)
-      : tx.stmt(`SELECT ${sumDeltasSql()} FROM ${t.entries} WHERE ${where} AND position < ?`).get(...params, first.position);
+  if (order === 'recorded') {
+    // The counters before the page: the whole line's before its first entry (from the marks), less the entries before
+    // it that are not in force or not yet known (few when the date and time are recent: only those rows are summed).
+    const mark = markBefore(tx, t, line.line_id, 'position', num(first.position) - 1);
+    const between = tx.stmt(`SELECT m1, d1, m2, d2 FROM ${t.entries} WHERE line_id = ? AND position > ? AND position < ?`).all(line.line_id, mark.position, first.position) as Row[];
+    const left = tx
+      .stmt(`SELECT m1, d1, m2, d2 FROM ${t.entries} WHERE line_id = ? AND position < ? AND NOT (eff <= ? AND rec <= ? AND position <= ?)`)
+      .all(line.line_id, first.position, ...params.slice(1)) as Row[];
+    return { rows, start: left.map(deltaFromRow).reduce(subtractMeasures, addRows(mark.measures, between)), total, balance };
+  }
+  const before = tx.stmt(`SELECT ${sumDeltasSql()} FROM ${t.entries} WHERE ${where} AND (eff < ? OR (eff = ? AND position < ?))`).get(...params, first.eff, first.eff, first.position);
   return { rows, start: measuresFromRow(before as Row), total, balance };
+}
+
+/** The entries at these positions, in the order given. */
+function entriesAt(tx: ReadTx, t: HistoryTables, positions: readonly unknown[], orderBy: string): Row[] {
+  return tx.stmt(`SELECT * FROM ${t.entries} WHERE position IN (SELECT value FROM json_each(?)) ORDER BY ${orderBy}`).all(JSON.stringify(positions.map(num))) as Row[];
+}
+
+/** A line's entries in force by a date and known at a time: its day row at the date less its late entries recorded after the time. */
+function inForceFromDays(tx: ReadTx, t: HistoryTables, lineId: unknown, eff: number, rec: number): { total: number; balance: Measures } {
+  const day = tx.stmt(`SELECT * FROM ${t.line_days} WHERE line_id = ? AND eff <= ? ORDER BY eff DESC LIMIT 1`).get(lineId, eff) as Row | undefined;
+  if (!day) return { total: 0, balance: ZERO_MEASURES };
+  let total = num(day.entries);
+  let balance = measuresFromRow(day);
+  if (rec < Number.MAX_SAFE_INTEGER) {
+    const late = tx
+      .stmt(`SELECT m1, d1, m2, d2 FROM ${t.late_entries} WHERE line_id = ? AND lag > ? AND eff <= ? AND rec > ?`)
+      .all(lineId, rec - dayStartMs(eff), eff, rec) as Row[];
+    total -= late.length;
+    for (const r of late) balance = subtractMeasures(balance, deltaFromRow(r));
+  }
+  return { total, balance: total === 0 ? ZERO_MEASURES : balance };
+}
+
+function subtractMeasures(m: Measures, delta: Partial<Record<Measure, bigint>>): Measures {
+  const out = { ...m } as Record<Measure, bigint>;
+  for (const [k, v] of Object.entries(delta) as [Measure, bigint][]) out[k] -= v;
+  return out as Measures;
 }

@@ -45,14 +45,66 @@ export const HISTORY_TABLES = new Tables(
 ) WITHOUT ROWID`,
       key: 'line_id, seq',
     },
+    // Each line's counters summed over its entries in force by each effective date it has entries on (cumulative:
+    // the row of a day holds every entry effective on or before it, whenever recorded), and their count. The balance
+    // as of a date is one seek per line; an entry effective on a day moves that day's row and every later one.
+    line_days: {
+      columns: `(
+  line_id  INTEGER NOT NULL,
+  eff      INTEGER NOT NULL,
+  entries  INTEGER NOT NULL,
+  ${MEASURE_COLUMNS.map((c) => `${c} ${CENTS} NOT NULL`).join(',\n  ')},
+  PRIMARY KEY (line_id, eff)
+) WITHOUT ROWID`,
+      key: 'line_id, eff',
+    },
+    // The entries recorded LATE_MS or more after the start of their effective day (lag = rec - that start, ms): the only
+    // ones that can be in force by a date yet unknown at a time LATE_MS or more after it (see lateCorrectionApplies).
+    late_entries: {
+      columns: `(
+  line_id  INTEGER NOT NULL,
+  lag      INTEGER NOT NULL,
+  position INTEGER NOT NULL,
+  eff      INTEGER NOT NULL,
+  rec      INTEGER NOT NULL,
+  m1 INTEGER,
+  d1 ${CENTS},
+  m2 INTEGER,
+  d2 ${CENTS},
+  PRIMARY KEY (line_id, lag, position)
+) WITHOUT ROWID`,
+      key: 'line_id, lag, position',
+    },
   },
   [
     // Covering: a line's history, its balance up to a position, and its balance as of a date are read from the index alone.
     { table: 'entries', name: 'line', definition: '(line_id, position, eff, rec, m1, d1, m2, d2)' },
     decisionIndex('entries'),
+    // A line's entries in effective order, covering their changes: a page in that order is a seek from the line_days row
+    // of the day it starts on, and the entries of that day before it are summed from the index alone.
+    { table: 'entries', name: 'line_eff', definition: '(line_id, eff, position, m1, d1, m2, d2)' },
+    // The day of a line where the k-th entry in effective order lies (entries is cumulative, so rising).
+    { table: 'line_days', name: 'entries', definition: '(line_id, entries)' },
     { table: 'entries', name: 'activity', definition: '(activity_id, position, eff, rec, m1, d1, m2, d2) WHERE activity_id IS NOT NULL' },
   ],
 );
+
+/** How late an entry must be recorded after the start of its effective day (UTC) to be kept in late_entries: 7 days. */
+export const LATE_MS = 7 * 86_400_000;
+
+/** The start of an effective date (yyyymmdd) in ms, UTC: what an entry's lag is counted from. */
+export function dayStartMs(eff: number): number {
+  return Date.UTC(Math.floor(eff / 10000), Math.floor(eff / 100) % 100 - 1, eff % 100);
+}
+
+/**
+ * Whether the entries in force by effective date `eff` but recorded after `rec` are all in late_entries: each such
+ * entry was recorded after rec, so its lag exceeds rec - dayStartMs(eff) (its own day starts no later than eff's),
+ * which is at least LATE_MS. Then the balance as of eff known at rec is the line_days row at eff less those entries.
+ */
+export function lateCorrectionApplies(eff: number, rec: number): boolean {
+  return rec - dayStartMs(eff) >= LATE_MS;
+}
 
 /** A line's history keeps a mark (its counters after the entry) every this many entries. */
 export const MARK_EVERY = 256;

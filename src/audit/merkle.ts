@@ -1,6 +1,6 @@
 import { EMPTY_ROOT, isPowerOfTwo, nodeHash } from './verifier/merkle';
 
-export { EMPTY_ROOT, isPowerOfTwo, leafHash, MerkleFrontier, nodeHash, verifyConsistency, verifyInclusion } from './verifier/merkle';
+export { EMPTY_ROOT, isPowerOfTwo, leafHash, leafHashOfText, MerkleFrontier, nodeHash, verifyConsistency, verifyInclusion } from './verifier/merkle';
 
 /**
  * Proof generation, RFC 6962 section 2.1 (PATH and SUBPROOF). Where subtree hashes come from is the caller's:

@@ -2,7 +2,7 @@ import type { KeyObject } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import type { RecordedEvent } from '../../events';
 import type { EventStore } from '../store/event-store.port';
-import { MerkleFrontier } from './merkle';
+import { leafHashOfText, MerkleFrontier } from './merkle';
 import { LeafRecord, MerkleLog } from './merkle-log';
 import { eventLeafHash, SignedTreeHead, treeHeadMessage, verifySignature } from './verifier/formats';
 
@@ -61,6 +61,15 @@ export interface LogVerification {
 /**
  * Recomputes every leaf from the events in the store, compares each with the leaf the log recorded, and rebuilds
  * the tree to check the root of every signed tree head. Reads only: it never adds leaves.
+ *
+ * A store that keeps each event's leaf and a signed seal (SQLite) is first checked from its stored texts: the ledger
+ * stores the canonical text its leaf was hashed from, so that text is hashed as it is, and an event is parsed and
+ * canonicalised only when its text does not hash to the leaf written at its commit (a text stored in another but
+ * equivalent form, or a modified one). That pass is trusted only when it finds nothing and the seal, whose signature
+ * verifies with the key, covers every event: then each text hashes to the leaf the ledger signed, so it IS the
+ * canonical text of the event the ledger appended, and parsing and canonicalising it would give the same leaf. Any
+ * finding, or no key to check the seal with, and the whole log is verified again by parsing and canonicalising every
+ * event, which gives the findings their exact form.
  */
 export async function verifyLog(
   store: EventStore,
@@ -69,6 +78,107 @@ export async function verifyLog(
   options: { readonly onProgress?: (events: number) => void } = {},
 ): Promise<LogVerification> {
   const started = performance.now();
+  if (publicKey && store.readStoredTexts && store.readSeal) {
+    const fromTexts = await checkEvents(store, log, publicKey, storedTextPages(store), started, options);
+    if (fromTexts.ok) return fromTexts;
+  }
+  return checkEvents(store, log, publicKey, parsedPages(store), started, options);
+}
+
+/** What the check needs of one event: its place, its id, its leaf as recomputed, and the leaf written at its commit. */
+interface CheckedEvent {
+  readonly position: number;
+  readonly stream: string;
+  readonly revision: number;
+  readonly eventId: string;
+  readonly hash: Buffer;
+  /** The leaf written at commit (null: none), when the store keeps them. */
+  readonly written: Buffer | null | undefined;
+}
+
+type CheckedPage = { readonly events: readonly CheckedEvent[] } | { readonly unreadable: string };
+
+/** Every event read and parsed as the store returns it, canonicalised and hashed. */
+async function* parsedPages(store: EventStore): AsyncGenerator<CheckedPage> {
+  const kept = store.readLeaves !== undefined;
+  let position = 0;
+  // As stored: the leaves were hashed from the events as appended, before any upcasting.
+  let pages = store.streamAll(position, { pageSize: PAGE, asStored: true })[Symbol.asyncIterator]();
+  let onePerPage = false;
+  for (;;) {
+    let next: IteratorResult<RecordedEvent[]>;
+    try {
+      next = await pages.next();
+    } catch (error) {
+      // An event whose stored JSON was damaged cannot be read at all: go on one event at a time to find it.
+      if (!onePerPage) {
+        onePerPage = true;
+        pages = store.streamAll(position, { pageSize: 1, asStored: true })[Symbol.asyncIterator]();
+        continue;
+      }
+      const reason = error instanceof Error ? error.message : String(error);
+      yield { unreadable: `the store cannot read the event after position ${position}: ${reason}` };
+      return;
+    }
+    if (next.done) return;
+    const page = next.value;
+    const atCommit = new Map(kept ? (await (store.readLeaves as NonNullable<EventStore['readLeaves']>)(position, page.length)).map((l) => [l.position, l.leafHash]) : []);
+    yield {
+      events: page.map((event) => ({
+        position: event.position,
+        stream: event.stream,
+        revision: event.revision,
+        eventId: eventIdOf(event),
+        hash: eventLeafHash(event),
+        written: kept ? (atCommit.get(event.position) ?? null) : undefined,
+      })),
+    };
+    position = page[page.length - 1].position;
+  }
+}
+
+/**
+ * Every event as stored, its texts hashed as they are (see verifyLog); an event whose text does not hash to the leaf
+ * written at its commit is parsed and canonicalised. Only the metadata is always parsed, for the event's id.
+ */
+async function* storedTextPages(store: EventStore): AsyncGenerator<CheckedPage> {
+  const read = (store.readStoredTexts as NonNullable<EventStore['readStoredTexts']>).bind(store);
+  for (let position = 0; ; ) {
+    const rows = await read(position, PAGE);
+    if (rows.length === 0) return;
+    const events: CheckedEvent[] = [];
+    for (const row of rows) {
+      let hash: Buffer = leafHashOfText(
+        `{"data":${row.data},"metadata":${row.metadata},"revision":${row.revision},"stream":${JSON.stringify(row.stream)},"type":${JSON.stringify(row.type)},"version":${row.version}}`,
+      );
+      let metadata: unknown;
+      try {
+        metadata = JSON.parse(row.metadata);
+        if (!row.leafHash?.equals(hash)) {
+          const { stream, revision, type, version } = row;
+          hash = eventLeafHash({ stream, revision, type, version, data: JSON.parse(row.data), metadata });
+        }
+      } catch (error) {
+        const reason = error instanceof Error ? error.message : String(error);
+        yield { unreadable: `the store cannot read the event at position ${row.position}: ${reason}` };
+        return;
+      }
+      events.push({ position: row.position, stream: row.stream, revision: row.revision, eventId: idIn(metadata), hash, written: row.leafHash });
+    }
+    yield { events };
+    if (rows.length < PAGE) return;
+    position = rows[rows.length - 1].position;
+  }
+}
+
+async function checkEvents(
+  store: EventStore,
+  log: MerkleLog,
+  publicKey: KeyObject | null,
+  pages: AsyncIterable<CheckedPage>,
+  started: number,
+  options: { readonly onProgress?: (events: number) => void },
+): Promise<LogVerification> {
   const kept = store.readLeaves !== undefined;
   const seal = kept && store.readSeal ? await store.readSeal() : null;
   let withoutLeaf = 0;
@@ -96,36 +206,18 @@ export async function verifyLog(
   let kind: MismatchKind | undefined;
   let unreadable: string | undefined;
   let index = 0;
-  let position = 0;
   checkHeadsAtFrontier();
   if (seal && seal.treeSize === 0) rootAtSeal = frontier.root();
-  // As stored: the leaves were hashed from the events as appended, before any upcasting.
-  let pages = store.streamAll(position, { pageSize: PAGE, asStored: true })[Symbol.asyncIterator]();
-  let onePerPage = false;
-  for (;;) {
-    let next: IteratorResult<RecordedEvent[]>;
-    try {
-      next = await pages.next();
-    } catch (error) {
-      // An event whose stored JSON was damaged cannot be read at all: go on one event at a time to find it.
-      if (!onePerPage) {
-        onePerPage = true;
-        pages = store.streamAll(position, { pageSize: 1, asStored: true })[Symbol.asyncIterator]();
-        continue;
-      }
-      const reason = error instanceof Error ? error.message : String(error);
-      unreadable = `the store cannot read the event after position ${position}: ${reason}`;
+  for await (const page of pages) {
+    if ('unreadable' in page) {
+      unreadable = page.unreadable;
       break;
     }
-    if (next.done) break;
-    const page = next.value;
-    const leaves = first ? [] : await log.leaves(index, page.length);
-    const atCommit = new Map(kept ? (await (store.readLeaves as NonNullable<EventStore['readLeaves']>)(position, page.length)).map((l) => [l.position, l.leafHash]) : []);
-    for (const [i, event] of page.entries()) {
-      const hash = eventLeafHash(event);
-      const eventId = eventIdOf(event);
+    const leaves = first ? [] : await log.leaves(index, page.events.length);
+    for (const [i, event] of page.events.entries()) {
+      const { hash, eventId } = event;
       if (kept) {
-        const written = atCommit.get(event.position);
+        const written = event.written;
         if (!written) {
           withoutLeaf += 1;
           firstWithoutLeaf ??= event.position;
@@ -146,7 +238,6 @@ export async function verifyLog(
       checkHeadsAtFrontier();
       if (seal && frontier.size === seal.treeSize) rootAtSeal = frontier.root();
     }
-    position = page[page.length - 1].position;
     options.onProgress?.(index);
   }
 
@@ -216,13 +307,17 @@ async function storedTreeMatches(log: MerkleLog, head: SignedTreeHead): Promise<
   }
 }
 
-/** Tampering may have left the metadata without an id, or not an object at all. */
 function eventIdOf(e: RecordedEvent): string {
-  return String((e.metadata as { eventId?: unknown } | null)?.eventId);
+  return idIn(e.metadata);
 }
 
-function placeOf(e: RecordedEvent): NonNullable<Mismatch['found']> {
-  return { eventId: eventIdOf(e), position: e.position, stream: e.stream, revision: e.revision };
+/** Tampering may have left the metadata without an id, or not an object at all. */
+function idIn(metadata: unknown): string {
+  return String((metadata as { eventId?: unknown } | null)?.eventId);
+}
+
+function placeOf(e: Pick<RecordedEvent, 'stream' | 'revision' | 'position'> & { readonly eventId: string }): NonNullable<Mismatch['found']> {
+  return { eventId: e.eventId, position: e.position, stream: e.stream, revision: e.revision };
 }
 
 function describeMismatch(m: Omit<Mismatch, 'message'>, unreadable?: string): Mismatch {

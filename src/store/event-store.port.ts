@@ -1,6 +1,7 @@
 import type { Observable } from 'rxjs';
 import type { EventToAppend, RecordedEvent } from '../../events';
 import type { SignedTreeHead } from '../audit/verifier/formats';
+import type { StoredEvent } from './stored-event';
 
 /**
  * What the caller knows about a stream before appending to it.
@@ -119,10 +120,21 @@ export interface EventStore {
   startWriting?(options: { signingKeyPem?: string; publicKeyPem?: string }): Promise<LogCheck>;
   /** The leaves written at commit, in log order, after a position; null for an event that has none. */
   readLeaves?(after: number, maxCount: number): Promise<{ position: number; leafHash: Buffer | null }[]>;
+  /**
+   * The events after a position as stored, data and metadata left as their stored texts, each with the leaf written
+   * at its commit: what `ledger verify` hashes directly (the texts are the canonical form the leaf was hashed from).
+   */
+  readStoredTexts?(after: number, maxCount: number): Promise<StoredEventText[]>;
   /** The seal of the last commit; null when nothing was committed with the key. */
   readSeal?(): Promise<SignedTreeHead | null>;
   /** From now on every append is refused with LogIntegrityError(reason): the log is served read-only. */
   stopWriting?(reason: string): void;
+}
+
+/** An event's row as stored, unparsed (see EventStore.readStoredTexts), with the leaf written at its commit. */
+export interface StoredEventText extends StoredEvent {
+  readonly position: number;
+  readonly leafHash: Buffer | null;
 }
 
 /** What a writer found when it checked the log against its seal (merkle-core.js, checkLog). */

@@ -4,6 +4,7 @@ import {
   EMPTY_ROOT,
   inclusionProof,
   leafHash,
+  leafHashOfText,
   memoryRangeHash,
   MerkleFrontier,
   nodeHash,
@@ -34,6 +35,16 @@ const CT_ROOTS = [
 
 describe('Merkle tree (RFC 6962)', () => {
   const mth = memoryRangeHash(CT_LEAVES);
+
+  it('hashes a text leaf as the leaf of its UTF-8 bytes (what verify hashes the stored texts with)', () => {
+    fc.assert(
+      fc.property(fc.string({ unit: 'grapheme' }), (text) => {
+        expect(hex(leafHashOfText(text))).toBe(hex(leafHash(Buffer.from(text, 'utf8'))));
+      }),
+      { seed: fastCheckSeed('merkle.spec') },
+    );
+    expect(hex(leafHashOfText('Huyện Văn Quan'))).toBe(hex(leafHash(Buffer.from('Huyện Văn Quan', 'utf8'))));
+  });
 
   it('has the reference root for every size 0..8, in memory and built incrementally', () => {
     const frontier = new MerkleFrontier();

@@ -5,6 +5,7 @@ import { runTreeHead, runVerify } from '../../src/audit/audit.commands';
 import { eventLeafHash } from '../../src/audit/verifier/formats';
 import { SigningKey } from '../../src/audit/signing-key';
 import { formatLogVerification } from '../../src/audit/verify-log';
+import { openLedgerStore } from '../../src/store/create-event-store';
 import { testEvent } from '../support/events';
 import { configWithHistory, eventId, LINE_A, STREAM_A } from './fixtures';
 
@@ -33,6 +34,38 @@ describe('ledger verify: tampering with the SQLite file is found and named', () 
     expect(result.treeHeadProblems).toEqual([]);
     expect(result.atCommit).toMatchObject({ kept: true, withoutLeaf: 0, seal: { treeSize: 10 }, sealProblems: [] });
     expect(formatLogVerification(result)).toMatch(/checked 10 events .* \(\d+ events\/s\)\nseal: 10 events, root [0-9a-f]{64}, signed .*\nOK/);
+  });
+
+  it('passes an event stored in another but equivalent JSON form: its text no longer hashes to its leaf, its content does', async () => {
+    tamper(config.dbFile, (db) => {
+      const row = db.prepare('SELECT data, metadata FROM events WHERE position = 4').get() as { data: string; metadata: string };
+      const reordered = (text: string) => JSON.stringify(Object.fromEntries(Object.entries(JSON.parse(text) as object).reverse()), null, 2);
+      expect(reordered(row.data)).not.toBe(row.data);
+      db.prepare('UPDATE events SET data = ?, metadata = ? WHERE position = 4').run(reordered(row.data), reordered(row.metadata));
+    });
+    const result = await runVerify(config);
+    expect(result).toMatchObject({ ok: true, events: 10, treeHeadProblems: [], atCommit: { withoutLeaf: 0, sealProblems: [] } });
+  });
+
+  it('finds texts cut at another place between data and metadata, though the two together hash to the leaf', async () => {
+    // An event whose data holds a member named "metadata": its canonical text can be cut after `{"a":1` as well.
+    const { store } = await openLedgerStore(config);
+    const data = { line: LINE_A, note: { a: 1, metadata: { b: 2 } } };
+    await store.append([{ stream: STREAM_A, expectedRevision: 'any', events: [testEvent('NoteRecorded', data, eventId(11))] }]);
+    await store.close();
+    await runTreeHead(config);
+    expect((await runVerify(config)).ok).toBe(true);
+    tamper(config.dbFile, (db) => {
+      const row = db.prepare('SELECT data, metadata FROM events WHERE position = 11').get() as { data: string; metadata: string };
+      const cut = row.data.indexOf(',"metadata":');
+      const [data, metadata] = [row.data.slice(0, cut), `${row.data.slice(cut + ',"metadata":'.length)},"metadata":${row.metadata}`];
+      expect(`${data},"metadata":${metadata}`).toBe(`${row.data},"metadata":${row.metadata}`);
+      db.prepare('UPDATE events SET data = ?, metadata = ? WHERE position = 11').run(data, metadata);
+    });
+    const result = await runVerify(config);
+    expect(result.ok).toBe(false);
+    expect(result.firstMismatch).toMatchObject({ kind: 'modified', leafIndex: 10, expected: { eventId: eventId(11) } });
+    expect(result.firstMismatch?.message).toMatch(/cannot read the event after position 10/);
   });
 
   it('names the event one byte of whose data was edited', async () => {

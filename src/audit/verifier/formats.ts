@@ -1,5 +1,5 @@
 import { createPublicKey, KeyObject, verify } from 'node:crypto';
-import { leafHash, sha256 } from './merkle';
+import { leafHashOfText, sha256 } from './merkle';
 import { TEMPLATE_ROOT, TEMPLATE_SIZE, TEMPLATE_TIME } from './merkle-core';
 import { BUNDLE_FORMAT, bundleText, eventCanonicalText, LoggedEvent, TreeHead, treeHeadText } from './portable';
 
@@ -15,7 +15,7 @@ export function eventCanonicalBytes(e: LoggedEvent): Buffer {
 }
 
 export function eventLeafHash(e: LoggedEvent): Buffer {
-  return leafHash(eventCanonicalBytes(e));
+  return leafHashOfText(eventCanonicalText(e));
 }
 
 export interface SignedTreeHead extends TreeHead {

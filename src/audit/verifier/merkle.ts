@@ -1,4 +1,4 @@
-import { EMPTY_ROOT, MerkleFrontier, leafHash, nodeHash, sha256 } from './merkle-core';
+import { EMPTY_ROOT, MerkleFrontier, leafHash, leafHashOfText, nodeHash, sha256 } from './merkle-core';
 import { allHashes, consistencyPathSteps, inclusionPathSides, isPowerOfTwo } from './portable';
 
 /**
@@ -6,7 +6,7 @@ import { allHashes, consistencyPathSteps, inclusionPathSides, isPowerOfTwo } fro
  * and 2.1.4.2) proof verification algorithms. The walks (which side each proof hash goes) are portable.ts's, shared
  * with the web app's check.
  */
-export { EMPTY_ROOT, MerkleFrontier, leafHash, nodeHash, sha256 };
+export { EMPTY_ROOT, MerkleFrontier, leafHash, leafHashOfText, nodeHash, sha256 };
 
 /**
  * Does `proof` show that the leaf with this hash is leaf number `index` of the tree of `size` leaves with this root?

@@ -17,6 +17,7 @@ import {
   LogCheck,
   LogIntegrityError,
   ReadOptions,
+  StoredEventText,
   StreamAllOptions,
   StreamAppend,
   SubscribeOptions,
@@ -135,6 +136,7 @@ export class SqliteEventStore implements EventStore {
     findClaim: Database.Statement;
     range: Database.Statement;
     leaves: Database.Statement;
+    storedTexts: Database.Statement;
     seal: Database.Statement;
   };
 
@@ -166,6 +168,9 @@ export class SqliteEventStore implements EventStore {
         'SELECT event_id, stream, revision, position FROM events WHERE position BETWEEN ? AND ? ORDER BY position',
       ),
       leaves: this.db.prepare('SELECT position, leaf_hash FROM events WHERE position > ? ORDER BY position LIMIT ?').raw(true),
+      storedTexts: this.db
+        .prepare(`SELECT ${EVENT_COLUMNS}, leaf_hash FROM events WHERE position > ? ORDER BY position LIMIT ?`)
+        .raw(true),
       seal: this.db.prepare('SELECT tree_size AS treeSize, root_hash AS rootHash, timestamp, signature FROM log_seal WHERE id = 1'),
     };
 
@@ -272,6 +277,19 @@ export class SqliteEventStore implements EventStore {
   /** The leaves written at commit, in log order, after a position: null for an event that has none. */
   async readLeaves(after: number, maxCount: number): Promise<{ position: number; leafHash: Buffer | null }[]> {
     return (this.stmt.leaves.all(after, maxCount) as [number, Buffer | null][]).map(([position, leafHash]) => ({ position, leafHash }));
+  }
+
+  async readStoredTexts(after: number, maxCount: number): Promise<StoredEventText[]> {
+    return (this.stmt.storedTexts.all(after, maxCount) as [...StoredRow, Buffer | null][]).map((r) => ({
+      position: r[0],
+      stream: r[1],
+      revision: r[2],
+      type: r[3],
+      version: r[4],
+      data: r[5],
+      metadata: r[6],
+      leafHash: r[7],
+    }));
   }
 
   /** The seal: the tree head signed at the last commit; null when no writer with the key has committed. */
