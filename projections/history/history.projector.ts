@@ -79,7 +79,7 @@ export class HistoryProjector implements Projector {
     const after = this.balances.lineAfter(e);
     if (after.eventCount % MARK_EVERY === 0) {
       const m = after.measures;
-      this.insertMark.run(lineId, after.eventCount, e.position, ...MEASURES.map((k) => m[k]));
+      this.insertMark.run(lineId, after.eventCount, e.position, ...MEASURES.map((k) => centsParam(m[k])));
     }
   }
 

@@ -40,7 +40,7 @@ export const HISTORY_TABLES = new Tables(
   line_id   INTEGER NOT NULL,
   seq       INTEGER NOT NULL,
   position  INTEGER NOT NULL,
-  ${MEASURE_COLUMNS.map((c) => `${c} INTEGER NOT NULL`).join(',\n  ')},
+  ${MEASURE_COLUMNS.map((c) => `${c} ${CENTS} NOT NULL`).join(',\n  ')},
   PRIMARY KEY (line_id, seq)
 ) WITHOUT ROWID`,
       key: 'line_id, seq',

@@ -109,6 +109,32 @@ describe('read-model queries', () => {
     });
   });
 
+  describe('a line longer than the interval of its marks, whose sums are beyond int64 cents', () => {
+    const L = line();
+    const N = MARK_EVERY + 40;
+    /** 10^17 đồng each: 10^19 cents, past int64 (9.22 × 10^18) from the first payment on. */
+    const EACH = 10n ** 17n;
+    let h: Harness;
+    beforeAll(async () => {
+      h = harness(dir);
+      const appends = [planAssigned(L, '90000000000000000000', { basis: VQ('4888/QĐ-UBND', '2024-01-01') }), fundsAllocated(L, 'a-1', '80000000000000000000', { basis: VQ('5489/QĐ-UBND', '2024-01-01') })];
+      for (let i = 3; i <= N; i++) appends.push(disbursed(L, 'a-1', `gn-big-${i}`, EACH.toString(), { basis: voucher(`UNC-BIG-${i}`, '2024-03-01') }));
+      await appendAll(h.store, ...appends);
+      await h.runner.catchUp();
+    });
+    afterAll(() => h.closeAll());
+
+    it('keeps its marks exact: every page after a mark gives the exact running balance', () => {
+      expect(h.queries.status().position).toBe(N);
+      for (const page of [1, 2, 3, Math.ceil(N / 100)]) {
+        const got = h.queries.history(fundLineStream(L), { page, pageSize: 100 });
+        expect(got.totalEntries).toBe(N);
+        for (const e of got.entries) expect(e.balanceAfter.disbursed).toBe(String(BigInt(Math.max(0, e.position - 2)) * EACH));
+      }
+      expect(h.queries.history(fundLineStream(L), { upToPosition: MARK_EVERY + 3, page: 1, pageSize: 1 }).balance.disbursed).toBe(String(BigInt(MARK_EVERY + 1) * EACH));
+    });
+  });
+
   describe('a line much longer than a page and than the interval of its marks', () => {
     const L = line();
     const N = 2 + 3 * MARK_EVERY + 37;
