@@ -14,7 +14,16 @@ import { dirname } from 'node:path';
  * or with the ledger stopped): restored without it, every user needs a password reset and every token a new issue.
  */
 export class CredentialStore {
+  /** Statements prepared once: `session` runs at every request. */
+  private readonly statements = new Map<string, Database.Statement>();
+
   private constructor(readonly db: Database.Database) {}
+
+  private prepare(sql: string): Database.Statement {
+    let statement = this.statements.get(sql);
+    if (!statement) this.statements.set(sql, (statement = this.db.prepare(sql)));
+    return statement;
+  }
 
   static open(file: string): CredentialStore {
     mkdirSync(dirname(file), { recursive: true });
@@ -37,60 +46,60 @@ export class CredentialStore {
   }
 
   putPassword(credentialId: string, userId: string, hash: string, now: string): void {
-    this.db.prepare('INSERT INTO passwords VALUES (?, ?, ?, ?)').run(credentialId, userId, hash, now);
+    this.prepare('INSERT INTO passwords VALUES (?, ?, ?, ?)').run(credentialId, userId, hash, now);
   }
 
   /** The hash of a credential, if it is this user's. */
   passwordHash(credentialId: string, userId: string): string | undefined {
-    return this.db.prepare('SELECT hash FROM passwords WHERE credential_id = ? AND user_id = ?').pluck().get(credentialId, userId) as string | undefined;
+    return this.prepare('SELECT hash FROM passwords WHERE credential_id = ? AND user_id = ?').pluck().get(credentialId, userId) as string | undefined;
   }
 
   putApiToken(tokenId: string, userId: string, hash: Buffer, expiresAt: string | null, now: string): void {
-    this.db.prepare('INSERT INTO api_tokens VALUES (?, ?, ?, ?, ?)').run(tokenId, userId, hash, expiresAt, now);
+    this.prepare('INSERT INTO api_tokens VALUES (?, ?, ?, ?, ?)').run(tokenId, userId, hash, expiresAt, now);
   }
 
   apiToken(tokenId: string): { userId: string; hash: Buffer; expiresAt: string | null } | undefined {
-    const row = this.db.prepare('SELECT user_id, hash, expires_at FROM api_tokens WHERE token_id = ?').get(tokenId) as
+    const row = this.prepare('SELECT user_id, hash, expires_at FROM api_tokens WHERE token_id = ?').get(tokenId) as
       | { user_id: string; hash: Buffer; expires_at: string | null }
       | undefined;
     return row && { userId: row.user_id, hash: row.hash, expiresAt: row.expires_at };
   }
 
   startSession(sessionId: string, userId: string, now: string, expiresAt: string, principal?: unknown): void {
-    this.db
+    this
       .prepare('INSERT INTO sessions (session_id, user_id, created_at, expires_at, principal) VALUES (?, ?, ?, ?, ?)')
       .run(sessionId, userId, now, expiresAt, principal === undefined ? null : JSON.stringify(principal));
   }
 
   /** A session that has not ended nor expired. */
   session(sessionId: string, now: string): { userId: string; principal: unknown } | undefined {
-    const row = this.db.prepare('SELECT user_id, principal FROM sessions WHERE session_id = ? AND ended_at IS NULL AND expires_at > ?').get(sessionId, now) as
+    const row = this.prepare('SELECT user_id, principal FROM sessions WHERE session_id = ? AND ended_at IS NULL AND expires_at > ?').get(sessionId, now) as
       | { user_id: string; principal: string | null }
       | undefined;
     return row && { userId: row.user_id, principal: row.principal === null ? undefined : JSON.parse(row.principal) };
   }
 
   endSession(sessionId: string, now: string): void {
-    this.db.prepare('UPDATE sessions SET ended_at = ? WHERE session_id = ? AND ended_at IS NULL').run(now, sessionId);
+    this.prepare('UPDATE sessions SET ended_at = ? WHERE session_id = ? AND ended_at IS NULL').run(now, sessionId);
   }
 
   /** Ends every session of a user (a password reset, a disabled account); returns how many. */
   endSessionsOf(userId: string, now: string): number {
-    return this.db.prepare('UPDATE sessions SET ended_at = ? WHERE user_id = ? AND ended_at IS NULL').run(now, userId).changes;
+    return this.prepare('UPDATE sessions SET ended_at = ? WHERE user_id = ? AND ended_at IS NULL').run(now, userId).changes;
   }
 
   /** Until when a user id is locked out, if it is. */
   lockedUntil(userId: string, now: string): string | null {
-    const until = this.db.prepare('SELECT locked_until FROM sign_in_failures WHERE user_id = ?').pluck().get(userId) as string | null | undefined;
+    const until = this.prepare('SELECT locked_until FROM sign_in_failures WHERE user_id = ?').pluck().get(userId) as string | null | undefined;
     return until && until > now ? until : null;
   }
 
   /** Counts a failed sign-in; the `max`-th in a row locks the user id until `lockUntil`. Returns the lock, if any. */
   failedSignIn(userId: string, max: number, lockUntil: string): string | null {
     return this.db.transaction(() => {
-      const failures = ((this.db.prepare('SELECT failures FROM sign_in_failures WHERE user_id = ?').pluck().get(userId) as number | undefined) ?? 0) + 1;
+      const failures = ((this.prepare('SELECT failures FROM sign_in_failures WHERE user_id = ?').pluck().get(userId) as number | undefined) ?? 0) + 1;
       const locked = failures >= max ? lockUntil : null;
-      this.db
+      this
         .prepare('INSERT INTO sign_in_failures VALUES (?, ?, ?) ON CONFLICT (user_id) DO UPDATE SET failures = excluded.failures, locked_until = excluded.locked_until')
         .run(userId, locked ? 0 : failures, locked);
       return locked;
@@ -98,7 +107,7 @@ export class CredentialStore {
   }
 
   succeededSignIn(userId: string): void {
-    this.db.prepare('DELETE FROM sign_in_failures WHERE user_id = ?').run(userId);
+    this.prepare('DELETE FROM sign_in_failures WHERE user_id = ?').run(userId);
   }
 
   close(): void {
