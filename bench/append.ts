@@ -214,8 +214,11 @@ interface Target {
 }
 
 /** caughtUpMs: from the end of the load until the read models reflect the head of the log. */
-/** cpuMs: CPU time of the server process (every thread), per command, from the start of the load until caught up. */
-type HttpFigures = { rate: number; p50: number; p99: number; errors: number; caughtUpMs: number; cpuMs: number };
+/**
+ * cpuMs: CPU time of the server process (every thread), per command, from the start of the load until caught up;
+ * loopMs: the same for its main thread alone (the event loop that answers requests: its ceiling is 1000 / loopMs per s).
+ */
+type HttpFigures = { rate: number; p50: number; p99: number; errors: number; caughtUpMs: number; cpuMs: number; loopMs: number };
 
 /** Polls GET /read-models/status until the read models reflect the head of the log; the time it took, in ms. */
 async function readModelsCatchUp(client: ReturnType<typeof jsonClient>, auth: Record<string, string>): Promise<number> {
@@ -263,6 +266,7 @@ async function httpCommands(env: Record<string, string>): Promise<Array<[number,
     let n = 0;
     const end = Date.now() + SECONDS * 1000;
     const cpu0 = processCpuMs(server.pid);
+    const loop0 = processCpuMs(server.pid, true);
     const t0 = process.hrtime.bigint();
     await Promise.all(
       Array.from({ length: clients }, async (_, c) => {
@@ -283,8 +287,9 @@ async function httpCommands(env: Record<string, string>): Promise<Array<[number,
     const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
     const caughtUpMs = await readModelsCatchUp(client, OFFICER);
     const cpuMs = (processCpuMs(server.pid) - cpu0) / latencies.length;
+    const loopMs = (processCpuMs(server.pid, true) - loop0) / latencies.length;
     latencies.sort((a, b) => a - b);
-    results.push([clients, { rate: latencies.length / seconds, p50: percentile(latencies, 50), p99: percentile(latencies, 99), errors, caughtUpMs, cpuMs }]);
+    results.push([clients, { rate: latencies.length / seconds, p50: percentile(latencies, 50), p99: percentile(latencies, 99), errors, caughtUpMs, cpuMs, loopMs }]);
   }
   client.close();
   server.stop();
@@ -338,7 +343,7 @@ async function main() {
       `HTTP disburse, ${String(columns[0].http[i][0]).padStart(2)} client(s)`,
       (f) => {
         const r = f.http[i][1];
-        return `${fmt(r.rate)} cmd/s, p50 ${fmt(r.p50, 2)} ms, p99 ${fmt(r.p99, 2)} ms, errors ${r.errors}, read models caught up ${fmt(r.caughtUpMs)} ms after, server CPU ${fmt(r.cpuMs, 2)} ms/cmd`;
+        return `${fmt(r.rate)} cmd/s, p50 ${fmt(r.p50, 2)} ms, p99 ${fmt(r.p99, 2)} ms, errors ${r.errors}, read models caught up ${fmt(r.caughtUpMs)} ms after, server CPU ${fmt(r.cpuMs, 2)} ms/cmd (event loop ${fmt(r.loopMs, 2)})`;
       },
     ]),
   ];

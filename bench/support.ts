@@ -100,10 +100,13 @@ export async function signIn(client: ReturnType<typeof jsonClient>, userId: stri
   return { authorization: `Bearer ${(JSON.parse(login.body) as { token: string }).token}` };
 }
 
-/** CPU time a process has used so far, all its threads (user + system), in ms: Linux's /proc, else NaN. */
-export function processCpuMs(pid: number): number {
+/**
+ * CPU time a process has used so far, all its threads (user + system), in ms: Linux's /proc, else NaN. `mainThread`:
+ * its main thread's only (the event loop that answers requests).
+ */
+export function processCpuMs(pid: number, mainThread = false): number {
   try {
-    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /, '').split(' ');
+    const fields = readFileSync(mainThread ? `/proc/${pid}/task/${pid}/stat` : `/proc/${pid}/stat`, 'utf8').replace(/^.*\) /, '').split(' ');
     // utime and stime are fields 14 and 15 of stat, 12 and 13 after the command name, in clock ticks (100 per second).
     return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
   } catch {

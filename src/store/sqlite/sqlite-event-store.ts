@@ -265,6 +265,11 @@ export class SqliteEventStore implements EventStore {
     return check;
   }
 
+  /** Another connection (the ledger's writer, in another thread) committed: live subscriptions read the log now. */
+  noticeAppended(): void {
+    this.appended.emit('appended');
+  }
+
   writesAlone(): boolean {
     return this.alone && !this.closed && this.failure === null;
   }
