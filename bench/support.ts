@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { Catalogue } from '../src/catalogue/catalogue';
 import { loadConfig } from '../src/config/ledger-config';
 import { addUser } from '../src/identity/bootstrap';
-import { CredentialStore } from '../src/identity/credentials';
+import { openCredentialStore } from '../src/identity/credentials';
 import type { Role } from '../src/identity/rights';
 import { openLedgerStore } from '../src/store/create-event-store';
 
@@ -84,11 +84,11 @@ export async function benchUser(env: Record<string, string>, role: Role): Promis
   const config = loadConfig({ ...process.env, PORT: '0', HOST: '127.0.0.1', LEDGER_DEMO: '0', ...env });
   // As `ledger users add` does: the store opened as the ledger's writer, with its key.
   const { store } = await openLedgerStore(config);
-  const credentials = CredentialStore.open(config.credentialsFile);
+  const credentials = await openCredentialStore(config);
   try {
     return await addUser(store, credentials, Catalogue.load(), { userId: `bench-${role}`, displayName: `Bench ${role}`, grants: [{ role, scope: 'VN' }], oneTime: false });
   } finally {
-    credentials.close();
+    await credentials.close();
     await store.close();
   }
 }

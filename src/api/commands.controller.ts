@@ -94,11 +94,11 @@ async function makeSecret<I>(credentials: CredentialStore, slice: RequestCommand
   const { credentialId, userId, expiresAt } = spec.credential(input);
   if (spec.kind === 'password') {
     const password = oneTimePassword();
-    credentials.putPassword(credentialId, userId, await hashPassword(password), now);
+    await credentials.putPassword(credentialId, userId, await hashPassword(password), now);
     return { oneTimePassword: password };
   }
   const { token, hash } = apiToken(credentialId);
-  credentials.putApiToken(credentialId, userId, hash, expiresAt ?? null, now);
+  await credentials.putApiToken(credentialId, userId, hash, expiresAt ?? null, now);
   return { tokenId: credentialId, apiToken: token };
 }
 

@@ -90,8 +90,8 @@ export class AuthController {
   @BeforePasswordChange()
   @HttpCode(200)
   @ApiOperation({ summary: 'End this session (its token and cookie stop working)' })
-  logout(@Req() req: PrincipalRequest, @Res({ passthrough: true }) reply: FastifyReply) {
-    this.auth.signOut(req.principal);
+  async logout(@Req() req: PrincipalRequest, @Res({ passthrough: true }) reply: FastifyReply) {
+    await this.auth.signOut(req.principal);
     void reply.header('set-cookie', `${SESSION_COOKIE}=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0${req.protocol === 'https' ? '; Secure' : ''}`);
     return { signedOut: true };
   }
@@ -118,13 +118,13 @@ export class AuthController {
     if (!(await this.auth.checkPassword(principal.id, dto.currentPassword))) throw new Unauthenticated('the current password is wrong', 'SIGN_IN_FAILED');
     const now = new Date().toISOString();
     const credentialId = randomUUID();
-    this.auth.credentials.putPassword(credentialId, principal.id, await hashPassword(dto.newPassword), now);
+    await this.auth.credentials.putPassword(credentialId, principal.id, await hashPassword(dto.newPassword), now);
     const commandId = randomUUID();
     const result = await this.runner.run(
       { commandId, principal, right: OWN_ACCOUNT, now, correlationId: commandId },
       { ...changePasswordSpec({ userId: principal.id, credentialId, now }), name: 'ChangePassword', body: null },
     );
-    this.auth.signOut(principal);
+    await this.auth.signOut(principal);
     const signedIn = await this.auth.startSession({ ...principal, mustChangePassword: false }, credentialId);
     if (cookieValue(req.headers.cookie as string | undefined, SESSION_COOKIE)) this.setCookie(req, reply, signedIn);
     return { ...this.answer(signedIn), position: result.position };

@@ -83,8 +83,8 @@ export class AuthService implements OnModuleDestroy {
     this.users = new AggregateCache(store, 10_000);
   }
 
-  onModuleDestroy(): void {
-    this.credentials.close();
+  async onModuleDestroy(): Promise<void> {
+    await this.credentials.close();
   }
 
   /**
@@ -144,7 +144,7 @@ export class AuthService implements OnModuleDestroy {
 
   private async session(token: string, now: string): Promise<Principal> {
     const claims = await this.tokens.verify(token);
-    const session = this.credentials.session(claims.sessionId, now);
+    const session = await this.credentials.session(claims.sessionId, now);
     if (!session || session.userId !== claims.userId) throw new Unauthenticated('the session has ended: sign in again', 'SESSION_ENDED');
     if (session.principal !== undefined) return { ...(session.principal as Principal), sessionId: claims.sessionId };
     const state = await this.user(claims.userId);
@@ -155,7 +155,7 @@ export class AuthService implements OnModuleDestroy {
   }
 
   private async apiToken(tokenId: string, secret: string, now: string): Promise<Principal> {
-    const stored = this.credentials.apiToken(tokenId);
+    const stored = await this.credentials.apiToken(tokenId);
     // Compared even for an unknown token id, against a hash that cannot match, in constant time.
     const matches = sameHash(sha256(secret), stored?.hash ?? sha256(`${secret}\u0000`));
     if (!stored || !matches) throw new Unauthenticated('unknown API token', 'TOKEN_INVALID');
@@ -177,13 +177,13 @@ export class AuthService implements OnModuleDestroy {
     const wait = this.limiter.take(client, nowMs);
     if (wait !== null) throw new Unauthenticated(`too many sign-in attempts from this address: wait ${wait} s`, 'TOO_MANY_REQUESTS', 429, wait);
     const id = userId.trim().toLowerCase();
-    const locked = this.credentials.lockedUntil(id, now);
+    const locked = await this.credentials.lockedUntil(id, now);
     if (locked) throw this.lockedOut(id, locked, nowMs);
     const state = await this.user(id);
-    const hash = state.credentialId !== null ? this.credentials.passwordHash(state.credentialId, id) : undefined;
+    const hash = state.credentialId !== null ? await this.credentials.passwordHash(state.credentialId, id) : undefined;
     const ok = await verifyPassword(password, hash ?? (await decoyHash()));
     if (!ok || !hash || state.userId === null) {
-      const lock = this.credentials.failedSignIn(id, this.config.lockoutFailures, new Date(nowMs + this.config.lockoutMinutes * 60_000).toISOString());
+      const lock = await this.credentials.failedSignIn(id, this.config.lockoutFailures, new Date(nowMs + this.config.lockoutMinutes * 60_000).toISOString());
       if (lock) {
         this.logger.warn(`sign-in locked for user id "${id}" until ${lock} after ${this.config.lockoutFailures} failures (last from ${client})`);
         throw this.lockedOut(id, lock, nowMs);
@@ -191,7 +191,7 @@ export class AuthService implements OnModuleDestroy {
       throw new Unauthenticated('wrong user id or password', 'SIGN_IN_FAILED');
     }
     const principal = this.principalOf(state, 'password', state.mustChangePassword ? { mustChangePassword: true } : {});
-    this.credentials.succeededSignIn(id);
+    await this.credentials.succeededSignIn(id);
     return this.startSession(principal, state.credentialId ?? undefined, nowMs);
   }
 
@@ -204,19 +204,19 @@ export class AuthService implements OnModuleDestroy {
   async startSession(principal: Principal, credentialId: string | undefined, nowMs = Date.now(), external = false): Promise<SignedIn> {
     const sessionId = randomUUID();
     const expiresAt = new Date(nowMs + this.config.sessionMinutes * 60_000).toISOString();
-    this.credentials.startSession(sessionId, principal.id, new Date(nowMs).toISOString(), expiresAt, external ? principal : undefined);
+    await this.credentials.startSession(sessionId, principal.id, new Date(nowMs).toISOString(), expiresAt, external ? principal : undefined);
     const token = await this.tokens.sign({ userId: principal.id, sessionId, ...(credentialId ? { credentialId } : {}), expiresAt });
     return { token, expiresAt, principal: { ...principal, sessionId } };
   }
 
-  signOut(principal: Principal): void {
-    if (principal.sessionId) this.credentials.endSession(principal.sessionId, new Date().toISOString());
+  async signOut(principal: Principal): Promise<void> {
+    if (principal.sessionId) await this.credentials.endSession(principal.sessionId, new Date().toISOString());
   }
 
   /** Checks a user's current password (before they change it). */
   async checkPassword(userId: string, password: string): Promise<boolean> {
     const state = await this.user(userId);
-    const hash = state.credentialId !== null ? this.credentials.passwordHash(state.credentialId, userId) : undefined;
+    const hash = state.credentialId !== null ? await this.credentials.passwordHash(state.credentialId, userId) : undefined;
     return (await verifyPassword(password, hash ?? (await decoyHash()))) && hash !== undefined;
   }
 }

@@ -47,7 +47,7 @@ export async function addUser(store: EventStore, credentials: CredentialStore, c
   const now = new Date().toISOString();
   const credentialId = randomUUID();
   const password = oneTimePassword();
-  credentials.putPassword(credentialId, user.userId, await hashPassword(password), now);
+  await credentials.putPassword(credentialId, user.userId, await hashPassword(password), now);
   await run(store, catalogue, principal, createUserCommand, { ...user, credentialId, basis: { effectiveDate: vietnamDay(now) } }, now);
   return password;
 }
@@ -63,7 +63,7 @@ export async function resetPassword(store: EventStore, credentials: CredentialSt
   const now = new Date().toISOString();
   const credentialId = randomUUID();
   const password = oneTimePassword();
-  credentials.putPassword(credentialId, userId, await hashPassword(password), now);
+  await credentials.putPassword(credentialId, userId, await hashPassword(password), now);
   await run(store, catalogue, principal, resetPasswordCommand, { userId, credentialId, reason: 'reset' as const, basis: { effectiveDate: vietnamDay(now) } }, now);
   return password;
 }

@@ -6,7 +6,7 @@ import { LedgerConfig } from '../config/ledger-config';
 import { AuthController } from './auth.controller';
 import { AuthGuard } from './auth.guard';
 import { AuthService } from './auth.service';
-import { CredentialStore } from './credentials';
+import { CredentialStore, openCredentialStore } from './credentials';
 import { OidcVerifier } from './oidc';
 import { SessionTokens } from './session-tokens';
 import { UsersController } from './users.controller';
@@ -20,7 +20,7 @@ import { UsersController } from './users.controller';
   imports: [CommandsModule],
   controllers: [AuthController, UsersController],
   providers: [
-    { provide: CredentialStore, useFactory: (config: LedgerConfig) => CredentialStore.open(config.credentialsFile), inject: [LedgerConfig] },
+    { provide: CredentialStore, useFactory: (config: LedgerConfig) => openCredentialStore(config), inject: [LedgerConfig] },
     {
       provide: SessionTokens,
       useFactory: (config: LedgerConfig) => {

@@ -4,18 +4,24 @@ import { type LedgerConfig, loadConfig } from '../config/ledger-config';
 import { openCheckedLedger } from '../audit/start-check';
 import type { EventStore } from '../store/event-store.port';
 import { addUser, disableUser, readUser, resetPassword } from './bootstrap';
-import { CredentialStore } from './credentials';
+import { CredentialStore, openCredentialStore } from './credentials';
 import { COUNTRY, isRole, ROLES } from './rights';
 import { USER_ID } from './user.state';
 
 async function withStores<T>(config: LedgerConfig, work: (store: EventStore, credentials: CredentialStore, catalogue: Catalogue) => Promise<T>): Promise<T> {
   // Account events are recorded: the ledger is opened as its writer, checked as the server checks it at start.
   const { store } = await openCheckedLedger(config, { warn: (m) => console.error(`warning: ${m}`), error: (m) => console.error(m) });
-  const credentials = CredentialStore.open(config.credentialsFile);
+  let credentials: CredentialStore;
+  try {
+    credentials = await openCredentialStore(config);
+  } catch (error) {
+    await store.close();
+    throw error;
+  }
   try {
     return await work(store, credentials, Catalogue.load(config.catalogueDir));
   } finally {
-    credentials.close();
+    await credentials.close();
     await store.close();
   }
 }

@@ -55,7 +55,7 @@ describe('signing in and the tokens that prove it', () => {
       expect(history.status).toBe(200);
       expect(history.body.events.map((e: { type: string }) => e.type)).toEqual(['UserCreated', 'RoleGranted', 'PasswordSet']);
       expect(history.body.events[2]).toMatchObject({ data: { reason: 'initial', oneTime: true }, recordedBy: { role: 'admin', scope: 'VN', via: 'console' } });
-      const hash = ledger.app.get(CredentialStore).db.prepare("SELECT hash FROM passwords WHERE user_id = 'can-bo-binh'").pluck().get() as string;
+      const hash = (await ledger.app.get(CredentialStore).passwordHash(history.body.events[2].data.credentialId, 'can-bo-binh')) as string;
       expect(hash).toMatch(/^scrypt\$32768\$8\$1\$/);
       const everything = JSON.stringify(ledger.store.db.prepare('SELECT * FROM events').all());
       expect(everything).not.toContain(oneTime);
@@ -150,7 +150,7 @@ describe('signing in and the tokens that prove it', () => {
       await addAccount('nhap-dem', 'importer', '184');
       const issued = await ledger.post('/commands/users/nhap-dem/api-tokens', { name: 'nhập nhật ký hằng đêm', expiresInDays: 30 }, ADMIN);
       const { apiToken, tokenId } = issued.body;
-      const stored = ledger.app.get(CredentialStore).apiToken(tokenId);
+      const stored = await ledger.app.get(CredentialStore).apiToken(tokenId);
       expect(stored?.hash).toHaveLength(32);
       const secret = (parseApiToken(apiToken) as { secret: string }).secret;
       expect(secret).toHaveLength(43);

@@ -9,8 +9,9 @@ import { createTestDatabase, describeWithPostgres, postgres } from '../support/p
 
 /*
  * Two ledger processes, started as `npm start` starts one (node dist/src/main.js, LEDGER_STORE=postgres), serving
- * one ledger: the same PostgreSQL database, sign-in secret, credentials store and tree-head key; each its own read
- * models, fed by its own catch-up subscription of the shared log. A race of disbursements sent to both at once
+ * one ledger: the same PostgreSQL database (log, idempotency claims, Merkle leaves and seal, credentials), sign-in
+ * secret and tree-head key, and nothing else: no shared folder; each its own read models, fed by its own catch-up
+ * subscription of the shared log. A race of disbursements sent to both at once
  * must let through exactly what the allocation permits, and both processes must then answer the same figures.
  */
 const LINE = { programme: 'GNBV-2021-2025', component: 'DA5', budgetYear: 2024, originYear: 2024, source: 'NSTW', capitalType: 'SN', unit: '184' };
@@ -46,9 +47,9 @@ describeWithPostgres('two ledger processes on one PostgreSQL database', () => {
     HOST: '127.0.0.1',
     PORT: '0',
     LEDGER_AUTH_KEY: randomBytes(32).toString('base64url'),
-    LEDGER_CREDENTIALS_FILE: join(shared, 'credentials.db'),
     LEDGER_SIGNING_KEY_FILE: join(shared, 'signing-key.pem'),
     LEDGER_SIGN_IN_PER_MINUTE: '100',
+    LEDGER_LOCKOUT_FAILURES: '4',
   };
   const ledgers: Ledger[] = [];
   let drop: (() => Promise<void>) | undefined;
@@ -176,5 +177,22 @@ describeWithPostgres('two ledger processes on one PostgreSQL database', () => {
     const history = (await call(b, 'GET', `/fund-lines/${encodeURIComponent(stream)}/history?minPosition=${head}&pageSize=100`, tokenB)).body;
     const payments = (history.entries as Array<{ type: string; activityId?: string; position: number }>).filter((e) => e.type === 'Disbursed' && e.activityId === ACTIVITY.activityId);
     expect(payments.map((e) => e.position).sort((x, y) => x - y)).toEqual([...positions].sort((x, y) => x - y));
+
+    // One credentials store in the database: a session begun at one process is known at the other, and ended
+    // there it is ended everywhere.
+    expect((await call(b, 'GET', '/auth/me', tokenA)).status).toBe(200);
+    expect((await call(b, 'POST', '/auth/logout', tokenA)).status).toBe(200);
+    expect(await call(a, 'GET', '/auth/me', tokenA)).toMatchObject({ status: 401, body: { error: 'SESSION_ENDED' } });
   }, 300_000);
+
+  it('counts failed sign-ins at both processes together towards one lockout', async () => {
+    const [a, b] = ledgers;
+    const tries = Number(env.LEDGER_LOCKOUT_FAILURES);
+    const answers: number[] = [];
+    for (let i = 0; i < tries; i++) answers.push((await call(i % 2 === 0 ? a : b, 'POST', '/auth/login', undefined, { userId: 'demo-viewer', password: `wrong-${i}` })).status);
+    expect(answers).toEqual([...Array(tries - 1).fill(401), 429]);
+    // Locked at both, even with the right password (the demo's, printed by the first process).
+    const password = /demo-viewer\s+(\S+)/.exec(a.output)?.[1] as string;
+    for (const ledger of [a, b]) expect(await call(ledger, 'POST', '/auth/login', undefined, { userId: 'demo-viewer', password })).toMatchObject({ status: 429, body: { error: 'ACCOUNT_LOCKED' } });
+  }, 60_000);
 });

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, readdirSync, statSync } from 'node:fs';
+import { cpSync, existsSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 
 /**
@@ -12,15 +12,17 @@ const ROOT = join(__dirname, '../..');
 const OUT = join(ROOT, 'dist', 'test-server');
 const SOURCES = ['src', 'events', 'projections', 'tsconfig.json', 'package-lock.json'];
 
-/** The newest modification time of a file or of anything under a folder. */
+/** The newest modification time of a file or of anything under a folder (a folder's own: a file moved or deleted). */
 export function newest(path: string): number {
   const s = statSync(path);
-  return s.isDirectory() ? Math.max(0, ...readdirSync(path).map((f) => newest(join(path, f)))) : s.mtimeMs;
+  return s.isDirectory() ? Math.max(s.mtimeMs, ...readdirSync(path).map((f) => newest(join(path, f)))) : s.mtimeMs;
 }
 
 export function buildServerIfStale(): string {
   const main = join(OUT, 'src', 'main.js');
   if (existsSync(main) && Math.max(...SOURCES.map((p) => newest(join(ROOT, p)))) <= statSync(main).mtimeMs) return main;
+  // From empty: a file whose source was moved or deleted must not stay behind and be loaded.
+  rmSync(OUT, { recursive: true, force: true });
   const tsc = spawnSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', 'tsconfig.json', '--outDir', OUT], { cwd: ROOT, encoding: 'utf8' });
   if (tsc.status !== 0) throw new Error(`compiling the server failed (exit ${tsc.status}):\n${tsc.stdout}${tsc.stderr}`);
   cpSync(join(ROOT, 'src', 'catalogue', 'data'), join(OUT, 'src', 'catalogue', 'data'), { recursive: true });
