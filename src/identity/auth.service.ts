@@ -137,8 +137,8 @@ export class AuthService implements OnModuleDestroy {
     const api = parseApiToken(token);
     if (api) return this.apiToken(api.tokenId, api.secret, now);
     if (token.startsWith('gnbv_')) throw new Unauthenticated('the API token is malformed', 'TOKEN_INVALID');
-    const issuer = unverifiedIssuer(token);
-    if (issuer !== undefined && this.oidc.enabled && issuer === this.oidc.issuer) return this.oidc.principal(token);
+    // The token's issuer is read (unverified) only when a provider is configured: it decides who verifies it.
+    if (this.oidc.enabled && unverifiedIssuer(token) === this.oidc.issuer) return this.oidc.principal(token);
     return this.session(token, now);
   }
 
