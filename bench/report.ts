@@ -16,7 +16,7 @@
 import { join } from 'node:path';
 import { catalogueContext } from '../projections/shared/context';
 import { Audit } from '../src/audit/audit';
-import { MerkleLog } from '../src/audit/merkle-log';
+import { SqliteMerkleLog } from '../src/audit/sqlite-merkle-log';
 import { loadSigningKey } from '../src/audit/signing-key';
 import { ReadModelDb, tablesOf } from '../src/projections/read-model-db';
 import { ReadModelQueries } from '../src/projections/read-model-queries';
@@ -55,14 +55,14 @@ async function main() {
   const position = queries.status().position;
 
   // The Merkle log of the same events (its own file, kept for the next run), and a key to sign tree heads with.
-  const log = MerkleLog.open(join(a.dir, `audit-report-${shape.events}.db`), store);
+  const log = SqliteMerkleLog.open(join(a.dir, `audit-report-${shape.events}.db`), store);
   let started = performance.now();
   const logged = await log.catchUp();
   if (logged > 0) console.log(`Merkle log: ${fmt(logged)} events logged in ${((performance.now() - started) / 1000).toFixed(1)} s`);
   // The key is kept beside the Merkle log: heads signed by an earlier run stay this ledger's.
   const audit = new Audit(store, log, loadSigningKey({ signingKeyFile: join(a.dir, `report-signing-key-${shape.events}.pem`), dataDir: a.dir }).key);
   // A head over the whole log signed now with this run's key: reports carry the latest head covering their position.
-  audit.produceTreeHead();
+  await audit.produceTreeHead();
   const reports = new ReportService(
     { queries, catalogue, ctx, position: () => position, waitFor: async (p) => p <= position, head: async () => head },
     {
@@ -124,7 +124,7 @@ async function main() {
   const doc = await reports.resources(request, ALL_UNITS);
   console.log(`\nthe report: ${doc.report.rows.length} rows × ${doc.report.columns.length} figure columns, ${doc.report.outputs.length} output rows; XLSX ${fmt(xlsx.length)} bytes`);
   console.log(`target: province-wide report under 2 s: ${p50s[0] < 2000 ? 'met' : 'NOT met'} (${p50s[0].toFixed(0)} ms; as XLSX ${p50s[1].toFixed(0)} ms)`);
-  log.close();
+  await log.close();
   readModels.close();
   await store.close();
 }

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { EventToAppend, FundLineKey } from '../events';
 import { Audit } from '../src/audit/audit';
-import { MerkleLog } from '../src/audit/merkle-log';
+import { SqliteMerkleLog } from '../src/audit/sqlite-merkle-log';
 import { SigningKey } from '../src/audit/signing-key';
 import { eventLeafHash } from '../src/audit/verifier/formats';
 import { verifyInclusion } from '../src/audit/verifier/merkle';
@@ -58,7 +58,7 @@ async function main(): Promise<void> {
   const n = Number(process.argv[2] ?? 100_000);
   const dir = mkdtempSync(join(tmpdir(), 'ledger-bench-verify-'));
   const store = new SqliteEventStore({ file: join(dir, 'ledger.db') });
-  const log = MerkleLog.open(join(dir, 'audit.db'), store);
+  const log = SqliteMerkleLog.open(join(dir, 'audit.db'), store);
   // Written as the ledger writes: each event's leaf and the seal, signed with its key, in every commit (verify checks them).
   const key = SigningKey.generate();
   try {
@@ -79,7 +79,7 @@ async function main(): Promise<void> {
     await log.catchUp();
     console.log(`built the Merkle log (leaves, subtree hashes, checkpoint): ${rate(n, performance.now() - t)}`);
     const audit = new Audit(store, log, key);
-    const head = audit.produceTreeHead();
+    const head = await audit.produceTreeHead();
 
     let hashingMs = 0;
     for await (const page of store.streamAll(0, { asStored: true })) {
@@ -98,13 +98,13 @@ async function main(): Promise<void> {
     const root = Buffer.from(head.rootHash, 'hex');
     for (let i = 0; i < proofs; i++) {
       const index = (i * 7919) % head.treeSize;
-      const leaf = log.leaf(index);
-      const proof = log.inclusionProof(index, head.treeSize);
+      const leaf = await log.leaf(index);
+      const proof = await log.inclusionProof(index, head.treeSize);
       if (!leaf || !verifyInclusion(leaf.leafHash, index, head.treeSize, proof, root)) throw new Error(`inclusion proof of leaf ${index} failed`);
     }
     console.log(`inclusion proof, generated from the audit file and verified: ${((performance.now() - t) / proofs).toFixed(3)} ms each`);
   } finally {
-    log.close();
+    await log.close();
     await store.close();
     rmSync(dir, { recursive: true, force: true });
   }

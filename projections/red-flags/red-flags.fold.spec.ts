@@ -220,7 +220,7 @@ describe('red flags', () => {
           fundsAllocated(L, 'm-2', '460000000', { basis: decision('903/QĐ-UBND', '2024-05-10'), recordedAt: '2024-05-25T02:00:00.000Z' }),
         )
         .then('split-below-threshold');
-      expect(allocations).toMatchObject([{ evidence: ['4', '6', '5'], facts: { threshold: '500000000', count: 3, kind: 'allocation' } }]);
+      expect(allocations).toMatchObject([{ evidence: ['4', '5', '6'], facts: { threshold: '500000000', count: 3, kind: 'allocation' } }]);
       const pair = [
         disbursed(L, 'm-1', 'gn-1', '950000000', { basis: voucher('UNC-1', '2024-04-01') }),
         disbursed(L, 'm-1', 'gn-2', '990000000', { basis: voucher('UNC-2', '2024-04-13') }),
@@ -287,6 +287,12 @@ describe('red flags', () => {
           .when(disbursementReversed(L, 'm-1', 'gn-1', '10000000', { basis: voucher('UNC-78', '2024-04-03') }))
           .then('duplicate-voucher'),
       ).toEqual([]);
+    });
+
+    it('raises again when the voucher is paid twice more, its reversed payment kept as context', () => {
+      const reversed = disbursementReversed(L, 'm-1', 'gn-1', '10000000', { basis: voucher('UNC-78', '2024-04-03') });
+      const flags = given(...funded(), paid('1', 'UNC-77'), reversed, paid('2', 'UNC-77')).when(paid('3', 'UNC-77')).then('duplicate-voucher');
+      expect(flags).toMatchObject([{ evidence: ['6', '7', '~4'], evidenceCount: 3, amount: 2000000000n, facts: { disbursements: 2, reversed: 1 } }]);
     });
   });
 

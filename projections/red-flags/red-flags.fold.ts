@@ -94,15 +94,31 @@ export type RedFlagChange =
   | { readonly op: 'add'; readonly flag: FlagRecord; readonly evidence: readonly EvidenceRef[] }
   /** The flag no longer holds (a reversal or a back-dated correction undid it). */
   | { readonly op: 'drop'; readonly id: string }
+  /** The flag no longer holds for now; its evidence is kept for when it holds again (an 'add' then brings only what is new). */
+  | { readonly op: 'hide'; readonly id: string }
+  /** One evidence event of the flag (shown or hidden) changes role (a disbursement of a voucher was reversed). */
+  | { readonly op: 'role'; readonly id: string; readonly position: number; readonly role: EvidenceRole }
+  /** The flag's header as it is now, and evidence events it no longer has. */
+  | { readonly op: 'remove'; readonly flag: FlagRecord; readonly positions: readonly number[] }
   /** Add these to the unit's counts. */
   | { readonly op: 'count'; readonly count: UnitCount }
   | { readonly op: 'carried'; readonly line: CarriedLine }
   | { readonly op: 'review'; readonly review: Review };
 
-/** Where the fold keeps what it remembers: documents by key, plain JSON (no BigInt). */
+/**
+ * Where the fold keeps what it remembers: documents by key, plain JSON (no BigInt); and lists too long to be
+ * one document (a voucher's disbursements), one item per key number (a log position), read and written one at a
+ * time so that adding to a list costs the same however long it is.
+ */
 export interface DocStore {
   get<T>(key: string): T | undefined;
   set(key: string, doc: unknown): void;
+  /** The item `at` of a list, or undefined. */
+  item<T>(list: string, at: number): T | undefined;
+  /** Adds or replaces the item `at` of a list. */
+  setItem(list: string, at: number, item: unknown): void;
+  /** A list's items with `at` above `after`, in `at` order. */
+  items<T>(list: string, after?: number): T[];
 }
 
 /** The event types the red flags read: every money and activity event, stated figures, and reviews. */
@@ -174,8 +190,10 @@ interface PairDoc {
   ta: string;
   td: string;
   le: number;
-  /** Flagged disbursements: position → what the flag said (its evidence and figures), to write only what changed. */
-  fl: Record<string, string>;
+  /** Positions of the allocation changes, in log order: every flag of the pair has them all as evidence. */
+  al: number[];
+  /** Flagged disbursements: position → the flag's figures (JSON), effective date and amount, to write only what changed. */
+  fl: Record<string, [facts: string, e: number, v: string]>;
 }
 
 /** A reclassification: position, effective date, kinds. */
@@ -185,12 +203,23 @@ type Reclassification = [p: number, e: number, fromKind: string, toKind: string]
 interface ActivityDoc {
   u: string;
   readonly r: Reclassification[];
-  /** Positions of the reclassifications flagged as after disbursement. */
-  af: number[];
+  /**
+   * The reclassifications flagged as after disbursement, by position: the disbursements before each (not reversed),
+   * their sum (cents), the earliest's effective date, the latest position. A disbursement updates them in place.
+   */
+  af: Record<string, AfterDisbursement>;
   readonly ln: Record<string, PairDoc>;
 }
 
-const newActivity = (unit: string): ActivityDoc => ({ u: unit, r: [], af: [], ln: {} });
+/** What the disbursed-without-allocation rule walks after an event: the days from `from` on; the allocation change the event added. */
+interface Walk {
+  readonly from: number;
+  readonly allocation: number | null;
+}
+
+type AfterDisbursement = [n: number, paid: string, first: number, last: number];
+
+const newActivity = (unit: string): ActivityDoc => ({ u: unit, r: [], af: {}, ln: {} });
 
 /** Accumulating groups (a person's back-dated day, a decision's early events, a day's changes after a document's figures). */
 interface GroupDoc {
@@ -205,14 +234,33 @@ interface GroupDoc {
   seen?: number[];
 }
 
-/** A disbursement on a voucher: position, amount, effective date, unit, budget year; r when reversed. */
+/** A disbursement on a voucher, an item of the list v|<voucher hash> at its position: amount, effective date, unit, budget year; r when reversed. */
 type VoucherMember = [p: number, v: string, e: string, unit: string, y: number, r?: 1];
 
+/**
+ * A voucher paid more than once: its number and treasury and a summary of its disbursements, whatever their number
+ * (each is an item of its list): adding one costs the same for the hundredth as for the second, and so does its
+ * flag's write. A voucher paid once is only that payment (a VoucherMember).
+ */
 interface VoucherDoc {
-  readonly m: VoucherMember[];
-  /** Number and treasury, kept once the voucher is flagged (a reversal recomputes the flag). */
-  n?: string;
-  t?: string;
+  readonly n: string;
+  readonly t: string;
+  /** Disbursements, and those not reversed ("active"). */
+  c: number;
+  a: number;
+  /** The active ones: their sum (cents), span of effective dates, the budget year and position of the first. */
+  s: string;
+  e0: string;
+  e1: string;
+  y: number;
+  yp: number;
+  /** The unit, district and province all active ones share, else ''. */
+  u: string;
+  d: string;
+  pr: string;
+  /** Latest position; latest position whose evidence row is written (rows are written once the voucher is flagged). */
+  l: number;
+  w: number;
   f?: 1;
 }
 
@@ -221,8 +269,8 @@ type SplitMember = [p: number, e: number, v: string];
 
 interface SplitDoc {
   m: SplitMember[];
-  /** Ids of the chains flagged. */
-  f: string[];
+  /** The chains flagged: id → members when last written (a chain one longer with the same id is that chain and the newcomer). */
+  f: Record<string, number>;
 }
 
 /** A carried tranche: position, carry-over id, activity ('' for unallocated money), deadline, amount. */
@@ -500,9 +548,7 @@ export class RedFlagFold {
     const repeated = this.on['reclassified-repeatedly'];
     if (repeated && doc.r.length > repeated.params.maxReclassifications) {
       const effs = doc.r.map((x) => intToDate(x[1])).sort();
-      out.push({
-        op: 'put',
-        flag: this.flag(
+      const flag = this.flag(
           'reclassified-repeatedly',
           flagId('reclassified-repeatedly', e.data.activityId),
           `hoạt động ${e.data.activityId}`,
@@ -515,54 +561,75 @@ export class RedFlagFold {
             kinds: [doc.r[0][2], ...doc.r.map((x) => x[3])].join(' → '),
             threshold: repeated.params.maxReclassifications,
           },
-        ),
-        evidence: doc.r.map((x) => ({ position: x[0], role: 'subject' as const })),
-      });
+        );
+      // Flagged once it passes the threshold, with them all; from then on each new one joins it.
+      const fresh = doc.r.length === repeated.params.maxReclassifications + 1 ? doc.r : doc.r.slice(-1);
+      out.push({ op: 'add', flag, evidence: fresh.map((x) => ({ position: x[0], role: 'subject' as const })) });
     }
-    this.reclassifiedAfterDisbursement(e.data.activityId, doc, out);
+    this.reclassifiedAfterDisbursement(e.data.activityId, doc, doc.r[doc.r.length - 1], out);
     this.docs.set(key, doc);
   }
 
-  /** Every reclassification of the activity that took effect once disbursements had started: flagged, or dropped when no longer so. */
-  private reclassifiedAfterDisbursement(activityId: string, doc: ActivityDoc, out: RedFlagChange[]): void {
-    if (!this.on['reclassified-after-disbursement'] || doc.r.length === 0) return;
-    const disbursements: PairEntry[] = [];
-    for (const pair of Object.values(doc.ln)) for (const x of pair.en) if (x[2] === 1 && !x[6]) disbursements.push(x);
-    const was = new Set(doc.af);
-    const now: number[] = [];
-    for (const [p, e, fromKind, toKind] of doc.r) {
-      const before = disbursements.filter((d) => d[1] <= e).sort((a, b) => a[1] - b[1] || a[0] - b[0]);
-      const id = flagId('reclassified-after-disbursement', p);
-      if (before.length === 0) {
-        if (was.has(p)) out.push({ op: 'drop', id });
+  /**
+   * A reclassification that took effect once disbursements had started: flagged with them all as evidence (read
+   * from the activity's lines), or dropped when none is left. Called for a new reclassification, and for one a
+   * reversal may have undone.
+   */
+  private reclassifiedAfterDisbursement(activityId: string, doc: ActivityDoc, r: Reclassification, out: RedFlagChange[], undone?: number): void {
+    if (!this.on['reclassified-after-disbursement']) return;
+    const [p, e] = r;
+    const before: PairEntry[] = [];
+    for (const pair of Object.values(doc.ln)) for (const x of pair.en) if (x[2] === 1 && !x[6] && x[1] <= e) before.push(x);
+    const id = flagId('reclassified-after-disbursement', p);
+    if (before.length === 0) {
+      if (doc.af[p]) out.push({ op: 'drop', id });
+      delete doc.af[p];
+      return;
+    }
+    const held: AfterDisbursement = [
+      before.length,
+      String(before.reduce((s, d) => s + BigInt(d[3]), 0n)),
+      before.reduce((min, d) => Math.min(min, d[1]), Infinity),
+      before.reduce((max, d) => Math.max(max, d[0]), 0),
+    ];
+    doc.af[p] = held;
+    const flag = this.afterDisbursementFlag(activityId, doc, r, held);
+    if (undone !== undefined) out.push({ op: 'remove', flag, positions: [undone] });
+    else out.push({ op: 'put', flag, evidence: [{ position: p, role: 'subject' }, ...before.map((d) => ({ position: d[0], role: 'context' as const }))] });
+  }
+
+  /**
+   * A disbursement joins the evidence of each reclassification that took effect on or after its day, a reversal
+   * leaves it: only those flags are written, and only that one evidence event (not the activity's whole history).
+   */
+  private disbursementBeforeReclassifications(activityId: string, doc: ActivityDoc, d: PairEntry, out: RedFlagChange[]): void {
+    if (!this.on['reclassified-after-disbursement']) return;
+    for (const r of doc.r) {
+      if (r[1] < d[1]) continue;
+      if (d[6]) {
+        if (doc.af[r[0]]) this.reclassifiedAfterDisbursement(activityId, doc, r, out, d[0]);
         continue;
       }
-      now.push(p);
-      const paid = before.reduce((s, d) => s + BigInt(d[3]), 0n);
-      const eff = intToDate(e);
-      out.push({
-        op: 'put',
-        flag: this.flag(
-          'reclassified-after-disbursement',
-          id,
-          `hoạt động ${activityId}: ${fromKind} → ${toKind}`,
-          doc.u,
-          Number(eff.slice(0, 4)),
-          { effFrom: intToDate(before[0][1]), effTo: eff, amount: paid, evidenceCount: before.length + 1, lastPosition: Math.max(p, ...before.map((d) => d[0])) },
-          {
-            activityId,
-            fromKind,
-            toKind,
-            reclassifiedOn: eff,
-            firstDisbursementOn: intToDate(before[0][1]),
-            disbursedBefore: centsToMoney(paid),
-            disbursements: before.length,
-          },
-        ),
-        evidence: [{ position: p, role: 'subject' }, ...before.map((d) => ({ position: d[0], role: 'context' as const }))],
-      });
+      const was = doc.af[r[0]];
+      const held: AfterDisbursement = was ? [was[0] + 1, String(BigInt(was[1]) + BigInt(d[3])), Math.min(was[2], d[1]), Math.max(was[3], d[0])] : [1, d[3], d[1], d[0]];
+      doc.af[r[0]] = held;
+      const evidence: EvidenceRef[] = [...(was ? [] : [{ position: r[0], role: 'subject' as const }]), { position: d[0], role: 'context' }];
+      out.push({ op: 'add', flag: this.afterDisbursementFlag(activityId, doc, r, held), evidence });
     }
-    doc.af = now;
+  }
+
+  private afterDisbursementFlag(activityId: string, doc: ActivityDoc, [p, e, fromKind, toKind]: Reclassification, [n, paid, first, last]: AfterDisbursement): FlagRecord {
+    const eff = intToDate(e);
+    const firstOn = intToDate(first);
+    return this.flag(
+      'reclassified-after-disbursement',
+      flagId('reclassified-after-disbursement', p),
+      `hoạt động ${activityId}: ${fromKind} → ${toKind}`,
+      doc.u,
+      Number(eff.slice(0, 4)),
+      { effFrom: firstOn, effTo: eff, amount: BigInt(paid), evidenceCount: n + 1, lastPosition: Math.max(p, last) },
+      { activityId, fromKind, toKind, reclassifiedOn: eff, firstDisbursementOn: firstOn, disbursedBefore: centsToMoney(BigInt(paid)), disbursements: n },
+    );
   }
 
   // ───────────────────────────── fund-line events ─────────────────────────────
@@ -611,8 +678,8 @@ export class RedFlagFold {
         break;
     }
     if (pair && activity && activityId) {
-      if (pair.walk) this.withoutAllocation(e.stream, activityId, pair.doc, out);
-      if (activity.r.length > 0 && (e.type === 'Disbursed' || e.type === 'DisbursementReversed')) this.reclassifiedAfterDisbursement(activityId, activity, out);
+      if (pair.walk) this.withoutAllocation(e.stream, activityId, pair.doc, pair.walk, out);
+      if (activity.r.length > 0 && pair.moved) this.disbursementBeforeReclassifications(activityId, activity, pair.moved, out);
       this.docs.set(`a|${activityId}`, activity);
     }
   }
@@ -639,26 +706,35 @@ export class RedFlagFold {
    * allocation rule must walk it: only when something was flagged, the event is back-dated among the pair's
    * events, or the pair's disbursements exceed its allocation (an event in date order cannot uncover an earlier day).
    */
-  private pairEntry(e: RecordedFundLineEvent, activity: ActivityDoc, amount: Cents): { doc: PairDoc; walk: boolean } {
+  private pairEntry(e: RecordedFundLineEvent, activity: ActivityDoc, amount: Cents): { doc: PairDoc; walk: Walk | null; moved: PairEntry | null } {
     let doc = activity.ln[e.stream];
     if (!doc) {
-      doc = { u: e.data.line.unit, y: e.data.line.budgetYear, en: [], ta: '0', td: '0', le: 0, fl: {} };
+      doc = { u: e.data.line.unit, y: e.data.line.budgetYear, en: [], ta: '0', td: '0', le: 0, al: [], fl: {} };
       activity.ln[e.stream] = doc;
     }
     const eff = dateToInt(e.metadata.effectiveDate);
     let walk = hasKeys(doc.fl);
+    /** The day the event changes the pair's money from; the allocation change it adds. */
+    let from: number | null = null;
+    let allocation: number | null = null;
+    /** The disbursement paid or reversed. */
+    let moved: PairEntry | null = null;
     if (e.type === 'Disbursed') {
       const b = e.metadata.legalBasis;
-      insertSorted(doc.en, [e.position, eff, 1, String(amount), e.data.disbursementId, b?.kind === 'voucher' ? voucherHash(b.treasury, b.number) : '']);
+      moved = [e.position, eff, 1, String(amount), e.data.disbursementId, b?.kind === 'voucher' ? voucherHash(b.treasury, b.number) : ''];
+      insertSorted(doc.en, moved);
       const td = BigInt(doc.td) + amount;
       doc.td = String(td);
       walk ||= eff < doc.le || td > BigInt(doc.ta);
       doc.le = Math.max(doc.le, eff);
+      from = eff;
     } else if (e.type === 'DisbursementReversed') {
       const original = doc.en.find((x) => x[2] === 1 && x[4] === e.data.disbursementId && !x[6]);
       if (original) {
+        moved = original;
         original[6] = 1;
         doc.td = String(BigInt(doc.td) - BigInt(original[3]));
+        from = original[1];
       }
     } else {
       const delta = fundLineDelta(e).allocated;
@@ -668,23 +744,47 @@ export class RedFlagFold {
         doc.ta = String(ta);
         walk ||= eff < doc.le || BigInt(doc.td) > ta;
         doc.le = Math.max(doc.le, eff);
+        doc.al.push(e.position);
+        from = eff;
+        allocation = e.position;
       }
     }
-    return { doc, walk };
+    return { doc, walk: walk && from !== null ? { from, allocation } : null, moved };
   }
 
   /**
    * Disbursed with no allocation in effect: walking the activity's money on the line by effective date, a day
-   * whose disbursements (not reversed) exceed the allocation in effect by the end of that day flags them.
+   * whose disbursements (not reversed) exceed the allocation in effect by the end of that day flags them. Only the
+   * days from the event's on can change (the sums before them are the pair's totals less those days'), so only they
+   * are walked: an event in date order walks its own day. A new allocation change joins the evidence of every flag.
    */
-  private withoutAllocation(stream: string, activityId: string, pair: PairDoc, out: RedFlagChange[]): void {
+  private withoutAllocation(stream: string, activityId: string, pair: PairDoc, walk: Walk, out: RedFlagChange[]): void {
     if (!this.on['disbursed-without-allocation']) return;
-    const now: Record<string, string> = {};
-    const allocations = pair.en.filter((x) => x[2] === 0);
-    let allocated = 0n;
-    let disbursed = 0n;
     const en = pair.en;
-    for (let i = 0; i < en.length; ) {
+    let start = en.length;
+    let allocated = BigInt(pair.ta);
+    let disbursed = BigInt(pair.td);
+    while (start > 0 && en[start - 1][1] >= walk.from) {
+      const x = en[--start];
+      if (x[2] === 0) allocated -= BigInt(x[3]);
+      else if (!x[6]) disbursed -= BigInt(x[3]);
+    }
+    const joined: EvidenceRef[] = walk.allocation === null ? [] : [{ position: walk.allocation, role: 'context' }];
+    const header = (p: number, [facts, e, v]: PairDoc['fl'][string]): FlagRecord => {
+      const eff = intToDate(e);
+      const f = JSON.parse(facts) as FlagRecord['facts'];
+      return this.flag(
+        'disbursed-without-allocation',
+        flagId('disbursed-without-allocation', p),
+        `giải ngân ${f.disbursementId} của hoạt động ${activityId}`,
+        pair.u,
+        pair.y,
+        { effFrom: eff, effTo: eff, amount: BigInt(v), evidenceCount: 1 + pair.al.length, lastPosition: Math.max(p, pair.al[pair.al.length - 1] ?? 0) },
+        f,
+      );
+    };
+    const walked = new Set<string>();
+    for (let i = start; i < en.length; ) {
       let j = i;
       while (j < en.length && en[j][1] === en[i][1]) {
         const x = en[j];
@@ -692,34 +792,34 @@ export class RedFlagFold {
         else if (!x[6]) disbursed += BigInt(x[3]);
         j += 1;
       }
-      if (disbursed > allocated) {
-        for (let k = i; k < j; k++) {
-          const d = en[k];
-          if (d[2] !== 1 || d[6]) continue;
-          const facts = { activityId, disbursementId: d[4] as string, stream, allocatedByThen: centsToMoney(allocated), disbursedByThen: centsToMoney(disbursed), shortfall: centsToMoney(disbursed - allocated) };
-          const signature = JSON.stringify([facts, allocations.map((a) => a[0])]);
-          now[d[0]] = signature;
-          if (pair.fl[d[0]] === signature) continue;
-          const eff = intToDate(d[1]);
+      for (let k = i; k < j; k++) {
+        const d = en[k];
+        if (d[2] !== 1) continue;
+        const p = String(d[0]);
+        walked.add(p);
+        const was = pair.fl[p];
+        if (d[6] || disbursed <= allocated) {
+          if (was) out.push({ op: 'drop', id: flagId('disbursed-without-allocation', d[0]) });
+          delete pair.fl[p];
+          continue;
+        }
+        const facts = JSON.stringify({ activityId, disbursementId: d[4] as string, stream, allocatedByThen: centsToMoney(allocated), disbursedByThen: centsToMoney(disbursed), shortfall: centsToMoney(disbursed - allocated) });
+        const now: PairDoc['fl'][string] = [facts, d[1], d[3]];
+        pair.fl[p] = now;
+        if (!was) {
           out.push({
             op: 'put',
-            flag: this.flag(
-              'disbursed-without-allocation',
-              flagId('disbursed-without-allocation', d[0]),
-              `giải ngân ${d[4]} của hoạt động ${activityId}`,
-              pair.u,
-              pair.y,
-              { effFrom: eff, effTo: eff, amount: BigInt(d[3]), evidenceCount: 1 + allocations.length, lastPosition: Math.max(d[0], ...allocations.map((a) => a[0])) },
-              facts,
-            ),
-            evidence: [{ position: d[0], role: 'subject' }, ...allocations.map((a) => ({ position: a[0], role: 'context' as const }))],
+            flag: header(d[0], now),
+            evidence: [{ position: d[0], role: 'subject' }, ...pair.al.map((a) => ({ position: a, role: 'context' as const }))],
           });
+        } else if (was[0] !== facts || joined.length > 0) {
+          out.push({ op: 'add', flag: header(d[0], now), evidence: joined });
         }
       }
       i = j;
     }
-    for (const p of Object.keys(pair.fl)) if (now[p] === undefined) out.push({ op: 'drop', id: flagId('disbursed-without-allocation', Number(p)) });
-    pair.fl = now;
+    // Flags of earlier days keep their figures; a new allocation change joins their evidence.
+    if (joined.length > 0) for (const [p, held] of Object.entries(pair.fl)) if (!walked.has(p)) out.push({ op: 'add', flag: header(Number(p), held), evidence: joined });
   }
 
   // ── one voucher, several disbursements
@@ -727,51 +827,94 @@ export class RedFlagFold {
   private voucherOf(e: Rec<'Disbursed'>, amount: Cents, out: RedFlagChange[]): void {
     const b = e.metadata.legalBasis;
     if (b?.kind !== 'voucher') return;
-    const key = `v|${voucherHash(b.treasury, b.number)}`;
-    const doc = this.docs.get<VoucherDoc>(key) ?? { m: [] };
-    doc.m.push([e.position, String(amount), e.metadata.effectiveDate, e.data.line.unit, e.data.line.budgetYear]);
-    if (doc.m.filter((x) => !x[5]).length >= 2) {
-      doc.n = b.number;
-      doc.t = b.treasury;
-    }
-    this.voucherFlag(key, doc, out);
+    const list = `v|${voucherHash(b.treasury, b.number)}`;
+    const held = this.docs.get<VoucherDoc | VoucherMember>(list);
+    const member: VoucherMember = [e.position, String(amount), e.metadata.effectiveDate, e.data.line.unit, e.data.line.budgetYear];
+    // Most vouchers pay once: their document is that payment, and nothing else is written.
+    if (held === undefined) return this.docs.set(list, member);
+    let doc: VoucherDoc;
+    if (Array.isArray(held)) {
+      doc = emptyVoucher(b.number, b.treasury);
+      this.docs.setItem(list, held[0], held);
+      doc.c = 1;
+      doc.l = held[0];
+      if (!held[5]) this.includeMember(doc, held);
+    } else doc = held;
+    this.docs.setItem(list, e.position, member);
+    doc.c += 1;
+    doc.l = e.position;
+    this.includeMember(doc, member);
+    this.voucherFlag(list, doc, out);
   }
 
   private voucherReversed(hash: string, position: number, out: RedFlagChange[]): void {
-    const key = `v|${hash}`;
-    const doc = this.docs.get<VoucherDoc>(key);
-    const m = doc?.m.find((x) => x[0] === position);
-    if (!doc || !m) return;
-    m[5] = 1;
-    this.voucherFlag(key, doc, out);
-  }
-
-  private voucherFlag(key: string, doc: VoucherDoc, out: RedFlagChange[]): void {
-    const active = doc.m.filter((x) => !x[5]);
-    const flagged = doc.f === 1;
-    const flag = this.on['duplicate-voucher'] !== null && active.length >= 2 && doc.n !== undefined && doc.t !== undefined;
-    if (flag) doc.f = 1;
-    else delete doc.f;
-    this.docs.set(key, doc);
-    if (!flag || doc.n === undefined || doc.t === undefined) {
-      if (flagged && doc.n !== undefined && doc.t !== undefined) out.push({ op: 'drop', id: flagId('duplicate-voucher', doc.t, doc.n) });
+    const list = `v|${hash}`;
+    const held = this.docs.get<VoucherDoc | VoucherMember>(list);
+    if (Array.isArray(held)) {
+      if (held[0] === position) this.docs.set(list, [...held.slice(0, 5), 1]);
       return;
     }
-    const effs = active.map((x) => x[2]).sort();
-    const reversed = doc.m.filter((x) => x[5]);
-    const unit = commonUnit(active.map((x) => ({ unit: x[3], place: this.place(x[3], x[4]) })));
+    const doc = held;
+    const m = doc ? this.docs.item<VoucherMember>(list, position) : undefined;
+    if (!doc || !m || m[5]) return;
+    m[5] = 1;
+    this.docs.setItem(list, position, m);
+    if (position <= doc.w) out.push({ op: 'role', id: flagId('duplicate-voucher', doc.t, doc.n), position, role: 'context' });
+    if (m[2] === doc.e0 || m[2] === doc.e1 || position === doc.yp || doc.u === '') {
+      // What the others share or span may change: summed again from the list (a reversal, not each disbursement, pays this).
+      Object.assign(doc, emptyVoucher(doc.n, doc.t), { c: doc.c, l: doc.l, w: doc.w, f: doc.f });
+      for (const x of this.docs.items<VoucherMember>(list)) if (!x[5]) this.includeMember(doc, x);
+    } else {
+      doc.a -= 1;
+      doc.s = String(BigInt(doc.s) - BigInt(m[1]));
+    }
+    this.voucherFlag(list, doc, out);
+  }
+
+  /** Adds an active disbursement to the voucher's summary. */
+  private includeMember(doc: VoucherDoc, [p, v, e, unit, y]: VoucherMember): void {
+    const place = this.place(unit, y);
+    const first = doc.a === 0;
+    doc.u = first || doc.u === unit ? unit : '';
+    doc.d = first || doc.d === place.district ? place.district : '';
+    doc.pr = first || doc.pr === place.province ? place.province : '';
+    doc.a += 1;
+    doc.s = String(BigInt(doc.s) + BigInt(v));
+    if (first || e < doc.e0) doc.e0 = e;
+    if (first || e > doc.e1) doc.e1 = e;
+    if (first || p < doc.yp) {
+      doc.yp = p;
+      doc.y = y;
+    }
+  }
+
+  /** The voucher's flag: its header, with only the evidence not written yet; hidden (its evidence kept) while fewer than two disbursements stand. */
+  private voucherFlag(list: string, doc: VoucherDoc, out: RedFlagChange[]): void {
+    const id = flagId('duplicate-voucher', doc.t, doc.n);
+    const flagged = doc.f === 1;
+    const holds = this.on['duplicate-voucher'] !== null && doc.a >= 2;
+    if (holds) doc.f = 1;
+    else delete doc.f;
+    if (!holds) {
+      this.docs.set(list, doc);
+      if (flagged) out.push({ op: 'hide', id });
+      return;
+    }
+    const fresh = this.docs.items<VoucherMember>(list, doc.w);
+    doc.w = doc.l;
+    this.docs.set(list, doc);
     out.push({
-      op: 'put',
+      op: 'add',
       flag: this.flag(
         'duplicate-voucher',
-        flagId('duplicate-voucher', doc.t, doc.n),
+        id,
         `chứng từ ${doc.n} (${doc.t})`,
-        unit,
-        active[0][4],
-        { effFrom: effs[0], effTo: effs[effs.length - 1], amount: active.reduce((s, x) => s + BigInt(x[1]), 0n), evidenceCount: doc.m.length, lastPosition: Math.max(...doc.m.map((x) => x[0])) },
-        { voucherNumber: doc.n, treasury: doc.t, disbursements: active.length, reversed: reversed.length },
+        doc.u || doc.d || doc.pr,
+        doc.y,
+        { effFrom: doc.e0, effTo: doc.e1, amount: BigInt(doc.s), evidenceCount: doc.c, lastPosition: doc.l },
+        { voucherNumber: doc.n, treasury: doc.t, disbursements: doc.a, reversed: doc.c - doc.a },
       ),
-      evidence: [...active.map((x) => ({ position: x[0], role: 'subject' as const })), ...reversed.map((x) => ({ position: x[0], role: 'context' as const }))],
+      evidence: fresh.map((x) => ({ position: x[0], role: x[5] ? ('context' as const) : ('subject' as const) })),
     });
   }
 
@@ -782,9 +925,9 @@ export class RedFlagFold {
     for (const band of this.rules.bands) {
       if (amount < band.lower || amount >= band.amount) continue;
       const key = `s|${activityId}|${group}|${band.amount}`;
-      const doc = this.docs.get<SplitDoc>(key) ?? { m: [], f: [] };
+      const doc = this.docs.get<SplitDoc>(key) ?? { m: [], f: {} };
       insertSorted(doc.m, [e.position, dateToInt(e.metadata.effectiveDate), String(amount)]);
-      this.splitFlags(key, activityId, doc, group, band.amount, out);
+      this.splitFlags(key, activityId, doc, group, band.amount, out, { added: e.position });
     }
   }
 
@@ -796,12 +939,24 @@ export class RedFlagFold {
       const doc = this.docs.get<SplitDoc>(key);
       if (!doc) continue;
       doc.m = doc.m.filter((m) => m[0] !== position);
-      this.splitFlags(key, activityId, doc, 'disbursement', band.amount, out);
+      this.splitFlags(key, activityId, doc, 'disbursement', band.amount, out, { removed: position });
     }
   }
 
-  /** Chains of members whose effective dates follow each other within the window; a chain of minCount or more is a flag. */
-  private splitFlags(key: string, activityId: string, doc: SplitDoc, group: 'allocation' | 'disbursement', threshold: Cents, out: RedFlagChange[]): void {
+  /**
+   * Chains of members whose effective dates follow each other within the window; a chain of minCount or more is a
+   * flag. Only what changed is written: a chain grown by the newcomer gets that one evidence event, a chain that
+   * lost the reversed one loses it; a chain formed, merged or split is written whole.
+   */
+  private splitFlags(
+    key: string,
+    activityId: string,
+    doc: SplitDoc,
+    group: 'allocation' | 'disbursement',
+    threshold: Cents,
+    out: RedFlagChange[],
+    change: { added?: number; removed?: number },
+  ): void {
     const rule = this.on['split-below-threshold'];
     if (!rule) return;
     const { windowDays, minCount } = rule.params;
@@ -814,37 +969,42 @@ export class RedFlagFold {
     }
     const unit = this.docs.get<ActivityDoc>(`a|${activityId}`)?.u ?? '';
     const band = this.rules.bands.find((b) => b.amount === threshold);
-    const now: string[] = [];
+    const now: Record<string, number> = {};
     for (const chain of chains) {
       if (chain.length < minCount) continue;
-      const first = Math.min(...chain.map((m) => m[0]));
+      const first = chain.reduce((min, m) => Math.min(min, m[0]), Infinity);
       const id = flagId('split-below-threshold', activityId, group, String(threshold), first);
-      now.push(id);
+      now[id] = chain.length;
+      const was = doc.f[id];
+      if (was === chain.length) continue;
       const from = intToDate(chain[0][1]);
       const to = intToDate(chain[chain.length - 1][1]);
-      out.push({
-        op: 'put',
-        flag: this.flag(
-          'split-below-threshold',
-          id,
-          `hoạt động ${activityId}: ${chain.length} khoản ${group === 'allocation' ? 'phân bổ' : 'giải ngân'} sát dưới ${centsToMoney(threshold)} đ`,
-          unit,
-          Number(from.slice(0, 4)),
-          { effFrom: from, effTo: to, amount: chain.reduce((s, m) => s + BigInt(m[2]), 0n), evidenceCount: chain.length, lastPosition: Math.max(...chain.map((m) => m[0])) },
-          {
-            activityId,
-            kind: group,
-            threshold: centsToMoney(threshold),
-            thresholdLabelVi: band?.label.vi ?? null,
-            thresholdLabelEn: band?.label.en ?? null,
-            count: chain.length,
-            spanDays: daysBetween(from, to),
-          },
-        ),
-        evidence: chain.map((m) => ({ position: m[0], role: 'subject' as const })),
-      });
+      const flag = this.flag(
+        'split-below-threshold',
+        id,
+        `hoạt động ${activityId}: ${chain.length} khoản ${group === 'allocation' ? 'phân bổ' : 'giải ngân'} sát dưới ${centsToMoney(threshold)} đ`,
+        unit,
+        Number(from.slice(0, 4)),
+        { effFrom: from, effTo: to, amount: chain.reduce((s, m) => s + BigInt(m[2]), 0n), evidenceCount: chain.length, lastPosition: chain.reduce((max, m) => Math.max(max, m[0]), 0) },
+        {
+          activityId,
+          kind: group,
+          threshold: centsToMoney(threshold),
+          thresholdLabelVi: band?.label.vi ?? null,
+          thresholdLabelEn: band?.label.en ?? null,
+          count: chain.length,
+          spanDays: daysBetween(from, to),
+        },
+      );
+      if (change.added !== undefined && was === chain.length - 1 && chain.some((m) => m[0] === change.added)) {
+        out.push({ op: 'add', flag, evidence: [{ position: change.added, role: 'subject' }] });
+      } else if (change.removed !== undefined && was === chain.length + 1) {
+        out.push({ op: 'remove', flag, positions: [change.removed] });
+      } else {
+        out.push({ op: 'put', flag, evidence: chain.map((m) => ({ position: m[0], role: 'subject' as const })) });
+      }
     }
-    for (const id of doc.f) if (!now.includes(id)) out.push({ op: 'drop', id });
+    for (const id of Object.keys(doc.f)) if (now[id] === undefined) out.push({ op: 'drop', id });
     doc.f = now;
     this.docs.set(key, doc);
   }
@@ -1021,14 +1181,7 @@ function changedFigures(e: RecordedFundLineEvent): Record<string, string> {
   return out;
 }
 
-/** The lowest unit above all of them: the unit itself, else their district, else their province, else ''. */
-function commonUnit(units: readonly { unit: string; place: UnitPlace }[]): string {
-  const all = (f: (u: { unit: string; place: UnitPlace }) => string) => {
-    const v = f(units[0]);
-    return v && units.every((u) => f(u) === v) ? v : '';
-  };
-  return all((u) => u.unit) || all((u) => u.place.district) || all((u) => u.place.province);
-}
+const emptyVoucher = (n: string, t: string): VoucherDoc => ({ n, t, c: 0, a: 0, s: '0', e0: '', e1: '', y: 0, yp: 0, u: '', d: '', pr: '', l: 0, w: 0 });
 
 function hasKeys(o: object): boolean {
   for (const _ in o) return true;
@@ -1053,6 +1206,8 @@ function insertSorted<T extends [number, number, ...unknown[]]>(list: T[], item:
  */
 export class FlagBook {
   readonly flags = new Map<string, { flag: FlagRecord; evidence: EvidenceRef[] }>();
+  /** Evidence of flags hidden for now (shown again, with what is added, when they hold again). */
+  readonly hidden = new Map<string, EvidenceRef[]>();
   readonly counts = new Map<string, UnitCount>();
   readonly carried = new Map<string, CarriedLine>();
   readonly reviews: Review[] = [];
@@ -1064,14 +1219,30 @@ export class FlagBook {
           this.flags.set(c.flag.id, { flag: c.flag, evidence: [...c.evidence] });
           break;
         case 'add': {
-          const held = this.flags.get(c.flag.id);
-          const evidence = held ? held.evidence : [];
+          const evidence = this.flags.get(c.flag.id)?.evidence ?? this.hidden.get(c.flag.id) ?? [];
+          this.hidden.delete(c.flag.id);
           for (const x of c.evidence) if (!evidence.some((y) => y.position === x.position)) evidence.push(x);
+          this.flags.set(c.flag.id, { flag: c.flag, evidence });
+          break;
+        }
+        case 'remove': {
+          const gone = new Set(c.positions);
+          const evidence = (this.flags.get(c.flag.id)?.evidence ?? []).filter((x) => !gone.has(x.position));
           this.flags.set(c.flag.id, { flag: c.flag, evidence });
           break;
         }
         case 'drop':
           this.flags.delete(c.id);
+          this.hidden.delete(c.id);
+          break;
+        case 'hide': {
+          const held = this.flags.get(c.id);
+          if (held) this.hidden.set(c.id, held.evidence);
+          this.flags.delete(c.id);
+          break;
+        }
+        case 'role':
+          for (const x of this.flags.get(c.id)?.evidence ?? this.hidden.get(c.id) ?? []) if (x.position === c.position) (x as { role: EvidenceRole }).role = c.role;
           break;
         case 'count': {
           const key = `${c.count.unit}@${c.count.budgetYear}`;
@@ -1098,6 +1269,10 @@ export class FlagBook {
           break;
       }
     }
+    // As the queries show it: the events the flag is about, then what they were compared with, each in log order.
+    for (const c of changes) this.flags.get(c.op === 'put' || c.op === 'add' || c.op === 'remove' ? c.flag.id : c.op === 'role' ? c.id : '')?.evidence.sort(
+      (a, b) => Number(a.role === 'context') - Number(b.role === 'context') || a.position - b.position,
+    );
     return this;
   }
 }
@@ -1105,6 +1280,9 @@ export class FlagBook {
 /** A DocStore in memory, with its documents copied in and out as JSON, as the projector's table keeps them. */
 export class MemoryDocs implements DocStore {
   private readonly docs = new Map<string, string>();
+  private readonly lists = new Map<string, Map<number, string>>();
+  /** Documents and items written: what the projector's tables would be written. */
+  writes = 0;
 
   get<T>(key: string): T | undefined {
     const json = this.docs.get(key);
@@ -1112,6 +1290,28 @@ export class MemoryDocs implements DocStore {
   }
 
   set(key: string, doc: unknown): void {
+    this.writes += 1;
     this.docs.set(key, JSON.stringify(doc));
+  }
+
+  item<T>(list: string, at: number): T | undefined {
+    const json = this.lists.get(list)?.get(at);
+    return json === undefined ? undefined : (JSON.parse(json) as T);
+  }
+
+  setItem(list: string, at: number, item: unknown): void {
+    this.writes += 1;
+    let items = this.lists.get(list);
+    if (!items) this.lists.set(list, (items = new Map()));
+    items.set(at, JSON.stringify(item));
+  }
+
+  items<T>(list: string, after = -Infinity): T[] {
+    const items = this.lists.get(list);
+    if (!items) return [];
+    return [...items]
+      .filter(([at]) => at > after)
+      .sort((a, b) => a[0] - b[0])
+      .map(([, json]) => JSON.parse(json) as T);
   }
 }

@@ -21,7 +21,7 @@ interface Held {
 class StateDocs implements DocStore {
   private readonly cache: DocCache<Held>;
   private readonly dirty: Array<[string, Held]> = [];
-  private readonly s: Record<'get' | 'put', Database.Statement>;
+  private readonly s: Record<'get' | 'put' | 'item' | 'putItem' | 'items', Database.Statement>;
 
   constructor(host: ProjectorHost) {
     const t = RED_FLAG_TABLES.in(host.schema);
@@ -29,7 +29,24 @@ class StateDocs implements DocStore {
     this.s = {
       get: host.db.prepare(`SELECT doc FROM ${t.red_flag_state} WHERE key = ?`).pluck(),
       put: host.db.prepare(`INSERT INTO ${t.red_flag_state} (key, doc) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET doc = excluded.doc`),
+      item: host.db.prepare(`SELECT item FROM ${t.red_flag_items} WHERE list = ? AND at = ?`).pluck(),
+      putItem: host.db.prepare(`INSERT INTO ${t.red_flag_items} (list, at, item) VALUES (?, ?, ?) ON CONFLICT (list, at) DO UPDATE SET item = excluded.item`),
+      items: host.db.prepare(`SELECT item FROM ${t.red_flag_items} WHERE list = ? AND at > ? ORDER BY at`).pluck(),
     };
+  }
+
+  // Items are read and written in the batch's transaction as they come: a list is never held in memory whole.
+  item<T>(list: string, at: number): T | undefined {
+    const json = this.s.item.get(list, at) as string | undefined;
+    return json === undefined ? undefined : (JSON.parse(json) as T);
+  }
+
+  setItem(list: string, at: number, item: unknown): void {
+    this.s.putItem.run(list, at, JSON.stringify(item));
+  }
+
+  items<T>(list: string, after = -1): T[] {
+    return (this.s.items.all(list, after) as string[]).map((json) => JSON.parse(json) as T);
   }
 
   get<T>(key: string): T | undefined {
@@ -78,6 +95,8 @@ type Statements =
   | 'deleteFlag'
   | 'deleteEvidence'
   | 'insertEvidence'
+  | 'deleteOneEvidence'
+  | 'setRole'
   | 'addCount'
   | 'putCarried'
   | 'insertReview';
@@ -106,6 +125,8 @@ export class RedFlagsProjector implements Projector {
       deleteFlag: db.prepare(`DELETE FROM ${t.red_flags} WHERE flag_id = ?`),
       deleteEvidence: db.prepare(`DELETE FROM ${t.red_flag_evidence} WHERE flag_id = ?`),
       insertEvidence: db.prepare(`INSERT OR IGNORE INTO ${t.red_flag_evidence} (flag_id, position, role) VALUES (?, ?, ?)`),
+      deleteOneEvidence: db.prepare(`DELETE FROM ${t.red_flag_evidence} WHERE flag_id = ? AND position = ?`),
+      setRole: db.prepare(`UPDATE ${t.red_flag_evidence} SET role = ? WHERE flag_id = ? AND position = ?`),
       addCount: db.prepare(
         `INSERT INTO ${t.red_flag_unit_counts} (unit, budget_year, district, province, disbursements, reversals, disbursed, reversed)
          VALUES (${placeholders(8)})
@@ -139,9 +160,20 @@ export class RedFlagsProjector implements Projector {
         this.upsert(c.flag);
         for (const x of c.evidence) this.s.insertEvidence.run(c.flag.id, x.position, x.role);
         return;
+      case 'remove':
+        this.upsert(c.flag);
+        for (const p of c.positions) this.s.deleteOneEvidence.run(c.flag.id, p);
+        return;
       case 'drop':
         this.s.deleteEvidence.run(c.id);
         this.s.deleteFlag.run(c.id);
+        return;
+      case 'hide':
+        // Its evidence rows stay, unseen (the lists join from red_flags), for when it holds again.
+        this.s.deleteFlag.run(c.id);
+        return;
+      case 'role':
+        this.s.setRole.run(c.role, c.id, c.position);
         return;
       case 'count': {
         // Added up over the batch, written at its end.

@@ -300,10 +300,24 @@ export class RedFlagQueries {
     const ids = JSON.stringify(headers.map((h) => h.id));
     const evidence = new Map<string, { position: number; role: EvidenceRole }[]>();
     for (const h of headers) if (h.evidence) evidence.set(h.id, [...h.evidence]);
-    for (const r of tx.stmt(`SELECT * FROM ${t.red_flag_evidence} WHERE flag_id IN (SELECT value FROM json_each(?))`).all(ids) as Row[]) {
-      const list = evidence.get(str(r.flag_id)) ?? [];
-      list.push({ position: num(r.position), role: str(r.role) as EvidenceRole });
-      evidence.set(str(r.flag_id), list);
+    if (evidenceLimit < Number.MAX_SAFE_INTEGER) {
+      // A list shows the first few of each flag's evidence: read just those (a voucher paid thousands of times has as many rows).
+      const first = tx.stmt(`SELECT position FROM ${t.red_flag_evidence} WHERE flag_id = ? AND role = ? ORDER BY position LIMIT ?`);
+      for (const h of headers) {
+        if (h.evidence) continue;
+        const list: { position: number; role: EvidenceRole }[] = [];
+        for (const role of ['subject', 'context'] as const) {
+          if (list.length >= evidenceLimit) break;
+          for (const r of first.all(h.id, role, evidenceLimit - list.length) as Row[]) list.push({ position: num(r.position), role });
+        }
+        evidence.set(h.id, list);
+      }
+    } else {
+      for (const r of tx.stmt(`SELECT * FROM ${t.red_flag_evidence} WHERE flag_id IN (SELECT value FROM json_each(?))`).all(ids) as Row[]) {
+        const list = evidence.get(str(r.flag_id)) ?? [];
+        list.push({ position: num(r.position), role: str(r.role) as EvidenceRole });
+        evidence.set(str(r.flag_id), list);
+      }
     }
     for (const list of evidence.values()) list.sort((a, b) => ROLE_ORDER[a.role] - ROLE_ORDER[b.role] || a.position - b.position);
     const shown = new Map([...evidence].map(([id, list]) => [id, list.slice(0, evidenceLimit)]));

@@ -4,7 +4,8 @@ import { CENTS } from '../shared/cents';
 /**
  * The red flags and their evidence (log positions), the reviews, what the fold remembers between events (its
  * documents, as JSON), and what the rules evaluated at query time read: per-unit counts of disbursements and
- * reversals, lines of carried-over money with their deadline. Money in cents of any size (shared/cents.ts).
+ * reversals, lines of carried-over money with their deadline. Lists too long for one document (a voucher's
+ * disbursements) are kept one item a row (red_flag_items). Money in cents of any size (shared/cents.ts).
  */
 export const RED_FLAG_TABLES = new Tables(
   {
@@ -52,6 +53,10 @@ export const RED_FLAG_TABLES = new Tables(
     red_flag_state: {
       columns: `(key TEXT PRIMARY KEY, doc TEXT NOT NULL) WITHOUT ROWID`,
       key: 'key',
+    },
+    red_flag_items: {
+      columns: `(list TEXT NOT NULL, at INTEGER NOT NULL, item TEXT NOT NULL, PRIMARY KEY (list, at)) WITHOUT ROWID`,
+      key: 'list, at',
     },
     red_flag_unit_counts: {
       columns: `(

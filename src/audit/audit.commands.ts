@@ -6,7 +6,7 @@ import { createEventStore } from '../store/create-event-store';
 import type { EventStore } from '../store/event-store.port';
 import { Audit, ConsistencyProof, InclusionProof } from './audit';
 import { BundleQuery, BundleQueryInput, parseBundleQuery } from './bundle-selection';
-import { MerkleLog } from './merkle-log';
+import { MerkleLog, openMerkleLog } from './merkle-log';
 import { loadPublicKey, loadSigningKey } from './signing-key';
 import type { AuditBundle, SignedTreeHead } from './verifier/formats';
 import { BundleVerification, formatVerification, parsePublicKey, verifyBundleFile } from './verifier/verify-bundle';
@@ -17,11 +17,11 @@ import { defaultWitnessFile, formatWitness, witness } from './witness';
 async function withLog<T>(config: LedgerConfig, work: (log: MerkleLog, store: EventStore) => Promise<T>): Promise<T> {
   const store = await createEventStore(config);
   try {
-    const log = MerkleLog.open(config.auditFile, store);
+    const log = await openMerkleLog(config, store);
     try {
       return await work(log, store);
     } finally {
-      log.close();
+      await log.close();
     }
   } finally {
     await store.close();

@@ -30,11 +30,11 @@ export class AuditController {
   @ApiOperation({ summary: 'Signed tree heads, newest first' })
   @ApiQuery({ name: 'offset', required: false, type: Number, description: 'heads to skip (default 0)' })
   @ApiQuery({ name: 'limit', required: false, type: Number, description: 'heads to return (default 100, at most 1000)' })
-  treeHeads(@Query('offset') offset?: string, @Query('limit') limit?: string) {
+  async treeHeads(@Query('offset') offset?: string, @Query('limit') limit?: string) {
     const from = count(offset, 'offset') ?? 0;
     const take = Math.min(count(limit, 'limit') ?? 100, 1000);
     const { log } = this.audit.get();
-    return { items: log.treeHeads(from, take), total: log.treeHeadCount(), offset: from, limit: take };
+    return { items: await log.treeHeads(from, take), total: await log.treeHeadCount(), offset: from, limit: take };
   }
 
   @Get('tree-heads/latest')

@@ -3,7 +3,7 @@ import { LedgerConfig } from '../config/ledger-config';
 import { EVENT_STORE, EventStore } from '../store/event-store.port';
 import { Audit, AuditUnavailable } from './audit';
 import { auditFollowsInThread } from '../projections/projection-thread';
-import { MerkleLog } from './merkle-log';
+import { openMerkleLog } from './merkle-log';
 import { loadSigningKey } from './signing-key';
 import type { SignedTreeHead } from './verifier/formats';
 
@@ -23,9 +23,9 @@ export class AuditService implements OnApplicationBootstrap, OnApplicationShutdo
     @Inject(EVENT_STORE) private readonly store: EventStore,
   ) {}
 
-  onApplicationBootstrap(): void {
+  async onApplicationBootstrap(): Promise<void> {
     const { key, generated } = loadSigningKey(this.config);
-    const log = MerkleLog.open(this.config.auditFile, this.store);
+    const log = await openMerkleLog(this.config, this.store);
     this.audit = new Audit(this.store, log, key);
     this.logger.log(
       `${generated ? 'generated a new signing key in' : 'signing with the key of'} ${this.config.signingKeyFile}; ` +
@@ -34,18 +34,19 @@ export class AuditService implements OnApplicationBootstrap, OnApplicationShutdo
     // With the SQLite log in a file, the projection thread follows it into the Merkle log (off the event loop); this
     // connection answers proofs, catching up first where they need the head.
     if (!auditFollowsInThread(this.store, this.config)) {
-      log.follow((error) =>
+      log.follow((error: unknown) =>
         this.logger.error(`the Merkle log stopped following the event store: ${error instanceof Error ? error.message : String(error)}`),
       );
     }
-    this.timer = setInterval(() => this.produceTreeHeadIfGrown(), this.config.treeHeadIntervalSeconds * 1000);
+    this.timer = setInterval(() => void this.produceTreeHeadIfGrown(), this.config.treeHeadIntervalSeconds * 1000);
     this.timer.unref();
   }
 
-  onApplicationShutdown(): void {
+  async onApplicationShutdown(): Promise<void> {
     clearInterval(this.timer);
-    this.audit?.log.close();
+    const log = this.audit?.log;
     this.audit = undefined;
+    await log?.close();
   }
 
   /** The running audit log; refuses while the application is not (yet, or any more) running. */
@@ -58,29 +59,29 @@ export class AuditService implements OnApplicationBootstrap, OnApplicationShutdo
    * The tree of the events up to a log position and the latest signed tree head covering it (signed now if none
    * does), after logging what the store holds: what a report computed at that position carries.
    */
-  async treeHeadCovering(position: number): Promise<ReturnType<Audit['treeHeadCoveringPosition']>> {
+  async treeHeadCovering(position: number): ReturnType<Audit['treeHeadCoveringPosition']> {
     const audit = this.get();
     await audit.log.catchUp();
     return audit.treeHeadCoveringPosition(position);
   }
 
   /** The tree of the events up to a log position (size and root), after logging what the store holds. */
-  async treeAt(position: number): Promise<ReturnType<Audit['treeAt']>> {
+  async treeAt(position: number): ReturnType<Audit['treeAt']> {
     const audit = this.get();
     await audit.log.catchUp();
     return audit.treeAt(position);
   }
 
   /** Whether a signed tree head (from a report) is this ledger's and the log still has its root at its size. */
-  async checkTreeHead(head: SignedTreeHead): Promise<ReturnType<Audit['checkTreeHead']>> {
+  async checkTreeHead(head: SignedTreeHead): ReturnType<Audit['checkTreeHead']> {
     const audit = this.get();
     await audit.log.catchUp();
     return audit.checkTreeHead(head);
   }
 
-  private produceTreeHeadIfGrown(): void {
+  private async produceTreeHeadIfGrown(): Promise<void> {
     try {
-      const head = this.audit?.produceTreeHeadIfGrown();
+      const head = await this.audit?.produceTreeHeadIfGrown();
       if (head) this.logger.log(`signed tree head: ${head.treeSize} events, root ${head.rootHash}`);
     } catch (error) {
       this.logger.error(`could not sign a tree head: ${error instanceof Error ? error.message : String(error)}`);

@@ -59,17 +59,17 @@ export class Audit {
   }
 
   /** Signs and keeps a tree head over the whole log as it is now. */
-  produceTreeHead(now = new Date()): SignedTreeHead {
-    const treeSize = this.log.size();
-    const head = this.key.signTreeHead({ treeSize, rootHash: hex(this.log.rootHash(treeSize)), timestamp: now.toISOString() });
-    this.log.addTreeHead(head);
+  async produceTreeHead(now = new Date()): Promise<SignedTreeHead> {
+    const treeSize = await this.log.size();
+    const head = this.key.signTreeHead({ treeSize, rootHash: hex(await this.log.rootHash(treeSize)), timestamp: now.toISOString() });
+    await this.log.addTreeHead(head);
     return head;
   }
 
   /** A new head only if the log grew since the last one; returns it, or undefined. */
-  produceTreeHeadIfGrown(now = new Date()): SignedTreeHead | undefined {
-    const latest = this.log.latestTreeHead();
-    return this.log.size() > (latest?.treeSize ?? 0) ? this.produceTreeHead(now) : undefined;
+  async produceTreeHeadIfGrown(now = new Date()): Promise<SignedTreeHead | undefined> {
+    const latest = await this.log.latestTreeHead();
+    return (await this.log.size()) > (latest?.treeSize ?? 0) ? this.produceTreeHead(now) : undefined;
   }
 
   /**
@@ -79,18 +79,18 @@ export class Audit {
    */
   async latestTreeHead(): Promise<SignedTreeHead | undefined> {
     await this.log.catchUp();
-    const latest = this.log.latestTreeHead();
+    const latest = await this.log.latestTreeHead();
     const seal = (await this.store.readSeal?.()) ?? null;
-    if (!seal || seal.treeSize <= (latest?.treeSize ?? 0) || seal.treeSize > this.log.size()) return latest;
-    if (hex(this.log.rootHash(seal.treeSize)) !== seal.rootHash) return latest;
+    if (!seal || seal.treeSize <= (latest?.treeSize ?? 0) || seal.treeSize > (await this.log.size())) return latest;
+    if (hex(await this.log.rootHash(seal.treeSize)) !== seal.rootHash) return latest;
     if (!verifySignature(treeHeadMessage(seal), seal.signature, this.key.publicKey)) return latest;
-    this.log.addTreeHead(seal);
+    await this.log.addTreeHead(seal);
     return seal;
   }
 
   /** The latest signed head if it covers `size` leaves, else a new one. */
-  headCovering(size: number): SignedTreeHead {
-    const latest = this.log.latestTreeHead();
+  async headCovering(size: number): Promise<SignedTreeHead> {
+    const latest = await this.log.latestTreeHead();
     return latest && latest.treeSize >= size ? latest : this.produceTreeHead();
   }
 
@@ -98,36 +98,37 @@ export class Audit {
    * What a report computed at a log position carries: the tree of the events up to that position (its size and
    * root), and the latest signed tree head covering it (signed now if none does). Log the store first (catchUp).
    */
-  treeHeadCoveringPosition(position: number): { readonly position: number; readonly treeSize: number; readonly rootHash: string; readonly treeHead: SignedTreeHead } {
-    const tree = this.treeAt(position);
-    return { ...tree, treeHead: this.headCovering(tree.treeSize) };
+  async treeHeadCoveringPosition(position: number): Promise<{ readonly position: number; readonly treeSize: number; readonly rootHash: string; readonly treeHead: SignedTreeHead }> {
+    const tree = await this.treeAt(position);
+    return { ...tree, treeHead: await this.headCovering(tree.treeSize) };
   }
 
   /** The tree of the events at or before a log position: its size and root hash. */
-  treeAt(position: number): { readonly position: number; readonly treeSize: number; readonly rootHash: string } {
-    if (position > this.log.checkpoint()) throw new AuditUnavailable(`the audit log has not logged position ${position} yet (it is at ${this.log.checkpoint()}): retry`);
-    const treeSize = this.log.sizeAtPosition(position);
-    return { position, treeSize, rootHash: hex(this.log.rootHash(treeSize)) };
+  async treeAt(position: number): Promise<{ readonly position: number; readonly treeSize: number; readonly rootHash: string }> {
+    const logged = await this.log.checkpoint();
+    if (position > logged) throw new AuditUnavailable(`the audit log has not logged position ${position} yet (it is at ${logged}): retry`);
+    const treeSize = await this.log.sizeAtPosition(position);
+    return { position, treeSize, rootHash: hex(await this.log.rootHash(treeSize)) };
   }
 
   /**
    * Whether a signed tree head a report carries still holds: signed by this ledger's key, and the log still has that
    * root at that size (nothing before it was altered since).
    */
-  checkTreeHead(head: SignedTreeHead): { readonly signed: boolean; readonly rootMatches: boolean; readonly logSize: number } {
-    const logSize = this.log.size();
+  async checkTreeHead(head: SignedTreeHead): Promise<{ readonly signed: boolean; readonly rootMatches: boolean; readonly logSize: number }> {
+    const logSize = await this.log.size();
     const { treeSize, rootHash, timestamp, signature } = head;
     const signed = verifySignature(treeHeadMessage({ treeSize, rootHash, timestamp }), signature, this.key.publicKey);
-    const rootMatches = Number.isSafeInteger(treeSize) && treeSize >= 0 && treeSize <= logSize && hex(this.log.rootHash(treeSize)) === rootHash;
+    const rootMatches = Number.isSafeInteger(treeSize) && treeSize >= 0 && treeSize <= logSize && hex(await this.log.rootHash(treeSize)) === rootHash;
     return { signed, rootMatches, logSize };
   }
 
   /** Against the tree of `treeSize` leaves, or by default against a signed head that covers the event. */
-  inclusionProof(eventId: string, treeSize?: number): InclusionProof {
-    const leaf = this.log.leafOf(eventId);
+  async inclusionProof(eventId: string, treeSize?: number): Promise<InclusionProof> {
+    const leaf = await this.log.leafOf(eventId);
     if (!leaf) throw new AuditNotFound(`event ${eventId} is not in the log`);
-    if (treeSize !== undefined) this.checkTreeSize('treeSize', treeSize);
-    const head = treeSize === undefined ? this.headCovering(leaf.leafIndex + 1) : this.log.treeHeadOfSize(treeSize);
+    if (treeSize !== undefined) await this.checkTreeSize('treeSize', treeSize);
+    const head = treeSize === undefined ? await this.headCovering(leaf.leafIndex + 1) : await this.log.treeHeadOfSize(treeSize);
     const size = head?.treeSize ?? (treeSize as number);
     if (leaf.leafIndex >= size) throw InvalidRequest.field('treeSize', `event ${eventId} is leaf ${leaf.leafIndex}, not in a tree of ${size} leaves`);
     return {
@@ -135,16 +136,16 @@ export class Audit {
       leafIndex: leaf.leafIndex,
       leafHash: hex(leaf.leafHash),
       treeSize: size,
-      rootHash: hex(this.log.rootHash(size)),
-      proof: this.log.inclusionProof(leaf.leafIndex, size).map(hex),
+      rootHash: hex(await this.log.rootHash(size)),
+      proof: (await this.log.inclusionProof(leaf.leafIndex, size)).map(hex),
       ...(head ? { treeHead: head } : {}),
     };
   }
 
   /** That the tree of `second` leaves (default: the latest signed head) extends the tree of `first` leaves. */
-  consistencyProof(first: number, second?: number): ConsistencyProof {
-    const secondSize = second ?? this.log.latestTreeHead()?.treeSize ?? this.log.size();
-    if (second !== undefined) this.checkTreeSize('second', second);
+  async consistencyProof(first: number, second?: number): Promise<ConsistencyProof> {
+    const secondSize = second ?? (await this.log.latestTreeHead())?.treeSize ?? (await this.log.size());
+    if (second !== undefined) await this.checkTreeSize('second', second);
     if (first < 1) {
       throw InvalidRequest.field('first', 'must be 1 or more: RFC 9162 defines no consistency proof from the empty tree (every tree extends it)');
     }
@@ -152,15 +153,15 @@ export class Audit {
     return {
       firstSize: first,
       secondSize,
-      firstRootHash: hex(this.log.rootHash(first)),
-      secondRootHash: hex(this.log.rootHash(secondSize)),
-      proof: this.log.consistencyProof(first, secondSize).map(hex),
+      firstRootHash: hex(await this.log.rootHash(first)),
+      secondRootHash: hex(await this.log.rootHash(secondSize)),
+      proof: (await this.log.consistencyProof(first, secondSize)).map(hex),
     };
   }
 
   /** A tree size a client asked for: the log has had a tree of every size from 0 to its own. */
-  private checkTreeSize(field: string, size: number): void {
-    const current = this.log.size();
+  private async checkTreeSize(field: string, size: number): Promise<void> {
+    const current = await this.log.size();
     if (!Number.isSafeInteger(size) || size < 0 || size > current) {
       throw InvalidRequest.field(field, `tree size ${size} is not between 0 and the log's size, ${current}`);
     }
@@ -177,25 +178,23 @@ export class Audit {
     const { selection } = selected;
     const events = readable ? await readable(selected.events) : selected.events;
     if (events.length === 0) throw new NothingSelected(`no event matches ${JSON.stringify(selection)}${readable && selected.events.length > 0 ? ' under your scopes' : ''}`);
-    const entries = events.map((event) => {
-      const leaf = this.log.leafOf(event.metadata.eventId);
+    const entries: Array<{ leafIndex: number; event: RecordedEvent }> = [];
+    for (const event of events) {
+      const leaf = await this.log.leafOf(event.metadata.eventId);
       if (!leaf || !leaf.leafHash.equals(eventLeafHash(event))) {
         throw new LogIntegrityError(`event ${event.metadata.eventId} no longer matches the Merkle log: run \`ledger verify\``);
       }
-      return { leafIndex: leaf.leafIndex, event };
-    });
-    const head = this.headCovering(entries.reduce((size, e) => Math.max(size, e.leafIndex + 1), 0));
+      entries.push({ leafIndex: leaf.leafIndex, event });
+    }
+    const head = await this.headCovering(entries.reduce((size, e) => Math.max(size, e.leafIndex + 1), 0));
+    const proofs = await Promise.all(entries.map(({ leafIndex }) => this.log.inclusionProof(leafIndex, head.treeSize)));
     const unsigned: UnsignedAuditBundle = {
       format: BUNDLE_FORMAT,
       selection,
       exportedAt: now.toISOString(),
       publicKey: { ed25519: this.key.publicKeyBase64, pem: this.key.publicKeyPem },
       treeHead: head,
-      events: entries.map(({ leafIndex, event }) => ({
-        leafIndex,
-        event,
-        inclusionProof: this.log.inclusionProof(leafIndex, head.treeSize).map(hex),
-      })),
+      events: entries.map(({ leafIndex, event }, i) => ({ leafIndex, event, inclusionProof: proofs[i].map(hex) })),
     };
     return { ...unsigned, signature: this.key.sign(bundleMessage(unsigned)) };
   }

@@ -1,42 +1,7 @@
-import Database from 'better-sqlite3';
-import { mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
-import type { Subscription } from 'rxjs';
 import type { RecordedEvent } from '../../events';
+import type { LedgerConfig } from '../config/ledger-config';
 import { EventStore, LogIntegrityError } from '../store/event-store.port';
-import { consistencyProof, EMPTY_ROOT, inclusionProof, isPowerOfTwo, nodeHash, RangeHash, splitPoint } from './merkle';
-import { eventLeafHash, SignedTreeHead } from './verifier/formats';
-
-export const AUDIT_SCHEMA = `
-CREATE TABLE IF NOT EXISTS leaves (
-  leaf_index INTEGER PRIMARY KEY,
-  position   INTEGER NOT NULL UNIQUE,
-  event_id   TEXT    NOT NULL UNIQUE,
-  leaf_hash  BLOB    NOT NULL
-);
--- Roots of the complete subtrees above the leaves: node (level, idx) covers leaves [idx·2^level, (idx+1)·2^level).
-CREATE TABLE IF NOT EXISTS nodes (
-  level INTEGER NOT NULL,
-  idx   INTEGER NOT NULL,
-  hash  BLOB    NOT NULL,
-  PRIMARY KEY (level, idx)
-) WITHOUT ROWID;
--- How far the log has followed the event store: the position of its last leaf, and its size.
-CREATE TABLE IF NOT EXISTS checkpoint (
-  id        INTEGER PRIMARY KEY CHECK (id = 1),
-  position  INTEGER NOT NULL,
-  tree_size INTEGER NOT NULL
-);
-INSERT OR IGNORE INTO checkpoint (id, position, tree_size) VALUES (1, 0, 0);
-CREATE TABLE IF NOT EXISTS tree_heads (
-  id        INTEGER PRIMARY KEY,
-  tree_size INTEGER NOT NULL,
-  root_hash TEXT    NOT NULL,
-  timestamp TEXT    NOT NULL,
-  signature TEXT    NOT NULL
-);
-CREATE INDEX IF NOT EXISTS tree_heads_by_size ON tree_heads (tree_size);
-`;
+import type { SignedTreeHead } from './verifier/formats';
 
 export interface LeafRecord {
   readonly leafIndex: number;
@@ -45,289 +10,61 @@ export interface LeafRecord {
   readonly leafHash: Buffer;
 }
 
-interface LeafRow {
-  leaf_index: number;
-  position: number;
-  event_id: string;
-  leaf_hash: Buffer;
-}
-
-interface HeadRow {
-  tree_size: number;
-  root_hash: string;
-  timestamp: string;
-  signature: string;
-}
-
 /** The event store no longer holds the history the log recorded; the log refuses to go on. */
 export { LogIntegrityError };
 
-/** How long live events are gathered before they are logged. */
-const GATHER_MS = 20;
-const PAGE = 1000;
+/**
+ * The RFC 6962 Merkle tree over the global event log, and the signed tree heads published from it.
+ *
+ * Leaves follow the store's global order, numbered 0, 1, 2... in the order the store delivers them. The log follows
+ * the store (KurrentDB assigns that order only at commit) rather than hashing inside the append; each batch of
+ * leaves is written with the checkpoint in one transaction, and events at or before the checkpoint are skipped, so
+ * a follower, a CLI catch-up, a restart, and another ledger process on the same log may all deliver the same event
+ * safely. Two places keep it: a SQLite file (sqlite-merkle-log.ts) for a SQLite or KurrentDB ledger, and the
+ * schema `audit` of the ledger's PostgreSQL database (postgres-merkle-log.ts), shared by every process on it.
+ */
+export interface MerkleLog {
+  /** Number of leaves. */
+  size(): Promise<number>;
+  /** Global position of the last logged event (0 when empty). */
+  checkpoint(): Promise<number>;
+  /** Adds the events after the checkpoint as leaves, in the given (global) order. Returns how many were added. */
+  append(events: readonly RecordedEvent[]): Promise<number>;
+  /** Reads every event after the checkpoint and logs it. Returns how many leaves were added. */
+  catchUp(): Promise<number>;
+  /** Follows the store's global log from the checkpoint, logging events as they are delivered; on a failure it stops and calls onError. */
+  follow(onError: (error: unknown) => void): void;
+  stopFollowing(): void;
+  leaf(index: number): Promise<LeafRecord | undefined>;
+  /** Up to `count` leaves from `from` on. */
+  leaves(from: number, count: number): Promise<LeafRecord[]>;
+  /** Size of the tree of the events at or before a global position: the leaves logged up to it. */
+  sizeAtPosition(position: number): Promise<number>;
+  leafOf(eventId: string): Promise<LeafRecord | undefined>;
+  /** The root of the tree of the first `size` leaves (default: all). */
+  rootHash(size?: number): Promise<Buffer>;
+  inclusionProof(index: number, size: number): Promise<Buffer[]>;
+  consistencyProof(first: number, second: number): Promise<Buffer[]>;
+  addTreeHead(head: SignedTreeHead): Promise<void>;
+  latestTreeHead(): Promise<SignedTreeHead | undefined>;
+  treeHeadOfSize(size: number): Promise<SignedTreeHead | undefined>;
+  /** Signed tree heads, newest first. */
+  treeHeads(offset: number, limit: number): Promise<SignedTreeHead[]>;
+  /** Every signed tree head, smallest first. */
+  treeHeadsBySize(): Promise<SignedTreeHead[]>;
+  treeHeadCount(): Promise<number>;
+  close(): Promise<void>;
+}
 
 /**
- * The RFC 6962 Merkle tree over the global event log, kept in its own SQLite file (config.auditFile).
- *
- * Leaves follow the store's global order, numbered 0, 1, 2... in the order the store delivers them. KurrentDB
- * assigns that order only at commit, so the log follows the store (subscribeToAll) instead of hashing inside the
- * append. Each batch of leaves is written with the checkpoint in one transaction, and events at or before the
- * checkpoint are skipped, so the follower, a CLI catch-up and a restart may all deliver the same event safely.
+ * Opens the Merkle log the configuration implies: in the ledger's PostgreSQL database when the log is there (shared by
+ * every process on it), otherwise the SQLite file LEDGER_AUDIT_FILE.
  */
-export class MerkleLog {
-  private readonly stmt: {
-    checkpoint: Database.Statement;
-    setCheckpoint: Database.Statement;
-    insertLeaf: Database.Statement;
-    insertNode: Database.Statement;
-    leafHash: Database.Statement;
-    node: Database.Statement;
-    leaf: Database.Statement;
-    leaves: Database.Statement;
-    leafOf: Database.Statement;
-    lastLeafUpTo: Database.Statement;
-    insertHead: Database.Statement;
-    latestHead: Database.Statement;
-    headOfSize: Database.Statement;
-    heads: Database.Statement;
-    headsBySize: Database.Statement;
-    headCount: Database.Statement;
-  };
-  private readonly appendBatch: Database.Transaction<(events: readonly RecordedEvent[]) => number>;
-  private following?: Subscription;
-  private closed = false;
-
-  private constructor(
-    private readonly db: Database.Database,
-    private readonly store: EventStore,
-  ) {
-    db.pragma('journal_mode = WAL');
-    // Leaves are recomputable from the event log and a lost tail is re-logged on the next start, so
-    // NORMAL (no fsync per commit, never corrupt in WAL) keeps the event log's fsync the only one on the
-    // command path. Signed heads are re-signed on demand.
-    db.pragma('synchronous = NORMAL');
-    db.pragma('busy_timeout = 5000');
-    db.exec(AUDIT_SCHEMA);
-    this.stmt = {
-      checkpoint: db.prepare('SELECT position, tree_size FROM checkpoint WHERE id = 1'),
-      setCheckpoint: db.prepare('UPDATE checkpoint SET position = ?, tree_size = ? WHERE id = 1'),
-      insertLeaf: db.prepare('INSERT INTO leaves (leaf_index, position, event_id, leaf_hash) VALUES (?, ?, ?, ?)'),
-      insertNode: db.prepare('INSERT INTO nodes (level, idx, hash) VALUES (?, ?, ?)'),
-      leafHash: db.prepare('SELECT leaf_hash FROM leaves WHERE leaf_index = ?').pluck(),
-      node: db.prepare('SELECT hash FROM nodes WHERE level = ? AND idx = ?').pluck(),
-      leaf: db.prepare('SELECT * FROM leaves WHERE leaf_index = ?'),
-      leaves: db.prepare('SELECT * FROM leaves WHERE leaf_index >= ? ORDER BY leaf_index LIMIT ?'),
-      leafOf: db.prepare('SELECT * FROM leaves WHERE event_id = ?'),
-      lastLeafUpTo: db.prepare('SELECT leaf_index FROM leaves WHERE position <= ? ORDER BY position DESC LIMIT 1').pluck(),
-      insertHead: db.prepare('INSERT INTO tree_heads (tree_size, root_hash, timestamp, signature) VALUES (?, ?, ?, ?)'),
-      latestHead: db.prepare('SELECT * FROM tree_heads ORDER BY id DESC LIMIT 1'),
-      headOfSize: db.prepare('SELECT * FROM tree_heads WHERE tree_size = ? ORDER BY id DESC LIMIT 1'),
-      heads: db.prepare('SELECT * FROM tree_heads ORDER BY id DESC LIMIT ? OFFSET ?'),
-      headsBySize: db.prepare('SELECT * FROM tree_heads ORDER BY tree_size, id'),
-      headCount: db.prepare('SELECT count(*) FROM tree_heads').pluck(),
-    };
-    this.appendBatch = db.transaction((events: readonly RecordedEvent[]) => this.write(events));
+export async function openMerkleLog(config: Pick<LedgerConfig, 'store' | 'databaseUrl' | 'auditFile'>, store: EventStore): Promise<MerkleLog> {
+  if (config.store === 'postgres') {
+    const { PostgresMerkleLog } = await import('./postgres-merkle-log');
+    return PostgresMerkleLog.open(config.databaseUrl as string, store);
   }
-
-  /** Opens (or creates) the log in a SQLite file; ':memory:' for a throw-away one. */
-  static open(file: string, store: EventStore): MerkleLog {
-    if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
-    return new MerkleLog(new Database(file), store);
-  }
-
-  /** Number of leaves. */
-  size(): number {
-    return (this.stmt.checkpoint.get() as { tree_size: number }).tree_size;
-  }
-
-  /** Global position of the last logged event (0 when empty). */
-  checkpoint(): number {
-    return (this.stmt.checkpoint.get() as { position: number }).position;
-  }
-
-  /** Adds the events after the checkpoint as leaves, in the given (global) order. Returns how many were added. */
-  append(events: readonly RecordedEvent[]): number {
-    // IMMEDIATE: another process appending to the same file waits instead of failing at commit.
-    return this.appendBatch.immediate(events);
-  }
-
-  private write(events: readonly RecordedEvent[]): number {
-    const checkpoint = this.stmt.checkpoint.get() as { position: number; tree_size: number };
-    let { position, tree_size: size } = checkpoint;
-    for (const event of events) {
-      if (event.position <= position) continue;
-      const eventId = event.metadata.eventId;
-      const existing = this.stmt.leafOf.get(eventId) as LeafRow | undefined;
-      if (existing) {
-        throw new LogIntegrityError(
-          `event ${eventId} arrived again at position ${event.position}, but it is leaf ${existing.leaf_index} ` +
-            `(position ${existing.position}): the event store was rewritten; run \`ledger verify\``,
-        );
-      }
-      this.addLeaf(size, event.position, eventId, eventLeafHash(event));
-      size += 1;
-      position = event.position;
-    }
-    const added = size - checkpoint.tree_size;
-    if (added > 0) this.stmt.setCheckpoint.run(position, size);
-    return added;
-  }
-
-  private addLeaf(index: number, position: number, eventId: string, hash: Buffer): void {
-    this.stmt.insertLeaf.run(index, position, eventId, hash);
-    // A leaf at an odd index completes one or more subtrees; storing their roots makes any subtree hash a
-    // handful of lookups, so proofs cost O(log² n) reads instead of rehashing the whole log.
-    let node = hash;
-    for (let level = 0, idx = index; idx % 2 === 1; level += 1, idx = (idx - 1) / 2) {
-      node = nodeHash(this.node(level, idx - 1), node);
-      this.stmt.insertNode.run(level + 1, (idx - 1) / 2, node);
-    }
-  }
-
-  private node(level: number, idx: number): Buffer {
-    const hash = (level === 0 ? this.stmt.leafHash.get(idx) : this.stmt.node.get(level, idx)) as Buffer | undefined;
-    if (!hash) throw new Error(`the audit log has no node ${idx} at level ${level}`);
-    return hash;
-  }
-
-  private readonly mth: RangeHash = (start, end) => {
-    const n = end - start;
-    if (n === 0) return EMPTY_ROOT;
-    if (isPowerOfTwo(n) && start % n === 0) return this.node(Math.round(Math.log2(n)), start / n);
-    const k = splitPoint(n);
-    return nodeHash(this.mth(start, start + k), this.mth(start + k, end));
-  };
-
-  /** Reads every event after the checkpoint and logs it. Returns how many leaves were added. */
-  async catchUp(): Promise<number> {
-    let added = 0;
-    // As stored: a leaf commits to the event as it was appended (type, version, data...), never as upcast.
-    for await (const page of this.store.streamAll(this.checkpoint(), { pageSize: PAGE, asStored: true })) added += this.append(page);
-    return added;
-  }
-
-  /**
-   * Follows the store's global log from the checkpoint, logging events as they are delivered. Events delivered in
-   * the same turn of the event loop are logged in one transaction, up to a page. On a failure it stops and calls onError.
-   */
-  follow(onError: (error: unknown) => void): void {
-    if (this.following) return;
-    let pending: RecordedEvent[] = [];
-    const flush = () => {
-      const batch = pending;
-      pending = [];
-      if (this.closed || batch.length === 0) return;
-      try {
-        this.append(batch);
-      } catch (error) {
-        this.stopFollowing();
-        onError(error);
-      }
-    };
-    // As stored, as in catchUp.
-    this.following = this.store.subscribeToAll({ after: this.checkpoint(), asStored: true }).subscribe({
-      next: (event) => {
-        const waiting = pending.push(event);
-        // A long backlog is delivered in one synchronous burst: log it a page at a time, not all in memory.
-        if (waiting >= PAGE) flush();
-        // Live events are gathered briefly: one audit transaction per group of commits, not per commit.
-        else if (waiting === 1) setTimeout(flush, GATHER_MS);
-      },
-      error: (error: unknown) => {
-        this.following = undefined;
-        onError(error);
-      },
-    });
-  }
-
-  stopFollowing(): void {
-    this.following?.unsubscribe();
-    this.following = undefined;
-  }
-
-  leaf(index: number): LeafRecord | undefined {
-    const row = this.stmt.leaf.get(index) as LeafRow | undefined;
-    return row && toLeaf(row);
-  }
-
-  /** Up to `count` leaves from `from` on. */
-  leaves(from: number, count: number): LeafRecord[] {
-    return (this.stmt.leaves.all(from, count) as LeafRow[]).map(toLeaf);
-  }
-
-  /** Size of the tree of the events at or before a global position: the leaves logged up to it. */
-  sizeAtPosition(position: number): number {
-    const last = this.stmt.lastLeafUpTo.get(position) as number | undefined;
-    return last === undefined ? 0 : last + 1;
-  }
-
-  leafOf(eventId: string): LeafRecord | undefined {
-    const row = this.stmt.leafOf.get(eventId) as LeafRow | undefined;
-    return row && toLeaf(row);
-  }
-
-  rootHash(size = this.size()): Buffer {
-    this.checkSize(size);
-    return this.mth(0, size);
-  }
-
-  inclusionProof(index: number, size: number): Buffer[] {
-    this.checkSize(size);
-    return inclusionProof(index, size, this.mth);
-  }
-
-  consistencyProof(first: number, second: number): Buffer[] {
-    this.checkSize(second);
-    return consistencyProof(first, second, this.mth);
-  }
-
-  private checkSize(size: number): void {
-    const current = this.size();
-    if (!Number.isSafeInteger(size) || size < 0 || size > current) {
-      throw new RangeError(`tree size ${size} is not between 0 and the log's size, ${current}`);
-    }
-  }
-
-  addTreeHead(head: SignedTreeHead): void {
-    this.stmt.insertHead.run(head.treeSize, head.rootHash, head.timestamp, head.signature);
-  }
-
-  latestTreeHead(): SignedTreeHead | undefined {
-    const row = this.stmt.latestHead.get() as HeadRow | undefined;
-    return row && toHead(row);
-  }
-
-  treeHeadOfSize(size: number): SignedTreeHead | undefined {
-    const row = this.stmt.headOfSize.get(size) as HeadRow | undefined;
-    return row && toHead(row);
-  }
-
-  /** Signed tree heads, newest first. */
-  treeHeads(offset: number, limit: number): SignedTreeHead[] {
-    return (this.stmt.heads.all(limit, offset) as HeadRow[]).map(toHead);
-  }
-
-  /** Every signed tree head, smallest first. */
-  treeHeadsBySize(): SignedTreeHead[] {
-    return (this.stmt.headsBySize.all() as HeadRow[]).map(toHead);
-  }
-
-  treeHeadCount(): number {
-    return this.stmt.headCount.get() as number;
-  }
-
-  close(): void {
-    if (this.closed) return;
-    this.stopFollowing();
-    this.closed = true;
-    this.db.close();
-  }
-}
-
-function toLeaf(row: LeafRow): LeafRecord {
-  return { leafIndex: row.leaf_index, position: row.position, eventId: row.event_id, leafHash: row.leaf_hash };
-}
-
-function toHead(row: HeadRow): SignedTreeHead {
-  return { treeSize: row.tree_size, rootHash: row.root_hash, timestamp: row.timestamp, signature: row.signature };
+  const { SqliteMerkleLog } = await import('./sqlite-merkle-log');
+  return SqliteMerkleLog.open(config.auditFile, store);
 }

@@ -1,4 +1,4 @@
-import { EMPTY_ROOT, nodeHash } from './verifier/merkle';
+import { EMPTY_ROOT, isPowerOfTwo, nodeHash } from './verifier/merkle';
 
 export { EMPTY_ROOT, isPowerOfTwo, leafHash, MerkleFrontier, nodeHash, verifyConsistency, verifyInclusion } from './verifier/merkle';
 
@@ -59,6 +59,48 @@ export function consistencyProof(first: number, second: number, mth: RangeHash):
   };
   subproof(first, 0, second, true);
   return proof;
+}
+
+/** A stored complete subtree: level 0 is a leaf; level l, index i covers leaves [i·2^l, (i+1)·2^l). */
+export interface SubtreeKey {
+  readonly level: number;
+  readonly idx: number;
+}
+
+export const subtreeId = (level: number, idx: number): string => `${level}/${idx}`;
+
+/** MTH from the stored roots of complete subtrees: any range is a handful of them (O(log n) lookups). */
+export function subtreeRangeHash(subtree: (level: number, idx: number) => Buffer): RangeHash {
+  const mth: RangeHash = (start, end) => {
+    const n = end - start;
+    if (n === 0) return EMPTY_ROOT;
+    if (isPowerOfTwo(n) && start % n === 0) return subtree(Math.round(Math.log2(n)), start / n);
+    const k = splitPoint(n);
+    return nodeHash(mth(start, start + k), mth(start + k, end));
+  };
+  return mth;
+}
+
+/**
+ * Runs a computation (a root, a proof) over stored subtree roots read in one go, for a store read asynchronously: a
+ * first pass with placeholder hashes finds which roots it needs, `fetch` reads them, the second pass computes.
+ */
+export async function withStoredSubtrees<T>(compute: (mth: RangeHash) => T, fetch: (keys: SubtreeKey[]) => Promise<Map<string, Buffer>>): Promise<T> {
+  const needed = new Map<string, SubtreeKey>();
+  compute(
+    subtreeRangeHash((level, idx) => {
+      needed.set(subtreeId(level, idx), { level, idx });
+      return EMPTY_ROOT;
+    }),
+  );
+  const found = await fetch([...needed.values()]);
+  return compute(
+    subtreeRangeHash((level, idx) => {
+      const hash = found.get(subtreeId(level, idx));
+      if (!hash) throw new Error(`the audit log has no node ${idx} at level ${level}`);
+      return hash;
+    }),
+  );
 }
 
 /** MTH over leaf hashes held in memory (tests, small logs). */

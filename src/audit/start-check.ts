@@ -1,7 +1,7 @@
 import type { LedgerConfig } from '../config/ledger-config';
 import { openLedgerStore } from '../store/create-event-store';
 import type { EventStore, LogCheck } from '../store/event-store.port';
-import { MerkleLog } from './merkle-log';
+import { openMerkleLog } from './merkle-log';
 import { MerkleFrontier } from './verifier/merkle';
 
 const PAGE = 5000;
@@ -24,11 +24,11 @@ export interface StartCheck {
  * together) is caught by any head published after the point it went back to; and the audit file's own leaves must be
  * the log's. Reads the leaves once, page by page.
  */
-export async function checkPublishedHeads(store: EventStore, auditFile: string): Promise<string[]> {
+export async function checkPublishedHeads(store: EventStore, config: Pick<LedgerConfig, 'store' | 'databaseUrl' | 'auditFile'>): Promise<string[]> {
   if (!store.readLeaves) return [];
-  const log = MerkleLog.open(auditFile, store);
+  const log = await openMerkleLog(config, store);
   try {
-    const heads = log.treeHeadsBySize();
+    const heads = await log.treeHeadsBySize();
     const findings: string[] = [];
     const frontier = new MerkleFrontier();
     let next = 0;
@@ -40,12 +40,12 @@ export async function checkPublishedHeads(store: EventStore, auditFile: string):
       }
     };
     checkHeads();
-    const cacheSize = log.size();
+    const cacheSize = await log.size();
     let firstDifference: number | null = null;
     for (let after = 0; ; ) {
       const page = await store.readLeaves(after, PAGE);
       if (page.length === 0) break;
-      const cached = log.leaves(frontier.size, page.length);
+      const cached = await log.leaves(frontier.size, page.length);
       for (const [i, { leafHash, position }] of page.entries()) {
         const cachedLeaf = cached[i];
         if (firstDifference === null && cachedLeaf && leafHash && !cachedLeaf.leafHash.equals(leafHash)) firstDifference = frontier.size;
@@ -64,7 +64,7 @@ export async function checkPublishedHeads(store: EventStore, auditFile: string):
     }
     return findings;
   } finally {
-    log.close();
+    await log.close();
   }
 }
 
@@ -79,7 +79,7 @@ export async function openCheckedLedger(
 ): Promise<{ store: EventStore; startCheck: StartCheck }> {
   const { store, key, check } = await openLedgerStore(config);
   try {
-    const headFindings = await checkPublishedHeads(store, config.auditFile);
+    const headFindings = await checkPublishedHeads(store, config);
     const findings = [...(check?.findings ?? []), ...headFindings];
     for (const warning of key.warnings) logger?.warn(warning);
     if (findings.length > 0) {

@@ -75,8 +75,8 @@ export async function verifyLog(
   let firstWithoutLeaf: number | undefined;
   let firstLeafMismatch: { position: number; eventId: string } | undefined;
   let rootAtSeal: Buffer | null = null;
-  const logSize = log.size();
-  const heads = log.treeHeadsBySize();
+  const logSize = await log.size();
+  const heads = await log.treeHeadsBySize();
   const treeHeadProblems: string[] = [];
   const frontier = new MerkleFrontier();
   let nextHead = 0;
@@ -119,7 +119,7 @@ export async function verifyLog(
     }
     if (next.done) break;
     const page = next.value;
-    const leaves = first ? [] : log.leaves(index, page.length);
+    const leaves = first ? [] : await log.leaves(index, page.length);
     const atCommit = new Map(kept ? (await (store.readLeaves as NonNullable<EventStore['readLeaves']>)(position, page.length)).map((l) => [l.position, l.leafHash]) : []);
     for (const [i, event] of page.entries()) {
       const hash = eventLeafHash(event);
@@ -137,7 +137,7 @@ export async function verifyLog(
       if (!first && leaf && (leaf.eventId !== eventId || !leaf.leafHash.equals(hash))) {
         first = { leafIndex: index, expected: { eventId: leaf.eventId, position: leaf.position }, found: placeOf(event) };
         if (leaf.eventId === eventId) kind = 'modified';
-        else if (!log.leafOf(eventId)) kind = 'inserted';
+        else if (!(await log.leafOf(eventId))) kind = 'inserted';
       } else if (first && !kind && eventId === first.expected.eventId) {
         kind = 'reordered';
       }
@@ -151,15 +151,15 @@ export async function verifyLog(
   }
 
   if (!first && index < logSize) {
-    const leaf = log.leaf(index) as LeafRecord;
+    const leaf = (await log.leaf(index)) as LeafRecord;
     first = { leafIndex: index, expected: { eventId: leaf.eventId, position: leaf.position } };
     if (unreadable) kind = 'modified';
   }
   if (!unreadable) {
     for (const head of heads.slice(nextHead)) treeHeadProblems.push(`${describeHead(head)}: the store holds only ${index} events`);
   }
-  const latest = log.latestTreeHead();
-  if (latest && !storedTreeMatches(log, latest)) {
+  const latest = await log.latestTreeHead();
+  if (latest && !(await storedTreeMatches(log, latest))) {
     // Proofs are built from the stored subtree hashes: if those were altered, every proof served would fail.
     treeHeadProblems.push(`${describeHead(latest)}: the audit file's stored tree no longer hashes to its root`);
   }
@@ -208,9 +208,9 @@ export async function verifyLog(
   };
 }
 
-function storedTreeMatches(log: MerkleLog, head: SignedTreeHead): boolean {
+async function storedTreeMatches(log: MerkleLog, head: SignedTreeHead): Promise<boolean> {
   try {
-    return log.rootHash(head.treeSize).toString('hex') === head.rootHash;
+    return (await log.rootHash(head.treeSize)).toString('hex') === head.rootHash;
   } catch {
     return false;
   }

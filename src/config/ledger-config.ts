@@ -47,7 +47,10 @@ export class LedgerConfig {
   @MinLength(1)
   readModelFile: string;
 
-  /** LEDGER_AUDIT_FILE: SQLite file of the Merkle log and signed tree heads (default DATA_DIR/audit.db). */
+  /**
+   * LEDGER_AUDIT_FILE: SQLite file of the Merkle log and signed tree heads (default DATA_DIR/audit.db). Not read when
+   * store=postgres: the Merkle log is then in the database's schema `audit`, shared by every process.
+   */
   @IsString()
   @MinLength(1)
   auditFile: string;
@@ -103,7 +106,10 @@ export class LedgerConfig {
   @IsString()
   host = '127.0.0.1';
 
-  /** LEDGER_CREDENTIALS_FILE: password hashes, API token hashes, sessions, sign-in failures (default DATA_DIR/credentials.db). */
+  /**
+   * LEDGER_CREDENTIALS_FILE: password hashes, API token hashes, sessions, sign-in failures (default
+   * DATA_DIR/credentials.db). Not read when store=postgres: they are then in the database's schema `credentials`.
+   */
   @IsString()
   @MinLength(1)
   credentialsFile: string;

@@ -6,7 +6,7 @@
  * landed, so that it reads the log at once instead of at its next poll.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { MerkleLog } from '../audit/merkle-log';
+import { SqliteMerkleLog } from '../audit/sqlite-merkle-log';
 import { SqliteEventStore } from '../store/sqlite/sqlite-event-store';
 import { projectionContextOf } from './context';
 import { ProjectionRunner } from './projection-runner';
@@ -20,7 +20,7 @@ const post = (message: ThreadMessage) => port.postMessage(message);
 let store: SqliteEventStore | null = null;
 let readModels: ReadModelDb | null = null;
 let runner: ProjectionRunner | null = null;
-let audit: MerkleLog | null = null;
+let audit: SqliteMerkleLog | null = null;
 
 try {
   store = new SqliteEventStore({ file: settings.dbFile, readOnly: true, pollIntervalMs: settings.pollIntervalMs });
@@ -43,7 +43,7 @@ try {
   });
   runner.start();
   if (settings.auditFile) {
-    audit = MerkleLog.open(settings.auditFile, store);
+    audit = SqliteMerkleLog.open(settings.auditFile, store);
     audit.follow((error) =>
       post({ kind: 'alarm', message: `the Merkle log stopped following the event store: ${error instanceof Error ? error.message : String(error)}` }),
     );
@@ -60,7 +60,7 @@ port.on('message', (request: ThreadRequest) => {
       audit?.stopFollowing();
       await runner?.stop();
     } finally {
-      audit?.close();
+      await audit?.close();
       readModels?.close();
       await store?.close();
       post({ kind: 'stopped' });

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { Audit } from '../audit/audit';
-import { MerkleLog } from '../audit/merkle-log';
+import { openMerkleLog } from '../audit/merkle-log';
 import { loadSigningKey } from '../audit/signing-key';
 import { Catalogue } from '../catalogue/catalogue';
 import { LedgerConfig, loadConfig } from '../config/ledger-config';
@@ -22,7 +22,7 @@ async function withReports<T>(config: LedgerConfig, work: (reports: ReportServic
   const store = await createEventStore(config);
   const catalogue = Catalogue.load(config.catalogueDir);
   const projections = openProjections(store, config.readModelFile, catalogue);
-  const log = MerkleLog.open(config.auditFile, store);
+  const log = await openMerkleLog(config, store);
   try {
     projections.runner.start();
     // A province-scale report may first bring the read models up to the log: shown as progress.
@@ -63,7 +63,7 @@ async function withReports<T>(config: LedgerConfig, work: (reports: ReportServic
     );
     return await work(reports);
   } finally {
-    log.close();
+    await log.close();
     await projections.close();
     await store.close();
   }

@@ -19,7 +19,7 @@ describe('audit HTTP API', () => {
     await writeHistory(ledger.store);
     // The audit module follows the store on its own: wait until it has logged all ten events, then sign a head.
     const { log } = ledger.app.get(AuditService).get();
-    for (let tries = 0; log.size() < B + 10; tries++) {
+    for (let tries = 0; (await log.size()) < B + 10; tries++) {
       if (tries > 500) throw new Error('the audit log did not follow the store');
       await new Promise((resolve) => setTimeout(resolve, 10));
     }

@@ -1,7 +1,7 @@
 import { rmSync } from 'node:fs';
 import { EVENT_SCHEMA_VERSION, LEDGER_UPCASTER_STEPS, RecordedEvent, Upcasters } from '../../events';
 import { Audit } from '../../src/audit/audit';
-import { MerkleLog } from '../../src/audit/merkle-log';
+import { SqliteMerkleLog } from '../../src/audit/sqlite-merkle-log';
 import { loadSigningKey } from '../../src/audit/signing-key';
 import { eventLeafHash } from '../../src/audit/verifier/formats';
 import { verifyBundle } from '../../src/audit/verifier/verify-bundle';
@@ -23,7 +23,7 @@ const upcasters = new Upcasters({ ...EVENT_SCHEMA_VERSION, ActivityRegistered: 2
 describe('the audit, when the log holds events stored at an older version', () => {
   const config = tempConfig();
   const store = new SqliteEventStore({ file: config.dbFile, upcasters });
-  const log = MerkleLog.open(config.auditFile, store);
+  const log = SqliteMerkleLog.open(config.auditFile, store);
   const { key } = loadSigningKey(config);
   const audit = new Audit(store, log, key);
   const activityOf = (events: readonly RecordedEvent[]) => events.find((e) => e.type === 'ActivityRegistered') as RecordedEvent;
@@ -34,7 +34,7 @@ describe('the audit, when the log holds events stored at an older version', () =
     await writeHistory(store);
   });
   afterAll(async () => {
-    log.close();
+    await log.close();
     await store.close();
     rmSync(config.dataDir, { recursive: true, force: true });
   });
@@ -49,23 +49,23 @@ describe('the audit, when the log holds events stored at an older version', () =
     const stored = activityOf(await store.readAll(0, { asStored: true }));
     const upcast = activityOf(await store.readAll(0));
     expect(stored.version).toBe(1);
-    expect(log.leafOf(eventId(2))?.leafHash).toEqual(eventLeafHash(stored));
-    expect(log.leafOf(eventId(2))?.leafHash).not.toEqual(eventLeafHash(upcast));
-    audit.produceTreeHead();
+    expect((await log.leafOf(eventId(2)))?.leafHash).toEqual(eventLeafHash(stored));
+    expect((await log.leafOf(eventId(2)))?.leafHash).not.toEqual(eventLeafHash(upcast));
+    await audit.produceTreeHead();
     const verified = await verifyLog(store, log, key.publicKey);
     expect(verified).toMatchObject({ ok: true, events: 10, logSize: 10 });
   });
 
   it('follows new events as stored', async () => {
     const errors: unknown[] = [];
-    log.follow((error) => errors.push(error));
+    log.follow((error: unknown) => errors.push(error));
     const late = testEvent('ActivityRegistered', { activityId: 'act-3', name: 'Trồng chè', programme: 'GNBV-2021-2025', component: 'DA2', kind: 'production-support', unit: '183', communes: [], beneficiaries: {}, targets: [] }, eventId(11));
     const { position } = await store.append([{ stream: activityStream('act-3'), expectedRevision: 'no_stream', events: [late] }]);
-    for (let i = 0; i < 100 && log.checkpoint() < position; i++) await new Promise((r) => setTimeout(r, 10));
+    for (let i = 0; i < 100 && (await log.checkpoint()) < position; i++) await new Promise((r) => setTimeout(r, 10));
     log.stopFollowing();
     expect(errors).toEqual([]);
     const [stored] = await store.readStream(activityStream('act-3'), 0, { asStored: true });
-    expect(log.leafOf(eventId(11))?.leafHash).toEqual(eventLeafHash(stored));
+    expect((await log.leafOf(eventId(11)))?.leafHash).toEqual(eventLeafHash(stored));
     expect((await verifyLog(store, log, key.publicKey)).ok).toBe(true);
   });
 

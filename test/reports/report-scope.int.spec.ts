@@ -2,7 +2,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Audit } from '../../src/audit/audit';
-import { MerkleLog } from '../../src/audit/merkle-log';
+import type { MerkleLog } from '../../src/audit/merkle-log';
+import { SqliteMerkleLog } from '../../src/audit/sqlite-merkle-log';
 import { SigningKey } from '../../src/audit/signing-key';
 import { loadDemoData } from '../../src/journal/demo';
 import { IMPORTER } from '../journal/support';
@@ -20,7 +21,7 @@ describe('a report asked within an authorisation scope', () => {
     h = harness(dir);
     await loadDemoData(h.store, { principal: IMPORTER, now: '2026-01-15T08:00:00.000Z' });
     await h.runner.catchUp();
-    log = MerkleLog.open(':memory:', h.store);
+    log = SqliteMerkleLog.open(':memory:', h.store);
     await log.catchUp();
     const audit = new Audit(h.store, log, SigningKey.generate());
     reports = new ReportService(
@@ -29,7 +30,7 @@ describe('a report asked within an authorisation scope', () => {
     );
   });
   afterAll(async () => {
-    log.close();
+    await log.close();
     await h.closeAll();
     rmSync(dir, { recursive: true, force: true });
   });

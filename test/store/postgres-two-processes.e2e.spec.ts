@@ -9,7 +9,7 @@ import { createTestDatabase, describeWithPostgres, postgres } from '../support/p
 
 /*
  * Two ledger processes, started as `npm start` starts one (node dist/src/main.js, LEDGER_STORE=postgres), serving
- * one ledger: the same PostgreSQL database (log, idempotency claims, Merkle leaves and seal, credentials), sign-in
+ * one ledger: the same PostgreSQL database (log, idempotency claims, Merkle log and tree heads, credentials), sign-in
  * secret and tree-head key, and nothing else: no shared folder; each its own read models, fed by its own catch-up
  * subscription of the shared log. A race of disbursements sent to both at once
  * must let through exactly what the allocation permits, and both processes must then answer the same figures.
@@ -177,6 +177,17 @@ describeWithPostgres('two ledger processes on one PostgreSQL database', () => {
     const history = (await call(b, 'GET', `/fund-lines/${encodeURIComponent(stream)}/history?minPosition=${head}&pageSize=100`, tokenB)).body;
     const payments = (history.entries as Array<{ type: string; activityId?: string; position: number }>).filter((e) => e.type === 'Disbursed' && e.activityId === ACTIVITY.activityId);
     expect(payments.map((e) => e.position).sort((x, y) => x - y)).toEqual([...positions].sort((x, y) => x - y));
+
+    // One Merkle log in the database: a tree head signed at one process is published at the other, and both
+    // prove the same consistency from the first event to it.
+    const signed = await call(a, 'POST', '/audit/tree-heads', tokenA);
+    expect(signed.status).toBe(201);
+    const heads = await call(b, 'GET', '/audit/tree-heads', tokenB);
+    expect(heads.body.items).toContainEqual(signed.body);
+    const proof = `/audit/proofs/consistency?first=1&second=${signed.body.treeSize}`;
+    const [proofA, proofB] = [await call(a, 'GET', proof, tokenA), await call(b, 'GET', proof, tokenB)];
+    expect(proofA.status).toBe(200);
+    expect(proofB.body).toEqual(proofA.body);
 
     // One credentials store in the database: a session begun at one process is known at the other, and ended
     // there it is ended everywhere.
