@@ -1,11 +1,14 @@
 /**
- * npm run bench:append [-- --events 100000 --seconds 10 --peer-events 5000] [--store postgres]
+ * npm run bench:append [-- --events 100000 --seconds 10 --peer-events 5000] [--store postgres] [--only http]
+ *   [--server-node-options "--cpu-prof --cpu-prof-dir /tmp/prof"]
  * Prints, in one run: raw inserts of the same rows (the ceiling), store-level batched appends through the
  * adapter, and end-to-end HTTP commands with 1 and 16 concurrent clients on the durable store: SQLite (WAL,
  * synchronous=FULL), and with `--store postgres` PostgreSQL beside it (DATABASE_URL; a scratch database is
  * created on that server and dropped afterwards). Then a peer: the same events appended one at a time through this
  * ledger's SQLite store and through Emmett's (`@event-driven-io/emmett-sqlite`, a devDependency used only here),
- * both figures and their ratio (`--peer-events`, default 5 000). Figures only; nothing here asserts a time.
+ * both figures and their ratio (`--peer-events`, default 5 000). `--only http` runs the HTTP figures alone;
+ * `--server-node-options` starts the measured server with those node options (e.g. a CPU profile of it).
+ * Figures only; nothing here asserts a time.
  */
 import Database from 'better-sqlite3';
 import { randomBytes, randomUUID } from 'node:crypto';
@@ -22,7 +25,7 @@ import { PostgresEventStore } from '../src/store/postgres/postgres-event-store';
 import { runStatement, withDatabase } from '../src/store/postgres/connection';
 import { schemaSql } from '../src/store/postgres/postgres-schema';
 import { SqliteEventStore, SQLITE_SCHEMA } from '../src/store/sqlite/sqlite-event-store';
-import { benchUser, fmt, jsonClient, percentile, signIn, startServer } from './support';
+import { benchUser, fmt, jsonClient, percentile, processCpuMs, signIn, startServer } from './support';
 
 const option = (name: string) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -34,6 +37,10 @@ const BATCH = arg('batch', 100);
 const SECONDS = arg('seconds', 10);
 /** Events appended one at a time through our store and through the peer (Emmett's store is slow enough that all of EVENTS would take minutes). */
 const PEER_EVENTS = arg('peer-events', 5_000);
+/** `--only http`: the HTTP figures alone (no raw, store-level or peer runs), for quick comparisons. */
+const ONLY_HTTP = option('only') === 'http';
+/** `--server-node-options "--cpu-prof --cpu-prof-dir /tmp/x"`: node options of the measured server (a profile of it). */
+const SERVER_NODE_OPTIONS = option('server-node-options');
 const STORES = option('store') === 'postgres' ? (['sqlite', 'postgres'] as const) : (['sqlite'] as const);
 const dir = mkdtempSync(join(tmpdir(), 'ledger-bench-'));
 
@@ -207,7 +214,11 @@ interface Target {
 }
 
 /** caughtUpMs: from the end of the load until the read models reflect the head of the log. */
-type HttpFigures = { rate: number; p50: number; p99: number; errors: number; caughtUpMs: number };
+/**
+ * cpuMs: CPU time of the server process (every thread), per command, from the start of the load until caught up;
+ * loopMs: the same for its main thread alone (the event loop that answers requests: its ceiling is 1000 / loopMs per s).
+ */
+type HttpFigures = { rate: number; p50: number; p99: number; errors: number; caughtUpMs: number; cpuMs: number; loopMs: number };
 
 /** Polls GET /read-models/status until the read models reflect the head of the log; the time it took, in ms. */
 async function readModelsCatchUp(client: ReturnType<typeof jsonClient>, auth: Record<string, string>): Promise<number> {
@@ -222,7 +233,7 @@ async function readModelsCatchUp(client: ReturnType<typeof jsonClient>, auth: Re
 
 async function httpCommands(env: Record<string, string>): Promise<Array<[number, HttpFigures]>> {
   const password = await benchUser(env, 'officer');
-  const server = await startServer(env);
+  const server = await startServer(env, SERVER_NODE_OPTIONS?.split(/\s+/).filter(Boolean));
   const client = jsonClient(server.url, 16);
   // Every command carries the officer's session token: the guard authenticates it and reads the account each time.
   const OFFICER = await signIn(client, 'bench-officer', password);
@@ -254,6 +265,8 @@ async function httpCommands(env: Record<string, string>): Promise<Array<[number,
     let errors = 0;
     let n = 0;
     const end = Date.now() + SECONDS * 1000;
+    const cpu0 = processCpuMs(server.pid);
+    const loop0 = processCpuMs(server.pid, true);
     const t0 = process.hrtime.bigint();
     await Promise.all(
       Array.from({ length: clients }, async (_, c) => {
@@ -273,8 +286,10 @@ async function httpCommands(env: Record<string, string>): Promise<Array<[number,
     );
     const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
     const caughtUpMs = await readModelsCatchUp(client, OFFICER);
+    const cpuMs = (processCpuMs(server.pid) - cpu0) / latencies.length;
+    const loopMs = (processCpuMs(server.pid, true) - loop0) / latencies.length;
     latencies.sort((a, b) => a - b);
-    results.push([clients, { rate: latencies.length / seconds, p50: percentile(latencies, 50), p99: percentile(latencies, 99), errors, caughtUpMs }]);
+    results.push([clients, { rate: latencies.length / seconds, p50: percentile(latencies, 50), p99: percentile(latencies, 99), errors, caughtUpMs, cpuMs, loopMs }]);
   }
   client.close();
   server.stop();
@@ -289,8 +304,8 @@ interface Figures {
 }
 
 async function sqliteFigures(events: EventToAppend[]): Promise<Figures> {
-  const raw = rawSqlite(events);
-  const store = await storeLevel(new SqliteEventStore({ file: join(dir, 'store.db') }), freshIds(events));
+  const raw = ONLY_HTTP ? NaN : rawSqlite(events);
+  const store = ONLY_HTTP ? NaN : await storeLevel(new SqliteEventStore({ file: join(dir, 'store.db') }), freshIds(events));
   const http = await httpCommands({ LEDGER_STORE: 'sqlite', LEDGER_DATA_DIR: join(dir, 'http-sqlite') });
   return { label: 'SQLite (WAL, synchronous=FULL)', raw, store, http };
 }
@@ -304,8 +319,8 @@ async function postgresFigures(events: EventToAppend[]): Promise<Figures> {
   await admin(`CREATE DATABASE ${name}`);
   const scratch = withDatabase(url, name);
   try {
-    const raw = await rawPostgres(scratch, events);
-    const store = await storeLevel(await PostgresEventStore.connect({ connectionString: scratch, schema: 'bench_store' }), freshIds(events));
+    const raw = ONLY_HTTP ? NaN : await rawPostgres(scratch, events);
+    const store = ONLY_HTTP ? NaN : await storeLevel(await PostgresEventStore.connect({ connectionString: scratch, schema: 'bench_store' }), freshIds(events));
     const http = await httpCommands({ LEDGER_STORE: 'postgres', DATABASE_URL: scratch, LEDGER_DATA_DIR: join(dir, 'http-postgres') });
     return { label: `PostgreSQL ${settings.version.split(" ")[0]} (synchronous_commit=${settings.sync}, fsync=${settings.fsync})`, raw, store, http };
   } finally {
@@ -317,7 +332,7 @@ const freshIds = (events: EventToAppend[]) => events.map((e) => ({ ...e, metadat
 
 async function main() {
   console.log(`bench:append — ${fmt(EVENTS)} events, batches of ${BATCH}, HTTP for ${SECONDS} s per client count, scratch files in ${dir}`);
-  const events = Array.from({ length: EVENTS }, (_, i) => disbursedEvent(i));
+  const events = ONLY_HTTP ? [] : Array.from({ length: EVENTS }, (_, i) => disbursedEvent(i));
   const columns: Figures[] = [];
   for (const store of STORES) columns.push(store === 'sqlite' ? await sqliteFigures(events) : await postgresFigures(events));
 
@@ -328,7 +343,7 @@ async function main() {
       `HTTP disburse, ${String(columns[0].http[i][0]).padStart(2)} client(s)`,
       (f) => {
         const r = f.http[i][1];
-        return `${fmt(r.rate)} cmd/s, p50 ${fmt(r.p50, 2)} ms, p99 ${fmt(r.p99, 2)} ms, errors ${r.errors}, read models caught up ${fmt(r.caughtUpMs)} ms after`;
+        return `${fmt(r.rate)} cmd/s, p50 ${fmt(r.p50, 2)} ms, p99 ${fmt(r.p99, 2)} ms, errors ${r.errors}, read models caught up ${fmt(r.caughtUpMs)} ms after, server CPU ${fmt(r.cpuMs, 2)} ms/cmd (event loop ${fmt(r.loopMs, 2)})`;
       },
     ]),
   ];
@@ -338,6 +353,7 @@ async function main() {
   for (const [name, f] of rows) console.log(name.padEnd(width) + columns.map((c) => f(c).padEnd(cell)).join(''));
   console.log('targets: store-level ≥ 50 % of raw; HTTP ≥ 2,500 commands/s with 16 clients, p99 ≤ 50 ms, read models caught up within 1 s of the load ending');
 
+  if (ONLY_HTTP) return rmSync(dir, { recursive: true, force: true });
   const peer = await peerFigures(events.slice(0, PEER_EVENTS));
   console.log(`\npeer, same ${fmt(PEER_EVENTS)} events, one append at a time (each a new stream, its own transaction), SQLite WAL, synchronous=FULL:`);
   console.log(`${'this ledger (SqliteEventStore)'.padEnd(width)}${fmt(peer.ours)} events/s`);

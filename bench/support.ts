@@ -1,5 +1,6 @@
 import { fork } from 'node:child_process';
 import { request, Agent } from 'node:http';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Catalogue } from '../src/catalogue/catalogue';
 import { loadConfig } from '../src/config/ledger-config';
@@ -59,8 +60,10 @@ export function jsonClient(baseUrl: string, sockets: number) {
 }
 
 /** Starts the built server (dist/src/main.js, as `npm start` runs it) on a free port with these settings. */
-export async function startServer(env: Record<string, string>): Promise<{ url: string; stop: () => void }> {
+export async function startServer(env: Record<string, string>, execArgv: readonly string[] = []): Promise<{ url: string; pid: number; stop: () => void }> {
   const child = fork(join(__dirname, '..', 'src', 'main.js'), [], {
+    // e.g. ['--cpu-prof', '--cpu-prof-dir', dir]: a profile of the measured server (not allowed in NODE_OPTIONS).
+    execArgv: [...execArgv],
     env: { ...process.env, PORT: '0', HOST: '127.0.0.1', LEDGER_DEMO: '0', ...env },
     stdio: ['ignore', 'pipe', 'inherit', 'ipc'],
   });
@@ -73,7 +76,7 @@ export async function startServer(env: Record<string, string>): Promise<{ url: s
     });
     child.on('exit', (code) => reject(new Error(`server exited with ${code}: ${out}`)));
   });
-  return { url, stop: () => child.kill('SIGTERM') };
+  return { url, pid: child.pid as number, stop: () => child.kill('SIGTERM') };
 }
 
 /** A bench user (`bench-<role>`, that role over the whole country): created in the store before the server starts; returns its password. */
@@ -95,4 +98,18 @@ export async function signIn(client: ReturnType<typeof jsonClient>, userId: stri
   const login = await client.post('/auth/login', { userId, password }, {});
   if (login.status !== 200) throw new Error(`sign-in failed: ${login.body}`);
   return { authorization: `Bearer ${(JSON.parse(login.body) as { token: string }).token}` };
+}
+
+/**
+ * CPU time a process has used so far, all its threads (user + system), in ms: Linux's /proc, else NaN. `mainThread`:
+ * its main thread's only (the event loop that answers requests).
+ */
+export function processCpuMs(pid: number, mainThread = false): number {
+  try {
+    const fields = readFileSync(mainThread ? `/proc/${pid}/task/${pid}/stat` : `/proc/${pid}/stat`, 'utf8').replace(/^.*\) /, '').split(' ');
+    // utime and stime are fields 14 and 15 of stat, 12 and 13 after the command name, in clock ticks (100 per second).
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
+  } catch {
+    return NaN;
+  }
 }

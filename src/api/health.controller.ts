@@ -3,7 +3,7 @@ import { ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { LedgerConfig } from '../config/ledger-config';
 import { Public } from '../identity/auth.guard';
-import { ProjectionRunner } from '../projections/projection-runner';
+import { LiveProjections } from '../projections/projection-runner';
 import type { StartCheck } from '../audit/start-check';
 import { START_CHECK } from '../infrastructure.module';
 import { EVENT_STORE, EventStore } from '../store/event-store.port';
@@ -21,7 +21,7 @@ export class HealthController {
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
     private readonly config: LedgerConfig,
-    @Inject(ProjectionRunner) private readonly runner: ProjectionRunner,
+    @Inject(LiveProjections) private readonly runner: LiveProjections,
     @Inject(START_CHECK) private readonly startCheck: StartCheck,
   ) {}
 

@@ -2,12 +2,14 @@ import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdo
 import { LedgerConfig } from '../config/ledger-config';
 import { EVENT_STORE, EventStore } from '../store/event-store.port';
 import { Audit, AuditUnavailable } from './audit';
+import { auditFollowsInThread } from '../projections/projection-thread';
 import { openMerkleLog } from './merkle-log';
 import { loadSigningKey } from './signing-key';
 import type { SignedTreeHead } from './verifier/formats';
 
 /**
- * Runs the audit log inside the application: from bootstrap it follows the event store into the Merkle log
+ * Runs the audit log inside the application: from bootstrap it follows the event store into the Merkle log (itself, or
+ * through the projection thread, see auditFollowsInThread)
  * and signs a tree head every config.treeHeadIntervalSeconds when the log grew; on shutdown it stops.
  */
 @Injectable()
@@ -29,9 +31,13 @@ export class AuditService implements OnApplicationBootstrap, OnApplicationShutdo
       `${generated ? 'generated a new signing key in' : 'signing with the key of'} ${this.config.signingKeyFile}; ` +
         `Ed25519 public key ${key.publicKeyBase64} (${key.fingerprint}), also at GET /audit/public-key`,
     );
-    log.follow((error: unknown) =>
-      this.logger.error(`the Merkle log stopped following the event store: ${error instanceof Error ? error.message : String(error)}`),
-    );
+    // With the SQLite log in a file, the projection thread follows it into the Merkle log (off the event loop); this
+    // connection answers proofs, catching up first where they need the head.
+    if (!auditFollowsInThread(this.store, this.config)) {
+      log.follow((error: unknown) =>
+        this.logger.error(`the Merkle log stopped following the event store: ${error instanceof Error ? error.message : String(error)}`),
+      );
+    }
     this.timer = setInterval(() => void this.produceTreeHeadIfGrown(), this.config.treeHeadIntervalSeconds * 1000);
     this.timer.unref();
   }

@@ -1,5 +1,6 @@
 import { Inject, Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
+import { AggregateCache } from '../commands/aggregate-cache';
 import { LedgerConfig } from '../config/ledger-config';
 import { EVENT_STORE, EventStore } from '../store/event-store.port';
 import { CredentialStore } from './credentials';
@@ -62,13 +63,14 @@ class SignInLimiter {
 /**
  * Who is asking. A request proves it with one of: a session token (Authorization: Bearer <JWT>, or the browser's
  * cookie), an API token (Bearer gnbv_…), or a token of the configured OpenID Connect provider. The principal's grants
- * are read from its account's stream on every request, so a revoked grant, a disabled user or a revoked token stops
- * working at once.
+ * are its account's stream as it is at every request (folded states kept up to date, see `user`), so a revoked grant,
+ * a disabled user or a revoked token stops working at once.
  */
 @Injectable()
 export class AuthService implements OnModuleDestroy {
   private readonly logger = new Logger('Auth');
   private readonly limiter: SignInLimiter;
+  private readonly users: AggregateCache;
 
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
@@ -78,18 +80,21 @@ export class AuthService implements OnModuleDestroy {
     private readonly oidc: OidcVerifier,
   ) {
     this.limiter = new SignInLimiter(config.signInPerMinute);
+    this.users = new AggregateCache(store, 10_000);
   }
 
   async onModuleDestroy(): Promise<void> {
     await this.credentials.close();
   }
 
-  /** A user's account as its stream tells it now. */
+  /**
+   * A user's account as its stream tells it now. Folded states are kept (AggregateCache): a request reads only what
+   * was appended since, or nothing when the store writes alone and heard no commit on the stream; a grant revoked or
+   * a user disabled is folded in before the command that did it is answered.
+   */
   async user(userId: string): Promise<UserState> {
     if (!USER_ID.test(userId)) return userFold.initial();
-    let state = userFold.initial();
-    for (const e of await this.store.readStream(userStream(userId))) state = userFold.evolve(state, e);
-    return state;
+    return (await this.users.load(userStream(userId), userFold)).state;
   }
 
   private principalOf(state: UserState, via: Principal['via'], extra: Partial<Principal> = {}): Principal {
@@ -132,8 +137,8 @@ export class AuthService implements OnModuleDestroy {
     const api = parseApiToken(token);
     if (api) return this.apiToken(api.tokenId, api.secret, now);
     if (token.startsWith('gnbv_')) throw new Unauthenticated('the API token is malformed', 'TOKEN_INVALID');
-    const issuer = unverifiedIssuer(token);
-    if (issuer !== undefined && this.oidc.enabled && issuer === this.oidc.issuer) return this.oidc.principal(token);
+    // The token's issuer is read (unverified) only when a provider is configured: it decides who verifies it.
+    if (this.oidc.enabled && unverifiedIssuer(token) === this.oidc.issuer) return this.oidc.principal(token);
     return this.session(token, now);
   }
 

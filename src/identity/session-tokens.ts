@@ -7,6 +7,8 @@ import { Unauthenticated } from './rights';
 
 export const TOKEN_ISSUER = 'gnbv-ledger';
 const ALGORITHM = 'HS256';
+/** Verified session tokens remembered (see SessionTokens.verified): more than the sessions of a busy ledger. */
+const VERIFIED_TOKENS = 10_000;
 
 /** What a session token says: whose session, which one, and (for a password sign-in) which password it proved. */
 export interface SessionClaims {
@@ -24,6 +26,15 @@ export interface SessionClaims {
  * LEDGER_AUTH_KEY, or the file LEDGER_AUTH_KEY_FILE, generated on first start (mode 0600) outside the data folder.
  */
 export class SessionTokens {
+  /**
+   * Tokens whose signature and claims were verified, by their text, with their claims: a token is checked once, not
+   * at every request (the HMAC through WebCrypto cost about a tenth of a command's time under load). A token's claims
+   * cannot change, so remembering them gives the same answer; its expiry is checked at every use. Whether its session
+   * is still open (sign-out, reset, disabled user) is not a property of the token: AuthService asks the credentials
+   * store at every request. Bounded: the oldest entry goes first.
+   */
+  private readonly verified = new Map<string, { readonly claims: SessionClaims; readonly exp: number }>();
+
   constructor(
     private readonly key: Uint8Array,
     private readonly audience: string,
@@ -59,6 +70,17 @@ export class SessionTokens {
 
   /** The claims of a token this ledger signed, or Unauthenticated saying what is wrong with it. */
   async verify(token: string): Promise<SessionClaims> {
+    const known = this.verified.get(token);
+    // Expired as jose says it: once the current second reaches `exp`. An expired token is verified again (and refused).
+    if (known && Math.floor(Date.now() / 1000) < known.exp) return known.claims;
+    if (known) this.verified.delete(token);
+    const claims = await this.verifySignature(token);
+    if (this.verified.size >= VERIFIED_TOKENS) this.verified.delete(this.verified.keys().next().value as string);
+    this.verified.set(token, { claims, exp: Math.floor(Date.parse(claims.expiresAt) / 1000) });
+    return claims;
+  }
+
+  private async verifySignature(token: string): Promise<SessionClaims> {
     try {
       const { payload } = await jwtVerify(token, this.key, { issuer: TOKEN_ISSUER, audience: this.audience, algorithms: [ALGORITHM] });
       if (typeof payload.sub !== 'string' || typeof payload.sid !== 'string' || typeof payload.exp !== 'number') {

@@ -20,6 +20,8 @@ export interface ProjectionRunnerOptions {
   readonly log?: (message: string) => void;
   /** Where a read model that cannot go on is reported (default: log). */
   readonly alarm?: (message: string) => void;
+  /** Called when the position, the generation or the failure changed (the projection thread reports them so). */
+  readonly changed?: () => void;
 }
 
 /** Why the read models stopped: the event they cannot fold, since when, and when they try again. */
@@ -43,19 +45,70 @@ export function readModelFingerprint(ctx: ProjectionContext): string {
 }
 
 /**
+ * The read models as the ledger keeps them up to date while it serves: how far they follow the log, the generation
+ * live, and why they stopped if they did. Two kinds: ProjectionRunner folds in this thread; ProjectionThread
+ * (projection-thread.ts) runs a ProjectionRunner in a worker thread, off the event loop that answers requests.
+ * Also the provider token of the running ledger's read models.
+ */
+export abstract class LiveProjections {
+  protected readonly positions = new EventEmitter();
+
+  constructor() {
+    this.positions.setMaxListeners(0);
+  }
+
+  /** Position of the last event applied and committed (the read models reflect the log up to here). */
+  abstract get position(): number;
+  abstract get generation(): number | null;
+  /** The last batch failure, until a batch succeeds again. */
+  abstract get error(): unknown;
+  /** The read models cannot go on: the event that stops them, or null while they follow the log. */
+  abstract get failure(): ProjectionFailure | null;
+  /** Starts following the log. */
+  abstract start(): void | Promise<void>;
+  abstract stop(): Promise<void>;
+  protected abstract headPosition(): Promise<number>;
+
+  /** Resolves true once the read models reflect at least `position`, false after `timeoutMs`. */
+  waitFor(position: number, timeoutMs: number): Promise<boolean> {
+    if (this.position >= position) return Promise.resolve(true);
+    return new Promise((resolve) => {
+      const onPosition = (p: number) => {
+        if (p >= position) done(true);
+      };
+      const timer = setTimeout(() => done(false), timeoutMs);
+      const done = (ok: boolean) => {
+        clearTimeout(timer);
+        this.positions.off('position', onPosition);
+        resolve(ok);
+      };
+      this.positions.on('position', onPosition);
+    });
+  }
+
+  /** Resolves when the read models reflect the head of the log as it is now (tests, CLI). */
+  async catchUp(timeoutMs = 60_000): Promise<number> {
+    const head = await this.headPosition();
+    if (!(await this.waitFor(head, timeoutMs))) {
+      throw new Error(`read models did not reach position ${head} within ${timeoutMs} ms (at ${this.position})`, { cause: this.error });
+    }
+    return this.position;
+  }
+}
+
+/**
  * The checkpointed catch-up subscription that keeps the read models up to date: it subscribes to the
  * global log after the stored checkpoint and applies events in batches, each batch committed with its
  * checkpoint. On a failed batch nothing of it is kept; the runner resubscribes from the checkpoint. When
  * another process makes a new generation live (`ledger projections rebuild`), it switches to it.
  */
-export class ProjectionRunner {
+export class ProjectionRunner extends LiveProjections {
   private engine: ProjectionEngine | null = null;
   private subscription: Subscription | null = null;
   private buffer: RecordedEvent[] = [];
   private flushScheduled = false;
   private retryTimer: NodeJS.Timeout | undefined;
   private running = false;
-  private readonly positions = new EventEmitter();
   private readonly batchSize: number;
   private lastError: unknown = null;
   private failure_: ProjectionFailure | null = null;
@@ -66,11 +119,10 @@ export class ProjectionRunner {
     private readonly ctx: ProjectionContext,
     private readonly options: ProjectionRunnerOptions = {},
   ) {
+    super();
     this.batchSize = options.batchSize ?? 2000;
-    this.positions.setMaxListeners(0);
   }
 
-  /** Position of the last event applied and committed (the read models reflect the log up to here). */
   get position(): number {
     return this.engine?.position ?? 0;
   }
@@ -79,14 +131,16 @@ export class ProjectionRunner {
     return this.engine?.generation ?? null;
   }
 
-  /** The last batch failure, until a batch succeeds again. */
   get error(): unknown {
     return this.lastError;
   }
 
-  /** The read models cannot go on: the event that stops them, or null while they follow the log. */
   get failure(): ProjectionFailure | null {
     return this.failure_;
+  }
+
+  protected headPosition(): Promise<number> {
+    return this.store.headPosition();
   }
 
   /** Opens (or creates) the live generation and starts following the log from its checkpoint. */
@@ -112,32 +166,6 @@ export class ProjectionRunner {
     this.buffer = [];
   }
 
-  /** Resolves true once the read models reflect at least `position`, false after `timeoutMs`. */
-  waitFor(position: number, timeoutMs: number): Promise<boolean> {
-    if (this.position >= position) return Promise.resolve(true);
-    return new Promise((resolve) => {
-      const onPosition = (p: number) => {
-        if (p >= position) done(true);
-      };
-      const timer = setTimeout(() => done(false), timeoutMs);
-      const done = (ok: boolean) => {
-        clearTimeout(timer);
-        this.positions.off('position', onPosition);
-        resolve(ok);
-      };
-      this.positions.on('position', onPosition);
-    });
-  }
-
-  /** Resolves when the read models reflect the head of the log as it is now (tests, CLI). */
-  async catchUp(timeoutMs = 60_000): Promise<number> {
-    const head = await this.store.headPosition();
-    if (!(await this.waitFor(head, timeoutMs))) {
-      throw new Error(`read models did not reach position ${head} within ${timeoutMs} ms (at ${this.position})`, { cause: this.lastError });
-    }
-    return this.position;
-  }
-
   private openLiveGeneration(): void {
     const rm = this.readModels;
     const fingerprint = readModelFingerprint(this.ctx);
@@ -153,6 +181,7 @@ export class ProjectionRunner {
     this.engine = new ProjectionEngine(rm, generation, this.ctx, { checkGeneration: true, afterEvent: this.options.afterEvent, cacheSize: 100_000 });
     rm.detachOthers(generation);
     this.positions.emit('position', this.engine.position);
+    this.options.changed?.();
   }
 
   private subscribe(): void {
@@ -195,6 +224,7 @@ export class ProjectionRunner {
       this.failure_ = null;
     }
     this.positions.emit('position', position);
+    this.options.changed?.();
   }
 
   private flushSafely(): void {
@@ -238,6 +268,7 @@ export class ProjectionRunner {
       `read models STOPPED at position ${this.position}: ${this.failure_.message}; nothing of the batch was kept; ` +
         `attempt ${attempts}, next in ${Math.round(delay / 1000)} s. Every read answer is stale until then (see GET /read-models/status).`,
     );
+    this.options.changed?.();
     clearTimeout(this.retryTimer);
     this.retryTimer = setTimeout(() => this.subscribe(), delay);
     this.retryTimer.unref();

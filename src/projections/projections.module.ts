@@ -4,7 +4,8 @@ import { Catalogue } from '../catalogue/catalogue';
 import { LedgerConfig } from '../config/ledger-config';
 import { EVENT_STORE, EventStore } from '../store/event-store.port';
 import { projectionContextOf } from './context';
-import { ProjectionRunner } from './projection-runner';
+import { LiveProjections, ProjectionRunner } from './projection-runner';
+import { auditFollowsInThread, followsInThread, ProjectionThread } from './projection-thread';
 import { ReadModelDb } from './read-model-db';
 import { ReadModelQueries } from './read-model-queries';
 import { ReadModelFreshness, ReadModelsController } from './read-models.controller';
@@ -15,12 +16,12 @@ export const PROJECTION_CONTEXT = Symbol('ProjectionContext');
 @Injectable()
 export class ProjectionsLifecycle implements OnApplicationBootstrap, OnModuleDestroy, OnApplicationShutdown {
   constructor(
-    @Inject(ProjectionRunner) private readonly runner: ProjectionRunner,
+    @Inject(LiveProjections) private readonly runner: LiveProjections,
     @Inject(ReadModelDb) private readonly readModels: ReadModelDb,
   ) {}
 
-  onApplicationBootstrap(): void {
-    this.runner.start();
+  async onApplicationBootstrap(): Promise<void> {
+    await this.runner.start();
   }
 
   async onModuleDestroy(): Promise<void> {
@@ -47,12 +48,21 @@ export class ProjectionsLifecycle implements OnApplicationBootstrap, OnModuleDes
     },
     { provide: ReadModelDb, useFactory: (config: LedgerConfig) => ReadModelDb.open(config.readModelFile), inject: [LedgerConfig] },
     {
-      provide: ProjectionRunner,
-      useFactory: (store: EventStore, readModels: ReadModelDb, ctx: ProjectionContext) => {
+      // A SQLite log and read models in files: folded in a thread of their own (ProjectionThread), off the event loop
+      // that answers requests, where the Merkle log follows the log too. Otherwise (PostgreSQL, KurrentDB, in-memory
+      // files) folded in this thread.
+      provide: LiveProjections,
+      useFactory: (store: EventStore, readModels: ReadModelDb, ctx: ProjectionContext, config: LedgerConfig): LiveProjections => {
         const logger = new Logger('Projections');
-        return new ProjectionRunner(store, readModels, ctx, { log: (m) => logger.warn(m), alarm: (m) => logger.error(m) });
+        const log = { log: (m: string) => logger.warn(m), alarm: (m: string) => logger.error(m) };
+        if (followsInThread(store, config)) {
+          const { readModelFile, catalogueDir, redFlagRulesFile } = config;
+          const auditFile = auditFollowsInThread(store, config) ? config.auditFile : undefined;
+          return new ProjectionThread(store, { dbFile: store.db.name, readModelFile, catalogueDir, redFlagRulesFile, auditFile }, log);
+        }
+        return new ProjectionRunner(store, readModels, ctx, log);
       },
-      inject: [EVENT_STORE, ReadModelDb, PROJECTION_CONTEXT],
+      inject: [EVENT_STORE, ReadModelDb, PROJECTION_CONTEXT, LedgerConfig],
     },
     {
       provide: ReadModelQueries,
@@ -62,6 +72,6 @@ export class ProjectionsLifecycle implements OnApplicationBootstrap, OnModuleDes
     ReadModelFreshness,
     ProjectionsLifecycle,
   ],
-  exports: [ProjectionRunner, ReadModelQueries, ReadModelFreshness, PROJECTION_CONTEXT],
+  exports: [LiveProjections, ReadModelQueries, ReadModelFreshness, PROJECTION_CONTEXT],
 })
 export class ProjectionsModule {}

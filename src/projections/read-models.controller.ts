@@ -3,7 +3,7 @@ import { ApiOkResponse, ApiOperation, ApiParam, ApiServiceUnavailableResponse, A
 import { Needs, PrincipalRequest } from '../identity/auth.guard';
 import { type Principal, readScopes } from '../identity/rights';
 import { EVENT_STORE, EventStore } from '../store/event-store.port';
-import { ProjectionFailure, ProjectionRunner } from './projection-runner';
+import { ProjectionFailure, LiveProjections } from './projection-runner';
 import {
   AdjustmentsQueryDto,
   BalancesQueryDto,
@@ -48,7 +48,7 @@ export class ReadModelBehind extends Error {
  */
 @Injectable()
 export class ReadModelFreshness {
-  constructor(@Inject(ProjectionRunner) private readonly runner: ProjectionRunner) {}
+  constructor(@Inject(LiveProjections) private readonly runner: LiveProjections) {}
 
   async require(minPosition: number | undefined): Promise<void> {
     if (minPosition === undefined) return;
@@ -89,7 +89,7 @@ export class ReadModelsController {
   constructor(
     @Inject(ReadModelQueries) private readonly queries: ReadModelQueries,
     @Inject(ReadModelFreshness) private readonly freshness: ReadModelFreshness,
-    @Inject(ProjectionRunner) private readonly runner: ProjectionRunner,
+    @Inject(LiveProjections) private readonly runner: LiveProjections,
     @Inject(EVENT_STORE) private readonly store: EventStore,
   ) {}
 

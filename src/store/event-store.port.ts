@@ -129,6 +129,18 @@ export interface EventStore {
   readSeal?(): Promise<SignedTreeHead | null>;
   /** From now on every append is refused with LogIntegrityError(reason): the log is served read-only. */
   stopWriting?(reason: string): void;
+
+  /**
+   * True while every append to the log goes through this instance (SQLite once startWriting holds the log's writer
+   * lock; an in-memory store): nothing reaches the log that `watchCommits` listeners do not hear of. Caches of
+   * folded streams then need not ask the store whether a stream grew.
+   */
+  writesAlone?(): boolean;
+  /**
+   * Calls `listener` with the events of each committed append, once they are in the log and before the append's
+   * caller is answered. Returns the way to stop listening.
+   */
+  watchCommits?(listener: (events: readonly AppendedEvent[]) => void): () => void;
 }
 
 /** An event's row as stored, unparsed (see EventStore.readStoredTexts), with the leaf written at its commit. */

@@ -9,11 +9,20 @@ import { CredentialStore, StoredApiToken, StoredSession } from './credential-sto
  * ledger stopped).
  */
 export class SqliteCredentialStore extends CredentialStore {
+  /** Statements prepared once: `session` runs at every request. */
+  private readonly statements = new Map<string, Database.Statement>();
+
   private constructor(
     private readonly db: Database.Database,
     readonly location: string,
   ) {
     super();
+  }
+
+  private prepare(sql: string): Database.Statement {
+    let statement = this.statements.get(sql);
+    if (!statement) this.statements.set(sql, (statement = this.db.prepare(sql)));
+    return statement;
   }
 
   static open(file: string): SqliteCredentialStore {
@@ -37,51 +46,51 @@ export class SqliteCredentialStore extends CredentialStore {
   }
 
   async putPassword(credentialId: string, userId: string, hash: string, now: string): Promise<void> {
-    this.db.prepare('INSERT INTO passwords VALUES (?, ?, ?, ?)').run(credentialId, userId, hash, now);
+    this.prepare('INSERT INTO passwords VALUES (?, ?, ?, ?)').run(credentialId, userId, hash, now);
   }
 
   async passwordHash(credentialId: string, userId: string): Promise<string | undefined> {
-    return this.db.prepare('SELECT hash FROM passwords WHERE credential_id = ? AND user_id = ?').pluck().get(credentialId, userId) as string | undefined;
+    return this.prepare('SELECT hash FROM passwords WHERE credential_id = ? AND user_id = ?').pluck().get(credentialId, userId) as string | undefined;
   }
 
   async putApiToken(tokenId: string, userId: string, hash: Buffer, expiresAt: string | null, now: string): Promise<void> {
-    this.db.prepare('INSERT INTO api_tokens VALUES (?, ?, ?, ?, ?)').run(tokenId, userId, hash, expiresAt, now);
+    this.prepare('INSERT INTO api_tokens VALUES (?, ?, ?, ?, ?)').run(tokenId, userId, hash, expiresAt, now);
   }
 
   async apiToken(tokenId: string): Promise<StoredApiToken | undefined> {
-    const row = this.db.prepare('SELECT user_id, hash, expires_at FROM api_tokens WHERE token_id = ?').get(tokenId) as
+    const row = this.prepare('SELECT user_id, hash, expires_at FROM api_tokens WHERE token_id = ?').get(tokenId) as
       | { user_id: string; hash: Buffer; expires_at: string | null }
       | undefined;
     return row && { userId: row.user_id, hash: row.hash, expiresAt: row.expires_at };
   }
 
   async startSession(sessionId: string, userId: string, now: string, expiresAt: string, principal?: unknown): Promise<void> {
-    this.db
+    this
       .prepare('INSERT INTO sessions (session_id, user_id, created_at, expires_at, principal) VALUES (?, ?, ?, ?, ?)')
       .run(sessionId, userId, now, expiresAt, principal === undefined ? null : JSON.stringify(principal));
   }
 
   async session(sessionId: string, now: string): Promise<StoredSession | undefined> {
-    const row = this.db.prepare('SELECT user_id, principal FROM sessions WHERE session_id = ? AND ended_at IS NULL AND expires_at > ?').get(sessionId, now) as
+    const row = this.prepare('SELECT user_id, principal FROM sessions WHERE session_id = ? AND ended_at IS NULL AND expires_at > ?').get(sessionId, now) as
       | { user_id: string; principal: string | null }
       | undefined;
     return row && { userId: row.user_id, principal: row.principal === null ? undefined : JSON.parse(row.principal) };
   }
 
   async endSession(sessionId: string, now: string): Promise<void> {
-    this.db.prepare('UPDATE sessions SET ended_at = ? WHERE session_id = ? AND ended_at IS NULL').run(now, sessionId);
+    this.prepare('UPDATE sessions SET ended_at = ? WHERE session_id = ? AND ended_at IS NULL').run(now, sessionId);
   }
 
   async lockedUntil(userId: string, now: string): Promise<string | null> {
-    const until = this.db.prepare('SELECT locked_until FROM sign_in_failures WHERE user_id = ?').pluck().get(userId) as string | null | undefined;
+    const until = this.prepare('SELECT locked_until FROM sign_in_failures WHERE user_id = ?').pluck().get(userId) as string | null | undefined;
     return until && until > now ? until : null;
   }
 
   async failedSignIn(userId: string, max: number, lockUntil: string): Promise<string | null> {
     return this.db.transaction(() => {
-      const failures = ((this.db.prepare('SELECT failures FROM sign_in_failures WHERE user_id = ?').pluck().get(userId) as number | undefined) ?? 0) + 1;
+      const failures = ((this.prepare('SELECT failures FROM sign_in_failures WHERE user_id = ?').pluck().get(userId) as number | undefined) ?? 0) + 1;
       const locked = failures >= max ? lockUntil : null;
-      this.db
+      this
         .prepare('INSERT INTO sign_in_failures VALUES (?, ?, ?) ON CONFLICT (user_id) DO UPDATE SET failures = excluded.failures, locked_until = excluded.locked_until')
         .run(userId, locked ? 0 : failures, locked);
       return locked;
@@ -89,7 +98,7 @@ export class SqliteCredentialStore extends CredentialStore {
   }
 
   async succeededSignIn(userId: string): Promise<void> {
-    this.db.prepare('DELETE FROM sign_in_failures WHERE user_id = ?').run(userId);
+    this.prepare('DELETE FROM sign_in_failures WHERE user_id = ?').run(userId);
   }
 
   async close(): Promise<void> {

@@ -1,7 +1,10 @@
 import { plainToInstance } from 'class-transformer';
 import { ValidationError, ValidatorOptions, validateSync } from 'class-validator';
 import type { FieldProblem } from '../errors';
+import { rememberValidationMetadata } from './metadata-cache';
 import { normalizeInput } from './text-rules';
+
+rememberValidationMetadata();
 
 /** Unknown fields are refused (a typo must not silently drop a figure). The HTTP pipe and the journal use these. */
 export const VALIDATION_OPTIONS: ValidatorOptions = { whitelist: true, forbidNonWhitelisted: true, forbidUnknownValues: true };

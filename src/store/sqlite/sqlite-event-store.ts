@@ -7,6 +7,7 @@ import { Observable } from 'rxjs';
 import type { EventToAppend, RecordedEvent, Upcasters } from '../../../events';
 import { LEDGER_UPCASTERS } from '../../../events';
 import {
+  AppendedEvent,
   AppendResult,
   AsStoredOption,
   EventStore,
@@ -126,6 +127,9 @@ export class SqliteEventStore implements EventStore {
   private drained: (() => void) | null = null;
   private readonly readOnly: boolean;
   private starting: { resolve: (check: LogCheck) => void; reject: (error: Error) => void } | null = null;
+  /** Since startWriting (or for an in-memory log): this instance is the log's one writer (see writesAlone). */
+  private alone: boolean;
+  private readonly commits = new EventEmitter();
   /** Set when the log failed its check at startWriting: appends are refused with it. */
   private sealBroken: LogIntegrityError | null = null;
 
@@ -176,6 +180,8 @@ export class SqliteEventStore implements EventStore {
 
     // An in-memory database cannot be shared with a worker: it is written on this thread.
     this.inThread = inMemory ? createWriter(this.db, ':memory:') : null;
+    this.alone = inMemory;
+    this.commits.setMaxListeners(0);
     this.worker =
       inMemory || this.readOnly
         ? null
@@ -258,8 +264,24 @@ export class SqliteEventStore implements EventStore {
         this.worker!.postMessage({ id: START, start });
       });
     }
+    // The writer lock is held from here on: no other process appends to this log.
+    this.alone = true;
     this.sealBroken = check.ok ? null : new LogIntegrityError(`the log does not match its seal: ${check.findings.join('; ')}; the ledger records nothing more (run \`ledger verify\`)`);
     return check;
+  }
+
+  /** Another connection (the ledger's writer, in another thread) committed: live subscriptions read the log now. */
+  noticeAppended(): void {
+    this.appended.emit('appended');
+  }
+
+  writesAlone(): boolean {
+    return this.alone && !this.closed && this.failure === null;
+  }
+
+  watchCommits(listener: (events: readonly AppendedEvent[]) => void): () => void {
+    this.commits.on('committed', listener);
+    return () => this.commits.off('committed', listener);
   }
 
   stopWriting(reason: string): void {
@@ -307,6 +329,8 @@ export class SqliteEventStore implements EventStore {
       const o = outcomes[i];
       if ('ok' in o) {
         wrote = true;
+        // Heard before the caller is answered: a cache never serves a state older than an acknowledged append.
+        this.commits.emit('committed', o.ok.events);
         p.resolve(o.ok);
       } else {
         p.reject(toError(o.refused));
