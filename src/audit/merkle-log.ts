@@ -1,3 +1,4 @@
+import type { Subscription } from 'rxjs';
 import type { RecordedEvent } from '../../events';
 import type { LedgerConfig } from '../config/ledger-config';
 import { EventStore, LogIntegrityError } from '../store/event-store.port';
@@ -54,6 +55,38 @@ export interface MerkleLog {
   treeHeadsBySize(): Promise<SignedTreeHead[]>;
   treeHeadCount(): Promise<number>;
   close(): Promise<void>;
+}
+
+/** How many events a log writes per transaction at most, following or catching up. */
+export const LOG_PAGE = 1000;
+/** How long live events are gathered before they are logged. */
+const GATHER_MS = 20;
+
+/**
+ * What both logs' follow() share: the store's global log after `after`, as stored (a leaf commits to the event as it was
+ * appended, never as upcast), handed to `write` in batches. A long backlog, delivered in one synchronous burst, a page
+ * at a time; live events gathered briefly, so one audit transaction serves a group of commits.
+ */
+export function followInBatches(
+  store: EventStore,
+  after: number,
+  write: (batch: RecordedEvent[]) => void,
+  onError: (error: unknown) => void,
+): Subscription {
+  let pending: RecordedEvent[] = [];
+  const flush = () => {
+    const batch = pending;
+    pending = [];
+    if (batch.length > 0) write(batch);
+  };
+  return store.subscribeToAll({ after, asStored: true }).subscribe({
+    next: (event) => {
+      const waiting = pending.push(event);
+      if (waiting >= LOG_PAGE) flush();
+      else if (waiting === 1) setTimeout(flush, GATHER_MS);
+    },
+    error: onError,
+  });
 }
 
 /**

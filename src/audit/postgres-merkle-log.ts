@@ -1,19 +1,16 @@
-import { Pool, PoolClient } from 'pg';
+import { Pool } from 'pg';
 import type { Subscription } from 'rxjs';
 import type { RecordedEvent } from '../../events';
 import type { EventStore } from '../store/event-store.port';
-import { redact } from '../store/postgres/connection';
+import { inTransaction, redact } from '../store/postgres/connection';
 import { quoteIdent, schemaLockKey } from '../store/postgres/postgres-schema';
 import { consistencyProof, inclusionProof, MerkleFrontier, nodeHash, RangeHash, SubtreeKey, subtreeId, withStoredSubtrees } from './merkle';
-import { LeafRecord, LogIntegrityError, MerkleLog } from './merkle-log';
+import { followInBatches, LOG_PAGE, LeafRecord, LogIntegrityError, MerkleLog } from './merkle-log';
 import { eventLeafHash, SignedTreeHead } from './verifier/formats';
 
 /** The schema of the Merkle log in the ledger's PostgreSQL database. */
 export const AUDIT_SCHEMA_NAME = 'audit';
 
-/** How long live events are gathered before they are logged. */
-const GATHER_MS = 20;
-const PAGE = 1000;
 
 interface LeafRow {
   leaf_index: string;
@@ -53,7 +50,7 @@ export class PostgresMerkleLog implements MerkleLog {
     const pool = new Pool({ connectionString, max: 4, application_name: 'gnbv-ledger-audit' });
     const log = new PostgresMerkleLog(pool, quoteIdent(schema), store);
     try {
-      await log.transaction(async (client) => {
+      await inTransaction(pool, async (client) => {
         // Two processes starting at once: CREATE ... IF NOT EXISTS is not safe concurrently.
         await client.query('SELECT pg_advisory_xact_lock($1::bigint)', [schemaLockKey(schema)]);
         await client.query(log.schemaSql());
@@ -96,21 +93,6 @@ export class PostgresMerkleLog implements MerkleLog {
     `;
   }
 
-  private async transaction<T>(work: (client: PoolClient) => Promise<T>): Promise<T> {
-    const client = await this.pool.connect();
-    try {
-      await client.query('BEGIN');
-      const result = await work(client);
-      await client.query('COMMIT');
-      return result;
-    } catch (error) {
-      await client.query('ROLLBACK').catch(() => undefined);
-      throw error;
-    } finally {
-      client.release();
-    }
-  }
-
   private async rows<T>(text: string, values: unknown[] = []): Promise<T[]> {
     return (await this.pool.query(text, values)).rows as T[];
   }
@@ -133,7 +115,7 @@ export class PostgresMerkleLog implements MerkleLog {
   }
 
   private write(events: readonly RecordedEvent[]): Promise<number> {
-    return this.transaction(async (client) => {
+    return inTransaction(this.pool, async (client) => {
       const [head] = (await client.query(`SELECT position, tree_size, frontier FROM ${this.s}.checkpoint FOR UPDATE`)).rows as Array<{
         position: string;
         tree_size: string;
@@ -188,42 +170,25 @@ export class PostgresMerkleLog implements MerkleLog {
   async catchUp(): Promise<number> {
     let added = 0;
     // As stored: a leaf commits to the event as it was appended (type, version, data...), never as upcast.
-    for await (const page of this.store.streamAll(await this.checkpoint(), { pageSize: PAGE, asStored: true })) added += await this.append(page);
+    for await (const page of this.store.streamAll(await this.checkpoint(), { pageSize: LOG_PAGE, asStored: true })) added += await this.append(page);
     return added;
   }
 
   follow(onError: (error: unknown) => void): void {
     if (this.following || this.closed) return;
-    let pending: RecordedEvent[] = [];
     let failed = false;
-    const flush = () => {
-      const batch = pending;
-      pending = [];
-      if (this.closed || failed || batch.length === 0) return;
-      this.append(batch).catch((error: unknown) => {
-        if (failed || this.closed) return;
-        failed = true;
-        this.stopFollowing();
-        onError(error);
-      });
+    const fail = (error: unknown) => {
+      if (failed || this.closed) return;
+      failed = true;
+      this.stopFollowing();
+      onError(error);
     };
-    const starting = this.checkpoint().then((after) => {
-      if (this.closed) return;
-      // As stored, as in catchUp.
-      this.following = this.store.subscribeToAll({ after, asStored: true }).subscribe({
-        next: (event) => {
-          const waiting = pending.push(event);
-          if (waiting >= PAGE) flush();
-          // Live events are gathered briefly: one audit transaction per group of commits, not per commit.
-          else if (waiting === 1) setTimeout(flush, GATHER_MS);
-        },
-        error: (error: unknown) => {
-          this.following = undefined;
-          onError(error);
-        },
-      });
-    });
-    starting.catch(onError);
+    const write = (batch: RecordedEvent[]) => {
+      if (!this.closed && !failed) this.append(batch).catch(fail);
+    };
+    this.checkpoint().then((after) => {
+      if (!this.closed) this.following = followInBatches(this.store, after, write, fail);
+    }, fail);
   }
 
   stopFollowing(): void {

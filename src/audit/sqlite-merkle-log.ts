@@ -5,7 +5,7 @@ import type { Subscription } from 'rxjs';
 import type { RecordedEvent } from '../../events';
 import { EventStore, LogIntegrityError } from '../store/event-store.port';
 import { consistencyProof, inclusionProof, nodeHash, RangeHash, subtreeRangeHash } from './merkle';
-import type { LeafRecord, MerkleLog } from './merkle-log';
+import { followInBatches, LOG_PAGE, LeafRecord, MerkleLog } from './merkle-log';
 import { eventLeafHash, SignedTreeHead } from './verifier/formats';
 
 export const AUDIT_SCHEMA = `
@@ -53,9 +53,6 @@ interface HeadRow {
   signature: string;
 }
 
-/** How long live events are gathered before they are logged. */
-const GATHER_MS = 20;
-const PAGE = 1000;
 
 /**
  * The RFC 6962 Merkle tree over the global event log, kept in its own SQLite file (config.auditFile). Its work is
@@ -196,7 +193,7 @@ export class SqliteMerkleLog implements MerkleLog {
   async catchUp(): Promise<number> {
     let added = 0;
     // As stored: a leaf commits to the event as it was appended (type, version, data...), never as upcast.
-    for await (const page of this.store.streamAll(await this.checkpoint(), { pageSize: PAGE, asStored: true })) added += this.appendNow(page);
+    for await (const page of this.store.streamAll(await this.checkpoint(), { pageSize: LOG_PAGE, asStored: true })) added += this.appendNow(page);
     return added;
   }
 
@@ -206,11 +203,9 @@ export class SqliteMerkleLog implements MerkleLog {
    */
   follow(onError: (error: unknown) => void): void {
     if (this.following) return;
-    let pending: RecordedEvent[] = [];
-    const flush = () => {
-      const batch = pending;
-      pending = [];
-      if (this.closed || batch.length === 0) return;
+    const after = (this.stmt.checkpoint.get() as { position: number }).position;
+    const write = (batch: RecordedEvent[]) => {
+      if (this.closed) return;
       try {
         this.appendNow(batch);
       } catch (error) {
@@ -218,19 +213,9 @@ export class SqliteMerkleLog implements MerkleLog {
         onError(error);
       }
     };
-    // As stored, as in catchUp.
-    this.following = this.store.subscribeToAll({ after: (this.stmt.checkpoint.get() as { position: number }).position, asStored: true }).subscribe({
-      next: (event) => {
-        const waiting = pending.push(event);
-        // A long backlog is delivered in one synchronous burst: log it a page at a time, not all in memory.
-        if (waiting >= PAGE) flush();
-        // Live events are gathered briefly: one audit transaction per group of commits, not per commit.
-        else if (waiting === 1) setTimeout(flush, GATHER_MS);
-      },
-      error: (error: unknown) => {
-        this.following = undefined;
-        onError(error);
-      },
+    this.following = followInBatches(this.store, after, write, (error) => {
+      this.following = undefined;
+      onError(error);
     });
   }
 

@@ -1,5 +1,5 @@
 import { Pool } from 'pg';
-import { redact } from '../../store/postgres/connection';
+import { inTransaction, redact } from '../../store/postgres/connection';
 import { quoteIdent, schemaLockKey } from '../../store/postgres/postgres-schema';
 import { CredentialStore, StoredApiToken, StoredSession } from './credential-store';
 
@@ -24,34 +24,27 @@ export class PostgresCredentialStore extends CredentialStore {
   static async open(connectionString: string, schema = CREDENTIALS_SCHEMA): Promise<PostgresCredentialStore> {
     const pool = new Pool({ connectionString, max: 4, application_name: 'gnbv-ledger-credentials' });
     const s = quoteIdent(schema);
-    const client = await pool.connect().catch(async (error: unknown) => {
+    try {
+      await inTransaction(pool, async (client) => {
+        // Two processes starting at once: CREATE ... IF NOT EXISTS is not safe concurrently.
+        await client.query('SELECT pg_advisory_xact_lock($1::bigint)', [schemaLockKey(schema)]);
+        await client.query(`
+          CREATE SCHEMA IF NOT EXISTS ${s};
+          CREATE TABLE IF NOT EXISTS ${s}.passwords (credential_id text PRIMARY KEY, user_id text NOT NULL, hash text NOT NULL, created_at text NOT NULL);
+          CREATE TABLE IF NOT EXISTS ${s}.api_tokens (token_id text PRIMARY KEY, user_id text NOT NULL, hash bytea NOT NULL, expires_at text, created_at text NOT NULL);
+          CREATE TABLE IF NOT EXISTS ${s}.sessions (
+            session_id text PRIMARY KEY, user_id text NOT NULL, created_at text NOT NULL, expires_at text NOT NULL, ended_at text,
+            -- A user of an OpenID Connect provider has no account here: their principal as the provider's claims gave it.
+            principal text
+          );
+          CREATE INDEX IF NOT EXISTS sessions_user ON ${s}.sessions (user_id) WHERE ended_at IS NULL;
+          CREATE TABLE IF NOT EXISTS ${s}.sign_in_failures (user_id text PRIMARY KEY, failures integer NOT NULL, locked_until text);
+        `);
+      });
+    } catch (error) {
       await pool.end();
       throw new Error(`cannot open the credentials store at ${redact(connectionString)}: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
-    });
-    try {
-      await client.query('BEGIN');
-      // Two processes starting at once: CREATE ... IF NOT EXISTS is not safe concurrently.
-      await client.query('SELECT pg_advisory_xact_lock($1::bigint)', [schemaLockKey(schema)]);
-      await client.query(`
-        CREATE SCHEMA IF NOT EXISTS ${s};
-        CREATE TABLE IF NOT EXISTS ${s}.passwords (credential_id text PRIMARY KEY, user_id text NOT NULL, hash text NOT NULL, created_at text NOT NULL);
-        CREATE TABLE IF NOT EXISTS ${s}.api_tokens (token_id text PRIMARY KEY, user_id text NOT NULL, hash bytea NOT NULL, expires_at text, created_at text NOT NULL);
-        CREATE TABLE IF NOT EXISTS ${s}.sessions (
-          session_id text PRIMARY KEY, user_id text NOT NULL, created_at text NOT NULL, expires_at text NOT NULL, ended_at text,
-          -- A user of an OpenID Connect provider has no account here: their principal as the provider's claims gave it.
-          principal text
-        );
-        CREATE INDEX IF NOT EXISTS sessions_user ON ${s}.sessions (user_id) WHERE ended_at IS NULL;
-        CREATE TABLE IF NOT EXISTS ${s}.sign_in_failures (user_id text PRIMARY KEY, failures integer NOT NULL, locked_until text);
-      `);
-      await client.query('COMMIT');
-    } catch (error) {
-      await client.query('ROLLBACK').catch(() => undefined);
-      client.release();
-      await pool.end();
-      throw error;
     }
-    client.release();
     return new PostgresCredentialStore(pool, s, `${redact(connectionString)} (schema ${schema})`);
   }
 

@@ -1,4 +1,5 @@
 import { Client } from 'pg';
+import type { Pool, PoolClient } from 'pg';
 
 /** Runs one statement on a connection of its own (administration: databases, schemas, settings). */
 export async function runStatement<T extends object = Record<string, unknown>>(url: string, text: string, values: unknown[] = []): Promise<T[]> {
@@ -19,4 +20,31 @@ export function withDatabase(url: string, database: string): string {
 /** A connection string without its password, for messages. */
 export function redact(url: string): string {
   return url.replace(/\/\/([^@/:]*):[^@/]*@/, '//$1:***@');
+}
+
+/**
+ * Runs `work` in one transaction on a connection of the pool: committed if it resolves, rolled back if it throws. A
+ * connection whose ROLLBACK fails too is destroyed rather than handed back to the pool.
+ */
+export async function inTransaction<T>(pool: Pool, work: (client: PoolClient) => Promise<T>): Promise<T> {
+  const client = await pool.connect();
+  try {
+    await client.query('BEGIN');
+    const result = await work(client);
+    await client.query('COMMIT');
+    client.release();
+    return result;
+  } catch (error) {
+    await rollback(client);
+    throw error;
+  }
+}
+
+/** Rolls back and hands the connection back, destroying it if even the ROLLBACK failed. */
+export async function rollback(client: PoolClient): Promise<void> {
+  const broken = await client.query('ROLLBACK').then(
+    () => undefined,
+    (e: unknown) => e as Error,
+  );
+  client.release(broken);
 }

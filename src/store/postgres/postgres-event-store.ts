@@ -25,7 +25,7 @@ import { StoredEvent, toRecordedEvent } from '../stored-event';
 import { pagesOfTheLog } from '../stream-all';
 import { validateAppends } from '../validate-appends';
 import { EventRow, PendingWrite, PlacedBatch, placeBatch } from './place-batch';
-import { redact } from './connection';
+import { inTransaction, redact, rollback } from './connection';
 import { channelOf, quoteIdent, schemaLockKey, schemaSql, statements } from './postgres-schema';
 
 export interface PostgresEventStoreOptions {
@@ -329,18 +329,8 @@ export class PostgresEventStore implements EventStore {
     return row ? { treeSize: Number(row.treeSize), rootHash: row.rootHash, timestamp: row.timestamp, signature: row.signature } : null;
   }
 
-  private async transaction<T>(work: (client: PoolClient) => Promise<T>): Promise<T> {
-    const client = await this.pool.connect();
-    try {
-      await client.query('BEGIN');
-      const result = await work(client);
-      await client.query('COMMIT');
-      client.release();
-      return result;
-    } catch (error) {
-      await rollback(client);
-      throw error;
-    }
+  private transaction<T>(work: (client: PoolClient) => Promise<T>): Promise<T> {
+    return inTransaction(this.pool, work);
   }
 
   async readStream(stream: string, fromRevision = 0, options?: ReadOptions): Promise<RecordedEvent[]> {
@@ -473,14 +463,6 @@ export class PostgresEventStore implements EventStore {
 }
 
 /** Rolls back and returns the connection; one whose rollback fails is broken, and release(error) closes it. */
-async function rollback(client: PoolClient): Promise<void> {
-  const broken = await client.query('ROLLBACK').then(
-    () => undefined,
-    (e: unknown) => e as Error,
-  );
-  client.release(broken);
-}
-
 function messageOf(error: unknown): string {
   if (error instanceof AggregateError) return error.errors.map(messageOf).join('; ');
   return error instanceof Error ? error.message || error.constructor.name : String(error);
