@@ -337,8 +337,13 @@ async function main() {
   for (const store of STORES) columns.push(store === 'sqlite' ? await sqliteFigures(events) : await postgresFigures(events));
 
   const rows: Array<[string, (f: Figures) => string]> = [
-    ['raw inserts, same rows (ceiling)', (f) => `${fmt(f.raw)} events/s`],
-    ['store-level batched appends', (f) => `${fmt(f.store)} events/s (${fmt((f.store / f.raw) * 100, 1)} % of raw)`],
+    // With --only http there are no raw or store-level figures to show.
+    ...(ONLY_HTTP
+      ? []
+      : ([
+          ['raw inserts, same rows (ceiling)', (f) => `${fmt(f.raw)} events/s`],
+          ['store-level batched appends', (f) => `${fmt(f.store)} events/s (${fmt((f.store / f.raw) * 100, 1)} % of raw)`],
+        ] as Array<[string, (f: Figures) => string]>)),
     ...[0, 1].map((i): [string, (f: Figures) => string] => [
       `HTTP disburse, ${String(columns[0].http[i][0]).padStart(2)} client(s)`,
       (f) => {
