@@ -1,21 +1,17 @@
-import { Command } from 'commander';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { registerProjectionCommands } from '../../src/projections/projections.commands';
 import { ReadModelDb, tableName } from '../../src/projections/read-model-db';
 import { SqliteEventStore } from '../../src/store/sqlite/sqlite-event-store';
+import { ledgerCli } from '../support/cli';
 import { appendAll, decision, disbursed, fundsAllocated, line, planAssigned, voucher } from '../support/ledger-events';
 
 describe('ledger projections (CLI)', () => {
   const dir = mkdtempSync(join(tmpdir(), 'ledger-cli-'));
-  const saved = process.env.LEDGER_DATA_DIR;
-  let out: string[] = [];
-  const log = jest.spyOn(console, 'log').mockImplementation((...args: unknown[]) => void out.push(args.join(' ')));
-  const err = jest.spyOn(process.stderr, 'write').mockImplementation(() => true);
+  const run = ledgerCli(registerProjectionCommands, 'projections', dir);
 
   beforeAll(async () => {
-    process.env.LEDGER_DATA_DIR = dir;
     const store = new SqliteEventStore({ file: join(dir, 'ledger.db') });
     const L = line();
     await appendAll(
@@ -27,21 +23,7 @@ describe('ledger projections (CLI)', () => {
     await store.close();
   });
 
-  afterAll(() => {
-    process.env.LEDGER_DATA_DIR = saved;
-    log.mockRestore();
-    err.mockRestore();
-    rmSync(dir, { recursive: true, force: true });
-  });
-
-  const run = async (...args: string[]) => {
-    out = [];
-    process.exitCode = undefined;
-    const program = new Command('ledger').exitOverride();
-    registerProjectionCommands(program);
-    await program.parseAsync(['node', 'ledger', 'projections', ...args]);
-    return out.join('\n');
-  };
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   it('rebuilds from position 0 and makes the new generation live', async () => {
     expect(await run('rebuild')).toMatch(/^rebuilt generation 1: 3 events up to position 3 in .* s \(\d+ events\/s\); it is now live$/);

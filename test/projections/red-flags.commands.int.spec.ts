@@ -1,4 +1,3 @@
-import { Command } from 'commander';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -6,35 +5,21 @@ import { loadConfig } from '../../src/config/ledger-config';
 import { runAddUser } from '../../src/identity/users.commands';
 import { runImport } from '../../src/journal/journal.commands';
 import { registerRedFlagCommands } from '../../src/projections/red-flags.commands';
+import { ledgerCli } from '../support/cli';
 
 const DEMO = join(__dirname, '..', '..', 'demo');
 
 describe('ledger red-flags (CLI)', () => {
   const dir = mkdtempSync(join(tmpdir(), 'ledger-cli-red-flags-'));
-  const saved = process.env.LEDGER_DATA_DIR;
-  let out: string[] = [];
-  const log = jest.spyOn(console, 'log').mockImplementation((...args: unknown[]) => void out.push(args.join(' ')));
+  const run = ledgerCli(registerRedFlagCommands, 'red-flags', dir);
 
   beforeAll(async () => {
-    process.env.LEDGER_DATA_DIR = dir;
     // The importer's account first (created, granted, its one-time password set: positions 1-3), then the journals.
     await runAddUser(loadConfig(), 'can-bo-nhap', { name: 'Cán bộ nhập liệu', role: 'importer', scope: 'VN' });
     await runImport(loadConfig(), [join(DEMO, 'van-quan-2024.yaml'), join(DEMO, 'tra-cu-2021-2025.yaml')], { as: 'can-bo-nhap' });
   });
 
-  afterAll(() => {
-    process.env.LEDGER_DATA_DIR = saved;
-    log.mockRestore();
-    rmSync(dir, { recursive: true, force: true });
-  });
-
-  const run = async (...args: string[]) => {
-    out = [];
-    const program = new Command('ledger').exitOverride();
-    registerRedFlagCommands(program);
-    await program.parseAsync(['node', 'ledger', 'red-flags', ...args]);
-    return out.join('\n');
-  };
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   it('prints each flag with its rule in Vietnamese and English, its unit, period, amount and evidence', async () => {
     const text = await run('--as-of', '2025-01-31');

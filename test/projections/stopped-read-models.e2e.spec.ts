@@ -1,9 +1,9 @@
-import { Command } from 'commander';
 import type { EventToAppend } from '../../events';
 import { fundLineStream } from '../../src/fund-line/fund-line.key';
 import { ProjectionFailure } from '../../src/projections/projection-runner';
 import { registerProjectionCommands } from '../../src/projections/projections.commands';
 import { startTestLedger, TestLedger } from '../support/app';
+import { ledgerCli } from '../support/cli';
 import { harness } from '../support/projections';
 import { decision, line, planAssigned } from '../support/ledger-events';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -68,29 +68,7 @@ describe('read models that cannot fold an event say so (issue 9, item 2)', () =>
   });
 
   describe('the CLI on the same data folder', () => {
-    const saved = process.env.LEDGER_DATA_DIR;
-    let out: string[] = [];
-    let log: jest.SpyInstance;
-    let err: jest.SpyInstance;
-    const run = async (...args: string[]) => {
-      out = [];
-      process.exitCode = undefined;
-      const program = new Command('ledger').exitOverride();
-      registerProjectionCommands(program);
-      await program.parseAsync(['node', 'ledger', 'projections', ...args]);
-      return out.join('\n');
-    };
-    beforeAll(() => {
-      process.env.LEDGER_DATA_DIR = ledger.dir;
-      log = jest.spyOn(console, 'log').mockImplementation((...a: unknown[]) => void out.push(a.join(' ')));
-      err = jest.spyOn(process.stderr, 'write').mockImplementation(() => true);
-    });
-    afterAll(() => {
-      process.env.LEDGER_DATA_DIR = saved;
-      log.mockRestore();
-      err.mockRestore();
-      process.exitCode = undefined;
-    });
+    const run = ledgerCli(registerProjectionCommands, 'projections', () => ledger.dir);
 
     it('projections verify does not say "no difference" for read models that are behind, and names the event', async () => {
       const printed = await run('verify');

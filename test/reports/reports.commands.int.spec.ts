@@ -1,4 +1,3 @@
-import { Command } from 'commander';
 import ExcelJS from 'exceljs';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -7,36 +6,21 @@ import { loadDemoData } from '../../src/journal/demo';
 import { IMPORTER } from '../journal/support';
 import { registerReportCommands } from '../../src/reports/reports.commands';
 import { SqliteEventStore } from '../../src/store/sqlite/sqlite-event-store';
+import { ledgerCli } from '../support/cli';
 
 describe('ledger report (CLI)', () => {
   const dir = mkdtempSync(join(tmpdir(), 'ledger-report-cli-'));
-  const saved = process.env.LEDGER_DATA_DIR;
-  let out: string[] = [];
+  const run = ledgerCli(registerReportCommands, 'report', dir);
   let head = 0;
-  const log = jest.spyOn(console, 'log').mockImplementation((...args: unknown[]) => void out.push(args.join(' ')));
 
   beforeAll(async () => {
-    process.env.LEDGER_DATA_DIR = dir;
     const store = new SqliteEventStore({ file: join(dir, 'ledger.db') });
     await loadDemoData(store, { principal: IMPORTER, now: '2026-01-15T08:00:00.000Z' });
     head = await store.headPosition();
     await store.close();
   });
 
-  afterAll(() => {
-    process.env.LEDGER_DATA_DIR = saved;
-    log.mockRestore();
-    rmSync(dir, { recursive: true, force: true });
-  });
-
-  const run = async (...args: string[]) => {
-    out = [];
-    process.exitCode = undefined;
-    const program = new Command('ledger').exitOverride();
-    registerReportCommands(program);
-    await program.parseAsync(['node', 'ledger', 'report', ...args]);
-    return out.join('\n');
-  };
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   it('writes the report of a unit and year, and says what it holds in Vietnamese amounts and where in the log it was computed', async () => {
     const file = join(dir, 'van-quan.xlsx');

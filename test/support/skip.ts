@@ -5,8 +5,7 @@
  */
 export function describeWhen(condition: unknown, reason: string, title: string, fn: () => void): void {
   if (condition) describe(title, fn);
-  // Skipped only for the `reason` the caller gives (a server this machine lacks); the title carries it to the report.
-  else describe.skip(skippedTitle(title, reason), fn);
+  else describe.skip(skippedTitle(title, reason), fn); // skipped only for the caller's `reason` (a server this machine lacks), which the title carries to skip-reporter.js
 }
 
 /** The title of a suite skipped for a reason; skip-reporter.js reads the reason back with the same pattern. */
