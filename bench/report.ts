@@ -20,6 +20,7 @@ import { SqliteMerkleLog } from '../src/audit/sqlite-merkle-log';
 import { loadSigningKey } from '../src/audit/signing-key';
 import { ReadModelDb, tablesOf } from '../src/projections/read-model-db';
 import { ReadModelQueries } from '../src/projections/read-model-queries';
+import { InProcessQueries } from '../src/projections/read-queries';
 import { rebuildReadModels } from '../src/projections/rebuild';
 import { renderReport } from '../src/reports/report-files';
 import { ALL_UNITS, ReportService } from '../src/reports/reports.service';
@@ -64,7 +65,7 @@ async function main() {
   // A head over the whole log signed now with this run's key: reports carry the latest head covering their position.
   await audit.produceTreeHead();
   const reports = new ReportService(
-    { queries, catalogue, ctx, position: () => position, waitFor: async (p) => p <= position, head: async () => head },
+    { queries: new InProcessQueries(queries), catalogue, ctx, position: () => position, waitFor: async (p) => p <= position, head: async () => head },
     {
       treeHeadCovering: async (p) => audit.treeHeadCoveringPosition(p),
       treeAt: async (p) => audit.treeAt(p),

@@ -1,7 +1,7 @@
 import { Inject, Optional } from '@nestjs/common';
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { Catalogue } from '../catalogue/catalogue';
-import { ReadModelQueries } from '../projections/read-model-queries';
+import { ReadQueries } from '../projections/read-queries';
 import type { CommandContext } from './command';
 import { CommandResult, CommandRunner } from './command-runner';
 import { type RequestCommand, specOf } from './slice';
@@ -25,7 +25,7 @@ export class RunCommandHandler implements ICommandHandler<RunCommand, CommandRes
   constructor(
     private readonly runner: CommandRunner,
     private readonly catalogue: Catalogue,
-    @Optional() @Inject(ReadModelQueries) private readonly readModels: ReadModelQueries | null = null,
+    @Optional() @Inject(ReadQueries) private readonly readModels: ReadQueries | null = null,
   ) {}
 
   async execute({ slice, ctx, input, body }: RunCommand): Promise<CommandResult> {

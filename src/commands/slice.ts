@@ -1,7 +1,7 @@
 import type { FigureDocument } from '../../events';
 import type { Catalogue } from '../catalogue/catalogue';
 import type { Right } from '../identity/rights';
-import type { ReadModelQueries } from '../projections/read-model-queries';
+import type { ReadQueries } from '../projections/read-queries';
 import type { Decision, DecisionSpec } from './decision-spec';
 
 /**
@@ -63,7 +63,7 @@ export interface RequestCommand<D extends object = object, I = unknown> {
 
 /** What `prepare` may read at the edge: the read models as they are now (null when the ledger runs without them), and the time of recording. */
 export interface CommandLookups {
-  readonly readModels: ReadModelQueries | null;
+  readonly readModels: ReadQueries | null;
   /** Transaction time of the command (ISO instant): the same `now` its events are recorded at. */
   readonly now: string;
 }

@@ -1,6 +1,7 @@
 import { plainToInstance, Transform } from 'class-transformer';
 import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, MinLength, ValidateIf, ValidationError, validateSync } from 'class-validator';
 import { existsSync, statSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { BUILT_IN_CATALOGUE_DIR } from '../catalogue/built-in';
 
@@ -152,6 +153,16 @@ export class LedgerConfig {
   @Min(1)
   signInPerMinute = 10;
 
+  /**
+   * LEDGER_READER_THREADS: worker threads that answer the read models' queries, each with a read-only connection of its
+   * own, off the event loop that serves requests; 0 answers them in this thread. Default: min(2, cores).
+   */
+  @Transform(({ value }) => (value === undefined ? value : Number(value)))
+  @IsInt()
+  @Min(0)
+  @Max(64)
+  readerThreads = defaultReaderThreads();
+
   /** LEDGER_BODY_LIMIT_KB: the largest body of a command or any other route; LEDGER_JOURNAL_LIMIT_MB: of a journal import. */
   @Transform(({ value }) => (value === undefined ? value : Number(value)))
   @IsInt()
@@ -220,6 +231,11 @@ export class LedgerConfig {
   webDir: string;
 }
 
+/** LEDGER_READER_THREADS by default: two reader threads, or one on a machine of one core. */
+export function defaultReaderThreads(): number {
+  return Math.max(1, Math.min(2, availableParallelism()));
+}
+
 /** The folder of package.json: the same from src/ (tests) and from dist/src/ (npm start). */
 function packageRoot(from: string = __dirname): string {
   for (let dir = from; ; dir = dirname(dir)) {
@@ -253,6 +269,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     lockoutFailures: env.LEDGER_LOCKOUT_FAILURES ?? 5,
     lockoutMinutes: env.LEDGER_LOCKOUT_MINUTES ?? 15,
     signInPerMinute: env.LEDGER_SIGN_IN_PER_MINUTE ?? 10,
+    readerThreads: env.LEDGER_READER_THREADS ?? defaultReaderThreads(),
     bodyLimitKb: env.LEDGER_BODY_LIMIT_KB ?? 1024,
     journalLimitMb: env.LEDGER_JOURNAL_LIMIT_MB ?? DEFAULT_JOURNAL_LIMIT_MB,
     corsOrigins: env.LEDGER_CORS_ORIGINS ?? [],

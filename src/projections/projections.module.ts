@@ -8,16 +8,19 @@ import { LiveProjections, ProjectionRunner } from './projection-runner';
 import { auditFollowsInThread, followsInThread, ProjectionThread } from './projection-thread';
 import { ReadModelDb } from './read-model-db';
 import { ReadModelQueries } from './read-model-queries';
+import { InProcessQueries, ReadQueries } from './read-queries';
+import { readQueriesFor } from './reader-pool';
 import { ReadModelFreshness, ReadModelsController } from './read-models.controller';
 
 export const PROJECTION_CONTEXT = Symbol('ProjectionContext');
 
-/** Starts the runner once the application is up, stops it before the store closes, then closes the file. */
+/** Starts the runner once the application is up, stops it before the store closes, then the reader threads, then closes the file. */
 @Injectable()
 export class ProjectionsLifecycle implements OnApplicationBootstrap, OnModuleDestroy, OnApplicationShutdown {
   constructor(
     @Inject(LiveProjections) private readonly runner: LiveProjections,
     @Inject(ReadModelDb) private readonly readModels: ReadModelDb,
+    @Inject(ReadQueries) private readonly queries: ReadQueries,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -28,7 +31,8 @@ export class ProjectionsLifecycle implements OnApplicationBootstrap, OnModuleDes
     await this.runner.stop();
   }
 
-  onApplicationShutdown(): void {
+  async onApplicationShutdown(): Promise<void> {
+    await this.queries.close();
     this.readModels.close();
   }
 }
@@ -65,13 +69,18 @@ export class ProjectionsLifecycle implements OnApplicationBootstrap, OnModuleDes
       inject: [EVENT_STORE, ReadModelDb, PROJECTION_CONTEXT, LedgerConfig],
     },
     {
-      provide: ReadModelQueries,
-      useFactory: (readModels: ReadModelDb, catalogue: Catalogue, ctx: ProjectionContext) => new ReadModelQueries(readModels, catalogue, ctx),
-      inject: [ReadModelDb, Catalogue, PROJECTION_CONTEXT],
+      // The questions, answered by reader threads off the event loop (LEDGER_READER_THREADS; read models in a file), or
+      // in this thread on the ledger's own read-model connection.
+      provide: ReadQueries,
+      useFactory: (readModels: ReadModelDb, catalogue: Catalogue, ctx: ProjectionContext, config: LedgerConfig): ReadQueries => {
+        const logger = new Logger('ReadModels');
+        return readQueriesFor(config, () => new InProcessQueries(new ReadModelQueries(readModels, catalogue, ctx)), { log: (m) => logger.error(m) });
+      },
+      inject: [ReadModelDb, Catalogue, PROJECTION_CONTEXT, LedgerConfig],
     },
     ReadModelFreshness,
     ProjectionsLifecycle,
   ],
-  exports: [LiveProjections, ReadModelQueries, ReadModelFreshness, PROJECTION_CONTEXT],
+  exports: [LiveProjections, ReadQueries, ReadModelFreshness, PROJECTION_CONTEXT],
 })
 export class ProjectionsModule {}

@@ -3,7 +3,7 @@ import { Catalogue } from '../catalogue/catalogue';
 import { LedgerConfig, loadConfig } from '../config/ledger-config';
 import { DISPLAY_UNITS, DisplayUnit } from '../money/money';
 import { createEventStore } from '../store/create-event-store';
-import type { ReadModelQueries } from './read-model-queries';
+import type { ReadQueries } from './read-queries';
 import { balancesTable, progressTable, resultsTable } from './report-tables';
 import { openProjections } from './standalone';
 import { GROUP_DIMENSIONS, GroupDimension } from './read-model-queries';
@@ -11,13 +11,13 @@ import { GROUP_DIMENSIONS, GroupDimension } from './read-model-queries';
 const UNITS = Object.keys(DISPLAY_UNITS) as DisplayUnit[];
 
 /** The read models brought up to the head of the log, then asked. */
-export async function withQueries<T>(config: LedgerConfig, ask: (queries: ReadModelQueries) => T): Promise<T> {
+export async function withQueries<T>(config: LedgerConfig, ask: (queries: ReadQueries) => Promise<T>): Promise<T> {
   const store = await createEventStore(config);
   const projections = openProjections(store, config.readModelFile, Catalogue.load(config.catalogueDir));
   try {
     projections.runner.start();
     await projections.runner.catchUp();
-    return ask(projections.queries);
+    return await ask(projections.readQueries);
   } finally {
     await projections.close();
     await store.close();

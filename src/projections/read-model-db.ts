@@ -57,21 +57,30 @@ export class ReadModelDb {
   private readonly attached = new Set<number>();
   private heldBy: string | null = null;
 
-  private constructor(readonly file: string) {
-    if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
-    this.db = new Database(file);
-    this.db.pragma('journal_mode = WAL');
-    this.db.pragma('synchronous = NORMAL');
+  private constructor(
+    readonly file: string,
+    readOnly: boolean,
+  ) {
+    if (readOnly) {
+      // A reader thread's connection: the file is made (WAL, meta table) by the ledger's own connection first.
+      this.db = new Database(file, { readonly: true, fileMustExist: true });
+    } else {
+      if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
+      this.db = new Database(file);
+      this.db.pragma('journal_mode = WAL');
+      this.db.pragma('synchronous = NORMAL');
+    }
     this.db.pragma('busy_timeout = 10000');
     this.db.pragma('temp_store = MEMORY');
     registerCentsFunctions(this.db);
-    this.db.exec('CREATE TABLE IF NOT EXISTS read_model_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID');
+    if (!readOnly) this.db.exec('CREATE TABLE IF NOT EXISTS read_model_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID');
     this.getMeta = this.db.prepare('SELECT value FROM read_model_meta WHERE key = ?').pluck();
     this.setMeta = this.db.prepare('INSERT INTO read_model_meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value');
   }
 
-  static open(file: string): ReadModelDb {
-    return new ReadModelDb(file);
+  /** Opens the read models; `readOnly`: a connection that only reads them (a reader thread's), the file existing already. */
+  static open(file: string, options: { readOnly?: boolean } = {}): ReadModelDb {
+    return new ReadModelDb(file, options.readOnly ?? false);
   }
 
   /**

@@ -18,7 +18,8 @@ import {
   TrailQueryDto,
 } from './query.dto';
 import { vietnamDate } from '../../projections/red-flags/red-flags.fold';
-import { ReadModelQueries, UnitScope } from './read-model-queries';
+import type { UnitScope } from './read-model-queries';
+import { ReadQueries } from './read-queries';
 
 /** How long a request with minPosition waits for the read model to catch up before answering 503. */
 export const FRESHNESS_WAIT_MS = 2000;
@@ -87,7 +88,7 @@ export const unitScope = (p: Principal): UnitScope => {
 @Controller()
 export class ReadModelsController {
   constructor(
-    @Inject(ReadModelQueries) private readonly queries: ReadModelQueries,
+    @Inject(ReadQueries) private readonly queries: ReadQueries,
     @Inject(ReadModelFreshness) private readonly freshness: ReadModelFreshness,
     @Inject(LiveProjections) private readonly runner: LiveProjections,
     @Inject(EVENT_STORE) private readonly store: EventStore,
@@ -101,7 +102,7 @@ export class ReadModelsController {
   @ApiOkResponse({ description: '{ position, total, rows, page, pageSize, totalRows }' })
   async balances(@Query() q: BalancesQueryDto, @Req() req: PrincipalRequest) {
     await this.freshness.require(q.minPosition);
-    return this.freshness.mark(this.queries.balances({ ...q, scope: readScopes(req.principal) }));
+    return this.freshness.mark(await this.queries.balances({ ...q, scope: readScopes(req.principal) }));
   }
 
   @Get('fund-lines/:stream/history')
@@ -112,7 +113,7 @@ export class ReadModelsController {
   @ApiParam({ name: 'stream', example: 'fundline-GNBV-2021-2025:DA5:2024:2024:NSTW:SN:184' })
   async history(@Param('stream') stream: string, @Query() q: HistoryQueryDto, @Req() req: PrincipalRequest) {
     await this.freshness.require(q.minPosition);
-    return this.freshness.mark(this.queries.history(stream, { ...q, scope: readScopes(req.principal) }));
+    return this.freshness.mark(await this.queries.history(stream, { ...q, scope: readScopes(req.principal) }));
   }
 
   @Get('progress')
@@ -122,7 +123,7 @@ export class ReadModelsController {
   })
   async progress(@Query() q: ProgressQueryDto, @Req() req: PrincipalRequest) {
     await this.freshness.require(q.minPosition);
-    return this.freshness.mark(this.queries.progress({ ...q, scope: readScopes(req.principal) }));
+    return this.freshness.mark(await this.queries.progress({ ...q, scope: readScopes(req.principal) }));
   }
 
   @Get('results')
@@ -132,14 +133,14 @@ export class ReadModelsController {
   })
   async results(@Query() q: ResultsQueryDto, @Req() req: PrincipalRequest) {
     await this.freshness.require(q.minPosition);
-    return this.freshness.mark(this.queries.results({ ...q, scope: readScopes(req.principal) }));
+    return this.freshness.mark(await this.queries.results({ ...q, scope: readScopes(req.principal) }));
   }
 
   @Get('decisions')
   @ApiOperation({ summary: 'Decisions the ledger has recorded events under, newest first', description: FRESH })
   async decisions(@Query() q: DecisionsQueryDto, @Req() req: PrincipalRequest) {
     await this.freshness.require(q.minPosition);
-    return this.freshness.mark(this.queries.decisions({ ...q, scope: readScopes(req.principal) }));
+    return this.freshness.mark(await this.queries.decisions({ ...q, scope: readScopes(req.principal) }));
   }
 
   @Get('decisions/trail')
@@ -149,7 +150,7 @@ export class ReadModelsController {
   })
   async trail(@Query() q: TrailQueryDto, @Req() req: PrincipalRequest) {
     await this.freshness.require(q.minPosition);
-    return this.freshness.mark(this.queries.trail({ ...q, scope: readScopes(req.principal) }));
+    return this.freshness.mark(await this.queries.trail({ ...q, scope: readScopes(req.principal) }));
   }
 
   @Get('adjustments')
@@ -159,14 +160,14 @@ export class ReadModelsController {
   })
   async adjustments(@Query() q: AdjustmentsQueryDto, @Req() req: PrincipalRequest) {
     await this.freshness.require(q.minPosition);
-    return this.freshness.mark(this.queries.adjustments({ ...q, scope: readScopes(req.principal) }));
+    return this.freshness.mark(await this.queries.adjustments({ ...q, scope: readScopes(req.principal) }));
   }
 
   @Get('notes')
   @ApiOperation({ summary: 'Ghi chú: auditors’ and inspectors’ notes on a line, an activity or a unit, with who wrote each and when', description: FRESH })
   async notes(@Query() q: NotesQueryDto, @Req() req: PrincipalRequest) {
     await this.freshness.require(q.minPosition);
-    return this.freshness.mark(this.queries.notes({ ...q, scope: readScopes(req.principal) }));
+    return this.freshness.mark(await this.queries.notes({ ...q, scope: readScopes(req.principal) }));
   }
 
   @Get('red-flags')
@@ -176,7 +177,7 @@ export class ReadModelsController {
   })
   async redFlags(@Query() q: RedFlagsQueryDto, @Req() req: PrincipalRequest) {
     await this.freshness.require(q.minPosition);
-    return this.freshness.mark(this.queries.redFlags({ ...q, asOf: q.asOf ?? today() }, unitScope(req.principal)));
+    return this.freshness.mark(await this.queries.redFlags({ ...q, asOf: q.asOf ?? today() }, unitScope(req.principal)));
   }
 
   @Get('red-flags/rules')
@@ -190,7 +191,7 @@ export class ReadModelsController {
   @ApiParam({ name: 'id', example: 'duplicate-voucher-3f2a9c1b7d4e' })
   async redFlag(@Param('id') id: string, @Query() q: RedFlagQueryDto, @Req() req: PrincipalRequest) {
     await this.freshness.require(q.minPosition);
-    return this.freshness.mark(this.queries.redFlag(id, q.asOf ?? today(), unitScope(req.principal)));
+    return this.freshness.mark(await this.queries.redFlag(id, q.asOf ?? today(), unitScope(req.principal)));
   }
 
   @Get('read-models/status')
@@ -202,7 +203,7 @@ export class ReadModelsController {
   async status(@Query() q: FreshnessQuery) {
     await this.freshness.require(q.minPosition);
     const head = await this.store.headPosition();
-    const status = this.queries.status();
+    const status = await this.queries.status();
     const error = this.runner.error;
     return {
       ...status,

@@ -43,7 +43,7 @@ export async function runRedFlags(config: LedgerConfig, options: RedFlagsOptions
     const asOf = options.asOf ?? vietnamDate(new Date().toISOString());
     const rows: RedFlagView[] = [];
     for (let page = 1; ; page++) {
-      const result = projections.queries.redFlags({ ...options, asOf, page, pageSize: MAX_PAGE_SIZE });
+      const result = await projections.readQueries.redFlags({ ...options, asOf, page, pageSize: MAX_PAGE_SIZE });
       rows.push(...result.rows);
       if (rows.length >= result.totalRows || result.rows.length === 0) return { position: result.position, asOf, totalRows: result.totalRows, byRule: result.byRule, rows };
     }

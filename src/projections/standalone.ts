@@ -5,13 +5,17 @@ import type { EventStore } from '../store/event-store.port';
 import { ProjectionRunner, ProjectionRunnerOptions } from './projection-runner';
 import { ReadModelDb } from './read-model-db';
 import { ReadModelQueries } from './read-model-queries';
+import { InProcessQueries, ReadQueries } from './read-queries';
 
 export interface OpenProjections {
   readonly readModels: ReadModelDb;
   readonly context: ProjectionContext;
   readonly catalogue: Catalogue;
   readonly runner: ProjectionRunner;
+  /** The questions answered at once, in this thread (tests and benchmarks of the query layer). */
   readonly queries: ReadModelQueries;
+  /** The same questions as every consumer asks them (ReadQueries, here answered in this thread): the CLI's. */
+  readonly readQueries: ReadQueries;
   /** Stops the runner and closes the read-model file (not the event store). */
   close(): Promise<void>;
 }
@@ -34,6 +38,7 @@ export function openProjections(
     catalogue,
     runner,
     queries,
+    readQueries: new InProcessQueries(queries),
     async close() {
       await runner.stop();
       readModels.close();

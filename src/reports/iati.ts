@@ -3,7 +3,7 @@ import type { XMLBuilder } from 'xmlbuilder2/lib/interfaces';
 import type { ProjectionContext } from '../../projections/shared/context';
 import type { Catalogue } from '../catalogue/catalogue';
 import { D, toMoney } from '../money/money';
-import type { ReadModelQueries } from '../projections/read-model-queries';
+import type { ReadQueries } from '../projections/read-queries';
 import { MAX_PAGE_SIZE } from '../projections/read-model-queries';
 import type { Provenance } from './layout';
 import type { ReportParams } from './report-params';
@@ -60,13 +60,13 @@ function transactionsOf(entry: { type: string; effectiveDate: string; position: 
 
 export class IatiExporter {
   constructor(
-    private readonly queries: ReadModelQueries,
+    private readonly queries: ReadQueries,
     private readonly catalogue: Catalogue,
     private readonly ctx: ProjectionContext,
   ) {}
 
   /** The XML text, UTF-8, for the parameters' unit, year, date and position. */
-  export(params: ReportParams, provenance: Provenance, generatedAt: string): string {
+  async export(params: ReportParams, provenance: Provenance, generatedAt: string): Promise<string> {
     const { programme, unit, budgetYear, asOf, knownAt, position } = params;
     const slice = { asOf, ...(knownAt !== null ? { knownAt } : {}), upToPosition: position };
     const lists = this.catalogue.lists(programme);
@@ -75,14 +75,14 @@ export class IatiExporter {
     // The unit's lines of the year, each with its events as of the date, up to the position.
     const byComponent = new Map<string, ComponentActivity>();
     for (let page = 1; ; page++) {
-      const lines = this.queries.balances({ programme, unit, budgetYear, ...slice, page, pageSize: MAX_PAGE_SIZE });
+      const lines = await this.queries.balances({ programme, unit, budgetYear, ...slice, page, pageSize: MAX_PAGE_SIZE });
       for (const line of lines.rows) {
         const component = String(line.group.component);
         const a = byComponent.get(component) ?? { component, budget: new D(0), transactions: [], firstDate: null };
         byComponent.set(component, a);
         a.budget = a.budget.plus(line.plan).plus(line.carriedIn);
         for (let p = 1; ; p++) {
-          const h = this.queries.history(line.stream as string, { ...slice, page: p, pageSize: MAX_PAGE_SIZE });
+          const h = await this.queries.history(line.stream as string, { ...slice, page: p, pageSize: MAX_PAGE_SIZE });
           for (const e of h.entries) {
             a.transactions.push(...transactionsOf(e));
             if (a.firstDate === null || e.effectiveDate < a.firstDate) a.firstDate = e.effectiveDate;
@@ -92,7 +92,7 @@ export class IatiExporter {
       }
       if (page * MAX_PAGE_SIZE >= lines.totalRows) break;
     }
-    const progress = this.queries.progress({ programme, unit, ...slice });
+    const progress = await this.queries.progress({ programme, unit, ...slice });
     const outputs = new Map(progress.components.map((c) => [c.component, c.outputs]));
 
     const root = create({ version: '1.0', encoding: 'UTF-8' }).ele('iati-activities', { version: IATI_VERSION, 'generated-datetime': generatedAt, 'xmlns:gnbv': LEDGER_NS });

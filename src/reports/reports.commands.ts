@@ -39,7 +39,7 @@ async function withReports<T>(config: LedgerConfig, work: (reports: ReportServic
     const audit = new Audit(store, log, loadSigningKey(config).key);
     const reports = new ReportService(
       {
-        queries: projections.queries,
+        queries: projections.readQueries,
         catalogue,
         ctx: projections.context,
         position: () => projections.runner.position,

@@ -6,7 +6,7 @@ import { AuditService } from '../audit/audit.service';
 import { AuditModule } from '../audit/audit.module';
 import { Catalogue } from '../catalogue/catalogue';
 import { LiveProjections } from '../projections/projection-runner';
-import { ReadModelQueries } from '../projections/read-model-queries';
+import { ReadQueries } from '../projections/read-queries';
 import { PROJECTION_CONTEXT, ProjectionsModule } from '../projections/projections.module';
 import { EVENT_STORE, EventStore } from '../store/event-store.port';
 import { REPORT_UPLOAD_TYPES, ReportsController } from './reports.controller';
@@ -22,7 +22,7 @@ import { ReportService } from './reports.service';
   providers: [
     {
       provide: ReportService,
-      useFactory: (queries: ReadModelQueries, catalogue: Catalogue, ctx: ProjectionContext, runner: LiveProjections, store: EventStore, audit: AuditService) =>
+      useFactory: (queries: ReadQueries, catalogue: Catalogue, ctx: ProjectionContext, runner: LiveProjections, store: EventStore, audit: AuditService) =>
         new ReportService(
           { queries, catalogue, ctx, position: () => runner.position, waitFor: (p, ms) => runner.waitFor(p, ms), head: () => store.headPosition() },
           {
@@ -31,7 +31,7 @@ import { ReportService } from './reports.service';
             checkTreeHead: (h) => audit.checkTreeHead(h),
           },
         ),
-      inject: [ReadModelQueries, Catalogue, PROJECTION_CONTEXT, LiveProjections, EVENT_STORE, AuditService],
+      inject: [ReadQueries, Catalogue, PROJECTION_CONTEXT, LiveProjections, EVENT_STORE, AuditService],
     },
   ],
   exports: [ReportService],

@@ -2,7 +2,7 @@ import { OutsideScope } from '../projections/read-model-queries';
 import type { ProjectionContext } from '../../projections/shared/context';
 import type { SignedTreeHead } from '../audit/verifier/formats';
 import type { Catalogue } from '../catalogue/catalogue';
-import type { ReadModelQueries } from '../projections/read-model-queries';
+import type { ReadQueries } from '../projections/read-queries';
 import { PositionNotReached } from '../projections/read-model-queries';
 import { InvalidRequest } from '../shared/errors';
 import { Provenance, ResourcesDocument } from './layout';
@@ -23,7 +23,7 @@ export interface ReportAudit {
 
 /** What reports need of the read side: its queries, and how far it has followed the log. */
 export interface ReportReadSide {
-  readonly queries: ReadModelQueries;
+  readonly queries: ReadQueries;
   readonly catalogue: Catalogue;
   readonly ctx: ProjectionContext;
   /** The read models' position now. */
@@ -100,7 +100,7 @@ export class ReportService {
   }
 
   async document(params: ReportParams, now: Date = new Date()): Promise<ResourcesDocument> {
-    const report = this.builder.build(params);
+    const report = await this.builder.build(params);
     const provenance = await this.audit.treeHeadCovering(params.position);
     return { report, provenance, generatedAt: now.toISOString() };
   }
@@ -109,7 +109,7 @@ export class ReportService {
   async iati(request: ReportRequest, scope: UnitScope, now: Date = new Date()): Promise<{ readonly params: ReportParams; readonly xml: string }> {
     const params = await this.resolve(request, scope);
     const provenance = await this.audit.treeHeadCovering(params.position);
-    return { params, xml: this.iatiExporter.export(params, provenance, now.toISOString()) };
+    return { params, xml: await this.iatiExporter.export(params, provenance, now.toISOString()) };
   }
 
   /**
@@ -122,7 +122,7 @@ export class ReportService {
     const { params } = filed;
     this.authorize(scope, params.unit, params.budgetYear);
     await this.reach(params.position);
-    const report = this.builder.build(params);
+    const report = await this.builder.build(params);
     const tree = await this.audit.treeAt(params.position);
     const head = filed.provenance.treeHead;
     const check = await this.audit.checkTreeHead(head);

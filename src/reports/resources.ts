@@ -3,6 +3,7 @@ import type { ProjectionContext } from '../../projections/shared/context';
 import type { Catalogue } from '../catalogue/catalogue';
 import { D, rate, toMoney } from '../money/money';
 import type { BalancesResult, ReadModelQueries, StatedFigure } from '../projections/read-model-queries';
+import type { ReadQueries } from '../projections/read-queries';
 import { MAX_PAGE_SIZE } from '../projections/read-model-queries';
 import { Cell, CellQuery, path } from './cells';
 import { ReportParams, dayBefore } from './report-params';
@@ -110,10 +111,10 @@ const zeroAcc = (): Acc => {
 const keyOf = (s: RowScope) => `${s.node}|${s.source ?? '*'}|${s.capitalType ?? '*'}`;
 
 /** Every group row of a balances question, page by page. */
-function allGroups(queries: ReadModelQueries, q: Parameters<ReadModelQueries['balances']>[0]): BalancesResult['rows'] {
+async function allGroups(queries: ReadQueries, q: Parameters<ReadModelQueries['balances']>[0]): Promise<BalancesResult['rows']> {
   const rows: BalancesResult['rows'][number][] = [];
   for (let page = 1; ; page++) {
-    const r = queries.balances({ ...q, page, pageSize: MAX_PAGE_SIZE });
+    const r = await queries.balances({ ...q, page, pageSize: MAX_PAGE_SIZE });
     rows.push(...r.rows);
     if (rows.length >= r.totalRows || r.rows.length === 0) return rows;
   }
@@ -138,18 +139,18 @@ function estimateScope(f: FigureStated['data']): RowScope | string {
 
 export class ResourcesReportBuilder {
   constructor(
-    private readonly queries: ReadModelQueries,
+    private readonly queries: ReadQueries,
     private readonly catalogue: Catalogue,
     private readonly ctx: ProjectionContext,
   ) {}
 
-  build(params: ReportParams): ResourcesReport {
+  async build(params: ReportParams): Promise<ResourcesReport> {
     const { programme, unit, budgetYear, from, asOf, knownAt, position } = params;
     const lists = this.catalogue.lists(programme);
     const slice = { asOf, ...(knownAt !== null ? { knownAt } : {}), upToPosition: position };
     const base = { programme, unit, budgetYear, groupBy: ['content', 'source', 'capitalType'] as const };
-    const now = allGroups(this.queries, { ...base, groupBy: [...base.groupBy], ...slice });
-    const before = allGroups(this.queries, { ...base, groupBy: [...base.groupBy], ...slice, asOf: dayBefore(from) });
+    const now = await allGroups(this.queries, { ...base, groupBy: [...base.groupBy], ...slice });
+    const before = await allGroups(this.queries, { ...base, groupBy: [...base.groupBy], ...slice, asOf: dayBefore(from) });
 
     // Nodes a line's money counts in: the programme, its project, sub-project, component and content item.
     const nodesOf = (component: string, content: string): string[] => {
@@ -197,7 +198,7 @@ export class ResourcesReportBuilder {
     for (const r of before) add(r.group, (a) => (a.disbursedBefore = a.disbursedBefore.plus(r.disbursed)));
 
     // Estimates: what documents stated about this unit and year, kept apart from the ledger's figures.
-    const stated = this.queries.statedFigures({ unit, programme, budgetYear, measures: ['estimate'], ...(knownAt !== null ? { knownAt } : {}), upToPosition: position });
+    const stated = await this.queries.statedFigures({ unit, programme, budgetYear, measures: ['estimate'], ...(knownAt !== null ? { knownAt } : {}), upToPosition: position });
     const estimates = new Map<string, Map<string, StatedFigure[]>>();
     const unplacedEstimates: ResourcesReport['unplacedEstimates'][number][] = [];
     const estimateDates = new Set<string>();
@@ -289,7 +290,7 @@ export class ResourcesReportBuilder {
       }
     }
 
-    const progress = this.progress(params);
+    const progress = await this.progress(params);
     const unitVersion = this.catalogue.requireUnit('unit', unit, budgetYear);
     return {
       params,
@@ -436,10 +437,10 @@ export class ResourcesReportBuilder {
   }
 
   /** Physical results against targets, and beneficiaries by category, per component, from the progress read model. */
-  private progress(params: ReportParams): Pick<ResourcesReport, 'outputColumns' | 'outputs' | 'beneficiaryColumns' | 'beneficiaries'> {
+  private async progress(params: ReportParams): Promise<Pick<ResourcesReport, 'outputColumns' | 'outputs' | 'beneficiaryColumns' | 'beneficiaries'>> {
     const { programme, unit, asOf, knownAt, position } = params;
     const lists = this.catalogue.lists(programme);
-    const p = this.queries.progress({ programme, unit, asOf, ...(knownAt !== null ? { knownAt } : {}), upToPosition: position });
+    const p = await this.queries.progress({ programme, unit, asOf, ...(knownAt !== null ? { knownAt } : {}), upToPosition: position });
     const get = [path('/progress', { programme, unit, asOf, knownAt, upToPosition: position })];
     const order = this.nodeOrder(programme);
     const components = [...p.components].sort((a, b) => order(a.component) - order(b.component));

@@ -25,7 +25,7 @@ describe('a report asked within an authorisation scope', () => {
     await log.catchUp();
     const audit = new Audit(h.store, log, SigningKey.generate());
     reports = new ReportService(
-      { queries: h.queries, catalogue: h.catalogue, ctx: h.context, position: () => h.runner.position, waitFor: (p, ms) => h.runner.waitFor(p, ms), head: () => h.store.headPosition() },
+      { queries: h.readQueries, catalogue: h.catalogue, ctx: h.context, position: () => h.runner.position, waitFor: (p, ms) => h.runner.waitFor(p, ms), head: () => h.store.headPosition() },
       { treeHeadCovering: async (p) => audit.treeHeadCoveringPosition(p), treeAt: async (p) => audit.treeAt(p), checkTreeHead: async (head) => audit.checkTreeHead(head) },
     );
   });

@@ -25,11 +25,11 @@ export const reviewRedFlagCommand: RequestCommand<ReviewRedFlagDto, ReviewRedFla
     recordedOn: '',
     flag: null,
   }),
-  prepare: (input, { readModels, now }) => {
+  prepare: async (input, { readModels, now }) => {
     const recordedOn = vietnamDate(now);
     if (!readModels) return { ...input, recordedOn };
     try {
-      const f = readModels.redFlag(input.flagId, recordedOn);
+      const f = await readModels.redFlag(input.flagId, recordedOn);
       const unit = { code: f.unit, when: f.period.to };
       return { ...input, recordedOn, flag: { rule: f.rule, evidenceCount: f.evidenceCount, lastEvidencePosition: f.lastEvidencePosition, unit } };
     } catch (error) {

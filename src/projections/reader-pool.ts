@@ -1,0 +1,171 @@
+import { join } from 'node:path';
+import { Worker } from 'node:worker_threads';
+import type { LedgerConfig } from '../config/ledger-config';
+import { ReadModelUnavailable } from './read-model-queries';
+import { QueryAnswer, QueryArgs, QueryMethod, ReadQueries, receivedError, SentError } from './read-queries';
+
+/** What a reader thread needs to open the read models and build the same queries as the ledger's thread. */
+export type ReaderSettings = Pick<LedgerConfig, 'readModelFile' | 'catalogueDir' | 'redFlagRulesFile'>;
+
+export type ReaderRequest = { readonly kind: 'ask'; readonly id: number; readonly method: QueryMethod; readonly args: readonly unknown[] } | { readonly kind: 'stop' };
+
+export type ReaderReply =
+  | { readonly kind: 'ready' }
+  | { readonly kind: 'failed'; readonly message: string }
+  | { readonly kind: 'answer'; readonly id: number; readonly answer: unknown }
+  | { readonly kind: 'error'; readonly id: number; readonly error: SentError };
+
+interface Pending {
+  readonly method: QueryMethod;
+  resolve(answer: unknown): void;
+  reject(error: unknown): void;
+}
+
+/** One reader thread and the questions it was sent and has not answered yet. */
+interface ReaderThread {
+  readonly worker: Worker;
+  readonly pending: Map<number, Pending>;
+  readonly startedAt: number;
+  /** Why it could not start, or what it threw, as it said before it ended. */
+  lastWords: string | null;
+}
+
+/** A thread that ends within this time of its start is replaced only after it (a file that cannot be opened does not spin). */
+const RESTART_DELAY_MS = 1000;
+const STOP_TIMEOUT_MS = 2000;
+
+/**
+ * The read models' questions answered by a small pool of worker threads (LEDGER_READER_THREADS), off the event loop
+ * that serves requests: each thread opens the read-model files read-only with a connection of its own and builds the
+ * same ReadModelQueries, so a question is answered there as it would be here, and its answer (plain data: strings,
+ * numbers, bigints, arrays, objects) comes back by structured clone. Each question goes to the thread with the fewest
+ * unanswered ones. An error comes back as the class it was thrown as (NotInReadModel, OutsideScope,
+ * PositionNotReached, ReadModelUnavailable, InvalidRequest...), so HTTP answers it as before. A thread that ends
+ * is replaced; the questions it had not answered fail with ReadModelUnavailable (HTTP 503), none waits forever.
+ * For read models in a file (threads cannot share an in-memory database).
+ */
+export class ReaderPool extends ReadQueries {
+  private readonly threads: Array<ReaderThread | null>;
+  private nextId = 1;
+  private closing = false;
+  private readonly restarts = new Set<NodeJS.Timeout>();
+
+  constructor(
+    private readonly settings: ReaderSettings,
+    readonly size: number,
+    private readonly options: { log?: (message: string) => void } = {},
+  ) {
+    super();
+    if (!Number.isInteger(size) || size < 1) throw new RangeError(`a reader pool has 1 thread or more, not ${size}`);
+    if (settings.readModelFile === ':memory:') throw new RangeError('reader threads cannot open in-memory read models; answer in process');
+    this.threads = Array.from({ length: size }, (_, slot) => this.spawn(slot));
+  }
+
+  /** The workers answering now (diagnostics and tests: a test ends one to see it replaced). */
+  get workers(): readonly Worker[] {
+    return this.threads.filter((t): t is ReaderThread => t !== null).map((t) => t.worker);
+  }
+
+  /** Questions sent and not answered yet, per thread. */
+  get load(): readonly number[] {
+    return this.threads.map((t) => t?.pending.size ?? 0);
+  }
+
+  protected ask<K extends QueryMethod>(method: K, args: QueryArgs<K>): Promise<QueryAnswer<K>> {
+    if (this.closing) return Promise.reject(new ReadModelUnavailable('the ledger is stopping: the read models no longer answer'));
+    let thread: ReaderThread | null = null;
+    for (const t of this.threads) if (t && (!thread || t.pending.size < thread.pending.size)) thread = t;
+    if (!thread) return Promise.reject(new ReadModelUnavailable('no reader thread is running (each stopped; they are being restarted): retry in a moment'));
+    const id = this.nextId++;
+    const chosen = thread;
+    return new Promise<QueryAnswer<K>>((resolve, reject) => {
+      chosen.pending.set(id, { method, resolve: resolve as (a: unknown) => void, reject });
+      try {
+        chosen.worker.postMessage({ kind: 'ask', id, method, args } satisfies ReaderRequest);
+      } catch (error) {
+        // Arguments that cannot be cloned (a function...): a defect of the caller, said as it is.
+        chosen.pending.delete(id);
+        reject(error);
+      }
+    });
+  }
+
+  /** Stops every thread; questions not answered yet fail with ReadModelUnavailable. */
+  async close(): Promise<void> {
+    if (this.closing) return;
+    this.closing = true;
+    for (const timer of this.restarts) clearTimeout(timer);
+    this.restarts.clear();
+    await Promise.all(
+      this.threads.map(async (thread, slot) => {
+        if (!thread) return;
+        this.threads[slot] = null;
+        this.failPending(thread, 'the ledger is stopping: the read models no longer answer');
+        const exited = new Promise<void>((resolve) => thread.worker.once('exit', () => resolve()));
+        thread.worker.postMessage({ kind: 'stop' } satisfies ReaderRequest);
+        const timer = setTimeout(() => void thread.worker.terminate(), STOP_TIMEOUT_MS);
+        await exited;
+        clearTimeout(timer);
+      }),
+    );
+  }
+
+  private spawn(slot: number): ReaderThread {
+    const worker = new Worker(join(__dirname, 'reader-worker-entry.js'), { workerData: { settings: this.settings } });
+    const thread: ReaderThread = { worker, pending: new Map(), startedAt: Date.now(), lastWords: null };
+    worker.on('message', (reply: ReaderReply) => {
+      switch (reply.kind) {
+        case 'ready':
+          return;
+        case 'failed':
+          thread.lastWords = `it could not open the read models: ${reply.message}`;
+          return;
+        case 'answer':
+        case 'error': {
+          const pending = thread.pending.get(reply.id);
+          if (!pending) return;
+          thread.pending.delete(reply.id);
+          if (reply.kind === 'answer') pending.resolve(reply.answer);
+          else pending.reject(receivedError(reply.error));
+          return;
+        }
+      }
+    });
+    worker.on('error', (error) => {
+      thread.lastWords = `it failed: ${error.message}`;
+    });
+    worker.on('exit', (code) => {
+      if (this.threads[slot] !== thread) return;
+      this.threads[slot] = null;
+      const why = `reader thread ${slot + 1} stopped (exit code ${code}${thread.lastWords ? `; ${thread.lastWords}` : ''})`;
+      this.failPending(thread, `${why} before answering; retry`);
+      if (this.closing) return;
+      this.options.log?.(`${why}; starting another`);
+      const delay = Date.now() - thread.startedAt < RESTART_DELAY_MS ? RESTART_DELAY_MS : 0;
+      const timer = setTimeout(() => {
+        this.restarts.delete(timer);
+        if (!this.closing) this.threads[slot] = this.spawn(slot);
+      }, delay);
+      this.restarts.add(timer);
+    });
+    return thread;
+  }
+
+  private failPending(thread: ReaderThread, message: string): void {
+    for (const [id, pending] of thread.pending) {
+      thread.pending.delete(id);
+      pending.reject(new ReadModelUnavailable(`${message} (${pending.method})`));
+    }
+  }
+}
+
+/** The questions as the ledger answers them: in reader threads (LEDGER_READER_THREADS > 0, read models in a file) or in this thread. */
+export function readQueriesFor(
+  config: Pick<LedgerConfig, 'readerThreads'> & ReaderSettings,
+  inProcess: () => ReadQueries,
+  options: { log?: (message: string) => void } = {},
+): ReadQueries {
+  if (config.readerThreads === 0 || config.readModelFile === ':memory:') return inProcess();
+  const { readModelFile, catalogueDir, redFlagRulesFile } = config;
+  return new ReaderPool({ readModelFile, catalogueDir, redFlagRulesFile }, config.readerThreads, options);
+}

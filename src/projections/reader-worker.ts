@@ -1,0 +1,49 @@
+/**
+ * A reader thread's worker (started by ReaderPool through reader-worker-entry.js): the read models opened read-only
+ * with a connection of its own, and the same ReadModelQueries the ledger's thread would build, answering each question
+ * it is sent. Its LiveReader follows the live generation as a rebuild swaps another in; each answer is one read
+ * transaction, as in the ledger's thread.
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import { Catalogue } from '../catalogue/catalogue';
+import { projectionContextOf } from './context';
+import { ReadModelDb } from './read-model-db';
+import { ReadModelQueries } from './read-model-queries';
+import { QUERY_METHODS, sendError } from './read-queries';
+import type { ReaderReply, ReaderRequest, ReaderSettings } from './reader-pool';
+
+const settings = (workerData as { settings: ReaderSettings }).settings;
+const port = parentPort!;
+const post = (reply: ReaderReply) => port.postMessage(reply);
+
+let readModels: ReadModelDb | null = null;
+let queries: ReadModelQueries | null = null;
+try {
+  const catalogue = Catalogue.load(settings.catalogueDir);
+  readModels = ReadModelDb.open(settings.readModelFile, { readOnly: true });
+  queries = new ReadModelQueries(readModels, catalogue, projectionContextOf(settings, catalogue));
+  post({ kind: 'ready' });
+} catch (error) {
+  post({ kind: 'failed', message: error instanceof Error ? error.message : String(error) });
+  readModels?.close();
+  // The pool replaces a thread that ends; it says why it could not start first.
+  process.exit(1);
+}
+
+const known = new Set<string>(QUERY_METHODS);
+
+port.on('message', (request: ReaderRequest) => {
+  if (request.kind === 'stop') {
+    readModels?.close();
+    port.close();
+    return;
+  }
+  const { id, method, args } = request;
+  try {
+    if (!known.has(method)) throw new Error(`the read models have no question ${method}`);
+    const answer = (queries![method] as (...a: unknown[]) => unknown)(...args);
+    post({ kind: 'answer', id, answer });
+  } catch (error) {
+    post({ kind: 'error', id, error: sendError(error) });
+  }
+});
