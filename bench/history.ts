@@ -1,11 +1,11 @@
 /**
- * npm run bench:history [-- --entries 100000 --seconds 10 --iterations 300]
+ * npm run bench:history [-- --entries 100000 --seconds 10 --iterations 300 --threads 0,1,2]
  *
  * A fund line's history (sổ chi tiết) when the line is long: one line with N entries (default 100 000: a plan, 1 000
  * activities allocated their share, then disbursements to them through the year, 2 % back-dated), written through the store, projected
  * by a full rebuild. Prints p50/p99 of any page through the query layer (log order, up to a position, effective
- * order, as of a date as known at a time), then the same served over HTTP to 16 concurrent readers by the server
- * as `npm start` runs it. Figures only; nothing here asserts a time.
+ * order, as of a date as known at a time), then the same kinds served over HTTP to 16 concurrent readers by the server
+ * as `npm start` runs it (with `--threads`, once per LEDGER_READER_THREADS setting). Figures only; nothing here asserts a time.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -29,6 +29,11 @@ const ENTRIES = option('entries', 100_000);
 const SECONDS = option('seconds', 10);
 const ITERATIONS = option('iterations', 300);
 const READERS = 16;
+/** --threads 0,1,2: one server per LEDGER_READER_THREADS setting, in turn; without it, one server as the environment says. */
+const THREADS: ReadonlyArray<string | null> = (() => {
+  const i = process.argv.indexOf('--threads');
+  return i >= 0 ? process.argv[i + 1].split(',').map((t) => t.trim()) : [null];
+})();
 const PAGE_SIZE = 50;
 
 const LINE: FundLineKey = { programme: 'GNBV-2021-2025', component: 'DA5', budgetYear: 2024, originYear: 2024, source: 'NSTW', capitalType: 'SN', unit: '184' };
@@ -150,44 +155,51 @@ async function main() {
     readModels.close();
     await store.close();
 
-    // The server on the same files, as npm start runs it: 16 readers asking for any page.
+    // The server on the same files, as npm start runs it: 16 readers asking for any page; once per reader-thread setting.
     const password = await benchUser(env, 'auditor');
-    const server = await startServer(env);
-    const client = jsonClient(server.url, READERS);
-    const AUDITOR = await signIn(client, 'bench-auditor', password);
     const path = (page: number, extra = '') => `/fund-lines/${encodeURIComponent(STREAM)}/history?page=${page}&pageSize=${PAGE_SIZE}${extra}`;
-    for (;;) {
-      const r = await client.get(path(1), AUDITOR);
-      if (r.status === 200 && (JSON.parse(r.body) as { totalEntries: number }).totalEntries === ENTRIES) break;
-      await new Promise((resolve) => setTimeout(resolve, 200));
+    for (const threads of THREADS) {
+      const server = await startServer(threads === null ? env : { ...env, LEDGER_READER_THREADS: threads });
+      const client = jsonClient(server.url, READERS);
+      const AUDITOR = await signIn(client, 'bench-auditor', password);
+      for (;;) {
+        const r = await client.get(path(1), AUDITOR);
+        if (r.status === 200 && (JSON.parse(r.body) as { totalEntries: number }).totalEntries === ENTRIES) break;
+        await new Promise((resolve) => setTimeout(resolve, 200));
+      }
+      const setting = threads === null ? `LEDGER_READER_THREADS ${process.env.LEDGER_READER_THREADS ?? 'default'}` : `LEDGER_READER_THREADS=${threads}`;
+      console.log(`\nHTTP GET ${path(0).replace('page=0', 'page=<any>')}, ${READERS} concurrent readers, ${SECONDS} s each, ${setting}:`);
+      for (const [name, extra] of [
+        ['log order', () => ''],
+        ['up to a position', () => `&upToPosition=${1 + Math.floor(rnd() * ENTRIES)}`],
+        ['effective order', () => '&order=effective'],
+        ['as of / known at', () => '&asOf=2024-09-30&knownAt=2024-10-15'],
+      ] as const) {
+        // Pages that exist for the kind: a bounded question has fewer entries (as in the query layer's cases above).
+        const share = name === 'up to a position' ? 0.5 : name === 'as of / known at' ? 0.7 : 1;
+        const latencies: number[] = [];
+        let errors = 0;
+        const end = Date.now() + SECONDS * 1000;
+        const t0 = performance.now();
+        await Promise.all(
+          Array.from({ length: READERS }, async () => {
+            while (Date.now() < end) {
+              const start = performance.now();
+              const res = await client.get(path(1 + Math.floor(rnd() * pages * share), extra()), AUDITOR);
+              latencies.push(performance.now() - start);
+              if (res.status !== 200) errors++;
+            }
+          }),
+        );
+        const seconds = (performance.now() - t0) / 1000;
+        latencies.sort((a, b) => a - b);
+        console.log(
+          `${name.padEnd(18)} ${fmt(latencies.length / seconds)} req/s, p50 ${fmt(percentile(latencies, 50), 2)} ms, p99 ${fmt(percentile(latencies, 99), 2)} ms, errors ${errors}`,
+        );
+      }
+      client.close();
+      server.stop();
     }
-    console.log(`\nHTTP GET ${path(0).replace('page=0', 'page=<any>')}, ${READERS} concurrent readers, ${SECONDS} s each:`);
-    for (const [name, extra] of [
-      ['log order', ''],
-      ['effective order', '&order=effective'],
-    ] as const) {
-      const latencies: number[] = [];
-      let errors = 0;
-      const end = Date.now() + SECONDS * 1000;
-      const t0 = performance.now();
-      await Promise.all(
-        Array.from({ length: READERS }, async () => {
-          while (Date.now() < end) {
-            const start = performance.now();
-            const res = await client.get(path(anyPage(), extra), AUDITOR);
-            latencies.push(performance.now() - start);
-            if (res.status !== 200) errors++;
-          }
-        }),
-      );
-      const seconds = (performance.now() - t0) / 1000;
-      latencies.sort((a, b) => a - b);
-      console.log(
-        `${name.padEnd(16)} ${fmt(latencies.length / seconds)} req/s, p50 ${fmt(percentile(latencies, 50), 2)} ms, p99 ${fmt(percentile(latencies, 99), 2)} ms, errors ${errors}`,
-      );
-    }
-    client.close();
-    server.stop();
     console.log('target: any page of a line with 100k entries, p99 ≤ 20 ms');
   } finally {
     rmSync(dir, { recursive: true, force: true });

@@ -157,10 +157,10 @@ export class LedgerConfig {
    * LEDGER_READER_THREADS: worker threads that answer the read models' queries, each with a read-only connection of its
    * own, off the event loop that serves requests; 0 answers them in this thread. Default: min(2, cores).
    */
-  @Transform(({ value }) => (value === undefined ? value : Number(value)))
-  @IsInt()
-  @Min(0)
-  @Max(64)
+  @Transform(({ value }) => (value === undefined || (typeof value === 'string' && value.trim() === '') ? value : Number(value)))
+  @IsInt({ message: 'LEDGER_READER_THREADS must be a whole number of threads, 0 to 64 (0: answer on the event loop)' })
+  @Min(0, { message: 'LEDGER_READER_THREADS must be a whole number of threads, 0 to 64 (0: answer on the event loop)' })
+  @Max(64, { message: 'LEDGER_READER_THREADS must be a whole number of threads, 0 to 64 (0: answer on the event loop)' })
   readerThreads = defaultReaderThreads();
 
   /** LEDGER_BODY_LIMIT_KB: the largest body of a command or any other route; LEDGER_JOURNAL_LIMIT_MB: of a journal import. */

@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { loadConfig } from '../../src/config/ledger-config';
 
 describe('configuration: the PostgreSQL store', () => {
@@ -19,6 +20,16 @@ describe('configuration: the PostgreSQL store', () => {
 
   it('ignores a DATABASE_URL meant for another program when the store is SQLite', () => {
     expect(loadConfig({ DATABASE_URL: 'mysql://localhost/other' }).store).toBe('sqlite');
+  });
+
+  it('takes LEDGER_READER_THREADS, 0 for none, and by default two threads (one on one core)', () => {
+    expect(loadConfig({ LEDGER_READER_THREADS: '3' }).readerThreads).toBe(3);
+    expect(loadConfig({ LEDGER_READER_THREADS: '0' }).readerThreads).toBe(0);
+    expect(loadConfig({}).readerThreads).toBe(Math.min(2, availableParallelism()));
+  });
+
+  it.each(['two', '-1', '1.5', '65', ''])('refuses LEDGER_READER_THREADS=%j, naming it', (value) => {
+    expect(() => loadConfig({ LEDGER_READER_THREADS: value })).toThrow('readerThreads: LEDGER_READER_THREADS must be a whole number of threads, 0 to 64');
   });
 
   it('names the stores it knows when LEDGER_STORE is unknown', () => {
