@@ -61,6 +61,9 @@ export class ProjectionThread extends LiveProjections {
   private status: Status = { position: 0, generation: null, failure: null, error: null };
   private stopCommits: (() => void) | null = null;
   private stopped: Promise<void> | null = null;
+  /** Restarts since the thread last followed the log without a failure. */
+  private restarts = 0;
+  private restartTimer: NodeJS.Timeout | null = null;
 
   constructor(
     private readonly store: EventStore,
@@ -93,8 +96,6 @@ export class ProjectionThread extends LiveProjections {
   /** Starts the thread; resolves once it has opened the live generation and follows the log from its checkpoint. */
   start(): Promise<void> {
     if (this.worker) return Promise.resolve();
-    const worker = new Worker(join(__dirname, 'projection-worker-entry.js'), { workerData: { settings: this.settings } });
-    this.worker = worker;
     // One signal for the commits of one turn of the event loop (a group commit settles many appends at once).
     let signalled = false;
     this.stopCommits =
@@ -103,9 +104,20 @@ export class ProjectionThread extends LiveProjections {
         signalled = true;
         queueMicrotask(() => {
           signalled = false;
-          worker.postMessage({ kind: 'appended' } satisfies ThreadRequest);
+          this.worker?.postMessage({ kind: 'appended' } satisfies ThreadRequest);
         });
       }) ?? null;
+    return this.spawn();
+  }
+
+  /**
+   * Starts a worker; resolves once it follows the log, rejects if it cannot open the read models. A worker that dies
+   * afterwards is replaced (stoppedUnexpectedly): the read models are files, so the new one goes on from the last committed batch.
+   */
+  private spawn(): Promise<void> {
+    const worker = new Worker(join(__dirname, 'projection-worker-entry.js'), { workerData: { settings: this.settings } });
+    this.worker = worker;
+    let started = false;
     return new Promise<void>((resolve, reject) => {
       worker.on('message', (m: ThreadMessage) => {
         switch (m.kind) {
@@ -114,7 +126,13 @@ export class ProjectionThread extends LiveProjections {
             const { kind, ...status } = m;
             this.status = status;
             this.positions.emit('position', status.position);
-            if (kind === 'started') resolve();
+            if (kind === 'started') {
+              started = true;
+              if (this.restarts > 0) this.options.log?.(`the projection thread is running again (restart ${this.restarts}), at position ${status.position}`);
+              resolve();
+            } else if (this.restarts > 0 && status.error === null && status.failure === null) {
+              this.restarts = 0;
+            }
             return;
           }
           case 'log':
@@ -122,42 +140,75 @@ export class ProjectionThread extends LiveProjections {
           case 'alarm':
             return (this.options.alarm ?? this.options.log)?.(m.message);
           case 'failed':
-            return reject(new Error(`the read models could not start: ${m.message}`));
+            reject(new Error(`the read models could not start: ${m.message}`));
+            // A first start fails the ledger's start; a restart that cannot open the files is tried again.
+            if (this.restarts > 0) void worker.terminate();
+            return;
           case 'stopped':
             return;
         }
       });
       worker.on('error', (error) => {
         reject(error);
-        this.stoppedUnexpectedly(`the projection thread failed: ${error.message}`);
+        this.stoppedUnexpectedly(worker, `the projection thread failed: ${error.message}`, started || this.restarts > 0);
       });
       worker.on('exit', (code) => {
-        if (!this.stopped) this.stoppedUnexpectedly(`the projection thread stopped (exit code ${code})`);
+        this.stoppedUnexpectedly(worker, `the projection thread stopped (exit code ${code})`, started || this.restarts > 0);
       });
     });
   }
-
   /** Stops the thread once its current batch is committed (a batch not committed is applied again at the next start). */
   stop(): Promise<void> {
-    const worker = this.worker;
-    if (!worker) return Promise.resolve();
+    if (this.restartTimer) clearTimeout(this.restartTimer);
+    this.restartTimer = null;
     this.stopCommits?.();
     this.stopCommits = null;
+    const worker = this.worker;
+    if (!worker) {
+      this.stopped ??= Promise.resolve();
+      return this.stopped;
+    }
     this.stopped ??= new Promise<void>((resolve) => {
-      worker.once('exit', () => resolve());
+      worker.once('exit', () => {
+        this.worker = null;
+        resolve();
+      });
       worker.postMessage({ kind: 'stop' } satisfies ThreadRequest);
     });
     return this.stopped;
   }
 
-  /** The thread is gone while the ledger serves: the read models stay where they are, and say why. */
-  private stoppedUnexpectedly(message: string): void {
-    const now = new Date().toISOString();
+  /**
+   * The thread is gone while the ledger serves: the read models stay where they are, say why, and a new thread is
+   * started after a pause that doubles with each restart that did not get back to following the log (1 s up to 1 min).
+   */
+  private stoppedUnexpectedly(worker: Worker, message: string, restart: boolean): void {
+    if (this.worker !== worker || this.stopped) return;
+    this.worker = null;
+    const attempts = this.restarts + 1;
+    const retryInMs = Math.min(RESTART_BASE_MS * 2 ** this.restarts, RESTART_MAX_MS);
+    const now = Date.now();
     this.status = {
       ...this.status,
       error: message,
-      failure: { position: null, eventId: null, type: null, stream: null, message, since: now, attempts: 1, retryInMs: 0, nextRetryAt: now },
+      failure: {
+        position: null, eventId: null, type: null, stream: null, message,
+        since: this.status.failure?.since ?? new Date(now).toISOString(),
+        attempts, retryInMs: restart ? retryInMs : 0, nextRetryAt: new Date(restart ? now + retryInMs : now).toISOString(),
+      },
     };
-    this.options.alarm?.(`read models STOPPED at position ${this.status.position}: ${message}. Every read answer is stale until the ledger restarts.`);
+    if (!restart) return;
+    this.options.alarm?.(`read models STOPPED at position ${this.status.position}: ${message}. Every read answer is stale; a new projection thread starts in ${retryInMs} ms.`);
+    this.restarts = attempts;
+    this.restartTimer = setTimeout(() => {
+      this.restartTimer = null;
+      if (this.stopped) return;
+      this.spawn().catch((error: Error) => this.options.alarm?.(`the projection thread could not restart: ${error.message}`));
+    }, retryInMs);
+    this.restartTimer.unref();
   }
 }
+
+/** The first pause before a dead projection thread is replaced, and the longest. */
+const RESTART_BASE_MS = 1_000;
+const RESTART_MAX_MS = 60_000;
