@@ -5,28 +5,44 @@ import type { EventStore } from '../store/event-store.port';
 import { SqliteEventStore } from '../store/sqlite/sqlite-event-store';
 import { LiveProjections, ProjectionFailure } from './projection-runner';
 
+type ThreadConfig = Pick<LedgerConfig, 'store' | 'dbFile' | 'databaseUrl' | 'readModelFile' | 'auditFile' | 'catalogueDir' | 'redFlagRulesFile'>;
+
 /**
- * Whether the ledger's followers of the log run in the projection thread (ProjectionThread): with the SQLite log and
- * the read models in files. The Merkle log follows there too when its file is one (see ThreadSettings.auditFile).
+ * Whether the ledger's followers of the log run in the projection thread (ProjectionThread): with the read models in
+ * files, and the log in a SQLite file or in PostgreSQL (which the thread reads with connections of its own). On
+ * KurrentDB, or with files in memory, they follow on the event loop.
  */
-export function followsInThread(store: EventStore, config: Pick<LedgerConfig, 'readModelFile'>): store is SqliteEventStore {
-  return store instanceof SqliteEventStore && store.db.name !== ':memory:' && config.readModelFile !== ':memory:';
+export function followsInThread(store: EventStore, config: ThreadConfig): boolean {
+  if (config.readModelFile === ':memory:') return false;
+  return config.store === 'postgres' || (store instanceof SqliteEventStore && store.db.name !== ':memory:');
 }
 
-/** The Merkle log is followed in the projection thread (and not by AuditService in the main thread). */
-export function auditFollowsInThread(store: EventStore, config: Pick<LedgerConfig, 'readModelFile' | 'auditFile'>): boolean {
-  return followsInThread(store, config) && config.auditFile !== ':memory:';
+/**
+ * The Merkle log is followed in the projection thread (and not by AuditService in the main thread): when the thread
+ * runs, and the Merkle log is in the log's PostgreSQL database or in a file.
+ */
+export function auditFollowsInThread(store: EventStore, config: ThreadConfig): boolean {
+  return followsInThread(store, config) && (config.store === 'postgres' || config.auditFile !== ':memory:');
+}
+
+/** What the projection thread is given for a configuration, or null when the followers run on the event loop. */
+export function threadSettings(store: EventStore, config: ThreadConfig): ThreadSettings | null {
+  if (!followsInThread(store, config)) return null;
+  const { readModelFile, catalogueDir, redFlagRulesFile } = config;
+  const log = { store: config.store, dbFile: config.dbFile, databaseUrl: config.databaseUrl };
+  const audit = auditFollowsInThread(store, config) ? { ...log, auditFile: config.auditFile } : undefined;
+  return { log, readModelFile, catalogueDir, redFlagRulesFile, audit };
 }
 
 /** What the projection thread needs to open the log, the read models and the context they are folded with. */
 export interface ThreadSettings {
-  /** The SQLite event log (read by the thread with a read-only connection of its own). */
-  readonly dbFile: string;
+  /** The event log, opened by the thread with connections of its own (a SQLite file read-only). */
+  readonly log: Pick<LedgerConfig, 'store' | 'dbFile' | 'databaseUrl'>;
   readonly readModelFile: string;
   readonly catalogueDir: string;
   readonly redFlagRulesFile?: string;
-  /** The Merkle log (audit.db), followed in the thread as well: its leaves are hashed off the event loop too. */
-  readonly auditFile?: string;
+  /** The Merkle log (its file, or the log's PostgreSQL database), followed in the thread as well: leaves are hashed off the event loop too. */
+  readonly audit?: Pick<LedgerConfig, 'store' | 'databaseUrl' | 'auditFile'>;
   /** How often the thread looks for commits it was not told of (ms). */
   readonly pollIntervalMs?: number;
 }
@@ -54,7 +70,8 @@ export type ThreadRequest = { readonly kind: 'appended' } | { readonly kind: 'st
  * log with its own connection; each commit of this process's store is signalled to it (`watchCommits`), so it follows
  * within a few milliseconds, and it polls besides. The Merkle log follows the log in the same thread when asked. Its position, generation and failure are reported after each batch:
  * `waitFor(position)` resolves once a batch up to there is committed in the read-model files, which the main thread's
- * queries then read. For the SQLite store in a file, with read models in a file.
+ * queries then read. For the SQLite store in a file or the PostgreSQL store (where other processes' commits are
+ * heard through its notifications), with read models in a file.
  */
 export class ProjectionThread extends LiveProjections {
   private worker: Worker | null = null;
