@@ -33,7 +33,6 @@ export type QueryAnswer<K extends QueryMethod> = ReturnType<ReadModelQueries[K]>
 /** The questions of ReadModelQueries, each answered later: `await queries.history(stream, q)`. */
 export type AsyncQueries = { readonly [K in QueryMethod]: (...args: QueryArgs<K>) => Promise<QueryAnswer<K>> };
 
-// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
 export interface ReadQueries extends AsyncQueries {}
 
 /**
@@ -42,7 +41,6 @@ export interface ReadQueries extends AsyncQueries {}
  * thread, on the caller's connection) and ReaderPool (answered by reader threads, off the event loop). Also the
  * Nest token the application injects.
  */
-// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
 export abstract class ReadQueries {
   /** Answers one question. */
   protected abstract ask<K extends QueryMethod>(method: K, args: QueryArgs<K>): Promise<QueryAnswer<K>>;
