@@ -7,6 +7,9 @@ import { NotInReadModel, OutsideScope, PositionNotReached, ReadModelQueries, Rea
 import { InProcessQueries, QUERY_METHODS, QueryMethod, ReadQueries } from '../../src/projections/read-queries';
 import { ReaderPool } from '../../src/projections/reader-pool';
 import { InvalidRequest } from '../../src/shared/errors';
+import { fundLineStream } from '../../src/fund-line/fund-line.key';
+import { rebuildReadModels } from '../../src/projections/rebuild';
+import { appendAll, decision, line, planAssigned } from '../support/ledger-events';
 import { startTestLedger, TestLedger } from '../support/app';
 
 /**
@@ -200,6 +203,29 @@ describe('reader threads (LEDGER_READER_THREADS=2) on the demo data', () => {
     expect(pool.workers).toHaveLength(2);
     for (const w of pool.workers) expect(before).not.toContain(w);
   }, 60_000);
+
+  it('follows the generation a rebuild swaps in beside the server, and answers what a command wrote once minPosition is reached', async () => {
+    const before = await pool.status();
+    // As `ledger projections rebuild` does, with a connection of its own, while the server runs.
+    const cli = ReadModelDb.open(ledger.config.readModelFile);
+    try {
+      await rebuildReadModels(ledger.store, cli, ledger.app.get<ProjectionContext>(PROJECTION_CONTEXT));
+    } finally {
+      cli.close();
+    }
+    // Asked together, the questions go to both threads: each follows the swap.
+    const statuses = await Promise.all(Array.from({ length: 4 }, () => pool.status()));
+    for (const s of statuses) expect(s).toMatchObject({ generation: before.generation + 1, position: before.position });
+    await ask('balances', { groupBy: ['district'] });
+
+    // A new line's plan, written after the swap: read through the threads once the read models reached it.
+    const L = line({ component: 'DA4.TDA1', budgetYear: 2025, originYear: 2025 });
+    const head = await appendAll(ledger.store, planAssigned(L, '123456789.5', { basis: decision('77/QĐ-UBND', '2025-01-10') }));
+    const res = await ledger.get(`/fund-lines/${encodeURIComponent(fundLineStream(L))}/history?minPosition=${head}`);
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ position: head, totalEntries: 1, balance: { plan: '123456789.5' } });
+    expect((await ledger.get('/read-models/status')).body).toMatchObject({ generation: before.generation + 1, position: head });
+  });
 });
 
 describe('LEDGER_READER_THREADS=0', () => {
