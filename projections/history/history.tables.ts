@@ -75,6 +75,38 @@ export const HISTORY_TABLES = new Tables(
 ) WITHOUT ROWID`,
       key: 'line_id, lag, position',
     },
+    // The same cumulative day rows at a district's grain (the key of balance_district_year: programme, district, province,
+    // budget year, origin year): every line of the key summed, with how many of them have an entry in force by the day
+    // (a line counts from its first effective day on). A district's or a province's balances as of a date read one row
+    // per key, not one per line.
+    district_days: {
+      columns: `(
+  key      TEXT NOT NULL,
+  eff      INTEGER NOT NULL,
+  entries  INTEGER NOT NULL,
+  lines    INTEGER NOT NULL,
+  ${MEASURE_COLUMNS.map((c) => `${c} ${CENTS} NOT NULL`).join(',\n  ')},
+  PRIMARY KEY (key, eff)
+) WITHOUT ROWID`,
+      key: 'key, eff',
+    },
+    // late_entries by the district grain's key: the late entries of a district's or a province's lines are read by key.
+    district_late: {
+      columns: `(
+  key      TEXT NOT NULL,
+  lag      INTEGER NOT NULL,
+  position INTEGER NOT NULL,
+  line_id  INTEGER NOT NULL,
+  eff      INTEGER NOT NULL,
+  rec      INTEGER NOT NULL,
+  m1 INTEGER,
+  d1 ${CENTS},
+  m2 INTEGER,
+  d2 ${CENTS},
+  PRIMARY KEY (key, lag, position)
+) WITHOUT ROWID`,
+      key: 'key, lag, position',
+    },
   },
   [
     // Covering: a line's history, its balance up to a position, and its balance as of a date are read from the index alone.
@@ -88,6 +120,9 @@ export const HISTORY_TABLES = new Tables(
     { table: 'entries', name: 'activity', definition: '(activity_id, position, eff, rec, m1, d1, m2, d2) WHERE activity_id IS NOT NULL' },
   ],
 );
+
+/** The roll-up grain whose keys the district day rows (district_days, district_late) are kept by. */
+export const DISTRICT_DAY_GRAIN = 'balance_district_year';
 
 /** How late an entry must be recorded after the start of its effective day (UTC) to be kept in late_entries: 7 days. */
 export const LATE_MS = 7 * 86_400_000;
