@@ -189,7 +189,7 @@ class FlagFilter {
     }
     if (this.to !== null) {
       w.push(`${alias}.eff_from <= ?`);
-      params.push(addDays(this.to, days));
+      params.push(this.to);
     }
     const units = this.unitSql(alias);
     w.push(...units.sql);
