@@ -184,15 +184,3 @@ export function sumDeltasSql(alias = ''): string {
   // Two sums added by cents_add, never `+` in SQL: cents stored as text would be added as REALs.
   return MEASURE_COLUMNS.map((c, i) => `cents_add(sum(${p}d1) FILTER (WHERE ${p}m1 = ${i}), sum(${p}d2) FILTER (WHERE ${p}m2 = ${i})) AS ${c}`).join(', ');
 }
-
-/** SQL of the sum of a combination of measures over entries' (m1, d1, m2, d2) pairs (e.g. available: funds − disbursed), one CASE per pair. */
-export function sumCombinationSql(coefficients: Partial<Record<Measure, 1 | -1>>, alias = ''): string {
-  const p = alias ? `${alias}.` : '';
-  const pair = (m: string, d: string) => {
-    const whens = MEASURES.map((measure, i) => [i, coefficients[measure]] as const)
-      .filter(([, c]) => c !== undefined)
-      .map(([i, c]) => `WHEN ${i} THEN ${c === -1 ? '-' : ''}${p}${d}`);
-    return whens.length ? `CASE ${p}${m} ${whens.join(' ')} ELSE 0 END` : '0';
-  };
-  return `coalesce(sum(${pair('m1', 'd1')} + coalesce(${pair('m2', 'd2')}, 0)), 0)`;
-}

@@ -1,6 +1,6 @@
-import { figureCoefficients } from '../balances/balances.fold';
-import { BALANCE_TABLES } from '../balances/balances.tables';
-import { HISTORY_TABLES, sumCombinationSql } from '../history/history.tables';
+import { Measure, figureCoefficients } from '../balances/balances.fold';
+import { BALANCE_TABLES, MEASURE_COLUMNS, measuresFromRow } from '../balances/balances.tables';
+import { HISTORY_TABLES } from '../history/history.tables';
 import { PROGRESS_TABLES } from '../progress/progress.tables';
 import { STATED_FIGURE_TABLES } from '../stated-figures/stated-figures.tables';
 import type { QueryHost, ReadTx } from '../read-model';
@@ -212,12 +212,8 @@ class FlagFilter {
 
 const ROLE_ORDER: Record<EvidenceRole, number> = { subject: 0, context: 1 };
 
-/** A carried line's money as of a day: available (funds − disbursed), what it disbursed and returned, from its entries (alias e). */
-const UNSPENT_SQL = [
-  `${sumCombinationSql(figureCoefficients('available'), 'e')} AS unspent`,
-  `${sumCombinationSql({ disbursed: 1 }, 'e')} AS disbursed`,
-  `${sumCombinationSql({ returned: 1 }, 'e')} AS returned`,
-].join(', ');
+/** Money available on a line (funds − disbursed), by measure: what a carried line has left unspent. */
+const AVAILABLE = Object.entries(figureCoefficients('available')) as Array<[Measure, 1 | -1]>;
 
 export class RedFlagQueries {
   private readonly filters: TreeFilters;
@@ -500,10 +496,12 @@ export class RedFlagQueries {
     const t = { ...RED_FLAG_TABLES.in(tx.schema), ...BALANCE_TABLES.in(tx.schema), ...HISTORY_TABLES.in(tx.schema) };
     const units = filter.unitSql('c');
     const where = ['c.deadline < ?', ...(to !== null ? ['c.deadline <= ?'] : []), ...units.sql].join(' AND ');
+    // Each carried line's counters as of the day: its line_days row at the date (a line with no entry in force by then has none).
     const rows = tx
       .stmt(
-        `SELECT c.*, ${UNSPENT_SQL} FROM ${t.red_flag_carried} c JOIN ${t.lines} l ON l.stream = c.stream
-         JOIN ${t.entries} e ON e.line_id = l.line_id AND e.eff <= ? WHERE ${where} GROUP BY c.stream ORDER BY c.stream`,
+        `SELECT c.*, ${MEASURE_COLUMNS.map((m) => `d.${m}`).join(', ')} FROM ${t.red_flag_carried} c JOIN ${t.lines} l ON l.stream = c.stream
+         JOIN ${t.line_days} d ON d.line_id = l.line_id AND d.eff = (SELECT max(eff) FROM ${t.line_days} x WHERE x.line_id = l.line_id AND x.eff <= ?)
+         WHERE ${where} ORDER BY c.stream`,
       )
       .all(asOfInt, asOfInt, ...(to !== null ? [to] : []), ...units.params) as Row[];
     const out: Header[] = [];
@@ -511,7 +509,8 @@ export class RedFlagQueries {
       const deadline = intToDate(num(c.deadline));
       const daysAfter = daysBetween(deadline, asOf);
       if (daysAfter <= rule.params.graceDays) continue;
-      const unspent = big(c.unspent);
+      const m = measuresFromRow(c);
+      const unspent = AVAILABLE.reduce((sum, [k, sign]) => (sign === 1 ? sum + m[k] : sum - m[k]), 0n);
       if (unspent <= 0n) continue;
       const positions = JSON.parse(str(c.positions)) as number[];
       out.push({
@@ -530,8 +529,8 @@ export class RedFlagQueries {
           asOf,
           daysAfterDeadline: daysAfter,
           carried: centsToMoney(big(c.carried)),
-          disbursed: centsToMoney(big(c.disbursed)),
-          returned: centsToMoney(big(c.returned)),
+          disbursed: centsToMoney(m.disbursed),
+          returned: centsToMoney(m.returned),
           unspent: centsToMoney(unspent),
           graceDays: rule.params.graceDays,
         },
