@@ -1,9 +1,28 @@
 import { MEASURES, Measure, MeasureDelta } from '../balances/balances.fold';
 import { MEASURE_COLUMNS } from '../balances/balances.tables';
-import { Tables } from '../read-model';
+import { TableSpec, Tables } from '../read-model';
 import { PROVENANCE_COLUMNS, decisionIndex } from '../shared/provenance';
 import { CENTS, centsParam } from '../shared/cents';
 import { Row, big } from '../shared/sql';
+
+/** A table of late entries read by `by` (its first column), then by lag: their day, recording time and change. */
+function lateTable(by: string, owner: readonly string[]): TableSpec {
+  return {
+    columns: `(
+  ${owner.join(',\n  ')},
+  lag      INTEGER NOT NULL,
+  position INTEGER NOT NULL,
+  eff      INTEGER NOT NULL,
+  rec      INTEGER NOT NULL,
+  m1 INTEGER,
+  d1 ${CENTS},
+  m2 INTEGER,
+  d2 ${CENTS},
+  PRIMARY KEY (${by}, lag, position)
+) WITHOUT ROWID`,
+    key: `${by}, lag, position`,
+  };
+}
 
 /**
  * Every fund-line event with what it changed, when it took effect (eff, yyyymmdd) and when it was recorded (rec,
@@ -60,21 +79,7 @@ export const HISTORY_TABLES = new Tables(
     },
     // The entries recorded LATE_MS or more after the start of their effective day (lag = rec - that start, ms): the only
     // ones that can be in force by a date yet unknown at a time LATE_MS or more after it (see lateCorrectionApplies).
-    late_entries: {
-      columns: `(
-  line_id  INTEGER NOT NULL,
-  lag      INTEGER NOT NULL,
-  position INTEGER NOT NULL,
-  eff      INTEGER NOT NULL,
-  rec      INTEGER NOT NULL,
-  m1 INTEGER,
-  d1 ${CENTS},
-  m2 INTEGER,
-  d2 ${CENTS},
-  PRIMARY KEY (line_id, lag, position)
-) WITHOUT ROWID`,
-      key: 'line_id, lag, position',
-    },
+    late_entries: lateTable('line_id', ['line_id  INTEGER NOT NULL']),
     // The same cumulative day rows at a district's grain (the key of balance_district_year: programme, district, province,
     // budget year, origin year): every line of the key summed, with how many of them have an entry in force by the day
     // (a line counts from its first effective day on). A district's or a province's balances as of a date read one row
@@ -91,22 +96,7 @@ export const HISTORY_TABLES = new Tables(
       key: 'key, eff',
     },
     // late_entries by the district grain's key: the late entries of a district's or a province's lines are read by key.
-    district_late: {
-      columns: `(
-  key      TEXT NOT NULL,
-  lag      INTEGER NOT NULL,
-  position INTEGER NOT NULL,
-  line_id  INTEGER NOT NULL,
-  eff      INTEGER NOT NULL,
-  rec      INTEGER NOT NULL,
-  m1 INTEGER,
-  d1 ${CENTS},
-  m2 INTEGER,
-  d2 ${CENTS},
-  PRIMARY KEY (key, lag, position)
-) WITHOUT ROWID`,
-      key: 'key, lag, position',
-    },
+    district_late: lateTable('key', ['key      TEXT NOT NULL', 'line_id  INTEGER NOT NULL']),
   },
   [
     // Covering: a line's history, its balance up to a position, and its balance as of a date are read from the index alone.
