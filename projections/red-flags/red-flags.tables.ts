@@ -116,5 +116,9 @@ export const RED_FLAG_TABLES = new Tables(
     { table: 'red_flags', name: 'province', definition: '(province, eff_to DESC, flag_id, eff_from, rule)' },
     { table: 'red_flag_reviews', name: 'flag', definition: '(flag_id, position)' },
     { table: 'red_flag_carried', name: 'deadline', definition: '(deadline)' },
+    // A unit's carried lines past a deadline: a seek, not a scan of the country's.
+    { table: 'red_flag_carried', name: 'unit', definition: '(unit, deadline)' },
+    { table: 'red_flag_carried', name: 'district', definition: '(district, deadline)' },
+    { table: 'red_flag_carried', name: 'province', definition: '(province, deadline)' },
   ],
 );
