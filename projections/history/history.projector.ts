@@ -12,14 +12,18 @@ import { MEASURES, MeasureDelta } from '../balances/balances.fold';
 import { MEASURE_COLUMNS } from '../balances/balances.tables';
 import { DISTRICT_DAY_GRAIN, HISTORY_TABLES, LATE_MS, MARK_EVERY, dayStartMs, deltaColumns } from './history.tables';
 
-/** What a batch added to one effective day of a line or a district key: the entries, the lines that start counting (district keys), and the change of each measure (in MEASURES order). */
+/**
+ * What a batch added to one effective day of a line or a district key: the entries, the lines that start counting
+ * (district keys), and the change of the measures it moved, as (index in MEASURES, amount) pairs: a batch of a rebuild
+ * holds hundreds of thousands of days, most moving one or two measures.
+ */
 interface DayChange {
   entries: number;
   lines: number;
-  readonly change: bigint[];
+  readonly change: Array<[number, bigint]>;
 }
 
-const newDay = (): DayChange => ({ entries: 0, lines: 0, change: MEASURES.map(() => 0n) });
+const newDay = (): DayChange => ({ entries: 0, lines: 0, change: [] });
 
 /**
  * Rewrites cumulative day rows: `rows` are the stored rows from the last one before the first added day on (or all
@@ -30,29 +34,37 @@ function cumulate(rows: readonly Row[], days: ReadonlyMap<number, DayChange>, wr
   const added = [...days.keys()].sort((a, b) => a - b);
   let i = 0;
   // The row as it was on the day before (or at) the one being written, and what the batch added up to it.
-  let was: DayChange = newDay();
-  const rowOf = (r: Row): DayChange => ({ entries: Number(r.entries), lines: r.lines === undefined ? 0 : Number(r.lines), change: MEASURE_COLUMNS.map((c) => big(r[c])) });
+  let wasEntries = 0;
+  let wasLines = 0;
+  let was: bigint[] = MEASURES.map(() => 0n);
+  const take = (r: Row) => {
+    wasEntries = Number(r.entries);
+    wasLines = r.lines === undefined ? 0 : Number(r.lines);
+    was = MEASURE_COLUMNS.map((c) => big(r[c]));
+  };
   if (rows.length > 0 && Number(rows[0].eff) < added[0]) {
-    was = rowOf(rows[0]);
+    take(rows[0]);
     i = 1;
   }
-  const plus = newDay();
+  let plusEntries = 0;
+  let plusLines = 0;
+  const plus: bigint[] = MEASURES.map(() => 0n);
   let j = 0;
   while (i < rows.length || j < added.length) {
     const rowEff = i < rows.length ? Number(rows[i].eff) : Number.POSITIVE_INFINITY;
     const eff = Math.min(rowEff, j < added.length ? added[j] : Number.POSITIVE_INFINITY);
     if (rowEff === eff) {
-      was = rowOf(rows[i]);
+      take(rows[i]);
       i += 1;
     }
     if (j < added.length && added[j] === eff) {
       const day = days.get(eff) as DayChange;
-      plus.entries += day.entries;
-      plus.lines += day.lines;
-      for (let k = 0; k < plus.change.length; k++) plus.change[k] += day.change[k];
+      plusEntries += day.entries;
+      plusLines += day.lines;
+      for (const [k, v] of day.change) plus[k] += v;
       j += 1;
     }
-    write(eff, was.entries + plus.entries, was.lines + plus.lines, was.change.map((v, k) => v + plus.change[k]));
+    write(eff, wasEntries + plusEntries, wasLines + plusLines, was.map((v, k) => v + plus[k]));
   }
 }
 
@@ -70,7 +82,10 @@ function addToDay(days: Map<number, DayChange>, eff: number, delta: MeasureDelta
   day.entries += 1;
   for (let i = 0; i < MEASURES.length; i++) {
     const v = delta[MEASURES[i]];
-    if (v !== undefined) day.change[i] += v;
+    if (v === undefined) continue;
+    const held = day.change.find((c) => c[0] === i);
+    if (held) held[1] += v;
+    else day.change.push([i, v]);
   }
 }
 
