@@ -113,6 +113,12 @@ export class BalancesProjector implements Projector {
     return this.lastEvent === e ? (this.lastLine as LineHolder).id : this.line(e).id;
   }
 
+  /** The key of a fund-line event's line in a roll-up grain (ROLLUP_GRAINS' table name), for the event just applied. */
+  rollupKeyOf(e: RecordedFundLineEvent, table: string): string {
+    const line = this.lastEvent === e ? (this.lastLine as LineHolder) : this.line(e);
+    return line.rollupKeys[ROLLUP_GRAINS.findIndex((g) => g.table === table)];
+  }
+
   flush(): void {
     const touchedRollups = ROLLUP_GRAINS.map(() => new Set<RollupHolder>());
     for (const l of this.touched) {

@@ -7,7 +7,7 @@ import { ReadScope, TreeFilters } from '../shared/filters';
 import { Paging, Slice, TimeSlice, checkReached, pagingOf, sliceOf } from '../shared/query';
 import { Row, Where, big, num, str } from '../shared/sql';
 import { BalanceFigures, Measures, ZERO_MEASURES, addMeasures, balanceFigures } from './balances.fold';
-import { BALANCE_TABLES, ROLLUP_GRAINS, grainDimensions, keyFromRow, lineGroup, measuresFromRow, sumMeasuresSql } from './balances.tables';
+import { BALANCE_TABLES, ROLLUP_GRAINS, RollupGrain, grainDimensions, keyFromRow, lineGroup, measuresFromRow, sumMeasuresSql } from './balances.tables';
 import { PLACE_DIMENSIONS, TodaySummary, TodaysUnits, regroupByToday } from './balances.today';
 
 /** The dimensions balances roll up by, in the order the API lists them: every dimension of a line. */
@@ -199,6 +199,22 @@ export class BalanceQueries {
   table(tx: ReadTx, f: BalanceFilter & { readonly scope?: ReadScope }, groupBy: readonly GroupDimension[] | null): { table: string; lineGrain: boolean } {
     const t = BALANCE_TABLES.in(tx.schema);
     if (groupBy === null) return { table: t.lines, lineGrain: true };
+    const needed = this.neededColumns(f, groupBy);
+    for (const g of ROLLUP_GRAINS) {
+      if (grainHolds(g, needed)) return { table: t[g.table as keyof typeof t], lineGrain: false };
+    }
+    return { table: t.lines, lineGrain: true };
+  }
+
+  /** Whether a roll-up grain (ROLLUP_GRAINS' table name) holds every column a grouped question filters or groups on. */
+  grainAnswers(table: string, f: BalanceFilter & { readonly scope?: ReadScope }, groupBy: readonly GroupDimension[] | null): boolean {
+    const grain = ROLLUP_GRAINS.find((g) => g.table === table);
+    if (!grain) throw new Error(`no roll-up grain ${table}`);
+    return groupBy !== null && grainHolds(grain, this.neededColumns(f, groupBy));
+  }
+
+  /** The columns a grouped question filters or groups on (and the origin year, which every answer splits carried money by). */
+  private neededColumns(f: BalanceFilter & { readonly scope?: ReadScope }, groupBy: readonly GroupDimension[]): Set<string> {
     const needed = new Set<string>([dimensionColumn('originYear'), ...groupBy.flatMap(groupColumns), ...this.filters.scopeFilterColumns(f.scope)]);
     for (const d of FILTER_DIMENSIONS) {
       const v = f[d];
@@ -207,11 +223,7 @@ export class BalanceQueries {
       else needed.add(d === 'unit' ? this.filters.unitLevel(v as string) : dimensionColumn(d));
     }
     if (f.provincesIn !== undefined) needed.add(dimensionColumn('province'));
-    for (const g of ROLLUP_GRAINS) {
-      const has = new Set(grainDimensions(g).map(dimensionColumn));
-      if ([...needed].every((c) => has.has(c))) return { table: t[g.table as keyof typeof t], lineGrain: false };
-    }
-    return { table: t.lines, lineGrain: true };
+    return needed;
   }
 
   private balancesNow(tx: ReadTx, q: BalancesQuery, groupBy: GroupDimension[] | null, offset: number, pageSize: number): BalancePage {
@@ -267,6 +279,11 @@ export class BalanceQueries {
       carriedInByOriginYear: byOrigin(new Map(origins.map((o) => [num(o.origin), big(o.carried_in)]))),
     };
   }
+}
+
+function grainHolds(g: RollupGrain, needed: ReadonlySet<string>): boolean {
+  const has = new Set(grainDimensions(g).map(dimensionColumn));
+  return [...needed].every((c) => has.has(c));
 }
 
 /** A group's values by dimension name, from a row holding the group's columns. */

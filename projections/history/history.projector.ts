@@ -10,12 +10,83 @@ import { Row, big, placeholders } from '../shared/sql';
 import { historyEntry } from './history.fold';
 import { MEASURES, MeasureDelta } from '../balances/balances.fold';
 import { MEASURE_COLUMNS } from '../balances/balances.tables';
-import { HISTORY_TABLES, LATE_MS, MARK_EVERY, dayStartMs, deltaColumns } from './history.tables';
+import { DISTRICT_DAY_GRAIN, HISTORY_TABLES, LATE_MS, MARK_EVERY, dayStartMs, deltaColumns } from './history.tables';
 
-/** What a batch added to one effective day of a line: the entries and the change of each measure (in MEASURES order). */
+/**
+ * What a batch added to one effective day of a line or a district key: the entries, the lines that start counting
+ * (district keys), and the change of the measures it moved, as (index in MEASURES, amount) pairs: a batch of a rebuild
+ * holds hundreds of thousands of days, most moving one or two measures.
+ */
 interface DayChange {
   entries: number;
-  readonly change: bigint[];
+  lines: number;
+  readonly change: Array<[number, bigint]>;
+}
+
+const newDay = (): DayChange => ({ entries: 0, lines: 0, change: [] });
+
+/**
+ * Rewrites cumulative day rows: `rows` are the stored rows from the last one before the first added day on (or all
+ * of them), `days` what the batch added per day. Each row from the first added day on is written as it was plus what
+ * the batch added on that day and before (a new day starts from the row before it).
+ */
+function cumulate(rows: readonly Row[], days: ReadonlyMap<number, DayChange>, write: (eff: number, entries: number, lines: number, measures: bigint[]) => void): void {
+  const added = [...days.keys()].sort((a, b) => a - b);
+  let i = 0;
+  // The row as it was on the day before (or at) the one being written, and what the batch added up to it.
+  let wasEntries = 0;
+  let wasLines = 0;
+  let was: bigint[] = MEASURES.map(() => 0n);
+  const take = (r: Row) => {
+    wasEntries = Number(r.entries);
+    wasLines = r.lines === undefined ? 0 : Number(r.lines);
+    was = MEASURE_COLUMNS.map((c) => big(r[c]));
+  };
+  if (rows.length > 0 && Number(rows[0].eff) < added[0]) {
+    take(rows[0]);
+    i = 1;
+  }
+  let plusEntries = 0;
+  let plusLines = 0;
+  const plus: bigint[] = MEASURES.map(() => 0n);
+  let j = 0;
+  while (i < rows.length || j < added.length) {
+    const rowEff = i < rows.length ? Number(rows[i].eff) : Number.POSITIVE_INFINITY;
+    const eff = Math.min(rowEff, j < added.length ? added[j] : Number.POSITIVE_INFINITY);
+    if (rowEff === eff) {
+      take(rows[i]);
+      i += 1;
+    }
+    if (j < added.length && added[j] === eff) {
+      const day = days.get(eff) as DayChange;
+      plusEntries += day.entries;
+      plusLines += day.lines;
+      for (const [k, v] of day.change) plus[k] += v;
+      j += 1;
+    }
+    write(eff, wasEntries + plusEntries, wasLines + plusLines, was.map((v, k) => v + plus[k]));
+  }
+}
+
+function dayOf(days: Map<number, DayChange>, eff: number): DayChange {
+  let day = days.get(eff);
+  if (!day) {
+    day = newDay();
+    days.set(eff, day);
+  }
+  return day;
+}
+
+function addToDay(days: Map<number, DayChange>, eff: number, delta: MeasureDelta): void {
+  const day = dayOf(days, eff);
+  day.entries += 1;
+  for (let i = 0; i < MEASURES.length; i++) {
+    const v = delta[MEASURES[i]];
+    if (v === undefined) continue;
+    const held = day.change.find((c) => c[0] === i);
+    if (held) held[1] += v;
+    else day.change.push([i, v]);
+  }
 }
 
 /** Writes each fund-line event as an entry of its line: the line and the change come from the balances, applied before. */
@@ -25,8 +96,13 @@ export class HistoryProjector implements Projector {
   private readonly insertLate: Database.Statement;
   private readonly daysFrom: Database.Statement;
   private readonly upsertDay: Database.Statement;
-  /** The days of each line the batch added entries on, written to line_days at flush. */
-  private readonly days = new Map<number, Map<number, DayChange>>();
+  private readonly insertDistrictLate: Database.Statement;
+  private readonly districtDaysFrom: Database.Statement;
+  private readonly upsertDistrictDay: Database.Statement;
+  /** The days of each line the batch added entries on (and the line's district key), written to line_days at flush. */
+  private readonly days = new Map<number, { key: string; days: Map<number, DayChange> }>();
+  /** The same by district key, written to district_days at flush. */
+  private readonly districtDays = new Map<string, Map<number, DayChange>>();
 
   constructor(
     host: ProjectorHost,
@@ -47,6 +123,17 @@ export class HistoryProjector implements Projector {
     this.upsertDay = host.db.prepare(
       `INSERT INTO ${t.line_days} (${dayColumns.join(', ')}) VALUES (${placeholders(dayColumns.length)})
        ON CONFLICT (line_id, eff) DO UPDATE SET entries = excluded.entries, ${MEASURE_COLUMNS.map((c) => `${c} = excluded.${c}`).join(', ')}`,
+    );
+    this.insertDistrictLate = host.db.prepare(
+      `INSERT INTO ${t.district_late} (key, lag, position, line_id, eff, rec, m1, d1, m2, d2) VALUES (${placeholders(10)})`,
+    );
+    this.districtDaysFrom = host.db
+      .prepare(`SELECT * FROM ${t.district_days} WHERE key = ? AND eff >= coalesce((SELECT max(eff) FROM ${t.district_days} WHERE key = ? AND eff < ?), 0) ORDER BY eff`)
+      .safeIntegers(true);
+    const districtColumns = ['key', 'eff', 'entries', 'lines', ...MEASURE_COLUMNS];
+    this.upsertDistrictDay = host.db.prepare(
+      `INSERT INTO ${t.district_days} (${districtColumns.join(', ')}) VALUES (${placeholders(districtColumns.length)})
+       ON CONFLICT (key, eff) DO UPDATE SET entries = excluded.entries, lines = excluded.lines, ${MEASURE_COLUMNS.map((c) => `${c} = excluded.${c}`).join(', ')}`,
     );
   }
 
@@ -73,9 +160,24 @@ export class HistoryProjector implements Projector {
       ...provenance(m),
       ...changes,
     );
+    const key = this.balances.rollupKeyOf(e, DISTRICT_DAY_GRAIN);
     const lag = rec - dayStartMs(eff);
-    if (lag >= LATE_MS) this.insertLate.run(lineId, lag, e.position, eff, rec, ...changes);
-    this.addToDay(lineId, eff, entry.delta);
+    if (lag >= LATE_MS) {
+      this.insertLate.run(lineId, lag, e.position, eff, rec, ...changes);
+      this.insertDistrictLate.run(key, lag, e.position, lineId, eff, rec, ...changes);
+    }
+    let line = this.days.get(lineId);
+    if (!line) {
+      line = { key, days: new Map() };
+      this.days.set(lineId, line);
+    }
+    addToDay(line.days, eff, entry.delta);
+    let district = this.districtDays.get(key);
+    if (!district) {
+      district = new Map();
+      this.districtDays.set(key, district);
+    }
+    addToDay(district, eff, entry.delta);
     const after = this.balances.lineAfter(e);
     if (after.eventCount % MARK_EVERY === 0) {
       const m = after.measures;
@@ -83,67 +185,38 @@ export class HistoryProjector implements Projector {
     }
   }
 
-  private addToDay(lineId: number, eff: number, delta: MeasureDelta): void {
-    let days = this.days.get(lineId);
-    if (!days) {
-      days = new Map();
-      this.days.set(lineId, days);
-    }
-    let day = days.get(eff);
-    if (!day) {
-      day = { entries: 0, change: MEASURES.map(() => 0n) };
-      days.set(eff, day);
-    }
-    day.entries += 1;
-    for (let i = 0; i < MEASURES.length; i++) {
-      const v = delta[MEASURES[i]];
-      if (v !== undefined) day.change[i] += v;
-    }
-  }
-
   /**
    * line_days: for each line the batch touched, from the first day it added entries on, every day row of the line
-   * is rewritten as it was plus what the batch added on that day and before (a new day starts from the row before it).
+   * is rewritten as it was plus what the batch added on that day and before. district_days the same per district key,
+   * where a line also counts from its first effective day on: a line's first entry, or one effective before its first
+   * day, moves where it starts counting.
    */
   flush(): void {
-    for (const [lineId, days] of this.days) {
-      const added = [...days.keys()].sort((a, b) => a - b);
-      const rows = this.daysFrom.all(lineId, lineId, added[0]) as Row[];
-      let i = 0;
-      // The line as it was on the day before (or at) the one being written, and what the batch added up to it.
-      let wasEntries = 0;
-      let was: bigint[] = MEASURES.map(() => 0n);
-      if (rows.length > 0 && Number(rows[0].eff) < added[0]) {
-        wasEntries = Number(rows[0].entries);
-        was = MEASURE_COLUMNS.map((c) => big(rows[0][c]));
-        i = 1;
+    for (const [lineId, { key, days }] of this.days) {
+      const first = Math.min(...days.keys());
+      const rows = this.daysFrom.all(lineId, lineId, first) as Row[];
+      // rows start at the line's last day before `first`, or (none before) at its first day: the line started before
+      // `first`, or starts counting at `first` now (and no longer at its old first day, if it had one).
+      const was = rows.length > 0 ? Number(rows[0].eff) : null;
+      if (was === null || was > first) {
+        const district = this.districtDays.get(key) as Map<number, DayChange>;
+        dayOf(district, first).lines += 1;
+        if (was !== null) dayOf(district, was).lines -= 1;
       }
-      let plusEntries = 0;
-      const plus: bigint[] = MEASURES.map(() => 0n);
-      let j = 0;
-      while (i < rows.length || j < added.length) {
-        const rowEff = i < rows.length ? Number(rows[i].eff) : Number.POSITIVE_INFINITY;
-        const eff = Math.min(rowEff, j < added.length ? added[j] : Number.POSITIVE_INFINITY);
-        if (rowEff === eff) {
-          wasEntries = Number(rows[i].entries);
-          was = MEASURE_COLUMNS.map((c) => big(rows[i][c]));
-          i += 1;
-        }
-        if (j < added.length && added[j] === eff) {
-          const day = days.get(eff) as DayChange;
-          plusEntries += day.entries;
-          for (let k = 0; k < plus.length; k++) plus[k] += day.change[k];
-          j += 1;
-        }
-        this.upsertDay.run(lineId, eff, wasEntries + plusEntries, ...was.map((v, k) => centsParam(v + plus[k])));
-      }
+      cumulate(rows, days, (eff, entries, _lines, measures) => this.upsertDay.run(lineId, eff, entries, ...measures.map(centsParam)));
+    }
+    for (const [key, days] of this.districtDays) {
+      const rows = this.districtDaysFrom.all(key, key, Math.min(...days.keys())) as Row[];
+      cumulate(rows, days, (eff, entries, lines, measures) => this.upsertDistrictDay.run(key, eff, entries, lines, ...measures.map(centsParam)));
     }
     this.days.clear();
+    this.districtDays.clear();
   }
 
   committed(): void {}
 
   reload(): void {
     this.days.clear();
+    this.districtDays.clear();
   }
 }

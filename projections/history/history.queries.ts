@@ -11,7 +11,7 @@ import { Placed, ReadScope, TreeFilters } from '../shared/filters';
 import { NotInReadModel, OutsideScope, Paging, Slice, TimeSlice, checkReached, pagingOf, sliceOf } from '../shared/query';
 import { Row, Where, big, num, str } from '../shared/sql';
 import { withRunningBalances } from './history.fold';
-import { HISTORY_TABLES, MARK_EVERY, dayStartMs, deltaFromRow, lateCorrectionApplies, sumDeltasSql } from './history.tables';
+import { DISTRICT_DAY_GRAIN, HISTORY_TABLES, MARK_EVERY, dayStartMs, deltaFromRow, lateCorrectionApplies, sumDeltasSql } from './history.tables';
 
 /** A change as decimal strings, by measure. */
 export function changeOf(delta: Partial<Record<string, bigint>>): Record<string, string> {
@@ -98,9 +98,13 @@ export class HistoryQueries implements BalancesAsOf {
    */
   balancesAsOf(tx: ReadTx, q: BalancesQuery, groupBy: GroupDimension[] | null, slice: Slice, offset: number, pageSize: number): BalancePage {
     const t = { ...BALANCE_TABLES.in(tx.schema), ...HISTORY_TABLES.in(tx.schema) };
-    const w = this.balances.where(q, 'l');
     const cols = groupBy === null ? ['stream', 'line_id'] : groupBy.flatMap(groupColumns);
-    const rows = fromDays(slice) ? this.groupsFromDays(tx, t, w, cols, slice) : this.groupsFromEntries(tx, t, w, cols, slice);
+    const byDistrict = fromDays(slice) && this.balances.grainAnswers(DISTRICT_DAY_GRAIN, q, groupBy);
+    const rows = byDistrict
+      ? this.groupsFromDistrictDays(tx, t, this.balances.where(q, 'k'), cols, slice)
+      : fromDays(slice)
+        ? this.groupsFromDays(tx, t, this.balances.where(q, 'l'), cols, slice)
+        : this.groupsFromEntries(tx, t, this.balances.where(q, 'l'), cols, slice);
     const { all, totalRows, total, rows: grouped } = foldGroups(rows, cols, groupBy, offset, pageSize);
     if (groupBy !== null) return { totalRows, total, rows: grouped };
     const pageRows = all.slice(offset, offset + pageSize);
@@ -160,22 +164,59 @@ export class HistoryQueries implements BalancesAsOf {
          FROM ${t.lines} l JOIN ${t.late_entries} le ON le.line_id = l.line_id AND le.lag > ? AND le.eff <= ? AND le.rec > ? JOIN ${dayAtDate} ${where}`,
       )
       .all(slice.rec - dayStartMs(slice.eff), slice.eff, slice.rec, slice.eff, ...w.params) as Row[];
-    if (late.length === 0) return rows;
-    const keyOf = (r: Row) => [...cols.map((c) => str(r[c])), str(r.origin)].join('\u0000');
-    const byKey = new Map(rows.map((r) => [keyOf(r), r]));
-    const unknownOfLine = new Map<number, number>();
-    for (const r of late) {
-      const row = byKey.get(keyOf(r)) as Row;
-      const m = subtractMeasures(measuresFromRow(row), deltaFromRow(r));
-      MEASURES.forEach((k, i) => (row[MEASURE_COLUMNS[i]] = m[k]));
-      row.events = num(row.events) - 1;
-      const id = num(r.late_line);
-      const unknown = (unknownOfLine.get(id) ?? 0) + 1;
-      unknownOfLine.set(id, unknown);
-      if (unknown === num(r.line_entries)) row.lines = num(row.lines) - 1;
-    }
-    return rows.filter((r) => num(r.events) > 0);
+    return lessUnknown(rows, late, cols);
   }
+
+  /**
+   * The same rows summed from the day rows of the district grain's keys (balance_district_year: one seek per key, not
+   * per line), less the late entries of those keys not yet known (district_late), as groupsFromDays takes them off.
+   * For a question whose filters and groups that grain holds (grainAnswers).
+   */
+  private groupsFromDistrictDays(tx: ReadTx, t: HistoryTables & Record<'lines', string>, w: Where, cols: readonly string[], slice: Slice): Row[] {
+    const colList = cols.map((c) => `k.${c}`).join(', ');
+    const originYear = dimensionColumn('originYear');
+    const keys = (BALANCE_TABLES.in(tx.schema) as Readonly<Record<string, string>>)[DISTRICT_DAY_GRAIN];
+    const where = w.sql.length ? `WHERE ${w.sql.join(' AND ')}` : '';
+    const rows = tx
+      .stmt(
+        `SELECT ${colList}, k.${originYear} AS origin, ${MEASURE_COLUMNS.map((c) => `sum(d.${c}) AS ${c}`).join(', ')}, sum(d.entries) AS events, sum(d.lines) AS lines
+         FROM ${keys} k JOIN ${t.district_days} d ON d.key = k.key AND d.eff = (SELECT max(eff) FROM ${t.district_days} x WHERE x.key = k.key AND x.eff <= ?)
+         ${where} GROUP BY ${colList}, k.${originYear} ORDER BY ${colList}`,
+      )
+      .all(slice.eff, ...w.params) as Row[];
+    if (slice.rec === Number.MAX_SAFE_INTEGER) return rows;
+    const late = tx
+      .stmt(
+        `SELECT ${colList}, k.${originYear} AS origin, le.line_id AS late_line, d.entries AS line_entries, le.m1, le.d1, le.m2, le.d2
+         FROM ${keys} k JOIN ${t.district_late} le ON le.key = k.key AND le.lag > ? AND le.eff <= ? AND le.rec > ?
+         JOIN ${t.line_days} d ON d.line_id = le.line_id AND d.eff = (SELECT max(eff) FROM ${t.line_days} x WHERE x.line_id = le.line_id AND x.eff <= ?) ${where}`,
+      )
+      .all(slice.rec - dayStartMs(slice.eff), slice.eff, slice.rec, slice.eff, ...w.params) as Row[];
+    return lessUnknown(rows, late, cols);
+  }
+}
+
+/**
+ * Rows by group and origin year less the late entries not yet known (each with its group's columns, its line and the
+ * count of that line's entries in force): taken off their group's sums and count, and a line left with no entry in
+ * force is not counted (nor a group left with none), as the sum over entries would not count them.
+ */
+function lessUnknown(rows: Row[], late: readonly Row[], cols: readonly string[]): Row[] {
+  if (late.length === 0) return rows;
+  const keyOf = (r: Row) => [...cols.map((c) => str(r[c])), str(r.origin)].join('\u0000');
+  const byKey = new Map(rows.map((r) => [keyOf(r), r]));
+  const unknownOfLine = new Map<number, number>();
+  for (const r of late) {
+    const row = byKey.get(keyOf(r)) as Row;
+    const m = subtractMeasures(measuresFromRow(row), deltaFromRow(r));
+    MEASURES.forEach((k, i) => (row[MEASURE_COLUMNS[i]] = m[k]));
+    row.events = num(row.events) - 1;
+    const id = num(r.late_line);
+    const unknown = (unknownOfLine.get(id) ?? 0) + 1;
+    unknownOfLine.set(id, unknown);
+    if (unknown === num(r.line_entries)) row.lines = num(row.lines) - 1;
+  }
+  return rows.filter((r) => num(r.events) > 0);
 }
 
 /** Whether the balances of a slice can be read from line_days (see HistoryQueries.balancesAsOf). */
@@ -184,7 +225,7 @@ function fromDays(slice: Slice | null): boolean {
 }
 
 
-type HistoryTables = Readonly<Record<'lines' | 'entries' | 'history_marks' | 'line_days' | 'late_entries', string>>;
+type HistoryTables = Readonly<Record<'lines' | 'entries' | 'history_marks' | 'line_days' | 'late_entries' | 'district_days' | 'district_late', string>>;
 
 /** A page of a line's entries: the rows, the counters before the first, and the count and counters of all the entries asked for. */
 interface HistoryWindow {

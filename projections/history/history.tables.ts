@@ -1,9 +1,28 @@
 import { MEASURES, Measure, MeasureDelta } from '../balances/balances.fold';
 import { MEASURE_COLUMNS } from '../balances/balances.tables';
-import { Tables } from '../read-model';
+import { TableSpec, Tables } from '../read-model';
 import { PROVENANCE_COLUMNS, decisionIndex } from '../shared/provenance';
 import { CENTS, centsParam } from '../shared/cents';
 import { Row, big } from '../shared/sql';
+
+/** A table of late entries read by `by` (its first column), then by lag: their day, recording time and change. */
+function lateTable(by: string, owner: readonly string[]): TableSpec {
+  return {
+    columns: `(
+  ${owner.join(',\n  ')},
+  lag      INTEGER NOT NULL,
+  position INTEGER NOT NULL,
+  eff      INTEGER NOT NULL,
+  rec      INTEGER NOT NULL,
+  m1 INTEGER,
+  d1 ${CENTS},
+  m2 INTEGER,
+  d2 ${CENTS},
+  PRIMARY KEY (${by}, lag, position)
+) WITHOUT ROWID`,
+    key: `${by}, lag, position`,
+  };
+}
 
 /**
  * Every fund-line event with what it changed, when it took effect (eff, yyyymmdd) and when it was recorded (rec,
@@ -60,21 +79,24 @@ export const HISTORY_TABLES = new Tables(
     },
     // The entries recorded LATE_MS or more after the start of their effective day (lag = rec - that start, ms): the only
     // ones that can be in force by a date yet unknown at a time LATE_MS or more after it (see lateCorrectionApplies).
-    late_entries: {
+    late_entries: lateTable('line_id', ['line_id  INTEGER NOT NULL']),
+    // The same cumulative day rows at a district's grain (the key of balance_district_year: programme, district, province,
+    // budget year, origin year): every line of the key summed, with how many of them have an entry in force by the day
+    // (a line counts from its first effective day on). A district's or a province's balances as of a date read one row
+    // per key, not one per line.
+    district_days: {
       columns: `(
-  line_id  INTEGER NOT NULL,
-  lag      INTEGER NOT NULL,
-  position INTEGER NOT NULL,
+  key      TEXT NOT NULL,
   eff      INTEGER NOT NULL,
-  rec      INTEGER NOT NULL,
-  m1 INTEGER,
-  d1 ${CENTS},
-  m2 INTEGER,
-  d2 ${CENTS},
-  PRIMARY KEY (line_id, lag, position)
+  entries  INTEGER NOT NULL,
+  lines    INTEGER NOT NULL,
+  ${MEASURE_COLUMNS.map((c) => `${c} ${CENTS} NOT NULL`).join(',\n  ')},
+  PRIMARY KEY (key, eff)
 ) WITHOUT ROWID`,
-      key: 'line_id, lag, position',
+      key: 'key, eff',
     },
+    // late_entries by the district grain's key: the late entries of a district's or a province's lines are read by key.
+    district_late: lateTable('key', ['key      TEXT NOT NULL', 'line_id  INTEGER NOT NULL']),
   },
   [
     // Covering: a line's history, its balance up to a position, and its balance as of a date are read from the index alone.
@@ -88,6 +110,9 @@ export const HISTORY_TABLES = new Tables(
     { table: 'entries', name: 'activity', definition: '(activity_id, position, eff, rec, m1, d1, m2, d2) WHERE activity_id IS NOT NULL' },
   ],
 );
+
+/** The roll-up grain whose keys the district day rows (district_days, district_late) are kept by. */
+export const DISTRICT_DAY_GRAIN = 'balance_district_year';
 
 /** How late an entry must be recorded after the start of its effective day (UTC) to be kept in late_entries: 7 days. */
 export const LATE_MS = 7 * 86_400_000;
@@ -148,16 +173,4 @@ export function sumDeltasSql(alias = ''): string {
   const p = alias ? `${alias}.` : '';
   // Two sums added by cents_add, never `+` in SQL: cents stored as text would be added as REALs.
   return MEASURE_COLUMNS.map((c, i) => `cents_add(sum(${p}d1) FILTER (WHERE ${p}m1 = ${i}), sum(${p}d2) FILTER (WHERE ${p}m2 = ${i})) AS ${c}`).join(', ');
-}
-
-/** SQL of the sum of a combination of measures over entries' (m1, d1, m2, d2) pairs (e.g. available: funds − disbursed), one CASE per pair. */
-export function sumCombinationSql(coefficients: Partial<Record<Measure, 1 | -1>>, alias = ''): string {
-  const p = alias ? `${alias}.` : '';
-  const pair = (m: string, d: string) => {
-    const whens = MEASURES.map((measure, i) => [i, coefficients[measure]] as const)
-      .filter(([, c]) => c !== undefined)
-      .map(([i, c]) => `WHEN ${i} THEN ${c === -1 ? '-' : ''}${p}${d}`);
-    return whens.length ? `CASE ${p}${m} ${whens.join(' ')} ELSE 0 END` : '0';
-  };
-  return `coalesce(sum(${pair('m1', 'd1')} + coalesce(${pair('m2', 'd2')}, 0)), 0)`;
 }

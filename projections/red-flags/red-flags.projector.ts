@@ -5,7 +5,7 @@ import { centsParam } from '../shared/cents';
 import { dateToInt } from '../shared/context';
 import { DocCache } from '../shared/doc-cache';
 import { placeholders } from '../shared/sql';
-import { DocStore, FlagRecord, RedFlagChange, RedFlagFold, UnitCount } from './red-flags.fold';
+import { DocStore, FlagRecord, RedFlagChange, RedFlagFold, UnitCount, daysBetween } from './red-flags.fold';
 import { RED_FLAG_TABLES } from './red-flags.tables';
 
 /** A cached document; null: known to be absent (most lines carry no carried money, most units no figures). */
@@ -90,6 +90,27 @@ class StateDocs implements DocStore {
   }
 }
 
+/** What a stored flag's row counts by: red_flag_counts' areas and years (see red-flags.tables.ts). */
+interface Counted {
+  readonly rule: string;
+  readonly unit: string;
+  readonly district: string;
+  readonly province: string;
+  /** yyyymmdd */
+  readonly effFrom: number;
+  readonly effTo: number;
+}
+
+const sameCounted = (a: Counted, b: Counted) =>
+  a.rule === b.rule && a.unit === b.unit && a.district === b.district && a.province === b.province && a.effFrom === b.effFrom && a.effTo === b.effTo;
+
+/** The areas a flag counts in (the country, its unit, district and province) and the years (0: any period, then each calendar year its period overlaps). */
+export function countedIn(f: Counted): { areas: string[]; years: number[] } {
+  const years = [0];
+  for (let y = Math.floor(f.effFrom / 10000); y <= Math.floor(f.effTo / 10000); y++) years.push(y);
+  return { areas: ['', `unit:${f.unit}`, `district:${f.district}`, `province:${f.province}`], years };
+}
+
 type Statements =
   | 'upsertFlag'
   | 'deleteFlag'
@@ -99,7 +120,13 @@ type Statements =
   | 'setRole'
   | 'addCount'
   | 'putCarried'
-  | 'insertReview';
+  | 'insertReview'
+  | 'counted'
+  | 'reviewed'
+  | 'addFlags'
+  | 'dropNoFlags'
+  | 'spans'
+  | 'putSpan';
 
 /** Writes the fold's changes to the red-flag tables as it finds them. */
 export class RedFlagsProjector implements Projector {
@@ -107,6 +134,11 @@ export class RedFlagsProjector implements Projector {
   private readonly fold: RedFlagFold;
   /** Per unit and budget year, what the batch adds to the counts. */
   private readonly counts = new Map<string, UnitCount>();
+  /** Per area, year, rule and review (joined by NUL), what the batch adds to red_flag_counts. */
+  private readonly flagCounts = new Map<string, number>();
+  /** Each rule's longest period, in days (red_flag_spans), read once; the rules whose span the batch raised. */
+  private spans: Map<string, number> | null = null;
+  private readonly raisedSpans = new Set<string>();
   private readonly s: Record<Statements, Database.Statement>;
 
   constructor(host: ProjectorHost) {
@@ -138,6 +170,16 @@ export class RedFlagsProjector implements Projector {
          VALUES (${placeholders(8)})
          ON CONFLICT (stream) DO UPDATE SET deadline = excluded.deadline, carried = excluded.carried, positions = excluded.positions`,
       ),
+      counted: db.prepare(`SELECT rule, unit, district, province, eff_from AS effFrom, eff_to AS effTo FROM ${t.red_flags} WHERE flag_id = ?`),
+      reviewed: db.prepare(`SELECT 1 FROM ${t.red_flag_reviews} WHERE flag_id = ? LIMIT 1`).pluck(),
+      addFlags: db.prepare(
+        `INSERT INTO ${t.red_flag_counts} (area, year, rule, reviewed, flags) VALUES (?, ?, ?, ?, ?)
+         ON CONFLICT (area, year, rule, reviewed) DO UPDATE SET flags = flags + excluded.flags`,
+      ),
+      // A count back to 0 is no row: the table is then the same whatever the batches were.
+      dropNoFlags: db.prepare(`DELETE FROM ${t.red_flag_counts} WHERE area = ? AND year = ? AND rule = ? AND reviewed = ? AND flags = 0`),
+      spans: db.prepare(`SELECT rule, days FROM ${t.red_flag_spans}`),
+      putSpan: db.prepare(`INSERT INTO ${t.red_flag_spans} (rule, days) VALUES (?, ?) ON CONFLICT (rule) DO UPDATE SET days = excluded.days`),
       insertReview: db.prepare(
         `INSERT INTO ${t.red_flag_reviews} (position, flag_id, rule, note, actor, actor_role, recorded_at, eff, evidence_count, last_evidence_position)
          VALUES (${placeholders(10)})`,
@@ -166,10 +208,12 @@ export class RedFlagsProjector implements Projector {
         return;
       case 'drop':
         this.s.deleteEvidence.run(c.id);
+        this.uncount(c.id);
         this.s.deleteFlag.run(c.id);
         return;
       case 'hide':
         // Its evidence rows stay, unseen (the lists join from red_flags), for when it holds again.
+        this.uncount(c.id);
         this.s.deleteFlag.run(c.id);
         return;
       case 'role':
@@ -195,13 +239,55 @@ export class RedFlagsProjector implements Projector {
       }
       case 'review': {
         const r = c.review;
+        // Its first review moves a stored flag from the unreviewed counts to the reviewed ones.
+        if (this.s.reviewed.get(r.flagId) === undefined) {
+          const was = this.s.counted.get(r.flagId) as Counted | undefined;
+          if (was) {
+            this.count(was, false, -1);
+            this.count(was, true, 1);
+          }
+        }
         this.s.insertReview.run(r.position, r.flagId, r.rule, r.note, r.actorId, r.actorRole, r.recordedAt, dateToInt(r.effectiveDate), r.evidenceCount, r.lastEvidencePosition);
         return;
       }
     }
   }
 
+  /** Adds a flag to (sign 1) or takes it off (-1) the batch's counts. */
+  private count(f: Counted, reviewed: boolean, sign: 1 | -1): void {
+    const { areas, years } = countedIn(f);
+    for (const area of areas) {
+      for (const year of years) {
+        const key = `${area}\u0000${year}\u0000${f.rule}\u0000${reviewed ? 1 : 0}`;
+        this.flagCounts.set(key, (this.flagCounts.get(key) ?? 0) + sign);
+      }
+    }
+  }
+
+  /** Takes a stored flag about to be deleted off the counts. */
+  private uncount(id: string): void {
+    const was = this.s.counted.get(id) as Counted | undefined;
+    if (was) this.count(was, this.s.reviewed.get(id) !== undefined, -1);
+  }
+
+  private raiseSpan(f: FlagRecord): void {
+    if (!this.spans) this.spans = new Map((this.s.spans.all() as Array<{ rule: string; days: number }>).map((r) => [r.rule, r.days]));
+    const days = daysBetween(f.effFrom, f.effTo);
+    if (days > (this.spans.get(f.rule) ?? -1)) {
+      this.spans.set(f.rule, days);
+      this.raisedSpans.add(f.rule);
+    }
+  }
+
   private upsert(f: FlagRecord): void {
+    const now: Counted = { rule: f.rule, unit: f.unit, district: f.district, province: f.province, effFrom: dateToInt(f.effFrom), effTo: dateToInt(f.effTo) };
+    const was = this.s.counted.get(f.id) as Counted | undefined;
+    if (!was || !sameCounted(was, now)) {
+      const reviewed = this.s.reviewed.get(f.id) !== undefined;
+      if (was) this.count(was, reviewed, -1);
+      this.count(now, reviewed, 1);
+      this.raiseSpan(f);
+    }
     this.s.upsertFlag.run(
       f.id,
       f.rule,
@@ -222,6 +308,15 @@ export class RedFlagsProjector implements Projector {
     this.docs.flush();
     for (const n of this.counts.values()) this.s.addCount.run(n.unit, n.budgetYear, n.district, n.province, n.disbursements, n.reversals, centsParam(n.disbursed), centsParam(n.reversed));
     this.counts.clear();
+    for (const [key, n] of this.flagCounts) {
+      if (n === 0) continue;
+      const [area, year, rule, reviewed] = key.split('\u0000');
+      this.s.addFlags.run(area, Number(year), rule, Number(reviewed), n);
+      if (n < 0) this.s.dropNoFlags.run(area, Number(year), rule, Number(reviewed));
+    }
+    this.flagCounts.clear();
+    for (const rule of this.raisedSpans) this.s.putSpan.run(rule, (this.spans as Map<string, number>).get(rule));
+    this.raisedSpans.clear();
   }
 
   committed(): void {
@@ -231,5 +326,8 @@ export class RedFlagsProjector implements Projector {
   reload(): void {
     this.docs.clear();
     this.counts.clear();
+    this.flagCounts.clear();
+    this.spans = null;
+    this.raisedSpans.clear();
   }
 }

@@ -1,6 +1,6 @@
-import { figureCoefficients } from '../balances/balances.fold';
-import { BALANCE_TABLES } from '../balances/balances.tables';
-import { HISTORY_TABLES, sumCombinationSql } from '../history/history.tables';
+import { Measure, figureCoefficients } from '../balances/balances.fold';
+import { BALANCE_TABLES, MEASURE_COLUMNS, measuresFromRow } from '../balances/balances.tables';
+import { HISTORY_TABLES } from '../history/history.tables';
 import { PROGRESS_TABLES } from '../progress/progress.tables';
 import { STATED_FIGURE_TABLES } from '../stated-figures/stated-figures.tables';
 import type { QueryHost, ReadTx } from '../read-model';
@@ -149,9 +149,32 @@ class FlagFilter {
     return { from: this.from, to: this.to };
   }
 
-  sql(alias: string, reviews: string): { where: string; params: unknown[] } {
+  /**
+   * The key of the red_flag_counts rows that count the flags this filter lets through (all rules and both review
+   * states: the caller picks), when its units are at most one area and its period any or one whole calendar year; else null.
+   */
+  countKey(): { area: string; year: number } | null {
+    const conditions = [this.units, this.scope].filter((c): c is readonly UnitCondition[] => c !== null);
+    if (conditions.length > 1 || (conditions.length === 1 && conditions[0].length !== 1)) return null;
+    const area = conditions.length === 0 ? '' : `${conditions[0][0].level}:${conditions[0][0].code}`;
+    if (this.from === null && this.to === null) return { area, year: 0 };
+    if (this.from === null || this.to === null) return null;
+    const year = Math.floor(this.from / 10000);
+    return this.from === year * 10000 + 101 && this.to === year * 10000 + 1231 ? { area, year } : null;
+  }
+
+  /**
+   * `spans`: each rule's longest period in days (red_flag_spans). A flag in effect on or before `to` ends at most its
+   * rule's longest period after it: that bound, implied by the filter, lets the index in the lists' order start there.
+   */
+  sql(alias: string, reviews: string, spans: ReadonlyMap<string, number> = new Map()): { where: string; params: unknown[] } {
     const w: string[] = [];
     const params: unknown[] = [];
+    if (this.to !== null && spans.size > 0) {
+      const days = Math.max(...[...spans].filter(([rule]) => !this.rules || this.rules.has(rule as RuleCode)).map(([, d]) => d), 0);
+      w.push(`${alias}.eff_to <= ?`);
+      params.push(addDays(this.to, days));
+    }
     if (this.rules?.size === 1) {
       // One rule as an equality: the rule index then gives the rows in the lists' order.
       w.push(`${alias}.rule = ?`);
@@ -189,12 +212,8 @@ class FlagFilter {
 
 const ROLE_ORDER: Record<EvidenceRole, number> = { subject: 0, context: 1 };
 
-/** A carried line's money as of a day: available (funds − disbursed), what it disbursed and returned, from its entries (alias e). */
-const UNSPENT_SQL = [
-  `${sumCombinationSql(figureCoefficients('available'), 'e')} AS unspent`,
-  `${sumCombinationSql({ disbursed: 1 }, 'e')} AS disbursed`,
-  `${sumCombinationSql({ returned: 1 }, 'e')} AS returned`,
-].join(', ');
+/** Money available on a line (funds − disbursed), by measure: what a carried line has left unspent. */
+const AVAILABLE = Object.entries(figureCoefficients('available')) as Array<[Measure, 1 | -1]>;
 
 export class RedFlagQueries {
   private readonly filters: TreeFilters;
@@ -248,21 +267,38 @@ export class RedFlagQueries {
       const { computed, reviewedIds } = this.computedAt(tx, position, q.asOf, filter);
       const keep = (f: FlagFilter) => (h: Header) => f.matches(h) && (f.reviewed === null || f.reviewed === reviewedIds.has(h.id));
       const computedRows = computed.filter(keep(filter));
-      const { where, params } = filter.sql('f', t.red_flag_reviews);
+      const spans = new Map((tx.stmt(`SELECT rule, days FROM ${t.red_flag_spans}`).all() as Row[]).map((r) => [str(r.rule), num(r.days)]));
+      const { where, params } = filter.sql('f', t.red_flag_reviews, spans);
       // The page's ids from an index in the lists' order, then only those rows.
       const ids = tx.stmt(`SELECT f.flag_id FROM ${t.red_flags} f ${where} ORDER BY f.eff_to DESC, f.flag_id LIMIT ?`).pluck().all(...params, offset + pageSize);
       const stored = (tx.stmt(`SELECT * FROM ${t.red_flags} WHERE flag_id IN (SELECT value FROM json_each(?))`).all(JSON.stringify(ids)) as Row[])
         .map(headerOf)
         .sort(byPeriodThenId);
-      const storedCount = num(tx.stmt(`SELECT count(*) FROM ${t.red_flags} f ${where}`).pluck().get(...params));
-      const rows = [...stored, ...computedRows].sort(byPeriodThenId).slice(offset, offset + pageSize);
 
+      // The stored flags' count and their counts by rule (every rule), from red_flag_counts when it holds them, else counted.
       const all = filter.withoutRules();
-      const counted = all.sql('f', t.red_flag_reviews);
       const byRule: Record<string, number> = Object.fromEntries(this.rules.definitions.filter((d) => d.enabled).map((d) => [d.rule, 0]));
-      for (const r of tx.stmt(`SELECT f.rule, count(*) AS n FROM ${t.red_flags} f ${counted.where} GROUP BY f.rule`).all(...counted.params) as Row[]) {
-        byRule[str(r.rule)] = num(r.n);
+      let storedCount = 0;
+      const key = filter.countKey();
+      if (key) {
+        const seen = new Map<string, number>();
+        for (const r of tx.stmt(`SELECT rule, reviewed, flags FROM ${t.red_flag_counts} WHERE area = ? AND year = ?`).all(key.area, key.year) as Row[]) {
+          const n = num(r.flags);
+          if (n === 0 || (filter.reviewed !== null && filter.reviewed !== (num(r.reviewed) === 1))) continue;
+          seen.set(str(r.rule), (seen.get(str(r.rule)) ?? 0) + n);
+        }
+        for (const [rule, n] of seen) {
+          byRule[rule] = n;
+          if (!filter.rules || filter.rules.has(rule as RuleCode)) storedCount += n;
+        }
+      } else {
+        storedCount = num(tx.stmt(`SELECT count(*) FROM ${t.red_flags} f ${where}`).pluck().get(...params));
+        const counted = all.sql('f', t.red_flag_reviews, spans);
+        for (const r of tx.stmt(`SELECT f.rule, count(*) AS n FROM ${t.red_flags} f ${counted.where} GROUP BY f.rule`).all(...counted.params) as Row[]) {
+          byRule[str(r.rule)] = num(r.n);
+        }
       }
+      const rows = [...stored, ...computedRows].sort(byPeriodThenId).slice(offset, offset + pageSize);
       for (const c of computed.filter(keep(all))) byRule[c.rule] = (byRule[c.rule] ?? 0) + 1;
 
       return {
@@ -460,10 +496,12 @@ export class RedFlagQueries {
     const t = { ...RED_FLAG_TABLES.in(tx.schema), ...BALANCE_TABLES.in(tx.schema), ...HISTORY_TABLES.in(tx.schema) };
     const units = filter.unitSql('c');
     const where = ['c.deadline < ?', ...(to !== null ? ['c.deadline <= ?'] : []), ...units.sql].join(' AND ');
+    // Each carried line's counters as of the day: its line_days row at the date (a line with no entry in force by then has none).
     const rows = tx
       .stmt(
-        `SELECT c.*, ${UNSPENT_SQL} FROM ${t.red_flag_carried} c JOIN ${t.lines} l ON l.stream = c.stream
-         JOIN ${t.entries} e ON e.line_id = l.line_id AND e.eff <= ? WHERE ${where} GROUP BY c.stream ORDER BY c.stream`,
+        `SELECT c.*, ${MEASURE_COLUMNS.map((m) => `d.${m}`).join(', ')} FROM ${t.red_flag_carried} c JOIN ${t.lines} l ON l.stream = c.stream
+         JOIN ${t.line_days} d ON d.line_id = l.line_id AND d.eff = (SELECT max(eff) FROM ${t.line_days} x WHERE x.line_id = l.line_id AND x.eff <= ?)
+         WHERE ${where} ORDER BY c.stream`,
       )
       .all(asOfInt, asOfInt, ...(to !== null ? [to] : []), ...units.params) as Row[];
     const out: Header[] = [];
@@ -471,7 +509,8 @@ export class RedFlagQueries {
       const deadline = intToDate(num(c.deadline));
       const daysAfter = daysBetween(deadline, asOf);
       if (daysAfter <= rule.params.graceDays) continue;
-      const unspent = big(c.unspent);
+      const m = measuresFromRow(c);
+      const unspent = AVAILABLE.reduce((sum, [k, sign]) => (sign === 1 ? sum + m[k] : sum - m[k]), 0n);
       if (unspent <= 0n) continue;
       const positions = JSON.parse(str(c.positions)) as number[];
       out.push({
@@ -490,8 +529,8 @@ export class RedFlagQueries {
           asOf,
           daysAfterDeadline: daysAfter,
           carried: centsToMoney(big(c.carried)),
-          disbursed: centsToMoney(big(c.disbursed)),
-          returned: centsToMoney(big(c.returned)),
+          disbursed: centsToMoney(m.disbursed),
+          returned: centsToMoney(m.returned),
           unspent: centsToMoney(unspent),
           graceDays: rule.params.graceDays,
         },
@@ -631,6 +670,11 @@ function reviewOf(r: Row): ReviewView {
 /** Newest period first, then by id: one order for stored and computed flags alike. */
 function byPeriodThenId(a: Header, b: Header): number {
   return b.effTo - a.effTo || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+}
+
+/** A day (yyyymmdd) plus some days. */
+function addDays(day: number, days: number): number {
+  return dateToInt(new Date(Date.UTC(Math.floor(day / 10000), Math.floor(day / 100) % 100 - 1, day % 100) + days * 86_400_000).toISOString().slice(0, 10));
 }
 
 function unknownEvent(position: number): Omit<EvidenceView, 'role'> {

@@ -5,7 +5,8 @@ import { CENTS } from '../shared/cents';
  * The red flags and their evidence (log positions), the reviews, what the fold remembers between events (its
  * documents, as JSON), and what the rules evaluated at query time read: per-unit counts of disbursements and
  * reversals, lines of carried-over money with their deadline. Lists too long for one document (a voucher's
- * disbursements) are kept one item a row (red_flag_items). Money in cents of any size (shared/cents.ts).
+ * disbursements) are kept one item a row (red_flag_items). The projector keeps the flags' counts per area, year, rule
+ * and review (red_flag_counts) and each rule's longest period (red_flag_spans). Money in cents of any size (shared/cents.ts).
  */
 export const RED_FLAG_TABLES = new Tables(
   {
@@ -85,6 +86,25 @@ export const RED_FLAG_TABLES = new Tables(
 ) WITHOUT ROWID`,
       key: 'stream',
     },
+    // How many stored flags there are per area (country '', or 'unit:', 'district:', 'province:' and a code), calendar year
+    // their period overlaps (0: any period), rule and whether reviewed: a list's counts by rule are one seek.
+    red_flag_counts: {
+      columns: `(
+  area     TEXT NOT NULL,
+  year     INTEGER NOT NULL,
+  rule     TEXT NOT NULL,
+  reviewed INTEGER NOT NULL,
+  flags    INTEGER NOT NULL,
+  PRIMARY KEY (area, year, rule, reviewed)
+) WITHOUT ROWID`,
+      key: 'area, year, rule, reviewed',
+    },
+    // The longest period (days from eff_from to eff_to) a stored flag of each rule has had (never lowered): a flag in
+    // effect on or before a day ends at most that many days after it, which bounds a list's index range.
+    red_flag_spans: {
+      columns: `(rule TEXT PRIMARY KEY, days INTEGER NOT NULL) WITHOUT ROWID`,
+      key: 'rule',
+    },
   },
   [
     // In the lists' order (newest period first, then id), and covering their filters on rule and period: a page's ids
@@ -96,5 +116,9 @@ export const RED_FLAG_TABLES = new Tables(
     { table: 'red_flags', name: 'province', definition: '(province, eff_to DESC, flag_id, eff_from, rule)' },
     { table: 'red_flag_reviews', name: 'flag', definition: '(flag_id, position)' },
     { table: 'red_flag_carried', name: 'deadline', definition: '(deadline)' },
+    // A unit's carried lines past a deadline: a seek, not a scan of the country's.
+    { table: 'red_flag_carried', name: 'unit', definition: '(unit, deadline)' },
+    { table: 'red_flag_carried', name: 'district', definition: '(district, deadline)' },
+    { table: 'red_flag_carried', name: 'province', definition: '(province, deadline)' },
   ],
 );

@@ -2,7 +2,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FundLineKey } from '../../events';
-import { LATE_MS } from '../../projections/history/history.tables';
+import { BALANCE_TABLES } from '../../projections/balances/balances.tables';
+import { HISTORY_TABLES, LATE_MS } from '../../projections/history/history.tables';
+import { schemaOf } from '../../src/projections/read-model-db';
 import { fundLineStream } from '../../src/fund-line/fund-line.key';
 import { Append, LANG_SON, TRA_CU, VAN_QUAN, appendAll, decision, disbursed, line, planAssigned, voucher } from '../support/ledger-events';
 import { Harness, harness } from '../support/projections';
@@ -16,8 +18,19 @@ describe('balances as of a date as known at a time, and history pages in effecti
   const dir = mkdtempSync(join(tmpdir(), 'ledger-bitemporal-'));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-  /** Four lines with entries all year; the fifth holds one disbursement only, recorded 50 days after it took effect. */
-  const LINES: FundLineKey[] = [line(), line({ component: 'DA2' }), line({ source: 'NSDP-TINH' }), line({ unit: TRA_CU }), line({ component: 'DA2', source: 'NSDP-TINH' })];
+  /**
+   * Four lines with entries all year; the fifth holds one disbursement only, recorded 50 days after it took effect; the
+   * sixth (another budget year: another key of the district grain in the same district) starts in April, then an entry
+   * recorded in November takes effect in February, before its first day.
+   */
+  const LINES: FundLineKey[] = [
+    line(),
+    line({ component: 'DA2' }),
+    line({ source: 'NSDP-TINH' }),
+    line({ unit: TRA_CU }),
+    line({ component: 'DA2', source: 'NSDP-TINH' }),
+    line({ budgetYear: 2025, originYear: 2025 }),
+  ];
   const DAY = 86_400_000;
   const dateOf = (ms: number) => new Date(ms).toISOString().slice(0, 10);
   const start = Date.UTC(2024, 0, 2);
@@ -65,6 +78,13 @@ describe('balances as of a date as known at a time, and history pages in effecti
     }
     const late = { eff: '2024-03-01', rec: '2024-04-20T03:00:00.000Z' };
     out.push({ line: 4, kind: 'disbursed', cents: 12345n, ...late, append: disbursed(LINES[4], 'a-9', 'gn-late', '123.45', { basis: voucher('UNC-late', late.eff), recordedAt: late.rec }) });
+    const sixth: Array<{ eff: string; rec: string }> = [];
+    for (let k = 0; k < 20; k++) sixth.push({ eff: dateOf(Date.UTC(2024, 3, 1) + k * 9 * DAY), rec: new Date(Date.UTC(2024, 3, 1) + k * 9 * DAY + (k % 3) * 10 * DAY).toISOString() });
+    sixth.push({ eff: '2024-02-01', rec: '2024-11-02T03:00:00.000Z' });
+    sixth.forEach((x, k) => {
+      const amount = `${70 + k}.05`;
+      out.push({ line: 5, kind: 'disbursed', cents: BigInt(amount.replace('.', '')), ...x, append: disbursed(LINES[5], 'a-6', `gn6-${k}`, amount, { basis: voucher(`UNC6-${k}`, x.eff), recordedAt: x.rec }) });
+    });
     return out.sort((a, b) => (a.rec < b.rec ? -1 : a.rec > b.rec ? 1 : 0));
   }
 
@@ -109,6 +129,10 @@ describe('balances as of a date as known at a time, and history pages in effecti
         [{ unit: LANG_SON, groupBy: ['component' as const] }, (l: number) => LINES[l].component],
         [{ groupBy: ['province' as const] }, (l: number) => (LINES[l].unit === TRA_CU ? '84' : LANG_SON)],
         [{ unit: VAN_QUAN }, (l: number) => fundLineStream(LINES[l])],
+        // Read from the district grain's day rows (district_days, district_late):
+        [{ unit: LANG_SON, groupBy: ['district' as const] }, (l: number) => (LINES[l].unit === TRA_CU ? TRA_CU : VAN_QUAN)],
+        [{ groupBy: ['district' as const, 'budgetYear' as const] }, (l: number) => `${LINES[l].unit === TRA_CU ? TRA_CU : VAN_QUAN}|${LINES[l].budgetYear}`],
+        [{ unit: VAN_QUAN, groupBy: ['budgetYear' as const] }, (l: number) => String(LINES[l].budgetYear)],
       ] as const) {
         const expected = new Map<string, { lines: Set<number>; events: number; plan: bigint; disbursed: bigint }>();
         for (const w of written) {
@@ -122,7 +146,7 @@ describe('balances as of a date as known at a time, and history pages in effecti
           expected.set(g, acc);
         }
         const got = h.queries.balances({ ...query, ...s, pageSize: 100 });
-        const byGroup = new Map(got.rows.map((r) => [String('stream' in r && r.stream !== undefined ? r.stream : Object.values(r.group).at(-1)), r]));
+        const byGroup = new Map(got.rows.map((r) => [String('stream' in r && r.stream !== undefined ? r.stream : Object.values(r.group).join('|')), r]));
         expect({ slice: s, query, groups: [...byGroup.keys()].sort() }).toEqual({ slice: s, query, groups: [...expected.keys()].sort() });
         for (const [g, e] of expected) {
           const r = byGroup.get(g)!;
@@ -142,10 +166,40 @@ describe('balances as of a date as known at a time, and history pages in effecti
   it('answers the same as the sum over every entry up to the last position (which cannot use the day rows)', () => {
     const head = Math.max(...written.map((w) => w.position));
     for (const s of slices) {
-      const fast = h.queries.balances({ unit: LANG_SON, groupBy: ['district', 'source'], ...s });
-      const summed = h.queries.balances({ unit: LANG_SON, groupBy: ['district', 'source'], ...s, upToPosition: head });
-      expect({ ...summed, upToPosition: null }).toEqual(fast);
+      for (const groupBy of [['district', 'source'], ['district'], ['province', 'budgetYear']] as const) {
+        const fast = h.queries.balances({ unit: LANG_SON, groupBy: [...groupBy], ...s });
+        const summed = h.queries.balances({ unit: LANG_SON, groupBy: [...groupBy], ...s, upToPosition: head });
+        expect({ ...summed, upToPosition: null }).toEqual(fast);
+      }
     }
+  });
+
+  it('keeps, for each key of the district grain and each day it has entries on, the entries, lines and sums in force by that day', () => {
+    const schema = schemaOf(h.readModels.liveGeneration() as number);
+    const t = { ...BALANCE_TABLES.in(schema), ...HISTORY_TABLES.in(schema) } as Record<string, string>;
+    const rows = h.readModels.db
+      .prepare(`SELECT k.district, k.budget_year, d.eff, d.entries, d.lines, d.assigned, d.disbursed FROM ${t.district_days} d JOIN ${t.balance_district_year} k ON k.key = d.key ORDER BY 1, 2, 3`)
+      .safeIntegers(true)
+      .all() as Array<Record<string, bigint | string>>;
+    const keyOf = (l: number) => `${LINES[l].unit === TRA_CU ? TRA_CU : VAN_QUAN}|${LINES[l].budgetYear}`;
+    const expected: unknown[] = [];
+    for (const key of [...new Set(written.map((w) => keyOf(w.line)))].sort()) {
+      const mine = written.filter((w) => keyOf(w.line) === key);
+      for (const day of [...new Set(mine.map((w) => w.eff))].sort()) {
+        const by = mine.filter((w) => w.eff <= day);
+        const sum = (kind: Written['kind']) => by.filter((w) => w.kind === kind).reduce((a, w) => a + w.cents, 0n);
+        expected.push({ key, day: Number(day.replace(/-/g, '')), entries: by.length, lines: new Set(by.map((w) => w.line)).size, assigned: sum('plan'), disbursed: sum('disbursed') });
+      }
+    }
+    const got = rows.map((r) => ({
+      key: `${String(r.district)}|${Number(r.budget_year)}`,
+      day: Number(r.eff),
+      entries: Number(r.entries),
+      lines: Number(r.lines),
+      assigned: BigInt(r.assigned),
+      disbursed: BigInt(r.disbursed),
+    }));
+    expect(got).toEqual(expected);
   });
 
   it('gives every page of a line in effective order, and as of a date as known at a time, the entries and running balances of the fold', () => {
