@@ -245,14 +245,7 @@ export async function checkInThisThread(
 }
 
 /** The ranges' findings and trees joined in log order: what a check of the whole log in one go finds. */
-export interface JoinedRanges {
-  readonly events: number;
-  readonly unreadable?: string;
-  readonly withoutLeaf: number;
-  readonly firstWithoutLeaf?: number;
-  readonly firstLeafMismatch?: { readonly position: number; readonly eventId: string };
-  readonly first?: Omit<Mismatch, 'kind' | 'message'>;
-  readonly kind?: MismatchKind;
+export interface JoinedRanges extends Pick<RangeResult, 'events' | 'unreadable' | 'withoutLeaf' | 'firstWithoutLeaf' | 'firstLeafMismatch' | 'first' | 'kind'> {
   /** The root of the tree of each wanted size the events reached. */
   readonly roots: ReadonlyMap<number, Buffer>;
 }
