@@ -103,7 +103,7 @@ describe('ledger verify in threads: the same findings as in one thread, tamperin
     expect((await runVerify(config, undefined, { workers: 2, parallelFrom: EVENTS })).threads).toBe(2);
   });
 
-  it.each([10, 11, 16, 17, 24, 25, 48, 49, 50, 150])('names the event at position %i whose data was edited', async (position) => {
+  it.each([10, 16, 17, 24, 25, 49, 50, 150])('names the event at position %i whose data was edited', async (position) => {
     tamper(config.dbFile, `UPDATE events SET data = replace(data, '000000"', '000001"') WHERE position = ?`, position);
     const result = await verifyEveryWay();
     expect(result.firstMismatch).toMatchObject({ kind: 'modified', leafIndex: position - 1, expected: { eventId: eventId(position) } });
@@ -112,7 +112,7 @@ describe('ledger verify in threads: the same findings as in one thread, tamperin
     expect(result.treeHeadProblems).toEqual(broken);
   });
 
-  it.each([10, 16, 17, 24, 25, 48, 49, 150])('names the event deleted at position %i', async (position) => {
+  it.each([16, 25, 48, 49, 150])('names the event deleted at position %i', async (position) => {
     tamper(config.dbFile, 'DELETE FROM events WHERE position = ?', position);
     const result = await verifyEveryWay();
     expect(result.firstMismatch).toMatchObject({ kind: 'missing', leafIndex: position - 1, expected: { eventId: eventId(position) } });
