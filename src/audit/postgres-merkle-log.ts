@@ -1,8 +1,8 @@
-import { Pool } from 'pg';
+import type { Pool } from 'pg';
 import type { Subscription } from 'rxjs';
 import type { RecordedEvent } from '../../events';
 import type { EventStore } from '../store/event-store.port';
-import { inTransaction, redact } from '../store/postgres/connection';
+import { inTransaction, openPool, redact } from '../store/postgres/connection';
 import { quoteIdent, schemaLockKey } from '../store/postgres/postgres-schema';
 import { consistencyProof, inclusionProof, MerkleFrontier, nodeHash, RangeHash, SubtreeKey, subtreeId, withStoredSubtrees } from './merkle';
 import { followInBatches, LOG_PAGE, LeafRecord, LogIntegrityError, MerkleLog } from './merkle-log';
@@ -47,7 +47,7 @@ export class PostgresMerkleLog implements MerkleLog {
 
   /** Connects and creates the tables if needed, so that a wrong URL or a stopped server fails at start. */
   static async open(connectionString: string, store: EventStore, schema = AUDIT_SCHEMA_NAME): Promise<PostgresMerkleLog> {
-    const pool = new Pool({ connectionString, max: 4, application_name: 'gnbv-ledger-audit' });
+    const pool = openPool(connectionString, 4, 'gnbv-ledger-audit');
     const log = new PostgresMerkleLog(pool, quoteIdent(schema), store);
     try {
       await inTransaction(pool, async (client) => {

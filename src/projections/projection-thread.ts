@@ -5,28 +5,44 @@ import type { EventStore } from '../store/event-store.port';
 import { SqliteEventStore } from '../store/sqlite/sqlite-event-store';
 import { LiveProjections, ProjectionFailure } from './projection-runner';
 
+type ThreadConfig = Pick<LedgerConfig, 'store' | 'dbFile' | 'databaseUrl' | 'readModelFile' | 'auditFile' | 'catalogueDir' | 'redFlagRulesFile'>;
+
 /**
- * Whether the ledger's followers of the log run in the projection thread (ProjectionThread): with the SQLite log and
- * the read models in files. The Merkle log follows there too when its file is one (see ThreadSettings.auditFile).
+ * Whether the ledger's followers of the log run in the projection thread (ProjectionThread): with the read models in
+ * files, and the log in a SQLite file or in PostgreSQL (which the thread reads with connections of its own). On
+ * KurrentDB, or with files in memory, they follow on the event loop.
  */
-export function followsInThread(store: EventStore, config: Pick<LedgerConfig, 'readModelFile'>): store is SqliteEventStore {
-  return store instanceof SqliteEventStore && store.db.name !== ':memory:' && config.readModelFile !== ':memory:';
+export function followsInThread(store: EventStore, config: ThreadConfig): boolean {
+  if (config.readModelFile === ':memory:') return false;
+  return config.store === 'postgres' || (store instanceof SqliteEventStore && store.db.name !== ':memory:');
 }
 
-/** The Merkle log is followed in the projection thread (and not by AuditService in the main thread). */
-export function auditFollowsInThread(store: EventStore, config: Pick<LedgerConfig, 'readModelFile' | 'auditFile'>): boolean {
-  return followsInThread(store, config) && config.auditFile !== ':memory:';
+/**
+ * The Merkle log is followed in the projection thread (and not by AuditService in the main thread): when the thread
+ * runs, and the Merkle log is in the log's PostgreSQL database or in a file.
+ */
+export function auditFollowsInThread(store: EventStore, config: ThreadConfig): boolean {
+  return followsInThread(store, config) && (config.store === 'postgres' || config.auditFile !== ':memory:');
+}
+
+/** What the projection thread is given for a configuration, or null when the followers run on the event loop. */
+export function threadSettings(store: EventStore, config: ThreadConfig): ThreadSettings | null {
+  if (!followsInThread(store, config)) return null;
+  const { readModelFile, catalogueDir, redFlagRulesFile } = config;
+  const log = { store: config.store, dbFile: config.dbFile, databaseUrl: config.databaseUrl };
+  const audit = auditFollowsInThread(store, config) ? { ...log, auditFile: config.auditFile } : undefined;
+  return { log, readModelFile, catalogueDir, redFlagRulesFile, audit };
 }
 
 /** What the projection thread needs to open the log, the read models and the context they are folded with. */
 export interface ThreadSettings {
-  /** The SQLite event log (read by the thread with a read-only connection of its own). */
-  readonly dbFile: string;
+  /** The event log, opened by the thread with connections of its own (a SQLite file read-only). */
+  readonly log: Pick<LedgerConfig, 'store' | 'dbFile' | 'databaseUrl'>;
   readonly readModelFile: string;
   readonly catalogueDir: string;
   readonly redFlagRulesFile?: string;
-  /** The Merkle log (audit.db), followed in the thread as well: its leaves are hashed off the event loop too. */
-  readonly auditFile?: string;
+  /** The Merkle log (its file, or the log's PostgreSQL database), followed in the thread as well: leaves are hashed off the event loop too. */
+  readonly audit?: Pick<LedgerConfig, 'store' | 'databaseUrl' | 'auditFile'>;
   /** How often the thread looks for commits it was not told of (ms). */
   readonly pollIntervalMs?: number;
 }
@@ -54,13 +70,17 @@ export type ThreadRequest = { readonly kind: 'appended' } | { readonly kind: 'st
  * log with its own connection; each commit of this process's store is signalled to it (`watchCommits`), so it follows
  * within a few milliseconds, and it polls besides. The Merkle log follows the log in the same thread when asked. Its position, generation and failure are reported after each batch:
  * `waitFor(position)` resolves once a batch up to there is committed in the read-model files, which the main thread's
- * queries then read. For the SQLite store in a file, with read models in a file.
+ * queries then read. For the SQLite store in a file or the PostgreSQL store (where other processes' commits are
+ * heard through its notifications), with read models in a file.
  */
 export class ProjectionThread extends LiveProjections {
   private worker: Worker | null = null;
   private status: Status = { position: 0, generation: null, failure: null, error: null };
   private stopCommits: (() => void) | null = null;
   private stopped: Promise<void> | null = null;
+  /** Restarts since the thread last followed the log without a failure. */
+  private restarts = 0;
+  private restartTimer: NodeJS.Timeout | null = null;
 
   constructor(
     private readonly store: EventStore,
@@ -93,8 +113,6 @@ export class ProjectionThread extends LiveProjections {
   /** Starts the thread; resolves once it has opened the live generation and follows the log from its checkpoint. */
   start(): Promise<void> {
     if (this.worker) return Promise.resolve();
-    const worker = new Worker(join(__dirname, 'projection-worker-entry.js'), { workerData: { settings: this.settings } });
-    this.worker = worker;
     // One signal for the commits of one turn of the event loop (a group commit settles many appends at once).
     let signalled = false;
     this.stopCommits =
@@ -103,9 +121,20 @@ export class ProjectionThread extends LiveProjections {
         signalled = true;
         queueMicrotask(() => {
           signalled = false;
-          worker.postMessage({ kind: 'appended' } satisfies ThreadRequest);
+          this.worker?.postMessage({ kind: 'appended' } satisfies ThreadRequest);
         });
       }) ?? null;
+    return this.spawn();
+  }
+
+  /**
+   * Starts a worker; resolves once it follows the log, rejects if it cannot open the read models. A worker that dies
+   * afterwards is replaced (stoppedUnexpectedly): the read models are files, so the new one goes on from the last committed batch.
+   */
+  private spawn(): Promise<void> {
+    const worker = new Worker(join(__dirname, 'projection-worker-entry.js'), { workerData: { settings: this.settings } });
+    this.worker = worker;
+    let started = false;
     return new Promise<void>((resolve, reject) => {
       worker.on('message', (m: ThreadMessage) => {
         switch (m.kind) {
@@ -114,7 +143,13 @@ export class ProjectionThread extends LiveProjections {
             const { kind, ...status } = m;
             this.status = status;
             this.positions.emit('position', status.position);
-            if (kind === 'started') resolve();
+            if (kind === 'started') {
+              started = true;
+              if (this.restarts > 0) this.options.log?.(`the projection thread is running again (restart ${this.restarts}), at position ${status.position}`);
+              resolve();
+            } else if (this.restarts > 0 && status.error === null && status.failure === null) {
+              this.restarts = 0;
+            }
             return;
           }
           case 'log':
@@ -122,42 +157,75 @@ export class ProjectionThread extends LiveProjections {
           case 'alarm':
             return (this.options.alarm ?? this.options.log)?.(m.message);
           case 'failed':
-            return reject(new Error(`the read models could not start: ${m.message}`));
+            reject(new Error(`the read models could not start: ${m.message}`));
+            // A first start fails the ledger's start; a restart that cannot open the files is tried again.
+            if (this.restarts > 0) void worker.terminate();
+            return;
           case 'stopped':
             return;
         }
       });
       worker.on('error', (error) => {
         reject(error);
-        this.stoppedUnexpectedly(`the projection thread failed: ${error.message}`);
+        this.stoppedUnexpectedly(worker, `the projection thread failed: ${error.message}`, started || this.restarts > 0);
       });
       worker.on('exit', (code) => {
-        if (!this.stopped) this.stoppedUnexpectedly(`the projection thread stopped (exit code ${code})`);
+        this.stoppedUnexpectedly(worker, `the projection thread stopped (exit code ${code})`, started || this.restarts > 0);
       });
     });
   }
-
   /** Stops the thread once its current batch is committed (a batch not committed is applied again at the next start). */
   stop(): Promise<void> {
-    const worker = this.worker;
-    if (!worker) return Promise.resolve();
+    if (this.restartTimer) clearTimeout(this.restartTimer);
+    this.restartTimer = null;
     this.stopCommits?.();
     this.stopCommits = null;
+    const worker = this.worker;
+    if (!worker) {
+      this.stopped ??= Promise.resolve();
+      return this.stopped;
+    }
     this.stopped ??= new Promise<void>((resolve) => {
-      worker.once('exit', () => resolve());
+      worker.once('exit', () => {
+        this.worker = null;
+        resolve();
+      });
       worker.postMessage({ kind: 'stop' } satisfies ThreadRequest);
     });
     return this.stopped;
   }
 
-  /** The thread is gone while the ledger serves: the read models stay where they are, and say why. */
-  private stoppedUnexpectedly(message: string): void {
-    const now = new Date().toISOString();
+  /**
+   * The thread is gone while the ledger serves: the read models stay where they are, say why, and a new thread is
+   * started after a pause that doubles with each restart that did not get back to following the log (1 s up to 1 min).
+   */
+  private stoppedUnexpectedly(worker: Worker, message: string, restart: boolean): void {
+    if (this.worker !== worker || this.stopped) return;
+    this.worker = null;
+    const attempts = this.restarts + 1;
+    const retryInMs = Math.min(RESTART_BASE_MS * 2 ** this.restarts, RESTART_MAX_MS);
+    const now = Date.now();
     this.status = {
       ...this.status,
       error: message,
-      failure: { position: null, eventId: null, type: null, stream: null, message, since: now, attempts: 1, retryInMs: 0, nextRetryAt: now },
+      failure: {
+        position: null, eventId: null, type: null, stream: null, message,
+        since: this.status.failure?.since ?? new Date(now).toISOString(),
+        attempts, retryInMs: restart ? retryInMs : 0, nextRetryAt: new Date(restart ? now + retryInMs : now).toISOString(),
+      },
     };
-    this.options.alarm?.(`read models STOPPED at position ${this.status.position}: ${message}. Every read answer is stale until the ledger restarts.`);
+    if (!restart) return;
+    this.options.alarm?.(`read models STOPPED at position ${this.status.position}: ${message}. Every read answer is stale; a new projection thread starts in ${retryInMs} ms.`);
+    this.restarts = attempts;
+    this.restartTimer = setTimeout(() => {
+      this.restartTimer = null;
+      if (this.stopped) return;
+      this.spawn().catch((error: Error) => this.options.alarm?.(`the projection thread could not restart: ${error.message}`));
+    }, retryInMs);
+    this.restartTimer.unref();
   }
 }
+
+/** The first pause before a dead projection thread is replaced, and the longest. */
+const RESTART_BASE_MS = 1_000;
+const RESTART_MAX_MS = 60_000;

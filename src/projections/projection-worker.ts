@@ -1,12 +1,13 @@
 /**
  * The projection thread's worker (started by ProjectionThread through projection-worker-entry.js): a ProjectionRunner that
- * follows the SQLite log with a connection of its own, read-only, and folds into the read-model files (and, when asked,
- * the Merkle log following the log into its file), reporting its
- * position, generation and failure to the main thread after each change. The main thread tells it when a commit
- * landed, so that it reads the log at once instead of at its next poll.
+ * follows the log with connections of its own (the SQLite file read-only, or a small PostgreSQL pool listening for
+ * commits) and folds into the read-model files (and, when asked, the Merkle log following the log), reporting its
+ * position, generation and failure to the main thread after each change. On SQLite the main thread tells it when a
+ * commit landed, so that it reads the log at once instead of at its next poll; on PostgreSQL the store's notifications do.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { SqliteMerkleLog } from '../audit/sqlite-merkle-log';
+import { MerkleLog, openMerkleLog } from '../audit/merkle-log';
+import type { EventStore } from '../store/event-store.port';
 import { SqliteEventStore } from '../store/sqlite/sqlite-event-store';
 import { projectionContextOf } from './context';
 import { ProjectionRunner } from './projection-runner';
@@ -17,13 +18,23 @@ const settings = (workerData as { settings: ThreadSettings }).settings;
 const port = parentPort!;
 const post = (message: ThreadMessage) => port.postMessage(message);
 
-let store: SqliteEventStore | null = null;
+let store: EventStore | null = null;
 let readModels: ReadModelDb | null = null;
 let runner: ProjectionRunner | null = null;
-let audit: SqliteMerkleLog | null = null;
+let audit: MerkleLog | null = null;
 
-try {
-  store = new SqliteEventStore({ file: settings.dbFile, readOnly: true, pollIntervalMs: settings.pollIntervalMs });
+/** The log with connections of this thread's own: the SQLite file read-only, or a small pool on PostgreSQL. */
+async function openLog(): Promise<EventStore> {
+  const { log, pollIntervalMs } = settings;
+  if (log.store === 'postgres') {
+    const { PostgresEventStore } = await import('../store/postgres/postgres-event-store');
+    return PostgresEventStore.connect({ connectionString: log.databaseUrl as string, poolSize: 2, pollIntervalMs });
+  }
+  return new SqliteEventStore({ file: log.dbFile, readOnly: true, pollIntervalMs });
+}
+
+async function start(): Promise<void> {
+  store = await openLog();
   readModels = ReadModelDb.open(settings.readModelFile);
   const opened = { store, readModels };
   const status = (): ThreadMessage => {
@@ -42,21 +53,22 @@ try {
     changed: () => post(status()),
   });
   runner.start();
-  if (settings.auditFile) {
-    audit = SqliteMerkleLog.open(settings.auditFile, store);
+  if (settings.audit) {
+    audit = await openMerkleLog(settings.audit, store);
     audit.follow((error) =>
       post({ kind: 'alarm', message: `the Merkle log stopped following the event store: ${error instanceof Error ? error.message : String(error)}` }),
     );
   }
   post({ ...status(), kind: 'started' } as ThreadMessage);
-} catch (error) {
-  post({ kind: 'failed', message: error instanceof Error ? error.message : String(error) });
 }
 
+const started = start().catch((error: unknown) => post({ kind: 'failed', message: error instanceof Error ? error.message : String(error) }));
+
 port.on('message', (request: ThreadRequest) => {
-  if (request.kind === 'appended') return store?.noticeAppended();
+  if (request.kind === 'appended') return store instanceof SqliteEventStore ? store.noticeAppended() : undefined;
   void (async () => {
     try {
+      await started;
       audit?.stopFollowing();
       await runner?.stop();
     } finally {

@@ -5,7 +5,7 @@ import { LedgerConfig } from '../config/ledger-config';
 import { EVENT_STORE, EventStore } from '../store/event-store.port';
 import { projectionContextOf } from './context';
 import { LiveProjections, ProjectionRunner } from './projection-runner';
-import { auditFollowsInThread, followsInThread, ProjectionThread } from './projection-thread';
+import { ProjectionThread, threadSettings } from './projection-thread';
 import { ReadModelDb } from './read-model-db';
 import { ReadModelQueries } from './read-model-queries';
 import { ReadModelFreshness, ReadModelsController } from './read-models.controller';
@@ -48,19 +48,15 @@ export class ProjectionsLifecycle implements OnApplicationBootstrap, OnModuleDes
     },
     { provide: ReadModelDb, useFactory: (config: LedgerConfig) => ReadModelDb.open(config.readModelFile), inject: [LedgerConfig] },
     {
-      // A SQLite log and read models in files: folded in a thread of their own (ProjectionThread), off the event loop
-      // that answers requests, where the Merkle log follows the log too. Otherwise (PostgreSQL, KurrentDB, in-memory
-      // files) folded in this thread.
+      // Read models in files, over a SQLite log in a file or a PostgreSQL log: folded in a thread of their own
+      // (ProjectionThread), off the event loop that answers requests, where the Merkle log follows the log too.
+      // Otherwise (KurrentDB, in-memory files) folded in this thread.
       provide: LiveProjections,
       useFactory: (store: EventStore, readModels: ReadModelDb, ctx: ProjectionContext, config: LedgerConfig): LiveProjections => {
         const logger = new Logger('Projections');
         const log = { log: (m: string) => logger.warn(m), alarm: (m: string) => logger.error(m) };
-        if (followsInThread(store, config)) {
-          const { readModelFile, catalogueDir, redFlagRulesFile } = config;
-          const auditFile = auditFollowsInThread(store, config) ? config.auditFile : undefined;
-          return new ProjectionThread(store, { dbFile: store.db.name, readModelFile, catalogueDir, redFlagRulesFile, auditFile }, log);
-        }
-        return new ProjectionRunner(store, readModels, ctx, log);
+        const settings = threadSettings(store, config);
+        return settings ? new ProjectionThread(store, settings, log) : new ProjectionRunner(store, readModels, ctx, log);
       },
       inject: [EVENT_STORE, ReadModelDb, PROJECTION_CONTEXT, LedgerConfig],
     },

@@ -5,6 +5,8 @@ import { loadConfig } from '../../src/config/ledger-config';
 import { runAddUser } from '../../src/identity/users.commands';
 import { formatOutcome, runCheck, runImport } from '../../src/journal/journal.commands';
 import { LedgerApp, startLedger } from '../../src/main';
+import { LiveProjections } from '../../src/projections/projection-runner';
+import { ProjectionThread } from '../../src/projections/projection-thread';
 import { PostgresEventStore } from '../../src/store/postgres/postgres-event-store';
 import { createTestDatabase, postgres, describeWithPostgres } from '../support/postgres';
 
@@ -91,6 +93,11 @@ describeWithPostgres('The ledger on PostgreSQL', () => {
       }
       const health = await get(onPostgres, '/health');
       expect(health.body).toMatchObject({ status: 'ok', store: 'postgres', position: DEMO_HEAD });
+      // Folded off the event loop, in the projection thread reading PostgreSQL with its own connections, which
+      // follows the log into the Merkle log there too.
+      expect(onPostgres.app.get(LiveProjections)).toBeInstanceOf(ProjectionThread);
+      const proof = await get(onPostgres, `/audit/proofs/consistency?first=21&second=${DEMO_HEAD}`);
+      expect(proof).toMatchObject({ status: 200, body: { firstSize: 21, secondSize: DEMO_HEAD } });
     });
 
     it('leaves a database that already holds events alone', async () => {

@@ -1,5 +1,5 @@
-import { Pool } from 'pg';
-import { inTransaction, redact } from '../../store/postgres/connection';
+import type { Pool } from 'pg';
+import { inTransaction, openPool, redact } from '../../store/postgres/connection';
 import { quoteIdent, schemaLockKey } from '../../store/postgres/postgres-schema';
 import { CredentialStore, StoredApiToken, StoredSession } from './credential-store';
 
@@ -22,7 +22,7 @@ export class PostgresCredentialStore extends CredentialStore {
 
   /** Connects and creates the tables if needed, so that a wrong URL or a stopped server fails at start. */
   static async open(connectionString: string, schema = CREDENTIALS_SCHEMA): Promise<PostgresCredentialStore> {
-    const pool = new Pool({ connectionString, max: 4, application_name: 'gnbv-ledger-credentials' });
+    const pool = openPool(connectionString, 4, 'gnbv-ledger-credentials');
     const s = quoteIdent(schema);
     try {
       await inTransaction(pool, async (client) => {

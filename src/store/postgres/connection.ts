@@ -1,5 +1,16 @@
-import { Client } from 'pg';
-import type { Pool, PoolClient } from 'pg';
+import { Client, Pool } from 'pg';
+import type { PoolClient } from 'pg';
+
+/**
+ * A pool of connections to the ledger's database. A connection that breaks while idle (the server restarted, an
+ * administrator ended it) is dropped by the pool and opened again when next needed; without a listener its error
+ * would end the process.
+ */
+export function openPool(connectionString: string, max: number, applicationName: string): Pool {
+  const pool = new Pool({ connectionString, max, application_name: applicationName });
+  pool.on('error', () => undefined);
+  return pool;
+}
 
 /** Runs one statement on a connection of its own (administration: databases, schemas, settings). */
 export async function runStatement<T extends object = Record<string, unknown>>(url: string, text: string, values: unknown[] = []): Promise<T[]> {

@@ -1,7 +1,7 @@
 import { createPrivateKey, createPublicKey } from 'node:crypto';
 import { EventEmitter } from 'node:events';
-import { Client, Pool } from 'pg';
-import type { PoolClient, QueryResult } from 'pg';
+import { Client } from 'pg';
+import type { Pool, PoolClient, QueryResult } from 'pg';
 import { Observable } from 'rxjs';
 import type { RecordedEvent } from '../../../events';
 import { LEDGER_UPCASTERS, Upcasters } from '../../../events';
@@ -25,7 +25,7 @@ import { StoredEvent, toRecordedEvent } from '../stored-event';
 import { pagesOfTheLog } from '../stream-all';
 import { validateAppends } from '../validate-appends';
 import { EventRow, PendingWrite, PlacedBatch, placeBatch } from './place-batch';
-import { inTransaction, redact, rollback } from './connection';
+import { inTransaction, openPool, redact, rollback } from './connection';
 import { channelOf, quoteIdent, schemaLockKey, schemaSql, statements } from './postgres-schema';
 
 export interface PostgresEventStoreOptions {
@@ -93,9 +93,7 @@ export class PostgresEventStore implements EventStore {
     this.pollIntervalMs = options.pollIntervalMs ?? 1000;
     this.upcasters = options.upcasters ?? LEDGER_UPCASTERS;
     this.appended.setMaxListeners(0);
-    this.pool = new Pool({ connectionString: options.connectionString, max: options.poolSize ?? 4, application_name: 'gnbv-ledger' });
-    // An idle connection that breaks is dropped by the pool; without a listener the error would end the process.
-    this.pool.on('error', () => undefined);
+    this.pool = openPool(options.connectionString, options.poolSize ?? 4, 'gnbv-ledger');
   }
 
   /** Connects, creates the tables if needed and starts listening, so that a wrong URL or a stopped server fails here. */
