@@ -2,18 +2,19 @@
  * Throughput of tamper evidence: builds a temporary SQLite store of N events (default 100 000), logs them into
  * the Merkle log, signs a head, then measures leaf hashing alone and the whole `ledger verify`.
  *
- *   npm run bench:verify -- [N] [--keep DIR] [--verify-only]
+ *   npm run bench:verify -- [N] [--keep DIR] [--verify-only] [--workers N]
  *
  * With --keep, the store, the audit file and the key are kept in DIR, and a later run with the same DIR and N
  * verifies them without generating again (at 10M events generating takes far longer than verifying). --verify-only
- * measures `ledger verify` alone (no separate hashing pass, no proofs).
+ * measures `ledger verify` alone (no separate hashing pass, no proofs). --workers is verify's (default: the cores available;
+ * 1: in this thread); the CPU time printed is the process's, every thread's.
  *
  *   npx tsc bench/verify.ts --outDir .bench/verify --target ES2022 --module commonjs --esModuleInterop \
  *     --experimentalDecorators --emitDecoratorMetadata --skipLibCheck && node .bench/verify/bench/verify.js [N]
  */
 import { createPrivateKey } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { loadavg, tmpdir } from 'node:os';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { EventToAppend, FundLineKey } from '../events';
@@ -65,6 +66,8 @@ async function main(): Promise<void> {
   const args = process.argv.slice(2);
   const verifyOnly = args.includes('--verify-only');
   if (verifyOnly) args.splice(args.indexOf('--verify-only'), 1);
+  const workersAt = args.indexOf('--workers');
+  const workers = workersAt >= 0 ? Number(args.splice(workersAt, 2)[1]) : undefined;
   const keepAt = args.indexOf('--keep');
   const kept = keepAt >= 0 ? args.splice(keepAt, 2)[1] : undefined;
   const n = Number(args[0] ?? 100_000);
@@ -115,12 +118,15 @@ async function main(): Promise<void> {
       console.log(`leaf hashing (RFC 8785 canonical form + SHA-256), read time excluded: ${rate(n, hashingMs)} (${load()})`);
     }
 
-    const result = await verifyLog(store, log, audit.key.publicKey);
+    const cpu = process.cpuUsage();
+    const result = await verifyLog(store, log, audit.key.publicKey, { workers });
+    const { user, system } = process.cpuUsage(cpu);
     if (!result.ok) throw new Error(`verification failed on an untouched log: ${formatLogVerification(result)}`);
     const minutes = (result.seconds / 60).toFixed(2);
     console.log(
       `ledger verify (read, hash, compare leaves, rebuild tree, check signed head): ${rate(result.events, result.seconds * 1000)}, ` +
-        `${result.events.toLocaleString('en')} events in ${result.seconds.toFixed(1)} s = ${minutes} min (${load()})`,
+        `${result.events.toLocaleString('en')} events in ${result.seconds.toFixed(1)} s = ${minutes} min, ${((user + system) / 1e6).toFixed(1)} s of CPU ` +
+        `in ${workers ?? availableParallelism()} thread(s) (${load()})`,
     );
 
     if (verifyOnly) return;

@@ -10,7 +10,7 @@ import { MerkleLog, openMerkleLog } from './merkle-log';
 import { loadPublicKey, loadSigningKey } from './signing-key';
 import type { AuditBundle, SignedTreeHead } from './verifier/formats';
 import { BundleVerification, formatVerification, parsePublicKey, verifyBundleFile } from './verifier/verify-bundle';
-import { formatLogVerification, LogVerification, verifyLog } from './verify-log';
+import { formatLogVerification, LogVerification, PARALLEL_FROM, verifyLog, VerifyOptions } from './verify-log';
 import { defaultWitnessFile, formatWitness, witness } from './witness';
 
 /** Opens the store and the Merkle log, runs `work`, and closes both whatever happens. */
@@ -37,13 +37,13 @@ function withAudit<T>(config: LedgerConfig, work: (audit: Audit) => Promise<T> |
  * `ledger verify`: recomputes every leaf and signed root from the store. Adds nothing to the log. Signatures are
  * checked with `publicKey` (PEM, base64 raw, or a file holding either) or else the configured signing key.
  */
-export function runVerify(config: LedgerConfig, publicKey?: string): Promise<LogVerification> {
+export function runVerify(config: LedgerConfig, publicKey?: string, options: Pick<VerifyOptions, 'workers' | 'parallelFrom' | 'block'> = {}): Promise<LogVerification> {
   const key = publicKey === undefined ? loadPublicKey(config) : parsePublicKey(publicKey);
   return withLog(config, async (log, store) => {
     const total = await store.headPosition();
     const shown = progress('verify', { unit: 'events' });
     try {
-      return await verifyLog(store, log, key, { onProgress: (events) => shown.update(events, Math.max(total, events)) });
+      return await verifyLog(store, log, key, { ...options, onProgress: (events) => shown.update(events, Math.max(total, events)) });
     } finally {
       shown.finish();
     }
@@ -98,6 +98,11 @@ function wholeNumber(value: string): number {
   return Number(value);
 }
 
+function positiveWhole(option: string, value: string): number {
+  if (!/^\d+$/.test(value) || !Number.isSafeInteger(Number(value)) || Number(value) < 1) throw new Error(`${option}: "${value}" is not a whole number of at least 1`);
+  return Number(value);
+}
+
 const print = (value: unknown) => console.log(JSON.stringify(value, null, 2));
 
 export function registerAuditCommands(program: Command): void {
@@ -105,8 +110,13 @@ export function registerAuditCommands(program: Command): void {
     .command('verify')
     .description('recompute the Merkle log from the stored events; name the first event that no longer matches')
     .option('--public-key <key>', 'check tree head signatures with this key (PEM, base64 raw, or a file) instead of the configured one')
-    .action(async (options: { publicKey?: string }) => {
-      const result = await runVerify(loadConfig(), options.publicKey);
+    .option(
+      '--workers <n>',
+      `threads to check ranges of the log in (default: the cores available; 1: this thread only); SQLite only, from ${PARALLEL_FROM.toLocaleString('en')} events`,
+    )
+    .action(async (options: { publicKey?: string; workers?: string }) => {
+      const workers = options.workers === undefined ? undefined : positiveWhole('--workers', options.workers);
+      const result = await runVerify(loadConfig(), options.publicKey, { workers });
       console.log(formatLogVerification(result));
       if (!result.ok) process.exitCode = 1;
     });

@@ -89,14 +89,17 @@ export class SqliteMerkleLog implements MerkleLog {
   private constructor(
     private readonly db: Database.Database,
     private readonly store: EventStore,
+    readOnly = false,
   ) {
-    db.pragma('journal_mode = WAL');
-    // Leaves are recomputable from the event log and a lost tail is re-logged on the next start, so
-    // NORMAL (no fsync per commit, never corrupt in WAL) keeps the event log's fsync the only one on the
-    // command path. Signed heads are re-signed on demand.
-    db.pragma('synchronous = NORMAL');
     db.pragma('busy_timeout = 5000');
-    db.exec(AUDIT_SCHEMA);
+    if (!readOnly) {
+      db.pragma('journal_mode = WAL');
+      // Leaves are recomputable from the event log and a lost tail is re-logged on the next start, so
+      // NORMAL (no fsync per commit, never corrupt in WAL) keeps the event log's fsync the only one on the
+      // command path. Signed heads are re-signed on demand.
+      db.pragma('synchronous = NORMAL');
+      db.exec(AUDIT_SCHEMA);
+    }
     this.stmt = {
       checkpoint: db.prepare('SELECT position, tree_size FROM checkpoint WHERE id = 1'),
       setCheckpoint: db.prepare('UPDATE checkpoint SET position = ?, tree_size = ? WHERE id = 1'),
@@ -105,7 +108,7 @@ export class SqliteMerkleLog implements MerkleLog {
       leafHash: db.prepare('SELECT leaf_hash FROM leaves WHERE leaf_index = ?').pluck(),
       node: db.prepare('SELECT hash FROM nodes WHERE level = ? AND idx = ?').pluck(),
       leaf: db.prepare('SELECT * FROM leaves WHERE leaf_index = ?'),
-      leaves: db.prepare('SELECT * FROM leaves WHERE leaf_index >= ? ORDER BY leaf_index LIMIT ?'),
+      leaves: db.prepare('SELECT leaf_index, position, event_id, leaf_hash FROM leaves WHERE leaf_index >= ? ORDER BY leaf_index LIMIT ?').raw(true),
       leafOf: db.prepare('SELECT * FROM leaves WHERE event_id = ?'),
       lastLeafUpTo: db.prepare('SELECT leaf_index FROM leaves WHERE position <= ? ORDER BY position DESC LIMIT 1').pluck(),
       insertHead: db.prepare('INSERT INTO tree_heads (tree_size, root_hash, timestamp, signature) VALUES (?, ?, ?, ?)'),
@@ -122,6 +125,16 @@ export class SqliteMerkleLog implements MerkleLog {
   static open(file: string, store: EventStore): SqliteMerkleLog {
     if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
     return new SqliteMerkleLog(new Database(file), store);
+  }
+
+  /** Opens an existing log file to read only (a thread of `ledger verify`): no schema change; appending fails. */
+  static openToRead(file: string, store: EventStore): SqliteMerkleLog {
+    return new SqliteMerkleLog(new Database(file, { readonly: true, fileMustExist: true }), store, true);
+  }
+
+  /** The file the log is kept in (':memory:' for a throw-away one). */
+  get file(): string {
+    return this.db.name;
   }
 
   /** Number of leaves. */
@@ -231,7 +244,8 @@ export class SqliteMerkleLog implements MerkleLog {
 
   /** Up to `count` leaves from `from` on. */
   async leaves(from: number, count: number): Promise<LeafRecord[]> {
-    return (this.stmt.leaves.all(from, count) as LeafRow[]).map(toLeaf);
+    // Raw rows: `ledger verify` reads every leaf, and one object per leaf is enough.
+    return (this.stmt.leaves.all(from, count) as [number, number, string, Buffer][]).map(([leafIndex, position, eventId, leafHash]) => ({ leafIndex, position, eventId, leafHash }));
   }
 
   /** Size of the tree of the events at or before a global position: the leaves logged up to it. */

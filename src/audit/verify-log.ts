@@ -1,12 +1,11 @@
 import type { KeyObject } from 'node:crypto';
+import { availableParallelism } from 'node:os';
 import { performance } from 'node:perf_hooks';
-import type { RecordedEvent } from '../../events';
 import type { EventStore } from '../store/event-store.port';
-import { leafHashOfText, MerkleFrontier } from './merkle';
-import { LeafRecord, MerkleLog } from './merkle-log';
-import { eventLeafHash, SignedTreeHead, treeHeadMessage, verifySignature } from './verifier/formats';
-
-const PAGE = 1000;
+import type { LeafRecord, MerkleLog } from './merkle-log';
+import { SignedTreeHead, treeHeadMessage, verifySignature } from './verifier/formats';
+import { checkInThisThread, JoinedRanges, PassMode } from './verify-ranges';
+import { VerifyThreads } from './verify-threads';
 
 /**
  * How the store departs from the log at the first leaf that does not match:
@@ -56,7 +55,29 @@ export interface LogVerification {
   };
   readonly seconds: number;
   readonly eventsPerSecond: number;
+  /** Threads the events were checked in (1: the caller's). */
+  readonly threads: number;
 }
+
+export interface VerifyOptions {
+  /** Called as events are checked, with how many were (the count starts again for a second pass). */
+  readonly onProgress?: (events: number) => void;
+  /**
+   * Threads to check ranges of the log in (default: the cores available); 1 checks the whole log in this thread. Only
+   * a SQLite store and audit file in files are checked in threads (see verify-threads.ts).
+   */
+  readonly workers?: number;
+  /** Logs of fewer events are checked in this thread whatever `workers` says (default 200,000). */
+  readonly parallelFrom?: number;
+  /**
+   * Leaves per block of the tree a thread hands back (a power of two, default 65,536): ranges are whole blocks. Tests
+   * make it small, so that a small log has many ranges.
+   */
+  readonly block?: number;
+}
+
+/** Below this many events, starting threads costs more than it saves. */
+export const PARALLEL_FROM = 200_000;
 
 /**
  * Recomputes every leaf from the events in the store, compares each with the leaf the log recorded, and rebuilds
@@ -70,184 +91,70 @@ export interface LogVerification {
  * canonical text of the event the ledger appended, and parsing and canonicalising it would give the same leaf. Any
  * finding, or no key to check the seal with, and the whole log is verified again by parsing and canonicalising every
  * event, which gives the findings their exact form.
+ *
+ * Each pass checks ranges of the log (checkRange), in threads when asked and the log is large enough, and joins
+ * their findings and trees in log order (joinRanges): the result is the same whatever the number of threads.
  */
 export async function verifyLog(
   store: EventStore,
   log: MerkleLog,
   publicKey: KeyObject | null,
-  options: { readonly onProgress?: (events: number) => void } = {},
+  options: VerifyOptions = {},
 ): Promise<LogVerification> {
   const started = performance.now();
-  if (publicKey && store.readStoredTexts && store.readSeal) {
-    const fromTexts = await checkEvents(store, log, publicKey, storedTextPages(store), started, options);
-    if (fromTexts.ok) return fromTexts;
-  }
-  return checkEvents(store, log, publicKey, parsedPages(store), started, options);
-}
-
-/** What the check needs of one event: its place, its id, its leaf as recomputed, and the leaf written at its commit. */
-interface CheckedEvent {
-  readonly position: number;
-  readonly stream: string;
-  readonly revision: number;
-  readonly eventId: string;
-  readonly hash: Buffer;
-  /** The leaf written at commit (null: none), when the store keeps them. */
-  readonly written: Buffer | null | undefined;
-}
-
-type CheckedPage = { readonly events: readonly CheckedEvent[] } | { readonly unreadable: string };
-
-/** Every event read and parsed as the store returns it, canonicalised and hashed. */
-async function* parsedPages(store: EventStore): AsyncGenerator<CheckedPage> {
-  const kept = store.readLeaves !== undefined;
-  let position = 0;
-  // As stored: the leaves were hashed from the events as appended, before any upcasting.
-  let pages = store.streamAll(position, { pageSize: PAGE, asStored: true })[Symbol.asyncIterator]();
-  let onePerPage = false;
-  for (;;) {
-    let next: IteratorResult<RecordedEvent[]>;
-    try {
-      next = await pages.next();
-    } catch (error) {
-      // An event whose stored JSON was damaged cannot be read at all: go on one event at a time to find it.
-      if (!onePerPage) {
-        onePerPage = true;
-        pages = store.streamAll(position, { pageSize: 1, asStored: true })[Symbol.asyncIterator]();
-        continue;
-      }
-      const reason = error instanceof Error ? error.message : String(error);
-      yield { unreadable: `the store cannot read the event after position ${position}: ${reason}` };
-      return;
-    }
-    if (next.done) return;
-    const page = next.value;
-    const atCommit = new Map(kept ? (await (store.readLeaves as NonNullable<EventStore['readLeaves']>)(position, page.length)).map((l) => [l.position, l.leafHash]) : []);
-    yield {
-      events: page.map((event) => ({
-        position: event.position,
-        stream: event.stream,
-        revision: event.revision,
-        eventId: eventIdOf(event),
-        hash: eventLeafHash(event),
-        written: kept ? (atCommit.get(event.position) ?? null) : undefined,
-      })),
-    };
-    position = page[page.length - 1].position;
-  }
-}
-
-/**
- * Every event as stored, its texts hashed as they are (see verifyLog); an event whose text does not hash to the leaf
- * written at its commit is parsed and canonicalised. Only the metadata is always parsed, for the event's id.
- */
-async function* storedTextPages(store: EventStore): AsyncGenerator<CheckedPage> {
-  const read = (store.readStoredTexts as NonNullable<EventStore['readStoredTexts']>).bind(store);
-  for (let position = 0; ; ) {
-    const rows = await read(position, PAGE);
-    if (rows.length === 0) return;
-    const events: CheckedEvent[] = [];
-    for (const row of rows) {
-      let hash: Buffer = leafHashOfText(
-        `{"data":${row.data},"metadata":${row.metadata},"revision":${row.revision},"stream":${JSON.stringify(row.stream)},"type":${JSON.stringify(row.type)},"version":${row.version}}`,
+  const workers = options.workers ?? availableParallelism();
+  if (!Number.isSafeInteger(workers) || workers < 1) throw new RangeError(`workers must be a whole number of at least 1, not ${workers}`);
+  const threads = workers > 1 && (await store.headPosition()) >= (options.parallelFrom ?? PARALLEL_FROM) ? await VerifyThreads.open(store, log, workers, options.block) : null;
+  try {
+    const pass = (mode: PassMode) =>
+      checkEvents(store, log, publicKey, started, threads ? workers : 1, (targets) =>
+        threads ? threads.check(mode, targets, options.onProgress) : checkInThisThread(store, log, mode, targets, options.onProgress),
       );
-      let metadata: unknown;
-      try {
-        metadata = JSON.parse(row.metadata);
-        if (!row.leafHash?.equals(hash)) {
-          const { stream, revision, type, version } = row;
-          hash = eventLeafHash({ stream, revision, type, version, data: JSON.parse(row.data), metadata });
-        }
-      } catch (error) {
-        const reason = error instanceof Error ? error.message : String(error);
-        yield { unreadable: `the store cannot read the event at position ${row.position}: ${reason}` };
-        return;
-      }
-      events.push({ position: row.position, stream: row.stream, revision: row.revision, eventId: idIn(metadata), hash, written: row.leafHash });
+    if (publicKey && store.readStoredTexts && store.readSeal) {
+      const fromTexts = await pass('texts');
+      if (fromTexts.ok) return fromTexts;
     }
-    yield { events };
-    if (rows.length < PAGE) return;
-    position = rows[rows.length - 1].position;
+    return await pass('parsed');
+  } finally {
+    await threads?.close();
   }
 }
 
+/** Checks the events (`check`: the ranges joined, given the tree sizes whose roots are wanted) and reports. */
 async function checkEvents(
   store: EventStore,
   log: MerkleLog,
   publicKey: KeyObject | null,
-  pages: AsyncIterable<CheckedPage>,
   started: number,
-  options: { readonly onProgress?: (events: number) => void },
+  threads: number,
+  check: (targets: readonly number[]) => Promise<JoinedRanges>,
 ): Promise<LogVerification> {
   const kept = store.readLeaves !== undefined;
   const seal = kept && store.readSeal ? await store.readSeal() : null;
-  let withoutLeaf = 0;
-  let firstWithoutLeaf: number | undefined;
-  let firstLeafMismatch: { position: number; eventId: string } | undefined;
-  let rootAtSeal: Buffer | null = null;
   const logSize = await log.size();
   const heads = await log.treeHeadsBySize();
-  const treeHeadProblems: string[] = [];
-  const frontier = new MerkleFrontier();
-  let nextHead = 0;
-  const checkHeadsAtFrontier = () => {
-    for (; nextHead < heads.length && heads[nextHead].treeSize === frontier.size; nextHead++) {
-      const head = heads[nextHead];
-      if (frontier.root().toString('hex') !== head.rootHash) {
-        treeHeadProblems.push(`${describeHead(head)}: the events no longer hash to its root`);
-      }
-      if (publicKey && !verifySignature(treeHeadMessage(head), head.signature, publicKey)) {
-        treeHeadProblems.push(`${describeHead(head)}: its signature does not verify with the ledger's key`);
-      }
-    }
-  };
+  const targets = [...new Set([...heads.map((h) => h.treeSize), ...(seal ? [seal.treeSize] : [])])];
+  const { events: index, unreadable, withoutLeaf, firstWithoutLeaf, firstLeafMismatch, roots, ...found } = await check(targets);
+  let { first, kind } = found;
 
-  let first: Omit<Mismatch, 'kind' | 'message'> | undefined;
-  let kind: MismatchKind | undefined;
-  let unreadable: string | undefined;
-  let index = 0;
-  checkHeadsAtFrontier();
-  if (seal && seal.treeSize === 0) rootAtSeal = frontier.root();
-  for await (const page of pages) {
-    if ('unreadable' in page) {
-      unreadable = page.unreadable;
-      break;
+  const treeHeadProblems: string[] = [];
+  for (const head of heads) {
+    const root = roots.get(head.treeSize);
+    if (!root) {
+      if (!unreadable) treeHeadProblems.push(`${describeHead(head)}: the store holds only ${index} events`);
+      continue;
     }
-    const leaves = first ? [] : await log.leaves(index, page.events.length);
-    for (const [i, event] of page.events.entries()) {
-      const { hash, eventId } = event;
-      if (kept) {
-        const written = event.written;
-        if (!written) {
-          withoutLeaf += 1;
-          firstWithoutLeaf ??= event.position;
-        } else if (!firstLeafMismatch && !written.equals(hash)) {
-          firstLeafMismatch = { position: event.position, eventId };
-        }
-      }
-      const leaf: LeafRecord | undefined = leaves[i];
-      if (!first && leaf && (leaf.eventId !== eventId || !leaf.leafHash.equals(hash))) {
-        first = { leafIndex: index, expected: { eventId: leaf.eventId, position: leaf.position }, found: placeOf(event) };
-        if (leaf.eventId === eventId) kind = 'modified';
-        else if (!(await log.leafOf(eventId))) kind = 'inserted';
-      } else if (first && !kind && eventId === first.expected.eventId) {
-        kind = 'reordered';
-      }
-      frontier.push(hash);
-      index += 1;
-      checkHeadsAtFrontier();
-      if (seal && frontier.size === seal.treeSize) rootAtSeal = frontier.root();
+    if (root.toString('hex') !== head.rootHash) treeHeadProblems.push(`${describeHead(head)}: the events no longer hash to its root`);
+    if (publicKey && !verifySignature(treeHeadMessage(head), head.signature, publicKey)) {
+      treeHeadProblems.push(`${describeHead(head)}: its signature does not verify with the ledger's key`);
     }
-    options.onProgress?.(index);
   }
+  const rootAtSeal = seal ? roots.get(seal.treeSize) : undefined;
 
   if (!first && index < logSize) {
     const leaf = (await log.leaf(index)) as LeafRecord;
     first = { leafIndex: index, expected: { eventId: leaf.eventId, position: leaf.position } };
     if (unreadable) kind = 'modified';
-  }
-  if (!unreadable) {
-    for (const head of heads.slice(nextHead)) treeHeadProblems.push(`${describeHead(head)}: the store holds only ${index} events`);
   }
   const latest = await log.latestTreeHead();
   if (latest && !(await storedTreeMatches(log, latest))) {
@@ -296,6 +203,7 @@ async function checkEvents(
     atCommit: { kept, withoutLeaf, firstWithoutLeaf, firstLeafMismatch, seal, sealProblems },
     seconds,
     eventsPerSecond: seconds > 0 ? Math.round(index / seconds) : 0,
+    threads,
   };
 }
 
@@ -305,19 +213,6 @@ async function storedTreeMatches(log: MerkleLog, head: SignedTreeHead): Promise<
   } catch {
     return false;
   }
-}
-
-function eventIdOf(e: RecordedEvent): string {
-  return idIn(e.metadata);
-}
-
-/** Tampering may have left the metadata without an id, or not an object at all. */
-function idIn(metadata: unknown): string {
-  return String((metadata as { eventId?: unknown } | null)?.eventId);
-}
-
-function placeOf(e: Pick<RecordedEvent, 'stream' | 'revision' | 'position'> & { readonly eventId: string }): NonNullable<Mismatch['found']> {
-  return { eventId: e.eventId, position: e.position, stream: e.stream, revision: e.revision };
 }
 
 function describeMismatch(m: Omit<Mismatch, 'message'>, unreadable?: string): Mismatch {

@@ -55,6 +55,14 @@ describe('ledger audit commands', () => {
     await expect(ledger('export', '--line', 'x', '--decision', 'y')).rejects.toThrow(/exactly one/);
   });
 
+  it('verify --workers takes a whole number of threads, at least 1, and checks nothing else', async () => {
+    for (const bad of ['0', '-2', 'two', '1.5']) {
+      await expect(ledger('verify', '--workers', bad)).rejects.toThrow(`--workers: "${bad}" is not a whole number of at least 1`);
+    }
+    expect(output).toEqual([]);
+    expect(await ledger('verify', '--workers', '1')).toMatch(/^checked 10 events .*\nseal: 10 events, .*\nOK/);
+  });
+
   it('verify prints events/s, and fails naming the event once the file was edited', async () => {
     expect(await ledger('verify')).toMatch(/^checked 10 events against 10 leaves and \d+ signed tree heads in .* \(\d+ events\/s\)\nseal: 10 events, .*\nOK/);
     const db = new Database(config.dbFile);
