@@ -25,13 +25,15 @@ interface Pending {
 interface ReaderThread {
   readonly worker: Worker;
   readonly pending: Map<number, Pending>;
-  readonly startedAt: number;
+  /** It opened the read models and answers. */
+  ready: boolean;
   /** Why it could not start, or what it threw, as it said before it ended. */
   lastWords: string | null;
 }
 
-/** A thread that ends within this time of its start is replaced only after it (a file that cannot be opened does not spin). */
+/** The first wait before a thread that ended before it was ready is started again (it doubles, up to the maximum). */
 const RESTART_DELAY_MS = 1000;
+const MAX_RESTART_DELAY_MS = 60_000;
 const STOP_TIMEOUT_MS = 2000;
 
 /**
@@ -47,6 +49,10 @@ const STOP_TIMEOUT_MS = 2000;
 export class ReaderPool extends ReadQueries {
   private readonly threads: Array<ReaderThread | null>;
   private nextId = 1;
+  /** The slot of the thread asked last. */
+  private lastSlot = -1;
+  /** Threads that ended in a row soon after starting, per slot: each waits twice as long before the next start. */
+  private readonly quickExits: number[];
   private closing = false;
   private readonly restarts = new Set<NodeJS.Timeout>();
 
@@ -58,6 +64,7 @@ export class ReaderPool extends ReadQueries {
     super();
     if (!Number.isInteger(size) || size < 1) throw new RangeError(`a reader pool has 1 thread or more, not ${size}`);
     if (settings.readModelFile === ':memory:') throw new RangeError('reader threads cannot open in-memory read models; answer in process');
+    this.quickExits = Array.from({ length: size }, () => 0);
     this.threads = Array.from({ length: size }, (_, slot) => this.spawn(slot));
   }
 
@@ -73,8 +80,14 @@ export class ReaderPool extends ReadQueries {
 
   protected ask<K extends QueryMethod>(method: K, args: QueryArgs<K>): Promise<QueryAnswer<K>> {
     if (this.closing) return Promise.reject(new ReadModelUnavailable('the ledger is stopping: the read models no longer answer'));
+    // The thread with the fewest questions waiting; among equals, the next after the last one asked (so that a light
+    // load is shared too).
     let thread: ReaderThread | null = null;
-    for (const t of this.threads) if (t && (!thread || t.pending.size < thread.pending.size)) thread = t;
+    for (let i = 1; i <= this.threads.length; i++) {
+      const t = this.threads[(this.lastSlot + i) % this.threads.length];
+      if (t && (!thread || t.pending.size < thread.pending.size)) thread = t;
+    }
+    if (thread) this.lastSlot = this.threads.indexOf(thread);
     if (!thread) return Promise.reject(new ReadModelUnavailable('no reader thread is running (each stopped; they are being restarted): retry in a moment'));
     const id = this.nextId++;
     const chosen = thread;
@@ -112,10 +125,11 @@ export class ReaderPool extends ReadQueries {
 
   private spawn(slot: number): ReaderThread {
     const worker = new Worker(join(__dirname, 'reader-worker-entry.js'), { workerData: { settings: this.settings } });
-    const thread: ReaderThread = { worker, pending: new Map(), startedAt: Date.now(), lastWords: null };
+    const thread: ReaderThread = { worker, pending: new Map(), ready: false, lastWords: null };
     worker.on('message', (reply: ReaderReply) => {
       switch (reply.kind) {
         case 'ready':
+          thread.ready = true;
           return;
         case 'failed':
           thread.lastWords = `it could not open the read models: ${reply.message}`;
@@ -141,7 +155,11 @@ export class ReaderPool extends ReadQueries {
       this.failPending(thread, `${why} before answering; retry`);
       if (this.closing) return;
       this.options.log?.(`${why}; starting another`);
-      const delay = Date.now() - thread.startedAt < RESTART_DELAY_MS ? RESTART_DELAY_MS : 0;
+      // A thread that ended before it could answer (a file it cannot open) is started again after 1 s, then 2, 4... up
+      // to a minute, so that it does not spin; one that had been answering is replaced at once.
+      const quick = !thread.ready;
+      this.quickExits[slot] = quick ? this.quickExits[slot] + 1 : 0;
+      const delay = quick ? Math.min(RESTART_DELAY_MS * 2 ** (this.quickExits[slot] - 1), MAX_RESTART_DELAY_MS) : 0;
       const timer = setTimeout(() => {
         this.restarts.delete(timer);
         if (!this.closing) this.threads[slot] = this.spawn(slot);
