@@ -1,5 +1,6 @@
 import { join } from 'node:path';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
+import { startWorker } from '../shared/workers';
 import type { EventStore } from '../store/event-store.port';
 import { SqliteEventStore } from '../store/sqlite/sqlite-event-store';
 import type { MerkleLog } from './merkle-log';
@@ -64,7 +65,7 @@ export class VerifyThreads {
     if (!(store instanceof SqliteEventStore) || !(log instanceof SqliteMerkleLog)) return null;
     const files: VerifyFiles = { storeFile: store.db.name, auditFile: log.file };
     if (files.storeFile === ':memory:' || files.auditFile === ':memory:') return null;
-    const workers = Array.from({ length: threads }, () => new Worker(join(__dirname, 'verify-worker-entry.js'), { workerData: files }));
+    const workers = Array.from({ length: threads }, () => startWorker(join(__dirname, 'verify-worker'), files));
     return new VerifyThreads(store, log, workers, block);
   }
 

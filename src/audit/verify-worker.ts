@@ -1,15 +1,16 @@
 /**
- * A `ledger verify` thread (started by VerifyThreads through verify-worker-entry.js): checks the ranges of the log it is
+ * A `ledger verify` thread (started by VerifyThreads through shared/workers.ts): checks the ranges of the log it is
  * given (checkRange) and looks for events in them, with read-only connections of its own to the SQLite store and the
  * audit file, and hands back plain results.
  */
-import { parentPort, workerData } from 'node:worker_threads';
+import { parentPort } from 'node:worker_threads';
+import { dataOfThisWorker } from '../shared/workers';
 import { SqliteEventStore } from '../store/sqlite/sqlite-event-store';
 import { SqliteMerkleLog } from './sqlite-merkle-log';
 import { checkRange, findEvent } from './verify-ranges';
 import type { VerifyFiles, VerifyReply, VerifyRequest } from './verify-threads';
 
-const files = workerData as VerifyFiles;
+const files = dataOfThisWorker<VerifyFiles>();
 const port = parentPort!;
 const store = new SqliteEventStore({ file: files.storeFile, readOnly: true });
 const log = SqliteMerkleLog.openToRead(files.auditFile, store);

@@ -1,8 +1,9 @@
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import { join } from 'node:path';
 import type { LedgerConfig } from '../config/ledger-config';
 import type { EventStore } from '../store/event-store.port';
 import { SqliteEventStore } from '../store/sqlite/sqlite-event-store';
+import { restartDelay, startWorker } from '../shared/workers';
 import { LiveProjections, ProjectionFailure } from './projection-runner';
 
 type ThreadConfig = Pick<LedgerConfig, 'store' | 'dbFile' | 'databaseUrl' | 'readModelFile' | 'auditFile' | 'catalogueDir' | 'redFlagRulesFile'>;
@@ -132,7 +133,7 @@ export class ProjectionThread extends LiveProjections {
    * afterwards is replaced (stoppedUnexpectedly): the read models are files, so the new one goes on from the last committed batch.
    */
   private spawn(): Promise<void> {
-    const worker = new Worker(join(__dirname, 'projection-worker-entry.js'), { workerData: { settings: this.settings } });
+    const worker = startWorker(join(__dirname, 'projection-worker'), this.settings);
     this.worker = worker;
     let started = false;
     return new Promise<void>((resolve, reject) => {
@@ -203,7 +204,7 @@ export class ProjectionThread extends LiveProjections {
     if (this.worker !== worker || this.stopped) return;
     this.worker = null;
     const attempts = this.restarts + 1;
-    const retryInMs = Math.min(RESTART_BASE_MS * 2 ** this.restarts, RESTART_MAX_MS);
+    const retryInMs = restartDelay(attempts);
     const now = Date.now();
     this.status = {
       ...this.status,
@@ -225,7 +226,3 @@ export class ProjectionThread extends LiveProjections {
     this.restartTimer.unref();
   }
 }
-
-/** The first pause before a dead projection thread is replaced, and the longest. */
-const RESTART_BASE_MS = 1_000;
-const RESTART_MAX_MS = 60_000;

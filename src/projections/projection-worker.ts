@@ -1,11 +1,12 @@
 /**
- * The projection thread's worker (started by ProjectionThread through projection-worker-entry.js): a ProjectionRunner that
+ * The projection thread's worker (started by ProjectionThread through shared/workers.ts): a ProjectionRunner that
  * follows the log with connections of its own (the SQLite file read-only, or a small PostgreSQL pool listening for
  * commits) and folds into the read-model files (and, when asked, the Merkle log following the log), reporting its
  * position, generation and failure to the main thread after each change. On SQLite the main thread tells it when a
  * commit landed, so that it reads the log at once instead of at its next poll; on PostgreSQL the store's notifications do.
  */
-import { parentPort, workerData } from 'node:worker_threads';
+import { parentPort } from 'node:worker_threads';
+import { dataOfThisWorker } from '../shared/workers';
 import { MerkleLog, openMerkleLog } from '../audit/merkle-log';
 import type { EventStore } from '../store/event-store.port';
 import { SqliteEventStore } from '../store/sqlite/sqlite-event-store';
@@ -14,7 +15,7 @@ import { ProjectionRunner } from './projection-runner';
 import { ReadModelDb } from './read-model-db';
 import type { ThreadMessage, ThreadRequest, ThreadSettings } from './projection-thread';
 
-const settings = (workerData as { settings: ThreadSettings }).settings;
+const settings = dataOfThisWorker<ThreadSettings>();
 const port = parentPort!;
 const post = (message: ThreadMessage) => port.postMessage(message);
 

@@ -59,7 +59,7 @@ for (const method of QUERY_METHODS) {
   });
 }
 
-/** The questions answered in this thread by one ReadModelQueries (the CLI, PostgreSQL or in-memory read models, LEDGER_READER_THREADS=0). */
+/** The questions answered in this thread by one ReadModelQueries (the CLI, in-memory read models, LEDGER_READER_THREADS=0). */
 export class InProcessQueries extends ReadQueries {
   constructor(readonly queries: ReadModelQueries) {
     super();

@@ -1,6 +1,7 @@
 import { join } from 'node:path';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import type { LedgerConfig } from '../config/ledger-config';
+import { restartDelay, startWorker } from '../shared/workers';
 import { ReadModelUnavailable } from './read-model-queries';
 import { QueryAnswer, QueryArgs, QueryMethod, ReadQueries, receivedError, SentError } from './read-queries';
 
@@ -31,9 +32,6 @@ interface ReaderThread {
   lastWords: string | null;
 }
 
-/** The first wait before a thread that ended before it was ready is started again (it doubles, up to the maximum). */
-const RESTART_DELAY_MS = 1000;
-const MAX_RESTART_DELAY_MS = 60_000;
 const STOP_TIMEOUT_MS = 2000;
 
 /**
@@ -124,7 +122,7 @@ export class ReaderPool extends ReadQueries {
   }
 
   private spawn(slot: number): ReaderThread {
-    const worker = new Worker(join(__dirname, 'reader-worker-entry.js'), { workerData: { settings: this.settings } });
+    const worker = startWorker(join(__dirname, 'reader-worker'), this.settings);
     const thread: ReaderThread = { worker, pending: new Map(), ready: false, lastWords: null };
     worker.on('message', (reply: ReaderReply) => {
       switch (reply.kind) {
@@ -159,7 +157,7 @@ export class ReaderPool extends ReadQueries {
       // to a minute, so that it does not spin; one that had been answering is replaced at once.
       const quick = !thread.ready;
       this.quickExits[slot] = quick ? this.quickExits[slot] + 1 : 0;
-      const delay = quick ? Math.min(RESTART_DELAY_MS * 2 ** (this.quickExits[slot] - 1), MAX_RESTART_DELAY_MS) : 0;
+      const delay = quick ? restartDelay(this.quickExits[slot]) : 0;
       const timer = setTimeout(() => {
         this.restarts.delete(timer);
         if (!this.closing) this.threads[slot] = this.spawn(slot);

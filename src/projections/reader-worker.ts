@@ -1,10 +1,11 @@
 /**
- * A reader thread's worker (started by ReaderPool through reader-worker-entry.js): the read models opened read-only
+ * A reader thread's worker (started by ReaderPool through shared/workers.ts): the read models opened read-only
  * with a connection of its own, and the same ReadModelQueries the ledger's thread would build, answering each question
  * it is sent. Its LiveReader follows the live generation as a rebuild swaps another in; each answer is one read
  * transaction, as in the ledger's thread.
  */
-import { parentPort, workerData } from 'node:worker_threads';
+import { parentPort } from 'node:worker_threads';
+import { dataOfThisWorker } from '../shared/workers';
 import { Catalogue } from '../catalogue/catalogue';
 import { projectionContextOf } from './context';
 import { ReadModelDb } from './read-model-db';
@@ -12,7 +13,7 @@ import { ReadModelQueries } from './read-model-queries';
 import { QUERY_METHODS, sendError } from './read-queries';
 import type { ReaderReply, ReaderRequest, ReaderSettings } from './reader-pool';
 
-const settings = (workerData as { settings: ReaderSettings }).settings;
+const settings = dataOfThisWorker<ReaderSettings>();
 const port = parentPort!;
 const post = (reply: ReaderReply) => port.postMessage(reply);
 
