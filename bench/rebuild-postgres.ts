@@ -45,7 +45,7 @@ export async function benchRebuildOnPostgres(logFile: string, dir: string, ctx: 
       const result = await rebuildReadModels(store, readModels, ctx);
       const rebuildRate = rate(result.events, result.milliseconds);
       console.log(
-        `full projection rebuild: ${fmt(result.events)} events in ${(result.milliseconds / 1000).toFixed(2)} s = ${fmt(rebuildRate)} events/s = ${(rebuildRate / rawRate).toFixed(2)} × PostgreSQL's raw read  (rss ${mb(process.memoryUsage().rss)}, read models ${mb(statSync(readModels.generationFile(result.generation)).size)})`,
+        `full projection rebuild: ${fmt(result.events)} events in ${(result.milliseconds / 1000).toFixed(2)} s = ${fmt(rebuildRate)} events/s = ${(rebuildRate / rawRate).toFixed(2)} × PostgreSQL's raw read  (rss ${mb(process.memoryUsage().rss)}, read models ${mb(readModels.generationBytes(result.generation))})`,
       );
       readModels.close();
       for (const f of readdirSync(dir)) if (f.startsWith(`read-models-pg-${copied}.db`)) rmSync(join(dir, f), { force: true });

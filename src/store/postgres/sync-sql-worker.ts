@@ -46,7 +46,7 @@ async function run(request: Extract<SyncRequest, { kind: 'run' }>): Promise<Sync
       name = `s${names.size + 1}`;
       names.set(s.text, name);
     }
-    const result = await client.query({ name, text: s.text, values: s.values, rowMode: 'array' });
+    const result = await client.query({ name, text: s.text, values: s.values as unknown[], rowMode: 'array' });
     last = { kind: 'rows', fields: result.fields.map((f) => [f.name, f.dataTypeID]), rows: result.rows as (string | null)[][] };
   }
   return last;

@@ -187,7 +187,7 @@ export function toPostgres(sql: string): string {
   let out = translated.get(sql);
   if (out !== undefined) return out;
   out = sql.split(CENTS).join('NUMERIC').replace(/\bWITHOUT ROWID\b/gi, '').replace(/\bINTEGER\b/g, 'BIGINT');
-  if (/^\s*CREATE\s+TABLE/i.test(out)) out = out.replace(/\bTEXT\b/g, 'TEXT COLLATE "C"');
+  if (/^\s*CREATE\s+(UNLOGGED\s+)?TABLE/i.test(out)) out = out.replace(/\bTEXT\b/g, 'TEXT COLLATE "C"');
   out = numberPlaceholders(rewriteAll(out));
   translated.set(sql, out);
   return out;
@@ -310,13 +310,17 @@ export class PgSqlDatabase implements SqlDatabase {
     return this;
   }
 
-  transaction<F extends (...args: never[]) => unknown>(fn: F): (...args: Parameters<F>) => ReturnType<F> {
-    return (...args: Parameters<F>) => {
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- as SqlDatabase declares it
+  transaction<F extends (...args: any[]) => unknown>(
+    fn: F,
+    begin = 'BEGIN',
+  ): (...args: F extends (...a: infer A) => unknown ? A : never) => ReturnType<F> {
+    return (...args) => {
       const outer = this.depth === 0;
       const savepoint = `sp${this.depth}`;
       // Sent with the transaction's first statement that reads.
       this.depth++;
-      const start: SentStatement = { text: outer ? 'BEGIN' : `SAVEPOINT ${savepoint}`, values: null };
+      const start: SentStatement = { text: outer ? begin : `SAVEPOINT ${savepoint}`, values: null };
       this.send(start, false);
       let result: ReturnType<F>;
       try {
