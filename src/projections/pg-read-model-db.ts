@@ -2,6 +2,9 @@ import { PgSqlDatabase } from '../store/postgres/sync-sql';
 import { redact } from '../store/postgres/connection';
 import { INDEXES, ReadModelDb, schemaOf } from './read-model-db';
 
+/** The advisory lock held while a generation is made or made live: "read models" as a number. */
+const READ_MODELS_LOCK = 0x5245_4144;
+
 /**
  * The read models in PostgreSQL, in the ledger's own database: the meta row in `read_model_meta`, each generation a
  * schema of its own (g3.lines...), so that every ledger process on the database reads and folds the same read models.
@@ -40,6 +43,16 @@ export class PgReadModelDb extends ReadModelDb {
   override snapshot<T>(fn: () => T): T {
     this.assertFree();
     return this.db.transaction(fn, this.beginSnapshot)();
+  }
+
+  /** A session lock of the database, the same for every ledger process on it. */
+  override exclusively<T>(fn: () => T): T {
+    this.db.prepare('SELECT pg_advisory_lock(?)').get(READ_MODELS_LOCK);
+    try {
+      return fn();
+    } finally {
+      this.db.prepare('SELECT pg_advisory_unlock(?)').get(READ_MODELS_LOCK);
+    }
   }
 
   generations(): number[] {

@@ -134,6 +134,11 @@ export abstract class ReadModelDb {
     return (this.metaStatements.get.get('fingerprint') as string | undefined) ?? null;
   }
 
+  /** Runs fn while no other process runs an `exclusively` of its own on these read models (on a server; one file has one writer). */
+  exclusively<T>(fn: () => T): T {
+    return fn();
+  }
+
   /** Generations that exist (the live one, and a rebuild in progress or abandoned). */
   abstract generations(): number[];
 
