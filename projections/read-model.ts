@@ -1,4 +1,4 @@
-import type Database from 'better-sqlite3';
+import type { SqlDatabase, SqlStatement } from './shared/sql-database';
 import type { RecordedEvent } from '../events';
 import type { Catalogue } from '../src/catalogue/catalogue';
 import type { ProjectionContext } from './shared/context';
@@ -48,7 +48,7 @@ export class Tables<N extends string = string> {
 
 /** What the engine gives a projector: one generation of the tables, written inside the engine's batch transactions. */
 export interface ProjectorHost {
-  readonly db: Database.Database;
+  readonly db: SqlDatabase;
   /** The generation's schema on the connection, e.g. "g3". */
   readonly schema: string;
   readonly ctx: ProjectionContext;
@@ -75,7 +75,7 @@ export interface ReadTx {
   /** The live generation's schema, e.g. "g3". */
   readonly schema: string;
   /** A prepared statement (cached), reading integers exactly (BigInt). */
-  stmt(sql: string): Database.Statement;
+  stmt(sql: string): SqlStatement;
 }
 
 export interface Freshness {

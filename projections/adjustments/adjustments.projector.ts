@@ -1,4 +1,4 @@
-import type Database from 'better-sqlite3';
+import type { SqlStatement } from '../shared/sql-database';
 import type { RecordedEvent } from '../../events';
 import type { ProgressProjector } from '../progress/progress.projector';
 import type { Projector, ProjectorHost } from '../read-model';
@@ -11,7 +11,7 @@ import { ADJUSTMENT_TABLES } from './adjustments.tables';
 
 /** Lists each adjustment, with the activity as it was just before (from the progress, applied before). */
 export class AdjustmentsProjector implements Projector {
-  private readonly insert: Database.Statement;
+  private readonly insert: SqlStatement;
 
   constructor(
     private readonly host: ProjectorHost,

@@ -1,4 +1,4 @@
-import type Database from 'better-sqlite3';
+import type { SqlStatement } from '../shared/sql-database';
 import type { RecordedEvent } from '../../events';
 import { LINE_DIMENSIONS, LineDimensions, canonicalFundLineKey, dimensionColumn } from '../../src/fund-line/fund-line.dimensions';
 import type { Projector, ProjectorHost } from '../read-model';
@@ -50,8 +50,8 @@ export class BalancesProjector implements Projector {
   private lastEvent: RecordedEvent | null = null;
   private lastLine: LineHolder | null = null;
   private lastDelta: MeasureDelta = {};
-  private readonly s: Record<'maxLineId' | 'lineByStream' | 'upsertLine', Database.Statement>;
-  private readonly rollupStatements: ReadonlyArray<{ get: Database.Statement; upsert: Database.Statement; dims: ReturnType<typeof grainDimensions> }>;
+  private readonly s: Record<'maxLineId' | 'lineByStream' | 'upsertLine', SqlStatement>;
+  private readonly rollupStatements: ReadonlyArray<{ get: SqlStatement; upsert: SqlStatement; dims: ReturnType<typeof grainDimensions> }>;
 
   constructor(private readonly host: ProjectorHost) {
     const { db, cacheSize } = host;

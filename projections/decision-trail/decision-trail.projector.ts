@@ -1,4 +1,4 @@
-import type Database from 'better-sqlite3';
+import type { SqlStatement } from '../shared/sql-database';
 import type { RecordedEvent } from '../../events';
 import type { Projector, ProjectorHost } from '../read-model';
 import { decisionKey, decisionOf } from '../shared/decision';
@@ -34,7 +34,7 @@ export class DecisionTrailProjector implements Projector {
   private readonly decisions: DocCache<DecisionHolder>;
   private readonly touched: DecisionHolder[] = [];
   private nextId = 1;
-  private readonly s: Record<'maxId' | 'byRef' | 'upsert', Database.Statement>;
+  private readonly s: Record<'maxId' | 'byRef' | 'upsert', SqlStatement>;
 
   constructor(host: ProjectorHost) {
     const t = DECISION_TABLES.in(host.schema);

@@ -1,4 +1,4 @@
-import type Database from 'better-sqlite3';
+import type { SqlStatement } from '../shared/sql-database';
 import type { RecordedEvent } from '../../events';
 import type { BalancesProjector } from '../balances/balances.projector';
 import type { Projector, ProjectorHost } from '../read-model';
@@ -91,14 +91,14 @@ function addToDay(days: Map<number, DayChange>, eff: number, delta: MeasureDelta
 
 /** Writes each fund-line event as an entry of its line: the line and the change come from the balances, applied before. */
 export class HistoryProjector implements Projector {
-  private readonly insertEntry: Database.Statement;
-  private readonly insertMark: Database.Statement;
-  private readonly insertLate: Database.Statement;
-  private readonly daysFrom: Database.Statement;
-  private readonly upsertDay: Database.Statement;
-  private readonly insertDistrictLate: Database.Statement;
-  private readonly districtDaysFrom: Database.Statement;
-  private readonly upsertDistrictDay: Database.Statement;
+  private readonly insertEntry: SqlStatement;
+  private readonly insertMark: SqlStatement;
+  private readonly insertLate: SqlStatement;
+  private readonly daysFrom: SqlStatement;
+  private readonly upsertDay: SqlStatement;
+  private readonly insertDistrictLate: SqlStatement;
+  private readonly districtDaysFrom: SqlStatement;
+  private readonly upsertDistrictDay: SqlStatement;
   /** The days of each line the batch added entries on (and the line's district key), written to line_days at flush. */
   private readonly days = new Map<number, { key: string; days: Map<number, DayChange> }>();
   /** The same by district key, written to district_days at flush. */

@@ -1,4 +1,4 @@
-import type Database from 'better-sqlite3';
+import type { SqlStatement } from '../shared/sql-database';
 import type { NoteRecorded, RecordedEvent } from '../../events';
 import type { Projector, ProjectorHost } from '../read-model';
 import { placeholders } from '../shared/sql';
@@ -6,7 +6,7 @@ import { noteRow } from './notes.fold';
 import { NOTE_TABLES } from './notes.tables';
 
 export class NotesProjector implements Projector {
-  private readonly insert: Database.Statement;
+  private readonly insert: SqlStatement;
 
   constructor(private readonly host: ProjectorHost) {
     const t = NOTE_TABLES.in(host.schema);

@@ -1,4 +1,4 @@
-import type Database from 'better-sqlite3';
+import type { SqlStatement } from '../shared/sql-database';
 import type { RecordedEvent } from '../../events';
 import { ACTIVITY_EVENT_TYPES } from '../../events';
 import { activityOfFundLineEvent } from '../balances/balances.fold';
@@ -58,8 +58,8 @@ export class ProgressProjector implements Projector {
   private readonly touched: Array<[string, ActivityHolder]> = [];
   private lastEvent: RecordedEvent | null = null;
   private lastBefore: ActivityProgress | null = null;
-  private readonly s: Record<'activityById' | 'updateActivityMoney' | 'upsertActivity' | 'insertActivityEntry' | 'insertActivityComponent', Database.Statement>;
-  private readonly groupStatements: Record<ProgressGrain, { get: Database.Statement; upsert: Database.Statement; remove: Database.Statement }>;
+  private readonly s: Record<'activityById' | 'updateActivityMoney' | 'upsertActivity' | 'insertActivityEntry' | 'insertActivityComponent', SqlStatement>;
+  private readonly groupStatements: Record<ProgressGrain, { get: SqlStatement; upsert: SqlStatement; remove: SqlStatement }>;
 
   constructor(
     private readonly host: ProjectorHost,

@@ -1,4 +1,4 @@
-import type Database from 'better-sqlite3';
+import type { SqlStatement } from '../shared/sql-database';
 import type { RecordedEvent } from '../../events';
 import type { Projector, ProjectorHost } from '../read-model';
 import { centsParam } from '../shared/cents';
@@ -21,7 +21,7 @@ interface Held {
 class StateDocs implements DocStore {
   private readonly cache: DocCache<Held>;
   private readonly dirty: Array<[string, Held]> = [];
-  private readonly s: Record<'get' | 'put' | 'item' | 'putItem' | 'items', Database.Statement>;
+  private readonly s: Record<'get' | 'put' | 'item' | 'putItem' | 'items', SqlStatement>;
 
   constructor(host: ProjectorHost) {
     const t = RED_FLAG_TABLES.in(host.schema);
@@ -139,7 +139,7 @@ export class RedFlagsProjector implements Projector {
   /** Each rule's longest period, in days (red_flag_spans), read once; the rules whose span the batch raised. */
   private spans: Map<string, number> | null = null;
   private readonly raisedSpans = new Set<string>();
-  private readonly s: Record<Statements, Database.Statement>;
+  private readonly s: Record<Statements, SqlStatement>;
 
   constructor(host: ProjectorHost) {
     const t = RED_FLAG_TABLES.in(host.schema);

@@ -1,4 +1,4 @@
-import type Database from 'better-sqlite3';
+import type { SqlStatement } from '../shared/sql-database';
 import type { RecordedEvent } from '../../events';
 import type { Recorded } from '../shared/recorded';
 import type { ResultsEvent } from '../../events';
@@ -10,7 +10,7 @@ import { RESULTS_TABLES } from './results.tables';
 
 /** Keeps every results fact; the figures (measurements by year, progress against targets) are folded when asked. */
 export class ResultsProjector implements Projector {
-  private readonly insert: Database.Statement;
+  private readonly insert: SqlStatement;
 
   constructor(private readonly host: ProjectorHost) {
     const t = RESULTS_TABLES.in(host.schema);

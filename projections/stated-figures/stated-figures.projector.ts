@@ -1,4 +1,4 @@
-import type Database from 'better-sqlite3';
+import type { SqlStatement } from '../shared/sql-database';
 import type { FigureStated, RecordedEvent } from '../../events';
 import type { Projector, ProjectorHost } from '../read-model';
 import { placeholders } from '../shared/sql';
@@ -7,7 +7,7 @@ import { STATED_FIGURE_TABLES } from './stated-figures.tables';
 
 /** Writes each stated figure as it comes: one row per event, nothing held between batches. */
 export class StatedFiguresProjector implements Projector {
-  private readonly insert: Database.Statement;
+  private readonly insert: SqlStatement;
 
   constructor(host: ProjectorHost) {
     const t = STATED_FIGURE_TABLES.in(host.schema);

@@ -1,4 +1,4 @@
-import type Database from 'better-sqlite3';
+import type { SqlStatement } from '../../projections/shared/sql-database';
 import { READ_MODELS } from '../../projections';
 import { ADJUSTMENTS } from '../../projections/adjustments';
 import type { AdjustmentsQuery } from '../../projections/adjustments/adjustments.queries';
@@ -51,8 +51,8 @@ class GenerationMoved extends Error {}
  */
 class LiveReader implements Reader {
   private generation_: number | null = null;
-  private readonly statements = new Map<string, Database.Statement>();
-  private readonly liveGeneration: Database.Statement;
+  private readonly statements = new Map<string, SqlStatement>();
+  private readonly liveGeneration: SqlStatement;
 
   constructor(private readonly rm: ReadModelDb) {
     this.liveGeneration = rm.db.prepare("SELECT value FROM read_model_meta WHERE key = 'generation'").pluck();
@@ -90,7 +90,7 @@ class LiveReader implements Reader {
     }
   }
 
-  private stmt(sql: string): Database.Statement {
+  private stmt(sql: string): SqlStatement {
     let s = this.statements.get(sql);
     if (!s) {
       if (this.statements.size > 500) this.statements.clear();
@@ -109,10 +109,10 @@ class LiveReader implements Reader {
  * which adds cents of any size.
  * Only the answers of all() and get() are checked; the statement is used through them (and pluck()).
  */
-function exactSums(native: Database.Statement, exactly: () => Database.Statement): Database.Statement {
-  let exact: Database.Statement | null = null;
+function exactSums(native: SqlStatement, exactly: () => SqlStatement): SqlStatement {
+  let exact: SqlStatement | null = null;
   let plucked = false;
-  const run = <T>(read: (s: Database.Statement) => T): T => {
+  const run = <T>(read: (s: SqlStatement) => T): T => {
     try {
       const answer = read(native);
       if (!hasReal(answer)) return answer;
@@ -133,7 +133,7 @@ function exactSums(native: Database.Statement, exactly: () => Database.Statement
       return statement;
     },
   };
-  return statement as unknown as Database.Statement;
+  return statement as unknown as SqlStatement;
 }
 
 /** Whether an answer holds a REAL: read models store none, so it is a sum that met cents stored as text. */
