@@ -154,7 +154,7 @@ export class DecisionTrailQueries {
         `SELECT number, issuer, date, type, count(*) AS n, min(position) AS first_position, max(position) AS last_position,
            min(recorded_at) AS first_recorded_at, max(recorded_at) AS last_recorded_at, min(eff) AS first_eff, max(eff) AS last_eff
          FROM (${part(t.entries, t.lines, 'p.line_id = x.line_id')} UNION ALL ${part(t.activity_entries, t.activities, 'p.activity_id = x.activity_id')}) AS u
-         ${w.sql.length ? `WHERE ${w.sql.join(' AND ')}` : ''} GROUP BY number, issuer, date, type`,
+         ${w.sql.length ? `WHERE ${w.sql.join(' AND ')}` : ''} GROUP BY number, issuer, date, type ORDER BY number, issuer, date, type`,
       )
       .all(...scope.params, ...scope.params, ...w.params) as Row[];
     const byDecision = new Map<string, Row>();

@@ -282,7 +282,7 @@ export class RedFlagQueries {
       const key = filter.countKey();
       if (key) {
         const seen = new Map<string, number>();
-        for (const r of tx.stmt(`SELECT rule, reviewed, flags FROM ${t.red_flag_counts} WHERE area = ? AND year = ?`).all(key.area, key.year) as Row[]) {
+        for (const r of tx.stmt(`SELECT rule, reviewed, flags FROM ${t.red_flag_counts} WHERE area = ? AND year = ? ORDER BY rule, reviewed`).all(key.area, key.year) as Row[]) {
           const n = num(r.flags);
           if (n === 0 || (filter.reviewed !== null && filter.reviewed !== (num(r.reviewed) === 1))) continue;
           seen.set(str(r.rule), (seen.get(str(r.rule)) ?? 0) + n);
@@ -294,7 +294,7 @@ export class RedFlagQueries {
       } else {
         storedCount = num(tx.stmt(`SELECT count(*) FROM ${t.red_flags} f ${where}`).pluck().get(...params));
         const counted = all.sql('f', t.red_flag_reviews, spans);
-        for (const r of tx.stmt(`SELECT f.rule, count(*) AS n FROM ${t.red_flags} f ${counted.where} GROUP BY f.rule`).all(...counted.params) as Row[]) {
+        for (const r of tx.stmt(`SELECT f.rule, count(*) AS n FROM ${t.red_flags} f ${counted.where} GROUP BY f.rule ORDER BY f.rule`).all(...counted.params) as Row[]) {
           byRule[str(r.rule)] = num(r.n);
         }
       }
@@ -557,7 +557,7 @@ export class RedFlagQueries {
     const key = JSON.stringify([tx.schema, position, rule.params]);
     if (this.outliers?.key === key) return this.outliers.found;
     const groups = new Map<string, Row[]>();
-    for (const r of tx.stmt(`SELECT * FROM ${t.red_flag_unit_counts} WHERE disbursements >= ?`).all(rule.params.minDisbursements) as Row[]) {
+    for (const r of tx.stmt(`SELECT * FROM ${t.red_flag_unit_counts} WHERE disbursements >= ? ORDER BY unit, budget_year`).all(rule.params.minDisbursements) as Row[]) {
       const level = str(r.unit) === str(r.province) ? 'province' : str(r.unit) === str(r.district) ? 'district' : 'commune';
       addTo(groups, `${num(r.budget_year)}|${level}`, r);
     }
