@@ -106,13 +106,13 @@ const trailEventOf = (r: Row) => ({
 });
 
 /**
- * An entry table's events recorded under any of the decisions in a JSON list of [number, issuer, date], joined to
- * what places them (`places`: the lines or activities table, `on`: how) and kept when `where` holds.
+ * An entry table's events recorded under any of `decisions` decisions, given as parameters (number, issuer, date) each,
+ * joined to what places them (`places`: the lines or activities table, `on`: how) and kept when `where` holds.
  */
-const underDecisions = (table: string, src: string, places: string, on: string, where: string) =>
-  `SELECT x.position, '${src}' AS src FROM json_each(?) d JOIN ${table} x
-     ON x.basis_kind = 'decision' AND x.basis_number = d.value ->> 0 AND x.basis_issuer = d.value ->> 1 AND x.basis_date = d.value ->> 2
-     JOIN ${places} p ON ${on} WHERE ${where}`;
+const underDecisions = (table: string, src: string, places: string, on: string, where: string, decisions: number) =>
+  `SELECT x.position, '${src}' AS src FROM ${table} x JOIN ${places} p ON ${on}
+     WHERE x.basis_kind = 'decision' AND (x.basis_number, x.basis_issuer, x.basis_date) IN (VALUES ${Array.from({ length: decisions }, () => '(?, ?, ?)').join(', ')})
+       AND ${where}`;
 
 const restricted = (scope: ReadScope | undefined): scope is readonly string[] => scope !== undefined && scope !== 'all';
 
@@ -134,7 +134,7 @@ export class DecisionTrailQueries {
   private scoped(scope: ReadScope | undefined): Where {
     const w: Where = { sql: [], params: [] };
     this.filters.scopeFilter(scope, 'p', w);
-    if (w.sql.length === 0) w.sql.push('1');
+    if (w.sql.length === 0) w.sql.push('1 = 1');
     return w;
   }
 
@@ -153,8 +153,8 @@ export class DecisionTrailQueries {
       .stmt(
         `SELECT number, issuer, date, type, count(*) AS n, min(position) AS first_position, max(position) AS last_position,
            min(recorded_at) AS first_recorded_at, max(recorded_at) AS last_recorded_at, min(eff) AS first_eff, max(eff) AS last_eff
-         FROM (${part(t.entries, t.lines, 'p.line_id = x.line_id')} UNION ALL ${part(t.activity_entries, t.activities, 'p.activity_id = x.activity_id')})
-         ${w.sql.length ? `WHERE ${w.sql.join(' AND ')}` : ''} GROUP BY number, issuer, date, type`,
+         FROM (${part(t.entries, t.lines, 'p.line_id = x.line_id')} UNION ALL ${part(t.activity_entries, t.activities, 'p.activity_id = x.activity_id')}) AS u
+         ${w.sql.length ? `WHERE ${w.sql.join(' AND ')}` : ''} GROUP BY number, issuer, date, type ORDER BY number, issuer, date, type`,
       )
       .all(...scope.params, ...scope.params, ...w.params) as Row[];
     const byDecision = new Map<string, Row>();
@@ -212,13 +212,14 @@ export class DecisionTrailQueries {
         : (tx.stmt(`SELECT * FROM ${t.decisions} WHERE ${w.sql.join(' AND ')} ORDER BY date, number, issuer LIMIT 101`).all(...w.params) as Row[]);
       if (decisions.length === 0) throw new NotInReadModel(`no decision matches ${JSON.stringify({ number: q.number, issuer: q.issuer, date: q.date })}`);
       if (decisions.length > 100) throw InvalidRequest.field('number', 'more than 100 decisions match: narrow with number, issuer and date');
-      const refs = JSON.stringify(decisions.map((d) => [str(d.number), str(d.issuer), str(d.date)]));
+      const refs = decisions.flatMap((d) => [str(d.number), str(d.issuer), str(d.date)]);
       // Only the events the reader may see: those of lines and activities under its scopes.
       const scope = this.scoped(q.scope);
       const where = scope.sql.join(' AND ');
-      const union = `${underDecisions(t.entries, 'line', t.lines, 'p.line_id = x.line_id', where)} UNION ALL ${underDecisions(t.activity_entries, 'activity', t.activities, 'p.activity_id = x.activity_id', where)}`;
-      const params = [refs, ...scope.params, refs, ...scope.params];
-      const totalEvents = num(tx.stmt(`SELECT count(*) FROM (${union})`).pluck().get(...params));
+      const n = decisions.length;
+      const union = `${underDecisions(t.entries, 'line', t.lines, 'p.line_id = x.line_id', where, n)} UNION ALL ${underDecisions(t.activity_entries, 'activity', t.activities, 'p.activity_id = x.activity_id', where, n)}`;
+      const params = [...refs, ...scope.params, ...refs, ...scope.params];
+      const totalEvents = num(tx.stmt(`SELECT count(*) FROM (${union}) AS u`).pluck().get(...params));
       const found = tx.stmt(`${union} ORDER BY position LIMIT ? OFFSET ?`).all(...params, pageSize, offset) as Row[];
       const linePositions = found.filter((r) => r.src === 'line').map((r) => num(r.position));
       const activityPositions = found.filter((r) => r.src === 'activity').map((r) => num(r.position));
@@ -227,13 +228,13 @@ export class DecisionTrailQueries {
           tx
             .stmt(
               `SELECT e.*, l.stream AS stream, ${KEY_DIMENSIONS.map((d) => `l.${dimensionColumn(d)}`).join(', ')}
-               FROM ${t.entries} e JOIN ${t.lines} l ON l.line_id = e.line_id WHERE e.position IN (SELECT value FROM json_each(?))`,
+               FROM ${t.entries} e JOIN ${t.lines} l ON l.line_id = e.line_id WHERE e.position IN (SELECT CAST(value AS BIGINT) FROM json_each(?))`,
             )
             .all(JSON.stringify(linePositions)) as Row[]
         ).map((r) => [num(r.position), r]),
       );
       const activityRows = new Map(
-        (tx.stmt(`SELECT * FROM ${t.activity_entries} WHERE position IN (SELECT value FROM json_each(?))`).all(JSON.stringify(activityPositions)) as Row[]).map((r) => [
+        (tx.stmt(`SELECT * FROM ${t.activity_entries} WHERE position IN (SELECT CAST(value AS BIGINT) FROM json_each(?))`).all(JSON.stringify(activityPositions)) as Row[]).map((r) => [
           num(r.position),
           r,
         ]),

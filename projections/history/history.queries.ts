@@ -111,7 +111,7 @@ export class HistoryQueries implements BalancesAsOf {
     const lineInfo = new Map<number, Row>();
     if (pageRows.length > 0) {
       const ids = pageRows.map((a) => num(a.first.line_id));
-      for (const r of tx.stmt(`SELECT * FROM ${t.lines} WHERE line_id IN (SELECT value FROM json_each(?))`).all(JSON.stringify(ids)) as Row[]) {
+      for (const r of tx.stmt(`SELECT * FROM ${t.lines} WHERE line_id IN (SELECT CAST(value AS BIGINT) FROM json_each(?))`).all(JSON.stringify(ids)) as Row[]) {
         lineInfo.set(num(r.line_id), r);
       }
     }
@@ -331,7 +331,7 @@ function filteredWindow(tx: ReadTx, t: HistoryTables, line: Row, slice: Slice | 
 
 /** The entries at these positions, in the order given. */
 function entriesAt(tx: ReadTx, t: HistoryTables, positions: readonly unknown[], orderBy: string): Row[] {
-  return tx.stmt(`SELECT * FROM ${t.entries} WHERE position IN (SELECT value FROM json_each(?)) ORDER BY ${orderBy}`).all(JSON.stringify(positions.map(num))) as Row[];
+  return tx.stmt(`SELECT * FROM ${t.entries} WHERE position IN (SELECT CAST(value AS BIGINT) FROM json_each(?)) ORDER BY ${orderBy}`).all(JSON.stringify(positions.map(num))) as Row[];
 }
 
 /** A line's entries in force by a date and known at a time: its day row at the date less its late entries recorded after the time. */

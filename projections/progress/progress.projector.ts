@@ -83,7 +83,7 @@ export class ProgressProjector implements Projector {
            last_position = excluded.last_position, doc = excluded.doc`,
       ),
       insertActivityEntry: db.prepare(`INSERT INTO ${t.activity_entries} (${entryColumns}) VALUES (${placeholders(entryColumns.split(',').length)})`),
-      insertActivityComponent: db.prepare(`INSERT OR IGNORE INTO ${t.activity_components} (component, activity_id) VALUES (?, ?)`),
+      insertActivityComponent: db.prepare(`INSERT INTO ${t.activity_components} (component, activity_id) VALUES (?, ?) ON CONFLICT DO NOTHING`),
     };
     const groupStatements = (grain: ProgressGrain) => {
       const table = grain === 'district' ? t.progress_district : t.progress_province;

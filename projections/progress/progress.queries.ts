@@ -138,7 +138,7 @@ export class ProgressQueries {
           w.sql.push(`${level} = ?`);
           w.params.push(q.unit);
         }
-        const rows = tx.stmt(`SELECT * FROM ${table} ${w.sql.length ? `WHERE ${w.sql.join(' AND ')}` : ''} ORDER BY component, kind`).all(...w.params) as Row[];
+        const rows = tx.stmt(`SELECT * FROM ${table} ${w.sql.length ? `WHERE ${w.sql.join(' AND ')}` : ''} ORDER BY component, kind, key`).all(...w.params) as Row[];
         for (const r of rows) {
           const totals = progressTotalsFromRow(r);
           if (totals.activities > 0) addTo(str(r.component), str(r.kind), totals);

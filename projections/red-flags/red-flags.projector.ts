@@ -4,7 +4,7 @@ import type { Projector, ProjectorHost } from '../read-model';
 import { centsParam } from '../shared/cents';
 import { dateToInt } from '../shared/context';
 import { DocCache } from '../shared/doc-cache';
-import { placeholders } from '../shared/sql';
+import { Row, num, placeholders, str } from '../shared/sql';
 import { DocStore, FlagRecord, RedFlagChange, RedFlagFold, UnitCount, daysBetween } from './red-flags.fold';
 import { RED_FLAG_TABLES } from './red-flags.tables';
 
@@ -156,25 +156,25 @@ export class RedFlagsProjector implements Projector {
       ),
       deleteFlag: db.prepare(`DELETE FROM ${t.red_flags} WHERE flag_id = ?`),
       deleteEvidence: db.prepare(`DELETE FROM ${t.red_flag_evidence} WHERE flag_id = ?`),
-      insertEvidence: db.prepare(`INSERT OR IGNORE INTO ${t.red_flag_evidence} (flag_id, position, role) VALUES (?, ?, ?)`),
+      insertEvidence: db.prepare(`INSERT INTO ${t.red_flag_evidence} (flag_id, position, role) VALUES (?, ?, ?) ON CONFLICT DO NOTHING`),
       deleteOneEvidence: db.prepare(`DELETE FROM ${t.red_flag_evidence} WHERE flag_id = ? AND position = ?`),
       setRole: db.prepare(`UPDATE ${t.red_flag_evidence} SET role = ? WHERE flag_id = ? AND position = ?`),
       addCount: db.prepare(
-        `INSERT INTO ${t.red_flag_unit_counts} (unit, budget_year, district, province, disbursements, reversals, disbursed, reversed)
+        `INSERT INTO ${t.red_flag_unit_counts} AS c (unit, budget_year, district, province, disbursements, reversals, disbursed, reversed)
          VALUES (${placeholders(8)})
-         ON CONFLICT (unit, budget_year) DO UPDATE SET disbursements = disbursements + excluded.disbursements,
-           reversals = reversals + excluded.reversals, disbursed = cents_add(disbursed, excluded.disbursed), reversed = cents_add(reversed, excluded.reversed)`,
+         ON CONFLICT (unit, budget_year) DO UPDATE SET disbursements = c.disbursements + excluded.disbursements,
+           reversals = c.reversals + excluded.reversals, disbursed = cents_add(c.disbursed, excluded.disbursed), reversed = cents_add(c.reversed, excluded.reversed)`,
       ),
       putCarried: db.prepare(
         `INSERT INTO ${t.red_flag_carried} (stream, unit, district, province, budget_year, deadline, carried, positions)
          VALUES (${placeholders(8)})
          ON CONFLICT (stream) DO UPDATE SET deadline = excluded.deadline, carried = excluded.carried, positions = excluded.positions`,
       ),
-      counted: db.prepare(`SELECT rule, unit, district, province, eff_from AS effFrom, eff_to AS effTo FROM ${t.red_flags} WHERE flag_id = ?`),
+      counted: db.prepare(`SELECT rule, unit, district, province, eff_from, eff_to FROM ${t.red_flags} WHERE flag_id = ?`),
       reviewed: db.prepare(`SELECT 1 FROM ${t.red_flag_reviews} WHERE flag_id = ? LIMIT 1`).pluck(),
       addFlags: db.prepare(
-        `INSERT INTO ${t.red_flag_counts} (area, year, rule, reviewed, flags) VALUES (?, ?, ?, ?, ?)
-         ON CONFLICT (area, year, rule, reviewed) DO UPDATE SET flags = flags + excluded.flags`,
+        `INSERT INTO ${t.red_flag_counts} AS c (area, year, rule, reviewed, flags) VALUES (?, ?, ?, ?, ?)
+         ON CONFLICT (area, year, rule, reviewed) DO UPDATE SET flags = c.flags + excluded.flags`,
       ),
       // A count back to 0 is no row: the table is then the same whatever the batches were.
       dropNoFlags: db.prepare(`DELETE FROM ${t.red_flag_counts} WHERE area = ? AND year = ? AND rule = ? AND reviewed = ? AND flags = 0`),
@@ -241,7 +241,7 @@ export class RedFlagsProjector implements Projector {
         const r = c.review;
         // Its first review moves a stored flag from the unreviewed counts to the reviewed ones.
         if (this.s.reviewed.get(r.flagId) === undefined) {
-          const was = this.s.counted.get(r.flagId) as Counted | undefined;
+          const was = this.counted(r.flagId);
           if (was) {
             this.count(was, false, -1);
             this.count(was, true, 1);
@@ -264,9 +264,15 @@ export class RedFlagsProjector implements Projector {
     }
   }
 
+  /** What a stored flag counts by, or undefined when it is not stored. */
+  private counted(id: string): Counted | undefined {
+    const r = this.s.counted.get(id) as Row | undefined;
+    return r && { rule: str(r.rule), unit: str(r.unit), district: str(r.district), province: str(r.province), effFrom: num(r.eff_from), effTo: num(r.eff_to) };
+  }
+
   /** Takes a stored flag about to be deleted off the counts. */
   private uncount(id: string): void {
-    const was = this.s.counted.get(id) as Counted | undefined;
+    const was = this.counted(id);
     if (was) this.count(was, this.s.reviewed.get(id) !== undefined, -1);
   }
 
@@ -281,7 +287,7 @@ export class RedFlagsProjector implements Projector {
 
   private upsert(f: FlagRecord): void {
     const now: Counted = { rule: f.rule, unit: f.unit, district: f.district, province: f.province, effFrom: dateToInt(f.effFrom), effTo: dateToInt(f.effTo) };
-    const was = this.s.counted.get(f.id) as Counted | undefined;
+    const was = this.counted(f.id);
     if (!was || !sameCounted(was, now)) {
       const reviewed = this.s.reviewed.get(f.id) !== undefined;
       if (was) this.count(was, reviewed, -1);

@@ -138,7 +138,7 @@ class FlagFilter {
     const params: unknown[] = [];
     for (const conditions of [this.units, this.scope]) {
       if (!conditions) continue;
-      sql.push(conditions.length === 0 ? '0' : `(${conditions.map((c) => `${alias}.${c.level} = ?`).join(' OR ')})`);
+      sql.push(conditions.length === 0 ? '1 = 0' : `(${conditions.map((c) => `${alias}.${c.level} = ?`).join(' OR ')})`);
       params.push(...conditions.map((c) => c.code));
     }
     return { sql, params };
@@ -282,7 +282,7 @@ export class RedFlagQueries {
       const key = filter.countKey();
       if (key) {
         const seen = new Map<string, number>();
-        for (const r of tx.stmt(`SELECT rule, reviewed, flags FROM ${t.red_flag_counts} WHERE area = ? AND year = ?`).all(key.area, key.year) as Row[]) {
+        for (const r of tx.stmt(`SELECT rule, reviewed, flags FROM ${t.red_flag_counts} WHERE area = ? AND year = ? ORDER BY rule, reviewed`).all(key.area, key.year) as Row[]) {
           const n = num(r.flags);
           if (n === 0 || (filter.reviewed !== null && filter.reviewed !== (num(r.reviewed) === 1))) continue;
           seen.set(str(r.rule), (seen.get(str(r.rule)) ?? 0) + n);
@@ -294,7 +294,7 @@ export class RedFlagQueries {
       } else {
         storedCount = num(tx.stmt(`SELECT count(*) FROM ${t.red_flags} f ${where}`).pluck().get(...params));
         const counted = all.sql('f', t.red_flag_reviews, spans);
-        for (const r of tx.stmt(`SELECT f.rule, count(*) AS n FROM ${t.red_flags} f ${counted.where} GROUP BY f.rule`).all(...counted.params) as Row[]) {
+        for (const r of tx.stmt(`SELECT f.rule, count(*) AS n FROM ${t.red_flags} f ${counted.where} GROUP BY f.rule ORDER BY f.rule`).all(...counted.params) as Row[]) {
           byRule[str(r.rule)] = num(r.n);
         }
       }
@@ -413,7 +413,7 @@ export class RedFlagQueries {
       };
     };
     for (const r of tx
-      .stmt(`SELECT e.*, l.stream AS stream FROM ${t.entries} e JOIN ${t.lines} l ON l.line_id = e.line_id WHERE e.position IN (SELECT value FROM json_each(?))`)
+      .stmt(`SELECT e.*, l.stream AS stream FROM ${t.entries} e JOIN ${t.lines} l ON l.line_id = e.line_id WHERE e.position IN (SELECT CAST(value AS BIGINT) FROM json_each(?))`)
       .all(list) as Row[]) {
       out.set(num(r.position), {
         ...common(r, str(r.stream)),
@@ -422,10 +422,10 @@ export class RedFlagQueries {
         ...(r.reference ? { reference: str(r.reference) } : {}),
       });
     }
-    for (const r of tx.stmt(`SELECT * FROM ${t.activity_entries} WHERE position IN (SELECT value FROM json_each(?))`).all(list) as Row[]) {
+    for (const r of tx.stmt(`SELECT * FROM ${t.activity_entries} WHERE position IN (SELECT CAST(value AS BIGINT) FROM json_each(?))`).all(list) as Row[]) {
       out.set(num(r.position), { ...common(r, activityStream(str(r.activity_id))), activityId: str(r.activity_id) });
     }
-    for (const r of tx.stmt(`SELECT * FROM ${t.stated_figures} WHERE position IN (SELECT value FROM json_each(?))`).all(list) as Row[]) {
+    for (const r of tx.stmt(`SELECT * FROM ${t.stated_figures} WHERE position IN (SELECT CAST(value AS BIGINT) FROM json_each(?))`).all(list) as Row[]) {
       const f = JSON.parse(str(r.data)) as FigureStated['data'];
       out.set(num(r.position), {
         position: num(r.position),
@@ -557,7 +557,7 @@ export class RedFlagQueries {
     const key = JSON.stringify([tx.schema, position, rule.params]);
     if (this.outliers?.key === key) return this.outliers.found;
     const groups = new Map<string, Row[]>();
-    for (const r of tx.stmt(`SELECT * FROM ${t.red_flag_unit_counts} WHERE disbursements >= ?`).all(rule.params.minDisbursements) as Row[]) {
+    for (const r of tx.stmt(`SELECT * FROM ${t.red_flag_unit_counts} WHERE disbursements >= ? ORDER BY unit, budget_year`).all(rule.params.minDisbursements) as Row[]) {
       const level = str(r.unit) === str(r.province) ? 'province' : str(r.unit) === str(r.district) ? 'district' : 'commune';
       addTo(groups, `${num(r.budget_year)}|${level}`, r);
     }
@@ -583,15 +583,17 @@ export class RedFlagQueries {
       filter.matches({ rule: 'reversal-rate-outlier', unit: str(r.unit), district: str(r.district), province: str(r.province), effFrom: dateToInt(`${year}-01-01`), effTo: dateToInt(`${year}-12-31`) }),
     );
     if (found.length === 0) return [];
-    // Their reversals, in one query.
+    // Their reversals, in one query: the lines of their units in their years (a unit's line of another of these years is
+    // read too, and left unused: only the found (unit, year) pairs are looked up below).
     const reversals = new Map<string, number[]>();
     for (const x of tx
       .stmt(
         `SELECT l.${dimensionColumn('unit')} AS unit, l.${dimensionColumn('budgetYear')} AS year, e.position
-         FROM json_each(?) o JOIN ${t.lines} l ON l.${dimensionColumn('unit')} = o.value ->> 0 AND l.${dimensionColumn('budgetYear')} = o.value ->> 1
-         JOIN ${t.entries} e ON e.line_id = l.line_id WHERE e.type = 'DisbursementReversed' ORDER BY e.position`,
+         FROM ${t.lines} l JOIN ${t.entries} e ON e.line_id = l.line_id
+         WHERE l.${dimensionColumn('unit')} IN (SELECT value FROM json_each(?)) AND l.${dimensionColumn('budgetYear')} IN (SELECT CAST(value AS BIGINT) FROM json_each(?))
+           AND e.type = 'DisbursementReversed' ORDER BY e.position`,
       )
-      .all(JSON.stringify(found.map((f) => [str(f.r.unit), Number(f.year)]))) as Row[]) {
+      .all(JSON.stringify([...new Set(found.map((f) => str(f.r.unit)))]), JSON.stringify([...new Set(found.map((f) => Number(f.year)))])) as Row[]) {
       const key = `${str(x.unit)}|${num(x.year)}`;
       addTo(reversals, key, num(x.position));
     }

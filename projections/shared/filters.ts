@@ -79,7 +79,7 @@ export class TreeFilters {
     const p = alias ? `${alias}.` : '';
     const byLevel = this.scopeColumns(scope);
     if (byLevel.size === 0) {
-      w.sql.push('0');
+      w.sql.push('1 = 0');
       return;
     }
     w.sql.push(`(${[...byLevel.keys()].map((level) => `${p}${level} IN (SELECT value FROM json_each(?))`).join(' OR ')})`);
