@@ -35,7 +35,8 @@ async function run(request: Extract<SyncRequest, { kind: 'run' }>): Promise<Sync
   await connected;
   if (broken) throw broken;
   let last: SyncReply = { kind: 'rows', fields: [], rows: [] };
-  for (const s of request.batch) {
+  for (const [at, s] of request.batch.entries()) {
+    failedAt = at;
     if (s.values === null) {
       await client.query(s.text);
       last = { kind: 'rows', fields: [], rows: [] };
@@ -53,6 +54,8 @@ async function run(request: Extract<SyncRequest, { kind: 'run' }>): Promise<Sync
 }
 
 let queue: Promise<void> = Promise.resolve();
+/** The statement of the batch being run: the one named when it fails. */
+let failedAt = 0;
 
 parentPort!.on('message', (request: SyncRequest) => {
   if (request.kind === 'port') {
@@ -66,7 +69,7 @@ parentPort!.on('message', (request: SyncRequest) => {
   queue = queue
     .then(() => run(request))
     .then(reply, (error: unknown) => {
-      const e = error as { message?: string; code?: string; detail?: string; position?: string };
-      reply({ kind: 'error', message: e.message ?? String(error), code: e.code, detail: e.detail, position: e.position });
+      const e = error as { message?: string; code?: string; detail?: string };
+      reply({ kind: 'error', message: e.message ?? String(error), code: e.code, detail: e.detail, at: failedAt });
     });
 });

@@ -43,7 +43,7 @@ export type SyncRequest =
 
 export type SyncReply =
   | { readonly kind: 'rows'; readonly fields: readonly (readonly [string, number])[]; readonly rows: readonly (readonly (string | null)[])[] }
-  | { readonly kind: 'error'; readonly message: string; readonly code?: string; readonly detail?: string; readonly position?: string };
+  | { readonly kind: 'error'; readonly message: string; readonly code?: string; readonly detail?: string; readonly at: number };
 
 /** An error PostgreSQL gave a statement: its message, SQLSTATE code, and the statement. */
 export class PgStatementError extends Error {
@@ -84,7 +84,7 @@ export class SyncPgConnection {
     if (this.closed) throw new Error('the PostgreSQL read-model connection is closed');
     const reply = this.call({ kind: 'run', batch });
     if (reply.kind === 'error') {
-      const failed = batch.length === 1 ? batch[0].text : batch.map((s) => s.text).join(';\n');
+      const failed = batch[reply.at]?.text ?? '';
       const at = reply.detail ? ` (${reply.detail})` : '';
       throw new PgStatementError(`PostgreSQL: ${reply.message}${at} in: ${failed.slice(0, 2_000)}`, reply.code, failed);
     }
