@@ -2,6 +2,7 @@ import type { SqlDatabase, SqlStatement } from './shared/sql-database';
 import type { RecordedEvent } from '../events';
 import type { Catalogue } from '../src/catalogue/catalogue';
 import type { ProjectionContext } from './shared/context';
+import type { SoleWriter } from './shared/doc-cache';
 
 /**
  * What a read model is, for the engine that feeds it (src/projections/): the event types it handles, its
@@ -54,6 +55,11 @@ export interface ProjectorHost {
   readonly ctx: ProjectionContext;
   /** Documents a projector may keep in memory between batches, per kind. */
   readonly cacheSize: number;
+  /**
+   * Whether the projectors wrote every row of the tables themselves, from empty (a rebuild that has not reloaded): then
+   * a document never held is not stored, and need not be read. Handed to each DocCache; read before any other lookup.
+   */
+  readonly sole: SoleWriter;
 }
 
 /**

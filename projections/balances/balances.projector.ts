@@ -56,8 +56,8 @@ export class BalancesProjector implements Projector {
   constructor(private readonly host: ProjectorHost) {
     const { db, cacheSize } = host;
     const t = BALANCE_TABLES.in(host.schema);
-    this.lines = new DocCache(cacheSize);
-    this.rollups = ROLLUP_GRAINS.map(() => new DocCache<RollupHolder>(cacheSize));
+    this.lines = new DocCache(cacheSize, host.sole);
+    this.rollups = ROLLUP_GRAINS.map(() => new DocCache<RollupHolder>(cacheSize, host.sole));
     const lineColumns = ['line_id', 'stream', ...LINE_DIMENSIONS.map(dimensionColumn), ...MEASURE_COLUMNS, 'event_count', 'last_position'];
     this.s = {
       maxLineId: db.prepare(`SELECT coalesce(max(line_id), 0) FROM ${t.lines}`).pluck(),
@@ -167,7 +167,7 @@ export class BalancesProjector implements Projector {
   private line(e: RecordedFundLineEvent): LineHolder {
     const cached = this.lines.get(e.stream);
     if (cached) return cached;
-    const row = this.s.lineByStream.get(e.stream) as Row | undefined;
+    const row = this.lines.mayBeStored(e.stream) ? (this.s.lineByStream.get(e.stream) as Row | undefined) : undefined;
     let holder: LineHolder;
     if (row) {
       const dims = dimensionsFromRow(row);
@@ -204,7 +204,7 @@ export class BalancesProjector implements Projector {
     const cache = this.rollups[grain];
     const cached = cache.get(key);
     if (cached) return cached;
-    const row = this.rollupStatements[grain].get.get(key) as Row | undefined;
+    const row = cache.mayBeStored(key) ? (this.rollupStatements[grain].get.get(key) as Row | undefined) : undefined;
     const holder: RollupHolder = row
       ? { key, dims, measures: measuresFromRow(row), eventCount: Number(row.event_count), lineCount: Number(row.line_count) }
       : { key, dims, measures: ZERO_MEASURES, eventCount: 0, lineCount: 0 };

@@ -38,7 +38,7 @@ export class DecisionTrailProjector implements Projector {
 
   constructor(host: ProjectorHost) {
     const t = DECISION_TABLES.in(host.schema);
-    this.decisions = new DocCache(host.cacheSize);
+    this.decisions = new DocCache(host.cacheSize, host.sole);
     this.s = {
       maxId: host.db.prepare(`SELECT coalesce(max(decision_id), 0) FROM ${t.decisions}`).pluck(),
       byRef: host.db.prepare(`SELECT * FROM ${t.decisions} WHERE number = ? AND issuer = ? AND date = ?`),
@@ -60,7 +60,7 @@ export class DecisionTrailProjector implements Projector {
     const key = decisionKey(ref);
     let holder = this.decisions.get(key);
     if (!holder) {
-      const row = this.s.byRef.get(ref.number, ref.issuer, ref.date) as Row | undefined;
+      const row = this.decisions.mayBeStored(key) ? (this.s.byRef.get(ref.number, ref.issuer, ref.date) as Row | undefined) : undefined;
       holder = row ? { id: row.decision_id as number, summary: summaryFromRow(row), touched: false } : { id: this.nextId++, summary: null, touched: false };
       this.decisions.set(key, holder);
     }

@@ -6,6 +6,7 @@ import { centsParam } from '../shared/cents';
 import { dateToInt } from '../shared/context';
 import { PROVENANCE_COLUMN_NAMES, provenance } from '../shared/provenance';
 import type { RecordedFundLineEvent } from '../shared/recorded';
+import { WrittenKeys } from '../shared/doc-cache';
 import { Row, big, placeholders } from '../shared/sql';
 import { historyEntry } from './history.fold';
 import { MEASURES, MeasureDelta } from '../balances/balances.fold';
@@ -103,12 +104,17 @@ export class HistoryProjector implements Projector {
   private readonly days = new Map<number, { key: string; days: Map<number, DayChange> }>();
   /** The same by district key, written to district_days at flush. */
   private readonly districtDays = new Map<string, Map<number, DayChange>>();
+  /** The lines and district keys that have day rows (while the engine is the sole writer: the others have none). */
+  private readonly linesWithDays: WrittenKeys<number>;
+  private readonly districtsWithDays: WrittenKeys<string>;
 
   constructor(
     host: ProjectorHost,
     private readonly balances: BalancesProjector,
   ) {
     const t = HISTORY_TABLES.in(host.schema);
+    this.linesWithDays = new WrittenKeys(host.sole);
+    this.districtsWithDays = new WrittenKeys(host.sole);
     const columns = `position, line_id, eff, rec, recorded_at, type, amount, activity_id, reference, counterpart, details, ${PROVENANCE_COLUMN_NAMES}, m1, d1, m2, d2`;
     this.insertEntry = host.db.prepare(`INSERT INTO ${t.entries} (${columns}) VALUES (${placeholders(columns.split(',').length)})`);
     this.insertMark = host.db.prepare(`INSERT INTO ${t.history_marks} VALUES (${placeholders(3 + MEASURES.length)})`);
@@ -194,7 +200,8 @@ export class HistoryProjector implements Projector {
   flush(): void {
     for (const [lineId, { key, days }] of this.days) {
       const first = Math.min(...days.keys());
-      const rows = this.daysFrom.all(lineId, lineId, first) as Row[];
+      const rows = this.linesWithDays.mayBeStored(lineId) ? (this.daysFrom.all(lineId, lineId, first) as Row[]) : [];
+      this.linesWithDays.add(lineId);
       // rows start at the line's last day before `first`, or (none before) at its first day: the line started before
       // `first`, or starts counting at `first` now (and no longer at its old first day, if it had one).
       const was = rows.length > 0 ? Number(rows[0].eff) : null;
@@ -206,7 +213,8 @@ export class HistoryProjector implements Projector {
       cumulate(rows, days, (eff, entries, _lines, measures) => this.upsertDay.run(lineId, eff, entries, ...measures.map(centsParam)));
     }
     for (const [key, days] of this.districtDays) {
-      const rows = this.districtDaysFrom.all(key, key, Math.min(...days.keys())) as Row[];
+      const rows = this.districtsWithDays.mayBeStored(key) ? (this.districtDaysFrom.all(key, key, Math.min(...days.keys())) as Row[]) : [];
+      this.districtsWithDays.add(key);
       cumulate(rows, days, (eff, entries, lines, measures) => this.upsertDistrictDay.run(key, eff, entries, lines, ...measures.map(centsParam)));
     }
     this.days.clear();
@@ -218,5 +226,7 @@ export class HistoryProjector implements Projector {
   reload(): void {
     this.days.clear();
     this.districtDays.clear();
+    this.linesWithDays.clear();
+    this.districtsWithDays.clear();
   }
 }

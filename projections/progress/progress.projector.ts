@@ -67,8 +67,8 @@ export class ProgressProjector implements Projector {
   ) {
     const { db, cacheSize } = host;
     const t = PROGRESS_TABLES.in(host.schema);
-    this.activities = new DocCache(cacheSize);
-    this.groups = { district: new DocCache(cacheSize), province: new DocCache(cacheSize) };
+    this.activities = new DocCache(cacheSize, host.sole);
+    this.groups = { district: new DocCache(cacheSize, host.sole), province: new DocCache(cacheSize, host.sole) };
     const entryColumns = `position, activity_id, eff, rec, recorded_at, type, data, ${PROVENANCE_COLUMN_NAMES}`;
     this.s = {
       activityById: db.prepare(`SELECT doc, allocated, disbursed, last_position FROM ${t.activities} WHERE activity_id = ?`).safeIntegers(true),
@@ -240,7 +240,8 @@ export class ProgressProjector implements Projector {
   private activity(id: string): ActivityHolder {
     const cached = this.activities.get(id);
     if (cached) return cached;
-    const row = this.s.activityById.get(id) as { doc: string; allocated: unknown; disbursed: unknown; last_position: bigint } | undefined;
+    type Stored = { doc: string; allocated: unknown; disbursed: unknown; last_position: bigint };
+    const row = this.activities.mayBeStored(id) ? (this.s.activityById.get(id) as Stored | undefined) : undefined;
     const holder: ActivityHolder = {
       doc: row === undefined ? null : parseActivity(id, row.doc, big(row.allocated), big(row.disbursed), Number(row.last_position)),
       before: null,
@@ -266,7 +267,7 @@ export class ProgressProjector implements Projector {
     const cache = this.groups[grain];
     const cached = cache.get(key);
     if (cached) return cached;
-    const row = this.groupStatements[grain].get.get(key) as Row | undefined;
+    const row = cache.mayBeStored(key) ? (this.groupStatements[grain].get.get(key) as Row | undefined) : undefined;
     const holder: GroupHolder = { key, group, totals: row ? progressTotalsFromRow(row) : EMPTY_PROGRESS };
     cache.set(key, holder);
     return holder;

@@ -3,7 +3,7 @@ import type { RecordedEvent } from '../../events';
 import type { Projector, ProjectorHost } from '../read-model';
 import { centsParam } from '../shared/cents';
 import { dateToInt } from '../shared/context';
-import { DocCache } from '../shared/doc-cache';
+import { DocCache, WrittenKeys } from '../shared/doc-cache';
 import { Row, num, placeholders, str } from '../shared/sql';
 import { DocStore, FlagRecord, RedFlagChange, RedFlagFold, UnitCount, daysBetween } from './red-flags.fold';
 import { RED_FLAG_TABLES } from './red-flags.tables';
@@ -25,7 +25,7 @@ class StateDocs implements DocStore {
 
   constructor(host: ProjectorHost) {
     const t = RED_FLAG_TABLES.in(host.schema);
-    this.cache = new DocCache(host.cacheSize);
+    this.cache = new DocCache(host.cacheSize, host.sole);
     this.s = {
       get: host.db.prepare(`SELECT doc FROM ${t.red_flag_state} WHERE key = ?`).pluck(),
       put: host.db.prepare(`INSERT INTO ${t.red_flag_state} (key, doc) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET doc = excluded.doc`),
@@ -52,7 +52,7 @@ class StateDocs implements DocStore {
   get<T>(key: string): T | undefined {
     let held = this.cache.get(key);
     if (!held) {
-      const json = this.s.get.get(key) as string | undefined;
+      const json = this.cache.mayBeStored(key) ? (this.s.get.get(key) as string | undefined) : undefined;
       held = { doc: json === undefined ? null : JSON.parse(json), dirty: false };
       this.cache.set(key, held);
     }
@@ -139,12 +139,17 @@ export class RedFlagsProjector implements Projector {
   /** Each rule's longest period, in days (red_flag_spans), read once; the rules whose span the batch raised. */
   private spans: Map<string, number> | null = null;
   private readonly raisedSpans = new Set<string>();
+  /** The flags written to red_flags, and those reviewed (while the engine is the sole writer: the others are not). */
+  private readonly stored: WrittenKeys<string>;
+  private readonly reviewedFlags: WrittenKeys<string>;
   private readonly s: Record<Statements, SqlStatement>;
 
   constructor(host: ProjectorHost) {
     const t = RED_FLAG_TABLES.in(host.schema);
     const db = host.db;
     this.docs = new StateDocs(host);
+    this.stored = new WrittenKeys(host.sole);
+    this.reviewedFlags = new WrittenKeys(host.sole);
     this.fold = new RedFlagFold(host.ctx, this.docs);
     this.s = {
       upsertFlag: db.prepare(
@@ -240,7 +245,7 @@ export class RedFlagsProjector implements Projector {
       case 'review': {
         const r = c.review;
         // Its first review moves a stored flag from the unreviewed counts to the reviewed ones.
-        if (this.s.reviewed.get(r.flagId) === undefined) {
+        if (!this.isReviewed(r.flagId)) {
           const was = this.counted(r.flagId);
           if (was) {
             this.count(was, false, -1);
@@ -248,6 +253,7 @@ export class RedFlagsProjector implements Projector {
           }
         }
         this.s.insertReview.run(r.position, r.flagId, r.rule, r.note, r.actorId, r.actorRole, r.recordedAt, dateToInt(r.effectiveDate), r.evidenceCount, r.lastEvidencePosition);
+        this.reviewedFlags.add(r.flagId);
         return;
       }
     }
@@ -266,14 +272,19 @@ export class RedFlagsProjector implements Projector {
 
   /** What a stored flag counts by, or undefined when it is not stored. */
   private counted(id: string): Counted | undefined {
-    const r = this.s.counted.get(id) as Row | undefined;
+    const r = this.stored.mayBeStored(id) ? (this.s.counted.get(id) as Row | undefined) : undefined;
     return r && { rule: str(r.rule), unit: str(r.unit), district: str(r.district), province: str(r.province), effFrom: num(r.eff_from), effTo: num(r.eff_to) };
   }
 
   /** Takes a stored flag about to be deleted off the counts. */
   private uncount(id: string): void {
     const was = this.counted(id);
-    if (was) this.count(was, this.s.reviewed.get(id) !== undefined, -1);
+    if (was) this.count(was, this.isReviewed(id), -1);
+  }
+
+  /** Whether a flag has a review stored. */
+  private isReviewed(id: string): boolean {
+    return this.reviewedFlags.mayBeStored(id) && this.s.reviewed.get(id) !== undefined;
   }
 
   private raiseSpan(f: FlagRecord): void {
@@ -289,11 +300,12 @@ export class RedFlagsProjector implements Projector {
     const now: Counted = { rule: f.rule, unit: f.unit, district: f.district, province: f.province, effFrom: dateToInt(f.effFrom), effTo: dateToInt(f.effTo) };
     const was = this.counted(f.id);
     if (!was || !sameCounted(was, now)) {
-      const reviewed = this.s.reviewed.get(f.id) !== undefined;
+      const reviewed = this.isReviewed(f.id);
       if (was) this.count(was, reviewed, -1);
       this.count(now, reviewed, 1);
       this.raiseSpan(f);
     }
+    this.stored.add(f.id);
     this.s.upsertFlag.run(
       f.id,
       f.rule,
@@ -335,5 +347,7 @@ export class RedFlagsProjector implements Projector {
     this.flagCounts.clear();
     this.spans = null;
     this.raisedSpans.clear();
+    this.stored.clear();
+    this.reviewedFlags.clear();
   }
 }

@@ -2,6 +2,7 @@ import type { SqlStatement } from '../../projections/shared/sql-database';
 import type { RecordedEvent } from '../../events';
 import { READ_MODELS } from '../../projections';
 import type { ProjectionContext } from '../../projections/shared/context';
+import { SoleWriter } from '../../projections/shared/doc-cache';
 import { Earlier, Projector, ProjectorHost, ReadModel, buildInOrder } from '../../projections/read-model';
 import { ReadModelDb, schemaOf, tableName } from './read-model-db';
 
@@ -45,6 +46,11 @@ export interface EngineOptions {
   readonly afterEvent?: (event: RecordedEvent) => void;
   /** Documents kept in memory between batches, per kind (lines, activities...). */
   readonly cacheSize?: number;
+  /**
+   * The generation was just created, empty, for this engine alone (a rebuild): while it has not reloaded, a document
+   * its projectors never held is not stored, and is not read. Ignored when the checkpoint is not at 0.
+   */
+  readonly soleWriter?: boolean;
 }
 
 /**
@@ -66,6 +72,7 @@ export class ProjectionEngine {
   private readonly routes = new Map<string, Projector[]>();
   private readonly s: Record<'liveGeneration' | 'checkpoint' | 'lockCheckpoint' | 'setCheckpoint', SqlStatement>;
   private readonly runBatch: (events: Iterable<RecordedEvent>) => void;
+  private readonly sole: SoleWriter;
 
   constructor(
     private readonly rm: ReadModelDb,
@@ -76,7 +83,8 @@ export class ProjectionEngine {
   ) {
     rm.attach(generation);
     const db = rm.db;
-    const host: ProjectorHost = { db, schema: schemaOf(generation), ctx, cacheSize: options.cacheSize ?? 200_000 };
+    this.sole = new SoleWriter(options.soleWriter ?? false);
+    const host: ProjectorHost = { db, schema: schemaOf(generation), ctx, cacheSize: options.cacheSize ?? 200_000, sole: this.sole };
     const built = buildInOrder<Projector>(models, (model, earlier) => model.projector(host, earlier as Earlier<'projector'>));
     this.projectors = [...built.values()];
     for (const model of models) {
@@ -94,7 +102,9 @@ export class ProjectionEngine {
       setCheckpoint: db.prepare(`UPDATE ${checkpoint} SET position = ?, events = ? WHERE id = 1`),
     };
     this.runBatch = db.transaction((events: Iterable<RecordedEvent>) => this.applyInTransaction(events));
-    this.reload();
+    // The projectors were just made and hold nothing: only the checkpoint is read.
+    this.readCheckpoint();
+    if (this.position_ !== 0) this.sole.end();
   }
 
   /** Global position of the last event applied and committed. */
@@ -105,6 +115,11 @@ export class ProjectionEngine {
   /** Events applied to this generation so far (ledger events and others). */
   get eventCount(): number {
     return this.events_;
+  }
+
+  /** Whether the projectors still take a document they never held for absent, without reading it (EngineOptions.soleWriter). */
+  get soleWriter(): boolean {
+    return this.sole.active;
   }
 
   /**
@@ -164,9 +179,17 @@ export class ProjectionEngine {
     }
   }
 
-  /** Forgets everything held in memory and reads the checkpoint back from the database. */
+  /**
+   * Forgets everything held in memory and reads the checkpoint back from the database. From then on only the tables
+   * know what is stored: the projectors read every document they do not hold.
+   */
   reload(): void {
+    this.sole.end();
     for (const p of this.projectors) p.reload();
+    this.readCheckpoint();
+  }
+
+  private readCheckpoint(): void {
     const cp = this.s.checkpoint.get() as { position: number; events: number } | undefined;
     this.position_ = cp?.position ?? 0;
     this.events_ = cp?.events ?? 0;

@@ -74,8 +74,9 @@ export async function rebuildReadModels(
   readModels.createGeneration(generation, { indexes: false, bulk: true });
   // Caches smaller than a live runner's: a batch of a rebuild touches hundreds of thousands of documents, all
   // held until its end; what outlives it is read back from the file more cheaply than the garbage collector walks
-  // it (1M events: 300 000 a cache cost 2.4 GB and more CPU than 50 000 a cache at 1.5 GB).
-  const engine = new ProjectionEngine(readModels, generation, ctx, { checkGeneration: false, cacheSize: 50_000 });
+  // it (1M events: 300 000 a cache cost 2.4 GB and more CPU than 50 000 a cache at 1.5 GB). The generation was just
+  // made, empty, and this engine alone writes it: a document its projectors never held is not read, it is not stored.
+  const engine = new ProjectionEngine(readModels, generation, ctx, { checkGeneration: false, cacheSize: 50_000, soleWriter: true });
   const upTo = options.upTo ?? Number.MAX_SAFE_INTEGER;
   await fill(store, engine, options, upTo);
   options.onProgress?.(engine.position, engine.eventCount, 'indexes');
