@@ -7,7 +7,7 @@ import { dateToInt } from '../shared/context';
 import { PROVENANCE_COLUMN_NAMES, provenance } from '../shared/provenance';
 import type { RecordedFundLineEvent } from '../shared/recorded';
 import { WrittenKeys } from '../shared/doc-cache';
-import { Row, big, placeholders } from '../shared/sql';
+import { Row, RowWriter, big, placeholders } from '../shared/sql';
 import { historyEntry } from './history.fold';
 import { MEASURES, MeasureDelta } from '../balances/balances.fold';
 import { MEASURE_COLUMNS } from '../balances/balances.tables';
@@ -92,7 +92,8 @@ function addToDay(days: Map<number, DayChange>, eff: number, delta: MeasureDelta
 
 /** Writes each fund-line event as an entry of its line: the line and the change come from the balances, applied before. */
 export class HistoryProjector implements Projector {
-  private readonly insertEntry: SqlStatement;
+  /** Entries, many to a statement: nothing reads them before the batch's end, where the rest are written. */
+  private readonly insertEntry: RowWriter;
   private readonly insertMark: SqlStatement;
   private readonly insertLate: SqlStatement;
   private readonly daysFrom: SqlStatement;
@@ -116,7 +117,7 @@ export class HistoryProjector implements Projector {
     this.linesWithDays = new WrittenKeys(host.sole);
     this.districtsWithDays = new WrittenKeys(host.sole);
     const columns = `position, line_id, eff, rec, recorded_at, type, amount, activity_id, reference, counterpart, details, ${PROVENANCE_COLUMN_NAMES}, m1, d1, m2, d2`;
-    this.insertEntry = host.db.prepare(`INSERT INTO ${t.entries} (${columns}) VALUES (${placeholders(columns.split(',').length)})`);
+    this.insertEntry = new RowWriter(host.db, `INSERT INTO ${t.entries} (${columns})`, columns.split(',').length);
     this.insertMark = host.db.prepare(`INSERT INTO ${t.history_marks} VALUES (${placeholders(3 + MEASURES.length)})`);
     this.insertLate = host.db.prepare(`INSERT INTO ${t.late_entries} (line_id, lag, position, eff, rec, m1, d1, m2, d2) VALUES (${placeholders(9)})`);
     // The line's last day before a given one, and every day from it on.
@@ -151,7 +152,7 @@ export class HistoryProjector implements Projector {
     const eff = dateToInt(m.effectiveDate);
     const rec = Date.parse(m.recordedAt);
     const changes = deltaColumns(entry.delta);
-    this.insertEntry.run(
+    this.insertEntry.add(
       e.position,
       lineId,
       eff,
@@ -198,6 +199,7 @@ export class HistoryProjector implements Projector {
    * day, moves where it starts counting.
    */
   flush(): void {
+    this.insertEntry.flush();
     for (const [lineId, { key, days }] of this.days) {
       const first = Math.min(...days.keys());
       const rows = this.linesWithDays.mayBeStored(lineId) ? (this.daysFrom.all(lineId, lineId, first) as Row[]) : [];
@@ -224,6 +226,7 @@ export class HistoryProjector implements Projector {
   committed(): void {}
 
   reload(): void {
+    this.insertEntry.clear();
     this.days.clear();
     this.districtDays.clear();
     this.linesWithDays.clear();

@@ -4,7 +4,7 @@ import type { Projector, ProjectorHost } from '../read-model';
 import { centsParam } from '../shared/cents';
 import { dateToInt } from '../shared/context';
 import { DocCache, WrittenKeys } from '../shared/doc-cache';
-import { Row, num, placeholders, str } from '../shared/sql';
+import { Row, RowWriter, num, placeholders, str } from '../shared/sql';
 import { DocStore, FlagRecord, RedFlagChange, RedFlagFold, UnitCount, daysBetween } from './red-flags.fold';
 import { RED_FLAG_TABLES } from './red-flags.tables';
 
@@ -21,14 +21,16 @@ interface Held {
 class StateDocs implements DocStore {
   private readonly cache: DocCache<Held>;
   private readonly dirty: Array<[string, Held]> = [];
-  private readonly s: Record<'get' | 'put' | 'item' | 'putItem' | 'items', SqlStatement>;
+  private readonly s: Record<'get' | 'item' | 'putItem' | 'items', SqlStatement>;
+  /** The documents written back at the end of a batch, each key once: many to a statement. */
+  private readonly put: RowWriter;
 
   constructor(host: ProjectorHost) {
     const t = RED_FLAG_TABLES.in(host.schema);
     this.cache = new DocCache(host.cacheSize, host.sole);
+    this.put = new RowWriter(host.db, `INSERT INTO ${t.red_flag_state} (key, doc)`, 2, 'ON CONFLICT (key) DO UPDATE SET doc = excluded.doc');
     this.s = {
       get: host.db.prepare(`SELECT doc FROM ${t.red_flag_state} WHERE key = ?`).pluck(),
-      put: host.db.prepare(`INSERT INTO ${t.red_flag_state} (key, doc) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET doc = excluded.doc`),
       item: host.db.prepare(`SELECT item FROM ${t.red_flag_items} WHERE list = ? AND at = ?`).pluck(),
       putItem: host.db.prepare(`INSERT INTO ${t.red_flag_items} (list, at, item) VALUES (?, ?, ?) ON CONFLICT (list, at) DO UPDATE SET item = excluded.item`),
       items: host.db.prepare(`SELECT item FROM ${t.red_flag_items} WHERE list = ? AND at > ? ORDER BY at`).pluck(),
@@ -74,9 +76,10 @@ class StateDocs implements DocStore {
 
   flush(): void {
     for (const [key, held] of this.dirty) {
-      this.s.put.run(key, JSON.stringify(held.doc));
+      this.put.add(key, JSON.stringify(held.doc));
       held.dirty = false;
     }
+    this.put.flush();
     this.dirty.length = 0;
   }
 

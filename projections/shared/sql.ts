@@ -1,4 +1,5 @@
 import { centsOf } from './cents';
+import type { SqlDatabase, SqlStatement } from './sql-database';
 
 /** Reading values back from SQLite rows (statements read integers as BigInt: see ReadTx.stmt). */
 
@@ -24,6 +25,48 @@ export function sortedJson(map: Readonly<Record<string, unknown>>): string {
   const out: Record<string, unknown> = {};
   for (const k of Object.keys(map).sort()) out[k] = map[k];
   return JSON.stringify(out);
+}
+
+/**
+ * Rows of one INSERT written many at a time: `INSERT INTO t (a, b) VALUES (?, ?), (?, ?)…` with `perStatement` rows,
+ * one statement (on PostgreSQL one round trip) where there were as many; `flush` writes what is left one row at a time.
+ * Both engines accept it. An upsert's tail (ON CONFLICT … DO UPDATE) must not meet the same key twice in one
+ * statement: PostgreSQL refuses that, so only rows of distinct keys may be added between flushes.
+ */
+export class RowWriter {
+  private pending: unknown[] = [];
+  private readonly one: SqlStatement;
+  private readonly many: SqlStatement;
+  private readonly width: number;
+
+  /** `head`: "INSERT INTO t (a, b)"; `tail`: what follows the values (ON CONFLICT …), if anything. */
+  constructor(db: SqlDatabase, head: string, columns: number, tail = '', private readonly perStatement = 50) {
+    const row = `(${placeholders(columns)})`;
+    this.width = columns;
+    this.one = db.prepare(`${head} VALUES ${row} ${tail}`);
+    this.many = db.prepare(`${head} VALUES ${Array.from({ length: perStatement }, () => row).join(', ')} ${tail}`);
+  }
+
+  add(...values: unknown[]): void {
+    if (values.length !== this.width) throw new Error(`a row of ${this.width} values expected, got ${values.length}`);
+    for (let i = 0; i < values.length; i++) this.pending.push(values[i]);
+    if (this.pending.length === this.width * this.perStatement) {
+      const rows = this.pending;
+      this.pending = [];
+      this.many.run(...rows);
+    }
+  }
+
+  flush(): void {
+    const rows = this.pending;
+    this.pending = [];
+    for (let i = 0; i < rows.length; i += this.width) this.one.run(...rows.slice(i, i + this.width));
+  }
+
+  /** Forgets the rows not yet written (their batch is rolled back). */
+  clear(): void {
+    this.pending = [];
+  }
 }
 
 /** WHERE conditions and their parameters, built up by filters. */
