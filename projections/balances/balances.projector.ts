@@ -5,7 +5,7 @@ import type { Projector, ProjectorHost } from '../read-model';
 import { lineDimensions } from '../shared/context';
 import { DocCache } from '../shared/doc-cache';
 import type { RecordedFundLineEvent } from '../shared/recorded';
-import { Row, placeholders } from '../shared/sql';
+import { Row, RowWriter, placeholders } from '../shared/sql';
 import { FundLineBalance, MEASURES, MeasureDelta, Measures, ZERO_MEASURES, addMeasures, evolveFundLineBalance, fundLineDelta } from './balances.fold';
 import { BALANCE_TABLES, MEASURE_COLUMNS, ROLLUP_GRAINS, dimensionsFromRow, grainDimensions, grainKey, measureValues, measuresFromRow } from './balances.tables';
 
@@ -50,7 +50,9 @@ export class BalancesProjector implements Projector {
   private lastEvent: RecordedEvent | null = null;
   private lastLine: LineHolder | null = null;
   private lastDelta: MeasureDelta = {};
-  private readonly s: Record<'maxLineId' | 'lineByStream' | 'upsertLine', SqlStatement>;
+  private readonly s: Record<'maxLineId' | 'lineByStream', SqlStatement>;
+  /** The lines a batch touched, each once, many to a statement. */
+  private readonly upsertLine: RowWriter;
   private readonly rollupStatements: ReadonlyArray<{ get: SqlStatement; upsert: SqlStatement; dims: ReturnType<typeof grainDimensions> }>;
 
   constructor(private readonly host: ProjectorHost) {
@@ -62,11 +64,13 @@ export class BalancesProjector implements Projector {
     this.s = {
       maxLineId: db.prepare(`SELECT coalesce(max(line_id), 0) FROM ${t.lines}`).pluck(),
       lineByStream: db.prepare(`SELECT * FROM ${t.lines} WHERE stream = ?`).safeIntegers(true),
-      upsertLine: db.prepare(
-        `INSERT INTO ${t.lines} (${lineColumns.join(', ')}) VALUES (${placeholders(lineColumns.length)})
-         ON CONFLICT (line_id) DO UPDATE SET ${MEASURES_SET}, event_count = excluded.event_count, last_position = excluded.last_position`,
-      ),
     };
+    this.upsertLine = new RowWriter(
+      db,
+      `INSERT INTO ${t.lines} (${lineColumns.join(', ')})`,
+      lineColumns.length,
+      `ON CONFLICT (line_id) DO UPDATE SET ${MEASURES_SET}, event_count = excluded.event_count, last_position = excluded.last_position`,
+    );
     this.rollupStatements = ROLLUP_GRAINS.map((g) => {
       const dims = grainDimensions(g);
       const columns = ['key', ...dims.map(dimensionColumn), ...MEASURE_COLUMNS, 'event_count', 'line_count'];
@@ -133,10 +137,11 @@ export class BalancesProjector implements Projector {
         r.lineCount += newLine;
         touchedRollups[g].add(r);
       }
-      this.s.upsertLine.run(l.id, l.doc.stream, ...LINE_DIMENSIONS.map((d) => l.dims[d]), ...measureValues(l.doc.measures), l.doc.eventCount, l.doc.lastPosition);
+      this.upsertLine.add(l.id, l.doc.stream, ...LINE_DIMENSIONS.map((d) => l.dims[d]), ...measureValues(l.doc.measures), l.doc.eventCount, l.doc.lastPosition);
       l.before = null;
       l.touched = false;
     }
+    this.upsertLine.flush();
     this.touched.length = 0;
     touchedRollups.forEach((set, g) => {
       const { upsert, dims } = this.rollupStatements[g];
@@ -155,6 +160,7 @@ export class BalancesProjector implements Projector {
     this.lines.clear();
     for (const r of this.rollups) r.clear();
     this.touched.length = 0;
+    this.upsertLine.clear();
     this.nextLineId = (this.s.maxLineId.get() as number) + 1;
   }
 

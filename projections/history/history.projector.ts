@@ -97,10 +97,11 @@ export class HistoryProjector implements Projector {
   private readonly insertMark: SqlStatement;
   private readonly insertLate: SqlStatement;
   private readonly daysFrom: SqlStatement;
-  private readonly upsertDay: SqlStatement;
+  /** Day rows, many to a statement: a flush writes each (line, day) once, and reads only the days of lines not yet written. */
+  private readonly upsertDay: RowWriter;
   private readonly insertDistrictLate: SqlStatement;
   private readonly districtDaysFrom: SqlStatement;
-  private readonly upsertDistrictDay: SqlStatement;
+  private readonly upsertDistrictDay: RowWriter;
   /** The days of each line the batch added entries on (and the line's district key), written to line_days at flush. */
   private readonly days = new Map<number, { key: string; days: Map<number, DayChange> }>();
   /** The same by district key, written to district_days at flush. */
@@ -127,9 +128,11 @@ export class HistoryProjector implements Projector {
       )
       .safeIntegers(true);
     const dayColumns = ['line_id', 'eff', 'entries', ...MEASURE_COLUMNS];
-    this.upsertDay = host.db.prepare(
-      `INSERT INTO ${t.line_days} (${dayColumns.join(', ')}) VALUES (${placeholders(dayColumns.length)})
-       ON CONFLICT (line_id, eff) DO UPDATE SET entries = excluded.entries, ${MEASURE_COLUMNS.map((c) => `${c} = excluded.${c}`).join(', ')}`,
+    this.upsertDay = new RowWriter(
+      host.db,
+      `INSERT INTO ${t.line_days} (${dayColumns.join(', ')})`,
+      dayColumns.length,
+      `ON CONFLICT (line_id, eff) DO UPDATE SET entries = excluded.entries, ${MEASURE_COLUMNS.map((c) => `${c} = excluded.${c}`).join(', ')}`,
     );
     this.insertDistrictLate = host.db.prepare(
       `INSERT INTO ${t.district_late} (key, lag, position, line_id, eff, rec, m1, d1, m2, d2) VALUES (${placeholders(10)})`,
@@ -138,9 +141,11 @@ export class HistoryProjector implements Projector {
       .prepare(`SELECT * FROM ${t.district_days} WHERE key = ? AND eff >= coalesce((SELECT max(eff) FROM ${t.district_days} WHERE key = ? AND eff < ?), 0) ORDER BY eff`)
       .safeIntegers(true);
     const districtColumns = ['key', 'eff', 'entries', 'lines', ...MEASURE_COLUMNS];
-    this.upsertDistrictDay = host.db.prepare(
-      `INSERT INTO ${t.district_days} (${districtColumns.join(', ')}) VALUES (${placeholders(districtColumns.length)})
-       ON CONFLICT (key, eff) DO UPDATE SET entries = excluded.entries, lines = excluded.lines, ${MEASURE_COLUMNS.map((c) => `${c} = excluded.${c}`).join(', ')}`,
+    this.upsertDistrictDay = new RowWriter(
+      host.db,
+      `INSERT INTO ${t.district_days} (${districtColumns.join(', ')})`,
+      districtColumns.length,
+      `ON CONFLICT (key, eff) DO UPDATE SET entries = excluded.entries, lines = excluded.lines, ${MEASURE_COLUMNS.map((c) => `${c} = excluded.${c}`).join(', ')}`,
     );
   }
 
@@ -212,13 +217,15 @@ export class HistoryProjector implements Projector {
         dayOf(district, first).lines += 1;
         if (was !== null) dayOf(district, was).lines -= 1;
       }
-      cumulate(rows, days, (eff, entries, _lines, measures) => this.upsertDay.run(lineId, eff, entries, ...measures.map(centsParam)));
+      cumulate(rows, days, (eff, entries, _lines, measures) => this.upsertDay.add(lineId, eff, entries, ...measures.map(centsParam)));
     }
+    this.upsertDay.flush();
     for (const [key, days] of this.districtDays) {
       const rows = this.districtsWithDays.mayBeStored(key) ? (this.districtDaysFrom.all(key, key, Math.min(...days.keys())) as Row[]) : [];
       this.districtsWithDays.add(key);
-      cumulate(rows, days, (eff, entries, lines, measures) => this.upsertDistrictDay.run(key, eff, entries, lines, ...measures.map(centsParam)));
+      cumulate(rows, days, (eff, entries, lines, measures) => this.upsertDistrictDay.add(key, eff, entries, lines, ...measures.map(centsParam)));
     }
+    this.upsertDistrictDay.flush();
     this.days.clear();
     this.districtDays.clear();
   }
@@ -227,6 +234,8 @@ export class HistoryProjector implements Projector {
 
   reload(): void {
     this.insertEntry.clear();
+    this.upsertDay.clear();
+    this.upsertDistrictDay.clear();
     this.days.clear();
     this.districtDays.clear();
     this.linesWithDays.clear();
