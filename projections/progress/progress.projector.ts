@@ -9,7 +9,7 @@ import { dateToInt } from '../shared/context';
 import { DocCache } from '../shared/doc-cache';
 import { PROVENANCE_COLUMN_NAMES, provenance } from '../shared/provenance';
 import type { RecordedActivityEvent, RecordedFundLineEvent } from '../shared/recorded';
-import { Row, big, placeholders, sortedJson } from '../shared/sql';
+import { Row, RowWriter, big, placeholders, sortedJson } from '../shared/sql';
 import {
   ACTIVITY_PROGRESS_STATUSES,
   ActivityFact,
@@ -58,7 +58,12 @@ export class ProgressProjector implements Projector {
   private readonly touched: Array<[string, ActivityHolder]> = [];
   private lastEvent: RecordedEvent | null = null;
   private lastBefore: ActivityProgress | null = null;
-  private readonly s: Record<'activityById' | 'updateActivityMoney' | 'upsertActivity' | 'insertActivityEntry' | 'insertActivityComponent', SqlStatement>;
+  private readonly s: Record<'activityById' | 'updateActivityMoney', SqlStatement>;
+  /**
+   * Rows many to a statement: the activities' events and components as they come (nothing reads them before the end
+   * of the batch, where the rest are written), the activities rewritten at its end (each once).
+   */
+  private readonly w: Record<'upsertActivity' | 'insertActivityEntry' | 'insertActivityComponent', RowWriter>;
   private readonly groupStatements: Record<ProgressGrain, { get: SqlStatement; upsert: SqlStatement; remove: SqlStatement }>;
 
   constructor(
@@ -73,17 +78,21 @@ export class ProgressProjector implements Projector {
     this.s = {
       activityById: db.prepare(`SELECT doc, allocated, disbursed, last_position FROM ${t.activities} WHERE activity_id = ?`).safeIntegers(true),
       updateActivityMoney: db.prepare(`UPDATE ${t.activities} SET status = ?, allocated = ?, disbursed = ?, last_position = ? WHERE activity_id = ?`),
-      upsertActivity: db.prepare(
+    };
+    this.w = {
+      upsertActivity: new RowWriter(
+        db,
         `INSERT INTO ${t.activities} (activity_id, registered, programme, component, kind, unit, district, province, status,
-           allocated, disbursed, last_position, doc)
-         VALUES (${placeholders(13)})
-         ON CONFLICT (activity_id) DO UPDATE SET registered = excluded.registered, programme = excluded.programme,
+           allocated, disbursed, last_position, doc)`,
+        13,
+        `ON CONFLICT (activity_id) DO UPDATE SET registered = excluded.registered, programme = excluded.programme,
            component = excluded.component, kind = excluded.kind, unit = excluded.unit, district = excluded.district,
            province = excluded.province, status = excluded.status, allocated = excluded.allocated, disbursed = excluded.disbursed,
            last_position = excluded.last_position, doc = excluded.doc`,
       ),
-      insertActivityEntry: db.prepare(`INSERT INTO ${t.activity_entries} (${entryColumns}) VALUES (${placeholders(entryColumns.split(',').length)})`),
-      insertActivityComponent: db.prepare(`INSERT INTO ${t.activity_components} (component, activity_id) VALUES (?, ?) ON CONFLICT DO NOTHING`),
+      insertActivityEntry: new RowWriter(db, `INSERT INTO ${t.activity_entries} (${entryColumns})`, entryColumns.split(',').length),
+      // A pair met twice in one statement is kept once (DO NOTHING, on both engines).
+      insertActivityComponent: new RowWriter(db, `INSERT INTO ${t.activity_components} (component, activity_id)`, 2, 'ON CONFLICT DO NOTHING'),
     };
     const groupStatements = (grain: ProgressGrain) => {
       const table = grain === 'district' ? t.progress_district : t.progress_province;
@@ -127,15 +136,17 @@ export class ProgressProjector implements Projector {
     this.lastEvent = e;
     this.lastBefore = holder.doc;
     this.evolve(id, holder, { fact: 'event', position: e.position, effectiveDate: m.effectiveDate, type: e.type, data: e.data });
-    this.s.insertActivityEntry.run(e.position, id, dateToInt(m.effectiveDate), Date.parse(m.recordedAt), m.recordedAt, e.type, JSON.stringify(e.data), ...provenance(m));
-    if (e.type === 'ActivityRegistered') this.s.insertActivityComponent.run(e.data.component, id);
+    this.w.insertActivityEntry.add(e.position, id, dateToInt(m.effectiveDate), Date.parse(m.recordedAt), m.recordedAt, e.type, JSON.stringify(e.data), ...provenance(m));
+    if (e.type === 'ActivityRegistered') this.w.insertActivityComponent.add(e.data.component, id);
     if (e.type === 'ActivityReclassified') {
-      this.s.insertActivityComponent.run(e.data.fromComponent, id);
-      this.s.insertActivityComponent.run(e.data.toComponent, id);
+      this.w.insertActivityComponent.add(e.data.fromComponent, id);
+      this.w.insertActivityComponent.add(e.data.toComponent, id);
     }
   }
 
   flush(): void {
+    this.w.insertActivityEntry.flush();
+    this.w.insertActivityComponent.flush();
     const ctx = this.host.ctx;
     const touchedGroups: Record<ProgressGrain, Set<GroupHolder>> = { district: new Set(), province: new Set() };
     for (const [id, a] of this.touched) {
@@ -174,7 +185,7 @@ export class ProgressProjector implements Projector {
       a.docChanged = false;
       const info = next.info;
       const place = info.registered ? ctx.unitPlace(info.unit) : { district: '', province: '' };
-      this.s.upsertActivity.run(
+      this.w.upsertActivity.add(
         id,
         info.registered ? 1 : 0,
         info.programme,
@@ -190,6 +201,7 @@ export class ProgressProjector implements Projector {
         serializeActivity(next),
       );
     }
+    this.w.upsertActivity.flush();
     this.touched.length = 0;
     for (const grain of PROGRESS_GRAIN_NAMES) {
       for (const g of touchedGroups[grain]) {
@@ -235,6 +247,7 @@ export class ProgressProjector implements Projector {
     this.activities.clear();
     for (const g of PROGRESS_GRAIN_NAMES) this.groups[g].clear();
     this.touched.length = 0;
+    for (const w of Object.values(this.w)) w.clear();
   }
 
   private activity(id: string): ActivityHolder {
