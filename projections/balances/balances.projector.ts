@@ -66,7 +66,7 @@ export class BalancesProjector implements Projector {
       lineByStream: db.prepare(`SELECT * FROM ${t.lines} WHERE stream = ?`).safeIntegers(true),
     };
     this.upsertLine = new RowWriter(
-      db,
+      host,
       `INSERT INTO ${t.lines} (${lineColumns.join(', ')})`,
       lineColumns.length,
       `ON CONFLICT (line_id) DO UPDATE SET ${MEASURES_SET}, event_count = excluded.event_count, last_position = excluded.last_position`,

@@ -118,7 +118,7 @@ export class HistoryProjector implements Projector {
     this.linesWithDays = new WrittenKeys(host.sole);
     this.districtsWithDays = new WrittenKeys(host.sole);
     const columns = `position, line_id, eff, rec, recorded_at, type, amount, activity_id, reference, counterpart, details, ${PROVENANCE_COLUMN_NAMES}, m1, d1, m2, d2`;
-    this.insertEntry = new RowWriter(host.db, `INSERT INTO ${t.entries} (${columns})`, columns.split(',').length);
+    this.insertEntry = new RowWriter(host, `INSERT INTO ${t.entries} (${columns})`, columns.split(',').length);
     this.insertMark = host.db.prepare(`INSERT INTO ${t.history_marks} VALUES (${placeholders(3 + MEASURES.length)})`);
     this.insertLate = host.db.prepare(`INSERT INTO ${t.late_entries} (line_id, lag, position, eff, rec, m1, d1, m2, d2) VALUES (${placeholders(9)})`);
     // The line's last day before a given one, and every day from it on.
@@ -129,7 +129,7 @@ export class HistoryProjector implements Projector {
       .safeIntegers(true);
     const dayColumns = ['line_id', 'eff', 'entries', ...MEASURE_COLUMNS];
     this.upsertDay = new RowWriter(
-      host.db,
+      host,
       `INSERT INTO ${t.line_days} (${dayColumns.join(', ')})`,
       dayColumns.length,
       `ON CONFLICT (line_id, eff) DO UPDATE SET entries = excluded.entries, ${MEASURE_COLUMNS.map((c) => `${c} = excluded.${c}`).join(', ')}`,
@@ -142,7 +142,7 @@ export class HistoryProjector implements Projector {
       .safeIntegers(true);
     const districtColumns = ['key', 'eff', 'entries', 'lines', ...MEASURE_COLUMNS];
     this.upsertDistrictDay = new RowWriter(
-      host.db,
+      host,
       `INSERT INTO ${t.district_days} (${districtColumns.join(', ')})`,
       districtColumns.length,
       `ON CONFLICT (key, eff) DO UPDATE SET entries = excluded.entries, lines = excluded.lines, ${MEASURE_COLUMNS.map((c) => `${c} = excluded.${c}`).join(', ')}`,

@@ -81,7 +81,7 @@ export class ProgressProjector implements Projector {
     };
     this.w = {
       upsertActivity: new RowWriter(
-        db,
+        host,
         `INSERT INTO ${t.activities} (activity_id, registered, programme, component, kind, unit, district, province, status,
            allocated, disbursed, last_position, doc)`,
         13,
@@ -90,9 +90,9 @@ export class ProgressProjector implements Projector {
            province = excluded.province, status = excluded.status, allocated = excluded.allocated, disbursed = excluded.disbursed,
            last_position = excluded.last_position, doc = excluded.doc`,
       ),
-      insertActivityEntry: new RowWriter(db, `INSERT INTO ${t.activity_entries} (${entryColumns})`, entryColumns.split(',').length),
+      insertActivityEntry: new RowWriter(host, `INSERT INTO ${t.activity_entries} (${entryColumns})`, entryColumns.split(',').length),
       // A pair met twice in one statement is kept once (DO NOTHING, on both engines).
-      insertActivityComponent: new RowWriter(db, `INSERT INTO ${t.activity_components} (component, activity_id)`, 2, 'ON CONFLICT DO NOTHING'),
+      insertActivityComponent: new RowWriter(host, `INSERT INTO ${t.activity_components} (component, activity_id)`, 2, 'ON CONFLICT DO NOTHING'),
     };
     const groupStatements = (grain: ProgressGrain) => {
       const table = grain === 'district' ? t.progress_district : t.progress_province;

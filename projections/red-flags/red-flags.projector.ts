@@ -28,7 +28,7 @@ class StateDocs implements DocStore {
   constructor(host: ProjectorHost) {
     const t = RED_FLAG_TABLES.in(host.schema);
     this.cache = new DocCache(host.cacheSize, host.sole);
-    this.put = new RowWriter(host.db, `INSERT INTO ${t.red_flag_state} (key, doc)`, 2, 'ON CONFLICT (key) DO UPDATE SET doc = excluded.doc');
+    this.put = new RowWriter(host, `INSERT INTO ${t.red_flag_state} (key, doc)`, 2, 'ON CONFLICT (key) DO UPDATE SET doc = excluded.doc');
     this.s = {
       get: host.db.prepare(`SELECT doc FROM ${t.red_flag_state} WHERE key = ?`).pluck(),
       item: host.db.prepare(`SELECT item FROM ${t.red_flag_items} WHERE list = ? AND at = ?`).pluck(),

@@ -28,21 +28,26 @@ export function sortedJson(map: Readonly<Record<string, unknown>>): string {
 }
 
 /**
- * Rows of one INSERT written many at a time: `INSERT INTO t (a, b) VALUES (?, ?), (?, ?)…` with `perStatement` rows,
- * one statement (on PostgreSQL one round trip) where there were as many; `flush` writes what is left one row at a time.
+ * Rows of one INSERT written `rowsPerStatement` at a time: `INSERT INTO t (a, b) VALUES (?, ?), (?, ?)…`, one
+ * statement (on PostgreSQL one round trip) where there were as many; `flush` writes what is left one row at a time.
  * Both engines accept it. An upsert's tail (ON CONFLICT … DO UPDATE) must not meet the same key twice in one
- * statement: PostgreSQL refuses that, so only rows of distinct keys may be added between flushes.
+ * statement: PostgreSQL refuses that, so only rows of distinct keys may be added between flushes. With one row per
+ * statement (SQLite's read models) each row is written as it is added.
  */
 export class RowWriter {
   private pending: unknown[] = [];
   private readonly one: SqlStatement;
   private readonly many: SqlStatement;
   private readonly width: number;
+  private readonly perStatement: number;
 
   /** `head`: "INSERT INTO t (a, b)"; `tail`: what follows the values (ON CONFLICT …), if anything. */
-  constructor(db: SqlDatabase, head: string, columns: number, tail = '', private readonly perStatement = 50) {
+  constructor(to: { readonly db: SqlDatabase; readonly rowsPerStatement: number }, head: string, columns: number, tail = '') {
+    const db = to.db;
+    const perStatement = Math.max(1, to.rowsPerStatement);
     const row = `(${placeholders(columns)})`;
     this.width = columns;
+    this.perStatement = perStatement;
     this.one = db.prepare(`${head} VALUES ${row} ${tail}`);
     this.many = db.prepare(`${head} VALUES ${Array.from({ length: perStatement }, () => row).join(', ')} ${tail}`);
   }

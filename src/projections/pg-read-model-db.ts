@@ -19,6 +19,8 @@ const READ_MODELS_LOCK = 0x5245_4144;
 export class PgReadModelDb extends ReadModelDb {
   readonly db: PgSqlDatabase;
   readonly lockForBatch = ' FOR UPDATE';
+  /** Each statement is an exchange with the server: 50 rows to one (RowWriter). */
+  readonly rowsPerStatement = 50;
 
   private constructor(
     private readonly url: string,

@@ -84,7 +84,7 @@ export class ProjectionEngine {
     rm.attach(generation);
     const db = rm.db;
     this.sole = new SoleWriter(options.soleWriter ?? false);
-    const host: ProjectorHost = { db, schema: schemaOf(generation), ctx, cacheSize: options.cacheSize ?? 200_000, sole: this.sole };
+    const host: ProjectorHost = { db, schema: schemaOf(generation), ctx, cacheSize: options.cacheSize ?? 200_000, sole: this.sole, rowsPerStatement: rm.rowsPerStatement };
     const built = buildInOrder<Projector>(models, (model, earlier) => model.projector(host, earlier as Earlier<'projector'>));
     this.projectors = [...built.values()];
     for (const model of models) {

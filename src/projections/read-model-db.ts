@@ -57,6 +57,8 @@ export abstract class ReadModelDb {
   abstract readonly location: string;
   /** Added to the checkpoint's read at the start of a batch: on a server, it keeps other processes' batches out until commit. */
   abstract readonly lockForBatch: string;
+  /** Rows the projectors' inserts write to one statement (ProjectorHost.rowsPerStatement). */
+  abstract readonly rowsPerStatement: number;
   private heldBy: string | null = null;
   private meta: { get: SqlStatement; set: SqlStatement } | null = null;
 
@@ -200,6 +202,7 @@ export abstract class ReadModelDb {
 export class SqliteReadModelDb extends ReadModelDb {
   readonly db: Database.Database;
   readonly lockForBatch = '';
+  readonly rowsPerStatement = 1;
   private readonly attached = new Set<number>();
 
   private constructor(
