@@ -155,7 +155,7 @@ export class BalancesProjector implements Projector {
     this.lines.clear();
     for (const r of this.rollups) r.clear();
     this.touched.length = 0;
-    this.nextLineId = (this.s.maxLineId.get() as number) + 1;
+    this.nextLineId = Number(this.s.maxLineId.get()) + 1;
   }
 
   private forgetLast(): void {

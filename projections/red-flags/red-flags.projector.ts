@@ -277,7 +277,7 @@ export class RedFlagsProjector implements Projector {
   }
 
   private raiseSpan(f: FlagRecord): void {
-    if (!this.spans) this.spans = new Map((this.s.spans.all() as Array<{ rule: string; days: number }>).map((r) => [r.rule, r.days]));
+    if (!this.spans) this.spans = new Map((this.s.spans.all() as Row[]).map((r) => [str(r.rule), num(r.days)]));
     const days = daysBetween(f.effFrom, f.effTo);
     if (days > (this.spans.get(f.rule) ?? -1)) {
       this.spans.set(f.rule, days);
