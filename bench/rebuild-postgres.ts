@@ -1,8 +1,8 @@
 /**
  * The PostgreSQL part of `npm run bench:rebuild -- <events> --store postgres` (DATABASE_URL): the same synthetic
  * log copied into a fresh database, then the same two figures as on SQLite — the raw ordered read + JSON.parse
- * ceiling, and a full projection rebuild from the PostgreSQL store into a fresh read-model file — printed beside
- * SQLite's. The database is dropped afterwards.
+ * ceiling, and a full projection rebuild from the PostgreSQL store into a fresh read-model file, then into read models
+ * in the same database (LEDGER_READ_MODELS=postgres) — printed beside SQLite's. The database is dropped afterwards.
  */
 import Database from 'better-sqlite3';
 import { Client } from 'pg';
@@ -45,13 +45,22 @@ export async function benchRebuildOnPostgres(logFile: string, dir: string, ctx: 
       const result = await rebuildReadModels(store, readModels, ctx);
       const rebuildRate = rate(result.events, result.milliseconds);
       console.log(
-        `full projection rebuild: ${fmt(result.events)} events in ${(result.milliseconds / 1000).toFixed(2)} s = ${fmt(rebuildRate)} events/s = ${(rebuildRate / rawRate).toFixed(2)} × PostgreSQL's raw read  (rss ${mb(process.memoryUsage().rss)}, read models ${mb(statSync(readModels.generationFile(result.generation)).size)})`,
+        `full projection rebuild: ${fmt(result.events)} events in ${(result.milliseconds / 1000).toFixed(2)} s = ${fmt(rebuildRate)} events/s = ${(rebuildRate / rawRate).toFixed(2)} × PostgreSQL's raw read  (rss ${mb(process.memoryUsage().rss)}, read models ${mb(readModels.generationBytes(result.generation))})`,
       );
       readModels.close();
       for (const f of readdirSync(dir)) if (f.startsWith(`read-models-pg-${copied}.db`)) rmSync(join(dir, f), { force: true });
+      // The read models in the same database (LEDGER_READ_MODELS=postgres), as a PostgreSQL ledger keeps them.
+      const inDatabase = ReadModelDb.open(dbUrl);
+      const intoPg = await rebuildReadModels(store, inDatabase, ctx);
+      const intoPgRate = rate(intoPg.events, intoPg.milliseconds);
+      console.log(
+        `rebuild into PostgreSQL's read models: ${fmt(intoPg.events)} events in ${(intoPg.milliseconds / 1000).toFixed(2)} s = ${fmt(intoPgRate)} events/s = ${(intoPgRate / rawRate).toFixed(2)} × PostgreSQL's raw read  (rss ${mb(process.memoryUsage().rss)}, read models ${mb(inDatabase.generationBytes(intoPg.generation))})`,
+      );
+      inDatabase.close();
       console.log('\n                        SQLite          PostgreSQL      PostgreSQL ÷ SQLite');
       console.log(`raw read + parse        ${fmt(sqlite.rawRate).padStart(9)} ev/s  ${fmt(rawRate).padStart(9)} ev/s  ${(rawRate / sqlite.rawRate).toFixed(2)}`);
       console.log(`projection rebuild      ${fmt(sqlite.rebuildRate).padStart(9)} ev/s  ${fmt(rebuildRate).padStart(9)} ev/s  ${(rebuildRate / sqlite.rebuildRate).toFixed(2)}`);
+      console.log(`  read models in PG                     ${fmt(intoPgRate).padStart(9)} ev/s  ${(intoPgRate / sqlite.rebuildRate).toFixed(2)}`);
     } finally {
       await store.close();
     }

@@ -63,7 +63,7 @@ async function main() {
     generation = live;
     readModels.attach(generation);
     refreshIndexes(readModels, generation);
-    console.log(`queries only, on ${readModels.generationFile(generation)} (${mb(statSync(readModels.generationFile(generation)).size)})`);
+    console.log(`queries only, on generation ${generation} of ${readModels.location} (${mb(readModels.generationBytes(generation))})`);
   } else {
     // 1. The ceiling: raw ordered read + JSON.parse, best of two passes (the first also warms the OS cache).
     for (let pass = 1; pass <= 2; pass++) {
@@ -97,7 +97,7 @@ async function main() {
     shown.finish();
     rebuildRate = rate(result.events, result.milliseconds);
     console.log(
-      `full projection rebuild: ${fmt(result.events)} events in ${(result.milliseconds / 1000).toFixed(2)} s = ${fmt(rebuildRate)} events/s  = ${(rebuildRate / rawRate).toFixed(2)} × raw (target ≥ 0.33)  (rss ${mb(process.memoryUsage().rss)}, read models ${mb(statSync(readModels.generationFile(result.generation)).size)})`,
+      `full projection rebuild: ${fmt(result.events)} events in ${(result.milliseconds / 1000).toFixed(2)} s = ${fmt(rebuildRate)} events/s  = ${(rebuildRate / rawRate).toFixed(2)} × raw (target ≥ 0.33)  (rss ${mb(process.memoryUsage().rss)}, read models ${mb(readModels.generationBytes(result.generation))})`,
     );
     generation = result.generation;
   }

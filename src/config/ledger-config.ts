@@ -49,6 +49,16 @@ export class LedgerConfig {
   readModelFile: string;
 
   /**
+   * LEDGER_READ_MODELS: where the read models live: `sqlite` (the file above) or `postgres` (schemas of DATABASE_URL's
+   * database, shared by every ledger process on it). Default: `postgres` when store=postgres, else `sqlite`.
+   */
+  @IsIn(['sqlite', 'postgres'], { message: 'LEDGER_READ_MODELS must be sqlite or postgres' })
+  readModelStore: 'sqlite' | 'postgres' = 'sqlite';
+
+  /** Where ReadModelDb.open finds the read models: the SQLite file, or the PostgreSQL connection string (set by loadConfig). */
+  readModelLocation!: string;
+
+  /**
    * LEDGER_AUDIT_FILE: SQLite file of the Merkle log and signed tree heads (default DATA_DIR/audit.db). Not read when
    * store=postgres: the Merkle log is then in the database's schema `audit`, shared by every process.
    */
@@ -254,6 +264,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     kurrentdbUrl: env.KURRENTDB_URL || undefined,
     databaseUrl: env.DATABASE_URL || undefined,
     readModelFile: env.LEDGER_READ_MODEL_FILE ?? join(dataDir, 'read-models.db'),
+    readModelStore: env.LEDGER_READ_MODELS || ((overrides.store ?? env.LEDGER_STORE) === 'postgres' ? 'postgres' : 'sqlite'),
     auditFile: env.LEDGER_AUDIT_FILE ?? join(dataDir, 'audit.db'),
     signingKeyFile: env.LEDGER_SIGNING_KEY_FILE ?? `${dataDir.replace(/[/\\]+$/, '')}-signing-key.pem`,
     treeHeadIntervalSeconds: env.LEDGER_TREE_HEAD_INTERVAL_SECONDS ?? 60,
@@ -294,6 +305,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
   if (config.store === 'postgres' && !config.databaseUrl) {
     throw new Error('configuration: LEDGER_STORE=postgres needs DATABASE_URL (e.g. postgresql:///ledger?host=/var/run/postgresql)');
   }
+  if (config.readModelStore === 'postgres' && config.store !== 'postgres') {
+    throw new Error('configuration: LEDGER_READ_MODELS=postgres needs LEDGER_STORE=postgres (the read models live beside the log)');
+  }
+  config.readModelLocation = config.readModelStore === 'postgres' ? (config.databaseUrl as string) : config.readModelFile;
   if (!config.authKey && insideFolder(config.authKeyFile, config.dataDir)) {
     errors.push(
       Object.assign(new ValidationError(), {

@@ -1,4 +1,4 @@
-import type Database from 'better-sqlite3';
+import type { SqlStatement } from '../../projections/shared/sql-database';
 import type { RecordedEvent } from '../../events';
 import { READ_MODELS } from '../../projections';
 import type { ProjectionContext } from '../../projections/shared/context';
@@ -48,7 +48,7 @@ export interface EngineOptions {
 }
 
 /**
- * Applies events to every read model of one generation. Each batch is one SQLite transaction that also moves
+ * Applies events to every read model of one generation. Each batch is one transaction that also moves
  * the checkpoint: either the whole batch and its checkpoint are stored, or neither is, so a crash never applies
  * an event twice or skips one. The engine knows the read models only through their registry
  * (projections/index.ts): it hands each event to the projectors of the models that handle its type, in registry
@@ -64,7 +64,7 @@ export class ProjectionEngine {
   private readonly projectors: readonly Projector[];
   /** Event type → the projectors of the models that handle it, in registry order. */
   private readonly routes = new Map<string, Projector[]>();
-  private readonly s: Record<'liveGeneration' | 'checkpoint' | 'setCheckpoint', Database.Statement>;
+  private readonly s: Record<'liveGeneration' | 'checkpoint' | 'lockCheckpoint' | 'setCheckpoint', SqlStatement>;
   private readonly runBatch: (events: Iterable<RecordedEvent>) => void;
 
   constructor(
@@ -90,6 +90,7 @@ export class ProjectionEngine {
     this.s = {
       liveGeneration: db.prepare("SELECT value FROM read_model_meta WHERE key = 'generation'").pluck(),
       checkpoint: db.prepare(`SELECT position, events FROM ${checkpoint} WHERE id = 1`),
+      lockCheckpoint: db.prepare(`SELECT position, events FROM ${checkpoint} WHERE id = 1${rm.lockForBatch}`),
       setCheckpoint: db.prepare(`UPDATE ${checkpoint} SET position = ?, events = ? WHERE id = 1`),
     };
     this.runBatch = db.transaction((events: Iterable<RecordedEvent>) => this.applyInTransaction(events));
@@ -191,7 +192,7 @@ export class ProjectionEngine {
       if (live === undefined || Number(live) !== this.generation) throw new GenerationChanged(this.generation, live === undefined ? null : Number(live));
     }
     // Another runner on the same generation may have moved on: start from what is stored, not what we remember.
-    const stored = this.s.checkpoint.get() as { position: number; events: number };
+    const stored = this.s.lockCheckpoint.get() as { position: number; events: number };
     if (stored.position !== this.position_) this.reload();
     this.pendingPosition = this.position_;
     this.pendingCount = this.events_;

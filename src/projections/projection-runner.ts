@@ -169,15 +169,17 @@ export class ProjectionRunner extends LiveProjections {
   private openLiveGeneration(): void {
     const rm = this.readModels;
     const fingerprint = readModelFingerprint(this.ctx);
-    let generation = rm.liveGeneration();
-    if (generation === null || rm.liveFingerprint() !== fingerprint || !rm.generations().includes(generation)) {
+    // Another process starting beside this one (on PostgreSQL) must not make a generation at the same time.
+    const generation = rm.exclusively(() => {
+      const live = rm.liveGeneration();
+      if (live !== null && rm.liveFingerprint() === fingerprint && rm.generations().includes(live)) return live;
       // First start, or the code or catalogue changed: a fresh generation, filled from position 0.
       const next = Math.max(0, ...rm.generations()) + 1;
-      if (generation !== null) this.options.log?.(`read models: generation ${generation} was built differently; building generation ${next} from position 0`);
+      if (live !== null) this.options.log?.(`read models: generation ${live} was built differently; building generation ${next} from position 0`);
       rm.createGeneration(next, { indexes: true });
       rm.activate(next, fingerprint);
-      generation = next;
-    }
+      return next;
+    });
     this.engine = new ProjectionEngine(rm, generation, this.ctx, { checkGeneration: true, afterEvent: this.options.afterEvent, cacheSize: 100_000 });
     rm.detachOthers(generation);
     this.positions.emit('position', this.engine.position);

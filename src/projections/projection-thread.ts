@@ -6,7 +6,7 @@ import { SqliteEventStore } from '../store/sqlite/sqlite-event-store';
 import { restartDelay, startWorker } from '../shared/workers';
 import { LiveProjections, ProjectionFailure } from './projection-runner';
 
-type ThreadConfig = Pick<LedgerConfig, 'store' | 'dbFile' | 'databaseUrl' | 'readModelFile' | 'auditFile' | 'catalogueDir' | 'redFlagRulesFile'>;
+type ThreadConfig = Pick<LedgerConfig, 'store' | 'dbFile' | 'databaseUrl' | 'readModelLocation' | 'auditFile' | 'catalogueDir' | 'redFlagRulesFile'>;
 
 /**
  * Whether the ledger's followers of the log run in the projection thread (ProjectionThread): with the read models in
@@ -14,7 +14,7 @@ type ThreadConfig = Pick<LedgerConfig, 'store' | 'dbFile' | 'databaseUrl' | 'rea
  * KurrentDB, or with files in memory, they follow on the event loop.
  */
 export function followsInThread(store: EventStore, config: ThreadConfig): boolean {
-  if (config.readModelFile === ':memory:') return false;
+  if (config.readModelLocation === ':memory:') return false;
   return config.store === 'postgres' || (store instanceof SqliteEventStore && store.db.name !== ':memory:');
 }
 
@@ -29,17 +29,18 @@ export function auditFollowsInThread(store: EventStore, config: ThreadConfig): b
 /** What the projection thread is given for a configuration, or null when the followers run on the event loop. */
 export function threadSettings(store: EventStore, config: ThreadConfig): ThreadSettings | null {
   if (!followsInThread(store, config)) return null;
-  const { readModelFile, catalogueDir, redFlagRulesFile } = config;
+  const { readModelLocation, catalogueDir, redFlagRulesFile } = config;
   const log = { store: config.store, dbFile: config.dbFile, databaseUrl: config.databaseUrl };
   const audit = auditFollowsInThread(store, config) ? { ...log, auditFile: config.auditFile } : undefined;
-  return { log, readModelFile, catalogueDir, redFlagRulesFile, audit };
+  return { log, readModelLocation, catalogueDir, redFlagRulesFile, audit };
 }
 
 /** What the projection thread needs to open the log, the read models and the context they are folded with. */
 export interface ThreadSettings {
   /** The event log, opened by the thread with connections of its own (a SQLite file read-only). */
   readonly log: Pick<LedgerConfig, 'store' | 'dbFile' | 'databaseUrl'>;
-  readonly readModelFile: string;
+  /** The read models' file, or their PostgreSQL database (ReadModelDb.open). */
+  readonly readModelLocation: string;
   readonly catalogueDir: string;
   readonly redFlagRulesFile?: string;
   /** The Merkle log (its file, or the log's PostgreSQL database), followed in the thread as well: leaves are hashed off the event loop too. */

@@ -36,7 +36,7 @@ async function openLog(): Promise<EventStore> {
 
 async function start(): Promise<void> {
   store = await openLog();
-  readModels = ReadModelDb.open(settings.readModelFile);
+  readModels = ReadModelDb.open(settings.readModelLocation);
   const opened = { store, readModels };
   const status = (): ThreadMessage => {
     const error = runner?.error;

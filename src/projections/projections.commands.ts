@@ -23,7 +23,7 @@ export function registerProjectionCommands(program: Command): void {
     .action(async (opts: { batch: number }) => {
       const config = loadConfig();
       const store = await createEventStore(config);
-      const readModels = ReadModelDb.open(config.readModelFile);
+      const readModels = ReadModelDb.open(config.readModelLocation);
       try {
         const ctx = projectionContextOf(config);
         const head = await store.headPosition();
@@ -54,7 +54,7 @@ export function registerProjectionCommands(program: Command): void {
         const head = await store.headPosition();
         const rebuilding = progress('verify: rebuild', { unit: 'events' });
         const comparing = progress('verify: compare', { unit: 'rows' });
-        const result = await verifyReadModels(store, config.readModelFile, projectionContextOf(config), {
+        const result = await verifyReadModels(store, config.readModelLocation, projectionContextOf(config), {
           maxDifferences: opts.maxDifferences,
           onProgress: (done, _events, phase) => {
             if (phase === 'compare') {
@@ -91,7 +91,7 @@ export function registerProjectionCommands(program: Command): void {
     .action(async () => {
       const config = loadConfig();
       const store = await createEventStore(config);
-      const readModels = ReadModelDb.open(config.readModelFile);
+      const readModels = ReadModelDb.open(config.readModelLocation);
       try {
         const generation = readModels.liveGeneration();
         const head = await store.headPosition();

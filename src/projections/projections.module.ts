@@ -39,7 +39,7 @@ export class ProjectionsLifecycle implements OnApplicationBootstrap, OnModuleDes
 
 /**
  * Read models and their queries: balances, progress, decision trail, fund-line history, adjustments.
- * Uses the global LedgerConfig (readModelFile), EVENT_STORE and Catalogue (LEDGER_CATALOGUE_DIR).
+ * Uses the global LedgerConfig (readModelLocation), EVENT_STORE and Catalogue (LEDGER_CATALOGUE_DIR).
  */
 @Module({
   controllers: [ReadModelsController],
@@ -50,7 +50,7 @@ export class ProjectionsLifecycle implements OnApplicationBootstrap, OnModuleDes
       useFactory: (catalogue: Catalogue, config: LedgerConfig) => projectionContextOf(config, catalogue),
       inject: [Catalogue, LedgerConfig],
     },
-    { provide: ReadModelDb, useFactory: (config: LedgerConfig) => ReadModelDb.open(config.readModelFile), inject: [LedgerConfig] },
+    { provide: ReadModelDb, useFactory: (config: LedgerConfig) => ReadModelDb.open(config.readModelLocation), inject: [LedgerConfig] },
     {
       // Read models in files, over a SQLite log in a file or a PostgreSQL log: folded in a thread of their own
       // (ProjectionThread), off the event loop that answers requests, where the Merkle log follows the log too.

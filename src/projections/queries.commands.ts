@@ -13,7 +13,7 @@ const UNITS = Object.keys(DISPLAY_UNITS) as DisplayUnit[];
 /** The read models brought up to the head of the log, then asked. */
 export async function withQueries<T>(config: LedgerConfig, ask: (queries: ReadQueries) => Promise<T>): Promise<T> {
   const store = await createEventStore(config);
-  const projections = openProjections(store, config.readModelFile, Catalogue.load(config.catalogueDir));
+  const projections = openProjections(store, config.readModelLocation, Catalogue.load(config.catalogueDir));
   try {
     projections.runner.start();
     await projections.runner.catchUp();

@@ -1,10 +1,11 @@
 import Database from 'better-sqlite3';
 import { registerCentsFunctions } from '../../projections/shared/cents';
-import { mkdirSync, readdirSync, rmSync } from 'node:fs';
+import { mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { basename, dirname } from 'node:path';
 import { READ_MODELS, READ_MODEL_SCHEMA_VERSION } from '../../projections';
 import type { IndexSpec, TableSpec } from '../../projections/read-model';
 import { fnv1a } from '../../projections/shared/context';
+import type { SqlDatabase, SqlStatement } from '../../projections/shared/sql-database';
 
 /**
  * Every read-model table by logical name, and its primary key (the order verify compares rows in): the engine's
@@ -45,48 +46,42 @@ export interface Checkpoint {
 }
 
 /**
- * The read models: a small meta file (config.readModelFile) that names the live generation, and one file
- * per generation beside it (read-models.db.g3), attached to the same connection as schema g3. A rebuild
- * fills generation N+1 in its own file (bulk-loaded without a journal: if it fails, it is thrown away)
- * while queries read N; switching is one update of the meta row; the old file is then deleted.
+ * Where the read models live, and the generations they are built in: a rebuild fills generation N+1 while queries
+ * read N; switching is one update of the meta row (read_model_meta), and the old generation is then dropped. Two
+ * engines: SQLite files (SqliteReadModelDb, below) and PostgreSQL schemas (PgReadModelDb, pg-read-model-db.ts).
+ * Every generation's tables are named by its schema, "g3.lines", on both.
  */
-export class ReadModelDb {
-  readonly db: Database.Database;
-  private readonly getMeta: Database.Statement;
-  private readonly setMeta: Database.Statement;
-  private readonly attached = new Set<number>();
+export abstract class ReadModelDb {
+  abstract readonly db: SqlDatabase;
+  /** The file, or the server without its password: for messages. */
+  abstract readonly location: string;
+  /** Added to the checkpoint's read at the start of a batch: on a server, it keeps other processes' batches out until commit. */
+  abstract readonly lockForBatch: string;
   private heldBy: string | null = null;
+  private meta: { get: SqlStatement; set: SqlStatement } | null = null;
 
-  private constructor(
-    readonly file: string,
-    readOnly: boolean,
-  ) {
-    if (readOnly) {
-      // A reader thread's connection: the file is made (WAL, meta table) by the ledger's own connection first.
-      this.db = new Database(file, { readonly: true, fileMustExist: true });
-    } else {
-      if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
-      this.db = new Database(file);
-      this.db.pragma('journal_mode = WAL');
-      this.db.pragma('synchronous = NORMAL');
+  /** Opens the read models at a file, or on PostgreSQL at a postgresql:// URL; `readOnly`: a reader thread's connection. */
+  static open(location: string, options: { readOnly?: boolean } = {}): ReadModelDb {
+    if (/^postgres(ql)?:\/\//.test(location)) {
+      // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded only for a server, and it extends this class
+      const { PgReadModelDb } = require('./pg-read-model-db') as typeof import('./pg-read-model-db');
+      return PgReadModelDb.open(location, options);
     }
-    this.db.pragma('busy_timeout = 10000');
-    this.db.pragma('temp_store = MEMORY');
-    registerCentsFunctions(this.db);
-    if (!readOnly) this.db.exec('CREATE TABLE IF NOT EXISTS read_model_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID');
-    this.getMeta = this.db.prepare('SELECT value FROM read_model_meta WHERE key = ?').pluck();
-    this.setMeta = this.db.prepare('INSERT INTO read_model_meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value');
+    return SqliteReadModelDb.open(location, options);
   }
 
-  /** Opens the read models; `readOnly`: a connection that only reads them (a reader thread's), the file existing already. */
-  static open(file: string, options: { readOnly?: boolean } = {}): ReadModelDb {
-    return new ReadModelDb(file, options.readOnly ?? false);
+  private get metaStatements(): { get: SqlStatement; set: SqlStatement } {
+    this.meta ??= {
+      get: this.db.prepare('SELECT value FROM read_model_meta WHERE key = ?').pluck(),
+      set: this.db.prepare('INSERT INTO read_model_meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value'),
+    };
+    return this.meta;
   }
 
   /**
    * Holds the connection for one user whose transaction stays open across awaits (a rebuild streaming the log):
-   * until the returned release is called, every other transaction on it is refused, where better-sqlite3 would
-   * silently nest it inside the open one. Returns the release.
+   * until the returned release is called, every other transaction on it is refused, where it would silently be
+   * nested inside the open one. Returns the release.
    */
   hold(holder: string): () => void {
     this.assertFree();
@@ -107,23 +102,143 @@ export class ReadModelDb {
     return this.db.transaction(fn)();
   }
 
-  /** The file of a generation. */
-  generationFile(generation: number): string {
-    return this.file === ':memory:' ? ':memory:' : `${this.file}.g${generation}`;
+  /** Starts a read transaction that sees one moment of the read models, whatever commits meanwhile. */
+  protected readonly beginSnapshot: string = 'BEGIN';
+
+  /** Runs fn in one read transaction that sees one moment of the read models, whatever commits meanwhile. */
+  snapshot<T>(fn: () => T): T {
+    return this.transaction(fn);
+  }
+
+  /**
+   * Opens a read transaction held across awaits (verify reads the live read models while it rebuilds them beside),
+   * holding the connection meanwhile (see hold). Returns its end.
+   */
+  holdSnapshot(holder: string): () => void {
+    const release = this.hold(holder);
+    this.db.exec(this.beginSnapshot);
+    return () => {
+      if (this.db.inTransaction) this.db.exec('ROLLBACK');
+      release();
+    };
   }
 
   /** The live generation, or null before the first one. */
   liveGeneration(): number | null {
-    const v = this.getMeta.get('generation') as string | undefined;
+    const v = this.metaStatements.get.get('generation') as string | undefined;
     return v === undefined ? null : Number(v);
   }
 
   /** What the live generation was built with (schema version and catalogue trees). */
   liveFingerprint(): string | null {
-    return (this.getMeta.get('fingerprint') as string | undefined) ?? null;
+    return (this.metaStatements.get.get('fingerprint') as string | undefined) ?? null;
   }
 
-  /** Generations that have a file (the live one, and a rebuild in progress or abandoned). */
+  /** Runs fn while no other process runs an `exclusively` of its own on these read models (on a server; one file has one writer). */
+  exclusively<T>(fn: () => T): T {
+    return fn();
+  }
+
+  /** Generations that exist (the live one, and a rebuild in progress or abandoned). */
+  abstract generations(): number[];
+
+  /** Makes a generation's tables reachable on this connection (outside any transaction). */
+  attach(_generation: number): void {}
+
+  /** Lets go of every generation but `keep` (best effort). */
+  detachOthers(_keep: number): void {}
+
+  /**
+   * Creates an empty generation at position 0. `bulk`: written without a journal while it is filled (a rebuild;
+   * call finishBulk before making it live). Secondary indexes only when asked.
+   */
+  abstract createGeneration(generation: number, options: { indexes: boolean; bulk?: boolean }): void;
+
+  /** A bulk-loaded generation becomes an ordinary one, safe across a crash. */
+  finishBulk(_generation: number): void {}
+
+  abstract createIndexes(generation: number): void;
+
+  /** The space a generation takes, in bytes (benchmarks). */
+  abstract generationBytes(generation: number): number;
+
+  /** Makes a generation live (one update of the meta row), then drops every other generation. */
+  activate(generation: number, fingerprint: string): void {
+    this.attach(generation);
+    this.transaction(() => {
+      this.metaStatements.set.run('generation', String(generation));
+      this.metaStatements.set.run('fingerprint', fingerprint);
+    });
+    for (const g of this.generations()) if (g !== generation) this.dropGeneration(g);
+    this.detachOthers(generation);
+  }
+
+  abstract dropGeneration(generation: number): void;
+
+  checkpoint(generation: number): Checkpoint {
+    this.attach(generation);
+    const row = this.db.prepare(`SELECT position, events FROM ${tableName('checkpoint', generation)} WHERE id = 1`).get() as
+      | Checkpoint
+      | undefined;
+    return row ?? { position: 0, events: 0 };
+  }
+
+  /** The tables of a generation (UNLOGGED: on a server, written without its log), created in a fresh one: the engine's checkpoint at 0, and every read model's. */
+  protected createTables(generation: number, kind: '' | 'UNLOGGED' = ''): void {
+    for (const [logical, t] of Object.entries(TABLES)) this.db.exec(`CREATE ${kind ? `${kind} ` : ''}TABLE ${tableName(logical, generation)} ${t.columns}`);
+    this.db.prepare(`INSERT INTO ${tableName('checkpoint', generation)} (id, position, events) VALUES (1, 0, 0)`).run();
+  }
+
+  abstract close(): void;
+}
+
+/**
+ * The read models in SQLite: a small meta file (config.readModelFile) that names the live generation, and one file
+ * per generation beside it (read-models.db.g3), attached to the same connection as schema g3. A rebuild fills its
+ * generation bulk-loaded without a journal: if it fails, it is thrown away.
+ */
+export class SqliteReadModelDb extends ReadModelDb {
+  readonly db: Database.Database;
+  readonly lockForBatch = '';
+  private readonly attached = new Set<number>();
+
+  private constructor(
+    readonly file: string,
+    readOnly: boolean,
+  ) {
+    super();
+    if (readOnly) {
+      // A reader thread's connection: the file is made (WAL, meta table) by the ledger's own connection first.
+      this.db = new Database(file, { readonly: true, fileMustExist: true });
+    } else {
+      if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
+      this.db = new Database(file);
+      this.db.pragma('journal_mode = WAL');
+      this.db.pragma('synchronous = NORMAL');
+    }
+    this.db.pragma('busy_timeout = 10000');
+    this.db.pragma('temp_store = MEMORY');
+    registerCentsFunctions(this.db);
+    if (!readOnly) this.db.exec('CREATE TABLE IF NOT EXISTS read_model_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID');
+  }
+
+  static override open(file: string, options: { readOnly?: boolean } = {}): SqliteReadModelDb {
+    return new SqliteReadModelDb(file, options.readOnly ?? false);
+  }
+
+  get location(): string {
+    return this.file;
+  }
+
+  /** The file of a generation. */
+  generationFile(generation: number): string {
+    return this.file === ':memory:' ? ':memory:' : `${this.file}.g${generation}`;
+  }
+
+  generationBytes(generation: number): number {
+    return this.file === ':memory:' ? 0 : statSync(this.generationFile(generation)).size;
+  }
+
   generations(): number[] {
     if (this.file === ':memory:') return [...this.attached].sort((a, b) => a - b);
     const prefix = `${basename(this.file)}.g`;
@@ -134,7 +249,7 @@ export class ReadModelDb {
   }
 
   /** Attaches a generation's file to the connection (outside any transaction). */
-  attach(generation: number): void {
+  override attach(generation: number): void {
     if (this.attached.has(generation)) return;
     this.db.prepare(`ATTACH DATABASE ? AS ${schemaOf(generation)}`).run(this.generationFile(generation));
     this.db.pragma(`${schemaOf(generation)}.busy_timeout = 10000`);
@@ -143,7 +258,7 @@ export class ReadModelDb {
   }
 
   /** Detaches every generation but `keep` (best effort: a statement still open on one keeps it attached). */
-  detachOthers(keep: number): void {
+  override detachOthers(keep: number): void {
     for (const g of [...this.attached]) {
       if (g === keep) continue;
       try {
@@ -155,10 +270,6 @@ export class ReadModelDb {
     }
   }
 
-  /**
-   * Creates an empty generation at position 0 in a fresh file. `bulk`: no journal and no syncing while it
-   * is filled (a rebuild; call finishBulk before making it live). Secondary indexes only when asked.
-   */
   createGeneration(generation: number, options: { indexes: boolean; bulk?: boolean }): void {
     this.dropGeneration(generation);
     this.attach(generation);
@@ -173,14 +284,12 @@ export class ReadModelDb {
       this.db.pragma(`${schema}.synchronous = NORMAL`);
     }
     this.transaction(() => {
-      for (const [logical, t] of Object.entries(TABLES)) this.db.exec(`CREATE TABLE ${tableName(logical, generation)} ${t.columns}`);
-      this.db.prepare(`INSERT INTO ${tableName('checkpoint', generation)} (id, position, events) VALUES (1, 0, 0)`).run();
+      this.createTables(generation);
       if (options.indexes) this.createIndexes(generation);
     });
   }
 
-  /** A bulk-loaded generation becomes an ordinary one: write-ahead log, synced at checkpoints. */
-  finishBulk(generation: number): void {
+  override finishBulk(generation: number): void {
     const schema = schemaOf(generation);
     this.db.pragma(`${schema}.journal_mode = WAL`);
     this.db.pragma(`${schema}.synchronous = NORMAL`);
@@ -191,17 +300,6 @@ export class ReadModelDb {
     for (const { table, name, definition } of INDEXES) {
       this.db.exec(`CREATE INDEX IF NOT EXISTS ${schemaOf(generation)}.${table}_${name} ON ${table} ${definition}`);
     }
-  }
-
-  /** Makes a generation live (one update of the meta row), then deletes every other generation. */
-  activate(generation: number, fingerprint: string): void {
-    this.attach(generation);
-    this.transaction(() => {
-      this.setMeta.run('generation', String(generation));
-      this.setMeta.run('fingerprint', fingerprint);
-    });
-    for (const g of this.generations()) if (g !== generation) this.dropGeneration(g);
-    this.detachOthers(generation);
   }
 
   /** Detaches and deletes a generation's files. A process still reading it keeps its open file until it moves on. */
@@ -216,14 +314,6 @@ export class ReadModelDb {
     }
     if (this.file === ':memory:') return;
     for (const suffix of ['', '-wal', '-shm', '-journal']) rmSync(`${this.generationFile(generation)}${suffix}`, { force: true });
-  }
-
-  checkpoint(generation: number): Checkpoint {
-    this.attach(generation);
-    const row = this.db.prepare(`SELECT position, events FROM ${tableName('checkpoint', generation)} WHERE id = 1`).get() as
-      | Checkpoint
-      | undefined;
-    return row ?? { position: 0, events: 0 };
   }
 
   close(): void {

@@ -75,7 +75,7 @@ class LiveReader implements Reader {
         this.rm.detachOthers(this.generation_);
       }
       try {
-        return this.rm.transaction(() => {
+        return this.rm.snapshot(() => {
           if (Number(this.liveGeneration.get()) !== this.generation_) throw new GenerationMoved();
           const generation = this.generation_ as number;
           const tx: ReadTx = { schema: schemaOf(generation), stmt: (sql) => this.stmt(sql) };

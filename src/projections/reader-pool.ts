@@ -6,7 +6,7 @@ import { ReadModelUnavailable } from './read-model-queries';
 import { QueryAnswer, QueryArgs, QueryMethod, ReadQueries, receivedError, SentError } from './read-queries';
 
 /** What a reader thread needs to open the read models and build the same queries as the ledger's thread. */
-export type ReaderSettings = Pick<LedgerConfig, 'readModelFile' | 'catalogueDir' | 'redFlagRulesFile'>;
+export type ReaderSettings = Pick<LedgerConfig, 'readModelLocation' | 'catalogueDir' | 'redFlagRulesFile'>;
 
 export type ReaderRequest = { readonly kind: 'ask'; readonly id: number; readonly method: QueryMethod; readonly args: readonly unknown[] } | { readonly kind: 'stop' };
 
@@ -61,7 +61,7 @@ export class ReaderPool extends ReadQueries {
   ) {
     super();
     if (!Number.isInteger(size) || size < 1) throw new RangeError(`a reader pool has 1 thread or more, not ${size}`);
-    if (settings.readModelFile === ':memory:') throw new RangeError('reader threads cannot open in-memory read models; answer in process');
+    if (settings.readModelLocation === ':memory:') throw new RangeError('reader threads cannot open in-memory read models; answer in process');
     this.quickExits = Array.from({ length: size }, () => 0);
     this.threads = Array.from({ length: size }, (_, slot) => this.spawn(slot));
   }
@@ -181,7 +181,9 @@ export function readQueriesFor(
   inProcess: () => ReadQueries,
   options: { log?: (message: string) => void } = {},
 ): ReadQueries {
-  if (config.readerThreads === 0 || config.readModelFile === ':memory:') return inProcess();
-  const { readModelFile, catalogueDir, redFlagRulesFile } = config;
-  return new ReaderPool({ readModelFile, catalogueDir, redFlagRulesFile }, config.readerThreads, options);
+  if (config.readModelLocation === ':memory:') return inProcess();
+  // On PostgreSQL a question blocks its thread until the server answers: never the event loop's, so one thread at least.
+  if (config.readerThreads === 0 && !/^postgres(ql)?:/.test(config.readModelLocation)) return inProcess();
+  const { readModelLocation, catalogueDir, redFlagRulesFile } = config;
+  return new ReaderPool({ readModelLocation, catalogueDir, redFlagRulesFile }, Math.max(1, config.readerThreads), options);
 }

@@ -21,7 +21,7 @@ let readModels: ReadModelDb | null = null;
 let queries: ReadModelQueries | null = null;
 try {
   const catalogue = Catalogue.load(settings.catalogueDir);
-  readModels = ReadModelDb.open(settings.readModelFile, { readOnly: true });
+  readModels = ReadModelDb.open(settings.readModelLocation, { readOnly: true });
   queries = new ReadModelQueries(readModels, catalogue, projectionContextOf(settings, catalogue));
   post({ kind: 'ready' });
 } catch (error) {

@@ -1,5 +1,4 @@
-import Database from 'better-sqlite3';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ProjectionContext } from '../../projections/shared/context';
@@ -7,7 +6,7 @@ import type { RecordedEvent } from '../../events';
 import type { EventStore } from '../store/event-store.port';
 import { ProjectionEngine } from './projection-engine';
 import { readModelFingerprint } from './projection-runner';
-import { ReadModelDb, TABLES, schemaOf, tableName } from './read-model-db';
+import { ReadModelDb, TABLES, tableName } from './read-model-db';
 
 export interface RebuildOptions {
   /** Events applied per transaction (default 250 000): large transactions write each document once per many events. */
@@ -111,13 +110,14 @@ export interface VerifyResult {
 }
 
 /**
- * Rebuilds the read models from position 0 into a scratch file, up to exactly the position the live ones
- * reflect, and compares every table row by row. The live file is read inside one read transaction, so a
- * server writing to it meanwhile does not disturb the comparison.
+ * Rebuilds the read models from position 0 into a scratch SQLite file, up to exactly the position the live ones
+ * reflect, and compares every table row by row. The live read models (a file, or PostgreSQL) are read inside one
+ * read transaction, so a server writing to them meanwhile does not disturb the comparison. On PostgreSQL this is
+ * also the proof that both engines fold the log alike.
  */
 export async function verifyReadModels(
   store: EventStore,
-  liveFile: string,
+  liveLocation: string,
   ctx: ProjectionContext,
   options: {
     readonly maxDifferences?: number;
@@ -127,20 +127,23 @@ export async function verifyReadModels(
     readonly onProgress?: (done: number, events: number, phase?: 'events' | 'indexes' | 'compare') => void;
   } = {},
 ): Promise<VerifyResult> {
-  const live = new Database(liveFile, { fileMustExist: true });
+  if (!/^postgres(ql)?:\/\//.test(liveLocation) && !existsSync(liveLocation)) throw new Error(`${liveLocation} does not exist: start the server or run "ledger projections rebuild"`);
+  const liveModels = ReadModelDb.open(liveLocation);
+  const live = liveModels.db;
   const dir = mkdtempSync(join(options.scratchDir ?? tmpdir(), 'ledger-verify-'));
   const scratch = ReadModelDb.open(join(dir, 'scratch.db'));
+  let endSnapshot = () => {};
   try {
-    const generationRow = live.prepare("SELECT value FROM read_model_meta WHERE key = 'generation'").pluck().get() as string | undefined;
-    if (generationRow === undefined) throw new Error(`${liveFile} has no live read model yet: start the server or run "ledger projections rebuild"`);
-    const generation = Number(generationRow);
-    live.prepare(`ATTACH DATABASE ? AS ${schemaOf(generation)}`).run(`${liveFile}.g${generation}`);
-    live.exec('BEGIN');
+    const generationRow = liveModels.liveGeneration();
+    if (generationRow === null) throw new Error(`${liveModels.location} has no live read model yet: start the server or run "ledger projections rebuild"`);
+    const generation = generationRow;
+    liveModels.attach(generation);
+    endSnapshot = liveModels.holdSnapshot('ledger projections verify');
     const fingerprint = live.prepare("SELECT value FROM read_model_meta WHERE key = 'fingerprint'").pluck().get() as string;
     if (fingerprint !== readModelFingerprint(ctx)) {
       throw new Error(`the live read model was built with "${fingerprint}", this code builds "${readModelFingerprint(ctx)}": rebuild it first`);
     }
-    const position = (live.prepare(`SELECT position FROM ${tableName('checkpoint', generation)} WHERE id = 1`).pluck().get() as number) ?? 0;
+    const position = Number(live.prepare(`SELECT position FROM ${tableName('checkpoint', generation)} WHERE id = 1`).pluck().get() ?? 0);
     const rebuilt = await rebuildReadModels(store, scratch, ctx, { upTo: position, batchSize: options.batchSize, activate: true, onProgress: options.onProgress });
 
     const max = options.maxDifferences ?? 20;
@@ -207,15 +210,18 @@ export async function verifyReadModels(
     }
     return { position, head, behind: Math.max(0, head - position), failing, generation, rowsCompared, differences, differenceCount };
   } finally {
-    if (live.inTransaction) live.exec('ROLLBACK');
-    live.close();
+    endSnapshot();
+    liveModels.close();
     scratch.close();
     rmSync(dir, { recursive: true, force: true });
   }
 }
 
+/** Equal values; an integer read exactly is the same as its digits (cents beyond int64 are text in SQLite, NUMERIC in PostgreSQL). */
 function same(a: unknown, b: unknown): boolean {
-  return a === b || (Buffer.isBuffer(a) && Buffer.isBuffer(b) && a.equals(b));
+  if (a === b) return true;
+  if (Buffer.isBuffer(a) && Buffer.isBuffer(b)) return a.equals(b);
+  return (typeof a === 'bigint' || typeof b === 'bigint') && a !== null && b !== null && String(a) === String(b);
 }
 
 /** Compares two rows by the key columns, the way SQLite's ORDER BY does for integers and text. */

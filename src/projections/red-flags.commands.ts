@@ -36,7 +36,7 @@ export interface RedFlagsReport {
  */
 export async function runRedFlags(config: LedgerConfig, options: RedFlagsOptions = {}): Promise<RedFlagsReport> {
   const store = await createEventStore(config);
-  const projections = openProjections(store, config.readModelFile, Catalogue.load(config.catalogueDir), {}, redFlagRulesOf(config));
+  const projections = openProjections(store, config.readModelLocation, Catalogue.load(config.catalogueDir), {}, redFlagRulesOf(config));
   try {
     projections.runner.start();
     await projections.runner.catchUp();

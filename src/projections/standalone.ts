@@ -23,13 +23,14 @@ export interface OpenProjections {
 /** Opens the read models outside Nest (CLI, benchmark, tests). The runner is not started: call runner.start(). */
 export function openProjections(
   store: EventStore,
-  readModelFile: string,
+  /** The read models' file, or their PostgreSQL database. */
+  readModelLocation: string,
   catalogue: Catalogue = Catalogue.load(),
   options: ProjectionRunnerOptions = {},
   redFlagRules?: RedFlagRules,
 ): OpenProjections {
   const context = catalogueContext(catalogue, redFlagRules);
-  const readModels = ReadModelDb.open(readModelFile);
+  const readModels = ReadModelDb.open(readModelLocation);
   const runner = new ProjectionRunner(store, readModels, context, options);
   const queries = new ReadModelQueries(readModels, catalogue, context);
   return {

@@ -21,7 +21,7 @@ const ONE_HOUR = 3_600_000;
 async function withReports<T>(config: LedgerConfig, work: (reports: ReportService) => Promise<T>): Promise<T> {
   const store = await createEventStore(config);
   const catalogue = Catalogue.load(config.catalogueDir);
-  const projections = openProjections(store, config.readModelFile, catalogue);
+  const projections = openProjections(store, config.readModelLocation, catalogue);
   const log = await openMerkleLog(config, store);
   try {
     projections.runner.start();

@@ -17,7 +17,7 @@ describe('ReaderPool', () => {
 
   it('shares a light load: questions asked one at a time go to each thread in turn', async () => {
     ReadModelDb.open(config.readModelFile).close();
-    const pool = new ReaderPool({ readModelFile: config.readModelFile, catalogueDir: config.catalogueDir }, 2);
+    const pool = new ReaderPool({ readModelLocation: config.readModelFile, catalogueDir: config.catalogueDir }, 2);
     try {
       await Promise.all(pool.workers.map(ready));
       const answered = pool.workers.map(() => 0);
@@ -34,7 +34,7 @@ describe('ReaderPool', () => {
 
   it('starts a thread that cannot open the read models again after 1 s, then 2 s, not in a loop', async () => {
     const restarts: number[] = [];
-    const pool = new ReaderPool({ readModelFile: join(dir, 'no-such-folder', 'read-models.db'), catalogueDir: config.catalogueDir }, 1, {
+    const pool = new ReaderPool({ readModelLocation: join(dir, 'no-such-folder', 'read-models.db'), catalogueDir: config.catalogueDir }, 1, {
       log: (message) => restarts.push(Date.now()) && expect(message).toMatch(/reader thread 1 stopped \(exit code 1; it could not open the read models: .+\); starting another/),
     });
     try {

@@ -1,17 +1,19 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fundLineStream } from '../../src/fund-line/fund-line.key';
+import { runStatement } from '../../src/store/postgres/connection';
 import { buildServerIfStale } from '../support/built-server';
 import { createTestDatabase, describeWithPostgres, postgres } from '../support/postgres';
 
 /*
  * Two ledger processes, started as `npm start` starts one (node dist/src/main.js, LEDGER_STORE=postgres), serving
  * one ledger: the same PostgreSQL database (log, idempotency claims, Merkle log and tree heads, credentials), sign-in
- * secret and tree-head key, and nothing else: no shared folder; each its own read models, fed by its own catch-up
- * subscription of the shared log. A race of disbursements sent to both at once
+ * secret and tree-head key, and nothing else: no shared folder. The read models are in the database too
+ * (LEDGER_READ_MODELS defaults to postgres there), folded by both processes' projection threads, each batch under a
+ * lock of the checkpoint row, and read by both. A race of disbursements sent to both at once
  * must let through exactly what the allocation permits, and both processes must then answer the same figures.
  */
 const LINE = { programme: 'GNBV-2021-2025', component: 'DA5', budgetYear: 2024, originYear: 2024, source: 'NSTW', capitalType: 'SN', unit: '184' };
@@ -162,7 +164,14 @@ describeWithPostgres('two ledger processes on one PostgreSQL database', () => {
     const healthB = await call(b, 'GET', '/health');
     expect(healthA.body.position).toBe(healthB.body.position);
 
-    // Each process's read models follow the shared log: asked at the same position, they agree.
+    // One set of read models, in the database: neither process keeps a file of its own, and both read one generation.
+    for (const name of ['a', 'b']) expect(existsSync(join(shared, name, 'read-models.db'))).toBe(false);
+    const [statusA, statusB] = [await call(a, 'GET', `/read-models/status?minPosition=${head}`, tokenA), await call(b, 'GET', `/read-models/status?minPosition=${head}`, tokenB)];
+    expect(statusB.body.generation).toBe(statusA.body.generation);
+    const folded = await runStatement<{ n: string }>((env as Record<string, string>).DATABASE_URL, `SELECT count(*) AS n FROM g${statusA.body.generation}.entries WHERE activity_id = $1 AND type = 'Disbursed'`, [ACTIVITY.activityId]);
+    expect(Number(folded[0].n)).toBe(PERMITTED);
+
+    // Asked at the same position, both processes answer the same.
     const stream = fundLineStream(LINE);
     for (const path of [
       `/balances?budgetYear=2024&groupBy=subProject&minPosition=${head}`,
