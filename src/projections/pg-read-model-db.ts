@@ -26,7 +26,8 @@ export class PgReadModelDb extends ReadModelDb {
   ) {
     super();
     this.db = new PgSqlDatabase(url, readOnly ? 'gnbv-ledger-read-models-reader' : 'gnbv-ledger-read-models');
-    if (!readOnly) this.db.exec('CREATE TABLE IF NOT EXISTS read_model_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)');
+    // Two processes starting together would both create it: PostgreSQL's IF NOT EXISTS does not keep them apart.
+    if (!readOnly) this.exclusively(() => this.db.exec('CREATE TABLE IF NOT EXISTS read_model_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)'));
   }
 
   static override open(url: string, options: { readOnly?: boolean } = {}): PgReadModelDb {

@@ -8,6 +8,18 @@ describe('configuration: the PostgreSQL store', () => {
     expect(config.databaseUrl).toBe('postgresql:///ledger?host=/var/run/postgresql');
   });
 
+  it('keeps the read models in PostgreSQL on the PostgreSQL store unless LEDGER_READ_MODELS=sqlite, in their file otherwise', () => {
+    const url = 'postgresql:///ledger?host=/var/run/postgresql';
+    expect(loadConfig({ LEDGER_STORE: 'postgres', DATABASE_URL: url })).toMatchObject({ readModelStore: 'postgres', readModelLocation: url });
+    expect(loadConfig({ LEDGER_STORE: 'postgres', DATABASE_URL: url, LEDGER_READ_MODELS: 'sqlite', LEDGER_READ_MODEL_FILE: '/tmp/rm.db' })).toMatchObject({
+      readModelStore: 'sqlite',
+      readModelLocation: '/tmp/rm.db',
+    });
+    expect(loadConfig({ LEDGER_READ_MODEL_FILE: '/tmp/rm.db' })).toMatchObject({ readModelStore: 'sqlite', readModelLocation: '/tmp/rm.db' });
+    expect(() => loadConfig({ LEDGER_READ_MODELS: 'postgres' })).toThrow('LEDGER_READ_MODELS=postgres needs LEDGER_STORE=postgres');
+    expect(() => loadConfig({ LEDGER_READ_MODELS: 'pg' })).toThrow(/readModelStore: LEDGER_READ_MODELS must be sqlite or postgres/);
+  });
+
   it('refuses LEDGER_STORE=postgres without DATABASE_URL, naming it', () => {
     expect(() => loadConfig({ LEDGER_STORE: 'postgres' })).toThrow('LEDGER_STORE=postgres needs DATABASE_URL');
   });

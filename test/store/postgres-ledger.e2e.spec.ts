@@ -58,7 +58,7 @@ describeWithPostgres('The ledger on PostgreSQL', () => {
     const started: LedgerApp[] = [];
     afterEach(async () => {
       while (started.length > 0) await started.pop()?.close();
-    });
+    }, 60_000);
     const start = async (config: ReturnType<typeof loadConfig>) => {
       const ledger = await startLedger(config, { demo: true, logger: false });
       started.push(ledger);
@@ -98,7 +98,8 @@ describeWithPostgres('The ledger on PostgreSQL', () => {
       expect(onPostgres.app.get(LiveProjections)).toBeInstanceOf(ProjectionThread);
       const proof = await get(onPostgres, `/audit/proofs/consistency?first=21&second=${DEMO_HEAD}`);
       expect(proof).toMatchObject({ status: 200, body: { firstSize: 21, secondSize: DEMO_HEAD } });
-    });
+      // Two ledgers started and the demo loaded into each: 7-17 s on a quiet machine, more on a busy one.
+    }, 120_000);
 
     it('leaves a database that already holds events alone', async () => {
       const config = await freshConfig('postgres');
@@ -107,6 +108,6 @@ describeWithPostgres('The ledger on PostgreSQL', () => {
       const again = await start(config);
       expect(await again.store.headPosition()).toBe(DEMO_HEAD);
       expect(again.demoUsers).toBeUndefined();
-    });
+    }, 120_000);
   });
 });

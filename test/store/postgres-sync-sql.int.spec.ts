@@ -1,4 +1,6 @@
+import { execFileSync } from 'node:child_process';
 import { CENTS } from '../../projections/shared/cents';
+import { runStatement } from '../../src/store/postgres/connection';
 import { PgSqlDatabase, PgStatementError, toPostgres } from '../../src/store/postgres/sync-sql';
 import { createTestDatabase, describeWithPostgres, postgres } from '../support/postgres';
 
@@ -71,5 +73,44 @@ describeWithPostgres('PgSqlDatabase: the read models’ synchronous connection t
       ).toThrow('inner');
     })();
     expect(db.prepare("SELECT k FROM t WHERE k IN ('y', 'z')").pluck().all()).toEqual(['y']);
+  });
+});
+
+describeWithPostgres('PgSqlDatabase when the server ends its connection', () => {
+  let server: { url: string; drop: () => Promise<void> };
+  beforeAll(async () => {
+    server = await createTestDatabase(postgres.url as string, 'ledger_sync_sql_lost');
+  });
+  afterAll(() => server.drop());
+
+  const endConnections = (name: string) =>
+    runStatement(server.url, 'SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = $1 AND pid <> pg_backend_pid()', [name]);
+
+  it('answers on a new connection after an idle one was ended, and fails a transaction it broke, whose retry succeeds', async () => {
+    const db = new PgSqlDatabase(server.url, 'test-lost');
+    try {
+      db.exec('CREATE TABLE t (k TEXT PRIMARY KEY)');
+      expect(await endConnections('test-lost')).toHaveLength(1);
+      await new Promise((r) => setTimeout(r, 100));
+      // Idle, then ended: the next statement runs on a new connection.
+      expect(db.prepare('SELECT count(*) FROM t').pluck().get()).toBe(0);
+
+      const insert = db.prepare('INSERT INTO t (k) VALUES (?)');
+      const write = db.transaction((k: string) => {
+        insert.run(k);
+        db.prepare('SELECT 1').get();
+        // Ended in the middle of the transaction: it is gone, and says so.
+        execFileSync('psql', [server.url, '-qAtc', "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'test-lost'"]);
+        insert.run(`${k}-2`);
+        db.prepare('SELECT 1').get();
+      });
+      expect(() => write('a')).toThrow(/terminating connection|connection/i);
+      expect(db.inTransaction).toBe(false);
+      expect(db.prepare('SELECT k FROM t ORDER BY k').pluck().all()).toEqual([]);
+      db.transaction(() => insert.run('b'))();
+      expect(db.prepare('SELECT k FROM t ORDER BY k').pluck().all()).toEqual(['b']);
+    } finally {
+      db.close();
+    }
   });
 });

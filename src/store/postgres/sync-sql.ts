@@ -38,7 +38,12 @@ interface SentStatement {
 
 export type SyncRequest =
   | { readonly kind: 'port'; readonly port: MessagePort }
-  | { readonly kind: 'run'; readonly batch: readonly SentStatement[] }
+  | {
+      readonly kind: 'run';
+      readonly batch: readonly SentStatement[];
+      /** The batch continues a transaction the server holds: it cannot be run again on a new connection. */
+      readonly resumes: boolean;
+    }
   | { readonly kind: 'close' };
 
 export type SyncReply =
@@ -79,10 +84,10 @@ export class SyncPgConnection {
     this.worker.unref();
   }
 
-  /** Runs statements in order, in one round trip; answers the last one's rows. */
-  run(batch: readonly SentStatement[]): Extract<SyncReply, { kind: 'rows' }> {
+  /** Runs statements in order, in one round trip; answers the last one's rows. `resumes`: see SyncRequest. */
+  run(batch: readonly SentStatement[], resumes: boolean): Extract<SyncReply, { kind: 'rows' }> {
     if (this.closed) throw new Error('the PostgreSQL read-model connection is closed');
-    const reply = this.call({ kind: 'run', batch });
+    const reply = this.call({ kind: 'run', batch, resumes });
     if (reply.kind === 'error') {
       const failed = batch[reply.at]?.text ?? '';
       const at = reply.detail ? ` (${reply.detail})` : '';
@@ -277,6 +282,8 @@ export class PgSqlDatabase implements SqlDatabase {
   private readonly statements = new Map<string, PgStatement>();
   private pending: SentStatement[] = [];
   private depth = 0;
+  /** The server holds a transaction of ours: something of it was sent. */
+  private open = false;
 
   constructor(url: string, applicationName: string) {
     this.connection = new SyncPgConnection(url, applicationName);
@@ -301,7 +308,7 @@ export class PgSqlDatabase implements SqlDatabase {
     if (verb === 'ROLLBACK') {
       this.pending = [];
       this.depth = 0;
-      this.connection.run([{ text: 'ROLLBACK', values: null }]);
+      this.rollback('ROLLBACK');
       return this;
     }
     this.send({ text: toPostgres(sql), values: null }, true);
@@ -335,7 +342,7 @@ export class PgSqlDatabase implements SqlDatabase {
           } else {
             // Everything held back came after the start: rolled back with it.
             this.pending = [];
-            this.connection.run([{ text: outer ? 'ROLLBACK' : `ROLLBACK TO SAVEPOINT ${savepoint}`, values: null }]);
+            this.rollback(outer ? 'ROLLBACK' : `ROLLBACK TO SAVEPOINT ${savepoint}`);
           }
         } finally {
           this.depth--;
@@ -353,7 +360,19 @@ export class PgSqlDatabase implements SqlDatabase {
     if (!wait && this.depth > 0 && this.pending.length < 1_000) return null;
     const batch = this.pending;
     this.pending = [];
-    return this.connection.run(batch);
+    const reply = this.connection.run(batch, this.open);
+    this.open = this.depth > 0;
+    return reply;
+  }
+
+  /** A whole transaction's rollback needs no connection that held it (a lost one rolled it back); a savepoint's does. */
+  private rollback(text: string): void {
+    const whole = text === 'ROLLBACK';
+    try {
+      this.connection.run([{ text, values: null }], !whole && this.open);
+    } finally {
+      if (whole) this.open = false;
+    }
   }
 
   close(): void {
