@@ -337,32 +337,43 @@ function filteredWindow(tx: ReadTx, t: HistoryTables, line: Row, slice: Slice | 
 function inForceBefore(tx: ReadTx, t: HistoryTables, lineId: unknown, eff: number, rec: number, pos: number, offset: number): { after: number; start: Measures } {
   const inForce = 'line_id = ? AND position > ? AND eff <= ? AND rec <= ? AND position <= ?';
   const counted = tx.stmt(`SELECT count(*) AS entries, ${sumDeltasSql()} FROM ${t.entries} WHERE ${inForce} AND position <= ?`);
+  const countersAt = (seq: number): Measures =>
+    seq === 0 ? ZERO_MEASURES : measuresFromRow(tx.stmt(`SELECT * FROM ${t.history_marks} WHERE line_id = ? AND seq = ?`).get(lineId, seq) as Row);
   let count = 0;
   let start = ZERO_MEASURES;
   let after = 0;
   let seq = 0;
-  let marked = ZERO_MEASURES;
-  for (const m of tx.stmt(`SELECT * FROM ${t.history_marks} WHERE line_id = ? ORDER BY seq`).all(lineId) as Row[]) {
+  // A run of marks whose entries are all in force: its counters are the difference of the marks' at its ends, read once.
+  let runFrom: number | null = null;
+  const endRun = () => {
+    if (runFrom !== null && runFrom !== seq) start = addMeasures(start, subtractMeasures(countersAt(seq), countersAt(runFrom)));
+    runFrom = null;
+  };
+  for (const m of tx.stmt(`SELECT seq, position, min_eff, max_eff, min_rec, max_rec FROM ${t.history_marks} WHERE line_id = ? ORDER BY seq`).all(lineId) as Row[]) {
     if (after >= pos) break;
     const position = num(m.position);
-    const measures = measuresFromRow(m);
-    let n = 0;
-    let sum = ZERO_MEASURES;
     if (position <= pos && num(m.max_eff) <= eff && num(m.max_rec) <= rec) {
-      n = num(m.seq) - seq;
-      sum = subtractMeasures(measures, marked);
-    } else if (num(m.min_eff) <= eff && num(m.min_rec) <= rec) {
-      const r = counted.get(lineId, after, eff, rec, pos, position) as Row;
-      n = num(r.entries);
-      if (n > 0) sum = measuresFromRow(r);
+      const n = num(m.seq) - seq;
+      if (count + n > offset) break;
+      if (runFrom === null) runFrom = seq;
+      count += n;
+    } else {
+      let n = 0;
+      let sum = ZERO_MEASURES;
+      if (num(m.min_eff) <= eff && num(m.min_rec) <= rec) {
+        const r = counted.get(lineId, after, eff, rec, pos, position) as Row;
+        n = num(r.entries);
+        if (n > 0) sum = measuresFromRow(r);
+      }
+      if (count + n > offset) break;
+      endRun();
+      count += n;
+      start = addMeasures(start, sum);
     }
-    if (count + n > offset) break;
-    count += n;
-    start = addMeasures(start, sum);
     after = position;
     seq = num(m.seq);
-    marked = measures;
   }
+  endRun();
   const skipped = tx.stmt(`SELECT position, m1, d1, m2, d2 FROM ${t.entries} WHERE ${inForce} ORDER BY position LIMIT ?`).all(lineId, after, eff, rec, pos, offset - count) as Row[];
   return { after: skipped.length > 0 ? num(skipped[skipped.length - 1].position) : after, start: addRows(start, skipped) };
 }

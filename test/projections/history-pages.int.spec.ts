@@ -28,9 +28,10 @@ describe('a line history in log order, bounded by a date and a time, any page', 
       const d = day(i);
       // Every 19th back-dated 30 days (recorded on its day: late), every 23rd effective 9 days after it is recorded,
       // every 31st recorded 3 days after the next ones, every 29th effective and recorded 100 days before the ones
-      // around it (appended later: an old record brought in).
+      // around it (appended later: an old record brought in), and the 100th recorded 200 days after its neighbours (the
+      // marks after its mark are then all in force again).
       const eff = i % 29 === 0 ? plusDays(d, -100) : i % 19 === 0 ? plusDays(d, -30) : i % 23 === 0 ? plusDays(d, 9) : d;
-      const recordedAt = `${i % 29 === 0 ? plusDays(d, -100) : i % 31 === 0 ? plusDays(d, 3) : d}T03:00:00.000Z`;
+      const recordedAt = `${i % 29 === 0 ? plusDays(d, -100) : i % 31 === 0 ? plusDays(d, 3) : i === 100 ? plusDays(d, 200) : d}T03:00:00.000Z`;
       out.push(disbursed(L, 'm-1', `gn-${i}`, String(1_000_000 + i * 1000), { basis: voucher(`UNC-${i}`, eff), effectiveDate: eff, recordedAt }));
     }
     return out;
@@ -72,6 +73,11 @@ describe('a line history in log order, bounded by a date and a time, any page', 
                 positions: expected.slice(from, from + pageSize).map((e) => e.position),
               });
               if (whole) expect({ q, page, pageSize, entries: got.entries }).toEqual({ q, page, pageSize, entries: whole.slice(from, from + pageSize) });
+              // The balance after each end of the page: that of the entries in force up to its position, summed from the index.
+              for (const e of [got.entries[0], got.entries[got.entries.length - 1]].filter((x) => x !== undefined)) {
+                const upTo = h.queries.history(stream, { ...q, upToPosition: e.position, pageSize: 1 }).balance;
+                expect({ q, page, pageSize, position: e.position, balance: e.balanceAfter }).toEqual({ q, page, pageSize, position: e.position, balance: upTo });
+              }
               checked += 1;
             }
           }
