@@ -1,7 +1,6 @@
 import type { SqlStatement } from '../shared/sql-database';
 import { FUND_LINE_EVENT_TYPES, RecordedEvent } from '../../events';
-import { MEASURE_COLUMNS, measuresFromRow } from '../balances/balances.tables';
-import { BALANCE_TABLES } from '../balances/balances.tables';
+import { BALANCE_TABLES, MEASURE_COLUMNS, measuresFromRow } from '../balances/balances.tables';
 import { HISTORY_TABLES } from '../history/history.tables';
 import type { Projector, ProjectorHost } from '../read-model';
 import { centsParam } from '../shared/cents';
