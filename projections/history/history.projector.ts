@@ -93,6 +93,7 @@ function addToDay(days: Map<number, DayChange>, eff: number, delta: MeasureDelta
 export class HistoryProjector implements Projector {
   private readonly insertEntry: SqlStatement;
   private readonly insertMark: SqlStatement;
+  private readonly markRange: SqlStatement;
   private readonly insertLate: SqlStatement;
   private readonly daysFrom: SqlStatement;
   private readonly upsertDay: SqlStatement;
@@ -111,7 +112,14 @@ export class HistoryProjector implements Projector {
     const t = HISTORY_TABLES.in(host.schema);
     const columns = `position, line_id, eff, rec, recorded_at, type, amount, activity_id, reference, counterpart, details, ${PROVENANCE_COLUMN_NAMES}, m1, d1, m2, d2`;
     this.insertEntry = host.db.prepare(`INSERT INTO ${t.entries} (${columns}) VALUES (${placeholders(columns.split(',').length)})`);
-    this.insertMark = host.db.prepare(`INSERT INTO ${t.history_marks} VALUES (${placeholders(3 + MEASURES.length)})`);
+    this.insertMark = host.db.prepare(
+      `INSERT INTO ${t.history_marks} (line_id, seq, position, min_eff, max_eff, min_rec, max_rec, ${MEASURE_COLUMNS.join(', ')}) VALUES (${placeholders(7 + MEASURES.length)})`,
+    );
+    // The range of the effective dates and recording times of a line's entries since its last mark, up to a position.
+    this.markRange = host.db.prepare(
+      `SELECT min(eff) AS min_eff, max(eff) AS max_eff, min(rec) AS min_rec, max(rec) AS max_rec FROM ${t.entries}
+       WHERE line_id = ? AND position > coalesce((SELECT max(position) FROM ${t.history_marks} WHERE line_id = ?), 0) AND position <= ?`,
+    );
     this.insertLate = host.db.prepare(`INSERT INTO ${t.late_entries} (line_id, lag, position, eff, rec, m1, d1, m2, d2) VALUES (${placeholders(9)})`);
     // The line's last day before a given one, and every day from it on.
     this.daysFrom = host.db
@@ -181,7 +189,8 @@ export class HistoryProjector implements Projector {
     const after = this.balances.lineAfter(e);
     if (after.eventCount % MARK_EVERY === 0) {
       const m = after.measures;
-      this.insertMark.run(lineId, after.eventCount, e.position, ...MEASURES.map((k) => centsParam(m[k])));
+      const range = this.markRange.get(lineId, lineId, e.position) as Row;
+      this.insertMark.run(lineId, after.eventCount, e.position, range.min_eff, range.max_eff, range.min_rec, range.max_rec, ...MEASURES.map((k) => centsParam(m[k])));
     }
   }
 
