@@ -35,4 +35,4 @@ export const READ_MODELS: readonly ReadModel[] = [BALANCES, HISTORY, PROGRESS, A
  * Bumped when a fold changes what it writes without a table changing shape (table changes are noticed on their
  * own): a read model built by other code is rebuilt, never reused.
  */
-export const READ_MODEL_SCHEMA_VERSION = 7;
+export const READ_MODEL_SCHEMA_VERSION = 8;

@@ -161,7 +161,7 @@ export class BalancesProjector implements Projector {
     for (const r of this.rollups) r.clear();
     this.touched.length = 0;
     this.upsertLine.clear();
-    this.nextLineId = (this.s.maxLineId.get() as number) + 1;
+    this.nextLineId = Number(this.s.maxLineId.get()) + 1;
   }
 
   private forgetLast(): void {

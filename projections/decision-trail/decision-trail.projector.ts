@@ -61,7 +61,7 @@ export class DecisionTrailProjector implements Projector {
     let holder = this.decisions.get(key);
     if (!holder) {
       const row = this.decisions.mayBeStored(key) ? (this.s.byRef.get(ref.number, ref.issuer, ref.date) as Row | undefined) : undefined;
-      holder = row ? { id: row.decision_id as number, summary: summaryFromRow(row), touched: false } : { id: this.nextId++, summary: null, touched: false };
+      holder = row ? { id: Number(row.decision_id), summary: summaryFromRow(row), touched: false } : { id: this.nextId++, summary: null, touched: false };
       this.decisions.set(key, holder);
     }
     holder.summary = evolveDecision(holder.summary, event);
@@ -100,6 +100,6 @@ export class DecisionTrailProjector implements Projector {
   reload(): void {
     this.decisions.clear();
     this.touched.length = 0;
-    this.nextId = (this.s.maxId.get() as number) + 1;
+    this.nextId = Number(this.s.maxId.get()) + 1;
   }
 }

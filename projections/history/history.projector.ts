@@ -92,9 +92,10 @@ function addToDay(days: Map<number, DayChange>, eff: number, delta: MeasureDelta
 
 /** Writes each fund-line event as an entry of its line: the line and the change come from the balances, applied before. */
 export class HistoryProjector implements Projector {
-  /** Entries, many to a statement: nothing reads them before the batch's end, where the rest are written. */
+  /** Entries, many to a statement: read only for a mark (which writes those held back first) and after the batch. */
   private readonly insertEntry: RowWriter;
   private readonly insertMark: SqlStatement;
+  private readonly markRange: SqlStatement;
   private readonly insertLate: SqlStatement;
   private readonly daysFrom: SqlStatement;
   /** Day rows, many to a statement: a flush writes each (line, day) once, and reads only the days of lines not yet written. */
@@ -119,7 +120,14 @@ export class HistoryProjector implements Projector {
     this.districtsWithDays = new WrittenKeys(host.sole);
     const columns = `position, line_id, eff, rec, recorded_at, type, amount, activity_id, reference, counterpart, details, ${PROVENANCE_COLUMN_NAMES}, m1, d1, m2, d2`;
     this.insertEntry = new RowWriter(host, `INSERT INTO ${t.entries} (${columns})`, columns.split(',').length);
-    this.insertMark = host.db.prepare(`INSERT INTO ${t.history_marks} VALUES (${placeholders(3 + MEASURES.length)})`);
+    this.insertMark = host.db.prepare(
+      `INSERT INTO ${t.history_marks} (line_id, seq, position, min_eff, max_eff, min_rec, max_rec, ${MEASURE_COLUMNS.join(', ')}) VALUES (${placeholders(7 + MEASURES.length)})`,
+    );
+    // The range of the effective dates and recording times of a line's entries since its last mark, up to a position.
+    this.markRange = host.db.prepare(
+      `SELECT min(eff) AS min_eff, max(eff) AS max_eff, min(rec) AS min_rec, max(rec) AS max_rec FROM ${t.entries}
+       WHERE line_id = ? AND position > coalesce((SELECT max(position) FROM ${t.history_marks} WHERE line_id = ?), 0) AND position <= ?`,
+    );
     this.insertLate = host.db.prepare(`INSERT INTO ${t.late_entries} (line_id, lag, position, eff, rec, m1, d1, m2, d2) VALUES (${placeholders(9)})`);
     // The line's last day before a given one, and every day from it on.
     this.daysFrom = host.db
@@ -193,7 +201,10 @@ export class HistoryProjector implements Projector {
     const after = this.balances.lineAfter(e);
     if (after.eventCount % MARK_EVERY === 0) {
       const m = after.measures;
-      this.insertMark.run(lineId, after.eventCount, e.position, ...MEASURES.map((k) => centsParam(m[k])));
+      // The range reads the line's entries since its last mark: those held back are written first.
+      this.insertEntry.flush();
+      const range = this.markRange.get(lineId, lineId, e.position) as Row;
+      this.insertMark.run(lineId, after.eventCount, e.position, range.min_eff, range.max_eff, range.min_rec, range.max_rec, ...MEASURES.map((k) => centsParam(m[k])));
     }
   }
 

@@ -280,8 +280,8 @@ function recordedWindow(tx: ReadTx, t: HistoryTables, line: Row, upTo: number | 
  * Bounded by an effective date or a recording time, or in effective order. The count and the counters of the entries
  * asked for come from the line's day row at the date less its late entries not yet known (when fromDays), else they
  * are summed over the line's covering index. A page in effective order of every entry in force by a date (no recording
- * time) is a seek: the day row where it starts, then that day's entries in order. Other pages are read from the index
- * with the counters before them summed over it.
+ * time) is a seek: the day row where it starts, then that day's entries in order. A page in log order starts where the
+ * marks say (inForceBefore). Other pages are read from the index with the counters before them summed over it.
  */
 function filteredWindow(tx: ReadTx, t: HistoryTables, line: Row, slice: Slice | null, order: 'recorded' | 'effective', offset: number, pageSize: number): HistoryWindow {
   const eff = slice?.eff ?? 99991231;
@@ -298,6 +298,12 @@ function filteredWindow(tx: ReadTx, t: HistoryTables, line: Row, slice: Slice | 
     balance = total === 0 ? ZERO_MEASURES : measuresFromRow(all);
   }
   if (offset >= total) return { rows: [], start: balance, total, balance };
+  if (order === 'recorded' && offset > 0) {
+    // The page starts after the offset-th entry in force: found mark by mark, then read from the index from there.
+    const before = inForceBefore(tx, t, line.line_id, eff, rec, slice?.pos ?? Number.MAX_SAFE_INTEGER, offset);
+    const positions = tx.stmt(`SELECT position FROM ${t.entries} WHERE ${where} AND position > ? ORDER BY position LIMIT ?`).pluck().all(...params, before.after, pageSize) as unknown[];
+    return { rows: entriesAt(tx, t, positions, 'position'), start: before.start, total, balance };
+  }
   if (order === 'effective' && rec === Number.MAX_SAFE_INTEGER && fromDays(slice)) {
     // Every entry effective by the date is in force: the offset-th of them lies on the first day whose row counts more.
     const day = tx.stmt(`SELECT eff FROM ${t.line_days} WHERE line_id = ? AND entries > ? ORDER BY entries LIMIT 1`).get(line.line_id, offset) as Row;
@@ -315,18 +321,61 @@ function filteredWindow(tx: ReadTx, t: HistoryTables, line: Row, slice: Slice | 
   const rows = entriesAt(tx, t, positions, orderBy);
   if (offset === 0) return { rows, start: ZERO_MEASURES, total, balance };
   const first = rows[0];
-  if (order === 'recorded') {
-    // The counters before the page: the whole line's before its first entry (from the marks), less the entries before
-    // it that are not in force or not yet known (few when the date and time are recent: only those rows are summed).
-    const mark = markBefore(tx, t, line.line_id, 'position', num(first.position) - 1);
-    const between = tx.stmt(`SELECT m1, d1, m2, d2 FROM ${t.entries} WHERE line_id = ? AND position > ? AND position < ?`).all(line.line_id, mark.position, first.position) as Row[];
-    const left = tx
-      .stmt(`SELECT m1, d1, m2, d2 FROM ${t.entries} WHERE line_id = ? AND position < ? AND NOT (eff <= ? AND rec <= ? AND position <= ?)`)
-      .all(line.line_id, first.position, ...params.slice(1)) as Row[];
-    return { rows, start: left.map(deltaFromRow).reduce(subtractMeasures, addRows(mark.measures, between)), total, balance };
-  }
   const before = tx.stmt(`SELECT ${sumDeltasSql()} FROM ${t.entries} WHERE ${where} AND (eff < ? OR (eff = ? AND position < ?))`).get(...params, first.eff, first.eff, first.position);
   return { rows, start: measuresFromRow(before as Row), total, balance };
+}
+
+/**
+ * Where a page in log order of the entries in force by `eff`, known at `rec` and at or before `pos` starts: after the
+ * offset-th such entry (`after`, a position; 0: from the line's start), with the counters of the entries in force
+ * before it. Mark by mark (history_marks, every MARK_EVERY entries): the entries since the mark before are all in
+ * force (their latest date and time are within the bounds: the marks' counters give their sum), none (their earliest
+ * are beyond), or else counted and summed from the index; then at most MARK_EVERY - 1 entries in force are skipped.
+ * Reads the line's marks and the entries of the marks that straddle the bounds (those recorded between the date and
+ * the time, and back-dated ones near them), not every entry before the page.
+ */
+function inForceBefore(tx: ReadTx, t: HistoryTables, lineId: unknown, eff: number, rec: number, pos: number, offset: number): { after: number; start: Measures } {
+  const inForce = 'line_id = ? AND position > ? AND eff <= ? AND rec <= ? AND position <= ?';
+  const counted = tx.stmt(`SELECT count(*) AS entries, ${sumDeltasSql()} FROM ${t.entries} WHERE ${inForce} AND position <= ?`);
+  const countersAt = (seq: number): Measures =>
+    seq === 0 ? ZERO_MEASURES : measuresFromRow(tx.stmt(`SELECT * FROM ${t.history_marks} WHERE line_id = ? AND seq = ?`).get(lineId, seq) as Row);
+  let count = 0;
+  let start = ZERO_MEASURES;
+  let after = 0;
+  let seq = 0;
+  // A run of marks whose entries are all in force: its counters are the difference of the marks' at its ends, read once.
+  let runFrom: number | null = null;
+  const endRun = () => {
+    if (runFrom !== null && runFrom !== seq) start = addMeasures(start, subtractMeasures(countersAt(seq), countersAt(runFrom)));
+    runFrom = null;
+  };
+  for (const m of tx.stmt(`SELECT seq, position, min_eff, max_eff, min_rec, max_rec FROM ${t.history_marks} WHERE line_id = ? ORDER BY seq`).all(lineId) as Row[]) {
+    if (after >= pos) break;
+    const position = num(m.position);
+    if (position <= pos && num(m.max_eff) <= eff && num(m.max_rec) <= rec) {
+      const n = num(m.seq) - seq;
+      if (count + n > offset) break;
+      if (runFrom === null) runFrom = seq;
+      count += n;
+    } else {
+      let n = 0;
+      let sum = ZERO_MEASURES;
+      if (num(m.min_eff) <= eff && num(m.min_rec) <= rec) {
+        const r = counted.get(lineId, after, eff, rec, pos, position) as Row;
+        n = num(r.entries);
+        if (n > 0) sum = measuresFromRow(r);
+      }
+      if (count + n > offset) break;
+      endRun();
+      count += n;
+      start = addMeasures(start, sum);
+    }
+    after = position;
+    seq = num(m.seq);
+  }
+  endRun();
+  const skipped = tx.stmt(`SELECT position, m1, d1, m2, d2 FROM ${t.entries} WHERE ${inForce} ORDER BY position LIMIT ?`).all(lineId, after, eff, rec, pos, offset - count) as Row[];
+  return { after: skipped.length > 0 ? num(skipped[skipped.length - 1].position) : after, start: addRows(start, skipped) };
 }
 
 /** The entries at these positions, in the order given. */

@@ -53,12 +53,18 @@ export const HISTORY_TABLES = new Tables(
       key: 'position',
     },
     // Every MARK_EVERY-th entry of a line, with the line's counters after it: a page of a long history starts from the
-    // mark before it and reads at most MARK_EVERY - 1 entries' changes, never the whole line before it.
+    // mark before it and reads at most MARK_EVERY - 1 entries' changes, never the whole line before it. With the range of
+    // effective dates and recording times (ms) of the entries since the mark before: a page bounded by a date and a time
+    // counts the entries in force before it mark by mark (all of them, none, or only then those of the mark's entries).
     history_marks: {
       columns: `(
   line_id   INTEGER NOT NULL,
   seq       INTEGER NOT NULL,
   position  INTEGER NOT NULL,
+  min_eff   INTEGER NOT NULL,
+  max_eff   INTEGER NOT NULL,
+  min_rec   INTEGER NOT NULL,
+  max_rec   INTEGER NOT NULL,
   ${MEASURE_COLUMNS.map((c) => `${c} ${CENTS} NOT NULL`).join(',\n  ')},
   PRIMARY KEY (line_id, seq)
 ) WITHOUT ROWID`,

@@ -1,12 +1,25 @@
 import type { SqlStatement } from '../shared/sql-database';
-import type { RecordedEvent } from '../../events';
+import { FUND_LINE_EVENT_TYPES, RecordedEvent } from '../../events';
+import { BALANCE_TABLES, MEASURE_COLUMNS, measuresFromRow } from '../balances/balances.tables';
+import { HISTORY_TABLES } from '../history/history.tables';
 import type { Projector, ProjectorHost } from '../read-model';
 import { centsParam } from '../shared/cents';
-import { dateToInt } from '../shared/context';
+import { dateToInt, intToDate } from '../shared/context';
 import { DocCache, WrittenKeys } from '../shared/doc-cache';
 import { Row, RowWriter, num, placeholders, str } from '../shared/sql';
-import { DocStore, FlagRecord, RedFlagChange, RedFlagFold, UnitCount, daysBetween } from './red-flags.fold';
+import { DocStore, FlagRecord, RedFlagChange, RedFlagFold, UnitCount, daysBetween, flagId } from './red-flags.fold';
 import { RED_FLAG_TABLES } from './red-flags.tables';
+import { OPEN_END, Span, firstFlaggedDay, restep, unspentOf, unspentSpans } from './unspent';
+
+const FUND_LINE_TYPES: ReadonlySet<string> = new Set(FUND_LINE_EVENT_TYPES);
+
+/** A carried line's stored spans (red_flag_unspent), with the place and deadline they count under. */
+interface UnspentSpans {
+  readonly flagId: string;
+  readonly areas: readonly string[];
+  readonly deadline: number;
+  readonly spans: readonly Span[];
+}
 
 /** A cached document; null: known to be absent (most lines carry no carried money, most units no figures). */
 interface Held {
@@ -129,7 +142,15 @@ type Statements =
   | 'addFlags'
   | 'dropNoFlags'
   | 'spans'
-  | 'putSpan';
+  | 'putSpan'
+  | 'carriedOf'
+  | 'lineDays'
+  | 'unspentOf'
+  | 'dropUnspent'
+  | 'putUnspent'
+  | 'unspentDaysFrom'
+  | 'putUnspentDay'
+  | 'dropUnspentDay';
 
 /** Writes the fold's changes to the red-flag tables as it finds them. */
 export class RedFlagsProjector implements Projector {
@@ -145,6 +166,9 @@ export class RedFlagsProjector implements Projector {
   /** The flags written to red_flags, and those reviewed (while the engine is the sole writer: the others are not). */
   private readonly stored: WrittenKeys<string>;
   private readonly reviewedFlags: WrittenKeys<string>;
+  /** The fund-line streams the batch had events on: the carried ones among them get their unspent spans recomputed at flush. */
+  private readonly touched = new Set<string>();
+  private readonly graceDays: number | null;
   private readonly s: Record<Statements, SqlStatement>;
 
   constructor(host: ProjectorHost) {
@@ -154,6 +178,8 @@ export class RedFlagsProjector implements Projector {
     this.stored = new WrittenKeys(host.sole);
     this.reviewedFlags = new WrittenKeys(host.sole);
     this.fold = new RedFlagFold(host.ctx, this.docs);
+    this.graceDays = host.ctx.redFlagRules.active('carried-unspent-after-deadline')?.params.graceDays ?? null;
+    const b = { ...BALANCE_TABLES.in(host.schema), ...HISTORY_TABLES.in(host.schema) };
     this.s = {
       upsertFlag: db.prepare(
         `INSERT INTO ${t.red_flags} (flag_id, rule, subject, unit, district, province, eff_from, eff_to, amount, facts, evidence_count, last_position)
@@ -188,6 +214,29 @@ export class RedFlagsProjector implements Projector {
       dropNoFlags: db.prepare(`DELETE FROM ${t.red_flag_counts} WHERE area = ? AND year = ? AND rule = ? AND reviewed = ? AND flags = 0`),
       spans: db.prepare(`SELECT rule, days FROM ${t.red_flag_spans}`),
       putSpan: db.prepare(`INSERT INTO ${t.red_flag_spans} (rule, days) VALUES (?, ?) ON CONFLICT (rule) DO UPDATE SET days = excluded.days`),
+      carriedOf: db.prepare(
+        `SELECT c.stream, c.unit, c.district, c.province, c.deadline, l.line_id FROM ${t.red_flag_carried} c LEFT JOIN ${b.lines} l ON l.stream = c.stream
+         WHERE c.stream IN (SELECT value FROM json_each(?)) ORDER BY c.stream`,
+      ),
+      // A line's day rows from its last one on or before a day on.
+      lineDays: db
+        .prepare(
+          `SELECT eff, ${MEASURE_COLUMNS.join(', ')} FROM ${b.line_days} WHERE line_id = ? AND eff >= coalesce((SELECT max(eff) FROM ${b.line_days} WHERE line_id = ? AND eff <= ?), 0) ORDER BY eff`,
+        )
+        .safeIntegers(true),
+      unspentOf: db.prepare(`SELECT from_day, to_day, flag_id, unit, district, province, deadline FROM ${t.red_flag_unspent} WHERE stream = ? ORDER BY from_day`),
+      dropUnspent: db.prepare(`DELETE FROM ${t.red_flag_unspent} WHERE stream = ?`),
+      putUnspent: db.prepare(
+        `INSERT INTO ${t.red_flag_unspent} (stream, from_day, to_day, flag_id, unit, district, province, deadline) VALUES (${placeholders(8)})`,
+      ),
+      unspentDaysFrom: db.prepare(
+        `SELECT day, flags FROM ${t.red_flag_unspent_days} WHERE area = ? AND deadline = ?
+           AND day >= coalesce((SELECT max(day) FROM ${t.red_flag_unspent_days} WHERE area = ? AND deadline = ? AND day < ?), 0) ORDER BY day`,
+      ),
+      putUnspentDay: db.prepare(
+        `INSERT INTO ${t.red_flag_unspent_days} (area, deadline, day, flags) VALUES (?, ?, ?, ?) ON CONFLICT (area, deadline, day) DO UPDATE SET flags = excluded.flags`,
+      ),
+      dropUnspentDay: db.prepare(`DELETE FROM ${t.red_flag_unspent_days} WHERE area = ? AND deadline = ? AND day = ?`),
       insertReview: db.prepare(
         `INSERT INTO ${t.red_flag_reviews} (position, flag_id, rule, note, actor, actor_role, recorded_at, eff, evidence_count, last_evidence_position)
          VALUES (${placeholders(10)})`,
@@ -197,6 +246,7 @@ export class RedFlagsProjector implements Projector {
 
   apply(event: RecordedEvent): void {
     for (const c of this.fold.apply(event)) this.write(c);
+    if (this.graceDays !== null && FUND_LINE_TYPES.has(event.type)) this.touched.add(event.stream);
   }
 
   private write(c: RedFlagChange): void {
@@ -291,7 +341,7 @@ export class RedFlagsProjector implements Projector {
   }
 
   private raiseSpan(f: FlagRecord): void {
-    if (!this.spans) this.spans = new Map((this.s.spans.all() as Array<{ rule: string; days: number }>).map((r) => [r.rule, r.days]));
+    if (!this.spans) this.spans = new Map((this.s.spans.all() as Row[]).map((r) => [str(r.rule), num(r.days)]));
     const days = daysBetween(f.effFrom, f.effTo);
     if (days > (this.spans.get(f.rule) ?? -1)) {
       this.spans.set(f.rule, days);
@@ -325,7 +375,74 @@ export class RedFlagsProjector implements Projector {
     );
   }
 
+  /**
+   * The unspent spans of the carried lines the batch touched, from their day rows as the history's flush left them
+   * (it runs before this one): a line's rows replaced when they changed, and the per-area counts by day moved by the difference.
+   */
+  private flushUnspent(): void {
+    if (this.touched.size === 0 || this.graceDays === null) return;
+    const grace = this.graceDays;
+    const changes = new Map<string, { area: string; deadline: number; days: Map<number, number> }>();
+    const move = (u: UnspentSpans, sign: 1 | -1) => {
+      for (const area of u.areas) {
+        const key = `${area}\u0000${u.deadline}`;
+        let c = changes.get(key);
+        if (!c) {
+          c = { area, deadline: u.deadline, days: new Map() };
+          changes.set(key, c);
+        }
+        for (const span of u.spans) {
+          c.days.set(span.from, (c.days.get(span.from) ?? 0) + sign);
+          if (span.to !== OPEN_END) c.days.set(span.to, (c.days.get(span.to) ?? 0) - sign);
+        }
+      }
+    };
+    for (const r of this.s.carriedOf.all(JSON.stringify([...this.touched])) as Row[]) {
+      const stream = str(r.stream);
+      const deadline = num(r.deadline);
+      const start = firstFlaggedDay(deadline, grace);
+      const days =
+        r.line_id === null || r.line_id === undefined
+          ? []
+          : (this.s.lineDays.all(r.line_id, r.line_id, start) as Row[]).map((d) => ({ eff: Number(d.eff), unspent: unspentOf(measuresFromRow(d)) }));
+      const now: UnspentSpans = {
+        flagId: flagId('carried-unspent-after-deadline', stream, intToDate(deadline)),
+        areas: ['', `unit:${str(r.unit)}`, `district:${str(r.district)}`, `province:${str(r.province)}`],
+        deadline,
+        spans: unspentSpans(start, days),
+      };
+      const rows = this.s.unspentOf.all(stream) as Row[];
+      const was: UnspentSpans | null =
+        rows.length === 0
+          ? null
+          : {
+              flagId: str(rows[0].flag_id),
+              areas: ['', `unit:${str(rows[0].unit)}`, `district:${str(rows[0].district)}`, `province:${str(rows[0].province)}`],
+              deadline: num(rows[0].deadline),
+              spans: rows.map((x) => ({ from: num(x.from_day), to: num(x.to_day) })),
+            };
+      if (was && JSON.stringify(was) === JSON.stringify(now)) continue;
+      if (was) {
+        move(was, -1);
+        this.s.dropUnspent.run(stream);
+      }
+      move(now, 1);
+      for (const span of now.spans) this.s.putUnspent.run(stream, span.from, span.to, now.flagId, str(r.unit), str(r.district), str(r.province), deadline);
+    }
+    for (const { area, deadline, days } of changes.values()) {
+      for (const [day, n] of days) if (n === 0) days.delete(day);
+      if (days.size === 0) continue;
+      const first = Math.min(...days.keys());
+      const rows = (this.s.unspentDaysFrom.all(area, deadline, area, deadline, first) as Row[]).map((x) => ({ day: num(x.day), value: num(x.flags) }));
+      const { put, drop } = restep(rows, days);
+      for (const x of put) this.s.putUnspentDay.run(area, deadline, x.day, x.value);
+      for (const day of drop) this.s.dropUnspentDay.run(area, deadline, day);
+    }
+  }
+
   flush(): void {
+    this.flushUnspent();
+    this.touched.clear();
     this.docs.flush();
     for (const n of this.counts.values()) this.s.addCount.run(n.unit, n.budgetYear, n.district, n.province, n.disbursements, n.reversals, centsParam(n.disbursed), centsParam(n.reversed));
     this.counts.clear();
@@ -345,6 +462,7 @@ export class RedFlagsProjector implements Projector {
   }
 
   reload(): void {
+    this.touched.clear();
     this.docs.clear();
     this.counts.clear();
     this.flagCounts.clear();

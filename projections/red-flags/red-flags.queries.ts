@@ -1,4 +1,3 @@
-import { Measure, figureCoefficients } from '../balances/balances.fold';
 import { BALANCE_TABLES, MEASURE_COLUMNS, measuresFromRow } from '../balances/balances.tables';
 import { HISTORY_TABLES } from '../history/history.tables';
 import { PROGRESS_TABLES } from '../progress/progress.tables';
@@ -18,6 +17,7 @@ import { Outlier, robustOutliers } from './peers';
 import { EvidenceRole, FlagRecord, daysBetween, dmy, flagId } from './red-flags.fold';
 import { RED_FLAG_TABLES } from './red-flags.tables';
 import { RedFlagRules, RuleCode, RuleDefinition, Text } from './rules';
+import { addDays, unspentOf } from './unspent';
 import { addTo } from '../shared/group';
 
 /**
@@ -25,9 +25,10 @@ import { addTo } from '../shared/group';
  * evidence spans), rule and whether reviewed; each with its evidence (the events, with their decision or voucher,
  * ready to link to the decision trail and the line's history) and its reviews.
  *
- * Two rules are evaluated here, when asked, from what the fold stored, because they depend on a day or on all units
- * at once: carried-over money still unspent after its deadline (as of `asOf`, which the caller passes: the edge
- * gives today), and a unit's reversal rate against its peers (robust z-score, peers.ts). Everything else is stored.
+ * Two rules depend on a day or on all units at once, and are answered here for the day asked: carried-over money
+ * still unspent after its deadline (as of `asOf`, which the caller passes: the edge gives today; the projector stores
+ * the days each line is flagged on, unspent.ts, so a page reads only the flags it shows), and a unit's reversal rate
+ * against its peers (robust z-score, peers.ts), computed when asked. Everything else is stored.
  */
 
 export interface RedFlagsQuery extends Paging {
@@ -47,6 +48,8 @@ export interface RedFlagsQuery extends Paging {
  * null. The one place an authorisation scope applies: every flag listed, counted or shown passes through it.
  */
 export type UnitScope = { readonly units: readonly string[] } | null;
+
+const UNSPENT = 'carried-unspent-after-deadline' as const;
 
 /** How many evidence events a listed flag shows (all of them: GET /red-flags/{id}). */
 export const EVIDENCE_PREVIEW = 10;
@@ -154,13 +157,19 @@ class FlagFilter {
    * states: the caller picks), when its units are at most one area and its period any or one whole calendar year; else null.
    */
   countKey(): { area: string; year: number } | null {
-    const conditions = [this.units, this.scope].filter((c): c is readonly UnitCondition[] => c !== null);
-    if (conditions.length > 1 || (conditions.length === 1 && conditions[0].length !== 1)) return null;
-    const area = conditions.length === 0 ? '' : `${conditions[0][0].level}:${conditions[0][0].code}`;
+    const area = this.area();
+    if (area === null) return null;
     if (this.from === null && this.to === null) return { area, year: 0 };
     if (this.from === null || this.to === null) return null;
     const year = Math.floor(this.from / 10000);
     return this.from === year * 10000 + 101 && this.to === year * 10000 + 1231 ? { area, year } : null;
+  }
+
+  /** The one area (as red_flag_counts keys them: '' the country, else level:code) its units are, when they are at most one. */
+  area(): string | null {
+    const conditions = [this.units, this.scope].filter((c): c is readonly UnitCondition[] => c !== null);
+    if (conditions.length > 1 || (conditions.length === 1 && conditions[0].length !== 1)) return null;
+    return conditions.length === 0 ? '' : `${conditions[0][0].level}:${conditions[0][0].code}`;
   }
 
   /**
@@ -212,9 +221,6 @@ class FlagFilter {
 
 const ROLE_ORDER: Record<EvidenceRole, number> = { subject: 0, context: 1 };
 
-/** Money available on a line (funds − disbursed), by measure: what a carried line has left unspent. */
-const AVAILABLE = Object.entries(figureCoefficients('available')) as Array<[Measure, 1 | -1]>;
-
 export class RedFlagQueries {
   private readonly filters: TreeFilters;
   private readonly computedCache = new Map<string, { computed: Header[]; reviewedIds: Set<string> }>();
@@ -264,7 +270,8 @@ export class RedFlagQueries {
     const filter = this.filterOf(q, scope);
     return this.host.reader.read((tx, position) => {
       const t = RED_FLAG_TABLES.in(tx.schema);
-      const { computed, reviewedIds } = this.computedAt(tx, position, q.asOf, filter);
+      const { computed, reviewedIds } = this.computedAt(tx, position, filter);
+      const carried = this.unspentCarried(tx, q.asOf, filter, offset + pageSize);
       const keep = (f: FlagFilter) => (h: Header) => f.matches(h) && (f.reviewed === null || f.reviewed === reviewedIds.has(h.id));
       const computedRows = computed.filter(keep(filter));
       const spans = new Map((tx.stmt(`SELECT rule, days FROM ${t.red_flag_spans}`).all() as Row[]).map((r) => [str(r.rule), num(r.days)]));
@@ -298,14 +305,16 @@ export class RedFlagQueries {
           byRule[str(r.rule)] = num(r.n);
         }
       }
-      const rows = [...stored, ...computedRows].sort(byPeriodThenId).slice(offset, offset + pageSize);
+      const rows = [...stored, ...computedRows, ...carried.first].sort(byPeriodThenId).slice(offset, offset + pageSize);
       for (const c of computed.filter(keep(all))) byRule[c.rule] = (byRule[c.rule] ?? 0) + 1;
+      if (carried.count > 0) byRule[UNSPENT] = (byRule[UNSPENT] ?? 0) + carried.count;
+      const carriedRows = !filter.rules || filter.rules.has(UNSPENT) ? carried.count : 0;
 
       return {
         asOf: q.asOf,
         page,
         pageSize,
-        totalRows: storedCount + computedRows.length,
+        totalRows: storedCount + computedRows.length + carriedRows,
         byRule,
         rows: this.views(tx, rows, EVIDENCE_PREVIEW),
       };
@@ -318,7 +327,7 @@ export class RedFlagQueries {
     const found = this.host.reader.read((tx, position) => {
       const t = RED_FLAG_TABLES.in(tx.schema);
       const row = tx.stmt(`SELECT * FROM ${t.red_flags} WHERE flag_id = ?`).get(id) as Row | undefined;
-      const header = row ? headerOf(row) : this.computedFlags(tx, position, asOf, filter).find((c) => c.id === id);
+      const header = row ? headerOf(row) : this.computedFlag(tx, position, asOf, filter, id);
       if (!header || !filter.matches(header)) return { flag: null };
       const [view] = this.views(tx, [header], Number.MAX_SAFE_INTEGER);
       const reviews = (tx.stmt(`SELECT * FROM ${t.red_flag_reviews} WHERE flag_id = ? ORDER BY position`).all(id) as Row[]).map(reviewOf);
@@ -460,14 +469,14 @@ export class RedFlagQueries {
 
   /**
    * The computed flags and which of them were reviewed, kept for the last few questions: they are a function of the
-   * read model at a position, the day asked and the filter's units and period, so paging through a list or
-   * switching rules computes them once.
+   * read model at a position and the filter's units and period, so paging through a list or switching rules computes
+   * them once.
    */
-  private computedAt(tx: ReadTx, position: number, asOf: string, filter: FlagFilter): { computed: Header[]; reviewedIds: Set<string> } {
-    const key = JSON.stringify([tx.schema, position, asOf, filter.unitSql('x'), filter.period]);
+  private computedAt(tx: ReadTx, position: number, filter: FlagFilter): { computed: Header[]; reviewedIds: Set<string> } {
+    const key = JSON.stringify([tx.schema, position, filter.unitSql('x'), filter.period]);
     let hit = this.computedCache.get(key);
     if (!hit) {
-      const computed = this.computedFlags(tx, position, asOf, filter);
+      const computed = this.computedFlags(tx, position, filter);
       hit = { computed, reviewedIds: this.reviewedAmong(tx, computed.map((c) => c.id)) };
       if (this.computedCache.size >= 16) this.computedCache.delete(this.computedCache.keys().next().value as string);
       this.computedCache.set(key, hit);
@@ -475,19 +484,99 @@ export class RedFlagQueries {
     return hit;
   }
 
-  /** The flags of the rules evaluated when asked, among the units, scope and period of `filter` (its rules and review aside: `byRule` counts every rule). */
-  private computedFlags(tx: ReadTx, position: number, asOf: string, filter: FlagFilter): Header[] {
-    const where = filter.withoutRules();
-    return [...this.unspentAfterDeadline(tx, asOf, where), ...this.reversalOutliers(tx, position, where)];
+  /**
+   * The reversal-rate outliers among the units, scope and period of `filter` (its rules and review aside: `byRule`
+   * counts every rule). Carried money unspent after its deadline is read from its stored spans (unspentCarried).
+   */
+  private computedFlags(tx: ReadTx, position: number, filter: FlagFilter): Header[] {
+    return this.reversalOutliers(tx, position, filter.withoutRules());
+  }
+
+  /** The flag of a rule evaluated when asked with this id, as of `asOf`, if it holds then among `filter`'s units, scope and period. */
+  private computedFlag(tx: ReadTx, position: number, asOf: string, filter: FlagFilter, id: string): Header | undefined {
+    if (!id.startsWith(`${UNSPENT}-`)) return this.computedFlags(tx, position, filter).find((c) => c.id === id);
+    const t = RED_FLAG_TABLES.in(tx.schema);
+    const streams = tx.stmt(`SELECT DISTINCT stream FROM ${t.red_flag_unspent} WHERE flag_id = ? ORDER BY stream`).pluck().all(id) as string[];
+    return streams.length === 0 ? undefined : this.unspentAfterDeadline(tx, asOf, filter.withoutRules(), streams).find((c) => c.id === id);
+  }
+
+  /**
+   * Carried money unspent after its deadline on the day asked, from the stored spans (red_flag_unspent, unspent.ts):
+   * how many such flags `filter` lets through (its units, period and review; any rule: `byRule` counts them all), and,
+   * when its rules take them, the first `limit` of them in id order (in the lists' order they all end on the day asked,
+   * so a page holds the first ones by id), computed in full. The count is one seek per deadline when the units are at
+   * most one area (red_flag_unspent_days), else an index range; the page a walk of an index in id order; reviewed
+   * flags of the rule are read by rule.
+   */
+  private unspentCarried(tx: ReadTx, asOf: string, filter: FlagFilter, limit: number): { count: number; first: Header[] } {
+    const none = { count: 0, first: [] };
+    if (!this.rules.active(UNSPENT)) return none;
+    const asOfInt = dateToInt(asOf);
+    const { from, to } = filter.period;
+    // Its period runs from the deadline to the day asked.
+    if (from !== null && asOfInt < from) return none;
+    const t = RED_FLAG_TABLES.in(tx.schema);
+    const units = filter.unitSql('u');
+    const where = ['u.from_day <= ?', 'u.to_day > ?', ...(to !== null ? ['u.deadline <= ?'] : []), ...units.sql].join(' AND ');
+    const params = [asOfInt, asOfInt, ...(to !== null ? [to] : []), ...units.params];
+    const all = filter.withoutRules();
+    // The reviewed ones among them, from the reviews of the rule.
+    const reviewed =
+      filter.reviewed === null
+        ? []
+        : (
+            tx
+              .stmt(
+                `SELECT stream, flag_id, unit, district, province, deadline, from_day, to_day FROM ${t.red_flag_unspent}
+                 WHERE flag_id IN (SELECT DISTINCT flag_id FROM ${t.red_flag_reviews} WHERE rule = ?) ORDER BY flag_id, from_day`,
+              )
+              .all(UNSPENT) as Row[]
+          ).filter(
+            (r) =>
+              num(r.from_day) <= asOfInt &&
+              num(r.to_day) > asOfInt &&
+              all.matches({ rule: UNSPENT, unit: str(r.unit), district: str(r.district), province: str(r.province), effFrom: num(r.deadline), effTo: asOfInt }),
+          );
+    let count = 0;
+    const area = filter.area();
+    if (area !== null) {
+      const next = tx.stmt(`SELECT min(deadline) FROM ${t.red_flag_unspent_days} WHERE area = ? AND deadline > ?`).pluck();
+      const at = tx.stmt(`SELECT flags FROM ${t.red_flag_unspent_days} WHERE area = ? AND deadline = ? AND day <= ? ORDER BY day DESC LIMIT 1`).pluck();
+      for (let d = next.get(area, -1); d !== null && d !== undefined && (to === null || num(d) <= to); d = next.get(area, num(d))) {
+        count += num(at.get(area, num(d), asOfInt) ?? 0);
+      }
+    } else {
+      count = num(tx.stmt(`SELECT count(*) FROM ${t.red_flag_unspent} u WHERE ${where}`).pluck().get(...params));
+    }
+    if (filter.reviewed !== null) count = filter.reviewed ? reviewed.length : count - reviewed.length;
+    if (limit <= 0 || count === 0 || (filter.rules && !filter.rules.has(UNSPENT))) return { count, first: [] };
+    const streams =
+      filter.reviewed === true
+        ? reviewed.slice(0, limit).map((r) => str(r.stream))
+        : (tx
+            .stmt(`SELECT u.stream FROM ${t.red_flag_unspent} u WHERE ${where}${reviewed.length > 0 ? ' AND u.flag_id NOT IN (SELECT value FROM json_each(?))' : ''} ORDER BY u.flag_id LIMIT ?`)
+            .pluck()
+            .all(...params, ...(reviewed.length > 0 ? [JSON.stringify(reviewed.map((r) => str(r.flag_id)))] : []), limit) as string[]);
+    return { count, first: this.unspentAfterDeadline(tx, asOf, all, streams).sort(byPeriodThenId) };
+  }
+
+  /**
+   * Carried money unspent after its deadline on the day asked, computed line by line from the balances (what the
+   * stored spans replace, kept to check them): every such flag among the units, scope and period asked, in id order.
+   */
+  unspentByScan(q: Omit<RedFlagsQuery, 'page' | 'pageSize' | 'rule' | 'reviewed'>, scope: UnitScope = null): { readonly rows: RedFlagView[] } {
+    const filter = this.filterOf(q, scope);
+    return this.host.reader.read((tx) => ({ rows: this.views(tx, this.unspentAfterDeadline(tx, q.asOf, filter, null).sort(byPeriodThenId), EVIDENCE_PREVIEW) }));
   }
 
   /**
    * Carried-over money still unspent and not returned after its deadline: a line of carried money whose latest
    * deadline (plus the grace days) is before `asOf`, and whose money not disbursed, as of `asOf` (events in effect
-   * by then, whenever recorded), is above 0. The lines' balances as of `asOf` are summed in one query.
+   * by then, whenever recorded), is above 0. The lines' balances as of `asOf` are summed in one query. `streams`:
+   * only those lines (null: every carried line, one seek each).
    */
-  private unspentAfterDeadline(tx: ReadTx, asOf: string, filter: FlagFilter): Header[] {
-    const rule = this.rules.active('carried-unspent-after-deadline');
+  private unspentAfterDeadline(tx: ReadTx, asOf: string, filter: FlagFilter, streams: readonly string[] | null): Header[] {
+    const rule = this.rules.active(UNSPENT);
     if (!rule) return [];
     const asOfInt = dateToInt(asOf);
     const { from, to } = filter.period;
@@ -495,7 +584,8 @@ export class RedFlagQueries {
     if (from !== null && asOfInt < from) return [];
     const t = { ...RED_FLAG_TABLES.in(tx.schema), ...BALANCE_TABLES.in(tx.schema), ...HISTORY_TABLES.in(tx.schema) };
     const units = filter.unitSql('c');
-    const where = ['c.deadline < ?', ...(to !== null ? ['c.deadline <= ?'] : []), ...units.sql].join(' AND ');
+    if (streams !== null && streams.length === 0) return [];
+    const where = ['c.deadline < ?', ...(to !== null ? ['c.deadline <= ?'] : []), ...units.sql, ...(streams ? ['c.stream IN (SELECT value FROM json_each(?))'] : [])].join(' AND ');
     // Each carried line's counters as of the day: its line_days row at the date (a line with no entry in force by then has none).
     const rows = tx
       .stmt(
@@ -503,19 +593,19 @@ export class RedFlagQueries {
          JOIN ${t.line_days} d ON d.line_id = l.line_id AND d.eff = (SELECT max(eff) FROM ${t.line_days} x WHERE x.line_id = l.line_id AND x.eff <= ?)
          WHERE ${where} ORDER BY c.stream`,
       )
-      .all(asOfInt, asOfInt, ...(to !== null ? [to] : []), ...units.params) as Row[];
+      .all(asOfInt, asOfInt, ...(to !== null ? [to] : []), ...units.params, ...(streams ? [JSON.stringify(streams)] : [])) as Row[];
     const out: Header[] = [];
     for (const c of rows) {
       const deadline = intToDate(num(c.deadline));
       const daysAfter = daysBetween(deadline, asOf);
       if (daysAfter <= rule.params.graceDays) continue;
       const m = measuresFromRow(c);
-      const unspent = AVAILABLE.reduce((sum, [k, sign]) => (sign === 1 ? sum + m[k] : sum - m[k]), 0n);
+      const unspent = unspentOf(m);
       if (unspent <= 0n) continue;
       const positions = JSON.parse(str(c.positions)) as number[];
       out.push({
-        id: flagId('carried-unspent-after-deadline', str(c.stream), deadline),
-        rule: 'carried-unspent-after-deadline',
+        id: flagId(UNSPENT, str(c.stream), deadline),
+        rule: UNSPENT,
         subject: `vốn chuyển nguồn quá hạn ${dmy(deadline)}`,
         unit: str(c.unit),
         district: str(c.district),
@@ -672,11 +762,6 @@ function reviewOf(r: Row): ReviewView {
 /** Newest period first, then by id: one order for stored and computed flags alike. */
 function byPeriodThenId(a: Header, b: Header): number {
   return b.effTo - a.effTo || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
-}
-
-/** A day (yyyymmdd) plus some days. */
-function addDays(day: number, days: number): number {
-  return dateToInt(new Date(Date.UTC(Math.floor(day / 10000), Math.floor(day / 100) % 100 - 1, day % 100) + days * 86_400_000).toISOString().slice(0, 10));
 }
 
 function unknownEvent(position: number): Omit<EvidenceView, 'role'> {

@@ -86,6 +86,36 @@ export const RED_FLAG_TABLES = new Tables(
 ) WITHOUT ROWID`,
       key: 'stream',
     },
+    // The days asked on which a carried line's money is still unspent after its deadline (unspent.ts): spans [from_day,
+    // to_day), to_day 99991231 when open; with the line's place and deadline, and the flag's id, so a list's page of
+    // such flags is read in id order from an index alone.
+    red_flag_unspent: {
+      columns: `(
+  stream    TEXT NOT NULL,
+  from_day  INTEGER NOT NULL,
+  to_day    INTEGER NOT NULL,
+  flag_id   TEXT NOT NULL,
+  unit      TEXT NOT NULL,
+  district  TEXT NOT NULL,
+  province  TEXT NOT NULL,
+  deadline  INTEGER NOT NULL,
+  PRIMARY KEY (stream, from_day)
+) WITHOUT ROWID`,
+      key: 'stream, from_day',
+    },
+    // Per area (as in red_flag_counts) and deadline, how many carried lines the rule holds for on the days asked from
+    // `day` on (until the area's next row): a list's count of such flags is one seek per deadline. A row only where
+    // the number changes.
+    red_flag_unspent_days: {
+      columns: `(
+  area      TEXT NOT NULL,
+  deadline  INTEGER NOT NULL,
+  day       INTEGER NOT NULL,
+  flags     INTEGER NOT NULL,
+  PRIMARY KEY (area, deadline, day)
+) WITHOUT ROWID`,
+      key: 'area, deadline, day',
+    },
     // How many stored flags there are per area (country '', or 'unit:', 'district:', 'province:' and a code), calendar year
     // their period overlaps (0: any period), rule and whether reviewed: a list's counts by rule are one seek.
     red_flag_counts: {
@@ -115,10 +145,17 @@ export const RED_FLAG_TABLES = new Tables(
     { table: 'red_flags', name: 'district', definition: '(district, eff_to DESC, flag_id, eff_from, rule)' },
     { table: 'red_flags', name: 'province', definition: '(province, eff_to DESC, flag_id, eff_from, rule)' },
     { table: 'red_flag_reviews', name: 'flag', definition: '(flag_id, position)' },
+    // The flags of one rule that were reviewed (those of the rules evaluated when asked are few: read them by rule).
+    { table: 'red_flag_reviews', name: 'rule', definition: '(rule, flag_id)' },
     { table: 'red_flag_carried', name: 'deadline', definition: '(deadline)' },
     // A unit's carried lines past a deadline: a seek, not a scan of the country's.
     { table: 'red_flag_carried', name: 'unit', definition: '(unit, deadline)' },
     { table: 'red_flag_carried', name: 'district', definition: '(district, deadline)' },
     { table: 'red_flag_carried', name: 'province', definition: '(province, deadline)' },
+    // In id order per area, covering the day and deadline conditions: a page of unspent carried lines is a walk from a seek.
+    { table: 'red_flag_unspent', name: 'flag', definition: '(flag_id, from_day, to_day, deadline)' },
+    { table: 'red_flag_unspent', name: 'unit', definition: '(unit, flag_id, from_day, to_day, deadline)' },
+    { table: 'red_flag_unspent', name: 'district', definition: '(district, flag_id, from_day, to_day, deadline)' },
+    { table: 'red_flag_unspent', name: 'province', definition: '(province, flag_id, from_day, to_day, deadline)' },
   ],
 );

@@ -207,6 +207,14 @@ export class ReadModelQueries {
     return this.of(RED_FLAGS).list(q, scope);
   }
 
+  /**
+   * Carried money unspent after its deadline on a day, computed line by line from the balances: what the red flags'
+   * stored spans replace, kept to check them against (tests).
+   */
+  redFlagsUnspentByScan(q: Omit<RedFlagsQuery, 'page' | 'pageSize' | 'rule' | 'reviewed'>, scope: UnitScope = null) {
+    return this.of(RED_FLAGS).unspentByScan(q, scope);
+  }
+
   /** One red flag with all its evidence and reviews (the computed ones as of `asOf`). */
   redFlag(id: string, asOf: string, scope: UnitScope = null) {
     return this.of(RED_FLAGS).flag(id, asOf, scope);

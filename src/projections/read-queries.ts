@@ -17,6 +17,7 @@ export const QUERY_METHODS = [
   'redFlags',
   'redFlag',
   'redFlagRules',
+  'redFlagsUnspentByScan',
   'statedFigures',
   'results',
 ] as const satisfies readonly (keyof ReadModelQueries)[];

@@ -9,11 +9,16 @@ import { QUERY_METHODS, QueryMethod } from '../../src/projections/read-queries';
 import { formatDifference, rebuildReadModels, verifyReadModels } from '../../src/projections/rebuild';
 import { startTestLedger, TestLedger } from '../support/app';
 import { createTestDatabase, describeWithPostgres, postgres } from '../support/postgres';
+import { TRA_CU, VAN_QUAN, appendAll, carriedOver, decision, disbursed, disbursementReversed, line, planAssigned, redFlagReviewed, voucher } from '../support/ledger-events';
+import { flagId } from '../../projections/red-flags/red-flags.fold';
+import { fundLineStream } from '../../src/fund-line/fund-line.key';
 
 /**
  * The read models in PostgreSQL (LEDGER_READ_MODELS=postgres) hold what SQLite's hold for the same log, row for row,
  * and answer every question alike: the demo log is folded into PostgreSQL live, batch by batch, and by a rebuild;
- * `ledger projections verify` compares each with a SQLite rebuild of the log, table by table.
+ * `ledger projections verify` compares each with a SQLite rebuild of the log, table by table. The demo carries no
+ * money over: a few carried lines are added, paid in part, after their deadline and reversed (the spans of carried
+ * money unspent after its deadline).
  */
 describeWithPostgres('read models in PostgreSQL, against SQLite on the demo data', () => {
   let server: { url: string; drop: () => Promise<void> };
@@ -27,6 +32,25 @@ describeWithPostgres('read models in PostgreSQL, against SQLite on the demo data
   beforeAll(async () => {
     server = await createTestDatabase(postgres.url as string, 'ledger_read_models');
     ledger = await startTestLedger({ demo: true });
+    for (const unit of [VAN_QUAN, TRA_CU]) {
+      const from = line({ unit, budgetYear: 2024, originYear: 2024 });
+      const to = line({ unit, budgetYear: 2025, originYear: 2024 });
+      await appendAll(
+        ledger.store,
+        planAssigned(from, '900000000', { basis: decision(`${unit}-90/QĐ-UBND`, '2023-12-20') }),
+        carriedOver(from, to, `co-${unit}`, '500000000', { basis: decision(`${unit}-91/QĐ-UBND`, '2024-12-28') }, undefined, '2025-06-30'),
+        disbursed(to, `m-${unit}`, `gn-${unit}-1`, '200000000', { basis: voucher(`UNC-${unit}-90`, '2025-05-02') }),
+        disbursed(to, `m-${unit}`, `gn-${unit}-2`, '300000000', { basis: voucher(`UNC-${unit}-91`, '2025-07-20') }),
+        ...(unit === VAN_QUAN
+          ? [
+              disbursementReversed(to, `m-${unit}`, `gn-${unit}-2`, '50000000', { basis: voucher(`UNC-${unit}-92`, '2025-09-01') }),
+              redFlagReviewed(flagId('carried-unspent-after-deadline', fundLineStream(to), '2025-06-30'), 'carried-unspent-after-deadline', 'đã yêu cầu giải trình', {
+                basis: { kind: 'document', title: 'Ghi chú rà soát', date: '2025-10-01' },
+              }),
+            ]
+          : []),
+      );
+    }
     expect(await ledger.app.get(LiveProjections).waitFor(await ledger.store.headPosition(), 30_000)).toBe(true);
     ctx = ledger.app.get<ProjectionContext>(PROJECTION_CONTEXT);
     sqlite = ReadModelDb.open(ledger.config.readModelFile, { readOnly: true });
@@ -114,6 +138,16 @@ describeWithPostgres('read models in PostgreSQL, against SQLite on the demo data
     same('redFlags', { asOf: '2026-01-15', unit: '184' }, { units: ['184'] });
     same('redFlags', { asOf: '2026-01-15', from: '2025-01-01', to: '2025-12-31' });
     for (const f of flags.rows.slice(0, 5)) same('redFlag', f.id, '2026-01-15');
+    // Carried money unspent after its deadline: from the stored spans (counts by area and day, a page in id order, by rule
+    // when reviewed), and line by line.
+    const unspent = same('redFlags', { asOf: '2026-01-15', rule: ['carried-unspent-after-deadline'], pageSize: 3 });
+    expect(unspent.totalRows).toBeGreaterThan(0);
+    same('redFlags', { asOf: '2025-07-01', rule: ['carried-unspent-after-deadline'], to: '2025-06-30', unit: '20' });
+    same('redFlags', { asOf: '2026-01-15', reviewed: false, page: 2, pageSize: 2 }, { units: ['184', '849'] });
+    expect(same('redFlags', { asOf: '2026-01-15', rule: ['carried-unspent-after-deadline'], reviewed: true }).totalRows).toBe(1);
+    same('redFlags', { asOf: '2026-01-15', reviewed: false, unit: '20' });
+    same('redFlagsUnspentByScan', { asOf: '2026-01-15' });
+    for (const f of unspent.rows) same('redFlag', f.id, '2026-01-15');
     same('redFlagRules');
     expect([...QUERY_METHODS].filter((m) => !asked.has(m))).toEqual([]);
   });

@@ -116,6 +116,7 @@ describe('reader threads (LEDGER_READER_THREADS=2) on the demo data', () => {
     await ask('redFlags', { asOf: '2026-01-15', unit: '184' }, { units: ['184'] });
     for (const f of flags.rows.slice(0, 5)) await ask('redFlag', f.id, '2026-01-15');
     await ask('redFlagRules');
+    await ask('redFlagsUnspentByScan', { asOf: '2026-01-15', unit: '184' });
   });
 
   /** The error a question ends with in a reader thread: the same class, name, message and fields as here. */
