@@ -7,6 +7,7 @@ import { ProjectionEngine } from '../../src/projections/projection-engine';
 import { ReadModelDb, TABLES, tableName } from '../../src/projections/read-model-db';
 import { rebuildReadModels } from '../../src/projections/rebuild';
 import { appendAll, redFlagReviewed } from '../support/ledger-events';
+import { createTestDatabase, describeWithPostgres, postgres } from '../support/postgres';
 import { Harness, harness } from '../support/projections';
 
 /**
@@ -168,5 +169,21 @@ describe('a rebuild that takes documents it never held for absent', () => {
     } finally {
       rm.close();
     }
+  });
+
+  describeWithPostgres('into PostgreSQL, where the rows go many to a statement', () => {
+    it('builds the same tables as the reference on SQLite', async () => {
+      const database = await createTestDatabase(postgres.url as string, 'ledger_sole');
+      const rm = ReadModelDb.open(database.url);
+      try {
+        expect(rm.rowsPerStatement).toBeGreaterThan(1);
+        const rebuilt = await rebuildReadModels(h.store, rm, h.context, { batchSize: 1_500, pageSize: 250 });
+        expect(rebuilt.events).toBe(all.length);
+        expect(differences(rm, rebuilt.generation)).toEqual([]);
+      } finally {
+        rm.close();
+        await database.drop();
+      }
+    }, 120_000);
   });
 });
