@@ -6,7 +6,7 @@ import type { RecordedEvent } from '../../events';
 import { ProjectionEngine } from '../../src/projections/projection-engine';
 import { ReadModelDb, TABLES, tableName } from '../../src/projections/read-model-db';
 import { rebuildReadModels } from '../../src/projections/rebuild';
-import { appendAll, redFlagReviewed } from '../support/ledger-events';
+import { TRA_CU, activityRegistered, appendAll, decision, disbursed, fundsAllocated, line, planAssigned, redFlagReviewed, voucher } from '../support/ledger-events';
 import { createTestDatabase, describeWithPostgres, postgres } from '../support/postgres';
 import { Harness, harness } from '../support/projections';
 
@@ -69,11 +69,11 @@ describe('a rebuild that takes documents it never held for absent', () => {
   }
 
   /** Every table of a generation of `db`, row by row, against the reference: the tables that differ and how many rows. */
-  function differences(db: ReadModelDb, generation: number): string[] {
+  function differences(db: ReadModelDb, generation: number, reference: { db: ReadModelDb; generation: number } = { db: h.readModels, generation: REFERENCE }): string[] {
     const out: string[] = [];
     for (const [logical, t] of Object.entries(TABLES)) {
       const rows = (rm: ReadModelDb, g: number) => rm.db.prepare(`SELECT * FROM ${tableName(logical, g)} ORDER BY ${t.key}`).safeIntegers(true).all();
-      const want = rows(h.readModels, REFERENCE);
+      const want = rows(reference.db, reference.generation);
       const got = rows(db, generation);
       try {
         expect(got).toEqual(want);
@@ -183,6 +183,33 @@ describe('a rebuild that takes documents it never held for absent', () => {
       } finally {
         rm.close();
         await database.drop();
+      }
+    }, 120_000);
+
+    it('writes the entries it holds back before a history mark reads them: one line of 600 payments, the same tables', async () => {
+      const marks = harness(dir, { start: false });
+      const database = await createTestDatabase(postgres.url as string, 'ledger_sole');
+      const pg = ReadModelDb.open(database.url);
+      try {
+        const L = line({ unit: TRA_CU, budgetYear: 2024, originYear: 2024 });
+        await appendAll(
+          marks.store,
+          planAssigned(L, '10000000000', { basis: decision('12/QĐ-UBND', '2023-12-22') }),
+          activityRegistered({ activityId: 'm-1', kind: 'value-chain-production', unit: TRA_CU }, { basis: decision('13/QĐ-UBND', '2024-03-05') }),
+          fundsAllocated(L, 'm-1', '9000000000', { basis: decision('14/QĐ-UBND', '2024-03-14') }),
+        );
+        const day = (i: number) => new Date(Date.UTC(2024, 3, 1) + i * 86_400_000).toISOString().slice(0, 10);
+        for (let i = 0; i < 600; i++) await appendAll(marks.store, disbursed(L, 'm-1', `gn-${i}`, '1000000', { basis: voucher(`UNC-${i}`, day(i)) }));
+        marks.readModels.createGeneration(1, { indexes: true });
+        const reference = new ProjectionEngine(marks.readModels, 1, marks.context, { checkGeneration: false });
+        await reference.applyStream(marks.store.streamAll(0), 100);
+        expect(Number(marks.readModels.db.prepare(`SELECT count(*) FROM ${tableName('history_marks', 1)}`).pluck().get())).toBe(2);
+        const rebuilt = await rebuildReadModels(marks.store, pg, marks.context, { batchSize: 1_000, pageSize: 100 });
+        expect(differences(pg, rebuilt.generation, { db: marks.readModels, generation: 1 })).toEqual([]);
+      } finally {
+        pg.close();
+        await database.drop();
+        await marks.closeAll();
       }
     }, 120_000);
   });
