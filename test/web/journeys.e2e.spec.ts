@@ -151,6 +151,27 @@ describe('journeys in the browser', () => {
       expect(errors).toEqual([]);
     });
 
+    it('keeps a source picked while the budget years load, and applies it with the default year', async () => {
+      const { page, errors } = await suite.open();
+      // The budget years (which give the default year) arrive only once the source is picked.
+      let release: () => void = () => undefined;
+      const held = new Promise<void>((resolve) => (release = resolve));
+      await page.route('**/balances?**', async (route) => {
+        if (new URL(route.request().url()).searchParams.get('groupBy') === 'budgetYear') await held;
+        await route.continue();
+      });
+      await signIn(page, suite.url, 'can-bo-lan', 'officer');
+      await page.getByLabel('Nguồn vốn', { exact: true }).selectOption('NSTW');
+      release();
+      await page.getByTestId('overview-table').waitFor();
+      expect(await page.getByLabel('Nguồn vốn', { exact: true }).inputValue()).toBe('NSTW');
+      await page.getByRole('button', { name: 'Xem' }).click();
+      await page.waitForURL(/source=NSTW/);
+      expect(new URL(page.url()).searchParams.get('year')).toBe('2024');
+      expect((await rowFigures(page, 'total')).plan).toBe('98.801');
+      expect(errors).toEqual([]);
+    });
+
     it('speaks English on request', async () => {
       const { page } = await suite.open();
       await signIn(page, suite.url, 'can-bo-lan', 'officer');

@@ -4,7 +4,7 @@
  * of a sub-project and on to each line's ledger. Roll-ups by unit as recorded, or by today's unit (after the 2025
  * reform: a 2024 district's money under today's province).
  */
-import { FormEvent, useEffect, useMemo, useState } from 'react';
+import { FormEvent, useEffect, useMemo, useRef, useState } from 'react';
 import { MoneyChart } from '../components/chart';
 import { DateField, DateText, dateTextOf, knownAtTextOf, UnitYearFields } from '../components/fields';
 import { CatalogueSelect, Columns, Field, Loading, LoadError, LoadState, PageHeader, ShowButton, TableBox } from '../components/ui';
@@ -50,8 +50,18 @@ export function OverviewPage() {
   // The filter form edits a draft; "Xem" applies it to the URL.
   const draftOf = () => ({ unit, units: units ?? '', year: year ?? '', source, capitalType, asOf: dateTextOf(asOf), knownAt: knownAtTextOf(knownAt) });
   const [draft, setDraft] = useState(draftOf);
+  // When what is applied changes (the URL, or the default year once the years are known), the draft follows it in
+  // those fields only: a choice the user made meanwhile, not yet applied, is kept.
+  const applied = useRef(draftOf());
   useEffect(() => {
-    setDraft(draftOf());
+    const before = applied.current;
+    const now = draftOf();
+    applied.current = now;
+    setDraft((d) => {
+      const next: Record<string, unknown> = { ...d };
+      for (const key of Object.keys(now) as (keyof typeof now)[]) if (JSON.stringify(now[key]) !== JSON.stringify(before[key])) next[key] = now[key];
+      return next as typeof d;
+    });
   }, [unit, units, year, source, capitalType, asOf, knownAt]);
   const apply = (e: FormEvent) => {
     e.preventDefault();
