@@ -45,6 +45,9 @@ export interface Checkpoint {
   readonly events: number;
 }
 
+/** Whether a read-model location (ReadModelDb.open) is a PostgreSQL server rather than a SQLite file. */
+export const onServer = (location: string): boolean => /^postgres(ql)?:\/\//.test(location);
+
 /**
  * Where the read models live, and the generations they are built in: a rebuild fills generation N+1 while queries
  * read N; switching is one update of the meta row (read_model_meta), and the old generation is then dropped. Two
@@ -64,7 +67,7 @@ export abstract class ReadModelDb {
 
   /** Opens the read models at a file, or on PostgreSQL at a postgresql:// URL; `readOnly`: a reader thread's connection. */
   static open(location: string, options: { readOnly?: boolean } = {}): ReadModelDb {
-    if (/^postgres(ql)?:\/\//.test(location)) {
+    if (onServer(location)) {
       // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded only for a server, and it extends this class
       const { PgReadModelDb } = require('./pg-read-model-db') as typeof import('./pg-read-model-db');
       return PgReadModelDb.open(location, options);

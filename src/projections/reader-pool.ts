@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import type { Worker } from 'node:worker_threads';
 import type { LedgerConfig } from '../config/ledger-config';
 import { restartDelay, startWorker } from '../shared/workers';
+import { onServer } from './read-model-db';
 import { ReadModelUnavailable } from './read-model-queries';
 import { QueryAnswer, QueryArgs, QueryMethod, ReadQueries, receivedError, SentError } from './read-queries';
 
@@ -183,7 +184,7 @@ export function readQueriesFor(
 ): ReadQueries {
   if (config.readModelLocation === ':memory:') return inProcess();
   // On PostgreSQL a question blocks its thread until the server answers: never the event loop's, so one thread at least.
-  if (config.readerThreads === 0 && !/^postgres(ql)?:/.test(config.readModelLocation)) return inProcess();
+  if (config.readerThreads === 0 && !onServer(config.readModelLocation)) return inProcess();
   const { readModelLocation, catalogueDir, redFlagRulesFile } = config;
   return new ReaderPool({ readModelLocation, catalogueDir, redFlagRulesFile }, Math.max(1, config.readerThreads), options);
 }

@@ -6,7 +6,7 @@ import type { RecordedEvent } from '../../events';
 import type { EventStore } from '../store/event-store.port';
 import { ProjectionEngine } from './projection-engine';
 import { readModelFingerprint } from './projection-runner';
-import { ReadModelDb, TABLES, tableName } from './read-model-db';
+import { ReadModelDb, TABLES, onServer, tableName } from './read-model-db';
 
 export interface RebuildOptions {
   /** Events applied per transaction (default 250 000): large transactions write each document once per many events. */
@@ -128,7 +128,7 @@ export async function verifyReadModels(
     readonly onProgress?: (done: number, events: number, phase?: 'events' | 'indexes' | 'compare') => void;
   } = {},
 ): Promise<VerifyResult> {
-  if (!/^postgres(ql)?:\/\//.test(liveLocation) && !existsSync(liveLocation)) throw new Error(`${liveLocation} does not exist: start the server or run "ledger projections rebuild"`);
+  if (!onServer(liveLocation) && !existsSync(liveLocation)) throw new Error(`${liveLocation} does not exist: start the server or run "ledger projections rebuild"`);
   const liveModels = ReadModelDb.open(liveLocation);
   const live = liveModels.db;
   const dir = mkdtempSync(join(options.scratchDir ?? tmpdir(), 'ledger-verify-'));
