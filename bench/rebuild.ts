@@ -9,6 +9,7 @@
  * 5. Peak RSS of this process.
  *
  * Options: --dir <folder> (default .bench), --seed <n>, --iterations <n> (per query, default 300), --generate (child mode),
+ * --in-process (the rebuild on the main thread, with the process's default heap, instead of a rebuild thread as the CLI),
  * --queries-only (step 4 only, on the read models an earlier run left in the folder, their indexes brought up to date),
  * --store postgres (then the same log copied into a fresh PostgreSQL database at DATABASE_URL: raw read and rebuild
  * from it, printed beside SQLite's; bench/rebuild-postgres.ts).
@@ -19,7 +20,8 @@ import { join } from 'node:path';
 import { catalogueContext } from '../projections/shared/context';
 import { INDEXES, ReadModelDb, schemaOf, tablesOf } from '../src/projections/read-model-db';
 import { ReadModelQueries } from '../src/projections/read-model-queries';
-import { rebuildReadModels } from '../src/projections/rebuild';
+import { RebuildResult, rebuildReadModels } from '../src/projections/rebuild';
+import { rebuildInThread } from '../src/projections/rebuild-thread';
 import { progress } from '../src/shared/progress';
 import { SqliteEventStore } from '../src/store/sqlite/sqlite-event-store';
 import { benchRebuildOnPostgres } from './rebuild-postgres';
@@ -88,13 +90,26 @@ async function main() {
     // 2. Full rebuild into a fresh read-model file.
     for (const f of readdirSync(a.dir)) if (f.startsWith(`read-models-${shape.events}.db`)) rmSync(join(a.dir, f), { force: true });
     store = new SqliteEventStore({ file });
-    readModels = ReadModelDb.open(rmFile);
     const head = await store.headPosition();
     const shown = progress('rebuild', { unit: 'events' });
-    const result = await rebuildReadModels(store, readModels, ctx, {
-      onProgress: (position, _events, phase) => shown.update(position, head, phase === 'indexes' ? 'building indexes' : undefined),
-    });
+    const onProgress = (position: number, _events: number, phase?: 'events' | 'indexes') => shown.update(position, head, phase === 'indexes' ? 'building indexes' : undefined);
+    const cpuBefore = process.cpuUsage();
+    let result: RebuildResult;
+    if (a.inProcess) {
+      readModels = ReadModelDb.open(rmFile);
+      result = await rebuildReadModels(store, readModels, ctx, { onProgress });
+    } else {
+      // As `ledger projections rebuild` does: in a thread of its own, with a larger young generation.
+      result = await rebuildInThread(
+        { log: { store: 'sqlite', dbFile: file }, readModelLocation: rmFile, context: { module: require.resolve('./synthetic-log'), args: [shape.events, shape.seed] } },
+        onProgress,
+      );
+      readModels = ReadModelDb.open(rmFile);
+      readModels.attach(result.generation);
+    }
+    const cpu = process.cpuUsage(cpuBefore);
     shown.finish();
+    console.log(`rebuild CPU (every thread of this process): ${((cpu.user + cpu.system) / 1e6).toFixed(1)} s (user ${(cpu.user / 1e6).toFixed(1)} s, system ${(cpu.system / 1e6).toFixed(1)} s), ${a.inProcess ? 'on the main thread' : 'in a rebuild thread'}`);
     rebuildRate = rate(result.events, result.milliseconds);
     console.log(
       `full projection rebuild: ${fmt(result.events)} events in ${(result.milliseconds / 1000).toFixed(2)} s = ${fmt(rebuildRate)} events/s  = ${(rebuildRate / rawRate).toFixed(2)} × raw (target ≥ 0.33)  (rss ${mb(process.memoryUsage().rss)}, read models ${mb(readModels.generationBytes(result.generation))})`,

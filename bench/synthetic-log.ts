@@ -1,6 +1,7 @@
 import type Database from 'better-sqlite3';
 import type { EventToAppend, FundLineKey, LegalBasis, LedgerEvent } from '../events';
 import { Catalogue } from '../src/catalogue/catalogue';
+import { ProjectionContext, catalogueContext } from '../projections/shared/context';
 import type { UnitInput } from '../src/catalogue/units/unit-registry';
 import { activityStream, fundLineStream } from '../src/fund-line/fund-line.key';
 
@@ -465,4 +466,9 @@ export function writeSyntheticLog(db: Database.Database, shape: SyntheticShape, 
   });
   flush(pending);
   return total;
+}
+
+/** The context the read models of a synthetic log are folded with: what a rebuild thread loads (RebuildJob.context). */
+export function projectionContext(events: number, seed: number): ProjectionContext {
+  return catalogueContext(syntheticCatalogue(shapeFor(events, seed)));
 }

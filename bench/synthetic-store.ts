@@ -16,6 +16,8 @@ export interface BenchArgs {
   readonly generate: boolean;
   /** bench:rebuild: only the queries, on the read models of an earlier run. */
   readonly queriesOnly: boolean;
+  /** Rebuild on this thread, with the process's default heap, instead of in a rebuild thread (rebuildInThread). */
+  readonly inProcess: boolean;
   /** --store postgres: also measure on PostgreSQL (DATABASE_URL), beside SQLite. */
   readonly store: 'sqlite' | 'postgres';
 }
@@ -37,6 +39,7 @@ export function benchArgs(defaults: { iterations: number }): BenchArgs {
     iterations: Number(flags.get('--iterations') ?? defaults.iterations),
     generate: argv.includes('--generate'),
     queriesOnly: argv.includes('--queries-only'),
+    inProcess: argv.includes('--in-process'),
     store: storeOf(flags.get('--store')),
   };
 }

@@ -75,7 +75,11 @@ export interface ProjectorHost {
 export interface Projector {
   apply(event: RecordedEvent): void;
   flush(): void;
-  /** The batch was committed: memory may be trimmed. */
+  /**
+   * What the batch changed is written (flush): memory may be trimmed. After a commit; or inside a rebuild's long
+   * transaction, which writes what it holds ahead of its end when the heap grows past its budget (what is dropped is
+   * read back from the tables, on the same connection).
+   */
   committed(): void;
   /** A batch failed, or another writer moved on: forget what is held in memory, read counters back from the tables. */
   reload(): void;

@@ -7,6 +7,11 @@ import { getHeapStatistics } from 'node:v8';
  */
 const HEAP_BUDGET = Math.min(getHeapStatistics().heap_size_limit / 2, 768 * 2 ** 20);
 
+/** Whether the heap in use is past the budget the caches keep to (a rebuild then writes what it holds ahead of its commit). */
+export function overHeapBudget(): boolean {
+  return getHeapStatistics().used_heap_size > HEAP_BUDGET;
+}
+
 /**
  * Whether one engine's projectors wrote every row of their tables themselves, from empty: true while a rebuild fills
  * a fresh generation alone and has not reloaded. Then a document a projector never held is not stored, and a miss of
@@ -138,7 +143,7 @@ export class DocCache<V> {
   }
 
   trim(): void {
-    if (this.young.size > this.limit || (this.young.size > 0 && getHeapStatistics().used_heap_size > HEAP_BUDGET)) {
+    if (this.young.size > this.limit || (this.young.size > 0 && overHeapBudget())) {
       if (this.sole.active) {
         for (const key of this.old.keys()) {
           if (this.young.has(key)) continue;

@@ -2,9 +2,15 @@ import type { SqlStatement } from '../../projections/shared/sql-database';
 import type { RecordedEvent } from '../../events';
 import { READ_MODELS } from '../../projections';
 import type { ProjectionContext } from '../../projections/shared/context';
-import { SoleWriter } from '../../projections/shared/doc-cache';
+import { SoleWriter, overHeapBudget } from '../../projections/shared/doc-cache';
 import { Earlier, Projector, ProjectorHost, ReadModel, buildInOrder } from '../../projections/read-model';
 import { ReadModelDb, schemaOf, tableName } from './read-model-db';
+
+/**
+ * The fewest events a long transaction (applyStream) applies between two writes of what the projectors hold when the
+ * heap is past its budget: a spill writes every document changed since the last, so not at every page.
+ */
+const SPILL_AFTER_EVENTS = 25_000;
 
 /** Another process made a different generation live (a rebuild finished): this engine's tables are gone. */
 export class GenerationChanged extends Error {
@@ -51,6 +57,13 @@ export interface EngineOptions {
    * its projectors never held is not stored, and is not read. Ignored when the checkpoint is not at 0.
    */
   readonly soleWriter?: boolean;
+  /**
+   * In a long transaction (applyStream): whether the heap is past its budget, checked after each page once
+   * `spillAfterEvents` events were applied since the projectors last wrote what they hold (default: the caches' heap
+   * budget, and SPILL_AFTER_EVENTS). Then they write it ahead of the commit, and trim their memory.
+   */
+  readonly overBudget?: () => boolean;
+  readonly spillAfterEvents?: number;
 }
 
 /**
@@ -150,6 +163,10 @@ export class ProjectionEngine {
     const release = this.rm.hold('a rebuild streaming the log');
     let open = false;
     let inBatch = 0;
+    /** Events applied since the projectors last wrote what they hold (a commit, or a spill). */
+    let unwritten = 0;
+    const spillAfter = this.options.spillAfterEvents ?? SPILL_AFTER_EVENTS;
+    const overBudget = this.options.overBudget ?? overHeapBudget;
     const commit = () => {
       this.finishBatch();
       this.rm.db.exec('COMMIT');
@@ -167,7 +184,16 @@ export class ProjectionEngine {
         }
         this.addEvents(page);
         inBatch += page.length;
-        if (inBatch >= batchSize) commit();
+        unwritten += page.length;
+        if (inBatch >= batchSize) {
+          commit();
+          unwritten = 0;
+        } else if (unwritten >= spillAfter && overBudget()) {
+          // What the projectors hold has outgrown the heap budget before the batch's end: written now, in the open
+          // transaction, so that their caches may drop it (at national scale a batch touches more documents than fit).
+          this.spill();
+          unwritten = 0;
+        }
       }
       if (open) commit();
     } catch (error) {
@@ -238,6 +264,12 @@ export class ProjectionEngine {
       this.pendingCount = count;
       this.options.afterEvent?.(e);
     }
+  }
+
+  /** The projectors write what they hold into the open transaction, then trim their memory (the checkpoint moves at commit). */
+  private spill(): void {
+    for (const p of this.projectors) p.flush();
+    for (const p of this.projectors) p.committed();
   }
 
   private finishBatch(): void {

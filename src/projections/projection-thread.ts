@@ -4,6 +4,7 @@ import type { LedgerConfig } from '../config/ledger-config';
 import type { EventStore } from '../store/event-store.port';
 import { SqliteEventStore } from '../store/sqlite/sqlite-event-store';
 import { restartDelay, startWorker } from '../shared/workers';
+import { FOLD_YOUNG_GENERATION_MB } from './rebuild-thread';
 import { LiveProjections, ProjectionFailure } from './projection-runner';
 
 type ThreadConfig = Pick<LedgerConfig, 'store' | 'dbFile' | 'databaseUrl' | 'readModelLocation' | 'auditFile' | 'catalogueDir' | 'redFlagRulesFile'>;
@@ -134,7 +135,9 @@ export class ProjectionThread extends LiveProjections {
    * afterwards is replaced (stoppedUnexpectedly): the read models are files, so the new one goes on from the last committed batch.
    */
   private spawn(): Promise<void> {
-    const worker = startWorker(join(__dirname, 'projection-worker'), this.settings);
+    // It folds the log, and when the read models' shape changed, the whole log into a fresh generation: the young
+    // generation a rebuild thread gets (rebuild-thread.ts).
+    const worker = startWorker(join(__dirname, 'projection-worker'), this.settings, { maxYoungGenerationSizeMb: FOLD_YOUNG_GENERATION_MB });
     this.worker = worker;
     let started = false;
     return new Promise<void>((resolve, reject) => {

@@ -4,7 +4,8 @@ import { progress } from '../shared/progress';
 import { createEventStore } from '../store/create-event-store';
 import { projectionContextOf } from './context';
 import { ReadModelDb } from './read-model-db';
-import { formatDifference, rebuildReadModels, verifyReadModels } from './rebuild';
+import { formatDifference, verifyReadModels } from './rebuild';
+import { rebuildInThread } from './rebuild-thread';
 
 const int = (v: string) => {
   const n = Number(v);
@@ -23,22 +24,26 @@ export function registerProjectionCommands(program: Command): void {
     .action(async (opts: { batch: number }) => {
       const config = loadConfig();
       const store = await createEventStore(config);
-      const readModels = ReadModelDb.open(config.readModelLocation);
       try {
-        const ctx = projectionContextOf(config);
         const head = await store.headPosition();
         const shown = progress('rebuild', { unit: 'events' });
-        const result = await rebuildReadModels(store, readModels, ctx, {
-          batchSize: opts.batch,
-          onProgress: (position, _events, phase) => shown.update(position, Math.max(head, position), phase === 'indexes' ? 'building indexes' : undefined),
-        });
+        // In a thread of its own, with a larger young generation (rebuild-thread.ts): the log, the read models and the
+        // catalogue are opened there from the same configuration.
+        const result = await rebuildInThread(
+          {
+            log: { store: config.store, dbFile: config.dbFile, kurrentdbUrl: config.kurrentdbUrl, databaseUrl: config.databaseUrl },
+            readModelLocation: config.readModelLocation,
+            context: { catalogueDir: config.catalogueDir, redFlagRulesFile: config.redFlagRulesFile },
+            options: { batchSize: opts.batch },
+          },
+          (position, _events, phase) => shown.update(position, Math.max(head, position), phase === 'indexes' ? 'building indexes' : undefined),
+        );
         shown.finish();
         const rate = Math.round(result.events / (result.milliseconds / 1000));
         console.log(
           `rebuilt generation ${result.generation}: ${result.events} events up to position ${result.position} in ${(result.milliseconds / 1000).toFixed(1)} s (${rate} events/s); it is now live`,
         );
       } finally {
-        readModels.close();
         await store.close();
       }
     });

@@ -102,6 +102,42 @@ describe('a rebuild that takes documents it never held for absent', () => {
     expect(differences(h.readModels, g)).toEqual([]);
   });
 
+  it('builds the same tables when it writes what it holds ahead of the commit, the heap past its budget (a spill every 150 events or more)', async () => {
+    const g = freshGeneration();
+    let checks = 0;
+    const engine = new ProjectionEngine(h.readModels, g, h.context, {
+      checkGeneration: false,
+      cacheSize: 5,
+      soleWriter: true,
+      spillAfterEvents: 150,
+      overBudget: () => {
+        checks += 1;
+        return true;
+      },
+    });
+    // One transaction for the whole log: only the spills write the documents before its end.
+    await engine.applyStream(stream(all), all.length + 1);
+    expect(checks).toBeGreaterThan(10);
+    expect(engine.soleWriter).toBe(true);
+    expect(differences(h.readModels, g)).toEqual([]);
+  });
+
+  it('after a crash following spills, nothing of the open transaction is kept, and it resumes to the same tables', async () => {
+    const g = freshGeneration();
+    const engine = new ProjectionEngine(h.readModels, g, h.context, { checkGeneration: false, cacheSize: 5, soleWriter: true, spillAfterEvents: 150, overBudget: () => true });
+    const half = Math.floor(all.length / 2);
+    async function* brokenOff() {
+      yield* pages(all.slice(0, half), 200);
+      throw new Error('the store went away');
+    }
+    await expect(engine.applyStream(brokenOff(), all.length + 1)).rejects.toThrow('the store went away');
+    expect(engine.position).toBe(0);
+    expect(engine.soleWriter).toBe(false);
+    expect(Number(h.readModels.db.prepare(`SELECT count(*) FROM ${tableName('red_flag_state', g)}`).pluck().get())).toBe(0);
+    await engine.applyStream(stream(all), 1000);
+    expect(differences(h.readModels, g)).toEqual([]);
+  });
+
   it('after a crash mid-stream, reads every document it does not hold, and resumes to the same tables', async () => {
     const g = freshGeneration();
     const engine = new ProjectionEngine(h.readModels, g, h.context, { checkGeneration: false, cacheSize: 50, soleWriter: true });
