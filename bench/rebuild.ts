@@ -10,6 +10,7 @@
  *
  * Options: --dir <folder> (default .bench), --seed <n>, --iterations <n> (per query, default 300), --generate (child mode),
  * --in-process (the rebuild on the main thread, with the process's default heap, instead of a rebuild thread as the CLI),
+ * --batch <events> (events per transaction of the rebuild, default rebuildReadModels'), --heap-budget <MB> (the rebuild thread's),
  * --queries-only (step 4 only, on the read models an earlier run left in the folder, their indexes brought up to date),
  * --store postgres (then the same log copied into a fresh PostgreSQL database at DATABASE_URL: raw read and rebuild
  * from it, printed beside SQLite's; bench/rebuild-postgres.ts).
@@ -97,11 +98,11 @@ async function main() {
     let result: RebuildResult;
     if (a.inProcess) {
       readModels = ReadModelDb.open(rmFile);
-      result = await rebuildReadModels(store, readModels, ctx, { onProgress });
+      result = await rebuildReadModels(store, readModels, ctx, { onProgress, batchSize: a.batchSize });
     } else {
       // As `ledger projections rebuild` does: in a thread of its own, with a larger young generation.
       result = await rebuildInThread(
-        { log: { store: 'sqlite', dbFile: file }, readModelLocation: rmFile, context: { module: require.resolve('./synthetic-log'), args: [shape.events, shape.seed] } },
+        { log: { store: 'sqlite', dbFile: file }, readModelLocation: rmFile, context: { module: require.resolve('./synthetic-log'), args: [shape.events, shape.seed] }, options: { batchSize: a.batchSize }, heapBudgetMb: a.heapBudgetMb },
         onProgress,
       );
       readModels = ReadModelDb.open(rmFile);
@@ -109,7 +110,7 @@ async function main() {
     }
     const cpu = process.cpuUsage(cpuBefore);
     shown.finish();
-    console.log(`rebuild CPU (every thread of this process): ${((cpu.user + cpu.system) / 1e6).toFixed(1)} s (user ${(cpu.user / 1e6).toFixed(1)} s, system ${(cpu.system / 1e6).toFixed(1)} s), ${a.inProcess ? 'on the main thread' : 'in a rebuild thread'}`);
+    console.log(`rebuild CPU (every thread of this process): ${((cpu.user + cpu.system) / 1e6).toFixed(1)} s (user ${(cpu.user / 1e6).toFixed(1)} s, system ${(cpu.system / 1e6).toFixed(1)} s), ${a.inProcess ? 'on the main thread' : 'in a rebuild thread'}; written ahead of a commit ${result.spills} time(s), the heap past its budget`);
     rebuildRate = rate(result.events, result.milliseconds);
     console.log(
       `full projection rebuild: ${fmt(result.events)} events in ${(result.milliseconds / 1000).toFixed(2)} s = ${fmt(rebuildRate)} events/s  = ${(rebuildRate / rawRate).toFixed(2)} × raw (target ≥ 0.33)  (rss ${mb(process.memoryUsage().rss)}, read models ${mb(readModels.generationBytes(result.generation))})`,

@@ -18,6 +18,10 @@ export interface BenchArgs {
   readonly queriesOnly: boolean;
   /** Rebuild on this thread, with the process's default heap, instead of in a rebuild thread (rebuildInThread). */
   readonly inProcess: boolean;
+  /** Events per transaction of the rebuild (RebuildOptions.batchSize), when given. */
+  readonly batchSize?: number;
+  /** The rebuild thread's heap budget (MB), when given (RebuildJob.heapBudgetMb). */
+  readonly heapBudgetMb?: number;
   /** --store postgres: also measure on PostgreSQL (DATABASE_URL), beside SQLite. */
   readonly store: 'sqlite' | 'postgres';
 }
@@ -25,7 +29,7 @@ export interface BenchArgs {
 /** `<events> [--dir <folder>] [--seed <n>] [--iterations <n>] [--generate]`. */
 export function benchArgs(defaults: { iterations: number }): BenchArgs {
   const argv = process.argv.slice(2);
-  const valued = new Set(['--dir', '--seed', '--iterations', '--store']);
+  const valued = new Set(['--dir', '--seed', '--iterations', '--store', '--batch', '--heap-budget']);
   const flags = new Map<string, string>();
   const positional: string[] = [];
   for (let i = 0; i < argv.length; i++) {
@@ -40,6 +44,8 @@ export function benchArgs(defaults: { iterations: number }): BenchArgs {
     generate: argv.includes('--generate'),
     queriesOnly: argv.includes('--queries-only'),
     inProcess: argv.includes('--in-process'),
+    batchSize: flags.has('--batch') ? Number(flags.get('--batch')) : undefined,
+    heapBudgetMb: flags.has('--heap-budget') ? Number(flags.get('--heap-budget')) : undefined,
     store: storeOf(flags.get('--store')),
   };
 }

@@ -5,11 +5,16 @@ import { getHeapStatistics } from 'node:v8';
  * it holds: what bounds a rebuild's memory at national scale, where documents are many and of every size. Half the
  * heap V8 may grow to, and never more than 768 MB.
  */
-const HEAP_BUDGET = Math.min(getHeapStatistics().heap_size_limit / 2, 768 * 2 ** 20);
+let heapBudget = Math.min(getHeapStatistics().heap_size_limit / 2, 768 * 2 ** 20);
 
 /** Whether the heap in use is past the budget the caches keep to (a rebuild then writes what it holds ahead of its commit). */
 export function overHeapBudget(): boolean {
-  return getHeapStatistics().used_heap_size > HEAP_BUDGET;
+  return getHeapStatistics().used_heap_size > heapBudget;
+}
+
+/** Sets this thread's heap budget (bytes): a thread that only rebuilds keeps to a smaller one (rebuild-thread.ts). */
+export function setHeapBudget(bytes: number): void {
+  heapBudget = bytes;
 }
 
 /**

@@ -79,6 +79,7 @@ export class ProjectionEngine {
   /** Position and count reached inside the open transaction, published by a commit. */
   private pendingPosition = 0;
   private pendingCount = 0;
+  private spills_ = 0;
 
   private readonly projectors: readonly Projector[];
   /** Event type → the projectors of the models that handle it, in registry order. */
@@ -128,6 +129,11 @@ export class ProjectionEngine {
   /** Events applied to this generation so far (ledger events and others). */
   get eventCount(): number {
     return this.events_;
+  }
+
+  /** Times the projectors wrote what they held ahead of a commit, the heap past its budget (applyStream). */
+  get spills(): number {
+    return this.spills_;
   }
 
   /** Whether the projectors still take a document they never held for absent, without reading it (EngineOptions.soleWriter). */
@@ -268,6 +274,7 @@ export class ProjectionEngine {
 
   /** The projectors write what they hold into the open transaction, then trim their memory (the checkpoint moves at commit). */
   private spill(): void {
+    this.spills_ += 1;
     for (const p of this.projectors) p.flush();
     for (const p of this.projectors) p.committed();
   }

@@ -24,7 +24,16 @@ export interface RebuildJob {
    */
   readonly context: Pick<LedgerConfig, 'catalogueDir' | 'redFlagRulesFile'> | { readonly module: string; readonly args: readonly unknown[] };
   readonly options?: Omit<RebuildOptions, 'onProgress'>;
+  /** The heap in use (MB) past which the rebuild writes what it holds and its caches drop their older documents (default REBUILD_HEAP_BUDGET_MB). */
+  readonly heapBudgetMb?: number;
 }
+
+/**
+ * The heap budget of a rebuild thread (MB): past it, its caches drop their older documents and what it holds is written
+ * ahead of the commit (ProjectionEngine.applyStream). The heap V8 keeps grows past what is in use until its next full
+ * collection, and the young generation comes on top: this keeps a rebuild's peak RSS near 1.2 GB.
+ */
+export const REBUILD_HEAP_BUDGET_MB = 512;
 
 /** What the rebuild thread tells the thread that started it. */
 export type RebuildMessage =

@@ -4,12 +4,13 @@
  */
 import { parentPort } from 'node:worker_threads';
 import type { ProjectionContext } from '../../projections/shared/context';
+import { setHeapBudget } from '../../projections/shared/doc-cache';
 import { dataOfThisWorker } from '../shared/workers';
 import { createEventStore } from '../store/create-event-store';
 import { projectionContextOf } from './context';
 import { ReadModelDb } from './read-model-db';
 import { rebuildReadModels } from './rebuild';
-import type { RebuildJob, RebuildMessage } from './rebuild-thread';
+import { REBUILD_HEAP_BUDGET_MB, RebuildJob, RebuildMessage } from './rebuild-thread';
 
 const job = dataOfThisWorker<RebuildJob>();
 const port = parentPort!;
@@ -25,6 +26,7 @@ function contextOf(context: RebuildJob['context']): ProjectionContext {
 }
 
 async function run(): Promise<void> {
+  setHeapBudget((job.heapBudgetMb ?? REBUILD_HEAP_BUDGET_MB) * 2 ** 20);
   const ctx = contextOf(job.context);
   const store = await createEventStore(job.log);
   try {

@@ -32,6 +32,8 @@ export interface RebuildResult {
   readonly position: number;
   readonly events: number;
   readonly milliseconds: number;
+  /** Times the projectors wrote what they held ahead of a commit, the heap past its budget (ProjectionEngine.spills). */
+  readonly spills: number;
 }
 
 /** Streams the log after the engine's checkpoint through the store port, in large transactions. */
@@ -85,7 +87,7 @@ export async function rebuildReadModels(
   // Events appended while the indexes were built.
   await fill(store, engine, options, upTo);
   if (options.activate ?? true) readModels.activate(generation, readModelFingerprint(ctx));
-  return { generation, position: engine.position, events: engine.eventCount, milliseconds: performance.now() - started };
+  return { generation, position: engine.position, events: engine.eventCount, milliseconds: performance.now() - started, spills: engine.spills };
 }
 
 export interface Difference {
