@@ -54,6 +54,11 @@ export class RowWriter {
 
   add(...values: unknown[]): void {
     if (values.length !== this.width) throw new Error(`a row of ${this.width} values expected, got ${values.length}`);
+    if (this.perStatement === 1) {
+      // SQLite: nothing held back, the row's values go to the statement as they are.
+      this.one.run(...values);
+      return;
+    }
     for (let i = 0; i < values.length; i++) this.pending.push(values[i]);
     if (this.pending.length === this.width * this.perStatement) {
       const rows = this.pending;

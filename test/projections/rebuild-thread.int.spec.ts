@@ -1,0 +1,71 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { generateSyntheticLog, projectionContext, shapeFor, SyntheticEvent } from '../../bench/synthetic-log';
+import { ReadModelDb, TABLES, tableName } from '../../src/projections/read-model-db';
+import { rebuildReadModels } from '../../src/projections/rebuild';
+import { rebuildInThread } from '../../src/projections/rebuild-thread';
+import { SqliteEventStore } from '../../src/store/sqlite/sqlite-event-store';
+
+/**
+ * `ledger projections rebuild` and the benchmark rebuild in a thread of their own (rebuildInThread), which opens the
+ * log, the read models and the context itself. Given a synthetic log, when it is rebuilt in a thread and in this one,
+ * then every table is the same, row by row; and a rebuild the thread cannot do rejects with its reason.
+ */
+describe('a rebuild in a thread of its own', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'ledger-rebuild-thread-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  const shape = shapeFor(3_000, 7);
+  const logFile = join(dir, 'ledger.db');
+  const job = (readModelLocation: string) => ({
+    log: { store: 'sqlite' as const, dbFile: logFile },
+    readModelLocation,
+    context: { module: require.resolve('../../bench/synthetic-log'), args: [shape.events, shape.seed] },
+    options: { batchSize: 700, pageSize: 250 },
+  });
+
+  beforeAll(async () => {
+    const store = new SqliteEventStore({ file: logFile });
+    const groups: SyntheticEvent[][] = [];
+    generateSyntheticLog(shape, (g) => groups.push([...g]));
+    for (const g of groups) await store.append(g.map((e) => ({ stream: e.stream, expectedRevision: 'any', events: [e.event] })));
+    await store.close();
+  }, 120_000);
+
+  it('builds the same tables as a rebuild on this thread, reporting its progress up to the head', async () => {
+    const store = new SqliteEventStore({ file: logFile, readOnly: true });
+    const here = ReadModelDb.open(join(dir, 'here.db'));
+    const head = await store.headPosition();
+    const built = await rebuildReadModels(store, here, projectionContext(shape.events, shape.seed), { batchSize: 700, pageSize: 250 });
+    const seen: number[] = [];
+    const result = await rebuildInThread(job(join(dir, 'thread.db')), (position) => seen.push(position));
+    const there = ReadModelDb.open(join(dir, 'thread.db'));
+    try {
+      expect(result).toMatchObject({ generation: 1, position: head, events: built.events });
+      expect(seen[seen.length - 1]).toBe(head);
+      expect(there.liveGeneration()).toBe(1);
+      there.attach(1);
+      const differing: string[] = [];
+      for (const [logical, t] of Object.entries(TABLES)) {
+        const rows = (rm: ReadModelDb, g: number) => rm.db.prepare(`SELECT * FROM ${tableName(logical, g)} ORDER BY ${t.key}`).safeIntegers(true).all();
+        const want = rows(here, built.generation);
+        const got = rows(there, 1);
+        if (JSON.stringify(got, (_k, v: unknown) => (typeof v === 'bigint' ? String(v) : v)) !== JSON.stringify(want, (_k, v: unknown) => (typeof v === 'bigint' ? String(v) : v))) {
+          differing.push(`${logical}: ${got.length} rows, ${want.length} expected`);
+        }
+      }
+      expect(differing).toEqual([]);
+      expect(Number(there.db.prepare(`SELECT count(*) FROM ${tableName('red_flags', 1)}`).pluck().get())).toBeGreaterThan(0);
+    } finally {
+      there.close();
+      here.close();
+      await store.close();
+    }
+  }, 120_000);
+
+  it('rejects with the reason when the thread cannot rebuild (a log file that is not there)', async () => {
+    await expect(rebuildInThread({ ...job(join(dir, 'none.db')), log: { store: 'sqlite', dbFile: join(dir, 'missing', 'ledger.db') } })).rejects.toThrow(
+      /directory does not exist|unable to open|no such file/i,
+    );
+  }, 60_000);
+});
