@@ -150,6 +150,11 @@ export class ProjectionRunner extends LiveProjections {
     return this.lastError;
   }
 
+  /** Whether it is filling a generation it made, alone, from position 0 (EngineOptions.soleWriter). */
+  get soleWriter(): boolean {
+    return this.engine?.soleWriter ?? false;
+  }
+
   get failure(): ProjectionFailure | null {
     return this.failure_;
   }
@@ -185,6 +190,7 @@ export class ProjectionRunner extends LiveProjections {
     const rm = this.readModels;
     const fingerprint = readModelFingerprint(this.ctx);
     // Another process starting beside this one (on PostgreSQL) must not make a generation at the same time.
+    let created = false;
     const generation = rm.exclusively(() => {
       const live = rm.liveGeneration();
       if (live !== null && rm.liveFingerprint() === fingerprint && rm.generations().includes(live)) return live;
@@ -193,9 +199,18 @@ export class ProjectionRunner extends LiveProjections {
       if (live !== null) this.options.log?.(`read models: generation ${live} was built differently; building generation ${next} from position 0`);
       rm.createGeneration(next, { indexes: true });
       rm.activate(next, fingerprint);
+      created = true;
       return next;
     });
-    this.engine = new ProjectionEngine(rm, generation, this.ctx, { checkGeneration: true, afterEvent: this.options.afterEvent, cacheSize: 100_000 });
+    // A generation this runner just made is empty and filled by it alone, as a rebuild's is: until it has caught up
+    // with the log, documents it never held are not read (EngineOptions.soleWriter). Another process folding it too
+    // moves the checkpoint, which ends that.
+    this.engine = new ProjectionEngine(rm, generation, this.ctx, {
+      checkGeneration: true,
+      afterEvent: this.options.afterEvent,
+      cacheSize: 100_000,
+      soleWriter: created,
+    });
     rm.detachOthers(generation);
     this.positions.emit('position', this.engine.position);
     this.options.changed?.();
@@ -239,6 +254,8 @@ export class ProjectionRunner extends LiveProjections {
     const started = performance.now();
     const position = this.engine.apply(batch);
     this.lastApplyMs = performance.now() - started;
+    // A batch short of full: the fill from the checkpoint is over, the runner follows the log live.
+    if (batch.length < this.batchSize) this.engine.endSoleWriter();
     this.lastError = null;
     if (this.failure_) {
       this.options.log?.(`read models: past position ${this.failure_.position ?? '?'} again after ${this.failure_.attempts} failed attempts; following the log`);
