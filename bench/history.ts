@@ -1,5 +1,6 @@
 /**
  * npm run bench:history [-- --entries 100000 --seconds 10 --iterations 300 --threads 0,1,2]
+ *   [--server-node-options "--cpu-prof --cpu-prof-dir /tmp/prof"]
  *
  * A fund line's history (sổ chi tiết) when the line is long: one line with N entries (default 100 000: a plan, 1 000
  * activities allocated their share, then disbursements to them through the year, 2 % back-dated), written through the store, projected
@@ -35,6 +36,11 @@ const THREADS: ReadonlyArray<string | null> = (() => {
   return i >= 0 ? process.argv[i + 1].split(',').map((t) => t.trim()) : [null];
 })();
 const PAGE_SIZE = 50;
+/** `--server-node-options "--cpu-prof --cpu-prof-dir /tmp/x"`: node options of the measured server (a profile of it). */
+const SERVER_NODE_OPTIONS = (() => {
+  const i = process.argv.indexOf('--server-node-options');
+  return i >= 0 ? process.argv[i + 1].split(/\s+/).filter(Boolean) : [];
+})();
 
 const LINE: FundLineKey = { programme: 'GNBV-2021-2025', component: 'DA5', budgetYear: 2024, originYear: 2024, source: 'NSTW', capitalType: 'SN', unit: '184' };
 const STREAM = fundLineStream(LINE);
@@ -159,7 +165,7 @@ async function main() {
     const password = await benchUser(env, 'auditor');
     const path = (page: number, extra = '') => `/fund-lines/${encodeURIComponent(STREAM)}/history?page=${page}&pageSize=${PAGE_SIZE}${extra}`;
     for (const threads of THREADS) {
-      const server = await startServer(threads === null ? env : { ...env, LEDGER_READER_THREADS: threads });
+      const server = await startServer(threads === null ? env : { ...env, LEDGER_READER_THREADS: threads }, SERVER_NODE_OPTIONS);
       const client = jsonClient(server.url, READERS);
       const AUDITOR = await signIn(client, 'bench-auditor', password);
       for (;;) {

@@ -17,7 +17,9 @@ import {
   carriedOver,
 } from '../../test/support/ledger-events';
 import { fundLineStream } from '../../src/fund-line/fund-line.key';
-import { FundLineBalance, ZERO_MEASURES, balanceFigures, evolveFundLineBalance, figureCoefficients } from './balances.fold';
+import { FundLineBalance, MEASURES, Measures, ZERO_MEASURES, balanceFigures, centsRate, evolveFundLineBalance, figureCoefficients, figuresByDefinition } from './balances.fold';
+import { rate } from '../../src/money/money';
+import { centsToMoney } from '../shared/cents';
 import type { RecordedFundLineEvent } from '../shared/recorded';
 
 const L = line();
@@ -112,6 +114,48 @@ describe('fund-line balance', () => {
         { seed, numRuns: 300 },
       );
     });
+  });
+
+  it('gives, from cents, the figures of the definitions in Decimal: counters of any size and sign, rates rounded half away from zero', () => {
+    // Counters as a read model may hold them: small, near a rate's rounding, beyond int64, negative (reversals, corrections).
+    const cents = fc.oneof(
+      fc.bigInt({ min: -1_000n, max: 1_000n }),
+      fc.bigInt({ min: -(10n ** 12n), max: 10n ** 12n }),
+      fc.bigInt({ min: -(10n ** 36n), max: 10n ** 36n }),
+      fc.constant(0n),
+    );
+    const measures = fc.record(Object.fromEntries(MEASURES.map((m) => [m, cents])) as Record<keyof Measures, fc.Arbitrary<bigint>>);
+    fc.assert(
+      fc.property(measures, (m) => {
+        expect(balanceFigures(m as Measures)).toEqual(figuresByDefinition(m as Measures));
+      }),
+      { seed: 20241130, numRuns: 2_000 },
+    );
+  });
+
+  it('rounds a rate as money.ts does, at the half and around zero', () => {
+    for (const [part, whole] of [
+      [5n, 10_000_000n],
+      [-5n, 10_000_000n],
+      [5n, -10_000_000n],
+      [-4n, 10_000_000n],
+      [-1n, 3n],
+      [2n, 3n],
+      [0n, -7n],
+      [999_999_999n, 1_000_000n],
+      [10n ** 40n, 3n],
+      [1n, 10n ** 31n],
+    ]) {
+      expect(centsRate(part, whole)).toBe(rate(centsToMoney(part), centsToMoney(whole)));
+    }
+    expect(centsRate(1n, 0n)).toBeNull();
+    const amount = fc.oneof(fc.bigInt({ min: -10_000n, max: 10_000n }), fc.bigInt({ min: -(10n ** 22n), max: 10n ** 22n }));
+    fc.assert(
+      fc.property(amount, amount, (part, whole) => {
+        expect(centsRate(part, whole)).toBe(whole === 0n ? null : rate(centsToMoney(part), centsToMoney(whole)));
+      }),
+      { seed: 20241130, numRuns: 5_000 },
+    );
   });
 
   it('reads how each figure moves with each counter off the figures themselves, for sums made in SQL', () => {

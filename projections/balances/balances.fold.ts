@@ -1,7 +1,7 @@
 import type { FundLineEvent, FundLineKey } from '../../events';
 import { FundLineState, available, funds, initialFundLineState, plan, unallocated } from '../../src/fund-line/fund-line.state';
 import { rate, toMoney } from '../../src/money/money';
-import { Cents, centsToDecimal, toCents } from '../shared/cents';
+import { Cents, centsToDecimal, centsToMoney, toCents } from '../shared/cents';
 import type { RecordedFundLineEvent } from '../shared/recorded';
 
 /**
@@ -175,8 +175,78 @@ export interface BalanceFigures {
 
 const BASE_STATE: FundLineState = initialFundLineState();
 
-/** Builds the figures from exact counters with the ledger's own definitions. */
+/**
+ * The figures from exact counters: each counter's digits, and plan, funds, unallocated and available summed in cents
+ * with the coefficients read off the ledger's own definitions (figuresByDefinition), once. The same answer as those
+ * definitions in Decimal (balances.fold.spec.ts compares them), without a Decimal per counter: a page of a line's
+ * history builds these for each of its entries.
+ */
 export function balanceFigures(m: Measures): BalanceFigures {
+  const c = (coefficients ??= {
+    plan: figureCoefficients('plan'),
+    funds: figureCoefficients('funds'),
+    unallocated: figureCoefficients('unallocated'),
+    available: figureCoefficients('available'),
+  });
+  const p = combine(m, c.plan);
+  return {
+    assigned: centsToMoney(m.assigned),
+    increased: centsToMoney(m.increased),
+    decreased: centsToMoney(m.decreased),
+    movedIn: centsToMoney(m.movedIn),
+    movedOut: centsToMoney(m.movedOut),
+    plan: centsToMoney(p),
+    carriedIn: centsToMoney(m.carriedIn),
+    carriedOut: centsToMoney(m.carriedOut),
+    returned: centsToMoney(m.returned),
+    transferredIn: centsToMoney(m.transferredIn),
+    transferredOut: centsToMoney(m.transferredOut),
+    funds: centsToMoney(combine(m, c.funds)),
+    allocated: centsToMoney(m.allocated),
+    unallocated: centsToMoney(combine(m, c.unallocated)),
+    disbursed: centsToMoney(m.disbursed),
+    available: centsToMoney(combine(m, c.available)),
+    disbursementRateOfPlan: centsRate(m.disbursed, p),
+    disbursementRateOfFunds: centsRate(m.disbursed, p + m.carriedIn + m.transferredIn),
+    disbursementRateOfAllocation: centsRate(m.disbursed, m.allocated),
+  };
+}
+
+type Coefficients = Partial<Record<Measure, 1 | -1>>;
+let coefficients: Readonly<Record<'plan' | 'funds' | 'unallocated' | 'available', Coefficients>> | undefined;
+
+function combine(m: Measures, c: Coefficients): Cents {
+  let total = 0n;
+  for (const k in c) total += c[k as Measure] === 1 ? m[k as Measure] : -m[k as Measure];
+  return total;
+}
+
+const MILLION = 1_000_000n;
+/** Beyond these, money.ts's rate answers (see centsRate). */
+const RATE_WHOLE_LIMIT = 10n ** 30n;
+const RATE_LIMIT = 1_000n * MILLION;
+
+/**
+ * money.ts's rate on cents: part / whole to 6 places, half away from zero (ROUND_HALF_UP); null over a zero whole.
+ * Exact, and equal to rate's answer: rate divides to 40 significant digits before rounding to 6 places, which can
+ * differ from one exact rounding only for a quotient of 1 000 or more, or a whole of 10^30 cents or more. Those
+ * (no real line has them) are left to rate itself.
+ */
+export function centsRate(part: Cents, whole: Cents): string | null {
+  if (whole === 0n) return null;
+  const negative = part < 0n !== whole < 0n && part !== 0n;
+  const p = (part < 0n ? -part : part) * MILLION;
+  const w = whole < 0n ? -whole : whole;
+  if (w >= RATE_WHOLE_LIMIT || p / w >= RATE_LIMIT) return rate(centsToMoney(part), centsToMoney(whole));
+  let q = p / w;
+  if ((p % w) * 2n >= w) q += 1n;
+  const digits = q.toString().padStart(7, '0');
+  const text = `${digits.slice(0, -6)}.${digits.slice(-6)}`;
+  return negative && q !== 0n ? `-${text}` : text;
+}
+
+/** The figures from exact counters with the ledger's own definitions (fund-line.state.ts), in Decimal. */
+export function figuresByDefinition(m: Measures): BalanceFigures {
   const s: FundLineState = {
     ...BASE_STATE,
     assigned: centsToDecimal(m.assigned),
@@ -217,13 +287,13 @@ export function balanceFigures(m: Measures): BalanceFigures {
 }
 
 /**
- * How a figure moves with each counter (+1, −1, or absent for 0), read off balanceFigures itself so that the one
+ * How a figure moves with each counter (+1, −1, or absent for 0), read off figuresByDefinition so that the one
  * definition of plan, funds, unallocated and available serves sums computed in SQL too.
  */
 export function figureCoefficients(figure: 'plan' | 'funds' | 'unallocated' | 'available'): Partial<Record<Measure, 1 | -1>> {
   const out: Partial<Record<Measure, 1 | -1>> = {};
   for (const m of MEASURES) {
-    const v = balanceFigures(addMeasures(ZERO_MEASURES, { [m]: 100n }))[figure];
+    const v = figuresByDefinition(addMeasures(ZERO_MEASURES, { [m]: 100n }))[figure];
     if (v === '1') out[m] = 1;
     else if (v === '-1') out[m] = -1;
     else if (v !== '0') throw new Error(`${figure} moves by ${v} with one đồng of ${m}`);

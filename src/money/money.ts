@@ -23,18 +23,22 @@ export const AMOUNT_PATTERN = /^(0|[1-9][0-9]*)(\.[0-9]{1,2})?$/;
 export const ZERO = new D(0);
 const CEILING = new D(AMOUNT_CEILING);
 
+/** The words of an amount's problems (formatted once: every command checks its amounts). */
+const AMOUNT_WORDS = {
+  example: 'a decimal string of đồng such as "620000000" or "1550440.50"',
+  what: 'an exact amount of đồng',
+  ceiling: `${formatVnd(AMOUNT_CEILING)} (10^20 đồng)`,
+};
+const QUANTITY_WORDS = { example: 'a decimal string such as "101" or "12.5"', what: 'an exact quantity', ceiling: '10^20' };
+
 /** Why a string is not an acceptable amount, or null when it is. */
 export function amountProblem(value: unknown): string | null {
-  return decimalProblem(value, {
-    example: 'a decimal string of đồng such as "620000000" or "1550440.50"',
-    what: 'an exact amount of đồng',
-    ceiling: `${formatVnd(AMOUNT_CEILING)} (10^20 đồng)`,
-  });
+  return decimalProblem(value, AMOUNT_WORDS);
 }
 
 /** Why a string is not an acceptable quantity (houses, households, hectares), or null when it is. */
 export function quantityProblem(value: unknown): string | null {
-  return decimalProblem(value, { example: 'a decimal string such as "101" or "12.5"', what: 'an exact quantity', ceiling: '10^20' });
+  return decimalProblem(value, QUANTITY_WORDS);
 }
 
 /** Whether an exact value is beyond AMOUNT_CEILING: true for anything over it, whatever the unit it was written in. */
@@ -48,10 +52,11 @@ function decimalProblem(value: unknown, words: { example: string; what: string; 
     return `"${value}" is not ${words.what}: use digits with at most 2 decimal places after a ".", no exponent, sign or thousands separators`;
   }
   // More digits than the ceiling has: refused before Decimal reads it (it would round beyond 40 digits).
-  if (value.split('.')[0].length > AMOUNT_CEILING.length || new D(value).gt(CEILING)) {
-    return `"${value}" is more than the ceiling of ${words.ceiling}`;
-  }
-  if (new D(value).lte(0)) return 'must be greater than 0';
+  const digits = value.indexOf('.') < 0 ? value.length : value.indexOf('.');
+  if (digits > AMOUNT_CEILING.length) return `"${value}" is more than the ceiling of ${words.ceiling}`;
+  const d = new D(value);
+  if (d.gt(CEILING)) return `"${value}" is more than the ceiling of ${words.ceiling}`;
+  if (d.lte(0)) return 'must be greater than 0';
   return null;
 }
 

@@ -141,6 +141,11 @@ export class ProjectionEngine {
     return this.sole.active;
   }
 
+  /** From now on a document not in memory is read (a live runner's fill from position 0 is over). */
+  endSoleWriter(): void {
+    this.sole.end();
+  }
+
   /**
    * Applies a batch in one transaction. Events at or before the checkpoint are skipped, so a batch may be
    * delivered twice. On any error nothing of the batch is stored and the engine reloads from its checkpoint.

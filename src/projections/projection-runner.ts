@@ -9,8 +9,13 @@ import { READ_MODEL_SHAPE, ReadModelDb } from './read-model-db';
 export interface ProjectionRunnerOptions {
   /** Events applied per transaction (default 2000). */
   readonly batchSize?: number;
-  /** How long live events are gathered before a batch is applied (default 20 ms). */
+  /** How long live events are gathered, at least, before a batch is applied (default 20 ms). */
   readonly gatherMs?: number;
+  /**
+   * The longest they are gathered (default 250 ms). Under sustained load the wait grows with the time the last batch
+   * took to apply (LOAD_FACTOR times it), up to this: batches grow instead of the thread's share of a core.
+   */
+  readonly maxGatherMs?: number;
   /** Wait before the first retry after a failed batch (default 1000 ms); doubled at each failure in a row. */
   readonly retryDelayMs?: number;
   /** The longest wait between retries (default 5 minutes). */
@@ -96,6 +101,14 @@ export abstract class LiveProjections {
   }
 }
 
+/** How many times the last batch's apply time the next live batch is gathered, under load. */
+export const LOAD_FACTOR = 4;
+
+/** How long live events are gathered before the next batch: `LOAD_FACTOR` × the last apply time, within [min, max] ms. */
+export function gatherDelay(lastApplyMs: number, minMs: number, maxMs: number): number {
+  return Math.min(maxMs, Math.max(minMs, LOAD_FACTOR * lastApplyMs));
+}
+
 /**
  * The checkpointed catch-up subscription that keeps the read models up to date: it subscribes to the
  * global log after the stored checkpoint and applies events in batches, each batch committed with its
@@ -110,6 +123,8 @@ export class ProjectionRunner extends LiveProjections {
   private retryTimer: NodeJS.Timeout | undefined;
   private running = false;
   private readonly batchSize: number;
+  /** How long the last live batch took to apply, in ms. */
+  private lastApplyMs = 0;
   private lastError: unknown = null;
   private failure_: ProjectionFailure | null = null;
 
@@ -133,6 +148,11 @@ export class ProjectionRunner extends LiveProjections {
 
   get error(): unknown {
     return this.lastError;
+  }
+
+  /** Whether it is filling a generation it made, alone, from position 0 (EngineOptions.soleWriter). */
+  get soleWriter(): boolean {
+    return this.engine?.soleWriter ?? false;
   }
 
   get failure(): ProjectionFailure | null {
@@ -170,6 +190,7 @@ export class ProjectionRunner extends LiveProjections {
     const rm = this.readModels;
     const fingerprint = readModelFingerprint(this.ctx);
     // Another process starting beside this one (on PostgreSQL) must not make a generation at the same time.
+    let created = false;
     const generation = rm.exclusively(() => {
       const live = rm.liveGeneration();
       if (live !== null && rm.liveFingerprint() === fingerprint && rm.generations().includes(live)) return live;
@@ -178,9 +199,18 @@ export class ProjectionRunner extends LiveProjections {
       if (live !== null) this.options.log?.(`read models: generation ${live} was built differently; building generation ${next} from position 0`);
       rm.createGeneration(next, { indexes: true });
       rm.activate(next, fingerprint);
+      created = true;
       return next;
     });
-    this.engine = new ProjectionEngine(rm, generation, this.ctx, { checkGeneration: true, afterEvent: this.options.afterEvent, cacheSize: 100_000 });
+    // A generation this runner just made is empty and filled by it alone, as a rebuild's is: until it has caught up
+    // with the log, documents it never held are not read (EngineOptions.soleWriter). Another process folding it too
+    // moves the checkpoint, which ends that.
+    this.engine = new ProjectionEngine(rm, generation, this.ctx, {
+      checkGeneration: true,
+      afterEvent: this.options.afterEvent,
+      cacheSize: 100_000,
+      soleWriter: created,
+    });
     rm.detachOthers(generation);
     this.positions.emit('position', this.engine.position);
     this.options.changed?.();
@@ -207,19 +237,25 @@ export class ProjectionRunner extends LiveProjections {
   private scheduleFlush(): void {
     if (this.flushScheduled) return;
     this.flushScheduled = true;
-    // Live events are gathered for a few milliseconds: one read-model transaction per group of commits
-    // instead of one per commit keeps the runner's share of the event loop small under load.
+    // Live events are gathered for a few milliseconds: one read-model transaction per group of commits instead of
+    // one per commit. A batch has a fixed cost (its commit, the red flags and progress of the lines it touched), so
+    // under load the next batch waits in proportion to the last one's apply time: the runner spends at most about
+    // 1 / (1 + LOAD_FACTOR) of a core on batches, and while the log grows faster its batches grow instead.
     setTimeout(() => {
       this.flushScheduled = false;
       this.flushSafely();
-    }, this.options.gatherMs ?? 20);
+    }, gatherDelay(this.lastApplyMs, this.options.gatherMs ?? 20, this.options.maxGatherMs ?? 250));
   }
 
   private flush(): void {
     const batch = this.buffer;
     this.buffer = [];
     if (batch.length === 0 || !this.engine) return;
+    const started = performance.now();
     const position = this.engine.apply(batch);
+    this.lastApplyMs = performance.now() - started;
+    // A batch short of full: the fill from the checkpoint is over, the runner follows the log live.
+    if (batch.length < this.batchSize) this.engine.endSoleWriter();
     this.lastError = null;
     if (this.failure_) {
       this.options.log?.(`read models: past position ${this.failure_.position ?? '?'} again after ${this.failure_.attempts} failed attempts; following the log`);

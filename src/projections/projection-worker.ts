@@ -65,8 +65,20 @@ async function start(): Promise<void> {
 
 const started = start().catch((error: unknown) => post({ kind: 'failed', message: error instanceof Error ? error.message : String(error) }));
 
+/** Whether a read of the log is already due for the commits noticed: those that arrived together make one read. */
+let readDue = false;
+
 port.on('message', (request: ThreadRequest) => {
-  if (request.kind === 'appended') return store instanceof SqliteEventStore ? store.noticeAppended() : undefined;
+  if (request.kind === 'appended') {
+    if (!(store instanceof SqliteEventStore) || readDue) return;
+    readDue = true;
+    const sqlite = store;
+    setImmediate(() => {
+      readDue = false;
+      sqlite.noticeAppended();
+    });
+    return;
+  }
   void (async () => {
     try {
       await started;

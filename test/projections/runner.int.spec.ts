@@ -47,6 +47,30 @@ describe('projection runner', () => {
     });
   });
 
+  describe('when it makes a fresh generation for a log already written', () => {
+    it('fills it as a rebuild does, not reading what it never wrote, then follows the log reading every miss', async () => {
+      let fillingAlone: boolean | undefined;
+      const h = harness(dir, {
+        start: false,
+        batchSize: 4,
+        afterEvent: (e: RecordedEvent) => {
+          if (e.position === 2) fillingAlone = h.runner.soleWriter;
+        },
+      });
+      await tenEvents(h.store);
+      h.runner.start();
+      await h.runner.catchUp();
+      expect(fillingAlone).toBe(true);
+      expect(h.runner.soleWriter).toBe(false);
+      // Live events on the documents of the fill: read back and folded on.
+      const head = await appendAll(h.store, disbursed(L, 'a-1', 'gn-8', '8000', { basis: voucher('UNC-8', '2024-09-10') }));
+      expect(await h.runner.catchUp()).toBe(head);
+      expect(h.queries.balances({}).total.disbursed).toBe('36000');
+      expect((await verifyReadModels(h.store, h.readModelFile, h.context)).differenceCount).toBe(0);
+      await h.closeAll();
+    });
+  });
+
   describe('when it restarts', () => {
     it('continues from its checkpoint: nothing applied twice, nothing skipped', async () => {
       const first = harness(dir);
