@@ -93,7 +93,12 @@ async function main() {
     store = new SqliteEventStore({ file });
     const head = await store.headPosition();
     const shown = progress('rebuild', { unit: 'events' });
-    const onProgress = (position: number, _events: number, phase?: 'events' | 'indexes') => shown.update(position, head, phase === 'indexes' ? 'building indexes' : undefined);
+    // The RSS of the whole process (every thread) sampled at each page: the rebuild's own peak, apart from the queries'.
+    let rebuildPeak = 0;
+    const onProgress = (position: number, _events: number, phase?: 'events' | 'indexes') => {
+      rebuildPeak = Math.max(rebuildPeak, process.memoryUsage.rss());
+      shown.update(position, head, phase === 'indexes' ? 'building indexes' : undefined);
+    };
     const cpuBefore = process.cpuUsage();
     let result: RebuildResult;
     if (a.inProcess) {
@@ -110,7 +115,7 @@ async function main() {
     }
     const cpu = process.cpuUsage(cpuBefore);
     shown.finish();
-    console.log(`rebuild CPU (every thread of this process): ${((cpu.user + cpu.system) / 1e6).toFixed(1)} s (user ${(cpu.user / 1e6).toFixed(1)} s, system ${(cpu.system / 1e6).toFixed(1)} s), ${a.inProcess ? 'on the main thread' : 'in a rebuild thread'}; written ahead of a commit ${result.spills} time(s), the heap past its budget`);
+    console.log(`rebuild CPU (every thread of this process): ${((cpu.user + cpu.system) / 1e6).toFixed(1)} s (user ${(cpu.user / 1e6).toFixed(1)} s, system ${(cpu.system / 1e6).toFixed(1)} s), ${a.inProcess ? 'on the main thread' : 'in a rebuild thread'}; written ahead of a commit ${result.spills} time(s), the heap past its budget; RSS at most ${mb(rebuildPeak)} while it ran (sampled at each page)`);
     rebuildRate = rate(result.events, result.milliseconds);
     console.log(
       `full projection rebuild: ${fmt(result.events)} events in ${(result.milliseconds / 1000).toFixed(2)} s = ${fmt(rebuildRate)} events/s  = ${(rebuildRate / rawRate).toFixed(2)} × raw (target ≥ 0.33)  (rss ${mb(process.memoryUsage().rss)}, read models ${mb(readModels.generationBytes(result.generation))})`,

@@ -118,8 +118,14 @@ export class WrittenKeys<K> {
  * drops are remembered for that (a KeySieve).
  */
 export class DocCache<V> {
-  private young = new Map<string, V>();
-  private old = new Map<string, V>();
+  /**
+   * Every document held, with the generation it was last used in: `age` is the current one (young), `age - 1` the one
+   * before (old). One lookup a use, where a pair of maps took two and an insert for each old document used again.
+   */
+  private held = new Map<string, Held<V>>();
+  private age = 0;
+  /** Documents used in the current generation. */
+  private young = 0;
   private dropped: KeySieve | null = null;
 
   constructor(
@@ -128,15 +134,27 @@ export class DocCache<V> {
   ) {}
 
   get(key: string): V | undefined {
-    const v = this.young.get(key);
-    if (v !== undefined) return v;
-    const o = this.old.get(key);
-    if (o !== undefined) this.young.set(key, o);
-    return o;
+    const h = this.held.get(key);
+    if (h === undefined) return undefined;
+    if (h.age !== this.age) {
+      h.age = this.age;
+      this.young += 1;
+    }
+    return h.value;
   }
 
   set(key: string, value: V): void {
-    this.young.set(key, value);
+    const h = this.held.get(key);
+    if (h === undefined) {
+      this.held.set(key, { value, age: this.age });
+      this.young += 1;
+      return;
+    }
+    h.value = value;
+    if (h.age !== this.age) {
+      h.age = this.age;
+      this.young += 1;
+    }
   }
 
   /**
@@ -147,23 +165,31 @@ export class DocCache<V> {
     return !this.sole.active || (this.dropped !== null && this.dropped.mayHave(key));
   }
 
+  /** Past its limit or the heap budget: drops the old generation (the documents not used since the last trim), and ages the young one. */
   trim(): void {
-    if (this.young.size > this.limit || (this.young.size > 0 && overHeapBudget())) {
-      if (this.sole.active) {
-        for (const key of this.old.keys()) {
-          if (this.young.has(key)) continue;
+    if (this.young > this.limit || (this.young > 0 && overHeapBudget())) {
+      for (const [key, h] of this.held) {
+        if (h.age === this.age) continue;
+        this.held.delete(key);
+        if (this.sole.active) {
           this.dropped ??= new KeySieve();
           this.dropped.add(key);
         }
       }
-      this.old = this.young;
-      this.young = new Map();
+      this.age += 1;
+      this.young = 0;
     }
   }
 
   clear(): void {
-    this.young = new Map();
-    this.old = new Map();
+    this.held = new Map();
+    this.young = 0;
     this.dropped = null;
   }
+}
+
+interface Held<V> {
+  value: V;
+  /** The generation (DocCache.age) it was last used in. */
+  age: number;
 }
