@@ -1,6 +1,13 @@
-import { DocCache, SoleWriter } from './doc-cache';
+import { DocCache, SoleWriter, setHeapBudget } from './doc-cache';
 
 describe('DocCache: two generations of documents', () => {
+  // The heap of the test process is not what is tested: past its budget every trim drops the old generation.
+  let budget: number;
+  beforeAll(() => {
+    budget = setHeapBudget(Number.MAX_SAFE_INTEGER);
+  });
+  afterAll(() => setHeapBudget(budget));
+
   it('given more documents than its limit, when trimmed, keeps those used since the last trim and drops the others at the next', () => {
     const cache = new DocCache<string>(2);
     cache.set('a', 'A');
@@ -25,6 +32,21 @@ describe('DocCache: two generations of documents', () => {
     cache.set('c', 3);
     cache.trim();
     expect([cache.get('a'), cache.get('b'), cache.get('c')]).toEqual([1, 2, 3]);
+  });
+
+  it('given the heap past its budget, when trimmed, drops the documents not used since the last trim however few they are', () => {
+    const cache = new DocCache<number>(100);
+    cache.set('a', 1);
+    cache.set('b', 2);
+    setHeapBudget(0);
+    try {
+      cache.trim();
+      cache.get('b');
+      cache.trim();
+    } finally {
+      setHeapBudget(Number.MAX_SAFE_INTEGER);
+    }
+    expect([cache.get('a'), cache.get('b')]).toEqual([undefined, 2]);
   });
 
   it('while its engine is the sole writer, a key never held is not stored, a dropped one may be; after the end of it, any may be', () => {

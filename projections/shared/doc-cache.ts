@@ -12,9 +12,11 @@ export function overHeapBudget(): boolean {
   return getHeapStatistics().used_heap_size > heapBudget;
 }
 
-/** Sets this thread's heap budget (bytes): a thread that only rebuilds keeps to a smaller one (rebuild-thread.ts). */
-export function setHeapBudget(bytes: number): void {
+/** Sets this thread's heap budget (bytes): a thread that only rebuilds keeps to a smaller one (rebuild-thread.ts). Returns the one before. */
+export function setHeapBudget(bytes: number): number {
+  const before = heapBudget;
   heapBudget = bytes;
+  return before;
 }
 
 /**
