@@ -10,7 +10,7 @@
  *
  * Options: --dir <folder> (default .bench), --seed <n>, --iterations <n> (per query, default 300), --generate (child mode),
  * --in-process (the rebuild on the main thread, with the process's default heap, instead of a rebuild thread as the CLI),
- * --batch <events> (events per transaction of the rebuild, default rebuildReadModels'), --heap-budget <MB> (the rebuild thread's),
+ * --batch <events> (events per transaction of the rebuild, default rebuildReadModels'), --heap-budget <MB> and --old-generation <MB> (the rebuild thread's),
  * --queries-only (step 4 only, on the read models an earlier run left in the folder, their indexes brought up to date),
  * --store postgres (then the same log copied into a fresh PostgreSQL database at DATABASE_URL: raw read and rebuild
  * from it, printed beside SQLite's; bench/rebuild-postgres.ts).
@@ -107,7 +107,7 @@ async function main() {
     } else {
       // As `ledger projections rebuild` does: in a thread of its own, with a larger young generation.
       result = await rebuildInThread(
-        { log: { store: 'sqlite', dbFile: file }, readModelLocation: rmFile, context: { module: require.resolve('./synthetic-log'), args: [shape.events, shape.seed] }, options: { batchSize: a.batchSize }, heapBudgetMb: a.heapBudgetMb },
+        { log: { store: 'sqlite', dbFile: file }, readModelLocation: rmFile, context: { module: require.resolve('./synthetic-log'), args: [shape.events, shape.seed] }, options: { batchSize: a.batchSize }, heapBudgetMb: a.heapBudgetMb, oldGenerationMb: a.oldGenerationMb },
         onProgress,
       );
       readModels = ReadModelDb.open(rmFile);

@@ -22,6 +22,8 @@ export interface BenchArgs {
   readonly batchSize?: number;
   /** The rebuild thread's heap budget (MB), when given (RebuildJob.heapBudgetMb). */
   readonly heapBudgetMb?: number;
+  /** The rebuild thread's old-generation limit (MB), when given (RebuildJob.oldGenerationMb). */
+  readonly oldGenerationMb?: number;
   /** --store postgres: also measure on PostgreSQL (DATABASE_URL), beside SQLite. */
   readonly store: 'sqlite' | 'postgres';
 }
@@ -29,7 +31,7 @@ export interface BenchArgs {
 /** `<events> [--dir <folder>] [--seed <n>] [--iterations <n>] [--generate]`. */
 export function benchArgs(defaults: { iterations: number }): BenchArgs {
   const argv = process.argv.slice(2);
-  const valued = new Set(['--dir', '--seed', '--iterations', '--store', '--batch', '--heap-budget']);
+  const valued = new Set(['--dir', '--seed', '--iterations', '--store', '--batch', '--heap-budget', '--old-generation']);
   const flags = new Map<string, string>();
   const positional: string[] = [];
   for (let i = 0; i < argv.length; i++) {
@@ -46,6 +48,7 @@ export function benchArgs(defaults: { iterations: number }): BenchArgs {
     inProcess: argv.includes('--in-process'),
     batchSize: flags.has('--batch') ? Number(flags.get('--batch')) : undefined,
     heapBudgetMb: flags.has('--heap-budget') ? Number(flags.get('--heap-budget')) : undefined,
+    oldGenerationMb: flags.has('--old-generation') ? Number(flags.get('--old-generation')) : undefined,
     store: storeOf(flags.get('--store')),
   };
 }

@@ -26,6 +26,8 @@ export interface RebuildJob {
   readonly options?: Omit<RebuildOptions, 'onProgress'>;
   /** The heap in use (MB) past which the rebuild writes what it holds and its caches drop their older documents (default REBUILD_HEAP_BUDGET_MB). */
   readonly heapBudgetMb?: number;
+  /** The old generation's limit of the thread (MB), when given: V8 then collects before its heap grows past it (it fails the rebuild if what is live does not fit). */
+  readonly oldGenerationMb?: number;
 }
 
 /**
@@ -47,7 +49,10 @@ export type RebuildMessage =
  * rejects with the rebuild's error (the new generation is then not live).
  */
 export function rebuildInThread(job: RebuildJob, onProgress?: RebuildOptions['onProgress']): Promise<RebuildResult> {
-  const worker = startWorker(join(__dirname, 'rebuild-worker'), job, { maxYoungGenerationSizeMb: FOLD_YOUNG_GENERATION_MB });
+  const worker = startWorker(join(__dirname, 'rebuild-worker'), job, {
+    maxYoungGenerationSizeMb: FOLD_YOUNG_GENERATION_MB,
+    ...(job.oldGenerationMb === undefined ? {} : { maxOldGenerationSizeMb: job.oldGenerationMb }),
+  });
   return new Promise<RebuildResult>((resolve, reject) => {
     let settled = false;
     worker.on('message', (m: RebuildMessage) => {
