@@ -8,7 +8,7 @@ import type { RebuildOptions, RebuildResult } from './rebuild';
  * whole log: a rebuild allocates an event, its fold's changes and its rows per event, most dead within the next page,
  * while what the caches hold lives on. With V8's default (16 MB semi-spaces) many of the short-lived objects are still
  * alive at a scavenge and get copied, then promoted and walked by the full collections; with 64 MB semi-spaces a 1M
- * rebuild spends about a fifth less CPU, for some 350 MB more RSS (README, Benchmarks).
+ * rebuild spent 6-19 % less CPU in our runs, for up to 350 MB more RSS (README, Benchmarks).
  */
 export const FOLD_YOUNG_GENERATION_MB = 192;
 
@@ -32,8 +32,8 @@ export interface RebuildJob {
 
 /**
  * The heap budget of a rebuild thread (MB): past it, its caches drop their older documents and what it holds is written
- * ahead of the commit (ProjectionEngine.applyStream). The heap V8 keeps grows past what is in use until its next full
- * collection, and the young generation comes on top: this keeps a rebuild's peak RSS near 1.2 GB.
+ * ahead of the commit (ProjectionEngine.applyStream). It bounds the heap in use, garbage included, not the heap V8
+ * keeps (sized by V8 from what it collects): at 1M a rebuild stays near 1.2 GB of RSS, at 3M it reached 2.15 GB.
  */
 export const REBUILD_HEAP_BUDGET_MB = 512;
 
