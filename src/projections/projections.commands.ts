@@ -21,7 +21,8 @@ export function registerProjectionCommands(program: Command): void {
     .command('rebuild')
     .description('Rebuild every read model from position 0 into fresh tables, then swap them in (a running server follows)')
     .option('--batch <events>', 'events per transaction', int, 250_000)
-    .action(async (opts: { batch: number }) => {
+    .option('--old-generation <MB>', "limit of the rebuild thread's old generation: less memory, more CPU (README, Benchmarks)", int)
+    .action(async (opts: { batch: number; oldGeneration?: number }) => {
       const config = loadConfig();
       const store = await createEventStore(config);
       try {
@@ -35,6 +36,7 @@ export function registerProjectionCommands(program: Command): void {
             readModelLocation: config.readModelLocation,
             context: { catalogueDir: config.catalogueDir, redFlagRulesFile: config.redFlagRulesFile },
             options: { batchSize: opts.batch },
+            oldGenerationMb: opts.oldGeneration,
           },
           (position, _events, phase) => shown.update(position, Math.max(head, position), phase === 'indexes' ? 'building indexes' : undefined),
         );
