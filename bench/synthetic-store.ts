@@ -18,12 +18,14 @@ export interface BenchArgs {
   readonly queriesOnly: boolean;
   /** --store postgres: also measure on PostgreSQL (DATABASE_URL), beside SQLite. */
   readonly store: 'sqlite' | 'postgres';
+  /** bench:rebuild --query <text>: only the queries whose name contains it (e.g. to profile one). */
+  readonly query: string | null;
 }
 
 /** `<events> [--dir <folder>] [--seed <n>] [--iterations <n>] [--generate]`. */
 export function benchArgs(defaults: { iterations: number }): BenchArgs {
   const argv = process.argv.slice(2);
-  const valued = new Set(['--dir', '--seed', '--iterations', '--store']);
+  const valued = new Set(['--dir', '--seed', '--iterations', '--store', '--query']);
   const flags = new Map<string, string>();
   const positional: string[] = [];
   for (let i = 0; i < argv.length; i++) {
@@ -38,6 +40,7 @@ export function benchArgs(defaults: { iterations: number }): BenchArgs {
     generate: argv.includes('--generate'),
     queriesOnly: argv.includes('--queries-only'),
     store: storeOf(flags.get('--store')),
+    query: flags.get('--query') ?? null,
   };
 }
 
