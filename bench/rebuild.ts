@@ -12,6 +12,7 @@
  * --in-process (the rebuild on the main thread, with the process's default heap, instead of a rebuild thread as the CLI),
  * --batch <events> (events per transaction of the rebuild, default rebuildReadModels'), --heap-budget <MB> and --old-generation <MB> (the rebuild thread's),
  * --queries-only (step 4 only, on the read models an earlier run left in the folder, their indexes brought up to date),
+ * --query <text> (only the queries whose name contains it),
  * --store postgres (then the same log copied into a fresh PostgreSQL database at DATABASE_URL: raw read and rebuild
  * from it, printed beside SQLite's; bench/rebuild-postgres.ts).
  */
@@ -203,7 +204,7 @@ async function main() {
   console.log(`\nqueries (${a.iterations} runs each after warm-up; query layer without HTTP):`);
   console.log(`${'query'.padEnd(46)} ${'p50 ms'.padStart(8)} ${'p99 ms'.padStart(8)} ${'max ms'.padStart(8)}`);
   let worstMain = 0;
-  for (const c of cases) {
+  for (const c of cases.filter((q) => a.query === null || q.name.includes(a.query))) {
     const n = c.iterations ?? a.iterations;
     for (let i = 0; i < Math.min(20, n); i++) c.run();
     const times: number[] = [];

@@ -26,12 +26,14 @@ export interface BenchArgs {
   readonly oldGenerationMb?: number;
   /** --store postgres: also measure on PostgreSQL (DATABASE_URL), beside SQLite. */
   readonly store: 'sqlite' | 'postgres';
+  /** bench:rebuild --query <text>: only the queries whose name contains it (e.g. to profile one). */
+  readonly query: string | null;
 }
 
 /** `<events> [--dir <folder>] [--seed <n>] [--iterations <n>] [--generate]`. */
 export function benchArgs(defaults: { iterations: number }): BenchArgs {
   const argv = process.argv.slice(2);
-  const valued = new Set(['--dir', '--seed', '--iterations', '--store', '--batch', '--heap-budget', '--old-generation']);
+  const valued = new Set(['--dir', '--seed', '--iterations', '--store', '--query', '--batch', '--heap-budget', '--old-generation']);
   const flags = new Map<string, string>();
   const positional: string[] = [];
   for (let i = 0; i < argv.length; i++) {
@@ -50,6 +52,7 @@ export function benchArgs(defaults: { iterations: number }): BenchArgs {
     heapBudgetMb: flags.has('--heap-budget') ? Number(flags.get('--heap-budget')) : undefined,
     oldGenerationMb: flags.has('--old-generation') ? Number(flags.get('--old-generation')) : undefined,
     store: storeOf(flags.get('--store')),
+    query: flags.get('--query') ?? null,
   };
 }
 

@@ -114,6 +114,8 @@ export const HISTORY_TABLES = new Tables(
     // The day of a line where the k-th entry in effective order lies (entries is cumulative, so rising).
     { table: 'line_days', name: 'entries', definition: '(line_id, entries)' },
     { table: 'entries', name: 'activity', definition: '(activity_id, position, eff, rec, m1, d1, m2, d2) WHERE activity_id IS NOT NULL' },
+    // The reversals of a unit's lines (the red flag of units whose reversal rate stands out): a few in a hundred entries.
+    { table: 'entries', name: 'reversals', definition: "(line_id, position) WHERE type = 'DisbursementReversed'" },
   ],
 );
 
