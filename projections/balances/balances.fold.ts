@@ -237,8 +237,8 @@ export function centsRate(part: Cents, whole: Cents): string | null {
   const negative = part < 0n !== whole < 0n && part !== 0n;
   const p = (part < 0n ? -part : part) * MILLION;
   const w = whole < 0n ? -whole : whole;
-  if (w >= RATE_WHOLE_LIMIT || p / w >= RATE_LIMIT) return rate(centsToMoney(part), centsToMoney(whole));
   let q = p / w;
+  if (w >= RATE_WHOLE_LIMIT || q >= RATE_LIMIT) return rate(centsToMoney(part), centsToMoney(whole));
   if ((p % w) * 2n >= w) q += 1n;
   const digits = q.toString().padStart(7, '0');
   const text = `${digits.slice(0, -6)}.${digits.slice(-6)}`;
