@@ -94,10 +94,13 @@ async function main() {
     store = new SqliteEventStore({ file });
     const head = await store.headPosition();
     const shown = progress('rebuild', { unit: 'events' });
-    // The RSS of the whole process (every thread) sampled at each page: the rebuild's own peak, apart from the queries'.
+    // The RSS of the whole process (every thread) sampled at each page and every 100 ms (the building of the indexes
+    // included): the rebuild's own peak, apart from the queries'.
     let rebuildPeak = 0;
+    const sample = () => (rebuildPeak = Math.max(rebuildPeak, process.memoryUsage.rss()));
+    const sampler = setInterval(sample, 100);
     const onProgress = (position: number, _events: number, phase?: 'events' | 'indexes') => {
-      rebuildPeak = Math.max(rebuildPeak, process.memoryUsage.rss());
+      sample();
       shown.update(position, head, phase === 'indexes' ? 'building indexes' : undefined);
     };
     const cpuBefore = process.cpuUsage();
@@ -115,8 +118,10 @@ async function main() {
       readModels.attach(result.generation);
     }
     const cpu = process.cpuUsage(cpuBefore);
+    sample();
+    clearInterval(sampler);
     shown.finish();
-    console.log(`rebuild CPU (every thread of this process): ${((cpu.user + cpu.system) / 1e6).toFixed(1)} s (user ${(cpu.user / 1e6).toFixed(1)} s, system ${(cpu.system / 1e6).toFixed(1)} s), ${a.inProcess ? 'on the main thread' : 'in a rebuild thread'}; written ahead of a commit ${result.spills} time(s), the heap past its budget; RSS at most ${mb(rebuildPeak)} while it ran (sampled at each page)`);
+    console.log(`rebuild CPU (every thread of this process): ${((cpu.user + cpu.system) / 1e6).toFixed(1)} s (user ${(cpu.user / 1e6).toFixed(1)} s, system ${(cpu.system / 1e6).toFixed(1)} s), ${a.inProcess ? 'on the main thread' : 'in a rebuild thread'}; written ahead of a commit ${result.spills} time(s), the heap past its budget; RSS at most ${mb(rebuildPeak)} while it ran (sampled every 100 ms, indexes included)`);
     rebuildRate = rate(result.events, result.milliseconds);
     console.log(
       `full projection rebuild: ${fmt(result.events)} events in ${(result.milliseconds / 1000).toFixed(2)} s = ${fmt(rebuildRate)} events/s  = ${(rebuildRate / rawRate).toFixed(2)} × raw (target ≥ 0.33)  (rss ${mb(process.memoryUsage().rss)}, read models ${mb(readModels.generationBytes(result.generation))})`,
