@@ -25,7 +25,7 @@ import { PostgresEventStore } from '../src/store/postgres/postgres-event-store';
 import { runStatement, withDatabase } from '../src/store/postgres/connection';
 import { schemaSql } from '../src/store/postgres/postgres-schema';
 import { SqliteEventStore, SQLITE_SCHEMA } from '../src/store/sqlite/sqlite-event-store';
-import { benchUser, fmt, jsonClient, percentile, processCpuMs, signIn, startServer } from './support';
+import { benchUser, fmt, jsonClient, percentile, processCpuMs, signIn, startServer, threadCpuMs } from './support';
 
 const option = (name: string) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -218,7 +218,8 @@ interface Target {
  * cpuMs: CPU time of the server process (every thread), per command, from the start of the load until caught up;
  * loopMs: the same for its main thread alone (the event loop that answers requests: its ceiling is 1000 / loopMs per s).
  */
-type HttpFigures = { rate: number; p50: number; p99: number; errors: number; caughtUpMs: number; cpuMs: number; loopMs: number };
+/** threads: the same per thread name (threadCpuMs), the busiest first. */
+type HttpFigures = { rate: number; p50: number; p99: number; errors: number; caughtUpMs: number; cpuMs: number; loopMs: number; threads: Array<[string, number]> };
 
 /** Polls GET /read-models/status until the read models reflect the head of the log; the time it took, in ms. */
 async function readModelsCatchUp(client: ReturnType<typeof jsonClient>, auth: Record<string, string>): Promise<number> {
@@ -267,6 +268,7 @@ async function httpCommands(env: Record<string, string>): Promise<Array<[number,
     const end = Date.now() + SECONDS * 1000;
     const cpu0 = processCpuMs(server.pid);
     const loop0 = processCpuMs(server.pid, true);
+    const threads0 = threadCpuMs(server.pid);
     const t0 = process.hrtime.bigint();
     await Promise.all(
       Array.from({ length: clients }, async (_, c) => {
@@ -288,8 +290,11 @@ async function httpCommands(env: Record<string, string>): Promise<Array<[number,
     const caughtUpMs = await readModelsCatchUp(client, OFFICER);
     const cpuMs = (processCpuMs(server.pid) - cpu0) / latencies.length;
     const loopMs = (processCpuMs(server.pid, true) - loop0) / latencies.length;
+    const threads = [...threadCpuMs(server.pid)]
+      .map(([name, ms]): [string, number] => [name, (ms - (threads0.get(name) ?? 0)) / latencies.length])
+      .sort((a, b) => b[1] - a[1]);
     latencies.sort((a, b) => a - b);
-    results.push([clients, { rate: latencies.length / seconds, p50: percentile(latencies, 50), p99: percentile(latencies, 99), errors, caughtUpMs, cpuMs, loopMs }]);
+    results.push([clients, { rate: latencies.length / seconds, p50: percentile(latencies, 50), p99: percentile(latencies, 99), errors, caughtUpMs, cpuMs, loopMs, threads }]);
   }
   client.close();
   server.stop();
@@ -356,6 +361,12 @@ async function main() {
   const cell = Math.max(...columns.map((c) => c.label.length), ...rows.flatMap(([, f]) => columns.map((c) => f(c).length))) + 3;
   console.log(''.padEnd(width) + columns.map((c) => c.label.padEnd(cell)).join(''));
   for (const [name, f] of rows) console.log(name.padEnd(width) + columns.map((c) => f(c).padEnd(cell)).join(''));
+  for (const f of columns) {
+    for (const [clients, r] of f.http) {
+      const threads = r.threads.map(([name, ms]) => `${name} ${fmt(ms, 3)}`).join(', ');
+      if (threads) console.log(`${f.label}, ${clients} client(s): server CPU per command by thread (ms): ${threads}`);
+    }
+  }
   console.log('targets: store-level ≥ 50 % of raw; HTTP ≥ 2,500 commands/s with 16 clients, p99 ≤ 50 ms, read models caught up within 1 s of the load ending');
 
   if (ONLY_HTTP) return rmSync(dir, { recursive: true, force: true });
