@@ -1,13 +1,15 @@
 /**
  * npm run bench:append [-- --events 100000 --seconds 10 --peer-events 5000] [--store postgres] [--only http]
- *   [--server-node-options "--cpu-prof --cpu-prof-dir /tmp/prof"]
+ *   [--server-node-options "--cpu-prof --cpu-prof-dir /tmp/prof"] [--rate 300]
  * Prints, in one run: raw inserts of the same rows (the ceiling), store-level batched appends through the
  * adapter, and end-to-end HTTP commands with 1 and 16 concurrent clients on the durable store: SQLite (WAL,
  * synchronous=FULL), and with `--store postgres` PostgreSQL beside it (DATABASE_URL; a scratch database is
  * created on that server and dropped afterwards). Then a peer: the same events appended one at a time through this
  * ledger's SQLite store and through Emmett's (`@event-driven-io/emmett-sqlite`, a devDependency used only here),
  * both figures and their ratio (`--peer-events`, default 5 000). `--only http` runs the HTTP figures alone;
- * `--server-node-options` starts the measured server with those node options (e.g. a CPU profile of it).
+ * `--server-node-options` starts the measured server with those node options (e.g. a CPU profile of it); `--rate N`
+ * paces the clients to N commands/s in all (the CPU per command of two builds compared at the same rate, so with
+ * batches of the same size, on a machine whose load changes their rates).
  * Figures only; nothing here asserts a time.
  */
 import Database from 'better-sqlite3';
@@ -41,6 +43,8 @@ const PEER_EVENTS = arg('peer-events', 5_000);
 const ONLY_HTTP = option('only') === 'http';
 /** `--server-node-options "--cpu-prof --cpu-prof-dir /tmp/x"`: node options of the measured server (a profile of it). */
 const SERVER_NODE_OPTIONS = option('server-node-options');
+/** `--rate N`: the clients send N commands/s in all, each at its turn (default: each as soon as its last one is answered). */
+const RATE = option('rate') === undefined ? null : arg('rate', 0);
 const STORES = option('store') === 'postgres' ? (['sqlite', 'postgres'] as const) : (['sqlite'] as const);
 const dir = mkdtempSync(join(tmpdir(), 'ledger-bench-'));
 
@@ -274,6 +278,11 @@ async function httpCommands(env: Record<string, string>): Promise<Array<[number,
       Array.from({ length: clients }, async (_, c) => {
         while (Date.now() < end) {
           const i = n++;
+          if (RATE !== null) {
+            const due = Number(t0 / 1_000_000n) + (i * 1000) / RATE - Number(process.hrtime.bigint() / 1_000_000n);
+            if (due > 0) await new Promise((resolve) => setTimeout(resolve, due));
+            if (Date.now() >= end) break;
+          }
           const target = targets[(i * 7 + c) % targets.length];
           const start = process.hrtime.bigint();
           const res = await client.post(
