@@ -1,13 +1,15 @@
 /**
  * npm run bench:append [-- --events 100000 --seconds 10 --peer-events 5000] [--store postgres] [--only http]
- *   [--server-node-options "--cpu-prof --cpu-prof-dir /tmp/prof"]
+ *   [--server-node-options "--cpu-prof --cpu-prof-dir /tmp/prof"] [--rate 300]
  * Prints, in one run: raw inserts of the same rows (the ceiling), store-level batched appends through the
  * adapter, and end-to-end HTTP commands with 1 and 16 concurrent clients on the durable store: SQLite (WAL,
  * synchronous=FULL), and with `--store postgres` PostgreSQL beside it (DATABASE_URL; a scratch database is
  * created on that server and dropped afterwards). Then a peer: the same events appended one at a time through this
  * ledger's SQLite store and through Emmett's (`@event-driven-io/emmett-sqlite`, a devDependency used only here),
  * both figures and their ratio (`--peer-events`, default 5 000). `--only http` runs the HTTP figures alone;
- * `--server-node-options` starts the measured server with those node options (e.g. a CPU profile of it).
+ * `--server-node-options` starts the measured server with those node options (e.g. a CPU profile of it); `--rate N`
+ * paces the clients to N commands/s in all (the CPU per command of two builds compared at the same rate, so with
+ * batches of the same size, on a machine whose load changes their rates).
  * Figures only; nothing here asserts a time.
  */
 import Database from 'better-sqlite3';
@@ -25,7 +27,7 @@ import { PostgresEventStore } from '../src/store/postgres/postgres-event-store';
 import { runStatement, withDatabase } from '../src/store/postgres/connection';
 import { schemaSql } from '../src/store/postgres/postgres-schema';
 import { SqliteEventStore, SQLITE_SCHEMA } from '../src/store/sqlite/sqlite-event-store';
-import { benchUser, fmt, jsonClient, percentile, processCpuMs, signIn, startServer } from './support';
+import { benchUser, fmt, jsonClient, percentile, processCpuMs, signIn, startServer, threadCpuMs } from './support';
 
 const option = (name: string) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -41,6 +43,8 @@ const PEER_EVENTS = arg('peer-events', 5_000);
 const ONLY_HTTP = option('only') === 'http';
 /** `--server-node-options "--cpu-prof --cpu-prof-dir /tmp/x"`: node options of the measured server (a profile of it). */
 const SERVER_NODE_OPTIONS = option('server-node-options');
+/** `--rate N`: the clients send N commands/s in all, each at its turn (default: each as soon as its last one is answered). */
+const RATE = option('rate') === undefined ? null : arg('rate', 0);
 const STORES = option('store') === 'postgres' ? (['sqlite', 'postgres'] as const) : (['sqlite'] as const);
 const dir = mkdtempSync(join(tmpdir(), 'ledger-bench-'));
 
@@ -218,7 +222,8 @@ interface Target {
  * cpuMs: CPU time of the server process (every thread), per command, from the start of the load until caught up;
  * loopMs: the same for its main thread alone (the event loop that answers requests: its ceiling is 1000 / loopMs per s).
  */
-type HttpFigures = { rate: number; p50: number; p99: number; errors: number; caughtUpMs: number; cpuMs: number; loopMs: number };
+/** threads: the same per thread name (threadCpuMs), the busiest first. */
+type HttpFigures = { rate: number; p50: number; p99: number; errors: number; caughtUpMs: number; cpuMs: number; loopMs: number; threads: Array<[string, number]> };
 
 /** Polls GET /read-models/status until the read models reflect the head of the log; the time it took, in ms. */
 async function readModelsCatchUp(client: ReturnType<typeof jsonClient>, auth: Record<string, string>): Promise<number> {
@@ -267,11 +272,17 @@ async function httpCommands(env: Record<string, string>): Promise<Array<[number,
     const end = Date.now() + SECONDS * 1000;
     const cpu0 = processCpuMs(server.pid);
     const loop0 = processCpuMs(server.pid, true);
+    const threads0 = threadCpuMs(server.pid);
     const t0 = process.hrtime.bigint();
     await Promise.all(
       Array.from({ length: clients }, async (_, c) => {
         while (Date.now() < end) {
           const i = n++;
+          if (RATE !== null) {
+            const due = Number(t0 / 1_000_000n) + (i * 1000) / RATE - Number(process.hrtime.bigint() / 1_000_000n);
+            if (due > 0) await new Promise((resolve) => setTimeout(resolve, due));
+            if (Date.now() >= end) break;
+          }
           const target = targets[(i * 7 + c) % targets.length];
           const start = process.hrtime.bigint();
           const res = await client.post(
@@ -288,8 +299,11 @@ async function httpCommands(env: Record<string, string>): Promise<Array<[number,
     const caughtUpMs = await readModelsCatchUp(client, OFFICER);
     const cpuMs = (processCpuMs(server.pid) - cpu0) / latencies.length;
     const loopMs = (processCpuMs(server.pid, true) - loop0) / latencies.length;
+    const threads = [...threadCpuMs(server.pid)]
+      .map(([name, ms]): [string, number] => [name, (ms - (threads0.get(name) ?? 0)) / latencies.length])
+      .sort((a, b) => b[1] - a[1]);
     latencies.sort((a, b) => a - b);
-    results.push([clients, { rate: latencies.length / seconds, p50: percentile(latencies, 50), p99: percentile(latencies, 99), errors, caughtUpMs, cpuMs, loopMs }]);
+    results.push([clients, { rate: latencies.length / seconds, p50: percentile(latencies, 50), p99: percentile(latencies, 99), errors, caughtUpMs, cpuMs, loopMs, threads }]);
   }
   client.close();
   server.stop();
@@ -356,6 +370,12 @@ async function main() {
   const cell = Math.max(...columns.map((c) => c.label.length), ...rows.flatMap(([, f]) => columns.map((c) => f(c).length))) + 3;
   console.log(''.padEnd(width) + columns.map((c) => c.label.padEnd(cell)).join(''));
   for (const [name, f] of rows) console.log(name.padEnd(width) + columns.map((c) => f(c).padEnd(cell)).join(''));
+  for (const f of columns) {
+    for (const [clients, r] of f.http) {
+      const threads = r.threads.map(([name, ms]) => `${name} ${fmt(ms, 3)}`).join(', ');
+      if (threads) console.log(`${f.label}, ${clients} client(s): server CPU per command by thread (ms): ${threads}`);
+    }
+  }
   console.log('targets: store-level ≥ 50 % of raw; HTTP ≥ 2,500 commands/s with 16 clients, p99 ≤ 50 ms, read models caught up within 1 s of the load ending');
 
   if (ONLY_HTTP) return rmSync(dir, { recursive: true, force: true });

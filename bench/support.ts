@@ -1,6 +1,6 @@
 import { fork } from 'node:child_process';
 import { request, Agent } from 'node:http';
-import { readFileSync } from 'node:fs';
+import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { Catalogue } from '../src/catalogue/catalogue';
 import { loadConfig } from '../src/config/ledger-config';
@@ -112,4 +112,29 @@ export function processCpuMs(pid: number, mainThread = false): number {
   } catch {
     return NaN;
   }
+}
+
+/**
+ * CPU time each thread of a process has used so far, in ms, summed by thread name (Linux's /proc): "event loop" for
+ * the main thread; the ledger names its workers ("projection", "reader", "sqlite-writer"...); V8's and libuv's are "node".
+ * Empty where there is no /proc.
+ */
+export function threadCpuMs(pid: number): Map<string, number> {
+  const byName = new Map<string, number>();
+  let tids: string[];
+  try {
+    tids = readdirSync(`/proc/${pid}/task`);
+  } catch {
+    return byName;
+  }
+  for (const tid of tids) {
+    try {
+      const name = Number(tid) === pid ? 'event loop' : readFileSync(`/proc/${pid}/task/${tid}/comm`, 'utf8').trim();
+      const fields = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8').replace(/^.*\) /, '').split(' ');
+      byName.set(name, (byName.get(name) ?? 0) + ((Number(fields[11]) + Number(fields[12])) * 1000) / 100);
+    } catch {
+      // the thread ended meanwhile
+    }
+  }
+  return byName;
 }

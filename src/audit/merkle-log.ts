@@ -2,6 +2,7 @@ import type { Subscription } from 'rxjs';
 import type { RecordedEvent } from '../../events';
 import type { LedgerConfig } from '../config/ledger-config';
 import { EventStore, LogIntegrityError } from '../store/event-store.port';
+import { gatherDelay } from '../shared/gather';
 import type { SignedTreeHead } from './verifier/formats';
 
 export interface LeafRecord {
@@ -59,8 +60,12 @@ export interface MerkleLog {
 
 /** How many events a log writes per transaction at most, following or catching up. */
 export const LOG_PAGE = 1000;
-/** How long live events are gathered before they are logged. */
+/**
+ * How long live events are gathered before they are logged: at least 20 ms, and under load LOAD_FACTOR × the time the
+ * last batch took to write, up to 250 ms (as the read models' batches), so that batches grow instead of their cost.
+ */
 const GATHER_MS = 20;
+const MAX_GATHER_MS = 250;
 
 /**
  * What both logs' follow() share: the store's global log after `after`, as stored (a leaf commits to the event as it was
@@ -74,16 +79,21 @@ export function followInBatches(
   onError: (error: unknown) => void,
 ): Subscription {
   let pending: RecordedEvent[] = [];
+  /** How long the last batch took to write, in ms (a PostgreSQL log's write only starts it: the minimum wait then). */
+  let lastWriteMs = 0;
   const flush = () => {
     const batch = pending;
     pending = [];
-    if (batch.length > 0) write(batch);
+    if (batch.length === 0) return;
+    const started = performance.now();
+    write(batch);
+    lastWriteMs = performance.now() - started;
   };
   return store.subscribeToAll({ after, asStored: true }).subscribe({
     next: (event) => {
       const waiting = pending.push(event);
       if (waiting >= LOG_PAGE) flush();
-      else if (waiting === 1) setTimeout(flush, GATHER_MS);
+      else if (waiting === 1) setTimeout(flush, gatherDelay(lastWriteMs, GATHER_MS, MAX_GATHER_MS));
     },
     error: onError,
   });

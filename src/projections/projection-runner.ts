@@ -3,6 +3,7 @@ import type { Subscription } from 'rxjs';
 import type { RecordedEvent } from '../../events';
 import type { ProjectionContext } from '../../projections/shared/context';
 import type { EventStore } from '../store/event-store.port';
+import { gatherDelay } from '../shared/gather';
 import { GenerationChanged, ProjectionEngine, ProjectionFailed } from './projection-engine';
 import { READ_MODEL_SHAPE, ReadModelDb } from './read-model-db';
 
@@ -99,14 +100,6 @@ export abstract class LiveProjections {
     }
     return this.position;
   }
-}
-
-/** How many times the last batch's apply time the next live batch is gathered, under load. */
-export const LOAD_FACTOR = 4;
-
-/** How long live events are gathered before the next batch: `LOAD_FACTOR` × the last apply time, within [min, max] ms. */
-export function gatherDelay(lastApplyMs: number, minMs: number, maxMs: number): number {
-  return Math.min(maxMs, Math.max(minMs, LOAD_FACTOR * lastApplyMs));
 }
 
 /**

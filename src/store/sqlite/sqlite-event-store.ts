@@ -105,6 +105,34 @@ type Batch = Array<Pick<PendingAppend, 'appends' | 'idempotency'>>;
 const PAGE = 1000;
 
 /**
+ * A read whose LIMIT is written into its SQL, one prepared statement per limit used. A bound `LIMIT ?` costs a new
+ * preparation at every call: SQLite's planner reads the bound limit, so any new binding of it (better-sqlite3 binds
+ * every parameter at each call) expires the statement, and its next step prepares it again (about 25 µs here, on the
+ * projection thread's read of the log after each commit and the event loop's read of a stream).
+ */
+class LimitedRead {
+  private readonly byLimit = new Map<number, Database.Statement>();
+
+  constructor(
+    private readonly db: Database.Database,
+    private readonly sql: (limit: number) => string,
+  ) {}
+
+  /** The statement for `limit` rows at most (-1: no limit). */
+  limit(limit: number): Database.Statement {
+    let statement = this.byLimit.get(limit);
+    if (statement === undefined) {
+      if (!Number.isSafeInteger(limit)) throw new RangeError(`a read's row limit must be an integer, not ${limit}`);
+      // The limits used are a handful of constants; a caller passing ever new ones keeps this from growing.
+      if (this.byLimit.size >= 16) this.byLimit.clear();
+      statement = this.db.prepare(this.sql(limit)).raw(true);
+      this.byLimit.set(limit, statement);
+    }
+    return statement;
+  }
+}
+
+/**
  * The embedded event store: one SQLite file in WAL mode with synchronous=FULL, so an acknowledged append
  * survives a power cut. Appends that arrive while a commit is under way are committed together in the
  * next transaction (group commit), each inside its own savepoint so that one refused append does not
@@ -134,13 +162,13 @@ export class SqliteEventStore implements EventStore {
   private sealBroken: LogIntegrityError | null = null;
 
   private readonly stmt: {
-    readStream: Database.Statement;
-    readAll: Database.Statement;
+    readStream: LimitedRead;
+    readAll: LimitedRead;
     head: Database.Statement;
     findClaim: Database.Statement;
     range: Database.Statement;
-    leaves: Database.Statement;
-    storedTexts: Database.Statement;
+    leaves: LimitedRead;
+    storedTexts: LimitedRead;
     seal: Database.Statement;
   };
 
@@ -164,17 +192,15 @@ export class SqliteEventStore implements EventStore {
     this.appended.setMaxListeners(0);
 
     this.stmt = {
-      readStream: this.db.prepare(`SELECT ${EVENT_COLUMNS} FROM events WHERE stream = ? AND revision >= ? ORDER BY revision LIMIT ?`).raw(true),
-      readAll: this.db.prepare(`SELECT ${EVENT_COLUMNS} FROM events WHERE position > ? ORDER BY position LIMIT ?`).raw(true),
+      readStream: new LimitedRead(this.db, (limit) => `SELECT ${EVENT_COLUMNS} FROM events WHERE stream = ? AND revision >= ? ORDER BY revision LIMIT ${limit}`),
+      readAll: new LimitedRead(this.db, (limit) => `SELECT ${EVENT_COLUMNS} FROM events WHERE position > ? ORDER BY position LIMIT ${limit}`),
       head: this.db.prepare('SELECT coalesce(max(position), 0) FROM events').pluck(),
       findClaim: this.db.prepare('SELECT * FROM idempotency WHERE key = ?'),
       range: this.db.prepare(
         'SELECT event_id, stream, revision, position FROM events WHERE position BETWEEN ? AND ? ORDER BY position',
       ),
-      leaves: this.db.prepare('SELECT position, leaf_hash FROM events WHERE position > ? ORDER BY position LIMIT ?').raw(true),
-      storedTexts: this.db
-        .prepare(`SELECT ${EVENT_COLUMNS}, leaf_hash FROM events WHERE position > ? ORDER BY position LIMIT ?`)
-        .raw(true),
+      leaves: new LimitedRead(this.db, (limit) => `SELECT position, leaf_hash FROM events WHERE position > ? ORDER BY position LIMIT ${limit}`),
+      storedTexts: new LimitedRead(this.db, (limit) => `SELECT ${EVENT_COLUMNS}, leaf_hash FROM events WHERE position > ? ORDER BY position LIMIT ${limit}`),
       seal: this.db.prepare('SELECT tree_size AS treeSize, root_hash AS rootHash, timestamp, signature FROM log_seal WHERE id = 1'),
     };
 
@@ -298,11 +324,11 @@ export class SqliteEventStore implements EventStore {
 
   /** The leaves written at commit, in log order, after a position: null for an event that has none. */
   async readLeaves(after: number, maxCount: number): Promise<{ position: number; leafHash: Buffer | null }[]> {
-    return (this.stmt.leaves.all(after, maxCount) as [number, Buffer | null][]).map(([position, leafHash]) => ({ position, leafHash }));
+    return (this.stmt.leaves.limit(maxCount).all(after) as [number, Buffer | null][]).map(([position, leafHash]) => ({ position, leafHash }));
   }
 
   async readStoredTexts(after: number, maxCount: number): Promise<StoredEventText[]> {
-    return (this.stmt.storedTexts.all(after, maxCount) as [...StoredRow, Buffer | null][]).map((r) => ({
+    return (this.stmt.storedTexts.limit(maxCount).all(after) as [...StoredRow, Buffer | null][]).map((r) => ({
       position: r[0],
       stream: r[1],
       revision: r[2],
@@ -352,7 +378,7 @@ export class SqliteEventStore implements EventStore {
   }
 
   async readStream(stream: string, fromRevision = 0, options?: ReadOptions): Promise<RecordedEvent[]> {
-    const rows = this.stmt.readStream.all(stream, fromRevision, options?.maxCount ?? -1) as StoredRow[];
+    const rows = this.stmt.readStream.limit(options?.maxCount ?? -1).all(stream, fromRevision) as StoredRow[];
     return this.readBack(rows, options);
   }
 
@@ -361,7 +387,7 @@ export class SqliteEventStore implements EventStore {
   }
 
   private readAllSync(after: number, options?: ReadOptions): RecordedEvent[] {
-    const rows = this.stmt.readAll.all(after, options?.maxCount ?? -1) as StoredRow[];
+    const rows = this.stmt.readAll.limit(options?.maxCount ?? -1).all(after) as StoredRow[];
     return this.readBack(rows, options);
   }
 

@@ -223,6 +223,12 @@ function configureWriter(db) {
 }
 
 if (!isMainThread && workerData && workerData.role === 'ledger-sqlite-writer') {
+  try {
+    // Its name as the system shows it (top -H; bench:append's CPU per thread). Linux only.
+    require('node:fs').writeFileSync('/proc/thread-self/comm', 'sqlite-writer');
+  } catch {
+    // not Linux
+  }
   const Database = require('better-sqlite3');
   const db = new Database(workerData.file);
   configureWriter(db);

@@ -1,4 +1,4 @@
-import { LOAD_FACTOR, gatherDelay } from './projection-runner';
+import { LOAD_FACTOR, gatherDelay } from './gather';
 
 describe('gatherDelay: how long live events are gathered before the next batch', () => {
   it('is the minimum while batches apply quickly (a lone command is folded within it)', () => {
