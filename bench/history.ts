@@ -20,7 +20,7 @@ import { ReadModelQueries } from '../src/projections/read-model-queries';
 import { rebuildReadModels } from '../src/projections/rebuild';
 import { loadConfig } from '../src/config/ledger-config';
 import { openLedgerStore } from '../src/store/create-event-store';
-import { benchUser, fmt, jsonClient, percentile, signIn, startServer } from './support';
+import { benchUser, fmt, jsonClient, percentile, processCpuMs, signIn, startServer } from './support';
 
 const option = (name: string, fallback: number) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -191,6 +191,8 @@ async function main() {
         const latencies: number[] = [];
         let errors = 0;
         const end = Date.now() + SECONDS * 1000;
+        const cpu0 = processCpuMs(server.pid);
+        const loop0 = processCpuMs(server.pid, true);
         const t0 = performance.now();
         await Promise.all(
           Array.from({ length: READERS }, async () => {
@@ -203,9 +205,12 @@ async function main() {
           }),
         );
         const seconds = (performance.now() - t0) / 1000;
+        // CPU per request (every thread of the server; its event loop alone): on a shared machine, steadier than the rate.
+        const cpuMs = (processCpuMs(server.pid) - cpu0) / latencies.length;
+        const loopMs = (processCpuMs(server.pid, true) - loop0) / latencies.length;
         latencies.sort((a, b) => a - b);
         console.log(
-          `${name.padEnd(18)} ${fmt(latencies.length / seconds)} req/s, p50 ${fmt(percentile(latencies, 50), 2)} ms, p99 ${fmt(percentile(latencies, 99), 2)} ms, errors ${errors}`,
+          `${name.padEnd(18)} ${fmt(latencies.length / seconds)} req/s, p50 ${fmt(percentile(latencies, 50), 2)} ms, p99 ${fmt(percentile(latencies, 99), 2)} ms, errors ${errors}, server CPU ${fmt(cpuMs, 2)} ms/req (event loop ${fmt(loopMs, 2)})`,
         );
       }
       client.close();

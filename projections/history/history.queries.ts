@@ -247,11 +247,25 @@ function markBefore(tx: ReadTx, t: HistoryTables, lineId: unknown, by: 'seq' | '
   return mark ? { seq: num(mark.seq), position: num(mark.position), measures: measuresFromRow(mark) } : { seq: 0, position: 0, measures: ZERO_MEASURES };
 }
 
+/**
+ * The first `limit` entries of a line after a position and at or before `upTo`: how many, the position of the last (the
+ * one given when none) and their changes summed, in one aggregate over the index seek (no row of them comes out).
+ */
+function changesAfter(tx: ReadTx, t: HistoryTables, lineId: unknown, after: number, upTo: number, limit: number): { count: number; last: number; sum: Measures } {
+  const r = tx
+    .stmt(
+      `SELECT count(*) AS entries, max(position) AS last, ${sumDeltasSql()}
+       FROM (SELECT position, m1, d1, m2, d2 FROM ${t.entries} WHERE line_id = ? AND position > ? AND position <= ? ORDER BY position LIMIT ?)`,
+    )
+    .get(lineId, after, upTo, limit) as Row;
+  const count = num(r.entries);
+  return count === 0 ? { count, last: after, sum: ZERO_MEASURES } : { count, last: num(r.last), sum: measuresFromRow(r) };
+}
+
 /** Log order, every entry up to a position (null: all): index seeks from the marks, whatever the page. */
 function recordedWindow(tx: ReadTx, t: HistoryTables, line: Row, upTo: number | null, offset: number, pageSize: number): HistoryWindow {
   const lineId = line.line_id;
   const pos = upTo ?? Number.MAX_SAFE_INTEGER;
-  const changesAfter = tx.stmt(`SELECT position, m1, d1, m2, d2 FROM ${t.entries} WHERE line_id = ? AND position > ? AND position <= ? ORDER BY position LIMIT ?`);
   let total: number;
   let balance: Measures;
   if (upTo === null || upTo >= num(line.last_position)) {
@@ -259,18 +273,18 @@ function recordedWindow(tx: ReadTx, t: HistoryTables, line: Row, upTo: number | 
     balance = measuresFromRow(line);
   } else {
     const mark = markBefore(tx, t, lineId, 'position', pos);
-    const tail = changesAfter.all(lineId, mark.position, pos, MARK_EVERY) as Row[];
-    total = mark.seq + tail.length;
-    balance = addRows(mark.measures, tail);
+    const tail = changesAfter(tx, t, lineId, mark.position, pos, MARK_EVERY);
+    total = mark.seq + tail.count;
+    balance = addMeasures(mark.measures, tail.sum);
   }
   if (offset >= total) return { rows: [], start: balance, total, balance };
   const mark = markBefore(tx, t, lineId, 'seq', offset);
   let start = mark.measures;
   let after = mark.position;
   if (offset > mark.seq) {
-    const skipped = changesAfter.all(lineId, mark.position, pos, offset - mark.seq) as Row[];
-    start = addRows(start, skipped);
-    after = num(skipped[skipped.length - 1].position);
+    const skipped = changesAfter(tx, t, lineId, mark.position, pos, offset - mark.seq);
+    start = addMeasures(start, skipped.sum);
+    after = skipped.last;
   }
   const rows = tx.stmt(`SELECT * FROM ${t.entries} WHERE line_id = ? AND position > ? AND position <= ? ORDER BY position LIMIT ?`).all(lineId, after, pos, pageSize) as Row[];
   return { rows, start, total, balance };

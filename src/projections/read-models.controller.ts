@@ -1,4 +1,4 @@
-import { Controller, Get, Inject, Injectable, Param, Query, Req } from '@nestjs/common';
+import { Controller, Get, Header, Inject, Injectable, Param, Query, Req } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiParam, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
 import { Needs, PrincipalRequest } from '../identity/auth.guard';
 import { type Principal, readScopes } from '../identity/rights';
@@ -19,7 +19,7 @@ import {
 } from './query.dto';
 import { vietnamDate } from '../../projections/red-flags/red-flags.fold';
 import type { UnitScope } from './read-model-queries';
-import { ReadQueries } from './read-queries';
+import { JsonAnswer, ReadQueries } from './read-queries';
 
 /** How long a request with minPosition waits for the read model to catch up before answering 503. */
 export const FRESHNESS_WAIT_MS = 2000;
@@ -60,12 +60,18 @@ export class ReadModelFreshness {
     throw new ReadModelBehind(this.runner.position, minPosition, this.runner.failure);
   }
 
-  /** The answer, with `stale` (what stopped the read models, and where) while they cannot go on. */
-  mark<T extends object>(answer: T): T & { stale?: { readonly position: number; readonly failing: ProjectionFailure } } {
+  /**
+   * The answer's JSON text as sent, with `stale` (what stopped the read models, and where) while they cannot go on:
+   * figures that stopped at a position are not served as if current.
+   */
+  mark(answer: JsonAnswer): string {
     const failing = this.runner.failure;
-    return failing ? { ...answer, stale: { position: this.runner.position, failing } } : answer;
+    return (failing ? answer.withKey('stale', { position: this.runner.position, failing }) : answer).text;
   }
 }
+
+/** The type Fastify gives the JSON it writes itself, for the answers written in reader threads. */
+const JSON_TYPE = 'application/json; charset=utf-8';
 
 const FRESH = 'Every answer carries `position`: the global log position the read model reflects.';
 
@@ -100,9 +106,10 @@ export class ReadModelsController {
     description: `Assigned, plan, carried in (by origin year) / out, returned, allocated, not yet allocated, disbursed, available, and disbursement rates, as exact decimal strings of đồng. With asOf/knownAt: the balance on a day, as recorded by a time. ${FRESH}`,
   })
   @ApiOkResponse({ description: '{ position, total, rows, page, pageSize, totalRows }' })
+  @Header('content-type', JSON_TYPE)
   async balances(@Query() q: BalancesQueryDto, @Req() req: PrincipalRequest) {
     await this.freshness.require(q.minPosition);
-    return this.freshness.mark(await this.queries.balances({ ...q, scope: readScopes(req.principal) }));
+    return this.freshness.mark(await this.queries.json('balances', { ...q, scope: readScopes(req.principal) }));
   }
 
   @Get('fund-lines/:stream/history')
@@ -111,9 +118,10 @@ export class ReadModelsController {
     description: FRESH,
   })
   @ApiParam({ name: 'stream', example: 'fundline-GNBV-2021-2025:DA5:2024:2024:NSTW:SN:184' })
+  @Header('content-type', JSON_TYPE)
   async history(@Param('stream') stream: string, @Query() q: HistoryQueryDto, @Req() req: PrincipalRequest) {
     await this.freshness.require(q.minPosition);
-    return this.freshness.mark(await this.queries.history(stream, { ...q, scope: readScopes(req.principal) }));
+    return this.freshness.mark(await this.queries.json('history', stream, { ...q, scope: readScopes(req.principal) }));
   }
 
   @Get('progress')
@@ -121,9 +129,10 @@ export class ReadModelsController {
     summary: 'Progress per sub-project: money, activities by kind and status, beneficiaries, outputs against targets',
     description: `After a reclassification, counts and sums per kind move from the decision's effective date (ask with asOf). ${FRESH}`,
   })
+  @Header('content-type', JSON_TYPE)
   async progress(@Query() q: ProgressQueryDto, @Req() req: PrincipalRequest) {
     await this.freshness.require(q.minPosition);
-    return this.freshness.mark(await this.queries.progress({ ...q, scope: readScopes(req.principal) }));
+    return this.freshness.mark(await this.queries.json('progress', { ...q, scope: readScopes(req.principal) }));
   }
 
   @Get('results')
@@ -131,16 +140,18 @@ export class ReadModelsController {
     summary: 'Khung kết quả: outcome indicators per unit and year (poverty rate, near-poverty rate, ethnic-minority rates, households escaped, re-fallen, newly poor) and progress against each target',
     description: `Each measurement with the review that measured it; each target with its baseline, latest measurement, achieved average change (or level) and status: met, not-met, on-track, behind, no-baseline, no-measurement. ${FRESH}`,
   })
+  @Header('content-type', JSON_TYPE)
   async results(@Query() q: ResultsQueryDto, @Req() req: PrincipalRequest) {
     await this.freshness.require(q.minPosition);
-    return this.freshness.mark(await this.queries.results({ ...q, scope: readScopes(req.principal) }));
+    return this.freshness.mark(await this.queries.json('results', { ...q, scope: readScopes(req.principal) }));
   }
 
   @Get('decisions')
   @ApiOperation({ summary: 'Decisions the ledger has recorded events under, newest first', description: FRESH })
+  @Header('content-type', JSON_TYPE)
   async decisions(@Query() q: DecisionsQueryDto, @Req() req: PrincipalRequest) {
     await this.freshness.require(q.minPosition);
-    return this.freshness.mark(await this.queries.decisions({ ...q, scope: readScopes(req.principal) }));
+    return this.freshness.mark(await this.queries.json('decisions', { ...q, scope: readScopes(req.principal) }));
   }
 
   @Get('decisions/trail')
@@ -148,9 +159,10 @@ export class ReadModelsController {
     summary: 'Decision trail: every event a decision caused, before → after for each line and activity, who recorded it and when',
     description: FRESH,
   })
+  @Header('content-type', JSON_TYPE)
   async trail(@Query() q: TrailQueryDto, @Req() req: PrincipalRequest) {
     await this.freshness.require(q.minPosition);
-    return this.freshness.mark(await this.queries.trail({ ...q, scope: readScopes(req.principal) }));
+    return this.freshness.mark(await this.queries.json('trail', { ...q, scope: readScopes(req.principal) }));
   }
 
   @Get('adjustments')
@@ -158,16 +170,18 @@ export class ReadModelsController {
     summary: 'Adjustments and corrections, filterable by period (effective date), unit, component and kind of change',
     description: `Each row says how many days after taking effect it was recorded and what the activity had disbursed before (reclassification after payments). ${FRESH}`,
   })
+  @Header('content-type', JSON_TYPE)
   async adjustments(@Query() q: AdjustmentsQueryDto, @Req() req: PrincipalRequest) {
     await this.freshness.require(q.minPosition);
-    return this.freshness.mark(await this.queries.adjustments({ ...q, scope: readScopes(req.principal) }));
+    return this.freshness.mark(await this.queries.json('adjustments', { ...q, scope: readScopes(req.principal) }));
   }
 
   @Get('notes')
   @ApiOperation({ summary: 'Ghi chú: auditors’ and inspectors’ notes on a line, an activity or a unit, with who wrote each and when', description: FRESH })
+  @Header('content-type', JSON_TYPE)
   async notes(@Query() q: NotesQueryDto, @Req() req: PrincipalRequest) {
     await this.freshness.require(q.minPosition);
-    return this.freshness.mark(await this.queries.notes({ ...q, scope: readScopes(req.principal) }));
+    return this.freshness.mark(await this.queries.json('notes', { ...q, scope: readScopes(req.principal) }));
   }
 
   @Get('red-flags')
@@ -175,9 +189,10 @@ export class ReadModelsController {
     summary: 'Cờ đỏ: red flags for inspectors, filtered by unit (and everything under it), period, rule and whether reviewed',
     description: `Each flag: its rule, its evidence events (with the decision or voucher behind each, linking to /decisions/trail and the line's history), the unit, the period and the amount involved, and its reviews. "byRule" counts the flags of each rule under the same filters. Carried-over money unspent after its deadline is evaluated as of "asOf" (default today). The rules and thresholds: GET /red-flags/rules. ${FRESH}`,
   })
+  @Header('content-type', JSON_TYPE)
   async redFlags(@Query() q: RedFlagsQueryDto, @Req() req: PrincipalRequest) {
     await this.freshness.require(q.minPosition);
-    return this.freshness.mark(await this.queries.redFlags({ ...q, asOf: q.asOf ?? today() }, unitScope(req.principal)));
+    return this.freshness.mark(await this.queries.json('redFlags', { ...q, asOf: q.asOf ?? today() }, unitScope(req.principal)));
   }
 
   @Get('red-flags/rules')
@@ -189,9 +204,10 @@ export class ReadModelsController {
   @Get('red-flags/:id')
   @ApiOperation({ summary: 'One red flag with all its evidence and every review', description: FRESH })
   @ApiParam({ name: 'id', example: 'duplicate-voucher-3f2a9c1b7d4e' })
+  @Header('content-type', JSON_TYPE)
   async redFlag(@Param('id') id: string, @Query() q: RedFlagQueryDto, @Req() req: PrincipalRequest) {
     await this.freshness.require(q.minPosition);
-    return this.freshness.mark(await this.queries.redFlag(id, q.asOf ?? today(), unitScope(req.principal)));
+    return this.freshness.mark(await this.queries.json('redFlag', id, q.asOf ?? today(), unitScope(req.principal)));
   }
 
   @Get('read-models/status')

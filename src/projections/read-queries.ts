@@ -37,6 +37,26 @@ export type AsyncQueries = { readonly [K in QueryMethod]: (...args: QueryArgs<K>
 export interface ReadQueries extends AsyncQueries {}
 
 /**
+ * An answer already written as JSON text (what Fastify would have sent for the answer itself): made where the question
+ * was answered, so that a reader thread, not the event loop, pays for the serialisation, and a string, not an object
+ * graph, crosses between threads.
+ */
+export class JsonAnswer {
+  constructor(readonly text: string) {}
+
+  static of(answer: unknown): JsonAnswer {
+    return new JsonAnswer(JSON.stringify(answer));
+  }
+
+  /** The same object with one more key, last, as `{ ...answer, [key]: value }` would have been written. */
+  withKey(key: string, value: unknown): JsonAnswer {
+    if (!this.text.endsWith('}')) throw new TypeError(`only an object's JSON takes another key, not ${this.text.slice(0, 20)}…`);
+    const more = `${JSON.stringify(key)}:${JSON.stringify(value)}`;
+    return new JsonAnswer(this.text === '{}' ? `{${more}}` : `${this.text.slice(0, -1)},${more}}`);
+  }
+}
+
+/**
  * The read models' questions as every consumer asks them (controllers, reports, commands' lookups, the CLI): the
  * methods of ReadModelQueries, each returning a promise. Two implementations: InProcessQueries (answered in this
  * thread, on the caller's connection) and ReaderPool (answered by reader threads, off the event loop). Also the
@@ -45,6 +65,9 @@ export interface ReadQueries extends AsyncQueries {}
 export abstract class ReadQueries {
   /** Answers one question. */
   protected abstract ask<K extends QueryMethod>(method: K, args: QueryArgs<K>): Promise<QueryAnswer<K>>;
+
+  /** Answers one question as JSON text (for HTTP: the answer as sent, without a parse and a write on the event loop). */
+  abstract json<K extends QueryMethod>(method: K, ...args: QueryArgs<K>): Promise<JsonAnswer>;
 
   /** Lets go of what answers (threads, not the read-model connection, which belongs to its opener). */
   abstract close(): Promise<void>;
@@ -72,6 +95,10 @@ export class InProcessQueries extends ReadQueries {
     } catch (error) {
       return Promise.reject(error);
     }
+  }
+
+  json<K extends QueryMethod>(method: K, ...args: QueryArgs<K>): Promise<JsonAnswer> {
+    return this.ask(method, args).then(JsonAnswer.of);
   }
 
   close(): Promise<void> {

@@ -4,12 +4,15 @@ import type { LedgerConfig } from '../config/ledger-config';
 import { restartDelay, startWorker } from '../shared/workers';
 import { onServer } from './read-model-db';
 import { ReadModelUnavailable } from './read-model-queries';
-import { QueryAnswer, QueryArgs, QueryMethod, ReadQueries, receivedError, SentError } from './read-queries';
+import { JsonAnswer, QueryAnswer, QueryArgs, QueryMethod, ReadQueries, receivedError, SentError } from './read-queries';
 
 /** What a reader thread needs to open the read models and build the same queries as the ledger's thread. */
 export type ReaderSettings = Pick<LedgerConfig, 'readModelLocation' | 'catalogueDir' | 'redFlagRulesFile'>;
 
-export type ReaderRequest = { readonly kind: 'ask'; readonly id: number; readonly method: QueryMethod; readonly args: readonly unknown[] } | { readonly kind: 'stop' };
+/** A question; with `json`, its answer comes back as JSON text, written in the reader thread. */
+export type ReaderRequest =
+  | { readonly kind: 'ask'; readonly id: number; readonly method: QueryMethod; readonly args: readonly unknown[]; readonly json: boolean }
+  | { readonly kind: 'stop' };
 
 export type ReaderReply =
   | { readonly kind: 'ready' }
@@ -39,7 +42,7 @@ const STOP_TIMEOUT_MS = 2000;
  * The read models' questions answered by a small pool of worker threads (LEDGER_READER_THREADS), off the event loop
  * that serves requests: each thread opens the read-model files read-only with a connection of its own and builds the
  * same ReadModelQueries, so a question is answered there as it would be here, and its answer (plain data: strings,
- * numbers, bigints, arrays, objects) comes back by structured clone. Each question goes to the thread with the fewest
+ * numbers, bigints, arrays, objects) comes back by structured clone, or, asked with `json`, as the JSON text HTTP sends. Each question goes to the thread with the fewest
  * unanswered ones. An error comes back as the class it was thrown as (NotInReadModel, OutsideScope,
  * PositionNotReached, ReadModelUnavailable, InvalidRequest...), so HTTP answers it as before. A thread that ends
  * is replaced; the questions it had not answered fail with ReadModelUnavailable (HTTP 503), none waits forever.
@@ -78,6 +81,14 @@ export class ReaderPool extends ReadQueries {
   }
 
   protected ask<K extends QueryMethod>(method: K, args: QueryArgs<K>): Promise<QueryAnswer<K>> {
+    return this.send(method, args, false) as Promise<QueryAnswer<K>>;
+  }
+
+  json<K extends QueryMethod>(method: K, ...args: QueryArgs<K>): Promise<JsonAnswer> {
+    return this.send(method, args, true).then((text) => new JsonAnswer(text as string));
+  }
+
+  private send(method: QueryMethod, args: readonly unknown[], json: boolean): Promise<unknown> {
     if (this.closing) return Promise.reject(new ReadModelUnavailable('the ledger is stopping: the read models no longer answer'));
     // The thread with the fewest questions waiting; among equals, the next after the last one asked (so that a light
     // load is shared too).
@@ -90,10 +101,10 @@ export class ReaderPool extends ReadQueries {
     if (!thread) return Promise.reject(new ReadModelUnavailable('no reader thread is running (each stopped; they are being restarted): retry in a moment'));
     const id = this.nextId++;
     const chosen = thread;
-    return new Promise<QueryAnswer<K>>((resolve, reject) => {
-      chosen.pending.set(id, { method, resolve: resolve as (a: unknown) => void, reject });
+    return new Promise<unknown>((resolve, reject) => {
+      chosen.pending.set(id, { method, resolve, reject });
       try {
-        chosen.worker.postMessage({ kind: 'ask', id, method, args } satisfies ReaderRequest);
+        chosen.worker.postMessage({ kind: 'ask', id, method, args, json } satisfies ReaderRequest);
       } catch (error) {
         // Arguments that cannot be cloned (a function...): a defect of the caller, said as it is.
         chosen.pending.delete(id);

@@ -39,11 +39,11 @@ port.on('message', (request: ReaderRequest) => {
     port.close();
     return;
   }
-  const { id, method, args } = request;
+  const { id, method, args, json } = request;
   try {
     if (!known.has(method)) throw new Error(`the read models have no question ${method}`);
     const answer = (queries![method] as (...a: unknown[]) => unknown)(...args);
-    post({ kind: 'answer', id, answer });
+    post({ kind: 'answer', id, answer: json ? JSON.stringify(answer) : answer });
   } catch (error) {
     post({ kind: 'error', id, error: sendError(error) });
   }

@@ -44,13 +44,18 @@ describe('reader threads (LEDGER_READER_THREADS=2) on the demo data', () => {
     expect(pool.workers).toHaveLength(2);
   });
 
-  /** The same question in a reader thread and here: the same answer, field for field (plain data, nothing lost on the way). */
+  /**
+   * The same question in a reader thread and here: the same answer, field for field (plain data, nothing lost on the
+   * way), and as JSON text the same characters.
+   */
   async function same<K extends QueryMethod>(method: K, ...args: Parameters<ReadModelQueries[K]>): Promise<ReturnType<ReadModelQueries[K]>> {
     const expected = (here[method] as (...a: unknown[]) => ReturnType<ReadModelQueries[K]>)(...args);
     const answered = await (pool[method] as (...a: unknown[]) => Promise<ReturnType<ReadModelQueries[K]>>)(...args);
     expectPlainData(expected, method);
     // toEqual: the answer's objects are made by structured clone outside Jest's realm, which toStrictEqual tells apart.
     expect(answered).toEqual(expected);
+    // As HTTP asks: the answer's JSON text, written in the thread, is what JSON.stringify writes of it here.
+    expect((await pool.json(method, ...args)).text).toBe(JSON.stringify(expected));
     return answered;
   }
 
@@ -137,6 +142,13 @@ describe('reader threads (LEDGER_READER_THREADS=2) on the demo data', () => {
     const e = expected as Error;
     const g = got as Error;
     expect({ name: g.name, message: g.message, fields: { ...g } }).toEqual({ name: e.name, message: e.message, fields: { ...e } });
+    // Asked for JSON text, as HTTP asks: the same refusal.
+    const asJson = await (pool.json as (m: QueryMethod, ...a: unknown[]) => Promise<unknown>)(method, ...args).then(
+      () => null,
+      (error: unknown) => error,
+    );
+    expect(Object.getPrototypeOf(asJson)).toBe(Object.getPrototypeOf(expected));
+    expect((asJson as Error).message).toBe(e.message);
   }
 
   it('refuses as the ledger thread does: the same classes, messages and fields the exception filter answers by', async () => {
@@ -154,6 +166,8 @@ describe('reader threads (LEDGER_READER_THREADS=2) on the demo data', () => {
     const stream = (await here.balances({ pageSize: 1 })).rows[0].stream as string;
     const res = await ledger.get(`/fund-lines/${encodeURIComponent(stream)}/history?order=effective&pageSize=20`);
     expect(res.status).toBe(200);
+    // Written as JSON in the thread, sent as Fastify sends the JSON it writes itself.
+    expect(res.headers.get('content-type')).toBe('application/json; charset=utf-8');
     expect(res.body).toEqual(JSON.parse(JSON.stringify(here.history(stream, { order: 'effective', pageSize: 20, scope: 'all' }))));
     const balances = await ledger.get('/balances?groupBy=district,source&asOf=2024-06-30');
     expect(balances.status).toBe(200);
@@ -170,8 +184,9 @@ describe('reader threads (LEDGER_READER_THREADS=2) on the demo data', () => {
         (error: unknown) => error,
       ),
     );
-    const original = (ReaderPool.prototype as unknown as { ask: (...a: unknown[]) => Promise<unknown> }).ask;
-    const spy = jest.spyOn(pool as unknown as { ask: (...a: unknown[]) => Promise<unknown> }, 'ask');
+    // The HTTP question is sent (as JSON) once `send` was called for it.
+    const original = (ReaderPool.prototype as unknown as { send: (...a: unknown[]) => Promise<unknown> }).send;
+    const spy = jest.spyOn(pool as unknown as { send: (...a: unknown[]) => Promise<unknown> }, 'send');
     const dispatched = new Promise<void>((resolve) => {
       spy.mockImplementation((...args: unknown[]) => {
         const answer = original.apply(pool, args);

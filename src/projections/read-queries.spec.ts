@@ -1,0 +1,19 @@
+import { JsonAnswer } from './read-queries';
+
+describe('JsonAnswer', () => {
+  const stale = { position: 41, failing: { eventId: 'e-1', message: 'cannot fold "x"' } };
+
+  it.each([
+    ['an answer with keys', { position: 7, rows: [{ amount: '1.50', note: 'a "quoted" đồng' }], total: null }],
+    ['an empty object', {}],
+    ['an answer whose last value is an object', { position: 3, page: { size: 50, next: { after: 'x}' } } }],
+  ])('writes one more key last, as JSON.stringify writes { ...answer, key } (%s)', (_, answer) => {
+    const text = JsonAnswer.of(answer).withKey('stale', stale).text;
+    expect(text).toBe(JSON.stringify({ ...answer, stale }));
+    expect(JSON.parse(text)).toEqual({ ...answer, stale });
+  });
+
+  it('refuses another key on what is not an object', () => {
+    expect(() => JsonAnswer.of([1, 2]).withKey('stale', stale)).toThrow(/only an object's JSON takes another key, not \[1,2\]/);
+  });
+});
