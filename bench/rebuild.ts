@@ -10,7 +10,8 @@
  *
  * Options: --dir <folder> (default .bench), --seed <n>, --iterations <n> (per query, default 300), --generate (child mode),
  * --in-process (the rebuild on the main thread, with the process's default heap, instead of a rebuild thread as the CLI),
- * --batch <events> (events per transaction of the rebuild, default rebuildReadModels'), --heap-budget <MB> and --old-generation <MB> (the rebuild thread's),
+ * --batch <events> (events per transaction of the rebuild, default rebuildReadModels'), --heap-budget <MB> and --old-generation <MB> (the rebuild thread's;
+ * the old generation's default is the CLI's, REBUILD_OLD_GENERATION_MB, and 0 lifts it),
  * --queries-only (step 4 only, on the read models an earlier run left in the folder, their indexes brought up to date),
  * --query <text> (only the queries whose name contains it),
  * --store postgres (then the same log copied into a fresh PostgreSQL database at DATABASE_URL: raw read and rebuild
@@ -23,7 +24,7 @@ import { catalogueContext } from '../projections/shared/context';
 import { INDEXES, ReadModelDb, schemaOf, tablesOf } from '../src/projections/read-model-db';
 import { ReadModelQueries } from '../src/projections/read-model-queries';
 import { RebuildResult, rebuildReadModels } from '../src/projections/rebuild';
-import { rebuildInThread } from '../src/projections/rebuild-thread';
+import { REBUILD_OLD_GENERATION_MB, rebuildBounded } from '../src/projections/rebuild-thread';
 import { progress } from '../src/shared/progress';
 import { SqliteEventStore } from '../src/store/sqlite/sqlite-event-store';
 import { benchRebuildOnPostgres } from './rebuild-postgres';
@@ -94,10 +95,13 @@ async function main() {
     store = new SqliteEventStore({ file });
     const head = await store.headPosition();
     const shown = progress('rebuild', { unit: 'events' });
-    // The RSS of the whole process (every thread) sampled at each page: the rebuild's own peak, apart from the queries'.
+    // The RSS of the whole process (every thread) sampled at each page and every 100 ms (the building of the indexes
+    // included): the rebuild's own peak, apart from the queries'.
     let rebuildPeak = 0;
+    const sample = () => (rebuildPeak = Math.max(rebuildPeak, process.memoryUsage.rss()));
+    const sampler = setInterval(sample, 100);
     const onProgress = (position: number, _events: number, phase?: 'events' | 'indexes') => {
-      rebuildPeak = Math.max(rebuildPeak, process.memoryUsage.rss());
+      sample();
       shown.update(position, head, phase === 'indexes' ? 'building indexes' : undefined);
     };
     const cpuBefore = process.cpuUsage();
@@ -107,16 +111,19 @@ async function main() {
       result = await rebuildReadModels(store, readModels, ctx, { onProgress, batchSize: a.batchSize });
     } else {
       // As `ledger projections rebuild` does: in a thread of its own, with a larger young generation.
-      result = await rebuildInThread(
+      result = await rebuildBounded(
         { log: { store: 'sqlite', dbFile: file }, readModelLocation: rmFile, context: { module: require.resolve('./synthetic-log'), args: [shape.events, shape.seed] }, options: { batchSize: a.batchSize }, heapBudgetMb: a.heapBudgetMb, oldGenerationMb: a.oldGenerationMb },
         onProgress,
+        (message) => console.log(message),
       );
       readModels = ReadModelDb.open(rmFile);
       readModels.attach(result.generation);
     }
     const cpu = process.cpuUsage(cpuBefore);
+    sample();
+    clearInterval(sampler);
     shown.finish();
-    console.log(`rebuild CPU (every thread of this process): ${((cpu.user + cpu.system) / 1e6).toFixed(1)} s (user ${(cpu.user / 1e6).toFixed(1)} s, system ${(cpu.system / 1e6).toFixed(1)} s), ${a.inProcess ? 'on the main thread' : 'in a rebuild thread'}; written ahead of a commit ${result.spills} time(s), the heap past its budget; RSS at most ${mb(rebuildPeak)} while it ran (sampled at each page)`);
+    console.log(`rebuild CPU (every thread of this process): ${((cpu.user + cpu.system) / 1e6).toFixed(1)} s (user ${(cpu.user / 1e6).toFixed(1)} s, system ${(cpu.system / 1e6).toFixed(1)} s), ${a.inProcess ? 'on the main thread' : `in a rebuild thread (old generation ${(a.oldGenerationMb ?? REBUILD_OLD_GENERATION_MB) === 0 ? 'unbounded' : `≤ ${a.oldGenerationMb ?? REBUILD_OLD_GENERATION_MB} MB`})`}; written ahead of a commit ${result.spills} time(s), the heap past its budget; RSS at most ${mb(rebuildPeak)} while it ran (sampled every 100 ms, indexes included)`);
     rebuildRate = rate(result.events, result.milliseconds);
     console.log(
       `full projection rebuild: ${fmt(result.events)} events in ${(result.milliseconds / 1000).toFixed(2)} s = ${fmt(rebuildRate)} events/s  = ${(rebuildRate / rawRate).toFixed(2)} × raw (target ≥ 0.33)  (rss ${mb(process.memoryUsage().rss)}, read models ${mb(readModels.generationBytes(result.generation))})`,

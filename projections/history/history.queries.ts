@@ -255,7 +255,7 @@ function changesAfter(tx: ReadTx, t: HistoryTables, lineId: unknown, after: numb
   const r = tx
     .stmt(
       `SELECT count(*) AS entries, max(position) AS last, ${sumDeltasSql()}
-       FROM (SELECT position, m1, d1, m2, d2 FROM ${t.entries} WHERE line_id = ? AND position > ? AND position <= ? ORDER BY position LIMIT ?)`,
+       FROM (SELECT position, m1, d1, m2, d2 FROM ${t.entries} WHERE line_id = ? AND position > ? AND position <= ? ORDER BY position LIMIT ?) AS first_entries`,
     )
     .get(lineId, after, upTo, limit) as Row;
   const count = num(r.entries);

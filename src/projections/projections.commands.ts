@@ -5,13 +5,16 @@ import { createEventStore } from '../store/create-event-store';
 import { projectionContextOf } from './context';
 import { ReadModelDb } from './read-model-db';
 import { formatDifference, verifyReadModels } from './rebuild';
-import { rebuildInThread } from './rebuild-thread';
+import { REBUILD_OLD_GENERATION_MB, rebuildBounded } from './rebuild-thread';
 
-const int = (v: string) => {
+/** A whole number of at least `min`, from the command line. */
+const integer = (min: 0 | 1) => (v: string) => {
   const n = Number(v);
-  if (!Number.isInteger(n) || n < 1) throw new Error(`expected a positive integer, got "${v}"`);
+  if (!Number.isInteger(n) || n < min) throw new Error(`expected ${min === 0 ? '0 or a positive integer' : 'a positive integer'}, got "${v}"`);
   return n;
 };
+const int = integer(1);
+const nonNegative = integer(0);
 
 /** `ledger projections rebuild | verify | status`. */
 export function registerProjectionCommands(program: Command): void {
@@ -21,8 +24,13 @@ export function registerProjectionCommands(program: Command): void {
     .command('rebuild')
     .description('Rebuild every read model from position 0 into fresh tables, then swap them in (a running server follows)')
     .option('--batch <events>', 'events per transaction', int, 250_000)
-    .option('--old-generation <MB>', "limit of the rebuild thread's old generation: less memory, more CPU (README, Benchmarks)", int)
-    .action(async (opts: { batch: number; oldGeneration?: number }) => {
+    .option(
+      '--old-generation <MB>',
+      "limit of the rebuild thread's old generation: less memory, more CPU; a rebuild that outgrows it runs again without one; 0: no limit (README, Benchmarks)",
+      nonNegative,
+      REBUILD_OLD_GENERATION_MB,
+    )
+    .action(async (opts: { batch: number; oldGeneration: number }) => {
       const config = loadConfig();
       const store = await createEventStore(config);
       try {
@@ -30,7 +38,7 @@ export function registerProjectionCommands(program: Command): void {
         const shown = progress('rebuild', { unit: 'events' });
         // In a thread of its own, with a larger young generation (rebuild-thread.ts): the log, the read models and the
         // catalogue are opened there from the same configuration.
-        const result = await rebuildInThread(
+        const result = await rebuildBounded(
           {
             log: { store: config.store, dbFile: config.dbFile, kurrentdbUrl: config.kurrentdbUrl, databaseUrl: config.databaseUrl },
             readModelLocation: config.readModelLocation,
@@ -39,6 +47,7 @@ export function registerProjectionCommands(program: Command): void {
             oldGenerationMb: opts.oldGeneration,
           },
           (position, _events, phase) => shown.update(position, Math.max(head, position), phase === 'indexes' ? 'building indexes' : undefined),
+          (message) => console.error(message),
         );
         shown.finish();
         const rate = Math.round(result.events / (result.milliseconds / 1000));

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { generateSyntheticLog, projectionContext, shapeFor, SyntheticEvent } from '../../bench/synthetic-log';
 import { ReadModelDb, TABLES, tableName } from '../../src/projections/read-model-db';
 import { rebuildReadModels } from '../../src/projections/rebuild';
-import { rebuildInThread } from '../../src/projections/rebuild-thread';
+import { rebuildBounded, rebuildInThread } from '../../src/projections/rebuild-thread';
 import { SqliteEventStore } from '../../src/store/sqlite/sqlite-event-store';
 
 /**
@@ -61,6 +61,36 @@ describe('a rebuild in a thread of its own', () => {
       here.close();
       await store.close();
     }
+  }, 120_000);
+
+  it('runs a rebuild that outgrows its old generation again without a bound, and says so', async () => {
+    const said: string[] = [];
+    const location = join(dir, 'bounded.db');
+    // 8 MB: far less than the fold holds, so the bounded thread runs out of heap.
+    const result = await rebuildBounded({ ...job(location), oldGenerationMb: 8 }, undefined, (m) => said.push(m));
+    expect(said).toEqual(['the rebuild outgrew its 8 MB old generation; rebuilding again without a limit (--old-generation 0 starts that way)']);
+    const store = new SqliteEventStore({ file: logFile, readOnly: true });
+    const rm = ReadModelDb.open(location);
+    try {
+      expect(result.position).toBe(await store.headPosition());
+      expect(rm.liveGeneration()).toBe(result.generation);
+      // Only the generation that finished is left.
+      expect(rm.generations()).toEqual([result.generation]);
+    } finally {
+      rm.close();
+      await store.close();
+    }
+  }, 120_000);
+
+  it('keeps a bound the rebuild fits in, and rejects other failures as they are', async () => {
+    const said: string[] = [];
+    const result = await rebuildBounded({ ...job(join(dir, 'fits.db')), oldGenerationMb: 512 }, undefined, (m) => said.push(m));
+    expect(result.events).toBeGreaterThan(0);
+    expect(said).toEqual([]);
+    await expect(
+      rebuildBounded({ ...job(join(dir, 'none2.db')), log: { store: 'sqlite', dbFile: join(dir, 'missing', 'ledger.db') } }, undefined, (m) => said.push(m)),
+    ).rejects.toThrow(/directory does not exist|unable to open|no such file/i);
+    expect(said).toEqual([]);
   }, 120_000);
 
   it('rejects with the reason when the thread cannot rebuild (a log file that is not there)', async () => {
