@@ -119,6 +119,19 @@ export interface DocStore {
   setItem(list: string, at: number, item: unknown): void;
   /** A list's items with `at` above `after`, in `at` order. */
   items<T>(list: string, after?: number): T[];
+  /**
+   * A voucher (by its hash): its first payment, and whether it has others (then the document v|<hash> sums them up).
+   * Kept apart from the documents, one row a voucher written as it comes, never held in memory: there is one for nearly
+   * every payment, and most are never read again.
+   */
+  voucher(hash: string): StoredVoucher | undefined;
+  setVoucher(hash: string, voucher: StoredVoucher): void;
+}
+
+/** A voucher as DocStore.voucher keeps it: the first payment (as it was when a second one came, if one did), and whether it has others. */
+export interface StoredVoucher {
+  readonly first: VoucherMember;
+  readonly several: boolean;
 }
 
 /** The event types the red flags read: every money and activity event, stated figures, and reviews. */
@@ -174,8 +187,8 @@ export function daysBetween(from: string, to: string): number {
 const LINE_MEASURES: ReadonlySet<FigureMeasure> = new Set(['plan', 'funds', 'allocated', 'unallocated', 'disbursed', 'available', 'carriedIn', 'carriedOut', 'returned']);
 
 // ───────────────────────────── documents ─────────────────────────────
-// Kept small: a national log has a document per voucher and per activity. Keys are a letter and a bar (a| activity
-// with its money on each line, v| voucher, s| split candidates, c| carried line, g| group, f| figures of a unit,
+// Kept small: a national log has a document per activity (and a voucher per payment, kept apart: DocStore.voucher).
+// Keys are a letter and a bar (a| activity with its money on each line, v| voucher paid more than once, s| split candidates, c| carried line, g| group, f| figures of a unit,
 // f* units with figures); money is cents as text; events are named by their log position.
 
 /** One allocation change (k 0: allocated by v) or disbursement (k 1: v paid, its id and voucher hash; r when reversed). */
@@ -234,13 +247,16 @@ interface GroupDoc {
   seen?: number[];
 }
 
-/** A disbursement on a voucher, an item of the list v|<voucher hash> at its position: amount, effective date, unit, budget year; r when reversed. */
-type VoucherMember = [p: number, v: string, e: string, unit: string, y: number, r?: 1];
+/**
+ * A disbursement on a voucher, an item of the list v|<voucher hash> at its position (and a voucher's first payment, DocStore.voucher):
+ * amount, effective date, unit, budget year; r when reversed.
+ */
+export type VoucherMember = [p: number, v: string, e: string, unit: string, y: number, r?: 1];
 
 /**
  * A voucher paid more than once: its number and treasury and a summary of its disbursements, whatever their number
  * (each is an item of its list): adding one costs the same for the hundredth as for the second, and so does its
- * flag's write. A voucher paid once is only that payment (a VoucherMember).
+ * flag's write. A voucher paid once has no such document: only that payment (DocStore.voucher).
  */
 interface VoucherDoc {
   readonly n: string;
@@ -827,19 +843,22 @@ export class RedFlagFold {
   private voucherOf(e: Rec<'Disbursed'>, amount: Cents, out: RedFlagChange[]): void {
     const b = e.metadata.legalBasis;
     if (b?.kind !== 'voucher') return;
-    const list = `v|${voucherHash(b.treasury, b.number)}`;
-    const held = this.docs.get<VoucherDoc | VoucherMember>(list);
+    const hash = voucherHash(b.treasury, b.number);
+    const list = `v|${hash}`;
+    const stored = this.docs.voucher(hash);
     const member: VoucherMember = [e.position, String(amount), e.metadata.effectiveDate, e.data.line.unit, e.data.line.budgetYear];
-    // Most vouchers pay once: their document is that payment, and nothing else is written.
-    if (held === undefined) return this.docs.set(list, member);
+    // Most vouchers pay once: that payment is all that is written.
+    if (stored === undefined) return this.docs.setVoucher(hash, { first: member, several: false });
     let doc: VoucherDoc;
-    if (Array.isArray(held)) {
+    if (!stored.several) {
+      const held = stored.first;
       doc = emptyVoucher(b.number, b.treasury);
       this.docs.setItem(list, held[0], held);
+      this.docs.setVoucher(hash, { first: held, several: true });
       doc.c = 1;
       doc.l = held[0];
       if (!held[5]) this.includeMember(doc, held);
-    } else doc = held;
+    } else doc = this.docs.get<VoucherDoc>(list) as VoucherDoc;
     this.docs.setItem(list, e.position, member);
     doc.c += 1;
     doc.l = e.position;
@@ -849,12 +868,14 @@ export class RedFlagFold {
 
   private voucherReversed(hash: string, position: number, out: RedFlagChange[]): void {
     const list = `v|${hash}`;
-    const held = this.docs.get<VoucherDoc | VoucherMember>(list);
-    if (Array.isArray(held)) {
-      if (held[0] === position) this.docs.set(list, [...held.slice(0, 5), 1]);
+    const stored = this.docs.voucher(hash);
+    if (stored === undefined) return;
+    if (!stored.several) {
+      const held = stored.first;
+      if (held[0] === position) this.docs.setVoucher(hash, { first: [held[0], held[1], held[2], held[3], held[4], 1], several: false });
       return;
     }
-    const doc = held;
+    const doc = this.docs.get<VoucherDoc>(list);
     const m = doc ? this.docs.item<VoucherMember>(list, position) : undefined;
     if (!doc || !m || m[5]) return;
     m[5] = 1;
@@ -1281,6 +1302,7 @@ export class FlagBook {
 export class MemoryDocs implements DocStore {
   private readonly docs = new Map<string, string>();
   private readonly lists = new Map<string, Map<number, string>>();
+  private readonly vouchers = new Map<string, string>();
   /** Documents and items written: what the projector's tables would be written. */
   writes = 0;
 
@@ -1304,6 +1326,16 @@ export class MemoryDocs implements DocStore {
     let items = this.lists.get(list);
     if (!items) this.lists.set(list, (items = new Map()));
     items.set(at, JSON.stringify(item));
+  }
+
+  voucher(hash: string): StoredVoucher | undefined {
+    const json = this.vouchers.get(hash);
+    return json === undefined ? undefined : (JSON.parse(json) as StoredVoucher);
+  }
+
+  setVoucher(hash: string, voucher: StoredVoucher): void {
+    this.writes += 1;
+    this.vouchers.set(hash, JSON.stringify(voucher));
   }
 
   items<T>(list: string, after = -Infinity): T[] {

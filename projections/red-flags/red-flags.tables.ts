@@ -5,7 +5,7 @@ import { CENTS } from '../shared/cents';
  * The red flags and their evidence (log positions), the reviews, what the fold remembers between events (its
  * documents, as JSON), and what the rules evaluated at query time read: per-unit counts of disbursements and
  * reversals, lines of carried-over money with their deadline. Lists too long for one document (a voucher's
- * disbursements) are kept one item a row (red_flag_items). The projector keeps the flags' counts per area, year, rule
+ * disbursements) are kept one item a row (red_flag_items); each voucher's first payment is a row of red_flag_vouchers. The projector keeps the flags' counts per area, year, rule
  * and review (red_flag_counts) and each rule's longest period (red_flag_spans). Money in cents of any size (shared/cents.ts).
  */
 export const RED_FLAG_TABLES = new Tables(
@@ -54,6 +54,22 @@ export const RED_FLAG_TABLES = new Tables(
     red_flag_state: {
       columns: `(key TEXT PRIMARY KEY, doc TEXT NOT NULL) WITHOUT ROWID`,
       key: 'key',
+    },
+    // Each voucher's first payment (DocStore.voucher): position, amount, effective date (yyyy-mm-dd), unit, budget year,
+    // whether reversed, and whether the voucher has other payments (then red_flag_state's document v|<voucher> sums them
+    // up, and the items of the list v|<voucher> are its payments). A voucher paid once is only this row.
+    red_flag_vouchers: {
+      columns: `(
+  voucher     TEXT PRIMARY KEY,
+  position    INTEGER NOT NULL,
+  amount      ${CENTS} NOT NULL,
+  eff         TEXT NOT NULL,
+  unit        TEXT NOT NULL,
+  budget_year INTEGER NOT NULL,
+  reversed    INTEGER NOT NULL,
+  several     INTEGER NOT NULL
+) WITHOUT ROWID`,
+      key: 'voucher',
     },
     red_flag_items: {
       columns: `(list TEXT NOT NULL, at INTEGER NOT NULL, item TEXT NOT NULL, PRIMARY KEY (list, at)) WITHOUT ROWID`,
