@@ -120,10 +120,11 @@ async function main() {
       readModels.attach(result.generation);
     }
     const cpu = process.cpuUsage(cpuBefore);
+    const oldGeneration = a.oldGenerationMb ?? REBUILD_OLD_GENERATION_MB;
     sample();
     clearInterval(sampler);
     shown.finish();
-    console.log(`rebuild CPU (every thread of this process): ${((cpu.user + cpu.system) / 1e6).toFixed(1)} s (user ${(cpu.user / 1e6).toFixed(1)} s, system ${(cpu.system / 1e6).toFixed(1)} s), ${a.inProcess ? 'on the main thread' : `in a rebuild thread (old generation ${(a.oldGenerationMb ?? REBUILD_OLD_GENERATION_MB) === 0 ? 'unbounded' : `≤ ${a.oldGenerationMb ?? REBUILD_OLD_GENERATION_MB} MB`})`}; written ahead of a commit ${result.spills} time(s), the heap past its budget; RSS at most ${mb(rebuildPeak)} while it ran (sampled every 100 ms, indexes included)`);
+    console.log(`rebuild CPU (every thread of this process): ${((cpu.user + cpu.system) / 1e6).toFixed(1)} s (user ${(cpu.user / 1e6).toFixed(1)} s, system ${(cpu.system / 1e6).toFixed(1)} s), ${a.inProcess ? 'on the main thread' : `in a rebuild thread (old generation ${oldGeneration === 0 ? 'unbounded' : `≤ ${oldGeneration} MB`})`}; written ahead of a commit ${result.spills} time(s), the heap past its budget; RSS at most ${mb(rebuildPeak)} while it ran (sampled every 100 ms, indexes included)`);
     rebuildRate = rate(result.events, result.milliseconds);
     console.log(
       `full projection rebuild: ${fmt(result.events)} events in ${(result.milliseconds / 1000).toFixed(2)} s = ${fmt(rebuildRate)} events/s  = ${(rebuildRate / rawRate).toFixed(2)} × raw (target ≥ 0.33)  (rss ${mb(process.memoryUsage().rss)}, read models ${mb(readModels.generationBytes(result.generation))})`,
