@@ -248,6 +248,16 @@ function markBefore(tx: ReadTx, t: HistoryTables, lineId: unknown, by: 'seq' | '
 }
 
 /**
+ * A page size written into a statement's SQL: SQLite reads a bound LIMIT's value when it plans, so a statement with
+ * `LIMIT ?` is prepared again at every call. Page sizes are few (1 to MAX_PAGE_SIZE, mostly the default), so each is
+ * one cached statement.
+ */
+function sqlLimit(n: number): number {
+  if (!Number.isSafeInteger(n) || n < 0) throw new RangeError(`a page size must be a whole number, not ${n}`);
+  return n;
+}
+
+/**
  * The position of a line's `n`th entry (from 1) after a position and at or before `upTo`, or undefined when it has
  * fewer. An index seek skipping n - 1 entries: bounding the entries read by this position, rather than by a bound
  * `LIMIT ?`, keeps the statements prepared (SQLite reads a bound LIMIT's value when it plans, so every call of such a
@@ -329,7 +339,7 @@ function filteredWindow(tx: ReadTx, t: HistoryTables, line: Row, slice: Slice | 
   if (order === 'recorded' && offset > 0) {
     // The page starts after the offset-th entry in force: found mark by mark, then read from the index from there.
     const before = inForceBefore(tx, t, line.line_id, eff, rec, slice?.pos ?? Number.MAX_SAFE_INTEGER, offset);
-    const positions = tx.stmt(`SELECT position FROM ${t.entries} WHERE ${where} AND position > ? ORDER BY position LIMIT ?`).pluck().all(...params, before.after, pageSize) as unknown[];
+    const positions = tx.stmt(`SELECT position FROM ${t.entries} WHERE ${where} AND position > ? ORDER BY position LIMIT ${sqlLimit(pageSize)}`).pluck().all(...params, before.after) as unknown[];
     return { rows: entriesAt(tx, t, positions, 'position'), start: before.start, total, balance };
   }
   if (order === 'effective' && rec === Number.MAX_SAFE_INTEGER && fromDays(slice)) {
@@ -339,13 +349,13 @@ function filteredWindow(tx: ReadTx, t: HistoryTables, line: Row, slice: Slice | 
     const skip = offset - (before ? num(before.entries) : 0);
     const skipped = skip > 0 ? (tx.stmt(`SELECT m1, d1, m2, d2 FROM ${t.entries} WHERE line_id = ? AND eff = ? ORDER BY position LIMIT ?`).all(line.line_id, day.eff, skip) as Row[]) : [];
     const positions = tx
-      .stmt(`SELECT position FROM ${t.entries} WHERE line_id = ? AND eff >= ? AND eff <= ? ORDER BY eff, position LIMIT ? OFFSET ?`)
+      .stmt(`SELECT position FROM ${t.entries} WHERE line_id = ? AND eff >= ? AND eff <= ? ORDER BY eff, position LIMIT ${sqlLimit(pageSize)} OFFSET ?`)
       .pluck()
-      .all(line.line_id, day.eff, eff, pageSize, skip) as unknown[];
+      .all(line.line_id, day.eff, eff, skip) as unknown[];
     return { rows: entriesAt(tx, t, positions, 'eff, position'), start: addRows(before ? measuresFromRow(before) : ZERO_MEASURES, skipped), total, balance };
   }
   const orderBy = order === 'effective' ? 'eff, position' : 'position';
-  const positions = tx.stmt(`SELECT position FROM ${t.entries} WHERE ${where} ORDER BY ${orderBy} LIMIT ? OFFSET ?`).pluck().all(...params, pageSize, offset) as unknown[];
+  const positions = tx.stmt(`SELECT position FROM ${t.entries} WHERE ${where} ORDER BY ${orderBy} LIMIT ${sqlLimit(pageSize)} OFFSET ?`).pluck().all(...params, offset) as unknown[];
   const rows = entriesAt(tx, t, positions, orderBy);
   if (offset === 0) return { rows, start: ZERO_MEASURES, total, balance };
   const first = rows[0];
