@@ -8,7 +8,7 @@ import { centsToMoney } from '../shared/cents';
 import { intToDate } from '../shared/context';
 import { basisOf, recordedBy } from '../shared/provenance';
 import { Placed, ReadScope, TreeFilters } from '../shared/filters';
-import { NotInReadModel, OutsideScope, Paging, Slice, TimeSlice, checkReached, pagingOf, sliceOf } from '../shared/query';
+import { NotInReadModel, OutsideScope, Paging, Slice, TimeSlice, checkReached, pagingOf, sliceOf, sqlLimit } from '../shared/query';
 import { Row, Where, big, num, str } from '../shared/sql';
 import { withRunningBalances } from './history.fold';
 import { DISTRICT_DAY_GRAIN, HISTORY_TABLES, MARK_EVERY, dayStartMs, deltaFromRow, lateCorrectionApplies, sumDeltasSql } from './history.tables';
@@ -245,16 +245,6 @@ function addRows(start: Measures, rows: readonly Row[]): Measures {
 function markBefore(tx: ReadTx, t: HistoryTables, lineId: unknown, by: 'seq' | 'position', bound: number): { seq: number; position: number; measures: Measures } {
   const mark = tx.stmt(`SELECT * FROM ${t.history_marks} WHERE line_id = ? AND ${by} <= ? ORDER BY seq DESC LIMIT 1`).get(lineId, bound) as Row | undefined;
   return mark ? { seq: num(mark.seq), position: num(mark.position), measures: measuresFromRow(mark) } : { seq: 0, position: 0, measures: ZERO_MEASURES };
-}
-
-/**
- * A page size written into a statement's SQL: SQLite reads a bound LIMIT's value when it plans, so a statement with
- * `LIMIT ?` is prepared again at every call. Page sizes are few (1 to MAX_PAGE_SIZE, mostly the default), so each is
- * one cached statement.
- */
-function sqlLimit(n: number): number {
-  if (!Number.isSafeInteger(n) || n < 0) throw new RangeError(`a page size must be a whole number, not ${n}`);
-  return n;
 }
 
 /**
