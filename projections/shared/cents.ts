@@ -65,6 +65,8 @@ export function toCents(amount: Money): Cents {
 
 /** 155044050n → "1550440.5": the canonical decimal string of money.ts's toMoney (no exponent, no trailing zeros). */
 export function centsToMoney(cents: Cents): Money {
+  // Most of a line's counters are nought: no BigInt division for them.
+  if (cents === 0n) return '0';
   const negative = cents < 0n;
   const abs = negative ? -cents : cents;
   const whole = abs / 100n;
