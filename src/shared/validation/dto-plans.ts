@@ -155,6 +155,8 @@ interface PropertyPlan {
 }
 
 interface RulePlan {
+  /** The class's name, as class-validator gives it to a constraint (`targetName`). */
+  readonly targetName: string;
   readonly properties: readonly PropertyPlan[];
   /** The properties with any rule (Allow included): what the whitelist lets through. */
   readonly known: ReadonlySet<string>;
@@ -205,7 +207,7 @@ function rulePlanOf(cls: Function, schema: string | undefined): RulePlan | null 
         nested: own.filter((r) => r.type === ValidationTypes.NESTED_VALIDATION),
       });
     }
-    if (ok) plan = { properties, known: new Set(Object.keys(grouped).filter((name) => grouped[name].length > 0)) };
+    if (ok) plan = { targetName: cls.name, properties, known: new Set(Object.keys(grouped).filter((name) => grouped[name].length > 0)) };
   }
   bySchema.set(schema, plan);
   return plan;
@@ -216,25 +218,18 @@ const isPromiseLike = (v: unknown): boolean => v !== null && typeof v === 'objec
 /** true: class-validator finds no error; false: it finds one; undefined: this check cannot tell. */
 type Verdict = boolean | undefined;
 
-function customPasses(object: object, value: unknown, property: string, rules: readonly CustomRule[]): Verdict {
+function customPasses(object: object, targetName: string, value: unknown, rules: readonly CustomRule[]): Verdict {
+  const items = Array.isArray(value) ? value : value instanceof Map ? Array.from(value.values()) : value instanceof Set ? [...value] : undefined;
   for (const { rule, constraints } of rules) {
     if (rule.validateIf && !rule.validateIf(object, value)) continue;
     for (const constraint of constraints) {
-      const args: ValidationArguments = {
-        targetName: object.constructor ? object.constructor.name : (undefined as unknown as string),
-        property: rule.propertyName,
-        object,
-        value,
-        constraints: rule.constraints,
-      };
-      const each = rule.each && (Array.isArray(value) || value instanceof Set || value instanceof Map);
-      if (!each) {
+      const args: ValidationArguments = { targetName, property: rule.propertyName, object, value, constraints: rule.constraints };
+      if (!rule.each || items === undefined) {
         const valid: unknown = constraint.instance.validate(value, args);
         if (isPromiseLike(valid)) return undefined;
         if (!valid) return false;
         continue;
       }
-      const items: unknown[] = value instanceof Map ? Array.from(value.values()) : value instanceof Set ? [...value] : (value as unknown[]);
       const results: unknown[] = items.map((item) => constraint.instance.validate(item, args));
       if (results.some(isPromiseLike)) return undefined;
       if (!results.every((valid) => valid)) return false;
@@ -262,6 +257,7 @@ function nestedPasses(value: unknown, rules: readonly Rule[]): Verdict {
 }
 
 function objectPasses(object: object, schema: string | undefined): Verdict {
+  if (typeof object.constructor !== 'function') return undefined;
   const plan = rulePlanOf(object.constructor, schema);
   if (plan === null) return undefined;
   for (const key of Object.keys(object)) if (!plan.known.has(key)) return false;
@@ -270,7 +266,7 @@ function objectPasses(object: object, schema: string | undefined): Verdict {
     let validated = true;
     for (const condition of property.conditions) if (!(condition.constraints[0] as (o: object, v: unknown) => unknown)(object, value)) validated = false;
     if (!validated) continue;
-    const custom = customPasses(object, value, property.name, property.custom);
+    const custom = customPasses(object, plan.targetName, value, property.custom);
     if (custom !== true) return custom;
     const nested = nestedPasses(value, property.nested);
     if (nested !== true) return nested;
