@@ -95,6 +95,8 @@ function buildValue(value: unknown, type: Function | undefined): unknown {
   if (value === null || typeof value !== 'object') return value;
   const proto = Object.getPrototypeOf(value);
   if (proto !== Object.prototype || typeof (value as { then?: unknown }).then === 'function') throw new NotPlanned();
+  // Without a type, class-transformer builds an object of the value's own `constructor` (a key of the body's).
+  if (type === undefined && (value as { constructor?: unknown }).constructor !== Object) throw new NotPlanned();
   return type === undefined ? buildObject(value as Record<string, unknown>, undefined, undefined) : buildObject(value as Record<string, unknown>, type, buildPlanOf(type));
 }
 
