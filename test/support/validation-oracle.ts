@@ -2,42 +2,19 @@ import { ArgumentMetadata, ValidationPipe } from '@nestjs/common';
 import { plainToInstance } from 'class-transformer';
 import { validateSync } from 'class-validator';
 import { FieldProblem, InvalidCommand, InvalidRequest } from '../../src/shared/errors';
+import { LedgerValidationPipe } from '../../src/api/validation';
 import { VALIDATION_OPTIONS, toProblems } from '../../src/shared/validation/problems';
+import { forbiddenTextProblem, OBJECT_MEMBERS } from '../../src/shared/validation/text-rules';
 import type { NormalizeOptions, NormalizedInput } from '../../src/shared/validation/text-rules';
 
 /**
  * The validation of bodies and query strings as it was before the pipe took the short way (dto-plans.ts): Nest's
- * ValidationPipe with the ledger's options, after the text rules' copying walk. Kept only as the oracle of
+ * ValidationPipe with the ledger's options, after the text rules' copying walk (whose checks of a string, the full
+ * look, are the text rules' forbiddenTextProblem). Kept only as the oracle of
  * src/api/validation.equivalence.spec.ts, which asserts the pipe and validateBody give the same outcomes.
  */
 
-// C0 controls but tab, line feed and carriage return; DEL and C1 controls; bidi embeddings, overrides and isolates;
-// U+FFFD.
-const FORBIDDEN = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069\ufffd]/u;
-/** A high surrogate not followed by a low one, or a low one not after a high one (String.isWellFormed is ES2024). */
-const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
-
-/** Names that are properties of every JavaScript object: never a field of the ledger, and a trap for whitelists. */
-const OBJECT_MEMBERS = new Set([...Object.getOwnPropertyNames(Object.prototype), 'prototype']);
-
-function describeChar(ch: string): string {
-  const code = ch.codePointAt(0) as number;
-  const hex = `U+${code.toString(16).toUpperCase().padStart(4, '0')}`;
-  if (code === 0) return `a NUL character (${hex})`;
-  if (code === 0x1b) return `an escape character (${hex}, as in terminal colour codes)`;
-  if (code >= 0x202a && code <= 0x202e) return `a bidirectional override (${hex}), which reorders what is shown`;
-  if (code >= 0x2066 && code <= 0x2069) return `a bidirectional isolate (${hex}), which reorders what is shown`;
-  if (code === 0xfffd) return `a replacement character (${hex}): the text was decoded with the wrong encoding`;
-  return `a control character (${hex})`;
-}
-
-/** Why a string may not be stored, or null. */
-function textProblem(value: string): string | null {
-  if (LONE_SURROGATE.test(value)) return 'contains a lone surrogate (not a Unicode character): send valid UTF-8 text';
-  const m = FORBIDDEN.exec(value);
-  return m ? `contains ${describeChar(m[0])} at character ${m.index + 1}` : null;
-}
-
+const textProblem = forbiddenTextProblem;
 
 const at = (path: string, key: string) => (path ? `${path}.${key}` : key);
 
@@ -83,16 +60,8 @@ export function oldNormalizeInput<T>(value: T, options: NormalizeOptions = {}, p
   return { value: normalized, problems };
 }
 
-/** The ledger's pipe as it was: the text rules, then Nest's ValidationPipe. */
-export class OracleValidationPipe extends ValidationPipe {
-  constructor() {
-    super({
-      transform: true,
-      ...VALIDATION_OPTIONS,
-      exceptionFactory: (errors) => new InvalidRequest(toProblems(errors)),
-    });
-  }
-
+/** The ledger's pipe as it was: the text rules, then Nest's ValidationPipe (with the options the pipe still has). */
+export class OracleValidationPipe extends LedgerValidationPipe {
   override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
     const body = metadata.type === 'body';
     if (this.toValidate(metadata) && (body || metadata.type === 'query')) {
@@ -101,7 +70,7 @@ export class OracleValidationPipe extends ValidationPipe {
       value = normalized.value;
     }
     try {
-      return await super.transform(value, metadata);
+      return (await ValidationPipe.prototype.transform.call(this, value, metadata)) as unknown;
     } catch (error) {
       if (metadata.type === 'body' && error instanceof InvalidRequest) throw new InvalidCommand(error.problems);
       throw error;

@@ -3,7 +3,6 @@ import { IsInt, IsString, registerDecorator, validateSync, ValidateNested } from
 import { Class, clone, dtoParameters, mutations, validBody } from '../../../test/support/dto-bodies';
 import { passesRules, toInstance } from './dto-plans';
 import { VALIDATION_OPTIONS } from './problems';
-import { normalizeInput } from './text-rules';
 
 /** Values as a parser gives them, without the text rules' refusals first: keys such as `constructor` or `toString` reach the plans. */
 const EXTRA = [
@@ -101,31 +100,5 @@ describe('DTO plans', () => {
     expect(built).toStrictEqual(plainToInstance(Outer, { inner: { n: '12' } }));
     expect(built.inner).toBeInstanceOf(Inner);
     expect(built.inner.n).toBe(12);
-  });
-});
-
-describe('text rules: no copy when nothing changes', () => {
-  it('given clean JSON, normalizeInput returns it as it is', () => {
-    const body = { line: { unit: '184', budgetYear: 2024 }, items: ['a', 'Văn Quan'], amount: '1550440.5' };
-    const normalized = normalizeInput(body, { refuseNull: true });
-    expect(normalized.problems).toEqual([]);
-    expect(normalized.value).toBe(body);
-  });
-
-  it('given text to normalize, normalizeInput copies what changes and leaves the input as it was', () => {
-    const body = { kept: { unit: '184' }, changed: { issuer: 'Vie\u0302\u0323t' }, list: ['a', 'cafe\u0301'] };
-    const before = JSON.stringify(body);
-    const normalized = normalizeInput(body);
-    expect(normalized.value).toEqual({ kept: { unit: '184' }, changed: { issuer: 'Việt' }, list: ['a', 'café'] });
-    expect(normalized.value).not.toBe(body);
-    expect(normalized.value.kept).toBe(body.kept);
-    expect(JSON.stringify(body)).toBe(before);
-  });
-
-  it('given an object without the plain prototype (a query string\'s), normalizeInput copies it into a plain one', () => {
-    const query = Object.assign(Object.create(null) as Record<string, unknown>, { page: '2' });
-    const normalized = normalizeInput(query);
-    expect(Object.getPrototypeOf(normalized.value)).toBe(Object.prototype);
-    expect(normalized.value).toEqual({ page: '2' });
   });
 });

@@ -15,7 +15,7 @@ const FORBIDDEN = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u202a-\u
 const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 
 /** Names that are properties of every JavaScript object: never a field of the ledger, and a trap for whitelists. */
-const OBJECT_MEMBERS = new Set([...Object.getOwnPropertyNames(Object.prototype), 'prototype']);
+export const OBJECT_MEMBERS: ReadonlySet<string> = new Set([...Object.getOwnPropertyNames(Object.prototype), 'prototype']);
 
 function describeChar(ch: string): string {
   const code = ch.codePointAt(0) as number;
@@ -35,12 +35,16 @@ function describeChar(ch: string): string {
  */
 const NEEDS_A_LOOK = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u0300-\uffff]/;
 
-/** Why a string may not be stored, or null. */
-export function textProblem(value: string): string | null {
-  if (!NEEDS_A_LOOK.test(value)) return null;
+/** Why a string may not be stored, or null: the full look, for any string. */
+export function forbiddenTextProblem(value: string): string | null {
   if (LONE_SURROGATE.test(value)) return 'contains a lone surrogate (not a Unicode character): send valid UTF-8 text';
   const m = FORBIDDEN.exec(value);
   return m ? `contains ${describeChar(m[0])} at character ${m.index + 1}` : null;
+}
+
+/** Why a string may not be stored, or null: the full look only for a string with a character that needs one. */
+export function textProblem(value: string): string | null {
+  return NEEDS_A_LOOK.test(value) ? forbiddenTextProblem(value) : null;
 }
 
 /** The string in NFC: itself when it has nothing from U+0300 on (see NEEDS_A_LOOK). */
