@@ -217,7 +217,7 @@ interface Target {
   activityId: string;
 }
 
-/** caughtUpMs: from the end of the load until the read models reflect the head of the log. */
+/** caughtUpMs, auditLogMs: from the end of the load until the read models reflect the head of the log, and the audit log has followed it. */
 /**
  * cpuMs: CPU time of the server process (every thread), per command, from the start of the load until caught up;
  * loopMs: the same for its main thread alone (the event loop that answers requests: its ceiling is 1000 / loopMs per s).
@@ -230,19 +230,29 @@ type HttpFigures = {
   p99: number;
   errors: number;
   caughtUpMs: number;
+  auditLogMs: number;
   cpuMs: number;
   loopMs: number;
   clientMs: number;
   threads: Array<[string, number]>;
 };
 
-/** Polls GET /read-models/status until the read models reflect the head of the log; the time it took, in ms. */
-async function readModelsCatchUp(client: ReturnType<typeof jsonClient>, auth: Record<string, string>): Promise<number> {
+/**
+ * Polls GET /health until the read models reflect the head of the log and the audit log has followed it: the time each
+ * took, in ms, from the end of the load.
+ */
+async function catchUp(client: ReturnType<typeof jsonClient>): Promise<{ readModelsMs: number; auditLogMs: number }> {
   const t0 = performance.now();
+  let readModelsMs: number | null = null;
+  let auditLogMs: number | null = null;
   for (;;) {
-    const res = await client.get('/read-models/status', auth);
-    if (res.status !== 200) throw new Error(`read-models status: ${res.status} ${res.body}`);
-    if ((JSON.parse(res.body) as { behind: number }).behind === 0) return performance.now() - t0;
+    const res = await client.get('/health');
+    if (res.status !== 200) throw new Error(`health: ${res.status} ${res.body}`);
+    const health = JSON.parse(res.body) as { position: number; readModels: { position: number }; auditLog: { position: number } | null };
+    const now = performance.now() - t0;
+    if (readModelsMs === null && health.readModels.position >= health.position) readModelsMs = now;
+    if (auditLogMs === null && health.auditLog !== null && health.auditLog.position >= health.position) auditLogMs = now;
+    if (readModelsMs !== null && auditLogMs !== null) return { readModelsMs, auditLogMs };
     await new Promise((resolve) => setTimeout(resolve, 5));
   }
 }
@@ -295,13 +305,13 @@ async function httpCommands(env: Record<string, string>): Promise<Array<[number,
         return { method: 'POST', path: '/commands/disburse', body: JSON.stringify(body) };
       },
     });
-    const caughtUpMs = await readModelsCatchUp(client, OFFICER);
+    const { readModelsMs: caughtUpMs, auditLogMs } = await catchUp(client);
     const cpuMs = (processCpuMs(server.pid) - cpu0) / latencies.length;
     const loopMs = (processCpuMs(server.pid, true) - loop0) / latencies.length;
     const threads = [...threadCpuMs(server.pid)]
       .map(([name, ms]): [string, number] => [name, (ms - (threads0.get(name) ?? 0)) / latencies.length])
       .sort((a, b) => b[1] - a[1]);
-    results.push([clients, { rate: latencies.length / seconds, p50: percentile(latencies, 50), p99: percentile(latencies, 99), errors, caughtUpMs, cpuMs, loopMs, clientMs: clientCpuMs, threads }]);
+    results.push([clients, { rate: latencies.length / seconds, p50: percentile(latencies, 50), p99: percentile(latencies, 99), errors, caughtUpMs, auditLogMs, cpuMs, loopMs, clientMs: clientCpuMs, threads }]);
   }
   client.close();
   server.stop();
@@ -360,7 +370,7 @@ async function main() {
       `HTTP disburse, ${String(columns[0].http[i][0]).padStart(2)} client(s)`,
       (f) => {
         const r = f.http[i][1];
-        return `${fmt(r.rate)} cmd/s, p50 ${fmt(r.p50, 2)} ms, p99 ${fmt(r.p99, 2)} ms, errors ${r.errors}, read models caught up ${fmt(r.caughtUpMs)} ms after, server CPU ${fmt(r.cpuMs, 2)} ms/cmd (event loop ${fmt(r.loopMs, 2)}), clients CPU ${fmt(r.clientMs, 2)} ms/cmd`;
+        return `${fmt(r.rate)} cmd/s, p50 ${fmt(r.p50, 2)} ms, p99 ${fmt(r.p99, 2)} ms, errors ${r.errors}, read models caught up ${fmt(r.caughtUpMs)} ms after, audit log ${fmt(r.auditLogMs)} ms, server CPU ${fmt(r.cpuMs, 2)} ms/cmd (event loop ${fmt(r.loopMs, 2)}), clients CPU ${fmt(r.clientMs, 2)} ms/cmd`;
       },
     ]),
   ];

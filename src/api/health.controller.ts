@@ -5,6 +5,7 @@ import { LedgerConfig } from '../config/ledger-config';
 import { Public } from '../identity/auth.guard';
 import { LiveProjections } from '../projections/projection-runner';
 import type { StartCheck } from '../audit/start-check';
+import { AuditService } from '../audit/audit.service';
 import { START_CHECK } from '../infrastructure.module';
 import { EVENT_STORE, EventStore } from '../store/event-store.port';
 
@@ -23,15 +24,21 @@ export class HealthController {
     private readonly config: LedgerConfig,
     @Inject(LiveProjections) private readonly runner: LiveProjections,
     @Inject(START_CHECK) private readonly startCheck: StartCheck,
+    private readonly audit: AuditService,
   ) {}
 
   @Get()
   @Public()
   @ApiOperation({
-    summary: 'Liveness, the store in use and the head position of the log; "degraded" (HTTP 503) with every problem when a part cannot go on',
+    summary:
+      'Liveness, the store in use, the head position of the log, how far the audit log has followed it and the read models reflect it; "degraded" (HTTP 503) with every problem when a part cannot go on',
   })
-  @ApiResponse({ status: 200, description: '{ status: "ok", store, position, warnings? } (warnings: how the signing key is kept, when weakly)' })
-  @ApiResponse({ status: 503, description: '{ status: "degraded", store, position, problems: [{ component, problem, details }] }' })
+  @ApiResponse({
+    status: 200,
+    description:
+      '{ status: "ok", store, position, auditLog: { position, size }, readModels: { position }, warnings? } (auditLog: the log position of its last leaf and its leaves; warnings: how the signing key is kept, when weakly)',
+  })
+  @ApiResponse({ status: 503, description: '{ status: "degraded", store, position, auditLog, readModels, problems: [{ component, problem, details }] }' })
   async get(@Res({ passthrough: true }) reply: FastifyReply) {
     const position = await this.store.headPosition();
     const problems: HealthProblem[] = [];
@@ -56,6 +63,8 @@ export class HealthController {
       status: problems.length > 0 ? 'degraded' : 'ok',
       store: this.config.store,
       position,
+      auditLog: await this.audit.progress(),
+      readModels: { position: this.runner.position },
       ...(problems.length > 0 ? { problems } : {}),
       ...(warnings.length > 0 ? { warnings } : {}),
     };

@@ -49,6 +49,15 @@ export class AuditService implements OnApplicationBootstrap, OnApplicationShutdo
     await log?.close();
   }
 
+  /**
+   * How far the audit log has followed the store: the log position of its last leaf and its number of leaves, as
+   * stored (no catching up first); null while it is not running.
+   */
+  async progress(): Promise<{ readonly position: number; readonly size: number } | null> {
+    const log = this.audit?.log;
+    return log ? { position: await log.checkpoint(), size: await log.size() } : null;
+  }
+
   /** The running audit log; refuses while the application is not (yet, or any more) running. */
   get(): Audit {
     if (!this.audit) throw new AuditUnavailable('the audit log is not running');

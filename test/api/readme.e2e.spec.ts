@@ -186,7 +186,19 @@ describe('the README, as a new user follows it', () => {
       const catalogue = await get('/catalogue');
       expect(catalogue.body.programmes[0].programme).toMatchObject({ code: 'GNBV-2021-2025', legalBasis: [{ number: '90/QĐ-TTg' }], validFrom: '2021-01-01', validTo: '2025-12-31' });
       expect(JSON.stringify(catalogue.body)).toContain('Hỗ trợ nhà ở cho hộ nghèo');
-      expect((await get('/health')).body).toEqual({ status: 'ok', store: 'sqlite', position: DEMO_HEAD });
+      // The audit log follows the store in the projection thread: health says how far, as stored.
+      let health = await get('/health');
+      for (let i = 0; i < 100 && health.body.auditLog.position < DEMO_HEAD; i++) {
+        await new Promise((resolve) => setTimeout(resolve, 50));
+        health = await get('/health');
+      }
+      expect(health.body).toEqual({
+        status: 'ok',
+        store: 'sqlite',
+        position: DEMO_HEAD,
+        auditLog: { position: DEMO_HEAD, size: DEMO_HEAD },
+        readModels: { position: DEMO_HEAD },
+      });
       expect((await get('/docs')).headers.get('content-type')).toMatch(/text\/html/);
       const openApi = await get('/docs-json');
       for (const route of documentedGetRoutes().filter((r) => !r.startsWith('/docs'))) {
