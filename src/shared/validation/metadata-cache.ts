@@ -4,6 +4,10 @@ type Storage = ReturnType<typeof getMetadataStorage>;
 type Lookup = Storage['getTargetValidationMetadatas'];
 
 let installed = false;
+let generation = 0;
+
+/** A number that changes whenever class-validator registers a rule or constraint: what was derived from the rules before is stale. */
+export const validationRulesGeneration = (): number => generation;
 
 /**
  * class-validator looks up the rules of a class at every object it validates, scanning every class it knows for
@@ -18,6 +22,7 @@ export function rememberValidationMetadata(storage: Storage = getMetadataStorage
   let known = new Map<unknown, Map<string, ReturnType<Lookup>>>();
   const forget = <A extends unknown[]>(register: (...args: A) => void) => (...args: A) => {
     known = new Map();
+    generation++;
     register(...args);
   };
   storage.addValidationMetadata = forget(storage.addValidationMetadata.bind(storage));

@@ -1,6 +1,6 @@
-import { plainToInstance } from 'class-transformer';
 import { ValidationError, ValidatorOptions, validateSync } from 'class-validator';
 import type { FieldProblem } from '../errors';
+import { passesRules, toInstance } from './dto-plans';
 import { rememberValidationMetadata } from './metadata-cache';
 import { normalizeInput } from './text-rules';
 
@@ -21,11 +21,15 @@ export function toProblems(errors: readonly ValidationError[], prefix = ''): Fie
   });
 }
 
-/** Validates plain data with a DTO class as the HTTP validation pipe does (text rules first): the instance, or every problem. */
+/**
+ * Validates plain data with a DTO class as the HTTP validation pipe does (text rules first): the instance, or every
+ * problem. The instance is built and its rules checked from plans (dto-plans.ts); class-validator gives the errors.
+ */
 export function validateBody<T extends object>(cls: new () => T, body: object): { value: T } | { problems: FieldProblem[] } {
   const normalized = normalizeInput(body, { refuseNull: true });
   if (normalized.problems.length > 0) return { problems: [...normalized.problems] };
-  const instance = plainToInstance(cls, normalized.value);
+  const instance = toInstance(cls, normalized.value);
+  if (passesRules(instance) === true) return { value: instance };
   const errors = validateSync(instance, VALIDATION_OPTIONS);
   return errors.length > 0 ? { problems: toProblems(errors) } : { value: instance };
 }

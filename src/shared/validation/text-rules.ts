@@ -15,7 +15,7 @@ const FORBIDDEN = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u202a-\u
 const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 
 /** Names that are properties of every JavaScript object: never a field of the ledger, and a trap for whitelists. */
-const OBJECT_MEMBERS = new Set([...Object.getOwnPropertyNames(Object.prototype), 'prototype']);
+export const OBJECT_MEMBERS: ReadonlySet<string> = new Set([...Object.getOwnPropertyNames(Object.prototype), 'prototype']);
 
 function describeChar(ch: string): string {
   const code = ch.codePointAt(0) as number;
@@ -28,12 +28,27 @@ function describeChar(ch: string): string {
   return `a control character (${hex})`;
 }
 
-/** Why a string may not be stored, or null. */
-export function textProblem(value: string): string | null {
+/**
+ * What no string of plain text needs a closer look for: none of the characters FORBIDDEN names below U+0300, and
+ * nothing from U+0300 on (combining marks, the other forbidden characters, surrogates). A string without any is
+ * stored as it is: every character below U+0300 is in NFC and composes with nothing before it.
+ */
+const NEEDS_A_LOOK = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u0300-\uffff]/;
+
+/** Why a string may not be stored, or null: the full look, for any string. */
+export function forbiddenTextProblem(value: string): string | null {
   if (LONE_SURROGATE.test(value)) return 'contains a lone surrogate (not a Unicode character): send valid UTF-8 text';
   const m = FORBIDDEN.exec(value);
   return m ? `contains ${describeChar(m[0])} at character ${m.index + 1}` : null;
 }
+
+/** Why a string may not be stored, or null: the full look only for a string with a character that needs one. */
+export function textProblem(value: string): string | null {
+  return NEEDS_A_LOOK.test(value) ? forbiddenTextProblem(value) : null;
+}
+
+/** The string in NFC: itself when it has nothing from U+0300 on (see NEEDS_A_LOOK). */
+const nfc = (value: string): string => (NEEDS_A_LOOK.test(value) ? value.normalize('NFC') : value);
 
 export interface NormalizedInput<T = unknown> {
   readonly value: T;
@@ -45,45 +60,74 @@ export interface NormalizeOptions {
   readonly refuseNull?: boolean;
 }
 
-const at = (path: string, key: string) => (path ? `${path}.${key}` : key);
-
 /**
- * A copy of plain JSON-like data with every string and key in NFC, and every problem of its text: forbidden
- * characters (textProblem), keys that are names of every object's own members (`constructor`, `__proto__`...),
- * and, when asked, nulls. Fields are named as the validation problems name them ("decision.number", "moves[0]").
- * The depth was bounded by the parser (input-limits.ts).
+ * Plain JSON-like data with every string and key in NFC, and every problem of its text: forbidden characters
+ * (textProblem), keys that are names of every object's own members (`constructor`, `__proto__`...), and, when asked,
+ * nulls. Fields are named as the validation problems name them ("decision.number", "moves[0]"). An object or array
+ * whose text is already right, and whose prototype is the plain one, is returned as it is (no copy); any other is
+ * copied with its own enumerable string keys, as `{}` or `[]`. The depth was bounded by the parser (input-limits.ts).
  */
 export function normalizeInput<T>(value: T, options: NormalizeOptions = {}, path = ''): NormalizedInput<T> {
   const problems: FieldProblem[] = [];
+  const refuseNull = options.refuseNull === true;
   const walk = (v: unknown, field: string): unknown => {
     if (typeof v === 'string') {
       const problem = textProblem(v);
-      if (problem) problems.push({ field: field || '(body)', problem });
-      return problem ? v : v.normalize('NFC');
+      if (problem) {
+        problems.push({ field: field || '(body)', problem });
+        return v;
+      }
+      return nfc(v);
     }
     if (v === null) {
-      if (options.refuseNull) problems.push({ field: field || '(body)', problem: 'is null: give a value, or leave the field out' });
+      if (refuseNull) problems.push({ field: field || '(body)', problem: 'is null: give a value, or leave the field out' });
       return v;
     }
-    if (Array.isArray(v)) return v.map((item, i) => walk(item, `${field}[${i}]`));
-    if (typeof v === 'object') {
-      const out: Record<string, unknown> = {};
-      for (const key of Object.keys(v as object)) {
-        const name = at(field, key);
-        if (OBJECT_MEMBERS.has(key)) {
-          problems.push({ field: name, problem: `"${key}" is not a field of the ledger (it names a member of every object)` });
-          continue;
-        }
-        const keyProblem = textProblem(key);
-        if (keyProblem) {
-          problems.push({ field: name, problem: `the field name ${keyProblem}` });
-          continue;
-        }
-        Object.defineProperty(out, key.normalize('NFC'), { value: walk((v as Record<string, unknown>)[key], name), enumerable: true, writable: true, configurable: true });
+    if (typeof v !== 'object') return v;
+    if (Array.isArray(v)) {
+      // `map` keeps the holes of a sparse array, as the copy always did.
+      let copy: unknown[] | undefined = Object.getPrototypeOf(v) === Array.prototype ? undefined : v.map((item) => item);
+      for (let i = 0; i < v.length; i++) {
+        if (!(i in v)) continue;
+        const item: unknown = v[i];
+        const out = walk(item, `${field}[${i}]`);
+        if (out !== item && copy === undefined) copy = v.map((x) => x);
+        if (copy !== undefined) copy[i] = out;
       }
-      return out;
+      return copy ?? v;
     }
-    return v;
+    const source = v as Record<string, unknown>;
+    const keys = Object.keys(source);
+    let copy: Record<string, unknown> | undefined;
+    // Copies the first `count` keys, as they were, into a new plain object.
+    const start = (count: number) => {
+      const out: Record<string, unknown> = {};
+      for (let j = 0; j < count; j++) out[keys[j]] = source[keys[j]];
+      return out;
+    };
+    if (Object.getPrototypeOf(v) !== Object.prototype) copy = {};
+    for (let i = 0; i < keys.length; i++) {
+      const key = keys[i];
+      const name = field ? `${field}.${key}` : key;
+      if (OBJECT_MEMBERS.has(key)) {
+        problems.push({ field: name, problem: `"${key}" is not a field of the ledger (it names a member of every object)` });
+        copy ??= start(i);
+        continue;
+      }
+      const keyProblem = textProblem(key);
+      if (keyProblem) {
+        problems.push({ field: name, problem: `the field name ${keyProblem}` });
+        copy ??= start(i);
+        continue;
+      }
+      const item = source[key];
+      const out = walk(item, name);
+      const normalKey = nfc(key);
+      if (copy === undefined && (out !== item || normalKey !== key)) copy = start(i);
+      // Plain assignment is safe: no key is `__proto__` (OBJECT_MEMBERS), and NFC leaves ASCII as it is.
+      if (copy !== undefined) copy[normalKey] = out;
+    }
+    return copy ?? v;
   };
   const normalized = walk(value, path) as T;
   return { value: normalized, problems };
