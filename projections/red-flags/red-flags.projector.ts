@@ -7,7 +7,7 @@ import { centsParam } from '../shared/cents';
 import { dateToInt, intToDate } from '../shared/context';
 import { DocCache, KeySieve, SoleWriter, WrittenKeys } from '../shared/doc-cache';
 import { Row, RowWriter, big, num, placeholders, str } from '../shared/sql';
-import { DocStore, FlagRecord, RedFlagChange, RedFlagFold, StoredVoucher, UnitCount, VoucherMember, daysBetween, flagId } from './red-flags.fold';
+import { DocStore, FlagRecord, PairEntry, RedFlagChange, RedFlagFold, StoredVoucher, UnitCount, VoucherMember, daysBetween, flagId } from './red-flags.fold';
 import { RED_FLAG_TABLES } from './red-flags.tables';
 import { OPEN_END, Span, firstFlaggedDay, restep, unspentOf, unspentSpans } from './unspent';
 
@@ -34,7 +34,7 @@ interface Held {
 class StateDocs implements DocStore {
   private readonly cache: DocCache<Held>;
   private readonly dirty: Array<[string, Held]> = [];
-  private readonly s: Record<'get' | 'item' | 'putItem' | 'items' | 'voucher', SqlStatement>;
+  private readonly s: Record<'get' | 'item' | 'putItem' | 'items' | 'voucher' | 'entriesFrom' | 'paidBy' | 'disbursements' | 'allocations' | 'reverseEntry', SqlStatement>;
   /** The documents written back at the end of a batch, each key once: many to a statement. */
   private readonly put: RowWriter;
   /**
@@ -45,6 +45,11 @@ class StateDocs implements DocStore {
    */
   private readonly putVoucher: RowWriter;
   private vouchersWritten: KeySieve | null = null;
+  /**
+   * Entries of the activities' lines, written as they come (many to a statement on PostgreSQL): the rows held back are
+   * written before any entry is read or marked.
+   */
+  private readonly putEntry: RowWriter;
   private readonly sole: SoleWriter;
 
   constructor(host: ProjectorHost) {
@@ -58,7 +63,15 @@ class StateDocs implements DocStore {
       8,
       'ON CONFLICT (voucher) DO UPDATE SET position = excluded.position, amount = excluded.amount, eff = excluded.eff, unit = excluded.unit, budget_year = excluded.budget_year, reversed = excluded.reversed, several = excluded.several',
     );
+    this.putEntry = new RowWriter(host, `INSERT INTO ${t.red_flag_entries} (pair, eff, position, kind, amount, disbursement, voucher, reversed)`, 8);
+    const entry = `SELECT position, eff, kind, amount, disbursement, voucher, reversed FROM ${t.red_flag_entries}`;
     this.s = {
+      entriesFrom: host.db.prepare(`${entry} WHERE pair = ? AND eff >= ? ORDER BY eff, position`).safeIntegers(true),
+      paidBy: host.db.prepare(`${entry} WHERE pair = ? AND eff <= ? AND kind = 1 AND reversed = 0 ORDER BY eff, position`).safeIntegers(true),
+      // In the UNIQUE index's order (by position): ordered by day, SQLite would rather walk the pair's key than seek the id.
+      disbursements: host.db.prepare(`${entry} WHERE pair = ? AND disbursement = ? AND kind = 1 ORDER BY position`).safeIntegers(true),
+      allocations: host.db.prepare(`SELECT position FROM ${t.red_flag_entries} WHERE pair = ? AND disbursement IS NULL AND kind = 0 ORDER BY position`).pluck(),
+      reverseEntry: host.db.prepare(`UPDATE ${t.red_flag_entries} SET reversed = 1 WHERE pair = ? AND eff = ? AND position = ?`),
       voucher: host.db.prepare(`SELECT position, amount, eff, unit, budget_year, reversed, several FROM ${t.red_flag_vouchers} WHERE voucher = ?`).safeIntegers(true),
       get: host.db.prepare(`SELECT doc FROM ${t.red_flag_state} WHERE key = ?`).pluck(),
       item: host.db.prepare(`SELECT item FROM ${t.red_flag_items} WHERE list = ? AND at = ?`).pluck(),
@@ -96,6 +109,44 @@ class StateDocs implements DocStore {
     if (this.sole.active) (this.vouchersWritten ??= new KeySieve()).add(hash);
   }
 
+  addEntry(pair: number, [p, e, k, v, id, vh]: PairEntry): void {
+    this.putEntry.add(pair, e, p, k, centsParam(BigInt(v)), k === 1 ? (id ?? '') : null, k === 1 ? (vh ?? '') : null, 0);
+  }
+
+  reverseEntry(pair: number, eff: number, position: number): void {
+    this.putEntry.flush();
+    this.s.reverseEntry.run(pair, eff, position);
+  }
+
+  private entries(statement: SqlStatement, ...params: unknown[]): PairEntry[] {
+    this.putEntry.flush();
+    return (statement.all(...params) as Row[]).map((r) => {
+      const kind = num(r.kind);
+      const amount = String(big(r.amount));
+      if (kind === 0) return [num(r.position), num(r.eff), 0, amount];
+      const x: PairEntry = [num(r.position), num(r.eff), 1, amount, str(r.disbursement), str(r.voucher)];
+      if (num(r.reversed) === 1) x[6] = 1;
+      return x;
+    });
+  }
+
+  entriesFrom(pair: number, from: number): PairEntry[] {
+    return this.entries(this.s.entriesFrom, pair, from);
+  }
+
+  paidBy(pair: number, to: number): PairEntry[] {
+    return this.entries(this.s.paidBy, pair, to);
+  }
+
+  disbursements(pair: number, id: string): PairEntry[] {
+    return this.entries(this.s.disbursements, pair, id).sort((a, b) => a[1] - b[1] || a[0] - b[0]);
+  }
+
+  allocations(pair: number): number[] {
+    this.putEntry.flush();
+    return (this.s.allocations.all(pair) as unknown[]).map(num);
+  }
+
   get<T>(key: string): T | undefined {
     let held = this.cache.get(key);
     if (!held) {
@@ -126,6 +177,7 @@ class StateDocs implements DocStore {
     }
     this.put.flush();
     this.putVoucher.flush();
+    this.putEntry.flush();
     this.dirty.length = 0;
   }
 
@@ -137,6 +189,7 @@ class StateDocs implements DocStore {
     this.cache.clear();
     this.dirty.length = 0;
     this.putVoucher.clear();
+    this.putEntry.clear();
     this.vouchersWritten = null;
   }
 }
