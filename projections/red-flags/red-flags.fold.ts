@@ -255,6 +255,8 @@ interface ActivityDoc {
 interface Walk {
   readonly from: number;
   readonly allocation: number | null;
+  /** The event's entry when it takes effect after every other of the pair: then it is all the walk reads. */
+  readonly only: PairEntry | null;
 }
 
 type AfterDisbursement = [n: number, paid: string, first: number, last: number];
@@ -766,12 +768,15 @@ export class RedFlagFold {
     let allocation: number | null = null;
     /** The disbursement paid or reversed. */
     let moved: PairEntry | null = null;
+    /** The entry added, when it takes effect after every other of the pair (doc.le is the latest day of its entries). */
+    let only: PairEntry | null = null;
     /** A reversal's disbursement: the first of the pair's with its id, reversed or not. */
     let paid: PairEntry | undefined;
     if (e.type === 'Disbursed') {
       const b = e.metadata.legalBasis;
       moved = [e.position, eff, 1, String(amount), e.data.disbursementId, b?.kind === 'voucher' ? voucherHash(b.treasury, b.number) : ''];
       this.docs.addEntry(doc.k, moved);
+      if (eff > doc.le) only = moved;
       const td = BigInt(doc.td) + amount;
       doc.td = String(td);
       walk ||= eff < doc.le || td > BigInt(doc.ta);
@@ -791,7 +796,9 @@ export class RedFlagFold {
     } else {
       const delta = fundLineDelta(e).allocated;
       if (delta !== undefined && delta !== 0n) {
-        this.docs.addEntry(doc.k, [e.position, eff, 0, String(delta)]);
+        const entry: PairEntry = [e.position, eff, 0, String(delta)];
+        this.docs.addEntry(doc.k, entry);
+        if (eff > doc.le) only = entry;
         const ta = BigInt(doc.ta) + delta;
         doc.ta = String(ta);
         walk ||= eff < doc.le || BigInt(doc.td) > ta;
@@ -802,7 +809,7 @@ export class RedFlagFold {
         allocation = e.position;
       }
     }
-    return { doc, walk: walk && from !== null ? { from, allocation } : null, moved, paid };
+    return { doc, walk: walk && from !== null ? { from, allocation, only } : null, moved, paid };
   }
 
   /**
@@ -814,7 +821,7 @@ export class RedFlagFold {
   private withoutAllocation(stream: string, activityId: string, pair: PairDoc, walk: Walk, out: RedFlagChange[]): void {
     if (!this.on['disbursed-without-allocation']) return;
     // The entries from the walk's first day on: the sums before them are the pair's totals less theirs.
-    const en = this.docs.entriesFrom(pair.k, walk.from);
+    const en = walk.only ? [walk.only] : this.docs.entriesFrom(pair.k, walk.from);
     let allocated = BigInt(pair.ta);
     let disbursed = BigInt(pair.td);
     for (const x of en) {

@@ -216,7 +216,9 @@ export function countedIn(f: Counted): { areas: string[]; years: number[] } {
 }
 
 type Statements =
-  | 'upsertFlag'
+  | 'insertFlag'
+  | 'updateFlag'
+  | 'updateFlagFigures'
   | 'deleteFlag'
   | 'deleteEvidence'
   | 'insertEvidence'
@@ -269,13 +271,19 @@ export class RedFlagsProjector implements Projector {
     this.graceDays = host.ctx.redFlagRules.active('carried-unspent-after-deadline')?.params.graceDays ?? null;
     const b = { ...BALANCE_TABLES.in(host.schema), ...HISTORY_TABLES.in(host.schema) };
     this.s = {
-      upsertFlag: db.prepare(
+      // A flag is inserted when it is not stored (upsert reads it: counted), else updated. An update that leaves what the
+      // flag counts by as it was (its rule, place and period: the columns of red_flags' five indexes) sets only the other
+      // columns, so that SQLite rewrites the row alone, not an entry in each index (it rewrites those of every index
+      // naming a column set, changed or not).
+      insertFlag: db.prepare(
         `INSERT INTO ${t.red_flags} (flag_id, rule, subject, unit, district, province, eff_from, eff_to, amount, facts, evidence_count, last_position)
-         VALUES (${placeholders(12)})
-         ON CONFLICT (flag_id) DO UPDATE SET subject = excluded.subject, unit = excluded.unit, district = excluded.district,
-           province = excluded.province, eff_from = excluded.eff_from, eff_to = excluded.eff_to, amount = excluded.amount,
-           facts = excluded.facts, evidence_count = excluded.evidence_count, last_position = excluded.last_position`,
+         VALUES (${placeholders(12)})`,
       ),
+      updateFlag: db.prepare(
+        `UPDATE ${t.red_flags} SET rule = ?, subject = ?, unit = ?, district = ?, province = ?, eff_from = ?, eff_to = ?, amount = ?, facts = ?,
+           evidence_count = ?, last_position = ? WHERE flag_id = ?`,
+      ),
+      updateFlagFigures: db.prepare(`UPDATE ${t.red_flags} SET subject = ?, amount = ?, facts = ?, evidence_count = ?, last_position = ? WHERE flag_id = ?`),
       deleteFlag: db.prepare(`DELETE FROM ${t.red_flags} WHERE flag_id = ?`),
       deleteEvidence: db.prepare(`DELETE FROM ${t.red_flag_evidence} WHERE flag_id = ?`),
       insertEvidence: db.prepare(`INSERT INTO ${t.red_flag_evidence} (flag_id, position, role) VALUES (?, ?, ?) ON CONFLICT DO NOTHING`),
@@ -340,7 +348,8 @@ export class RedFlagsProjector implements Projector {
   private write(c: RedFlagChange): void {
     switch (c.op) {
       case 'put':
-        this.s.deleteEvidence.run(c.flag.id);
+        // A flag never stored has no evidence rows (a hidden one was stored, and keeps them).
+        if (this.stored.mayBeStored(c.flag.id)) this.s.deleteEvidence.run(c.flag.id);
         this.upsert(c.flag);
         for (const x of c.evidence) this.s.insertEvidence.run(c.flag.id, x.position, x.role);
         return;
@@ -447,20 +456,11 @@ export class RedFlagsProjector implements Projector {
       this.raiseSpan(f);
     }
     this.stored.add(f.id);
-    this.s.upsertFlag.run(
-      f.id,
-      f.rule,
-      f.subject,
-      f.unit,
-      f.district,
-      f.province,
-      dateToInt(f.effFrom),
-      dateToInt(f.effTo),
-      f.amount === null ? null : centsParam(f.amount),
-      JSON.stringify(f.facts),
-      f.evidenceCount,
-      f.lastPosition,
-    );
+    const amount = f.amount === null ? null : centsParam(f.amount);
+    const facts = JSON.stringify(f.facts);
+    if (!was) this.s.insertFlag.run(f.id, f.rule, f.subject, f.unit, f.district, f.province, now.effFrom, now.effTo, amount, facts, f.evidenceCount, f.lastPosition);
+    else if (sameCounted(was, now)) this.s.updateFlagFigures.run(f.subject, amount, facts, f.evidenceCount, f.lastPosition, f.id);
+    else this.s.updateFlag.run(f.rule, f.subject, f.unit, f.district, f.province, now.effFrom, now.effTo, amount, facts, f.evidenceCount, f.lastPosition, f.id);
   }
 
   /**

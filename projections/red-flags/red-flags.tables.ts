@@ -37,6 +37,8 @@ export const RED_FLAG_TABLES = new Tables(
 ) WITHOUT ROWID`,
       key: 'flag_id, position',
     },
+    // A flag's reviews by its id: the UNIQUE constraint, an index made with the table, so that the projector's lookup of
+    // whether a flag was reviewed is a seek during a rebuild's bulk load too (a secondary index is built only at its end).
     red_flag_reviews: {
       columns: `(
   position       INTEGER PRIMARY KEY,
@@ -48,7 +50,8 @@ export const RED_FLAG_TABLES = new Tables(
   recorded_at    TEXT NOT NULL,
   eff            INTEGER NOT NULL,
   evidence_count INTEGER NOT NULL,
-  last_evidence_position INTEGER NOT NULL
+  last_evidence_position INTEGER NOT NULL,
+  UNIQUE (flag_id, position)
 )`,
       key: 'position',
     },
@@ -182,7 +185,6 @@ export const RED_FLAG_TABLES = new Tables(
     { table: 'red_flags', name: 'unit', definition: '(unit, eff_to DESC, flag_id, eff_from, rule)' },
     { table: 'red_flags', name: 'district', definition: '(district, eff_to DESC, flag_id, eff_from, rule)' },
     { table: 'red_flags', name: 'province', definition: '(province, eff_to DESC, flag_id, eff_from, rule)' },
-    { table: 'red_flag_reviews', name: 'flag', definition: '(flag_id, position)' },
     // The flags of one rule that were reviewed (those of the rules evaluated when asked are few: read them by rule).
     { table: 'red_flag_reviews', name: 'rule', definition: '(rule, flag_id)' },
     { table: 'red_flag_carried', name: 'deadline', definition: '(deadline)' },
