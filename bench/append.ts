@@ -27,7 +27,7 @@ import { PostgresEventStore } from '../src/store/postgres/postgres-event-store';
 import { runStatement, withDatabase } from '../src/store/postgres/connection';
 import { schemaSql } from '../src/store/postgres/postgres-schema';
 import { SqliteEventStore, SQLITE_SCHEMA } from '../src/store/sqlite/sqlite-event-store';
-import { benchUser, fmt, jsonClient, percentile, processCpuMs, signIn, startServer, threadCpuMs } from './support';
+import { benchUser, fmt, httpLoad, jsonClient, percentile, processCpuMs, signIn, startServer, threadCpuMs } from './support';
 
 const option = (name: string) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -223,7 +223,18 @@ interface Target {
  * loopMs: the same for its main thread alone (the event loop that answers requests: its ceiling is 1000 / loopMs per s).
  */
 /** threads: the same per thread name (threadCpuMs), the busiest first. */
-type HttpFigures = { rate: number; p50: number; p99: number; errors: number; caughtUpMs: number; cpuMs: number; loopMs: number; threads: Array<[string, number]> };
+/** clientMs: CPU time of this benchmark's own process (the clients) per command during the load: on a machine of 2 cores, what the load takes from the server. */
+type HttpFigures = {
+  rate: number;
+  p50: number;
+  p99: number;
+  errors: number;
+  caughtUpMs: number;
+  cpuMs: number;
+  loopMs: number;
+  clientMs: number;
+  threads: Array<[string, number]>;
+};
 
 /** Polls GET /read-models/status until the read models reflect the head of the log; the time it took, in ms. */
 async function readModelsCatchUp(client: ReturnType<typeof jsonClient>, auth: Record<string, string>): Promise<number> {
@@ -266,44 +277,31 @@ async function httpCommands(env: Record<string, string>): Promise<Array<[number,
   const results: Array<[number, HttpFigures]> = [];
   for (const clients of [1, 16]) {
     clientsRun = clients;
-    const latencies: number[] = [];
-    let errors = 0;
-    let n = 0;
-    const end = Date.now() + SECONDS * 1000;
     const cpu0 = processCpuMs(server.pid);
     const loop0 = processCpuMs(server.pid, true);
     const threads0 = threadCpuMs(server.pid);
-    const t0 = process.hrtime.bigint();
-    await Promise.all(
-      Array.from({ length: clients }, async (_, c) => {
-        while (Date.now() < end) {
-          const i = n++;
-          if (RATE !== null) {
-            const due = Number(t0 / 1_000_000n) + (i * 1000) / RATE - Number(process.hrtime.bigint() / 1_000_000n);
-            if (due > 0) await new Promise((resolve) => setTimeout(resolve, due));
-            if (Date.now() >= end) break;
-          }
-          const target = targets[(i * 7 + c) % targets.length];
-          const start = process.hrtime.bigint();
-          const res = await client.post(
-            '/commands/disburse',
-            { line: target.line, activityId: target.activityId, amount: '1550440.5', voucher: voucher(i) },
-            OFFICER,
-          );
-          latencies.push(Number(process.hrtime.bigint() - start) / 1e6);
-          if (res.status !== 201) errors++;
-        }
-      }),
-    );
-    const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
+    let n = 0;
+    const { latencies, errors, seconds, clientCpuMs } = await httpLoad({
+      url: server.url,
+      connections: clients,
+      seconds: SECONDS,
+      rate: RATE,
+      headers: { 'content-type': 'application/json', ...OFFICER },
+      status: 201,
+      next: () => {
+        const i = n++;
+        const target = targets[(i * 7) % targets.length];
+        const body = { line: target.line, activityId: target.activityId, amount: '1550440.5', voucher: voucher(i) };
+        return { method: 'POST', path: '/commands/disburse', body: JSON.stringify(body) };
+      },
+    });
     const caughtUpMs = await readModelsCatchUp(client, OFFICER);
     const cpuMs = (processCpuMs(server.pid) - cpu0) / latencies.length;
     const loopMs = (processCpuMs(server.pid, true) - loop0) / latencies.length;
     const threads = [...threadCpuMs(server.pid)]
       .map(([name, ms]): [string, number] => [name, (ms - (threads0.get(name) ?? 0)) / latencies.length])
       .sort((a, b) => b[1] - a[1]);
-    latencies.sort((a, b) => a - b);
-    results.push([clients, { rate: latencies.length / seconds, p50: percentile(latencies, 50), p99: percentile(latencies, 99), errors, caughtUpMs, cpuMs, loopMs, threads }]);
+    results.push([clients, { rate: latencies.length / seconds, p50: percentile(latencies, 50), p99: percentile(latencies, 99), errors, caughtUpMs, cpuMs, loopMs, clientMs: clientCpuMs, threads }]);
   }
   client.close();
   server.stop();
@@ -362,7 +360,7 @@ async function main() {
       `HTTP disburse, ${String(columns[0].http[i][0]).padStart(2)} client(s)`,
       (f) => {
         const r = f.http[i][1];
-        return `${fmt(r.rate)} cmd/s, p50 ${fmt(r.p50, 2)} ms, p99 ${fmt(r.p99, 2)} ms, errors ${r.errors}, read models caught up ${fmt(r.caughtUpMs)} ms after, server CPU ${fmt(r.cpuMs, 2)} ms/cmd (event loop ${fmt(r.loopMs, 2)})`;
+        return `${fmt(r.rate)} cmd/s, p50 ${fmt(r.p50, 2)} ms, p99 ${fmt(r.p99, 2)} ms, errors ${r.errors}, read models caught up ${fmt(r.caughtUpMs)} ms after, server CPU ${fmt(r.cpuMs, 2)} ms/cmd (event loop ${fmt(r.loopMs, 2)}), clients CPU ${fmt(r.clientMs, 2)} ms/cmd`;
       },
     ]),
   ];

@@ -20,7 +20,7 @@ import { ReadModelQueries } from '../src/projections/read-model-queries';
 import { rebuildReadModels } from '../src/projections/rebuild';
 import { loadConfig } from '../src/config/ledger-config';
 import { openLedgerStore } from '../src/store/create-event-store';
-import { benchUser, fmt, jsonClient, percentile, processCpuMs, signIn, startServer } from './support';
+import { benchUser, fmt, httpLoad, jsonClient, percentile, processCpuMs, signIn, startServer } from './support';
 
 const option = (name: string, fallback: number) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -188,29 +188,21 @@ async function main() {
       ] as const) {
         // Pages that exist for the kind: a bounded question has fewer entries (as in the query layer's cases above).
         const share = name === 'up to a position' ? 0.5 : name === 'as of / known at' ? 0.7 : 1;
-        const latencies: number[] = [];
-        let errors = 0;
-        const end = Date.now() + SECONDS * 1000;
         const cpu0 = processCpuMs(server.pid);
         const loop0 = processCpuMs(server.pid, true);
-        const t0 = performance.now();
-        await Promise.all(
-          Array.from({ length: READERS }, async () => {
-            while (Date.now() < end) {
-              const start = performance.now();
-              const res = await client.get(path(1 + Math.floor(rnd() * pages * share), extra()), AUDITOR);
-              latencies.push(performance.now() - start);
-              if (res.status !== 200) errors++;
-            }
-          }),
-        );
-        const seconds = (performance.now() - t0) / 1000;
+        const { latencies, errors, seconds, clientCpuMs } = await httpLoad({
+          url: server.url,
+          connections: READERS,
+          seconds: SECONDS,
+          headers: AUDITOR,
+          status: 200,
+          next: () => ({ method: 'GET', path: path(1 + Math.floor(rnd() * pages * share), extra()) }),
+        });
         // CPU per request (every thread of the server; its event loop alone): on a shared machine, steadier than the rate.
         const cpuMs = (processCpuMs(server.pid) - cpu0) / latencies.length;
         const loopMs = (processCpuMs(server.pid, true) - loop0) / latencies.length;
-        latencies.sort((a, b) => a - b);
         console.log(
-          `${name.padEnd(18)} ${fmt(latencies.length / seconds)} req/s, p50 ${fmt(percentile(latencies, 50), 2)} ms, p99 ${fmt(percentile(latencies, 99), 2)} ms, errors ${errors}, server CPU ${fmt(cpuMs, 2)} ms/req (event loop ${fmt(loopMs, 2)})`,
+          `${name.padEnd(18)} ${fmt(latencies.length / seconds)} req/s, p50 ${fmt(percentile(latencies, 50), 2)} ms, p99 ${fmt(percentile(latencies, 99), 2)} ms, errors ${errors}, server CPU ${fmt(cpuMs, 2)} ms/req (event loop ${fmt(loopMs, 2)}), clients CPU ${fmt(clientCpuMs, 2)} ms/req`,
         );
       }
       client.close();
