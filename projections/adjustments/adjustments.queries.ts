@@ -3,7 +3,7 @@ import { centsToMoney } from '../shared/cents';
 import { dateToInt, intToDate } from '../shared/context';
 import { ReadScope, TreeFilters } from '../shared/filters';
 import { recordedBy } from '../shared/provenance';
-import { Paging, pagingOf } from '../shared/query';
+import { Paging, pagingOf, sqlLimit } from '../shared/query';
 import { Row, big, num, str } from '../shared/sql';
 import type { AdjustmentKind } from './adjustments.fold';
 import { ADJUSTMENT_TABLES } from './adjustments.tables';
@@ -61,7 +61,7 @@ export class AdjustmentQueries {
       w.push(...scoped.sql);
       params.push(...scoped.params);
       const where = w.length ? `WHERE ${w.join(' AND ')}` : '';
-      const rows = tx.stmt(`SELECT a.* FROM ${t.adjustments} a ${where} ORDER BY a.eff, a.position LIMIT ? OFFSET ?`).all(...params, pageSize, offset) as Row[];
+      const rows = tx.stmt(`SELECT a.* FROM ${t.adjustments} a ${where} ORDER BY a.eff, a.position LIMIT ${sqlLimit(pageSize)} OFFSET ?`).all(...params, offset) as Row[];
       const totalRows = num(tx.stmt(`SELECT count(*) FROM ${t.adjustments} a ${where}`).pluck().get(...params));
       return {
         page,

@@ -4,7 +4,7 @@ import { fundLineLabel } from '../../src/fund-line/fund-line.key';
 import type { Freshness, QueryHost, ReadTx } from '../read-model';
 import { centsToMoney } from '../shared/cents';
 import { ReadScope, TreeFilters } from '../shared/filters';
-import { Paging, Slice, TimeSlice, checkReached, pagingOf, sliceOf } from '../shared/query';
+import { Paging, Slice, TimeSlice, checkReached, pagingOf, sliceOf, sqlLimit } from '../shared/query';
 import { Row, Where, big, num, str } from '../shared/sql';
 import { BalanceFigures, Measures, ZERO_MEASURES, addMeasures, balanceFigures } from './balances.fold';
 import { BALANCE_TABLES, ROLLUP_GRAINS, RollupGrain, grainDimensions, keyFromRow, lineGroup, measuresFromRow, sumMeasuresSql } from './balances.tables';
@@ -232,7 +232,7 @@ export class BalanceQueries {
     const where = w.sql.length ? `WHERE ${w.sql.join(' AND ')}` : '';
     if (groupBy === null) {
       const total = this.totalNow(tx, q, w, where);
-      const rows = tx.stmt(`SELECT * FROM ${table} ${where} ORDER BY stream LIMIT ? OFFSET ?`).all(...w.params, pageSize, offset) as Row[];
+      const rows = tx.stmt(`SELECT * FROM ${table} ${where} ORDER BY stream LIMIT ${sqlLimit(pageSize)} OFFSET ?`).all(...w.params, offset) as Row[];
       const totalRows = num(tx.stmt(`SELECT count(*) FROM ${table} ${where}`).pluck().get(...w.params));
       return {
         totalRows,

@@ -13,7 +13,7 @@ import { dateToInt, intToDate } from '../shared/context';
 import type { DecisionRef } from '../shared/decision';
 import { ReadScope, TreeFilters } from '../shared/filters';
 import { recordedBy } from '../shared/provenance';
-import { NotInReadModel, Paging, pagingOf } from '../shared/query';
+import { NotInReadModel, Paging, pagingOf, sqlLimit } from '../shared/query';
 import { Row, Where, big, num, str } from '../shared/sql';
 import { DECISION_TABLES } from './decision-trail.tables';
 
@@ -192,7 +192,7 @@ export class DecisionTrailQueries {
       const t = DECISION_TABLES.in(tx.schema);
       const w = decisionWhere(q);
       const where = w.sql.length ? `WHERE ${w.sql.join(' AND ')}` : '';
-      const rows = tx.stmt(`SELECT * FROM ${t.decisions} ${where} ORDER BY date DESC, number, issuer LIMIT ? OFFSET ?`).all(...w.params, pageSize, offset) as Row[];
+      const rows = tx.stmt(`SELECT * FROM ${t.decisions} ${where} ORDER BY date DESC, number, issuer LIMIT ${sqlLimit(pageSize)} OFFSET ?`).all(...w.params, offset) as Row[];
       const totalRows = num(tx.stmt(`SELECT count(*) FROM ${t.decisions} ${where}`).pluck().get(...w.params));
       return { page, pageSize, totalRows, rows: rows.map(decisionSummary) };
     });
@@ -220,7 +220,7 @@ export class DecisionTrailQueries {
       const union = `${underDecisions(t.entries, 'line', t.lines, 'p.line_id = x.line_id', where, n)} UNION ALL ${underDecisions(t.activity_entries, 'activity', t.activities, 'p.activity_id = x.activity_id', where, n)}`;
       const params = [...refs, ...scope.params, ...refs, ...scope.params];
       const totalEvents = num(tx.stmt(`SELECT count(*) FROM (${union}) AS u`).pluck().get(...params));
-      const found = tx.stmt(`${union} ORDER BY position LIMIT ? OFFSET ?`).all(...params, pageSize, offset) as Row[];
+      const found = tx.stmt(`${union} ORDER BY position LIMIT ${sqlLimit(pageSize)} OFFSET ?`).all(...params, offset) as Row[];
       const linePositions = found.filter((r) => r.src === 'line').map((r) => num(r.position));
       const activityPositions = found.filter((r) => r.src === 'activity').map((r) => num(r.position));
       const lineRows = new Map(

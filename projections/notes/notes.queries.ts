@@ -1,6 +1,6 @@
 import type { QueryHost } from '../read-model';
 import { ReadScope, TreeFilters } from '../shared/filters';
-import { Paging, pagingOf } from '../shared/query';
+import { Paging, pagingOf, sqlLimit } from '../shared/query';
 import { Row, Where, num, str } from '../shared/sql';
 import { NOTE_TABLES } from './notes.tables';
 
@@ -41,7 +41,7 @@ export class NoteQueries {
       }
       this.filters.scopeFilter(q.scope, '', w);
       const where = w.sql.length ? `WHERE ${w.sql.join(' AND ')}` : '';
-      const rows = tx.stmt(`SELECT * FROM ${t.notes} ${where} ORDER BY position LIMIT ? OFFSET ?`).all(...w.params, pageSize, offset) as Row[];
+      const rows = tx.stmt(`SELECT * FROM ${t.notes} ${where} ORDER BY position LIMIT ${sqlLimit(pageSize)} OFFSET ?`).all(...w.params, offset) as Row[];
       const totalRows = num(tx.stmt(`SELECT count(*) FROM ${t.notes} ${where}`).pluck().get(...w.params));
       return {
         page,

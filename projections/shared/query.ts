@@ -51,6 +51,16 @@ export function sliceOf(q: TimeSlice): Slice | null {
   };
 }
 
+/**
+ * A page size written into a statement's SQL: SQLite reads a bound LIMIT's value when it plans, so a statement with
+ * `LIMIT ?` is prepared again at every call. Page sizes are few (1 to MAX_PAGE_SIZE, mostly the default), so each is
+ * one cached statement.
+ */
+export function sqlLimit(n: number): number {
+  if (!Number.isSafeInteger(n) || n < 0) throw new RangeError(`a page size must be a whole number, not ${n}`);
+  return n;
+}
+
 export function pagingOf(q: Paging): { page: number; pageSize: number; offset: number } {
   const page = q.page ?? 1;
   const pageSize = Math.min(q.pageSize ?? DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE);

@@ -6,6 +6,7 @@ import { READ_MODELS, READ_MODEL_SCHEMA_VERSION } from '../../projections';
 import type { IndexSpec, TableSpec } from '../../projections/read-model';
 import { fnv1a } from '../../projections/shared/context';
 import type { SqlDatabase, SqlStatement } from '../../projections/shared/sql-database';
+import { sqliteRowsDatabase } from './sqlite-rows';
 
 /**
  * Every read-model table by logical name, and its primary key (the order verify compares rows in): the engine's
@@ -203,7 +204,10 @@ export abstract class ReadModelDb {
  * generation bulk-loaded without a journal: if it fails, it is thrown away.
  */
 export class SqliteReadModelDb extends ReadModelDb {
-  readonly db: Database.Database;
+  /** The read models' statements on this connection: rows made by sqlite-rows.ts. */
+  readonly db: SqlDatabase;
+  /** The connection itself: pragmas, attached generations. */
+  private readonly native: Database.Database;
   readonly lockForBatch = '';
   readonly rowsPerStatement = 1;
   private readonly attached = new Set<number>();
@@ -215,17 +219,18 @@ export class SqliteReadModelDb extends ReadModelDb {
     super();
     if (readOnly) {
       // A reader thread's connection: the file is made (WAL, meta table) by the ledger's own connection first.
-      this.db = new Database(file, { readonly: true, fileMustExist: true });
+      this.native = new Database(file, { readonly: true, fileMustExist: true });
     } else {
       if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
-      this.db = new Database(file);
-      this.db.pragma('journal_mode = WAL');
-      this.db.pragma('synchronous = NORMAL');
+      this.native = new Database(file);
+      this.native.pragma('journal_mode = WAL');
+      this.native.pragma('synchronous = NORMAL');
     }
-    this.db.pragma('busy_timeout = 10000');
-    this.db.pragma('temp_store = MEMORY');
-    registerCentsFunctions(this.db);
-    if (!readOnly) this.db.exec('CREATE TABLE IF NOT EXISTS read_model_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID');
+    this.native.pragma('busy_timeout = 10000');
+    this.native.pragma('temp_store = MEMORY');
+    registerCentsFunctions(this.native);
+    this.db = sqliteRowsDatabase(this.native);
+    if (!readOnly) this.native.exec('CREATE TABLE IF NOT EXISTS read_model_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID');
   }
 
   static override open(file: string, options: { readOnly?: boolean } = {}): SqliteReadModelDb {
@@ -257,9 +262,9 @@ export class SqliteReadModelDb extends ReadModelDb {
   /** Attaches a generation's file to the connection (outside any transaction). */
   override attach(generation: number): void {
     if (this.attached.has(generation)) return;
-    this.db.prepare(`ATTACH DATABASE ? AS ${schemaOf(generation)}`).run(this.generationFile(generation));
-    this.db.pragma(`${schemaOf(generation)}.busy_timeout = 10000`);
-    this.db.pragma(`${schemaOf(generation)}.cache_size = -65536`);
+    this.native.prepare(`ATTACH DATABASE ? AS ${schemaOf(generation)}`).run(this.generationFile(generation));
+    this.native.pragma(`${schemaOf(generation)}.busy_timeout = 10000`);
+    this.native.pragma(`${schemaOf(generation)}.cache_size = -65536`);
     this.attached.add(generation);
   }
 
@@ -268,7 +273,7 @@ export class SqliteReadModelDb extends ReadModelDb {
     for (const g of [...this.attached]) {
       if (g === keep) continue;
       try {
-        this.db.exec(`DETACH DATABASE ${schemaOf(g)}`);
+        this.native.exec(`DETACH DATABASE ${schemaOf(g)}`);
         this.attached.delete(g);
       } catch {
         // Still in use; detached on a later call or when the connection closes.
@@ -281,13 +286,13 @@ export class SqliteReadModelDb extends ReadModelDb {
     this.attach(generation);
     const schema = schemaOf(generation);
     if (options.bulk) {
-      this.db.pragma(`${schema}.journal_mode = OFF`);
-      this.db.pragma(`${schema}.synchronous = OFF`);
+      this.native.pragma(`${schema}.journal_mode = OFF`);
+      this.native.pragma(`${schema}.synchronous = OFF`);
       // 64 MB of pages, as a live generation: the rebuild's batches write each page about once.
-      this.db.pragma(`${schema}.cache_size = -65536`);
+      this.native.pragma(`${schema}.cache_size = -65536`);
     } else {
-      this.db.pragma(`${schema}.journal_mode = WAL`);
-      this.db.pragma(`${schema}.synchronous = NORMAL`);
+      this.native.pragma(`${schema}.journal_mode = WAL`);
+      this.native.pragma(`${schema}.synchronous = NORMAL`);
     }
     this.transaction(() => {
       this.createTables(generation);
@@ -297,9 +302,9 @@ export class SqliteReadModelDb extends ReadModelDb {
 
   override finishBulk(generation: number): void {
     const schema = schemaOf(generation);
-    this.db.pragma(`${schema}.journal_mode = WAL`);
-    this.db.pragma(`${schema}.synchronous = NORMAL`);
-    this.db.pragma(`${schema}.cache_size = -65536`);
+    this.native.pragma(`${schema}.journal_mode = WAL`);
+    this.native.pragma(`${schema}.synchronous = NORMAL`);
+    this.native.pragma(`${schema}.cache_size = -65536`);
   }
 
   /**
@@ -309,14 +314,14 @@ export class SqliteReadModelDb extends ReadModelDb {
    * temp_store, the tables are those of a generation just created, empty.)
    */
   createIndexes(generation: number): void {
-    const toFiles = !this.db.inTransaction;
-    if (toFiles) this.db.pragma('temp_store = FILE');
+    const toFiles = !this.native.inTransaction;
+    if (toFiles) this.native.pragma('temp_store = FILE');
     try {
       for (const { table, name, definition } of INDEXES) {
-        this.db.exec(`CREATE INDEX IF NOT EXISTS ${schemaOf(generation)}.${table}_${name} ON ${table} ${definition}`);
+        this.native.exec(`CREATE INDEX IF NOT EXISTS ${schemaOf(generation)}.${table}_${name} ON ${table} ${definition}`);
       }
     } finally {
-      if (toFiles) this.db.pragma('temp_store = MEMORY');
+      if (toFiles) this.native.pragma('temp_store = MEMORY');
     }
   }
 
@@ -324,7 +329,7 @@ export class SqliteReadModelDb extends ReadModelDb {
   dropGeneration(generation: number): void {
     if (this.attached.has(generation)) {
       try {
-        this.db.exec(`DETACH DATABASE ${schemaOf(generation)}`);
+        this.native.exec(`DETACH DATABASE ${schemaOf(generation)}`);
         this.attached.delete(generation);
       } catch {
         // In use by an open statement: the file is deleted anyway, the connection lets go of it later.
@@ -335,6 +340,6 @@ export class SqliteReadModelDb extends ReadModelDb {
   }
 
   close(): void {
-    if (this.db.open) this.db.close();
+    if (this.native.open) this.native.close();
   }
 }
