@@ -126,6 +126,21 @@ export interface DocStore {
    */
   voucher(hash: string): StoredVoucher | undefined;
   setVoucher(hash: string, voucher: StoredVoucher): void;
+  /**
+   * An activity's money on one line (a pair, named by the position of its first event: PairDoc.k), one entry a row:
+   * a batch writes only its new entries, and each rule reads only the entries it needs, whatever the pair's history.
+   */
+  addEntry(pair: number, entry: PairEntry): void;
+  /** Marks the pair's entry (effective day, position) reversed. */
+  reverseEntry(pair: number, eff: number, position: number): void;
+  /** The pair's entries effective on or after a day (yyyymmdd), in (effective day, position) order. */
+  entriesFrom(pair: number, from: number): PairEntry[];
+  /** The pair's disbursements not reversed effective on or before a day (yyyymmdd), in (effective day, position) order. */
+  paidBy(pair: number, to: number): PairEntry[];
+  /** The pair's disbursements with this id (one, on a log the deciders wrote), in (effective day, position) order. */
+  disbursements(pair: number, id: string): PairEntry[];
+  /** The positions of the pair's allocation changes, in log order. */
+  allocations(pair: number): number[];
 }
 
 /** A voucher as DocStore.voucher keeps it: the first payment (as it was when a second one came, if one did), and whether it has others. */
@@ -188,23 +203,35 @@ const LINE_MEASURES: ReadonlySet<FigureMeasure> = new Set(['plan', 'funds', 'all
 
 // ───────────────────────────── documents ─────────────────────────────
 // Kept small: a national log has a document per activity (and a voucher per payment, kept apart: DocStore.voucher).
-// Keys are a letter and a bar (a| activity with its money on each line, v| voucher paid more than once, s| split candidates, c| carried line, g| group, f| figures of a unit,
+// Keys are a letter and a bar (a| activity with its money on each line — the totals: the entries are rows of their own, DocStore.addEntry —,
+// v| voucher paid more than once, s| split candidates, c| carried line, g| group, f| figures of a unit,
 // f* units with figures); money is cents as text; events are named by their log position.
 
-/** One allocation change (k 0: allocated by v) or disbursement (k 1: v paid, its id and voucher hash; r when reversed). */
-type PairEntry = [p: number, e: number, k: 0 | 1, v: string, id?: string, vh?: string, r?: 1];
+/**
+ * One allocation change (k 0: allocated by v) or disbursement (k 1: v paid, its id and voucher hash; r when reversed)
+ * of an activity on a line: an entry of DocStore.addEntry, by position and effective day (yyyymmdd).
+ */
+export type PairEntry = [p: number, e: number, k: 0 | 1, v: string, id?: string, vh?: string, r?: 1];
 
-/** An activity's money on one line, in effective-date order: what the disbursed-without-allocation rule walks. */
+/**
+ * An activity's money on one line: what the disbursed-without-allocation rule walks. Its entries are rows of their
+ * own (DocStore.addEntry, under k), never held here: the document keeps only totals and what is flagged.
+ */
 interface PairDoc {
+  /** The key of its entries: the position of the pair's first event (one event is on one line, for one activity). */
+  readonly k: number;
   readonly u: string;
   readonly y: number;
-  readonly en: PairEntry[];
   /** Allocated and disbursed (not reversed) over all entries, and the latest effective date. */
   ta: string;
   td: string;
   le: number;
-  /** Positions of the allocation changes, in log order: every flag of the pair has them all as evidence. */
-  al: number[];
+  /**
+   * How many allocation changes, and the latest's position: every flag of the pair has them all as evidence (their
+   * positions: DocStore.allocations).
+   */
+  na: number;
+  la: number;
   /** Flagged disbursements: position → the flag's figures (JSON), effective date and amount, to write only what changed. */
   fl: Record<string, [facts: string, e: number, v: string]>;
 }
@@ -228,6 +255,8 @@ interface ActivityDoc {
 interface Walk {
   readonly from: number;
   readonly allocation: number | null;
+  /** The event's entry when it takes effect after every other of the pair: then it is all the walk reads. */
+  readonly only: PairEntry | null;
 }
 
 type AfterDisbursement = [n: number, paid: string, first: number, last: number];
@@ -595,7 +624,7 @@ export class RedFlagFold {
     if (!this.on['reclassified-after-disbursement']) return;
     const [p, e] = r;
     const before: PairEntry[] = [];
-    for (const pair of Object.values(doc.ln)) for (const x of pair.en) if (x[2] === 1 && !x[6] && x[1] <= e) before.push(x);
+    for (const pair of Object.values(doc.ln)) before.push(...this.docs.paidBy(pair.k, e));
     const id = flagId('reclassified-after-disbursement', p);
     if (before.length === 0) {
       if (doc.af[p]) out.push({ op: 'drop', id });
@@ -666,7 +695,7 @@ export class RedFlagFold {
         break;
       case 'DisbursementReversed': {
         this.countFor(e.data.line, null, amount, out);
-        const original = pair?.doc.en.find((x) => x[2] === 1 && x[4] === e.data.disbursementId);
+        const original = pair?.paid;
         if (original) {
           if (original[5]) this.voucherReversed(original[5], original[0], out);
           this.splitReversed(e.data.activityId, original[0], amount, out);
@@ -722,10 +751,14 @@ export class RedFlagFold {
    * allocation rule must walk it: only when something was flagged, the event is back-dated among the pair's
    * events, or the pair's disbursements exceed its allocation (an event in date order cannot uncover an earlier day).
    */
-  private pairEntry(e: RecordedFundLineEvent, activity: ActivityDoc, amount: Cents): { doc: PairDoc; walk: Walk | null; moved: PairEntry | null } {
+  private pairEntry(
+    e: RecordedFundLineEvent,
+    activity: ActivityDoc,
+    amount: Cents,
+  ): { doc: PairDoc; walk: Walk | null; moved: PairEntry | null; paid?: PairEntry } {
     let doc = activity.ln[e.stream];
     if (!doc) {
-      doc = { u: e.data.line.unit, y: e.data.line.budgetYear, en: [], ta: '0', td: '0', le: 0, al: [], fl: {} };
+      doc = { k: e.position, u: e.data.line.unit, y: e.data.line.budgetYear, ta: '0', td: '0', le: 0, na: 0, la: 0, fl: {} };
       activity.ln[e.stream] = doc;
     }
     const eff = dateToInt(e.metadata.effectiveDate);
@@ -735,37 +768,48 @@ export class RedFlagFold {
     let allocation: number | null = null;
     /** The disbursement paid or reversed. */
     let moved: PairEntry | null = null;
+    /** The entry added, when it takes effect after every other of the pair (doc.le is the latest day of its entries). */
+    let only: PairEntry | null = null;
+    /** A reversal's disbursement: the first of the pair's with its id, reversed or not. */
+    let paid: PairEntry | undefined;
     if (e.type === 'Disbursed') {
       const b = e.metadata.legalBasis;
       moved = [e.position, eff, 1, String(amount), e.data.disbursementId, b?.kind === 'voucher' ? voucherHash(b.treasury, b.number) : ''];
-      insertSorted(doc.en, moved);
+      this.docs.addEntry(doc.k, moved);
+      if (eff > doc.le) only = moved;
       const td = BigInt(doc.td) + amount;
       doc.td = String(td);
       walk ||= eff < doc.le || td > BigInt(doc.ta);
       doc.le = Math.max(doc.le, eff);
       from = eff;
     } else if (e.type === 'DisbursementReversed') {
-      const original = doc.en.find((x) => x[2] === 1 && x[4] === e.data.disbursementId && !x[6]);
+      const same = this.docs.disbursements(doc.k, e.data.disbursementId);
+      paid = same[0];
+      const original = same.find((x) => !x[6]);
       if (original) {
         moved = original;
         original[6] = 1;
+        this.docs.reverseEntry(doc.k, original[1], original[0]);
         doc.td = String(BigInt(doc.td) - BigInt(original[3]));
         from = original[1];
       }
     } else {
       const delta = fundLineDelta(e).allocated;
       if (delta !== undefined && delta !== 0n) {
-        insertSorted(doc.en, [e.position, eff, 0, String(delta)]);
+        const entry: PairEntry = [e.position, eff, 0, String(delta)];
+        this.docs.addEntry(doc.k, entry);
+        if (eff > doc.le) only = entry;
         const ta = BigInt(doc.ta) + delta;
         doc.ta = String(ta);
         walk ||= eff < doc.le || BigInt(doc.td) > ta;
         doc.le = Math.max(doc.le, eff);
-        doc.al.push(e.position);
+        doc.na += 1;
+        doc.la = e.position;
         from = eff;
         allocation = e.position;
       }
     }
-    return { doc, walk: walk && from !== null ? { from, allocation } : null, moved };
+    return { doc, walk: walk && from !== null ? { from, allocation, only } : null, moved, paid };
   }
 
   /**
@@ -776,12 +820,11 @@ export class RedFlagFold {
    */
   private withoutAllocation(stream: string, activityId: string, pair: PairDoc, walk: Walk, out: RedFlagChange[]): void {
     if (!this.on['disbursed-without-allocation']) return;
-    const en = pair.en;
-    let start = en.length;
+    // The entries from the walk's first day on: the sums before them are the pair's totals less theirs.
+    const en = walk.only ? [walk.only] : this.docs.entriesFrom(pair.k, walk.from);
     let allocated = BigInt(pair.ta);
     let disbursed = BigInt(pair.td);
-    while (start > 0 && en[start - 1][1] >= walk.from) {
-      const x = en[--start];
+    for (const x of en) {
       if (x[2] === 0) allocated -= BigInt(x[3]);
       else if (!x[6]) disbursed -= BigInt(x[3]);
     }
@@ -795,12 +838,12 @@ export class RedFlagFold {
         `giải ngân ${f.disbursementId} của hoạt động ${activityId}`,
         pair.u,
         pair.y,
-        { effFrom: eff, effTo: eff, amount: BigInt(v), evidenceCount: 1 + pair.al.length, lastPosition: Math.max(p, pair.al[pair.al.length - 1] ?? 0) },
+        { effFrom: eff, effTo: eff, amount: BigInt(v), evidenceCount: 1 + pair.na, lastPosition: Math.max(p, pair.la) },
         f,
       );
     };
     const walked = new Set<string>();
-    for (let i = start; i < en.length; ) {
+    for (let i = 0; i < en.length; ) {
       let j = i;
       while (j < en.length && en[j][1] === en[i][1]) {
         const x = en[j];
@@ -826,7 +869,7 @@ export class RedFlagFold {
           out.push({
             op: 'put',
             flag: header(d[0], now),
-            evidence: [{ position: d[0], role: 'subject' }, ...pair.al.map((a) => ({ position: a, role: 'context' as const }))],
+            evidence: [{ position: d[0], role: 'subject' }, ...this.docs.allocations(pair.k).map((a) => ({ position: a, role: 'context' as const }))],
           });
         } else if (was[0] !== facts || joined.length > 0) {
           out.push({ op: 'add', flag: header(d[0], now), evidence: joined });
@@ -1303,6 +1346,8 @@ export class MemoryDocs implements DocStore {
   private readonly docs = new Map<string, string>();
   private readonly lists = new Map<string, Map<number, string>>();
   private readonly vouchers = new Map<string, string>();
+  /** Each pair's entries, in (effective day, position) order. */
+  private readonly entries = new Map<number, PairEntry[]>();
   /** Documents and items written: what the projector's tables would be written. */
   writes = 0;
 
@@ -1336,6 +1381,42 @@ export class MemoryDocs implements DocStore {
   setVoucher(hash: string, voucher: StoredVoucher): void {
     this.writes += 1;
     this.vouchers.set(hash, JSON.stringify(voucher));
+  }
+
+  addEntry(pair: number, entry: PairEntry): void {
+    this.writes += 1;
+    let list = this.entries.get(pair);
+    if (!list) this.entries.set(pair, (list = []));
+    insertSorted(list, [...entry] as PairEntry);
+  }
+
+  reverseEntry(pair: number, eff: number, position: number): void {
+    const x = this.entries.get(pair)?.find((y) => y[1] === eff && y[0] === position);
+    if (!x) return;
+    this.writes += 1;
+    x[6] = 1;
+  }
+
+  private pairEntries(pair: number, keep: (x: PairEntry) => boolean): PairEntry[] {
+    return (this.entries.get(pair) ?? []).filter(keep).map((x) => [...x] as PairEntry);
+  }
+
+  entriesFrom(pair: number, from: number): PairEntry[] {
+    return this.pairEntries(pair, (x) => x[1] >= from);
+  }
+
+  paidBy(pair: number, to: number): PairEntry[] {
+    return this.pairEntries(pair, (x) => x[2] === 1 && !x[6] && x[1] <= to);
+  }
+
+  disbursements(pair: number, id: string): PairEntry[] {
+    return this.pairEntries(pair, (x) => x[2] === 1 && x[4] === id);
+  }
+
+  allocations(pair: number): number[] {
+    return this.pairEntries(pair, (x) => x[2] === 0)
+      .map((x) => x[0])
+      .sort((a, b) => a - b);
   }
 
   items<T>(list: string, after = -Infinity): T[] {

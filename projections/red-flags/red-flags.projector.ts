@@ -7,7 +7,7 @@ import { centsParam } from '../shared/cents';
 import { dateToInt, intToDate } from '../shared/context';
 import { DocCache, KeySieve, SoleWriter, WrittenKeys } from '../shared/doc-cache';
 import { Row, RowWriter, big, num, placeholders, str } from '../shared/sql';
-import { DocStore, FlagRecord, RedFlagChange, RedFlagFold, StoredVoucher, UnitCount, VoucherMember, daysBetween, flagId } from './red-flags.fold';
+import { DocStore, FlagRecord, PairEntry, RedFlagChange, RedFlagFold, StoredVoucher, UnitCount, VoucherMember, daysBetween, flagId } from './red-flags.fold';
 import { RED_FLAG_TABLES } from './red-flags.tables';
 import { OPEN_END, Span, firstFlaggedDay, restep, unspentOf, unspentSpans } from './unspent';
 
@@ -34,7 +34,7 @@ interface Held {
 class StateDocs implements DocStore {
   private readonly cache: DocCache<Held>;
   private readonly dirty: Array<[string, Held]> = [];
-  private readonly s: Record<'get' | 'item' | 'putItem' | 'items' | 'voucher', SqlStatement>;
+  private readonly s: Record<'get' | 'item' | 'putItem' | 'items' | 'voucher' | 'entriesFrom' | 'paidBy' | 'disbursements' | 'allocations' | 'reverseEntry', SqlStatement>;
   /** The documents written back at the end of a batch, each key once: many to a statement. */
   private readonly put: RowWriter;
   /**
@@ -45,6 +45,11 @@ class StateDocs implements DocStore {
    */
   private readonly putVoucher: RowWriter;
   private vouchersWritten: KeySieve | null = null;
+  /**
+   * Entries of the activities' lines, written as they come (many to a statement on PostgreSQL): the rows held back are
+   * written before any entry is read or marked.
+   */
+  private readonly putEntry: RowWriter;
   private readonly sole: SoleWriter;
 
   constructor(host: ProjectorHost) {
@@ -58,7 +63,15 @@ class StateDocs implements DocStore {
       8,
       'ON CONFLICT (voucher) DO UPDATE SET position = excluded.position, amount = excluded.amount, eff = excluded.eff, unit = excluded.unit, budget_year = excluded.budget_year, reversed = excluded.reversed, several = excluded.several',
     );
+    this.putEntry = new RowWriter(host, `INSERT INTO ${t.red_flag_entries} (pair, eff, position, kind, amount, disbursement, voucher, reversed)`, 8);
+    const entry = `SELECT position, eff, kind, amount, disbursement, voucher, reversed FROM ${t.red_flag_entries}`;
     this.s = {
+      entriesFrom: host.db.prepare(`${entry} WHERE pair = ? AND eff >= ? ORDER BY eff, position`).safeIntegers(true),
+      paidBy: host.db.prepare(`${entry} WHERE pair = ? AND eff <= ? AND kind = 1 AND reversed = 0 ORDER BY eff, position`).safeIntegers(true),
+      // In the UNIQUE index's order (by position): ordered by day, SQLite would rather walk the pair's key than seek the id.
+      disbursements: host.db.prepare(`${entry} WHERE pair = ? AND disbursement = ? AND kind = 1 ORDER BY position`).safeIntegers(true),
+      allocations: host.db.prepare(`SELECT position FROM ${t.red_flag_entries} WHERE pair = ? AND disbursement IS NULL AND kind = 0 ORDER BY position`).pluck(),
+      reverseEntry: host.db.prepare(`UPDATE ${t.red_flag_entries} SET reversed = 1 WHERE pair = ? AND eff = ? AND position = ?`),
       voucher: host.db.prepare(`SELECT position, amount, eff, unit, budget_year, reversed, several FROM ${t.red_flag_vouchers} WHERE voucher = ?`).safeIntegers(true),
       get: host.db.prepare(`SELECT doc FROM ${t.red_flag_state} WHERE key = ?`).pluck(),
       item: host.db.prepare(`SELECT item FROM ${t.red_flag_items} WHERE list = ? AND at = ?`).pluck(),
@@ -96,6 +109,44 @@ class StateDocs implements DocStore {
     if (this.sole.active) (this.vouchersWritten ??= new KeySieve()).add(hash);
   }
 
+  addEntry(pair: number, [p, e, k, v, id, vh]: PairEntry): void {
+    this.putEntry.add(pair, e, p, k, centsParam(BigInt(v)), k === 1 ? (id ?? '') : null, k === 1 ? (vh ?? '') : null, 0);
+  }
+
+  reverseEntry(pair: number, eff: number, position: number): void {
+    this.putEntry.flush();
+    this.s.reverseEntry.run(pair, eff, position);
+  }
+
+  private entries(statement: SqlStatement, ...params: unknown[]): PairEntry[] {
+    this.putEntry.flush();
+    return (statement.all(...params) as Row[]).map((r) => {
+      const kind = num(r.kind);
+      const amount = String(big(r.amount));
+      if (kind === 0) return [num(r.position), num(r.eff), 0, amount];
+      const x: PairEntry = [num(r.position), num(r.eff), 1, amount, str(r.disbursement), str(r.voucher)];
+      if (num(r.reversed) === 1) x[6] = 1;
+      return x;
+    });
+  }
+
+  entriesFrom(pair: number, from: number): PairEntry[] {
+    return this.entries(this.s.entriesFrom, pair, from);
+  }
+
+  paidBy(pair: number, to: number): PairEntry[] {
+    return this.entries(this.s.paidBy, pair, to);
+  }
+
+  disbursements(pair: number, id: string): PairEntry[] {
+    return this.entries(this.s.disbursements, pair, id).sort((a, b) => a[1] - b[1] || a[0] - b[0]);
+  }
+
+  allocations(pair: number): number[] {
+    this.putEntry.flush();
+    return (this.s.allocations.all(pair) as unknown[]).map(num);
+  }
+
   get<T>(key: string): T | undefined {
     let held = this.cache.get(key);
     if (!held) {
@@ -126,6 +177,7 @@ class StateDocs implements DocStore {
     }
     this.put.flush();
     this.putVoucher.flush();
+    this.putEntry.flush();
     this.dirty.length = 0;
   }
 
@@ -137,6 +189,7 @@ class StateDocs implements DocStore {
     this.cache.clear();
     this.dirty.length = 0;
     this.putVoucher.clear();
+    this.putEntry.clear();
     this.vouchersWritten = null;
   }
 }
@@ -163,7 +216,9 @@ export function countedIn(f: Counted): { areas: string[]; years: number[] } {
 }
 
 type Statements =
-  | 'upsertFlag'
+  | 'insertFlag'
+  | 'updateFlag'
+  | 'updateFlagFigures'
   | 'deleteFlag'
   | 'deleteEvidence'
   | 'insertEvidence'
@@ -216,13 +271,19 @@ export class RedFlagsProjector implements Projector {
     this.graceDays = host.ctx.redFlagRules.active('carried-unspent-after-deadline')?.params.graceDays ?? null;
     const b = { ...BALANCE_TABLES.in(host.schema), ...HISTORY_TABLES.in(host.schema) };
     this.s = {
-      upsertFlag: db.prepare(
+      // A flag is inserted when it is not stored (upsert reads it: counted), else updated. An update that leaves what the
+      // flag counts by as it was (its rule, place and period: the columns of red_flags' five indexes) sets only the other
+      // columns, so that SQLite rewrites the row alone, not an entry in each index (it rewrites those of every index
+      // naming a column set, changed or not).
+      insertFlag: db.prepare(
         `INSERT INTO ${t.red_flags} (flag_id, rule, subject, unit, district, province, eff_from, eff_to, amount, facts, evidence_count, last_position)
-         VALUES (${placeholders(12)})
-         ON CONFLICT (flag_id) DO UPDATE SET subject = excluded.subject, unit = excluded.unit, district = excluded.district,
-           province = excluded.province, eff_from = excluded.eff_from, eff_to = excluded.eff_to, amount = excluded.amount,
-           facts = excluded.facts, evidence_count = excluded.evidence_count, last_position = excluded.last_position`,
+         VALUES (${placeholders(12)})`,
       ),
+      updateFlag: db.prepare(
+        `UPDATE ${t.red_flags} SET rule = ?, subject = ?, unit = ?, district = ?, province = ?, eff_from = ?, eff_to = ?, amount = ?, facts = ?,
+           evidence_count = ?, last_position = ? WHERE flag_id = ?`,
+      ),
+      updateFlagFigures: db.prepare(`UPDATE ${t.red_flags} SET subject = ?, amount = ?, facts = ?, evidence_count = ?, last_position = ? WHERE flag_id = ?`),
       deleteFlag: db.prepare(`DELETE FROM ${t.red_flags} WHERE flag_id = ?`),
       deleteEvidence: db.prepare(`DELETE FROM ${t.red_flag_evidence} WHERE flag_id = ?`),
       insertEvidence: db.prepare(`INSERT INTO ${t.red_flag_evidence} (flag_id, position, role) VALUES (?, ?, ?) ON CONFLICT DO NOTHING`),
@@ -287,7 +348,8 @@ export class RedFlagsProjector implements Projector {
   private write(c: RedFlagChange): void {
     switch (c.op) {
       case 'put':
-        this.s.deleteEvidence.run(c.flag.id);
+        // A flag never stored has no evidence rows (a hidden one was stored, and keeps them).
+        if (this.stored.mayBeStored(c.flag.id)) this.s.deleteEvidence.run(c.flag.id);
         this.upsert(c.flag);
         for (const x of c.evidence) this.s.insertEvidence.run(c.flag.id, x.position, x.role);
         return;
@@ -394,20 +456,11 @@ export class RedFlagsProjector implements Projector {
       this.raiseSpan(f);
     }
     this.stored.add(f.id);
-    this.s.upsertFlag.run(
-      f.id,
-      f.rule,
-      f.subject,
-      f.unit,
-      f.district,
-      f.province,
-      dateToInt(f.effFrom),
-      dateToInt(f.effTo),
-      f.amount === null ? null : centsParam(f.amount),
-      JSON.stringify(f.facts),
-      f.evidenceCount,
-      f.lastPosition,
-    );
+    const amount = f.amount === null ? null : centsParam(f.amount);
+    const facts = JSON.stringify(f.facts);
+    if (!was) this.s.insertFlag.run(f.id, f.rule, f.subject, f.unit, f.district, f.province, now.effFrom, now.effTo, amount, facts, f.evidenceCount, f.lastPosition);
+    else if (sameCounted(was, now)) this.s.updateFlagFigures.run(f.subject, amount, facts, f.evidenceCount, f.lastPosition, f.id);
+    else this.s.updateFlag.run(f.rule, f.subject, f.unit, f.district, f.province, now.effFrom, now.effTo, amount, facts, f.evidenceCount, f.lastPosition, f.id);
   }
 
   /**

@@ -5,7 +5,8 @@ import { CENTS } from '../shared/cents';
  * The red flags and their evidence (log positions), the reviews, what the fold remembers between events (its
  * documents, as JSON), and what the rules evaluated at query time read: per-unit counts of disbursements and
  * reversals, lines of carried-over money with their deadline. Lists too long for one document (a voucher's
- * disbursements) are kept one item a row (red_flag_items); each voucher's first payment is a row of red_flag_vouchers. The projector keeps the flags' counts per area, year, rule
+ * disbursements) are kept one item a row (red_flag_items); each voucher's first payment is a row of red_flag_vouchers; an activity's
+ * allocation changes and payments on a line are a row each (red_flag_entries). The projector keeps the flags' counts per area, year, rule
  * and review (red_flag_counts) and each rule's longest period (red_flag_spans). Money in cents of any size (shared/cents.ts).
  */
 export const RED_FLAG_TABLES = new Tables(
@@ -36,6 +37,8 @@ export const RED_FLAG_TABLES = new Tables(
 ) WITHOUT ROWID`,
       key: 'flag_id, position',
     },
+    // A flag's reviews by its id: the UNIQUE constraint, an index made with the table, so that the projector's lookup of
+    // whether a flag was reviewed is a seek during a rebuild's bulk load too (a secondary index is built only at its end).
     red_flag_reviews: {
       columns: `(
   position       INTEGER PRIMARY KEY,
@@ -47,7 +50,8 @@ export const RED_FLAG_TABLES = new Tables(
   recorded_at    TEXT NOT NULL,
   eff            INTEGER NOT NULL,
   evidence_count INTEGER NOT NULL,
-  last_evidence_position INTEGER NOT NULL
+  last_evidence_position INTEGER NOT NULL,
+  UNIQUE (flag_id, position)
 )`,
       key: 'position',
     },
@@ -70,6 +74,27 @@ export const RED_FLAG_TABLES = new Tables(
   several     INTEGER NOT NULL
 ) WITHOUT ROWID`,
       key: 'voucher',
+    },
+    // An activity's money on one line (DocStore.addEntry), one entry a row, never rewritten but for its mark when reversed:
+    // the pair (the position of its first event), effective day (yyyymmdd), position, kind (0 an allocation change, 1 a
+    // disbursement), amount, the disbursement's id and voucher hash (NULL for an allocation change), whether reversed.
+    // The rules read a pair's entries from a day on, or up to a day: the key. A reversal reads its disbursement by id, and
+    // a new flag the pair's allocation changes (disbursement NULL): the UNIQUE constraint is that index, made with the
+    // table, so the rebuild's bulk load (which builds the secondary indexes at its end) reads through it too.
+    red_flag_entries: {
+      columns: `(
+  pair         INTEGER NOT NULL,
+  eff          INTEGER NOT NULL,
+  position     INTEGER NOT NULL,
+  kind         INTEGER NOT NULL,
+  amount       ${CENTS} NOT NULL,
+  disbursement TEXT,
+  voucher      TEXT,
+  reversed     INTEGER NOT NULL,
+  PRIMARY KEY (pair, eff, position),
+  UNIQUE (pair, disbursement, position)
+) WITHOUT ROWID`,
+      key: 'pair, eff, position',
     },
     red_flag_items: {
       columns: `(list TEXT NOT NULL, at INTEGER NOT NULL, item TEXT NOT NULL, PRIMARY KEY (list, at)) WITHOUT ROWID`,
@@ -160,7 +185,6 @@ export const RED_FLAG_TABLES = new Tables(
     { table: 'red_flags', name: 'unit', definition: '(unit, eff_to DESC, flag_id, eff_from, rule)' },
     { table: 'red_flags', name: 'district', definition: '(district, eff_to DESC, flag_id, eff_from, rule)' },
     { table: 'red_flags', name: 'province', definition: '(province, eff_to DESC, flag_id, eff_from, rule)' },
-    { table: 'red_flag_reviews', name: 'flag', definition: '(flag_id, position)' },
     // The flags of one rule that were reviewed (those of the rules evaluated when asked are few: read them by rule).
     { table: 'red_flag_reviews', name: 'rule', definition: '(rule, flag_id)' },
     { table: 'red_flag_carried', name: 'deadline', definition: '(deadline)' },
