@@ -178,10 +178,15 @@ async function main() {
       const merkle = await client.get('/audit/tree-heads/latest', AUDITOR);
       if (merkle.status !== 200) throw new Error(`the audit log did not follow the store: ${merkle.status} ${merkle.body}`);
       // Warm-up, not measured: the server's first seconds (its threads opening the files, the page cache) count in no kind.
-      const warm = Date.now() + 3000;
-      await Promise.all(Array.from({ length: READERS }, async () => {
-        while (Date.now() < warm) await client.get(path(1 + Math.floor(rnd() * pages)), AUDITOR);
-      }));
+      const warmUp = await httpLoad({
+        url: server.url,
+        connections: READERS,
+        seconds: 3,
+        headers: AUDITOR,
+        status: 200,
+        next: () => ({ method: 'GET', path: path(1 + Math.floor(rnd() * pages)) }),
+      });
+      if (warmUp.errors > 0) throw new Error(`${warmUp.errors} history pages failed during the warm-up`);
       const setting = threads === null ? `LEDGER_READER_THREADS ${process.env.LEDGER_READER_THREADS ?? 'default'}` : `LEDGER_READER_THREADS=${threads}`;
       console.log(`\nHTTP GET ${path(0).replace('page=0', 'page=<any>')}, ${READERS} concurrent readers, ${SECONDS} s each, ${setting}:`);
       for (const [name, extra] of [
