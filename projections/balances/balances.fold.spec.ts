@@ -17,7 +17,7 @@ import {
   carriedOver,
 } from '../../test/support/ledger-events';
 import { fundLineStream } from '../../src/fund-line/fund-line.key';
-import { FundLineBalance, MEASURES, Measures, ZERO_MEASURES, balanceFigures, centsRate, evolveFundLineBalance, figureCoefficients, figuresByDefinition } from './balances.fold';
+import { FundLineBalance, MEASURES, Measures, ZERO_MEASURES, addMeasures, balanceFigures, centsRate, evolveFundLineBalance, figureCoefficients, figuresByDefinition, runningFigures } from './balances.fold';
 import { rate } from '../../src/money/money';
 import { centsToMoney } from '../shared/cents';
 import type { RecordedFundLineEvent } from '../shared/recorded';
@@ -130,6 +130,31 @@ describe('fund-line balance', () => {
         expect(balanceFigures(m as Measures)).toEqual(figuresByDefinition(m as Measures));
       }),
       { seed: 20241130, numRuns: 2_000 },
+    );
+  });
+
+  it('gives, for balances that follow one another (a page of a history), the figures of each as balanceFigures does', () => {
+    // Runs of balances, each the one before plus a change of one or two counters, or any other balance (a page starts
+    // anywhere). Tiny counters too, so that a figure often comes back to a value it had, or sums of other counters agree.
+    const cents = fc.oneof(fc.bigInt({ min: -3n, max: 3n }), fc.bigInt({ min: -(10n ** 15n), max: 10n ** 15n }), fc.constant(0n));
+    const measures = fc.record(Object.fromEntries(MEASURES.map((m) => [m, cents])) as Record<keyof Measures, fc.Arbitrary<bigint>>);
+    const step = fc.oneof(
+      fc.record({ kind: fc.constant('change' as const), measure: fc.constantFrom(...MEASURES), other: fc.option(fc.constantFrom(...MEASURES)), by: cents }),
+      fc.record({ kind: fc.constant('any' as const), to: measures }),
+      fc.constant({ kind: 'same' as const }),
+    );
+    fc.assert(
+      fc.property(measures, fc.array(step, { maxLength: 40 }), (first, steps) => {
+        const figures = runningFigures();
+        let m = first as Measures;
+        expect(figures(m)).toEqual(balanceFigures(m));
+        for (const s of steps) {
+          if (s.kind === 'any') m = s.to as Measures;
+          else if (s.kind === 'change') m = addMeasures(m, { [s.measure]: s.by, ...(s.other ? { [s.other]: -s.by } : {}) });
+          expect(figures(m)).toEqual(balanceFigures(m));
+        }
+      }),
+      { seed: 20261130, numRuns: 1_000 },
     );
   });
 

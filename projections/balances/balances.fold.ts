@@ -182,12 +182,7 @@ const BASE_STATE: FundLineState = initialFundLineState();
  * history builds these for each of its entries.
  */
 export function balanceFigures(m: Measures): BalanceFigures {
-  const c = (coefficients ??= {
-    plan: figureCoefficients('plan'),
-    funds: figureCoefficients('funds'),
-    unallocated: figureCoefficients('unallocated'),
-    available: figureCoefficients('available'),
-  });
+  const c = (coefficients ??= allCoefficients());
   const p = combine(m, c.plan);
   return {
     assigned: centsToMoney(m.assigned),
@@ -211,6 +206,71 @@ export function balanceFigures(m: Measures): BalanceFigures {
     disbursementRateOfAllocation: centsRate(m.disbursed, m.allocated),
   };
 }
+
+/**
+ * balanceFigures for balances that follow one another, each the one before plus an entry's change (a page of a line's
+ * history, 24 figures an entry): a figure whose value is the one before keeps its text, and an entry that moves one
+ * counter writes only the figures it moves. The same figures as balanceFigures, for any balances in any order.
+ */
+export function runningFigures(): (m: Measures) => BalanceFigures {
+  let before: { readonly m: Measures; readonly derived: Derived; readonly f: BalanceFigures } | null = null;
+  return (m) => {
+    const c = (coefficients ??= allCoefficients());
+    const d: Derived = {
+      plan: combine(m, c.plan),
+      funds: combine(m, c.funds),
+      unallocated: combine(m, c.unallocated),
+      available: combine(m, c.available),
+    };
+    const b = before;
+    if (b === null) {
+      before = { m, derived: d, f: balanceFigures(m) };
+      return before.f;
+    }
+    const money = (now: Cents, was: Cents, text: string) => (now === was ? text : centsToMoney(now));
+    const rateOf = (part: Cents, partWas: Cents, whole: Cents, wholeWas: Cents, text: string | null) =>
+      part === partWas && whole === wholeWas ? text : centsRate(part, whole);
+    const p = b.m;
+    const f: BalanceFigures = {
+      assigned: money(m.assigned, p.assigned, b.f.assigned),
+      increased: money(m.increased, p.increased, b.f.increased),
+      decreased: money(m.decreased, p.decreased, b.f.decreased),
+      movedIn: money(m.movedIn, p.movedIn, b.f.movedIn),
+      movedOut: money(m.movedOut, p.movedOut, b.f.movedOut),
+      plan: money(d.plan, b.derived.plan, b.f.plan),
+      carriedIn: money(m.carriedIn, p.carriedIn, b.f.carriedIn),
+      carriedOut: money(m.carriedOut, p.carriedOut, b.f.carriedOut),
+      returned: money(m.returned, p.returned, b.f.returned),
+      transferredIn: money(m.transferredIn, p.transferredIn, b.f.transferredIn),
+      transferredOut: money(m.transferredOut, p.transferredOut, b.f.transferredOut),
+      funds: money(d.funds, b.derived.funds, b.f.funds),
+      allocated: money(m.allocated, p.allocated, b.f.allocated),
+      unallocated: money(d.unallocated, b.derived.unallocated, b.f.unallocated),
+      disbursed: money(m.disbursed, p.disbursed, b.f.disbursed),
+      available: money(d.available, b.derived.available, b.f.available),
+      disbursementRateOfPlan: rateOf(m.disbursed, p.disbursed, d.plan, b.derived.plan, b.f.disbursementRateOfPlan),
+      disbursementRateOfFunds: rateOf(
+        m.disbursed,
+        p.disbursed,
+        d.plan + m.carriedIn + m.transferredIn,
+        b.derived.plan + p.carriedIn + p.transferredIn,
+        b.f.disbursementRateOfFunds,
+      ),
+      disbursementRateOfAllocation: rateOf(m.disbursed, p.disbursed, m.allocated, p.allocated, b.f.disbursementRateOfAllocation),
+    };
+    before = { m, derived: d, f };
+    return f;
+  };
+}
+
+type Derived = Readonly<Record<'plan' | 'funds' | 'unallocated' | 'available', Cents>>;
+
+const allCoefficients = () => ({
+  plan: figureCoefficients('plan'),
+  funds: figureCoefficients('funds'),
+  unallocated: figureCoefficients('unallocated'),
+  available: figureCoefficients('available'),
+});
 
 type Coefficients = Partial<Record<Measure, 1 | -1>>;
 let coefficients: Readonly<Record<'plan' | 'funds' | 'unallocated' | 'available', Coefficients>> | undefined;

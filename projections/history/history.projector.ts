@@ -7,7 +7,7 @@ import { dateToInt } from '../shared/context';
 import { PROVENANCE_COLUMN_NAMES, provenance } from '../shared/provenance';
 import type { RecordedFundLineEvent } from '../shared/recorded';
 import { WrittenKeys } from '../shared/doc-cache';
-import { Row, RowWriter, big, placeholders } from '../shared/sql';
+import { Row, RowWriter, big, num, placeholders } from '../shared/sql';
 import { historyEntry } from './history.fold';
 import { MEASURES, MeasureDelta } from '../balances/balances.fold';
 import { MEASURE_COLUMNS } from '../balances/balances.tables';
@@ -95,6 +95,7 @@ export class HistoryProjector implements Projector {
   /** Entries, many to a statement: read only for a mark (which writes those held back first) and after the batch. */
   private readonly insertEntry: RowWriter;
   private readonly insertMark: SqlStatement;
+  private readonly lastMark: SqlStatement;
   private readonly markRange: SqlStatement;
   private readonly insertLate: SqlStatement;
   private readonly daysFrom: SqlStatement;
@@ -121,13 +122,13 @@ export class HistoryProjector implements Projector {
     const columns = `position, line_id, eff, rec, recorded_at, type, amount, activity_id, reference, counterpart, details, ${PROVENANCE_COLUMN_NAMES}, m1, d1, m2, d2`;
     this.insertEntry = new RowWriter(host, `INSERT INTO ${t.entries} (${columns})`, columns.split(',').length);
     this.insertMark = host.db.prepare(
-      `INSERT INTO ${t.history_marks} (line_id, seq, position, min_eff, max_eff, min_rec, max_rec, ${MEASURE_COLUMNS.join(', ')}) VALUES (${placeholders(7 + MEASURES.length)})`,
+      `INSERT INTO ${t.history_marks} (line_id, seq, position, min_eff, max_eff, min_rec, max_rec, run_max_eff, run_max_rec, ${MEASURE_COLUMNS.join(', ')})
+       VALUES (${placeholders(9 + MEASURES.length)})`,
     );
-    // The range of the effective dates and recording times of a line's entries since its last mark, up to a position.
-    this.markRange = host.db.prepare(
-      `SELECT min(eff) AS min_eff, max(eff) AS max_eff, min(rec) AS min_rec, max(rec) AS max_rec FROM ${t.entries}
-       WHERE line_id = ? AND position > coalesce((SELECT max(position) FROM ${t.history_marks} WHERE line_id = ?), 0) AND position <= ?`,
-    );
+    // A line's last mark: where the range of the next starts, and the latest date and time of the entries up to it.
+    this.lastMark = host.db.prepare(`SELECT position, run_max_eff, run_max_rec FROM ${t.history_marks} WHERE line_id = ? ORDER BY seq DESC LIMIT 1`);
+    // The range of the effective dates and recording times of a line's entries after a position, up to another.
+    this.markRange = host.db.prepare(`SELECT min(eff) AS min_eff, max(eff) AS max_eff, min(rec) AS min_rec, max(rec) AS max_rec FROM ${t.entries} WHERE line_id = ? AND position > ? AND position <= ?`);
     this.insertLate = host.db.prepare(`INSERT INTO ${t.late_entries} (line_id, lag, position, eff, rec, m1, d1, m2, d2) VALUES (${placeholders(9)})`);
     // The line's last day before a given one, and every day from it on.
     this.daysFrom = host.db
@@ -203,8 +204,11 @@ export class HistoryProjector implements Projector {
       const m = after.measures;
       // The range reads the line's entries since its last mark: those held back are written first.
       this.insertEntry.flush();
-      const range = this.markRange.get(lineId, lineId, e.position) as Row;
-      this.insertMark.run(lineId, after.eventCount, e.position, range.min_eff, range.max_eff, range.min_rec, range.max_rec, ...MEASURES.map((k) => centsParam(m[k])));
+      const last = this.lastMark.get(lineId) as Row | undefined;
+      const range = this.markRange.get(lineId, last ? last.position : 0, e.position) as Row;
+      const runEff = Math.max(num(range.max_eff), last ? num(last.run_max_eff) : 0);
+      const runRec = Math.max(num(range.max_rec), last ? num(last.run_max_rec) : 0);
+      this.insertMark.run(lineId, after.eventCount, e.position, range.min_eff, range.max_eff, range.min_rec, range.max_rec, runEff, runRec, ...MEASURES.map((k) => centsParam(m[k])));
     }
   }
 

@@ -1,5 +1,5 @@
 import { BALANCE_TABLES, MEASURE_COLUMNS, keyFromRow, keyWithPlaces, measuresFromRow } from '../balances/balances.tables';
-import { MEASURES, Measure, Measures, ZERO_MEASURES, addMeasures, balanceFigures } from '../balances/balances.fold';
+import { MEASURES, Measure, Measures, ZERO_MEASURES, addMeasures, balanceFigures, runningFigures } from '../balances/balances.fold';
 import { BalancePage, BalanceQueries, BalancesAsOf, BalancesQuery, GroupDimension, byOrigin, foldGroups, groupColumns, lineIdentity } from '../balances/balances.queries';
 import { fundLineLabel } from '../../src/fund-line/fund-line.key';
 import { dimensionColumn } from '../../src/fund-line/fund-line.dimensions';
@@ -54,6 +54,7 @@ export class HistoryQueries implements BalancesAsOf {
       }
       const byPosition = order === 'recorded' && (slice === null || (slice.asOf === null && slice.knownAt === null));
       const w = byPosition ? recordedWindow(tx, t, line, slice?.pos ?? null, offset, pageSize) : filteredWindow(tx, t, line, slice, order, offset, pageSize);
+      const figures = runningFigures();
       const running = withRunningBalances(
         w.rows.map((r) => ({ row: r, delta: deltaFromRow(r) })),
         w.start,
@@ -84,7 +85,7 @@ export class HistoryQueries implements BalancesAsOf {
           ...(r.counterpart ? { counterpart: str(r.counterpart) } : {}),
           ...(r.details ? { details: JSON.parse(str(r.details)) as Record<string, string> } : {}),
           change: changeOf(delta),
-          balanceAfter: balanceFigures(after),
+          balanceAfter: figures(after),
         })),
       };
     });
@@ -235,12 +236,6 @@ interface HistoryWindow {
   readonly balance: Measures;
 }
 
-function addRows(start: Measures, rows: readonly Row[]): Measures {
-  let m = start;
-  for (const r of rows) m = addMeasures(m, deltaFromRow(r));
-  return m;
-}
-
 /** The line's last mark at or before a sequence number (or a log position): its entry count, position and counters. */
 function markBefore(tx: ReadTx, t: HistoryTables, lineId: unknown, by: 'seq' | 'position', bound: number): { seq: number; position: number; measures: Measures } {
   const mark = tx.stmt(`SELECT * FROM ${t.history_marks} WHERE line_id = ? AND ${by} <= ? ORDER BY seq DESC LIMIT 1`).get(lineId, bound) as Row | undefined;
@@ -337,12 +332,14 @@ function filteredWindow(tx: ReadTx, t: HistoryTables, line: Row, slice: Slice | 
     const day = tx.stmt(`SELECT eff FROM ${t.line_days} WHERE line_id = ? AND entries > ? ORDER BY entries LIMIT 1`).get(line.line_id, offset) as Row;
     const before = tx.stmt(`SELECT * FROM ${t.line_days} WHERE line_id = ? AND eff < ? ORDER BY eff DESC LIMIT 1`).get(line.line_id, day.eff) as Row | undefined;
     const skip = offset - (before ? num(before.entries) : 0);
-    const skipped = skip > 0 ? (tx.stmt(`SELECT m1, d1, m2, d2 FROM ${t.entries} WHERE line_id = ? AND eff = ? ORDER BY position LIMIT ?`).all(line.line_id, day.eff, skip) as Row[]) : [];
+    // The day's first `skip` entries, summed up to the last of them (found by a seek: no bound LIMIT, see nthAfter).
+    const lastSkipped = skip > 0 ? tx.stmt(`SELECT position FROM ${t.entries} WHERE line_id = ? AND eff = ? ORDER BY position LIMIT 1 OFFSET ?`).pluck().get(line.line_id, day.eff, skip - 1) : undefined;
+    const skipped = lastSkipped === undefined ? ZERO_MEASURES : measuresFromRow(tx.stmt(`SELECT ${sumDeltasSql()} FROM ${t.entries} WHERE line_id = ? AND eff = ? AND position <= ?`).get(line.line_id, day.eff, lastSkipped) as Row);
     const positions = tx
       .stmt(`SELECT position FROM ${t.entries} WHERE line_id = ? AND eff >= ? AND eff <= ? ORDER BY eff, position LIMIT ${sqlLimit(pageSize)} OFFSET ?`)
       .pluck()
       .all(line.line_id, day.eff, eff, skip) as unknown[];
-    return { rows: entriesAt(tx, t, positions, 'eff, position'), start: addRows(before ? measuresFromRow(before) : ZERO_MEASURES, skipped), total, balance };
+    return { rows: entriesAt(tx, t, positions, 'eff, position'), start: addMeasures(before ? measuresFromRow(before) : ZERO_MEASURES, skipped), total, balance };
   }
   const orderBy = order === 'effective' ? 'eff, position' : 'position';
   const positions = tx.stmt(`SELECT position FROM ${t.entries} WHERE ${where} ORDER BY ${orderBy} LIMIT ${sqlLimit(pageSize)} OFFSET ?`).pluck().all(...params, offset) as unknown[];
@@ -364,20 +361,36 @@ function filteredWindow(tx: ReadTx, t: HistoryTables, line: Row, slice: Slice | 
  */
 function inForceBefore(tx: ReadTx, t: HistoryTables, lineId: unknown, eff: number, rec: number, pos: number, offset: number): { after: number; start: Measures } {
   const inForce = 'line_id = ? AND position > ? AND eff <= ? AND rec <= ? AND position <= ?';
-  const counted = tx.stmt(`SELECT count(*) AS entries, ${sumDeltasSql()} FROM ${t.entries} WHERE ${inForce} AND position <= ?`);
+  // The entries in force after a position and up to another: one upper bound on position, so that the index seek
+  // stops there (with two, SQLite bounds the range by one of them, and could read on to the line's end).
+  const inForceUpTo = tx.stmt(`SELECT count(*) AS entries, ${sumDeltasSql()} FROM ${t.entries} WHERE line_id = ? AND position > ? AND position <= ? AND eff <= ? AND rec <= ?`);
+  const counted = (from: number, to: number) => inForceUpTo.get(lineId, from, Math.min(to, pos), eff, rec) as Row;
   const countersAt = (seq: number): Measures =>
     seq === 0 ? ZERO_MEASURES : measuresFromRow(tx.stmt(`SELECT * FROM ${t.history_marks} WHERE line_id = ? AND seq = ?`).get(lineId, seq) as Row);
   let count = 0;
   let start = ZERO_MEASURES;
   let after = 0;
   let seq = 0;
+  // The line's first marks whose entries are all in force (their latest date and time, run_max_*, within the bounds):
+  // one seek finds the last of them. A page starting among them starts from the mark before it; else the walk below
+  // starts from the last of them.
+  const prefix = tx
+    .stmt(`SELECT seq, position FROM ${t.history_marks} WHERE line_id = ? AND run_max_eff <= ? AND run_max_rec <= ? AND position <= ? ORDER BY seq DESC LIMIT 1`)
+    .get(lineId, eff, rec, pos) as Row | undefined;
+  if (prefix) {
+    const mark = offset < num(prefix.seq) ? markBefore(tx, t, lineId, 'seq', offset) : { seq: num(prefix.seq), position: num(prefix.position), measures: countersAt(num(prefix.seq)) };
+    count = seq = mark.seq;
+    after = mark.position;
+    start = mark.measures;
+  }
   // A run of marks whose entries are all in force: its counters are the difference of the marks' at its ends, read once.
   let runFrom: number | null = null;
   const endRun = () => {
     if (runFrom !== null && runFrom !== seq) start = addMeasures(start, subtractMeasures(countersAt(seq), countersAt(runFrom)));
     runFrom = null;
   };
-  for (const m of tx.stmt(`SELECT seq, position, min_eff, max_eff, min_rec, max_rec FROM ${t.history_marks} WHERE line_id = ? ORDER BY seq`).all(lineId) as Row[]) {
+  const marks = prefix && offset < num(prefix.seq) ? [] : (tx.stmt(`SELECT seq, position, min_eff, max_eff, min_rec, max_rec FROM ${t.history_marks} WHERE line_id = ? AND seq > ? ORDER BY seq`).all(lineId, seq) as Row[]);
+  for (const m of marks) {
     if (after >= pos) break;
     const position = num(m.position);
     if (position <= pos && num(m.max_eff) <= eff && num(m.max_rec) <= rec) {
@@ -389,7 +402,7 @@ function inForceBefore(tx: ReadTx, t: HistoryTables, lineId: unknown, eff: numbe
       let n = 0;
       let sum = ZERO_MEASURES;
       if (num(m.min_eff) <= eff && num(m.min_rec) <= rec) {
-        const r = counted.get(lineId, after, eff, rec, pos, position) as Row;
+        const r = counted(after, position);
         n = num(r.entries);
         if (n > 0) sum = measuresFromRow(r);
       }
@@ -402,8 +415,13 @@ function inForceBefore(tx: ReadTx, t: HistoryTables, lineId: unknown, eff: numbe
     seq = num(m.seq);
   }
   endRun();
-  const skipped = tx.stmt(`SELECT position, m1, d1, m2, d2 FROM ${t.entries} WHERE ${inForce} ORDER BY position LIMIT ?`).all(lineId, after, eff, rec, pos, offset - count) as Row[];
-  return { after: skipped.length > 0 ? num(skipped[skipped.length - 1].position) : after, start: addRows(start, skipped) };
+  // The entries in force up to the offset-th: the position of the last found by a seek (a bound OFFSET, not a bound
+  // LIMIT, which would prepare the statement again at every call), their changes summed over the index.
+  if (count >= offset) return { after, start };
+  const last = tx.stmt(`SELECT position FROM ${t.entries} WHERE ${inForce} ORDER BY position LIMIT 1 OFFSET ?`).pluck().get(lineId, after, eff, rec, pos, offset - count - 1);
+  if (last === undefined) throw new Error(`fewer than ${offset} entries in force on line ${String(lineId)}: the count before the page is wrong`);
+  const skipped = counted(after, num(last));
+  return { after: num(last), start: addMeasures(start, measuresFromRow(skipped)) };
 }
 
 /** The entries at these positions, in the order given. */

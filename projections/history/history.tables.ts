@@ -56,6 +56,8 @@ export const HISTORY_TABLES = new Tables(
     // mark before it and reads at most MARK_EVERY - 1 entries' changes, never the whole line before it. With the range of
     // effective dates and recording times (ms) of the entries since the mark before: a page bounded by a date and a time
     // counts the entries in force before it mark by mark (all of them, none, or only then those of the mark's entries).
+    // And the latest date and time of all the line's entries up to the mark (run_max_*, rising with seq): the marks whose
+    // entries are all in force by a date and known at a time are the line's first ones, found by one seek, not read.
     history_marks: {
       columns: `(
   line_id   INTEGER NOT NULL,
@@ -65,6 +67,8 @@ export const HISTORY_TABLES = new Tables(
   max_eff   INTEGER NOT NULL,
   min_rec   INTEGER NOT NULL,
   max_rec   INTEGER NOT NULL,
+  run_max_eff INTEGER NOT NULL,
+  run_max_rec INTEGER NOT NULL,
   ${MEASURE_COLUMNS.map((c) => `${c} ${CENTS} NOT NULL`).join(',\n  ')},
   PRIMARY KEY (line_id, seq)
 ) WITHOUT ROWID`,

@@ -61,12 +61,12 @@ export class ReadModelFreshness {
   }
 
   /**
-   * The answer's JSON text as sent, with `stale` (what stopped the read models, and where) while they cannot go on:
-   * figures that stopped at a position are not served as if current.
+   * The answer's JSON as sent (text, or its UTF-8 bytes), with `stale` (what stopped the read models, and where) while
+   * they cannot go on: figures that stopped at a position are not served as if current.
    */
-  mark(answer: JsonAnswer): string {
+  mark(answer: JsonAnswer): string | Buffer {
     const failing = this.runner.failure;
-    return (failing ? answer.withKey('stale', { position: this.runner.position, failing }) : answer).text;
+    return (failing ? answer.withKey('stale', { position: this.runner.position, failing }) : answer).body;
   }
 }
 

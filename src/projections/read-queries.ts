@@ -37,22 +37,30 @@ export type AsyncQueries = { readonly [K in QueryMethod]: (...args: QueryArgs<K>
 export interface ReadQueries extends AsyncQueries {}
 
 /**
- * An answer already written as JSON text (what Fastify would have sent for the answer itself): made where the question
- * was answered, so that a reader thread, not the event loop, pays for the serialisation, and a string, not an object
- * graph, crosses between threads.
+ * An answer already written as JSON (what Fastify would have sent for the answer itself): made where the question was
+ * answered, so that a reader thread, not the event loop, pays for the serialisation. From a reader thread it comes as
+ * its UTF-8 bytes, in a buffer handed over whole (transferred, not copied): the event loop neither copies a large
+ * string into its heap nor encodes it again to write it, and sends the bytes as they are.
  */
 export class JsonAnswer {
-  constructor(readonly text: string) {}
+  /** The JSON text, or its UTF-8 bytes. */
+  constructor(readonly body: string | Buffer) {}
 
   static of(answer: unknown): JsonAnswer {
     return new JsonAnswer(JSON.stringify(answer));
   }
 
+  /** The JSON as text. */
+  get text(): string {
+    return typeof this.body === 'string' ? this.body : this.body.toString('utf8');
+  }
+
   /** The same object with one more key, last, as `{ ...answer, [key]: value }` would have been written. */
   withKey(key: string, value: unknown): JsonAnswer {
-    if (!this.text.endsWith('}')) throw new TypeError(`only an object's JSON takes another key, not ${this.text.slice(0, 20)}…`);
+    const text = this.text;
+    if (!text.endsWith('}')) throw new TypeError(`only an object's JSON takes another key, not ${text.slice(0, 20)}…`);
     const more = `${JSON.stringify(key)}:${JSON.stringify(value)}`;
-    return new JsonAnswer(this.text === '{}' ? `{${more}}` : `${this.text.slice(0, -1)},${more}}`);
+    return new JsonAnswer(text === '{}' ? `{${more}}` : `${text.slice(0, -1)},${more}}`);
   }
 }
 

@@ -9,7 +9,7 @@ import { JsonAnswer, QueryAnswer, QueryArgs, QueryMethod, ReadQueries, receivedE
 /** What a reader thread needs to open the read models and build the same queries as the ledger's thread. */
 export type ReaderSettings = Pick<LedgerConfig, 'readModelLocation' | 'catalogueDir' | 'redFlagRulesFile'>;
 
-/** A question; with `json`, its answer comes back as JSON text, written in the reader thread. */
+/** A question; with `json`, its answer comes back as JSON, written in the reader thread: its UTF-8 bytes, their buffer transferred. */
 export type ReaderRequest =
   | { readonly kind: 'ask'; readonly id: number; readonly method: QueryMethod; readonly args: readonly unknown[]; readonly json: boolean }
   | { readonly kind: 'stop' };
@@ -85,7 +85,11 @@ export class ReaderPool extends ReadQueries {
   }
 
   json<K extends QueryMethod>(method: K, ...args: QueryArgs<K>): Promise<JsonAnswer> {
-    return this.send(method, args, true).then((text) => new JsonAnswer(text as string));
+    // The thread's UTF-8 bytes, their buffer transferred: a Buffer over them, no copy.
+    return this.send(method, args, true).then((bytes) => {
+      const b = bytes as Uint8Array;
+      return new JsonAnswer(Buffer.from(b.buffer, b.byteOffset, b.byteLength));
+    });
   }
 
   private send(method: QueryMethod, args: readonly unknown[], json: boolean): Promise<unknown> {

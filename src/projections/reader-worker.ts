@@ -16,6 +16,8 @@ import type { ReaderReply, ReaderRequest, ReaderSettings } from './reader-pool';
 const settings = dataOfThisWorker<ReaderSettings>();
 const port = parentPort!;
 const post = (reply: ReaderReply) => port.postMessage(reply);
+/** Encodes into a buffer of its own (Buffer.from may use a shared pool, which cannot be transferred). */
+const utf8 = new TextEncoder();
 
 let readModels: ReadModelDb | null = null;
 let queries: ReadModelQueries | null = null;
@@ -43,7 +45,13 @@ port.on('message', (request: ReaderRequest) => {
   try {
     if (!known.has(method)) throw new Error(`the read models have no question ${method}`);
     const answer = (queries![method] as (...a: unknown[]) => unknown)(...args);
-    post({ kind: 'answer', id, answer: json ? JSON.stringify(answer) : answer });
+    if (json) {
+      // The JSON's bytes, their buffer handed over (transferred): the event loop sends them as they are.
+      const bytes = utf8.encode(JSON.stringify(answer));
+      port.postMessage({ kind: 'answer', id, answer: bytes } satisfies ReaderReply, [bytes.buffer]);
+    } else {
+      post({ kind: 'answer', id, answer });
+    }
   } catch (error) {
     post({ kind: 'error', id, error: sendError(error) });
   }
