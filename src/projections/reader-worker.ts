@@ -16,8 +16,20 @@ import type { ReaderReply, ReaderRequest, ReaderSettings } from './reader-pool';
 const settings = dataOfThisWorker<ReaderSettings>();
 const port = parentPort!;
 const post = (reply: ReaderReply) => port.postMessage(reply);
-/** Encodes into a buffer of its own (Buffer.from may use a shared pool, which cannot be transferred). */
 const utf8 = new TextEncoder();
+let scratch = new Uint8Array(256 * 1024);
+
+/**
+ * The UTF-8 bytes of a text, in a buffer of their own (Buffer.from may use a shared pool, which cannot be transferred).
+ * Encoded into a scratch buffer then copied out: a 40 KB page's JSON (two-byte text: "Văn Quan") in about 30 µs,
+ * where TextEncoder.encode takes about 80.
+ */
+function utf8Bytes(text: string): Uint8Array {
+  // A UTF-16 code unit is at most 3 bytes of UTF-8.
+  if (scratch.length < text.length * 3) scratch = new Uint8Array(text.length * 3);
+  const { written } = utf8.encodeInto(text, scratch);
+  return scratch.slice(0, written);
+}
 
 let readModels: ReadModelDb | null = null;
 let queries: ReadModelQueries | null = null;
@@ -47,8 +59,8 @@ port.on('message', (request: ReaderRequest) => {
     const answer = (queries![method] as (...a: unknown[]) => unknown)(...args);
     if (json) {
       // The JSON's bytes, their buffer handed over (transferred): the event loop sends them as they are.
-      const bytes = utf8.encode(JSON.stringify(answer));
-      port.postMessage({ kind: 'answer', id, answer: bytes } satisfies ReaderReply, [bytes.buffer]);
+      const bytes = utf8Bytes(JSON.stringify(answer));
+      port.postMessage({ kind: 'answer', id, answer: bytes } satisfies ReaderReply, [bytes.buffer as ArrayBuffer]);
     } else {
       post({ kind: 'answer', id, answer });
     }
