@@ -13,6 +13,13 @@ describe('JsonAnswer', () => {
     expect(JSON.parse(text)).toEqual({ ...answer, stale });
   });
 
+  it('writes it as well on an answer that came as UTF-8 bytes from a reader thread', () => {
+    const answer = { position: 9, rows: [{ unit: 'Huyện Văn Quan', amount: '1500000.5' }] };
+    const bytes = new JsonAnswer(Buffer.from(JSON.stringify(answer), 'utf8'));
+    expect(bytes.text).toBe(JSON.stringify(answer));
+    expect(bytes.withKey('stale', stale).body).toBe(JSON.stringify({ ...answer, stale }));
+  });
+
   it('refuses another key on what is not an object', () => {
     expect(() => JsonAnswer.of([1, 2]).withKey('stale', stale)).toThrow(/only an object's JSON takes another key, not \[1,2\]/);
   });
