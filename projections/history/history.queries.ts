@@ -375,10 +375,11 @@ function inForceBefore(tx: ReadTx, t: HistoryTables, lineId: unknown, eff: numbe
   // one seek finds the last of them. A page starting among them starts from the mark before it; else the walk below
   // starts from the last of them.
   const prefix = tx
-    .stmt(`SELECT seq, position FROM ${t.history_marks} WHERE line_id = ? AND run_max_eff <= ? AND run_max_rec <= ? AND position <= ? ORDER BY seq DESC LIMIT 1`)
+    .stmt(`SELECT * FROM ${t.history_marks} WHERE line_id = ? AND run_max_eff <= ? AND run_max_rec <= ? AND position <= ? ORDER BY seq DESC LIMIT 1`)
     .get(lineId, eff, rec, pos) as Row | undefined;
+  const startsInPrefix = prefix !== undefined && offset < num(prefix.seq);
   if (prefix) {
-    const mark = offset < num(prefix.seq) ? markBefore(tx, t, lineId, 'seq', offset) : { seq: num(prefix.seq), position: num(prefix.position), measures: countersAt(num(prefix.seq)) };
+    const mark = startsInPrefix ? markBefore(tx, t, lineId, 'seq', offset) : { seq: num(prefix.seq), position: num(prefix.position), measures: measuresFromRow(prefix) };
     count = seq = mark.seq;
     after = mark.position;
     start = mark.measures;
@@ -389,7 +390,7 @@ function inForceBefore(tx: ReadTx, t: HistoryTables, lineId: unknown, eff: numbe
     if (runFrom !== null && runFrom !== seq) start = addMeasures(start, subtractMeasures(countersAt(seq), countersAt(runFrom)));
     runFrom = null;
   };
-  const marks = prefix && offset < num(prefix.seq) ? [] : (tx.stmt(`SELECT seq, position, min_eff, max_eff, min_rec, max_rec FROM ${t.history_marks} WHERE line_id = ? AND seq > ? ORDER BY seq`).all(lineId, seq) as Row[]);
+  const marks = startsInPrefix ? [] : (tx.stmt(`SELECT seq, position, min_eff, max_eff, min_rec, max_rec FROM ${t.history_marks} WHERE line_id = ? AND seq > ? ORDER BY seq`).all(lineId, seq) as Row[]);
   for (const m of marks) {
     if (after >= pos) break;
     const position = num(m.position);
