@@ -17,6 +17,7 @@ import { LedgerConfig, loadConfig } from './config/ledger-config';
 import { loadDemoData } from './journal/demo';
 import { openCheckedLedger, StartCheck } from './audit/start-check';
 import { serveWebApp } from './web/serve-web-app';
+import { answerSlotsReleasedOnClose } from './projections/reader-pool';
 import type { EventStore } from './store/event-store.port';
 
 export interface LedgerApp {
@@ -45,6 +46,7 @@ export async function createApp(config: LedgerConfig, store: EventStore, options
   refuseEscapingPaths(app);
   limitBodies(app, config);
   securityHeaders(app);
+  answerSlotsReleasedOnClose(app);
   corsIfConfigured(app, config);
   parseJsonBodies(app);
   app.useGlobalPipes(ledgerValidationPipe());

@@ -1,4 +1,4 @@
-import { JsonAnswer } from './read-queries';
+import { JsonAnswer, takeRelease } from './read-queries';
 
 describe('JsonAnswer', () => {
   const stale = { position: 41, failing: { eventId: 'e-1', message: 'cannot fold "x"' } };
@@ -18,6 +18,21 @@ describe('JsonAnswer', () => {
     const bytes = new JsonAnswer(Buffer.from(JSON.stringify(answer), 'utf8'));
     expect(bytes.text).toBe(JSON.stringify(answer));
     expect(bytes.withKey('stale', stale).body).toBe(JSON.stringify({ ...answer, stale }));
+  });
+
+  it('gives back the slot of bytes written in a reader thread once, when they are written again with another key', () => {
+    const answer = { position: 9, rows: [] };
+    const release = jest.fn();
+    const inSlot = new JsonAnswer(Buffer.from(JSON.stringify(answer), 'utf8'), release);
+    const marked = inSlot.withKey('stale', stale);
+    expect(release).toHaveBeenCalledTimes(1);
+    expect(marked.body).toBe(JSON.stringify({ ...answer, stale }));
+    // Its bytes no longer name a release: sending them gives nothing back twice.
+    expect(takeRelease(inSlot.body as Buffer)).toBeUndefined();
+    const sent = new JsonAnswer(Buffer.from('{}'), release);
+    takeRelease(sent.body as Buffer)?.();
+    expect(takeRelease(sent.body as Buffer)).toBeUndefined();
+    expect(release).toHaveBeenCalledTimes(2);
   });
 
   it('refuses another key on what is not an object', () => {

@@ -43,8 +43,17 @@ export interface ReadQueries extends AsyncQueries {}
  * string into its heap nor encodes it again to write it, and sends the bytes as they are.
  */
 export class JsonAnswer {
-  /** The JSON text, or its UTF-8 bytes. */
-  constructor(readonly body: string | Buffer) {}
+  /**
+   * The JSON text, or its UTF-8 bytes. Bytes in one of ReaderPool's send buffers come with `release`, which lends the
+   * buffer again: called once they were sent (answerSlotsReleasedOnClose), or when the answer is written again
+   * (withKey); a buffer never given back is collected as any other.
+   */
+  constructor(
+    readonly body: string | Buffer,
+    release?: () => void,
+  ) {
+    if (release !== undefined && typeof body !== 'string') releaseOf.set(body, release);
+  }
 
   static of(answer: unknown): JsonAnswer {
     return new JsonAnswer(JSON.stringify(answer));
@@ -58,10 +67,21 @@ export class JsonAnswer {
   /** The same object with one more key, last, as `{ ...answer, [key]: value }` would have been written. */
   withKey(key: string, value: unknown): JsonAnswer {
     const text = this.text;
+    if (typeof this.body !== 'string') takeRelease(this.body)?.();
     if (!text.endsWith('}')) throw new TypeError(`only an object's JSON takes another key, not ${text.slice(0, 20)}…`);
     const more = `${JSON.stringify(key)}:${JSON.stringify(value)}`;
     return new JsonAnswer(text === '{}' ? `{${more}}` : `${text.slice(0, -1)},${more}}`);
   }
+}
+
+/** What gives back the slot of an answer's bytes (JsonAnswer.release), by the bytes sent. */
+const releaseOf = new WeakMap<Buffer, () => void>();
+
+/** The release of bytes that lie in a reader thread's answer slot, taken (so that it is called once), or undefined. */
+export function takeRelease(body: Buffer): (() => void) | undefined {
+  const release = releaseOf.get(body);
+  releaseOf.delete(body);
+  return release;
 }
 
 /**

@@ -11,9 +11,9 @@ import { projectionContextOf } from './context';
 import { ReadModelDb } from './read-model-db';
 import { ReadModelQueries } from './read-model-queries';
 import { QUERY_METHODS, sendError } from './read-queries';
-import type { ReaderReply, ReaderRequest, ReaderSettings } from './reader-pool';
+import type { ReaderReply, ReaderRequest, ReaderStart } from './reader-pool';
 
-const settings = dataOfThisWorker<ReaderSettings>();
+const { settings, answerSpace, slotBytes } = dataOfThisWorker<ReaderStart>();
 const port = parentPort!;
 const post = (reply: ReaderReply) => port.postMessage(reply);
 const utf8 = new TextEncoder();
@@ -29,6 +29,19 @@ function utf8Bytes(text: string): Uint8Array {
   if (scratch.length < text.length * 3) scratch = new Uint8Array(text.length * 3);
   const { written } = utf8.encodeInto(text, scratch);
   return scratch.slice(0, written);
+}
+
+const slotViews = Array.from({ length: answerSpace.byteLength / slotBytes }, (_, i) => new Uint8Array(answerSpace, i * slotBytes, slotBytes));
+
+/**
+ * Writes the JSON's UTF-8 bytes into a slot of the answer space shared with the event loop; their length, or null when
+ * they do not fit (then they go in a buffer of their own).
+ */
+function intoSlot(text: string, slot: number): number | null {
+  // Fewer code units than a third of the slot always fit (at most 3 bytes each); a longer text may still fit.
+  if (text.length > slotBytes) return null;
+  const { read, written } = utf8.encodeInto(text, slotViews[slot]);
+  return read === text.length ? written : null;
 }
 
 let readModels: ReadModelDb | null = null;
@@ -53,13 +66,19 @@ port.on('message', (request: ReaderRequest) => {
     port.close();
     return;
   }
-  const { id, method, args, json } = request;
+  const { id, method, args, json, slot } = request;
   try {
     if (!known.has(method)) throw new Error(`the read models have no question ${method}`);
     const answer = (queries![method] as (...a: unknown[]) => unknown)(...args);
     if (json) {
-      // The JSON's bytes, their buffer handed over (transferred): the event loop sends them as they are.
-      const bytes = utf8Bytes(JSON.stringify(answer));
+      const text = JSON.stringify(answer);
+      // The JSON's bytes, in the slot lent for them, or in a buffer handed over (transferred): the event loop sends them as they are.
+      const length = slot === undefined ? null : intoSlot(text, slot);
+      if (length !== null) {
+        post({ kind: 'answer-in-slot', id, length });
+        return;
+      }
+      const bytes = utf8Bytes(text);
       port.postMessage({ kind: 'answer', id, answer: bytes } satisfies ReaderReply, [bytes.buffer as ArrayBuffer]);
     } else {
       post({ kind: 'answer', id, answer });

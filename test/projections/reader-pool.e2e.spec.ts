@@ -174,6 +174,35 @@ describe('reader threads (LEDGER_READER_THREADS=2) on the demo data', () => {
     expect(balances.body).toEqual(JSON.parse(JSON.stringify(here.balances({ groupBy: ['district', 'source'], asOf: '2024-06-30', scope: 'all' }))));
   });
 
+  it('answers many questions at once over HTTP, each with its own bytes, and sends them from buffers lent again once sent', async () => {
+    const streams = (await here.balances({ pageSize: 12 })).rows.map((r) => r.stream as string);
+    const burst = async (n: number, offset: number) => {
+      const asks = Array.from({ length: n }, (_, i) => ({
+        stream: streams[(i + offset) % streams.length],
+        q: { pageSize: 1 + ((i + offset) % 40), order: i % 3 === 0 ? ('effective' as const) : ('recorded' as const) },
+      }));
+      const responses = await Promise.all(
+        asks.map(({ stream, q }) => ledger.get(`/fund-lines/${encodeURIComponent(stream)}/history?pageSize=${q.pageSize}&order=${q.order}`)),
+      );
+      // A buffer lent again before its response was over would send another answer's bytes.
+      responses.forEach((res, i) => {
+        expect(res.status).toBe(200);
+        expect(res.body).toEqual(JSON.parse(JSON.stringify(here.history(asks[i].stream, { ...asks[i].q, scope: 'all' }))));
+      });
+      // A buffer is given back when its response closes, just after the client has read it.
+      await new Promise((r) => setTimeout(r, 100));
+    };
+    // More questions at once than the two threads have answer slots (2 × 32): some answers come in buffers of their own.
+    await burst(150, 0);
+    expect(pool.lentSlots).toEqual([0, 0]);
+    // Fewer at once than the buffers kept: the second burst is sent from the buffers of the first.
+    await burst(40, 7);
+    const made = pool.sendBuffers.made;
+    await burst(40, 11);
+    expect(pool.sendBuffers.made).toBe(made);
+    expect(pool.lentSlots).toEqual([0, 0]);
+  });
+
   it('fails the questions of a thread that dies with 503 READ_MODEL_UNAVAILABLE, and answers again from the threads that replace it', async () => {
     const stream = (await here.balances({ pageSize: 1 })).rows[0].stream as string;
     const before = [...pool.workers];
