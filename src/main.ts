@@ -17,7 +17,7 @@ import { LedgerConfig, loadConfig } from './config/ledger-config';
 import { loadDemoData } from './journal/demo';
 import { openCheckedLedger, StartCheck } from './audit/start-check';
 import { serveWebApp } from './web/serve-web-app';
-import { answerSlotsReleasedOnClose } from './projections/reader-pool';
+import { sendBuffersReleasedOnClose } from './projections/reader-pool';
 import type { EventStore } from './store/event-store.port';
 
 export interface LedgerApp {
@@ -46,7 +46,7 @@ export async function createApp(config: LedgerConfig, store: EventStore, options
   refuseEscapingPaths(app);
   limitBodies(app, config);
   securityHeaders(app);
-  answerSlotsReleasedOnClose(app);
+  sendBuffersReleasedOnClose(app);
   corsIfConfigured(app, config);
   parseJsonBodies(app);
   app.useGlobalPipes(ledgerValidationPipe());

@@ -39,13 +39,14 @@ export interface ReadQueries extends AsyncQueries {}
 /**
  * An answer already written as JSON (what Fastify would have sent for the answer itself): made where the question was
  * answered, so that a reader thread, not the event loop, pays for the serialisation. From a reader thread it comes as
- * its UTF-8 bytes, in a buffer handed over whole (transferred, not copied): the event loop neither copies a large
- * string into its heap nor encodes it again to write it, and sends the bytes as they are.
+ * its UTF-8 bytes (ReaderPool: copied out of memory shared with the thread into a send buffer, or in a buffer of their
+ * own, transferred): the event loop neither copies a large string into its heap nor encodes it again to write it, and
+ * sends the bytes as they are.
  */
 export class JsonAnswer {
   /**
    * The JSON text, or its UTF-8 bytes. Bytes in one of ReaderPool's send buffers come with `release`, which lends the
-   * buffer again: called once they were sent (answerSlotsReleasedOnClose), or when the answer is written again
+   * buffer again: called once they were sent (sendBuffersReleasedOnClose), or when the answer is written again
    * (withKey); a buffer never given back is collected as any other.
    */
   constructor(

@@ -50,7 +50,7 @@ const SEND_BUFFERS_KEPT = 64;
 
 /**
  * Buffers of the event loop that read-model answers are sent from, each given back when its response is over
- * (answerSlotsReleasedOnClose) and lent again. Why: a buffer per answer (75 KB for a history page, about 1,700 a second
+ * (sendBuffersReleasedOnClose) and lent again. Why: a buffer per answer (75 KB for a history page, about 1,700 a second
  * with 16 readers), made in a reader thread and transferred, counts as external memory of the heap it arrives in, and
  * V8 ran a full collection of the event loop's heap at each 64 MB of it, every 0.3-1.3 s, with pauses of 4-35 ms
  * (--trace-gc): the p99 of every request. A buffer never given back (its response never sent) is collected as any.
@@ -176,7 +176,7 @@ export class ReaderPool extends ReadQueries {
   }
 
   json<K extends QueryMethod>(method: K, ...args: QueryArgs<K>): Promise<JsonAnswer> {
-    // The thread's UTF-8 bytes: in an answer slot, or their buffer transferred. A Buffer over them, no copy.
+    // The thread's UTF-8 bytes: copied out of its answer slot into a send buffer, or their own buffer, transferred.
     return this.send(method, args, true).then((reply) => {
       if (reply instanceof Uint8Array) return new JsonAnswer(Buffer.from(reply.buffer, reply.byteOffset, reply.byteLength));
       const { bytes, release } = reply as { bytes: Buffer; release: () => void };
@@ -299,7 +299,7 @@ export class ReaderPool extends ReadQueries {
  * Gives back the send buffer of each read-model answer sent from one (ReaderPool's SendBuffers) once its response is
  * over: written to the connection, or the connection closed. Until then the buffer's bytes are what is being sent.
  */
-export function answerSlotsReleasedOnClose(app: NestFastifyApplication): void {
+export function sendBuffersReleasedOnClose(app: NestFastifyApplication): void {
   app.getHttpAdapter().getInstance().addHook('onSend', (_request, reply, payload, done) => {
     const release = Buffer.isBuffer(payload) ? takeRelease(payload) : undefined;
     if (release) reply.raw.once('close', release);
