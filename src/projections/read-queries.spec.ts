@@ -20,15 +20,15 @@ describe('JsonAnswer', () => {
     expect(bytes.withKey('stale', stale).body).toBe(JSON.stringify({ ...answer, stale }));
   });
 
-  it('gives back the slot of bytes written in a reader thread once, when they are written again with another key', () => {
+  it('gives back the send buffer of bytes from a reader thread once, when they are written again with another key', () => {
     const answer = { position: 9, rows: [] };
     const release = jest.fn();
-    const inSlot = new JsonAnswer(Buffer.from(JSON.stringify(answer), 'utf8'), release);
-    const marked = inSlot.withKey('stale', stale);
+    const inBuffer = new JsonAnswer(Buffer.from(JSON.stringify(answer), 'utf8'), release);
+    const marked = inBuffer.withKey('stale', stale);
     expect(release).toHaveBeenCalledTimes(1);
     expect(marked.body).toBe(JSON.stringify({ ...answer, stale }));
     // Its bytes no longer name a release: sending them gives nothing back twice.
-    expect(takeRelease(inSlot.body as Buffer)).toBeUndefined();
+    expect(takeRelease(inBuffer.body as Buffer)).toBeUndefined();
     const sent = new JsonAnswer(Buffer.from('{}'), release);
     takeRelease(sent.body as Buffer)?.();
     expect(takeRelease(sent.body as Buffer)).toBeUndefined();

@@ -75,10 +75,10 @@ export class JsonAnswer {
   }
 }
 
-/** What gives back the slot of an answer's bytes (JsonAnswer.release), by the bytes sent. */
+/** What lends the send buffer of an answer's bytes again (JsonAnswer's `release`), by the bytes sent. */
 const releaseOf = new WeakMap<Buffer, () => void>();
 
-/** The release of bytes that lie in a reader thread's answer slot, taken (so that it is called once), or undefined. */
+/** The release of bytes that lie in one of ReaderPool's send buffers, taken (so that it is called once), or undefined. */
 export function takeRelease(body: Buffer): (() => void) | undefined {
   const release = releaseOf.get(body);
   releaseOf.delete(body);

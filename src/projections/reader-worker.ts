@@ -16,20 +16,8 @@ import type { ReaderReply, ReaderRequest, ReaderStart } from './reader-pool';
 const { settings, answerSpace, slotBytes } = dataOfThisWorker<ReaderStart>();
 const port = parentPort!;
 const post = (reply: ReaderReply) => port.postMessage(reply);
+/** Encodes into a buffer of its own (Buffer.from may use a shared pool, which cannot be transferred). */
 const utf8 = new TextEncoder();
-let scratch = new Uint8Array(256 * 1024);
-
-/**
- * The UTF-8 bytes of a text, in a buffer of their own (Buffer.from may use a shared pool, which cannot be transferred).
- * Encoded into a scratch buffer then copied out: a 40 KB page's JSON (two-byte text: "Văn Quan") in about 30 µs,
- * where TextEncoder.encode takes about 80.
- */
-function utf8Bytes(text: string): Uint8Array {
-  // A UTF-16 code unit is at most 3 bytes of UTF-8.
-  if (scratch.length < text.length * 3) scratch = new Uint8Array(text.length * 3);
-  const { written } = utf8.encodeInto(text, scratch);
-  return scratch.slice(0, written);
-}
 
 const slotViews = Array.from({ length: answerSpace.byteLength / slotBytes }, (_, i) => new Uint8Array(answerSpace, i * slotBytes, slotBytes));
 
@@ -38,7 +26,7 @@ const slotViews = Array.from({ length: answerSpace.byteLength / slotBytes }, (_,
  * they do not fit (then they go in a buffer of their own).
  */
 function intoSlot(text: string, slot: number): number | null {
-  // Fewer code units than a third of the slot always fit (at most 3 bytes each); a longer text may still fit.
+  // Each code unit takes a byte at least: more of them than the slot's bytes cannot fit.
   if (text.length > slotBytes) return null;
   const { read, written } = utf8.encodeInto(text, slotViews[slot]);
   return read === text.length ? written : null;
@@ -78,8 +66,9 @@ port.on('message', (request: ReaderRequest) => {
         post({ kind: 'answer-in-slot', id, length });
         return;
       }
-      const bytes = utf8Bytes(text);
-      port.postMessage({ kind: 'answer', id, answer: bytes } satisfies ReaderReply, [bytes.buffer as ArrayBuffer]);
+      // Rare (an answer larger than a slot, or every slot lent): no scratch buffer is kept for it.
+      const bytes = utf8.encode(text);
+      port.postMessage({ kind: 'answer', id, answer: bytes } satisfies ReaderReply, [bytes.buffer]);
     } else {
       post({ kind: 'answer', id, answer });
     }

@@ -201,6 +201,11 @@ describe('reader threads (LEDGER_READER_THREADS=2) on the demo data', () => {
     await burst(40, 11);
     expect(pool.sendBuffers.made).toBe(made);
     expect(pool.lentSlots).toEqual([0, 0]);
+    // Asked all at once, 100 questions find 64 slots: the others' answers come in buffers of their own, the same text.
+    const expected = JSON.stringify(here.history(streams[0], { pageSize: 30, scope: 'all' }));
+    const texts = await Promise.all(Array.from({ length: 100 }, () => pool.json('history', streams[0], { pageSize: 30, scope: 'all' }).then((a) => a.text)));
+    expect(new Set(texts)).toEqual(new Set([expected]));
+    expect(pool.lentSlots).toEqual([0, 0]);
   });
 
   it('fails the questions of a thread that dies with 503 READ_MODEL_UNAVAILABLE, and answers again from the threads that replace it', async () => {
