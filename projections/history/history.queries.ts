@@ -437,11 +437,17 @@ function inForceFromDays(tx: ReadTx, t: HistoryTables, lineId: unknown, eff: num
   let total = num(day.entries);
   let balance = measuresFromRow(day);
   if (rec < Number.MAX_SAFE_INTEGER) {
+    // The late entries in force by the date and recorded after the time (their lag exceeds rec - dayStartMs(eff) by
+    // these two bounds alone), counted and summed from the index by recording time: it reads those recorded after the
+    // time, where the primary key would read every late entry of the line whose lag exceeds that bound.
     const late = tx
-      .stmt(`SELECT m1, d1, m2, d2 FROM ${t.late_entries} WHERE line_id = ? AND lag > ? AND eff <= ? AND rec > ?`)
-      .all(lineId, rec - dayStartMs(eff), eff, rec) as Row[];
-    total -= late.length;
-    for (const r of late) balance = subtractMeasures(balance, deltaFromRow(r));
+      .stmt(`SELECT count(*) AS entries, ${sumDeltasSql()} FROM ${t.late_entries} WHERE line_id = ? AND rec > ? AND eff <= ?`)
+      .get(lineId, rec, eff) as Row;
+    const unknown = num(late.entries);
+    if (unknown > 0) {
+      total -= unknown;
+      balance = subtractMeasures(balance, measuresFromRow(late));
+    }
   }
   return { total, balance: total === 0 ? ZERO_MEASURES : balance };
 }

@@ -117,6 +117,10 @@ export const HISTORY_TABLES = new Tables(
     { table: 'entries', name: 'line_eff', definition: '(line_id, eff, position, m1, d1, m2, d2)' },
     // The day of a line where the k-th entry in effective order lies (entries is cumulative, so rising).
     { table: 'line_days', name: 'entries', definition: '(line_id, entries)' },
+    // A line's late entries recorded after a time, covering their day and change: the ones unknown at that time, for a
+    // line's balance and history pages as of a date as known at a time. It reads those recorded since the time; the
+    // primary key would read every late entry of the line whose lag exceeds the bound.
+    { table: 'late_entries', name: 'rec', definition: '(line_id, rec, eff, m1, d1, m2, d2)' },
     { table: 'entries', name: 'activity', definition: '(activity_id, position, eff, rec, m1, d1, m2, d2) WHERE activity_id IS NOT NULL' },
     // The reversals of a unit's lines (the red flag of units whose reversal rate stands out): a few in a hundred entries.
     { table: 'entries', name: 'reversals', definition: "(line_id, position) WHERE type = 'DisbursementReversed'" },
