@@ -184,6 +184,8 @@ const BASE_STATE: FundLineState = initialFundLineState();
 export function balanceFigures(m: Measures): BalanceFigures {
   const c = (coefficients ??= allCoefficients());
   const p = combine(m, c.plan);
+  const overFunds = fundsWhole(p, m);
+  const ofPlan = centsRate(m.disbursed, p);
   return {
     assigned: centsToMoney(m.assigned),
     increased: centsToMoney(m.increased),
@@ -201,11 +203,27 @@ export function balanceFigures(m: Measures): BalanceFigures {
     unallocated: centsToMoney(combine(m, c.unallocated)),
     disbursed: centsToMoney(m.disbursed),
     available: centsToMoney(combine(m, c.available)),
-    disbursementRateOfPlan: centsRate(m.disbursed, p),
-    disbursementRateOfFunds: centsRate(m.disbursed, p + m.carriedIn + m.transferredIn),
+    disbursementRateOfPlan: ofPlan,
+    // The same rate as of the plan while nothing was carried or transferred in (most lines).
+    disbursementRateOfFunds: overFunds === p ? ofPlan : centsRate(m.disbursed, overFunds),
     disbursementRateOfAllocation: centsRate(m.disbursed, m.allocated),
   };
 }
+
+/** What the disbursement rate of funds is over: the plan, the money carried in and the money transferred in (not the funds figure). */
+function fundsWhole(plan: Cents, m: Measures): Cents {
+  let whole = plan;
+  if (m.carriedIn !== 0n) whole += m.carriedIn;
+  if (m.transferredIn !== 0n) whole += m.transferredIn;
+  return whole;
+}
+
+/** A figure's text: the one before when its value has not moved. */
+const moneyUnlessSame = (now: Cents, was: Cents, text: string): string => (now === was ? text : centsToMoney(now));
+
+/** A rate's text: the one before when neither its part nor its whole has moved. */
+const rateUnlessSame = (part: Cents, partWas: Cents, whole: Cents, wholeWas: Cents, text: string | null): string | null =>
+  part === partWas && whole === wholeWas ? text : centsRate(part, whole);
 
 /**
  * balanceFigures for balances that follow one another, each the one before plus an entry's change (a page of a line's
@@ -227,36 +245,30 @@ export function runningFigures(): (m: Measures) => BalanceFigures {
       before = { m, derived: d, f: balanceFigures(m) };
       return before.f;
     }
-    const money = (now: Cents, was: Cents, text: string) => (now === was ? text : centsToMoney(now));
-    const rateOf = (part: Cents, partWas: Cents, whole: Cents, wholeWas: Cents, text: string | null) =>
-      part === partWas && whole === wholeWas ? text : centsRate(part, whole);
     const p = b.m;
+    const ofPlan = rateUnlessSame(m.disbursed, p.disbursed, d.plan, b.derived.plan, b.f.disbursementRateOfPlan);
+    const overFunds = fundsWhole(d.plan, m);
     const f: BalanceFigures = {
-      assigned: money(m.assigned, p.assigned, b.f.assigned),
-      increased: money(m.increased, p.increased, b.f.increased),
-      decreased: money(m.decreased, p.decreased, b.f.decreased),
-      movedIn: money(m.movedIn, p.movedIn, b.f.movedIn),
-      movedOut: money(m.movedOut, p.movedOut, b.f.movedOut),
-      plan: money(d.plan, b.derived.plan, b.f.plan),
-      carriedIn: money(m.carriedIn, p.carriedIn, b.f.carriedIn),
-      carriedOut: money(m.carriedOut, p.carriedOut, b.f.carriedOut),
-      returned: money(m.returned, p.returned, b.f.returned),
-      transferredIn: money(m.transferredIn, p.transferredIn, b.f.transferredIn),
-      transferredOut: money(m.transferredOut, p.transferredOut, b.f.transferredOut),
-      funds: money(d.funds, b.derived.funds, b.f.funds),
-      allocated: money(m.allocated, p.allocated, b.f.allocated),
-      unallocated: money(d.unallocated, b.derived.unallocated, b.f.unallocated),
-      disbursed: money(m.disbursed, p.disbursed, b.f.disbursed),
-      available: money(d.available, b.derived.available, b.f.available),
-      disbursementRateOfPlan: rateOf(m.disbursed, p.disbursed, d.plan, b.derived.plan, b.f.disbursementRateOfPlan),
-      disbursementRateOfFunds: rateOf(
-        m.disbursed,
-        p.disbursed,
-        d.plan + m.carriedIn + m.transferredIn,
-        b.derived.plan + p.carriedIn + p.transferredIn,
-        b.f.disbursementRateOfFunds,
-      ),
-      disbursementRateOfAllocation: rateOf(m.disbursed, p.disbursed, m.allocated, p.allocated, b.f.disbursementRateOfAllocation),
+      assigned: moneyUnlessSame(m.assigned, p.assigned, b.f.assigned),
+      increased: moneyUnlessSame(m.increased, p.increased, b.f.increased),
+      decreased: moneyUnlessSame(m.decreased, p.decreased, b.f.decreased),
+      movedIn: moneyUnlessSame(m.movedIn, p.movedIn, b.f.movedIn),
+      movedOut: moneyUnlessSame(m.movedOut, p.movedOut, b.f.movedOut),
+      plan: moneyUnlessSame(d.plan, b.derived.plan, b.f.plan),
+      carriedIn: moneyUnlessSame(m.carriedIn, p.carriedIn, b.f.carriedIn),
+      carriedOut: moneyUnlessSame(m.carriedOut, p.carriedOut, b.f.carriedOut),
+      returned: moneyUnlessSame(m.returned, p.returned, b.f.returned),
+      transferredIn: moneyUnlessSame(m.transferredIn, p.transferredIn, b.f.transferredIn),
+      transferredOut: moneyUnlessSame(m.transferredOut, p.transferredOut, b.f.transferredOut),
+      funds: moneyUnlessSame(d.funds, b.derived.funds, b.f.funds),
+      allocated: moneyUnlessSame(m.allocated, p.allocated, b.f.allocated),
+      unallocated: moneyUnlessSame(d.unallocated, b.derived.unallocated, b.f.unallocated),
+      disbursed: moneyUnlessSame(m.disbursed, p.disbursed, b.f.disbursed),
+      available: moneyUnlessSame(d.available, b.derived.available, b.f.available),
+      disbursementRateOfPlan: ofPlan,
+      disbursementRateOfFunds:
+        overFunds === d.plan ? ofPlan : rateUnlessSame(m.disbursed, p.disbursed, overFunds, fundsWhole(b.derived.plan, p), b.f.disbursementRateOfFunds),
+      disbursementRateOfAllocation: rateUnlessSame(m.disbursed, p.disbursed, m.allocated, p.allocated, b.f.disbursementRateOfAllocation),
     };
     before = { m, derived: d, f };
     return f;
@@ -266,18 +278,32 @@ export function runningFigures(): (m: Measures) => BalanceFigures {
 type Derived = Readonly<Record<'plan' | 'funds' | 'unallocated' | 'available', Cents>>;
 
 const allCoefficients = () => ({
-  plan: figureCoefficients('plan'),
-  funds: figureCoefficients('funds'),
-  unallocated: figureCoefficients('unallocated'),
-  available: figureCoefficients('available'),
+  plan: coefficientsOf('plan'),
+  funds: coefficientsOf('funds'),
+  unallocated: coefficientsOf('unallocated'),
+  available: coefficientsOf('available'),
 });
 
-type Coefficients = Partial<Record<Measure, 1 | -1>>;
+/** A figure's counters, added and taken away. */
+interface Coefficients {
+  readonly plus: readonly Measure[];
+  readonly minus: readonly Measure[];
+}
 let coefficients: Readonly<Record<'plan' | 'funds' | 'unallocated' | 'available', Coefficients>> | undefined;
 
+function coefficientsOf(figure: 'plan' | 'funds' | 'unallocated' | 'available'): Coefficients {
+  const c = Object.entries(figureCoefficients(figure)) as Array<[Measure, 1 | -1]>;
+  return { plus: c.filter(([, v]) => v === 1).map(([k]) => k), minus: c.filter(([, v]) => v === -1).map(([k]) => k) };
+}
+
+/**
+ * A figure from the counters. Most of a line's counters are nought, and each BigInt operation makes a new BigInt: the
+ * nought ones are skipped (a page of a line's history combines four figures for each of its entries).
+ */
 function combine(m: Measures, c: Coefficients): Cents {
   let total = 0n;
-  for (const k in c) total += c[k as Measure] === 1 ? m[k as Measure] : -m[k as Measure];
+  for (const k of c.plus) if (m[k] !== 0n) total += m[k];
+  for (const k of c.minus) if (m[k] !== 0n) total -= m[k];
   return total;
 }
 
