@@ -323,9 +323,10 @@ function filteredWindow(tx: ReadTx, t: HistoryTables, line: Row, slice: Slice | 
   if (offset >= total) return { rows: [], start: balance, total, balance };
   if (order === 'recorded' && offset > 0) {
     // The page starts after the offset-th entry in force: found mark by mark, then read from the index from there.
+    // The rows read in one statement: with no OFFSET to skip, the index seek fetches the page's rows alone.
     const before = inForceBefore(tx, t, line.line_id, eff, rec, slice?.pos ?? Number.MAX_SAFE_INTEGER, offset);
-    const positions = tx.stmt(`SELECT position FROM ${t.entries} WHERE ${where} AND position > ? ORDER BY position LIMIT ${sqlLimit(pageSize)}`).pluck().all(...params, before.after) as unknown[];
-    return { rows: entriesAt(tx, t, positions, 'position'), start: before.start, total, balance };
+    const rows = tx.stmt(`SELECT * FROM ${t.entries} WHERE ${where} AND position > ? ORDER BY position LIMIT ${sqlLimit(pageSize)}`).all(...params, before.after) as Row[];
+    return { rows, start: before.start, total, balance };
   }
   if (order === 'effective' && rec === Number.MAX_SAFE_INTEGER && fromDays(slice)) {
     // Every entry effective by the date is in force: the offset-th of them lies on the first day whose row counts more.
@@ -425,7 +426,10 @@ function inForceBefore(tx: ReadTx, t: HistoryTables, lineId: unknown, eff: numbe
   return { after: num(last), start: addMeasures(start, measuresFromRow(skipped)) };
 }
 
-/** The entries at these positions, in the order given. */
+/**
+ * The entries at these positions, in the order given. For a page found with an OFFSET: its positions are read from a
+ * covering index first, since SQLite fetches the whole row of every entry an OFFSET skips.
+ */
 function entriesAt(tx: ReadTx, t: HistoryTables, positions: readonly unknown[], orderBy: string): Row[] {
   return tx.stmt(`SELECT * FROM ${t.entries} WHERE position IN (SELECT CAST(value AS BIGINT) FROM json_each(?)) ORDER BY ${orderBy}`).all(JSON.stringify(positions.map(num))) as Row[];
 }
