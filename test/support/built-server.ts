@@ -1,6 +1,7 @@
 import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { finishBuild } from '../../src/cli/finish-build';
 
 /**
  * The server as `npm start` runs it (compiled JavaScript, `node …/src/main.js`), for tests that start ledger
@@ -25,6 +26,6 @@ export function buildServerIfStale(): string {
   rmSync(OUT, { recursive: true, force: true });
   const tsc = spawnSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', 'tsconfig.json', '--outDir', OUT], { cwd: ROOT, encoding: 'utf8' });
   if (tsc.status !== 0) throw new Error(`compiling the server failed (exit ${tsc.status}):\n${tsc.stdout}${tsc.stderr}`);
-  cpSync(join(ROOT, 'src', 'catalogue', 'data'), join(OUT, 'src', 'catalogue', 'data'), { recursive: true });
+  finishBuild(ROOT, OUT);
   return main;
 }
