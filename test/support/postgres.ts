@@ -60,7 +60,26 @@ export async function createTestSchema(url: string, prefix = 'ledger_test'): Pro
 export async function createTestDatabase(url: string, prefix = 'ledger_test'): Promise<{ url: string; drop: () => Promise<void> }> {
   const name = uniqueName(prefix);
   await sql(url, `CREATE DATABASE "${name}"`);
-  return { url: withDatabase(url, name), drop: async () => void (await sql(url, `DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`)) };
+  return { url: withDatabase(url, name), drop: () => dropDatabase(url, name) };
+}
+
+/**
+ * DROP DATABASE … WITH (FORCE) ends the sessions still on the database, after checking that it may end every one of
+ * them. An autovacuum worker on it has no role, and a role that is neither a superuser nor a member of
+ * pg_signal_backend may not end it: the drop fails with insufficient_privilege (42501) while the worker runs, which
+ * is for a moment (a CI run met it once). Tried again until it is gone, for at most 30 s.
+ */
+async function dropDatabase(url: string, name: string): Promise<void> {
+  const until = Date.now() + 30_000;
+  for (;;) {
+    try {
+      await sql(url, `DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+      return;
+    } catch (error) {
+      if ((error as { code?: unknown }).code !== '42501' || Date.now() > until) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+  }
 }
 
 function uniqueName(prefix: string): string {
