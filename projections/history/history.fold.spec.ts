@@ -1,6 +1,6 @@
 import { decision, disbursed, fundsAllocated, fundsMoved, line, planAssigned, recorded, voucher } from '../../test/support/ledger-events';
 import { balanceFigures } from '../balances/balances.fold';
-import { historyEntry, withRunningBalances } from './history.fold';
+import { historyEntry, runningMeasures } from './history.fold';
 import type { RecordedFundLineEvent } from '../shared/recorded';
 
 describe('fund-line history', () => {
@@ -14,9 +14,9 @@ describe('fund-line history', () => {
   ).filter((e) => e.stream.includes('DA3.TDA1')) as RecordedFundLineEvent[];
 
   it('gives each event its running balance, in the order shown', () => {
-    const rows = withRunningBalances(events.map((e) => historyEntry(e)));
-    expect(rows.map((r) => balanceFigures(r.after).available)).toEqual(['1000000', '1000000', '749999.5', '649999.5']);
-    expect(rows.map((r) => balanceFigures(r.after).unallocated)).toEqual(['1000000', '400000', '400000', '300000']);
+    const after = runningMeasures(events.map((e) => historyEntry(e).delta));
+    expect(after.map((m) => balanceFigures(m).available)).toEqual(['1000000', '1000000', '749999.5', '649999.5']);
+    expect(after.map((m) => balanceFigures(m).unallocated)).toEqual(['1000000', '400000', '400000', '300000']);
   });
 
   it('names the decision or voucher behind each event and the other line of a move', () => {

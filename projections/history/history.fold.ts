@@ -131,26 +131,11 @@ export function historyEntry(event: RecordedFundLineEvent, delta: MeasureDelta =
   };
 }
 
-/** The history document: the counters after the entries folded so far. */
-export interface RunningBalance {
-  readonly measures: Measures;
-  readonly entries: number;
-}
-
-export const initialRunningBalance = (start: Measures = ZERO_MEASURES): RunningBalance => ({ measures: start, entries: 0 });
-
-export function evolveRunningBalance(doc: RunningBalance, entry: Pick<HistoryEntry, 'delta'>): RunningBalance {
-  return { measures: addMeasures(doc.measures, entry.delta), entries: doc.entries + 1 };
-}
-
-/** Each entry with the counters after it, folding in the order given (log order, or valid-time order). */
-export function withRunningBalances<E extends Pick<HistoryEntry, 'delta'>>(
-  entries: readonly E[],
-  start: Measures = ZERO_MEASURES,
-): Array<E & { readonly after: Measures }> {
-  let doc = initialRunningBalance(start);
-  return entries.map((e) => {
-    doc = evolveRunningBalance(doc, e);
-    return { ...e, after: doc.measures };
-  });
+/**
+ * The counters after each change, folded in the order given (log order, or valid-time order) from those before the
+ * first: a history's running balance.
+ */
+export function runningMeasures(deltas: readonly MeasureDelta[], start: Measures = ZERO_MEASURES): Measures[] {
+  let measures = start;
+  return deltas.map((delta) => (measures = addMeasures(measures, delta)));
 }

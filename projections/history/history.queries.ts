@@ -10,7 +10,7 @@ import { basisOf, recordedBy } from '../shared/provenance';
 import { Placed, ReadScope, TreeFilters } from '../shared/filters';
 import { NotInReadModel, OutsideScope, Paging, Slice, TimeSlice, checkReached, pagingOf, sliceOf, sqlLimit } from '../shared/query';
 import { Row, Where, big, num, str } from '../shared/sql';
-import { withRunningBalances } from './history.fold';
+import { runningMeasures } from './history.fold';
 import { DISTRICT_DAY_GRAIN, HISTORY_TABLES, MARK_EVERY, dayStartMs, deltaFromRow, lateCorrectionApplies, sumDeltasSql } from './history.tables';
 
 /** A change as decimal strings, by measure. */
@@ -55,10 +55,8 @@ export class HistoryQueries implements BalancesAsOf {
       const byPosition = order === 'recorded' && (slice === null || (slice.asOf === null && slice.knownAt === null));
       const w = byPosition ? recordedWindow(tx, t, line, slice?.pos ?? null, offset, pageSize) : filteredWindow(tx, t, line, slice, order, offset, pageSize);
       const figures = runningFigures();
-      const running = withRunningBalances(
-        w.rows.map((r) => ({ row: r, delta: deltaFromRow(r) })),
-        w.start,
-      );
+      const deltas = w.rows.map(deltaFromRow);
+      const after = runningMeasures(deltas, w.start);
       return {
         stream,
         label: fundLineLabel(keyFromRow(line)),
@@ -71,7 +69,7 @@ export class HistoryQueries implements BalancesAsOf {
         pageSize,
         totalEntries: w.total,
         balance: balanceFigures(w.balance),
-        entries: running.map(({ row: r, delta, after }) => ({
+        entries: w.rows.map((r, i) => ({
           position: num(r.position),
           type: str(r.type),
           effectiveDate: intToDate(num(r.eff)),
@@ -84,8 +82,8 @@ export class HistoryQueries implements BalancesAsOf {
           ...(r.reference ? { reference: str(r.reference) } : {}),
           ...(r.counterpart ? { counterpart: str(r.counterpart) } : {}),
           ...(r.details ? { details: JSON.parse(str(r.details)) as Record<string, string> } : {}),
-          change: changeOf(delta),
-          balanceAfter: figures(after),
+          change: changeOf(deltas[i]),
+          balanceAfter: figures(after[i]),
         })),
       };
     });
