@@ -59,6 +59,30 @@ describe('the reports page in the browser', () => {
     expect(errors).toEqual([]);
   });
 
+  it('keeps a date typed before the budget years have loaded', async () => {
+    const { page, errors } = await suite.open();
+    // The budget years (which give the default year) held back until the date has been typed.
+    let release = () => {};
+    const released = new Promise<void>((resolve) => (release = resolve));
+    const years = (u: URL) => u.pathname === '/balances' && u.searchParams.get('groupBy') === 'budgetYear';
+    await page.route(years, async (route) => {
+      await released;
+      await route.continue();
+    });
+    await signIn(page, suite.url, 'kiem-toan-an', 'auditor', '/bao-cao');
+    await page.getByLabel('Đến ngày (cuối kỳ)').fill('30/06/2024');
+    const arrived = page.waitForResponse((r) => years(new URL(r.url())));
+    release();
+    await arrived;
+    // The report of the default year, then the one asked for: the date typed is still in the form.
+    await page.locator('[data-testid="report-table"] tr[data-level="total"]').waitFor();
+    await page.getByRole('button', { name: 'Xem' }).click();
+    await page.locator('ul.downloads a[href*="asOf=2024-06-30"]').first().waitFor({ timeout: 10_000 });
+    for (const a of await page.locator('ul.downloads a').all()) expect(await a.getAttribute('href')).toContain('asOf=2024-06-30');
+    expect(page.url()).toContain('asOf=2024-06-30');
+    expect(errors).toEqual([]);
+  });
+
   it('is not offered to an importer', async () => {
     const { page } = await suite.open();
     await signIn(page, suite.url, 'nhap-lieu', 'importer', '/bao-cao');

@@ -39,7 +39,13 @@ export function ReportsPage() {
   const report = useApi<ResourcesReportJson>(year && programme ? '/reports/resources' : null, parameters);
 
   const [draft, setDraft] = useState({ unit, year: year ?? '', from: dateTextOf(from), asOf: dateTextOf(asOf), knownAt: knownAtTextOf(knownAt) });
-  useEffect(() => setDraft({ unit, year: year ?? '', from: dateTextOf(from), asOf: dateTextOf(asOf), knownAt: knownAtTextOf(knownAt) }), [unit, year, from, asOf, knownAt]);
+  // The form follows the address field by field: a parameter that changes there (a link, back and forward, the
+  // default budget year once the years have loaded) resets its own field, never a date being typed in another.
+  useEffect(() => setDraft((d) => ({ ...d, unit })), [unit]);
+  useEffect(() => setDraft((d) => ({ ...d, year: year ?? '' })), [year]);
+  useEffect(() => setDraft((d) => ({ ...d, from: dateTextOf(from) })), [from]);
+  useEffect(() => setDraft((d) => ({ ...d, asOf: dateTextOf(asOf) })), [asOf]);
+  useEffect(() => setDraft((d) => ({ ...d, knownAt: knownAtTextOf(knownAt) })), [knownAt]);
   const apply = (e: FormEvent) => {
     e.preventDefault();
     if (draft.from.invalid || draft.asOf.invalid || draft.knownAt.invalid) return;
@@ -63,10 +69,10 @@ export function ReportsPage() {
     <div>
       <PageHeader title={t('reports.title')} intro={t('reports.intro')} />
       <form className="filters card" onSubmit={apply}>
-        <UnitYearFields unit={draft.unit} year={draft.year} years={yearList} onChange={(v) => setDraft({ ...draft, ...v })} />
-        <DateField label={t('reports.from')} value={draft.from} onChange={(v: DateText) => setDraft({ ...draft, from: v })} name="from" help={t('reports.fromHelp')} />
-        <DateField label={t('reports.asOf')} value={draft.asOf} onChange={(v: DateText) => setDraft({ ...draft, asOf: v })} name="asOf" help={t('reports.asOfHelp')} />
-        <DateField label={t('common.knownAt')} value={draft.knownAt} onChange={(v: DateText) => setDraft({ ...draft, knownAt: v })} name="knownAt" knownAt help={t('common.knownAtHelp')} />
+        <UnitYearFields unit={draft.unit} year={draft.year} years={yearList} onChange={(v) => setDraft((d) => ({ ...d, ...v }))} />
+        <DateField label={t('reports.from')} value={draft.from} onChange={(v: DateText) => setDraft((d) => ({ ...d, from: v }))} name="from" help={t('reports.fromHelp')} />
+        <DateField label={t('reports.asOf')} value={draft.asOf} onChange={(v: DateText) => setDraft((d) => ({ ...d, asOf: v }))} name="asOf" help={t('reports.asOfHelp')} />
+        <DateField label={t('common.knownAt')} value={draft.knownAt} onChange={(v: DateText) => setDraft((d) => ({ ...d, knownAt: v }))} name="knownAt" knownAt help={t('common.knownAtHelp')} />
         <ShowButton />
       </form>
 
