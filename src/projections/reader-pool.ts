@@ -104,7 +104,7 @@ class AnswerSlots {
   /** The answer written in a slot, copied out into a send buffer; the slot is given back. */
   take(slot: number, length: number, into: SendBuffers): { bytes: Buffer; release: () => void } {
     const copied = into.copy(new Uint8Array(this.space, slot * ANSWER_SLOT_BYTES, length));
-    this.free.push(slot);
+    this.giveBack(slot);
     return copied;
   }
 }
