@@ -1,8 +1,8 @@
 /**
  * npm run bench:append [-- --events 100000 --seconds 10 --peer-events 5000] [--store postgres] [--only http]
- *   [--server-node-options "--cpu-prof --cpu-prof-dir /tmp/prof"] [--rate 300]
+ *   [--server-node-options "--cpu-prof --cpu-prof-dir /tmp/prof"] [--rate 300] [--clients 1,16,32]
  * Prints, in one run: raw inserts of the same rows (the ceiling), store-level batched appends through the
- * adapter, and end-to-end HTTP commands with 1 and 16 concurrent clients on the durable store: SQLite (WAL,
+ * adapter, and end-to-end HTTP commands with 1 and 16 concurrent clients (`--clients`) on the durable store: SQLite (WAL,
  * synchronous=FULL), and with `--store postgres` PostgreSQL beside it (DATABASE_URL; a scratch database is
  * created on that server and dropped afterwards). Then a peer: the same events appended one at a time through this
  * ledger's SQLite store and through Emmett's (`@event-driven-io/emmett-sqlite`, a devDependency used only here),
@@ -45,7 +45,21 @@ const ONLY_HTTP = option('only') === 'http';
 const SERVER_NODE_OPTIONS = option('server-node-options');
 /** `--rate N`: the clients send N commands/s in all, each at its turn (default: each as soon as its last one is answered). */
 const RATE = option('rate') === undefined ? null : arg('rate', 0);
+/**
+ * `--clients 16,32`: the numbers of concurrent clients the HTTP figures are measured with, in turn (default 1 and 16, the
+ * target's). More clients than 16 show whether 16 are bound by the server's CPU or by each command's wait for its commit.
+ */
+const CLIENTS = clientCounts(option('clients') ?? '1,16');
 const STORES = option('store') === 'postgres' ? (['sqlite', 'postgres'] as const) : (['sqlite'] as const);
+function clientCounts(text: string): number[] {
+  const counts = text.split(',').map((t) => Number(t.trim()));
+  const wrong = counts.find((n) => !Number.isInteger(n) || n < 1 || n > 256);
+  if (wrong !== undefined || new Set(counts).size !== counts.length) {
+    console.error(`--clients: a comma-separated list of different client counts from 1 to 256 expected, got "${text}"`);
+    process.exit(2);
+  }
+  return counts;
+}
 const dir = mkdtempSync(join(tmpdir(), 'ledger-bench-'));
 
 const LINE = { programme: 'GNBV-2021-2025', component: 'DA5', budgetYear: 2024, originYear: 2024, source: 'NSTW', capitalType: 'SN', unit: '184' };
@@ -285,7 +299,7 @@ async function httpCommands(env: Record<string, string>): Promise<Array<[number,
     }
   }
   const results: Array<[number, HttpFigures]> = [];
-  for (const clients of [1, 16]) {
+  for (const clients of CLIENTS) {
     clientsRun = clients;
     const cpu0 = processCpuMs(server.pid);
     const loop0 = processCpuMs(server.pid, true);
@@ -366,7 +380,7 @@ async function main() {
           ['raw inserts, same rows (ceiling)', (f) => `${fmt(f.raw)} events/s`],
           ['store-level batched appends', (f) => `${fmt(f.store)} events/s (${fmt((f.store / f.raw) * 100, 1)} % of raw)`],
         ] as Array<[string, (f: Figures) => string]>)),
-    ...[0, 1].map((i): [string, (f: Figures) => string] => [
+    ...CLIENTS.map((_, i): [string, (f: Figures) => string] => [
       `HTTP disburse, ${String(columns[0].http[i][0]).padStart(2)} client(s)`,
       (f) => {
         const r = f.http[i][1];
