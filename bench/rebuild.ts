@@ -14,6 +14,8 @@
  * the old generation's default is the CLI's, REBUILD_OLD_GENERATION_MB, and 0 lifts it),
  * --queries-only (step 4 only, on the read models an earlier run left in the folder, their indexes brought up to date),
  * --query <text> (only the queries whose name contains it),
+ * --by-model (where the rebuild's time went, read model by read model: each projector's apply, flush and trim, the rest of
+ * the fold, the indexes),
  * --store postgres (then the same log copied into a fresh PostgreSQL database at DATABASE_URL: raw read and rebuild
  * from it, printed beside SQLite's; bench/rebuild-postgres.ts).
  */
@@ -23,6 +25,7 @@ import { join } from 'node:path';
 import { catalogueContext } from '../projections/shared/context';
 import { INDEXES, ReadModelDb, schemaOf, tablesOf } from '../src/projections/read-model-db';
 import { ReadModelQueries } from '../src/projections/read-model-queries';
+import type { ProjectorTime } from '../src/projections/projector-times';
 import { RebuildResult, rebuildReadModels } from '../src/projections/rebuild';
 import { REBUILD_OLD_GENERATION_MB, rebuildBounded } from '../src/projections/rebuild-thread';
 import { progress } from '../src/shared/progress';
@@ -34,6 +37,24 @@ import { benchArgs, ensureSyntheticLog, generate, logFile } from './synthetic-st
 const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(0)} MB`;
 const rate = (n: number, ms: number) => Math.round(n / (ms / 1000));
 const fmt = (n: number) => n.toLocaleString('en-US');
+
+/**
+ * --by-model: each read model's share of the rebuild, in seconds of wall time on the rebuild's thread. `foldMs` is the
+ * fold of the log (RebuildResult.foldMilliseconds), `totalMs` the whole rebuild: the rest is the indexes, and the events
+ * appended meanwhile.
+ */
+function printByModel(times: readonly ProjectorTime[], foldMs: number, totalMs: number): void {
+  const s = (ms: number) => (ms / 1000).toFixed(1).padStart(7);
+  const all = times.map((t) => ({ ...t, total: t.apply + t.flush + t.committed }));
+  const projectors = all.reduce((sum, t) => sum + t.total, 0);
+  const share = (ms: number) => `${Math.round((100 * ms) / totalMs)} %`.padStart(6);
+  console.log('where the rebuild went, by read model (s of wall time on its thread; apply: handed its events, flush: writing back what it held, trim: after each write):');
+  console.log(`  ${'read model'.padEnd(16)}${'apply'.padStart(7)}${'flush'.padStart(7)}${'trim'.padStart(7)}${'total'.padStart(7)}${'share'.padStart(6)}`);
+  for (const t of [...all].sort((x, y) => y.total - x.total)) console.log(`  ${t.model.padEnd(16)}${s(t.apply)}${s(t.flush)}${s(t.committed)}${s(t.total)}${share(t.total)}`);
+  console.log(`  ${'every projector'.padEnd(37)}${s(projectors)}${share(projectors)}`);
+  console.log(`  ${'reading the log, the engine'.padEnd(37)}${s(Math.max(0, foldMs - projectors))}${share(Math.max(0, foldMs - projectors))}   (the fold, ${s(foldMs).trim()} s, less the projectors)`);
+  console.log(`  ${'indexes, events appended meanwhile'.padEnd(37)}${s(Math.max(0, totalMs - foldMs))}${share(Math.max(0, totalMs - foldMs))}`);
+}
 
 function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
@@ -108,11 +129,11 @@ async function main() {
     let result: RebuildResult;
     if (a.inProcess) {
       readModels = ReadModelDb.open(rmFile);
-      result = await rebuildReadModels(store, readModels, ctx, { onProgress, batchSize: a.batchSize });
+      result = await rebuildReadModels(store, readModels, ctx, { onProgress, batchSize: a.batchSize, timeProjectors: a.byModel });
     } else {
       // As `ledger projections rebuild` does: in a thread of its own, with a larger young generation.
       result = await rebuildBounded(
-        { log: { store: 'sqlite', dbFile: file }, readModelLocation: rmFile, context: { module: require.resolve('./synthetic-log'), args: [shape.events, shape.seed] }, options: { batchSize: a.batchSize }, heapBudgetMb: a.heapBudgetMb, oldGenerationMb: a.oldGenerationMb },
+        { log: { store: 'sqlite', dbFile: file }, readModelLocation: rmFile, context: { module: require.resolve('./synthetic-log'), args: [shape.events, shape.seed] }, options: { batchSize: a.batchSize, timeProjectors: a.byModel }, heapBudgetMb: a.heapBudgetMb, oldGenerationMb: a.oldGenerationMb },
         onProgress,
         (message) => console.log(message),
       );
@@ -129,6 +150,7 @@ async function main() {
     console.log(
       `full projection rebuild: ${fmt(result.events)} events in ${(result.milliseconds / 1000).toFixed(2)} s = ${fmt(rebuildRate)} events/s  = ${(rebuildRate / rawRate).toFixed(2)} × raw (target ≥ 0.33)  (rss ${mb(process.memoryUsage().rss)}, read models ${mb(readModels.generationBytes(result.generation))})`,
     );
+    if (result.projectorTimes) printByModel(result.projectorTimes, result.foldMilliseconds, result.milliseconds);
     generation = result.generation;
   }
 

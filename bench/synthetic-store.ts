@@ -28,6 +28,8 @@ export interface BenchArgs {
   readonly store: 'sqlite' | 'postgres';
   /** bench:rebuild --query <text>: only the queries whose name contains it (e.g. to profile one). */
   readonly query: string | null;
+  /** bench:rebuild --by-model: where the rebuild's time went, read model by read model (RebuildOptions.timeProjectors). */
+  readonly byModel: boolean;
 }
 
 /** `<events> [--dir <folder>] [--seed <n>] [--iterations <n>] [--generate]`. */
@@ -53,6 +55,7 @@ export function benchArgs(defaults: { iterations: number }): BenchArgs {
     oldGenerationMb: flags.has('--old-generation') ? Number(flags.get('--old-generation')) : undefined,
     store: storeOf(flags.get('--store')),
     query: flags.get('--query') ?? null,
+    byModel: argv.includes('--by-model'),
   };
 }
 

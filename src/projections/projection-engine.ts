@@ -4,6 +4,7 @@ import { READ_MODELS } from '../../projections';
 import type { ProjectionContext } from '../../projections/shared/context';
 import { SoleWriter, overHeapBudget } from '../../projections/shared/doc-cache';
 import { Earlier, Projector, ProjectorHost, ReadModel, buildInOrder } from '../../projections/read-model';
+import { ProjectorTime, TimedProjector } from './projector-times';
 import { ReadModelDb, schemaOf, tableName } from './read-model-db';
 
 /**
@@ -64,6 +65,8 @@ export interface EngineOptions {
    */
   readonly overBudget?: () => boolean;
   readonly spillAfterEvents?: number;
+  /** Time each read model's projector (projectorTimes): for `bench:rebuild --by-model`; off, the projectors are called as they are. */
+  readonly timeProjectors?: boolean;
 }
 
 /**
@@ -82,6 +85,8 @@ export class ProjectionEngine {
   private spills_ = 0;
 
   private readonly projectors: readonly Projector[];
+  /** The timed projectors, in registry order, when EngineOptions.timeProjectors is set. */
+  private readonly timed: readonly TimedProjector[] | null;
   /** Event type → the projectors of the models that handle it, in registry order. */
   private readonly routes = new Map<string, Projector[]>();
   private readonly s: Record<'liveGeneration' | 'checkpoint' | 'lockCheckpoint' | 'setCheckpoint', SqlStatement>;
@@ -100,11 +105,16 @@ export class ProjectionEngine {
     this.sole = new SoleWriter(options.soleWriter ?? false);
     const host: ProjectorHost = { db, schema: schemaOf(generation), ctx, cacheSize: options.cacheSize ?? 200_000, sole: this.sole, rowsPerStatement: rm.rowsPerStatement };
     const built = buildInOrder<Projector>(models, (model, earlier) => model.projector(host, earlier as Earlier<'projector'>));
-    this.projectors = [...built.values()];
+    // Timed, the engine calls the wrappers; the models that use another still hold the projector itself.
+    const called = new Map<ReadModel, Projector>(
+      [...built].map(([model, projector]) => [model, options.timeProjectors ? new TimedProjector(model.name, projector) : projector]),
+    );
+    this.projectors = [...called.values()];
+    this.timed = options.timeProjectors ? (this.projectors as TimedProjector[]) : null;
     for (const model of models) {
       for (const type of model.handles) {
         const route = this.routes.get(type) ?? [];
-        route.push(built.get(model) as Projector);
+        route.push(called.get(model) as Projector);
         this.routes.set(type, route);
       }
     }
@@ -134,6 +144,11 @@ export class ProjectionEngine {
   /** Times the projectors wrote what they held ahead of a commit, the heap past its budget (applyStream). */
   get spills(): number {
     return this.spills_;
+  }
+
+  /** Each read model's time so far, in registry order, when the engine times them (EngineOptions.timeProjectors); else null. */
+  get projectorTimes(): ProjectorTime[] | null {
+    return this.timed && this.timed.map((p) => p.time);
   }
 
   /** Whether the projectors still take a document they never held for absent, without reading it (EngineOptions.soleWriter). */

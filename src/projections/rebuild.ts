@@ -5,6 +5,7 @@ import type { ProjectionContext } from '../../projections/shared/context';
 import type { RecordedEvent } from '../../events';
 import type { EventStore } from '../store/event-store.port';
 import { ProjectionEngine } from './projection-engine';
+import type { ProjectorTime } from './projector-times';
 import { readModelFingerprint } from './projection-runner';
 import { ReadModelDb, TABLES, onServer, tableName } from './read-model-db';
 
@@ -25,6 +26,8 @@ export interface RebuildOptions {
   readonly onProgress?: (position: number, events: number, phase?: 'events' | 'indexes') => void;
   /** Make the new generation live when done (default true). */
   readonly activate?: boolean;
+  /** Time each read model's projector, given back in the result (`bench:rebuild --by-model`). */
+  readonly timeProjectors?: boolean;
 }
 
 export interface RebuildResult {
@@ -32,8 +35,12 @@ export interface RebuildResult {
   readonly position: number;
   readonly events: number;
   readonly milliseconds: number;
+  /** Of `milliseconds`, the fold of the log up to where the indexes were built (the rest: the indexes, the events appended meanwhile). */
+  readonly foldMilliseconds: number;
   /** Times the projectors wrote what they held ahead of a commit, the heap past its budget (ProjectionEngine.spills). */
   readonly spills: number;
+  /** With RebuildOptions.timeProjectors: where each read model's projector spent the rebuild, in registry order. */
+  readonly projectorTimes?: readonly ProjectorTime[];
 }
 
 /** Streams the log after the engine's checkpoint through the store port, in large transactions. */
@@ -78,16 +85,31 @@ export async function rebuildReadModels(
   // held until its end; what outlives it is read back from the file more cheaply than the garbage collector walks
   // it (1M events: 300 000 a cache cost 2.4 GB and more CPU than 50 000 a cache at 1.5 GB). The generation was just
   // made, empty, and this engine alone writes it: a document its projectors never held is not read, it is not stored.
-  const engine = new ProjectionEngine(readModels, generation, ctx, { checkGeneration: false, cacheSize: 50_000, soleWriter: true });
+  const engine = new ProjectionEngine(readModels, generation, ctx, {
+    checkGeneration: false,
+    cacheSize: 50_000,
+    soleWriter: true,
+    timeProjectors: options.timeProjectors,
+  });
   const upTo = options.upTo ?? Number.MAX_SAFE_INTEGER;
   await fill(store, engine, options, upTo);
+  const folded = performance.now();
   options.onProgress?.(engine.position, engine.eventCount, 'indexes');
   readModels.createIndexes(generation);
   readModels.finishBulk(generation);
   // Events appended while the indexes were built.
   await fill(store, engine, options, upTo);
   if (options.activate ?? true) readModels.activate(generation, readModelFingerprint(ctx));
-  return { generation, position: engine.position, events: engine.eventCount, milliseconds: performance.now() - started, spills: engine.spills };
+  const times = engine.projectorTimes;
+  return {
+    generation,
+    position: engine.position,
+    events: engine.eventCount,
+    milliseconds: performance.now() - started,
+    foldMilliseconds: folded - started,
+    spills: engine.spills,
+    ...(times ? { projectorTimes: times } : {}),
+  };
 }
 
 export interface Difference {

@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { READ_MODELS } from '../../projections';
 import { generateSyntheticLog, projectionContext, shapeFor, SyntheticEvent } from '../../bench/synthetic-log';
 import { ReadModelDb, TABLES, tableName } from '../../src/projections/read-model-db';
 import { rebuildReadModels } from '../../src/projections/rebuild';
@@ -10,7 +11,8 @@ import { SqliteEventStore } from '../../src/store/sqlite/sqlite-event-store';
 /**
  * `ledger projections rebuild` and the benchmark rebuild in a thread of their own (rebuildInThread), which opens the
  * log, the read models and the context itself. Given a synthetic log, when it is rebuilt in a thread and in this one,
- * then every table is the same, row by row; and a rebuild the thread cannot do rejects with its reason.
+ * then every table is the same, row by row (the thread's projectors timed, as `bench:rebuild --by-model` does: timing
+ * them changes nothing they write); and a rebuild the thread cannot do rejects with its reason.
  */
 describe('a rebuild in a thread of its own', () => {
   const dir = mkdtempSync(join(tmpdir(), 'ledger-rebuild-thread-'));
@@ -32,16 +34,28 @@ describe('a rebuild in a thread of its own', () => {
     await store.close();
   }, 120_000);
 
-  it('builds the same tables as a rebuild on this thread, reporting its progress up to the head', async () => {
+  it('builds the same tables as a rebuild on this thread, reporting its progress up to the head, and each read model\'s time when asked', async () => {
     const store = new SqliteEventStore({ file: logFile, readOnly: true });
     const here = ReadModelDb.open(join(dir, 'here.db'));
     const head = await store.headPosition();
     const built = await rebuildReadModels(store, here, projectionContext(shape.events, shape.seed), { batchSize: 700, pageSize: 250 });
     const seen: number[] = [];
-    const result = await rebuildInThread(job(join(dir, 'thread.db')), (position) => seen.push(position));
+    const timed = job(join(dir, 'thread.db'));
+    const result = await rebuildInThread({ ...timed, options: { ...timed.options, timeProjectors: true } }, (position) => seen.push(position));
     const there = ReadModelDb.open(join(dir, 'thread.db'));
     try {
       expect(result).toMatchObject({ generation: 1, position: head, events: built.events });
+      expect(built.projectorTimes).toBeUndefined();
+      const times = result.projectorTimes ?? [];
+      expect(times.map((t) => t.model)).toEqual(READ_MODELS.map((m) => m.name));
+      expect(times.filter((t) => ![t.apply, t.flush, t.committed].every((ms) => Number.isFinite(ms) && ms >= 0))).toEqual([]);
+      // The balances are handed every fund-line event, and write back what they hold at each commit.
+      const balances = times.find((t) => t.model === 'balances');
+      expect(balances?.apply).toBeGreaterThan(0);
+      expect(balances?.flush).toBeGreaterThan(0);
+      // The projectors' time is part of the fold of the log, which is part of the rebuild.
+      expect(times.reduce((sum, t) => sum + t.apply + t.flush + t.committed, 0)).toBeLessThanOrEqual(result.foldMilliseconds);
+      expect(result.foldMilliseconds).toBeLessThanOrEqual(result.milliseconds);
       expect(seen[seen.length - 1]).toBe(head);
       expect(there.liveGeneration()).toBe(1);
       there.attach(1);
