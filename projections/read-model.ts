@@ -81,6 +81,12 @@ export interface Projector {
    * read back from the tables, on the same connection).
    */
   committed(): void;
+  /**
+   * Inside a rebuild's long transaction, when the heap has grown past its budget: writes what must be in the tables
+   * before the batch's end (what the models flushed after it read, what it may then drop and read back), and trims
+   * its memory. Without it, the engine calls flush, then committed.
+   */
+  spill?(): void;
   /** A batch failed, or another writer moved on: forget what is held in memory, read counters back from the tables. */
   reload(): void;
 }

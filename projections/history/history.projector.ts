@@ -199,16 +199,16 @@ export class HistoryProjector implements Projector {
       this.districtDays.set(key, district);
     }
     addToDay(district, eff, entry.delta);
-    const after = this.balances.lineAfter(e);
-    if (after.eventCount % MARK_EVERY === 0) {
-      const m = after.measures;
+    const eventCount = this.balances.lineEventCount(e);
+    if (eventCount % MARK_EVERY === 0) {
+      const m = this.balances.lineMeasures(e);
       // The range reads the line's entries since its last mark: those held back are written first.
       this.insertEntry.flush();
       const last = this.lastMark.get(lineId) as Row | undefined;
       const range = this.markRange.get(lineId, last ? last.position : 0, e.position) as Row;
       const runEff = Math.max(num(range.max_eff), last ? num(last.run_max_eff) : 0);
       const runRec = Math.max(num(range.max_rec), last ? num(last.run_max_rec) : 0);
-      this.insertMark.run(lineId, after.eventCount, e.position, range.min_eff, range.max_eff, range.min_rec, range.max_rec, runEff, runRec, ...MEASURES.map((k) => centsParam(m[k])));
+      this.insertMark.run(lineId, eventCount, e.position, range.min_eff, range.max_eff, range.min_rec, range.max_rec, runEff, runRec, ...MEASURES.map((k) => centsParam(m[k])));
     }
   }
 

@@ -7,9 +7,14 @@ import { getHeapStatistics } from 'node:v8';
  */
 let heapBudget = Math.min(getHeapStatistics().heap_size_limit / 2, 768 * 2 ** 20);
 
-/** Whether the heap in use is past the budget the caches keep to (a rebuild then writes what it holds ahead of its commit). */
+/**
+ * Whether the heap in use, with the memory its objects hold outside it (typed arrays: CounterTable, KeySieve), is past
+ * the budget the caches keep to (a rebuild then writes what it holds ahead of its commit). Both count garbage until a
+ * collection frees it.
+ */
 export function overHeapBudget(): boolean {
-  return getHeapStatistics().used_heap_size > heapBudget;
+  const heap = getHeapStatistics();
+  return heap.used_heap_size + heap.external_memory > heapBudget;
 }
 
 /** Sets this thread's heap budget (bytes): a thread that only rebuilds keeps to a smaller one (rebuild-thread.ts). Returns the one before. */

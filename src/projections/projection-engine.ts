@@ -292,11 +292,17 @@ export class ProjectionEngine {
     }
   }
 
-  /** The projectors write what they hold into the open transaction, then trim their memory (the checkpoint moves at commit). */
+  /**
+   * The projectors write what they hold into the open transaction, then trim their memory (the checkpoint moves at
+   * commit); one that knows what of it must be written before the commit does that (Projector.spill).
+   */
   private spill(): void {
     this.spills_ += 1;
-    for (const p of this.projectors) p.flush();
-    for (const p of this.projectors) p.committed();
+    for (const p of this.projectors) {
+      if (p.spill) p.spill();
+      else p.flush();
+    }
+    for (const p of this.projectors) if (!p.spill) p.committed();
   }
 
   private finishBatch(): void {

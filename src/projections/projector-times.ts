@@ -2,9 +2,9 @@ import type { Projector } from '../../projections/read-model';
 
 /**
  * Where one read model's projector spent a rebuild, in milliseconds of wall time on the engine's thread: handed its
- * events (`apply`, the SQL it runs as it goes included), writing back what it held (`flush`, at each commit and spill),
- * and trimming its memory after them (`committed`). What it asks of the models it uses (a line's change from the
- * balances) counts as its own.
+ * events (`apply`, the SQL it runs as it goes included), writing back what it held (`flush`, at each commit and spill;
+ * a spill of its own, Projector.spill, included), and trimming its memory after them (`committed`). What it asks of the
+ * models it uses (a line's change from the balances) counts as its own.
  */
 export interface ProjectorTime {
   readonly model: string;
@@ -24,10 +24,15 @@ function took(work: () => void): number {
 export class TimedProjector implements Projector {
   private readonly spent: { -readonly [K in keyof Omit<ProjectorTime, 'model'>]: number } = { apply: 0, flush: 0, committed: 0 };
 
+  /** The projector's own spill, timed as a flush, if it has one. */
+  readonly spill?: () => void;
+
   constructor(
     readonly model: string,
     private readonly inner: Projector,
-  ) {}
+  ) {
+    if (inner.spill) this.spill = () => (this.spent.flush += took(() => inner.spill?.()));
+  }
 
   apply(event: Parameters<Projector['apply']>[0]): void {
     this.spent.apply += took(() => this.inner.apply(event));
