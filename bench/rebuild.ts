@@ -117,13 +117,20 @@ async function main() {
     const head = await store.headPosition();
     const shown = progress('rebuild', { unit: 'events' });
     // The RSS of the whole process (every thread) sampled at each page and every 100 ms (the building of the indexes
-    // included): the rebuild's own peak, apart from the queries'.
+    // included): the rebuild's own peak, apart from the queries', and the peak of each phase.
     let rebuildPeak = 0;
-    const sample = () => (rebuildPeak = Math.max(rebuildPeak, process.memoryUsage.rss()));
+    let phase: 'events' | 'indexes' = 'events';
+    const phasePeak = { events: 0, indexes: 0 };
+    const sample = () => {
+      const rss = process.memoryUsage.rss();
+      rebuildPeak = Math.max(rebuildPeak, rss);
+      phasePeak[phase] = Math.max(phasePeak[phase], rss);
+    };
     const sampler = setInterval(sample, 100);
-    const onProgress = (position: number, _events: number, phase?: 'events' | 'indexes') => {
+    const onProgress = (position: number, _events: number, at?: 'events' | 'indexes') => {
       sample();
-      shown.update(position, head, phase === 'indexes' ? 'building indexes' : undefined);
+      if (at === 'indexes') phase = 'indexes';
+      shown.update(position, head, at === 'indexes' ? 'building indexes' : undefined);
     };
     const cpuBefore = process.cpuUsage();
     let result: RebuildResult;
@@ -145,7 +152,7 @@ async function main() {
     sample();
     clearInterval(sampler);
     shown.finish();
-    console.log(`rebuild CPU (every thread of this process): ${((cpu.user + cpu.system) / 1e6).toFixed(1)} s (user ${(cpu.user / 1e6).toFixed(1)} s, system ${(cpu.system / 1e6).toFixed(1)} s), ${a.inProcess ? 'on the main thread' : `in a rebuild thread (old generation ${oldGeneration === 0 ? 'unbounded' : `≤ ${oldGeneration} MB`})`}; written ahead of a commit ${result.spills} time(s), the heap past its budget; RSS at most ${mb(rebuildPeak)} while it ran (sampled every 100 ms, indexes included)`);
+    console.log(`rebuild CPU (every thread of this process): ${((cpu.user + cpu.system) / 1e6).toFixed(1)} s (user ${(cpu.user / 1e6).toFixed(1)} s, system ${(cpu.system / 1e6).toFixed(1)} s), ${a.inProcess ? 'on the main thread' : `in a rebuild thread (old generation ${oldGeneration === 0 ? 'unbounded' : `≤ ${oldGeneration} MB`})`}; written ahead of a commit ${result.spills} time(s), the heap past its budget; RSS at most ${mb(rebuildPeak)} while it ran (sampled every 100 ms: ${mb(phasePeak.events)} while it folded, ${mb(phasePeak.indexes)} from the indexes on)`);
     rebuildRate = rate(result.events, result.milliseconds);
     console.log(
       `full projection rebuild: ${fmt(result.events)} events in ${(result.milliseconds / 1000).toFixed(2)} s = ${fmt(rebuildRate)} events/s  = ${(rebuildRate / rawRate).toFixed(2)} × raw (target ≥ 0.33)  (rss ${mb(process.memoryUsage().rss)}, read models ${mb(readModels.generationBytes(result.generation))})`,
