@@ -40,11 +40,11 @@ export const REBUILD_HEAP_BUDGET_MB = 512;
 /**
  * The old generation of a rebuild thread unless told otherwise (MB; rebuildBounded). V8 then collects before its heap
  * grows past it instead of keeping the heap it grew to: at 10M events the rebuild stayed at 1.43 GB of RSS while it
- * folded (4.1 GB without a limit), for about a fifth more CPU at 1M and 3M (README, Benchmarks). 896 since the balances
+ * folded (4.1 GB without a limit), for about a fifth more CPU at 1M and 3M (README, Benchmarks). 768 since the balances
  * hold their rows in typed arrays outside the heap (about 160 MB at 10M): with 1,024 the 10M rebuild peaked at
- * 1,483 MiB of RSS, with 896 at 1,310 and 1,452 MiB in two runs.
+ * 1,483 MiB of RSS, with 896 at 1,310 and 1,452 MiB in two runs, with 768 at 1,279 MiB, for about 8 % more time.
  */
-export const REBUILD_OLD_GENERATION_MB = 896;
+export const REBUILD_OLD_GENERATION_MB = 768;
 
 /** What the rebuild thread tells the thread that started it. */
 export type RebuildMessage =
