@@ -217,9 +217,14 @@ export function evolveActivityProgress(doc: ActivityProgress, f: ActivityFact): 
 
 /** Trạng thái: completed once accepted; otherwise by money: paying out, allocated, or only registered. */
 export function activityStatus(doc: ActivityProgress): ActivityProgressStatus {
-  if (doc.info.completedOn !== null) return 'completed';
-  if (doc.disbursed > 0n) return 'disbursing';
-  if (doc.allocated > 0n) return 'allocated';
+  return statusOf(doc.info.completedOn !== null, doc.allocated, doc.disbursed);
+}
+
+/** The status of an activity completed or not, with that money. */
+export function statusOf(completed: boolean, allocated: Cents, disbursed: Cents): ActivityProgressStatus {
+  if (completed) return 'completed';
+  if (disbursed > 0n) return 'disbursing';
+  if (allocated > 0n) return 'allocated';
   return 'registered';
 }
 
@@ -265,8 +270,8 @@ export interface ProgressGroupKey {
   readonly project: string;
 }
 
-export function progressGroupOf(doc: ActivityProgress, ctx: ProjectionContext): ProgressGroupKey | null {
-  const i = doc.info;
+/** The group an activity counts in, from what it is (its document's info, or the same columns of its stored row). */
+export function progressGroupOf(i: Pick<ActivityInfo, 'registered' | 'programme' | 'component' | 'kind' | 'unit'>, ctx: ProjectionContext): ProgressGroupKey | null {
   if (!i.registered) return null;
   const { district, province } = ctx.unitPlace(i.unit);
   const { subProject, project } = ctx.componentPlace(i.component, i.programme);
@@ -293,14 +298,12 @@ function mergeQuantities(a: Readonly<Record<string, string>>, b: Readonly<Record
   return out;
 }
 
-/** Adds (sign 1) or removes (sign −1) one activity's whole contribution to a group's totals. */
-export function applyToTotals(t: ProgressTotals, doc: ActivityProgress, sign: 1 | -1): ProgressTotals {
-  const status = activityStatus(doc);
+/** A group's sums that are maps: by beneficiary category, indicator and stage. */
+export type ProgressMaps = Pick<ProgressTotals, 'beneficiaries' | 'targets' | 'outputs' | 'byStage'>;
+
+/** Adds (sign 1) or removes (sign −1) one activity's whole contribution to a group's maps. */
+export function applyToMaps(t: ProgressMaps, doc: ActivityProgress, sign: 1 | -1): ProgressMaps {
   return {
-    activities: t.activities + sign,
-    byStatus: { ...t.byStatus, [status]: t.byStatus[status] + sign },
-    allocated: sign === 1 ? t.allocated + doc.allocated : t.allocated - doc.allocated,
-    disbursed: sign === 1 ? t.disbursed + doc.disbursed : t.disbursed - doc.disbursed,
     beneficiaries: mergeCounts(t.beneficiaries, beneficiaryCounts(doc), sign),
     targets: mergeQuantities(t.targets, doc.info.targets, sign),
     outputs: mergeQuantities(t.outputs, doc.info.outputs, sign),
@@ -309,27 +312,43 @@ export function applyToTotals(t: ProgressTotals, doc: ActivityProgress, sign: 1 
 }
 
 /**
- * Moves an activity's contribution within one group from its previous document to its new one. Maps the
- * two documents share by reference are unchanged and skipped, which keeps the frequent money facts cheap.
+ * Moves an activity's contribution within one group's maps from its previous document to its new one. Maps the two
+ * documents share by reference are unchanged and skipped, which keeps the frequent facts cheap.
  */
-export function replaceInTotals(t: ProgressTotals, previous: ActivityProgress, doc: ActivityProgress): ProgressTotals {
-  const before = activityStatus(previous);
-  const after = activityStatus(doc);
-  const byStatus = before === after ? t.byStatus : { ...t.byStatus, [before]: t.byStatus[before] - 1, [after]: t.byStatus[after] + 1 };
+export function replaceInMaps(t: ProgressMaps, previous: ActivityProgress, doc: ActivityProgress): ProgressMaps {
   const p = previous.info;
   const n = doc.info;
-  const sameBeneficiaries = p.beneficiaries === n.beneficiaries;
   return {
-    activities: t.activities,
-    byStatus,
-    allocated: t.allocated - previous.allocated + doc.allocated,
-    disbursed: t.disbursed - previous.disbursed + doc.disbursed,
-    beneficiaries: sameBeneficiaries
-      ? t.beneficiaries
-      : mergeCounts(mergeCounts(t.beneficiaries, beneficiaryCounts(previous), -1), beneficiaryCounts(doc), 1),
+    beneficiaries:
+      p.beneficiaries === n.beneficiaries ? t.beneficiaries : mergeCounts(mergeCounts(t.beneficiaries, beneficiaryCounts(previous), -1), beneficiaryCounts(doc), 1),
     targets: p.targets === n.targets ? t.targets : mergeQuantities(mergeQuantities(t.targets, p.targets, -1), n.targets, 1),
     outputs: p.outputs === n.outputs ? t.outputs : mergeQuantities(mergeQuantities(t.outputs, p.outputs, -1), n.outputs, 1),
     byStage: p.stage === n.stage ? t.byStage : mergeCounts(mergeCounts(t.byStage, { [p.stage ?? '']: 1 }, -1), { [n.stage ?? '']: 1 }, 1),
+  };
+}
+
+/** Adds (sign 1) or removes (sign −1) one activity's whole contribution to a group's totals. */
+export function applyToTotals(t: ProgressTotals, doc: ActivityProgress, sign: 1 | -1): ProgressTotals {
+  const status = activityStatus(doc);
+  return {
+    activities: t.activities + sign,
+    byStatus: { ...t.byStatus, [status]: t.byStatus[status] + sign },
+    allocated: sign === 1 ? t.allocated + doc.allocated : t.allocated - doc.allocated,
+    disbursed: sign === 1 ? t.disbursed + doc.disbursed : t.disbursed - doc.disbursed,
+    ...applyToMaps(t, doc, sign),
+  };
+}
+
+/** Moves an activity's contribution within one group from its previous document to its new one (replaceInMaps for the maps). */
+export function replaceInTotals(t: ProgressTotals, previous: ActivityProgress, doc: ActivityProgress): ProgressTotals {
+  const before = activityStatus(previous);
+  const after = activityStatus(doc);
+  return {
+    activities: t.activities,
+    byStatus: before === after ? t.byStatus : { ...t.byStatus, [before]: t.byStatus[before] - 1, [after]: t.byStatus[after] + 1 },
+    allocated: t.allocated - previous.allocated + doc.allocated,
+    disbursed: t.disbursed - previous.disbursed + doc.disbursed,
+    ...replaceInMaps(t, previous, doc),
   };
 }
 

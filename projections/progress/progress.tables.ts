@@ -114,9 +114,9 @@ export function progressTotalsFromRow(row: Row): ProgressTotals {
   };
 }
 
-/** The activity document at rest, without its money (kept in the allocated, disbursed and last_position columns). */
-export function serializeActivity(doc: ActivityProgress): string {
-  return JSON.stringify(doc.info);
+/** The activity document at rest: what it is, without its money (kept in the allocated, disbursed and last_position columns). */
+export function serializeActivity(info: ActivityInfo): string {
+  return JSON.stringify(info);
 }
 
 export function parseActivity(activityId: string, json: string, allocated: bigint, disbursed: bigint, lastPosition: number): ActivityProgress {
