@@ -5,7 +5,8 @@ import { flagId } from '../../projections/red-flags/red-flags.fold';
 import { RED_FLAG_TABLES } from '../../projections/red-flags/red-flags.tables';
 import { OPEN_END } from '../../projections/red-flags/unspent';
 import { fundLineStream } from '../../src/fund-line/fund-line.key';
-import { schemaOf } from '../../src/projections/read-model-db';
+import { ProjectionEngine } from '../../src/projections/projection-engine';
+import { schemaOf, tableName } from '../../src/projections/read-model-db';
 import { formatDifference, verifyReadModels } from '../../src/projections/rebuild';
 import {
   Append,
@@ -191,5 +192,43 @@ describe('carried money unspent after its deadline, stored, against the computat
     expect(() => h.queries.redFlag(id, '2024-07-20')).toThrow(/no red flag/);
     const verified = await verifyReadModels(h.store, h.readModelFile, h.context);
     expect(verified.differences.map(formatDifference)).toEqual([]);
+  });
+
+  it('a rebuild that writes ahead of its commit every few events stores the same spans, counts and day rows', async () => {
+    // A rebuild's spill writes the history's day rows and the red flags' spans only at the commit: the spans read the
+    // day rows of every carried line touched since the last commit, not since the last spill.
+    const live = h.readModels.liveGeneration() as number;
+    const g = live + 1;
+    h.readModels.createGeneration(g, { indexes: false, bulk: true });
+    let spills = 0;
+    const engine = new ProjectionEngine(h.readModels, g, h.context, {
+      checkGeneration: false,
+      soleWriter: true,
+      spillAfterEvents: 2,
+      overBudget: () => {
+        spills += 1;
+        return true;
+      },
+    });
+    const all = await h.store.readAll(0);
+    async function* pages() {
+      for (let i = 0; i < all.length; i += 3) yield all.slice(i, i + 3);
+    }
+    await engine.applyStream(pages(), all.length + 1);
+    expect(spills).toBeGreaterThan(10);
+    expect(engine.soleWriter).toBe(true);
+    for (const [logical, key] of [
+      ['red_flag_unspent', 'stream, from_day'],
+      ['red_flag_unspent_days', 'area, deadline, day'],
+      ['red_flag_carried', 'stream'],
+      ['red_flags', 'flag_id'],
+      ['line_days', 'line_id, eff'],
+      ['district_days', 'key, eff'],
+    ]) {
+      const rows = (generation: number) => h.readModels.db.prepare(`SELECT * FROM ${tableName(logical, generation)} ORDER BY ${key}`).safeIntegers(true).all();
+      const want = rows(live);
+      expect(want.length).toBeGreaterThan(0);
+      expect({ [logical]: rows(g) }).toEqual({ [logical]: want });
+    }
   });
 });
