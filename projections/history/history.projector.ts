@@ -113,7 +113,7 @@ export class HistoryProjector implements Projector {
   private readonly districtsWithDays: WrittenKeys<string>;
 
   constructor(
-    private readonly host: ProjectorHost,
+    host: ProjectorHost,
     private readonly balances: BalancesProjector,
   ) {
     const t = HISTORY_TABLES.in(host.schema);
@@ -243,16 +243,6 @@ export class HistoryProjector implements Projector {
     this.upsertDistrictDay.flush();
     this.days.clear();
     this.districtDays.clear();
-  }
-
-  /**
-   * A rebuild's spill, while the engine is the sole writer: the entries are written, and the day rows wait for the
-   * commit (each is then rewritten once a batch, not once a spill; the red flags, which read them, wait too).
-   * Otherwise a flush.
-   */
-  spill(): void {
-    if (this.host.sole.active) this.insertEntry.flush();
-    else this.flush();
   }
 
   committed(): void {}

@@ -48,14 +48,13 @@ const ALLOCATED = 0;
 const DISBURSED = 1;
 /**
  * An activity row's numeric fields: what changed since it was last written (UNCHANGED, MONEY: only its money columns,
- * WHOLE: the row with its document), its last position, whether completed (1), whether it is in the table (1), then
- * its group at each grain (the group's index in `groupList` + 1; 0: none, while it is not registered).
+ * WHOLE: the row with its document), its last position, whether completed (1), then its group at each grain (the
+ * group's index in `groupList` + 1; 0: none, while it is not registered).
  */
 const CHANGED = 0;
 const LAST = 1;
 const COMPLETED = 2;
-const STORED = 3;
-const GROUP = 4;
+const GROUP = 3;
 const UNCHANGED = 0;
 const MONEY = 1;
 const WHOLE = 2;
@@ -398,7 +397,6 @@ export class ProgressProjector implements Projector {
       rows.number(row, LAST),
       serializeActivity(info),
     );
-    rows.setNumber(row, STORED, 1);
   }
 
   private writeGroup(group: number): void {
@@ -467,7 +465,6 @@ export class ProgressProjector implements Projector {
     rows.setCent(row, DISBURSED, big(stored.disbursed));
     rows.setNumber(row, LAST, Number(stored.last_position));
     rows.setNumber(row, COMPLETED, stored.status === 'completed' ? 1 : 0);
-    rows.setNumber(row, STORED, 1);
     const group = progressGroupOf(
       { registered: Number(stored.registered) === 1, programme: str(stored.programme), component: str(stored.component), kind: str(stored.kind), unit: str(stored.unit) },
       this.host.ctx,

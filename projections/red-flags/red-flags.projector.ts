@@ -264,14 +264,12 @@ export class RedFlagsProjector implements Projector {
   /** The fund-line streams the batch had events on: the carried ones among them get their unspent spans recomputed at flush. */
   private readonly touched = new Set<string>();
   private readonly graceDays: number | null;
-  private readonly sole: SoleWriter;
   private readonly s: Record<Statements, SqlStatement>;
 
   constructor(host: ProjectorHost) {
     const t = RED_FLAG_TABLES.in(host.schema);
     const db = host.db;
     this.docs = new StateDocs(host);
-    this.sole = host.sole;
     this.stored = new WrittenKeys(host.sole);
     this.reviewedFlags = new WrittenKeys(host.sole);
     this.fold = new RedFlagFold(host.ctx, this.docs);
@@ -555,17 +553,6 @@ export class RedFlagsProjector implements Projector {
     this.flagCounts.clear();
     for (const rule of this.raisedSpans) this.s.putSpan.run(rule, (this.spans as Map<string, number>).get(rule));
     this.raisedSpans.clear();
-  }
-
-  /**
-   * A rebuild's spill, while the engine is the sole writer: the fold's documents are written (its cache may then drop
-   * them); the unspent spans of the carried lines touched, which read the history's day rows, wait for the commit as
-   * those do, and so do the counts, held in memory. Otherwise a flush and a commit's trim.
-   */
-  spill(): void {
-    if (this.sole.active) this.docs.flush();
-    else this.flush();
-    this.committed();
   }
 
   committed(): void {

@@ -195,8 +195,8 @@ describe('carried money unspent after its deadline, stored, against the computat
   });
 
   it('a rebuild that writes ahead of its commit every few events stores the same spans, counts and day rows', async () => {
-    // A rebuild's spill writes the history's day rows and the red flags' spans only at the commit: the spans read the
-    // day rows of every carried line touched since the last commit, not since the last spill.
+    // A spill writes what each projector holds in the open transaction: the red flags' spans read the history's day
+    // rows of every carried line touched since the last write, as the history's spill left them.
     const live = h.readModels.liveGeneration() as number;
     const g = live + 1;
     h.readModels.createGeneration(g, { indexes: false, bulk: true });
