@@ -181,18 +181,9 @@ export class ProgressProjector implements Projector {
     if (disbursed !== 0n) rows.addCent(row, DISBURSED, disbursed);
     if (e.position > rows.number(row, LAST)) rows.setNumber(row, LAST, e.position);
     const after = statusOf(completed, rows.cent(row, ALLOCATED), rows.cent(row, DISBURSED));
-    const sums = this.groupSums;
     for (let g = 0; g < PROGRESS_GRAIN_NAMES.length; g++) {
       const index = rows.number(row, GROUP + g);
-      if (index === 0) continue;
-      const group = index - 1;
-      if (allocated !== 0n) sums.addCent(group, ALLOCATED, allocated);
-      if (disbursed !== 0n) sums.addCent(group, DISBURSED, disbursed);
-      if (before !== after) {
-        sums.addNumber(group, STATUS_INDEX[before], -1);
-        sums.addNumber(group, STATUS_INDEX[after], 1);
-      }
-      this.groupChanged(group);
+      if (index !== 0) this.addMoneyToGroup(index - 1, allocated, disbursed, before, after);
     }
     this.rowChanged(row, MONEY);
   }
@@ -274,17 +265,20 @@ export class ProgressProjector implements Projector {
 
   /** Moves an activity's contribution within a group from its previous document to its new one. */
   private replaceInGroup(group: number, previous: ActivityProgress, doc: ActivityProgress): void {
+    this.addMoneyToGroup(group, doc.allocated - previous.allocated, doc.disbursed - previous.disbursed, activityStatus(previous), activityStatus(doc));
+    const holder = this.groupList[group];
+    holder.maps = replaceInMaps(holder.maps, previous, doc);
+  }
+
+  /** Adds a change of an activity's money to a group, and moves the activity from one status to another if it changed them. */
+  private addMoneyToGroup(group: number, allocated: bigint, disbursed: bigint, before: ActivityProgressStatus, after: ActivityProgressStatus): void {
     const sums = this.groupSums;
-    const before = activityStatus(previous);
-    const after = activityStatus(doc);
+    if (allocated !== 0n) sums.addCent(group, ALLOCATED, allocated);
+    if (disbursed !== 0n) sums.addCent(group, DISBURSED, disbursed);
     if (before !== after) {
       sums.addNumber(group, STATUS_INDEX[before], -1);
       sums.addNumber(group, STATUS_INDEX[after], 1);
     }
-    if (doc.allocated !== previous.allocated) sums.addCent(group, ALLOCATED, doc.allocated - previous.allocated);
-    if (doc.disbursed !== previous.disbursed) sums.addCent(group, DISBURSED, doc.disbursed - previous.disbursed);
-    const holder = this.groupList[group];
-    holder.maps = replaceInMaps(holder.maps, previous, doc);
     this.groupChanged(group);
   }
 
