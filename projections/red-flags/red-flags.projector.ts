@@ -21,6 +21,9 @@ interface UnspentSpans {
   readonly spans: readonly Span[];
 }
 
+/** A voucher's key in red_flag_vouchers: its hash (16 hex digits, 64 bits) as a signed 64-bit integer. */
+const voucherKey = (hash: string): bigint => BigInt.asIntN(64, BigInt(`0x${hash}`));
+
 /** A cached document; null: known to be absent (most lines carry no carried money, most units no figures). */
 interface Held {
   doc: unknown | null;
@@ -38,12 +41,14 @@ class StateDocs implements DocStore {
   /** The documents written back at the end of a batch, each key once: many to a statement. */
   private readonly put: RowWriter;
   /**
-   * Vouchers, written as they come (many to a statement: a key is read only after the rows held back are written, so
-   * one statement never meets a key twice). While the engine is the sole writer, the vouchers written (a KeySieve): a
-   * voucher it never wrote is not read. A rebuild meets one for nearly every payment, in no order: held in the document
-   * cache they cost more than the rest of its documents (1M events: 580 000 of 750 000 documents).
+   * Vouchers and their first payments (red-flags.tables.ts), written as they come (many to a statement: a key is read
+   * only after the rows held back are written, so one statement never meets a key twice). While the engine is the sole
+   * writer, the vouchers written (a KeySieve): a voucher it never wrote is not read. A rebuild meets one for nearly
+   * every payment, in no order: held in the document cache they cost more than the rest of its documents (1M events:
+   * 580 000 of 750 000 documents).
    */
   private readonly putVoucher: RowWriter;
+  private readonly putFirstPayment: RowWriter;
   private vouchersWritten: KeySieve | null = null;
   /**
    * Entries of the activities' lines, written as they come (many to a statement on PostgreSQL): the rows held back are
@@ -59,20 +64,30 @@ class StateDocs implements DocStore {
     this.put = new RowWriter(host, `INSERT INTO ${t.red_flag_state} (key, doc)`, 2, 'ON CONFLICT (key) DO UPDATE SET doc = excluded.doc');
     this.putVoucher = new RowWriter(
       host,
-      `INSERT INTO ${t.red_flag_vouchers} (voucher, position, amount, eff, unit, budget_year, reversed, several)`,
-      8,
-      'ON CONFLICT (voucher) DO UPDATE SET position = excluded.position, amount = excluded.amount, eff = excluded.eff, unit = excluded.unit, budget_year = excluded.budget_year, reversed = excluded.reversed, several = excluded.several',
+      `INSERT INTO ${t.red_flag_vouchers} (voucher, position, several)`,
+      3,
+      'ON CONFLICT (voucher) DO UPDATE SET position = excluded.position, several = excluded.several',
+    );
+    this.putFirstPayment = new RowWriter(
+      host,
+      `INSERT INTO ${t.red_flag_first_payments} (position, amount, eff, unit, budget_year, reversed)`,
+      6,
+      'ON CONFLICT (position) DO UPDATE SET amount = excluded.amount, eff = excluded.eff, unit = excluded.unit, budget_year = excluded.budget_year, reversed = excluded.reversed',
     );
     this.putEntry = new RowWriter(host, `INSERT INTO ${t.red_flag_entries} (pair, eff, position, kind, amount, disbursement, voucher, reversed)`, 8);
     const entry = `SELECT position, eff, kind, amount, disbursement, voucher, reversed FROM ${t.red_flag_entries}`;
     this.s = {
       entriesFrom: host.db.prepare(`${entry} WHERE pair = ? AND eff >= ? ORDER BY eff, position`).safeIntegers(true),
       paidBy: host.db.prepare(`${entry} WHERE pair = ? AND eff <= ? AND kind = 1 AND reversed = 0 ORDER BY eff, position`).safeIntegers(true),
-      // In the UNIQUE index's order (by position): ordered by day, SQLite would rather walk the pair's key than seek the id.
-      disbursements: host.db.prepare(`${entry} WHERE pair = ? AND disbursement = ? AND kind = 1 ORDER BY position`).safeIntegers(true),
+      disbursements: host.db.prepare(`${entry} WHERE pair = ? AND disbursement = ? AND kind = 1 ORDER BY eff, position`).safeIntegers(true),
       allocations: host.db.prepare(`SELECT position FROM ${t.red_flag_entries} WHERE pair = ? AND disbursement IS NULL AND kind = 0 ORDER BY position`).pluck(),
       reverseEntry: host.db.prepare(`UPDATE ${t.red_flag_entries} SET reversed = 1 WHERE pair = ? AND eff = ? AND position = ?`),
-      voucher: host.db.prepare(`SELECT position, amount, eff, unit, budget_year, reversed, several FROM ${t.red_flag_vouchers} WHERE voucher = ?`).safeIntegers(true),
+      voucher: host.db
+        .prepare(
+          `SELECT v.position, p.amount, p.eff, p.unit, p.budget_year, p.reversed, v.several FROM ${t.red_flag_vouchers} v
+             JOIN ${t.red_flag_first_payments} p ON p.position = v.position WHERE v.voucher = ?`,
+        )
+        .safeIntegers(true),
       get: host.db.prepare(`SELECT doc FROM ${t.red_flag_state} WHERE key = ?`).pluck(),
       item: host.db.prepare(`SELECT item FROM ${t.red_flag_items} WHERE list = ? AND at = ?`).pluck(),
       putItem: host.db.prepare(`INSERT INTO ${t.red_flag_items} (list, at, item) VALUES (?, ?, ?) ON CONFLICT (list, at) DO UPDATE SET item = excluded.item`),
@@ -97,7 +112,8 @@ class StateDocs implements DocStore {
   voucher(hash: string): StoredVoucher | undefined {
     if (this.sole.active && (this.vouchersWritten === null || !this.vouchersWritten.mayHave(hash))) return undefined;
     this.putVoucher.flush();
-    const r = this.s.voucher.get(hash) as Row | undefined;
+    this.putFirstPayment.flush();
+    const r = this.s.voucher.get(voucherKey(hash)) as Row | undefined;
     if (r === undefined) return undefined;
     const first: VoucherMember = [num(r.position), String(big(r.amount)), str(r.eff), str(r.unit), num(r.budget_year)];
     if (num(r.reversed) === 1) first.push(1);
@@ -105,7 +121,8 @@ class StateDocs implements DocStore {
   }
 
   setVoucher(hash: string, { first, several }: StoredVoucher): void {
-    this.putVoucher.add(hash, first[0], centsParam(BigInt(first[1])), first[2], first[3], first[4], first[5] ? 1 : 0, several ? 1 : 0);
+    this.putVoucher.add(voucherKey(hash), first[0], several ? 1 : 0);
+    this.putFirstPayment.add(first[0], centsParam(BigInt(first[1])), first[2], first[3], first[4], first[5] ? 1 : 0);
     if (this.sole.active) (this.vouchersWritten ??= new KeySieve()).add(hash);
   }
 
@@ -139,7 +156,7 @@ class StateDocs implements DocStore {
   }
 
   disbursements(pair: number, id: string): PairEntry[] {
-    return this.entries(this.s.disbursements, pair, id).sort((a, b) => a[1] - b[1] || a[0] - b[0]);
+    return this.entries(this.s.disbursements, pair, id);
   }
 
   allocations(pair: number): number[] {
@@ -177,6 +194,7 @@ class StateDocs implements DocStore {
     }
     this.put.flush();
     this.putVoucher.flush();
+    this.putFirstPayment.flush();
     this.putEntry.flush();
     this.dirty.length = 0;
   }
@@ -189,6 +207,7 @@ class StateDocs implements DocStore {
     this.cache.clear();
     this.dirty.length = 0;
     this.putVoucher.clear();
+    this.putFirstPayment.clear();
     this.putEntry.clear();
     this.vouchersWritten = null;
   }

@@ -86,7 +86,7 @@ describe('a rebuild that takes documents it never held for absent', () => {
 
   it('folds the log in tables that are not empty: the reference has rows in every kind of document it reads', () => {
     const count = (logical: string) => Number(h.readModels.db.prepare(`SELECT count(*) FROM ${tableName(logical, REFERENCE)}`).pluck().get());
-    for (const logical of ['lines', 'balance_district', 'activities', 'progress_district', 'decisions', 'red_flag_state', 'red_flag_vouchers', 'red_flag_entries', 'red_flags', 'line_days', 'district_days']) {
+    for (const logical of ['lines', 'balance_district', 'activities', 'progress_district', 'decisions', 'red_flag_state', 'red_flag_vouchers', 'red_flag_first_payments', 'red_flag_entries', 'red_flags', 'line_days', 'district_days']) {
       expect({ [logical]: count(logical) > 0 }).toEqual({ [logical]: true });
     }
     expect(count('red_flag_reviews')).toBeGreaterThan(0);
