@@ -4,7 +4,7 @@ import { progress } from '../shared/progress';
 import { createEventStore } from '../store/create-event-store';
 import { projectionContextOf } from './context';
 import { ReadModelDb } from './read-model-db';
-import { formatDifference, verifyReadModels } from './rebuild';
+import { REBUILD_BATCH_EVENTS, formatDifference, verifyReadModels } from './rebuild';
 import { REBUILD_OLD_GENERATION_MB, rebuildBounded } from './rebuild-thread';
 
 /** A whole number of at least `min`, from the command line. */
@@ -23,7 +23,7 @@ export function registerProjectionCommands(program: Command): void {
   projections
     .command('rebuild')
     .description('Rebuild every read model from position 0 into fresh tables, then swap them in (a running server follows)')
-    .option('--batch <events>', 'events per transaction', int, 250_000)
+    .option('--batch <events>', 'events per transaction', int, REBUILD_BATCH_EVENTS)
     .option(
       '--old-generation <MB>',
       "limit of the rebuild thread's old generation: less memory, more CPU; a rebuild that outgrows it runs again without one; 0: no limit (README, Benchmarks)",
