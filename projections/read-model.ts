@@ -47,6 +47,18 @@ export class Tables<N extends string = string> {
   }
 }
 
+type TableNames<T> = T extends Tables<infer N> ? N : never;
+
+/**
+ * The qualified names of several read models' tables in one schema, as one record: a query that joins them. Copied
+ * into a new object, not spread one after the other (`{ ...a.in(s), ...b.in(s) }`): see lineBalance (balances.queries.ts).
+ */
+export function tablesIn<S extends readonly Tables<string>[]>(schema: string, ...sets: S): Readonly<Record<TableNames<S[number]>, string>> {
+  const names: Record<string, string> = {};
+  for (const set of sets) Object.assign(names, set.in(schema));
+  return names as Record<TableNames<S[number]>, string>;
+}
+
 /** What the engine gives a projector: one generation of the tables, written inside the engine's batch transactions. */
 export interface ProjectorHost {
   readonly db: SqlDatabase;

@@ -93,9 +93,9 @@ export function adjustmentOf(event: RecordedLedger, ctx: ProjectionContext, acti
   if (event.type === 'ActivityReclassified') {
     const d = event.data;
     const unit = activity?.info.unit ?? '';
-    return {
-      ...base,
-      kind: 'reclassification',
+    // Object.assign, not a literal that begins with ...base: see lineBalance (balances.queries.ts).
+    return Object.assign(base, {
+      kind: 'reclassification' as const,
       reference: d.reclassificationId,
       unit,
       ...ctx.unitPlace(unit),
@@ -108,7 +108,7 @@ export function adjustmentOf(event: RecordedLedger, ctx: ProjectionContext, acti
       toKind: d.toKind,
       counterpart: null,
       reason: d.reason,
-    };
+    });
   }
   let kind: AdjustmentKind;
   let reference: string;
@@ -170,8 +170,7 @@ export function adjustmentOf(event: RecordedLedger, ctx: ProjectionContext, acti
       return null;
   }
   const line = event.data.line;
-  return {
-    ...base,
+  return Object.assign(base, {
     kind,
     reference,
     unit: line.unit,
@@ -185,5 +184,5 @@ export function adjustmentOf(event: RecordedLedger, ctx: ProjectionContext, acti
     toKind: null,
     counterpart,
     reason,
-  };
+  });
 }

@@ -118,7 +118,9 @@ export function regroupByToday(
     const place: Record<string, string> = { unit: t.unit ?? t.recorded, district: '', province: t.province ?? '' };
     add(total, r);
     if (groupBy === null) {
-      lineRows.push({ ...r, group: { ...r.group, ...place, recordedUnit: t.recorded } });
+      // A copy of the group with today's place and the recorded unit added, not a literal that begins with a spread: see
+      // lineBalance (balances.queries.ts).
+      lineRows.push({ ...r, group: Object.assign({}, r.group, place, { recordedUnit: t.recorded }) });
       continue;
     }
     const group: Record<string, string | number> = {};
@@ -133,12 +135,12 @@ export function regroupByToday(
     }
     add(acc, r);
   }
-  const figures = (a: Acc) => ({
-    ...balanceFigures(a.measures),
-    carriedInByOriginYear: Object.fromEntries(
-      [...a.origins.entries()].filter(([, c]) => c !== 0n).sort((x, y) => Number(x[0]) - Number(y[0])).map(([y, c]) => [y, centsToMoney(c)]),
-    ),
-  });
+  const figures = (a: Acc) =>
+    Object.assign(balanceFigures(a.measures), {
+      carriedInByOriginYear: Object.fromEntries(
+        [...a.origins.entries()].filter(([, c]) => c !== 0n).sort((x, y) => Number(x[0]) - Number(y[0])).map(([y, c]) => [y, centsToMoney(c)]),
+      ),
+    });
   const sorted = [...groups.values()].sort((a, b) => {
     for (const d of groupBy ?? []) {
       const x = String(a.group[d]);

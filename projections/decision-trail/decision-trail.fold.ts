@@ -24,8 +24,11 @@ export function evolveDecision(doc: DecisionSummary | null, event: RecordedEvent
   if (!ref) throw new Error(`event at position ${event.position} has no decision as its legal basis`);
   const m = event.metadata;
   if (!doc) {
+    // Named one by one as below, not `...ref` and then more: see lineBalance (balances.queries.ts).
     return {
-      ...ref,
+      number: ref.number,
+      issuer: ref.issuer,
+      date: ref.date,
       eventCount: 1,
       firstPosition: event.position,
       lastPosition: event.position,

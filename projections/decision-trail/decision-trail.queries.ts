@@ -4,7 +4,7 @@ import { changeOf } from '../history/history.queries';
 import { HISTORY_TABLES, deltaFromRow, sumDeltasSql } from '../history/history.tables';
 import type { ActivityView, ProgressQueries } from '../progress/progress.queries';
 import { PROGRESS_TABLES } from '../progress/progress.tables';
-import type { QueryHost, ReadTx } from '../read-model';
+import { type QueryHost, type ReadTx, tablesIn } from '../read-model';
 import { KEY_DIMENSIONS, dimensionColumn } from '../../src/fund-line/fund-line.dimensions';
 import { fundLineLabel } from '../../src/fund-line/fund-line.key';
 import { InvalidRequest } from '../../src/shared/errors';
@@ -143,7 +143,7 @@ export class DecisionTrailQueries {
    * event): from the lines' and activities' entries under those units, grouped by decision.
    */
   private visibleDecisions(tx: ReadTx, q: { number?: string; issuer?: string; from?: string; to?: string; scope: readonly string[] }): Row[] {
-    const t = { ...BALANCE_TABLES.in(tx.schema), ...HISTORY_TABLES.in(tx.schema), ...PROGRESS_TABLES.in(tx.schema) };
+    const t = tablesIn(tx.schema, BALANCE_TABLES, HISTORY_TABLES, PROGRESS_TABLES);
     const w = decisionWhere(q);
     const scope = this.scoped(q.scope);
     const part = (table: string, places: string, on: string) =>
@@ -205,7 +205,7 @@ export class DecisionTrailQueries {
     }
     const { page, pageSize, offset } = pagingOf(q);
     return this.host.reader.read((tx) => {
-      const t = { ...DECISION_TABLES.in(tx.schema), ...BALANCE_TABLES.in(tx.schema), ...HISTORY_TABLES.in(tx.schema), ...PROGRESS_TABLES.in(tx.schema) };
+      const t = tablesIn(tx.schema, DECISION_TABLES, BALANCE_TABLES, HISTORY_TABLES, PROGRESS_TABLES);
       const w = decisionWhere({ number: q.number, issuer: q.issuer, from: q.date, to: q.date });
       const decisions = restricted(q.scope)
         ? this.visibleDecisions(tx, { number: q.number, issuer: q.issuer, from: q.date, to: q.date, scope: q.scope }).reverse().slice(0, 101)
@@ -247,8 +247,8 @@ export class DecisionTrailQueries {
           const delta = deltaFromRow(r);
           const after = measuresFromRow(lineAfter.get(r.line_id, position) as Row);
           const activityId = r.activity_id ? str(r.activity_id) : null;
-          return {
-            ...trailEventOf(r),
+          // Added to the event, not spread after it: see lineBalance (balances.queries.ts).
+          return Object.assign(trailEventOf(r), {
             amount: centsToMoney(big(r.amount)),
             ...(r.reference ? { reference: str(r.reference) } : {}),
             ...(r.details ? { details: JSON.parse(str(r.details)) as Record<string, string> } : {}),
@@ -260,14 +260,13 @@ export class DecisionTrailQueries {
               after: balanceFigures(after),
             },
             ...(activityId ? { activity: this.progress.activityBeforeAfter(tx, activityId, position) } : {}),
-          };
+          });
         }
         const r = activityRows.get(position) as Row;
-        return {
-          ...trailEventOf(r),
+        return Object.assign(trailEventOf(r), {
           data: JSON.parse(str(r.data)) as Record<string, unknown>,
           activity: this.progress.activityBeforeAfter(tx, str(r.activity_id), position),
-        };
+        });
       });
       return { decisions: decisions.map(decisionSummary), page, pageSize, totalEvents, events };
     });

@@ -1,9 +1,9 @@
 import { BALANCE_TABLES, MEASURE_COLUMNS, keyFromRow, keyWithPlaces, measuresFromRow } from '../balances/balances.tables';
 import { MEASURES, Measure, Measures, ZERO_MEASURES, addMeasures, balanceFigures, runningFigures } from '../balances/balances.fold';
-import { BalancePage, BalanceQueries, BalancesAsOf, BalancesQuery, GroupDimension, byOrigin, foldGroups, groupColumns, lineIdentity } from '../balances/balances.queries';
+import { BalancePage, BalanceQueries, BalancesAsOf, BalancesQuery, GroupDimension, byOrigin, foldGroups, groupColumns, lineBalance } from '../balances/balances.queries';
 import { fundLineLabel } from '../../src/fund-line/fund-line.key';
 import { dimensionColumn } from '../../src/fund-line/fund-line.dimensions';
-import type { QueryHost, ReadTx } from '../read-model';
+import { type QueryHost, type ReadTx, tablesIn } from '../read-model';
 import { centsToMoney } from '../shared/cents';
 import { intToDate } from '../shared/context';
 import { basisOf, recordedBy } from '../shared/provenance';
@@ -46,7 +46,7 @@ export class HistoryQueries implements BalancesAsOf {
     const order = q.order ?? 'recorded';
     return this.host.reader.read((tx, position) => {
       checkReached(slice, position);
-      const t = { ...BALANCE_TABLES.in(tx.schema), ...HISTORY_TABLES.in(tx.schema) };
+      const t = tablesIn(tx.schema, BALANCE_TABLES, HISTORY_TABLES);
       const line = tx.stmt(`SELECT * FROM ${t.lines} WHERE stream = ?`).get(stream) as Row | undefined;
       if (!line) throw new NotInReadModel(`no fund line ${stream} in the read model (check the stream name, or pass minPosition to wait for a recent command)`);
       if (!this.filters.visible(q.scope, line as Row & Placed)) {
@@ -96,7 +96,7 @@ export class HistoryQueries implements BalancesAsOf {
    * date: see lateCorrectionApplies); else summed over the entries.
    */
   balancesAsOf(tx: ReadTx, q: BalancesQuery, groupBy: GroupDimension[] | null, slice: Slice, offset: number, pageSize: number): BalancePage {
-    const t = { ...BALANCE_TABLES.in(tx.schema), ...HISTORY_TABLES.in(tx.schema) };
+    const t = tablesIn(tx.schema, BALANCE_TABLES, HISTORY_TABLES);
     const cols = groupBy === null ? ['stream', 'line_id'] : groupBy.flatMap(groupColumns);
     const byDistrict = fromDays(slice) && this.balances.grainAnswers(DISTRICT_DAY_GRAIN, q, groupBy);
     const rows = byDistrict
@@ -117,13 +117,7 @@ export class HistoryQueries implements BalancesAsOf {
     return {
       totalRows,
       total,
-      rows: pageRows.map((a) => ({
-        ...lineIdentity(lineInfo.get(num(a.first.line_id)) as Row),
-        lines: a.lines,
-        events: a.events,
-        ...balanceFigures(a.measures),
-        carriedInByOriginYear: byOrigin(a.origins),
-      })),
+      rows: pageRows.map((a) => lineBalance(lineInfo.get(num(a.first.line_id)) as Row, a.lines, a.events, a.measures, byOrigin(a.origins))),
     };
   }
   /** Rows by group and origin year (the form foldGroups takes), summed over the entries in force and known. */

@@ -6,7 +6,7 @@ import { Measures, ZERO_MEASURES, balanceFigures } from '../balances/balances.fo
 import type { BalanceQueries } from '../balances/balances.queries';
 import { BALANCE_TABLES, measuresFromRow, sumMeasuresSql } from '../balances/balances.tables';
 import { HISTORY_TABLES, deltaFromRow, sumDeltasSql } from '../history/history.tables';
-import type { QueryHost, ReadTx } from '../read-model';
+import { type QueryHost, type ReadTx, tablesIn } from '../read-model';
 import { centsToMoney } from '../shared/cents';
 import { intToDate } from '../shared/context';
 import { ReadScope, TreeFilters, UnitLevel } from '../shared/filters';
@@ -81,7 +81,7 @@ export class ProgressQueries {
     const { catalogue, ctx } = this.host;
     return this.host.reader.read((tx, position) => {
       checkReached(slice, position);
-      const t = { ...BALANCE_TABLES.in(tx.schema), ...HISTORY_TABLES.in(tx.schema), ...PROGRESS_TABLES.in(tx.schema) };
+      const t = tablesIn(tx.schema, BALANCE_TABLES, HISTORY_TABLES, PROGRESS_TABLES);
       const componentColumn = dimensionColumn('component');
       // Money of the components' lines.
       const lw = this.balances.where({ programme: q.programme, unit: q.unit, budgetYear: q.budgetYear, scope: q.scope }, slice ? 'l' : '');
@@ -221,7 +221,7 @@ export class ProgressQueries {
       const stages = (lists.lifecycles.get(e.lifecycle) as NonNullable<ReturnType<typeof lists.lifecycleOf>>).stages;
       const count = (flag: 'started' | 'completed') => stages.filter((s) => s[flag]).reduce((n, s) => n + (e.byStage[s.code] ?? 0), 0);
       const started = count('started');
-      return { ...e, started, notStarted: e.activities - started, completed: count('completed') };
+      return Object.assign({}, e, { started, notStarted: e.activities - started, completed: count('completed') });
     });
   }
 
@@ -298,7 +298,7 @@ export class ProgressQueries {
 
   /** The activities that have had money on lines of a budget year, as of the slice. */
   private activitiesWithMoneyOf(tx: ReadTx, ids: readonly string[], budgetYear: number, slice: Slice): Set<string> {
-    const t = { ...BALANCE_TABLES.in(tx.schema), ...HISTORY_TABLES.in(tx.schema) };
+    const t = tablesIn(tx.schema, BALANCE_TABLES, HISTORY_TABLES);
     const rows = tx
       .stmt(
         `SELECT DISTINCT e.activity_id FROM ${t.entries} e JOIN ${t.lines} l ON l.line_id = e.line_id
@@ -314,7 +314,7 @@ export class ProgressQueries {
    * with `budgetYear`, their money on that year's lines only.
    */
   private foldActivities(tx: ReadTx, ids: readonly string[], eff: number, rec: number, upTo: number, budgetYear?: number): Map<string, ActivityProgress> {
-    const t = { ...BALANCE_TABLES.in(tx.schema), ...HISTORY_TABLES.in(tx.schema), ...PROGRESS_TABLES.in(tx.schema) };
+    const t = tablesIn(tx.schema, BALANCE_TABLES, HISTORY_TABLES, PROGRESS_TABLES);
     const idList = JSON.stringify(ids);
     const events = tx
       .stmt(

@@ -482,6 +482,11 @@ export class RedFlagFold {
     };
     this.docs.set(docKey, doc);
     const types = Object.keys(doc.byType).sort();
+    // A copy of the facts with the counts added, not a literal that begins with a spread: see lineBalance (balances.queries.ts).
+    const flagFacts = Object.assign({}, doc.facts, {
+      events: doc.count,
+      ...(types.length > 0 ? { amountsByType: types.map((t) => `${t} ${centsToMoney(BigInt(doc.byType[t]))}`).join('; ') } : {}),
+    });
     const flag = this.flag(rule, flagId(rule, ...key), subject, where.unit, where.year, {
       effFrom: doc.effFrom,
       effTo: doc.effTo,
@@ -489,7 +494,7 @@ export class RedFlagFold {
       amount: types.length === 1 ? BigInt(doc.byType[types[0]]) : null,
       evidenceCount: doc.count + (doc.seen?.length ?? 0),
       lastPosition: doc.last,
-    }, { ...doc.facts, events: doc.count, ...(types.length > 0 ? { amountsByType: types.map((t) => `${t} ${centsToMoney(BigInt(doc.byType[t]))}`).join('; ') } : {}) });
+    }, flagFacts);
     return { doc, flag };
   }
 

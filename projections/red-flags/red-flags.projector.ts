@@ -2,7 +2,7 @@ import type { SqlStatement } from '../shared/sql-database';
 import { FUND_LINE_EVENT_TYPES, RecordedEvent } from '../../events';
 import { BALANCE_TABLES, MEASURE_COLUMNS, measuresFromRow } from '../balances/balances.tables';
 import { HISTORY_TABLES } from '../history/history.tables';
-import type { Projector, ProjectorHost } from '../read-model';
+import { type Projector, type ProjectorHost, tablesIn } from '../read-model';
 import { centsParam } from '../shared/cents';
 import { dateToInt, intToDate } from '../shared/context';
 import { DocCache, KeySieve, SoleWriter, WrittenKeys } from '../shared/doc-cache';
@@ -293,7 +293,7 @@ export class RedFlagsProjector implements Projector {
     this.reviewedFlags = new WrittenKeys(host.sole);
     this.fold = new RedFlagFold(host.ctx, this.docs);
     this.graceDays = host.ctx.redFlagRules.active('carried-unspent-after-deadline')?.params.graceDays ?? null;
-    const b = { ...BALANCE_TABLES.in(host.schema), ...HISTORY_TABLES.in(host.schema) };
+    const b = tablesIn(host.schema, BALANCE_TABLES, HISTORY_TABLES);
     this.s = {
       // A flag is inserted when it is not stored (upsert reads it: counted), else updated. An update that leaves what the
       // flag counts by as it was (its rule, place and period: the columns of red_flags' five indexes) sets only the other

@@ -2,7 +2,7 @@ import { BALANCE_TABLES, MEASURE_COLUMNS, measuresFromRow } from '../balances/ba
 import { HISTORY_TABLES } from '../history/history.tables';
 import { PROGRESS_TABLES } from '../progress/progress.tables';
 import { STATED_FIGURE_TABLES } from '../stated-figures/stated-figures.tables';
-import type { QueryHost, ReadTx } from '../read-model';
+import { type QueryHost, type ReadTx, tablesIn } from '../read-model';
 import { dimensionColumn } from '../../src/fund-line/fund-line.dimensions';
 import type { FigureStated } from '../../events';
 import { assertionStream } from '../../src/commands/state-figure/figure.state';
@@ -388,7 +388,8 @@ export class RedFlagQueries {
         computed: h.computed,
         evidenceCount: h.evidenceCount,
         lastEvidencePosition: h.lastPosition,
-        evidence: (shown.get(h.id) ?? []).map((x) => ({ ...(details.get(x.position) ?? unknownEvent(x.position)), role: x.role })),
+        // A copy with the role added, not a literal that begins with a spread: see lineBalance (balances.queries.ts).
+        evidence: (shown.get(h.id) ?? []).map((x) => Object.assign({}, details.get(x.position) ?? unknownEvent(x.position), { role: x.role })),
         review: last
           ? { reviews: rs.length, last, newEvidence: h.evidenceCount > last.evidenceCount || h.lastPosition > last.lastEvidencePosition }
           : null,
@@ -400,11 +401,15 @@ export class RedFlagQueries {
   private evidenceDetails(tx: ReadTx, positions: number[]): Map<number, Omit<EvidenceView, 'role'>> {
     const out = new Map<number, Omit<EvidenceView, 'role'>>();
     if (positions.length === 0) return out;
-    const t = { ...BALANCE_TABLES.in(tx.schema), ...HISTORY_TABLES.in(tx.schema), ...PROGRESS_TABLES.in(tx.schema), ...STATED_FIGURE_TABLES.in(tx.schema) };
+    const t = tablesIn(tx.schema, BALANCE_TABLES, HISTORY_TABLES, PROGRESS_TABLES, STATED_FIGURE_TABLES);
     const list = JSON.stringify(positions);
     const common = (r: Row, stream: string) => {
       const basis = basisOf(r);
       const decision = basis.kind === 'decision' && basis.number ? { number: basis.number, issuer: str(basis.issuer), date: basis.date } : undefined;
+      // Set one by one, not spread one after the other: see lineBalance (balances.queries.ts).
+      const links: { trail?: string; history?: string } = {};
+      if (decision) links.trail = `/decisions/trail?${new URLSearchParams(decision).toString()}`;
+      if (stream.startsWith('fundline-')) links.history = `/fund-lines/${encodeURIComponent(stream)}/history`;
       return {
         position: num(r.position),
         type: str(r.type),
@@ -415,24 +420,21 @@ export class RedFlagQueries {
         command: str(r.command),
         basis,
         ...(decision ? { decision } : {}),
-        links: {
-          ...(decision ? { trail: `/decisions/trail?${new URLSearchParams(decision).toString()}` } : {}),
-          ...(stream.startsWith('fundline-') ? { history: `/fund-lines/${encodeURIComponent(stream)}/history` } : {}),
-        },
+        links,
       };
     };
     for (const r of tx
       .stmt(`SELECT e.*, l.stream AS stream FROM ${t.entries} e JOIN ${t.lines} l ON l.line_id = e.line_id WHERE e.position IN (SELECT CAST(value AS BIGINT) FROM json_each(?))`)
       .all(list) as Row[]) {
-      out.set(num(r.position), {
-        ...common(r, str(r.stream)),
+      // Added to the common part, not spread after it: see lineBalance (balances.queries.ts).
+      out.set(num(r.position), Object.assign(common(r, str(r.stream)), {
         amount: centsToMoney(big(r.amount)),
         ...(r.activity_id ? { activityId: str(r.activity_id) } : {}),
         ...(r.reference ? { reference: str(r.reference) } : {}),
-      });
+      }));
     }
     for (const r of tx.stmt(`SELECT * FROM ${t.activity_entries} WHERE position IN (SELECT CAST(value AS BIGINT) FROM json_each(?))`).all(list) as Row[]) {
-      out.set(num(r.position), { ...common(r, activityStream(str(r.activity_id))), activityId: str(r.activity_id) });
+      out.set(num(r.position), Object.assign(common(r, activityStream(str(r.activity_id))), { activityId: str(r.activity_id) }));
     }
     for (const r of tx.stmt(`SELECT * FROM ${t.stated_figures} WHERE position IN (SELECT CAST(value AS BIGINT) FROM json_each(?))`).all(list) as Row[]) {
       const f = JSON.parse(str(r.data)) as FigureStated['data'];
@@ -582,7 +584,7 @@ export class RedFlagQueries {
     const { from, to } = filter.period;
     // Its period runs from the deadline to the day asked.
     if (from !== null && asOfInt < from) return [];
-    const t = { ...RED_FLAG_TABLES.in(tx.schema), ...BALANCE_TABLES.in(tx.schema), ...HISTORY_TABLES.in(tx.schema) };
+    const t = tablesIn(tx.schema, RED_FLAG_TABLES, BALANCE_TABLES, HISTORY_TABLES);
     const units = filter.unitSql('c');
     if (streams !== null && streams.length === 0) return [];
     const where = ['c.deadline < ?', ...(to !== null ? ['c.deadline <= ?'] : []), ...units.sql, ...(streams ? ['c.stream IN (SELECT value FROM json_each(?))'] : [])].join(' AND ');
@@ -668,7 +670,7 @@ export class RedFlagQueries {
   private reversalOutliers(tx: ReadTx, position: number, filter: FlagFilter): Header[] {
     const rule = this.rules.active('reversal-rate-outlier');
     if (!rule) return [];
-    const t = { ...RED_FLAG_TABLES.in(tx.schema), ...BALANCE_TABLES.in(tx.schema), ...HISTORY_TABLES.in(tx.schema) };
+    const t = tablesIn(tx.schema, RED_FLAG_TABLES, BALANCE_TABLES, HISTORY_TABLES);
     const found = this.allReversalOutliers(tx, position, rule).filter(({ r, year }) =>
       filter.matches({ rule: 'reversal-rate-outlier', unit: str(r.unit), district: str(r.district), province: str(r.province), effFrom: dateToInt(`${year}-01-01`), effTo: dateToInt(`${year}-12-31`) }),
     );

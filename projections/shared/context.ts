@@ -37,7 +37,8 @@ export interface ProjectionContext {
 export function lineDimensions(key: FundLineKey, ctx: ProjectionContext): LineDimensions {
   const dims: Record<string, string | number> = {};
   for (const d of KEY_DIMENSIONS) dims[d] = key[d] ?? '';
-  return { ...(dims as Omit<LineDimensions, keyof UnitPlace | keyof ComponentPlace>), ...ctx.unitPlace(key.unit, key.budgetYear), ...ctx.componentPlace(key.component, key.programme) };
+  // Added to dims, not spread after it: see lineBalance (balances.queries.ts).
+  return Object.assign(dims as Omit<LineDimensions, keyof UnitPlace | keyof ComponentPlace>, ctx.unitPlace(key.unit, key.budgetYear), ctx.componentPlace(key.component, key.programme));
 }
 
 export function catalogueContext(catalogue: Catalogue, redFlagRules: RedFlagRules = builtInRedFlagRules()): ProjectionContext {
