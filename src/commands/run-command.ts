@@ -30,6 +30,7 @@ export class RunCommandHandler implements ICommandHandler<RunCommand, CommandRes
 
   async execute({ slice, ctx, input, body }: RunCommand): Promise<CommandResult> {
     const prepared = slice.prepare ? await slice.prepare(input, { readModels: this.readModels ?? null, now: ctx.now }) : input;
-    return this.runner.run(ctx, { ...specOf(slice, prepared, this.catalogue), body });
+    // The body added to the spec, not spread after it: a new hidden class for every command (see lineBalance, balances.queries.ts).
+    return this.runner.run(ctx, Object.assign(specOf(slice, prepared, this.catalogue), { body }));
   }
 }
