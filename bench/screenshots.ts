@@ -18,10 +18,12 @@ async function main() {
       ['390x844', PHONE],
     ] as const) {
       {
-        // The sign-in page, its unit search open on a name typed without accents.
+        // The sign-in page once the password is accepted: the unit to work on, its search open on a name typed without accents.
         const { context, page, errors } = await newPage(browser, viewport);
         await page.goto(`${demo.url}/dang-nhap`);
-        await page.getByLabel('Mã người dùng').fill('can-bo-lan');
+        await page.getByLabel('Mã người dùng').fill('demo-officer');
+        await page.getByLabel('Mật khẩu').fill(await demo.account('demo-officer', 'officer'));
+        await page.getByRole('button', { name: 'Đăng nhập' }).click();
         await page.getByLabel('Đơn vị công tác').fill('van quan');
         await page.locator('[role="option"]').first().waitFor();
         const file = join(out, `sign-in-${size}.png`);
