@@ -83,7 +83,14 @@ export const BALANCE_TABLES = new Tables(
     index('balance_district', 'province'),
     index('balance_province', 'province'),
     index('balance_province_year', 'province'),
-    index('balance_district_year', 'province'),
+    // A province's district keys in the order a question by district and origin year groups them, holding every column
+    // of the grain (the key comes with any index of this table): a province's balances as of a date read the keys from
+    // the index alone, already grouped, then each key's day row (history's district_days).
+    {
+      table: 'balance_district_year',
+      name: 'province',
+      definition: `(${(['province', 'district', 'originYear', 'budgetYear', 'programme'] as const).map(dimensionColumn).join(', ')})`,
+    },
     index('balance_district_year', 'district'),
   ],
 );
