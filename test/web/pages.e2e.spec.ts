@@ -1,5 +1,5 @@
 import type { Page } from 'playwright-core';
-import { browserSuite, describedBy, DESKTOP, expectCount, PHONE, signIn } from './support/browser';
+import { browserSuite, describedBy, DESKTOP, expectCount, expectNoOverflow, openPage, PHONE, signIn } from './support/browser';
 
 /** The other pages on the demo data, in Chromium: what M&E staff and inspectors read, journals, keyboard and phone use. */
 describe('the pages in the browser', () => {
@@ -301,9 +301,7 @@ ${entries}`;
     expect(await page.evaluate('document.activeElement?.labels?.[0]?.textContent')).toBe('Đơn vị');
     // Every form control of every page is labelled.
     for (const path of ['/', '/tien-do', '/ghi-so', '/ghi-so?lenh=stage', '/so-dong-von', '/quyet-dinh', '/dieu-chinh', '/nhap-nhat-ky', '/doi-soat', '/bao-cao', '/ket-qua']) {
-      await page.goto(`${suite.url}${path}`);
-      await page.locator('main h1').waitFor();
-      await page.waitForLoadState('networkidle');
+      await openPage(page, suite.url, path);
       // (Browser-side code as text: the tests compile without the DOM's types.)
       const unlabelled = await page.evaluate(`[...document.querySelectorAll('input, select, textarea')]
         .filter((el) => !el.labels?.length && !el.getAttribute('aria-label'))
@@ -313,31 +311,6 @@ ${entries}`;
     // The language and unit switches say which is on.
     expect(await page.getByRole('button', { name: 'Tiếng Việt' }).getAttribute('aria-pressed')).toBe('true');
   });
-
-  const openPage = async (page: Page, path: string) => {
-    await page.goto(`${suite.url}${path}`);
-    await page.locator('main h1').waitFor();
-    await page.waitForLoadState('networkidle');
-  };
-  const expectNoOverflow = async (page: Page, path: string) => {
-    const overflow = await page.evaluate('document.documentElement.scrollWidth - window.innerWidth');
-    // On failure, name what sticks out: the outermost elements, and the texts, whose right edge passes the window's.
-    const sticksOut = overflow === 0 ? [] : await page.evaluate(`(() => {
-      const past = (rect) => rect.right > window.innerWidth + 0.5;
-      const elements = [...document.querySelectorAll('body *')]
-        .filter((el) => past(el.getBoundingClientRect()) && !(el.parentElement && past(el.parentElement.getBoundingClientRect())))
-        .map((el) => el.outerHTML.slice(0, 160));
-      const texts = [];
-      const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
-      for (let node = walker.nextNode(); node; node = walker.nextNode()) {
-        const range = document.createRange();
-        range.selectNodeContents(node);
-        if (past(range.getBoundingClientRect()) && !past(node.parentElement.getBoundingClientRect())) texts.push(node.textContent.slice(0, 160));
-      }
-      return [...elements, ...texts];
-    })()`);
-    expect({ path, overflow, sticksOut }).toEqual({ path, overflow: 0, sticksOut: [] });
-  };
 
   it.each([
     ['1366×768', DESKTOP],
@@ -351,7 +324,7 @@ ${entries}`;
     await page.locator('[data-testid="witness"][data-status="trusted-first"]').waitFor();
     await expectNoOverflow(page, line);
     for (const path of ['/', line, '/quyet-dinh', '/dieu-chinh', '/co-do', '/doi-soat', '/bao-cao', '/ket-qua']) {
-      await openPage(page, path);
+      await openPage(page, suite.url, path);
       if (path === line) await page.locator('[data-testid="witness"]:not([data-status="pending"])').waitFor();
       await expectNoOverflow(page, path);
     }
@@ -367,11 +340,11 @@ ${entries}`;
   it.each([
     ['1366×768', DESKTOP],
     ['phone width (390 px)', PHONE],
-  ])("fits %s without sideways scrolling on the pages the auditor does not see: progress, recording, journals", async (_name, viewport) => {
+  ])('fits %s without sideways scrolling on the pages the auditor does not see: progress, recording, journals', async (_name, viewport) => {
     const { page } = await suite.open(viewport);
     await signIn(page, suite.url, 'can-bo-lan', 'officer');
     for (const path of ['/tien-do', '/ghi-so', '/ghi-so?lenh=stage', '/nhap-nhat-ky']) {
-      await openPage(page, path);
+      await openPage(page, suite.url, path);
       await expectNoOverflow(page, path);
     }
   });

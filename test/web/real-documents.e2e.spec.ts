@@ -1,5 +1,5 @@
 import type { Page } from 'playwright-core';
-import { browserSuite, expectCount, expectText, PHONE, signIn } from './support/browser';
+import { browserSuite, expectCount, expectNoOverflow, expectText, openPage, PHONE, signIn } from './support/browser';
 
 /**
  * What the real district documents needed, in Chromium on the demo data: works by stage and the progress's time
@@ -236,11 +236,8 @@ describe('real documents in the browser', () => {
     await page.getByRole('heading', { name: 'Results framework', level: 1 }).waitFor();
     await expectText(page.locator('tr[data-target="sd-poverty-2021-2025"]'), /Decrease on average at least 3 %\/year, 2021–2025/);
     for (const path of ['/ket-qua', '/tien-do?component=DA1.TDA1', '/doi-soat', '/?units=today&unit=20', '/ghi-so?lenh=stage']) {
-      await page.goto(`${suite.url}${path}`);
-      await page.locator('main h1').waitFor();
-      await page.waitForLoadState('networkidle');
-      const overflow = await page.evaluate('document.documentElement.scrollWidth - window.innerWidth');
-      expect({ path, overflow }).toEqual({ path, overflow: 0 });
+      await openPage(page, suite.url, path);
+      await expectNoOverflow(page, path);
     }
     await page.goto(`${suite.url}/tien-do?component=DA1.TDA1&asOf=2024-03-31`);
     await page.getByRole('heading', { name: 'Progress of works' }).waitFor();

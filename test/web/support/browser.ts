@@ -61,6 +61,37 @@ export function browserSuite(env: Record<string, string> = {}) {
   };
 }
 
+/** Opens a page of the app and waits until it has its heading and no request is in flight. */
+export async function openPage(page: Page, url: string, path: string) {
+  await page.goto(`${url}${path}`);
+  await page.locator('main h1').waitFor();
+  await page.waitForLoadState('networkidle');
+}
+
+/** Asserts that the page does not scroll sideways; if it does, names the outermost elements and the texts that stick out. */
+export async function expectNoOverflow(page: Page, path: string) {
+  const overflow = await page.evaluate('document.documentElement.scrollWidth - window.innerWidth');
+  // (Browser-side code as text: the tests compile without the DOM's types.)
+  const sticksOut =
+    overflow === 0
+      ? []
+      : await page.evaluate(`(() => {
+    const past = (rect) => rect.right > window.innerWidth + 0.5;
+    const elements = [...document.querySelectorAll('body *')]
+      .filter((el) => past(el.getBoundingClientRect()) && !(el.parentElement && past(el.parentElement.getBoundingClientRect())))
+      .map((el) => el.outerHTML.slice(0, 160));
+    const texts = [];
+    const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+      const range = document.createRange();
+      range.selectNodeContents(node);
+      if (past(range.getBoundingClientRect()) && !past(node.parentElement.getBoundingClientRect())) texts.push(node.textContent.slice(0, 160));
+    }
+    return [...elements, ...texts];
+  })()`);
+  expect({ path, overflow, sticksOut }).toEqual({ path, overflow: 0, sticksOut: [] });
+}
+
 /** Waits (up to 5 s) for a locator's text to match, then asserts it. */
 export async function expectText(locator: ReturnType<Page['locator']>, pattern: RegExp) {
   await locator.first().waitFor();
