@@ -13,9 +13,12 @@ describe('session tokens', () => {
   });
 
   it('refuses a remembered token once it has expired', async () => {
-    const token = await tokens.sign(claims(1_000));
+    // The expiry is a whole second (a JWT's exp), 2 to 3 s ahead: never so close that the first check meets it on a
+    // loaded machine (1 s ahead, rounded down to its second, could leave a millisecond).
+    const exp = (Math.floor(Date.now() / 1000) + 3) * 1000;
+    const token = await tokens.sign(claims(exp - Date.now()));
     await expect(tokens.verify(token)).resolves.toMatchObject({ userId: 'can-bo-lan' });
-    await new Promise((resolve) => setTimeout(resolve, 2_100));
+    await new Promise((resolve) => setTimeout(resolve, exp + 100 - Date.now()));
     await expect(tokens.verify(token)).rejects.toMatchObject({ code: 'TOKEN_EXPIRED' });
   });
 
