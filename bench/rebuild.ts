@@ -15,7 +15,8 @@
  * --queries-only (step 4 only, on the read models an earlier run left in the folder, their indexes brought up to date),
  * --query <text> (only the queries whose name contains it),
  * --by-model (where the rebuild's time went, read model by read model: each projector's apply, flush and trim, the rest of
- * the fold, the indexes),
+ * the fold, the indexes; with two lanes the red flags' times are those of their own thread),
+ * --lanes 1|2 (threads that fold, RebuildJob.lanes: 2, the default, folds the red flags beside the other read models),
  * --store postgres (then the same log copied into a fresh PostgreSQL database at DATABASE_URL: raw read and rebuild
  * from it, printed beside SQLite's; bench/rebuild-postgres.ts).
  */
@@ -25,7 +26,6 @@ import { join } from 'node:path';
 import { catalogueContext } from '../projections/shared/context';
 import { INDEXES, ReadModelDb, schemaOf, tablesOf } from '../src/projections/read-model-db';
 import { ReadModelQueries } from '../src/projections/read-model-queries';
-import type { ProjectorTime } from '../src/projections/projector-times';
 import { RebuildResult, rebuildReadModels } from '../src/projections/rebuild';
 import { REBUILD_OLD_GENERATION_MB, rebuildBounded } from '../src/projections/rebuild-thread';
 import { progress } from '../src/shared/progress';
@@ -43,17 +43,27 @@ const fmt = (n: number) => n.toLocaleString('en-US');
  * fold of the log (RebuildResult.foldMilliseconds), `totalMs` the whole rebuild: the rest is the indexes, and the events
  * appended meanwhile.
  */
-function printByModel(times: readonly ProjectorTime[], foldMs: number, totalMs: number): void {
+function printByModel(result: RebuildResult): void {
+  const { projectorTimes: times = [], foldMilliseconds: foldMs, milliseconds: totalMs, secondLane: lane } = result;
   const s = (ms: number) => (ms / 1000).toFixed(1).padStart(7);
+  const inLane = (model: string) => lane?.models.includes(model) ?? false;
   const all = times.map((t) => ({ ...t, total: t.apply + t.flush + t.committed }));
-  const projectors = all.reduce((sum, t) => sum + t.total, 0);
+  const projectors = all.filter((t) => !inLane(t.model)).reduce((sum, t) => sum + t.total, 0);
   const share = (ms: number) => `${Math.round((100 * ms) / totalMs)} %`.padStart(6);
+  const line = (label: string, ms: number, note = '') => console.log(`  ${label.padEnd(37)}${s(ms)}${share(ms)}${note}`);
   console.log('where the rebuild went, by read model (s of wall time on its thread; apply: handed its events, flush: writing back what it held, trim: after each write):');
   console.log(`  ${'read model'.padEnd(16)}${'apply'.padStart(7)}${'flush'.padStart(7)}${'trim'.padStart(7)}${'total'.padStart(7)}${'share'.padStart(6)}`);
-  for (const t of [...all].sort((x, y) => y.total - x.total)) console.log(`  ${t.model.padEnd(16)}${s(t.apply)}${s(t.flush)}${s(t.committed)}${s(t.total)}${share(t.total)}`);
-  console.log(`  ${'every projector'.padEnd(37)}${s(projectors)}${share(projectors)}`);
-  console.log(`  ${'reading the log, the engine'.padEnd(37)}${s(Math.max(0, foldMs - projectors))}${share(Math.max(0, foldMs - projectors))}   (the fold, ${s(foldMs).trim()} s, less the projectors)`);
-  console.log(`  ${'indexes, events appended meanwhile'.padEnd(37)}${s(Math.max(0, totalMs - foldMs))}${share(Math.max(0, totalMs - foldMs))}`);
+  for (const t of [...all].sort((x, y) => y.total - x.total)) {
+    console.log(`  ${t.model.padEnd(16)}${s(t.apply)}${s(t.flush)}${s(t.committed)}${s(t.total)}${share(t.total)}${inLane(t.model) ? '   (second lane: its own thread, beside the others)' : ''}`);
+  }
+  const waited = lane ? lane.waitedMilliseconds + lane.joinMilliseconds : 0;
+  line(lane ? 'every projector of the first lane' : 'every projector', projectors);
+  line('reading the log, the engine', Math.max(0, foldMs - projectors - waited), `   (the fold, ${s(foldMs).trim()} s, less the projectors${lane ? ', the wait and the join' : ''})`);
+  if (lane) {
+    line('waiting for the second lane', lane.waitedMilliseconds);
+    line('joining the lanes', lane.joinMilliseconds, '   (its tables copied, what it left done)');
+  }
+  line('indexes, events appended meanwhile', Math.max(0, totalMs - foldMs));
 }
 
 function percentile(sorted: number[], p: number): number {
@@ -134,13 +144,19 @@ async function main() {
     };
     const cpuBefore = process.cpuUsage();
     let result: RebuildResult;
+    const sources = { log: { store: 'sqlite' as const, dbFile: file }, context: { module: require.resolve('./synthetic-log'), args: [shape.events, shape.seed] } };
     if (a.inProcess) {
       readModels = ReadModelDb.open(rmFile);
-      result = await rebuildReadModels(store, readModels, ctx, { onProgress, batchSize: a.batchSize, timeProjectors: a.byModel });
+      result = await rebuildReadModels(store, readModels, ctx, {
+        onProgress,
+        batchSize: a.batchSize,
+        timeProjectors: a.byModel,
+        secondLane: a.lanes === 2 ? { ...sources, heapBudgetMb: a.heapBudgetMb, oldGenerationMb: a.oldGenerationMb } : undefined,
+      });
     } else {
       // As `ledger projections rebuild` does: in a thread of its own, with a larger young generation.
       result = await rebuildBounded(
-        { log: { store: 'sqlite', dbFile: file }, readModelLocation: rmFile, context: { module: require.resolve('./synthetic-log'), args: [shape.events, shape.seed] }, options: { batchSize: a.batchSize, timeProjectors: a.byModel }, heapBudgetMb: a.heapBudgetMb, oldGenerationMb: a.oldGenerationMb },
+        { ...sources, readModelLocation: rmFile, options: { batchSize: a.batchSize, timeProjectors: a.byModel }, heapBudgetMb: a.heapBudgetMb, oldGenerationMb: a.oldGenerationMb, lanes: a.lanes },
         onProgress,
         (message) => console.log(message),
       );
@@ -152,12 +168,12 @@ async function main() {
     sample();
     clearInterval(sampler);
     shown.finish();
-    console.log(`rebuild CPU (every thread of this process): ${((cpu.user + cpu.system) / 1e6).toFixed(1)} s (user ${(cpu.user / 1e6).toFixed(1)} s, system ${(cpu.system / 1e6).toFixed(1)} s), ${a.inProcess ? 'on the main thread' : `in a rebuild thread (old generation ${oldGeneration === 0 ? 'unbounded' : `≤ ${oldGeneration} MB`})`}; written ahead of a commit ${result.spills} time(s), the heap past its budget; RSS at most ${mb(rebuildPeak)} while it ran (sampled every 100 ms: ${mb(phasePeak.events)} while it folded, ${mb(phasePeak.indexes)} from the indexes on)`);
+    console.log(`rebuild CPU (every thread of this process): ${((cpu.user + cpu.system) / 1e6).toFixed(1)} s (user ${(cpu.user / 1e6).toFixed(1)} s, system ${(cpu.system / 1e6).toFixed(1)} s), ${a.inProcess ? 'on the main thread' : `in a rebuild thread (old generation ${oldGeneration === 0 ? 'unbounded' : `≤ ${oldGeneration} MB`})`}${result.secondLane ? ` and a second lane for ${result.secondLane.models.join(', ')}` : ', in one lane'}; written ahead of a commit ${result.spills} time(s), the heap past its budget; RSS at most ${mb(rebuildPeak)} while it ran (sampled every 100 ms: ${mb(phasePeak.events)} while it folded, ${mb(phasePeak.indexes)} from the indexes on)`);
     rebuildRate = rate(result.events, result.milliseconds);
     console.log(
       `full projection rebuild: ${fmt(result.events)} events in ${(result.milliseconds / 1000).toFixed(2)} s = ${fmt(rebuildRate)} events/s  = ${(rebuildRate / rawRate).toFixed(2)} × raw (target ≥ 0.33)  (rss ${mb(process.memoryUsage().rss)}, read models ${mb(readModels.generationBytes(result.generation))})`,
     );
-    if (result.projectorTimes) printByModel(result.projectorTimes, result.foldMilliseconds, result.milliseconds);
+    if (result.projectorTimes) printByModel(result);
     generation = result.generation;
   }
 

@@ -30,12 +30,14 @@ export interface BenchArgs {
   readonly query: string | null;
   /** bench:rebuild --by-model: where the rebuild's time went, read model by read model (RebuildOptions.timeProjectors). */
   readonly byModel: boolean;
+  /** bench:rebuild --lanes 1|2: threads that fold (RebuildJob.lanes; default 2). */
+  readonly lanes: 1 | 2;
 }
 
 /** `<events> [--dir <folder>] [--seed <n>] [--iterations <n>] [--generate]`. */
 export function benchArgs(defaults: { iterations: number }): BenchArgs {
   const argv = process.argv.slice(2);
-  const valued = new Set(['--dir', '--seed', '--iterations', '--store', '--query', '--batch', '--heap-budget', '--old-generation']);
+  const valued = new Set(['--dir', '--seed', '--iterations', '--store', '--query', '--batch', '--heap-budget', '--old-generation', '--lanes']);
   const flags = new Map<string, string>();
   const positional: string[] = [];
   for (let i = 0; i < argv.length; i++) {
@@ -56,7 +58,13 @@ export function benchArgs(defaults: { iterations: number }): BenchArgs {
     store: storeOf(flags.get('--store')),
     query: flags.get('--query') ?? null,
     byModel: argv.includes('--by-model'),
+    lanes: lanesOf(flags.get('--lanes')),
   };
+}
+
+function lanesOf(value: string | undefined): 1 | 2 {
+  if (value === undefined || value === '1' || value === '2') return value === '1' ? 1 : 2;
+  throw new Error(`--lanes must be 1 or 2, not ${value}`);
 }
 
 function storeOf(value: string | undefined): 'sqlite' | 'postgres' {

@@ -77,6 +77,11 @@ export interface ProjectorHost {
    * the server; 1 on SQLite, where a statement is a call and many rows to one cost more CPU (a 1M rebuild, measured).
    */
   readonly rowsPerStatement: number;
+  /**
+   * Whether the projector writes in a lane of its own (a rebuild's second thread, rebuild-lane.ts): its tables are
+   * there, those of the models it uses are empty. What it would read of them is left for the join (Projector.leftForJoin).
+   */
+  readonly ownLane?: boolean;
 }
 
 /**
@@ -101,6 +106,13 @@ export interface Projector {
   spill?(): void;
   /** A batch failed, or another writer moved on: forget what is held in memory, read counters back from the tables. */
   reload(): void;
+  /**
+   * In a rebuild's lane of its own (ProjectorHost.ownLane), where the tables of the models it uses are not: what it
+   * left to do with them, as a value another thread can be handed (structured clone). A projector of the same model on
+   * the lanes' joined tables takes it (`joinLane`), then is flushed.
+   */
+  leftForJoin?(): unknown;
+  joinLane?(left: unknown): void;
 }
 
 /** One read transaction over the live generation. */

@@ -283,6 +283,11 @@ export class RedFlagsProjector implements Projector {
   /** The fund-line streams the batch had events on: the carried ones among them get their unspent spans recomputed at flush. */
   private readonly touched = new Set<string>();
   private readonly graceDays: number | null;
+  /**
+   * In a lane of its own (ProjectorHost.ownLane), the lines' day rows are not there: the carried lines touched are kept
+   * until the join (leftForJoin), and their unspent spans computed from the joined tables.
+   */
+  private readonly ownLane: boolean;
   private readonly s: Record<Statements, SqlStatement>;
 
   constructor(host: ProjectorHost) {
@@ -293,6 +298,7 @@ export class RedFlagsProjector implements Projector {
     this.reviewedFlags = new WrittenKeys(host.sole);
     this.fold = new RedFlagFold(host.ctx, this.docs);
     this.graceDays = host.ctx.redFlagRules.active('carried-unspent-after-deadline')?.params.graceDays ?? null;
+    this.ownLane = host.ownLane ?? false;
     const b = tablesIn(host.schema, BALANCE_TABLES, HISTORY_TABLES);
     this.s = {
       // A flag is inserted when it is not stored (upsert reads it: counted), else updated. An update that leaves what the
@@ -556,8 +562,10 @@ export class RedFlagsProjector implements Projector {
   }
 
   flush(): void {
-    this.flushUnspent();
-    this.touched.clear();
+    if (!this.ownLane) {
+      this.flushUnspent();
+      this.touched.clear();
+    }
     this.docs.flush();
     for (const years of this.counts.values()) {
       for (const n of years.values()) this.s.addCount.run(n.unit, n.budgetYear, n.district, n.province, n.disbursements, n.reversals, centsParam(n.disbursed), centsParam(n.reversed));
@@ -576,6 +584,15 @@ export class RedFlagsProjector implements Projector {
 
   committed(): void {
     this.docs.trim();
+  }
+
+  /** The fund-line streams touched in the lane: their unspent spans, once the lines' day rows are joined. */
+  leftForJoin(): string[] {
+    return [...this.touched];
+  }
+
+  joinLane(streams: unknown): void {
+    for (const stream of streams as string[]) this.touched.add(stream);
   }
 
   reload(): void {

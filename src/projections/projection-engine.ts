@@ -67,6 +67,14 @@ export interface EngineOptions {
   readonly spillAfterEvents?: number;
   /** Time each read model's projector (projectorTimes): for `bench:rebuild --by-model`; off, the projectors are called as they are. */
   readonly timeProjectors?: boolean;
+  /**
+   * The read models this engine writes, when not all: the others' projectors are not made, their events not routed. A
+   * rebuild's lanes (rebuild-lane.ts) each write some; a model of one lane asking for the projector of a model of another
+   * is an error.
+   */
+  readonly only?: readonly ReadModel[];
+  /** The engine is a lane of its own: its projectors are told (ProjectorHost.ownLane), and give what they left (leftForJoin). */
+  readonly ownLane?: boolean;
 }
 
 /**
@@ -85,6 +93,8 @@ export class ProjectionEngine {
   private spills_ = 0;
 
   private readonly projectors: readonly Projector[];
+  /** The read models this engine writes, in registry order (the projectors'). */
+  private readonly models: readonly ReadModel[];
   /** The timed projectors, in registry order, when EngineOptions.timeProjectors is set. */
   private readonly timed: readonly TimedProjector[] | null;
   /** Event type → the projectors of the models that handle it, in registry order. */
@@ -103,15 +113,33 @@ export class ProjectionEngine {
     rm.attach(generation);
     const db = rm.db;
     this.sole = new SoleWriter(options.soleWriter ?? false);
-    const host: ProjectorHost = { db, schema: schemaOf(generation), ctx, cacheSize: options.cacheSize ?? 200_000, sole: this.sole, rowsPerStatement: rm.rowsPerStatement };
-    const built = buildInOrder<Projector>(models, (model, earlier) => model.projector(host, earlier as Earlier<'projector'>));
+    const host: ProjectorHost = {
+      db,
+      schema: schemaOf(generation),
+      ctx,
+      cacheSize: options.cacheSize ?? 200_000,
+      sole: this.sole,
+      rowsPerStatement: rm.rowsPerStatement,
+      ownLane: options.ownLane ?? false,
+    };
+    const only = options.only;
+    const built = buildInOrder<Projector | null>(models, (model, earlier) => {
+      if (only && !only.includes(model)) return null;
+      const inLane = ((m: ReadModel) => {
+        const p = earlier(m);
+        if (p === null) throw new Error(`read model ${model.name} asks for the projector of ${m.name}, which this engine does not write`);
+        return p;
+      }) as Earlier<'projector'>;
+      return model.projector(host, inLane);
+    });
     // Timed, the engine calls the wrappers; the models that use another still hold the projector itself.
     const called = new Map<ReadModel, Projector>(
-      [...built].map(([model, projector]) => [model, options.timeProjectors ? new TimedProjector(model.name, projector) : projector]),
+      [...built].flatMap(([model, projector]) => (projector === null ? [] : [[model, options.timeProjectors ? new TimedProjector(model.name, projector) : projector]])),
     );
     this.projectors = [...called.values()];
+    this.models = [...called.keys()];
     this.timed = options.timeProjectors ? (this.projectors as TimedProjector[]) : null;
-    for (const model of models) {
+    for (const model of this.models) {
       for (const type of model.handles) {
         const route = this.routes.get(type) ?? [];
         route.push(called.get(model) as Projector);
@@ -149,6 +177,30 @@ export class ProjectionEngine {
   /** Each read model's time so far, in registry order, when the engine times them (EngineOptions.timeProjectors); else null. */
   get projectorTimes(): ProjectorTime[] | null {
     return this.timed && this.timed.map((p) => p.time);
+  }
+
+  /** What each projector of a lane left for the join (Projector.leftForJoin), by read model name: handed to joinLane. */
+  leftForJoin(): Record<string, unknown> {
+    const left: Record<string, unknown> = {};
+    this.projectors.forEach((p, i) => {
+      const value = p.leftForJoin?.();
+      if (value !== undefined) left[this.models[i].name] = value;
+    });
+    return left;
+  }
+
+  /**
+   * On the lanes' joined tables, inside a transaction: each projector takes what its lane left (Projector.joinLane), and
+   * writes what follows from it (flush).
+   */
+  joinLane(left: Readonly<Record<string, unknown>>): void {
+    this.projectors.forEach((p, i) => {
+      const value = left[this.models[i].name];
+      if (value === undefined) return;
+      if (!p.joinLane) throw new Error(`read model ${this.models[i].name} left work for a join it cannot take`);
+      p.joinLane(value);
+      p.flush();
+    });
   }
 
   /** Whether the projectors still take a document they never held for absent, without reading it (EngineOptions.soleWriter). */

@@ -1,11 +1,11 @@
 import type { Command } from 'commander';
-import { loadConfig } from '../config/ledger-config';
+import { LedgerConfig, loadConfig } from '../config/ledger-config';
 import { progress } from '../shared/progress';
 import { createEventStore } from '../store/create-event-store';
 import { projectionContextOf } from './context';
 import { ReadModelDb } from './read-model-db';
 import { REBUILD_BATCH_EVENTS, formatDifference, verifyReadModels } from './rebuild';
-import { REBUILD_OLD_GENERATION_MB, rebuildBounded } from './rebuild-thread';
+import { REBUILD_OLD_GENERATION_MB, RebuildJob, rebuildBounded } from './rebuild-thread';
 
 /** A whole number of at least `min`, from the command line. */
 const integer = (min: 0 | 1) => (v: string) => {
@@ -14,7 +14,19 @@ const integer = (min: 0 | 1) => (v: string) => {
   return n;
 };
 const int = integer(1);
+const lanesOption = (v: string): 1 | 2 => {
+  if (v !== '1' && v !== '2') throw new Error(`expected 1 or 2, got "${v}"`);
+  return Number(v) as 1 | 2;
+};
 const nonNegative = integer(0);
+
+/** Where a rebuild's threads open the log, and what they fold with: the ledger's configuration. */
+function sourcesOf(config: LedgerConfig): Pick<RebuildJob, 'log' | 'context'> {
+  return {
+    log: { store: config.store, dbFile: config.dbFile, kurrentdbUrl: config.kurrentdbUrl, databaseUrl: config.databaseUrl },
+    context: { catalogueDir: config.catalogueDir, redFlagRulesFile: config.redFlagRulesFile },
+  };
+}
 
 /** `ledger projections rebuild | verify | status`. */
 export function registerProjectionCommands(program: Command): void {
@@ -30,7 +42,8 @@ export function registerProjectionCommands(program: Command): void {
       nonNegative,
       REBUILD_OLD_GENERATION_MB,
     )
-    .action(async (opts: { batch: number; oldGeneration: number }) => {
+    .option('--lanes <n>', 'threads that fold: 2 folds the red flags beside the other read models, 1 folds them all in one (read models on PostgreSQL: always 1)', lanesOption, 2)
+    .action(async (opts: { batch: number; oldGeneration: number; lanes: 1 | 2 }) => {
       const config = loadConfig();
       const store = await createEventStore(config);
       try {
@@ -39,13 +52,7 @@ export function registerProjectionCommands(program: Command): void {
         // In a thread of its own, with a larger young generation (rebuild-thread.ts): the log, the read models and the
         // catalogue are opened there from the same configuration.
         const result = await rebuildBounded(
-          {
-            log: { store: config.store, dbFile: config.dbFile, kurrentdbUrl: config.kurrentdbUrl, databaseUrl: config.databaseUrl },
-            readModelLocation: config.readModelLocation,
-            context: { catalogueDir: config.catalogueDir, redFlagRulesFile: config.redFlagRulesFile },
-            options: { batchSize: opts.batch },
-            oldGenerationMb: opts.oldGeneration,
-          },
+          { ...sourcesOf(config), readModelLocation: config.readModelLocation, options: { batchSize: opts.batch }, oldGenerationMb: opts.oldGeneration, lanes: opts.lanes },
           (position, _events, phase) => shown.update(position, Math.max(head, position), phase === 'indexes' ? 'building indexes' : undefined),
           (message) => console.error(message),
         );
@@ -72,6 +79,7 @@ export function registerProjectionCommands(program: Command): void {
         const comparing = progress('verify: compare', { unit: 'rows' });
         const result = await verifyReadModels(store, config.readModelLocation, projectionContextOf(config), {
           maxDifferences: opts.maxDifferences,
+          secondLane: sourcesOf(config),
           onProgress: (done, _events, phase) => {
             if (phase === 'compare') {
               rebuilding.finish();

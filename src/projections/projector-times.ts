@@ -26,12 +26,17 @@ export class TimedProjector implements Projector {
 
   /** The projector's own spill, timed as a flush, if it has one. */
   readonly spill?: () => void;
+  /** The projector's own, given through, if it has them (a rebuild's lanes). */
+  readonly leftForJoin?: () => unknown;
+  readonly joinLane?: (left: unknown) => void;
 
   constructor(
     readonly model: string,
     private readonly inner: Projector,
   ) {
     if (inner.spill) this.spill = () => (this.spent.flush += took(() => inner.spill?.()));
+    if (inner.leftForJoin) this.leftForJoin = () => inner.leftForJoin?.();
+    if (inner.joinLane) this.joinLane = (left) => inner.joinLane?.(left);
   }
 
   apply(event: Parameters<Projector['apply']>[0]): void {

@@ -3,7 +3,7 @@ import { registerCentsFunctions } from '../../projections/shared/cents';
 import { mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { basename, dirname } from 'node:path';
 import { READ_MODELS, READ_MODEL_SCHEMA_VERSION } from '../../projections';
-import type { IndexSpec, TableSpec } from '../../projections/read-model';
+import type { IndexSpec, ReadModel, TableSpec } from '../../projections/read-model';
 import { fnv1a } from '../../projections/shared/context';
 import type { SqlDatabase, SqlStatement } from '../../projections/shared/sql-database';
 import { sqliteRowsDatabase } from './sqlite-rows';
@@ -181,6 +181,25 @@ export abstract class ReadModelDb {
 
   abstract dropGeneration(generation: number): void;
 
+  /**
+   * Where a rebuild's second lane (rebuild-lane.ts) may build a generation's tables in a file of its own, opened by
+   * ReadModelDb.open; null where there is none (PostgreSQL, memory): the rebuild then folds in one lane.
+   */
+  laneFile(_generation: number): string | null {
+    return null;
+  }
+
+  /**
+   * Copies the tables of `models` from a lane's generation (laneFile) into this one, where they are empty, and deletes
+   * the lane's files.
+   */
+  absorbLane(_generation: number, _models: readonly ReadModel[]): void {
+    throw new Error(`${this.location} has no lanes`);
+  }
+
+  /** Deletes the files of a generation's lane, if any (a rebuild that failed; dropGeneration deletes them too). */
+  dropLane(_generation: number): void {}
+
   checkpoint(generation: number): Checkpoint {
     this.attach(generation);
     const row = this.db.prepare(`SELECT position, events FROM ${tableName('checkpoint', generation)} WHERE id = 1`).get() as
@@ -325,8 +344,41 @@ export class SqliteReadModelDb extends ReadModelDb {
     }
   }
 
-  /** Detaches and deletes a generation's files. A process still reading it keeps its open file until it moves on. */
+  /** The lane's read-model file beside this one: its tables are in `${laneFile}.g${generation}`. */
+  override laneFile(generation: number): string | null {
+    return this.file === ':memory:' ? null : `${this.file}.lane${generation}`;
+  }
+
+  /**
+   * `INSERT … SELECT *` table by table, in one transaction: from one table to another of the same shape, with no index
+   * yet, SQLite copies the b-tree's records as they are, without decoding them (its transfer optimization).
+   */
+  override absorbLane(generation: number, models: readonly ReadModel[]): void {
+    const laneFile = this.laneFile(generation);
+    if (laneFile === null) throw new Error(`${this.location} has no lanes`);
+    const from = `${laneFile}.g${generation}`;
+    this.native.prepare('ATTACH DATABASE ? AS lane').run(from);
+    try {
+      this.transaction(() => {
+        for (const model of models) {
+          for (const table of Object.keys(model.tables.specs)) this.native.exec(`INSERT INTO ${tableName(table, generation)} SELECT * FROM lane.${table}`);
+        }
+      });
+    } finally {
+      this.native.exec('DETACH DATABASE lane');
+    }
+    this.dropLane(generation);
+  }
+
+  override dropLane(generation: number): void {
+    const laneFile = this.laneFile(generation);
+    if (laneFile === null) return;
+    for (const file of [laneFile, `${laneFile}.g${generation}`]) for (const suffix of ['', '-wal', '-shm', '-journal']) rmSync(`${file}${suffix}`, { force: true });
+  }
+
+  /** Detaches and deletes a generation's files, and those of its rebuild's lane. A process still reading it keeps its open file until it moves on. */
   dropGeneration(generation: number): void {
+    this.dropLane(generation);
     if (this.attached.has(generation)) {
       try {
         this.native.exec(`DETACH DATABASE ${schemaOf(generation)}`);

@@ -1,4 +1,6 @@
 import type { LedgerConfig } from '../config/ledger-config';
+import type { ProjectionContext } from '../../projections/shared/context';
+import { projectionContextOf } from './context';
 import { startWorker } from '../shared/workers';
 import { join } from 'node:path';
 import type { RebuildOptions, RebuildResult } from './rebuild';
@@ -28,6 +30,11 @@ export interface RebuildJob {
   readonly heapBudgetMb?: number;
   /** The old generation's limit of the thread (MB), when given: V8 then collects before its heap grows past it (it fails the rebuild if what is live does not fit). */
   readonly oldGenerationMb?: number;
+  /**
+   * Threads that fold (default 2: the red flags in a second lane, rebuild-lane.ts, with the same heap limits; 1: this
+   * thread folds every read model). Read models on PostgreSQL are folded in one.
+   */
+  readonly lanes?: 1 | 2;
 }
 
 /**
@@ -46,11 +53,21 @@ export const REBUILD_HEAP_BUDGET_MB = 512;
  */
 export const REBUILD_OLD_GENERATION_MB = 768;
 
+/** The catalogue and rules of a job, in the thread that folds with them. */
+export function contextOfJob(context: RebuildJob['context']): ProjectionContext {
+  if ('module' in context) {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const made = (require(context.module) as { projectionContext: (...args: unknown[]) => ProjectionContext }).projectionContext;
+    return made(...context.args);
+  }
+  return projectionContextOf(context);
+}
+
 /** What the rebuild thread tells the thread that started it. */
 export type RebuildMessage =
   | { readonly kind: 'progress'; readonly position: number; readonly events: number; readonly phase?: 'events' | 'indexes' }
   | { readonly kind: 'done'; readonly result: RebuildResult }
-  | { readonly kind: 'failed'; readonly message: string; readonly stack?: string };
+  | { readonly kind: 'failed'; readonly message: string; readonly stack?: string; readonly code?: string };
 
 /**
  * rebuildReadModels in a worker thread of its own, with a larger young generation (FOLD_YOUNG_GENERATION_MB) than the
@@ -71,7 +88,8 @@ export function rebuildInThread(job: RebuildJob, onProgress?: RebuildOptions['on
         resolve(m.result);
       } else {
         settled = true;
-        const error = new Error(m.message);
+        // A code (its second lane out of heap: ERR_WORKER_OUT_OF_MEMORY) is kept, for rebuildBounded.
+        const error = Object.assign(new Error(m.message), m.code ? { code: m.code } : {});
         if (m.stack) error.stack = m.stack;
         reject(error);
       }

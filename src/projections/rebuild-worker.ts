@@ -3,37 +3,32 @@
  * connections of its own, rebuilds every read model, and reports its progress and its result.
  */
 import { parentPort } from 'node:worker_threads';
-import type { ProjectionContext } from '../../projections/shared/context';
 import { setHeapBudget } from '../../projections/shared/doc-cache';
 import { dataOfThisWorker } from '../shared/workers';
 import { createEventStore } from '../store/create-event-store';
-import { projectionContextOf } from './context';
 import { ReadModelDb } from './read-model-db';
 import { rebuildReadModels } from './rebuild';
-import { REBUILD_HEAP_BUDGET_MB, RebuildJob, RebuildMessage } from './rebuild-thread';
+import { SECOND_LANE_BUDGET_SHARE } from './rebuild-lane';
+import { REBUILD_HEAP_BUDGET_MB, RebuildJob, RebuildMessage, contextOfJob } from './rebuild-thread';
 
 const job = dataOfThisWorker<RebuildJob>();
 const port = parentPort!;
 const post = (message: RebuildMessage) => port.postMessage(message);
 
-function contextOf(context: RebuildJob['context']): ProjectionContext {
-  if ('module' in context) {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const made = (require(context.module) as { projectionContext: (...args: unknown[]) => ProjectionContext }).projectionContext;
-    return made(...context.args);
-  }
-  return projectionContextOf(context);
-}
-
 async function run(): Promise<void> {
-  setHeapBudget((job.heapBudgetMb ?? REBUILD_HEAP_BUDGET_MB) * 2 ** 20);
-  const ctx = contextOf(job.context);
+  const budget = job.heapBudgetMb ?? REBUILD_HEAP_BUDGET_MB;
+  const lanes = job.lanes ?? 2;
+  // Two lanes share the budget (SECOND_LANE_BUDGET_SHARE).
+  const second = lanes === 2 ? Math.round(budget * SECOND_LANE_BUDGET_SHARE) : 0;
+  setHeapBudget((budget - second) * 2 ** 20);
+  const ctx = contextOfJob(job.context);
   const store = await createEventStore(job.log);
   try {
     const readModels = ReadModelDb.open(job.readModelLocation);
     try {
       const result = await rebuildReadModels(store, readModels, ctx, {
         ...job.options,
+        secondLane: lanes === 1 ? undefined : { log: job.log, context: job.context, heapBudgetMb: second, oldGenerationMb: job.oldGenerationMb },
         onProgress: (position, events, phase) => post({ kind: 'progress', position, events, phase }),
       });
       post({ kind: 'done', result });
@@ -45,6 +40,12 @@ async function run(): Promise<void> {
   }
 }
 
-run().catch((error: unknown) =>
-  post({ kind: 'failed', message: error instanceof Error ? error.message : String(error), stack: error instanceof Error ? error.stack : undefined }),
-);
+run().catch((error: unknown) => {
+  const code = (error as { code?: unknown } | null)?.code;
+  post({
+    kind: 'failed',
+    message: error instanceof Error ? error.message : String(error),
+    stack: error instanceof Error ? error.stack : undefined,
+    ...(typeof code === 'string' ? { code } : {}),
+  });
+});

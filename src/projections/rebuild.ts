@@ -4,7 +4,9 @@ import { join } from 'node:path';
 import type { ProjectionContext } from '../../projections/shared/context';
 import type { RecordedEvent } from '../../events';
 import type { EventStore } from '../store/event-store.port';
+import { READ_MODELS } from '../../projections';
 import { ProjectionEngine } from './projection-engine';
+import { FIRST_LANE, LaneSource, SECOND_LANE, startLane } from './rebuild-lane';
 import type { ProjectorTime } from './projector-times';
 import { readModelFingerprint } from './projection-runner';
 import { ReadModelDb, TABLES, onServer, tableName } from './read-model-db';
@@ -16,6 +18,14 @@ import { ReadModelDb, TABLES, onServer, tableName } from './read-model-db';
  * instead of 21.5 s, the balances for 3.0 s instead of 7.9 s (README, Benchmarks). A spill still bounds the memory.
  */
 export const REBUILD_BATCH_EVENTS = 1_000_000;
+
+/**
+ * Documents a rebuild's projectors keep between its batches, per kind: fewer than a live runner's. A batch of a rebuild
+ * touches hundreds of thousands of documents, all held until its end; what outlives it is read back from the file more
+ * cheaply than the garbage collector walks it (1M events: 300 000 a cache cost 2.4 GB and more CPU than 50 000 a cache
+ * at 1.5 GB).
+ */
+export const REBUILD_CACHE_SIZE = 50_000;
 
 export interface RebuildOptions {
   /** Events applied per transaction (default REBUILD_BATCH_EVENTS): large transactions write each document once per many events. */
@@ -36,6 +46,12 @@ export interface RebuildOptions {
   readonly activate?: boolean;
   /** Time each read model's projector, given back in the result (`bench:rebuild --by-model`). */
   readonly timeProjectors?: boolean;
+  /**
+   * How a second thread opens the log and the catalogue: the red flags are then folded there, into a file of their own,
+   * while this thread folds the other read models, and joined at the end (rebuild-lane.ts). Without it, or where the read
+   * models have no lane file (PostgreSQL, memory), this thread folds them all.
+   */
+  readonly secondLane?: LaneSource;
 }
 
 export interface RebuildResult {
@@ -49,6 +65,11 @@ export interface RebuildResult {
   readonly spills: number;
   /** With RebuildOptions.timeProjectors: where each read model's projector spent the rebuild, in registry order. */
   readonly projectorTimes?: readonly ProjectorTime[];
+  /**
+   * With a second lane: its read models (their projector times were spent on its thread), how long this thread waited
+   * for it once its own fold was done, and how long joining took (the copy of its tables, what it left for the join).
+   */
+  readonly secondLane?: { readonly models: readonly string[]; readonly waitedMilliseconds: number; readonly joinMilliseconds: number };
 }
 
 /** Streams the log after the engine's checkpoint through the store port, in large transactions. */
@@ -89,35 +110,89 @@ export async function rebuildReadModels(
   for (const g of readModels.generations()) if (g !== live) readModels.dropGeneration(g);
   const generation = Math.max(0, live ?? 0, ...readModels.generations()) + 1;
   readModels.createGeneration(generation, { indexes: false, bulk: true });
-  // Caches smaller than a live runner's: a batch of a rebuild touches hundreds of thousands of documents, all
-  // held until its end; what outlives it is read back from the file more cheaply than the garbage collector walks
-  // it (1M events: 300 000 a cache cost 2.4 GB and more CPU than 50 000 a cache at 1.5 GB). The generation was just
-  // made, empty, and this engine alone writes it: a document its projectors never held is not read, it is not stored.
-  const engine = new ProjectionEngine(readModels, generation, ctx, {
-    checkGeneration: false,
-    cacheSize: 50_000,
-    soleWriter: true,
-    timeProjectors: options.timeProjectors,
-  });
   const upTo = options.upTo ?? Number.MAX_SAFE_INTEGER;
-  await fill(store, engine, options, upTo);
-  const folded = performance.now();
-  options.onProgress?.(engine.position, engine.eventCount, 'indexes');
-  readModels.createIndexes(generation);
-  readModels.finishBulk(generation);
-  // Events appended while the indexes were built.
-  await fill(store, engine, options, upTo);
-  if (options.activate ?? true) readModels.activate(generation, readModelFingerprint(ctx));
-  const times = engine.projectorTimes;
-  return {
-    generation,
-    position: engine.position,
-    events: engine.eventCount,
-    milliseconds: performance.now() - started,
-    foldMilliseconds: folded - started,
-    spills: engine.spills,
-    ...(times ? { projectorTimes: times } : {}),
-  };
+  const laneFile = options.secondLane ? readModels.laneFile(generation) : null;
+  // Both lanes fold up to the same position: the head when they start (the events after it are folded once they are joined).
+  const joinAt = laneFile === null ? upTo : Math.min(upTo, await store.headPosition());
+  const lane =
+    laneFile !== null && options.secondLane
+      ? startLane({
+          ...options.secondLane,
+          file: laneFile,
+          generation,
+          upTo: joinAt,
+          batchSize: options.batchSize ?? REBUILD_BATCH_EVENTS,
+          pageSize: options.pageSize,
+          timeProjectors: options.timeProjectors,
+        })
+      : null;
+  try {
+    // Caches smaller than a live runner's (REBUILD_CACHE_SIZE). The generation was just made, empty, and this engine
+    // alone writes it: a document its projectors never held is not read, it is not stored.
+    let engine = new ProjectionEngine(readModels, generation, ctx, {
+      checkGeneration: false,
+      cacheSize: REBUILD_CACHE_SIZE,
+      soleWriter: true,
+      timeProjectors: options.timeProjectors,
+      ...(lane ? { only: FIRST_LANE } : {}),
+    });
+    await fill(store, engine, options, joinAt);
+    const times: (readonly ProjectorTime[] | null)[] = [engine.projectorTimes];
+    let spills = engine.spills;
+    let laneTimes: RebuildResult['secondLane'];
+    if (lane) {
+      const ownDone = performance.now();
+      const joined = await lane.result;
+      const laneDone = performance.now();
+      if (joined.position !== engine.position) throw new Error(`the rebuild's lanes stopped at positions ${engine.position} and ${joined.position}`);
+      readModels.absorbLane(generation, SECOND_LANE);
+      // Every read model from here on: what the lane left for the join, then the events appended meanwhile.
+      engine = new ProjectionEngine(readModels, generation, ctx, { checkGeneration: false, cacheSize: REBUILD_CACHE_SIZE, timeProjectors: options.timeProjectors });
+      const left = joined.left;
+      readModels.transaction(() => engine.joinLane(left));
+      times.push(joined.projectorTimes);
+      spills += joined.spills;
+      laneTimes = { models: SECOND_LANE.map((m) => m.name), waitedMilliseconds: laneDone - ownDone, joinMilliseconds: performance.now() - laneDone };
+    }
+    const folded = performance.now();
+    options.onProgress?.(engine.position, engine.eventCount, 'indexes');
+    readModels.createIndexes(generation);
+    readModels.finishBulk(generation);
+    // Events appended while the indexes were built.
+    await fill(store, engine, options, upTo);
+    if (options.activate ?? true) readModels.activate(generation, readModelFingerprint(ctx));
+    if (lane) times.push(engine.projectorTimes);
+    const projectorTimes = options.timeProjectors ? addTimes(times) : null;
+    return {
+      generation,
+      position: engine.position,
+      events: engine.eventCount,
+      milliseconds: performance.now() - started,
+      foldMilliseconds: folded - started,
+      spills: spills + (lane ? engine.spills : 0),
+      ...(projectorTimes ? { projectorTimes } : {}),
+      ...(laneTimes ? { secondLane: laneTimes } : {}),
+    };
+  } catch (error) {
+    // The unfinished generation is dropped by the next rebuild; the lane's file, as large as its tables, now.
+    if (lane) {
+      await lane.stop();
+      readModels.dropLane(generation);
+    }
+    throw error;
+  }
+}
+
+/** Each read model's times summed over the engines that folded it (the lanes, then the engine that joined them), in registry order. */
+function addTimes(parts: readonly (readonly ProjectorTime[] | null)[]): ProjectorTime[] {
+  const sum = new Map<string, ProjectorTime>(READ_MODELS.map((m) => [m.name, { model: m.name, apply: 0, flush: 0, committed: 0 }]));
+  for (const part of parts) {
+    for (const t of part ?? []) {
+      const s = sum.get(t.model) as ProjectorTime;
+      sum.set(t.model, { model: t.model, apply: s.apply + t.apply, flush: s.flush + t.flush, committed: s.committed + t.committed });
+    }
+  }
+  return [...sum.values()];
 }
 
 export interface Difference {
@@ -156,6 +231,8 @@ export async function verifyReadModels(
     readonly maxDifferences?: number;
     readonly batchSize?: number;
     readonly scratchDir?: string;
+    /** The rebuild's second lane (RebuildOptions.secondLane). */
+    readonly secondLane?: LaneSource;
     /** The rebuild's progress (as RebuildOptions.onProgress), then rows compared (phase "compare"). */
     readonly onProgress?: (done: number, events: number, phase?: 'events' | 'indexes' | 'compare') => void;
   } = {},
@@ -177,7 +254,13 @@ export async function verifyReadModels(
       throw new Error(`the live read model was built with "${fingerprint}", this code builds "${readModelFingerprint(ctx)}": rebuild it first`);
     }
     const position = Number(live.prepare(`SELECT position FROM ${tableName('checkpoint', generation)} WHERE id = 1`).pluck().get() ?? 0);
-    const rebuilt = await rebuildReadModels(store, scratch, ctx, { upTo: position, batchSize: options.batchSize, activate: true, onProgress: options.onProgress });
+    const rebuilt = await rebuildReadModels(store, scratch, ctx, {
+      upTo: position,
+      batchSize: options.batchSize,
+      activate: true,
+      onProgress: options.onProgress,
+      secondLane: options.secondLane,
+    });
 
     const max = options.maxDifferences ?? 20;
     const differences: Difference[] = [];

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { registerProjectionCommands } from '../../src/projections/projections.commands';
@@ -27,8 +27,11 @@ describe('ledger projections (CLI)', () => {
 
   it('rebuilds from position 0 and makes the new generation live', async () => {
     expect(await run('rebuild')).toMatch(/^rebuilt generation 1: 3 events up to position 3 in .* s \(\d+ events\/s\); it is now live$/);
-    expect(await run('rebuild', '--old-generation', '256')).toMatch(/^rebuilt generation 2: 3 events/);
+    expect(await run('rebuild', '--old-generation', '256', '--lanes', '1')).toMatch(/^rebuilt generation 2: 3 events/);
     expect(await run('status')).toBe('generation 2: position 3 (3 events); log head 3; behind by 0');
+    // Only the live generation's files are left: the first rebuild's, and its second lane's, are gone.
+    expect(readdirSync(dir).filter((f) => f.startsWith('read-models.db.'))).toEqual(['read-models.db.g2']);
+    await expect(run('rebuild', '--lanes', '3')).rejects.toThrow(/expected 1 or 2, got "3"/);
   });
 
   it('verifies the live read models against a rebuild and prints no difference', async () => {

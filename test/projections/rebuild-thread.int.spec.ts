@@ -1,7 +1,10 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { READ_MODELS } from '../../projections';
+import { PROGRESS } from '../../projections/progress';
+import { ProjectionEngine } from '../../src/projections/projection-engine';
+import { SECOND_LANE } from '../../src/projections/rebuild-lane';
 import { generateSyntheticLog, projectionContext, shapeFor, SyntheticEvent } from '../../bench/synthetic-log';
 import { ReadModelDb, TABLES, tableName } from '../../src/projections/read-model-db';
 import { rebuildReadModels } from '../../src/projections/rebuild';
@@ -53,9 +56,16 @@ describe('a rebuild in a thread of its own', () => {
       const balances = times.find((t) => t.model === 'balances');
       expect(balances?.apply).toBeGreaterThan(0);
       expect(balances?.flush).toBeGreaterThan(0);
-      // The projectors' time is part of the fold of the log, which is part of the rebuild.
-      expect(times.reduce((sum, t) => sum + t.apply + t.flush + t.committed, 0)).toBeLessThanOrEqual(result.foldMilliseconds);
+      // The red flags were folded in a second lane, beside the others: each lane's projectors' time is part of the fold of
+      // the log, which is part of the rebuild.
+      expect(result.secondLane?.models).toEqual(['red-flags']);
+      const spent = (lane: (model: string) => boolean) => times.filter((t) => lane(t.model)).reduce((sum, t) => sum + t.apply + t.flush + t.committed, 0);
+      expect(spent((m) => m !== 'red-flags')).toBeLessThanOrEqual(result.foldMilliseconds);
+      expect(spent((m) => m === 'red-flags')).toBeGreaterThan(0);
+      expect(spent((m) => m === 'red-flags')).toBeLessThanOrEqual(result.foldMilliseconds);
       expect(result.foldMilliseconds).toBeLessThanOrEqual(result.milliseconds);
+      // Its file was joined into the generation, then deleted.
+      expect(readdirSync(dir).filter((f) => f.includes('.lane'))).toEqual([]);
       expect(seen[seen.length - 1]).toBe(head);
       expect(there.liveGeneration()).toBe(1);
       there.attach(1);
@@ -98,14 +108,52 @@ describe('a rebuild in a thread of its own', () => {
 
   it('keeps a bound the rebuild fits in, and rejects other failures as they are', async () => {
     const said: string[] = [];
-    const result = await rebuildBounded({ ...job(join(dir, 'fits.db')), oldGenerationMb: 512 }, undefined, (m) => said.push(m));
+    const result = await rebuildBounded({ ...job(join(dir, 'fits.db')), oldGenerationMb: 512, lanes: 1 }, undefined, (m) => said.push(m));
     expect(result.events).toBeGreaterThan(0);
+    // In one lane, as asked.
+    expect(result.secondLane).toBeUndefined();
     expect(said).toEqual([]);
     await expect(
       rebuildBounded({ ...job(join(dir, 'none2.db')), log: { store: 'sqlite', dbFile: join(dir, 'missing', 'ledger.db') } }, undefined, (m) => said.push(m)),
     ).rejects.toThrow(/directory does not exist|unable to open|no such file/i);
     expect(said).toEqual([]);
   }, 120_000);
+
+  it('fails when its second lane fails, with the lane\'s reason, and leaves nothing live and no lane file', async () => {
+    const store = new SqliteEventStore({ file: logFile, readOnly: true });
+    const location = join(dir, 'lane-fails.db');
+    const rm = ReadModelDb.open(location);
+    try {
+      const { log: _log, context } = job(location);
+      await expect(
+        rebuildReadModels(store, rm, projectionContext(shape.events, shape.seed), {
+          batchSize: 700,
+          pageSize: 250,
+          secondLane: { log: { store: 'sqlite', dbFile: join(dir, 'missing', 'ledger.db') }, context },
+        }),
+      ).rejects.toThrow(/the red flags' lane of the rebuild failed: .*(directory does not exist|unable to open|no such file)/i);
+      expect(rm.liveGeneration()).toBeNull();
+      expect(readdirSync(dir).filter((f) => f.startsWith('lane-fails.db.lane'))).toEqual([]);
+    } finally {
+      rm.close();
+      await store.close();
+    }
+  }, 60_000);
+
+  it('keeps the lanes apart: an engine refuses a read model whose projector asks for one it does not write', () => {
+    const rm = ReadModelDb.open(join(dir, 'only.db'));
+    try {
+      rm.createGeneration(1, { indexes: false, bulk: true });
+      const ctx = projectionContext(shape.events, shape.seed);
+      expect(() => new ProjectionEngine(rm, 1, ctx, { checkGeneration: false, only: [PROGRESS] })).toThrow(
+        'read model progress asks for the projector of balances, which this engine does not write',
+      );
+      // The second lane's models ask for none.
+      expect(() => new ProjectionEngine(rm, 1, ctx, { checkGeneration: false, only: SECOND_LANE, ownLane: true })).not.toThrow();
+    } finally {
+      rm.close();
+    }
+  });
 
   it('rejects with the reason when the thread cannot rebuild (a log file that is not there)', async () => {
     await expect(rebuildInThread({ ...job(join(dir, 'none.db')), log: { store: 'sqlite', dbFile: join(dir, 'missing', 'ledger.db') } })).rejects.toThrow(

@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { flagId } from '../../projections/red-flags/red-flags.fold';
+import { BUILT_IN_CATALOGUE_DIR } from '../../src/catalogue/built-in';
 import { RED_FLAG_TABLES } from '../../projections/red-flags/red-flags.tables';
 import { OPEN_END } from '../../projections/red-flags/unspent';
 import { fundLineStream } from '../../src/fund-line/fund-line.key';
@@ -192,6 +193,18 @@ describe('carried money unspent after its deadline, stored, against the computat
     expect(() => h.queries.redFlag(id, '2024-07-20')).toThrow(/no red flag/);
     const verified = await verifyReadModels(h.store, h.readModelFile, h.context);
     expect(verified.differences.map(formatDifference)).toEqual([]);
+  });
+
+  it('a rebuild in two lanes, the red flags in a thread of their own, computes the spans at the join: the same tables', async () => {
+    // The lane folds the red flags without the history's day rows, keeping the carried lines it touched; the spans and
+    // their counts by day are computed once its tables are copied into the generation (rebuild-lane.ts).
+    const verified = await verifyReadModels(h.store, h.readModelFile, h.context, {
+      secondLane: { log: { store: 'sqlite', dbFile: h.storeFile }, context: { catalogueDir: BUILT_IN_CATALOGUE_DIR } },
+    });
+    expect(verified.differences.map(formatDifference)).toEqual([]);
+    const t = RED_FLAG_TABLES.in(schemaOf(h.readModels.liveGeneration() as number));
+    expect(Number(h.readModels.db.prepare(`SELECT count(*) FROM ${t.red_flag_unspent}`).pluck().get())).toBeGreaterThan(0);
+    expect(Number(h.readModels.db.prepare(`SELECT count(*) FROM ${t.red_flag_unspent_days}`).pluck().get())).toBeGreaterThan(0);
   });
 
   it('a rebuild that writes ahead of its commit every few events stores the same spans, counts and day rows', async () => {
