@@ -11,7 +11,7 @@ import { ProjectionEngine } from './projection-engine';
 import { ReadModelDb } from './read-model-db';
 import { REBUILD_CACHE_SIZE } from './rebuild';
 import { LaneJob, LaneMessage, LaneResult, SECOND_LANE } from './rebuild-lane';
-import { REBUILD_HEAP_BUDGET_MB, contextOfJob } from './rebuild-thread';
+import { REBUILD_HEAP_BUDGET_MB, contextOfJob, foldFailure } from './rebuild-thread';
 
 const job = dataOfThisWorker<LaneJob>();
 const port = parentPort!;
@@ -45,13 +45,5 @@ async function fold(): Promise<LaneResult> {
 
 fold().then(
   (result) => post({ kind: 'done', result }),
-  (error: unknown) => {
-    const code = (error as { code?: unknown } | null)?.code;
-    post({
-      kind: 'failed',
-      message: error instanceof Error ? error.message : String(error),
-      stack: error instanceof Error ? error.stack : undefined,
-      ...(typeof code === 'string' ? { code } : {}),
-    });
-  },
+  (error: unknown) => post(foldFailure(error)),
 );

@@ -4,7 +4,7 @@ import type { ReadModel } from '../../projections/read-model';
 import { RED_FLAGS } from '../../projections/red-flags';
 import { startWorker } from '../shared/workers';
 import type { ProjectorTime } from './projector-times';
-import type { RebuildJob } from './rebuild-thread';
+import { FoldFailure, RebuildJob, foldResult } from './rebuild-thread';
 
 /**
  * A rebuild's second lane: the read models folded in a thread of their own, into a file of their own, while the
@@ -60,7 +60,7 @@ export interface LaneResult {
 
 export type LaneMessage =
   | { readonly kind: 'done'; readonly result: LaneResult }
-  | { readonly kind: 'failed'; readonly message: string; readonly stack?: string; readonly code?: string };
+  | FoldFailure;
 
 /** A lane running: its result, or a way to stop it when the rebuild fails first. */
 export interface Lane {
@@ -69,8 +69,7 @@ export interface Lane {
 }
 
 /**
- * Starts the second lane's thread (rebuild-lane-worker.ts), with the young generation of a fold
- * (FOLD_YOUNG_GENERATION_MB). A lane that runs out of heap rejects with code ERR_WORKER_OUT_OF_MEMORY, as the rebuild's
+ * Starts the second lane's thread (rebuild-lane-worker.ts), with a young generation of LANE_YOUNG_GENERATION_MB. A lane that runs out of heap rejects with code ERR_WORKER_OUT_OF_MEMORY, as the rebuild's
  * own thread would (rebuildBounded then runs both again without a limit).
  */
 export function startLane(job: LaneJob): Lane {
@@ -78,23 +77,7 @@ export function startLane(job: LaneJob): Lane {
     maxYoungGenerationSizeMb: LANE_YOUNG_GENERATION_MB,
     ...(job.oldGenerationMb === undefined ? {} : { maxOldGenerationSizeMb: job.oldGenerationMb }),
   });
-  let settled = false;
-  const result = new Promise<LaneResult>((resolve, reject) => {
-    worker.on('message', (m: LaneMessage) => {
-      settled = true;
-      if (m.kind === 'done') return resolve(m.result);
-      const error = Object.assign(new Error(`the red flags' lane of the rebuild failed: ${m.message}`), m.code ? { code: m.code } : {});
-      if (m.stack) error.stack = m.stack;
-      reject(error);
-    });
-    worker.on('error', (error) => {
-      settled = true;
-      reject(error);
-    });
-    worker.on('exit', (code) => {
-      if (!settled) reject(new Error(`the rebuild's second lane stopped (exit code ${code}) before it finished`));
-    });
-  });
+  const result = foldResult<LaneResult>(worker, "the rebuild's second lane", undefined, (m) => `the red flags' lane of the rebuild failed: ${m}`);
   // A rebuild that fails first stops the lane; its rejection is then of no use to anyone.
   result.catch(() => {});
   return {

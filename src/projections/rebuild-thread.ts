@@ -3,6 +3,7 @@ import type { ProjectionContext } from '../../projections/shared/context';
 import { projectionContextOf } from './context';
 import { startWorker } from '../shared/workers';
 import { join } from 'node:path';
+import type { Worker } from 'node:worker_threads';
 import type { RebuildOptions, RebuildResult } from './rebuild';
 
 /**
@@ -67,7 +68,7 @@ export function contextOfJob(context: RebuildJob['context']): ProjectionContext 
 export type RebuildMessage =
   | { readonly kind: 'progress'; readonly position: number; readonly events: number; readonly phase?: 'events' | 'indexes' }
   | { readonly kind: 'done'; readonly result: RebuildResult }
-  | { readonly kind: 'failed'; readonly message: string; readonly stack?: string; readonly code?: string };
+  | FoldFailure;
 
 /**
  * rebuildReadModels in a worker thread of its own, with a larger young generation (FOLD_YOUNG_GENERATION_MB) than the
@@ -79,27 +80,57 @@ export function rebuildInThread(job: RebuildJob, onProgress?: RebuildOptions['on
     maxYoungGenerationSizeMb: FOLD_YOUNG_GENERATION_MB,
     ...(job.oldGenerationMb === undefined ? {} : { maxOldGenerationSizeMb: job.oldGenerationMb }),
   });
-  return new Promise<RebuildResult>((resolve, reject) => {
+  return foldResult<RebuildResult>(worker, 'the rebuild thread', (m) => {
+    if ((m as RebuildMessage).kind === 'progress') {
+      const p = m as Extract<RebuildMessage, { kind: 'progress' }>;
+      onProgress?.(p.position, p.events, p.phase);
+    }
+  });
+}
+
+/** A fold thread's failure (the rebuild's, its second lane's), as it tells the thread that started it; its code kept (ERR_WORKER_OUT_OF_MEMORY, for rebuildBounded). */
+export interface FoldFailure {
+  readonly kind: 'failed';
+  readonly message: string;
+  readonly stack?: string;
+  readonly code?: string;
+}
+
+export function foldFailure(error: unknown): FoldFailure {
+  const code = (error as { code?: unknown } | null)?.code;
+  return {
+    kind: 'failed',
+    message: error instanceof Error ? error.message : String(error),
+    stack: error instanceof Error ? error.stack : undefined,
+    ...(typeof code === 'string' ? { code } : {}),
+  };
+}
+
+/**
+ * What a fold thread ends with: its "done" message's result; its failure, as an error with its code (`said` words its
+ * message); or its stop before either. Its other messages go to `onOther`.
+ */
+export function foldResult<T>(worker: Worker, thread: string, onOther?: (message: unknown) => void, said: (message: string) => string = (m) => m): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
     let settled = false;
-    worker.on('message', (m: RebuildMessage) => {
-      if (m.kind === 'progress') onProgress?.(m.position, m.events, m.phase);
-      else if (m.kind === 'done') {
+    worker.on('message', (m: { readonly kind: string; readonly result?: T }) => {
+      if (m.kind === 'done') {
         settled = true;
-        resolve(m.result);
-      } else {
+        resolve(m.result as T);
+      } else if (m.kind === 'failed') {
         settled = true;
-        // A code (its second lane out of heap: ERR_WORKER_OUT_OF_MEMORY) is kept, for rebuildBounded.
-        const error = Object.assign(new Error(m.message), m.code ? { code: m.code } : {});
-        if (m.stack) error.stack = m.stack;
+        const f = m as FoldFailure;
+        const error = Object.assign(new Error(said(f.message)), f.code ? { code: f.code } : {});
+        if (f.stack) error.stack = f.stack;
         reject(error);
-      }
+      } else onOther?.(m);
     });
     worker.on('error', (error) => {
       settled = true;
       reject(error);
     });
     worker.on('exit', (code) => {
-      if (!settled) reject(new Error(`the rebuild thread stopped (exit code ${code}) before it finished`));
+      if (!settled) reject(new Error(`${thread} stopped (exit code ${code}) before it finished`));
     });
   });
 }

@@ -9,7 +9,7 @@ import { createEventStore } from '../store/create-event-store';
 import { ReadModelDb } from './read-model-db';
 import { rebuildReadModels } from './rebuild';
 import { SECOND_LANE_BUDGET_SHARE } from './rebuild-lane';
-import { REBUILD_HEAP_BUDGET_MB, RebuildJob, RebuildMessage, contextOfJob } from './rebuild-thread';
+import { REBUILD_HEAP_BUDGET_MB, RebuildJob, RebuildMessage, contextOfJob, foldFailure } from './rebuild-thread';
 
 const job = dataOfThisWorker<RebuildJob>();
 const port = parentPort!;
@@ -40,12 +40,4 @@ async function run(): Promise<void> {
   }
 }
 
-run().catch((error: unknown) => {
-  const code = (error as { code?: unknown } | null)?.code;
-  post({
-    kind: 'failed',
-    message: error instanceof Error ? error.message : String(error),
-    stack: error instanceof Error ? error.stack : undefined,
-    ...(typeof code === 'string' ? { code } : {}),
-  });
-});
+run().catch((error: unknown) => post(foldFailure(error)));
