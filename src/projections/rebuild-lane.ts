@@ -20,9 +20,6 @@ export const SECOND_LANE: readonly ReadModel[] = [RED_FLAGS];
 /** The models the rebuild's own thread folds when a second lane takes SECOND_LANE. */
 export const FIRST_LANE: readonly ReadModel[] = READ_MODELS.filter((m) => !SECOND_LANE.includes(m));
 
-/** The share of the rebuild thread's heap budget (RebuildJob.heapBudgetMb) its second lane takes. */
-export const SECOND_LANE_BUDGET_SHARE = 3 / 8;
-
 /**
  * The young generation of the lane's thread (MB): smaller than the first lane's (FOLD_YOUNG_GENERATION_MB), for the
  * process's memory.

@@ -64,6 +64,18 @@ export function contextOfJob(context: RebuildJob['context']): ProjectionContext 
   return projectionContextOf(context);
 }
 
+/**
+ * The share of a rebuild's memory its second lane takes (rebuild-lane.ts): of the heap budget (RebuildJob.heapBudgetMb)
+ * and of the old generation (RebuildJob.oldGenerationMb), so that two lanes keep to about the memory of one.
+ */
+export const SECOND_LANE_SHARE = 3 / 8;
+
+/** A rebuild's memory (MB: its heap budget, its old generation) as its lanes share it: [the rebuild thread's, the second lane's]. */
+export function laneShares(mb: number, lanes: 1 | 2): [number, number] {
+  const second = lanes === 2 ? Math.round(mb * SECOND_LANE_SHARE) : 0;
+  return [mb - second, second];
+}
+
 /** What the rebuild thread tells the thread that started it. */
 export type RebuildMessage =
   | { readonly kind: 'progress'; readonly position: number; readonly events: number; readonly phase?: 'events' | 'indexes' }
@@ -78,7 +90,7 @@ export type RebuildMessage =
 export function rebuildInThread(job: RebuildJob, onProgress?: RebuildOptions['onProgress']): Promise<RebuildResult> {
   const worker = startWorker(join(__dirname, 'rebuild-worker'), job, {
     maxYoungGenerationSizeMb: FOLD_YOUNG_GENERATION_MB,
-    ...(job.oldGenerationMb === undefined ? {} : { maxOldGenerationSizeMb: job.oldGenerationMb }),
+    ...(job.oldGenerationMb === undefined ? {} : { maxOldGenerationSizeMb: laneShares(job.oldGenerationMb, job.lanes ?? 2)[0] }),
   });
   return foldResult<RebuildResult>(worker, 'the rebuild thread', (m) => {
     if ((m as RebuildMessage).kind === 'progress') {

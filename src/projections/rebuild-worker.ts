@@ -8,19 +8,17 @@ import { dataOfThisWorker } from '../shared/workers';
 import { createEventStore } from '../store/create-event-store';
 import { ReadModelDb } from './read-model-db';
 import { rebuildReadModels } from './rebuild';
-import { SECOND_LANE_BUDGET_SHARE } from './rebuild-lane';
-import { REBUILD_HEAP_BUDGET_MB, RebuildJob, RebuildMessage, contextOfJob, foldFailure } from './rebuild-thread';
+import { REBUILD_HEAP_BUDGET_MB, RebuildJob, RebuildMessage, contextOfJob, foldFailure, laneShares } from './rebuild-thread';
 
 const job = dataOfThisWorker<RebuildJob>();
 const port = parentPort!;
 const post = (message: RebuildMessage) => port.postMessage(message);
 
 async function run(): Promise<void> {
-  const budget = job.heapBudgetMb ?? REBUILD_HEAP_BUDGET_MB;
   const lanes = job.lanes ?? 2;
-  // Two lanes share the budget (SECOND_LANE_BUDGET_SHARE).
-  const second = lanes === 2 ? Math.round(budget * SECOND_LANE_BUDGET_SHARE) : 0;
-  setHeapBudget((budget - second) * 2 ** 20);
+  // Two lanes share the heap budget and the old generation (rebuildInThread bounded this thread's to its share).
+  const [budget, laneBudget] = laneShares(job.heapBudgetMb ?? REBUILD_HEAP_BUDGET_MB, lanes);
+  setHeapBudget(budget * 2 ** 20);
   const ctx = contextOfJob(job.context);
   const store = await createEventStore(job.log);
   try {
@@ -28,7 +26,15 @@ async function run(): Promise<void> {
     try {
       const result = await rebuildReadModels(store, readModels, ctx, {
         ...job.options,
-        secondLane: lanes === 1 ? undefined : { log: job.log, context: job.context, heapBudgetMb: second, oldGenerationMb: job.oldGenerationMb },
+        secondLane:
+          lanes === 1
+            ? undefined
+            : {
+                log: job.log,
+                context: job.context,
+                heapBudgetMb: laneBudget,
+                oldGenerationMb: job.oldGenerationMb === undefined ? undefined : laneShares(job.oldGenerationMb, lanes)[1],
+              },
         onProgress: (position, events, phase) => post({ kind: 'progress', position, events, phase }),
       });
       post({ kind: 'done', result });
