@@ -26,7 +26,7 @@ export const FIRST_LANE: readonly ReadModel[] = READ_MODELS.filter((m) => !SECON
  */
 export const LANE_YOUNG_GENERATION_MB = 64;
 
-/** Where a second thread opens the log and what the read models are folded with; its heap as the rebuild thread's. */
+/** Where a second thread opens the log and what the read models are folded with; its share of the rebuild's heap (laneShares). */
 export interface LaneSource {
   readonly log: RebuildJob['log'];
   readonly context: RebuildJob['context'];
@@ -66,8 +66,9 @@ export interface Lane {
 }
 
 /**
- * Starts the second lane's thread (rebuild-lane-worker.ts), with a young generation of LANE_YOUNG_GENERATION_MB. A lane that runs out of heap rejects with code ERR_WORKER_OUT_OF_MEMORY, as the rebuild's
- * own thread would (rebuildBounded then runs both again without a limit).
+ * Starts the second lane's thread (rebuild-lane-worker.ts), with a young generation of LANE_YOUNG_GENERATION_MB. A lane
+ * that runs out of heap rejects with code ERR_WORKER_OUT_OF_MEMORY, as the rebuild's own thread would (rebuildBounded
+ * then runs both again without a limit).
  */
 export function startLane(job: LaneJob): Lane {
   const worker = startWorker(join(__dirname, 'rebuild-lane-worker'), job, {

@@ -1,6 +1,7 @@
 import type { LedgerConfig } from '../config/ledger-config';
 import type { ProjectionContext } from '../../projections/shared/context';
 import { projectionContextOf } from './context';
+import { onServer } from './read-model-db';
 import { startWorker } from '../shared/workers';
 import { join } from 'node:path';
 import type { Worker } from 'node:worker_threads';
@@ -32,8 +33,8 @@ export interface RebuildJob {
   /** The old generation's limit of the thread (MB), when given: V8 then collects before its heap grows past it (it fails the rebuild if what is live does not fit). */
   readonly oldGenerationMb?: number;
   /**
-   * Threads that fold (default 2: the red flags in a second lane, rebuild-lane.ts, with the same heap limits; 1: this
-   * thread folds every read model). Read models on PostgreSQL are folded in one.
+   * Threads that fold (default 2: the red flags in a second lane, rebuild-lane.ts, the two sharing the heap budget and
+   * the old generation; 1: this thread folds every read model). Read models on PostgreSQL are folded in one (lanesOf).
    */
   readonly lanes?: 1 | 2;
 }
@@ -70,6 +71,11 @@ export function contextOfJob(context: RebuildJob['context']): ProjectionContext 
  */
 export const SECOND_LANE_SHARE = 3 / 8;
 
+/** The lanes a job folds in: as asked (default 2), but one for read models on PostgreSQL, which have no lane file. */
+export function lanesOf(job: Pick<RebuildJob, 'lanes' | 'readModelLocation'>): 1 | 2 {
+  return onServer(job.readModelLocation) ? 1 : (job.lanes ?? 2);
+}
+
 /** A rebuild's memory (MB: its heap budget, its old generation) as its lanes share it: [the rebuild thread's, the second lane's]. */
 export function laneShares(mb: number, lanes: 1 | 2): [number, number] {
   const second = lanes === 2 ? Math.round(mb * SECOND_LANE_SHARE) : 0;
@@ -90,7 +96,7 @@ export type RebuildMessage =
 export function rebuildInThread(job: RebuildJob, onProgress?: RebuildOptions['onProgress']): Promise<RebuildResult> {
   const worker = startWorker(join(__dirname, 'rebuild-worker'), job, {
     maxYoungGenerationSizeMb: FOLD_YOUNG_GENERATION_MB,
-    ...(job.oldGenerationMb === undefined ? {} : { maxOldGenerationSizeMb: laneShares(job.oldGenerationMb, job.lanes ?? 2)[0] }),
+    ...(job.oldGenerationMb === undefined ? {} : { maxOldGenerationSizeMb: laneShares(job.oldGenerationMb, lanesOf(job))[0] }),
   });
   return foldResult<RebuildResult>(worker, 'the rebuild thread', (m) => {
     if ((m as RebuildMessage).kind === 'progress') {

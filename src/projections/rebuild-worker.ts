@@ -8,14 +8,14 @@ import { dataOfThisWorker } from '../shared/workers';
 import { createEventStore } from '../store/create-event-store';
 import { ReadModelDb } from './read-model-db';
 import { rebuildReadModels } from './rebuild';
-import { REBUILD_HEAP_BUDGET_MB, RebuildJob, RebuildMessage, contextOfJob, foldFailure, laneShares } from './rebuild-thread';
+import { REBUILD_HEAP_BUDGET_MB, RebuildJob, RebuildMessage, contextOfJob, foldFailure, laneShares, lanesOf } from './rebuild-thread';
 
 const job = dataOfThisWorker<RebuildJob>();
 const port = parentPort!;
 const post = (message: RebuildMessage) => port.postMessage(message);
 
 async function run(): Promise<void> {
-  const lanes = job.lanes ?? 2;
+  const lanes = lanesOf(job);
   // Two lanes share the heap budget and the old generation (rebuildInThread bounded this thread's to its share).
   const [budget, laneBudget] = laneShares(job.heapBudgetMb ?? REBUILD_HEAP_BUDGET_MB, lanes);
   setHeapBudget(budget * 2 ** 20);

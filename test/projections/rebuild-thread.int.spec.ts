@@ -8,7 +8,7 @@ import { SECOND_LANE } from '../../src/projections/rebuild-lane';
 import { generateSyntheticLog, projectionContext, shapeFor, SyntheticEvent } from '../../bench/synthetic-log';
 import { ReadModelDb, TABLES, tableName } from '../../src/projections/read-model-db';
 import { rebuildReadModels } from '../../src/projections/rebuild';
-import { rebuildBounded, rebuildInThread } from '../../src/projections/rebuild-thread';
+import { laneShares, lanesOf, rebuildBounded, rebuildInThread } from '../../src/projections/rebuild-thread';
 import { SqliteEventStore } from '../../src/store/sqlite/sqlite-event-store';
 
 /**
@@ -153,6 +153,15 @@ describe('a rebuild in a thread of its own', () => {
     } finally {
       rm.close();
     }
+  });
+
+  it('folds read models on PostgreSQL in one lane, which then keeps the whole heap', () => {
+    expect(lanesOf({ readModelLocation: 'postgresql://ledger@localhost/ledger' })).toBe(1);
+    expect(lanesOf({ readModelLocation: 'postgresql://ledger@localhost/ledger', lanes: 2 })).toBe(1);
+    expect(lanesOf({ readModelLocation: join(dir, 'file.db') })).toBe(2);
+    expect(lanesOf({ readModelLocation: join(dir, 'file.db'), lanes: 1 })).toBe(1);
+    expect(laneShares(768, 1)).toEqual([768, 0]);
+    expect(laneShares(768, 2)).toEqual([480, 288]);
   });
 
   it('rejects with the reason when the thread cannot rebuild (a log file that is not there)', async () => {
