@@ -36,7 +36,7 @@ export class HealthController {
   @ApiResponse({
     status: 200,
     description:
-      '{ status: "ok", store, position, auditLog: { position, size }, readModels: { position }, warnings? } (auditLog: the log position of its last leaf and its leaves; warnings: how the signing key is kept, when weakly)',
+      '{ status: "ok", store, position, auditLog: { position, size }, readModels: { position, rebuilding? }, warnings? } (auditLog: the log position of its last leaf and its leaves; readModels.rebuilding: { position, head, phase, since } while a rebuild builds them from position 0 at start; warnings: how the signing key is kept, when weakly)',
   })
   @ApiResponse({ status: 503, description: '{ status: "degraded", store, position, auditLog, readModels, problems: [{ component, problem, details }] }' })
   async get(@Res({ passthrough: true }) reply: FastifyReply) {
@@ -50,6 +50,7 @@ export class HealthController {
       });
     }
     const failing = this.runner.failure;
+    const rebuilding = this.runner.rebuilding;
     if (failing) {
       problems.push({
         component: 'read-models',
@@ -64,7 +65,8 @@ export class HealthController {
       store: this.config.store,
       position,
       auditLog: await this.audit.progress(),
-      readModels: { position: this.runner.position },
+      // While a rebuild fills them at start: how far it is (the live read models are empty until it is done).
+      readModels: { position: this.runner.position, ...(rebuilding ? { rebuilding } : {}) },
       ...(problems.length > 0 ? { problems } : {}),
       ...(warnings.length > 0 ? { warnings } : {}),
     };

@@ -5,6 +5,13 @@ import { availableParallelism } from 'node:os';
 import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { BUILT_IN_CATALOGUE_DIR } from '../catalogue/built-in';
 
+/**
+ * LEDGER_REBUILD_FROM_EVENTS by default: the shortest log whose read models, built from position 0 at start, are built by
+ * a rebuild (FirstFill in projection-runner.ts). Below it a rebuild's threads and its indexes built at the end cost about
+ * what they save.
+ */
+export const FIRST_FILL_REBUILD_EVENTS = 100_000;
+
 /** The largest journal, in MB of text (LEDGER_JOURNAL_LIMIT_MB): the journal route's body limit, and a file's for `ledger import`. */
 export const DEFAULT_JOURNAL_LIMIT_MB = 50;
 
@@ -173,6 +180,16 @@ export class LedgerConfig {
   @Max(64, { message: 'LEDGER_READER_THREADS must be a whole number of threads, 0 to 64 (0: answer on the event loop)' })
   readerThreads = defaultReaderThreads();
 
+  /**
+   * LEDGER_REBUILD_FROM_EVENTS: from how many events in the log the read models, when they must be built from position 0
+   * at start (first start on an existing log, or their shape or catalogue changed), are built by a rebuild in threads of
+   * their own, as `ledger projections rebuild` does, rather than folded event by event in the projection thread.
+   */
+  @Transform(({ value }) => (value === undefined || (typeof value === 'string' && value.trim() === '') ? value : Number(value)))
+  @IsInt({ message: 'LEDGER_REBUILD_FROM_EVENTS must be a whole number of events, 1 or more' })
+  @Min(1, { message: 'LEDGER_REBUILD_FROM_EVENTS must be a whole number of events, 1 or more' })
+  rebuildFromEvents = FIRST_FILL_REBUILD_EVENTS;
+
   /** LEDGER_BODY_LIMIT_KB: the largest body of a command or any other route; LEDGER_JOURNAL_LIMIT_MB: of a journal import. */
   @Transform(({ value }) => (value === undefined ? value : Number(value)))
   @IsInt()
@@ -281,6 +298,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     lockoutMinutes: env.LEDGER_LOCKOUT_MINUTES ?? 15,
     signInPerMinute: env.LEDGER_SIGN_IN_PER_MINUTE ?? 10,
     readerThreads: env.LEDGER_READER_THREADS ?? defaultReaderThreads(),
+    rebuildFromEvents: env.LEDGER_REBUILD_FROM_EVENTS ?? FIRST_FILL_REBUILD_EVENTS,
     bodyLimitKb: env.LEDGER_BODY_LIMIT_KB ?? 1024,
     journalLimitMb: env.LEDGER_JOURNAL_LIMIT_MB ?? DEFAULT_JOURNAL_LIMIT_MB,
     corsOrigins: env.LEDGER_CORS_ORIGINS ?? [],

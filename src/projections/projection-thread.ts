@@ -5,9 +5,9 @@ import type { EventStore } from '../store/event-store.port';
 import { SqliteEventStore } from '../store/sqlite/sqlite-event-store';
 import { restartDelay, startWorker } from '../shared/workers';
 import { FOLD_YOUNG_GENERATION_MB } from './rebuild-thread';
-import { LiveProjections, ProjectionFailure } from './projection-runner';
+import { FirstFillProgress, LiveProjections, ProjectionFailure } from './projection-runner';
 
-type ThreadConfig = Pick<LedgerConfig, 'store' | 'dbFile' | 'databaseUrl' | 'readModelLocation' | 'auditFile' | 'catalogueDir' | 'redFlagRulesFile'>;
+type ThreadConfig = Pick<LedgerConfig, 'store' | 'dbFile' | 'databaseUrl' | 'readModelLocation' | 'auditFile' | 'catalogueDir' | 'redFlagRulesFile' | 'rebuildFromEvents'>;
 
 /**
  * Whether the ledger's followers of the log run in the projection thread (ProjectionThread): with the read models in
@@ -33,7 +33,7 @@ export function threadSettings(store: EventStore, config: ThreadConfig): ThreadS
   const { readModelLocation, catalogueDir, redFlagRulesFile } = config;
   const log = { store: config.store, dbFile: config.dbFile, databaseUrl: config.databaseUrl };
   const audit = auditFollowsInThread(store, config) ? { ...log, auditFile: config.auditFile } : undefined;
-  return { log, readModelLocation, catalogueDir, redFlagRulesFile, audit };
+  return { log, readModelLocation, catalogueDir, redFlagRulesFile, audit, rebuildFromEvents: config.rebuildFromEvents };
 }
 
 /** What the projection thread needs to open the log, the read models and the context they are folded with. */
@@ -48,6 +48,8 @@ export interface ThreadSettings {
   readonly audit?: Pick<LedgerConfig, 'store' | 'databaseUrl' | 'auditFile'>;
   /** How often the thread looks for commits it was not told of (ms). */
   readonly pollIntervalMs?: number;
+  /** The events from which a generation made at start is filled by a rebuild (FirstFill.fromEvents: LEDGER_REBUILD_FROM_EVENTS). */
+  readonly rebuildFromEvents: number;
 }
 
 /** The thread's state, as it reports it. */
@@ -57,6 +59,7 @@ interface Status {
   readonly failure: ProjectionFailure | null;
   /** The message of the last batch failure, until a batch succeeds again. */
   readonly error: string | null;
+  readonly rebuilding: FirstFillProgress | null;
 }
 
 export type ThreadMessage =
@@ -78,7 +81,7 @@ export type ThreadRequest = { readonly kind: 'appended' } | { readonly kind: 'st
  */
 export class ProjectionThread extends LiveProjections {
   private worker: Worker | null = null;
-  private status: Status = { position: 0, generation: null, failure: null, error: null };
+  private status: Status = { position: 0, generation: null, failure: null, error: null, rebuilding: null };
   private stopCommits: (() => void) | null = null;
   private stopped: Promise<void> | null = null;
   /** Restarts since the thread last followed the log without a failure. */
@@ -107,6 +110,10 @@ export class ProjectionThread extends LiveProjections {
 
   get failure(): ProjectionFailure | null {
     return this.status.failure;
+  }
+
+  get rebuilding(): FirstFillProgress | null {
+    return this.status.rebuilding;
   }
 
   protected headPosition(): Promise<number> {

@@ -12,7 +12,8 @@ import type { EventStore } from '../store/event-store.port';
 import { SqliteEventStore } from '../store/sqlite/sqlite-event-store';
 import { projectionContextOf } from './context';
 import { ProjectionRunner } from './projection-runner';
-import { ReadModelDb } from './read-model-db';
+import { ReadModelDb, onServer } from './read-model-db';
+import { firstFillOf } from './rebuild-thread';
 import type { ThreadMessage, ThreadRequest, ThreadSettings } from './projection-thread';
 
 const settings = dataOfThisWorker<ThreadSettings>();
@@ -46,12 +47,25 @@ async function start(): Promise<void> {
       generation: runner?.generation ?? null,
       failure: runner?.failure ?? null,
       error: error === null || error === undefined ? null : error instanceof Error ? error.message : String(error),
+      rebuilding: runner?.rebuilding ?? null,
     };
   };
   runner = new ProjectionRunner(opened.store, opened.readModels, projectionContextOf(settings), {
     log: (message) => post({ kind: 'log', message }),
     alarm: (message) => post({ kind: 'alarm', message }),
     changed: () => post(status()),
+    // A long log built from position 0 (first start, or a changed shape or catalogue): rebuilt in two lanes, as the CLI
+    // does. Not for read models on PostgreSQL, which every ledger process shares: two starting at once would each rebuild,
+    // and a rebuild drops the generations not live, the other's unfinished one among them.
+    ...(onServer(settings.readModelLocation)
+      ? {}
+      : {
+          firstFill: firstFillOf(
+            { log: settings.log, readModelLocation: settings.readModelLocation, context: { catalogueDir: settings.catalogueDir, redFlagRulesFile: settings.redFlagRulesFile } },
+            settings.rebuildFromEvents,
+            (message) => post({ kind: 'log', message: `read models: ${message}` }),
+          ),
+        }),
   });
   runner.start();
   if (settings.audit) {

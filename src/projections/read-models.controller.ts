@@ -213,7 +213,8 @@ export class ReadModelsController {
   @Get('read-models/status')
   @Needs('signed-in')
   @ApiOperation({
-    summary: 'How fresh the read models are: their position and generation, the head of the log, and the last failed batch if any',
+    summary:
+      'How fresh the read models are: their position and generation, the head of the log, the last failed batch if any, and a rebuild under way at start (rebuilding: { position, head, phase, since }, else null)',
     description: FRESH,
   })
   async status(@Query() q: FreshnessQuery) {
@@ -227,6 +228,9 @@ export class ReadModelsController {
       behind: Math.max(0, head - status.position),
       lastError: error ? (error instanceof Error ? error.message : String(error)) : null,
       failing: this.runner.failure,
+      // Built from position 0 at start by a rebuild (LEDGER_REBUILD_FROM_EVENTS): how far it is; the live generation
+      // is empty until it is done.
+      rebuilding: this.runner.rebuilding,
     };
   }
 }

@@ -6,6 +6,7 @@ import { startWorker } from '../shared/workers';
 import { join } from 'node:path';
 import type { Worker } from 'node:worker_threads';
 import type { RebuildOptions, RebuildResult } from './rebuild';
+import type { FirstFill } from './projection-runner';
 
 /**
  * The young generation (MB: V8's two semi-spaces and the new large objects, a third each) of a thread that folds the
@@ -93,17 +94,21 @@ export type RebuildMessage =
  * process's default: what `ledger projections rebuild` and `npm run bench:rebuild` run. Resolves with the result,
  * rejects with the rebuild's error (the new generation is then not live).
  */
-export function rebuildInThread(job: RebuildJob, onProgress?: RebuildOptions['onProgress']): Promise<RebuildResult> {
+export function rebuildInThread(job: RebuildJob, onProgress?: RebuildOptions['onProgress'], signal?: AbortSignal): Promise<RebuildResult> {
+  signal?.throwIfAborted();
   const worker = startWorker(join(__dirname, 'rebuild-worker'), job, {
     maxYoungGenerationSizeMb: FOLD_YOUNG_GENERATION_MB,
     ...(job.oldGenerationMb === undefined ? {} : { maxOldGenerationSizeMb: laneShares(job.oldGenerationMb, lanesOf(job))[0] }),
   });
+  // Stopped: the thread is terminated with its lane; its unfinished generation is not live (the next rebuild drops it).
+  const stop = () => void worker.terminate();
+  signal?.addEventListener('abort', stop, { once: true });
   return foldResult<RebuildResult>(worker, 'the rebuild thread', (m) => {
     if ((m as RebuildMessage).kind === 'progress') {
       const p = m as Extract<RebuildMessage, { kind: 'progress' }>;
       onProgress?.(p.position, p.events, p.phase);
     }
-  });
+  }).finally(() => signal?.removeEventListener('abort', stop));
 }
 
 /** A fold thread's failure (the rebuild's, its second lane's), as it tells the thread that started it; its code kept (ERR_WORKER_OUT_OF_MEMORY, for rebuildBounded). */
@@ -157,16 +162,33 @@ export function foldResult<T>(worker: Worker, thread: string, onOther?: (message
  * rebuildInThread with the thread's old generation bounded (job.oldGenerationMb; undefined: REBUILD_OLD_GENERATION_MB,
  * 0: unbounded). A log whose live documents outgrow the bound makes the thread run out of heap: the rebuild is then run
  * again without one, said through `log` (the unfinished generation is not live; the next rebuild drops it), so a bound
- * costs time there, never the rebuild.
+ * costs time there, never the rebuild. `signal` stops it (the server's first fill, when the server stops).
  */
-export async function rebuildBounded(job: RebuildJob, onProgress?: RebuildOptions['onProgress'], log?: (message: string) => void): Promise<RebuildResult> {
+export async function rebuildBounded(
+  job: RebuildJob,
+  onProgress?: RebuildOptions['onProgress'],
+  log?: (message: string) => void,
+  signal?: AbortSignal,
+): Promise<RebuildResult> {
   const bound = job.oldGenerationMb ?? REBUILD_OLD_GENERATION_MB;
-  if (bound === 0) return rebuildInThread({ ...job, oldGenerationMb: undefined }, onProgress);
+  if (bound === 0) return rebuildInThread({ ...job, oldGenerationMb: undefined }, onProgress, signal);
   try {
-    return await rebuildInThread({ ...job, oldGenerationMb: bound }, onProgress);
+    return await rebuildInThread({ ...job, oldGenerationMb: bound }, onProgress, signal);
   } catch (error) {
     if ((error as { code?: unknown }).code !== 'ERR_WORKER_OUT_OF_MEMORY') throw error;
     log?.(`the rebuild outgrew its ${bound} MB old generation; rebuilding again without a limit (--old-generation 0 starts that way)`);
-    return rebuildInThread({ ...job, oldGenerationMb: undefined }, onProgress);
+    return rebuildInThread({ ...job, oldGenerationMb: undefined }, onProgress, signal);
   }
 }
+
+/**
+ * A first fill by a rebuild (ProjectionRunnerOptions.firstFill) from where a job opens the log, the read models and the
+ * context: the projection thread's, when the server builds its read models from position 0 (two lanes, as the CLI).
+ */
+export function firstFillOf(job: Pick<RebuildJob, 'log' | 'readModelLocation' | 'context'>, fromEvents: number, log?: (message: string) => void): FirstFill {
+  return {
+    fromEvents,
+    rebuild: (onProgress, signal) => rebuildBounded(job, (position, _events, phase) => onProgress(position, phase ?? 'events'), log, signal),
+  };
+}
+

@@ -163,7 +163,7 @@ describe('the README, as a new user follows it', () => {
       const iati = await get('/reports/iati?unit=184&budgetYear=2024&asOf=2024-06-30');
       expect(iati.body).toContain('<iati-identifier>VN-DVHC-184-GNBV-2021-2025-2024-DA5</iati-identifier>');
 
-      expect((await get('/read-models/status')).body).toEqual({ position: DEMO_HEAD, generation: 1, events: DEMO_HEAD, head: DEMO_HEAD, behind: 0, lastError: null, failing: null });
+      expect((await get('/read-models/status')).body).toEqual({ position: DEMO_HEAD, generation: 1, events: DEMO_HEAD, head: DEMO_HEAD, behind: 0, lastError: null, failing: null, rebuilding: null });
 
       const rules = await get('/red-flags/rules');
       expect(rules.body.rules).toHaveLength(12);

@@ -9,22 +9,10 @@ import { Projector, ReadModel, Tables } from '../../projections/read-model';
 import { ProjectionEngine } from '../../src/projections/projection-engine';
 import { ReadModelDb, tableName } from '../../src/projections/read-model-db';
 import { rebuildReadModels, verifyReadModels, formatDifference } from '../../src/projections/rebuild';
-import { appendAll, decision, disbursed, fundsAllocated, line, planAssigned, voucher, activityRegistered } from '../support/ledger-events';
+import { appendAll, disbursed, line, tenEvents, voucher } from '../support/ledger-events';
 import { harness } from '../support/projections';
 
-const QD = decision('4888/QĐ-UBND', '2023-12-22');
 const L = line();
-
-/** Ten events: a plan, an activity and its allocation, seven disbursements. */
-async function tenEvents(store: Parameters<typeof appendAll>[0]) {
-  return appendAll(
-    store,
-    planAssigned(L, '1000000', { basis: QD }),
-    activityRegistered({ activityId: 'a-1', kind: 'value-chain-production' }, { basis: QD }),
-    fundsAllocated(L, 'a-1', '700000', { basis: QD }),
-    ...[1, 2, 3, 4, 5, 6, 7].map((i) => disbursed(L, 'a-1', `gn-${i}`, `${i}000`, { basis: voucher(`UNC-${i}`, `2024-0${i + 1}-10`) })),
-  );
-}
 
 function count(rm: ReadModelDb, table: string): number {
   const generation = rm.liveGeneration() as number;

@@ -56,6 +56,8 @@ export interface TestLedgerOptions {
   readonly demo?: boolean;
   /** More configuration, as environment variables (e.g. LEDGER_TREE_HEAD_INTERVAL_SECONDS). */
   readonly env?: Readonly<Record<string, string>>;
+  /** This data folder, kept when the ledger is closed with the keys beside it: a ledger started again on the same files. */
+  readonly dir?: string;
 }
 
 /**
@@ -91,7 +93,7 @@ export const TEST_USERS: Readonly<Record<Role, string>> = {
  * real SQLite file in a temp folder, listening on 127.0.0.1 at a free port. Requests go over real HTTP.
  */
 export async function startTestLedger(options: TestLedgerOptions = {}): Promise<TestLedger> {
-  const dir = mkdtempSync(join(tmpdir(), 'ledger-e2e-'));
+  const dir = options.dir ?? mkdtempSync(join(tmpdir(), 'ledger-e2e-'));
   const config = loadConfig({
     LEDGER_DATA_DIR: dir,
     LEDGER_DEMO: options.demo ? '1' : '0',
@@ -183,6 +185,7 @@ export async function startTestLedger(options: TestLedgerOptions = {}): Promise<
     },
     close: async () => {
       await ledger.close();
+      if (options.dir) return;
       rmSync(dir, { recursive: true, force: true });
       // The sign-in key and the signing key lie beside the data folder, never in it.
       rmSync(config.authKeyFile, { force: true });

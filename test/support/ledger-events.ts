@@ -269,3 +269,20 @@ export function recorded(...appends: Append[]): RecordedEvent[] {
   }
   return out;
 }
+
+/**
+ * Ten events on one line (line()): a plan, an activity a-1 and its allocation under decision 4888/QĐ-UBND, then seven
+ * disbursements of 1,000 to 7,000 đồng (28,000 in all). Returns the head position.
+ */
+export function tenEvents(store: EventStore): Promise<number> {
+  const basis = decision('4888/QĐ-UBND', '2023-12-22');
+  const key = line();
+  return appendAll(
+    store,
+    planAssigned(key, '1000000', { basis }),
+    activityRegistered({ activityId: 'a-1', kind: 'value-chain-production' }, { basis }),
+    fundsAllocated(key, 'a-1', '700000', { basis }),
+    ...[1, 2, 3, 4, 5, 6, 7].map((i) => disbursed(key, 'a-1', `gn-${i}`, `${i}000`, { basis: voucher(`UNC-${i}`, `2024-0${i + 1}-10`) })),
+  );
+}
+
