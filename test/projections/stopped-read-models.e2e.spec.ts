@@ -1,11 +1,10 @@
-import type { EventToAppend } from '../../events';
 import { fundLineStream } from '../../src/fund-line/fund-line.key';
 import { ProjectionFailure } from '../../src/projections/projection-runner';
 import { registerProjectionCommands } from '../../src/projections/projections.commands';
 import { startTestLedger, TestLedger } from '../support/app';
 import { ledgerCli } from '../support/cli';
 import { harness } from '../support/projections';
-import { decision, line, planAssigned } from '../support/ledger-events';
+import { line, unfoldablePlan } from '../support/ledger-events';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -16,10 +15,6 @@ import { join } from 'node:path';
  * (event-invariants.spec.ts, hostile-input.e2e.spec.ts); this is what happens to one already in a log.
  */
 const L = line({ component: 'DA5' });
-const poisoned = (): EventToAppend => {
-  const e = planAssigned(L, '5000', { basis: decision('1/QĐ-UBND', '2024-01-02') })[0].events[0];
-  return { ...e, metadata: { ...e.metadata, eventId: 'poisoned-0001', legalBasis: { kind: 'decision' } as never } };
-};
 
 describe('read models that cannot fold an event say so (issue 9, item 2)', () => {
   let ledger: TestLedger;
@@ -29,7 +24,7 @@ describe('read models that cannot fold an event say so (issue 9, item 2)', () =>
   beforeAll(async () => {
     ledger = await startTestLedger({ env: { LEDGER_DEMO: '1' }, demo: true });
     before = await ledger.store.headPosition();
-    await ledger.store.append([{ stream: fundLineStream(L), expectedRevision: 'any', events: [poisoned()] }]);
+    await ledger.store.append([unfoldablePlan()]);
     const ok = await ledger.post('/commands/assign-plan', { line: { ...L, component: 'DA1.TDA1' }, amount: '1000', decision: { number: '2/QĐ-UBND', date: '2024-01-03', issuer: 'UBND huyện Văn Quan' } });
     expect(ok.status).toBe(201);
     head = ok.body.position;
@@ -91,7 +86,7 @@ describe('the runner retries a failing batch with a growing wait', () => {
   it('doubles the wait after each failure in a row, up to the maximum', async () => {
     const alarms: string[] = [];
     const h = harness(dir, { retryDelayMs: 5, maxRetryDelayMs: 40, alarm: (m) => alarms.push(m) });
-    await h.store.append([{ stream: fundLineStream(L), expectedRevision: 'any', events: [poisoned()] }]);
+    await h.store.append([unfoldablePlan()]);
     const waits: number[] = [];
     for (let i = 0; i < 400 && waits.length < 5; i++) {
       const f: ProjectionFailure | null = h.runner.failure;

@@ -286,3 +286,14 @@ export function tenEvents(store: EventStore): Promise<number> {
   );
 }
 
+/**
+ * An event the read models cannot fold, as an earlier version (before the invariants) could store one: a plan on a DA5
+ * line whose "decision" legal basis has no number and no date (its id: poisoned-0001). The write side refuses such an
+ * event today; this is one already in a log, appended to the store directly.
+ */
+export function unfoldablePlan(): StreamAppend {
+  const [{ stream, events }] = planAssigned(line({ component: 'DA5' }), '5000', { basis: decision('1/QĐ-UBND', '2024-01-02') });
+  const e = events[0];
+  return { stream, expectedRevision: 'any', events: [{ ...e, metadata: { ...e.metadata, eventId: 'poisoned-0001', legalBasis: { kind: 'decision' } as never } }] };
+}
+

@@ -1,5 +1,6 @@
 /** The shell: skip link, header with the user's preferences, navigation by role, and the page. */
 import { ReactNode, useEffect, useRef, useState } from 'react';
+import { ReadModelNotice } from './components/read-model-notice';
 import { LoadError } from './components/ui';
 import { useI18n } from './i18n';
 import { AdjustmentsPage } from './pages/Adjustments';
@@ -146,6 +147,7 @@ export function App() {
       )}
       <main id="main" ref={main} tabIndex={-1}>
         {programmes.loaded.error && <LoadError error={programmes.loaded.error} onRetry={programmes.loaded.reload} />}
+        {path !== SIGN_IN_PATH && <ReadModelNotice />}
         {page}
       </main>
     </>

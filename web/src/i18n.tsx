@@ -12,6 +12,11 @@ const vi = {
   'app.notFound': 'Không có trang này.',
   'app.forbidden': 'Vai trò {role} không mở được trang này.',
   'app.home': 'Về trang tổng quan',
+  'readModels.rebuilding': 'Số liệu đang được dựng lại từ sổ cái: {percent} % ({position} / {head} sự kiện). Cho đến khi xong, các bảng và con số đều trống.',
+  'readModels.rebuildingIndexes': 'Số liệu đang được dựng lại từ sổ cái: đã đọc hết {head} sự kiện, đang lập chỉ mục. Cho đến khi xong, các bảng và con số đều trống.',
+  'readModels.rebuilt': 'Số liệu đã dựng lại xong. Tải lại trang để xem các con số.',
+  'readModels.reload': 'Tải lại trang',
+  'readModels.stopped': 'Số liệu dừng ở sự kiện {position} của {head} trong sổ cái, các con số có thể đã cũ: {message}',
 
   'nav.overview': 'Tổng quan',
   'nav.progress': 'Tiến độ',
@@ -638,6 +643,11 @@ const en: Dictionary = {
   'app.notFound': 'There is no such page.',
   'app.forbidden': 'The role {role} cannot open this page.',
   'app.home': 'Back to the overview',
+  'readModels.rebuilding': 'The figures are being rebuilt from the ledger: {percent} % ({position} of {head} events). Until then every table and figure is empty.',
+  'readModels.rebuildingIndexes': 'The figures are being rebuilt from the ledger: all {head} events read, building the indexes. Until then every table and figure is empty.',
+  'readModels.rebuilt': 'The figures have been rebuilt. Reload the page to see them.',
+  'readModels.reload': 'Reload the page',
+  'readModels.stopped': 'The figures stopped at event {position} of {head} in the ledger and may be out of date: {message}',
 
   'nav.overview': 'Overview',
   'nav.progress': 'Progress',

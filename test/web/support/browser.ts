@@ -44,6 +44,10 @@ export function browserSuite(env: Record<string, string> = {}) {
     account(userId: string, role: RoleName): Promise<string> {
       return ready().demo.account(userId, role);
     },
+    /** The ledger itself (its store: an event appended as an earlier version stored it). */
+    get ledger() {
+      return ready().demo.ledger;
+    },
     /** The demo's users and the passwords npm start printed. */
     get demoUsers() {
       return ready().demo.ledger.demoUsers ?? [];
