@@ -52,7 +52,7 @@ export function registerProjectionCommands(program: Command): void {
         // In a thread of its own, with a larger young generation (rebuild-thread.ts): the log, the read models and the
         // catalogue are opened there from the same configuration.
         const result = await rebuildBounded(
-          { ...sourcesOf(config), readModelLocation: config.readModelLocation, options: { batchSize: opts.batch }, oldGenerationMb: opts.oldGeneration, lanes: opts.lanes },
+          { ...sourcesOf(config), readModelLocation: config.readModelLocation, options: { batchSize: opts.batch, holder: '`ledger projections rebuild`' }, oldGenerationMb: opts.oldGeneration, lanes: opts.lanes },
           (position, _events, phase) => shown.update(position, Math.max(head, position), phase === 'indexes' ? 'building indexes' : undefined),
           (message) => console.error(message),
         );

@@ -1,6 +1,6 @@
 import Database from 'better-sqlite3';
 import { registerCentsFunctions } from '../../projections/shared/cents';
-import { mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname } from 'node:path';
 import { READ_MODELS, READ_MODEL_SCHEMA_VERSION } from '../../projections';
 import type { IndexSpec, ReadModel, TableSpec } from '../../projections/read-model';
@@ -138,6 +138,16 @@ export abstract class ReadModelDb {
   /** What the live generation was built with (schema version and catalogue trees). */
   liveFingerprint(): string | null {
     return (this.metaStatements.get.get('fingerprint') as string | undefined) ?? null;
+  }
+
+  /**
+   * Holds these read models for one rebuild until the returned release is called; throws, naming the holder, while
+   * another holds them. A rebuild drops the generations that are not live and makes the next one, so two at once would
+   * drop and rewrite each other's (the server's first fill beside `ledger projections rebuild`). On a server, none: a
+   * rebuild there is one transaction per batch of the database's own.
+   */
+  holdForRebuild(_holder: string): () => void {
+    return () => {};
   }
 
   /** Runs fn while no other process runs an `exclusively` of its own on these read models (on a server; one file has one writer). */
@@ -285,6 +295,33 @@ export class SqliteReadModelDb extends ReadModelDb {
     this.native.pragma(`${schemaOf(generation)}.busy_timeout = 10000`);
     this.native.pragma(`${schemaOf(generation)}.cache_size = -65536`);
     this.attached.add(generation);
+  }
+
+  /**
+   * An exclusive transaction held open on `<file>-rebuild.lock` (as the log's writer lock: the operating system's lock
+   * ends with the process, even a killed one), the holder named in `<file>-rebuild.json` beside it.
+   */
+  override holdForRebuild(holder: string): () => void {
+    if (this.file === ':memory:') return () => {};
+    const lock = new Database(`${this.file}-rebuild.lock`);
+    try {
+      lock.pragma('busy_timeout = 0');
+      lock.exec('BEGIN EXCLUSIVE');
+    } catch {
+      lock.close();
+      let by = 'another process';
+      try {
+        const info = JSON.parse(readFileSync(`${this.file}-rebuild.json`, 'utf8')) as { holder: string; pid: number; since: string };
+        by = `${info.holder} (process ${info.pid}, since ${info.since})`;
+      } catch {
+        // Nothing written beside the lock yet: say what is known.
+      }
+      throw new Error(`the read models in ${this.file} are being rebuilt by ${by}: one rebuild at a time; wait for it to finish`);
+    }
+    writeFileSync(`${this.file}-rebuild.json`, JSON.stringify({ holder, pid: process.pid, since: new Date().toISOString() }));
+    return () => {
+      if (lock.open) lock.close();
+    };
   }
 
   /** Detaches every generation but `keep` (best effort: a statement still open on one keeps it attached). */

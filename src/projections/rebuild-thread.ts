@@ -188,7 +188,13 @@ export async function rebuildBounded(
 export function firstFillOf(job: Pick<RebuildJob, 'log' | 'readModelLocation' | 'context'>, fromEvents: number, log?: (message: string) => void): FirstFill {
   return {
     fromEvents,
-    rebuild: (onProgress, signal) => rebuildBounded(job, (position, _events, phase) => onProgress(position, phase ?? 'events'), log, signal),
+    rebuild: (onProgress, signal) =>
+      rebuildBounded(
+        { ...job, options: { holder: 'the ledger server, building its read models at start' } },
+        (position, _events, phase) => onProgress(position, phase ?? 'events'),
+        log,
+        signal,
+      ),
   };
 }
 

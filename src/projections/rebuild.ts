@@ -52,6 +52,8 @@ export interface RebuildOptions {
    * models have no lane file (PostgreSQL, memory), this thread folds them all.
    */
   readonly secondLane?: LaneSource;
+  /** Who rebuilds, named to a second rebuild of the same read models, which is refused meanwhile (ReadModelDb.holdForRebuild). */
+  readonly holder?: string;
 }
 
 export interface RebuildResult {
@@ -105,6 +107,16 @@ export async function rebuildReadModels(
   options: RebuildOptions = {},
 ): Promise<RebuildResult> {
   const started = performance.now();
+  // One rebuild at a time: the next lines drop what another would be writing.
+  const release = readModels.holdForRebuild(options.holder ?? 'a rebuild');
+  try {
+    return await rebuildHeld(store, readModels, ctx, options, started);
+  } finally {
+    release();
+  }
+}
+
+async function rebuildHeld(store: EventStore, readModels: ReadModelDb, ctx: ProjectionContext, options: RebuildOptions, started: number): Promise<RebuildResult> {
   const live = readModels.liveGeneration();
   // An earlier rebuild that did not finish left its tables: they are not live, drop them.
   for (const g of readModels.generations()) if (g !== live) readModels.dropGeneration(g);

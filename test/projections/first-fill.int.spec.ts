@@ -127,4 +127,29 @@ describe('the read models built from position 0 at start by a rebuild (Projectio
       await h.closeAll();
     }
   });
+
+  it('lets one rebuild at a time hold the read models: a second (`ledger projections rebuild` beside the first fill) is refused, naming the first', async () => {
+    const h: Harness = harness(dir, { start: false });
+    const first = ReadModelDb.open(h.readModelFile);
+    const second = ReadModelDb.open(h.readModelFile);
+    try {
+      const head = await tenEvents(h.store);
+      const running = rebuildReadModels(h.store, first, h.context, { holder: 'the ledger server, building its read models at start' });
+      await expect(rebuildReadModels(h.store, second, h.context, { holder: '`ledger projections rebuild`' })).rejects.toThrow(
+        new RegExp(
+          `^the read models in ${h.readModelFile.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} are being rebuilt by the ledger server, building its read models at start ` +
+            '\\(process \\d+, since \\d{4}-\\d\\d-\\d\\dT[\\d:.]+Z\\): one rebuild at a time; wait for it to finish$',
+        ),
+      );
+      // The first was not disturbed, and once it is over the next may run.
+      expect(await running).toMatchObject({ generation: 1, position: head });
+      expect(filesOf(h)).toEqual([`${basename(h.readModelFile)}.g1`]);
+      expect(await rebuildReadModels(h.store, second, h.context)).toMatchObject({ generation: 2, position: head });
+      expect((await verifyReadModels(h.store, h.readModelFile, h.context)).differenceCount).toBe(0);
+    } finally {
+      first.close();
+      second.close();
+      await h.closeAll();
+    }
+  });
 });
