@@ -1,7 +1,8 @@
 import Database from 'better-sqlite3';
 import { registerCentsFunctions } from '../../projections/shared/cents';
-import { mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { basename, dirname } from 'node:path';
+import { takeFileLock } from '../shared/file-lock';
 import { READ_MODELS, READ_MODEL_SCHEMA_VERSION } from '../../projections';
 import type { IndexSpec, ReadModel, TableSpec } from '../../projections/read-model';
 import { fnv1a } from '../../projections/shared/context';
@@ -297,31 +298,14 @@ export class SqliteReadModelDb extends ReadModelDb {
     this.attached.add(generation);
   }
 
-  /**
-   * An exclusive transaction held open on `<file>-rebuild.lock` (as the log's writer lock: the operating system's lock
-   * ends with the process, even a killed one), the holder named in `<file>-rebuild.json` beside it.
-   */
+  /** The file's rebuild lock (takeFileLock) on `<file>-rebuild.lock`, the holder named in `<file>-rebuild.json` beside it. */
   override holdForRebuild(holder: string): () => void {
     if (this.file === ':memory:') return () => {};
-    const lock = new Database(`${this.file}-rebuild.lock`);
-    try {
-      lock.pragma('busy_timeout = 0');
-      lock.exec('BEGIN EXCLUSIVE');
-    } catch {
-      lock.close();
-      let by = 'another process';
-      try {
-        const info = JSON.parse(readFileSync(`${this.file}-rebuild.json`, 'utf8')) as { holder: string; pid: number; since: string };
-        by = `${info.holder} (process ${info.pid}, since ${info.since})`;
-      } catch {
-        // Nothing written beside the lock yet: say what is known.
-      }
-      throw new Error(`the read models in ${this.file} are being rebuilt by ${by}: one rebuild at a time; wait for it to finish`);
-    }
-    writeFileSync(`${this.file}-rebuild.json`, JSON.stringify({ holder, pid: process.pid, since: new Date().toISOString() }));
-    return () => {
-      if (lock.open) lock.close();
-    };
+    const taken = takeFileLock(`${this.file}-rebuild.lock`, `${this.file}-rebuild.json`, { holder, pid: process.pid, since: new Date().toISOString() });
+    if (taken.held) return taken.release;
+    const info = taken.holder;
+    const by = info ? `${info.holder} (process ${info.pid}, since ${info.since})` : 'another process';
+    throw new Error(`the read models in ${this.file} are being rebuilt by ${by}: one rebuild at a time; wait for it to finish`);
   }
 
   /** Detaches every generation but `keep` (best effort: a statement still open on one keeps it attached). */

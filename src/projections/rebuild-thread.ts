@@ -197,4 +197,3 @@ export function firstFillOf(job: Pick<RebuildJob, 'log' | 'readModelLocation' | 
       ),
   };
 }
-

@@ -15,10 +15,10 @@
  * Outcomes are plain data (structured-clone friendly); the store turns them back into typed errors.
  */
 const { createPrivateKey, createPublicKey, sign } = require('node:crypto');
-const { readFileSync, writeFileSync } = require('node:fs');
 const { hostname } = require('node:os');
 const { isMainThread, parentPort, workerData } = require('node:worker_threads');
 const { checkLog, fillTreeHeadTemplate, leafHash } = require('../../audit/verifier/merkle-core');
+const { takeFileLock } = require('../../shared/file-lock');
 
 /**
  * @typedef {import('../leaves').PreparedEvent} PreparedEvent
@@ -46,33 +46,19 @@ class Refused extends Error {
 class WriterLocked extends Error {}
 
 /**
- * The data folder's writer lock: an exclusive transaction held open on `<log>-writer.lock` for the writer's life.
- * SQLite's file locks are the operating system's: they end with the process, even a killed one, so a crash never
- * leaves a stale lock. The holder's pid is written beside it, to name it to a second writer.
+ * The data folder's writer lock (takeFileLock) on `<log>-writer.lock` for the writer's life; the holder's pid is
+ * written beside it, to name it to a second writer.
  * @param {string} file the event log
  */
 function takeWriterLock(file) {
-  const Database = require('better-sqlite3');
-  const lock = new Database(`${file}-writer.lock`);
-  try {
-    lock.pragma('busy_timeout = 0');
-    lock.exec('BEGIN EXCLUSIVE');
-  } catch (error) {
-    lock.close();
-    let holder = 'another process';
-    try {
-      const info = JSON.parse(readFileSync(`${file}-writer.json`, 'utf8'));
-      holder = `process ${info.pid} on ${info.host} (writing since ${info.since})`;
-    } catch {
-      // No information beside the lock: say what is known.
-    }
-    throw new WriterLocked(
-      `${file} is being written by ${holder}: one process writes a ledger's log at a time. ` +
-        'Stop it first, or send the work to it (a journal: POST /journal/import); reading commands (verify, export, check, projections) work beside it.',
-    );
-  }
-  writeFileSync(`${file}-writer.json`, JSON.stringify({ pid: process.pid, host: hostname(), since: new Date().toISOString() }));
-  return lock;
+  const taken = takeFileLock(`${file}-writer.lock`, `${file}-writer.json`, { pid: process.pid, host: hostname(), since: new Date().toISOString() });
+  if (taken.held) return taken;
+  const info = taken.holder;
+  const holder = info ? `process ${info.pid} on ${info.host} (writing since ${info.since})` : 'another process';
+  throw new WriterLocked(
+    `${file} is being written by ${holder}: one process writes a ledger's log at a time. ` +
+      'Stop it first, or send the work to it (a journal: POST /journal/import); reading commands (verify, export, check, projections) work beside it.',
+  );
 }
 
 /**
@@ -93,7 +79,7 @@ function createWriter(db, file) {
   const readSeal = db.prepare('SELECT tree_size AS treeSize, root_hash AS rootHash, timestamp, signature FROM log_seal WHERE id = 1');
   const readLeaves = db.prepare('SELECT position, leaf_hash AS leaf FROM events ORDER BY position');
 
-  /** @type {{ lock: import('better-sqlite3').Database | null, frontier: import('../../audit/verifier/merkle-core').MerkleFrontier | null, signer: import('node:crypto').KeyObject | null, template: string, readOnly: string | null }} */
+  /** @type {{ lock: { release: () => void } | null, frontier: import('../../audit/verifier/merkle-core').MerkleFrontier | null, signer: import('node:crypto').KeyObject | null, template: string, readOnly: string | null }} */
   const state = { lock: null, frontier: null, signer: null, template: '', readOnly: null };
 
   const ensureLock = () => {
@@ -206,7 +192,7 @@ function createWriter(db, file) {
     },
 
     close() {
-      state.lock?.close();
+      state.lock?.release();
       state.lock = null;
     },
   };
