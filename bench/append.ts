@@ -13,7 +13,7 @@
  * Figures only; nothing here asserts a time.
  */
 import Database from 'better-sqlite3';
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { getSQLiteEventStore } from '@event-driven-io/emmett-sqlite';
 import { STREAM_DOES_NOT_EXIST } from '@event-driven-io/emmett';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -22,6 +22,7 @@ import { join } from 'node:path';
 import { Client } from 'pg';
 import type { EventToAppend } from '../events';
 import { SigningKey } from '../src/audit/signing-key';
+import { newEventId } from '../src/shared/event-id';
 import type { EventStore } from '../src/store/event-store.port';
 import { PostgresEventStore } from '../src/store/postgres/postgres-event-store';
 import { runStatement, withDatabase } from '../src/store/postgres/connection';
@@ -65,7 +66,8 @@ const dir = mkdtempSync(join(tmpdir(), 'ledger-bench-'));
 const LINE = { programme: 'GNBV-2021-2025', component: 'DA5', budgetYear: 2024, originYear: 2024, source: 'NSTW', capitalType: 'SN', unit: '184' };
 
 function disbursedEvent(i: number): EventToAppend {
-  const id = randomUUID();
+  // Ids as the ledger makes them (time-ordered: see newEventId).
+  const id = newEventId();
   return {
     type: 'Disbursed',
     version: 1,
@@ -364,7 +366,7 @@ async function postgresFigures(events: EventToAppend[]): Promise<Figures> {
   }
 }
 
-const freshIds = (events: EventToAppend[]) => events.map((e) => ({ ...e, metadata: { ...e.metadata, eventId: randomUUID() } }));
+const freshIds = (events: EventToAppend[]) => events.map((e) => ({ ...e, metadata: { ...e.metadata, eventId: newEventId() } }));
 
 async function main() {
   console.log(`bench:append — ${fmt(EVENTS)} events, batches of ${BATCH}, HTTP for ${SECONDS} s per client count, scratch files in ${dir}`);

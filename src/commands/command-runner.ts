@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { createHash, randomUUID } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import type { Actor, DomainEvent, EventToAppend } from '../../events';
 import { Catalogue } from '../catalogue/catalogue';
 import { OWN_ACCOUNT, type UnitUse, authorize, ownAccountActor } from '../identity/rights';
@@ -12,6 +12,7 @@ import {
   WrongExpectedRevision,
 } from '../store/event-store.port';
 import { CommandRefused } from '../shared/errors';
+import { newEventId } from '../shared/event-id';
 import { stableStringify } from '../shared/stable-json';
 import { AggregateCache, Fold, Folded } from './aggregate-cache';
 import { assertEventInvariants } from './event-invariants';
@@ -189,7 +190,7 @@ function withMetadata(e: DomainEvent, command: string, basis: AccountBasis, ctx:
     version: e.version,
     data: e.data,
     metadata: {
-      eventId: randomUUID(),
+      eventId: newEventId(),
       actor,
       recordedAt: ctx.now,
       effectiveDate: basis.effectiveDate,

@@ -1,10 +1,10 @@
-import { randomUUID } from 'node:crypto';
 import type { Actor, DomainEvent, EventToAppend } from '../../events';
 import type { Catalogue } from '../catalogue/catalogue';
 import type { Fold } from '../commands/aggregate-cache';
 import { unitsOf } from '../commands/command-runner';
 import { authorize, Forbidden, type Principal } from '../identity/rights';
 import { CommandRefused, InvalidCommand } from '../shared/errors';
+import { newEventId } from '../shared/event-id';
 import { JOURNAL_LIMITS, MAX_PROBLEMS, capProblems } from '../shared/validation/input-limits';
 import { DEFAULT_JOURNAL_LIMIT_MB } from '../config/ledger-config';
 import { normalizeInput } from '../shared/validation/text-rules';
@@ -198,7 +198,7 @@ class Session {
         type: e.type,
         version: e.version,
         data: e.data,
-        metadata: { eventId: randomUUID(), ...metadata },
+        metadata: { eventId: newEventId(), ...metadata },
       }));
       const last = this.appends[this.appends.length - 1];
       if (last && last.stream === d.stream) {
