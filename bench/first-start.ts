@@ -14,7 +14,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { FOLD_YOUNG_GENERATION_MB } from '../src/projections/rebuild-thread';
-import { startWorker } from '../src/shared/workers';
+import { BACKGROUND_NICE, startWorker } from '../src/shared/workers';
 import type { FirstStartJob } from './first-start-worker';
 import { shapeFor } from './synthetic-log';
 import { benchArgs, ensureSyntheticLog } from './synthetic-store';
@@ -29,7 +29,11 @@ function modesOf(argv: readonly string[]): Array<'rebuild' | 'fold'> {
 }
 
 async function firstStart(job: FirstStartJob): Promise<{ head: number; milliseconds: number }> {
-  const worker = startWorker(join(__dirname, 'first-start-worker'), job, { maxYoungGenerationSizeMb: FOLD_YOUNG_GENERATION_MB });
+  // As the server's projection thread runs (projection-thread.ts).
+  const worker = startWorker(join(__dirname, 'first-start-worker'), job, {
+    resourceLimits: { maxYoungGenerationSizeMb: FOLD_YOUNG_GENERATION_MB },
+    nice: BACKGROUND_NICE,
+  });
   return new Promise((resolve, reject) => {
     worker.on('message', (m: { kind: string; message?: string; head?: number; milliseconds?: number }) => {
       if (m.kind === 'log') console.log(`  ${m.message}`);

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { LedgerConfig } from '../config/ledger-config';
 import type { EventStore } from '../store/event-store.port';
 import { SqliteEventStore } from '../store/sqlite/sqlite-event-store';
-import { restartDelay, startWorker } from '../shared/workers';
+import { BACKGROUND_NICE, restartDelay, startWorker } from '../shared/workers';
 import { FOLD_YOUNG_GENERATION_MB } from './rebuild-thread';
 import { FirstFillProgress, LiveProjections, ProjectionFailure } from './projection-runner';
 
@@ -144,7 +144,11 @@ export class ProjectionThread extends LiveProjections {
   private spawn(): Promise<void> {
     // It folds the log, and when the read models' shape changed, the whole log into a fresh generation: the young
     // generation a rebuild thread gets (rebuild-thread.ts).
-    const worker = startWorker(join(__dirname, 'projection-worker'), this.settings, { maxYoungGenerationSizeMb: FOLD_YOUNG_GENERATION_MB });
+    // Background work (BACKGROUND_NICE): the commands it follows are answered first.
+    const worker = startWorker(join(__dirname, 'projection-worker'), this.settings, {
+      resourceLimits: { maxYoungGenerationSizeMb: FOLD_YOUNG_GENERATION_MB },
+      nice: BACKGROUND_NICE,
+    });
     this.worker = worker;
     let started = false;
     return new Promise<void>((resolve, reject) => {

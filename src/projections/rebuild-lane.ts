@@ -72,8 +72,10 @@ export interface Lane {
  */
 export function startLane(job: LaneJob): Lane {
   const worker = startWorker(join(__dirname, 'rebuild-lane-worker'), job, {
-    maxYoungGenerationSizeMb: LANE_YOUNG_GENERATION_MB,
-    ...(job.oldGenerationMb === undefined ? {} : { maxOldGenerationSizeMb: job.oldGenerationMb }),
+    resourceLimits: {
+      maxYoungGenerationSizeMb: LANE_YOUNG_GENERATION_MB,
+      ...(job.oldGenerationMb === undefined ? {} : { maxOldGenerationSizeMb: job.oldGenerationMb }),
+    },
   });
   const result = foldResult<LaneResult>(worker, "the rebuild's second lane", undefined, (m) => `the red flags' lane of the rebuild failed: ${m}`);
   // A rebuild that fails first stops the lane; its rejection is then of no use to anyone.

@@ -97,8 +97,10 @@ export type RebuildMessage =
 export function rebuildInThread(job: RebuildJob, onProgress?: RebuildOptions['onProgress'], signal?: AbortSignal): Promise<RebuildResult> {
   signal?.throwIfAborted();
   const worker = startWorker(join(__dirname, 'rebuild-worker'), job, {
-    maxYoungGenerationSizeMb: FOLD_YOUNG_GENERATION_MB,
-    ...(job.oldGenerationMb === undefined ? {} : { maxOldGenerationSizeMb: laneShares(job.oldGenerationMb, lanesOf(job))[0] }),
+    resourceLimits: {
+      maxYoungGenerationSizeMb: FOLD_YOUNG_GENERATION_MB,
+      ...(job.oldGenerationMb === undefined ? {} : { maxOldGenerationSizeMb: laneShares(job.oldGenerationMb, lanesOf(job))[0] }),
+    },
   });
   // Stopped: the thread is terminated with its lane; its unfinished generation is not live (the next rebuild drops it).
   const stop = () => void worker.terminate();

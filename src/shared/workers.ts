@@ -9,11 +9,24 @@ import { ResourceLimits, Worker, workerData } from 'node:worker_threads';
 const ENTRY = join(__dirname, 'worker-entry.js');
 
 /**
- * Starts a worker thread running `module` (its path without extension), which reads `data` with dataOfThisWorker();
- * `resourceLimits` sizes its heap (a thread that folds the log gets a larger young generation).
+ * The nice value of a thread whose work can wait (the live projection thread, which folds the read models and the
+ * Merkle log behind the commits): when both cores are wanted, the event loop and the log's writer, which answer and
+ * acknowledge commands, run first. Threads started by it inherit it (Linux: a thread starts with its creator's nice
+ * value), so the rebuild of a first start is background work too. It takes nothing from it on an idle core.
  */
-export function startWorker(module: string, data: unknown, resourceLimits?: ResourceLimits): Worker {
-  return new Worker(ENTRY, { workerData: { module, data }, ...(resourceLimits ? { resourceLimits } : {}) });
+export const BACKGROUND_NICE = 10;
+
+export interface WorkerOptions {
+  /** Sizes its heap (a thread that folds the log gets a larger young generation). */
+  readonly resourceLimits?: ResourceLimits;
+  /** Its nice value (BACKGROUND_NICE): set by the thread itself as it starts, on Linux; elsewhere it runs as others do. */
+  readonly nice?: number;
+}
+
+/** Starts a worker thread running `module` (its path without extension), which reads `data` with dataOfThisWorker(). */
+export function startWorker(module: string, data: unknown, options: WorkerOptions = {}): Worker {
+  const { resourceLimits, nice } = options;
+  return new Worker(ENTRY, { workerData: { module, data, ...(nice === undefined ? {} : { nice }) }, ...(resourceLimits ? { resourceLimits } : {}) });
 }
 
 /** In a worker started by startWorker: the data it was given. */
