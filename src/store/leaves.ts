@@ -1,6 +1,6 @@
 import type { EventToAppend } from '../../events';
 import { eventCanonicalAround } from '../audit/verifier/portable';
-import { leafHash } from '../audit/verifier/merkle-core';
+import { leafHashOfText } from '../audit/verifier/merkle-core';
 import type { ExpectedRevision, StreamAppend } from './event-store.port';
 
 /**
@@ -46,5 +46,5 @@ export const storedTexts = (e: PreparedEvent): { data: string; metadata: string 
 
 /** The Merkle leaf of a prepared event at its revision: SHA-256(0x00 ‖ its RFC 8785 text). */
 export function leafAt(e: PreparedEvent, revision: number): Buffer {
-  return leafHash(Buffer.from(`${e.before}${revision}${e.after}`, 'utf8'));
+  return leafHashOfText(`${e.before}${revision}${e.after}`);
 }

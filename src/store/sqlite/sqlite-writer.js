@@ -17,7 +17,7 @@
 const { createPrivateKey, createPublicKey, sign } = require('node:crypto');
 const { hostname } = require('node:os');
 const { isMainThread, parentPort, workerData } = require('node:worker_threads');
-const { checkLog, fillTreeHeadTemplate, leafHash } = require('../../audit/verifier/merkle-core');
+const { checkLog, fillTreeHeadTemplate, leafHashOfText } = require('../../audit/verifier/merkle-core');
 const { takeFileLock } = require('../../shared/file-lock');
 
 /**
@@ -106,7 +106,7 @@ function createWriter(db, file) {
       for (const event of a.events) {
         revision += 1;
         // The canonical text the main thread prepared: its leaf at this revision, and the data and metadata it holds.
-        const leaf = leafHash(Buffer.from(`${event.before}${revision}${event.after}`, 'utf8'));
+        const leaf = leafHashOfText(`${event.before}${revision}${event.after}`);
         const data = event.before.slice(event.data[0], event.data[1]);
         const metadata = event.before.slice(event.metadata[0], event.metadata[1]);
         const info = insert.run(a.stream, revision, event.eventId, event.type, event.version, data, metadata, leaf);
