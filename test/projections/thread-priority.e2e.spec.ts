@@ -33,11 +33,16 @@ describeWhen(process.platform === 'linux', 'thread priorities are set on Linux o
   afterAll(() => ledger?.close());
 
   it('folds the read models and the Merkle log in the background: the projection thread is niced, below the threads that answer', () => {
-    expect(niceOf('projection')).toEqual([BACKGROUND_NICE]);
+    // Each kind by its threads' nice values (this test file shares its process with others, whose threads may remain).
+    const nicesOf = (name: string) => {
+      const nices = niceOf(name);
+      if (nices.length === 0) throw new Error(`no thread named ${name} in this process`);
+      return new Set(nices);
+    };
+    expect(nicesOf('projection')).toEqual(new Set([BACKGROUND_NICE]));
     // The event loop and the log's writer acknowledge commands; the readers answer queries: none of them yields.
-    expect(niceOf('sqlite-writer')).toEqual([0]);
-    expect(niceOf('reader').length).toBeGreaterThan(0);
-    expect(new Set(niceOf('reader'))).toEqual(new Set([0]));
+    expect(nicesOf('sqlite-writer')).toEqual(new Set([0]));
+    expect(nicesOf('reader')).toEqual(new Set([0]));
     expect(threadsOfThisProcess().find((t) => t.tid === process.pid)?.nice).toBe(0);
   });
 });

@@ -212,8 +212,10 @@ describe('the pages in the browser', () => {
     await decision(form, '3006/QĐ-UBND', '30/12/2024');
     await record(form);
 
-    // The line's ledger holds every money command, in order, with its figures.
-    await page.goto(`${suite.url}/so-dong-von?line=${encodeURIComponent('fundline-GNBV-2021-2025:DA4.TDA3:2024:2024:NSTW:SN:184')}`);
+    // The line's ledger holds every money command, in order, with its figures: opened from the last command's outcome,
+    // whose link asks for the read models at its position (read your own writes: the read models follow the log).
+    await form.getByTestId('command-outcome').getByRole('link', { name: 'Xem sổ chi tiết dòng vốn' }).click();
+    await page.waitForURL((url) => url.pathname === '/so-dong-von' && url.searchParams.get('line') === 'fundline-GNBV-2021-2025:DA4.TDA3:2024:2024:NSTW:SN:184' && Number(url.searchParams.get('minPosition')) > 0);
     const rows = page.getByTestId('history-table').locator('tbody tr');
     await rows.first().waitFor();
     const types = await rows.locator('td:nth-child(3)').allInnerTexts();
