@@ -18,7 +18,12 @@ function threadsOfThisProcess(): Array<{ tid: number; name: string; nice: number
   });
 }
 
-const niceOf = (name: string): number[] => threadsOfThisProcess().filter((t) => t.name === name).map((t) => t.nice);
+/** The nice values of the threads of that name (this test file shares its process with others, whose threads may remain). */
+function nicesOf(name: string): Set<number> {
+  const nices = threadsOfThisProcess().filter((t) => t.name === name).map((t) => t.nice);
+  if (nices.length === 0) throw new Error(`no thread named ${name} in this process`);
+  return new Set(nices);
+}
 
 describeWhen(process.platform === 'linux', 'thread priorities are set on Linux only', 'the threads of a running ledger', () => {
   let ledger: TestLedger;
@@ -33,12 +38,6 @@ describeWhen(process.platform === 'linux', 'thread priorities are set on Linux o
   afterAll(() => ledger?.close());
 
   it('folds the read models and the Merkle log in the background: the projection thread is niced, below the threads that answer', () => {
-    // Each kind by its threads' nice values (this test file shares its process with others, whose threads may remain).
-    const nicesOf = (name: string) => {
-      const nices = niceOf(name);
-      if (nices.length === 0) throw new Error(`no thread named ${name} in this process`);
-      return new Set(nices);
-    };
     expect(nicesOf('projection')).toEqual(new Set([BACKGROUND_NICE]));
     // The event loop and the log's writer acknowledge commands; the readers answer queries: none of them yields.
     expect(nicesOf('sqlite-writer')).toEqual(new Set([0]));
