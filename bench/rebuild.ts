@@ -15,7 +15,8 @@
  * --queries-only (step 4 only, on the read models an earlier run left in the folder, their indexes brought up to date),
  * --query <text> (only the queries whose name contains it),
  * --by-model (where the rebuild's time went, read model by read model: each projector's apply, flush and trim, the rest of
- * the fold, the indexes; with two lanes the red flags' times are those of their own thread),
+ * the fold, the indexes; with two lanes the red flags' times are those of their own thread, and each lane's fold is timed on
+ * its thread: how evenly they share the work),
  * --lanes 1|2 (threads that fold, RebuildJob.lanes: 2, the default, folds the red flags beside the other read models),
  * --store postgres (then the same log copied into a fresh PostgreSQL database at DATABASE_URL: raw read and rebuild
  * from it, printed beside SQLite's; bench/rebuild-postgres.ts).
@@ -64,6 +65,11 @@ function printByModel(result: RebuildResult): void {
     line('joining the lanes', lane.joinMilliseconds, '   (its tables copied, what it left done)');
   }
   line('indexes, events appended meanwhile', Math.max(0, totalMs - foldMs));
+  if (lane) {
+    // How evenly the lanes shared the fold: the one that ends first leaves a core idle until the other does.
+    const first = foldMs - waited;
+    console.log(`  the lanes' folds, each on its thread: ${(first / 1000).toFixed(1)} s for the first, ${(lane.foldMilliseconds / 1000).toFixed(1)} s for the second (${lane.models.join(', ')})`);
+  }
 }
 
 function percentile(sorted: number[], p: number): number {

@@ -18,6 +18,7 @@ const port = parentPort!;
 const post = (message: LaneMessage) => port.postMessage(message);
 
 async function fold(): Promise<LaneResult> {
+  const started = performance.now();
   setHeapBudget((job.heapBudgetMb ?? REBUILD_HEAP_BUDGET_MB) * 2 ** 20);
   const ctx = contextOfJob(job.context);
   const store = await createEventStore(job.log);
@@ -34,7 +35,14 @@ async function fold(): Promise<LaneResult> {
         ownLane: true,
       });
       await engine.applyStream(store.streamAll(0, { upTo: job.upTo, pageSize: job.pageSize }), job.batchSize);
-      return { position: engine.position, events: engine.eventCount, spills: engine.spills, projectorTimes: engine.projectorTimes, left: engine.leftForJoin() };
+      return {
+        position: engine.position,
+        events: engine.eventCount,
+        foldMilliseconds: performance.now() - started,
+        spills: engine.spills,
+        projectorTimes: engine.projectorTimes,
+        left: engine.leftForJoin(),
+      };
     } finally {
       lane.close();
     }

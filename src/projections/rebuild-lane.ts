@@ -49,6 +49,8 @@ export interface LaneJob extends LaneSource {
 export interface LaneResult {
   readonly position: number;
   readonly events: number;
+  /** Its fold on its thread, from opening the log to its last event applied (ms). */
+  readonly foldMilliseconds: number;
   readonly spills: number;
   readonly projectorTimes: readonly ProjectorTime[] | null;
   /** Engine.leftForJoin: by read model, what it left for the join. */

@@ -59,6 +59,9 @@ describe('a rebuild in a thread of its own', () => {
       // The red flags were folded in a second lane, beside the others: each lane's projectors' time is part of the fold of
       // the log, which is part of the rebuild.
       expect(result.secondLane?.models).toEqual(['red-flags']);
+      // Its own fold, timed on its thread: within the rebuild's, which waited for it.
+      expect(result.secondLane?.foldMilliseconds).toBeGreaterThan(0);
+      expect(result.secondLane?.foldMilliseconds).toBeLessThanOrEqual(result.foldMilliseconds);
       const spent = (lane: (model: string) => boolean) => times.filter((t) => lane(t.model)).reduce((sum, t) => sum + t.apply + t.flush + t.committed, 0);
       expect(spent((m) => m !== 'red-flags')).toBeLessThanOrEqual(result.foldMilliseconds);
       expect(spent((m) => m === 'red-flags')).toBeGreaterThan(0);
