@@ -14,6 +14,8 @@ export interface BenchArgs {
   readonly iterations: number;
   /** Child mode: generate the log and exit. */
   readonly generate: boolean;
+  /** bench:rebuild, child mode: one raw read of the log, its figures printed as a JSON line (rawReadInChild). */
+  readonly rawRead: boolean;
   /** bench:rebuild: only the queries, on the read models of an earlier run. */
   readonly queriesOnly: boolean;
   /** Rebuild on this thread, with the process's default heap, instead of in a rebuild thread (rebuildInThread). */
@@ -50,6 +52,7 @@ export function benchArgs(defaults: { iterations: number }): BenchArgs {
     seed: Number(flags.get('--seed') ?? 20240630),
     iterations: Number(flags.get('--iterations') ?? defaults.iterations),
     generate: argv.includes('--generate'),
+    rawRead: argv.includes('--raw-read'),
     queriesOnly: argv.includes('--queries-only'),
     inProcess: argv.includes('--in-process'),
     batchSize: flags.has('--batch') ? Number(flags.get('--batch')) : undefined,
