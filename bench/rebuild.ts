@@ -34,7 +34,7 @@ import { progress } from '../src/shared/progress';
 import { SqliteEventStore } from '../src/store/sqlite/sqlite-event-store';
 import { benchRebuildOnPostgres } from './rebuild-postgres';
 import { shapeFor, syntheticCatalogue } from './synthetic-log';
-import { BenchArgs, benchArgs, ensureSyntheticLog, generate, logFile } from './synthetic-store';
+import { BenchArgs, benchArgs, childArgs, ensureSyntheticLog, generate, logFile } from './synthetic-store';
 
 const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(0)} MB`;
 const rate = (n: number, ms: number) => Math.round(n / (ms / 1000));
@@ -102,7 +102,7 @@ function rawRead(file: string): RawRead {
 
 /** rawRead in a child process of this script (--raw-read), so its memory does not count in this process's. */
 function rawReadInChild(a: BenchArgs): RawRead {
-  const out = execFileSync(process.execPath, [__filename, String(a.events), '--dir', a.dir, '--seed', String(a.seed), '--raw-read'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+  const out = execFileSync(process.execPath, childArgs(__filename, a, '--raw-read'), { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
   return JSON.parse(out.trim().split('\n').pop()!) as RawRead;
 }
 

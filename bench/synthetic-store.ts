@@ -102,12 +102,17 @@ export function generate(file: string, shape: SyntheticShape): void {
   console.log(`generated ${fmt(total)} events in ${(ms / 1000).toFixed(1)} s (${Math.round(total / (ms / 1000))} events/s)`);
 }
 
+/** The command line of this bench's script run again in a child mode (--generate, --raw-read) on the same log. */
+export function childArgs(script: string, a: BenchArgs, mode: string): string[] {
+  return [script, String(a.events), '--dir', a.dir, '--seed', String(a.seed), mode];
+}
+
 /** Generates the log once (cached in the bench folder), in a child process running `script --generate` so that its memory does not count. */
 export function ensureSyntheticLog(script: string, a: BenchArgs, shape: SyntheticShape): string {
   const file = logFile(a.dir, shape);
   if (!existsSync(file)) {
     console.log(`generating a synthetic log of ${fmt(a.events)} events (${shape.districts} districts, ${shape.years.join('-')}) into ${file}`);
-    execFileSync(process.execPath, [script, String(a.events), '--dir', a.dir, '--seed', String(a.seed), '--generate'], { stdio: 'inherit' });
+    execFileSync(process.execPath, childArgs(script, a, '--generate'), { stdio: 'inherit' });
   }
   return file;
 }

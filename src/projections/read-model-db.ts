@@ -228,11 +228,13 @@ export abstract class ReadModelDb {
   abstract close(): void;
 }
 
+/** The page cache (KiB) of a live generation, for the queries: 64 MB. */
+const LIVE_CACHE_KIB = 65_536;
+
 /**
  * The page cache (KiB) of a generation being filled by a rebuild: 32 MB. Its batches write each page about once, so a
  * larger one buys little (at 1M events 256 MB took the time of 64 MB, and 32 MB no longer), and each lane's cache counts
  * in the rebuild's RSS: at 10M, 1,337 MB at most against 1,427-1,430 MB with 64 MB, where the bound is 1.5 GB (1,430 MiB).
- * A live generation keeps 64 MB for the queries.
  */
 const BULK_CACHE_KIB = 32_768;
 
@@ -302,7 +304,7 @@ export class SqliteReadModelDb extends ReadModelDb {
     if (this.attached.has(generation)) return;
     this.native.prepare(`ATTACH DATABASE ? AS ${schemaOf(generation)}`).run(this.generationFile(generation));
     this.native.pragma(`${schemaOf(generation)}.busy_timeout = 10000`);
-    this.native.pragma(`${schemaOf(generation)}.cache_size = -65536`);
+    this.native.pragma(`${schemaOf(generation)}.cache_size = -${LIVE_CACHE_KIB}`);
     this.attached.add(generation);
   }
 
@@ -351,7 +353,7 @@ export class SqliteReadModelDb extends ReadModelDb {
     const schema = schemaOf(generation);
     this.native.pragma(`${schema}.journal_mode = WAL`);
     this.native.pragma(`${schema}.synchronous = NORMAL`);
-    this.native.pragma(`${schema}.cache_size = -65536`);
+    this.native.pragma(`${schema}.cache_size = -${LIVE_CACHE_KIB}`);
   }
 
   /**
