@@ -7,14 +7,14 @@ import { setHeapBudget } from '../../projections/shared/doc-cache';
 import { dataOfThisWorker } from '../shared/workers';
 import { createEventStore } from '../store/create-event-store';
 import { ReadModelDb } from './read-model-db';
-import { rebuildReadModels } from './rebuild';
+import { RebuildResult, rebuildReadModels } from './rebuild';
 import { REBUILD_HEAP_BUDGET_MB, RebuildJob, RebuildMessage, contextOfJob, foldFailure, laneShares, lanesOf } from './rebuild-thread';
 
 const job = dataOfThisWorker<RebuildJob>();
 const port = parentPort!;
 const post = (message: RebuildMessage) => port.postMessage(message);
 
-async function run(): Promise<void> {
+async function run(): Promise<RebuildResult> {
   const lanes = lanesOf(job);
   // Two lanes share the heap budget and the old generation (rebuildInThread bounded this thread's to its share).
   const [budget, laneBudget] = laneShares(job.heapBudgetMb ?? REBUILD_HEAP_BUDGET_MB, lanes);
@@ -24,7 +24,7 @@ async function run(): Promise<void> {
   try {
     const readModels = ReadModelDb.open(job.readModelLocation);
     try {
-      const result = await rebuildReadModels(store, readModels, ctx, {
+      return await rebuildReadModels(store, readModels, ctx, {
         ...job.options,
         secondLane:
           lanes === 1
@@ -37,7 +37,6 @@ async function run(): Promise<void> {
               },
         onProgress: (position, events, phase) => post({ kind: 'progress', position, events, phase }),
       });
-      post({ kind: 'done', result });
     } finally {
       readModels.close();
     }
@@ -46,4 +45,10 @@ async function run(): Promise<void> {
   }
 }
 
-run().catch((error: unknown) => post(foldFailure(error)));
+// Done is said once the connections are closed: the thread that started this one opens the read models as soon as it
+// hears it, and closing the last connection checkpoints and takes the file's lock (at 10M, `bench:rebuild` opening them
+// then failed with SQLITE_BUSY).
+run().then(
+  (result) => post({ kind: 'done', result }),
+  (error: unknown) => post(foldFailure(error)),
+);

@@ -90,6 +90,16 @@ describe('a rebuild in a thread of its own', () => {
     }
   }, 120_000);
 
+  it('says it is done once its connections to the read models are closed: whoever opens them next finds no lock held', async () => {
+    // Closing the last connection checkpoints each file's write-ahead log and deletes it, holding the file's lock meanwhile
+    // (at 10M events for long enough that opening the read models on hearing "done" failed with SQLITE_BUSY).
+    const file = join(dir, 'closed.db');
+    for (let round = 0; round < 3; round++) {
+      await rebuildInThread(job(file));
+      expect(readdirSync(dir).filter((f) => f.startsWith('closed.db') && /-(wal|shm)$/.test(f))).toEqual([]);
+    }
+  });
+
   it('runs a rebuild that outgrows its old generation again without a bound, and says so', async () => {
     const said: string[] = [];
     const location = join(dir, 'bounded.db');
