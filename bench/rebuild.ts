@@ -37,6 +37,13 @@ import { shapeFor, syntheticCatalogue } from './synthetic-log';
 import { BenchArgs, benchArgs, childArgs, ensureSyntheticLog, generate, logFile } from './synthetic-store';
 
 const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(0)} MB`;
+
+/**
+ * The issue's targets: a rebuild at ≥ 0.33 × the raw read at 1M events, ≥ 0.25 × at 10M, and at 10M a peak RSS of at most
+ * 1.5 GB (10^9 bytes, as the figures here are printed in MiB). Below 10M events the 1M targets apply.
+ */
+const rebuildTargetOf = (events: number) => (events >= 10_000_000 ? 0.25 : 1 / 3);
+const RSS_TARGET_BYTES = 1.5e9;
 const rate = (n: number, ms: number) => Math.round(n / (ms / 1000));
 const fmt = (n: number) => n.toLocaleString('en-US');
 
@@ -206,7 +213,7 @@ async function main() {
     console.log(`rebuild CPU (every thread of this process): ${((cpu.user + cpu.system) / 1e6).toFixed(1)} s (user ${(cpu.user / 1e6).toFixed(1)} s, system ${(cpu.system / 1e6).toFixed(1)} s), ${a.inProcess ? 'on the main thread' : `in a rebuild thread (old generation ${oldGeneration === 0 ? 'unbounded' : `≤ ${oldGeneration} MB`})`}${result.secondLane ? ` and a second lane for ${result.secondLane.models.join(', ')}` : ', in one lane'}; written ahead of a commit ${result.spills} time(s), the heap past its budget; RSS at most ${mb(rebuildPeak)} while it ran (sampled every 100 ms: ${mb(phasePeak.events)} while it folded, ${mb(phasePeak.indexes)} from the indexes on)`);
     rebuildRate = rate(result.events, result.milliseconds);
     console.log(
-      `full projection rebuild: ${fmt(result.events)} events in ${(result.milliseconds / 1000).toFixed(2)} s = ${fmt(rebuildRate)} events/s  = ${(rebuildRate / rawRate).toFixed(2)} × raw (target ≥ 0.33)  (rss ${mb(process.memoryUsage().rss)}, read models ${mb(readModels.generationBytes(result.generation))})`,
+      `full projection rebuild: ${fmt(result.events)} events in ${(result.milliseconds / 1000).toFixed(2)} s = ${fmt(rebuildRate)} events/s  = ${(rebuildRate / rawRate).toFixed(2)} × raw (target ≥ ${rebuildTargetOf(result.events).toFixed(2)})  (rss ${mb(process.memoryUsage().rss)}, read models ${mb(readModels.generationBytes(result.generation))})`,
     );
     if (result.projectorTimes) printByModel(result);
     generation = result.generation;
@@ -310,7 +317,7 @@ async function main() {
   const peak = process.resourceUsage().maxRSS * 1024;
   console.log(`\npeak RSS: ${mb(peak)} (this process: rebuild, queries; the generation and the raw reads ran in child processes)`);
   console.log(
-    `targets: ${a.queriesOnly ? '' : `rebuild ≥ 1/3 raw: ${rebuildRate * 3 >= rawRate ? 'met' : 'NOT met'} (${(rebuildRate / rawRate).toFixed(2)}); `}main queries p99 ≤ 20 ms: ${worstMain <= 20 ? 'met' : 'NOT met'} (worst ${worstMain.toFixed(2)} ms)`,
+    `targets: ${a.queriesOnly ? '' : `rebuild ≥ ${rebuildTargetOf(a.events).toFixed(2)} × raw: ${rebuildRate >= rebuildTargetOf(a.events) * rawRate ? 'met' : 'NOT met'} (${(rebuildRate / rawRate).toFixed(2)}); `}${a.events >= 10_000_000 && !a.queriesOnly ? `peak RSS ≤ 1.5 GB (${mb(RSS_TARGET_BYTES)}): ${peak <= RSS_TARGET_BYTES ? 'met' : 'NOT met'} (${mb(peak)}); ` : ''}main queries p99 ≤ 20 ms: ${worstMain <= 20 ? 'met' : 'NOT met'} (worst ${worstMain.toFixed(2)} ms)`,
   );
   readModels.close();
   await store?.close();
