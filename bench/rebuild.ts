@@ -18,6 +18,8 @@
  * the fold, the indexes; with two lanes the red flags' times are those of their own thread, and each lane's fold is timed on
  * its thread: how evenly they share the work),
  * --lanes 1|2 (threads that fold, RebuildJob.lanes: 2, the default, folds the red flags beside the other read models),
+ * --floor (after the queries: the rebuild's rows written again from JavaScript in key order, and their indexes, beside the
+ * raw read: what any fold writing these read models spends at least, and what the target leaves beyond it; rebuild-floor.ts),
  * --store postgres (then the same log copied into a fresh PostgreSQL database at DATABASE_URL: raw read and rebuild
  * from it, printed beside SQLite's; bench/rebuild-postgres.ts).
  */
@@ -26,12 +28,13 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { catalogueContext } from '../projections/shared/context';
-import { INDEXES, ReadModelDb, schemaOf, tablesOf } from '../src/projections/read-model-db';
+import { INDEXES, ReadModelDb, SqliteReadModelDb, schemaOf, tablesOf } from '../src/projections/read-model-db';
 import { ReadModelQueries } from '../src/projections/read-model-queries';
 import { RebuildResult, rebuildReadModels } from '../src/projections/rebuild';
 import { REBUILD_OLD_GENERATION_MB, rebuildBounded } from '../src/projections/rebuild-thread';
 import { progress } from '../src/shared/progress';
 import { SqliteEventStore } from '../src/store/sqlite/sqlite-event-store';
+import { printWriteFloor } from './rebuild-floor';
 import { benchRebuildOnPostgres } from './rebuild-postgres';
 import { shapeFor, syntheticCatalogue } from './synthetic-log';
 import { BenchArgs, benchArgs, childArgs, ensureSyntheticLog, generate, logFile } from './synthetic-store';
@@ -130,6 +133,7 @@ async function main() {
     console.log(JSON.stringify(rawRead(file)));
     process.exit(0);
   }
+  if (a.floor && a.queriesOnly) throw new Error('--floor compares with a rebuild: not with --queries-only');
   ensureSyntheticLog(__filename, a, shape);
   const rebuildTarget = rebuildTargetOf(a.events);
   const catalogue = syntheticCatalogue(shape);
@@ -139,6 +143,7 @@ async function main() {
   const rmFile = join(a.dir, `read-models-${shape.events}.db`);
   let rawRate = 0;
   let rebuildRate = 0;
+  let rebuilt: { result: RebuildResult; cpuMs: number } | null = null;
   let generation: number;
   let readModels: ReadModelDb;
   let store: SqliteEventStore | null = null;
@@ -218,6 +223,7 @@ async function main() {
     );
     if (result.projectorTimes) printByModel(result);
     generation = result.generation;
+    rebuilt = { result, cpuMs: (cpu.user + cpu.system) / 1000 };
   }
 
   // 3. Queries on the result.
@@ -320,6 +326,19 @@ async function main() {
   console.log(
     `targets: ${a.queriesOnly ? '' : `rebuild ≥ ${rebuildTarget.toFixed(2)} × raw: ${rebuildRate >= rebuildTarget * rawRate ? 'met' : 'NOT met'} (${(rebuildRate / rawRate).toFixed(2)}); `}${a.events >= 10_000_000 && !a.queriesOnly ? `peak RSS ≤ 1.5 GB (${mb(RSS_TARGET_BYTES)}): ${peak <= RSS_TARGET_BYTES ? 'met' : 'NOT met'} (${mb(peak)}); ` : ''}main queries p99 ≤ 20 ms: ${worstMain <= 20 ? 'met' : 'NOT met'} (worst ${worstMain.toFixed(2)} ms)`,
   );
+  if (a.floor && rebuilt) {
+    if (!(readModels instanceof SqliteReadModelDb)) throw new Error('--floor measures read models in a SQLite file');
+    printWriteFloor({
+      generationFile: readModels.generationFile(generation),
+      scratch: join(a.dir, `write-floor-${shape.events}.db`),
+      events: rebuilt.result.events,
+      rawMs: (1000 * rebuilt.result.events) / rawRate,
+      lanes: rebuilt.result.secondLane ? 2 : 1,
+      rebuildMs: rebuilt.result.milliseconds,
+      rebuildCpuMs: rebuilt.cpuMs,
+      target: rebuildTarget,
+    });
+  }
   readModels.close();
   await store?.close();
   if (a.store === 'postgres' && !a.queriesOnly) await benchRebuildOnPostgres(file, a.dir, ctx, { rawRate, rebuildRate });

@@ -34,6 +34,8 @@ export interface BenchArgs {
   readonly byModel: boolean;
   /** bench:rebuild --lanes 1|2: threads that fold (RebuildJob.lanes; default 2). */
   readonly lanes: 1 | 2;
+  /** bench:rebuild --floor: after the queries, the floor of writing the rebuild's rows (rebuild-floor.ts). */
+  readonly floor: boolean;
 }
 
 /** `<events> [--dir <folder>] [--seed <n>] [--iterations <n>] [--generate]`. */
@@ -62,6 +64,7 @@ export function benchArgs(defaults: { iterations: number }): BenchArgs {
     query: flags.get('--query') ?? null,
     byModel: argv.includes('--by-model'),
     lanes: lanesOf(flags.get('--lanes')),
+    floor: argv.includes('--floor'),
   };
 }
 
