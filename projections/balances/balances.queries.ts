@@ -112,7 +112,7 @@ export function byOrigin(map: Map<number, bigint>): Record<string, string> {
  * The literal names its first members itself. One that begins with a spread and then adds members the spread object
  * lacks (`{ ...identity, lines, ...figures }`) makes, in Node 20's V8 once optimized, a new hidden class for every
  * object: 45 µs a row instead of 8, a page of 50 lines 2.7 ms instead of 0.7, and the hidden classes are garbage in
- * the old generation, collected by scavenges of 15-25 ms every dozen pages (README, Benchmarks).
+ * the old generation, collected by scavenges of 15-25 ms every dozen pages (bench/README.md).
  */
 export function lineBalance(line: Row, lines: number, events: number, m: Measures, carriedInByOriginYear: Record<string, string>) {
   return { group: lineGroup(line), stream: str(line.stream), label: fundLineLabel(keyFromRow(line)), lines, events, ...balanceFigures(m), carriedInByOriginYear };

@@ -38,7 +38,7 @@ export function registerProjectionCommands(program: Command): void {
     .option('--batch <events>', 'events per transaction', int, REBUILD_BATCH_EVENTS)
     .option(
       '--old-generation <MB>',
-      "limit of the rebuild thread's old generation: less memory, more CPU; a rebuild that outgrows it runs again without one; 0: no limit (README, Benchmarks)",
+      "limit of the rebuild thread's old generation: less memory, more CPU; a rebuild that outgrows it runs again without one; 0: no limit (bench/README.md)",
       nonNegative,
       REBUILD_OLD_GENERATION_MB,
     )

@@ -13,7 +13,7 @@ import type { FirstFill } from './projection-runner';
  * whole log: a rebuild allocates an event, its fold's changes and its rows per event, most dead within the next page,
  * while what the caches hold lives on. With V8's default (16 MB semi-spaces) many of the short-lived objects are still
  * alive at a scavenge and get copied, then promoted and walked by the full collections; with 64 MB semi-spaces a 1M
- * rebuild spent 6-19 % less CPU in our runs, for up to 350 MB more RSS (README, Benchmarks).
+ * rebuild spent 6-19 % less CPU in our runs, for up to 350 MB more RSS (bench/README.md).
  */
 export const FOLD_YOUNG_GENERATION_MB = 192;
 
@@ -50,7 +50,7 @@ export const REBUILD_HEAP_BUDGET_MB = 512;
 /**
  * The old generation of a rebuild thread unless told otherwise (MB; rebuildBounded). V8 then collects before its heap
  * grows past it instead of keeping the heap it grew to: at 10M events the rebuild stayed at 1.43 GB of RSS while it
- * folded (4.1 GB without a limit), for about a fifth more CPU at 1M and 3M (README, Benchmarks). 768 since the balances
+ * folded (4.1 GB without a limit), for about a fifth more CPU at 1M and 3M (bench/README.md). 768 since the balances
  * hold their rows in typed arrays outside the heap (about 160 MB at 10M): with 1,024 the 10M rebuild peaked at
  * 1,483 MiB of RSS, with 896 at 1,310 and 1,452 MiB in two runs, with 768 at 1,279 MiB, for about 8 % more time.
  */

@@ -15,7 +15,7 @@ import { ReadModelDb, TABLES, onServer, tableName } from './read-model-db';
  * Events a rebuild applies per transaction. While the engine is the sole writer, the balances and progress hold their
  * rows whole and write what changed at each commit (a spill writes only what is new): the fewer the commits, the fewer
  * times each line and activity is written. 1M events a commit against 250 000: the 3M rebuild's progress wrote for 11.8 s
- * instead of 21.5 s, the balances for 3.0 s instead of 7.9 s (README, Benchmarks). A spill still bounds the memory.
+ * instead of 21.5 s, the balances for 3.0 s instead of 7.9 s (bench/README.md). A spill still bounds the memory.
  */
 export const REBUILD_BATCH_EVENTS = 1_000_000;
 

@@ -15,7 +15,7 @@ const ENTRY = join(__dirname, 'worker-entry.js');
  * value), so the rebuild of a first start is background work too. It takes nothing from it on an idle core.
  * Five, not more: against a thread of nice 0 it still gets about a quarter of a contended core (CFS weights 335 and
  * 1024), so read models never starve behind a busy machine; and under 16 clients 5 gave more commands/s than 10 or 0
- * (README, Benchmarks). A thread cannot take back a priority it gave up without privileges, so it is set once.
+ * (bench/README.md). A thread cannot take back a priority it gave up without privileges, so it is set once.
  */
 export const BACKGROUND_NICE = 5;
 
